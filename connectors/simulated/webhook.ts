@@ -1,0 +1,90 @@
+import { request } from 'undici';
+import { z } from 'zod';
+import { BadRequestError, BadSignatureError, handoverEventSchema, type Clock, type ConnectorWebhookV1, type HandoverEvent, type Logger } from '../../src/spec';
+import { assertFresh, headerValue, hmac, parseJsonBody, safeEqual } from '../../src/connector-utils';
+
+/**
+ * The simulated center's webhooks, shaped like a typical vendor's: an envelope of events naming the
+ * vendor's conversation id, signed `x-sim-signature: t=<ms>,v1=<hex HMAC-SHA256(secret, "t.body")>`.
+ */
+export const SIGNATURE_HEADER = 'x-sim-signature';
+
+const envelopeSchema = z.object({
+  deliveryId: z.string(),
+  events: z.array(z.looseObject({ conversationId: z.string(), id: z.string(), at: z.number(), type: z.string() })).max(1000),
+});
+
+export function webhookBody(deliveryId: string, events: HandoverEvent[]): string {
+  return JSON.stringify({
+    deliveryId,
+    events: events.map(({ handoverId, eventId, occurredAt, ...rest }) => ({ ...rest, conversationId: handoverId, id: eventId, at: occurredAt })),
+  });
+}
+
+export function signWebhook(secret: string, body: string, timestamp: number): string {
+  return `t=${timestamp},v1=${hmac('sha256', secret, `${timestamp}.${body}`, 'hex')}`;
+}
+
+export function createSimulatedWebhook(secret: string | undefined, clock: Clock): ConnectorWebhookV1 {
+  return {
+    verify(req) {
+      if (!secret) throw new BadSignatureError('No webhook secret is configured for this provider');
+      const header = headerValue(req, SIGNATURE_HEADER);
+      const parts = Object.fromEntries((header ?? '').split(',').map((p) => p.trim().split('=', 2) as [string, string]));
+      if (!parts.t || !parts.v1) throw new BadSignatureError(`Missing or malformed ${SIGNATURE_HEADER} header`);
+      assertFresh(Number(parts.t), clock.now());
+      const expected = hmac('sha256', secret, Buffer.concat([Buffer.from(`${parts.t}.`), Buffer.from(req.rawBody)]), 'hex');
+      if (!safeEqual(expected, parts.v1)) throw new BadSignatureError();
+    },
+    parse(req) {
+      const parsed = envelopeSchema.safeParse(parseJsonBody(req));
+      if (!parsed.success) throw new BadRequestError('Webhook body is not a simulated-center envelope');
+      return parsed.data.events.map(({ conversationId, id, at, ...rest }) => {
+        const event = handoverEventSchema.safeParse({ ...rest, handoverId: conversationId, eventId: id, occurredAt: at });
+        if (!event.success) throw new BadRequestError(`Malformed event ${id}: ${event.error.issues[0]?.message ?? 'invalid'}`);
+        return event.data;
+      });
+    },
+  };
+}
+
+/**
+ * Sends events the way a vendor would: POST, signed, retried with backoff on failure
+ * (3 attempts, 1 s then 2 s, on the center's clock).
+ */
+export function createWebhookSender(url: string, secret: string, clock: Clock, logger: Logger) {
+  let counter = 0;
+  const timers = new Set<unknown>();
+  const send = async (body: string, attempt: number): Promise<void> => {
+    const timestamp = clock.now();
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, body, timestamp) },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      await res.body.dump();
+      if (res.statusCode < 300) return;
+      throw new Error(`webhook answered ${res.statusCode}`);
+    } catch (error) {
+      if (attempt >= 3) {
+        logger.warn('simulated center gave up on a webhook', { url, error: (error as Error).message });
+        return;
+      }
+      const handle = clock.setTimeout(() => {
+        timers.delete(handle);
+        void send(body, attempt + 1);
+      }, 1000 * 2 ** (attempt - 1));
+      timers.add(handle);
+    }
+  };
+  return {
+    post(events: HandoverEvent[]) {
+      return send(webhookBody(`dlv-${Date.now().toString(36)}-${++counter}`, events), 1);
+    },
+    dispose() {
+      for (const t of timers) clock.clearTimeout(t);
+    },
+  };
+}

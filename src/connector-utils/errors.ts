@@ -1,0 +1,44 @@
+import { RateLimitError, VendorApiError, VendorAuthError, VendorNotFoundError, type HandoverError } from '../spec';
+
+export interface VendorFailure {
+  vendor: string;
+  status: number;
+  operation?: string;
+  /** Response headers, lower-cased (Retry-After, request id). */
+  headers?: Record<string, string | string[] | undefined>;
+  /** The vendor's own error message, already extracted from its error body (never the raw body). */
+  vendorMessage?: string;
+  vendorCode?: string;
+  /** Header that carries the vendor's request id, e.g. `inin-correlation-id`. */
+  requestIdHeader?: string;
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+  const date = Date.parse(v);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+function header(headers: VendorFailure['headers'], name: string): string | undefined {
+  const v = headers?.[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Maps a vendor's HTTP failure onto the typed errors, keeping status and request id. */
+export function vendorError(failure: VendorFailure): HandoverError {
+  const requestId =
+    header(failure.headers, failure.requestIdHeader ?? 'x-request-id') ?? header(failure.headers, 'x-request-id') ?? header(failure.headers, 'x-correlation-id');
+  const init = { vendor: failure.vendor, status: failure.status, vendorRequestId: requestId, vendorCode: failure.vendorCode, operation: failure.operation };
+  const what = `${failure.vendor}${failure.operation ? ` ${failure.operation}` : ''}`;
+  const detail = failure.vendorMessage ? `: ${failure.vendorMessage.slice(0, 300)}` : '';
+  if (failure.status === 429) {
+    return new RateLimitError(`${what} was rate limited (429)${detail}`, { ...init, retryAfterMs: parseRetryAfter(failure.headers?.['retry-after']) });
+  }
+  if (failure.status === 401 || failure.status === 403) return new VendorAuthError(`${what} was refused (${failure.status})${detail}`, init);
+  if (failure.status === 404) return new VendorNotFoundError(`${what} found nothing (404)${detail}`, init);
+  return new VendorApiError(`${what} failed (${failure.status})${detail}`, init);
+}

@@ -1,0 +1,5 @@
+/** Helpers for connector authors: HTTP with typed errors, retries, webhook signatures. */
+export * from './errors';
+export * from './http';
+export * from './retry';
+export * from './signature';

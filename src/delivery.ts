@@ -1,0 +1,93 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Agent, Attachment, HandoverStatus } from './spec';
+import type { SessionAddress } from './service/types';
+
+/**
+ * What the flow sees as `input.handover`, shaped like Cognigy's: `status`, `eventType` (why the
+ * flow was re-entered), `data` (queue position and estimatedWaitTime in ms), `error`,
+ * `inactivityCount`.
+ */
+export type FlowHandoverStatus = HandoverStatus | 'handoverAlreadyInProgress';
+export type FlowEventType = 'statusChange' | 'queueUpdate' | 'handoverInactivity' | 'providerEvent';
+
+export interface FlowHandoverInput {
+  status: FlowHandoverStatus;
+  eventType?: FlowEventType;
+  data?: Record<string, unknown>;
+  error?: { reason: 'error' | 'unsupported' | 'unavailable'; message: string; code?: string };
+  inactivityCount?: number;
+  handoverId: string;
+  providerId: string;
+}
+
+interface ItemBase {
+  /** Unique and stable: a retried delivery carries the same id (Cognigy-side dedupe, outbox keys). */
+  id: string;
+  handoverId: string;
+  providerId: string;
+  session: SessionAddress;
+}
+
+/** Text straight to the user (Cognigy notify): agent messages and system notices. */
+export interface MessageDelivery extends ItemBase {
+  type: 'message';
+  source: 'agent' | 'system';
+  text: string;
+  attachments?: Attachment[];
+  agent?: Agent;
+}
+
+/** A handover event into the flow (Cognigy inject), so the Lookup node routes it. */
+export interface EventDelivery extends ItemBase {
+  type: 'event';
+  handover: FlowHandoverInput;
+}
+
+/** Agent typing indicator to the user (notify with data only). */
+export interface TypingDelivery extends ItemBase {
+  type: 'typing';
+  typing: boolean;
+  agent?: Agent;
+}
+
+export type DeliveryItem = MessageDelivery | EventDelivery | TypingDelivery;
+
+/**
+ * Carries updates into the user's session. Implementations: Cognigy inject/notify (gateway),
+ * the in-memory recorder below (tests, demo), a browser page (playground).
+ * `deliver` resolves once the item is handed off durably; it may throw (the caller keeps it).
+ */
+export interface Delivery {
+  deliver(item: DeliveryItem): Promise<void>;
+}
+
+export interface MemoryDeliveryEvents {
+  item: [item: DeliveryItem];
+}
+
+/** Records everything delivered, per session, in order. */
+export class MemoryDelivery extends EventEmitter<MemoryDeliveryEvents> implements Delivery {
+  readonly items: DeliveryItem[] = [];
+
+  async deliver(item: DeliveryItem): Promise<void> {
+    this.items.push(item);
+    this.emit('item', item);
+  }
+
+  forSession(session: Pick<SessionAddress, 'userId' | 'sessionId'>): DeliveryItem[] {
+    return this.items.filter((i) => i.session.userId === session.userId && i.session.sessionId === session.sessionId);
+  }
+
+  /** Texts the user saw, in order. */
+  texts(session?: Pick<SessionAddress, 'userId' | 'sessionId'>): string[] {
+    return (session ? this.forSession(session) : this.items).flatMap((i) => (i.type === 'message' ? [i.text] : []));
+  }
+
+  events(session?: Pick<SessionAddress, 'userId' | 'sessionId'>): FlowHandoverInput[] {
+    return (session ? this.forSession(session) : this.items).flatMap((i) => (i.type === 'event' ? [i.handover] : []));
+  }
+
+  clear(): void {
+    this.items.length = 0;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * handover-kit: bot-to-human handover for conversational-AI flows, Cognigy.AI first.
+ *
+ * - the connector contract (`HandoverConnectorV1`, events, status machine, typed errors)
+ * - the provider registry and the handover service (in-process)
+ * - the five Cognigy nodes (`createHandoverNodes`)
+ *
+ * Connectors live under `handover-kit/connectors/<name>`, the gateway under `handover-kit/gateway`,
+ * test helpers under `handover-kit/testing`.
+ */
+export * from './spec';
+export { ProviderRegistry, MASKED_SECRET, type ProviderView, type ProviderExport, type ProviderChange, type ProviderRegistryOptions } from './registry';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory';
+export type { HandoverStore } from './store/types';
+export * from './service';
+export { MemoryDelivery, type Delivery, type DeliveryItem, type MessageDelivery, type EventDelivery, type TypingDelivery, type FlowHandoverInput, type FlowHandoverStatus, type FlowEventType } from './delivery';
+export { systemClock, createFakeClock, type FakeClock } from './clock';
+export { MemoryScheduler, type Scheduler, type TimerJob, type TimerKind } from './scheduler';
+export { createJsonLogger, silentLogger, Redactor, type LogLevel } from './logger';
+export { createHandoverKit, type HandoverKit, type HandoverKitOptions } from './kit';
+export * from './connector-utils';

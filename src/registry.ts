@@ -1,0 +1,317 @@
+import { EventEmitter } from 'eventemitter3';
+import { z } from 'zod';
+import {
+  HandoverConfigError,
+  SPECIFICATION_VERSION,
+  UnknownConnectorError,
+  UnknownProviderError,
+  parseOrThrow,
+  secretFields,
+  type Clock,
+  type ConnectorCapabilities,
+  type ConnectorDefinition,
+  type HandoverConnector,
+  type Logger,
+} from './spec';
+import { systemClock } from './clock';
+import { silentLogger, type Redactor } from './logger';
+import { MemoryStore } from './store/memory';
+import type { HandoverStore } from './store/types';
+import type { ProviderRecord } from './service/types';
+import { newObjectId } from './util/ids';
+
+/** Shown instead of a secret. Sending it back in an update keeps the stored secret. */
+export const MASKED_SECRET = '********';
+
+export interface ProviderView {
+  id: string;
+  name: string;
+  type: string;
+  settings: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ProviderExport {
+  format: 'handover-kit.providers';
+  version: 1;
+  exportedAt: number;
+  providers: ProviderView[];
+}
+
+export type ProviderChange =
+  | { type: 'created'; provider: ProviderView }
+  | { type: 'updated'; provider: ProviderView }
+  | { type: 'deleted'; providerId: string };
+
+export interface RegistryEvents {
+  change: [change: ProviderChange];
+  /** A connector instance was created for a provider (the service subscribes to its events). */
+  connector: [providerId: string, connector: HandoverConnector];
+}
+
+const providerIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Use letters, digits, ".", "_" and "-" only');
+
+const createSchema = z
+  .object({
+    id: providerIdSchema.optional(),
+    name: z.string().trim().min(1, 'Name is required').max(200),
+    type: z.string().min(1),
+    settings: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+const updateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Name is required').max(200).optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const importSchema = z.object({
+  format: z.literal('handover-kit.providers'),
+  version: z.literal(1),
+  providers: z.array(
+    z.object({ id: providerIdSchema, name: z.string().min(1), type: z.string().min(1), settings: z.record(z.string(), z.unknown()) }),
+  ),
+});
+
+export interface ProviderRegistryOptions {
+  connectors: readonly ConnectorDefinition[];
+  store?: HandoverStore;
+  clock?: Clock;
+  logger?: Logger;
+  /** Secret values are registered here so logs never show them. */
+  redactor?: Redactor;
+  /** Builds a provider's public webhook URL (the gateway sets this). */
+  webhookUrl?: (providerId: string) => string | undefined;
+}
+
+interface CachedConnector {
+  updatedAt: number;
+  connector: HandoverConnector;
+}
+
+/**
+ * Handover providers as Cognigy has them: named, typed, with settings validated by the connector's
+ * zod schema. Creates (and caches) connector instances for the service.
+ */
+export class ProviderRegistry extends EventEmitter<RegistryEvents> {
+  readonly store: HandoverStore;
+  private readonly definitions = new Map<string, ConnectorDefinition>();
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly redactor?: Redactor;
+  private readonly webhookUrl?: (providerId: string) => string | undefined;
+  private readonly instances = new Map<string, CachedConnector>();
+  private readonly creating = new Map<string, Promise<HandoverConnector>>();
+
+  constructor(options: ProviderRegistryOptions) {
+    super();
+    this.store = options.store ?? new MemoryStore({ clock: options.clock });
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.redactor = options.redactor;
+    this.webhookUrl = options.webhookUrl;
+    for (const def of options.connectors) {
+      if (def.specificationVersion !== SPECIFICATION_VERSION) {
+        throw new HandoverConfigError(`Connector "${def.type}" implements spec ${String(def.specificationVersion)}, expected ${SPECIFICATION_VERSION}`);
+      }
+      this.definitions.set(def.type, def);
+    }
+  }
+
+  /** The connector types this registry can create providers for. */
+  connectorTypes(): ConnectorDefinition[] {
+    return [...this.definitions.values()];
+  }
+
+  definition(type: string): ConnectorDefinition {
+    const def = this.definitions.get(type);
+    if (!def) throw new UnknownConnectorError(type, [...this.definitions.keys()]);
+    return def;
+  }
+
+  async create(input: { id?: string; name: string; type: string; settings?: Record<string, unknown> }): Promise<ProviderView> {
+    const parsed = parseOrThrow(createSchema, input, 'provider');
+    const def = this.definition(parsed.type);
+    const settings = this.validateSettings(def, parsed.settings);
+    const id = parsed.id ?? newObjectId();
+    if (await this.store.getProvider(id)) {
+      throw new HandoverConfigError(`A provider with id "${id}" already exists`, [{ path: 'id', message: 'Already exists' }]);
+    }
+    const now = this.clock.now();
+    const record: ProviderRecord = { id, name: parsed.name, type: def.type, settings, createdAt: now, updatedAt: now };
+    await this.store.putProvider(record);
+    this.rememberSecrets(def, settings);
+    const view = this.view(record, false);
+    this.emit('change', { type: 'created', provider: view });
+    return view;
+  }
+
+  async get(id: string, options: { revealSecrets?: boolean } = {}): Promise<ProviderView> {
+    return this.view(await this.require(id), options.revealSecrets === true);
+  }
+
+  async list(options: { revealSecrets?: boolean } = {}): Promise<ProviderView[]> {
+    const records = await this.store.listProviders();
+    return records.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)).map((r) => this.view(r, options.revealSecrets === true));
+  }
+
+  /** Partial update. Settings merge over the stored ones; a masked secret keeps the stored value. */
+  async update(id: string, patch: { name?: string; settings?: Record<string, unknown> }): Promise<ProviderView> {
+    const parsed = parseOrThrow(updateSchema, patch, 'provider update');
+    const current = await this.require(id);
+    const def = this.definition(current.type);
+    let settings = current.settings;
+    if (parsed.settings) {
+      const merged: Record<string, unknown> = { ...current.settings };
+      for (const [k, v] of Object.entries(parsed.settings)) {
+        if (v === MASKED_SECRET) continue;
+        if (v === null) delete merged[k];
+        else merged[k] = v;
+      }
+      settings = this.validateSettings(def, merged);
+    }
+    const record: ProviderRecord = {
+      ...current,
+      name: parsed.name ?? current.name,
+      settings,
+      updatedAt: Math.max(this.clock.now(), current.updatedAt + 1),
+    };
+    await this.store.putProvider(record);
+    this.rememberSecrets(def, settings);
+    await this.dropInstance(id);
+    const view = this.view(record, false);
+    this.emit('change', { type: 'updated', provider: view });
+    return view;
+  }
+
+  async delete(id: string): Promise<void> {
+    const deleted = await this.store.deleteProvider(id);
+    if (!deleted) throw new UnknownProviderError(id);
+    await this.dropInstance(id);
+    this.emit('change', { type: 'deleted', providerId: id });
+  }
+
+  async export(options: { includeSecrets?: boolean } = {}): Promise<ProviderExport> {
+    return { format: 'handover-kit.providers', version: 1, exportedAt: this.clock.now(), providers: await this.list({ revealSecrets: options.includeSecrets }) };
+  }
+
+  /**
+   * Imports an export. Every provider is validated before anything is written, so a bad file
+   * changes nothing. `replace` deletes providers missing from the file; `merge` keeps them.
+   */
+  async import(data: unknown, options: { mode?: 'merge' | 'replace' } = {}): Promise<{ created: number; updated: number; deleted: number }> {
+    const parsed = parseOrThrow(importSchema, data, 'provider import');
+    const prepared = parsed.providers.map((p, i) => {
+      const def = this.definition(p.type);
+      const masked = Object.entries(p.settings).filter(([, v]) => v === MASKED_SECRET).map(([k]) => k);
+      if (masked.length > 0) {
+        throw new HandoverConfigError(`Provider "${p.id}" was exported without secrets`, masked.map((k) => ({ path: `providers.${i}.settings.${k}`, message: 'Secret is masked; export with secrets to import' })));
+      }
+      return { ...p, settings: this.validateSettings(def, p.settings, `providers.${i}.settings`) };
+    });
+    let created = 0;
+    let updated = 0;
+    let deleted = 0;
+    const now = this.clock.now();
+    for (const p of prepared) {
+      const existing = await this.store.getProvider(p.id);
+      await this.store.putProvider({ ...p, createdAt: existing?.createdAt ?? now, updatedAt: now });
+      this.rememberSecrets(this.definition(p.type), p.settings);
+      await this.dropInstance(p.id);
+      if (existing) updated++;
+      else created++;
+    }
+    if (options.mode === 'replace') {
+      const keep = new Set(prepared.map((p) => p.id));
+      for (const p of await this.store.listProviders()) {
+        if (!keep.has(p.id)) {
+          await this.delete(p.id);
+          deleted++;
+        }
+      }
+    }
+    for (const p of prepared) this.emit('change', { type: 'updated', provider: this.view({ ...p, createdAt: now, updatedAt: now }, false) });
+    return { created, updated, deleted };
+  }
+
+  async capabilitiesOf(providerId: string): Promise<{ type: string; capabilities: ConnectorCapabilities }> {
+    const record = await this.require(providerId);
+    return { type: record.type, capabilities: this.definition(record.type).capabilities };
+  }
+
+  /** The connector for a provider, created once per settings version. */
+  async connector(providerId: string): Promise<{ provider: ProviderRecord; connector: HandoverConnector }> {
+    const provider = await this.require(providerId);
+    const cached = this.instances.get(providerId);
+    if (cached && cached.updatedAt === provider.updatedAt) return { provider, connector: cached.connector };
+    const key = `${providerId}@${provider.updatedAt}`;
+    let pending = this.creating.get(key);
+    if (!pending) {
+      pending = (async () => {
+        if (cached) await this.dropInstance(providerId);
+        const def = this.definition(provider.type);
+        const connector = def.create(def.settingsSchema.parse(provider.settings), {
+          clock: this.clock,
+          logger: this.logger,
+          providerId,
+          webhookUrl: this.webhookUrl?.(providerId),
+        });
+        this.instances.set(providerId, { updatedAt: provider.updatedAt, connector });
+        this.emit('connector', providerId, connector);
+        return connector;
+      })().finally(() => this.creating.delete(key));
+      this.creating.set(key, pending);
+    }
+    return { provider, connector: await pending };
+  }
+
+  /** Disposes every connector instance (sockets, timers). */
+  async close(): Promise<void> {
+    for (const id of [...this.instances.keys()]) await this.dropInstance(id);
+  }
+
+  private async require(id: string): Promise<ProviderRecord> {
+    const record = await this.store.getProvider(id);
+    if (!record) throw new UnknownProviderError(id);
+    return record;
+  }
+
+  private validateSettings(def: ConnectorDefinition, settings: unknown, prefix = 'settings'): Record<string, unknown> {
+    const parsed = parseOrThrow(def.settingsSchema, settings, `${def.label} settings`, prefix);
+    return parsed as Record<string, unknown>;
+  }
+
+  private rememberSecrets(def: ConnectorDefinition, settings: Record<string, unknown>) {
+    if (!this.redactor) return;
+    for (const key of secretFields(def.settingsSchema)) this.redactor.add(settings[key]);
+  }
+
+  private view(record: ProviderRecord, reveal: boolean): ProviderView {
+    const settings = { ...record.settings };
+    if (!reveal) {
+      const def = this.definitions.get(record.type);
+      for (const key of def ? secretFields(def.settingsSchema) : []) {
+        if (settings[key] !== undefined && settings[key] !== '') settings[key] = MASKED_SECRET;
+      }
+    }
+    return { id: record.id, name: record.name, type: record.type, settings, createdAt: record.createdAt, updatedAt: record.updatedAt };
+  }
+
+  private async dropInstance(id: string) {
+    const cached = this.instances.get(id);
+    if (!cached) return;
+    this.instances.delete(id);
+    try {
+      await cached.connector.dispose?.();
+    } catch (error) {
+      this.logger.warn('connector dispose failed', { providerId: id, error });
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { isTerminalStatus, transition, type Agent, type HandoverEvent, type HandoverStatus } from '../spec';
+import type { DeliveryItem, FlowHandoverInput } from '../delivery';
+import type { HandoverRecord } from './types';
+import { renderTemplate } from './templates';
+
+/**
+ * Applies one connector event to a handover record: the status machine, and what the user and the
+ * flow get to see. Pure — no I/O — so it is cheap and exhaustively testable. Throws
+ * `IllegalTransitionError` for an event a terminal handover can no longer take.
+ */
+export interface ApplyResult {
+  record: HandoverRecord;
+  deliveries: DeliveryItem[];
+  /** True when the event changed nothing (stale queue update, duplicate terminal event). */
+  ignored: boolean;
+}
+
+export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: number): ApplyResult {
+  const out: DeliveryItem[] = [];
+  let next: HandoverRecord = { ...record, updatedAt: now };
+  const b = record.behaviour;
+  const idBase = `${record.id}:${event.eventId}`;
+
+  const flowEvent = (suffix: string, handover: Omit<FlowHandoverInput, 'handoverId' | 'providerId'>) =>
+    out.push({ type: 'event', id: `${idBase}:${suffix}`, ...address(record), handover: { ...handover, handoverId: record.id, providerId: record.providerId } });
+
+  const becomeActive = (agent: Agent | undefined) => {
+    const wasQueued = next.status === 'queue';
+    next.status = transition(next.status, 'active', record.id);
+    if (agent) next.agent = agent;
+    next.queuePosition = undefined;
+    next.estimatedWaitMs = undefined;
+    if (!wasQueued) return;
+    if (b.sendActiveEvent) flowEvent('active', { status: 'active', eventType: 'statusChange', data: agent ? { agent } : {} });
+    if (b.agentJoinedText) {
+      const text = renderTemplate(b.agentJoinedText, { agentName: agent?.name ?? 'An agent' });
+      out.push({ type: 'message', id: `${idBase}:joined`, ...address(record), source: 'system', text });
+    }
+  };
+
+  const end = (status: HandoverStatus) => {
+    if (next.status === status && isTerminalStatus(status)) return false; // a repeat of the end: nothing new
+    next.status = transition(next.status, status, record.id);
+    next.inactivity = undefined;
+    next.idleDueAt = undefined;
+    next.pending = undefined;
+    return true;
+  };
+
+  switch (event.type) {
+    case 'queue-updated': {
+      if (next.status !== 'queue') return { record, deliveries: [], ignored: true };
+      if (event.position !== undefined) next.queuePosition = event.position;
+      if (event.estimatedWaitMs !== undefined) next.estimatedWaitMs = event.estimatedWaitMs;
+      break;
+    }
+    case 'agent-joined':
+      if (next.status === 'active') next.agent = event.agent; // another agent took over
+      else becomeActive(event.agent);
+      break;
+    case 'agent-message':
+      if (next.status !== 'active') becomeActive(event.agent);
+      out.push({
+        type: 'message',
+        id: idBase,
+        ...address(record),
+        source: 'agent',
+        text: event.text,
+        ...(event.attachments ? { attachments: event.attachments } : {}),
+        ...(event.agent ?? next.agent ? { agent: event.agent ?? next.agent } : {}),
+      });
+      break;
+    case 'agent-typing':
+      if (isTerminalStatus(next.status)) return { record, deliveries: [], ignored: true };
+      out.push({ type: 'typing', id: idBase, ...address(record), typing: event.typing, ...(event.agent ? { agent: event.agent } : {}) });
+      return { record, deliveries: out, ignored: false };
+    case 'agent-left':
+      // Vendors often report the agent leaving after the conversation ended: nothing to do then.
+      if (isTerminalStatus(next.status)) return { record, deliveries: [], ignored: true };
+      next.agent = undefined;
+      if (event.requeued && next.status === 'active') {
+        next.status = transition(next.status, 'queue', record.id);
+        if (b.sendQueueEvent) flowEvent('requeued', { status: 'queue', eventType: 'statusChange', data: { requeued: true } });
+      }
+      break;
+    case 'handover-completed':
+      if (!end('completed')) return { record, deliveries: [], ignored: true };
+      if (b.sendResolveEvent) flowEvent('completed', { status: 'completed', eventType: 'statusChange', data: { by: event.by } });
+      break;
+    case 'handover-cancelled':
+      if (!end('cancelled')) return { record, deliveries: [], ignored: true };
+      flowEvent('cancelled', { status: 'cancelled', eventType: 'statusChange', data: { by: event.by, ...(event.reason ? { reason: event.reason } : {}) } });
+      break;
+    case 'handover-error':
+      if (!end('error')) return { record, deliveries: [], ignored: true };
+      next.error = { reason: 'error', message: event.message, code: event.code };
+      flowEvent('error', { status: 'error', eventType: 'statusChange', error: { reason: 'error', message: event.message, code: event.code } });
+      break;
+    case 'provider-event':
+      if (isTerminalStatus(next.status)) return { record, deliveries: [], ignored: true };
+      flowEvent('provider', {
+        status: next.status,
+        eventType: 'providerEvent',
+        data: { name: event.name, ...(event.text !== undefined ? { text: event.text } : {}), ...(event.data ?? {}) },
+      });
+      break;
+  }
+  return { record: next, deliveries: out, ignored: false };
+}
+
+export function address(record: HandoverRecord) {
+  return { handoverId: record.id, providerId: record.providerId, session: record.session };
+}
+
+/** Sorts a batch the way it happened: by sequence where known, then by time. */
+export function compareEvents(a: HandoverEvent, b: HandoverEvent): number {
+  if (a.sequence !== undefined && b.sequence !== undefined && a.handoverId === b.handoverId) return a.sequence - b.sequence;
+  return a.occurredAt - b.occurredAt;
+}

@@ -1,0 +1,135 @@
+import {
+  HandoverTimeoutError,
+  isLiveStatus,
+  isTerminalStatus,
+  toHandoverError,
+  type Clock,
+  type HandoverConnector,
+  type Logger,
+} from '../spec';
+import type { Delivery, DeliveryItem } from '../delivery';
+import type { ProviderRegistry } from '../registry';
+import type { Scheduler } from '../scheduler';
+import type { HandoverStore } from '../store/types';
+import { KeyedQueue } from '../util/keyed-queue';
+import type { HandoverRecord, HandoverView } from './types';
+
+/** The parts of the service its modules (start, events, timers) share. */
+export class ServiceContext {
+  readonly queue = new KeyedQueue();
+
+  constructor(
+    readonly registry: ProviderRegistry,
+    readonly store: HandoverStore,
+    readonly delivery: Delivery,
+    readonly scheduler: Scheduler,
+    readonly clock: Clock,
+    readonly logger: Logger,
+    readonly callTimeoutMs: number,
+  ) {}
+
+  /**
+   * Writes the next version of a handover. `build` gets the freshest record and returns the next
+   * one (or undefined to write nothing); on a concurrent write it runs again on the newer record.
+   */
+  async commit(
+    id: string,
+    build: (current: HandoverRecord) => HandoverRecord | undefined,
+  ): Promise<{ before: HandoverRecord; after: HandoverRecord } | undefined> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const current = await this.store.getHandover(id);
+      if (!current) return undefined;
+      const next = build(current);
+      if (!next) return undefined;
+      const written: HandoverRecord = { ...next, id: current.id, version: current.version + 1, updatedAt: this.clock.now() };
+      if (await this.store.updateHandover(written)) {
+        await this.syncTimers(current, written);
+        return { before: current, after: written };
+      }
+    }
+    throw new HandoverTimeoutError('Too many concurrent updates to one handover', { handoverId: id });
+  }
+
+  /** Hands items to the delivery in order; a failure is logged, not thrown (the outbox owns retries). */
+  async deliverAll(items: DeliveryItem[]): Promise<void> {
+    for (const item of items) {
+      try {
+        await this.delivery.deliver(item);
+      } catch (error) {
+        this.logger.error('delivery failed', { handoverId: item.handoverId, itemId: item.id, type: item.type, error: toHandoverError(error).toJSON() });
+      }
+    }
+  }
+
+  /** Runs a connector call with the service's deadline. */
+  async call<T>(operation: string, providerId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new HandoverTimeoutError(`${operation} timed out after ${this.callTimeoutMs} ms`, { providerId, operation }));
+      }, this.callTimeoutMs);
+      timer.unref?.();
+    });
+    try {
+      return await Promise.race([fn(controller.signal), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async connector(providerId: string): Promise<HandoverConnector> {
+    return (await this.registry.connector(providerId)).connector;
+  }
+
+  /** Keeps scheduled jobs in line with what the record says (queue updates, inactivity, idle). */
+  private async syncTimers(before: HandoverRecord, after: HandoverRecord): Promise<void> {
+    const s = this.scheduler;
+    if (isTerminalStatus(after.status)) {
+      if (isLiveStatus(before.status)) {
+        await Promise.all([
+          s.cancel('queue-position', after.id),
+          s.cancel('queue-wait', after.id),
+          s.cancel('inactivity', after.id),
+          s.cancel('idle', after.id),
+          s.cancel('reorder', after.id),
+        ]);
+      }
+      return;
+    }
+    const queued = after.status === 'queue' && after.externalId !== undefined;
+    const wasQueued = before.status === 'queue' && before.externalId !== undefined;
+    const updates = after.behaviour.queueUpdates;
+    if (queued && !wasQueued && updates) {
+      const now = this.clock.now();
+      if (updates.position) await s.schedule({ kind: 'queue-position', handoverId: after.id, dueAt: now + updates.position.intervalSec * 1000 });
+      if (updates.waitTime) await s.schedule({ kind: 'queue-wait', handoverId: after.id, dueAt: now + updates.waitTime.intervalSec * 1000 });
+    } else if (!queued && wasQueued && updates) {
+      await Promise.all([s.cancel('queue-position', after.id), s.cancel('queue-wait', after.id)]);
+    }
+    if (after.inactivity && after.inactivity.dueAt !== before.inactivity?.dueAt) {
+      await s.schedule({ kind: 'inactivity', handoverId: after.id, dueAt: after.inactivity.dueAt });
+    }
+    if (after.idleDueAt !== undefined && after.idleDueAt !== before.idleDueAt) {
+      await s.schedule({ kind: 'idle', handoverId: after.id, dueAt: after.idleDueAt });
+    }
+  }
+}
+
+export function toView(record: HandoverRecord): HandoverView {
+  const view: HandoverView = {
+    id: record.id,
+    providerId: record.providerId,
+    status: record.status,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    inactivityCount: record.inactivity?.count ?? 0,
+    attempts: record.attempts ?? [],
+  };
+  if (record.queuePosition !== undefined) view.queuePosition = record.queuePosition;
+  if (record.estimatedWaitMs !== undefined) view.estimatedWaitMs = record.estimatedWaitMs;
+  if (record.agent) view.agent = record.agent;
+  if (record.error) view.error = record.error;
+  return view;
+}

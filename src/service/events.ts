@@ -1,0 +1,176 @@
+import { HandoverError, IllegalTransitionError, handoverEventSchema, type HandoverEvent } from '../spec';
+import { applyEvent, compareEvents } from './apply';
+import type { ServiceContext } from './context';
+import type { HandoverRecord } from './types';
+
+export interface IngestResult {
+  /** Applied (or buffered to be applied in order). */
+  accepted: number;
+  duplicates: number;
+  /** For a handover not known yet (the webhook beat the start call); kept briefly and replayed. */
+  orphaned: number;
+  /** Malformed, or illegal for the handover's status: logged and dropped. */
+  rejected: number;
+}
+
+interface Orphans {
+  events: HandoverEvent[];
+  expiresAt: number;
+}
+
+const ORPHAN_TTL_MS = 60_000;
+const MAX_ORPHAN_KEYS = 10_000;
+const MAX_PENDING = 500;
+
+/**
+ * Consumes connector events: dedupe by eventId, per-handover order (by `sequence` where the
+ * connector has one, buffering ahead-of-gap events), the status machine, then delivery.
+ */
+export class EventProcessor {
+  private readonly orphans = new Map<string, Orphans>();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly dedupeTtlMs: number,
+    private readonly reorderGapMs: number,
+  ) {}
+
+  async ingest(providerId: string, events: readonly unknown[]): Promise<IngestResult> {
+    const result: IngestResult = { accepted: 0, duplicates: 0, orphaned: 0, rejected: 0 };
+    const valid: HandoverEvent[] = [];
+    for (const raw of events) {
+      const parsed = handoverEventSchema.safeParse(raw);
+      if (parsed.success) valid.push(parsed.data);
+      else {
+        result.rejected++;
+        this.ctx.logger.warn('malformed connector event dropped', { providerId, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) });
+      }
+    }
+    valid.sort(compareEvents);
+    for (const event of valid) {
+      const outcome = await this.ingestOne(providerId, event);
+      result[outcome]++;
+    }
+    return result;
+  }
+
+  /** Replays events that arrived before the handover they belong to was stored. */
+  async drainOrphans(providerId: string, externalId: string): Promise<void> {
+    const key = orphanKey(providerId, externalId);
+    const parked = this.orphans.get(key);
+    if (!parked) return;
+    this.orphans.delete(key);
+    if (parked.expiresAt < this.ctx.clock.now()) return;
+    await this.ingest(providerId, parked.events);
+  }
+
+  /** Applies buffered events in order, skipping a gap that never filled. */
+  async flushPending(handoverId: string): Promise<void> {
+    const current = await this.ctx.store.getHandover(handoverId);
+    if (!current?.pending?.length) return;
+    const pending = [...current.pending].sort(compareEvents);
+    await this.ctx.commit(handoverId, (r) => ({ ...r, pending: undefined }));
+    for (const event of pending) await this.applyInOrder(handoverId, event, true);
+  }
+
+  private async ingestOne(providerId: string, event: HandoverEvent): Promise<keyof IngestResult> {
+    const record = await this.ctx.store.findHandoverByExternalId(providerId, event.handoverId);
+    if (!record) {
+      this.park(providerId, event);
+      return 'orphaned';
+    }
+    const seenKey = `evt:${providerId}:${event.eventId}`;
+    if (!(await this.ctx.store.markSeen(seenKey, this.dedupeTtlMs))) return 'duplicates';
+    try {
+      return await this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false));
+    } catch (error) {
+      await this.ctx.store.forgetSeen(seenKey); // not applied: let a redelivery try again
+      throw error;
+    }
+  }
+
+  private async applyInOrder(handoverId: string, event: HandoverEvent, flushing: boolean): Promise<keyof IngestResult> {
+    const record = await this.ctx.store.getHandover(handoverId);
+    if (!record) return 'rejected';
+    if (event.sequence !== undefined && !flushing) {
+      const last = record.lastSequence ?? 0;
+      if (event.sequence <= last) return 'duplicates';
+      if (event.sequence > last + 1) return this.buffer(record, event);
+    }
+    const outcome = await this.apply(record.id, event);
+    if (event.sequence !== undefined && !flushing) await this.drainContiguous(record.id);
+    return outcome;
+  }
+
+  private async apply(handoverId: string, event: HandoverEvent): Promise<keyof IngestResult> {
+    let deliveries: ReturnType<typeof applyEvent>['deliveries'] = [];
+    let rejected = false;
+    await this.ctx.commit(handoverId, (current) => {
+      const lastSequence = event.sequence === undefined ? current.lastSequence : Math.max(current.lastSequence ?? 0, event.sequence);
+      try {
+        const applied = applyEvent(current, event, this.ctx.clock.now());
+        deliveries = applied.deliveries;
+        const next = bumpIdle(applied.record, event, this.ctx.clock.now());
+        return { ...next, lastSequence };
+      } catch (error) {
+        if (!IllegalTransitionError.isInstance(error)) throw error;
+        rejected = true;
+        this.ctx.logger.warn('event rejected by the status machine', { handoverId, eventId: event.eventId, type: event.type, error: (error as HandoverError).toJSON() });
+        return lastSequence === current.lastSequence ? undefined : { ...current, lastSequence };
+      }
+    });
+    if (rejected) return 'rejected';
+    await this.ctx.deliverAll(deliveries);
+    return 'accepted';
+  }
+
+  private async buffer(record: HandoverRecord, event: HandoverEvent): Promise<keyof IngestResult> {
+    await this.ctx.commit(record.id, (current) => {
+      const pending = (current.pending ?? []).filter((e) => e.sequence !== event.sequence);
+      if (pending.length >= MAX_PENDING) return undefined;
+      return { ...current, pending: [...pending, event].sort(compareEvents) };
+    });
+    await this.ctx.scheduler.schedule({ kind: 'reorder', handoverId: record.id, dueAt: this.ctx.clock.now() + this.reorderGapMs });
+    return 'accepted';
+  }
+
+  private async drainContiguous(handoverId: string): Promise<void> {
+    for (let i = 0; i < MAX_PENDING; i++) {
+      const record = await this.ctx.store.getHandover(handoverId);
+      const next = record?.pending?.[0];
+      if (!record || !next || next.sequence !== (record.lastSequence ?? 0) + 1) {
+        if (record && !record.pending?.length) await this.ctx.scheduler.cancel('reorder', handoverId);
+        return;
+      }
+      await this.ctx.commit(handoverId, (r) => ({ ...r, pending: r.pending?.slice(1) }));
+      await this.apply(handoverId, next);
+    }
+  }
+
+  private park(providerId: string, event: HandoverEvent) {
+    const key = orphanKey(providerId, event.handoverId);
+    const now = this.ctx.clock.now();
+    let parked = this.orphans.get(key);
+    if (!parked || parked.expiresAt < now) {
+      if (this.orphans.size >= MAX_ORPHAN_KEYS) {
+        const oldest = this.orphans.keys().next().value;
+        if (oldest !== undefined) this.orphans.delete(oldest);
+      }
+      parked = { events: [], expiresAt: now + ORPHAN_TTL_MS };
+      this.orphans.set(key, parked);
+    }
+    if (parked.events.length < MAX_PENDING && !parked.events.some((e) => e.eventId === event.eventId)) parked.events.push(event);
+    this.ctx.logger.debug('event for an unknown handover parked', { providerId, eventId: event.eventId });
+  }
+}
+
+/** Agent or user activity pushes the idle auto-close further out. */
+function bumpIdle(record: HandoverRecord, event: HandoverEvent, now: number): HandoverRecord {
+  const minutes = record.behaviour.idleTimeoutMinutes;
+  if (!minutes || event.type !== 'agent-message' || record.status === 'completed' || record.status === 'cancelled' || record.status === 'error') return record;
+  return { ...record, idleDueAt: now + minutes * 60_000 };
+}
+
+function orphanKey(providerId: string, externalId: string) {
+  return `${providerId}\u0000${externalId}`;
+}

@@ -1,0 +1,356 @@
+import {
+  AgentsUnavailableError,
+  UnsupportedCapabilityError,
+  isLiveStatus,
+  parseOrThrow,
+  toHandoverError,
+  type Clock,
+  type CloseReason,
+  type HandoverError,
+  type HandoverStatus,
+  type Logger,
+} from '../spec';
+import { systemClock } from '../clock';
+import type { Delivery, DeliveryItem } from '../delivery';
+import { silentLogger } from '../logger';
+import type { ProviderRegistry } from '../registry';
+import { MemoryScheduler, type Scheduler } from '../scheduler';
+import { newId } from '../util/ids';
+import { address } from './apply';
+import { ServiceContext, toView } from './context';
+import { EventProcessor, type IngestResult } from './events';
+import { runTimer } from './timers';
+import {
+  availabilityInputSchema,
+  closeHandoverInputSchema,
+  getHandoverInputSchema,
+  sessionKeyOf,
+  setInactivityInputSchema,
+  startHandoverInputSchema,
+  userMessageInputSchema,
+  type Attempt,
+  type AvailabilityInput,
+  type AvailabilityOutcome,
+  type CloseHandoverInput,
+  type CloseHandoverOutcome,
+  type GetHandoverInput,
+  type HandoverApi,
+  type HandoverBehaviour,
+  type HandoverRecord,
+  type HandoverView,
+  type SetInactivityInput,
+  type SetInactivityOutcome,
+  type StartHandoverInput,
+  type StartHandoverOutcome,
+  type UserMessageInput,
+  type UserMessageOutcome,
+} from './types';
+
+export interface HandoverServiceOptions {
+  registry: ProviderRegistry;
+  delivery: Delivery;
+  clock?: Clock;
+  /** Defaults to in-memory timers on `clock`. */
+  scheduler?: Scheduler;
+  logger?: Logger;
+  /** How long an event id is remembered for dedupe (default 24 h). */
+  dedupeTtlMs?: number;
+  /** How long to wait for a missing event in a sequence before moving on (default 5 s). */
+  reorderGapMs?: number;
+  /** Deadline for each contact-center call (default 10 s; Cognigy gives a node 20 s in all). */
+  callTimeoutMs?: number;
+  /** Texts sent to the agent when the user joins / leaves the chat. */
+  presenceTexts?: { connected: string; disconnected: string };
+}
+
+export interface CloseOutcomeDetail extends CloseHandoverOutcome {
+  /** The contact center failed to close its side; the user is back with the bot regardless. */
+  providerError?: { code: string; message: string };
+}
+
+const DEFAULT_PRESENCE = { connected: 'User joined the conversation', disconnected: 'User left the conversation' };
+
+/**
+ * The orchestration nodes and the gateway both call: idempotent start with fallback, message
+ * relay, status, close, inactivity, and the consumption of connector events into deliveries.
+ */
+export class HandoverService implements HandoverApi {
+  readonly registry: ProviderRegistry;
+  private readonly ctx: ServiceContext;
+  private readonly events: EventProcessor;
+  private readonly presence: { connected: string; disconnected: string };
+  private readonly behaviours = new Map<string, HandoverBehaviour>();
+  private readonly unsubscribe: () => void;
+
+  constructor(options: HandoverServiceOptions) {
+    const clock = options.clock ?? systemClock;
+    this.registry = options.registry;
+    const scheduler = options.scheduler ?? new MemoryScheduler(clock);
+    this.ctx = new ServiceContext(options.registry, options.registry.store, options.delivery, scheduler, clock, options.logger ?? silentLogger, options.callTimeoutMs ?? 10_000);
+    this.events = new EventProcessor(this.ctx, options.dedupeTtlMs ?? 86_400_000, options.reorderGapMs ?? 5_000);
+    this.presence = options.presenceTexts ?? DEFAULT_PRESENCE;
+    scheduler.setHandler((job) =>
+      runTimer(this.ctx, this.events, { autoClose: (r, reason) => this.endFromService(r, reason) }, job).catch((error) =>
+        this.ctx.logger.error('timer failed', { kind: job.kind, handoverId: job.handoverId, error: toHandoverError(error).toJSON() }),
+      ),
+    );
+    // Connectors that push events in-process (the simulated center) feed straight into ingest.
+    const onConnector = (providerId: string, connector: { events?: { on: Function; off: Function } }) => {
+      connector.events?.on('event', (event: unknown) => {
+        void this.ingest(providerId, [event]).catch((error) =>
+          this.ctx.logger.error('event ingest failed', { providerId, error: toHandoverError(error).toJSON() }),
+        );
+      });
+    };
+    options.registry.on('connector', onConnector);
+    this.unsubscribe = () => options.registry.off('connector', onConnector);
+  }
+
+  get store() {
+    return this.ctx.store;
+  }
+
+  async checkAvailability(input: AvailabilityInput): Promise<AvailabilityOutcome> {
+    const req = parseOrThrow(availabilityInputSchema, input, 'availability request');
+    const connector = await this.ctx.connector(req.providerId);
+    if (!connector.capabilities.availability) throw new UnsupportedCapabilityError('availability', connector.provider);
+    const result = await this.ctx.call('checkAvailability', req.providerId, (signal) => connector.doCheckAvailability({ routing: req.routing }, { signal }));
+    return { ...result, providerId: req.providerId };
+  }
+
+  async startHandover(input: StartHandoverInput): Promise<StartHandoverOutcome> {
+    const req = parseOrThrow(startHandoverInputSchema, input, 'handover request');
+    const chain = [...new Set([req.providerId, ...req.fallbackProviderIds])];
+    for (const id of chain) await this.registry.capabilitiesOf(id); // unknown provider → typed error, before anything starts
+    const now = this.ctx.clock.now();
+    const record: HandoverRecord = {
+      id: newId('ho'),
+      version: 1,
+      providerId: chain[0]!,
+      session: req.session,
+      status: 'queue',
+      createdAt: now,
+      updatedAt: now,
+      behaviour: this.intern(req.behaviour),
+    };
+    if (req.user && (req.user.id !== undefined || Object.keys(req.user).length > 0)) record.user = { id: req.session.userId, ...req.user };
+    const existing = await this.ctx.store.insertHandover(record);
+    if (existing) return { handover: toView(existing), alreadyInProgress: true };
+
+    const outcome = await this.ctx.queue.run(record.id, () => this.tryProviders(record, chain, req));
+    // Events that beat the start call's answer were parked; replay them now (outside the queue slot).
+    if (outcome.handover.status !== 'error') {
+      const stored = await this.ctx.store.getHandover(record.id);
+      if (stored?.externalId) await this.events.drainOrphans(stored.providerId, stored.externalId);
+      return { handover: toView((await this.ctx.store.getHandover(record.id)) ?? stored!), alreadyInProgress: false };
+    }
+    return outcome;
+  }
+
+  /** Tries the provider and its fallbacks in order, once each; records every attempt. */
+  private async tryProviders(record: HandoverRecord, chain: string[], req: ReturnType<typeof startHandoverInputSchema.parse>): Promise<StartHandoverOutcome> {
+    const attempts: Attempt[] = [];
+    let lastError: HandoverError | undefined;
+    for (const providerId of chain) {
+      try {
+        const connector = await this.ctx.connector(providerId);
+        if (req.requireAvailableAgent && connector.capabilities.availability) {
+          const availability = await this.ctx.call('checkAvailability', providerId, (signal) => connector.doCheckAvailability({ routing: req.routing }, { signal }));
+          if (!availability.available) throw new AgentsUnavailableError(availability.reason ?? 'no-agents');
+        }
+        const started = await this.ctx.call('startHandover', providerId, (signal) =>
+          connector.doStartHandover(
+            {
+              idempotencyKey: `${record.id}:${providerId}`,
+              user: record.user ?? { id: req.session.userId },
+              routing: req.routing,
+              transcript: req.transcript,
+              customAttributes: req.customAttributes,
+              ...(req.locale ? { locale: req.locale } : {}),
+              ...(req.connectorOptions ? { connectorOptions: req.connectorOptions } : {}),
+            },
+            { signal },
+          ),
+        );
+        attempts.push({ providerId, ok: true, at: this.ctx.clock.now() });
+        const idle = record.behaviour.idleTimeoutMinutes;
+        const committed = await this.ctx.commit(record.id, (r) => ({
+          ...r,
+          providerId,
+          externalId: started.handoverId,
+          status: started.status,
+          queuePosition: started.queuePosition,
+          estimatedWaitMs: started.estimatedWaitMs,
+          agent: started.agent,
+          attempts,
+          ...(idle ? { idleDueAt: this.ctx.clock.now() + idle * 60_000 } : {}),
+        }));
+        return { handover: toView(committed!.after), alreadyInProgress: false };
+      } catch (error) {
+        lastError = toHandoverError(error);
+        attempts.push({ providerId, ok: false, at: this.ctx.clock.now(), error: { code: lastError.code, message: lastError.message } });
+        this.ctx.logger.warn('handover start failed', { handoverId: record.id, providerId, error: lastError.toJSON() });
+      }
+    }
+    const unavailable = AgentsUnavailableError.isInstance(lastError);
+    const committed = await this.ctx.commit(record.id, (r) => ({
+      ...r,
+      status: 'error',
+      attempts,
+      error: {
+        reason: unavailable ? 'unavailable' : 'error',
+        message: lastError?.message ?? 'Handover could not be started',
+        code: lastError?.code,
+        ...(unavailable ? { unavailableReason: (lastError as AgentsUnavailableError).reason } : {}),
+      },
+    }));
+    return { handover: toView(committed!.after), alreadyInProgress: false };
+  }
+
+  async sendUserMessage(input: UserMessageInput): Promise<UserMessageOutcome> {
+    const req = parseOrThrow(userMessageInputSchema, input, 'user message');
+    const found = await this.ctx.store.findHandoverBySession(sessionKeyOf(req.session));
+    if (!found || !isLiveStatus(found.status)) return { forwarded: false, duplicate: false, handover: found ? toView(found) : null };
+    return this.ctx.queue.run(found.id, async () => {
+      const record = await this.ctx.store.getHandover(found.id);
+      if (!record || !isLiveStatus(record.status) || !record.externalId) return { forwarded: false, duplicate: false, handover: record ? toView(record) : null };
+      const messageId = req.messageId ?? newId('msg');
+      const seenKey = `msg:${record.id}:${messageId}`;
+      if (!(await this.ctx.store.markSeen(seenKey, 86_400_000))) return { forwarded: true, duplicate: true, handover: toView(record) };
+      let text = req.text;
+      let kind: 'user' | 'system' = 'user';
+      if (req.presence) {
+        const enabled = req.presence === 'connected' ? record.behaviour.userConnectsMessage : record.behaviour.userDisconnectsMessage;
+        if (!enabled) return { forwarded: true, duplicate: false, handover: toView(record) };
+        text = this.presence[req.presence];
+        kind = 'system';
+      }
+      try {
+        const connector = await this.ctx.connector(record.providerId);
+        const sent = await this.ctx.call('sendMessage', record.providerId, (signal) =>
+          connector.doSendMessage(
+            { handoverId: record.externalId!, messageId, user: record.user ?? { id: record.session.userId }, text, kind, ...(req.attachments ? { attachments: req.attachments } : {}) },
+            { signal },
+          ),
+        );
+        const updated = await this.touchAfterUserMessage(record, kind === 'user');
+        return { forwarded: true, duplicate: sent.duplicate, handover: toView(updated) };
+      } catch (error) {
+        await this.ctx.store.forgetSeen(seenKey);
+        throw toHandoverError(error);
+      }
+    });
+  }
+
+  async getHandover(input: GetHandoverInput): Promise<HandoverView | null> {
+    const req = parseOrThrow(getHandoverInputSchema, input, 'handover lookup');
+    const record = 'handoverId' in req ? await this.ctx.store.getHandover(req.handoverId) : await this.ctx.store.findHandoverBySession(sessionKeyOf(req.session));
+    return record ? toView(record) : null;
+  }
+
+  async closeHandover(input: CloseHandoverInput): Promise<CloseOutcomeDetail> {
+    const req = parseOrThrow(closeHandoverInputSchema, input, 'close request');
+    const found = await this.ctx.store.findHandoverBySession(sessionKeyOf(req.session));
+    if (!found || !isLiveStatus(found.status)) return { closed: false, handover: found ? toView(found) : null };
+    return this.ctx.queue.run(found.id, async () => {
+      const record = await this.ctx.store.getHandover(found.id);
+      if (!record || !isLiveStatus(record.status)) return { closed: false, handover: record ? toView(record) : null };
+      const { after, providerError } = await this.end(record, req.reason, req.closeInProvider, req.message);
+      return { closed: true, handover: toView(after), ...(providerError ? { providerError } : {}) };
+    });
+  }
+
+  async setInactivity(input: SetInactivityInput): Promise<SetInactivityOutcome> {
+    const req = parseOrThrow(setInactivityInputSchema, input, 'inactivity timer');
+    const found = await this.ctx.store.findHandoverBySession(sessionKeyOf(req.session));
+    if (!found || !isLiveStatus(found.status)) return { armed: false, handover: found ? toView(found) : null };
+    const timeoutMs = Math.round(req.minutes * 60_000);
+    const committed = await this.ctx.queue.run(found.id, () =>
+      this.ctx.commit(found.id, (r) =>
+        isLiveStatus(r.status)
+          ? { ...r, inactivity: { timeoutMs, count: r.inactivity?.count ?? 0, dueAt: this.ctx.clock.now() + timeoutMs, ...(req.autoCloseAfter ? { autoCloseAfter: req.autoCloseAfter } : {}) } }
+          : undefined,
+      ),
+    );
+    return committed ? { armed: true, handover: toView(committed.after) } : { armed: false, handover: toView(found) };
+  }
+
+  /** Feeds connector events (parsed webhooks, pushed events) into the handovers they belong to. */
+  ingest(providerId: string, events: readonly unknown[]): Promise<IngestResult> {
+    return this.events.ingest(providerId, events);
+  }
+
+  /** Resolves when no event, timer or call is being processed (tests and graceful shutdown). */
+  idle(): Promise<void> {
+    return this.ctx.queue.idle();
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.idle();
+    await this.ctx.scheduler.close();
+  }
+
+  /** Closes at the vendor (best effort) and ends the record. Caller holds the handover's queue slot. */
+  private async end(record: HandoverRecord, reason: CloseReason, closeInProvider: boolean, message?: string) {
+    let providerError: { code: string; message: string } | undefined;
+    if (closeInProvider && record.externalId) {
+      try {
+        const connector = await this.ctx.connector(record.providerId);
+        if (connector.capabilities.closeFromBot) {
+          await this.ctx.call('closeHandover', record.providerId, (signal) =>
+            connector.doCloseHandover({ handoverId: record.externalId!, reason, ...(message ? { message } : {}) }, { signal }),
+          );
+        } else {
+          this.ctx.logger.info('connector cannot close from the bot side; ending locally', { handoverId: record.id, providerId: record.providerId });
+        }
+      } catch (error) {
+        const e = toHandoverError(error);
+        providerError = { code: e.code, message: e.message };
+        this.ctx.logger.error('closing at the contact center failed; the user is back with the bot', { handoverId: record.id, error: e.toJSON() });
+      }
+    }
+    const status: HandoverStatus = reason === 'user-cancelled' ? 'cancelled' : 'completed';
+    const committed = await this.ctx.commit(record.id, (r) =>
+      isLiveStatus(r.status) ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined } : undefined,
+    );
+    const after = committed?.after ?? (await this.ctx.store.getHandover(record.id)) ?? record;
+    return { after, providerError };
+  }
+
+  /** Auto-close by a timer: the flow is not running, so the end is delivered as an event. */
+  private async endFromService(record: HandoverRecord, reason: 'inactivity' | 'timeout') {
+    const { after } = await this.end(record, reason, true);
+    const item: DeliveryItem = {
+      type: 'event',
+      id: `${record.id}:auto-close`,
+      ...address(after),
+      handover: { status: after.status, eventType: 'statusChange', data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
+    };
+    await this.ctx.deliverAll([item]);
+  }
+
+  /** A user message resets the inactivity count and timer, and the idle timer. */
+  private async touchAfterUserMessage(record: HandoverRecord, fromUser: boolean): Promise<HandoverRecord> {
+    const idle = record.behaviour.idleTimeoutMinutes;
+    if (!fromUser || (!record.inactivity && !idle)) return record;
+    const now = this.ctx.clock.now();
+    const committed = await this.ctx.commit(record.id, (r) => ({
+      ...r,
+      ...(r.inactivity ? { inactivity: { ...r.inactivity, count: 0, dueAt: now + r.inactivity.timeoutMs } } : {}),
+      ...(idle ? { idleDueAt: now + idle * 60_000 } : {}),
+    }));
+    return committed?.after ?? record;
+  }
+
+  /** Identical node configs share one behaviour object (memory per handover stays small). */
+  private intern(behaviour: HandoverBehaviour): HandoverBehaviour {
+    const key = JSON.stringify(behaviour);
+    const known = this.behaviours.get(key);
+    if (known) return known;
+    if (this.behaviours.size > 1000) this.behaviours.clear();
+    const frozen = Object.freeze(behaviour);
+    this.behaviours.set(key, frozen);
+    return frozen;
+  }
+}

@@ -1,0 +1,117 @@
+import { isTerminalStatus, toHandoverError } from '../spec';
+import type { DeliveryItem } from '../delivery';
+import type { TimerJob } from '../scheduler';
+import { address } from './apply';
+import type { ServiceContext } from './context';
+import type { EventProcessor } from './events';
+import { DEFAULT_POSITION_TEXT, DEFAULT_WAIT_TIME_TEXT, queueTokens, renderTemplate } from './templates';
+import type { HandoverRecord } from './types';
+
+export interface TimerHooks {
+  /** Ends a handover from the service side (auto-close), delivering the end to the flow. */
+  autoClose(record: HandoverRecord, reason: 'inactivity' | 'timeout'): Promise<void>;
+}
+
+/** Runs due timers: queue notifications, inactivity, idle close, reorder flush. */
+export async function runTimer(ctx: ServiceContext, events: EventProcessor, hooks: TimerHooks, job: TimerJob): Promise<void> {
+  await ctx.queue.run(job.handoverId, async () => {
+    const record = await ctx.store.getHandover(job.handoverId);
+    if (!record || isTerminalStatus(record.status)) return;
+    switch (job.kind) {
+      case 'reorder':
+        return events.flushPending(record.id);
+      case 'inactivity':
+        return inactivityExpired(ctx, hooks, record, job);
+      case 'idle':
+        if (record.idleDueAt === job.dueAt) await hooks.autoClose(record, 'timeout');
+        return;
+      case 'queue-position':
+      case 'queue-wait':
+        return queueUpdate(ctx, record, job);
+    }
+  });
+}
+
+async function inactivityExpired(ctx: ServiceContext, hooks: TimerHooks, record: HandoverRecord, job: TimerJob) {
+  const inactivity = record.inactivity;
+  if (!inactivity || inactivity.dueAt !== job.dueAt) return; // re-armed or reset since
+  const count = inactivity.count + 1;
+  const closing = inactivity.autoCloseAfter !== undefined && count >= inactivity.autoCloseAfter;
+  const now = ctx.clock.now();
+  const committed = await ctx.commit(record.id, (r) =>
+    r.inactivity?.dueAt === job.dueAt ? { ...r, inactivity: { ...inactivity, count, dueAt: now + inactivity.timeoutMs } } : undefined,
+  );
+  if (!committed) return;
+  const item: DeliveryItem = {
+    type: 'event',
+    id: `${record.id}:inactivity:${job.dueAt}`,
+    ...address(record),
+    handover: {
+      status: committed.after.status,
+      eventType: 'handoverInactivity',
+      inactivityCount: count,
+      handoverId: record.id,
+      providerId: record.providerId,
+    },
+  };
+  await ctx.deliverAll([item]);
+  if (closing) await hooks.autoClose(committed.after, 'inactivity');
+}
+
+async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: TimerJob) {
+  const updates = record.behaviour.queueUpdates;
+  const isPosition = job.kind === 'queue-position';
+  const interval = isPosition ? updates?.position?.intervalSec : updates?.waitTime?.intervalSec;
+  if (record.status !== 'queue' || !updates || !interval || !record.externalId) return;
+
+  let position = record.queuePosition;
+  let waitMs = record.estimatedWaitMs;
+  try {
+    const connector = await ctx.connector(record.providerId);
+    const status = await ctx.call('getStatus', record.providerId, (signal) => connector.doGetStatus({ handoverId: record.externalId! }, { signal }));
+    position = status.queuePosition ?? position;
+    waitMs = status.estimatedWaitMs ?? waitMs;
+  } catch (error) {
+    ctx.logger.warn('queue status refresh failed; using the last known figures', { handoverId: record.id, error: toHandoverError(error).toJSON() });
+  }
+
+  const now = ctx.clock.now();
+  const committed = await ctx.commit(record.id, (r) => (r.status === 'queue' ? { ...r, queuePosition: position, estimatedWaitMs: waitMs } : undefined));
+  if (!committed) return;
+  await ctx.scheduler.schedule({ kind: job.kind, handoverId: record.id, dueAt: now + interval * 1000 });
+
+  const figure = isPosition ? position : waitMs;
+  if (figure === undefined) return; // the contact center gave nothing to report this round
+  const alt = updates.alternative;
+  const overThreshold =
+    alt !== undefined &&
+    ((alt.maxPosition !== undefined && position !== undefined && position > alt.maxPosition) ||
+      (alt.maxWaitMs !== undefined && waitMs !== undefined && waitMs > alt.maxWaitMs));
+  const tokens = queueTokens(position, waitMs);
+  const template = overThreshold ? alt!.text : isPosition ? (updates.positionText ?? DEFAULT_POSITION_TEXT) : (updates.waitTimeText ?? DEFAULT_WAIT_TIME_TEXT);
+  const text = renderTemplate(template, tokens);
+  const id = `${record.id}:${job.kind}:${job.dueAt}`;
+
+  // With Send Queue Event on, the flow formats the update itself (Cognigy's queueUpdate event);
+  // otherwise the rendered text goes straight to the user.
+  const item: DeliveryItem = record.behaviour.sendQueueEvent
+    ? {
+        type: 'event',
+        id,
+        ...address(record),
+        handover: {
+          status: 'queue',
+          eventType: 'queueUpdate',
+          data: {
+            ...(position !== undefined ? { position } : {}),
+            ...(waitMs !== undefined ? { estimatedWaitTime: waitMs } : {}),
+            text,
+            ...(overThreshold ? { alternativeText: text } : {}),
+          },
+          handoverId: record.id,
+          providerId: record.providerId,
+        },
+      }
+    : { type: 'message', id, ...address(record), source: 'system', text };
+  await ctx.deliverAll([item]);
+}

@@ -1,0 +1,112 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { z } from 'zod';
+import type { ConnectorCapabilities } from './capabilities';
+import type { ConnectorEventMap, HandoverEvent } from './events';
+import type {
+  AvailabilityResult,
+  CheckAvailabilityRequest,
+  CloseHandoverRequest,
+  CloseHandoverResult,
+  ConnectorCallOptions,
+  GetStatusRequest,
+  SendMessageRequest,
+  SendMessageResult,
+  StartHandoverRequest,
+  StartHandoverResult,
+  StatusResult,
+} from './operations';
+
+export const SPECIFICATION_VERSION = 'v1' as const;
+
+/** A webhook exactly as it reached the gateway: verification needs the raw bytes. */
+export interface WebhookRequest {
+  method: string;
+  /** Path and query as received, e.g. `/webhooks/prov_1?token=…` (some vendors sign the URL). */
+  url: string;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  rawBody: Uint8Array;
+  /** Epoch ms when it arrived (for replay windows). */
+  receivedAt: number;
+}
+
+/**
+ * For push-based vendors. `verify` throws `BadSignatureError` (constant-time compare, replay window
+ * where the vendor signs a timestamp). `parse` turns a verified body into events; events the
+ * handover does not care about (the bot's own echoes, private notes) are dropped here. A malformed
+ * body is a `BadRequestError`.
+ */
+export interface ConnectorWebhookV1 {
+  verify(request: WebhookRequest): void | Promise<void>;
+  parse(request: WebhookRequest): HandoverEvent[] | Promise<HandoverEvent[]>;
+}
+
+/**
+ * One contact center. Methods are prefixed `do`: only the handover service calls them (it adds
+ * idempotency, ordering, the status machine and delivery). Failures are typed `HandoverError`s:
+ * `VendorApiError` (+ auth / not found), `RateLimitError`, `HandoverTimeoutError`,
+ * `AgentsUnavailableError`.
+ */
+export interface HandoverConnectorV1 {
+  readonly specificationVersion: 'v1';
+  /** The connector type, e.g. `simulated`, `genesys`. */
+  readonly provider: string;
+  readonly capabilities: ConnectorCapabilities;
+
+  doCheckAvailability(request: CheckAvailabilityRequest, options?: ConnectorCallOptions): Promise<AvailabilityResult>;
+  doStartHandover(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult>;
+  doSendMessage(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult>;
+  doGetStatus(request: GetStatusRequest, options?: ConnectorCallOptions): Promise<StatusResult>;
+  doCloseHandover(request: CloseHandoverRequest, options?: ConnectorCallOptions): Promise<CloseHandoverResult>;
+
+  /** Present when `capabilities.webhooks`. */
+  readonly webhook?: ConnectorWebhookV1;
+  /** Present when `capabilities.pushEvents`: events emitted in-process. */
+  readonly events?: EventEmitter<ConnectorEventMap>;
+
+  /** Releases sockets, timers and subscriptions. */
+  dispose?(): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What the registry hands a connector factory: injected I/O, so tests swap it without patching. */
+export interface ConnectorRuntime {
+  clock: Clock;
+  logger: Logger;
+  /** The provider id these settings belong to. */
+  providerId: string;
+  /** Public URL of this provider's webhook ingress, when a gateway serves one. */
+  webhookUrl?: string;
+}
+
+/**
+ * A connector type in the catalogue: its settings schema (the single source for validation,
+ * masking and forms), static capabilities and a factory. Settings fields that are secrets carry
+ * zod metadata `{ secret: true }` (see `secret()`).
+ */
+export interface ConnectorDefinitionV1<Schema extends z.ZodType = z.ZodType> {
+  readonly specificationVersion: 'v1';
+  readonly type: string;
+  readonly label: string;
+  readonly description?: string;
+  readonly settingsSchema: Schema;
+  readonly capabilities: ConnectorCapabilities;
+  create(settings: z.output<Schema>, runtime: ConnectorRuntime): HandoverConnectorV1;
+}
+
+// Short aliases; the versioned names stay valid after a v2 ships.
+export type HandoverConnector = HandoverConnectorV1;
+export type ConnectorDefinition<Schema extends z.ZodType = z.ZodType> = ConnectorDefinitionV1<Schema>;
+export type ConnectorWebhook = ConnectorWebhookV1;

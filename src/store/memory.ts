@@ -1,0 +1,141 @@
+import type { Clock, HandoverStatus } from '../spec';
+import { HANDOVER_STATUSES, isLiveStatus } from '../spec';
+import { systemClock } from '../clock';
+import type { HandoverRecord, ProviderRecord } from '../service/types';
+import { sessionKeyOfRecord, type HandoverStore } from './types';
+
+export interface MemoryStoreOptions {
+  clock?: Clock;
+  /** Ended handovers kept for lookups (default 10 000); the oldest go first. */
+  maxEndedHandovers?: number;
+  /** Dedupe keys kept at most (default 200 000); the oldest go first. */
+  maxSeenKeys?: number;
+}
+
+/** The default store: one process, nothing persisted. */
+export class MemoryStore implements HandoverStore {
+  readonly kind = 'memory';
+  private readonly clock: Clock;
+  private readonly providers = new Map<string, ProviderRecord>();
+  private readonly handovers = new Map<string, HandoverRecord>();
+  private readonly bySession = new Map<string, string>();
+  private readonly byExternal = new Map<string, string>();
+  private readonly ended: string[] = [];
+  private endedHead = 0;
+  private readonly seen = new Map<string, number>();
+  private readonly maxEnded: number;
+  private readonly maxSeen: number;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.maxEnded = options.maxEndedHandovers ?? 10_000;
+    this.maxSeen = options.maxSeenKeys ?? 200_000;
+  }
+
+  async getProvider(id: string) {
+    return clone(this.providers.get(id));
+  }
+  async listProviders() {
+    return [...this.providers.values()].map((p) => clone(p)!);
+  }
+  async putProvider(record: ProviderRecord) {
+    this.providers.set(record.id, clone(record)!);
+  }
+  async deleteProvider(id: string) {
+    return this.providers.delete(id);
+  }
+
+  async getHandover(id: string) {
+    return copy(this.handovers.get(id));
+  }
+  async findHandoverBySession(sessionKey: string) {
+    const id = this.bySession.get(sessionKey);
+    return id ? copy(this.handovers.get(id)) : undefined;
+  }
+  async findHandoverByExternalId(providerId: string, externalId: string) {
+    const id = this.byExternal.get(externalKey(providerId, externalId));
+    return id ? copy(this.handovers.get(id)) : undefined;
+  }
+
+  async insertHandover(record: HandoverRecord) {
+    const key = sessionKeyOfRecord(record);
+    const existingId = this.bySession.get(key);
+    const existing = existingId ? this.handovers.get(existingId) : undefined;
+    if (existing && isLiveStatus(existing.status)) return copy(existing);
+    this.handovers.set(record.id, copy(record)!);
+    this.bySession.set(key, record.id);
+    if (record.externalId) this.byExternal.set(externalKey(record.providerId, record.externalId), record.id);
+    return undefined;
+  }
+
+  async updateHandover(record: HandoverRecord) {
+    const current = this.handovers.get(record.id);
+    if (!current || current.version !== record.version - 1) return false;
+    this.handovers.set(record.id, copy(record)!);
+    if (record.externalId) this.byExternal.set(externalKey(record.providerId, record.externalId), record.id);
+    if (isLiveStatus(current.status) && !isLiveStatus(record.status)) this.retire(record.id);
+    return true;
+  }
+
+  async *listLiveHandovers() {
+    for (const record of this.handovers.values()) if (isLiveStatus(record.status)) yield copy(record)!;
+  }
+
+  async countByStatus() {
+    const counts = Object.fromEntries(HANDOVER_STATUSES.map((s) => [s, 0])) as Record<HandoverStatus, number>;
+    for (const record of this.handovers.values()) counts[record.status]++;
+    return counts;
+  }
+
+  async markSeen(key: string, ttlMs: number) {
+    const now = this.clock.now();
+    const expires = this.seen.get(key);
+    if (expires !== undefined && expires > now) return false;
+    this.seen.delete(key); // re-insert at the end so eviction order stays by insertion
+    this.seen.set(key, now + ttlMs);
+    if (this.seen.size > this.maxSeen) {
+      const oldest = this.seen.keys().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+    return true;
+  }
+  async forgetSeen(key: string) {
+    this.seen.delete(key);
+  }
+
+  async close() {}
+
+  /** Ended handovers stay readable for a while, then make room. */
+  private retire(id: string) {
+    this.ended.push(id);
+    while (this.ended.length - this.endedHead > this.maxEnded) {
+      const oldId = this.ended[this.endedHead++]!;
+      const old = this.handovers.get(oldId);
+      if (!old || isLiveStatus(old.status)) continue;
+      this.handovers.delete(oldId);
+      const key = sessionKeyOfRecord(old);
+      if (this.bySession.get(key) === oldId) this.bySession.delete(key);
+      if (old.externalId) this.byExternal.delete(externalKey(old.providerId, old.externalId));
+    }
+    if (this.endedHead > 4096 && this.endedHead * 2 > this.ended.length) {
+      this.ended.splice(0, this.endedHead);
+      this.endedHead = 0;
+    }
+  }
+}
+
+function externalKey(providerId: string, externalId: string) {
+  return `${providerId}\u0000${externalId}`;
+}
+
+function clone<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : structuredClone(value);
+}
+
+/**
+ * Handover records are copied shallowly: callers replace nested objects instead of mutating them
+ * (the service builds each new version with spreads), so sharing them is safe and keeps memory low.
+ */
+function copy(record: HandoverRecord | undefined): HandoverRecord | undefined {
+  return record === undefined ? undefined : { ...record };
+}

@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import {
+  BadRequestError,
+  BadSignatureError,
+  HandoverError,
+  RateLimitError,
+  SPECIFICATION_VERSION,
+  UnsupportedCapabilityError,
+  VendorApiError,
+  VendorAuthError,
+  VendorNotFoundError,
+  availabilityResultSchema,
+  canTransition,
+  closeHandoverResultSchema,
+  connectorCapabilitiesSchema,
+  handoverEventSchema,
+  sendMessageResultSchema,
+  startHandoverResultSchema,
+  statusResultSchema,
+  type HandoverConnectorV1,
+  type HandoverEvent,
+  type HandoverStatus,
+  type Routing,
+  type StartHandoverRequest,
+  type WebhookRequest,
+} from '../spec';
+import { EventCollector } from './collector';
+
+export type ContractOperation = 'availability' | 'start' | 'send' | 'status' | 'close';
+
+/** What a connector's test setup provides so the shared suite can drive it. */
+export interface ConnectorContractHarness {
+  connector: HandoverConnectorV1;
+  /** Acts as an agent at the (fake) vendor. */
+  agent: {
+    join(handoverId: string): Promise<void>;
+    say(handoverId: string, text: string): Promise<void>;
+    resolve(handoverId: string): Promise<void>;
+  };
+  /** Texts the vendor received from the user for this handover, in order. */
+  userMessagesAtVendor(handoverId: string): Promise<string[]>;
+  /** The vendor fails the next `count` calls behind `operation` with this status. */
+  failNext(operation: ContractOperation, failure: { status: number; retryAfterMs?: number }, count?: number): Promise<void>;
+  /** For webhook connectors: a correctly signed webhook the vendor would send for this handover. */
+  signedWebhook?(handoverId: string): Promise<WebhookRequest>;
+  teardown(): Promise<void>;
+}
+
+export interface ConnectorContractOptions {
+  /** Shown in test names. */
+  name: string;
+  /** A fresh harness per test. Events the connector produces (pushed or webhooks) go to `events`. */
+  setup(events: EventCollector): Promise<ConnectorContractHarness>;
+  /** Routing for the handovers the suite starts. */
+  routing?: Routing;
+  /** Tests to leave out, each with the reason (shown in the test name). */
+  skip?: Record<string, string>;
+  /** How long to wait for an event (default 5 s). */
+  eventTimeoutMs?: number;
+}
+
+/** The bits of a test runner the suite needs: vitest, jest and node:test all fit. */
+export interface TestRunner {
+  describe(name: string, fn: () => void): void;
+  it(name: string, fn: () => Promise<void>, timeout?: number): void;
+}
+
+type Case = (ctx: { h: ConnectorContractHarness; events: EventCollector; start: (key?: string) => Promise<string>; opts: ConnectorContractOptions }) => Promise<void>;
+
+function startRequest(key: string, routing: Routing): StartHandoverRequest {
+  return {
+    idempotencyKey: key,
+    user: { id: `user-${key}`, name: 'Contract User' },
+    routing,
+    transcript: [
+      { role: 'user', text: 'I need a human' },
+      { role: 'bot', text: 'Connecting you to an agent' },
+    ],
+    customAttributes: { plan: 'gold', orders: 3 },
+    locale: 'en-US',
+  };
+}
+
+async function expectError(fn: () => Promise<unknown>, check: (e: HandoverError) => boolean, what: string) {
+  try {
+    await fn();
+  } catch (error) {
+    assert.ok(HandoverError.isInstance(error), `${what}: expected a HandoverError, got ${String(error)}`);
+    assert.ok(check(error), `${what}: got ${error.name} (${error.code}): ${error.message}`);
+    return error;
+  }
+  assert.fail(`${what}: expected a typed error, but the call succeeded`);
+}
+
+/** The shared contract, as named cases. */
+export const CONTRACT_CASES: Record<string, Case> = {
+  'declares spec v1, a provider id and valid capabilities': async ({ h }) => {
+    assert.equal(h.connector.specificationVersion, SPECIFICATION_VERSION);
+    assert.ok(h.connector.provider.length > 0);
+    connectorCapabilitiesSchema.parse(h.connector.capabilities);
+    if (h.connector.capabilities.webhooks) assert.ok(h.connector.webhook, 'webhooks capability without a webhook handler');
+    if (h.connector.capabilities.pushEvents) assert.ok(h.connector.events, 'pushEvents capability without an emitter');
+  },
+  'checks availability (or refuses with UnsupportedCapabilityError)': async ({ h, opts }) => {
+    const call = () => h.connector.doCheckAvailability({ routing: opts.routing ?? {} });
+    if (!h.connector.capabilities.availability) {
+      await expectError(call, (e) => UnsupportedCapabilityError.isInstance(e), 'availability without the capability');
+      return;
+    }
+    const result = availabilityResultSchema.parse(await call());
+    if (!result.available) assert.ok(result.reason, 'unavailable without a reason');
+  },
+  'starts a handover with a valid result, idempotent per key': async ({ h, opts }) => {
+    const first = startHandoverResultSchema.parse(await h.connector.doStartHandover(startRequest('idem-1', opts.routing ?? {})));
+    const again = startHandoverResultSchema.parse(await h.connector.doStartHandover(startRequest('idem-1', opts.routing ?? {})));
+    assert.equal(again.handoverId, first.handoverId, 'same idempotency key, different handover');
+    const other = startHandoverResultSchema.parse(await h.connector.doStartHandover(startRequest('idem-2', opts.routing ?? {})));
+    assert.notEqual(other.handoverId, first.handoverId, 'different keys, same handover');
+  },
+  'reports status with a valid shape': async ({ h, start }) => {
+    const id = await start();
+    const status = statusResultSchema.parse(await h.connector.doGetStatus({ handoverId: id }));
+    assert.ok(status.status === 'queue' || status.status === 'active', `fresh handover is ${status.status}`);
+  },
+  'relays user messages in order and once per message id': async ({ h, start }) => {
+    const id = await start();
+    await h.agent.join(id);
+    const user = { id: 'user-contract' };
+    for (const n of [1, 2, 3, 4, 5]) {
+      sendMessageResultSchema.parse(await h.connector.doSendMessage({ handoverId: id, messageId: `m-${n}`, user, text: `message ${n}` }));
+    }
+    const repeat = sendMessageResultSchema.parse(await h.connector.doSendMessage({ handoverId: id, messageId: 'm-3', user, text: 'message 3' }));
+    assert.equal(repeat.duplicate, true, 'a repeated message id must be reported as duplicate');
+    const received = (await h.userMessagesAtVendor(id)).filter((t) => t.startsWith('message '));
+    assert.deepEqual(received, ['message 1', 'message 2', 'message 3', 'message 4', 'message 5']);
+  },
+  'turns agent activity into valid events: joined, message, completed': async ({ h, events, start, opts }) => {
+    const id = await start();
+    const t = opts.eventTimeoutMs ?? 5000;
+    await h.agent.join(id);
+    await h.agent.say(id, 'Hello from the agent');
+    const message = await events.waitFor((e) => e.handoverId === id && e.type === 'agent-message', t, 'agent-message');
+    assert.equal((message as Extract<HandoverEvent, { type: 'agent-message' }>).text, 'Hello from the agent');
+    await h.agent.resolve(id);
+    await events.waitFor((e) => e.handoverId === id && e.type === 'handover-completed', t, 'handover-completed');
+    const mine = events.of(id);
+    for (const e of mine) handoverEventSchema.parse(e);
+    assert.equal(new Set(mine.map((e) => e.eventId)).size, mine.length, 'event ids must be unique');
+    assertLegalSequence(mine);
+  },
+  'closes idempotently': async ({ h, start }) => {
+    const id = await start();
+    if (!h.connector.capabilities.closeFromBot) return;
+    const first = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ handoverId: id, reason: 'bot-closed' }));
+    assert.equal(first.alreadyClosed, false);
+    const second = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ handoverId: id, reason: 'bot-closed' }));
+    assert.equal(second.alreadyClosed, true, 'closing twice must be idempotent');
+  },
+  'maps vendor 401 to VendorAuthError': async ({ h, opts }) => {
+    await h.failNext('start', { status: 401 });
+    const e = await expectError(() => h.connector.doStartHandover(startRequest('auth', opts.routing ?? {})), (e) => VendorAuthError.isInstance(e), '401');
+    assert.equal(e.isRetryable, false);
+  },
+  'maps vendor 404 to VendorNotFoundError': async ({ h, start }) => {
+    const id = await start();
+    await h.failNext('status', { status: 404 });
+    await expectError(() => h.connector.doGetStatus({ handoverId: id }), (e) => VendorNotFoundError.isInstance(e), '404');
+  },
+  'maps vendor 429 to RateLimitError with retry-after': async ({ h, opts }) => {
+    await h.failNext('start', { status: 429, retryAfterMs: 3000 });
+    const e = await expectError(() => h.connector.doStartHandover(startRequest('limited', opts.routing ?? {})), (e) => RateLimitError.isInstance(e), '429');
+    assert.equal((e as RateLimitError).retryAfterMs, 3000);
+    assert.equal(e.isRetryable, true);
+  },
+  'maps vendor 5xx to a retryable VendorApiError with the status': async ({ h, opts }) => {
+    await h.failNext('start', { status: 503 });
+    const e = await expectError(() => h.connector.doStartHandover(startRequest('down', opts.routing ?? {})), (e) => VendorApiError.isInstance(e), '503');
+    assert.equal((e as VendorApiError).status, 503);
+    assert.equal(e.isRetryable, true);
+  },
+  'verifies webhook signatures and parses valid bodies': async ({ h, start }) => {
+    const webhook = h.connector.webhook;
+    if (!h.connector.capabilities.webhooks || !webhook || !h.signedWebhook) return;
+    const id = await start();
+    const good = await h.signedWebhook(id);
+    await webhook.verify(good);
+    for (const e of await webhook.parse(good)) handoverEventSchema.parse(e);
+    const tampered = { ...good, rawBody: Buffer.concat([Buffer.from(good.rawBody), Buffer.from(' ')]) };
+    await expectError(async () => webhook.verify(tampered), (e) => BadSignatureError.isInstance(e), 'tampered body');
+    const unsigned = { ...good, headers: {} };
+    await expectError(async () => webhook.verify(unsigned), (e) => BadSignatureError.isInstance(e), 'missing signature');
+    const garbage = { ...good, rawBody: Buffer.from('{not json') };
+    await expectError(async () => webhook.parse(garbage), (e) => BadRequestError.isInstance(e), 'malformed body');
+  },
+};
+
+/** The statuses the events imply never break the status machine. */
+export function assertLegalSequence(events: HandoverEvent[]): void {
+  let status: HandoverStatus = 'queue';
+  const implied: Partial<Record<HandoverEvent['type'], HandoverStatus>> = {
+    'agent-joined': 'active',
+    'agent-message': 'active',
+    'handover-completed': 'completed',
+    'handover-cancelled': 'cancelled',
+    'handover-error': 'error',
+  };
+  for (const e of [...events].sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0) || a.occurredAt - b.occurredAt)) {
+    const next = e.type === 'agent-left' && e.requeued ? 'queue' : implied[e.type];
+    if (!next) continue;
+    assert.ok(canTransition(status, next), `illegal transition ${status} → ${next} at ${e.type} (${e.eventId})`);
+    status = next;
+  }
+}
+
+/**
+ * Registers the shared connector contract with your test runner:
+ *
+ *   import { describe, it } from 'vitest';
+ *   runConnectorContract({ name: 'acme', setup: async (events) => ({ ... }) }, { describe, it });
+ */
+export function runConnectorContract(options: ConnectorContractOptions, runner: TestRunner): void {
+  runner.describe(`connector contract: ${options.name}`, () => {
+    for (const [name, run] of Object.entries(CONTRACT_CASES)) {
+      // A skipped case is simply not registered; its reason lives in the caller's skip map.
+      if (options.skip?.[name]) continue;
+      runner.it(
+        name,
+        async () => {
+          const events = new EventCollector();
+          const h = await options.setup(events);
+          let n = 0;
+          const start = async (key = `contract-${++n}`) => {
+            const result = await h.connector.doStartHandover(startRequest(key, options.routing ?? {}));
+            return result.handoverId;
+          };
+          try {
+            await run({ h, events, start, opts: options });
+          } finally {
+            await h.teardown();
+          }
+        },
+        30_000,
+      );
+    }
+  });
+}

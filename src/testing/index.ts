@@ -1,0 +1,8 @@
+/**
+ * Test helpers for handover-kit users and connector authors. No test-runner imports: everything
+ * here works under vitest, jest and node:test.
+ */
+export { runConnectorContract, CONTRACT_CASES, assertLegalSequence, type ConnectorContractHarness, type ConnectorContractOptions, type ContractOperation, type TestRunner } from './contract';
+export { EventCollector, startWebhookReceiver, type WebhookReceiver } from './collector';
+export { createFakeClock, flushAsync, type FakeClock } from '../clock';
+export { MemoryDelivery } from '../delivery';

@@ -1,0 +1,36 @@
+/**
+ * Runs tasks one at a time per key (per handover), concurrently across keys. Keeps event
+ * application for one handover strictly ordered without a global lock.
+ */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    this.inFlight++;
+    const result = previous.then(task, task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+      this.inFlight--;
+      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+    });
+    return result;
+  }
+
+  /** Resolves when no task is queued or running. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get size(): number {
+    return this.inFlight;
+  }
+}
