@@ -1,0 +1,72 @@
+/**
+ * Tiny benchmark helpers. Figures are reported as ratios against a baseline measured in the same
+ * run, because absolute times depend on the machine; nothing here asserts a time.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface BenchRow {
+  group: string;
+  name: string;
+  value: number;
+  unit: string;
+  /** What `value` is compared with, measured in the same run. */
+  baseline?: { name: string; value: number };
+  /** value / baseline (or a goal-specific ratio); shown as a percentage or ×. */
+  ratio?: number;
+  goal?: string;
+  /** Whether the goal was met (when there is one). */
+  met?: boolean;
+  note?: string;
+}
+
+export interface TimingOptions {
+  iterations: number;
+  warmup?: number;
+}
+
+/** Wall time per operation in microseconds (sequential, awaited). */
+export async function wallMicros(fn: () => unknown, options: TimingOptions): Promise<number> {
+  for (let i = 0; i < (options.warmup ?? Math.min(1000, options.iterations)); i++) await fn();
+  const t0 = performance.now();
+  for (let i = 0; i < options.iterations; i++) await fn();
+  return ((performance.now() - t0) * 1000) / options.iterations;
+}
+
+/** CPU time (user + system) of this process per operation, in microseconds. */
+export async function cpuMicros(fn: () => unknown, options: TimingOptions): Promise<number> {
+  for (let i = 0; i < (options.warmup ?? Math.min(1000, options.iterations)); i++) await fn();
+  const before = process.cpuUsage();
+  for (let i = 0; i < options.iterations; i++) await fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / options.iterations;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/** Heap growth per item after a forced GC (run node with --expose-gc for a stable figure). */
+export function heapUsed(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+export function formatRows(rows: BenchRow[]): string {
+  const lines: string[] = [];
+  let group = '';
+  for (const r of rows) {
+    if (r.group !== group) {
+      group = r.group;
+      lines.push('', `## ${group}`);
+    }
+    const value = `${r.value.toFixed(r.value < 10 ? 2 : 1)} ${r.unit}`;
+    const base = r.baseline ? ` | baseline ${r.baseline.name}: ${r.baseline.value.toFixed(2)}` : '';
+    const ratio = r.ratio !== undefined ? ` | ratio ${(r.ratio * 100).toFixed(1)} %` : '';
+    const goal = r.goal ? ` | goal ${r.goal}: ${r.met ? 'met' : 'NOT met'}` : '';
+    lines.push(`- ${r.name}: ${value}${base}${ratio}${goal}${r.note ? ` (${r.note})` : ''}`);
+  }
+  return lines.join('\n');
+}
