@@ -241,9 +241,10 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     return { created, updated, deleted };
   }
 
+  /** What this provider's connector can do, as configured (settings can narrow the type's capabilities). */
   async capabilitiesOf(providerId: string): Promise<{ type: string; capabilities: ConnectorCapabilities }> {
-    const record = await this.require(providerId);
-    return { type: record.type, capabilities: this.definition(record.type).capabilities };
+    const { provider, connector } = await this.connector(providerId);
+    return { type: provider.type, capabilities: connector.capabilities };
   }
 
   /** The connector for a provider, created once per settings version. */
