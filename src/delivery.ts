@@ -91,3 +91,27 @@ export class MemoryDelivery extends EventEmitter<MemoryDeliveryEvents> implement
     this.items.length = 0;
   }
 }
+
+/**
+ * Where a handover event sits in the data of a Cognigy inject (and so in the flow's `input.data`):
+ * `input.data.handoverKit = { version: 1, handover }`. The nodes read it from there and copy it to
+ * `input.handover`, the key Cognigy's own handover uses.
+ */
+export const FLOW_DATA_KEY = 'handoverKit';
+
+export interface FlowEventData {
+  version: 1;
+  handover: FlowHandoverInput;
+}
+
+export function flowEventData(handover: FlowHandoverInput): Record<string, FlowEventData> {
+  return { [FLOW_DATA_KEY]: { version: 1, handover } };
+}
+
+/** Reads a handover event out of a flow input's `data`, if it carries one. */
+export function readFlowEvent(data: unknown): FlowHandoverInput | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const payload = (data as Record<string, unknown>)[FLOW_DATA_KEY] as Partial<FlowEventData> | undefined;
+  const handover = payload?.handover;
+  return handover && typeof handover === 'object' && typeof handover.status === 'string' ? handover : undefined;
+}

@@ -13,7 +13,7 @@ export { ProviderRegistry, MASKED_SECRET, type ProviderView, type ProviderExport
 export { MemoryStore, type MemoryStoreOptions } from './store/memory';
 export type { HandoverStore } from './store/types';
 export * from './service';
-export { MemoryDelivery, type Delivery, type DeliveryItem, type MessageDelivery, type EventDelivery, type TypingDelivery, type FlowHandoverInput, type FlowHandoverStatus, type FlowEventType } from './delivery';
+export { MemoryDelivery, FLOW_DATA_KEY, flowEventData, readFlowEvent, type FlowEventData, type Delivery, type DeliveryItem, type MessageDelivery, type EventDelivery, type TypingDelivery, type FlowHandoverInput, type FlowHandoverStatus, type FlowEventType } from './delivery';
 export { systemClock, createFakeClock, type FakeClock } from './clock';
 export { MemoryScheduler, type Scheduler, type TimerJob, type TimerKind } from './scheduler';
 export { createJsonLogger, silentLogger, Redactor, type LogLevel } from './logger';
