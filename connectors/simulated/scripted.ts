@@ -1,5 +1,5 @@
 import type { SimulatedContactCenter } from './center';
-import type { AgentConfig, SimConversation, SimMessage } from './model';
+import { agentConfigSchema, type AgentConfig, type SimConversation, type SimMessage } from './model';
 
 export interface ReplyRule {
   /** Case-insensitive substring or a regular expression. */
@@ -26,7 +26,9 @@ export interface ScriptedAgentOptions extends AgentConfig {
  * greets, answers by rules, resolves after N messages. Returns a function that detaches it.
  */
 export function attachScriptedAgent(center: SimulatedContactCenter, options: ScriptedAgentOptions): () => void {
-  const agent = center.addAgent(options);
+  // The agent part of the options is whatever the agent schema knows; the rest is the script.
+  const agentConfig = Object.fromEntries(Object.keys(agentConfigSchema.shape).flatMap((k) => (k in options ? [[k, options[k as keyof AgentConfig]]] : []))) as AgentConfig;
+  const agent = center.addAgent(agentConfig);
   const clock = center.clock;
   const pendingAccepts = new Set<string>();
   const counts = new Map<string, number>();

@@ -277,7 +277,7 @@ export class HandoverService implements HandoverApi {
 
   /** Feeds connector events (parsed webhooks, pushed events) into the handovers they belong to. */
   ingest(providerId: string, events: readonly unknown[]): Promise<IngestResult> {
-    return this.events.ingest(providerId, events);
+    return this.ctx.queue.track(this.events.ingest(providerId, events));
   }
 
   /** Resolves when no event, timer or call is being processed (tests and graceful shutdown). */

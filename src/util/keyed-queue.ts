@@ -18,10 +18,24 @@ export class KeyedQueue {
     this.tails.set(key, tail);
     void tail.then(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
-      this.inFlight--;
-      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      this.done();
     });
     return result;
+  }
+
+  /** Counts work that has not reached `run` yet (an ingest looking up its handover) towards `idle`. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight++;
+    void work.then(
+      () => this.done(),
+      () => this.done(),
+    );
+    return work;
+  }
+
+  private done() {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   /** Resolves when no task is queued or running. */

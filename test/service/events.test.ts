@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { IllegalTransitionError, applyEvent, type HandoverEvent, type HandoverRecord } from 'handover-kit';
+import { event, session, setup } from './helpers';
+
+/** A conversation as a vendor reports it: queued, joined, six messages, resolved. */
+function conversation(externalId: string): HandoverEvent[] {
+  const texts = ['one', 'two', 'three', 'four', 'five', 'six'];
+  return [
+    event(externalId, 1, { type: 'agent-joined', agent: { id: 'anna', name: 'Anna' } }),
+    ...texts.map((text, i) => event(externalId, i + 2, { type: 'agent-message', text })),
+    event(externalId, 8, { type: 'handover-completed', by: 'agent' }),
+  ];
+}
+
+describe('handover service: events', () => {
+  it('a duplicated and shuffled stream reaches the user exactly once, in order', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(7), { minLength: 0, maxLength: 12 }), fc.integer(), async (dupes, seed) => {
+        const { service, center, delivery, clock } = await setup();
+        const out = await service.startHandover({ providerId: 'sim', session, behaviour: { sendActiveEvent: true } });
+        const externalId = center.listConversations()[0]!.id;
+        const base = conversation(externalId).map((e) => ({ ...e, sequence: e.sequence! + 100, eventId: `x-${e.eventId}` }));
+        // the center already used sequences 1..n for queue updates: continue after the real ones
+        const last = center.conversation(externalId)!.seq;
+        const stream = base.map((e, i) => ({ ...e, sequence: last + i + 1 }));
+        const withDupes = [...stream, ...dupes.map((i) => stream[i]!)];
+        const shuffled = fc.sample(fc.shuffledSubarray(withDupes, { minLength: withDupes.length, maxLength: withDupes.length }), { seed, numRuns: 1 })[0]!;
+        for (const e of shuffled) await service.ingest('sim', [e]);
+        await clock.advance(10_000); // let a gap flush if any
+        expect(delivery.texts(session)).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
+        expect(delivery.events(session).map((e) => e.status)).toEqual(['active', 'completed']);
+        expect((await service.getHandover({ session }))!.status).toBe('completed');
+        expect(out.handover.id).toBeTruthy();
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a gap that never fills is skipped after the reorder window, losing nothing that arrived', async () => {
+    const { service, center, delivery, clock } = await setup();
+    await service.startHandover({ providerId: 'sim', session });
+    const id = center.listConversations()[0]!.id;
+    const s = center.conversation(id)!.seq;
+    await service.ingest('sim', [event(id, s + 3, { type: 'agent-message', text: 'third' }), event(id, s + 2, { type: 'agent-message', text: 'second' })]);
+    expect(delivery.texts(session)).toEqual([]); // s+1 is missing: held back
+    await clock.advance(5_000);
+    expect(delivery.texts(session)).toEqual(['second', 'third']);
+  });
+
+  it('events without a sequence are applied as they come, deduplicated by eventId', async () => {
+    const { service, center, delivery } = await setup();
+    await service.startHandover({ providerId: 'sim', session });
+    const id = center.listConversations()[0]!.id;
+    const hello = event(id, undefined, { type: 'agent-message', text: 'hello' });
+    const result = await service.ingest('sim', [hello, hello, event(id, undefined, { type: 'agent-message', text: 'again' }), hello]);
+    expect(result).toMatchObject({ accepted: 2, duplicates: 2 });
+    expect(delivery.texts(session)).toEqual(['hello', 'again']);
+  });
+
+  it('an event a terminal handover cannot take is rejected with a typed error, never applied', async () => {
+    const record = { id: 'ho_1', version: 3, providerId: 'p', externalId: 'x', session, status: 'completed', createdAt: 0, updatedAt: 0, behaviour: {} } as unknown as HandoverRecord;
+    expect(() => applyEvent(record, event('x', undefined, { type: 'agent-message', text: 'late' }), 1)).toThrow(IllegalTransitionError);
+    expect(() => applyEvent(record, event('x', undefined, { type: 'handover-cancelled', by: 'user' }), 1)).toThrow(IllegalTransitionError);
+    expect(applyEvent(record, event('x', undefined, { type: 'handover-completed', by: 'agent' }), 1).ignored).toBe(true);
+
+    const { service, center, delivery } = await setup();
+    await service.startHandover({ providerId: 'sim', session });
+    const id = center.listConversations()[0]!.id;
+    await service.closeHandover({ session });
+    const result = await service.ingest('sim', [event(id, undefined, { type: 'agent-message', text: 'too late' })]);
+    expect(result.rejected).toBe(1);
+    expect(delivery.texts(session)).toEqual([]);
+    expect((await service.getHandover({ session }))!.status).toBe('completed');
+  });
+
+  it('events that arrive before the start call returns are kept and applied', async () => {
+    const { service, center, delivery } = await setup();
+    // the center will be asked to start conv-1: its webhook "beats" the answer
+    await service.ingest('sim', [event('conv-1', undefined, { type: 'agent-message', text: 'early bird' })]);
+    await service.startHandover({ providerId: 'sim', session });
+    expect(center.listConversations()[0]!.id).toBe('conv-1');
+    expect(delivery.texts(session)).toEqual(['early bird']);
+  });
+
+  it('malformed connector events are dropped and counted', async () => {
+    const { service } = await setup();
+    const result = await service.ingest('sim', [{ type: 'agent-message' }, { nonsense: true }, null]);
+    expect(result).toEqual({ accepted: 0, duplicates: 0, orphaned: 0, rejected: 3 });
+  });
+
+  it('a transfer puts the handover back in the queue', async () => {
+    const { service, center, delivery } = await setup({ queues: [{ id: 'a' }, { id: 'b' }], agents: [{ id: 'anna', name: 'Anna' }] });
+    await service.startHandover({ providerId: 'sim', session, behaviour: { sendQueueEvent: true, sendActiveEvent: true } });
+    const conv = center.accept('anna');
+    center.transfer('anna', conv.id, 'b');
+    await service.idle();
+    expect((await service.getHandover({ session }))!.status).toBe('queue');
+    expect(delivery.events(session).map((e) => [e.status, e.data?.requeued])).toEqual([
+      ['active', undefined],
+      ['queue', true],
+    ]);
+  });
+});
