@@ -49,6 +49,9 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
   private readonly agents = new Map<string, AgentState>();
   private readonly conversations = new Map<string, SimConversation>();
   private readonly byIdempotencyKey = new Map<string, string>();
+  /** Indexes kept in step with conversation status, so routing stays cheap with many conversations. */
+  private readonly waitingIds = new Map<string, Set<string>>();
+  private readonly activeCount = new Map<string, number>();
   private readonly failures: Array<{ op: SimOperation | 'any'; failure: SimulatedFailure; remaining: number }> = [];
   private nextId = 1;
 
@@ -96,8 +99,8 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
 
   /** Waiting conversations of a queue, in routing order (priority, then arrival). */
   waiting(queueId: string): SimConversation[] {
-    return [...this.conversations.values()]
-      .filter((c) => c.status === 'queue' && c.queueId === queueId)
+    return [...(this.waitingIds.get(queueId) ?? [])]
+      .map((id) => this.conversations.get(id)!)
       .sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.enqueuedAt - b.enqueuedAt || a.id.localeCompare(b.id));
   }
 
@@ -156,6 +159,7 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
     };
     this.conversations.set(conv.id, conv);
     this.byIdempotencyKey.set(request.idempotencyKey, conv.id);
+    this.waitingSet(queueId).add(conv.id);
     this.publishQueue(queueId);
     this.route();
     return conv;
@@ -231,10 +235,8 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
   transfer(agentId: string, conversationId: string, toQueueId?: string): void {
     const conv = this.requireActive(agentId, conversationId);
     const target = this.resolveQueue(toQueueId ?? conv.queueId);
-    conv.status = 'queue';
-    conv.queueId = target;
-    conv.agentId = undefined;
     conv.enqueuedAt = this.clock.now();
+    this.setStatus(conv, 'queue', target);
     this.publish(conv, { type: 'agent-left', agent: agentView(this.requireAgent(agentId)), requeued: true });
     this.publishQueue(target);
     this.route();
@@ -284,20 +286,45 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
   // ---- internals ------------------------------------------------------------------------------
 
   private assign(conv: SimConversation, agent: AgentState) {
-    conv.status = 'active';
     conv.agentId = agent.id;
+    this.setStatus(conv, 'active');
     this.publish(conv, { type: 'agent-joined', agent: agentView(agent) });
     this.publishQueue(conv.queueId);
   }
 
-  /** Hook for auto-assignment (scripted agents subscribe to `change`). */
+  /** With push routing, hands waiting conversations to free agents; then tells listeners (scripted agents). */
   private route() {
+    if (this.config.autoAssign) {
+      for (const queue of this.config.queues) {
+        for (const conv of this.waiting(queue.id)) {
+          const agent = this.freeAgents(queue.id, conv.routing)[0];
+          if (agent) this.assign(conv, agent);
+        }
+      }
+    }
     this.emit('change');
   }
 
   private finish(conv: SimConversation, status: 'completed' | 'cancelled' | 'error', body: EventBody) {
-    conv.status = status;
+    this.setStatus(conv, status);
     this.publish(conv, body);
+  }
+
+  /** Every status change goes through here, so the waiting and load indexes stay right. */
+  private setStatus(conv: SimConversation, status: SimConversation['status'], queueId = conv.queueId) {
+    if (conv.status === 'queue') this.waitingSet(conv.queueId).delete(conv.id);
+    if (conv.status === 'active' && conv.agentId) this.activeCount.set(conv.agentId, this.load(conv.agentId) - 1);
+    if (status === 'queue') conv.agentId = undefined;
+    conv.status = status;
+    conv.queueId = queueId;
+    if (status === 'queue') this.waitingSet(queueId).add(conv.id);
+    if (status === 'active' && conv.agentId) this.activeCount.set(conv.agentId, this.load(conv.agentId) + 1);
+  }
+
+  private waitingSet(queueId: string): Set<string> {
+    let set = this.waitingIds.get(queueId);
+    if (!set) this.waitingIds.set(queueId, (set = new Set()));
+    return set;
   }
 
   private publish(conv: SimConversation, body: EventBody) {
@@ -316,9 +343,7 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
   }
 
   private load(agentId: string): number {
-    let n = 0;
-    for (const c of this.conversations.values()) if (c.agentId === agentId && c.status === 'active') n++;
-    return n;
+    return this.activeCount.get(agentId) ?? 0;
   }
 
   private async maybeFail(op: SimOperation) {

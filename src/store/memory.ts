@@ -32,14 +32,15 @@ export class MemoryStore implements HandoverStore {
     this.maxSeen = options.maxSeenKeys ?? 200_000;
   }
 
+  // Provider records are stored frozen, so they can be handed out without copying.
   async getProvider(id: string) {
-    return clone(this.providers.get(id));
+    return this.providers.get(id);
   }
   async listProviders() {
-    return [...this.providers.values()].map((p) => clone(p)!);
+    return [...this.providers.values()];
   }
   async putProvider(record: ProviderRecord) {
-    this.providers.set(record.id, clone(record)!);
+    this.providers.set(record.id, deepFreeze(structuredClone(record)));
   }
   async deleteProvider(id: string) {
     return this.providers.delete(id);
@@ -128,8 +129,12 @@ function externalKey(providerId: string, externalId: string) {
   return `${providerId}\u0000${externalId}`;
 }
 
-function clone<T>(value: T | undefined): T | undefined {
-  return value === undefined ? undefined : structuredClone(value);
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /**
