@@ -214,6 +214,10 @@ export class HandoverService implements HandoverApi {
     return this.ctx.queue.run(found.id, async () => {
       const record = await this.ctx.store.getHandover(found.id);
       if (!record || !isLiveStatus(record.status) || !record.externalId) return { forwarded: false, duplicate: false, handover: record ? toView(record) : null };
+      if (record.status === 'queue' && wantsCancel(record.behaviour.cancel, req.text, req.intent)) {
+        const { after } = await this.end(record, 'user-cancelled', true);
+        return { forwarded: false, duplicate: false, cancelled: true, handover: toView(after) };
+      }
       const messageId = req.messageId ?? newId('msg');
       const seenKey = `msg:${record.id}:${messageId}`;
       if (!(await this.ctx.store.markSeen(seenKey, 86_400_000))) return { forwarded: true, duplicate: true, handover: toView(record) };
@@ -234,7 +238,8 @@ export class HandoverService implements HandoverApi {
           ),
         );
         const updated = await this.touchAfterUserMessage(record, kind === 'user');
-        return { forwarded: true, duplicate: sent.duplicate, handover: toView(updated) };
+        const reply = kind === 'user' && updated.status === 'queue' ? record.behaviour.repeatMessage : undefined;
+        return { forwarded: true, duplicate: sent.duplicate, handover: toView(updated), ...(reply ? { reply } : {}) };
       } catch (error) {
         await this.ctx.store.forgetSeen(seenKey);
         throw toHandoverError(error);
@@ -353,4 +358,11 @@ export class HandoverService implements HandoverApi {
     this.behaviours.set(key, frozen);
     return frozen;
   }
+}
+
+/** A cancel intent matches exactly; a cancel text matches the message ignoring case and outer spaces. */
+function wantsCancel(cancel: HandoverBehaviour['cancel'], text: string, intent: string | undefined): boolean {
+  if (!cancel) return false;
+  if (cancel.intent && intent === cancel.intent) return true;
+  return !!cancel.text && text.trim().toLowerCase() === cancel.text.trim().toLowerCase();
 }

@@ -78,6 +78,10 @@ export const behaviourSchema = z
     agentJoinedText: templateText.optional(),
     /** Close the handover when neither side wrote for this many minutes. */
     idleTimeoutMinutes: z.number().positive().max(10080).optional(),
+    /** While queued, a user message with this intent or exactly this text cancels the handover. */
+    cancel: z.object({ intent: z.string().max(200).optional(), text: z.string().max(200).optional() }).strict().optional(),
+    /** Said again to the user on each message while queued (Repeat Handover Accepted Message). */
+    repeatMessage: templateText.optional(),
   })
   .strict();
 export type HandoverBehaviour = z.output<typeof behaviourSchema>;
@@ -113,6 +117,8 @@ export const userMessageInputSchema = z
     attachments: z.array(attachmentSchema).max(20).optional(),
     /** `connected` / `disconnected`: the user came back to or left the chat (sent to the agent as a notice). */
     presence: z.enum(['connected', 'disconnected']).optional(),
+    /** The intent the NLU found, checked against the handover's cancel intent. */
+    intent: z.string().max(200).optional(),
   })
   .strict();
 export type UserMessageInput = z.input<typeof userMessageInputSchema>;
@@ -193,6 +199,10 @@ export interface UserMessageOutcome {
   /** False when the session has no live handover: the bot should answer. */
   forwarded: boolean;
   duplicate: boolean;
+  /** The message matched the cancel intent / cancel button while queued: the handover is cancelled. */
+  cancelled?: boolean;
+  /** Text the node should say to the user now (the repeated accepted message while queued). */
+  reply?: string;
   handover: HandoverView | null;
 }
 
