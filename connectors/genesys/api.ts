@@ -148,13 +148,14 @@ export class GenesysApi {
     });
   }
 
-  /** Estimated wait in ms (the BEST formula when several are given), or undefined. */
-  async estimatedWaitMs(queueId: string, options: CallOptions & { conversationId?: string } = {}): Promise<number | undefined> {
+  /** Estimated wait in ms (the BEST formula when several are given), or undefined. `retry: false` for best-effort extras. */
+  async estimatedWaitMs(queueId: string, options: CallOptions & { conversationId?: string; retry?: boolean } = {}): Promise<number | undefined> {
     const res = await this.call<unknown>({
       method: 'GET',
       path: `api/v2/routing/queues/${enc(queueId)}/estimatedwaittime`,
       ...(options.conversationId ? { query: { conversationId: options.conversationId } } : {}),
       operation: 'get estimated wait time',
+      idempotent: options.retry !== false,
       signal: options.signal,
     });
     const results = parse(estimatedWaitSchema, res.body, 'get estimated wait time').results ?? [];

@@ -69,6 +69,7 @@ export function transcriptText(transcript: readonly TranscriptEntry[], maxChars:
     lines.unshift(line);
     used += line.length + 1;
   }
+  if (lines.length === 0) return { text: '', truncated };
   return { text: (truncated ? ['…', ...lines] : lines).join('\n'), truncated };
 }
 
@@ -120,7 +121,8 @@ export function buildCustomAttributes(input: AttributeInput): { attributes: Reco
     const room = Math.min(MAX_TRANSCRIPT_CHARS, MAX_ATTRIBUTES_CHARS - used - key.length);
     const { text, truncated } = transcriptText(input.transcript, room);
     if (text.length > 0) attributes[key] = text;
-    if (truncated) warnings.push({ type: 'other', feature: 'transcript', message: `Transcript shortened to its most recent turns (${text.length} characters) to fit the attribute budget` });
+    if (!text) warnings.push({ type: 'other', feature: 'transcript', message: 'Transcript left out: no room in the attribute budget' });
+    else if (truncated) warnings.push({ type: 'other', feature: 'transcript', message: `Transcript shortened to its most recent turns (${text.length} characters) to fit the attribute budget` });
   }
   if (shortened > 0) warnings.push({ type: 'other', feature: 'customAttributes', message: `${shortened} attribute value(s) cut to ${MAX_ATTRIBUTE_VALUE_CHARS} characters` });
   if (dropped.length > 0) {

@@ -46,6 +46,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface GenesysConnector extends HandoverConnectorV1 {
   readonly provider: 'genesys';
   readonly events: EventEmitter<ConnectorEventMap>;
+  dispose(): Promise<void>;
   /** Request counters for benchmarks and diagnostics. */
   stats(): { requests: number; tokenRequests: number; polls: number; polledHandovers: number };
 }
@@ -72,11 +73,11 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
 
   const capabilities = hasQueue ? GENESYS_CAPABILITIES : defineCapabilities({ ...GENESYS_CAPABILITIES, availability: false, estimatedWaitTime: false });
 
-  /** Best-effort wait estimate: a failure becomes a warning, never a failed call. */
+  /** Best-effort wait estimate: one attempt, and a failure becomes a warning, never a failed call. */
   async function waitEstimate(queueId: string | undefined, conversationId: string | undefined, warnings: ConnectorWarning[], options?: ConnectorCallOptions) {
     if (!queueId) return {};
     try {
-      const ms = await api.estimatedWaitMs(queueId, { ...(conversationId ? { conversationId } : {}), signal: options?.signal });
+      const ms = await api.estimatedWaitMs(queueId, { ...(conversationId ? { conversationId } : {}), retry: false, signal: options?.signal });
       return ms === undefined ? {} : { estimatedWaitMs: ms };
     } catch (error) {
       warnings.push({ type: 'other', feature: 'estimatedWaitTime', message: `Estimated wait time unavailable: ${reason(error)}` });
