@@ -14,6 +14,7 @@ import {
   type ConnectorWarning,
   type HandoverConnectorV1,
   type HandoverEvent,
+  type SendMessageRequest,
   type SendMessageResult,
   type StartHandoverRequest,
   type StartHandoverResult,
@@ -119,7 +120,8 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     return { handoverId: conversationId, status: 'queue', ...wait, ...warn(warnings) };
   }
 
-  async function send(handoverId: string, messageId: string, request: Parameters<HandoverConnectorV1['doSendMessage']>[0], options?: ConnectorCallOptions): Promise<SendMessageResult> {
+  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+    const { handoverId, messageId } = request;
     if (poller.hasEnded(handoverId)) {
       // Genesys threads by sender: a message now would open a new conversation, unrouted by this handover.
       throw new HandoverNotFoundError('The Genesys conversation has ended; the message was not sent', { handoverId });
@@ -183,7 +185,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       const key = `${request.handoverId}\u0000${request.messageId}`;
       const prior = sent.get(key);
       if (prior) return { ...(await prior), duplicate: true };
-      const pending = send(request.handoverId, request.messageId, request, options).catch((error) => {
+      const pending = send(request, options).catch((error) => {
         sent.delete(key);
         throw error;
       });

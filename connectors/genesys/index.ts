@@ -5,14 +5,15 @@
  * 1. Messaging › Platforms: create an **Open Messaging** integration. Outbound Notification Webhook
  *    URL: `https://<gateway>/webhooks/<providerId>` (port 443 only). Outbound Notification Webhook
  *    Signature Secret Token: a random string of at least 16 characters — the same value goes into the
- *    provider's `webhookSecret`. Copy the integration id into `integrationId`.
+ *    provider's `webhookSecret` (or `HANDOVER_GENESYS_WEBHOOK_SECRET`). Copy the integration id into
+ *    `integrationId`.
  * 2. Architect: an **Inbound Message** flow for that integration that transfers to your queue (read the
  *    handover context with Get Participant Data: `handover.transcript`, `handover.routing.*`, your own
  *    custom attributes). Assign it under Message Routing.
  * 3. Admin › OAuth: a **Client Credentials** client whose role has `conversation:message:receive`,
- *    `conversation:communication:disconnect` (or `conversation:participant:wrapup`),
- *    `conversation:message:view` and `routing:queue:view`. Client id → `clientId`, secret →
- *    `clientSecret` (or `HANDOVER_GENESYS_CLIENT_SECRET`).
+ *    `conversation:communication:disconnect` (or `conversation:participant:wrapup`), `routing:queue:view`
+ *    and read access to message conversations. Client id → `clientId`, secret → `clientSecret` (or
+ *    `HANDOVER_GENESYS_CLIENT_SECRET`).
  * 4. Optional: a Messaging Settings profile with typing indicators on (off by default), and the queue
  *    id in `queueId` for wait-time estimates and agent availability.
  *
@@ -23,6 +24,7 @@
  *
  * Not implemented: the Notifications API WebSocket (`v2.routing.queues.{id}.conversations.messages`
  * or `v2.detail.events.conversation.{id}.*`) and Amazon EventBridge as push sources for joined/ended.
+ * Setup page: docs/connectors/genesys.md.
  */
 import { SPECIFICATION_VERSION, defineConnector } from '../../src/spec';
 import { GENESYS_CAPABILITIES, createGenesysConnector } from './connector';

@@ -1,9 +1,9 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
 import { ConversationStore, type FakeAgent, type FakeConversation } from './model';
 import { MEMBER_ROUTING_STATUSES, inboundMessageSchema, participantPatchSchema } from './schemas';
+import { deliverWithRetries, outboundMessage, signBody } from './webhooks';
 
 /**
  * A fake Genesys Cloud on 127.0.0.1 for connector tests: the OAuth token endpoint and the platform
@@ -142,52 +142,21 @@ export class FakeGenesys {
 
   /** A normalized outbound message for this conversation (the webhook body), as an object. */
   outbound(conversationId: string, fields: Record<string, unknown>): Record<string, unknown> {
-    const c = this.store.require(conversationId);
-    const id = hex();
-    return {
-      id,
-      channel: {
-        id: c.integrationId,
-        platform: 'Open',
-        type: 'Private',
-        messageId: id,
-        to: { id: c.customerId, idType: 'Opaque' },
-        from: { nickname: 'Acme Open Messaging', id: c.integrationId, idType: 'Opaque' },
-        time: new Date().toISOString(),
-      },
-      conversationId: c.id,
-      direction: 'Outbound',
-      ...fields,
-    };
+    return outboundMessage(this.store.require(conversationId), fields);
   }
 
   sign(body: string, secret = this.webhook?.secret ?? ''): string {
-    return `sha256=${createHmac('sha256', secret).update(body).digest('base64')}`;
+    return signBody(secret, body);
   }
 
   /** Posts a webhook with Genesys' retry policy: up to 5 redeliveries on timeout (10 s), 429 or 5xx. */
-  async deliver(body: Record<string, unknown> | string): Promise<number | 'error'> {
+  deliver(body: Record<string, unknown> | string): Promise<number | 'error'> {
     if (!this.webhook) throw new Error('fake genesys: no webhook configured');
-    const raw = typeof body === 'string' ? body : JSON.stringify(body);
-    let status: number | 'error' = 'error';
-    for (let attempt = 0; attempt <= 5; attempt++) {
-      if (attempt > 0) await this.sleep(this.options.webhookRetryDelayMs);
-      try {
-        const res = await request(this.webhook.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-hub-signature-256': this.sign(raw) },
-          body: raw,
-          signal: AbortSignal.timeout(10_000),
-        });
-        await res.body.dump();
-        status = res.statusCode;
-      } catch {
-        status = 'error';
-      }
-      this.deliveries.push({ body: raw, status });
-      if (status !== 'error' && status !== 429 && status < 500) return status;
-    }
-    return status;
+    return deliverWithRetries(this.webhook, typeof body === 'string' ? body : JSON.stringify(body), {
+      retryDelayMs: this.options.webhookRetryDelayMs,
+      sleep: (ms) => this.sleep(ms),
+      record: (attempt) => this.deliveries.push(attempt),
+    });
   }
 
   async close(): Promise<void> {
