@@ -1,0 +1,210 @@
+import { Agent } from 'undici';
+import type { z } from 'zod';
+import { VendorApiError, type Clock } from '../../src/spec';
+import { HttpClient, type HttpRequest, type HttpResponse } from '../../src/connector-utils';
+import { TokenCache } from './auth';
+import { apiBaseUrlFor, loginBaseUrlFor } from './regions';
+import { CLIENT_SECRET_ENV, type GenesysSettings } from './schema';
+import {
+  conversationSchema,
+  errorBodySchema,
+  estimatedWaitSchema,
+  inboundResponseSchema,
+  messageDetailsSchema,
+  queueMembersSchema,
+  type GenesysConversation,
+} from './vendor-types';
+import { HandoverConfigError } from '../../src/spec';
+
+export const VENDOR = 'genesys';
+/** Genesys puts its request id in this header (newer edges may add `Genesys-Correlation-Id`). */
+export const REQUEST_ID_HEADER = 'inin-correlation-id';
+
+/** Pulls message and code out of a platform ErrorBody or an OAuth error body. */
+export function genesysErrorDetails(body: unknown): { message?: string; code?: string } {
+  if (typeof body === 'string') return { message: body.slice(0, 200) };
+  const parsed = errorBodySchema.safeParse(body);
+  if (!parsed.success) return {};
+  const b = parsed.data;
+  return { message: b.message ?? b.error_description ?? b.description ?? undefined, code: b.code ?? b.error ?? undefined };
+}
+
+/** A sleep on the runtime clock, so retry waits follow a test's fake clock. */
+export function clockSleep(clock: Clock) {
+  return (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clock.clearTimeout(handle);
+        reject(signal!.reason);
+      };
+      const handle = clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+/** The open message body we send (`OpenInboundNormalizedMessage`, with `customAttributes` added). */
+export interface InboundMessageBody {
+  channel: {
+    messageId: string;
+    time: string;
+    from: { id: string; idType: 'Opaque'; nickname?: string };
+    metadata?: { customAttributes: Record<string, string> };
+  };
+  text?: string;
+  content?: Array<{ attachment: { mediaType: 'Image' | 'Video' | 'Audio' | 'File'; url: string; mime: string; filename?: string } }>;
+}
+
+interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The Genesys Cloud requests the connector makes, over one keep-alive pool: bearer token from the
+ * cache, one refresh-and-repeat on a 401, typed errors carrying ININ-Correlation-Id.
+ */
+export class GenesysApi {
+  readonly http: HttpClient;
+  readonly tokens: TokenCache;
+  private readonly dispatcher: Agent;
+
+  constructor(private readonly settings: GenesysSettings, clock: Clock) {
+    this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
+    this.http = new HttpClient({
+      vendor: VENDOR,
+      baseUrl: settings.apiBaseUrl ?? apiBaseUrlFor(settings.region),
+      timeoutMs: settings.requestTimeoutMs,
+      requestIdHeader: REQUEST_ID_HEADER,
+      errorDetails: genesysErrorDetails,
+      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: clockSleep(clock) },
+      dispatcher: this.dispatcher,
+    });
+    this.tokens = new TokenCache({
+      http: this.http,
+      loginBaseUrl: settings.loginBaseUrl ?? loginBaseUrlFor(settings.region),
+      clientId: settings.clientId,
+      clientSecret: () => {
+        const value = settings.clientSecret ?? process.env[CLIENT_SECRET_ENV];
+        if (!value) {
+          throw new HandoverConfigError(`Genesys client secret is not set (settings.clientSecret or ${CLIENT_SECRET_ENV})`, [
+            { path: 'settings.clientSecret', message: 'Required' },
+          ]);
+        }
+        return value;
+      },
+      clock,
+    });
+  }
+
+  /** Upstream requests sent so far (token requests and retries included). */
+  get requestCount(): number {
+    return this.http.requestCount;
+  }
+
+  /** POST …/{integrationId}/inbound/open/message. Not repeated on failure: a repeat could post twice. */
+  async sendInbound(body: InboundMessageBody, options: CallOptions & { prefetchConversationId?: boolean; operation: string }) {
+    const res = await this.call<unknown>({
+      method: 'POST',
+      path: `api/v2/conversations/messages/${enc(this.settings.integrationId)}/inbound/open/message`,
+      ...(options.prefetchConversationId ? { query: { prefetchConversationId: true } } : {}),
+      json: body,
+      operation: options.operation,
+      idempotent: false,
+      signal: options.signal,
+    });
+    return parse(inboundResponseSchema, res.body, options.operation);
+  }
+
+  /** GET the message conversation (participants). `retry: false` for polls: the next poll is the retry. */
+  async getConversation(conversationId: string, options: CallOptions & { operation: string; retry?: boolean }): Promise<GenesysConversation> {
+    const res = await this.call<unknown>({
+      method: 'GET',
+      path: `api/v2/conversations/messages/${enc(conversationId)}`,
+      operation: options.operation,
+      idempotent: options.retry !== false,
+      signal: options.signal,
+    });
+    return parse(conversationSchema, res.body, options.operation);
+  }
+
+  /** GET …/messages/{messageId}/details: the conversation of a message, when prefetch gave none. */
+  async getMessageConversationId(messageId: string, options: CallOptions = {}): Promise<string | undefined> {
+    const res = await this.call<unknown>({ method: 'GET', path: `api/v2/conversations/messages/${enc(messageId)}/details`, operation: 'get message details', signal: options.signal });
+    return parse(messageDetailsSchema, res.body, 'get message details').conversationId ?? undefined;
+  }
+
+  /** PATCH a participant to `disconnected`. Setting a state is idempotent, so it may be repeated. */
+  async disconnectParticipant(conversationId: string, participantId: string, options: CallOptions = {}): Promise<void> {
+    await this.call({
+      method: 'PATCH',
+      path: `api/v2/conversations/messages/${enc(conversationId)}/participants/${enc(participantId)}`,
+      json: { state: 'disconnected' },
+      operation: 'close handover',
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** Estimated wait in ms (the BEST formula when several are given), or undefined. `retry: false` for best-effort extras. */
+  async estimatedWaitMs(queueId: string, options: CallOptions & { conversationId?: string; retry?: boolean } = {}): Promise<number | undefined> {
+    const res = await this.call<unknown>({
+      method: 'GET',
+      path: `api/v2/routing/queues/${enc(queueId)}/estimatedwaittime`,
+      ...(options.conversationId ? { query: { conversationId: options.conversationId } } : {}),
+      operation: 'get estimated wait time',
+      idempotent: options.retry !== false,
+      signal: options.signal,
+    });
+    const results = parse(estimatedWaitSchema, res.body, 'get estimated wait time').results ?? [];
+    const pick = results.find((r) => r.formula === 'BEST') ?? results[0];
+    const seconds = pick?.estimatedWaitTimeSeconds;
+    return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : undefined;
+  }
+
+  /** Joined queue members whose routing status is IDLE (first page of 100; `more` when there are others). */
+  async idleMembers(queueId: string, options: CallOptions = {}): Promise<{ count: number; more: boolean }> {
+    const res = await this.call<unknown>({
+      method: 'GET',
+      path: `api/v2/routing/queues/${enc(queueId)}/members`,
+      query: { routingStatus: 'IDLE', joined: true, pageSize: 100 },
+      operation: 'check availability',
+      signal: options.signal,
+    });
+    const body = parse(queueMembersSchema, res.body, 'check availability');
+    // The filter is server-side; where Genesys also returns the status, trust it over the filter.
+    const idle = (body.entities ?? []).filter((m) => m.joined !== false && (m.routingStatus?.status == null || m.routingStatus.status === 'IDLE'));
+    return { count: idle.length, more: Boolean(body.nextUri) };
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+    await this.dispatcher.close();
+  }
+
+  /** Sends with the cached bearer token; on a 401, drops that token and repeats once with a new one. */
+  private async call<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const token = await this.tokens.get();
+    try {
+      return await this.http.send<T>({ ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } });
+    } catch (error) {
+      if (!VendorApiError.isInstance(error) || error.status !== 401) throw error;
+      // A 401 means Genesys did nothing, so even a POST may be repeated.
+      this.tokens.invalidate(token);
+      const fresh = await this.tokens.get();
+      return this.http.send<T>({ ...req, headers: { ...req.headers, authorization: `Bearer ${fresh}` } });
+    }
+  }
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string): z.output<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw new VendorApiError(`genesys ${operation} returned an unexpected body`, { vendor: VENDOR, status: 200, operation });
+  return parsed.data;
+}

@@ -1,0 +1,55 @@
+/**
+ * Genesys Cloud — Open Messaging connector.
+ *
+ * Setup at Genesys (admin):
+ * 1. Messaging › Platforms: create an **Open Messaging** integration. Outbound Notification Webhook
+ *    URL: `https://<gateway>/webhooks/<providerId>` (port 443 only). Outbound Notification Webhook
+ *    Signature Secret Token: a random string of at least 16 characters — the same value goes into the
+ *    provider's `webhookSecret` (or `HANDOVER_GENESYS_WEBHOOK_SECRET`). Copy the integration id into
+ *    `integrationId`.
+ * 2. Architect: an **Inbound Message** flow for that integration that transfers to your queue (read the
+ *    handover context with Get Participant Data: `handover.transcript`, `handover.routing.*`, your own
+ *    custom attributes). Assign it under Message Routing.
+ * 3. Admin › OAuth: a **Client Credentials** client whose role has `conversation:message:receive`,
+ *    `conversation:communication:disconnect` (or `conversation:participant:wrapup`), `routing:queue:view`
+ *    and read access to message conversations. Client id → `clientId`, secret → `clientSecret` (or
+ *    `HANDOVER_GENESYS_CLIENT_SECRET`).
+ * 4. Optional: a Messaging Settings profile with typing indicators on (off by default), and the queue
+ *    id in `queueId` for wait-time estimates and agent availability.
+ *
+ * Webhook: Genesys posts every outbound message (agent texts, typing events, receipts) to the URL
+ * above, signed `X-Hub-Signature-256: sha256=<base64 HMAC-SHA256>`. Agent joined / left and the
+ * end of the conversation are NOT in that webhook: the connector polls the conversation's
+ * participants (`pollIntervalMs`, default 5 s) and pushes those events on `connector.events`.
+ *
+ * Not implemented: the Notifications API WebSocket (`v2.routing.queues.{id}.conversations.messages`
+ * or `v2.detail.events.conversation.{id}.*`) and Amazon EventBridge as push sources for joined/ended.
+ * Setup page: docs/connectors/genesys.md.
+ */
+import { SPECIFICATION_VERSION, defineConnector } from '../../src/spec';
+import { GENESYS_CAPABILITIES, createGenesysConnector } from './connector';
+import { genesysSettingsSchema } from './schema';
+
+export { GENESYS_CAPABILITIES, createGenesysConnector, type GenesysConnector } from './connector';
+export { genesysSettingsSchema, CLIENT_SECRET_ENV, WEBHOOK_SECRET_ENV, type GenesysSettings, type GenesysSettingsInput } from './schema';
+export { genesysConnection, type CognigyConnectionSchema } from './connection';
+export { GENESYS_REGIONS, GENESYS_REGION_HOSTS, normalizeRegion, type GenesysRegionKey } from './regions';
+export { createGenesysWebhook, signGenesysWebhook, SIGNATURE_HEADER } from './webhook';
+export { flattenAttributes, buildCustomAttributes, transcriptText, MAX_ATTRIBUTES_CHARS, MAX_ATTRIBUTE_VALUE_CHARS, MAX_TRANSCRIPT_CHARS } from './attributes';
+export { genesysHandoverOptionsSchema, stableMessageId, DEFAULT_START_TEXT, type GenesysHandoverOptions } from './messages';
+export { summarize, diffSnapshot, completedBy } from './participants';
+export { TOKEN_REFRESH_MARGIN_MS } from './auth';
+export { MAX_POLL_BACKOFF_MS, NOT_FOUND_LIMIT, MAX_TRACKED } from './poller';
+
+/** The connector definition for the provider registry. */
+export function genesysConnector() {
+  return defineConnector({
+    specificationVersion: SPECIFICATION_VERSION,
+    type: 'genesys',
+    label: 'Genesys Cloud Open Messaging',
+    description: 'Hands chats to a Genesys Cloud queue through an Open Messaging integration; agent joined / ended are detected by polling the conversation.',
+    settingsSchema: genesysSettingsSchema,
+    capabilities: GENESYS_CAPABILITIES,
+    create: (settings, runtime) => createGenesysConnector(settings, runtime),
+  });
+}
