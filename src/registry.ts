@@ -144,7 +144,7 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     if (await this.store.getProvider(id)) {
       throw new HandoverConfigError(`A provider with id "${id}" already exists`, [{ path: 'id', message: 'Already exists' }]);
     }
-    const now = this.clock.now();
+    const now = this.stamp();
     const record: ProviderRecord = { id, name: parsed.name, type: def.type, settings, createdAt: now, updatedAt: now };
     await this.store.putProvider(record);
     this.rememberSecrets(def, settings);
@@ -276,6 +276,13 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
   /** Disposes every connector instance (sockets, timers). */
   async close(): Promise<void> {
     for (const id of [...this.instances.keys()]) await this.dropInstance(id);
+  }
+
+  private lastStamp = 0;
+  /** Creation times strictly increase, so listing in creation order is stable within a millisecond. */
+  private stamp(): number {
+    this.lastStamp = Math.max(this.clock.now(), this.lastStamp + 1);
+    return this.lastStamp;
   }
 
   private async require(id: string): Promise<ProviderRecord> {
