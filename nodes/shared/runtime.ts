@@ -1,0 +1,136 @@
+import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
+import { toHandoverError, type HandoverError } from '../../src/spec';
+import type { FlowHandoverInput } from '../../src/delivery';
+import { readFlowEvent } from '../../src/delivery';
+import type { HandoverApi, HandoverView, SessionAddress } from '../../src/service/types';
+
+/**
+ * What the nodes need from Cognigy's node API. Every member of the official typings is optional
+ * and `addToInput` is missing from them, so the nodes use this small, explicit surface instead.
+ */
+export interface NodeApi {
+  say(text: string, data?: unknown): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', text: string): void;
+  addToContext(key: string, value: unknown, mode: 'simple' | 'array'): void;
+  addToInput(key: string, value: unknown): void;
+  setNextNode(nodeId: string): void;
+  stopExecution(): void;
+  getConversationTranscript?(mode?: 'json' | 'string', options?: { turnLimit?: number }): unknown;
+}
+
+export interface NodeRuntime {
+  api: NodeApi;
+  input: Record<string, any>;
+  context: Record<string, any>;
+  childConfigs: Array<{ id: string; type: string }>;
+  nodeId: string;
+}
+
+/** Adapts Cognigy's params to `NodeRuntime`, filling gaps in older runtimes defensively. */
+export function runtimeOf(params: INodeFunctionBaseParams): NodeRuntime {
+  const { cognigy, childConfigs, nodeId } = params;
+  const raw = cognigy.api as Record<string, any>;
+  const input = cognigy.input as Record<string, any>;
+  const context = (cognigy.context ?? {}) as Record<string, any>;
+  const api: NodeApi = {
+    say: (text, data) => raw.say?.(text, data),
+    log: (level, text) => raw.log?.(level, text),
+    addToContext: (key, value, mode) => {
+      if (raw.addToContext) raw.addToContext(key, value, mode);
+      else context[key] = value;
+    },
+    addToInput: (key, value) => {
+      if (raw.addToInput) raw.addToInput(key, value);
+      input[key] = value; // visible to the next nodes of this execution in every runtime
+    },
+    setNextNode: (id) => raw.setNextNode?.(id),
+    stopExecution: () => raw.stopExecution?.(),
+    ...(typeof raw.getConversationTranscript === 'function' ? { getConversationTranscript: (m?: 'json' | 'string', o?: { turnLimit?: number }) => raw.getConversationTranscript(m, o) } : {}),
+  };
+  return { api, input, context, childConfigs: (childConfigs ?? []) as NodeRuntime['childConfigs'], nodeId };
+}
+
+export function sessionOf(input: Record<string, any>): SessionAddress {
+  const session: SessionAddress = { userId: String(input.userId ?? ''), sessionId: String(input.sessionId ?? '') };
+  if (input.URLToken) session.urlToken = String(input.URLToken);
+  if (input.channel) session.channel = String(input.channel);
+  return session;
+}
+
+/** What the flow remembers about its handover, in `context.handoverKit`. */
+export interface HandoverState {
+  handoverId: string;
+  providerId: string;
+  status: HandoverView['status'];
+}
+export const STATE_KEY = 'handoverKit';
+
+export function readState(rt: NodeRuntime): HandoverState | undefined {
+  const s = rt.context[STATE_KEY];
+  return s && typeof s === 'object' && typeof s.handoverId === 'string' ? (s as HandoverState) : undefined;
+}
+
+export function isLive(state: HandoverState | undefined): state is HandoverState {
+  return !!state && (state.status === 'queue' || state.status === 'active');
+}
+
+export function writeState(rt: NodeRuntime, view: Pick<HandoverView, 'id' | 'providerId' | 'status'>): void {
+  const state: HandoverState = { handoverId: view.id, providerId: view.providerId, status: view.status };
+  rt.context[STATE_KEY] = state;
+  rt.api.addToContext(STATE_KEY, state, 'simple');
+}
+
+/** The handover event this input carries: injected by the gateway, or set by a node above in this execution. */
+export function incomingHandover(rt: NodeRuntime): FlowHandoverInput | undefined {
+  return readFlowEvent(rt.input.data) ?? (rt.input.handover && typeof rt.input.handover.status === 'string' ? rt.input.handover : undefined);
+}
+
+/** Sets `input.handover` the way Cognigy's own handover does, and keeps the context state in step. */
+export function setHandoverInput(rt: NodeRuntime, handover: FlowHandoverInput): void {
+  rt.api.addToInput('handover', handover);
+  if (handover.status !== 'handoverAlreadyInProgress') writeState(rt, { id: handover.handoverId, providerId: handover.providerId, status: handover.status });
+}
+
+export function viewToInput(view: HandoverView, extra: Partial<FlowHandoverInput> = {}): FlowHandoverInput {
+  const data: Record<string, unknown> = {};
+  if (view.queuePosition !== undefined) data.position = view.queuePosition;
+  if (view.estimatedWaitMs !== undefined) data.estimatedWaitTime = view.estimatedWaitMs;
+  if (view.agent) data.agent = view.agent;
+  const input: FlowHandoverInput = { status: view.status, handoverId: view.id, providerId: view.providerId, ...extra };
+  if (Object.keys(data).length > 0) input.data = { ...data, ...extra.data };
+  if (view.error) input.error = { reason: view.error.reason, message: view.error.message, ...(view.error.code ? { code: view.error.code } : {}) };
+  if (view.inactivityCount > 0 && input.inactivityCount === undefined) input.inactivityCount = view.inactivityCount;
+  return input;
+}
+
+export function routeTo(rt: NodeRuntime, childType: string, fallbackType?: string): string | undefined {
+  const child = rt.childConfigs.find((c) => c.type === childType) ?? (fallbackType ? rt.childConfigs.find((c) => c.type === fallbackType) : undefined);
+  if (child) rt.api.setNextNode(child.id);
+  return child?.type;
+}
+
+/** Stores a result in input or context, as Cognigy's storage options do. */
+export function store(rt: NodeRuntime, where: 'input' | 'context', key: string | undefined, value: unknown): void {
+  if (!key) return;
+  if (where === 'context') {
+    rt.context[key] = value;
+    rt.api.addToContext(key, value, 'simple');
+  } else rt.api.addToInput(key, value);
+}
+
+export type ErrorLogging = 'none' | 'basic' | 'full';
+
+/** Logs a failure without leaking request payloads unless the flow builder chose full logging. */
+export function logFailure(rt: NodeRuntime, node: string, error: HandoverError, level: ErrorLogging = 'basic'): void {
+  if (level === 'none') return;
+  const base = `${node}: ${error.code}: ${error.message}`;
+  rt.api.log('error', level === 'full' ? `${base} ${JSON.stringify(error.details)}` : base);
+}
+
+export type ServiceSource = HandoverApi | ((config: Record<string, unknown>) => HandoverApi);
+
+export function serviceFor(source: ServiceSource, config: Record<string, unknown>): HandoverApi {
+  return typeof source === 'function' ? source(config) : source;
+}
+
+export { toHandoverError };
