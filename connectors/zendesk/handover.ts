@@ -69,7 +69,7 @@ export class ZendeskHandovers {
     else if (event.type === 'handover-completed') this.agents.delete(event.handoverId);
   }
 
-  start(request: StartHandoverRequest, signal?: AbortSignal): Promise<StartHandoverResult> {
+  async start(request: StartHandoverRequest, signal?: AbortSignal): Promise<StartHandoverResult> {
     const options = parseOrThrow(zendeskOptionsSchema, request.connectorOptions?.zendesk ?? {}, 'Zendesk connector options', 'connectorOptions.zendesk');
     const known = this.starts.get(request.idempotencyKey);
     if (known) return known;
