@@ -129,8 +129,10 @@ export class SunshineApi {
       idempotent: false,
       signal,
     });
-    const messages = read(z.array(messageSchema).min(1), (res.body as { messages?: unknown })?.messages, operation, res.status);
-    return messages[0]!;
+    // Hot path (one call per relayed message): read the one field used without a schema pass.
+    const first = (res.body as { messages?: Array<{ id?: unknown }> } | undefined)?.messages?.[0];
+    if (typeof first?.id !== 'string' || !first.id) return read(messageSchema, first, operation, res.status);
+    return { id: first.id };
   }
 
   async passControl(conversationId: string, switchboardIntegration: string, metadata: FlatMetadata, operation: string, signal?: AbortSignal): Promise<void> {

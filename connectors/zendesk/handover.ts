@@ -180,7 +180,9 @@ export class ZendeskHandovers {
 
   /** One SunCo message per text chunk and per attachment; returns the first message id. */
   private async deliver(request: SendMessageRequest, signal?: AbortSignal): Promise<string | undefined> {
-    const author = request.kind === 'system' ? this.businessAuthor() : await this.userAuthor(request.handoverId, request.user.id, signal);
+    const known = this.users.get(request.handoverId);
+    const author: MessageAuthor =
+      request.kind === 'system' ? this.businessAuthor() : known ? { type: 'user', userId: known } : await this.userAuthor(request.handoverId, request.user.id, signal);
     const contents: MessageContent[] = chunks(request.text).map((text) => ({ type: 'text', text }));
     for (const a of request.attachments ?? []) {
       contents.push({ type: a.type === 'image' ? 'image' : 'file', mediaUrl: a.url, ...(a.name ? { altText: a.name.slice(0, 128) } : {}) });
