@@ -113,9 +113,10 @@ export class ZendeskHandovers {
       options,
       firstMessageId: options.firstMessageId ?? progress.firstMessageId,
     });
-    await this.api.passControl(id, this.settings.agentIntegration, metadata, 'start handover', signal);
+    // Forget the previous handover in this conversation before passing: a failure webhook may beat the answer.
     this.agents.delete(id);
     this.failed.delete(id);
+    await this.api.passControl(id, this.settings.agentIntegration, metadata, 'start handover', signal);
     this.progress.delete(request.idempotencyKey);
     warnings.push(...metaWarnings);
     return { handoverId: id, status: 'queue', ...(warnings.length ? { warnings } : {}) };

@@ -89,7 +89,15 @@ export function createZendeskConnector(settings: ZendeskSettings, runtime: Conne
     ...common,
     baseUrl: settings.baseUrl ?? `https://${settings.subdomain}.zendesk.com/sc`,
     headers: () => ({ authorization: signer ? `Bearer ${signer.token()}` : basic, 'user-agent': 'handover-kit' }),
-    ...(signer ? { onUnauthorized: async () => (signer.invalidate(), true) } : {}),
+    // A refused JWT is re-signed once (clock skew, rotated key); Basic credentials are not retried.
+    ...(signer
+      ? {
+          onUnauthorized: async () => {
+            signer.invalidate();
+            return true;
+          },
+        }
+      : {}),
   });
   const supportAuth = settings.supportEmail && settings.supportApiToken ? basicAuthorization(`${settings.supportEmail}/token`, settings.supportApiToken) : undefined;
   const support = supportAuth

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandoverError, HandoverTimeoutError, RateLimitError, VendorApiError, VendorAuthError, VendorNotFoundError } from 'handover-kit';
+import { HandoverError, HandoverTimeoutError, RateLimitError, VendorApiError, VendorAuthError, VendorNotFoundError, silentLogger, systemClock } from 'handover-kit';
+import { createZendeskConnector } from 'handover-kit/connectors/zendesk';
 import { setup, secretsOf, startRequest, type Setup } from './helpers';
 
 let s: Setup | undefined;
@@ -80,6 +81,19 @@ describe('zendesk error mapping', () => {
     const failed = s.fake.requestsFor('getConversation')[0]!;
     expect(error.details).toMatchObject({ vendor: 'zendesk', status: 404, vendorCode: 'conversation_not_found', operation: 'get status', vendorRequestId: failed.requestId });
     expect(error.message).toContain('Conversation not found');
+  });
+
+  it('a base URL without the /sc prefix reaches no SunCo route: 404 not_found in SunCo\'s error shape', async () => {
+    s = await setup({ webhook: false });
+    const wrong = createZendeskConnector({ ...s.settings, baseUrl: s.fake.url }, { clock: systemClock, logger: silentLogger, providerId: 'zd' });
+    try {
+      const error = await failure(wrong.doStartHandover(startRequest('no-prefix')));
+      expect(VendorNotFoundError.isInstance(error)).toBe(true);
+      expect(error.details.vendorCode).toBe('not_found');
+      expect(s.fake.requests[0]!.path).toBe(`/v2/apps/${s.fake.appId}/users`);
+    } finally {
+      await wrong.dispose?.();
+    }
   });
 
   it('maps a 400 with the validation titles (bad input is not retryable)', async () => {
