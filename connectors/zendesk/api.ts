@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { VendorApiError } from '../../src/spec';
+import type { HttpClient } from '../../src/connector-utils';
+import { VENDOR, hasStatus } from './errors';
+
+/**
+ * The Sunshine Conversations v2 calls the connector makes. Paths are relative (`v2/apps/…`) so a
+ * base URL with a path prefix (`https://acme.zendesk.com/sc`) keeps it. Answers are read leniently:
+ * only the fields used here, unknown fields ignored.
+ */
+
+export const switchboardRefSchema = z.looseObject({
+  id: z.string().nullish(),
+  name: z.string().nullish(),
+  integrationId: z.string().nullish(),
+  integrationType: z.string().nullish(),
+});
+export type SwitchboardRef = z.infer<typeof switchboardRefSchema>;
+
+const conversationSchema = z.looseObject({
+  id: z.string().min(1),
+  type: z.string().nullish(),
+  isDefault: z.boolean().nullish(),
+  lastUpdatedAt: z.string().nullish(),
+  activeSwitchboardIntegration: switchboardRefSchema.nullish(),
+});
+export type SunshineConversation = z.infer<typeof conversationSchema>;
+
+const userSchema = z.looseObject({ id: z.string().min(1), externalId: z.string().nullish() });
+const messageSchema = z.looseObject({ id: z.string().min(1), received: z.string().nullish() });
+const participantSchema = z.looseObject({ userId: z.string().nullish() });
+
+export type FlatMetadata = Record<string, string | number | boolean>;
+
+export interface MessageAuthor {
+  type: 'user' | 'business';
+  /** User authors only: the SunCo user id, or the user's externalId. */
+  userId?: string;
+  userExternalId?: string;
+  displayName?: string;
+}
+
+export type MessageContent =
+  | { type: 'text'; text: string }
+  | { type: 'image' | 'file'; mediaUrl: string; altText?: string; text?: string };
+
+export interface UserProfile {
+  givenName?: string;
+  email?: string;
+  locale?: string;
+}
+
+export class SunshineApi {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly appId: string,
+    /** passControl may be retried only with a named target and an integration (int_) key. */
+    private readonly passControlRetrySafe: boolean,
+  ) {}
+
+  private path(...segments: string[]): string {
+    return ['v2', 'apps', this.appId, ...segments].map(encodeURIComponent).join('/');
+  }
+
+  /** Creates the user, or returns undefined when a user with this externalId exists (409). */
+  async createUser(externalId: string, profile: UserProfile, signal?: AbortSignal) {
+    try {
+      const res = await this.http.send({
+        method: 'POST',
+        path: this.path('users'),
+        json: { externalId, ...(Object.keys(profile).length ? { profile } : {}) },
+        operation: 'create user',
+        signal,
+      });
+      return read(userSchema, (res.body as { user?: unknown })?.user, 'create user', res.status);
+    } catch (error) {
+      if (hasStatus(error, 409)) return undefined;
+      throw error;
+    }
+  }
+
+  async getUser(idOrExternalId: string, signal?: AbortSignal) {
+    const res = await this.http.send({ method: 'GET', path: this.path('users', idOrExternalId), operation: 'get user', signal });
+    return read(userSchema, (res.body as { user?: unknown })?.user, 'get user', res.status);
+  }
+
+  /** The user's conversations (first page: 100 is plenty for a personal-conversation lookup). */
+  async listConversations(userId: string, signal?: AbortSignal) {
+    const res = await this.http.send({
+      method: 'GET',
+      path: this.path('conversations'),
+      query: { 'filter[userId]': userId, 'page[size]': 100 },
+      operation: 'list conversations',
+      signal,
+    });
+    return read(z.array(conversationSchema), (res.body as { conversations?: unknown })?.conversations ?? [], 'list conversations', res.status);
+  }
+
+  async createConversation(userId: string, signal?: AbortSignal) {
+    const res = await this.http.send({
+      method: 'POST',
+      path: this.path('conversations'),
+      json: { type: 'personal', participants: [{ userId }] },
+      operation: 'create conversation',
+      signal,
+    });
+    return read(conversationSchema, (res.body as { conversation?: unknown })?.conversation, 'create conversation', res.status);
+  }
+
+  async getConversation(conversationId: string, operation: string, signal?: AbortSignal) {
+    const res = await this.http.send({ method: 'GET', path: this.path('conversations', conversationId), operation, signal });
+    return read(conversationSchema, (res.body as { conversation?: unknown })?.conversation, operation, res.status);
+  }
+
+  /** The user of a personal conversation, from its participants. */
+  async participantUserId(conversationId: string, signal?: AbortSignal): Promise<string | undefined> {
+    const res = await this.http.send({ method: 'GET', path: this.path('conversations', conversationId, 'participants'), operation: 'list participants', signal });
+    const participants = read(z.array(participantSchema), (res.body as { participants?: unknown })?.participants ?? [], 'list participants', res.status);
+    return participants.find((p) => p.userId)?.userId ?? undefined;
+  }
+
+  /** Posts one message; not retried (a repeat would duplicate it). Returns the first created message. */
+  async postMessage(conversationId: string, author: MessageAuthor, content: MessageContent, metadata: FlatMetadata, operation: string, signal?: AbortSignal) {
+    const res = await this.http.send({
+      method: 'POST',
+      path: this.path('conversations', conversationId, 'messages'),
+      json: { author, content, metadata },
+      operation,
+      idempotent: false,
+      signal,
+    });
+    // Hot path (one call per relayed message): read the one field used without a schema pass.
+    const first = (res.body as { messages?: Array<{ id?: unknown }> } | undefined)?.messages?.[0];
+    if (typeof first?.id !== 'string' || !first.id) return read(messageSchema, first, operation, res.status);
+    return { id: first.id };
+  }
+
+  async passControl(conversationId: string, switchboardIntegration: string, metadata: FlatMetadata, operation: string, signal?: AbortSignal): Promise<void> {
+    await this.http.send({
+      method: 'POST',
+      path: this.path('conversations', conversationId, 'passControl'),
+      json: { switchboardIntegration, ...(Object.keys(metadata).length ? { metadata } : {}) },
+      operation,
+      idempotent: this.passControlRetrySafe,
+      signal,
+    });
+  }
+}
+
+function read<T extends z.ZodType>(schema: T, value: unknown, operation: string, status: number): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new VendorApiError(`${VENDOR} ${operation} answered ${status} without the expected fields`, { vendor: VENDOR, status, operation });
+}
