@@ -1,0 +1,101 @@
+import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
+import { z } from 'zod';
+import { toHandoverError, type CapabilityName } from '../src/spec';
+import { HANDOVER_COLOR, STORAGE_SECTION, childNode, isConfigError, parseConfig, providerField, routingFields, storageFields, type } from './shared/common';
+import { editorFrom, nodeField, optionalText } from './shared/fields';
+import { connectionField, withoutConnection } from './handover-to-agent';
+import { logFailure, routeTo, runtimeOf, serviceFor, store, type ErrorLogging } from './shared/runtime';
+import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
+
+/**
+ * Check Agent Availability: asks the provider how many matching agents are free. Stores the number
+ * where Cognigy does (`input.availableAgents`, so `{{input.availableAgents}} > 0` keeps working) and
+ * the details (reason, wait, queue length) beside it; then takes a branch, so no If node is needed.
+ */
+export const AVAILABILITY_CHILDREN = [
+  { key: 'available', child: 'onAgentsAvailable', label: 'Agents Available' },
+  { key: 'unavailable', child: 'onNoAgentsAvailable', label: 'No Agents Available', color: '#e8a13a' },
+  { key: 'error', child: 'onAvailabilityError', label: 'On Error', color: '#cf142b' },
+] as const;
+
+export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
+  return z
+    .object({
+      providerId: providerField(options.providers, options.connection?.type),
+      ...routingFields('routingSettings', options.providers),
+      ...storageFields('availableAgents'),
+      detailsKey: nodeField(optionalText(200).default('agentAvailability'), {
+        label: 'Key to store the details',
+        type: 'cognigyText',
+        section: 'storage',
+        description: 'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, queueLength, estimatedWaitMs.',
+      }),
+      errorLogging: nodeField(z.enum(['none', 'basic', 'full']).default('basic'), {
+        label: 'Error Logging',
+        type: 'select',
+        section: 'errors',
+        params: {
+          options: [
+            { label: "Don't log errors", value: 'none' },
+            { label: 'Log error codes and responses', value: 'basic' },
+            { label: 'Log full errors', value: 'full' },
+          ],
+        },
+      }),
+      abortOnError: nodeField(z.boolean().default(false), { label: 'Abort Flow Execution on Error', type: 'toggle', section: 'errors' }),
+    })
+    .strict();
+}
+export type CheckAvailabilityConfig = z.output<ReturnType<typeof checkAvailabilitySchema>>;
+
+export function availabilityWants(c: CheckAvailabilityConfig): Array<{ field: string; capability: CapabilityName; used: boolean }> {
+  return [
+    { field: 'providerId', capability: 'availability', used: true },
+    { field: 'inboxId', capability: 'queueRouting', used: !!c.inboxId },
+    { field: 'skills', capability: 'skills', used: !!c.skills?.length },
+    { field: 'languages', capability: 'languages', used: !!c.languages?.length },
+  ];
+}
+
+export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
+  const schema = checkAvailabilitySchema(options);
+  const parentType = type(options, NODE_TYPES.checkAgentAvailability);
+  const children = AVAILABILITY_CHILDREN.map((c) => childNode(type(options, c.child), c.label, parentType, 'color' in c ? c.color : undefined));
+  const editor = editorFrom(schema, [{ key: 'routingSettings', label: 'Routing' }, STORAGE_SECTION, { key: 'errors', label: 'Error Handling' }]);
+  const parent = createNodeDescriptor({
+    type: parentType,
+    defaultLabel: 'Check Agent Availability',
+    summary: 'Asks the contact center whether agents are available',
+    tags: ['service', 'handover'],
+    appearance: { color: HANDOVER_COLOR },
+    preview: { key: 'providerId', type: 'text' },
+    dependencies: { children: children.map((c) => c.type) },
+    ...connectionField(options, editor),
+    function: async (params: INodeFunctionBaseParams) => {
+      const rt = runtimeOf(params);
+      const c = parseConfig(schema, withoutConnection(params.config, options), 'Check Agent Availability');
+      const where = c.storeLocation;
+      const key = where === 'context' ? c.contextKey : c.inputKey;
+      const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) => routeTo(rt, type(options, AVAILABILITY_CHILDREN.find((x) => x.key === k)!.child));
+      try {
+        const service = serviceFor(options.service, params.config as Record<string, unknown>);
+        const result = await service.checkAvailability({
+          providerId: c.providerId,
+          routing: { ...(c.inboxId ? { queue: c.inboxId } : {}), ...(c.skills?.length ? { skills: c.skills } : {}), ...(c.languages?.length ? { languages: c.languages } : {}) },
+        });
+        store(rt, where, key, result.agentsAvailable ?? (result.available ? 1 : 0));
+        store(rt, where, c.detailsKey, result);
+        branch(result.available ? 'available' : 'unavailable');
+      } catch (error) {
+        const e = toHandoverError(error);
+        if (isConfigError(e)) throw e;
+        logFailure(rt, 'Check Agent Availability', e, c.errorLogging as ErrorLogging);
+        store(rt, where, key, 0);
+        store(rt, where, c.detailsKey, { available: false, error: { code: e.code, message: e.message } });
+        if (c.abortOnError) rt.api.stopExecution();
+        else branch('error');
+      }
+    },
+  });
+  return [parent, ...children];
+}

@@ -1,0 +1,54 @@
+import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
+import { z } from 'zod';
+import { toHandoverError } from '../src/spec';
+import { HANDOVER_COLOR, STORAGE_SECTION, isConfigError, parseConfig, storageFields, type } from './shared/common';
+import { editorFrom, nodeField } from './shared/fields';
+import { connectionField, withoutConnection } from './handover-to-agent';
+import { logFailure, runtimeOf, serviceFor, sessionOf, setHandoverInput, store, viewToInput } from './shared/runtime';
+import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
+
+/**
+ * Close Handover: ends the session's live handover at the contact center and returns the user to
+ * the bot. Idempotent; without a live handover it logs and stores `{ closed: false }` instead of failing.
+ */
+export const closeHandoverSchema = z
+  .object({
+    closeHandoverInProvider: nodeField(z.boolean().default(true), {
+      label: 'Close Handover in Provider',
+      type: 'toggle',
+      description: 'Also end the conversation at the contact center. If off, the user is only returned to the bot.',
+    }),
+    ...storageFields('handoverClose'),
+  })
+  .strict();
+
+export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
+  const editor = editorFrom(closeHandoverSchema, [STORAGE_SECTION]);
+  return createNodeDescriptor({
+    type: type(options, NODE_TYPES.closeHandover),
+    defaultLabel: 'Close Handover',
+    summary: 'Ends the live handover and returns the user to the bot',
+    tags: ['service', 'handover'],
+    appearance: { color: HANDOVER_COLOR },
+    ...connectionField(options, editor),
+    function: async (params: INodeFunctionBaseParams) => {
+      const rt = runtimeOf(params);
+      const c = parseConfig(closeHandoverSchema, withoutConnection(params.config, options), 'Close Handover');
+      const key = c.storeLocation === 'context' ? c.contextKey : c.inputKey;
+      try {
+        const service = serviceFor(options.service, params.config as Record<string, unknown>);
+        const outcome = await service.closeHandover({ session: sessionOf(rt.input), reason: 'bot-closed', closeInProvider: c.closeHandoverInProvider });
+        const providerError = (outcome as { providerError?: { code: string; message: string } }).providerError;
+        if (!outcome.closed) rt.api.log('info', 'Close Handover: no live handover in this session; nothing to close');
+        if (providerError) rt.api.log('warn', `Close Handover: the contact center did not close its side (${providerError.code}); the user is back with the bot`);
+        if (outcome.handover) setHandoverInput(rt, viewToInput(outcome.handover, { eventType: 'statusChange' }));
+        store(rt, c.storeLocation, key, { closed: outcome.closed, status: outcome.handover?.status ?? null, ...(providerError ? { providerError } : {}) });
+      } catch (error) {
+        const e = toHandoverError(error);
+        if (isConfigError(e)) throw e;
+        logFailure(rt, 'Close Handover', e);
+        store(rt, c.storeLocation, key, { closed: false, status: null, error: { code: e.code, message: e.message } });
+      }
+    },
+  });
+}

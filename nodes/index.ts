@@ -1,0 +1,66 @@
+import type { INodeDescriptor } from '@cognigy/extension-tools';
+import type { z } from 'zod';
+import type { ConnectorCapabilities } from '../src/spec';
+import { createCheckAvailabilityNodes, availabilityWants, checkAvailabilitySchema } from './check-agent-availability';
+import { closeHandoverSchema, createCloseHandoverNode } from './close-handover';
+import { createHandoverToAgentNode, handoverToAgentSchema, handoverWants } from './handover-to-agent';
+import { createLookupNodes, lookupSchema } from './lookup-handover-status';
+import { createSetInactivityNode, setInactivitySchema } from './set-handover-inactivity';
+import { parseConfig, requireCapabilities } from './shared/common';
+import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
+
+export { NODE_TYPES, type CreateHandoverNodesOptions, type ProviderInfo } from './shared/types';
+export { LOOKUP_CASES, caseOf, type LookupCase } from './lookup-handover-status';
+export { AVAILABILITY_CHILDREN } from './check-agent-availability';
+export { STATE_KEY, type HandoverState } from './shared/runtime';
+
+/**
+ * The five handover nodes (and the branch nodes they declare) as `@cognigy/extension-tools`
+ * descriptors, bound to a handover service. Add them to your extension:
+ *
+ *   createExtension({ nodes: [...myNodes, ...createHandoverNodes({ service })] })
+ */
+export function createHandoverNodes(options: CreateHandoverNodesOptions): INodeDescriptor[] {
+  return [
+    createHandoverToAgentNode(options),
+    ...createCheckAvailabilityNodes(options),
+    ...createLookupNodes(options),
+    createCloseHandoverNode(options),
+    createSetInactivityNode(options),
+  ];
+}
+
+type NodeType = keyof typeof NODE_TYPES;
+
+/**
+ * Validates a node's config where a flow is built (the flow tester, your CI): the schema first
+ * (errors name the field), then the capabilities of every provider the node uses, so a node asking
+ * a connector for something it cannot do fails now, not at 3 a.m.
+ */
+export function validateNodeConfig(
+  nodeType: NodeType,
+  config: unknown,
+  capabilitiesOf: (providerId: string) => ConnectorCapabilities,
+  options: Pick<CreateHandoverNodesOptions, 'providers' | 'connection'> = {},
+): Record<string, unknown> {
+  const opts = { service: undefined as never, ...options };
+  switch (nodeType) {
+    case 'handoverToAgent': {
+      const c = parseConfig(handoverToAgentSchema(opts), config, 'Handover to Agent');
+      const chain = [c.providerId, ...(c.fallbackProviderIds ?? [])];
+      requireCapabilities('Handover to Agent', handoverWants(c), chain.map((id) => ({ id, capabilities: capabilitiesOf(id) })));
+      return c;
+    }
+    case 'checkAgentAvailability': {
+      const c = parseConfig(checkAvailabilitySchema(opts), config, 'Check Agent Availability');
+      requireCapabilities('Check Agent Availability', availabilityWants(c), [{ id: c.providerId, capabilities: capabilitiesOf(c.providerId) }]);
+      return c;
+    }
+    case 'lookupHandoverStatus':
+      return parseConfig(lookupSchema, config, 'Lookup Handover Status');
+    case 'closeHandover':
+      return parseConfig(closeHandoverSchema, config, 'Close Handover');
+    case 'setHandoverInactivity':
+      return parseConfig(setInactivitySchema as z.ZodType, config, 'Set Handover Inactivity') as Record<string, unknown>;
+  }
+}

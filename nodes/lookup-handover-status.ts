@@ -1,0 +1,96 @@
+import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
+import { z } from 'zod';
+import { toHandoverError } from '../src/spec';
+import type { FlowHandoverInput } from '../src/delivery';
+import { HANDOVER_COLOR, childNode, isConfigError, parseConfig, type } from './shared/common';
+import { editorFrom, nodeField } from './shared/fields';
+import { forwardUserInput } from './shared/forward';
+import { connectionField, withoutConnection } from './handover-to-agent';
+import { incomingHandover, isLive, logFailure, readState, routeTo, runtimeOf, serviceFor, sessionOf, setHandoverInput } from './shared/runtime';
+import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
+
+/**
+ * Lookup of type "Handover Status": one branch per status of `input.handover`. Placed below the
+ * Handover to Agent node; make it the entrypoint of repeated events with a Go To ("wait for
+ * input"). While a handover is live, user messages that reach it go to the agent.
+ */
+export const LOOKUP_CASES = [
+  { case: 'queue', child: 'onHandoverQueue', label: 'Queue' },
+  { case: 'active', child: 'onHandoverActive', label: 'Active' },
+  { case: 'completed', child: 'onHandoverCompleted', label: 'Completed' },
+  { case: 'cancelled', child: 'onHandoverCancelled', label: 'Cancelled' },
+  { case: 'error', child: 'onHandoverError', label: 'Error', color: '#cf142b' },
+  { case: 'inactivity', child: 'onHandoverInactivity', label: 'Inactivity' },
+  { case: 'handoverAlreadyInProgress', child: 'onHandoverAlreadyInProgress', label: 'Handover Already in Progress' },
+  { case: 'event', child: 'onHandoverEvent', label: 'Events' },
+  { case: 'default', child: 'onHandoverDefault', label: 'Default', color: '#8a8a8a' },
+] as const;
+export type LookupCase = (typeof LOOKUP_CASES)[number]['case'];
+
+export const lookupSchema = z
+  .object({
+    forwardUserInput: nodeField(z.boolean().default(true), {
+      label: 'Forward user messages to the agent',
+      type: 'toggle',
+      description: 'While a handover is live, a user message reaching this node goes to the agent and the bot stays quiet.',
+    }),
+  })
+  .strict();
+
+/** Which case an event takes: the event type first (inactivity, provider events), then the status. */
+export function caseOf(handover: FlowHandoverInput | undefined): LookupCase {
+  if (!handover) return 'default';
+  if (handover.eventType === 'handoverInactivity') return 'inactivity';
+  if (handover.eventType === 'providerEvent') return 'event';
+  return handover.status;
+}
+
+export function createLookupNodes(options: CreateHandoverNodesOptions) {
+  const parentType = type(options, NODE_TYPES.lookupHandoverStatus);
+  const childType = (c: (typeof LOOKUP_CASES)[number]) => type(options, c.child);
+  const children = LOOKUP_CASES.map((c) => childNode(childType(c), c.label, parentType, 'color' in c ? c.color : undefined));
+  const editor = editorFrom(lookupSchema);
+  const parent = createNodeDescriptor({
+    type: parentType,
+    defaultLabel: 'Lookup Handover Status',
+    summary: 'Branches on the handover status: queue, active, completed, cancelled, error, inactivity…',
+    tags: ['logic', 'handover'],
+    appearance: { color: HANDOVER_COLOR },
+    behavior: { entrypoint: true },
+    dependencies: { children: children.map((c) => c.type) },
+    constraints: { editable: true, deletable: true, creatable: true, movable: true, collapsable: true, placement: { children: { whitelist: children.map((c) => c.type) } } } as never,
+    ...connectionField(options, editor),
+    function: async (params: INodeFunctionBaseParams) => {
+      const rt = runtimeOf(params);
+      const config = parseConfig(lookupSchema, withoutConnection(params.config, options), 'Lookup Handover Status');
+      const route = (handover: FlowHandoverInput | undefined) => {
+        const found = LOOKUP_CASES.find((c) => c.case === caseOf(handover))!;
+        // A case the flow builder has not wired falls through to Default, as a Lookup does.
+        routeTo(rt, childType(found), childType(LOOKUP_CASES.at(-1)!));
+      };
+      const event = incomingHandover(rt);
+      if (event) {
+        setHandoverInput(rt, event);
+        return route(event);
+      }
+      if (config.forwardUserInput && isLive(readState(rt))) {
+        try {
+          const service = serviceFor(options.service, params.config as Record<string, unknown>);
+          const ended = await forwardUserInput(rt, service, sessionOf(rt.input));
+          if (!ended) return; // forwarded: the agent answers, not the bot
+          setHandoverInput(rt, ended);
+          return route(ended);
+        } catch (error) {
+          const e = toHandoverError(error);
+          if (isConfigError(e)) throw e;
+          logFailure(rt, 'Lookup Handover Status', e);
+          const failed: FlowHandoverInput = { status: 'error', error: { reason: 'error', message: e.message, code: e.code }, handoverId: readState(rt)!.handoverId, providerId: readState(rt)!.providerId };
+          rt.api.addToInput('handover', failed);
+          return route(failed);
+        }
+      }
+      route(undefined);
+    },
+  });
+  return [parent, ...children];
+}

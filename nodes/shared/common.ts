@@ -1,0 +1,110 @@
+import { createNodeDescriptor, type INodeDescriptor } from '@cognigy/extension-tools';
+import type { TNodeFieldCondition } from '@cognigy/extension-tools/build/interfaces/descriptor';
+import { z } from 'zod';
+import {
+  HandoverConfigError,
+  UnsupportedCapabilityError,
+  parseOrThrow,
+  type CapabilityName,
+  type ConnectorCapabilities,
+  type HandoverError,
+} from '../../src/spec';
+import { nodeField, optionalText, textList } from './fields';
+import type { ProviderInfo } from './types';
+
+/** Fields several nodes share, so their keys, labels and validation never drift apart. */
+export function providerField(providers: readonly ProviderInfo[] | undefined, connectionType?: string) {
+  const hasList = !!providers && providers.length > 0;
+  return nodeField(z.string({ error: 'Choose a handover provider' }).min(1, 'Choose a handover provider').max(128), {
+    label: 'Handover Provider',
+    type: hasList || connectionType ? 'select' : 'cognigyText',
+    description: 'The contact center this node hands over to (Deploy > Handover Providers).',
+    params: {
+      required: true,
+      ...(hasList ? { options: providers!.map((p) => ({ label: `${p.name} (${p.type})`, value: p.id })) } : {}),
+    },
+  });
+}
+
+/**
+ * Shows a field only for providers whose connector has `capability` (when the providers are known
+ * where the nodes are created), and-ed with an optional extra condition.
+ */
+export function whenCapable(providers: readonly ProviderInfo[] | undefined, capability: CapabilityName, extra?: TNodeFieldCondition): { condition?: TNodeFieldCondition } {
+  const byCapability: TNodeFieldCondition | undefined = providers?.length
+    ? { key: 'providerId', value: providers.filter((p) => p.capabilities[capability]).map((p) => p.id) }
+    : undefined;
+  if (byCapability && extra) return { condition: { and: [byCapability, extra] } };
+  const condition = byCapability ?? extra;
+  return condition ? { condition } : {};
+}
+
+export const routingFields = (section: string, providers: readonly ProviderInfo[] | undefined) => ({
+  inboxId: nodeField(optionalText(128), { label: 'Queue / Inbox Id', type: 'cognigyText', section, description: 'Queue, inbox or team at the contact center.', ...whenCapable(providers, 'queueRouting') }),
+  skills: nodeField(textList(), { label: 'Skills', type: 'textArray', section, description: 'Only agents with all of these skills.', ...whenCapable(providers, 'skills') }),
+  languages: nodeField(textList(), { label: 'Languages', type: 'textArray', section, description: 'Only agents speaking one of these.', ...whenCapable(providers, 'languages') }),
+});
+
+export const storageFields = (defaultKey: string) => ({
+  storeLocation: nodeField(z.enum(['input', 'context']).default('input'), {
+    label: 'Where to store the result',
+    type: 'select',
+    section: 'storage',
+    params: { options: [{ label: 'Input', value: 'input' }, { label: 'Context', value: 'context' }], required: true },
+  }),
+  inputKey: nodeField(optionalText(200).default(defaultKey), { label: 'Input Key to store Result', type: 'cognigyText', section: 'storage', condition: { key: 'storeLocation', value: 'input' } }),
+  contextKey: nodeField(optionalText(200).default(defaultKey), { label: 'Context Key to store Result', type: 'cognigyText', section: 'storage', condition: { key: 'storeLocation', value: 'context' } }),
+});
+
+export const STORAGE_SECTION = { key: 'storage', label: 'Storage Option', defaultCollapsed: true };
+
+/** Validates a node's config; the error names the field, e.g. `timer: Enter the minutes …`. */
+export function parseConfig<T extends z.ZodType>(schema: T, config: unknown, node: string): z.output<T> {
+  return parseOrThrow(schema, config ?? {}, `${node} config`);
+}
+
+/** Errors that mean the node itself is misconfigured: the node fails with them instead of routing. */
+export function isConfigError(error: HandoverError): boolean {
+  return ['invalid_config', 'unknown_provider', 'unknown_connector', 'unsupported_capability', 'forbidden', 'unauthorized'].includes(error.code);
+}
+
+/** Checks that every provider a node uses can do what the node asks; the error names the field. */
+export function requireCapabilities(
+  node: string,
+  wants: Array<{ field: string; capability: CapabilityName; used: boolean }>,
+  providers: Array<{ id: string; capabilities: ConnectorCapabilities }>,
+): void {
+  for (const p of providers) {
+    for (const w of wants) {
+      if (w.used && !p.capabilities[w.capability]) {
+        const e = new UnsupportedCapabilityError(w.capability, p.id, `${node}: "${w.field}" needs ${w.capability}, which provider "${p.id}" does not support`);
+        e.details.field = w.field;
+        throw e;
+      }
+    }
+  }
+}
+
+export function configError(message: string, field: string): HandoverConfigError {
+  return new HandoverConfigError(message, [{ path: field, message }]);
+}
+
+const CHILD_CONSTRAINTS = { editable: false, deletable: false, creatable: false, movable: false, placement: { predecessor: { whitelist: [] } } };
+
+/** A fixed branch under a node (auto-created by Cognigy with its parent). */
+export function childNode(type: string, label: string, parentType: string, color = '#61d188'): INodeDescriptor {
+  return createNodeDescriptor({
+    type,
+    parentType,
+    defaultLabel: label,
+    constraints: CHILD_CONSTRAINTS as never,
+    appearance: { color, textColor: 'white', variant: 'mini' },
+  });
+}
+
+export const HANDOVER_COLOR = '#1d6fe0';
+
+/** The node type with the configured prefix (`handoverToAgent` → `acmeHandoverToAgent`). */
+export function type(options: { typePrefix?: string }, base: string): string {
+  return options.typePrefix ? `${options.typePrefix}${base[0]!.toUpperCase()}${base.slice(1)}` : base;
+}

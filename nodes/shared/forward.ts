@@ -1,0 +1,52 @@
+import type { FlowHandoverInput } from '../../src/delivery';
+import { FLOW_DATA_KEY } from '../../src/delivery';
+import type { HandoverApi, SessionAddress } from '../../src/service/types';
+import { viewToInput, writeState, type NodeRuntime } from './runtime';
+
+/**
+ * The user wrote while a handover is live: the message goes to the agent and the bot stays quiet.
+ * One service call; the service also recognises the cancel intent / button while queued and
+ * tells us to repeat the accepted message.
+ *
+ * Returns `undefined` when the message was forwarded (execution stops), or the handover's final
+ * state when it turned out to be over (cancelled now, or ended without the flow hearing of it).
+ */
+export async function forwardUserInput(rt: NodeRuntime, service: HandoverApi, session: SessionAddress): Promise<FlowHandoverInput | undefined> {
+  const presence = presenceOf(rt.input);
+  const outcome = await service.sendUserMessage({
+    session,
+    text: typeof rt.input.text === 'string' ? rt.input.text : '',
+    ...(rt.input.inputId ? { messageId: String(rt.input.inputId) } : {}),
+    ...(typeof rt.input.intent === 'string' && rt.input.intent ? { intent: rt.input.intent } : {}),
+    ...(presence ? { presence } : {}),
+  });
+  if (outcome.forwarded) {
+    if (outcome.reply) rt.api.say(outcome.reply);
+    if (outcome.handover) writeState(rt, outcome.handover);
+    rt.api.stopExecution();
+    return undefined;
+  }
+  if (!outcome.handover) return undefined;
+  return viewToInput(outcome.handover, { eventType: 'statusChange' });
+}
+
+/** The user came back to / left the chat: `input.data.handoverKit.presence` (set by the channel or the flow). */
+function presenceOf(input: Record<string, any>): 'connected' | 'disconnected' | undefined {
+  const p = input.data?.[FLOW_DATA_KEY]?.presence;
+  return p === 'connected' || p === 'disconnected' ? p : undefined;
+}
+
+/** Cognigy's default quick-reply payload: a cancel button under the accepted message. */
+export function quickReplies(text: string, buttons: string[]) {
+  return {
+    _cognigy: {
+      _default: {
+        _quickReplies: {
+          type: 'quick_replies',
+          text,
+          quickReplies: buttons.map((title, i) => ({ id: i + 1, contentType: 'postback', title, payload: title })),
+        },
+      },
+    },
+  };
+}

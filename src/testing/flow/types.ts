@@ -1,0 +1,78 @@
+/** The flow format the flow tester runs: the nodes a Cognigy flow would have, wired by id. */
+
+export interface FlowContextView {
+  input: Record<string, any>;
+  context: Record<string, any>;
+  profile: Record<string, any>;
+}
+
+/** An extension node (one of the five handover nodes, or any descriptor you pass in). */
+export interface DescriptorNode {
+  type: string;
+  config?: Record<string, unknown>;
+  /** The node below it. */
+  next?: string;
+  /**
+   * Where each branch (child) leads, keyed by the child's type (`onHandoverQueue`) or its short
+   * name (`queue`, `available`, `error`…). A branch without a target ends the execution, as an
+   * empty branch does in Cognigy.
+   */
+  branches?: Record<string, string>;
+  label?: string;
+}
+
+/** A Say node. `text` may use `{{input.x}}`, `{{context.y}}`, `{{profile.z}}`. */
+export interface SayNode {
+  say: string | ((ctx: FlowContextView) => string);
+  data?: Record<string, unknown>;
+  next?: string;
+  label?: string;
+}
+
+/** An If node. */
+export interface IfNode {
+  if: (ctx: FlowContextView) => boolean;
+  then?: string;
+  else?: string;
+  label?: string;
+}
+
+/** A Go To node; with `waitForInput` the next input starts at the target ("Go to Node and wait for Input"). */
+export interface GoToNode {
+  goTo: string;
+  waitForInput?: boolean;
+  label?: string;
+}
+
+/** A Code node. */
+export interface CodeNode {
+  code: (ctx: FlowContextView & { say(text: string): void }) => void | Promise<void>;
+  next?: string;
+  label?: string;
+}
+
+export type FlowNode = DescriptorNode | SayNode | IfNode | GoToNode | CodeNode;
+
+export interface FlowDefinition {
+  /** Where every input starts unless an entrypoint is set. */
+  start: string;
+  nodes: Record<string, FlowNode>;
+}
+
+export type TranscriptLine =
+  | { from: 'user'; text: string; data?: Record<string, unknown> }
+  | { from: 'bot'; text: string; data?: unknown }
+  | { from: 'agent'; text: string; agent?: string }
+  | { from: 'system'; text: string };
+
+/** One node the flow passed through, and which branch it took. */
+export interface BranchTaken {
+  /** Which execution (each input, and each injected event, is one). */
+  execution: number;
+  nodeId: string;
+  label: string;
+  /** The child type the node routed to (`onHandoverQueue`), or `then`/`else`, or undefined. */
+  branch?: string;
+  /** What started the execution. */
+  trigger: 'user' | 'event';
+}
