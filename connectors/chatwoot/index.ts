@@ -53,6 +53,8 @@ export {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   TOKEN_PARAM,
+  type ParseOptions,
+  type VerifyOptions,
 } from './webhook';
 
 export const CHATWOOT_CAPABILITIES = defineCapabilities({
@@ -77,7 +79,7 @@ export interface ChatwootConnectorOptions {
   dispatcher?: Dispatcher;
 }
 
-export function createChatwootConnector(settings: ChatwootSettings, runtime: ConnectorRuntime, options: ChatwootConnectorOptions = {}): HandoverConnectorV1 & { readonly api: ChatwootApi } {
+export function createChatwootConnector(settings: ChatwootSettings, runtime: ConnectorRuntime, options: ChatwootConnectorOptions = {}): HandoverConnectorV1 & { readonly api: ChatwootApi; dispose(): Promise<void> } {
   const api = new ChatwootApi({
     baseUrl: settings.baseUrl,
     accountId: settings.accountId,

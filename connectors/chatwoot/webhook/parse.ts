@@ -32,7 +32,7 @@ export interface ParseOptions {
  *   the bot (only a status change fires this event, so pending here always follows open); `snoozed` →
  *   `provider-event` `conversation-snoozed`; `open` → nothing (the handover itself, or a reopen).
  * - `conversation_updated` with `assignee_id` in `changed_attributes`: a user assigned → `agent-joined`;
- *   unassigned while still open → `agent-left` with `requeued: true`. Status changes in this event are
+ *   unassigned while still open → `agent-left` with `requeued: true` (`false` when an agent bot took it). Status changes in this event are
  *   left to `conversation_status_changed` (both fire for one change).
  * - `conversation_typing_on` / `_off` by a user, not in a private note → `agent-typing`.
  * - Anything else, and events of another account or inbox (account webhooks are account-wide), → [].
@@ -193,7 +193,8 @@ function assigneeEvents(conversation: ConversationPayload, options: ParseOptions
     if (!byUser || !assignee) return [];
     return [{ ...base, type: 'agent-joined', eventId: `chatwoot:conversation:${handoverId}:assignee:${String(change.current)}:${stamp(conversation, source)}`, agent: agentOf(assignee) }];
   }
-  // Unassigned: back to the queue while the conversation stays open; after a resolve the status event says it all.
+  // Unassigned while the conversation stays open: back to the queue, unless an agent bot took it over.
+  // After a resolve (or a hand-back to pending) the status event says it all.
   if (conversation.status !== 'open' || change.previous === null) return [];
   return [
     {
@@ -201,7 +202,7 @@ function assigneeEvents(conversation: ConversationPayload, options: ParseOptions
       type: 'agent-left',
       eventId: `chatwoot:conversation:${handoverId}:assignee:none:${stamp(conversation, source)}`,
       agent: { id: String(change.previous) },
-      requeued: true,
+      requeued: conversation.meta?.assignee_type !== 'AgentBot',
     },
   ];
 }

@@ -64,6 +64,19 @@ export async function startChatwootTestbed(options: TestbedOptions = {}): Promis
   };
 }
 
+/** Another connector instance for the same fake (a restarted gateway: no memory). Dispose it. */
+export function connectorFor(fake: FakeChatwoot, settings: Partial<ChatwootSettingsInput> = {}) {
+  const parsed = chatwootSettingsSchema.parse({
+    baseUrl: fake.url,
+    accountId: fake.accountId,
+    apiAccessToken: fake.token,
+    inboxId: fake.inboxId,
+    webhookSecret: WEBHOOK_SECRET,
+    ...settings,
+  });
+  return createChatwootConnector(parsed, { clock: systemClock, logger: silentLogger, providerId: 'cw' }, { retry: { baseDelayMs: 1, maxAttempts: 3 } });
+}
+
 /** The last webhook the fake sent, as the gateway would receive it. */
 export function lastDeliveryAsRequest(fake: FakeChatwoot, url = '/webhooks/cw'): WebhookRequest {
   const delivery = fake.webhooks.deliveries.at(-1);
