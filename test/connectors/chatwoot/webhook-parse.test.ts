@@ -109,6 +109,17 @@ describe('chatwoot webhook parsing: documented examples', () => {
   });
 });
 
+describe('chatwoot webhook parsing: typing by someone else', () => {
+  it('the contact (no type) or an agent bot typing → nothing', () => {
+    const contact = fixtureJson('conversation-typing-on');
+    contact.user = { id: 42, name: 'Visitor', identifier: 'cg-session-abc', email: null };
+    expect(parse(contact)).toEqual([]);
+    const bot = fixtureJson('conversation-typing-on');
+    bot.user = { id: 9, name: 'Captain', type: 'agent_bot' };
+    expect(parse(bot)).toEqual([]);
+  });
+});
+
 describe('chatwoot webhook parsing: scope, ids and leniency', () => {
   it('ignores events of another account or inbox (account webhooks are account-wide)', () => {
     expect(parse(fixture('message-created-agent'), { inboxId: 8 })).toEqual([]);

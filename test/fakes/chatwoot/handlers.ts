@@ -55,6 +55,8 @@ export class FakeChatwootBehaviour {
     private readonly webhooks: WebhookSender,
     private readonly now: () => number,
     private readonly tokenUser: { id: number; role: 'agent' | 'administrator' },
+    /** Chatwoot's CONVERSATION_MESSAGE_PER_MINUTE_LIMIT (default 200). */
+    private readonly messageLimitPerMinute = 200,
   ) {}
 
   conversation(id: string | number): FakeConversation {
@@ -181,7 +183,7 @@ export class FakeChatwootBehaviour {
     };
     this.account.touch(conversation);
     this.account.conversations.set(conversation.id, conversation);
-    this.webhooks.send('conversation_created', this.account.conversationWebhook(conversation));
+    this.webhooks.send('conversation_created', () => this.account.conversationWebhook(conversation));
     if (b.message) this.addMessage(conversation, { content: b.message.content, message_type: 'outgoing', private: false, sender: { kind: 'user', id: this.tokenUser.id } });
     return this.account.conversationPartial(conversation);
   }
@@ -252,8 +254,8 @@ export class FakeChatwootBehaviour {
     const b = body(createMessageBody, raw);
     const type = b.message_type ?? 'outgoing';
     const sender = type === 'incoming' ? ({ kind: 'contact', id: c.contact_id } as const) : ({ kind: 'user', id: this.tokenUser.id } as const);
-    const recent = this.account.messagesOf(c.id).filter((m) => this.now() - m.created_at < 60_000).length;
-    if (recent >= 200) throw new HttpError(422, { error: 'Validation failed: Too many messages' });
+    const recent = Number.isFinite(this.messageLimitPerMinute) ? this.account.messagesOf(c.id).filter((m) => this.now() - m.created_at < 60_000).length : 0;
+    if (recent >= this.messageLimitPerMinute) throw new HttpError(422, { error: 'Validation failed: Too many messages' });
     return this.account.messagePartial(this.addMessage(c, { content: b.content, message_type: type, private: b.private ?? false, sender }));
   }
 
@@ -289,7 +291,7 @@ export class FakeChatwootBehaviour {
     const message: FakeMessage = { id: this.account.nextId('message'), conversation_id: c.id, created_at: this.now(), attachments: [], ...m };
     this.account.messages.push(message);
     this.account.touch(c);
-    if (message.message_type !== 'activity') this.webhooks.send('message_created', this.account.messageWebhook(message));
+    if (message.message_type !== 'activity') this.webhooks.send('message_created', () => this.account.messageWebhook(message));
     return message;
   }
 
@@ -300,8 +302,8 @@ export class FakeChatwootBehaviour {
     c.snoozed_until = next === 'snoozed' ? snoozedUntil : null;
     this.account.touch(c);
     // Both fire for one change; status_changed carries no usable changed_attributes.
-    this.webhooks.send('conversation_status_changed', { ...this.account.conversationWebhook(c), changed_attributes: null });
-    this.webhooks.send('conversation_updated', { ...this.account.conversationWebhook(c), changed_attributes: this.changes('status', previous, next) });
+    this.webhooks.send('conversation_status_changed', () => ({ ...this.account.conversationWebhook(c), changed_attributes: null }));
+    this.webhooks.send('conversation_updated', () => ({ ...this.account.conversationWebhook(c), changed_attributes: this.changes('status', previous, next) }));
   }
 
   assign(c: FakeConversation, agentId: number | null): void {
@@ -309,18 +311,18 @@ export class FakeChatwootBehaviour {
   }
 
   typing(c: FakeConversation, on: boolean, user: { kind: 'user' | 'contact'; id: number }, isPrivate = false): void {
-    this.webhooks.send(on ? 'conversation_typing_on' : 'conversation_typing_off', {
+    this.webhooks.send(on ? 'conversation_typing_on' : 'conversation_typing_off', () => ({
       user: this.account.senderWebhook(user.kind === 'user' ? { kind: 'user', id: user.id } : { kind: 'contact', id: user.id }),
       conversation: this.account.conversationWebhook(c),
       is_private: isPrivate,
-    });
+    }));
   }
 
   private update<T>(c: FakeConversation, key: string, previous: T, next: T, apply: () => void): void {
     if (JSON.stringify(previous) === JSON.stringify(next)) return;
     apply();
     this.account.touch(c);
-    this.webhooks.send('conversation_updated', { ...this.account.conversationWebhook(c), changed_attributes: this.changes(key, previous, next) });
+    this.webhooks.send('conversation_updated', () => ({ ...this.account.conversationWebhook(c), changed_attributes: this.changes(key, previous, next) }));
   }
 
   private changes(key: string, previous: unknown, current: unknown) {

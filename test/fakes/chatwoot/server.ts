@@ -55,6 +55,8 @@ export interface FakeChatwootOptions {
   teams?: Array<{ id: number; name: string; members: number[] }>;
   webhook?: WebhookTarget;
   now?: () => number;
+  /** Messages per conversation per minute before Chatwoot's 422 "Too many messages" (default 200). */
+  messageLimitPerMinute?: number;
 }
 
 const ROUTES: Array<{ method: string; pattern: RegExp; operation: FakeOperation; keys: string[] }> = [
@@ -92,6 +94,8 @@ export class FakeChatwoot {
   readonly behaviour: FakeChatwootBehaviour;
   readonly token: string;
   url = '';
+  /** TCP connections accepted (keep-alive check). */
+  connections = 0;
   private server?: Server;
   private readonly failures = new Map<FakeOperation, Array<FailureSpec>>();
 
@@ -113,12 +117,13 @@ export class FakeChatwoot {
     for (const t of options.teams ?? [{ id: 2, name: 'Support', members: [3] }]) this.account.teams.set(t.id, { ...t });
     this.webhooks = new WebhookSender(now);
     this.webhooks.target = options.webhook;
-    this.behaviour = new FakeChatwootBehaviour(this.account, this.webhooks, now, { id: ownerId, role: options.tokenRole ?? 'administrator' });
+    this.behaviour = new FakeChatwootBehaviour(this.account, this.webhooks, now, { id: ownerId, role: options.tokenRole ?? 'administrator' }, options.messageLimitPerMinute);
   }
 
   async listen(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 30_000;
+    this.server.on('connection', () => this.connections++);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;

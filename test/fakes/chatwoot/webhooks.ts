@@ -40,10 +40,11 @@ export class WebhookSender {
 
   constructor(private readonly nowMs: () => number) {}
 
-  send(event: string, payload: Record<string, unknown>): void {
+  /** `payload` is built only when a webhook target is set. */
+  send(event: string, payload: () => Record<string, unknown>): void {
     const target = this.target;
     if (!target) return;
-    const body = JSON.stringify({ ...payload, event });
+    const body = JSON.stringify({ ...payload(), event });
     const deliveryId = randomUUID();
     const headers = chatwootWebhookHeaders(body, deliveryId, target.secret, Math.floor(this.nowMs() / 1000));
     const delivery: WebhookDelivery = { event, deliveryId, headers, body };
