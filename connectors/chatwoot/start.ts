@@ -55,6 +55,7 @@ export async function startHandover(ctx: ChatwootContext, request: StartHandover
       await step(signal);
     } catch (error) {
       if (signal?.aborted || !VendorApiError.isInstance(error)) throw error;
+      ctx.logger.warn('chatwoot handover started without one of its extras', { feature, conversationId: conversation.id, status: error.status, vendorRequestId: error.vendorRequestId });
       warnings.push(otherWarning(feature, `Chatwoot did not take the ${feature} (${error.message}); the handover went ahead without it.`));
     }
   }

@@ -93,6 +93,17 @@ function inScope(options: ParseOptions, accountId: unknown, inboxId: unknown): b
 
 const isUser = (actor: { type?: string | null } | null | undefined) => actor?.type === 'user';
 
+type Actor = NonNullable<MessagePayload['sender']>;
+
+/**
+ * A user's `webhook_data` has no display name or avatar; the conversation's assignee has both, so
+ * when the sender is the assignee (the usual case) the agent is described from there.
+ */
+function agentFrom(actor: Actor, conversation: ConversationPayload) {
+  const assignee = conversation.meta?.assignee;
+  return agentOf(assignee && String(assignee.id) === String(actor.id) ? { ...actor, ...assignee } : actor);
+}
+
 /** Milliseconds from an ISO string or unix seconds (or ms). */
 function epochMs(value: string | number | null | undefined, fallback: number): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value < 1e12 ? Math.round(value * 1000) : value;
@@ -138,7 +149,7 @@ function messageEvents(message: MessagePayload, options: ParseOptions, source: S
       eventId: `chatwoot:message:${message.id}`,
       occurredAt: epochMs(message.created_at, source.receivedAt),
       text,
-      agent: agentOf(message.sender!),
+      agent: agentFrom(message.sender!, message.conversation),
       ...(attachments.length > 0 ? { attachments } : {}),
     },
   ];
@@ -219,7 +230,7 @@ function typingEvents(payload: TypingPayload, typing: boolean, options: ParseOpt
       eventId: `chatwoot:conversation:${handoverId}:typing:${typing ? 'on' : 'off'}:${source.fallbackId()}`,
       occurredAt: source.receivedAt,
       typing,
-      agent: agentOf(payload.user!),
+      agent: agentFrom(payload.user!, conversation),
     },
   ];
 }

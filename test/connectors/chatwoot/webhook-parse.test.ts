@@ -20,7 +20,7 @@ describe('chatwoot webhook parsing: documented examples', () => {
         eventId: 'chatwoot:message:4711',
         occurredAt: Date.parse('2026-06-20T10:15:30.123Z'),
         text: "Hi, I'm Jane. How can I help?",
-        agent: { id: '3', name: 'Jane Doe' },
+        agent: { id: '3', name: 'Jane', avatarUrl: 'https://cw.acme.test/jane.png' },
       },
     ]);
   });
@@ -104,7 +104,7 @@ describe('chatwoot webhook parsing: documented examples', () => {
   it('conversation_typing_on by an agent → agent-typing', () => {
     const received = 1781950531000;
     expect(parse(fixture('conversation-typing-on'), {}, { delivery: 'd-1', receivedAt: received })).toEqual([
-      { type: 'agent-typing', handoverId: '123', eventId: 'chatwoot:conversation:123:typing:on:d-1', occurredAt: received, typing: true, agent: { id: '3', name: 'Jane Doe' } },
+      { type: 'agent-typing', handoverId: '123', eventId: 'chatwoot:conversation:123:typing:on:d-1', occurredAt: received, typing: true, agent: { id: '3', name: 'Jane', avatarUrl: 'https://cw.acme.test/jane.png' } },
     ]);
   });
 });
@@ -166,6 +166,13 @@ describe('chatwoot webhook parsing: scope, ids and leniency', () => {
     const extra = fixtureJson('message-created-agent');
     extra.brand_new_field = { nested: true };
     expect(parse(extra)).toHaveLength(1);
+  });
+
+  it('a sender who is not the assignee is described from the sender alone', () => {
+    const body = fixtureJson('message-created-agent');
+    body.sender = { id: 8, name: 'Sam Supervisor', email: 'sam@acme.test', type: 'user' };
+    expect(parse(body)).toMatchObject([{ type: 'agent-message', agent: { id: '8', name: 'Sam Supervisor' } }]);
+    expect(parse(body)[0]).not.toHaveProperty('agent.avatarUrl');
   });
 
   it('drops messages without sender, text or files', () => {
