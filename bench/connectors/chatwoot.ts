@@ -1,0 +1,115 @@
+/**
+ * Chatwoot connector benchmarks against the fake Chatwoot on 127.0.0.1:
+ * (a) upstream HTTP requests per relayed user message (goal 1.00: one POST, nothing else; the
+ *     static token needs no refresh and the pool keeps the connection alive);
+ * (b) the connector's own overhead per `doSendMessage`: wall µs per call next to a bare undici
+ *     `request` to the same endpoint, measured in alternating rounds in the same run.
+ */
+import { Agent, request } from 'undici';
+import { silentLogger, systemClock } from '../../src';
+import { chatwootSettingsSchema, createChatwootConnector } from '../../connectors/chatwoot';
+import { startFakeChatwoot } from '../../test/fakes/chatwoot';
+import { wallMicros, type BenchRow } from '../lib';
+
+const GROUP = 'connector: chatwoot';
+
+export async function benchChatwoot(options: { messages?: number; iterations?: number; rounds?: number } = {}): Promise<BenchRow[]> {
+  const messages = options.messages ?? 1000;
+  const iterations = options.iterations ?? 1000;
+  const rounds = options.rounds ?? 6;
+  const fake = await startFakeChatwoot({ messageLimitPerMinute: Number.POSITIVE_INFINITY });
+  const settings = chatwootSettingsSchema.parse({
+    baseUrl: fake.url,
+    accountId: fake.accountId,
+    apiAccessToken: fake.token,
+    inboxId: fake.inboxId,
+    webhookSecret: 'bench-secret-0123456789',
+  });
+  const connector = createChatwootConnector(settings, { clock: systemClock, logger: silentLogger, providerId: 'bench' });
+  const bare = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
+  try {
+    const startBefore = fake.requests.length;
+    const { handoverId } = await connector.doStartHandover({
+      idempotencyKey: 'bench',
+      user: { id: 'bench-user' },
+      routing: {},
+      transcript: [{ role: 'user', text: 'hi' }],
+      customAttributes: {},
+    });
+    const startRequests = fake.requests.length - startBefore;
+
+    // (a) requests per relayed message
+    const logBefore = fake.requests.length;
+    const countBefore = connector.api.http.requestCount;
+    const connectionsBefore = fake.connections;
+    for (let i = 0; i < messages; i++) {
+      await connector.doSendMessage({ handoverId, messageId: `a-${i}`, user: { id: 'bench-user' }, text: `message ${i}` });
+    }
+    const seen = fake.requests.length - logBefore;
+    const counted = connector.api.http.requestCount - countBefore;
+    const perMessage = seen / messages;
+
+    // (b) overhead per call, connector vs. bare undici, alternating rounds
+    const path = `/api/v1/accounts/${fake.accountId}/conversations/${handoverId}/messages`;
+    let n = 0;
+    const viaConnector = () => connector.doSendMessage({ handoverId, messageId: `b-${n++}`, user: { id: 'bench-user' }, text: 'overhead probe' });
+    const viaUndici = async () => {
+      const res = await request(`${fake.url}${path}`, {
+        method: 'POST',
+        dispatcher: bare,
+        headers: { api_access_token: fake.token, accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'overhead probe', message_type: 'incoming', private: false }),
+      });
+      await res.body.json();
+      if (res.statusCode !== 200) throw new Error(`bare request answered ${res.statusCode}`);
+    };
+    // Both paths warm up first (JIT, pools); then rounds alternate which goes first (ABBA) against drift.
+    await wallMicros(viaUndici, { iterations: 2000, warmup: 0 });
+    await wallMicros(viaConnector, { iterations: 2000, warmup: 0 });
+    let connectorUs = 0;
+    let undiciUs = 0;
+    for (let r = 0; r < rounds; r++) {
+      if (r % 2 === 0) {
+        undiciUs += await wallMicros(viaUndici, { iterations, warmup: 0 });
+        connectorUs += await wallMicros(viaConnector, { iterations, warmup: 0 });
+      } else {
+        connectorUs += await wallMicros(viaConnector, { iterations, warmup: 0 });
+        undiciUs += await wallMicros(viaUndici, { iterations, warmup: 0 });
+      }
+    }
+    connectorUs /= rounds;
+    undiciUs /= rounds;
+
+    return [
+      {
+        group: GROUP,
+        name: 'upstream requests per relayed user message',
+        value: perMessage,
+        unit: 'req/msg',
+        goal: '1.00',
+        met: perMessage <= 1,
+        note: `${messages} messages: ${seen} requests at the fake, HttpClient.requestCount +${counted}, ${fake.connections - connectionsBefore} new TCP connection(s)`,
+      },
+      {
+        group: GROUP,
+        name: 'doSendMessage wall time',
+        value: connectorUs,
+        unit: 'µs/call',
+        baseline: { name: 'bare undici request, same endpoint', value: undiciUs },
+        ratio: connectorUs / undiciUs,
+        note: `overhead ${(connectorUs - undiciUs).toFixed(1)} µs/call; after 2000 warm-up calls each, ${rounds} ABBA rounds × ${iterations} calls`,
+      },
+      {
+        group: GROUP,
+        name: 'upstream requests per handover start (new contact, transcript note)',
+        value: startRequests,
+        unit: 'req',
+        note: 'find by source_id, create contact, create conversation, private note',
+      },
+    ];
+  } finally {
+    await connector.dispose();
+    await bare.close();
+    await fake.close();
+  }
+}

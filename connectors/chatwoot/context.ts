@@ -1,0 +1,52 @@
+import type { Clock, ConnectorWarning, Logger, StartHandoverResult } from '../../src/spec';
+import type { ChatwootApi } from './api';
+import { BoundedMap, SingleFlight } from './cache';
+import type { ChatwootSettings } from './schema';
+
+/** What the operations of one connector instance share: settings, the API client and its memory. */
+export interface ChatwootContext {
+  settings: ChatwootSettings;
+  api: ChatwootApi;
+  clock: Clock;
+  logger: Logger;
+  /** Contact identifier → contact id. */
+  contacts: BoundedMap<string, number>;
+  /** Start idempotency key → conversation (display) id. */
+  handovers: BoundedMap<string, number>;
+  /** `<conversation>\0<message id>` → Chatwoot message id, for duplicate detection. */
+  sent: BoundedMap<string, number>;
+  sending: SingleFlight<number>;
+  starting: SingleFlight<StartHandoverResult>;
+  /** Conversations this instance resolved, so their `resolved` webhook says `by: 'bot'`. */
+  resolvedByBot: BoundedMap<string, true>;
+  /** Team list for queue names (one minute). */
+  teams: BoundedMap<'all', Array<{ id: number; name?: string | null }>>;
+  /** Queue lengths per inbox/team (a few seconds: Chatwoot allows 30 meta calls a minute). */
+  queueLengths: BoundedMap<string, number>;
+}
+
+export function createContext(settings: ChatwootSettings, api: ChatwootApi, clock: Clock, logger: Logger): ChatwootContext {
+  const now = () => clock.now();
+  return {
+    settings,
+    api,
+    clock,
+    logger,
+    contacts: new BoundedMap(10_000, now, 24 * 3_600_000),
+    handovers: new BoundedMap(10_000, now, 24 * 3_600_000),
+    sent: new BoundedMap(50_000, now, 24 * 3_600_000),
+    sending: new SingleFlight(),
+    starting: new SingleFlight(),
+    resolvedByBot: new BoundedMap(10_000, now, 15 * 60_000),
+    teams: new BoundedMap(1, now, 60_000),
+    queueLengths: new BoundedMap(100, now, 5_000),
+  };
+}
+
+export function unsupported(feature: string, message: string): ConnectorWarning {
+  return { type: 'unsupported', feature, message };
+}
+
+export function otherWarning(feature: string, message: string): ConnectorWarning {
+  return { type: 'other', feature, message };
+}

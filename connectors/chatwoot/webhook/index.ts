@@ -1,0 +1,21 @@
+import type { Clock, ConnectorWebhookV1 } from '../../../src/spec';
+import { verificationMode, type ChatwootSettings } from '../schema';
+import { parseChatwootWebhook } from './parse';
+import { verifyChatwootWebhook } from './verify';
+
+export { parseChatwootWebhook, type ParseOptions } from './parse';
+export { chatwootSignature, verifyChatwootWebhook, DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, TOKEN_PARAM, type VerifyOptions } from './verify';
+
+/** The connector's webhook handler: verification as configured, then parsing. */
+export function createChatwootWebhook(
+  settings: Pick<ChatwootSettings, 'accountId' | 'inboxId' | 'webhookSecret' | 'verification' | 'flavour' | 'replayWindowSeconds'>,
+  clock: Clock,
+  resolvedByBot: (conversationId: string) => boolean = () => false,
+): ConnectorWebhookV1 {
+  const verify = { mode: verificationMode(settings), secret: settings.webhookSecret, replayWindowMs: settings.replayWindowSeconds * 1000, now: () => clock.now() };
+  const parse = { accountId: settings.accountId, inboxId: settings.inboxId, resolvedByBot };
+  return {
+    verify: (request) => verifyChatwootWebhook(request, verify),
+    parse: (request) => parseChatwootWebhook(request, parse),
+  };
+}
