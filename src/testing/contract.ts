@@ -39,10 +39,23 @@ export interface ConnectorContractHarness {
   };
   /** Texts the vendor received from the user for this handover, in order. */
   userMessagesAtVendor(handoverId: string): Promise<string[]>;
-  /** The vendor fails the next `count` calls behind `operation` with this status. */
+  /**
+   * The vendor fails the next `count` calls behind `operation` with this status. A connector that
+   * polls in the background may consume a `status` failure meant for the suite: drive its polls
+   * from the test clock. The suite asks for two 401s where it means "credentials refused", since a
+   * connector may refresh its token and repeat once.
+   */
   failNext(operation: ContractOperation, failure: { status: number; retryAfterMs?: number }, count?: number): Promise<void>;
-  /** For webhook connectors: a correctly signed webhook the vendor would send for this handover. */
+  /** For webhook connectors: a correctly authenticated webhook the vendor would send for this handover. */
   signedWebhook?(handoverId: string): Promise<WebhookRequest>;
+  /**
+   * How the vendor authenticates webhooks: `signature` (an HMAC over the body: a changed body must be
+   * rejected), or `shared-secret` / `url-token` (the sender is authenticated, the body is not).
+   * Default `signature`.
+   */
+  webhookAuth?: 'signature' | 'shared-secret' | 'url-token';
+  /** The webhook without its authentication (default: without any header). */
+  stripAuth?(request: WebhookRequest): WebhookRequest;
   teardown(): Promise<void>;
 }
 
@@ -157,7 +170,7 @@ export const CONTRACT_CASES: Record<string, Case> = {
     assert.equal(second.alreadyClosed, true, 'closing twice must be idempotent');
   },
   'maps vendor 401 to VendorAuthError': async ({ h, opts }) => {
-    await h.failNext('start', { status: 401 });
+    await h.failNext('start', { status: 401 }, 2); // lasting: a token refresh and one repeat do not help
     const e = await expectError(() => h.connector.doStartHandover(startRequest('auth', opts.routing ?? {})), (e) => VendorAuthError.isInstance(e), '401');
     assert.equal(e.isRetryable, false);
   },
@@ -178,21 +191,40 @@ export const CONTRACT_CASES: Record<string, Case> = {
     assert.equal((e as VendorApiError).status, 503);
     assert.equal(e.isRetryable, true);
   },
-  'verifies webhook signatures and parses valid bodies': async ({ h, start }) => {
-    const webhook = h.connector.webhook;
-    if (!h.connector.capabilities.webhooks || !webhook || !h.signedWebhook) return;
-    const id = await start();
-    const good = await h.signedWebhook(id);
+  'accepts an authenticated webhook and parses it into valid events': async ({ h, start }) => {
+    const webhook = webhookOf(h);
+    if (!webhook) return;
+    const good = await h.signedWebhook!(await start());
     await webhook.verify(good);
-    for (const e of await webhook.parse(good)) handoverEventSchema.parse(e);
+    const events = await webhook.parse(good);
+    for (const e of events) handoverEventSchema.parse(e);
+  },
+  'rejects a webhook without its authentication': async ({ h, start }) => {
+    const webhook = webhookOf(h);
+    if (!webhook) return;
+    const good = await h.signedWebhook!(await start());
+    const stripped = h.stripAuth ? h.stripAuth(good) : { ...good, headers: {} };
+    await expectError(async () => webhook.verify(stripped), (e) => BadSignatureError.isInstance(e), 'unauthenticated webhook');
+  },
+  'rejects a webhook whose body changed after signing': async ({ h, start }) => {
+    const webhook = webhookOf(h);
+    if (!webhook || (h.webhookAuth ?? 'signature') !== 'signature') return; // only a signature covers the body
+    const good = await h.signedWebhook!(await start());
     const tampered = { ...good, rawBody: Buffer.concat([Buffer.from(good.rawBody), Buffer.from(' ')]) };
     await expectError(async () => webhook.verify(tampered), (e) => BadSignatureError.isInstance(e), 'tampered body');
-    const unsigned = { ...good, headers: {} };
-    await expectError(async () => webhook.verify(unsigned), (e) => BadSignatureError.isInstance(e), 'missing signature');
+  },
+  'rejects a malformed webhook body with BadRequestError': async ({ h, start }) => {
+    const webhook = webhookOf(h);
+    if (!webhook) return;
+    const good = await h.signedWebhook!(await start());
     const garbage = { ...good, rawBody: Buffer.from('{not json') };
     await expectError(async () => webhook.parse(garbage), (e) => BadRequestError.isInstance(e), 'malformed body');
   },
 };
+
+function webhookOf(h: ConnectorContractHarness) {
+  return h.connector.capabilities.webhooks && h.connector.webhook && h.signedWebhook ? h.connector.webhook : undefined;
+}
 
 /** The statuses the events imply never break the status machine. */
 export function assertLegalSequence(events: HandoverEvent[]): void {

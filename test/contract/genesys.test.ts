@@ -33,11 +33,7 @@ runConnectorContract(
           },
         },
         userMessagesAtVendor: async (id) => fake.userTexts(id),
-        failNext: async (op, failure, count = 1) => {
-          // On a 401 the connector fetches a new token and repeats the call once, so a lasting
-          // 401 (revoked grant, missing permission) means the repeat fails too.
-          fake.failNext(OPERATION[op], failure, failure.status === 401 ? count * 2 : count);
-        },
+        failNext: async (op, failure, count = 1) => fake.failNext(OPERATION[op], failure, count),
         signedWebhook: async (id) => {
           const body = JSON.stringify(fake.outbound(id, { type: 'Text', text: 'Signed hello', originatingEntity: 'Human', content: [] }));
           return { method: 'POST', url: '/webhooks/genesys-test', headers: { 'x-hub-signature-256': fake.sign(body, WEBHOOK_SECRET) }, rawBody: Buffer.from(body), receivedAt: Date.now() };

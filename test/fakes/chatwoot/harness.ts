@@ -78,8 +78,10 @@ export function connectorFor(fake: FakeChatwoot, settings: Partial<ChatwootSetti
 }
 
 /** The last webhook the fake sent, as the gateway would receive it. */
-export function lastDeliveryAsRequest(fake: FakeChatwoot, url = '/webhooks/cw'): WebhookRequest {
+export function lastDeliveryAsRequest(fake: FakeChatwoot, path = '/webhooks/cw'): WebhookRequest {
   const delivery = fake.webhooks.deliveries.at(-1);
   if (!delivery) throw new Error('the fake has sent no webhook');
-  return { method: 'POST', url, headers: delivery.headers, rawBody: Buffer.from(delivery.body), receivedAt: Date.now() };
+  // Keep the target's query: in url-token mode it carries the token.
+  const query = fake.webhooks.target ? new URL(fake.webhooks.target.url).search : '';
+  return { method: 'POST', url: `${path}${query}`, headers: delivery.headers, rawBody: Buffer.from(delivery.body), receivedAt: Date.now() };
 }

@@ -1,0 +1,159 @@
+import { createExtension, type INodeDescriptor } from '@cognigy/extension-tools';
+import { describe, expect, it } from 'vitest';
+import {
+  HandoverConfigError,
+  LOOKUP_CASES,
+  UnsupportedCapabilityError,
+  createHandoverNodes,
+  defineCapabilities,
+  flowEventData,
+  type FlowHandoverInput,
+  type HandoverApi,
+} from 'handover-kit';
+
+const noService = new Proxy({}, { get: () => () => Promise.reject(new Error('not called')) }) as HandoverApi;
+type Node = Required<INodeDescriptor>;
+const nodes = createHandoverNodes({ service: noService }) as Node[];
+const byType = (t: string) => nodes.find((n) => n.type === t)!;
+const field = (n: Node, key: string) => n.fields.find((f) => f.key === key);
+
+describe('node descriptors', () => {
+  it('createHandoverNodes returns the five nodes and the branches they declare', () => {
+    const parents = nodes.filter((n) => !n.parentType).map((n) => n.type);
+    expect(parents).toEqual(['handoverToAgent', 'checkAgentAvailability', 'lookupHandoverStatus', 'closeHandover', 'setHandoverInactivity']);
+    for (const parent of nodes.filter((n) => n.dependencies.children.length > 0)) {
+      for (const child of parent.dependencies.children) expect(byType(child)?.parentType).toBe(parent.type);
+    }
+    expect(byType('lookupHandoverStatus').dependencies.children).toHaveLength(LOOKUP_CASES.length);
+    expect(byType('checkAgentAvailability').dependencies.children).toEqual(['onAgentsAvailable', 'onNoAgentsAvailable', 'onAvailabilityError']);
+  });
+
+  it('uses Cognigy field keys, types and defaults where the meaning is the same', () => {
+    const h = byType('handoverToAgent');
+    expect(field(h, 'text')).toMatchObject({ type: 'cognigyText', label: 'Handover Accepted Message' });
+    expect(field(h, 'repeatHandoverMessage')).toMatchObject({ type: 'toggle', defaultValue: false });
+    expect(field(h, 'cancelIntent')).toMatchObject({ type: 'cognigyText' });
+    expect(field(h, 'quickReply')).toMatchObject({ type: 'cognigyText', label: 'Cancel Button Text' });
+    expect(field(h, 'resolveBehavior')).toMatchObject({ type: 'select', defaultValue: 'resetEntrypoint' });
+    expect(field(h, 'sendResolveEvent')).toMatchObject({ type: 'toggle', defaultValue: true });
+    expect(field(h, 'sendOnQueueEvent')).toMatchObject({ type: 'toggle', defaultValue: false });
+    expect(field(h, 'updateIntervalQueuePosition')).toMatchObject({ type: 'number', defaultValue: 30, condition: { key: 'getQueuePosition', value: true } });
+    expect(field(h, 'priority')).toMatchObject({ type: 'select', defaultValue: 'none' });
+    expect(h.sections.map((s) => s.key)).toEqual(['cancelSettings', 'resolveOptions', 'eventSettings', 'queueSettings', 'routingSettings', 'presenceSettings']);
+    expect(h.form.slice(0, 3)).toEqual([{ type: 'field', key: 'providerId' }, { type: 'field', key: 'text' }, { type: 'field', key: 'repeatHandoverMessage' }]);
+    expect(h.behavior.entrypoint).toBe(true);
+    const a = byType('checkAgentAvailability');
+    expect(field(a, 'storeLocation')).toMatchObject({ type: 'select', defaultValue: 'input' });
+    expect(field(a, 'inputKey')).toMatchObject({ defaultValue: 'availableAgents', condition: { key: 'storeLocation', value: 'input' } });
+    expect(field(a, 'abortOnError')).toMatchObject({ type: 'toggle', defaultValue: false });
+    expect(field(byType('closeHandover'), 'closeHandoverInProvider')).toMatchObject({ type: 'toggle', defaultValue: true });
+    expect(field(byType('setHandoverInactivity'), 'timer')).toMatchObject({ type: 'cognigyText' });
+    for (const n of nodes) for (const s of n.sections) for (const k of s.fields) expect(field(n, k), `${n.type}.${k}`).toBeDefined();
+  });
+
+  it('shows routing and queue fields only for providers whose connector supports them', () => {
+    const full = defineCapabilities({ queuePosition: true, skills: true, availability: true });
+    const none = defineCapabilities({});
+    const withProviders = createHandoverNodes({ service: noService, providers: [{ id: 'rich', name: 'Rich', type: 'x', capabilities: full }, { id: 'poor', name: 'Poor', type: 'y', capabilities: none }] });
+    const h = withProviders.find((n) => n.type === 'handoverToAgent')! as Node;
+    expect(field(h, 'providerId')).toMatchObject({ type: 'select', params: { options: [{ value: 'rich' }, { value: 'poor' }] } });
+    expect(field(h, 'getQueuePosition')!.condition).toEqual({ key: 'providerId', value: ['rich'] });
+    expect(field(h, 'skills')!.condition).toEqual({ key: 'providerId', value: ['rich'] });
+    expect(field(h, 'languages')!.condition).toEqual({ key: 'providerId', value: [] });
+  });
+
+  it('adds a Connection field first when the nodes talk to a gateway, and prefixes types on request', () => {
+    const gw = createHandoverNodes({ service: noService, connection: { type: 'handover-gateway' }, typePrefix: 'acme' });
+    const h = gw.find((n) => n.type === 'acmeHandoverToAgent')! as Node;
+    expect(h.form[0]).toEqual({ type: 'field', key: 'connection' });
+    expect(field(h, 'connection')).toMatchObject({ type: 'connection', params: { connectionType: 'handover-gateway' } });
+    expect(gw.find((n) => n.type === 'acmeOnHandoverQueue')?.parentType).toBe('acmeLookupHandoverStatus');
+  });
+
+  it('loads into an extension with @cognigy/extension-tools', () => {
+    const ext = createExtension({ nodes, options: { label: 'Handover' } });
+    expect(ext.nodes.map((n) => n.type)).toContain('lookupHandoverStatus');
+    expect(ext.nodes).toHaveLength(nodes.length);
+  });
+});
+
+/** Runs a node function the way Cognigy does, with a recording api. */
+async function run(node: Node, config: Record<string, unknown>, input: Record<string, unknown>, context: Record<string, unknown> = {}) {
+  const calls: Array<[string, ...unknown[]]> = [];
+  const api = new Proxy({}, { get: (_, name: string) => (...args: unknown[]) => void calls.push([name, ...args]) });
+  const childConfigs = node.dependencies.children.map((type) => ({ id: `id-${type}`, type, config: {} }));
+  await node.function!({ cognigy: { api, input, context, profile: {} } as never, config, childConfigs, nodeId: 'n1' });
+  return { calls, next: calls.find((c) => c[0] === 'setNextNode')?.[1] };
+}
+
+describe('Lookup Handover Status', () => {
+  const lookup = byType('lookupHandoverStatus');
+  const event = (h: Partial<FlowHandoverInput>) => ({ userId: 'u', sessionId: 's', data: flowEventData({ handoverId: 'ho', providerId: 'p', status: 'queue', ...h } as FlowHandoverInput) });
+
+  it('routes every status to its case', async () => {
+    const cases: Array<[Partial<FlowHandoverInput>, string]> = [
+      [{ status: 'queue', eventType: 'queueUpdate', data: { position: 3, estimatedWaitTime: 300000 } }, 'onHandoverQueue'],
+      [{ status: 'active' }, 'onHandoverActive'],
+      [{ status: 'completed' }, 'onHandoverCompleted'],
+      [{ status: 'cancelled' }, 'onHandoverCancelled'],
+      [{ status: 'error', error: { reason: 'error', message: 'x' } }, 'onHandoverError'],
+      [{ status: 'active', eventType: 'handoverInactivity', inactivityCount: 2 }, 'onHandoverInactivity'],
+      [{ status: 'handoverAlreadyInProgress' }, 'onHandoverAlreadyInProgress'],
+      [{ status: 'active', eventType: 'providerEvent', data: { name: 'bot-message' } }, 'onHandoverEvent'],
+    ];
+    for (const [h, child] of cases) expect((await run(lookup, {}, event(h))).next, `${h.status}/${h.eventType}`).toBe(`id-${child}`);
+    expect((await run(lookup, {}, { userId: 'u', sessionId: 's', text: 'hello' })).next).toBe('id-onHandoverDefault');
+  });
+
+  it('puts the event on input.handover as Cognigy does (queue data in ms)', async () => {
+    const input: Record<string, any> = event({ status: 'queue', eventType: 'queueUpdate', data: { position: 3, estimatedWaitTime: 300000 } });
+    const { calls } = await run(lookup, {}, input);
+    expect(input.handover).toMatchObject({ status: 'queue', eventType: 'queueUpdate', data: { position: 3, estimatedWaitTime: 300000 } });
+    expect(calls.filter((c) => c[0] === 'addToContext')[0]?.[1]).toBe('handoverKit');
+  });
+});
+
+describe('broken configs fail with an error naming the field', () => {
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['setHandoverInactivity', { timer: 'soon' }, 'timer'],
+    ['setHandoverInactivity', { timer: '0' }, 'timer'],
+    ['handoverToAgent', {}, 'providerId'],
+    ['handoverToAgent', { providerId: 'p', alternativeUpdate: true, maximumQueuePosition: 5 }, 'alternativeText'],
+    ['handoverToAgent', { providerId: 'p', customAttributes: '{not json' }, 'customAttributes'],
+    ['handoverToAgent', { providerId: 'p', priority: 'asap' }, 'priority'],
+    ['checkAgentAvailability', { providerId: 'p', storeLocation: 'cookie' }, 'storeLocation'],
+    ['closeHandover', { closeHandoverInProvider: 'yes' }, 'closeHandoverInProvider'],
+  ];
+  for (const [type, config, path] of cases) {
+    it(`${type}: ${JSON.stringify(config)} → ${path}`, async () => {
+      const error = await run(byType(type), config, { userId: 'u', sessionId: 's' }).then(() => undefined, (e: unknown) => e);
+      expect(HandoverConfigError.isInstance(error)).toBe(true);
+      expect((error as HandoverConfigError).field).toBe(path);
+      expect((error as Error).message).toContain(path);
+    });
+  }
+});
+
+describe('capabilities are checked where the flow is built', () => {
+  it('a node asking a provider for something its connector cannot do fails at flow build time', async () => {
+    const { createFlowTester } = await import('handover-kit/testing');
+    const { simulatedConnector, SimulatedCenters } = await import('handover-kit/connectors/simulated');
+    const base = simulatedConnector({ centers: new SimulatedCenters() });
+    const narrow = defineCapabilities({ availability: true, closeFromBot: true, pushEvents: true });
+    const limited = { ...base, type: 'limited', capabilities: narrow, create: (s: never, r: never) => ({ ...base.create(s, r), capabilities: narrow }) };
+    const tester = await createFlowTester({ connectors: [base, limited as never], providers: [{ id: 'plain', name: 'Plain', type: 'limited' }] });
+    const build = (config: Record<string, unknown>) => () => tester.flow({ start: 'h', nodes: { h: { type: 'handoverToAgent', config: { providerId: 'plain', ...config } } } });
+    expect(build({})).not.toThrow();
+    for (const [config, fieldName] of [[{ getQueuePosition: true }, 'getQueuePosition'], [{ skills: ['billing'] }, 'skills'], [{ priority: 'high' }, 'priority']] as const) {
+      try {
+        build(config)();
+        expect.unreachable();
+      } catch (e) {
+        expect(UnsupportedCapabilityError.isInstance(e)).toBe(true);
+        expect((e as UnsupportedCapabilityError).details.field).toBe(fieldName);
+      }
+    }
+    expect(() => tester.flow({ start: 'h', nodes: { h: { type: 'handoverToAgent', config: { providerId: 'nope' } } } })).toThrow(/nope/);
+    await tester.close();
+  });
+});
