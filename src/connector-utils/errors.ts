@@ -9,8 +9,8 @@ export interface VendorFailure {
   /** The vendor's own error message, already extracted from its error body (never the raw body). */
   vendorMessage?: string;
   vendorCode?: string;
-  /** Header that carries the vendor's request id, e.g. `inin-correlation-id`. */
-  requestIdHeader?: string;
+  /** Header(s) that carry the vendor's request id, e.g. `inin-correlation-id`; the first present wins. */
+  requestIdHeader?: string | string[];
 }
 
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
@@ -30,8 +30,8 @@ function header(headers: VendorFailure['headers'], name: string): string | undef
 
 /** Maps a vendor's HTTP failure onto the typed errors, keeping status and request id. */
 export function vendorError(failure: VendorFailure): HandoverError {
-  const requestId =
-    header(failure.headers, failure.requestIdHeader ?? 'x-request-id') ?? header(failure.headers, 'x-request-id') ?? header(failure.headers, 'x-correlation-id');
+  const names = [...[failure.requestIdHeader ?? []].flat(), 'x-request-id', 'x-correlation-id'];
+  const requestId = names.map((n) => header(failure.headers, n.toLowerCase())).find((v) => v !== undefined);
   const init = { vendor: failure.vendor, status: failure.status, vendorRequestId: requestId, vendorCode: failure.vendorCode, operation: failure.operation };
   const what = `${failure.vendor}${failure.operation ? ` ${failure.operation}` : ''}`;
   const detail = failure.vendorMessage ? `: ${failure.vendorMessage.slice(0, 300)}` : '';

@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { HandoverError, HandoverTimeoutError, VendorApiError } from '../spec';
+import { HandoverError, HandoverTimeoutError, VendorApiError, type Clock } from '../spec';
 import { vendorError } from './errors';
 import { retryWithBackoff, type RetryOptions } from './retry';
 
@@ -11,17 +11,20 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Auth and other headers, computed per request (a cached token, for instance). */
   headers?: () => Record<string, string> | Promise<Record<string, string>>;
-  /** Header carrying the vendor's request id (default `x-request-id`). */
-  requestIdHeader?: string;
+  /** Header(s) carrying the vendor's request id, first found wins (default `x-request-id`). */
+  requestIdHeader?: string | string[];
   /** Pulls the vendor's message and code out of its error body. */
   errorDetails?: (body: unknown) => { message?: string; code?: string };
   /** Retry policy for idempotent calls (retryable errors only, Retry-After honoured). */
   retry?: RetryOptions;
   /**
-   * Called once on a 401; resolve true to repeat the request (after refreshing a token).
+   * Called once on a 401 with the headers the refused request carried (so a token cache can drop
+   * exactly the token that failed); resolve true to repeat the request with fresh headers.
    * The repeat is made for non-idempotent calls too: a 401 means the vendor did nothing.
    */
-  onUnauthorized?: () => Promise<boolean>;
+  onUnauthorized?: (refusedHeaders: Record<string, string>) => Promise<boolean>;
+  /** Waits between retries on this clock (a test's fake clock), not on real time. */
+  clock?: Clock;
   /** Shared keep-alive pool; one is created when omitted. */
   dispatcher?: Dispatcher;
 }
@@ -39,6 +42,8 @@ export interface HttpRequest {
   operation: string;
   /** Safe to repeat? Defaults to true for GET, PUT and DELETE. */
   idempotent?: boolean;
+  /** Set false to make a single attempt even for an idempotent call (polls, best-effort reads). */
+  retry?: boolean;
   signal?: AbortSignal;
   /** Use this base URL instead of the client's (another host of the same vendor). */
   baseUrl?: string;
@@ -71,28 +76,35 @@ export class HttpClient {
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
     let refreshed = false;
     const attempt = async (): Promise<HttpResponse<T>> => {
+      const headers = await this.headersFor(req);
       try {
-        return await this.once<T>(req);
+        return await this.once<T>(req, headers);
       } catch (error) {
         if (!refreshed && this.options.onUnauthorized && VendorApiError.isInstance(error) && error.status === 401) {
           refreshed = true;
-          if (await this.options.onUnauthorized()) return this.once<T>(req);
+          if (await this.options.onUnauthorized(headers)) return this.once<T>(req, await this.headersFor(req));
         }
         throw error;
       }
     };
-    if (!idempotent) return attempt();
-    return retryWithBackoff(attempt, { ...this.options.retry, signal: req.signal });
+    if (!idempotent || req.retry === false) return attempt();
+    const clock = this.options.clock;
+    const sleep = clock ? (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms)) : undefined;
+    return retryWithBackoff(attempt, { ...(sleep ? { sleep } : {}), ...this.options.retry, signal: req.signal });
   }
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async once<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+  private async headersFor(req: HttpRequest): Promise<Record<string, string>> {
+    return { accept: 'application/json', ...(await this.options.headers?.()), ...req.headers };
+  }
+
+  private async once<T>(req: HttpRequest, baseHeaders: Record<string, string>): Promise<HttpResponse<T>> {
     const url = new URL(req.path, (req.baseUrl ?? this.options.baseUrl).replace(/\/?$/, '/'));
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: 'application/json', ...(await this.options.headers?.()), ...req.headers };
+    const headers: Record<string, string> = { ...baseHeaders };
     let body: string | undefined;
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);

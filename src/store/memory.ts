@@ -116,7 +116,8 @@ export class MemoryStore implements HandoverStore {
       this.handovers.delete(oldId);
       const key = sessionKeyOfRecord(old);
       if (this.bySession.get(key) === oldId) this.bySession.delete(key);
-      if (old.externalId) this.byExternal.delete(externalKey(old.providerId, old.externalId));
+      // A vendor may reuse a conversation id for the same user's next handover: only unmap our own entry.
+      if (old.externalId && this.byExternal.get(externalKey(old.providerId, old.externalId)) === oldId) this.byExternal.delete(externalKey(old.providerId, old.externalId));
     }
     if (this.endedHead > 4096 && this.endedHead * 2 > this.ended.length) {
       this.ended.splice(0, this.endedHead);
