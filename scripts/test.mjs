@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in the order a fresh clone needs it.
+//  1. build the package (the cross-copy error test and the jest / node:test runs load dist/)
+//  2. vitest: everything under test/ and examples/
+//  3. the flow-tester example under jest and under node:test, to prove it needs no vitest
 import { spawnSync } from 'node:child_process';
 
 function run(cmd, args, env = {}) {
@@ -8,4 +11,10 @@ function run(cmd, args, env = {}) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-run('npx', ['vitest', 'run', ...process.argv.slice(2)]);
+const extra = process.argv.slice(2);
+run('npx', ['tsup', '--silent']);
+run('npx', ['vitest', 'run', ...extra]);
+if (extra.length === 0) {
+  run('npx', ['jest', '-c', 'examples/flow-unit-test/jest.config.cjs']);
+  run('node', ['--test', 'examples/flow-unit-test/support-flow.node.test.mjs']);
+}

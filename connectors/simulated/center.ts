@@ -118,14 +118,16 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
       return { available: false, reason: state.reason, agentsAvailable: 0, queueLength, ...(next !== undefined ? { nextOpenAt: next } : {}) };
     }
     if (queue.maxQueueLength !== undefined && queueLength >= queue.maxQueueLength) {
-      return { available: false, reason: 'queue-full', agentsAvailable: this.freeAgents(queueId, routing).length, queueLength };
+      return { available: false, reason: 'queue-full', agentsAvailable: this.onlineAgents(queueId, routing).length, queueLength };
     }
-    const free = this.freeAgents(queueId, routing).length;
+    // As in Cognigy: agents count as available when they are online (status available) and match,
+    // even if busy with chats; their load shows in the wait estimate instead.
+    const online = this.onlineAgents(queueId, routing).length;
     const estimate = this.estimateWait(queueId, routing, queueLength + 1);
     return {
-      available: free > 0,
-      ...(free > 0 ? {} : { reason: 'no-agents' as const }),
-      agentsAvailable: free,
+      available: online > 0,
+      ...(online > 0 ? {} : { reason: 'no-agents' as const }),
+      agentsAvailable: online,
       queueLength,
       ...(estimate !== undefined ? { estimatedWaitMs: estimate } : {}),
     };
@@ -259,6 +261,11 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
   /** Forwards a vendor-specific event to the flow (Cognigy's "Events" case). */
   providerEvent(conversationId: string, name: string, data?: Record<string, unknown>, text?: string): void {
     this.publish(this.requireConversation(conversationId), { type: 'provider-event', name, ...(data ? { data } : {}), ...(text ? { text } : {}) });
+  }
+
+  /** Matching agents who are online (status `available`), busy or not. */
+  onlineAgents(queueId: string, routing: Routing): AgentState[] {
+    return [...this.agents.values()].filter((a) => a.status === 'available' && agentMatches(a, queueId, routing));
   }
 
   /** Agents free to take this conversation now. */

@@ -101,6 +101,7 @@ export async function execute(
       const config = evaluate(structuredClone(node.config ?? {}), view);
       await descriptor.function({ cognigy: { api, input, context: session.context, profile: session.profile } as never, config, childConfigs: children, nodeId });
       if (stopped) {
+        taken.stopped = true;
         if (descriptor.behavior?.entrypoint) session.entrypoint = nodeId;
         return;
       }

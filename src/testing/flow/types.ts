@@ -75,4 +75,6 @@ export interface BranchTaken {
   branch?: string;
   /** What started the execution. */
   trigger: 'user' | 'event';
+  /** The node ended the execution (e.g. a live handover took the message: the bot stays quiet). */
+  stopped?: boolean;
 }
