@@ -10,8 +10,8 @@ import {
   defineCapabilities,
   defineConnector,
   type HandoverConnectorV1,
-} from '../src/index';
-import { SimulatedCenters, simulatedConnector } from '../connectors/simulated/index';
+} from '../dist/index.js';
+import { SimulatedCenters, simulatedConnector } from '../dist/connectors/simulated.js';
 import { z } from 'zod';
 import { heapUsed, wallMicros, type BenchRow } from './lib';
 

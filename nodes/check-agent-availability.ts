@@ -73,7 +73,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(schema, withoutConnection(params.config, options), 'Check Agent Availability');
+      const c = parseConfig(schema, withoutConnection(params.config, options), 'Check Agent Availability', params.nodeId);
       const where = c.storeLocation;
       const key = where === 'context' ? c.contextKey : c.inputKey;
       const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) => routeTo(rt, type(options, AVAILABILITY_CHILDREN.find((x) => x.key === k)!.child));

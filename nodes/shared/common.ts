@@ -58,9 +58,38 @@ export const storageFields = (defaultKey: string) => ({
 
 export const STORAGE_SECTION = { key: 'storage', label: 'Storage Option', defaultCollapsed: true };
 
-/** Validates a node's config; the error names the field, e.g. `timer: Enter the minutes …`. */
-export function parseConfig<T extends z.ZodType>(schema: T, config: unknown, node: string): z.output<T> {
-  return parseOrThrow(schema, config ?? {}, `${node} config`);
+const parsedConfigs = new WeakMap<z.ZodType, Map<string, { raw: unknown; parsed: unknown }>>();
+
+/**
+ * Validates a node's config; the error names the field, e.g. `timer: Enter the minutes …`.
+ * A node runs with the same config over and over: the last valid result per node is kept and
+ * reused while the config is unchanged (comparing is far cheaper than validating thirty fields).
+ */
+export function parseConfig<T extends z.ZodType>(schema: T, config: unknown, node: string, nodeId = ''): z.output<T> {
+  let cache = parsedConfigs.get(schema);
+  if (!cache) parsedConfigs.set(schema, (cache = new Map()));
+  const known = cache.get(nodeId);
+  if (known && sameValue(known.raw, config)) return known.parsed as z.output<T>;
+  const parsed = parseOrThrow(schema, config ?? {}, `${node} config`);
+  if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+  cache.set(nodeId, { raw: structuredClone(config), parsed: Object.freeze(parsed) });
+  return parsed;
+}
+
+/** Deep equality for JSON-like values (node configs). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ak = Object.keys(a);
+  if (ak.length !== Object.keys(b).length) return false;
+  for (const k of ak) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
 }
 
 /** Errors that mean the node itself is misconfigured: the node fails with them instead of routing. */
