@@ -35,7 +35,8 @@ type NodeType = keyof typeof NODE_TYPES;
 /**
  * Validates a node's config where a flow is built (the flow tester, your CI): the schema first
  * (errors name the field), then the capabilities of every provider the node uses, so a node asking
- * a connector for something it cannot do fails now, not at 3 a.m.
+ * a connector for something it cannot do fails now, not at 3 a.m. Fields holding CognigyScript
+ * (`{{…}}`) are only known at run time: they are left out of both checks, the rest is still checked.
  */
 export function validateNodeConfig(
   nodeType: NodeType,
@@ -44,23 +45,29 @@ export function validateNodeConfig(
   options: Pick<CreateHandoverNodesOptions, 'providers' | 'connection'> = {},
 ): Record<string, unknown> {
   const opts = { service: undefined as never, ...options };
+  const raw = (config ?? {}) as Record<string, unknown>;
+  const templated = new Set(Object.keys(raw).filter((k) => typeof raw[k] === 'string' && (raw[k] as string).includes('{{')));
+  // A templated provider id gets a stand-in so the other fields can still be validated.
+  const concrete = Object.fromEntries(Object.entries(raw).filter(([k]) => !templated.has(k) || k === 'providerId').map(([k, v]) => [k, templated.has(k) ? 'templated' : v]));
+  const caps = (id: string) => ({ id, capabilities: capabilitiesOf(id) });
+  const providerKnown = !templated.has('providerId');
   switch (nodeType) {
     case 'handoverToAgent': {
-      const c = parseConfig(handoverToAgentSchema(opts), config, 'Handover to Agent');
-      const chain = [c.providerId, ...(c.fallbackProviderIds ?? [])];
-      requireCapabilities('Handover to Agent', handoverWants(c), chain.map((id) => ({ id, capabilities: capabilitiesOf(id) })));
+      const c = parseConfig(handoverToAgentSchema(opts), concrete, 'Handover to Agent');
+      const chain = [...(providerKnown ? [c.providerId] : []), ...(c.fallbackProviderIds ?? [])];
+      requireCapabilities('Handover to Agent', handoverWants(c), chain.map(caps));
       return c;
     }
     case 'checkAgentAvailability': {
-      const c = parseConfig(checkAvailabilitySchema(opts), config, 'Check Agent Availability');
-      requireCapabilities('Check Agent Availability', availabilityWants(c), [{ id: c.providerId, capabilities: capabilitiesOf(c.providerId) }]);
+      const c = parseConfig(checkAvailabilitySchema(opts), concrete, 'Check Agent Availability');
+      requireCapabilities('Check Agent Availability', availabilityWants(c), providerKnown ? [caps(c.providerId)] : []);
       return c;
     }
     case 'lookupHandoverStatus':
-      return parseConfig(lookupSchema, config, 'Lookup Handover Status');
+      return parseConfig(lookupSchema, concrete, 'Lookup Handover Status');
     case 'closeHandover':
-      return parseConfig(closeHandoverSchema, config, 'Close Handover');
+      return parseConfig(closeHandoverSchema, concrete, 'Close Handover');
     case 'setHandoverInactivity':
-      return parseConfig(setInactivitySchema as z.ZodType, config, 'Set Handover Inactivity') as Record<string, unknown>;
+      return parseConfig(setInactivitySchema as z.ZodType, concrete, 'Set Handover Inactivity') as Record<string, unknown>;
   }
 }

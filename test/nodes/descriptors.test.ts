@@ -157,3 +157,28 @@ describe('capabilities are checked where the flow is built', () => {
     await tester.close();
   });
 });
+
+describe('build-time checks with CognigyScript in the config', () => {
+  it('still checks capabilities of the fields that are not templated, and names the node', async () => {
+    const { createFlowTester } = await import('handover-kit/testing');
+    const { simulatedConnector, SimulatedCenters } = await import('handover-kit/connectors/simulated');
+    const base = simulatedConnector({ centers: new SimulatedCenters() });
+    const narrow = defineCapabilities({ closeFromBot: true, pushEvents: true, priority: true });
+    const limited = { ...base, type: 'limited', capabilities: narrow, create: (s: never, r: never) => ({ ...base.create(s, r), capabilities: narrow }) };
+    const tester = await createFlowTester({ connectors: [limited as never], providers: [{ id: 'g', name: 'G', type: 'limited' }] });
+    const flow = (config: Record<string, unknown>) => () => tester.flow({ start: 'vipHandover', nodes: { vipHandover: { type: 'handoverToAgent', config: { providerId: 'g', ...config } } } });
+    expect(flow({ priority: '{{profile.priority}}' })).not.toThrow(); // known only at run time
+    const e = (() => {
+      try {
+        flow({ inboxId: 'support', priority: '{{profile.priority}}' })();
+      } catch (x) {
+        return x as UnsupportedCapabilityError;
+      }
+    })();
+    expect(UnsupportedCapabilityError.isInstance(e)).toBe(true);
+    expect(e!.details).toMatchObject({ field: 'inboxId', node: 'vipHandover' });
+    expect(e!.message).toContain('Node "vipHandover"');
+    expect(flow({ timer: 1 } as never)).toThrow(/vipHandover/); // unknown field: a config error naming the node
+    await tester.close();
+  });
+});

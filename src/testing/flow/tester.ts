@@ -1,5 +1,5 @@
 import type { INodeDescriptor } from '@cognigy/extension-tools';
-import { HandoverConfigError, type ConnectorCapabilities, type ConnectorDefinition } from '../../spec';
+import { HandoverConfigError, UnsupportedCapabilityError, type ConnectorCapabilities, type ConnectorDefinition } from '../../spec';
 import { createFakeClock, flushAsync, type FakeClock } from '../../clock';
 import { flowEventData, type Delivery, type DeliveryItem } from '../../delivery';
 import { createHandoverKit, type HandoverKit } from '../../kit';
@@ -209,14 +209,17 @@ function normaliseBranches(id: string, nodeType: string, branches: Record<string
   return out;
 }
 
-/** Validates a handover node's config; fields holding `{{…}}` are only known at run time and are left out. */
+/** Validates a handover node's config; errors say which node of the flow they are about. */
 function checkConfig(id: string, nodeType: keyof typeof NODE_TYPES, config: Record<string, unknown>, caps: (p: string) => ConnectorCapabilities) {
-  const templated = Object.entries(config).filter(([, v]) => typeof v === 'string' && v.includes('{{')).map(([k]) => k);
   try {
     validateNodeConfig(nodeType, config, caps);
   } catch (error) {
-    if (!HandoverConfigError.isInstance(error)) throw error;
-    const issues = error.issues.filter((i) => !templated.some((t) => i.path === t || i.path.startsWith(`${t}.`)));
-    if (issues.length > 0) throw new HandoverConfigError(`Node "${id}": ${error.message}`, issues);
+    if (HandoverConfigError.isInstance(error)) throw new HandoverConfigError(`Node "${id}": ${error.message}`, error.issues);
+    if (UnsupportedCapabilityError.isInstance(error)) {
+      const wrapped = new UnsupportedCapabilityError(String(error.details.capability), String(error.details.provider), `Node "${id}": ${error.message}`);
+      Object.assign(wrapped.details, { field: error.details.field, node: id });
+      throw wrapped;
+    }
+    throw error;
   }
 }
