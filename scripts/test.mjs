@@ -8,4 +8,6 @@ function run(cmd, args, env = {}) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+// The gateway tests run against a real redis-server (installed here when missing and we are root).
+run('node', ['scripts/ensure-services.mjs']);
 run('npx', ['vitest', 'run', ...process.argv.slice(2)]);

@@ -19,3 +19,4 @@ export { MemoryScheduler, type Scheduler, type TimerJob, type TimerKind } from '
 export { createJsonLogger, silentLogger, Redactor, type LogLevel } from './logger';
 export { createHandoverKit, type HandoverKit, type HandoverKitOptions } from './kit';
 export * from './connector-utils';
+export { createGatewayClient, type GatewayClient, type GatewayClientOptions } from './client/gateway-client';

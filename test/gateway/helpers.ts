@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { request } from 'undici';
+import { createGatewayClient, type GatewayClient } from 'handover-kit';
+import { createGateway, createProviderAdminClient, type Gateway, type GatewayOptions, type ProviderAdminClient } from 'handover-kit/gateway';
+import { SimulatedCenters, signWebhook, simulatedConnector, SIGNATURE_HEADER, webhookBody } from 'handover-kit/connectors/simulated';
+import type { HandoverEvent } from 'handover-kit';
+import type { FakeCognigy } from '../fakes/cognigy';
+
+export const ADMIN_KEY = 'test-admin-key-7f3a9c1e5b2d4068';
+export const NODES_KEY = 'test-nodes-key-2b8e6d0f4a1c3957';
+export const WEBHOOK_SECRET = 'test-webhook-secret-5c7e9a1b3d';
+
+export function redisUrl(): string {
+  const url = process.env.HANDOVER_TEST_REDIS_URL;
+  if (!url) throw new Error('HANDOVER_TEST_REDIS_URL is not set: the vitest globalSetup test/setup/redis.ts must run (see vitest.config.ts)');
+  return url;
+}
+
+/** A key prefix of its own, so tests sharing the redis-server never see each other's keys. */
+export function uniquePrefix(): string {
+  return `t${randomBytes(5).toString('hex')}:`;
+}
+
+export interface TestGatewayOptions {
+  /** Redis mode with this prefix (several instances share it). */
+  redisPrefix?: string;
+  cognigy?: FakeCognigy;
+  centers?: SimulatedCenters;
+  /** Lines the default JSON logger writes. */
+  logs?: string[];
+  /** Create the `sim` provider (webhook mode, secret WEBHOOK_SECRET) unless false. */
+  simProvider?: boolean | Record<string, unknown>;
+  overrides?: Partial<GatewayOptions>;
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  client: GatewayClient;
+  admin: ProviderAdminClient;
+  centers: SimulatedCenters;
+  close(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const centers = options.centers ?? new SimulatedCenters();
+  const logs = options.logs;
+  const gateway = await createGateway({
+    connectors: [simulatedConnector({ centers }) as never],
+    keys: { nodes: [NODES_KEY], admin: [ADMIN_KEY] },
+    port: 0,
+    ...(options.redisPrefix ? { redis: { url: redisUrl(), prefix: options.redisPrefix } } : {}),
+    ...(options.cognigy ? { cognigy: { apiBaseUrl: options.cognigy.url, apiKey: options.cognigy.apiKey, timeoutMs: 2_000 } } : {}),
+    logLevel: logs ? 'debug' : 'silent',
+    ...(logs ? { logWrite: (line: string) => logs.push(line) } : {}),
+    outbox: { baseDelayMs: 20, maxDelayMs: 200, leaseMs: 1_000, pollMs: 50 },
+    events: { leaseMs: 1_000, pollMs: 50, orphanWindowMs: 3_000 },
+    service: { reorderGapMs: 2_000 },
+    shutdownTimeoutMs: 3_000,
+    ...options.overrides,
+  });
+  const url = await gateway.listen();
+  if (options.simProvider !== false && !(await gateway.store.getProvider('sim'))) {
+    const extra = typeof options.simProvider === 'object' ? options.simProvider : {};
+    await gateway.registry.create({
+      id: 'sim',
+      name: 'Simulated',
+      type: 'simulated',
+      settings: { center: 'main', delivery: 'webhook', webhookSecret: WEBHOOK_SECRET, setup: { agents: [{ id: 'anna', name: 'Anna', capacity: 50 }] }, ...extra },
+    });
+  }
+  const client = createGatewayClient({ url, apiKey: NODES_KEY, timeoutMs: 5_000 });
+  const admin = createProviderAdminClient({ url, apiKey: ADMIN_KEY });
+  let closed = false;
+  return {
+    gateway,
+    url,
+    client,
+    admin,
+    centers,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+      await admin.close();
+      await gateway.close();
+    },
+    async kill() {
+      closed = true;
+      await gateway.close({ graceful: false });
+      await client.close().catch(() => {});
+      await admin.close().catch(() => {});
+    },
+  };
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  json: any;
+  text: string;
+}
+
+/** One HTTP request; never throws for a status. */
+export async function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<HttpResult> {
+  const res = await request(url, { method: (init.method ?? 'GET') as never, headers: init.headers, body: init.body });
+  const text = await res.body.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode, headers: res.headers, json, text };
+}
+
+export function postJson(url: string, body: unknown, key?: string): Promise<HttpResult> {
+  return http(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) }, body: JSON.stringify(body) });
+}
+
+/** A webhook as the simulated center signs it. */
+export function signedWebhook(events: HandoverEvent[], secret = WEBHOOK_SECRET, deliveryId = `dlv-${randomBytes(4).toString('hex')}`) {
+  const body = webhookBody(deliveryId, events);
+  return { body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, body, Date.now()) } };
+}
+
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function shuffle<T>(items: T[], seed = 42): T[] {
+  const out = [...items];
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
