@@ -32,7 +32,7 @@ import { providerRoutes } from './routes/providers';
 import { webhookRoute } from './routes/webhooks';
 
 export interface QueueTuning {
-  /** Partitions processed at once per instance. */
+  /** Partitions processed at once per instance (0: this instance only takes webhooks; others ingest). */
   concurrency?: number;
   /** Lease on a partition (Redis mode): how soon another instance takes over from a dead one. */
   leaseMs?: number;

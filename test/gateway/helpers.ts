@@ -143,3 +143,51 @@ export function shuffle<T>(items: T[], seed = 42): T[] {
   }
   return out;
 }
+
+export interface CapturedWebhook {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Stands in for the network between the contact center and the gateway: the simulated center posts
+ * its signed webhooks here (settings.webhookUrl), and the test replays them to the gateway as it likes
+ * (repeated, shuffled, to another instance).
+ */
+export async function startWebhookCapture(): Promise<{ url: string; webhooks: CapturedWebhook[]; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const webhooks: CapturedWebhook[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const sig = req.headers[SIGNATURE_HEADER];
+      if (typeof sig === 'string') headers[SIGNATURE_HEADER] = sig;
+      webhooks.push({ body: Buffer.concat(chunks).toString('utf8'), headers });
+      res.writeHead(200).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    webhooks,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Event types in captured webhooks, in capture order. */
+export function capturedTypes(webhooks: CapturedWebhook[]): string[] {
+  return webhooks.flatMap((w) => (JSON.parse(w.body) as { events: Array<{ type: string }> }).events.map((e) => e.type));
+}
+
+/** The simulated center behind the `sim` provider (created with its agents on first use). */
+export async function simCenter(gw: TestGateway) {
+  await gw.gateway.registry.connector('sim');
+  return gw.centers.get('main');
+}

@@ -4,7 +4,7 @@ import type { ClaimedPartition, PartitionHandler, QueueBackend } from './types';
 export interface QueueWorkerOptions {
   /** For logs. */
   name: string;
-  /** Partitions processed at once by this worker (default 64). */
+  /** Partitions processed at once by this worker (default 64; 0: this instance only appends). */
   concurrency?: number;
   /** Items handed to the handler per claim (default 32). */
   batchSize?: number;
@@ -51,8 +51,9 @@ export class QueueWorker<T> {
     backend.onWake = () => this.kick();
   }
 
+  /** Starts claiming. A worker with `concurrency: 0` never claims (an ingress-only instance). */
   start(): void {
-    if (this.running) return;
+    if (this.running || this.concurrency <= 0) return;
     this.running = true;
     this.stopping = false;
     this.loopDone = this.loop();

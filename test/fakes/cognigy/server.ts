@@ -34,6 +34,8 @@ export interface FakeCognigy {
   calls: FakeCognigyCall[];
   /** Every request, refused ones included. */
   requests: number;
+  /** Every request's answer, in order. */
+  history: Array<{ at: number; status: number }>;
   refused: Array<{ status: number; reason: string }>;
   /** Refuse the next `count` calls. */
   failNext(count: number, refusal: Refusal): void;
@@ -61,6 +63,7 @@ export async function startFakeCognigy(options: { apiKey?: string } = {}): Promi
     apiKey,
     calls: [],
     requests: 0,
+    history: [],
     refused: [],
     failNext(count, r) {
       failCount = count;
@@ -100,6 +103,7 @@ export async function startFakeCognigy(options: { apiKey?: string } = {}): Promi
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        fake.history.push({ at: Date.now(), status });
         const write = () => {
           res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(JSON.stringify(body));
