@@ -341,10 +341,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 async function closeServer(server: Server, ms: number): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections become idle as their last response ends: close them as they do.
   server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
   const timer = setTimeout(() => server.closeAllConnections(), ms);
   timer.unref?.();
   await closed;
+  clearInterval(sweep);
   clearTimeout(timer);
 }
 

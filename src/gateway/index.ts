@@ -25,3 +25,4 @@ export { eventPartition, type EventQueueItem } from './events';
 export { createGatewayMetrics, MetricsRegistry, type GatewayMetrics } from './metrics';
 export { createGatewayClient, type GatewayClient, type GatewayClientOptions } from '../client/gateway-client';
 export { createProviderAdminClient, type ProviderAdminClient, type ProviderAdminClientOptions, type ConnectorTypeSummary } from '../client/admin-client';
+export { runCli, type CliIO } from './cli';

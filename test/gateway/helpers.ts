@@ -191,3 +191,47 @@ export async function simCenter(gw: TestGateway) {
   await gw.gateway.registry.connector('sim');
   return gw.centers.get('main');
 }
+
+/**
+ * A round-robin load balancer in front of several gateway instances (the contact center's webhook
+ * URL points here): each request goes to the next instance; one that refuses the connection is
+ * skipped, as a load balancer's health check would.
+ */
+export async function startLoadBalancer(targets: () => string[]): Promise<{ url: string; forwarded: Map<string, number>; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const forwarded = new Map<string, number>();
+  let next = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      const list = targets();
+      for (let i = 0; i < list.length; i++) {
+        const target = list[(next++ + i) % list.length]!;
+        try {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection' && k !== 'content-length') headers[k] = v;
+          const answer = await http(`${target}${req.url}`, { method: req.method, headers, body });
+          forwarded.set(target, (forwarded.get(target) ?? 0) + 1);
+          res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.text);
+          return;
+        } catch {
+          // connection refused: that instance is gone, try the next
+        }
+      }
+      res.writeHead(502).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    forwarded,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

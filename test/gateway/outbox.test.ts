@@ -23,7 +23,7 @@ describe('Cognigy outbox', () => {
       const { cognigy, gw } = await setup(mode);
       const center = await simCenter(gw);
       const sessions = [1, 2, 3].map((n) => ({ userId: `user-${n}`, sessionId: `session-${n}`, urlToken: 'url-token' }));
-      const convs = [];
+      const convs: Array<{ id: string }> = [];
       for (const session of sessions) {
         await gw.client.startHandover({ providerId: 'sim', session });
         convs.push(center.accept('anna'));
