@@ -69,7 +69,7 @@ export function providerRoutes(registry: ProviderRegistry, service: HandoverApi,
     }),
     admin('GET', PROVIDER_ROUTES.export, async (ctx) => {
       const includeSecrets = booleanQuery(ctx, 'includeSecrets');
-      logger.info('providers exported', { requestId: ctx.requestId, includeSecrets });
+      logger.info('providers exported', { requestId: ctx.requestId, revealed: includeSecrets });
       return { status: 200, body: await registry.export({ includeSecrets }) };
     }),
     admin('POST', PROVIDER_ROUTES.import, async (ctx) => {
