@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../spec';
 import type {
   AvailabilityInput,
@@ -44,9 +44,13 @@ export interface GatewayClient extends HandoverApi {
 }
 
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
-  const base = options.url.replace(/\/+$/, '');
+  const base = new URL(options.url);
+  const origin = base.origin;
+  const prefix = base.pathname.replace(/\/+$/, '');
   const ownsDispatcher = !options.dispatcher;
-  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: options.connections ?? 16 });
+  // One keep-alive pool to the gateway; the deadline is undici's header/body timeout rather than an
+  // AbortSignal per call, which would cost more CPU than the call itself.
+  const dispatcher = options.dispatcher ?? new Pool(origin, { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: options.connections ?? 16 });
   const timeoutMs = options.timeoutMs ?? 15_000;
   const headers = { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': options.apiKey };
   let requestCount = 0;
@@ -55,13 +59,12 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     requestCount++;
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body ?? {}), signal: AbortSignal.timeout(timeoutMs), dispatcher });
+      res = await dispatcher.request({ origin, path: prefix + path, method: 'POST', headers, body: JSON.stringify(body ?? {}), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     } catch (error) {
-      const name = (error as Error)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
+      const code = (error as { code?: string })?.code;
+      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
         throw new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path }, error);
       }
-      const code = (error as { code?: string })?.code;
       throw new HandoverError('internal', `The handover gateway could not be reached${code ? ` (${code})` : ''}`, { cause: error, isRetryable: true, details: { path } });
     }
     const text = await res.body.text();

@@ -4,13 +4,16 @@
  */
 type Labels = Record<string, string>;
 
+/** Labels as Prometheus writes them. Call sites pass label names in a fixed order, so no sort. */
 function labelKey(labels: Labels): string {
-  const keys = Object.keys(labels).sort();
-  return keys.map((k) => `${k}="${escape(labels[k]!)}"`).join(',');
+  let key = '';
+  for (const k in labels) key += `${key ? ',' : ''}${k}="${escape(labels[k]!)}"`;
+  return key;
 }
 
+const NEEDS_ESCAPE = /[\\\n"]/;
 function escape(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  return NEEDS_ESCAPE.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : value;
 }
 
 function fmt(name: string, key: string, value: number): string {

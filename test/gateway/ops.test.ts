@@ -33,10 +33,10 @@ describe('operations', () => {
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.text).toMatch(/handover_handovers\{status="active"\} 1/);
     expect(metrics.text).toMatch(/handover_webhook_latency_seconds_bucket\{type="simulated",le="\+Inf"\} [1-9]/);
-    expect(metrics.text).toMatch(/handover_webhook_requests_total\{result="accepted",type="simulated"\} [1-9]/);
+    expect(metrics.text).toMatch(/handover_webhook_requests_total\{type="simulated",result="accepted"\} [1-9]/);
     expect(metrics.text).toMatch(/handover_deliveries_total\{kind="notify",result="ok"\} 1/);
     expect(metrics.text).toMatch(/handover_outbox_depth 0/);
-    expect(metrics.text).toMatch(/handover_http_requests_total\{method="POST",route="POST \/v1\/handover\/start",status="200"\} 1/);
+    expect(metrics.text).toMatch(/handover_http_requests_total\{route="POST \/v1\/handover\/start",method="POST",status="200"\} 1/);
     expect(metrics.text).toContain('# TYPE handover_delivery_retries_total counter');
 
     // Not ready when the store is unreachable.

@@ -17,6 +17,8 @@ export interface WebhookRouteOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   maxBodyBytes: number;
+  /** How long a provider's connector is reused between store reads (default 1 s). */
+  providerCacheMs?: number;
   now?: () => number;
 }
 
@@ -29,6 +31,21 @@ export interface WebhookRouteOptions {
 export function webhookRoute(options: WebhookRouteOptions): Route {
   const { registry, metrics, logger } = options;
   const now = options.now ?? Date.now;
+  // Webhooks come in bursts: the provider lookup (a store read, in Redis a round trip) is reused for
+  // a second. A changed secret or a deleted provider therefore takes effect within that second.
+  const ttl = options.providerCacheMs ?? 1_000;
+  const cache = new Map<string, { until: number; lookup: ReturnType<ProviderRegistry['connector']> }>();
+  const connectorOf = (providerId: string) => {
+    const t = now();
+    const hit = cache.get(providerId);
+    if (hit && hit.until > t) return hit.lookup;
+    const lookup = registry.connector(providerId);
+    cache.set(providerId, { until: t + ttl, lookup });
+    lookup.catch(() => cache.delete(providerId));
+    if (cache.size > 1_000) cache.delete(cache.keys().next().value!);
+    return lookup;
+  };
+  registry.on('change', (change) => cache.delete(change.type === 'deleted' ? change.providerId : change.provider.id));
   return {
     method: 'POST',
     path: WEBHOOK_ROUTE,
@@ -39,7 +56,7 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
       let type = 'unknown';
       let result = 'error';
       try {
-        const { provider, connector } = await registry.connector(providerId);
+        const { provider, connector } = await connectorOf(providerId);
         type = provider.type;
         const webhook = connector.webhook;
         if (!webhook) throw new HttpStatusError(404, `Provider "${providerId}" does not receive webhooks`);
