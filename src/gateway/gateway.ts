@@ -203,7 +203,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   for (const p of options.providers ?? []) {
     if (p.id && (await store.getProvider(p.id))) continue;
-    await registry.create(p);
+    try {
+      await registry.create(p);
+    } catch (error) {
+      // Another instance starting at the same moment created it first: fine.
+      if (!(p.id && (await store.getProvider(p.id)))) throw error;
+    }
   }
   for (const p of await store.listProviders()) await rememberSecrets(p.id);
 
@@ -265,6 +270,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (pendingEvents > 0 && !shared) logger.error('webhook events were not ingested before shutdown', { count: pendingEvents });
     await registry.close();
     await cognigy?.close();
+    await Promise.all([eventBackend.close(), outbox?.backend.close()]);
     await store.close();
     await redis?.quit().catch(() => {});
     logger.info('gateway stopped');

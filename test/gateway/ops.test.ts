@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandoverConfigError, createGatewayClient } from 'handover-kit';
-import { loadGatewayConfig, type RedisStore } from 'handover-kit/gateway';
+import { GATEWAY_ENV, loadGatewayConfig, type RedisStore } from 'handover-kit/gateway';
 import { startFakeCognigy, type FakeCognigy } from '../fakes/cognigy';
-import { NODES_KEY, http, simCenter, startTestGateway, uniquePrefix, waitUntil, type TestGateway } from './helpers';
+import { http, simCenter, startTestGateway, uniquePrefix, waitUntil, type TestGateway } from './helpers';
 
 describe('operations', () => {
   let gw: TestGateway | undefined;
@@ -98,6 +98,11 @@ describe('operations', () => {
     expect(ok.providers).toHaveLength(1);
   });
 
+  it('documents every configuration variable in docs/gateway.md', () => {
+    const docs = readFileSync('docs/gateway.md', 'utf8');
+    for (const { env, path } of GATEWAY_ENV) expect(docs, env).toContain(`| \`${env}\` | \`${path}\` |`);
+  });
+
   it('`handover-kit gateway` with nothing configured runs a working demo and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'gateway'], {
       env: { PATH: process.env.PATH, HANDOVER_GATEWAY_PORT: '0', HANDOVER_LOG_LEVEL: 'info' },
@@ -152,4 +157,3 @@ describe('operations', () => {
   });
 });
 
-export { NODES_KEY };
