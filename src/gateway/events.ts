@@ -44,6 +44,9 @@ export function eventEntries(providerId: string, events: readonly HandoverEvent[
   return [...byHandover].map(([externalId, e]) => ({ partition: eventPartition(providerId, externalId), item: { p: providerId, e, r: receivedAt } }));
 }
 
+/** Failed attempts at one item (store errors, bugs) before it is dropped so its handover can move on. */
+const MAX_ATTEMPTS = 20;
+
 export interface EventHandlerOptions {
   service: Pick<HandoverService, 'ingest'>;
   metrics: GatewayMetrics;
@@ -59,7 +62,16 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
   const { metrics, logger } = options;
   return async ({ items, attempts, partition }, control) => {
     for (const item of items) {
-      const result = await options.service.ingest(item.p, item.e);
+      let result;
+      try {
+        result = await options.service.ingest(item.p, item.e);
+      } catch (error) {
+        if (attempts + 1 < MAX_ATTEMPTS) throw error; // the worker retries the partition after a pause
+        metrics.eventsIngested.inc({ outcome: 'dropped' }, item.e.length);
+        logger.error('events dropped after repeated failures', { partition, events: item.e.map((e) => e.eventId), error: (error as Error)?.message });
+        if (!(await control.ack(1))) return {};
+        continue;
+      }
       if (result.orphaned > 0) {
         if (now() - item.r < window) return { retryAt: now() + Math.min(2_000, 50 * 2 ** Math.min(attempts, 10)) };
         metrics.eventsIngested.inc({ outcome: 'dropped' }, result.orphaned);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeCognigy, type FakeCognigy } from '../fakes/cognigy';
+import { startFakeCognigy } from '../fakes/cognigy';
 import {
   capturedTypes,
   http,
@@ -10,7 +10,6 @@ import {
   uniquePrefix,
   waitUntil,
   WEBHOOK_SECRET,
-  type TestGateway,
 } from './helpers';
 
 const session = { userId: 'web-user', sessionId: 'web-session', urlToken: 'url-token-web' };

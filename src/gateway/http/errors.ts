@@ -1,4 +1,4 @@
-import { BadRequestError, HandoverError, toHandoverError, type HandoverErrorCode, type HandoverErrorJSON } from '../../spec';
+import { BadRequestError, HandoverError, type HandoverErrorCode, type HandoverErrorJSON } from '../../spec';
 
 /**
  * How typed errors become HTTP answers. The body is always `{ error: HandoverErrorJSON }`, which the
@@ -69,4 +69,3 @@ export function statusForCode(code: HandoverErrorCode): number {
   return STATUS_BY_CODE[code] ?? 500;
 }
 
-export { toHandoverError };
