@@ -61,19 +61,21 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
   const window = options.orphanWindowMs ?? 60_000;
   const { metrics, logger } = options;
   return async ({ items, attempts, partition }, control) => {
+    let failures = attempts; // earlier failed tries at the head item; the items behind it have none
     for (const item of items) {
       let result;
       try {
         result = await options.service.ingest(item.p, item.e);
       } catch (error) {
-        if (attempts + 1 < MAX_ATTEMPTS) throw error; // the worker retries the partition after a pause
+        if (failures + 1 < MAX_ATTEMPTS) throw error; // the worker retries the partition after a pause
         metrics.eventsIngested.inc({ outcome: 'dropped' }, item.e.length);
         logger.error('events dropped after repeated failures', { partition, events: item.e.map((e) => e.eventId), error: (error as Error)?.message });
         if (!(await control.ack(1))) return {};
+        failures = 0;
         continue;
       }
       if (result.orphaned > 0) {
-        if (now() - item.r < window) return { retryAt: now() + Math.min(2_000, 50 * 2 ** Math.min(attempts, 10)) };
+        if (now() - item.r < window) return { retryAt: now() + Math.min(2_000, 50 * 2 ** Math.min(failures, 10)) };
         metrics.eventsIngested.inc({ outcome: 'dropped' }, result.orphaned);
         logger.warn('events for an unknown conversation dropped', { partition, events: item.e.map((e) => e.eventId) });
       }
@@ -81,6 +83,7 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
       if (result.duplicates) metrics.eventsIngested.inc({ outcome: 'duplicates' }, result.duplicates);
       if (result.rejected) metrics.eventsIngested.inc({ outcome: 'rejected' }, result.rejected);
       if (!(await control.ack(1))) return {};
+      failures = 0;
     }
     return {};
   };
