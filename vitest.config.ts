@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.jest.test.*', '**/*.node.test.*'],
+    // A private redis-server for the gateway tests (HANDOVER_TEST_REDIS_URL).
+    globalSetup: ['./test/setup/redis.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -12,6 +12,8 @@ function run(cmd, args, env = {}) {
 }
 
 const extra = process.argv.slice(2);
+// The gateway tests run against a real redis-server (installed here when missing and we are root).
+run('node', ['scripts/ensure-services.mjs']);
 run('npx', ['tsup', '--silent']);
 run('npx', ['vitest', 'run', ...extra]);
 if (extra.length === 0) {

@@ -20,3 +20,4 @@ export { createJsonLogger, silentLogger, Redactor, type LogLevel } from './logge
 export { createHandoverKit, type HandoverKit, type HandoverKitOptions } from './kit';
 export * from './connector-utils';
 export { createHandoverNodes, validateNodeConfig, NODE_TYPES, LOOKUP_CASES, AVAILABILITY_CHILDREN, caseOf, STATE_KEY, type CreateHandoverNodesOptions, type ProviderInfo, type LookupCase, type HandoverState } from '../nodes';
+export { createGatewayClient, type GatewayClient, type GatewayClientOptions } from './client/gateway-client';

@@ -1,0 +1,375 @@
+/**
+ * Gateway benchmark (`npm run bench:gateway`, or `benchGateway()` from bench/index.ts).
+ *
+ * Measured side by side in one run, on this machine:
+ *  1. throughput of webhook → verify → dedupe → store → deliver, as a ratio of a bare node:http server
+ *     that does nothing, both driven by the same load generator in a child process (undici, keep-alive,
+ *     pipelining). The child also plays Cognigy; a message counts once Cognigy has received it;
+ *  2. upstream (Cognigy) requests per relayed message;
+ *  3. added relay latency p99 with 1 000 live handovers: webhook sent → notify received at Cognigy, one
+ *     message at a time, minus a bare loopback round trip measured the same way;
+ *  4. memory per live handover with 100 000 live (heap growth after GC, in-process).
+ * The gateway runs in memory mode (the default single instance); the Redis-mode throughput is
+ * reported too, without a goal, when a redis-server can be started.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Pool } from 'undici';
+import { z } from 'zod';
+import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, secret, systemClock, type ConnectorDefinition, type HandoverConnectorV1 } from '../src';
+import { createSimulatedWebhook, signWebhook, webhookBody, SIGNATURE_HEADER } from '../connectors/simulated';
+import { createGateway, type Gateway } from '../src/gateway';
+import { formatRows, heapUsed, percentile, type BenchRow } from './lib';
+
+const SECRET = 'bench-webhook-secret-0123456789';
+const COGNIGY_KEY = 'bench-cognigy-key-0123456789';
+const NODES_KEY = 'bench-nodes-key-0123456789ab';
+const LIVE = 1_000;
+
+/**
+ * A contact center that costs nothing: its webhooks are the simulated center's (HMAC-SHA256 over
+ * timestamp and body, zod-parsed envelope), its operations answer at once. The gateway's own work is
+ * what is measured, not a vendor's.
+ */
+const benchConnector = defineConnector({
+  specificationVersion: SPECIFICATION_VERSION,
+  type: 'bench',
+  label: 'Benchmark vendor',
+  settingsSchema: z.object({ webhookSecret: secret(z.string()) }).strict(),
+  capabilities: defineCapabilities({ webhooks: true, closeFromBot: true }),
+  create(settings): HandoverConnectorV1 {
+    let n = 0;
+    return {
+      specificationVersion: SPECIFICATION_VERSION,
+      provider: 'bench',
+      capabilities: defineCapabilities({ webhooks: true, closeFromBot: true }),
+      webhook: createSimulatedWebhook(settings.webhookSecret, systemClock),
+      doCheckAvailability: async () => ({ available: true }),
+      doStartHandover: async () => ({ handoverId: `conv-${++n}`, status: 'active' }),
+      doSendMessage: async () => ({ duplicate: false }),
+      doGetStatus: async () => ({ status: 'active' }),
+      doCloseHandover: async () => ({ alreadyClosed: false }),
+    };
+  },
+}) as unknown as ConnectorDefinition;
+
+// ---------------------------------------------------------------------------------------------
+// The child process: load generator and fake Cognigy in one (so send and receipt share a clock).
+
+/** How the load generator connects: many plain keep-alive connections, or fewer with HTTP pipelining. */
+interface LoadShape {
+  connections: number;
+  pipelining: number;
+}
+const MANY_CONNECTIONS: LoadShape = { connections: 128, pipelining: 1 };
+const PIPELINED: LoadShape = { connections: 16, pipelining: 8 };
+
+interface LoadRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+type ChildCommand =
+  | { cmd: 'cognigy' }
+  | { cmd: 'load'; origin: string; requests: LoadRequest[]; concurrency: number; expectDeliveries: number; shape: LoadShape }
+  | { cmd: 'latency'; origin: string; requests: Array<LoadRequest & { tag: string }>; bare: boolean };
+
+async function child() {
+  let received = 0;
+  let lastReceipt = 0;
+  const waiting = new Map<string, (at: number) => void>();
+  const cognigy: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const at = performance.now();
+      if (req.url?.startsWith('/new/v2.0/endpoint/') && req.headers['x-api-key'] === COGNIGY_KEY) {
+        received++;
+        lastReceipt = at;
+        if (waiting.size > 0) {
+          const text = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string }).text;
+          waiting.get(text)?.(at);
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('"OK"');
+    });
+  });
+  await new Promise<void>((r) => cognigy.listen(0, '127.0.0.1', r));
+  const pools = new Map<string, Pool>();
+  const pool = (origin: string, shape: LoadShape = MANY_CONNECTIONS) => {
+    const key = `${origin} ${shape.connections}x${shape.pipelining}`;
+    let p = pools.get(key);
+    if (!p) pools.set(key, (p = new Pool(origin, { ...shape, keepAliveTimeout: 30_000 })));
+    return p;
+  };
+
+  process.on('message', async (message: ChildCommand) => {
+    if (message.cmd === 'cognigy') {
+      process.send!({ url: `http://127.0.0.1:${(cognigy.address() as AddressInfo).port}` });
+    } else if (message.cmd === 'load') {
+      const p = pool(message.origin, message.shape);
+      const startReceived = received;
+      const statuses: Record<number, number> = {};
+      let next = 0;
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: message.concurrency }, async () => {
+          while (next < message.requests.length) {
+            const r = message.requests[next++]!;
+            const res = await p.request({ path: r.path, method: 'POST', headers: r.headers, body: r.body });
+            await res.body.dump();
+            statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+          }
+        }),
+      );
+      const sent = performance.now();
+      const deadline = Date.now() + 60_000;
+      while (received - startReceived < message.expectDeliveries && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+      const done = message.expectDeliveries > 0 ? lastReceipt : sent;
+      const cpu = process.cpuUsage(cpu0);
+      process.send!({ elapsedMs: done - t0, statuses, delivered: received - startReceived, childCpuMs: (cpu.user + cpu.system) / 1000 });
+    } else if (message.cmd === 'latency') {
+      const p = pool(message.origin);
+      const samples: number[] = [];
+      for (const r of message.requests) {
+        const t0 = performance.now();
+        const arrived = message.bare ? undefined : new Promise<number>((resolve) => waiting.set(r.tag, resolve));
+        const res = await p.request({ path: r.path, method: 'POST', headers: r.headers, body: r.body });
+        await res.body.dump();
+        const end = arrived ? await arrived : performance.now();
+        waiting.delete(r.tag);
+        samples.push(end - t0);
+      }
+      process.send!({ samples });
+    }
+  });
+  process.send!({ ready: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent: servers, setup and measurements.
+
+function ask<T>(proc: ChildProcess, command: ChildCommand): Promise<T> {
+  return new Promise((resolve) => {
+    proc.once('message', (m) => resolve(m as T));
+    proc.send(command);
+  });
+}
+
+async function startChild(): Promise<ChildProcess> {
+  const proc = fork(fileURLToPath(import.meta.url), ['--load-child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise((resolve) => proc.once('message', resolve));
+  return proc;
+}
+
+async function bareServer(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+interface Handovers {
+  convs: string[];
+  sequence: Map<string, number>;
+}
+
+async function liveHandovers(gateway: Gateway, count: number): Promise<Handovers> {
+  const convs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { handover } = await gateway.service.startHandover({ providerId: 'bench', session: { userId: randomUUID(), sessionId: randomUUID(), urlToken: randomBytes(32).toString('hex') } });
+    convs.push((await gateway.store.getHandover(handover.id))!.externalId!);
+  }
+  return { convs, sequence: new Map(convs.map((c) => [c, 0])) };
+}
+
+function agentMessages(h: Handovers, count: number, tag = 'm'): Array<LoadRequest & { tag: string }> {
+  const out: Array<LoadRequest & { tag: string }> = [];
+  const now = Date.now();
+  for (let i = 0; i < count; i++) {
+    const conv = h.convs[i % h.convs.length]!;
+    const seq = h.sequence.get(conv)! + 1;
+    h.sequence.set(conv, seq);
+    const text = `${tag}-${i} agent text of an ordinary length, about like this one`;
+    const body = webhookBody(`d-${tag}-${i}`, [{ type: 'agent-message', text, handoverId: conv, eventId: `${conv}:${seq}`, occurredAt: now, sequence: seq }]);
+    out.push({ tag: text, path: '/webhooks/bench', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(SECRET, body, now) }, body });
+  }
+  return out;
+}
+
+async function benchGatewayInstance(cognigyUrl: string, redis?: { url: string; prefix: string }) {
+  const gateway = await createGateway({
+    connectors: [benchConnector],
+    keys: { nodes: [NODES_KEY], admin: [] },
+    port: 0,
+    logLevel: 'silent',
+    cognigy: { apiBaseUrl: cognigyUrl, apiKey: COGNIGY_KEY, connections: 64 },
+    providers: [{ id: 'bench', name: 'Bench', type: 'bench', settings: { webhookSecret: SECRET } }],
+    ...(redis ? { redis } : {}),
+  });
+  await gateway.listen();
+  return gateway;
+}
+
+async function throughput(proc: ChildProcess, origin: string, requests: LoadRequest[], expectDeliveries: number, shape: LoadShape = MANY_CONNECTIONS) {
+  const cpu0 = process.cpuUsage();
+  const r = await ask<{ elapsedMs: number; statuses: Record<number, number>; delivered: number; childCpuMs: number }>(proc, { cmd: 'load', origin, requests, concurrency: 128, expectDeliveries, shape });
+  const cpu = process.cpuUsage(cpu0);
+  const serverCpuMs = (cpu.user + cpu.system) / 1000;
+  if (process.env.BENCH_VERBOSE) console.error(`load ${origin} ${shape.connections}x${shape.pipelining}: ${requests.length} in ${r.elapsedMs.toFixed(0)} ms; server cpu ${(serverCpuMs / r.elapsedMs * 100).toFixed(0)} %, ${(serverCpuMs * 1000 / requests.length).toFixed(1)} µs/op (system ${(cpu.system / requests.length).toFixed(1)}); load generator cpu ${(r.childCpuMs / r.elapsedMs * 100).toFixed(0)} %`);
+  const ok = r.statuses[200] ?? 0;
+  if (ok !== requests.length) throw new Error(`load: expected ${requests.length} × 200, got ${JSON.stringify(r.statuses)}`);
+  if (r.delivered < expectDeliveries) throw new Error(`load: only ${r.delivered} of ${expectDeliveries} delivered`);
+  return { perSecond: (requests.length / r.elapsedMs) * 1000, delivered: r.delivered, cpuMicros: (serverCpuMs * 1000) / requests.length };
+}
+
+function exposeGc() {
+  if ((globalThis as { gc?: unknown }).gc) return;
+  setFlagsFromString('--expose-gc');
+  (globalThis as { gc?: unknown }).gc = runInNewContext('gc');
+}
+
+async function memoryPerHandover(count: number): Promise<number> {
+  const gateway = await createGateway({ connectors: [benchConnector], keys: { nodes: [NODES_KEY], admin: [] }, port: 0, logLevel: 'silent', providers: [{ id: 'bench', name: 'Bench', type: 'bench', settings: { webhookSecret: SECRET } }] });
+  // Warm the connector, the schemas and the behaviour cache first.
+  await liveHandovers(gateway, 100);
+  const before = heapUsed();
+  await liveHandovers(gateway, count);
+  const after = heapUsed();
+  const live = (await gateway.store.countByStatus()).active;
+  await gateway.close();
+  if (live !== count + 100) throw new Error(`memory: expected ${count + 100} live handovers, found ${live}`);
+  return (after - before) / count;
+}
+
+async function startRedis(): Promise<{ url: string; stop(): Promise<void> } | undefined> {
+  try {
+    const setup = (await import('../test/setup/redis')).default;
+    const stop = await setup();
+    return { url: process.env.HANDOVER_TEST_REDIS_URL!, stop };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function benchGateway(): Promise<BenchRow[]> {
+  exposeGc();
+  const group = 'gateway';
+  const rows: BenchRow[] = [];
+  const proc = await startChild();
+  const { url: cognigyUrl } = await ask<{ url: string }>(proc, { cmd: 'cognigy' });
+  const N = 20_000;
+  try {
+    // 1. Throughput, side by side: the bare server and the gateway, under both load shapes.
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => agentMessages({ convs: ['x'], sequence: new Map([['x', i]]) }, 1)[0]!);
+    const bare = await bareServer();
+    const bareRuns = new Map<LoadShape, Awaited<ReturnType<typeof throughput>>>();
+    for (const shape of [MANY_CONNECTIONS, PIPELINED]) {
+      await throughput(proc, bare.origin, filler(3_000), 0, shape); // warm-up
+      bareRuns.set(shape, await throughput(proc, bare.origin, filler(N), 0, shape));
+    }
+    await bare.close();
+
+    const gateway = await benchGatewayInstance(cognigyUrl);
+    const handovers = await liveHandovers(gateway, LIVE);
+    await throughput(proc, gateway.url, agentMessages(handovers, 5_000, 'warm'), 5_000);
+    await gateway.settle(30_000);
+    let relayed = 0;
+    const requestsBefore = gateway.cognigy!.requestCount;
+    const gatewayRuns = new Map<LoadShape, Awaited<ReturnType<typeof throughput>>>();
+    for (const shape of [MANY_CONNECTIONS, PIPELINED]) {
+      const run = await throughput(proc, gateway.url, agentMessages(handovers, N, `run${shape.pipelining}`), N, shape);
+      await gateway.settle(30_000);
+      relayed += run.delivered;
+      gatewayRuns.set(shape, run);
+    }
+    const upstream = (gateway.cognigy!.requestCount - requestsBefore) / relayed;
+
+    for (const shape of [MANY_CONNECTIONS, PIPELINED]) {
+      const b = bareRuns.get(shape)!;
+      const g = gatewayRuns.get(shape)!;
+      const label = shape === MANY_CONNECTIONS ? `${shape.connections} connections` : `${shape.connections} connections × ${shape.pipelining} pipelined`;
+      rows.push({ group, name: `bare node:http server, does nothing (${label})`, value: b.perSecond, unit: 'req/s', note: `server CPU ${b.cpuMicros.toFixed(0)} µs/request` });
+      rows.push({
+        group,
+        name: `webhook → verify → dedupe → store → deliver, memory (${label})`,
+        value: g.perSecond,
+        unit: 'msg/s',
+        baseline: { name: 'bare node:http', value: b.perSecond },
+        ratio: g.perSecond / b.perSecond,
+        goal: '≥ 50 %',
+        met: g.perSecond / b.perSecond >= 0.5,
+        note: `server CPU ${g.cpuMicros.toFixed(0)} µs/message; ${N} messages over ${LIVE} live handovers, counted when Cognigy received them; each message is one inbound and one outbound HTTP request`,
+      });
+    }
+    rows.push({ group, name: 'upstream requests per relayed message', value: upstream, unit: 'req/msg', goal: '1.00', met: Math.abs(upstream - 1) < 1e-9, note: `${relayed} messages relayed` });
+
+    // 3. Latency, one message at a time, against a bare round trip measured the same way.
+    const bare2 = await bareServer();
+    const bareSamples = (await ask<{ samples: number[] }>(proc, { cmd: 'latency', origin: bare2.origin, requests: filler(3_000).map((r, i) => ({ ...r, tag: String(i) })), bare: true })).samples.slice(500).sort((a, b) => a - b);
+    await bare2.close();
+    const relaySamples = (await ask<{ samples: number[] }>(proc, { cmd: 'latency', origin: gateway.url, requests: agentMessages(handovers, 3_000, 'lat'), bare: false })).samples.slice(500).sort((a, b) => a - b);
+    const bareP50 = percentile(bareSamples, 50);
+    const relayP50 = percentile(relaySamples, 50);
+    const relayP99 = percentile(relaySamples, 99);
+    const added = relayP99 - bareP50;
+    rows.push({
+      group,
+      name: `added relay latency p99 (${LIVE} live handovers)`,
+      value: added,
+      unit: 'ms',
+      baseline: { name: 'bare round trip p50 (ms)', value: bareP50 },
+      goal: '≤ 2 ms',
+      met: added <= 2,
+      note: `webhook sent → notify received: p50 ${relayP50.toFixed(2)} ms, p99 ${relayP99.toFixed(2)} ms, minus a bare round trip`,
+    });
+    await gateway.close();
+
+    // Redis mode, for information (several instances share state; every step is a Redis round trip).
+    const redis = await startRedis();
+    if (redis) {
+      try {
+        const rg = await benchGatewayInstance(cognigyUrl, { url: redis.url, prefix: `bench${Date.now()}:` });
+        const rh = await liveHandovers(rg, LIVE);
+        await throughput(proc, rg.url, agentMessages(rh, 3_000, 'rwarm'), 3_000);
+        const rr = await throughput(proc, rg.url, agentMessages(rh, 10_000, 'rrun'), 10_000);
+        const bareRate = bareRuns.get(MANY_CONNECTIONS)!.perSecond;
+        rows.push({ group, name: 'webhook → … → deliver, Redis mode (128 connections)', value: rr.perSecond, unit: 'msg/s', baseline: { name: 'bare node:http', value: bareRate }, ratio: rr.perSecond / bareRate, note: `informational, no goal: a local redis-server; server CPU ${rr.cpuMicros.toFixed(0)} µs/message` });
+        await rg.close();
+      } finally {
+        await redis.stop();
+      }
+    }
+  } finally {
+    proc.kill();
+  }
+
+  // 4. Memory.
+  const bytes = await memoryPerHandover(100_000);
+  rows.push({ group, name: 'memory per live handover (100 000 live)', value: bytes / 1024, unit: 'KB', goal: '≤ 2 KB', met: bytes <= 2048, note: 'heap growth after GC, memory store, realistic session ids and URLToken' });
+  return rows;
+}
+
+if (process.argv.includes('--load-child')) {
+  void child();
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  benchGateway().then(
+    (rows) => {
+      process.stdout.write(`${formatRows(rows)}\n`);
+      process.exit(0);
+    },
+    (error) => {
+      process.stderr.write(`${(error as Error).stack}\n`);
+      process.exit(1);
+    },
+  );
+}

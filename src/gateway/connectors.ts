@@ -1,0 +1,18 @@
+import type { ConnectorDefinition } from '../spec';
+import { SimulatedCenters, simulatedConnector } from '../../connectors/simulated';
+import { chatwootConnector } from '../../connectors/chatwoot';
+import { genesysConnector } from '../../connectors/genesys';
+import { zendeskConnector } from '../../connectors/zendesk';
+
+/**
+ * The connector types `npx handover-kit gateway` offers out of the box. Embedding the gateway, pass
+ * your own list to `createGateway({ connectors })` instead.
+ */
+export function builtInConnectors(options: { centers?: SimulatedCenters } = {}): ConnectorDefinition[] {
+  return [
+    simulatedConnector({ centers: options.centers ?? new SimulatedCenters() }),
+    chatwootConnector(),
+    genesysConnector(),
+    zendeskConnector(),
+  ] as unknown as ConnectorDefinition[];
+}

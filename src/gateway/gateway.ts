@@ -1,0 +1,368 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import { secretFields, toHandoverError, type Clock, type ConnectorDefinition, type Logger } from '../spec';
+import { systemClock } from '../clock';
+import type { Delivery } from '../delivery';
+import { Redactor, createJsonLogger, type LogLevel } from '../logger';
+import { ProviderRegistry } from '../registry';
+import { MemoryScheduler, type Scheduler } from '../scheduler';
+import { HandoverService, type HandoverServiceOptions } from '../service/service';
+import { MemoryStore } from '../store/memory';
+import type { HandoverStore } from '../store/types';
+import { ApiKeyAuth, type ApiKeys } from './auth';
+import { CognigyApiClient, type CognigyApiOptions } from './cognigy/client';
+import { DEFAULT_RETRY_POLICY, MemoryDeadLetters, OutboxDelivery, RedisDeadLetters, createOutboxHandler, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
+import { createEventHandler, type EventQueueItem } from './events';
+import { createHttpApp } from './http/server';
+import { LogDelivery } from './log-delivery';
+import { redactRedisUrl, redactingLogger, safeRedisUrl } from './logging';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics';
+import { MemoryQueueBackend } from './queue/memory';
+import { RedisQueueBackend } from './queue/redis';
+import type { QueueBackend } from './queue/types';
+import { QueueWorker } from './queue/worker';
+import { connectRedis } from './redis/connect';
+import { RedisScheduler } from './redis/scheduler';
+import { RedisStore } from './redis/store';
+import { restoreTimers } from './restore';
+import { nodeRoutes } from './routes/nodes';
+import { opsRoutes } from './routes/ops';
+import { providerRoutes } from './routes/providers';
+import { webhookRoute } from './routes/webhooks';
+
+export interface QueueTuning {
+  /** Partitions processed at once per instance (0: this instance only takes webhooks; others ingest). */
+  concurrency?: number;
+  /** Lease on a partition (Redis mode): how soon another instance takes over from a dead one. */
+  leaseMs?: number;
+  /** How often the shared queue is polled (Redis mode). */
+  pollMs?: number;
+  batchSize?: number;
+}
+
+export interface GatewayOptions {
+  /** Connector types providers can be created from. */
+  connectors: readonly ConnectorDefinition[];
+  keys: ApiKeys;
+  /** Default `127.0.0.1`; `0.0.0.0` to listen on every interface. */
+  host?: string;
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Public base URL of this gateway (behind a load balancer); webhook URLs are built from it. */
+  publicUrl?: string;
+  /** Shared state for several instances. Without it everything lives in this process. */
+  redis?: { url: string; prefix?: string };
+  /** Deliver into Cognigy sessions (inject / notify). Without it (and without `delivery`), deliveries are logged. */
+  cognigy?: CognigyApiOptions;
+  /** Replaces the Cognigy delivery (tests, playground). */
+  delivery?: Delivery;
+  /** Advanced: your own store / scheduler instead of the memory or Redis ones. */
+  store?: HandoverStore;
+  scheduler?: Scheduler;
+  /** Your logger (secrets are masked before it sees anything); default JSON lines on stdout. */
+  logger?: Logger;
+  logLevel?: LogLevel;
+  /** Where the default JSON logger writes its lines (default stdout). */
+  logWrite?: (line: string) => void;
+  redactor?: Redactor;
+  limits?: { jsonBodyBytes?: number; webhookBodyBytes?: number };
+  outbox?: Partial<OutboxRetryPolicy> & QueueTuning;
+  events?: QueueTuning & { orphanWindowMs?: number };
+  service?: Pick<HandoverServiceOptions, 'callTimeoutMs' | 'dedupeTtlMs' | 'reorderGapMs' | 'presenceTexts'>;
+  /** Providers created at start unless one with the same id exists. */
+  providers?: Array<{ id?: string; name: string; type: string; settings?: Record<string, unknown> }>;
+  /** How long a graceful close waits for each stage (default 15 s). */
+  shutdownTimeoutMs?: number;
+  /** Memory mode only (Redis timers run on real time). */
+  clock?: Clock;
+}
+
+export interface Gateway {
+  readonly registry: ProviderRegistry;
+  readonly service: HandoverService;
+  readonly store: HandoverStore;
+  readonly delivery: Delivery;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly redactor: Redactor;
+  readonly server: Server;
+  /** The Cognigy client when Cognigy delivery is configured (its `requestCount` is the upstream call count). */
+  readonly cognigy?: CognigyApiClient;
+  /** `http://host:port` once listening. */
+  readonly url: string;
+  listen(): Promise<string>;
+  ready(): Promise<{ ready: boolean; reason?: string }>;
+  /** Resolves when the event queue and the outbox are empty and the service is idle (tests, demos). */
+  settle(timeoutMs?: number): Promise<void>;
+  /** Items given up by the outbox. */
+  deadLetters(limit?: number): Promise<Array<{ record: OutboxRecord; reason: string; at: number }>>;
+  /**
+   * Graceful (default): stop accepting, finish in-flight requests, drain the event queue and the
+   * outbox (memory) or leave them in Redis for the other instances, stop timers, close connections.
+   * `graceful: false` drops everything at once, as a crash would (tests).
+   */
+  close(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+}
+
+/** Builds a gateway (not listening yet). */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const redactor = options.redactor ?? new Redactor();
+  for (const key of [...options.keys.nodes, ...options.keys.admin]) redactor.add(key);
+  if (options.cognigy) redactor.add(options.cognigy.apiKey);
+  if (options.redis) redactRedisUrl(options.redis.url, redactor);
+  const logger = options.logger
+    ? redactingLogger(options.logger, redactor)
+    : createJsonLogger({ level: options.logLevel ?? 'info', redactor, base: { service: 'handover-gateway' }, write: options.logWrite });
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
+  const metrics = createGatewayMetrics();
+  const timeoutMs = options.shutdownTimeoutMs ?? 15_000;
+
+  let redis: Redis | undefined;
+  const prefix = options.redis?.prefix ?? 'hk:';
+  if (options.redis) {
+    const url = options.redis.url;
+    redis = connectRedis(url, logger);
+    try {
+      await redis.ping();
+    } catch (error) {
+      redis.disconnect();
+      throw toHandoverError(error, `Redis at ${safeRedisUrl(url)} is unreachable`);
+    }
+  }
+  const store = options.store ?? (redis ? new RedisStore(redis, { prefix }) : new MemoryStore({ clock }));
+  const scheduler =
+    options.scheduler ??
+    (redis ? new RedisScheduler({ redis, connect: () => connectRedis(options.redis!.url, logger, { maxRetriesPerRequest: null }), prefix, logger }) : new MemoryScheduler(clock));
+
+  let boundUrl = '';
+  const publicBase = () => (options.publicUrl ?? boundUrl).replace(/\/+$/, '');
+  const registry = new ProviderRegistry({
+    connectors: options.connectors,
+    store,
+    clock,
+    logger,
+    redactor,
+    webhookUrl: (id) => (publicBase() ? `${publicBase()}/webhooks/${encodeURIComponent(id)}` : undefined),
+  });
+  // Secrets of providers created elsewhere (another instance, an earlier run) are masked in logs too.
+  const rememberSecrets = async (providerId: string) => {
+    const record = await store.getProvider(providerId);
+    if (!record) return;
+    const def = registry.connectorTypes().find((d) => d.type === record.type);
+    for (const key of def ? secretFields(def.settingsSchema) : []) redactor.add(record.settings[key]);
+  };
+  registry.on('connector', (providerId) => void rememberSecrets(providerId).catch(() => {}));
+
+  // The outbox toward Cognigy (or the delivery given, or a log of what would be delivered).
+  let cognigy: CognigyApiClient | undefined;
+  let outbox: { backend: QueueBackend<OutboxRecord>; worker: QueueWorker<OutboxRecord>; deadLetters: DeadLetters } | undefined;
+  let delivery: Delivery;
+  if (options.delivery) delivery = options.delivery;
+  else if (options.cognigy) {
+    cognigy = new CognigyApiClient(options.cognigy);
+    const o = options.outbox ?? {};
+    const backend: QueueBackend<OutboxRecord> = redis ? new RedisQueueBackend(redis, { prefix, name: 'outbox', leaseMs: o.leaseMs }) : new MemoryQueueBackend(clock);
+    const deadLetters = redis ? new RedisDeadLetters(redis, `${prefix}outbox:dead`) : new MemoryDeadLetters();
+    const policy: OutboxRetryPolicy = { ...DEFAULT_RETRY_POLICY, ...pick(o, ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'maxAgeMs']) };
+    const worker = new QueueWorker(backend, createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now }), {
+      name: 'outbox',
+      concurrency: o.concurrency ?? 256,
+      batchSize: o.batchSize ?? 16,
+      pollMs: o.pollMs,
+      leaseMs: o.leaseMs,
+      logger,
+      now,
+    });
+    outbox = { backend, worker, deadLetters };
+    delivery = new OutboxDelivery(backend, worker, now);
+  } else delivery = new LogDelivery(logger);
+
+  const service = new HandoverService({ registry, delivery, clock, scheduler, logger, ...options.service });
+
+  const e = options.events ?? {};
+  const eventBackend: QueueBackend<EventQueueItem> = redis ? new RedisQueueBackend(redis, { prefix, name: 'events', leaseMs: e.leaseMs }) : new MemoryQueueBackend(clock);
+  const eventWorker = new QueueWorker(eventBackend, createEventHandler({ service, metrics, logger, orphanWindowMs: e.orphanWindowMs, now }), {
+    name: 'events',
+    concurrency: e.concurrency ?? 256,
+    batchSize: e.batchSize ?? 32,
+    pollMs: e.pollMs,
+    leaseMs: e.leaseMs,
+    logger,
+    now,
+  });
+
+  metrics.registry.gauge('handover_handovers', 'Handovers in the store by status.', async () =>
+    Object.entries(await store.countByStatus()).map(([status, value]) => ({ labels: { status }, value })),
+  );
+  metrics.registry.gauge('handover_outbox_depth', 'Items waiting in the outbox toward Cognigy (all instances in Redis mode).', async () => [
+    { value: outbox ? await outbox.backend.depth() : 0 },
+  ]);
+  metrics.registry.gauge('handover_event_queue_depth', 'Webhook events waiting to be ingested.', async () => [{ value: await eventBackend.depth() }]);
+
+  for (const p of options.providers ?? []) {
+    if (p.id && (await store.getProvider(p.id))) continue;
+    try {
+      await registry.create(p);
+    } catch (error) {
+      // Another instance starting at the same moment created it first: fine.
+      if (!(p.id && (await store.getProvider(p.id)))) throw error;
+    }
+  }
+  for (const p of await store.listProviders()) await rememberSecrets(p.id);
+
+  let shuttingDown = false;
+  const ready = async (): Promise<{ ready: boolean; reason?: string }> => {
+    if (shuttingDown) return { ready: false, reason: 'shutting down' };
+    try {
+      const ping = (store as { ping?: () => Promise<boolean> }).ping;
+      if (ping && !(await withTimeout(ping.call(store), 2_000))) return { ready: false, reason: 'store unreachable' };
+    } catch {
+      return { ready: false, reason: 'store unreachable' };
+    }
+    return { ready: true };
+  };
+
+  const limits = { jsonBodyBytes: options.limits?.jsonBodyBytes ?? 1_048_576, webhookBodyBytes: options.limits?.webhookBodyBytes ?? 524_288 };
+  const app = createHttpApp({
+    routes: [
+      ...opsRoutes({ metrics: metrics.registry, ready }),
+      ...nodeRoutes(service),
+      ...providerRoutes(registry, service, logger),
+      webhookRoute({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now }),
+    ],
+    auth: new ApiKeyAuth(options.keys),
+    metrics,
+    logger,
+    jsonBodyBytes: limits.jsonBodyBytes,
+  });
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 15_000 }, app);
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  eventWorker.start();
+  outbox?.worker.start();
+  if (scheduler instanceof RedisScheduler) {
+    void restoreTimers(store, scheduler, now())
+      .then((n) => n > 0 && logger.info('timers restored', { count: n }))
+      .catch((error) => logger.warn('restoring timers failed', { error: toHandoverError(error).toJSON() }));
+  }
+
+  let closing: Promise<void> | undefined;
+  const shared = redis !== undefined;
+
+  async function gracefulClose(stageMs: number) {
+    shuttingDown = true;
+    await closeServer(server, stageMs);
+    // Memory: nothing survives the process, so drain; Redis: finish what is running, leave the rest.
+    await eventWorker.stop({ drain: shared ? 'inflight' : 'all', timeoutMs: stageMs });
+    await service.close();
+    if (outbox) {
+      await outbox.worker.stop({ drain: shared ? 'inflight' : 'all', timeoutMs: stageMs });
+      const left = await outbox.backend.depth().catch(() => 0);
+      if (left > 0 && !shared) logger.error('outbox items were not delivered before shutdown (memory mode: they are lost; use Redis to keep them)', { count: left });
+      else if (left > 0) logger.info('outbox items left in Redis for the other instances', { count: left });
+    }
+    const pendingEvents = await eventBackend.depth().catch(() => 0);
+    if (pendingEvents > 0 && !shared) logger.error('webhook events were not ingested before shutdown', { count: pendingEvents });
+    await registry.close();
+    await cognigy?.close();
+    await Promise.all([eventBackend.close(), outbox?.backend.close()]);
+    await store.close();
+    await redis?.quit().catch(() => {});
+    logger.info('gateway stopped');
+  }
+
+  function abort() {
+    shuttingDown = true;
+    server.closeAllConnections();
+    server.close();
+    eventWorker.abort();
+    outbox?.worker.abort();
+    if (scheduler instanceof RedisScheduler) scheduler.abort();
+    else void scheduler.close().catch(() => {});
+    redis?.disconnect();
+    void cognigy?.close();
+  }
+
+  return {
+    registry,
+    service,
+    store,
+    delivery,
+    metrics,
+    logger,
+    redactor,
+    server,
+    cognigy,
+    get url() {
+      return boundUrl;
+    },
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      boundUrl = `http://${host}:${address.port}`;
+      logger.info('gateway listening', { url: boundUrl, store: store.kind, delivery: cognigy ? 'cognigy' : options.delivery ? 'custom' : 'log' });
+      return boundUrl;
+    },
+    ready,
+    async settle(limitMs = 10_000) {
+      const deadline = Date.now() + limitMs;
+      for (;;) {
+        await service.idle();
+        const [events, out] = await Promise.all([eventBackend.depth(), outbox ? outbox.backend.depth() : 0]);
+        if (events === 0 && out === 0 && eventWorker.inFlight === 0 && (outbox?.worker.inFlight ?? 0) === 0) {
+          await service.idle();
+          return;
+        }
+        if (Date.now() > deadline) throw new Error(`gateway did not settle within ${limitMs} ms (events ${events}, outbox ${out})`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    async deadLetters(limit) {
+      return outbox ? outbox.deadLetters.list(limit) : [];
+    },
+    close(closeOptions = {}) {
+      if (closing) return closing;
+      if (closeOptions.graceful === false) {
+        abort();
+        closing = Promise.resolve();
+      } else closing = gracefulClose(closeOptions.timeoutMs ?? timeoutMs);
+      return closing;
+    },
+  };
+}
+
+/** Stops accepting, lets in-flight requests finish (up to `ms`), then drops what is left. */
+async function closeServer(server: Server, ms: number): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections become idle as their last response ends: close them as they do.
+  server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
+  const timer = setTimeout(() => server.closeAllConnections(), ms);
+  timer.unref?.();
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(timer);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref?.())]);
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}

@@ -1,0 +1,194 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { BadRequestError, toHandoverError, type Logger } from '../../spec';
+import type { ApiKeyAuth, ApiKeyRole } from '../auth';
+import type { GatewayMetrics } from '../metrics';
+import { parseJson, readBody } from './body';
+import { HttpStatusError, errorReply } from './errors';
+
+export type RouteAuth = 'none' | 'nodes' | 'admin';
+
+export interface RequestContext {
+  req: IncomingMessage;
+  requestId: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  role?: ApiKeyRole;
+  /** The raw body, at most `limit` bytes (default: the JSON limit). */
+  body(limit?: number): Promise<Buffer>;
+  /** The body parsed as JSON (`undefined` when empty). */
+  json(): Promise<unknown>;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  /** Sent as is instead of JSON. */
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Route {
+  method: string;
+  /** `/v1/handover/start`, `/webhooks/:providerId` */
+  path: string;
+  auth: RouteAuth;
+  handler(ctx: RequestContext): Promise<Reply>;
+}
+
+export interface HttpAppOptions {
+  routes: readonly Route[];
+  auth: ApiKeyAuth;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  jsonBodyBytes: number;
+}
+
+interface CompiledRoute extends Route {
+  segments: string[];
+}
+
+/** Matches method + path: static routes by a map lookup, parameterised ones by segments. */
+class Router {
+  private readonly exact = new Map<string, Route>();
+  private readonly patterns: CompiledRoute[] = [];
+  private readonly paths = new Map<string, Set<string>>();
+
+  constructor(routes: readonly Route[]) {
+    for (const route of routes) {
+      if (route.path.includes('/:')) this.patterns.push({ ...route, segments: route.path.split('/') });
+      else this.exact.set(`${route.method} ${route.path}`, route);
+      const methods = this.paths.get(route.path) ?? new Set();
+      methods.add(route.method);
+      this.paths.set(route.path, methods);
+    }
+  }
+
+  match(method: string, path: string): { route: Route; params: Record<string, string> } | { allow: string[] } | undefined {
+    const exact = this.exact.get(`${method} ${path}`);
+    if (exact) return { route: exact, params: {} };
+    const parts = path.split('/');
+    for (const candidate of this.patterns) {
+      if (candidate.method !== method) continue;
+      const params = matchSegments(candidate.segments, parts);
+      if (params) return { route: candidate, params };
+    }
+    // Nothing for this method: is the path known under another one (405) or not at all (404)?
+    const allow = new Set(this.paths.get(path) ?? []);
+    for (const candidate of this.patterns) if (matchSegments(candidate.segments, parts)) allow.add(candidate.method);
+    return allow.size > 0 ? { allow: [...allow] } : undefined;
+  }
+}
+
+function matchSegments(segments: string[], parts: string[]): Record<string, string> | undefined {
+  if (segments.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    const p = parts[i]!;
+    if (s.startsWith(':')) {
+      if (p === '') return undefined;
+      try {
+        params[s.slice(1)] = decodeURIComponent(p);
+      } catch {
+        throw new BadRequestError('Malformed percent-encoding in the path');
+      }
+    } else if (s !== p) return undefined;
+  }
+  return params;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const BOOT = randomBytes(4).toString('hex');
+let requestCounter = 0;
+
+/**
+ * The gateway's request listener on plain `node:http`: routing, API-key auth, JSON bodies with a size
+ * limit, request ids, typed errors as `{ error }` with a status per code, metrics and access logs.
+ * Nothing a client sends can throw out of it.
+ */
+export function createHttpApp(options: HttpAppOptions): RequestListener {
+  const router = new Router(options.routes);
+  const { metrics, logger, auth } = options;
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `${BOOT}-${(++requestCounter).toString(36)}`;
+    const method = req.method ?? 'GET';
+    let routeName = 'unmatched';
+
+    const send = (reply: Reply) => {
+      if (res.headersSent || res.destroyed) return;
+      const headers: Record<string, string> = { 'x-request-id': requestId, ...reply.headers };
+      let payload: string | undefined;
+      if (reply.text !== undefined) {
+        payload = reply.text;
+        headers['content-type'] = reply.contentType ?? 'text/plain; charset=utf-8';
+      } else if (reply.body !== undefined) {
+        payload = JSON.stringify(reply.body);
+        headers['content-type'] = 'application/json; charset=utf-8';
+      }
+      if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+      res.writeHead(reply.status, headers);
+      res.end(payload);
+    };
+
+    const fail = (error: unknown) => {
+      const reply = errorReply(error, requestId);
+      if (reply.internal) {
+        logger.error('request failed', { requestId, method, route: routeName, status: reply.status, error: describeError(error) });
+      }
+      send({ status: reply.status, body: reply.body, headers: reply.headers });
+    };
+
+    res.on('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      metrics.httpRequests.inc({ route: routeName, method, status: String(res.statusCode) });
+      metrics.httpDuration.observe(seconds, { route: routeName });
+      const fields = { requestId, method, route: routeName, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 };
+      if (res.statusCode >= 500) logger.warn('request', fields);
+      else if (res.statusCode >= 400) logger.info('request', fields);
+      else logger.debug('request', fields);
+    });
+    req.on('error', () => {});
+
+    try {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const path = q < 0 ? url : url.slice(0, q);
+      const match = router.match(method, path);
+      if (!match) throw new HttpStatusError(404, `No route for ${method} ${truncate(path)}`);
+      if ('allow' in match) throw new HttpStatusError(405, `Method ${truncate(method)} is not allowed here`, { allow: match.allow.join(', ') });
+      const { route, params } = match;
+      routeName = `${route.method} ${route.path}`;
+      const role = route.auth === 'none' ? undefined : auth.require(req.headers, route.auth);
+      let bodyPromise: Promise<Buffer> | undefined;
+      const ctx: RequestContext = {
+        req,
+        requestId,
+        params,
+        query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+        role,
+        body: (limit = options.jsonBodyBytes) => (bodyPromise ??= readBody(req, limit)),
+        json: async () => parseJson(await ctx.body()),
+      };
+      route.handler(ctx).then(send, fail);
+    } catch (error) {
+      fail(error);
+    }
+  };
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+function describeError(error: unknown) {
+  const typed = toHandoverError(error);
+  const json = typed.toJSON();
+  const cause = typed.cause ?? (typed === error ? undefined : error);
+  return { ...json, ...(cause instanceof Error ? { cause: { name: cause.name, message: cause.message } } : {}), stack: (error as Error)?.stack?.split('\n').slice(0, 6).join('\n') };
+}

@@ -1,0 +1,164 @@
+import type { Redis } from 'ioredis';
+import { newId } from '../../util/ids';
+import { LuaScript } from '../redis/lua';
+import type { ClaimedPartition, QueueBackend, QueueEntry } from './types';
+
+/*
+ * Redis layout for a queue named N under the key prefix P (single Redis or Sentinel, not Cluster:
+ * the scripts touch keys they build themselves):
+ *   P N:ready            sorted set: partition → when it is next eligible (ms). A claimed partition is
+ *                        pushed to now + lease, so it is invisible to others while leased and comes back
+ *                        by itself if its holder dies.
+ *   P N:q:<partition>    list of items (JSON), oldest first
+ *   P N:lease:<partition> the holder's id, with a TTL of one lease
+ *   P N:attempts         hash partition → failed attempts at the head item
+ *   P N:depth            items waiting in all partitions
+ */
+
+const CLAIM = new LuaScript(`
+local base, now, max, batch, lease, owner = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local ready = base .. 'ready'
+local candidates = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, max * 2 + 8)
+local out = {}
+local n = 0
+for _, p in ipairs(candidates) do
+  if n >= max then break end
+  local leaseKey = base .. 'lease:' .. p
+  if redis.call('SET', leaseKey, owner, 'NX', 'PX', lease) then
+    local items = redis.call('LRANGE', base .. 'q:' .. p, 0, batch - 1)
+    if #items == 0 then
+      redis.call('ZREM', ready, p)
+      redis.call('DEL', leaseKey)
+      redis.call('HDEL', base .. 'attempts', p)
+    else
+      redis.call('ZADD', ready, now + lease, p)
+      out[#out + 1] = { p, redis.call('HGET', base .. 'attempts', p) or '0', items }
+      n = n + 1
+    end
+  else
+    redis.call('ZADD', ready, 'XX', now + lease, p)
+  end
+end
+return out
+`);
+
+const ACK = new LuaScript(`
+local base, p, count, owner = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+if redis.call('GET', base .. 'lease:' .. p) ~= owner then return 0 end
+local q = base .. 'q:' .. p
+local before = redis.call('LLEN', q)
+redis.call('LTRIM', q, count, -1)
+redis.call('DECRBY', base .. 'depth', before - redis.call('LLEN', q))
+redis.call('HDEL', base .. 'attempts', p)
+return 1
+`);
+
+const RELEASE = new LuaScript(`
+local base, p, owner, now, retryAt = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local leaseKey = base .. 'lease:' .. p
+if redis.call('GET', leaseKey) ~= owner then return 0 end
+redis.call('DEL', leaseKey)
+local ready = base .. 'ready'
+if redis.call('LLEN', base .. 'q:' .. p) == 0 then
+  redis.call('ZREM', ready, p)
+  redis.call('HDEL', base .. 'attempts', p)
+elseif retryAt ~= '' then
+  redis.call('HINCRBY', base .. 'attempts', p, 1)
+  redis.call('ZADD', ready, tonumber(retryAt), p)
+else
+  redis.call('ZADD', ready, now, p)
+end
+return 1
+`);
+
+const RENEW = new LuaScript(`
+local base, owner, until_, lease = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+for i = 5, #ARGV do
+  local p = ARGV[i]
+  local leaseKey = base .. 'lease:' .. p
+  if redis.call('GET', leaseKey) == owner then
+    redis.call('PEXPIRE', leaseKey, lease)
+    redis.call('ZADD', base .. 'ready', 'XX', until_, p)
+  end
+end
+return 1
+`);
+
+export interface RedisQueueOptions {
+  /** Key prefix shared by the gateway, e.g. `hk:`. */
+  prefix: string;
+  /** Queue name, e.g. `events` or `outbox`. */
+  name: string;
+  /** How long a claim holds a partition without renewal (default 15 s). */
+  leaseMs?: number;
+  now?: () => number;
+}
+
+/** The shared, durable queue: several gateway instances append to it and drain it together. */
+export class RedisQueueBackend<T> implements QueueBackend<T> {
+  readonly kind = 'redis';
+  readonly shared = true;
+  /** This worker's lease owner id (one per process and queue). */
+  readonly owner = newId('lease', 9);
+  readonly leaseMs: number;
+  private readonly base: string;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RedisQueueOptions,
+  ) {
+    this.base = `${options.prefix}${options.name}:`;
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async append(entries: readonly QueueEntry<T>[]): Promise<void> {
+    if (entries.length === 0) return;
+    const grouped = new Map<string, string[]>();
+    for (const { partition, item } of entries) {
+      const list = grouped.get(partition) ?? [];
+      list.push(JSON.stringify(item));
+      grouped.set(partition, list);
+    }
+    const now = this.now();
+    const tx = this.redis.multi();
+    for (const [partition, items] of grouped) {
+      tx.rpush(`${this.base}q:${partition}`, ...items);
+      tx.zadd(`${this.base}ready`, 'NX', now, partition);
+    }
+    tx.incrby(`${this.base}depth`, entries.length);
+    const results = await tx.exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction was discarded');
+  }
+
+  async claim(max: number, batch: number): Promise<ClaimedPartition<T>[]> {
+    const rows = await CLAIM.run<Array<[string, string, string[]]>>(this.redis, [], [this.base, this.now(), max, batch, this.leaseMs, this.owner]);
+    return rows.map(([partition, attempts, items]) => ({ partition, attempts: Number(attempts), items: items.map((i) => JSON.parse(i) as T) }));
+  }
+
+  async ack(partition: string, count: number): Promise<boolean> {
+    return (await ACK.run<number>(this.redis, [], [this.base, partition, count, this.owner])) === 1;
+  }
+
+  async release(partition: string, retryAt?: number): Promise<void> {
+    await RELEASE.run(this.redis, [], [this.base, partition, this.owner, this.now(), retryAt === undefined ? '' : Math.round(retryAt)]);
+  }
+
+  async renew(partitions: readonly string[]): Promise<void> {
+    if (partitions.length === 0) return;
+    await RENEW.run(this.redis, [], [this.base, this.owner, this.now() + this.leaseMs, this.leaseMs, ...partitions]);
+  }
+
+  async depth(): Promise<number> {
+    return Math.max(0, Number((await this.redis.get(`${this.base}depth`)) ?? 0));
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const first = await this.redis.zrange(`${this.base}ready`, 0, 0, 'WITHSCORES');
+    return first.length === 2 ? Number(first[1]) : undefined;
+  }
+
+  async close(): Promise<void> {}
+}

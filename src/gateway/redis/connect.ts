@@ -1,0 +1,19 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../../spec';
+
+/**
+ * Opens an ioredis connection whose errors are logged (throttled) instead of crashing the process.
+ * Commands fail after a couple of reconnect attempts, so a webhook is answered 503 (and retried by
+ * the vendor) rather than hanging while Redis is away.
+ */
+export function connectRedis(url: string, logger: Logger, options: RedisOptions = {}): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, enableAutoPipelining: true, ...options });
+  let last = 0;
+  redis.on('error', (error: Error) => {
+    const now = Date.now();
+    if (now - last < 5_000) return;
+    last = now;
+    logger.warn('redis connection error', { error: error.message });
+  });
+  return redis;
+}

@@ -1,0 +1,180 @@
+import type { Redis } from 'ioredis';
+import { HANDOVER_STATUSES, isLiveStatus, type HandoverStatus } from '../../spec';
+import type { HandoverRecord, ProviderRecord } from '../../service/types';
+import { sessionKeyOfRecord, type HandoverStore } from '../../store/types';
+import { LuaScript } from './lua';
+
+/*
+ * Key layout under the prefix P (default `hk:`):
+ *   P providers                     hash id → provider JSON
+ *   P ho:<id>                       hash { v: version, s: status, j: record JSON }
+ *   P ho:session:<userId\0sessionId> the session's latest handover id
+ *   P ho:ext:<providerId>:<externalId> the handover id for a contact-center conversation
+ *   P ho:live                       set of live handover ids
+ *   P ho:count                      hash status → handovers that reached it and are still stored
+ *                                   (live ones exactly; ended ones counted while they are kept)
+ *   P seen:<key>                    dedupe marks, SET NX PX
+ * Ended handovers (and their index entries) expire after `endedTtlMs`.
+ */
+
+const LIVE = HANDOVER_STATUSES.filter(isLiveStatus);
+const LUA_IS_LIVE = `local function isLive(s) return ${LIVE.map((s) => `s == '${s}'`).join(' or ')} end`;
+
+/** Inserts unless the session's current handover is live; returns the live one's JSON otherwise. */
+const INSERT = new LuaScript(`
+${LUA_IS_LIVE}
+local P, id, version, status, json, extKey = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local sessionKey = KEYS[1]
+local existing = redis.call('GET', sessionKey)
+if existing then
+  local cur = redis.call('HMGET', P .. 'ho:' .. existing, 's', 'j')
+  if cur[1] and isLive(cur[1]) then return cur[2] end
+end
+redis.call('HSET', P .. 'ho:' .. id, 'v', version, 's', status, 'j', json)
+redis.call('SET', sessionKey, id)
+if extKey ~= '' then redis.call('SET', extKey, id) end
+if isLive(status) then redis.call('SADD', P .. 'ho:live', id) end
+redis.call('HINCRBY', P .. 'ho:count', status, 1)
+return false
+`);
+
+/** Compare-and-set on the version; keeps the indexes, live set and counts in step. */
+const UPDATE = new LuaScript(`
+${LUA_IS_LIVE}
+local P, id, version, status, json, extKey, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
+local sessionKey = KEYS[1]
+local key = P .. 'ho:' .. id
+local cur = redis.call('HMGET', key, 'v', 's')
+if not cur[1] or tonumber(cur[1]) ~= version - 1 then return 0 end
+redis.call('HSET', key, 'v', version, 's', status, 'j', json)
+if extKey ~= '' then redis.call('SET', extKey, id) end
+if cur[2] ~= status then
+  redis.call('HINCRBY', P .. 'ho:count', cur[2], -1)
+  redis.call('HINCRBY', P .. 'ho:count', status, 1)
+  if isLive(cur[2]) and not isLive(status) then
+    redis.call('SREM', P .. 'ho:live', id)
+    redis.call('PEXPIRE', key, ttl)
+    if extKey ~= '' then redis.call('PEXPIRE', extKey, ttl) end
+    if redis.call('GET', sessionKey) == id then redis.call('PEXPIRE', sessionKey, ttl) end
+  end
+end
+return 1
+`);
+
+/** Follows an index key to the record JSON in one round trip. */
+const BY_INDEX = new LuaScript(`
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+return redis.call('HGET', ARGV[1] .. 'ho:' .. id, 'j')
+`);
+
+export interface RedisStoreOptions {
+  /** Key prefix (default `hk:`); instances that share state use the same one. */
+  prefix?: string;
+  /** How long ended handovers stay readable (default 7 days). */
+  endedTtlMs?: number;
+  /** Quit the connection on `close()` (default false: the gateway owns it). */
+  ownsConnection?: boolean;
+}
+
+/** Shared state for several gateway instances: providers, handovers, indexes and dedupe keys. */
+export class RedisStore implements HandoverStore {
+  readonly kind = 'redis';
+  readonly prefix: string;
+  private readonly endedTtlMs: number;
+
+  constructor(
+    readonly redis: Redis,
+    private readonly options: RedisStoreOptions = {},
+  ) {
+    this.prefix = options.prefix ?? 'hk:';
+    this.endedTtlMs = options.endedTtlMs ?? 7 * 86_400_000;
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.redis.ping()) === 'PONG';
+  }
+
+  async getProvider(id: string): Promise<ProviderRecord | undefined> {
+    const json = await this.redis.hget(`${this.prefix}providers`, id);
+    return json ? (JSON.parse(json) as ProviderRecord) : undefined;
+  }
+  async listProviders(): Promise<ProviderRecord[]> {
+    const all = await this.redis.hvals(`${this.prefix}providers`);
+    return all.map((j) => JSON.parse(j) as ProviderRecord);
+  }
+  async putProvider(record: ProviderRecord): Promise<void> {
+    await this.redis.hset(`${this.prefix}providers`, record.id, JSON.stringify(record));
+  }
+  async deleteProvider(id: string): Promise<boolean> {
+    return (await this.redis.hdel(`${this.prefix}providers`, id)) === 1;
+  }
+
+  async getHandover(id: string): Promise<HandoverRecord | undefined> {
+    return parse(await this.redis.hget(`${this.prefix}ho:${id}`, 'j'));
+  }
+  async findHandoverBySession(sessionKey: string): Promise<HandoverRecord | undefined> {
+    return parse(await BY_INDEX.run<string | null>(this.redis, [`${this.prefix}ho:session:${sessionKey}`], [this.prefix]));
+  }
+  async findHandoverByExternalId(providerId: string, externalId: string): Promise<HandoverRecord | undefined> {
+    return parse(await BY_INDEX.run<string | null>(this.redis, [this.extKey(providerId, externalId)], [this.prefix]));
+  }
+
+  async insertHandover(record: HandoverRecord): Promise<HandoverRecord | undefined> {
+    const existing = await INSERT.run<string | null>(
+      this.redis,
+      [`${this.prefix}ho:session:${sessionKeyOfRecord(record)}`],
+      [this.prefix, record.id, record.version, record.status, JSON.stringify(record), record.externalId ? this.extKey(record.providerId, record.externalId) : ''],
+    );
+    return parse(existing);
+  }
+
+  async updateHandover(record: HandoverRecord): Promise<boolean> {
+    const ok = await UPDATE.run<number>(
+      this.redis,
+      [`${this.prefix}ho:session:${sessionKeyOfRecord(record)}`],
+      [this.prefix, record.id, record.version, record.status, JSON.stringify(record), record.externalId ? this.extKey(record.providerId, record.externalId) : '', this.endedTtlMs],
+    );
+    return ok === 1;
+  }
+
+  async *listLiveHandovers(): AsyncIterable<HandoverRecord> {
+    let cursor = '0';
+    do {
+      const [next, ids] = await this.redis.sscan(`${this.prefix}ho:live`, cursor, 'COUNT', 500);
+      cursor = next;
+      if (ids.length === 0) continue;
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hget(`${this.prefix}ho:${id}`, 'j');
+      const rows = (await pipeline.exec()) ?? [];
+      for (const [error, json] of rows) {
+        const record = error ? undefined : parse(json as string | null);
+        if (record && isLiveStatus(record.status)) yield record;
+      }
+    } while (cursor !== '0');
+  }
+
+  async countByStatus(): Promise<Record<HandoverStatus, number>> {
+    const raw = await this.redis.hgetall(`${this.prefix}ho:count`);
+    return Object.fromEntries(HANDOVER_STATUSES.map((s) => [s, Math.max(0, Number(raw[s] ?? 0))])) as Record<HandoverStatus, number>;
+  }
+
+  async markSeen(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}seen:${key}`, '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
+  }
+  async forgetSeen(key: string): Promise<void> {
+    await this.redis.del(`${this.prefix}seen:${key}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsConnection) await this.redis.quit().catch(() => {});
+  }
+
+  private extKey(providerId: string, externalId: string): string {
+    return `${this.prefix}ho:ext:${providerId}:${externalId}`;
+  }
+}
+
+function parse(json: string | null | undefined): HandoverRecord | undefined {
+  return json ? (JSON.parse(json) as HandoverRecord) : undefined;
+}

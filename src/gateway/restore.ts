@@ -1,0 +1,26 @@
+import type { HandoverStore } from '../store/types';
+import type { RedisScheduler } from './redis/scheduler';
+
+/**
+ * Timers live in Redis and survive restarts by themselves. This closes the one gap left: an instance
+ * that died between writing a handover and arming its timer. At start, every live handover whose
+ * record says a timer is due but which has none armed gets it back (a past due time fires at once;
+ * the handlers check the record, so a timer that was in fact handled does nothing).
+ */
+export async function restoreTimers(store: HandoverStore, scheduler: RedisScheduler, now: number): Promise<number> {
+  let restored = 0;
+  const ensure = async (...args: Parameters<RedisScheduler['ensure']>) => {
+    if (await scheduler.ensure(...args)) restored++;
+  };
+  for await (const record of store.listLiveHandovers()) {
+    if (record.inactivity) await ensure({ kind: 'inactivity', handoverId: record.id, dueAt: record.inactivity.dueAt });
+    if (record.idleDueAt !== undefined) await ensure({ kind: 'idle', handoverId: record.id, dueAt: record.idleDueAt });
+    if (record.pending?.length) await ensure({ kind: 'reorder', handoverId: record.id, dueAt: now });
+    const updates = record.behaviour.queueUpdates;
+    if (record.status === 'queue' && record.externalId && updates) {
+      if (updates.position) await ensure({ kind: 'queue-position', handoverId: record.id, dueAt: now + updates.position.intervalSec * 1000 });
+      if (updates.waitTime) await ensure({ kind: 'queue-wait', handoverId: record.id, dueAt: now + updates.waitTime.intervalSec * 1000 });
+    }
+  }
+  return restored;
+}

@@ -1,0 +1,40 @@
+import type {
+  AvailabilityInput,
+  CloseHandoverInput,
+  GetHandoverInput,
+  HandoverApi,
+  SetInactivityInput,
+  StartHandoverInput,
+  UserMessageInput,
+} from '../../service/types';
+import type { Reply, RequestContext, Route } from '../http/server';
+
+/**
+ * The nodes' API: one route per service operation, one request per node execution. Bodies are the
+ * service's inputs and are validated by the service's own zod schemas (a 400 naming the field).
+ */
+export const NODE_ROUTES = {
+  availability: '/v1/handover/availability',
+  start: '/v1/handover/start',
+  message: '/v1/handover/message',
+  get: '/v1/handover/get',
+  close: '/v1/handover/close',
+  inactivity: '/v1/handover/inactivity',
+} as const;
+
+export function nodeRoutes(service: HandoverApi): Route[] {
+  const post = (path: string, run: (body: unknown) => Promise<unknown>): Route => ({
+    method: 'POST',
+    path,
+    auth: 'nodes',
+    handler: async (ctx: RequestContext): Promise<Reply> => ({ status: 200, body: await run(await ctx.json()) }),
+  });
+  return [
+    post(NODE_ROUTES.availability, (b) => service.checkAvailability(b as AvailabilityInput)),
+    post(NODE_ROUTES.start, (b) => service.startHandover(b as StartHandoverInput)),
+    post(NODE_ROUTES.message, (b) => service.sendUserMessage(b as UserMessageInput)),
+    post(NODE_ROUTES.get, async (b) => ({ handover: await service.getHandover(b as GetHandoverInput) })),
+    post(NODE_ROUTES.close, (b) => service.closeHandover(b as CloseHandoverInput)),
+    post(NODE_ROUTES.inactivity, (b) => service.setInactivity(b as SetInactivityInput)),
+  ];
+}

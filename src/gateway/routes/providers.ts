@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { BadRequestError, HandoverError, UnknownProviderError, toHandoverError, type ConnectorDefinition, type HandoverErrorJSON, type Logger } from '../../spec';
+import type { ProviderRegistry } from '../../registry';
+import type { HandoverApi } from '../../service/types';
+import { parseJson } from '../http/body';
+import type { RequestContext, Route } from '../http/server';
+
+/**
+ * Provider management, shaped like Cognigy's REST API v2.0 (`/v2.0/handover/provider` to create and
+ * read one, the plural `/v2.0/handover/providers/:id` to update and delete, as Cognigy has it), for
+ * admin keys only. Secrets are masked on every read; sending the mask back keeps the stored secret.
+ */
+export const PROVIDER_ROUTES = {
+  create: '/v2.0/handover/provider',
+  read: '/v2.0/handover/provider/:id',
+  list: '/v2.0/handover/providers',
+  update: '/v2.0/handover/providers/:id',
+  remove: '/v2.0/handover/providers/:id',
+  export: '/v2.0/handover/providers/export',
+  import: '/v2.0/handover/providers/import',
+  services: '/v2.0/handover/services',
+  test: '/v2.0/handover/providers/:id/test',
+} as const;
+
+/** A connector type as the console and the CLI see it: enough to render its settings form. */
+export interface ConnectorTypeView {
+  type: string;
+  label: string;
+  description?: string;
+  capabilities: Record<string, boolean>;
+  /** JSON Schema of the settings (input side), with field metadata: `label`, `description`, `secret`. */
+  settingsSchema: unknown;
+}
+
+export interface ProviderTestResult {
+  ok: boolean;
+  providerId: string;
+  /** `availability` when the connector can answer one; otherwise `connector` (the settings built a connector). */
+  check: 'availability' | 'connector';
+  durationMs: number;
+  result?: unknown;
+  error?: HandoverErrorJSON;
+}
+
+export function connectorTypeView(def: ConnectorDefinition): ConnectorTypeView {
+  let settingsSchema: unknown;
+  try {
+    settingsSchema = z.toJSONSchema(def.settingsSchema, { io: 'input', unrepresentable: 'any' });
+  } catch {
+    settingsSchema = { type: 'object' };
+  }
+  return { type: def.type, label: def.label, ...(def.description ? { description: def.description } : {}), capabilities: { ...def.capabilities }, settingsSchema };
+}
+
+const modeSchema = z.enum(['merge', 'replace']);
+
+export function providerRoutes(registry: ProviderRegistry, service: HandoverApi, logger: Logger): Route[] {
+  const admin = (method: string, path: string, handler: Route['handler']): Route => ({ method, path, auth: 'admin', handler });
+  return [
+    admin('POST', PROVIDER_ROUTES.create, async (ctx) => {
+      const provider = await registry.create(objectBody(await ctx.json()) as never);
+      logger.info('provider created', { requestId: ctx.requestId, providerId: provider.id, type: provider.type });
+      return { status: 201, body: provider, headers: { location: `/v2.0/handover/provider/${encodeURIComponent(provider.id)}` } };
+    }),
+    admin('GET', PROVIDER_ROUTES.read, async (ctx) => ({ status: 200, body: await registry.get(ctx.params.id!) })),
+    admin('GET', PROVIDER_ROUTES.list, async () => {
+      const items = await registry.list();
+      return { status: 200, body: { items, total: items.length } };
+    }),
+    admin('GET', PROVIDER_ROUTES.export, async (ctx) => {
+      const includeSecrets = booleanQuery(ctx, 'includeSecrets');
+      logger.info('providers exported', { requestId: ctx.requestId, revealed: includeSecrets });
+      return { status: 200, body: await registry.export({ includeSecrets }) };
+    }),
+    admin('POST', PROVIDER_ROUTES.import, async (ctx) => {
+      const mode = modeSchema.safeParse(ctx.query.get('mode') ?? 'merge');
+      if (!mode.success) throw new BadRequestError('Query parameter "mode" must be "merge" or "replace"', { details: { field: 'mode' } });
+      const result = await registry.import(parseJson(await ctx.body()), { mode: mode.data });
+      logger.info('providers imported', { requestId: ctx.requestId, mode: mode.data, ...result });
+      return { status: 200, body: result };
+    }),
+    admin('GET', PROVIDER_ROUTES.services, async () => ({ status: 200, body: { items: registry.connectorTypes().map(connectorTypeView) } })),
+    admin('PATCH', PROVIDER_ROUTES.update, async (ctx) => {
+      const provider = await registry.update(ctx.params.id!, objectBody(await ctx.json()) as never);
+      logger.info('provider updated', { requestId: ctx.requestId, providerId: provider.id });
+      return { status: 200, body: provider };
+    }),
+    admin('DELETE', PROVIDER_ROUTES.remove, async (ctx) => {
+      await registry.delete(ctx.params.id!);
+      logger.info('provider deleted', { requestId: ctx.requestId, providerId: ctx.params.id });
+      return { status: 204 };
+    }),
+    admin('POST', PROVIDER_ROUTES.test, async (ctx) => ({ status: 200, body: await testProvider(registry, service, ctx.params.id!) })),
+  ];
+}
+
+/** Test connection: an availability check where the connector has one, else building the connector. */
+export async function testProvider(registry: ProviderRegistry, service: HandoverApi, providerId: string): Promise<ProviderTestResult> {
+  const started = Date.now();
+  let connector;
+  try {
+    ({ connector } = await registry.connector(providerId));
+  } catch (error) {
+    if (UnknownProviderError.isInstance(error)) throw error;
+    return { ok: false, providerId, check: 'connector', durationMs: Date.now() - started, error: safeJSON(error) };
+  }
+  if (!connector.capabilities.availability) return { ok: true, providerId, check: 'connector', durationMs: Date.now() - started };
+  try {
+    const result = await service.checkAvailability({ providerId });
+    return { ok: true, providerId, check: 'availability', durationMs: Date.now() - started, result };
+  } catch (error) {
+    return { ok: false, providerId, check: 'availability', durationMs: Date.now() - started, error: safeJSON(error) };
+  }
+}
+
+function safeJSON(error: unknown): HandoverErrorJSON {
+  const typed = toHandoverError(error);
+  if (typed.code === 'internal' && !HandoverError.isInstance(error)) return { name: 'HandoverError', code: 'internal', message: 'The connector failed unexpectedly', isRetryable: false };
+  return typed.toJSON();
+}
+
+function objectBody(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadRequestError('Request body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function booleanQuery(ctx: RequestContext, name: string): boolean {
+  const v = ctx.query.get(name);
+  if (v === null || v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw new BadRequestError(`Query parameter "${name}" must be true or false`, { details: { field: name } });
+}

@@ -1,0 +1,104 @@
+import { performance } from 'node:perf_hooks';
+import { BadRequestError, BadSignatureError, HandoverError, HandoverTimeoutError, type HandoverEvent, type Logger, type WebhookRequest } from '../../spec';
+import type { ProviderRegistry } from '../../registry';
+import { eventEntries, type EventQueueItem } from '../events';
+import { HttpStatusError } from '../http/errors';
+import type { Route } from '../http/server';
+import type { GatewayMetrics } from '../metrics';
+import type { QueueBackend } from '../queue/types';
+
+export const WEBHOOK_ROUTE = '/webhooks/:providerId';
+
+export interface WebhookRouteOptions {
+  registry: ProviderRegistry;
+  queue: QueueBackend<EventQueueItem>;
+  /** Wakes the local event worker after an append. */
+  kick(): void;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** How long a provider's connector is reused between store reads (default 1 s). */
+  providerCacheMs?: number;
+  now?: () => number;
+}
+
+/**
+ * `POST /webhooks/:providerId`: raw body (size-limited) → the connector's `verify` (401, and nothing
+ * queued, on failure) → `parse` → durable append to the event queue → 200. Ingesting the events and
+ * delivering to Cognigy happen afterwards, on the event worker: the vendor is answered before the slow
+ * work. A failed append is a 503, so the vendor retries.
+ */
+export function webhookRoute(options: WebhookRouteOptions): Route {
+  const { registry, metrics, logger } = options;
+  const now = options.now ?? Date.now;
+  // Webhooks come in bursts: the provider lookup (a store read, in Redis a round trip) is reused for
+  // a second. A changed secret or a deleted provider therefore takes effect within that second.
+  const ttl = options.providerCacheMs ?? 1_000;
+  const cache = new Map<string, { until: number; lookup: ReturnType<ProviderRegistry['connector']> }>();
+  const connectorOf = (providerId: string) => {
+    const t = now();
+    const hit = cache.get(providerId);
+    if (hit && hit.until > t) return hit.lookup;
+    const lookup = registry.connector(providerId);
+    cache.set(providerId, { until: t + ttl, lookup });
+    lookup.catch(() => cache.delete(providerId));
+    if (cache.size > 1_000) cache.delete(cache.keys().next().value!);
+    return lookup;
+  };
+  registry.on('change', (change) => cache.delete(change.type === 'deleted' ? change.providerId : change.provider.id));
+  return {
+    method: 'POST',
+    path: WEBHOOK_ROUTE,
+    auth: 'none',
+    handler: async (ctx) => {
+      const started = performance.now();
+      const providerId = ctx.params.providerId!;
+      let type = 'unknown';
+      let result = 'error';
+      try {
+        const { provider, connector } = await connectorOf(providerId);
+        type = provider.type;
+        const webhook = connector.webhook;
+        if (!webhook) throw new HttpStatusError(404, `Provider "${providerId}" does not receive webhooks`);
+        const rawBody = await ctx.body(options.maxBodyBytes);
+        const request: WebhookRequest = { method: ctx.req.method ?? 'POST', url: ctx.req.url ?? '', headers: ctx.req.headers, rawBody, receivedAt: now() };
+        try {
+          await webhook.verify(request);
+        } catch (error) {
+          result = 'bad_signature';
+          if (HandoverError.isInstance(error) && error.code !== 'internal') throw error;
+          throw new BadSignatureError('Webhook verification failed');
+        }
+        let events: HandoverEvent[];
+        try {
+          events = await webhook.parse(request);
+        } catch (error) {
+          result = 'bad_request';
+          if (HandoverError.isInstance(error) && error.code !== 'internal') throw error;
+          throw new BadRequestError('Webhook body could not be parsed');
+        }
+        if (events.length > 0) {
+          try {
+            await options.queue.append(eventEntries(providerId, events, request.receivedAt));
+          } catch (error) {
+            result = 'unavailable';
+            logger.error('webhook could not be queued', { requestId: ctx.requestId, providerId, error: (error as Error)?.message });
+            throw new HttpStatusError(503, 'Events could not be stored; retry later', { 'retry-after': '5' });
+          }
+          metrics.eventsEnqueued.inc({}, events.length);
+          options.kick();
+        }
+        result = 'accepted';
+        return { status: 200, body: { received: events.length } };
+      } catch (error) {
+        if (result === 'error') result = HandoverError.isInstance(error) ? error.code : 'error';
+        if (HandoverTimeoutError.isInstance(error)) result = 'timeout';
+        if (result === 'bad_signature') logger.warn('webhook rejected: bad signature', { requestId: ctx.requestId, providerId });
+        throw error;
+      } finally {
+        metrics.webhookResults.inc({ type, result });
+        metrics.webhookLatency.observe((performance.now() - started) / 1000, { type });
+      }
+    },
+  };
+}

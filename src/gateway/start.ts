@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { ConnectorDefinition } from '../spec';
+import { SimulatedCenters, attachScriptedAgent } from '../../connectors/simulated';
+import type { GatewayConfig } from './config';
+import { builtInConnectors } from './connectors';
+import { createGateway, type Gateway, type GatewayOptions } from './gateway';
+
+export interface StartGatewayOptions {
+  /** Connector types besides the built-in ones. */
+  connectors?: readonly ConnectorDefinition[];
+  /** Where the one-time banner (generated keys, URLs) goes; default stderr. Never the JSON log. */
+  print?: (text: string) => void;
+  /** Extra options for `createGateway` (tests). */
+  overrides?: Partial<GatewayOptions>;
+}
+
+export interface StartedGateway {
+  gateway: Gateway;
+  url: string;
+  /** Keys generated because none were configured (printed once). */
+  generatedKeys?: { admin: string; nodes: string };
+}
+
+/**
+ * Starts a gateway from a validated configuration (what `npx handover-kit gateway` runs). With nothing
+ * configured it is a playground: in-memory store, a `simulated` provider with a scripted agent whose
+ * events come back through the gateway's own signed webhook, deliveries logged, and generated API keys
+ * printed once.
+ */
+export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<StartedGateway> {
+  const print = options.print ?? ((text: string) => process.stderr.write(`${text}\n`));
+  let keys = { nodes: config.nodeKeys, admin: config.adminKeys };
+  let generatedKeys: StartedGateway['generatedKeys'];
+  if (keys.nodes.length === 0 && keys.admin.length === 0) {
+    generatedKeys = { admin: `hk_admin_${randomBytes(18).toString('base64url')}`, nodes: `hk_nodes_${randomBytes(18).toString('base64url')}` };
+    keys = { nodes: [generatedKeys.nodes], admin: [generatedKeys.admin] };
+  }
+
+  const centers = new SimulatedCenters();
+  const providers: NonNullable<GatewayOptions['providers']> = [...config.providers];
+  const demo = config.simulated ?? (config.providers.length === 0 && !config.redisUrl);
+  if (demo) {
+    const center = centers.get('default', { queues: [{ id: 'support', name: 'Support' }] });
+    attachScriptedAgent(center, {
+      id: 'sam',
+      name: 'Sam (simulated agent)',
+      acceptAfterMs: 2_000,
+      greeting: 'Hi, I am Sam from support. How can I help?',
+      replies: [{ when: 'bye', reply: 'Goodbye!' }],
+      defaultReply: 'Thanks, let me check that for you.',
+      resolveAfterMessages: 5,
+    });
+    providers.push({
+      id: 'simulated',
+      name: 'Simulated contact center',
+      type: 'simulated',
+      settings: { center: 'default', delivery: 'webhook', webhookSecret: randomBytes(24).toString('base64url') },
+    });
+  }
+
+  const gateway = await createGateway({
+    connectors: [...builtInConnectors({ centers }), ...(options.connectors ?? [])],
+    keys,
+    host: config.host,
+    port: config.port,
+    publicUrl: config.publicUrl,
+    redis: config.redisUrl ? { url: config.redisUrl, prefix: config.redisPrefix } : undefined,
+    cognigy: config.cognigy ? { apiBaseUrl: config.cognigy.apiBaseUrl, apiKey: config.cognigy.apiKey, defaultUrlToken: config.cognigy.urlToken, timeoutMs: config.cognigy.timeoutMs } : undefined,
+    logLevel: config.logLevel,
+    limits: config.limits,
+    providers,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    ...options.overrides,
+  });
+  const url = await gateway.listen();
+
+  const lines = [``, `handover-kit gateway listening on ${url} (store: ${gateway.store.kind}, delivery: ${gateway.cognigy ? 'Cognigy' : 'log'})`];
+  if (generatedKeys) {
+    lines.push(
+      ``,
+      `No API keys configured, so these were generated for this run (shown once, not logged):`,
+      `  admin key: ${generatedKeys.admin}`,
+      `  nodes key: ${generatedKeys.nodes}`,
+      `Set HANDOVER_GATEWAY_ADMIN_KEYS and HANDOVER_GATEWAY_NODE_KEYS to keep your own.`,
+    );
+  }
+  if (demo) {
+    const key = generatedKeys?.nodes ?? '<nodes key>';
+    lines.push(
+      ``,
+      `A "simulated" provider is ready, with a scripted agent (Sam). Try a handover:`,
+      `  curl -s ${url}/v1/handover/start -H 'x-api-key: ${key}' -H 'content-type: application/json' \\`,
+      `    -d '{"providerId":"simulated","session":{"userId":"u1","sessionId":"s1"}}'`,
+      `  curl -s ${url}/v1/handover/message -H 'x-api-key: ${key}' -H 'content-type: application/json' \\`,
+      `    -d '{"session":{"userId":"u1","sessionId":"s1"},"text":"Hello"}'`,
+      `What Cognigy would deliver to the user is logged (configure COGNIGY_API_BASE_URL and COGNIGY_API_KEY to deliver it).`,
+    );
+  }
+  print(lines.join('\n'));
+  return { gateway, url, generatedKeys };
+}

@@ -1,0 +1,1 @@
+export { startFakeCognigy, type FakeCognigy, type FakeCognigyCall, type CognigyBody, type Refusal } from './server';

@@ -1,0 +1,111 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryQueueBackend, QueueWorker, RedisQueueBackend, type PartitionHandler, type QueueBackend } from 'handover-kit/gateway';
+import { silentLogger } from 'handover-kit';
+import { redisUrl, uniquePrefix, waitUntil } from './helpers';
+
+interface Item {
+  n: number;
+}
+
+describe('partitioned queue', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(redisUrl());
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  const backends: Array<[string, () => { make: () => QueueBackend<Item> }]> = [
+    ['memory', () => {
+      const shared = new MemoryQueueBackend<Item>();
+      return { make: () => shared };
+    }],
+    ['redis', () => {
+      const prefix = uniquePrefix();
+      return { make: () => new RedisQueueBackend<Item>(redis, { prefix, name: 'q', leaseMs: 500 }) };
+    }],
+  ];
+
+  for (const [kind, setup] of backends) {
+    it(`${kind}: keeps order per partition with one handler per partition at a time, across two workers`, async () => {
+      const { make } = setup();
+      const seen = new Map<string, number[]>();
+      const running = new Set<string>();
+      let overlap = false;
+      const handler: PartitionHandler<Item> = async ({ partition, items }, control) => {
+        if (running.has(partition)) overlap = true;
+        running.add(partition);
+        for (const item of items) {
+          await new Promise((r) => setTimeout(r, Math.random() * 2));
+          seen.set(partition, [...(seen.get(partition) ?? []), item.n]);
+          if (!(await control.ack(1))) break;
+        }
+        running.delete(partition);
+        return {};
+      };
+      const a = new QueueWorker(make(), handler, { name: 'a', logger: silentLogger, pollMs: 20, batchSize: 3, leaseMs: 500 });
+      const b = new QueueWorker(make(), handler, { name: 'b', logger: silentLogger, pollMs: 20, batchSize: 3, leaseMs: 500 });
+      a.start();
+      b.start();
+      const producer = make();
+      for (let n = 1; n <= 40; n++) {
+        await producer.append([0, 1, 2, 3].map((p) => ({ partition: `p${p}`, item: { n } })));
+        (n % 2 ? a : b).kick();
+      }
+      await waitUntil(async () => (await producer.depth()) === 0 && [...seen.values()].every((v) => v.length === 40), 10_000, 'all items');
+      await a.stop({ drain: 'inflight', timeoutMs: 1000 });
+      await b.stop({ drain: 'inflight', timeoutMs: 1000 });
+      expect(overlap).toBe(false);
+      for (const p of ['p0', 'p1', 'p2', 'p3']) expect(seen.get(p)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    });
+
+    it(`${kind}: a partition told to retry waits until then and keeps its head item`, async () => {
+      const { make } = setup();
+      const backend = make();
+      const tries: number[] = [];
+      let first = 0;
+      const worker = new QueueWorker(
+        backend,
+        async ({ items, attempts }, control) => {
+          tries.push(Date.now());
+          if (attempts < 2) {
+            first ||= Date.now();
+            return { retryAt: Date.now() + 100 };
+          }
+          expect(items.map((i) => i.n)).toEqual([1, 2]);
+          await control.ack(items.length);
+          return {};
+        },
+        { name: 'r', logger: silentLogger, pollMs: 20, leaseMs: 500 },
+      );
+      worker.start();
+      await backend.append([{ partition: 'x', item: { n: 1 } }, { partition: 'x', item: { n: 2 } }]);
+      worker.kick();
+      await waitUntil(async () => (await backend.depth()) === 0, 5_000, 'the retried partition');
+      await worker.stop({ drain: 'inflight', timeoutMs: 1000 });
+      expect(tries).toHaveLength(3);
+      expect(tries[2]! - tries[0]!).toBeGreaterThanOrEqual(190);
+    });
+  }
+
+  it('redis: a crashed holder loses its lease and another worker resumes at the first unacknowledged item', async () => {
+    const prefix = uniquePrefix();
+    const make = () => new RedisQueueBackend<Item>(redis, { prefix, name: 'q', leaseMs: 300 });
+    const crashed = make();
+    await crashed.append([1, 2, 3].map((n) => ({ partition: 'h', item: { n } })));
+    const claimed = await crashed.claim(1, 10);
+    expect(claimed[0]!.items.map((i) => i.n)).toEqual([1, 2, 3]);
+    expect(await crashed.ack('h', 1)).toBe(true); // item 1 done, then the holder dies
+    const other = make();
+    expect(await other.claim(1, 10)).toEqual([]); // still leased
+    await new Promise((r) => setTimeout(r, 350));
+    const resumed = await other.claim(1, 10);
+    expect(resumed[0]!.items.map((i) => i.n)).toEqual([2, 3]);
+    expect(await crashed.ack('h', 1)).toBe(false); // the old holder can no longer remove anything
+    expect(await other.ack('h', 2)).toBe(true);
+    await other.release('h');
+    expect(await other.depth()).toBe(0);
+  });
+});
