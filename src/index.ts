@@ -19,5 +19,5 @@ export { MemoryScheduler, type Scheduler, type TimerJob, type TimerKind } from '
 export { createJsonLogger, silentLogger, Redactor, type LogLevel } from './logger';
 export { createHandoverKit, type HandoverKit, type HandoverKitOptions } from './kit';
 export * from './connector-utils';
-export { createHandoverNodes, validateNodeConfig, NODE_TYPES, LOOKUP_CASES, AVAILABILITY_CHILDREN, caseOf, STATE_KEY, type CreateHandoverNodesOptions, type ProviderInfo, type LookupCase, type HandoverState } from '../nodes';
+export { createHandoverNodes, createGatewayHandoverNodes, handoverGatewayConnection, serviceFromConnection, HANDOVER_GATEWAY_CONNECTION, validateNodeConfig, NODE_TYPES, LOOKUP_CASES, AVAILABILITY_CHILDREN, caseOf, STATE_KEY, type CreateHandoverNodesOptions, type ProviderInfo, type LookupCase, type HandoverState } from '../nodes';
 export { createGatewayClient, type GatewayClient, type GatewayClientOptions } from './client/gateway-client';

@@ -23,8 +23,25 @@ export function providerField(providers: readonly ProviderInfo[] | undefined, co
       required: true,
       ...(hasList ? { options: providers!.map((p) => ({ label: `${p.name} (${p.type})`, value: p.id })) } : {}),
     },
+    ...(!hasList && connectionType ? { optionsResolver: PROVIDERS_FROM_GATEWAY } : {}),
   });
 }
+
+/**
+ * Fills the provider select from the gateway (`GET /v1/providers`, nodes key). Cognigy runs a
+ * resolver on its own, apart from the extension's code: it must not use anything outside itself.
+ */
+const PROVIDERS_FROM_GATEWAY = {
+  dependencies: ['connection'],
+  resolverFunction: async ({ api, config }: { api: { httpRequest?: Function }; config: Record<string, any> }) => {
+    const connection = config.connection || {};
+    const base = String(connection.url || '').replace(/\/+$/, '');
+    if (!base || !api.httpRequest) return [];
+    const response = await api.httpRequest({ method: 'GET', url: `${base}/v1/providers`, headers: { 'x-api-key': String(connection.apiKey || '') } });
+    const providers: Array<{ id: string; name: string; type: string }> = (response && response.data && response.data.providers) || [];
+    return providers.map((p) => ({ label: `${p.name} (${p.type})`, value: p.id }));
+  },
+} as never;
 
 /**
  * Shows a field only for providers whose connector has `capability` (when the providers are known

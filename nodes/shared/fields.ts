@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { INodeField, INodeFieldAndSectionFormElement, INodeSection, TNodeFieldCondition } from '@cognigy/extension-tools/build/interfaces/descriptor';
+import type { INodeField, INodeFieldAndSectionFormElement, INodeOptionsResolver, INodeSection, TNodeFieldCondition } from '@cognigy/extension-tools/build/interfaces/descriptor';
 
 /**
  * Node configs are zod schemas; each field carries its Cognigy editor metadata. Validation, types,
@@ -14,6 +14,7 @@ export interface NodeFieldMeta {
   section?: string;
   condition?: TNodeFieldCondition;
   params?: Record<string, unknown>;
+  optionsResolver?: INodeOptionsResolver;
 }
 
 const KEY = 'cognigyField';
@@ -89,6 +90,7 @@ export function editorFrom(schema: z.ZodObject, sectionDefs: SectionDef[] = []) 
     if (meta.description) field.description = meta.description;
     if (meta.condition) field.condition = meta.condition;
     if (meta.params) field.params = meta.params;
+    if (meta.optionsResolver) field.optionsResolver = meta.optionsResolver;
     const dflt = defaultOf(value as z.ZodType);
     if (dflt !== undefined) field.defaultValue = dflt;
     fields.push(field);

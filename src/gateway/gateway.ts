@@ -228,7 +228,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = createHttpApp({
     routes: [
       ...opsRoutes({ metrics: metrics.registry, ready }),
-      ...nodeRoutes(service),
+      ...nodeRoutes(service, registry),
       ...providerRoutes(registry, service, logger),
       webhookRoute({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now }),
     ],

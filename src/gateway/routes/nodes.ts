@@ -7,6 +7,7 @@ import type {
   StartHandoverInput,
   UserMessageInput,
 } from '../../service/types';
+import type { ProviderRegistry } from '../../registry';
 import type { Reply, RequestContext, Route } from '../http/server';
 
 /**
@@ -20,9 +21,11 @@ export const NODE_ROUTES = {
   get: '/v1/handover/get',
   close: '/v1/handover/close',
   inactivity: '/v1/handover/inactivity',
+  /** GET: providers as the node editor needs them (id, name, type, capabilities) — no settings. */
+  providers: '/v1/providers',
 } as const;
 
-export function nodeRoutes(service: HandoverApi): Route[] {
+export function nodeRoutes(service: HandoverApi, registry: ProviderRegistry): Route[] {
   const post = (path: string, run: (body: unknown) => Promise<unknown>): Route => ({
     method: 'POST',
     path,
@@ -36,5 +39,17 @@ export function nodeRoutes(service: HandoverApi): Route[] {
     post(NODE_ROUTES.get, async (b) => ({ handover: await service.getHandover(b as GetHandoverInput) })),
     post(NODE_ROUTES.close, (b) => service.closeHandover(b as CloseHandoverInput)),
     post(NODE_ROUTES.inactivity, (b) => service.setInactivity(b as SetInactivityInput)),
+    {
+      method: 'GET',
+      path: NODE_ROUTES.providers,
+      auth: 'nodes',
+      handler: async (): Promise<Reply> => {
+        const providers = await registry.list();
+        const withCapabilities = await Promise.all(
+          providers.map(async (p) => ({ id: p.id, name: p.name, type: p.type, capabilities: (await registry.capabilitiesOf(p.id).catch(() => ({ capabilities: registry.definition(p.type).capabilities }))).capabilities })),
+        );
+        return { status: 200, body: { providers: withCapabilities } };
+      },
+    },
   ];
 }
