@@ -12,6 +12,17 @@ describe('nodes API and gateway client', () => {
     gw = cognigy = undefined;
   });
 
+  it('lists providers for the node editor (ids, names, capabilities; never settings) to a nodes key', async () => {
+    gw = await startTestGateway();
+    const { request } = await import('undici');
+    const res = await request(`${gw.url}/v1/providers`, { headers: { 'x-api-key': NODES_KEY } });
+    const body = (await res.body.json()) as { providers: Array<Record<string, unknown>> };
+    expect(res.statusCode).toBe(200);
+    expect(body.providers).toEqual([expect.objectContaining({ id: 'sim', type: 'simulated', capabilities: expect.objectContaining({ queuePosition: true }) })]);
+    expect(body.providers[0]).not.toHaveProperty('settings');
+    expect((await request(`${gw.url}/v1/providers`)).statusCode).toBe(401);
+  });
+
   it('runs a handover end to end: one request per call, agent text notified, events injected with flowEventData', async () => {
     cognigy = await startFakeCognigy();
     gw = await startTestGateway({ cognigy });
