@@ -71,4 +71,4 @@ export function validateNodeConfig(
       return parseConfig(setInactivitySchema as z.ZodType, concrete, 'Set Handover Inactivity') as Record<string, unknown>;
   }
 }
-export { createGatewayHandoverNodes, handoverGatewayConnection, serviceFromConnection, HANDOVER_GATEWAY_CONNECTION } from './gateway';
+export { createGatewayHandoverNodes, handoverGatewayConnection, serviceFromConnection, HANDOVER_GATEWAY_CONNECTION } from './gateway-connection';

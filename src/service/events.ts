@@ -80,7 +80,10 @@ export class EventProcessor {
       return 'orphaned';
     }
     const seenKey = `evt:${providerId}:${event.eventId}`;
-    if (!(await this.ctx.store.markSeen(seenKey, this.dedupeTtlMs))) return 'duplicates';
+    // Seen before: a redelivery, unless the first copy was never applied (a crash between the two).
+    // The handover record knows its recently applied event ids, written with the state they changed.
+    const firstTime = await this.ctx.store.markSeen(seenKey, this.dedupeTtlMs);
+    if (!firstTime && !canStillBeUnapplied(record, event)) return 'duplicates';
     try {
       return await this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false));
     } catch (error) {
@@ -92,6 +95,7 @@ export class EventProcessor {
   private async applyInOrder(handoverId: string, event: HandoverEvent, flushing: boolean): Promise<keyof IngestResult> {
     const record = await this.ctx.store.getHandover(handoverId);
     if (!record) return 'rejected';
+    if (record.recentEventIds?.includes(event.eventId)) return 'duplicates';
     if (event.sequence !== undefined && !flushing) {
       const last = record.lastSequence ?? 0;
       if (event.sequence <= last) return 'duplicates';
@@ -111,12 +115,12 @@ export class EventProcessor {
         const applied = applyEvent(current, event, this.ctx.clock.now());
         deliveries = applied.deliveries;
         const next = bumpIdle(applied.record, event, this.ctx.clock.now());
-        return { ...next, lastSequence };
+        return { ...next, lastSequence, recentEventIds: remember(current.recentEventIds, event.eventId) };
       } catch (error) {
         if (!IllegalTransitionError.isInstance(error)) throw error;
         rejected = true;
         this.ctx.logger.warn('event rejected by the status machine', { handoverId, eventId: event.eventId, type: event.type, error: (error as HandoverError).toJSON() });
-        return lastSequence === current.lastSequence ? undefined : { ...current, lastSequence };
+        return { ...current, lastSequence, recentEventIds: remember(current.recentEventIds, event.eventId) };
       }
     });
     if (rejected) return 'rejected';
@@ -125,6 +129,7 @@ export class EventProcessor {
   }
 
   private async buffer(record: HandoverRecord, event: HandoverEvent): Promise<keyof IngestResult> {
+    if (record.pending?.some((e) => e.sequence === event.sequence)) return 'duplicates';
     await this.ctx.commit(record.id, (current) => {
       const pending = (current.pending ?? []).filter((e) => e.sequence !== event.sequence);
       if (pending.length >= MAX_PENDING) return undefined;
@@ -162,6 +167,24 @@ export class EventProcessor {
     if (parked.events.length < MAX_PENDING && !parked.events.some((e) => e.eventId === event.eventId)) parked.events.push(event);
     this.ctx.logger.debug('event for an unknown handover parked', { providerId, eventId: event.eventId });
   }
+}
+
+const RECENT_EVENTS = 32;
+
+/** The last applied event ids of a handover, newest last, bounded. */
+function remember(recent: string[] | undefined, eventId: string): string[] {
+  const next = [...(recent ?? []), eventId];
+  return next.length > RECENT_EVENTS ? next.slice(next.length - RECENT_EVENTS) : next;
+}
+
+/**
+ * A seen event id may still be unapplied only if the handover would remember it: its sequence is
+ * ahead of what was applied, or the recent list has not started forgetting yet.
+ */
+function canStillBeUnapplied(record: HandoverRecord, event: HandoverEvent): boolean {
+  if (record.recentEventIds?.includes(event.eventId)) return false;
+  if (event.sequence !== undefined) return event.sequence > (record.lastSequence ?? 0);
+  return (record.recentEventIds?.length ?? 0) < RECENT_EVENTS;
 }
 
 /** Agent or user activity pushes the idle auto-close further out. */

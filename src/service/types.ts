@@ -249,6 +249,8 @@ export interface HandoverRecord {
   agent?: Agent;
   /** Last applied connector `sequence`. */
   lastSequence?: number;
+  /** Ids of the last applied events (bounded), written with the state they changed: exact dedupe across a crash. */
+  recentEventIds?: string[];
   /** Events that arrived ahead of a gap in `sequence`, waiting for it. */
   pending?: import('../spec').HandoverEvent[];
   inactivity?: { timeoutMs: number; count: number; dueAt: number; autoCloseAfter?: number };

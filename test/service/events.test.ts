@@ -83,6 +83,17 @@ describe('handover service: events', () => {
     expect(delivery.texts(session)).toEqual(['early bird']);
   });
 
+  it('an event marked seen but never applied (a crash in between) is applied on redelivery, once', async () => {
+    const { service, center, delivery, kit } = await setup();
+    await service.startHandover({ providerId: 'sim', session });
+    const id = center.listConversations()[0]!.id;
+    const lost = event(id, undefined, { type: 'agent-message', text: 'almost lost' });
+    await kit.registry.store.markSeen(`evt:sim:${lost.eventId}`, 60_000); // the instance died right after this
+    expect(await service.ingest('sim', [lost])).toMatchObject({ accepted: 1 });
+    expect(await service.ingest('sim', [lost])).toMatchObject({ duplicates: 1 });
+    expect(delivery.texts(session)).toEqual(['almost lost']);
+  });
+
   it('malformed connector events are dropped and counted', async () => {
     const { service } = await setup();
     const result = await service.ingest('sim', [{ type: 'agent-message' }, { nonsense: true }, null]);
