@@ -114,24 +114,42 @@ export class HttpClient {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const timeoutMs = this.options.timeoutMs ?? 10_000;
-    const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
     this.requestCount++;
+    // One controller and one plain timer per attempt: precise to the millisecond (undici's own
+    // header/body timeouts tick about once a second), and the caller's signal still aborts it.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    timer.unref?.();
+    const onAbort = () => controller.abort(req.signal?.reason);
+    if (req.signal?.aborted) onAbort();
+    else req.signal?.addEventListener('abort', onAbort, { once: true });
     let res: Dispatcher.ResponseData;
+    let text: string;
     try {
-      res = await request(url, { method: req.method, headers, body, signal, dispatcher: this.dispatcher });
+      res = await request(url, { method: req.method, headers, body, signal: controller.signal, dispatcher: this.dispatcher });
+      text = await res.body.text();
     } catch (error) {
       if (HandoverError.isInstance(error)) throw error;
+      if (timedOut) {
+        throw new HandoverTimeoutError(`${this.options.vendor} ${req.operation} timed out after ${timeoutMs} ms`, { vendor: this.options.vendor, operation: req.operation }, error);
+      }
       const name = (error as Error)?.name;
       if (name === 'TimeoutError' || name === 'AbortError' || (error as { code?: string })?.code === 'UND_ERR_ABORTED') {
-        throw new HandoverTimeoutError(`${this.options.vendor} ${req.operation} timed out`, { vendor: this.options.vendor, operation: req.operation }, error);
+        throw new HandoverTimeoutError(`${this.options.vendor} ${req.operation} was aborted`, { vendor: this.options.vendor, operation: req.operation }, error);
       }
       throw new VendorApiError(`${this.options.vendor} ${req.operation} could not connect: ${(error as Error)?.message ?? 'network error'}`, {
         vendor: this.options.vendor,
         operation: req.operation,
         cause: error,
       });
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
     }
-    const text = await res.body.text();
     let parsed: unknown = undefined;
     if (text.length > 0) {
       try {
