@@ -23,14 +23,8 @@ import { newObjectId } from './util/ids';
 /** Shown instead of a secret. Sending it back in an update keeps the stored secret. */
 export const MASKED_SECRET = '********';
 
-export interface ProviderView {
-  id: string;
-  name: string;
-  type: string;
-  settings: Record<string, unknown>;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A provider as the API returns it: the stored record, secrets masked unless asked for. */
+export type ProviderView = ProviderRecord;
 
 export interface ProviderExport {
   format: 'handover-kit.providers';
