@@ -5,7 +5,8 @@ import type { StartHandoverInput } from '../src/service/types';
 import { HANDOVER_COLOR, isConfigError, parseConfig, providerField, routingFields, type, whenCapable } from './shared/common';
 import { editorFrom, nodeField, optionalNumber, optionalText, textList } from './shared/fields';
 import { forwardUserInput, quickReplies } from './shared/forward';
-import { incomingHandover, isLive, logFailure, readState, runtimeOf, serviceFor, sessionOf, setHandoverInput, viewToInput, type NodeRuntime } from './shared/runtime';
+import { readFlowEvent } from '../src/delivery';
+import { isLive, logFailure, readState, runtimeOf, serviceFor, sessionOf, setHandoverInput, viewToInput, type NodeRuntime } from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
 const onToggle = (key: string) => ({ key, value: true });
@@ -200,19 +201,17 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      // Re-entered with a handover event (inject): hand it to the Lookup below. No config needed.
-      const event = incomingHandover(rt);
+      // Re-entered by an injected handover event: hand it to the Lookup below. No config needed.
+      // (Only an injected event: `input.handover` set by an earlier node of this execution — a
+      // failed handover to another provider, a Close Handover — must not stop this one from starting.)
+      const event = readFlowEvent(rt.input.data);
       if (event) return setHandoverInput(rt, event);
       const service = serviceFor(options.service, params.config as Record<string, unknown>);
       const session = sessionOf(rt.input);
       // The user writes during the handover this node started: forward, whatever the config says now.
       if (isLive(readState(rt))) {
-        try {
-          const ended = await forwardUserInput(rt, service, session);
-          if (ended) setHandoverInput(rt, ended);
-        } catch (error) {
-          failed(rt, toHandoverError(error), readState(rt)!.providerId);
-        }
+        const ended = await forwardUserInput(rt, service, session, 'Handover to Agent');
+        if (ended) setHandoverInput(rt, ended);
         return;
       }
       const config = parseConfig(schema, withoutConnection(params.config, options), 'Handover to Agent', params.nodeId);

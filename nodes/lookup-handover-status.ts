@@ -1,12 +1,11 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
-import { toHandoverError } from '../src/spec';
 import type { FlowHandoverInput } from '../src/delivery';
-import { HANDOVER_COLOR, childNode, isConfigError, parseConfig, type } from './shared/common';
+import { HANDOVER_COLOR, childNode, parseConfig, type } from './shared/common';
 import { editorFrom, nodeField } from './shared/fields';
 import { forwardUserInput } from './shared/forward';
 import { connectionField, withoutConnection } from './handover-to-agent';
-import { incomingHandover, isLive, logFailure, readState, routeTo, runtimeOf, serviceFor, sessionOf, setHandoverInput } from './shared/runtime';
+import { incomingHandover, isLive, readState, routeTo, runtimeOf, serviceFor, sessionOf, setHandoverInput } from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
 /**
@@ -74,20 +73,11 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
         return route(event);
       }
       if (config.forwardUserInput && isLive(readState(rt))) {
-        try {
-          const service = serviceFor(options.service, params.config as Record<string, unknown>);
-          const ended = await forwardUserInput(rt, service, sessionOf(rt.input));
-          if (!ended) return; // forwarded: the agent answers, not the bot
-          setHandoverInput(rt, ended);
-          return route(ended);
-        } catch (error) {
-          const e = toHandoverError(error);
-          if (isConfigError(e)) throw e;
-          logFailure(rt, 'Lookup Handover Status', e);
-          const failed: FlowHandoverInput = { status: 'error', error: { reason: 'error', message: e.message, code: e.code }, handoverId: readState(rt)!.handoverId, providerId: readState(rt)!.providerId };
-          rt.api.addToInput('handover', failed);
-          return route(failed);
-        }
+        const service = serviceFor(options.service, params.config as Record<string, unknown>);
+        const ended = await forwardUserInput(rt, service, sessionOf(rt.input), 'Lookup Handover Status');
+        if (!ended) return; // forwarded (or could not be, and logged): the agent answers, not the bot
+        setHandoverInput(rt, ended);
+        return route(ended);
       }
       route(undefined);
     },

@@ -1,7 +1,13 @@
+import { toHandoverError } from '../../src/spec';
 import type { FlowHandoverInput } from '../../src/delivery';
 import { FLOW_DATA_KEY } from '../../src/delivery';
 import type { HandoverApi, SessionAddress } from '../../src/service/types';
-import { viewToInput, writeState, type NodeRuntime } from './runtime';
+import { isConfigError } from './common';
+import { logFailure, viewToInput, writeState, type NodeRuntime } from './runtime';
+
+/** The service's limits for a forwarded message (longer text is cut, not refused: the user already sent it). */
+const MAX_TEXT = 20_000;
+const MAX_INTENT = 200;
 
 /**
  * The user wrote while a handover is live: the message goes to the agent and the bot stays quiet.
@@ -10,16 +16,27 @@ import { viewToInput, writeState, type NodeRuntime } from './runtime';
  *
  * Returns `undefined` when the message was forwarded (execution stops), or the handover's final
  * state when it turned out to be over (cancelled now, or ended without the flow hearing of it).
+ * A failure to reach the contact center does not end the handover: it is logged and the bot stays
+ * quiet (the handover is still live; the next message is tried again). Only a misconfiguration throws.
  */
-export async function forwardUserInput(rt: NodeRuntime, service: HandoverApi, session: SessionAddress): Promise<FlowHandoverInput | undefined> {
+export async function forwardUserInput(rt: NodeRuntime, service: HandoverApi, session: SessionAddress, node: string): Promise<FlowHandoverInput | undefined> {
   const presence = presenceOf(rt.input);
-  const outcome = await service.sendUserMessage({
-    session,
-    text: typeof rt.input.text === 'string' ? rt.input.text : '',
-    ...(rt.input.inputId ? { messageId: String(rt.input.inputId) } : {}),
-    ...(typeof rt.input.intent === 'string' && rt.input.intent ? { intent: rt.input.intent } : {}),
-    ...(presence ? { presence } : {}),
-  });
+  let outcome;
+  try {
+    outcome = await service.sendUserMessage({
+      session,
+      text: typeof rt.input.text === 'string' ? rt.input.text.slice(0, MAX_TEXT) : '',
+      ...(rt.input.inputId ? { messageId: String(rt.input.inputId).slice(0, 256) } : {}),
+      ...(typeof rt.input.intent === 'string' && rt.input.intent ? { intent: rt.input.intent.slice(0, MAX_INTENT) } : {}),
+      ...(presence ? { presence } : {}),
+    });
+  } catch (error) {
+    const e = toHandoverError(error);
+    if (isConfigError(e)) throw e;
+    logFailure(rt, `${node}: the message did not reach the agent`, e);
+    rt.api.stopExecution();
+    return undefined;
+  }
   if (outcome.forwarded) {
     if (outcome.reply) rt.api.say(outcome.reply);
     if (outcome.handover) writeState(rt, outcome.handover);

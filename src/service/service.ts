@@ -16,6 +16,7 @@ import { silentLogger } from '../logger';
 import type { ProviderRegistry } from '../registry';
 import { MemoryScheduler, type Scheduler } from '../scheduler';
 import { newId } from '../util/ids';
+import { retryWithBackoff } from '../connector-utils/retry';
 import { address } from './apply';
 import { ServiceContext, toView } from './context';
 import { EventProcessor, type IngestResult } from './events';
@@ -223,6 +224,8 @@ export class HandoverService implements HandoverApi {
       if (!(await this.ctx.store.markSeen(seenKey, 86_400_000))) return { forwarded: true, duplicate: true, handover: toView(record) };
       let text = req.text;
       let kind: 'user' | 'system' = 'user';
+      // Nothing to say (an empty input, a bare channel event): the agent gets nothing, the bot stays quiet.
+      if (!req.presence && text.trim() === '' && !req.attachments?.length) return { forwarded: true, duplicate: false, handover: toView(record) };
       if (req.presence) {
         const enabled = req.presence === 'connected' ? record.behaviour.userConnectsMessage : record.behaviour.userDisconnectsMessage;
         if (!enabled) return { forwarded: true, duplicate: false, handover: toView(record) };
@@ -231,11 +234,17 @@ export class HandoverService implements HandoverApi {
       }
       try {
         const connector = await this.ctx.connector(record.providerId);
-        const sent = await this.ctx.call('sendMessage', record.providerId, (signal) =>
-          connector.doSendMessage(
-            { handoverId: record.externalId!, messageId, user: record.user ?? { id: record.session.userId }, text, kind, ...(req.attachments ? { attachments: req.attachments } : {}) },
-            { signal },
-          ),
+        // Sending is idempotent per message id, so a passing failure (5xx, 429, timeout) is retried
+        // briefly here rather than losing the user's message.
+        const sent = await retryWithBackoff(
+          () =>
+            this.ctx.call('sendMessage', record.providerId, (signal) =>
+              connector.doSendMessage(
+                { handoverId: record.externalId!, messageId, user: record.user ?? { id: record.session.userId }, text, kind, ...(req.attachments ? { attachments: req.attachments } : {}) },
+                { signal },
+              ),
+            ),
+          { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 },
         );
         const updated = await this.touchAfterUserMessage(record, kind === 'user');
         const reply = kind === 'user' && updated.status === 'queue' ? record.behaviour.repeatMessage : undefined;
