@@ -179,7 +179,7 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     };
     await this.store.putProvider(record);
     this.rememberSecrets(def, settings);
-    await this.dropInstance(id);
+    await this.refreshInstance(id, current.settings, record);
     const view = this.view(record, false);
     this.emit('change', { type: 'updated', provider: view });
     return view;
@@ -216,9 +216,10 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     const now = this.clock.now();
     for (const p of prepared) {
       const existing = await this.store.getProvider(p.id);
-      await this.store.putProvider({ ...p, createdAt: existing?.createdAt ?? now, updatedAt: now });
+      const record = { ...p, createdAt: existing?.createdAt ?? now, updatedAt: now };
+      await this.store.putProvider(record);
       this.rememberSecrets(this.definition(p.type), p.settings);
-      await this.dropInstance(p.id);
+      await this.refreshInstance(p.id, existing?.settings, record);
       if (existing) updated++;
       else created++;
     }
@@ -252,7 +253,8 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
       pending = (async () => {
         if (cached) await this.dropInstance(providerId);
         const def = this.definition(provider.type);
-        const connector = def.create(def.settingsSchema.parse(provider.settings), {
+        // Stored settings that no longer validate (a connector upgrade) fail with the field named.
+        const connector = def.create(parseOrThrow(def.settingsSchema, provider.settings, `${def.label} settings of provider "${providerId}"`, 'settings'), {
           clock: this.clock,
           logger: this.logger,
           providerId,
@@ -265,6 +267,26 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
       this.creating.set(key, pending);
     }
     return { provider, connector: await pending };
+  }
+
+  /** The connector instances alive now (the service subscribes to their pushed events). */
+  liveConnectors(): Array<[providerId: string, connector: HandoverConnector]> {
+    return [...this.instances.entries()].map(([id, c]) => [id, c.connector]);
+  }
+
+  /**
+   * After a change: a rename keeps the connector as it is; new settings replace it at once (not on
+   * the next call), so a connector that pushes events is listened to without a gap.
+   */
+  private async refreshInstance(id: string, before: Record<string, unknown> | undefined, after: ProviderRecord) {
+    const cached = this.instances.get(id);
+    if (!cached) return;
+    if (before && JSON.stringify(before) === JSON.stringify(after.settings)) {
+      cached.updatedAt = after.updatedAt;
+      return;
+    }
+    await this.dropInstance(id);
+    await this.connector(id);
   }
 
   /** Disposes every connector instance (sockets, timers). */

@@ -21,6 +21,8 @@ interface Orphans {
 const ORPHAN_TTL_MS = 60_000;
 const MAX_ORPHAN_KEYS = 10_000;
 const MAX_PENDING = 500;
+/** Events waiting for their handover, in all (a vendor may send webhooks for conversations the bot never handed over). */
+const MAX_PARKED_EVENTS = 20_000;
 
 /**
  * Consumes connector events: dedupe by eventId, per-handover order (by `sequence` where the
@@ -28,6 +30,7 @@ const MAX_PENDING = 500;
  */
 export class EventProcessor {
   private readonly orphans = new Map<string, Orphans>();
+  private parkedEvents = 0;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -60,6 +63,7 @@ export class EventProcessor {
     const parked = this.orphans.get(key);
     if (!parked) return;
     this.orphans.delete(key);
+    this.parkedEvents -= parked.events.length;
     if (parked.expiresAt < this.ctx.clock.now()) return;
     await this.ingest(providerId, parked.events);
   }
@@ -130,12 +134,15 @@ export class EventProcessor {
 
   private async buffer(record: HandoverRecord, event: HandoverEvent): Promise<keyof IngestResult> {
     if (record.pending?.some((e) => e.sequence === event.sequence)) return 'duplicates';
+    const firstHeldBack = !record.pending?.length;
     await this.ctx.commit(record.id, (current) => {
       const pending = (current.pending ?? []).filter((e) => e.sequence !== event.sequence);
       if (pending.length >= MAX_PENDING) return undefined;
       return { ...current, pending: [...pending, event].sort(compareEvents) };
     });
-    await this.ctx.scheduler.schedule({ kind: 'reorder', handoverId: record.id, dueAt: this.ctx.clock.now() + this.reorderGapMs });
+    // The window starts with the first event held back; later ones must not push it out, or a
+    // steady stream of messages behind a lost one would wait forever.
+    if (firstHeldBack) await this.ctx.scheduler.schedule({ kind: 'reorder', handoverId: record.id, dueAt: this.ctx.clock.now() + this.reorderGapMs });
     return 'accepted';
   }
 
@@ -155,16 +162,21 @@ export class EventProcessor {
   private park(providerId: string, event: HandoverEvent) {
     const key = orphanKey(providerId, event.handoverId);
     const now = this.ctx.clock.now();
+    // Entries are in arrival order, so the expired ones are at the front: sweep them as we go.
+    for (const [k, v] of this.orphans) {
+      if (v.expiresAt >= now && this.orphans.size < MAX_ORPHAN_KEYS) break;
+      this.orphans.delete(k);
+      this.parkedEvents -= v.events.length;
+    }
     let parked = this.orphans.get(key);
-    if (!parked || parked.expiresAt < now) {
-      if (this.orphans.size >= MAX_ORPHAN_KEYS) {
-        const oldest = this.orphans.keys().next().value;
-        if (oldest !== undefined) this.orphans.delete(oldest);
-      }
+    if (!parked) {
       parked = { events: [], expiresAt: now + ORPHAN_TTL_MS };
       this.orphans.set(key, parked);
     }
-    if (parked.events.length < MAX_PENDING && !parked.events.some((e) => e.eventId === event.eventId)) parked.events.push(event);
+    if (this.parkedEvents < MAX_PARKED_EVENTS && parked.events.length < MAX_PENDING && !parked.events.some((e) => e.eventId === event.eventId)) {
+      parked.events.push(event);
+      this.parkedEvents++;
+    }
     this.ctx.logger.debug('event for an unknown handover parked', { providerId, eventId: event.eventId });
   }
 }

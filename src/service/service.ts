@@ -6,6 +6,7 @@ import {
   toHandoverError,
   type Clock,
   type CloseReason,
+  type HandoverConnector,
   type HandoverError,
   type HandoverStatus,
   type Logger,
@@ -95,16 +96,29 @@ export class HandoverService implements HandoverApi {
         this.ctx.logger.error('timer failed', { kind: job.kind, handoverId: job.handoverId, error: toHandoverError(error).toJSON() }),
       ),
     );
-    // Connectors that push events in-process (the simulated center) feed straight into ingest.
-    const onConnector = (providerId: string, connector: { events?: { on: Function; off: Function } }) => {
-      connector.events?.on('event', (event: unknown) => {
+    // Connectors that push events in-process (the simulated center, Genesys' participant polling)
+    // feed straight into ingest: those created before this service too, and every one created later.
+    const detach = new Map<string, () => void>();
+    const onConnector = (providerId: string, connector: HandoverConnector) => {
+      detach.get(providerId)?.(); // a replaced connector's listener goes with it
+      detach.delete(providerId);
+      const events = connector.events;
+      if (!events) return;
+      const handler = (event: unknown) => {
         void this.ingest(providerId, [event]).catch((error) =>
           this.ctx.logger.error('event ingest failed', { providerId, error: toHandoverError(error).toJSON() }),
         );
-      });
+      };
+      events.on('event', handler);
+      detach.set(providerId, () => events.off('event', handler));
     };
+    for (const [providerId, connector] of options.registry.liveConnectors()) onConnector(providerId, connector);
     options.registry.on('connector', onConnector);
-    this.unsubscribe = () => options.registry.off('connector', onConnector);
+    this.unsubscribe = () => {
+      options.registry.off('connector', onConnector);
+      for (const off of detach.values()) off();
+      detach.clear();
+    };
   }
 
   get store() {

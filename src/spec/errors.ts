@@ -294,7 +294,7 @@ const constructors: Record<HandoverErrorCode, (json: HandoverErrorJSON) => Hando
 
 /** Rebuilds a typed error from its JSON form (used by the gateway client). */
 export function handoverErrorFromJSON(json: HandoverErrorJSON): HandoverError {
-  const make = constructors[json.code] ?? constructors.internal;
+  const make = Object.hasOwn(constructors, json.code) ? constructors[json.code] : constructors.internal;
   return make(json);
 }
 

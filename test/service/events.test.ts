@@ -48,6 +48,19 @@ describe('handover service: events', () => {
     expect(delivery.texts(session)).toEqual(['second', 'third']);
   });
 
+  it('a steady stream behind a lost event does not hold messages back beyond the reorder window', async () => {
+    const { service, center, delivery, clock } = await setup();
+    await service.startHandover({ providerId: 'sim', session });
+    const id = center.listConversations()[0]!.id;
+    const s = center.conversation(id)!.seq; // s + 1 never arrives
+    for (let i = 2; i <= 8; i++) {
+      await service.ingest('sim', [event(id, s + i, { type: 'agent-message', text: `m${i}` })]);
+      await clock.advance(3_000);
+    }
+    expect(delivery.texts(session).slice(0, 2)).toEqual(['m2', 'm3']); // flushed 5 s after the first was held back
+    expect(delivery.texts(session)).toEqual(['m2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+  });
+
   it('events without a sequence are applied as they come, deduplicated by eventId', async () => {
     const { service, center, delivery } = await setup();
     await service.startHandover({ providerId: 'sim', session });
@@ -111,5 +124,32 @@ describe('handover service: events', () => {
       ['active', undefined],
       ['queue', true],
     ]);
+  });
+});
+
+describe('handover service: connectors that push events', () => {
+  it('keeps listening across a provider update and to connectors created before the service', async () => {
+    const { createFakeClock, HandoverService, MemoryDelivery, ProviderRegistry } = await import('handover-kit');
+    const { SimulatedCenters, simulatedConnector } = await import('handover-kit/connectors/simulated');
+    const clock = createFakeClock();
+    const centers = new SimulatedCenters();
+    const center = centers.get('default', { agents: [{ id: 'anna', name: 'Anna' }] }, clock);
+    const registry = new ProviderRegistry({ connectors: [simulatedConnector({ centers })], clock });
+    await registry.create({ id: 'sim', name: 'Sim', type: 'simulated' });
+    await registry.capabilitiesOf('sim'); // the connector exists before the service does
+    const delivery = new MemoryDelivery();
+    const service = new HandoverService({ registry, delivery, clock });
+    await service.startHandover({ providerId: 'sim', session });
+    const conv = center.accept('anna');
+    center.say('anna', conv.id, 'first');
+    await service.idle();
+    await registry.update('sim', { name: 'Renamed' });
+    center.say('anna', conv.id, 'after a rename');
+    await service.idle();
+    await registry.update('sim', { settings: { queue: 'support' } });
+    center.say('anna', conv.id, 'after new settings');
+    await service.idle();
+    expect(delivery.texts(session)).toEqual(['first', 'after a rename', 'after new settings']);
+    await service.close();
   });
 });
