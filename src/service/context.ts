@@ -1,5 +1,7 @@
 import {
   HandoverTimeoutError,
+  IllegalTransitionError,
+  canTransition,
   isLiveStatus,
   isTerminalStatus,
   toHandoverError,
@@ -41,6 +43,8 @@ export class ServiceContext {
       if (!current) return undefined;
       const next = build(current);
       if (!next) return undefined;
+      // The status machine guards every write, whatever the caller: terminal stays terminal.
+      if (!canTransition(current.status, next.status)) throw new IllegalTransitionError(current.status, next.status, id);
       const written: HandoverRecord = { ...next, id: current.id, version: current.version + 1, updatedAt: this.clock.now() };
       if (await this.store.updateHandover(written)) {
         await this.syncTimers(current, written);

@@ -1,5 +1,6 @@
 import {
   AgentsUnavailableError,
+  HandoverTimeoutError,
   UnsupportedCapabilityError,
   isLiveStatus,
   parseOrThrow,
@@ -61,6 +62,8 @@ export interface HandoverServiceOptions {
   reorderGapMs?: number;
   /** Deadline for each contact-center call (default 10 s; Cognigy gives a node 20 s in all). */
   callTimeoutMs?: number;
+  /** Time a whole start may take, fallbacks included (default 15 s): no provider is tried after it. */
+  startBudgetMs?: number;
   /** Texts sent to the agent when the user joins / leaves the chat. */
   presenceTexts?: { connected: string; disconnected: string };
 }
@@ -82,6 +85,7 @@ export class HandoverService implements HandoverApi {
   private readonly events: EventProcessor;
   private readonly presence: { connected: string; disconnected: string };
   private readonly behaviours = new Map<string, HandoverBehaviour>();
+  private readonly startBudgetMs: number;
   private readonly unsubscribe: () => void;
 
   constructor(options: HandoverServiceOptions) {
@@ -91,6 +95,7 @@ export class HandoverService implements HandoverApi {
     this.ctx = new ServiceContext(options.registry, options.registry.store, options.delivery, scheduler, clock, options.logger ?? silentLogger, options.callTimeoutMs ?? 10_000);
     this.events = new EventProcessor(this.ctx, options.dedupeTtlMs ?? 86_400_000, options.reorderGapMs ?? 5_000);
     this.presence = options.presenceTexts ?? DEFAULT_PRESENCE;
+    this.startBudgetMs = options.startBudgetMs ?? 15_000;
     scheduler.setHandler((job) =>
       runTimer(this.ctx, this.events, { autoClose: (r, reason) => this.endFromService(r, reason) }, job).catch((error) =>
         this.ctx.logger.error('timer failed', { kind: job.kind, handoverId: job.handoverId, error: toHandoverError(error).toJSON() }),
@@ -149,7 +154,12 @@ export class HandoverService implements HandoverApi {
       behaviour: this.intern(req.behaviour),
     };
     if (req.user && (req.user.id !== undefined || Object.keys(req.user).length > 0)) record.user = { id: req.session.userId, ...req.user };
-    const existing = await this.ctx.store.insertHandover(record);
+    let existing = await this.ctx.store.insertHandover(record);
+    if (existing && !existing.externalId && now - existing.createdAt > 2 * this.startBudgetMs) {
+      // A start that never finished (its gateway instance died mid-call): end it, then start afresh.
+      await this.ctx.commit(existing.id, (r) => (r.externalId || !isLiveStatus(r.status) ? undefined : { ...r, status: 'error', error: { reason: 'error', message: 'The start was interrupted', code: 'timeout' } }));
+      existing = await this.ctx.store.insertHandover(record);
+    }
     if (existing) return { handover: toView(existing), alreadyInProgress: true };
 
     const outcome = await this.ctx.queue.run(record.id, () => this.tryProviders(record, chain, req));
@@ -166,7 +176,13 @@ export class HandoverService implements HandoverApi {
   private async tryProviders(record: HandoverRecord, chain: string[], req: ReturnType<typeof startHandoverInputSchema.parse>): Promise<StartHandoverOutcome> {
     const attempts: Attempt[] = [];
     let lastError: HandoverError | undefined;
+    const begun = this.ctx.clock.now();
     for (const providerId of chain) {
+      if (this.ctx.clock.now() - begun > this.startBudgetMs - this.ctx.callTimeoutMs && attempts.length > 0) {
+        lastError = new HandoverTimeoutError('No time left to try further providers', { providerId });
+        attempts.push({ providerId, ok: false, at: this.ctx.clock.now(), error: { code: lastError.code, message: lastError.message } });
+        break;
+      }
       try {
         const connector = await this.ctx.connector(providerId);
         if (req.requireAvailableAgent && connector.capabilities.availability) {
@@ -189,18 +205,28 @@ export class HandoverService implements HandoverApi {
         );
         attempts.push({ providerId, ok: true, at: this.ctx.clock.now() });
         const idle = record.behaviour.idleTimeoutMinutes;
-        const committed = await this.ctx.commit(record.id, (r) => ({
-          ...r,
-          providerId,
-          externalId: started.handoverId,
-          status: started.status,
-          queuePosition: started.queuePosition,
-          estimatedWaitMs: started.estimatedWaitMs,
-          agent: started.agent,
-          attempts,
-          ...(idle ? { idleDueAt: this.ctx.clock.now() + idle * 60_000 } : {}),
-        }));
-        return { handover: toView(committed!.after), alreadyInProgress: false };
+        const committed = await this.ctx.commit(record.id, (r) =>
+          // Ended meanwhile (closed from another gateway instance): do not bring it back to life.
+          !isLiveStatus(r.status)
+            ? undefined
+            : {
+                ...r,
+                providerId,
+                externalId: started.handoverId,
+                status: started.status,
+                queuePosition: started.queuePosition,
+                estimatedWaitMs: started.estimatedWaitMs,
+                agent: started.agent,
+                attempts,
+                ...(idle ? { idleDueAt: this.ctx.clock.now() + idle * 60_000 } : {}),
+              },
+        );
+        if (!committed) {
+          await this.ctx.call('closeHandover', providerId, (signal) => connector.doCloseHandover({ handoverId: started.handoverId, reason: 'bot-closed' }, { signal })).catch(() => {});
+          const ended = (await this.ctx.store.getHandover(record.id)) ?? record;
+          return { handover: toView(ended), alreadyInProgress: false };
+        }
+        return { handover: toView(committed.after), alreadyInProgress: false };
       } catch (error) {
         lastError = toHandoverError(error);
         attempts.push({ providerId, ok: false, at: this.ctx.clock.now(), error: { code: lastError.code, message: lastError.message } });
@@ -330,6 +356,7 @@ export class HandoverService implements HandoverApi {
             connector.doCloseHandover({ handoverId: record.externalId!, reason, ...(message ? { message } : {}) }, { signal }),
           );
         } else {
+          providerError = { code: 'unsupported_capability', message: `Provider "${record.providerId}" cannot close the conversation from the bot side; the agent closes it there` };
           this.ctx.logger.info('connector cannot close from the bot side; ending locally', { handoverId: record.id, providerId: record.providerId });
         }
       } catch (error) {

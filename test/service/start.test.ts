@@ -54,6 +54,18 @@ describe('handover service: start', () => {
     expect(await service.getHandover({ session })).toBeNull();
   });
 
+  it('a start that never finished (its instance died) does not block the session forever', async () => {
+    const { service, kit, clock, center } = await setup();
+    const now = clock.now();
+    await kit.registry.store.insertHandover({ id: 'ho_dead', version: 1, providerId: 'sim', session, status: 'queue', createdAt: now, updatedAt: now, behaviour: {} as never });
+    expect((await service.startHandover({ providerId: 'sim', session })).alreadyInProgress).toBe(true); // still within its time
+    await clock.advance(31_000);
+    const out = await service.startHandover({ providerId: 'sim', session });
+    expect(out).toMatchObject({ alreadyInProgress: false, handover: { status: 'queue' } });
+    expect(await service.getHandover({ handoverId: 'ho_dead' })).toMatchObject({ status: 'error', error: { code: 'timeout' } });
+    expect(center.listConversations()).toHaveLength(1);
+  });
+
   it('a malformed request names the field', async () => {
     const { service } = await setup();
     const e = await service.startHandover({ providerId: 'sim', session: { userId: '', sessionId: 's' } }).catch((x) => x);

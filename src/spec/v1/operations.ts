@@ -78,7 +78,10 @@ export const attachmentSchema = z.object({
 export type Attachment = z.infer<typeof attachmentSchema>;
 
 export const startHandoverRequestSchema = z.object({
-  /** Same key → same conversation at the vendor. The service derives it from the user's session. */
+  /**
+   * Same key → same conversation at the vendor, so a repeated call never opens a second one. The
+   * service uses one key per handover and provider (a session has one live handover at a time).
+   */
   idempotencyKey: z.string().min(1),
   user: handoverUserSchema,
   routing: routingSchema,
