@@ -25,7 +25,7 @@ const stub: HandoverApi = {
 };
 
 const handoverConfig = {
-  providerId: 'p', text: 'Connecting you…', repeatHandoverMessage: false, cancelIntent: 'cancel', quickReply: 'Cancel', resolveBehavior: 'resetEntrypoint',
+  providerId: 'p', text: 'Connecting you…', repeatHandoverMessage: false, cancelIntent: 'cancel', quickReply: 'Cancel',
   sendResolveEvent: true, sendOnQueueEvent: true, sendOnActiveEvent: true, getQueuePosition: true, updateIntervalQueuePosition: 30, queuePositionText: '',
   getEstimatedWaitTime: false, updateIntervalEstimatedWaitTime: 60, estimatedWaitTimeText: '', alternativeUpdate: false, maximumQueuePosition: '', maximumEstimatedWaitTime: '',
   alternativeText: '', inboxId: 'support', skills: ['billing'], languages: [], priority: 'none', customAttributes: { tier: 'gold' }, sendTranscript: false,

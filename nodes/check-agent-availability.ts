@@ -30,7 +30,7 @@ export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
         section: 'storage',
         description: 'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, queueLength, estimatedWaitMs.',
       }),
-      errorLogging: nodeField(z.enum(['none', 'basic', 'full']).default('basic'), {
+      errorLogging: nodeField(z.enum(['none', 'basic', 'full']).default('none'), {
         label: 'Error Logging',
         type: 'select',
         section: 'errors',
@@ -73,7 +73,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(schema, withoutConnection(params.config, options), 'Check Agent Availability', params.nodeId);
+      const c = parseConfig(schema, withoutConnection(params.config, options), 'Check Agent Availability', params.nodeId, true);
       const where = c.storeLocation;
       const key = where === 'context' ? c.contextKey : c.inputKey;
       const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) => routeTo(rt, type(options, AVAILABILITY_CHILDREN.find((x) => x.key === k)!.child));

@@ -33,7 +33,7 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(closeHandoverSchema, withoutConnection(params.config, options), 'Close Handover', params.nodeId);
+      const c = parseConfig(closeHandoverSchema, withoutConnection(params.config, options), 'Close Handover', params.nodeId, true);
       const key = c.storeLocation === 'context' ? c.contextKey : c.inputKey;
       try {
         const service = serviceFor(options.service, params.config as Record<string, unknown>);

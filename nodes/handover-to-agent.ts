@@ -50,12 +50,6 @@ export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
       repeatHandoverMessage: nodeField(z.boolean().default(false), { label: 'Repeat Handover Accepted Message', type: 'toggle', description: 'Say it again whenever the user writes while still waiting.' }),
       cancelIntent: nodeField(optionalText(200), { label: 'Cancel Intent', type: 'cognigyText', section: 'cancelSettings', description: 'This intent, found while waiting, cancels the handover.' }),
       quickReply: nodeField(optionalText(200), { label: 'Cancel Button Text', type: 'cognigyText', section: 'cancelSettings', description: 'A quick reply under the accepted message that cancels the handover.' }),
-      resolveBehavior: nodeField(z.enum(['resetEntrypoint', 'continueEntrypoint']).default('resetEntrypoint'), {
-        label: 'Flow Continuation',
-        type: 'select',
-        section: 'resolveOptions',
-        params: { options: [{ label: 'Below this Node', value: 'resetEntrypoint' }, { label: 'At current AgentInject Entrypoint', value: 'continueEntrypoint' }] },
-      }),
       sendResolveEvent: nodeField(z.boolean().default(true), { label: 'Send resolve event to Virtual Agent', type: 'toggle', section: 'resolveOptions' }),
       sendOnQueueEvent: nodeField(z.boolean().default(false), { label: 'Send Queue Event', type: 'toggle', section: 'eventSettings', description: 'Continue below with status "queue" as soon as the handover is queued.' }),
       sendOnActiveEvent: nodeField(z.boolean().default(false), { label: 'Send Active Event', type: 'toggle', section: 'eventSettings', description: 'Re-enter the flow with status "active" when an agent joins.' }),
@@ -109,6 +103,7 @@ export function handoverWants(c: HandoverToAgentConfig) {
     { field: 'getQueuePosition', capability: 'queuePosition' as const, used: c.getQueuePosition },
     { field: 'getEstimatedWaitTime', capability: 'estimatedWaitTime' as const, used: c.getEstimatedWaitTime },
     { field: 'customAttributes', capability: 'customAttributes' as const, used: Object.keys(c.customAttributes).length > 0 },
+    { field: 'requireAvailableAgent', capability: 'availability' as const, used: c.requireAvailableAgent },
   ];
 }
 
@@ -129,7 +124,6 @@ function startTemplate(c: HandoverToAgentConfig): StartTemplate {
       sendQueueEvent: c.sendOnQueueEvent,
       sendActiveEvent: c.sendOnActiveEvent,
       sendResolveEvent: c.sendResolveEvent,
-      resolveBehavior: c.resolveBehavior,
       userConnectsMessage: c.enableUserConnectsMessage,
       userDisconnectsMessage: c.enableUserDisconnectsMessage,
       ...(c.agentJoinedText ? { agentJoinedText: c.agentJoinedText } : {}),
@@ -214,7 +208,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
         if (ended) setHandoverInput(rt, ended);
         return;
       }
-      const config = parseConfig(schema, withoutConnection(params.config, options), 'Handover to Agent', params.nodeId);
+      const config = parseConfig(schema, withoutConnection(params.config, options), 'Handover to Agent', params.nodeId, true);
       try {
         const outcome = await service.startHandover(startInput(rt, config, params.cognigy.profile as Record<string, any>));
         const view = outcome.handover;

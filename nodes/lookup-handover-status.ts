@@ -61,7 +61,7 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const config = parseConfig(lookupSchema, withoutConnection(params.config, options), 'Lookup Handover Status', params.nodeId);
+      const config = parseConfig(lookupSchema, withoutConnection(params.config, options), 'Lookup Handover Status', params.nodeId, true);
       const route = (handover: FlowHandoverInput | undefined) => {
         const found = LOOKUP_CASES.find((c) => c.case === caseOf(handover))!;
         // A case the flow builder has not wired falls through to Default, as a Lookup does.

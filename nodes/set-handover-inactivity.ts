@@ -42,7 +42,7 @@ export function createSetInactivityNode(options: CreateHandoverNodesOptions) {
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(setInactivitySchema, withoutConnection(params.config, options), 'Set Handover Inactivity', params.nodeId);
+      const c = parseConfig(setInactivitySchema, withoutConnection(params.config, options), 'Set Handover Inactivity', params.nodeId, true);
       try {
         const service = serviceFor(options.service, params.config as Record<string, unknown>);
         const outcome = await service.setInactivity({ session: sessionOf(rt.input), minutes: c.timer, ...(c.autoCloseAfter ? { autoCloseAfter: c.autoCloseAfter } : {}) });

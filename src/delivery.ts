@@ -14,7 +14,8 @@ export interface FlowHandoverInput {
   status: FlowHandoverStatus;
   eventType?: FlowEventType;
   data?: Record<string, unknown>;
-  error?: { reason: 'error' | 'unsupported' | 'unavailable'; message: string; code?: string };
+  /** As Cognigy's: `reason` is `error` or `unsupported`; `code` tells more (`agents_unavailable`, `vendor_error`, …). */
+  error?: { reason: 'error' | 'unsupported'; message: string; code?: string };
   inactivityCount?: number;
   handoverId: string;
   providerId: string;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   HandoverConfigError,
   UnsupportedCapabilityError,
+  objectShape,
   parseOrThrow,
   type CapabilityName,
   type ConnectorCapabilities,
@@ -82,7 +83,8 @@ const parsedConfigs = new WeakMap<z.ZodType, Map<string, { raw: unknown; parsed:
  * A node runs with the same config over and over: the last valid result per node is kept and
  * reused while the config is unchanged (comparing is far cheaper than validating thirty fields).
  */
-export function parseConfig<T extends z.ZodType>(schema: T, config: unknown, node: string, nodeId = ''): z.output<T> {
+export function parseConfig<T extends z.ZodType>(schema: T, config: unknown, node: string, nodeId = '', lenient = false): z.output<T> {
+  if (lenient) config = knownFieldsOnly(schema, config);
   let cache = parsedConfigs.get(schema);
   if (!cache) parsedConfigs.set(schema, (cache = new Map()));
   const known = cache.get(nodeId);
@@ -91,6 +93,18 @@ export function parseConfig<T extends z.ZodType>(schema: T, config: unknown, nod
   if (cache.size >= 256) cache.delete(cache.keys().next().value!);
   cache.set(nodeId, { raw: structuredClone(config), parsed: Object.freeze(parsed) });
   return parsed;
+}
+
+/**
+ * At run time a stored config may still carry a field an older release had: drop what the schema
+ * does not know instead of failing every execution. (Where a flow is built, unknown fields are errors.)
+ */
+function knownFieldsOnly(schema: z.ZodType, config: unknown): unknown {
+  const shape = objectShape(schema);
+  if (!shape || !config || typeof config !== 'object') return config;
+  const raw = config as Record<string, unknown>;
+  for (const k in raw) if (!(k in shape)) return Object.fromEntries(Object.entries(raw).filter(([key]) => key in shape));
+  return config;
 }
 
 /** Deep equality for JSON-like values (node configs). */

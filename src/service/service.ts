@@ -239,7 +239,7 @@ export class HandoverService implements HandoverApi {
       status: 'error',
       attempts,
       error: {
-        reason: unavailable ? 'unavailable' : 'error',
+        reason: 'error',
         message: lastError?.message ?? 'Handover could not be started',
         code: lastError?.code,
         ...(unavailable ? { unavailableReason: (lastError as AgentsUnavailableError).reason } : {}),

@@ -68,8 +68,6 @@ export const behaviourSchema = z
     sendActiveEvent: z.boolean().default(false),
     /** Inject `completed` when the agent resolves (Send resolve event to Virtual Agent). */
     sendResolveEvent: z.boolean().default(true),
-    /** Flow Continuation: below the Handover node, or wherever the flow's entrypoint is. */
-    resolveBehavior: z.enum(['resetEntrypoint', 'continueEntrypoint']).default('resetEntrypoint'),
     queueUpdates: queueUpdatesSchema.optional(),
     /** Tell the agent when the user joins / leaves the chat. */
     userConnectsMessage: z.boolean().default(true),
@@ -165,8 +163,8 @@ export const attemptSchema = z.object({
 export type Attempt = z.infer<typeof attemptSchema>;
 
 export const handoverFailureSchema = z.object({
-  /** Cognigy's reasons: `error` (the provider failed), `unsupported`; plus `unavailable`. */
-  reason: z.enum(['error', 'unsupported', 'unavailable']),
+  /** Cognigy's reasons: `error` (the provider failed, nobody available…), `unsupported`. `code` says which. */
+  reason: z.enum(['error', 'unsupported']),
   message: z.string(),
   code: z.string().optional(),
   unavailableReason: unavailableReasonSchema.optional(),

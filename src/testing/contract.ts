@@ -75,7 +75,7 @@ export interface ConnectorContractOptions {
 /** The bits of a test runner the suite needs: vitest, jest and node:test all fit. */
 export interface TestRunner {
   describe(name: string, fn: () => void): void;
-  it(name: string, fn: () => Promise<void>, timeout?: number): void;
+  it: ((name: string, fn: () => Promise<void>, timeout?: number) => void) & { skip?: (name: string, fn: () => Promise<void>) => void };
 }
 
 type Case = (ctx: { h: ConnectorContractHarness; events: EventCollector; start: (key?: string) => Promise<string>; opts: ConnectorContractOptions }) => Promise<void>;
@@ -161,9 +161,18 @@ export const CONTRACT_CASES: Record<string, Case> = {
     assert.equal(new Set(mine.map((e) => e.eventId)).size, mine.length, 'event ids must be unique');
     assertLegalSequence(mine);
   },
-  'closes idempotently': async ({ h, start }) => {
+  'closes idempotently (or says it cannot)': async ({ h, start }) => {
     const id = await start();
-    if (!h.connector.capabilities.closeFromBot) return;
+    if (!h.connector.capabilities.closeFromBot) {
+      // Without the capability a close must not pretend: an `unsupported` warning, or the typed error.
+      try {
+        const result = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ handoverId: id, reason: 'bot-closed' }));
+        assert.ok(result.warnings?.some((w) => w.type === 'unsupported'), 'closeFromBot is false, but the close reported no unsupported warning');
+      } catch (error) {
+        assert.ok(UnsupportedCapabilityError.isInstance(error), `closeFromBot is false: expected UnsupportedCapabilityError, got ${String(error)}`);
+      }
+      return;
+    }
     const first = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ handoverId: id, reason: 'bot-closed' }));
     assert.equal(first.alreadyClosed, false);
     const second = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ handoverId: id, reason: 'bot-closed' }));
@@ -223,7 +232,10 @@ export const CONTRACT_CASES: Record<string, Case> = {
 };
 
 function webhookOf(h: ConnectorContractHarness) {
-  return h.connector.capabilities.webhooks && h.connector.webhook && h.signedWebhook ? h.connector.webhook : undefined;
+  if (!h.connector.capabilities.webhooks || !h.connector.webhook) return undefined;
+  // A connector that takes webhooks must show the suite one: its security checks cannot pass by default.
+  assert.ok(h.signedWebhook, 'the connector declares webhooks: the harness must provide signedWebhook()');
+  return h.connector.webhook;
 }
 
 /** The statuses the events imply never break the status machine. */
@@ -253,8 +265,12 @@ export function assertLegalSequence(events: HandoverEvent[]): void {
 export function runConnectorContract(options: ConnectorContractOptions, runner: TestRunner): void {
   runner.describe(`connector contract: ${options.name}`, () => {
     for (const [name, run] of Object.entries(CONTRACT_CASES)) {
-      // A skipped case is simply not registered; its reason lives in the caller's skip map.
-      if (options.skip?.[name]) continue;
+      const reason = options.skip?.[name];
+      if (reason) {
+        // Shown as skipped, with the reason, where the runner can (vitest, jest and node:test all can).
+        runner.it.skip?.(`${name} — skipped: ${reason}`, async () => {});
+        continue;
+      }
       runner.it(
         name,
         async () => {

@@ -34,7 +34,7 @@ describe('node descriptors', () => {
     expect(field(h, 'repeatHandoverMessage')).toMatchObject({ type: 'toggle', defaultValue: false });
     expect(field(h, 'cancelIntent')).toMatchObject({ type: 'cognigyText' });
     expect(field(h, 'quickReply')).toMatchObject({ type: 'cognigyText', label: 'Cancel Button Text' });
-    expect(field(h, 'resolveBehavior')).toMatchObject({ type: 'select', defaultValue: 'resetEntrypoint' });
+    expect(field(h, 'resolveBehavior')).toBeUndefined(); // needs agent inject, which no connector has (docs/nodes.md)
     expect(field(h, 'sendResolveEvent')).toMatchObject({ type: 'toggle', defaultValue: true });
     expect(field(h, 'sendOnQueueEvent')).toMatchObject({ type: 'toggle', defaultValue: false });
     expect(field(h, 'updateIntervalQueuePosition')).toMatchObject({ type: 'number', defaultValue: 30, condition: { key: 'getQueuePosition', value: true } });
@@ -132,6 +132,17 @@ describe('broken configs fail with an error naming the field', () => {
       expect((error as Error).message).toContain(path);
     });
   }
+});
+
+describe('configs saved by another release', () => {
+  it('a field the node no longer knows is ignored at run time (a build still reports it)', async () => {
+    const service = { ...noService, setInactivity: async () => ({ armed: true, handover: null }), startHandover: async () => ({ alreadyInProgress: false, handover: { id: 'h', providerId: 'p', status: 'queue', createdAt: 0, updatedAt: 0, inactivityCount: 0, attempts: [] } }) } as HandoverApi;
+    const fresh = createHandoverNodes({ service }) as Node[];
+    const get = (t: string) => fresh.find((n) => n.type === t)!;
+    await expect(run(get('setHandoverInactivity'), { timer: '2', removedField: true }, { userId: 'u', sessionId: 's' })).resolves.toBeDefined();
+    const started = await run(get('handoverToAgent'), { providerId: 'p', resolveBehavior: 'resetEntrypoint' }, { userId: 'u', sessionId: 's' });
+    expect(started.calls.some((c) => c[0] === 'stopExecution')).toBe(true);
+  });
 });
 
 describe('capabilities are checked where the flow is built', () => {

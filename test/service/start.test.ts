@@ -118,7 +118,7 @@ describe('handover service: fallback', () => {
     const hours = { timeZone: 'Europe/Berlin', weekly: { mon: [['09:00', '17:00']] as [string, string][] }, holidays: ['2026-01-05'] };
     const { service, center } = await setup({ queues: [{ id: 'q', businessHours: hours }], agents: [{ id: 'a', name: 'A' }] });
     const out = await service.startHandover({ providerId: 'sim', session });
-    expect(out.handover).toMatchObject({ status: 'error', error: { reason: 'unavailable', unavailableReason: 'holiday', code: 'agents_unavailable' } });
+    expect(out.handover).toMatchObject({ status: 'error', error: { reason: 'error', unavailableReason: 'holiday', code: 'agents_unavailable' } });
     expect(center.listConversations()).toHaveLength(0);
   });
 });
