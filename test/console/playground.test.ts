@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from 'handover-kit/testing';
 import { Playground } from '../../src/gateway/playground/playground';
+import { ADMIN_KEY, chromiumPath, startConsoleGateway } from './support';
 
 /**
  * The playground's flow and its timers, on a fake clock (the gateway runs it on the real one): queue
@@ -57,5 +58,35 @@ describe('playground flow and timers', () => {
     playground = await Playground.create({ clock: createFakeClock(), maxSessions: 2 });
     const [a, b, c] = [playground.createSession(), playground.createSession(), playground.createSession()];
     expect([a, b, c].map((id) => playground!.has(id))).toEqual([false, true, true]);
+  });
+
+  it('streams state over SSE, and a gateway shutdown ends the stream at once', async () => {
+    const gw = await startConsoleGateway({ playground: true });
+    const headers = { 'x-api-key': ADMIN_KEY };
+    const { session } = await (await fetch(`${gw.url}/playground/api/sessions`, { method: 'POST', headers })).json();
+    const res = await fetch(`${gw.url}/playground/api/sessions/${session.id}/events`, { headers });
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('event: state')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toMatch(/^retry: 2000\n\nevent: state\ndata: \{"session":\{"id":"/);
+    const started = Date.now();
+    await gw.close();
+    expect(Date.now() - started).toBeLessThan(1_500); // not the 3 s shutdown timeout of a stuck connection
+    for (let r = await reader.read(); !r.done; r = await reader.read());
+  });
+});
+
+describe('browser tests without Chromium', () => {
+  it('fail with a message that says how to install it', () => {
+    const saved = { PATH: process.env.PATH, CHROMIUM_PATH: process.env.CHROMIUM_PATH };
+    process.env.PATH = '/nonexistent';
+    delete process.env.CHROMIUM_PATH;
+    try {
+      expect(() => chromiumPath()).toThrow(/need Chromium.*apt-get install -y chromium/);
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.CHROMIUM_PATH !== undefined) process.env.CHROMIUM_PATH = saved.CHROMIUM_PATH;
+    }
   });
 });

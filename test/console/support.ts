@@ -16,7 +16,7 @@ export function chromiumPath(): string {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv && existsSync(fromEnv)) return fromEnv;
   for (const name of ['chromium', 'chromium-browser']) {
-    const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+    const found = (spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout ?? '').trim();
     if (found) return found;
   }
   throw new Error(

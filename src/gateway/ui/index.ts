@@ -45,7 +45,7 @@ export async function createUi(options: UiOptions): Promise<Ui> {
     method: 'GET',
     path: UI_ROUTES[name],
     auth: 'none',
-    handler: async (ctx) => pageReply(ctx, options.auth, assets.size > 0 ? pageHtml(name, { version, playground: !!playgroundOptions }) : undefined),
+    handler: async (ctx) => pageReply(ctx, options.auth, assets.size > 0 ? pageHtml(name, { version, console: options.console, playground: !!playgroundOptions }) : undefined),
   });
   if (options.console) routes.push(page('console'));
 

@@ -28,7 +28,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-export function pageHtml(page: PageName, options: { version: string; playground: boolean }): string {
+export function pageHtml(page: PageName, options: { version: string; console: boolean; playground: boolean }): string {
   const v = encodeURIComponent(options.version);
   const link = (target: PageName, label: string) => `<a href="${target}"${target === page ? ' aria-current="page"' : ''}>${label}</a>`;
   return `<!doctype html>
@@ -46,7 +46,7 @@ export function pageHtml(page: PageName, options: { version: string; playground:
 <a class="skip" href="#app">Skip to content</a>
 <header class="topbar">
 <span class="brand">handover-kit</span>
-<nav aria-label="Pages">${link('console', 'Providers')}${options.playground ? link('playground', 'Playground') : ''}</nav>
+<nav aria-label="Pages">${options.console ? link('console', 'Providers') : ''}${options.playground ? link('playground', 'Playground') : ''}</nav>
 <span id="account" class="account"></span>
 </header>
 <main id="app" tabindex="-1"><noscript>This page needs JavaScript.</noscript><p class="muted" id="loading">Loading…</p></main>

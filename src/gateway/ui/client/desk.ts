@@ -132,7 +132,8 @@ export class Desk {
     const text = this.input.value.trim();
     if (!text || !this.selected) return;
     this.input.value = '';
-    if (!(await this.act({ action: 'say', conversationId: this.selected, text }))) this.input.value = text;
+    if (await this.act({ action: 'say', conversationId: this.selected, text })) this.typing = false; // sending ends typing
+    else this.input.value = text;
     this.input.focus();
   }
 
