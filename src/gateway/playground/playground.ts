@@ -248,7 +248,8 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
     if (this.pending || this.closed) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      void this.tester.kit.service.idle().then(() => !this.closed && this.emit('change'));
+      const tell = () => void (!this.closed && this.emit('change'));
+      this.tester.kit.service.idle().then(tell, tell);
     }, 15);
   }
 }
