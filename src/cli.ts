@@ -2,6 +2,7 @@
 /**
  * The `handover-kit` command:
  *   handover-kit gateway [--config <file>]                   run the handover gateway
+ *   handover-kit playground [--no-open]                      the gateway with the playground (a browser opens)
  *   handover-kit providers list|get|add|update|rm|test|export|import|types   manage providers
  * Run `handover-kit help` for the options and environment variables.
  */

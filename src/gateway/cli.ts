@@ -1,13 +1,16 @@
 /**
  * The `handover-kit` command line (the `bin` is `src/cli.ts`, which only calls `runCli`):
  *   handover-kit gateway [--config <file>]          run the gateway (config from env vars and the file)
+ *   handover-kit playground [--no-open]              the gateway with the playground, opened in a browser
  *   handover-kit providers list|get|add|update|rm|test|export|import|types   manage providers over HTTP
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HandoverConfigError, HandoverError } from '../spec';
 import { createProviderAdminClient } from '../client/admin-client';
 import { GATEWAY_ENV, loadGatewayConfig } from './config';
+import type { Gateway } from './gateway';
 import { startGateway } from './start';
 
 const USAGE = `Usage:
@@ -15,6 +18,12 @@ const USAGE = `Usage:
       Runs the handover gateway. Configuration comes from environment variables (below) over the
       optional JSON file (also HANDOVER_GATEWAY_CONFIG). With nothing configured: in-memory store, a
       "simulated" provider with a scripted agent, and generated API keys printed once.
+
+  handover-kit playground [--no-open] [--port <n>] [--queue-updates <s>] [--inactivity <s>] [--config <file.json>]
+      The gateway as above (newcomer mode when nothing is configured) with the playground: a sample
+      flow of the five nodes, a customer chat and an agent desk on the embedded simulated contact
+      center, at /playground. Opens it in your browser unless --no-open. Queue updates every 10 s
+      and an inactivity event after 60 s of silence by default.
 
   handover-kit providers <command> [--url <gateway url>] [--key <admin key>]
       list [--json]                       the providers (secrets masked)
@@ -39,6 +48,8 @@ export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
+  /** Opens a URL in a browser (default: the platform's opener, best effort). */
+  open?: (url: string, io: CliIO) => void;
 }
 
 const processIO: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env };
@@ -57,6 +68,8 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   switch (command) {
     case 'gateway':
       return runGateway(rest, io);
+    case 'playground':
+      return runPlayground(rest, io);
     case 'providers':
       return runProviders(rest, io);
     case undefined:
@@ -78,6 +91,55 @@ async function runGateway(args: string[], io: CliIO): Promise<number> {
   }
   const config = loadGatewayConfig({ env: io.env, file: values.config });
   const { gateway } = await startGateway(config, { print: (text) => io.stderr(`${text}\n`) });
+  return serveUntilSignal(gateway, io);
+}
+
+async function runPlayground(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'no-open': { type: 'boolean' },
+      'queue-updates': { type: 'string' },
+      inactivity: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const seconds = (value: string | undefined, flag: string) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 5) throw new UsageError(`--${flag} takes a number of seconds (at least 5)`);
+    return n;
+  };
+  const playground = { queueUpdateSeconds: seconds(values['queue-updates'], 'queue-updates'), inactivitySeconds: seconds(values.inactivity, 'inactivity') };
+  const env = { ...io.env, ...(values.port ? { HANDOVER_GATEWAY_PORT: values.port } : {}), ...(values.host ? { HANDOVER_GATEWAY_HOST: values.host } : {}) };
+  const config = loadGatewayConfig({ env, file: values.config });
+  const started = await startGateway(config, { print: (text) => io.stderr(`${text}\n`), playground });
+  if (!values['no-open'] && started.pages.playground) (io.open ?? openBrowser)(started.pages.playground, io);
+  return serveUntilSignal(started.gateway, io);
+}
+
+/** Best effort: the platform's "open this URL" command; a failure only prints a hint. */
+function openBrowser(url: string, io: CliIO): void {
+  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  const hint = () => io.stderr('Could not open a browser: open the playground address above (or pass --no-open).\n');
+  try {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true });
+    child.on('error', hint);
+    child.unref();
+  } catch {
+    hint();
+  }
+}
+
+async function serveUntilSignal(gateway: Gateway, io: CliIO): Promise<number> {
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

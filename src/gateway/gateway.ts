@@ -28,8 +28,11 @@ import { RedisStore } from './redis/store';
 import { restoreTimers } from './restore';
 import { nodeRoutes } from './routes/nodes';
 import { opsRoutes } from './routes/ops';
+import { MemoryProviderChecks, RedisProviderChecks } from './routes/provider-checks';
 import { providerRoutes } from './routes/providers';
 import { webhookRoute } from './routes/webhooks';
+import { createUi } from './ui';
+import type { Playground, PlaygroundOptions } from './playground/playground';
 
 export interface QueueTuning {
   /** Partitions processed at once per instance (0: this instance only takes webhooks; others ingest). */
@@ -76,6 +79,12 @@ export interface GatewayOptions {
   shutdownTimeoutMs?: number;
   /** Memory mode only (Redis timers run on real time). */
   clock?: Clock;
+  /** The web console at `/console` (default on: a page only; everything it does needs an admin key). */
+  console?: boolean;
+  /** The playground at `/playground` (off unless set): a sample flow on an embedded simulated center. See docs/console.md. */
+  playground?: PlaygroundOptions | boolean;
+  /** Folder of the built console assets (default: the package's `dist/ui`). */
+  uiDir?: string;
 }
 
 export interface Gateway {
@@ -89,6 +98,8 @@ export interface Gateway {
   readonly server: Server;
   /** The Cognigy client when Cognigy delivery is configured (its `requestCount` is the upstream call count). */
   readonly cognigy?: CognigyApiClient;
+  /** The playground, when enabled. */
+  readonly playground?: Playground;
   /** `http://host:port` once listening. */
   readonly url: string;
   listen(): Promise<string>;
@@ -224,15 +235,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return { ready: true };
   };
 
+  const auth = new ApiKeyAuth(options.keys);
+  const ui = await createUi({ auth, logger, console: options.console !== false, playground: options.playground, dir: options.uiDir });
   const limits = { jsonBodyBytes: options.limits?.jsonBodyBytes ?? 1_048_576, webhookBodyBytes: options.limits?.webhookBodyBytes ?? 524_288 };
   const app = createHttpApp({
     routes: [
       ...opsRoutes({ metrics: metrics.registry, ready }),
       ...nodeRoutes(service, registry),
-      ...providerRoutes(registry, service, logger),
+      ...providerRoutes(registry, service, logger, redis ? new RedisProviderChecks(redis, `${prefix}provider-checks`) : new MemoryProviderChecks()),
       webhookRoute({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now }),
+      ...ui.routes,
     ],
-    auth: new ApiKeyAuth(options.keys),
+    auth,
     metrics,
     logger,
     jsonBodyBytes: limits.jsonBodyBytes,
@@ -256,6 +270,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   async function gracefulClose(stageMs: number) {
     shuttingDown = true;
+    await ui.close(); // ends the playground's event streams, which would keep the server open
     await closeServer(server, stageMs);
     // Memory: nothing survives the process, so drain; Redis: finish what is running, leave the rest.
     await eventWorker.stop({ drain: shared ? 'inflight' : 'all', timeoutMs: stageMs });
@@ -278,6 +293,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   function abort() {
     shuttingDown = true;
+    void ui.close();
     server.closeAllConnections();
     server.close();
     eventWorker.abort();
@@ -298,6 +314,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     redactor,
     server,
     cognigy,
+    ...(ui.playground ? { playground: ui.playground } : {}),
     get url() {
       return boundUrl;
     },

@@ -26,3 +26,8 @@ export { createGatewayMetrics, MetricsRegistry, type GatewayMetrics } from './me
 export { createGatewayClient, type GatewayClient, type GatewayClientOptions } from '../client/gateway-client';
 export { createProviderAdminClient, type ProviderAdminClient, type ProviderAdminClientOptions, type ConnectorTypeSummary } from '../client/admin-client';
 export { runCli, type CliIO } from './cli';
+// The console and the playground (docs/console.md). Types only: the playground loads on demand.
+export { UI_ROUTES } from './ui';
+export type { ProviderCheckRecord, ProviderChecks } from './routes/provider-checks';
+export type { Playground, PlaygroundOptions } from './playground/playground';
+export type { PlaygroundState, TimelineEntry, DeskState, DeskConversation, AgentAction, ChatLine } from './playground/types';

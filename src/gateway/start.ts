@@ -4,12 +4,15 @@ import { SimulatedCenters, attachScriptedAgent } from '../../connectors/simulate
 import type { GatewayConfig } from './config';
 import { builtInConnectors } from './connectors';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway';
+import type { PlaygroundOptions } from './playground/playground';
 
 export interface StartGatewayOptions {
   /** Connector types besides the built-in ones. */
   connectors?: readonly ConnectorDefinition[];
   /** Where the one-time banner (generated keys, URLs) goes; default stderr. Never the JSON log. */
   print?: (text: string) => void;
+  /** Serve the playground at `/playground` (what `handover-kit playground` does). */
+  playground?: PlaygroundOptions | boolean;
   /** Extra options for `createGateway` (tests). */
   overrides?: Partial<GatewayOptions>;
 }
@@ -19,6 +22,8 @@ export interface StartedGateway {
   url: string;
   /** Keys generated because none were configured (printed once). */
   generatedKeys?: { admin: string; nodes: string };
+  /** The console's and (when enabled) the playground's addresses; with a generated admin key, it rides in the fragment (never sent to the server). */
+  pages: { console: string; playground?: string };
 }
 
 /**
@@ -70,6 +75,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     limits: config.limits,
     providers,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    ...(options.playground ? { playground: options.playground } : {}),
     ...options.overrides,
   });
   const url = await gateway.listen();
@@ -96,6 +102,11 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       `What Cognigy would deliver to the user is logged (configure COGNIGY_API_BASE_URL and COGNIGY_API_KEY to deliver it).`,
     );
   }
+  // The admin key in the fragment signs the page in; a fragment never leaves the browser.
+  const signIn = generatedKeys ? `#key=${encodeURIComponent(generatedKeys.admin)}` : '';
+  const pages = { console: `${url}/console${signIn}`, ...(gateway.playground ? { playground: `${url}/playground${signIn}` } : {}) };
+  lines.push(``, `Console (providers): ${pages.console}${generatedKeys ? '' : '  (sign in with an admin key)'}`);
+  if (pages.playground) lines.push(`Playground:           ${pages.playground}`);
   print(lines.join('\n'));
-  return { gateway, url, generatedKeys };
+  return { gateway, url, generatedKeys, pages };
 }

@@ -6,7 +6,7 @@ export { runConnectorContract, CONTRACT_CASES, assertLegalSequence, type Connect
 export { EventCollector, startWebhookReceiver, type WebhookReceiver } from './collector';
 export { createFakeClock, flushAsync, type FakeClock } from '../clock';
 export { MemoryDelivery } from '../delivery';
-export { createFlowTester, FlowTester, TestFlow, type FlowTesterOptions } from './flow/tester';
+export { createFlowTester, FlowTester, TestFlow, type FlowTesterOptions, type ExecutionRecord } from './flow/tester';
 export { ChatSession } from './flow/session';
 export { FlowRuntimeError } from './flow/runtime';
 export type { FlowDefinition, FlowNode, DescriptorNode, SayNode, IfNode, GoToNode, CodeNode, TranscriptLine, BranchTaken, FlowContextView } from './flow/types';

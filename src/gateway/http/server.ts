@@ -28,6 +28,8 @@ export interface Reply {
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** A streamed answer (Server-Sent Events): the head is written, then this owns the response. */
+  stream?: (res: ServerResponse) => void;
 }
 
 export interface Route {
@@ -123,6 +125,11 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
     const send = (reply: Reply) => {
       if (res.headersSent || res.destroyed) return;
       const headers: Record<string, string> = { 'x-request-id': requestId, ...reply.headers };
+      if (reply.stream) {
+        res.writeHead(reply.status, headers);
+        reply.stream(res);
+        return;
+      }
       let payload: string | undefined;
       if (reply.text !== undefined) {
         payload = reply.text;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { BadRequestError, HandoverError, UnknownProviderError, toHandoverError, type ConnectorDefinition, type HandoverErrorJSON, type Logger } from '../../spec';
-import type { ProviderRegistry } from '../../registry';
+import type { ProviderRegistry, ProviderView } from '../../registry';
 import type { HandoverApi } from '../../service/types';
 import { parseJson } from '../http/body';
 import type { RequestContext, Route } from '../http/server';
+import { MemoryProviderChecks, type ProviderCheckRecord, type ProviderChecks } from './provider-checks';
 
 /**
  * Provider management, shaped like Cognigy's REST API v2.0 (`/v2.0/handover/provider` to create and
@@ -54,17 +55,22 @@ export function connectorTypeView(def: ConnectorDefinition): ConnectorTypeView {
 
 const modeSchema = z.enum(['merge', 'replace']);
 
-export function providerRoutes(registry: ProviderRegistry, service: HandoverApi, logger: Logger): Route[] {
+export function providerRoutes(registry: ProviderRegistry, service: HandoverApi, logger: Logger, checks: ProviderChecks = new MemoryProviderChecks()): Route[] {
   const admin = (method: string, path: string, handler: Route['handler']): Route => ({ method, path, auth: 'admin', handler });
+  // Reads carry the outcome of the provider's last "test connection" (`lastCheck`), for the console.
+  const withChecks = async (items: ProviderView[]): Promise<Array<ProviderView & { lastCheck?: ProviderCheckRecord }>> => {
+    const found = await checks.get(items.map((p) => p.id)).catch(() => new Map<string, ProviderCheckRecord>());
+    return items.map((p) => (found.has(p.id) ? { ...p, lastCheck: found.get(p.id)! } : p));
+  };
   return [
     admin('POST', PROVIDER_ROUTES.create, async (ctx) => {
       const provider = await registry.create(objectBody(await ctx.json()) as never);
       logger.info('provider created', { requestId: ctx.requestId, providerId: provider.id, type: provider.type });
       return { status: 201, body: provider, headers: { location: `/v2.0/handover/provider/${encodeURIComponent(provider.id)}` } };
     }),
-    admin('GET', PROVIDER_ROUTES.read, async (ctx) => ({ status: 200, body: await registry.get(ctx.params.id!) })),
+    admin('GET', PROVIDER_ROUTES.read, async (ctx) => ({ status: 200, body: (await withChecks([await registry.get(ctx.params.id!)]))[0] })),
     admin('GET', PROVIDER_ROUTES.list, async () => {
-      const items = await registry.list();
+      const items = await withChecks(await registry.list());
       return { status: 200, body: { items, total: items.length } };
     }),
     admin('GET', PROVIDER_ROUTES.export, async (ctx) => {
@@ -87,10 +93,17 @@ export function providerRoutes(registry: ProviderRegistry, service: HandoverApi,
     }),
     admin('DELETE', PROVIDER_ROUTES.remove, async (ctx) => {
       await registry.delete(ctx.params.id!);
+      await checks.remove(ctx.params.id!).catch(() => {});
       logger.info('provider deleted', { requestId: ctx.requestId, providerId: ctx.params.id });
       return { status: 204 };
     }),
-    admin('POST', PROVIDER_ROUTES.test, async (ctx) => ({ status: 200, body: await testProvider(registry, service, ctx.params.id!) })),
+    admin('POST', PROVIDER_ROUTES.test, async (ctx) => {
+      const result = await testProvider(registry, service, ctx.params.id!);
+      const record: ProviderCheckRecord = { ok: result.ok, check: result.check, at: Date.now(), durationMs: result.durationMs };
+      if (result.error) record.error = { code: result.error.code, message: result.error.message };
+      await checks.set(result.providerId, record).catch((error) => logger.warn('recording a provider check failed', { error: (error as Error).message }));
+      return { status: 200, body: result };
+    }),
   ];
 }
 

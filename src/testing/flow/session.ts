@@ -1,6 +1,7 @@
 import { FLOW_DATA_KEY } from '../../delivery';
 import type { HandoverView } from '../../service/types';
 import type { SimConversation, SimulatedContactCenter } from '../../../connectors/simulated';
+import type { Clock } from '../../spec';
 import type { FlowTester } from './tester';
 import type { SessionState } from './runtime';
 import type { BranchTaken, FlowDefinition, TranscriptLine } from './types';
@@ -15,7 +16,7 @@ export class ChatSession {
   private inputs = 0;
 
   constructor(
-    private readonly tester: FlowTester,
+    private readonly tester: FlowTester<Clock>,
     private readonly flow: FlowDefinition,
     readonly state: SessionState,
   ) {}

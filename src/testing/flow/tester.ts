@@ -1,14 +1,14 @@
 import type { INodeDescriptor } from '@cognigy/extension-tools';
-import { HandoverConfigError, UnsupportedCapabilityError, type ConnectorCapabilities, type ConnectorDefinition } from '../../spec';
+import { HandoverConfigError, UnsupportedCapabilityError, type Clock, type ConnectorCapabilities, type ConnectorDefinition } from '../../spec';
 import { createFakeClock, flushAsync, type FakeClock } from '../../clock';
-import { flowEventData, type Delivery, type DeliveryItem } from '../../delivery';
+import { flowEventData, readFlowEvent, type Delivery, type DeliveryItem, type FlowHandoverInput } from '../../delivery';
 import { createHandoverKit, type HandoverKit } from '../../kit';
 import { sessionKeyOf } from '../../service/types';
 import { AVAILABILITY_CHILDREN, LOOKUP_CASES, NODE_TYPES, createHandoverNodes, validateNodeConfig } from '../../../nodes';
 import { SimulatedCenters, simulatedConnector, type CenterConfig, type SimulatedContactCenter } from '../../../connectors/simulated';
 import { ChatSession } from './session';
 import { execute, type SessionState } from './runtime';
-import type { FlowDefinition } from './types';
+import type { BranchTaken, FlowDefinition } from './types';
 
 export interface FlowTesterOptions {
   /** Providers to create. Default: one simulated provider, id `simulated`, on center `default`. */
@@ -19,15 +19,38 @@ export interface FlowTesterOptions {
   centers?: Record<string, CenterConfig>;
   /** Epoch ms the fake clock starts at. */
   startTime?: number;
+  /**
+   * The clock everything runs on. Default: a fake clock that only moves with `advance()`. Pass a
+   * real one (`systemClock`) to run flows on real time, as the gateway's playground does; `advance()`
+   * then refuses.
+   */
+  clock?: Clock;
+  /** Called after each execution of a flow (a user input or an injected event): what it saw and did. */
+  onExecution?: (record: ExecutionRecord) => void;
   /** Your own extension nodes, to use in flows beside the handover nodes. */
   nodes?: INodeDescriptor[];
   /** The tester has no NLU: map input texts to intents here (or pass `intent` with each input). */
   intents?: Record<string, RegExp>;
 }
 
+/** One execution of a flow, as `onExecution` reports it. */
+export interface ExecutionRecord {
+  userId: string;
+  sessionId: string;
+  trigger: 'user' | 'event';
+  /** The input as the nodes left it (`input.handover` is set once a handover node has read an event). */
+  input: Record<string, any>;
+  /** The handover event the flow saw: the injected one, or the `input.handover` a node set. */
+  handover?: FlowHandoverInput;
+  /** The nodes passed and the branch each took, in order. */
+  steps: BranchTaken[];
+  /** Set when the execution failed. */
+  error?: unknown;
+}
+
 /** Routes deliveries to the chat sessions: texts into the transcript, events into the flow (inject). */
 class TesterDelivery implements Delivery {
-  constructor(private readonly tester: FlowTester) {}
+  constructor(private readonly tester: FlowTester<Clock>) {}
   async deliver(item: DeliveryItem): Promise<void> {
     const chat = this.tester.sessionFor(item.session);
     if (!chat) return;
@@ -44,8 +67,8 @@ class TesterDelivery implements Delivery {
  * read back what the user and the agent saw and every branch taken. No test-runner imports: works
  * under vitest, jest and node:test.
  */
-export class FlowTester {
-  readonly clock: FakeClock;
+export class FlowTester<C extends Clock = FakeClock> {
+  readonly clock: C;
   readonly centers = new SimulatedCenters();
   kit!: HandoverKit<Delivery>;
   private readonly sessions = new Map<string, ChatSession>();
@@ -54,13 +77,13 @@ export class FlowTester {
   readonly intents: Record<string, RegExp>;
 
   private constructor(private readonly options: FlowTesterOptions) {
-    this.clock = createFakeClock(options.startTime);
-    this.clock.settle = () => this.settle();
+    this.clock = (options.clock ?? createFakeClock(options.startTime)) as C;
+    if (isFakeClock(this.clock)) this.clock.settle = () => this.settle();
     this.intents = options.intents ?? {};
   }
 
-  static async create(options: FlowTesterOptions = {}): Promise<FlowTester> {
-    const tester = new FlowTester(options);
+  static async create<C extends Clock = FakeClock>(options: FlowTesterOptions & { clock?: C } = {}): Promise<FlowTester<C>> {
+    const tester = new FlowTester<C>(options);
     for (const [name, setup] of Object.entries(options.centers ?? {})) tester.centers.get(name, setup, tester.clock);
     tester.kit = await createHandoverKit({
       connectors: options.connectors ?? [simulatedConnector({ centers: tester.centers })],
@@ -111,6 +134,7 @@ export class FlowTester {
 
   /** Moves the fake clock, firing timers (queue updates, inactivity…) and letting the flow react. */
   async advance(ms: number): Promise<void> {
+    if (!isFakeClock(this.clock)) throw new Error('advance() needs the fake clock; this tester runs on a real clock (options.clock)');
     await this.clock.advance(ms);
     await this.settle();
   }
@@ -149,14 +173,30 @@ export class FlowTester {
   }
 
   /** @internal */
-  run(flow: FlowDefinition, state: SessionState, input: Record<string, any>, trigger: 'user' | 'event'): Promise<void> {
-    return execute(flow, this.descriptors, state, input, trigger);
+  async run(flow: FlowDefinition, state: SessionState, input: Record<string, any>, trigger: 'user' | 'event'): Promise<void> {
+    const observe = this.options.onExecution;
+    if (!observe) return execute(flow, this.descriptors, state, input, trigger);
+    const from = state.branches.length;
+    let error: unknown;
+    try {
+      await execute(flow, this.descriptors, state, input, trigger);
+    } catch (e) {
+      error = e;
+      throw e;
+    } finally {
+      const handover = readFlowEvent(input.data) ?? (input.handover && typeof input.handover.status === 'string' ? (input.handover as FlowHandoverInput) : undefined);
+      observe({ userId: state.userId, sessionId: state.sessionId, trigger, input, ...(handover ? { handover } : {}), steps: state.branches.slice(from), ...(error !== undefined ? { error } : {}) });
+    }
   }
+}
+
+function isFakeClock(clock: Clock): clock is FakeClock {
+  return typeof (clock as Partial<FakeClock>).advance === 'function';
 }
 
 export class TestFlow {
   constructor(
-    readonly tester: FlowTester,
+    readonly tester: FlowTester<Clock>,
     readonly definition: FlowDefinition,
   ) {}
 
@@ -180,8 +220,8 @@ export class TestFlow {
   }
 }
 
-export function createFlowTester(options: FlowTesterOptions = {}): Promise<FlowTester> {
-  return FlowTester.create(options);
+export function createFlowTester<C extends Clock = FakeClock>(options: FlowTesterOptions & { clock?: C } = {}): Promise<FlowTester<C>> {
+  return FlowTester.create<C>(options);
 }
 
 function targetsOf(node: FlowDefinition['nodes'][string]): string[] {
