@@ -1,6 +1,4 @@
 import {
-  AgentsUnavailableError,
-  HandoverTimeoutError,
   UnsupportedCapabilityError,
   isLiveStatus,
   parseOrThrow,
@@ -8,7 +6,6 @@ import {
   type Clock,
   type CloseReason,
   type HandoverConnector,
-  type HandoverError,
   type HandoverStatus,
   type Logger,
 } from '../spec';
@@ -23,6 +20,7 @@ import { address } from './apply';
 import { ServiceContext, toView } from './context';
 import { EventProcessor, type IngestResult } from './events';
 import { runTimer } from './timers';
+import { tryProviders } from './start';
 import {
   availabilityInputSchema,
   closeHandoverInputSchema,
@@ -31,7 +29,6 @@ import {
   setInactivityInputSchema,
   startHandoverInputSchema,
   userMessageInputSchema,
-  type Attempt,
   type AvailabilityInput,
   type AvailabilityOutcome,
   type CloseHandoverInput,
@@ -162,7 +159,7 @@ export class HandoverService implements HandoverApi {
     }
     if (existing) return { handover: toView(existing), alreadyInProgress: true };
 
-    const outcome = await this.ctx.queue.run(record.id, () => this.tryProviders(record, chain, req));
+    const outcome = await this.ctx.queue.run(record.id, () => tryProviders(this.ctx, this.startBudgetMs, record, chain, req));
     // Events that beat the start call's answer were parked; replay them now (outside the queue slot).
     if (outcome.handover.status !== 'error') {
       const stored = await this.ctx.store.getHandover(record.id);
@@ -170,82 +167,6 @@ export class HandoverService implements HandoverApi {
       return { handover: toView((await this.ctx.store.getHandover(record.id)) ?? stored!), alreadyInProgress: false };
     }
     return outcome;
-  }
-
-  /** Tries the provider and its fallbacks in order, once each; records every attempt. */
-  private async tryProviders(record: HandoverRecord, chain: string[], req: ReturnType<typeof startHandoverInputSchema.parse>): Promise<StartHandoverOutcome> {
-    const attempts: Attempt[] = [];
-    let lastError: HandoverError | undefined;
-    const begun = this.ctx.clock.now();
-    for (const providerId of chain) {
-      if (this.ctx.clock.now() - begun > this.startBudgetMs - this.ctx.callTimeoutMs && attempts.length > 0) {
-        lastError = new HandoverTimeoutError('No time left to try further providers', { providerId });
-        attempts.push({ providerId, ok: false, at: this.ctx.clock.now(), error: { code: lastError.code, message: lastError.message } });
-        break;
-      }
-      try {
-        const connector = await this.ctx.connector(providerId);
-        if (req.requireAvailableAgent && connector.capabilities.availability) {
-          const availability = await this.ctx.call('checkAvailability', providerId, (signal) => connector.doCheckAvailability({ routing: req.routing }, { signal }));
-          if (!availability.available) throw new AgentsUnavailableError(availability.reason ?? 'no-agents');
-        }
-        const started = await this.ctx.call('startHandover', providerId, (signal) =>
-          connector.doStartHandover(
-            {
-              idempotencyKey: `${record.id}:${providerId}`,
-              user: record.user ?? { id: req.session.userId },
-              routing: req.routing,
-              transcript: req.transcript,
-              customAttributes: req.customAttributes,
-              ...(req.locale ? { locale: req.locale } : {}),
-              ...(req.connectorOptions ? { connectorOptions: req.connectorOptions } : {}),
-            },
-            { signal },
-          ),
-        );
-        attempts.push({ providerId, ok: true, at: this.ctx.clock.now() });
-        const idle = record.behaviour.idleTimeoutMinutes;
-        const committed = await this.ctx.commit(record.id, (r) =>
-          // Ended meanwhile (closed from another gateway instance): do not bring it back to life.
-          !isLiveStatus(r.status)
-            ? undefined
-            : {
-                ...r,
-                providerId,
-                externalId: started.handoverId,
-                status: started.status,
-                queuePosition: started.queuePosition,
-                estimatedWaitMs: started.estimatedWaitMs,
-                agent: started.agent,
-                attempts,
-                ...(idle ? { idleDueAt: this.ctx.clock.now() + idle * 60_000 } : {}),
-              },
-        );
-        if (!committed) {
-          await this.ctx.call('closeHandover', providerId, (signal) => connector.doCloseHandover({ handoverId: started.handoverId, reason: 'bot-closed' }, { signal })).catch(() => {});
-          const ended = (await this.ctx.store.getHandover(record.id)) ?? record;
-          return { handover: toView(ended), alreadyInProgress: false };
-        }
-        return { handover: toView(committed.after), alreadyInProgress: false };
-      } catch (error) {
-        lastError = toHandoverError(error);
-        attempts.push({ providerId, ok: false, at: this.ctx.clock.now(), error: { code: lastError.code, message: lastError.message } });
-        this.ctx.logger.warn('handover start failed', { handoverId: record.id, providerId, error: lastError.toJSON() });
-      }
-    }
-    const unavailable = AgentsUnavailableError.isInstance(lastError);
-    const committed = await this.ctx.commit(record.id, (r) => ({
-      ...r,
-      status: 'error',
-      attempts,
-      error: {
-        reason: 'error',
-        message: lastError?.message ?? 'Handover could not be started',
-        code: lastError?.code,
-        ...(unavailable ? { unavailableReason: (lastError as AgentsUnavailableError).reason } : {}),
-      },
-    }));
-    return { handover: toView(committed!.after), alreadyInProgress: false };
   }
 
   async sendUserMessage(input: UserMessageInput): Promise<UserMessageOutcome> {
