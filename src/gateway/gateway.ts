@@ -166,6 +166,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
   registry.on('connector', (providerId) => void rememberSecrets(providerId).catch(() => {}));
 
+  /** A durable queue (Redis when shared, else in memory) and its worker: the outbox and the webhook events. */
+  function durableQueue<T>(name: string, handler: ConstructorParameters<typeof QueueWorker<T>>[1], o: { leaseMs?: number; concurrency?: number; batchSize?: number; pollMs?: number }, batchSize: number) {
+    const backend: QueueBackend<T> = redis ? new RedisQueueBackend<T>(redis, { prefix, name, leaseMs: o.leaseMs }) : new MemoryQueueBackend<T>(clock);
+    const worker = new QueueWorker<T>(backend, handler, { name, concurrency: o.concurrency ?? 256, batchSize: o.batchSize ?? batchSize, pollMs: o.pollMs, leaseMs: o.leaseMs, logger, now });
+    return { backend, worker };
+  }
+
   // The outbox toward Cognigy (or the delivery given, or a log of what would be delivered).
   let cognigy: CognigyApiClient | undefined;
   let outbox: { backend: QueueBackend<OutboxRecord>; worker: QueueWorker<OutboxRecord>; deadLetters: DeadLetters } | undefined;
@@ -174,18 +181,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   else if (options.cognigy) {
     cognigy = new CognigyApiClient(options.cognigy);
     const o = options.outbox ?? {};
-    const backend: QueueBackend<OutboxRecord> = redis ? new RedisQueueBackend(redis, { prefix, name: 'outbox', leaseMs: o.leaseMs }) : new MemoryQueueBackend(clock);
     const deadLetters = redis ? new RedisDeadLetters(redis, `${prefix}outbox:dead`) : new MemoryDeadLetters();
     const policy: OutboxRetryPolicy = { ...DEFAULT_RETRY_POLICY, ...pick(o, ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'maxAgeMs']) };
-    const worker = new QueueWorker(backend, createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now }), {
-      name: 'outbox',
-      concurrency: o.concurrency ?? 256,
-      batchSize: o.batchSize ?? 16,
-      pollMs: o.pollMs,
-      leaseMs: o.leaseMs,
-      logger,
-      now,
-    });
+    const { backend, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now }), o, 16);
     outbox = { backend, worker, deadLetters };
     delivery = new OutboxDelivery(backend, worker, now);
   } else delivery = new LogDelivery(logger);
@@ -193,16 +191,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const service = new HandoverService({ registry, delivery, clock, scheduler, logger, ...options.service });
 
   const e = options.events ?? {};
-  const eventBackend: QueueBackend<EventQueueItem> = redis ? new RedisQueueBackend(redis, { prefix, name: 'events', leaseMs: e.leaseMs }) : new MemoryQueueBackend(clock);
-  const eventWorker = new QueueWorker(eventBackend, createEventHandler({ service, metrics, logger, orphanWindowMs: e.orphanWindowMs, now }), {
-    name: 'events',
-    concurrency: e.concurrency ?? 256,
-    batchSize: e.batchSize ?? 32,
-    pollMs: e.pollMs,
-    leaseMs: e.leaseMs,
-    logger,
-    now,
-  });
+  const { backend: eventBackend, worker: eventWorker } = durableQueue<EventQueueItem>('events', createEventHandler({ service, metrics, logger, orphanWindowMs: e.orphanWindowMs, now }), e, 32);
 
   metrics.registry.gauge('handover_handovers', 'Handovers in the store by status.', async () =>
     Object.entries(await store.countByStatus()).map(([status, value]) => ({ labels: { status }, value })),
