@@ -8,6 +8,8 @@ const connectors = readdirSync('connectors', { withFileTypes: true })
 
 const entry: Record<string, string> = {
   index: 'src/index.ts',
+  contract: 'src/contract/index.ts',
+  'connector-utils': 'src/connector-utils/index.ts',
   testing: 'src/testing/index.ts',
   ...Object.fromEntries(connectors.map((name) => [`connectors/${name}`, `connectors/${name}/index.ts`])),
 };

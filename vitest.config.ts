@@ -8,6 +8,8 @@ export default defineConfig({
     // Tests import the package by name, as users do, but run against the sources.
     alias: [
       { find: /^handover-kit\/connectors\/(.*)$/, replacement: here('./connectors/$1/index.ts') },
+      { find: /^handover-kit\/contract$/, replacement: here('./src/contract/index.ts') },
+      { find: /^handover-kit\/connector-utils$/, replacement: here('./src/connector-utils/index.ts') },
       { find: /^handover-kit\/testing$/, replacement: here('./src/testing/index.ts') },
       { find: /^handover-kit\/gateway$/, replacement: here('./src/gateway/index.ts') },
       { find: /^handover-kit$/, replacement: here('./src/index.ts') },

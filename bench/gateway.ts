@@ -21,7 +21,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'undici';
 import { z } from 'zod';
-import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, secret, systemClock, type ConnectorDefinition, type HandoverConnectorV1 } from '../src';
+import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, secret, systemClock, type ConnectorDefinitionV1, type HandoverConnectorV1 } from '../src';
 import { createSimulatedWebhook, signWebhook, webhookBody, SIGNATURE_HEADER } from '../connectors/simulated';
 import { createGateway, type Gateway } from '../src/gateway';
 import { formatRows, heapUsed, percentile, type BenchRow } from './lib';
@@ -46,17 +46,17 @@ const benchConnector = defineConnector({
     let n = 0;
     return {
       specificationVersion: SPECIFICATION_VERSION,
-      provider: 'bench',
+      type: 'bench',
       capabilities: defineCapabilities({ webhooks: true, closeFromBot: true }),
       webhook: createSimulatedWebhook(settings.webhookSecret, systemClock),
       doCheckAvailability: async () => ({ available: true }),
-      doStartHandover: async () => ({ handoverId: `conv-${++n}`, status: 'active' }),
+      doStartHandover: async () => ({ conversationId: `conv-${++n}`, status: 'active' }),
       doSendMessage: async () => ({ duplicate: false }),
       doGetStatus: async () => ({ status: 'active' }),
       doCloseHandover: async () => ({ alreadyClosed: false }),
     };
   },
-}) as unknown as ConnectorDefinition;
+}) as unknown as ConnectorDefinitionV1;
 
 // ---------------------------------------------------------------------------------------------
 // The child process: load generator and fake Cognigy in one (so send and receipt share a clock).
@@ -187,7 +187,7 @@ async function liveHandovers(gateway: Gateway, count: number): Promise<Handovers
   const convs: string[] = [];
   for (let i = 0; i < count; i++) {
     const { handover } = await gateway.service.startHandover({ providerId: 'bench', session: { userId: randomUUID(), sessionId: randomUUID(), urlToken: randomBytes(32).toString('hex') } });
-    convs.push((await gateway.store.getHandover(handover.id))!.externalId!);
+    convs.push((await gateway.store.getHandover(handover.id))!.conversationId!);
   }
   return { convs, sequence: new Map(convs.map((c) => [c, 0])) };
 }
@@ -200,7 +200,7 @@ function agentMessages(h: Handovers, count: number, tag = 'm'): Array<LoadReques
     const seq = h.sequence.get(conv)! + 1;
     h.sequence.set(conv, seq);
     const text = `${tag}-${i} agent text of an ordinary length, about like this one`;
-    const body = webhookBody(`d-${tag}-${i}`, [{ type: 'agent-message', text, handoverId: conv, eventId: `${conv}:${seq}`, occurredAt: now, sequence: seq }]);
+    const body = webhookBody(`d-${tag}-${i}`, [{ type: 'agent-message', text, conversationId: conv, eventId: `${conv}:${seq}`, occurredAt: now, sequence: seq }]);
     out.push({ tag: text, path: '/webhooks/bench', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(SECRET, body, now) }, body });
   }
   return out;

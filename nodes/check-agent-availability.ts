@@ -1,6 +1,6 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
-import { toHandoverError, type CapabilityName } from '../src/spec';
+import { toHandoverError, type CapabilityName } from '../src/contract';
 import { HANDOVER_COLOR, STORAGE_SECTION, childNode, isConfigError, parseConfig, providerField, routingFields, storageFields, type } from './shared/common';
 import { editorFrom, nodeField, optionalText } from './shared/fields';
 import { connectionField, withoutConnection } from './handover-to-agent';

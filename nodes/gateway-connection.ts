@@ -1,7 +1,7 @@
 import type { IConnectionSchema, INodeDescriptor } from '@cognigy/extension-tools';
 import { createGatewayClient, type GatewayClient } from '../src/client/gateway-client';
-import { HandoverConfigError } from '../src/spec';
-import type { HandoverApi } from '../src/service/types';
+import { HandoverConfigError } from '../src/contract';
+import type { HandoverApi } from '../src/model';
 import { createHandoverNodes } from './index';
 
 /** The Connection a Cognigy extension needs to reach a handover gateway. */

@@ -1,7 +1,7 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
-import { PRIORITIES, isTerminalStatus, toHandoverError, type CapabilityName, type TranscriptEntry } from '../src/spec';
-import type { StartHandoverInput } from '../src/service/types';
+import { PRIORITIES, isTerminalStatus, toHandoverError, type CapabilityName, type TranscriptEntry } from '../src/contract';
+import type { StartHandoverInput } from '../src/model';
 import { HANDOVER_COLOR, isConfigError, parseConfig, providerField, routingFields, type, whenCapable } from './shared/common';
 import { editorFrom, nodeField, optionalNumber, optionalText, textList } from './shared/fields';
 import { forwardUserInput, quickReplies } from './shared/forward';

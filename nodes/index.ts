@@ -1,6 +1,6 @@
 import type { INodeDescriptor } from '@cognigy/extension-tools';
 import type { z } from 'zod';
-import type { ConnectorCapabilities } from '../src/spec';
+import type { ConnectorCapabilities } from '../src/contract';
 import { createCheckAvailabilityNodes, availabilityWants, checkAvailabilitySchema } from './check-agent-availability';
 import { closeHandoverSchema, createCloseHandoverNode } from './close-handover';
 import { createHandoverToAgentNode, handoverToAgentSchema, handoverWants } from './handover-to-agent';

@@ -1,6 +1,6 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
-import { toHandoverError } from '../src/spec';
+import { toHandoverError } from '../src/contract';
 import { HANDOVER_COLOR, isConfigError, parseConfig, type } from './shared/common';
 import { editorFrom, nodeField, optionalNumber } from './shared/fields';
 import { connectionField, withoutConnection } from './handover-to-agent';

@@ -1,4 +1,4 @@
-import type { Clock } from './spec';
+import type { Clock } from './contract';
 
 /** The real clock. Timers are unref'd so a forgotten one never keeps a process alive. */
 export const systemClock: Clock = {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
-import type { Agent, Attachment, HandoverStatus } from './spec';
-import type { SessionAddress } from './service/types';
+import type { Agent, Attachment, HandoverStatus } from './contract';
+import type { SessionAddress } from './model';
 
 /**
  * What the flow sees as `input.handover`, shaped like Cognigy's: `status`, `eventType` (why the

@@ -8,7 +8,7 @@
  * Connectors live under `handover-kit/connectors/<name>`, the gateway under `handover-kit/gateway`,
  * test helpers under `handover-kit/testing`.
  */
-export * from './spec';
+export * from './contract';
 export { ProviderRegistry, MASKED_SECRET, type ProviderView, type ProviderExport, type ProviderChange, type ProviderRegistryOptions } from './registry';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory';
 export type { HandoverStore } from './store/types';

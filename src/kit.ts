@@ -1,4 +1,4 @@
-import type { Clock, ConnectorDefinition, Logger } from './spec';
+import type { Clock, ConnectorDefinitionV1, Logger } from './contract';
 import { systemClock } from './clock';
 import { MemoryDelivery, type Delivery } from './delivery';
 import { ProviderRegistry } from './registry';
@@ -7,7 +7,7 @@ import { HandoverService } from './service/service';
 import type { HandoverStore } from './store/types';
 
 export interface HandoverKitOptions<D extends Delivery = MemoryDelivery> {
-  connectors: readonly ConnectorDefinition[];
+  connectors: readonly ConnectorDefinitionV1[];
   /** Providers to create up front. */
   providers?: Array<{ id?: string; name: string; type: string; settings?: Record<string, unknown> }>;
   /** Defaults to a `MemoryDelivery` that records everything. */

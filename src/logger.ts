@@ -1,4 +1,4 @@
-import type { Logger } from './spec';
+import type { Logger } from './contract';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };

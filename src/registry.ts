@@ -9,15 +9,15 @@ import {
   secretFields,
   type Clock,
   type ConnectorCapabilities,
-  type ConnectorDefinition,
-  type HandoverConnector,
+  type ConnectorDefinitionV1,
+  type HandoverConnectorV1,
   type Logger,
-} from './spec';
+} from './contract';
 import { systemClock } from './clock';
 import { silentLogger, type Redactor } from './logger';
 import { MemoryStore } from './store/memory';
 import type { HandoverStore } from './store/types';
-import type { ProviderRecord } from './service/types';
+import type { ProviderRecord } from './model';
 import { newObjectId } from './util/ids';
 
 /** Shown instead of a secret. Sending it back in an update keeps the stored secret. */
@@ -41,7 +41,7 @@ export type ProviderChange =
 export interface RegistryEvents {
   change: [change: ProviderChange];
   /** A connector instance was created for a provider (the service subscribes to its events). */
-  connector: [providerId: string, connector: HandoverConnector];
+  connector: [providerId: string, connector: HandoverConnectorV1];
 }
 
 const providerIdSchema = z
@@ -75,7 +75,7 @@ const importSchema = z.object({
 });
 
 export interface ProviderRegistryOptions {
-  connectors: readonly ConnectorDefinition[];
+  connectors: readonly ConnectorDefinitionV1[];
   store?: HandoverStore;
   clock?: Clock;
   logger?: Logger;
@@ -87,7 +87,7 @@ export interface ProviderRegistryOptions {
 
 interface CachedConnector {
   updatedAt: number;
-  connector: HandoverConnector;
+  connector: HandoverConnectorV1;
 }
 
 /**
@@ -96,13 +96,13 @@ interface CachedConnector {
  */
 export class ProviderRegistry extends EventEmitter<RegistryEvents> {
   readonly store: HandoverStore;
-  private readonly definitions = new Map<string, ConnectorDefinition>();
+  private readonly definitions = new Map<string, ConnectorDefinitionV1>();
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly redactor?: Redactor;
   private readonly webhookUrl?: (providerId: string) => string | undefined;
   private readonly instances = new Map<string, CachedConnector>();
-  private readonly creating = new Map<string, Promise<HandoverConnector>>();
+  private readonly creating = new Map<string, Promise<HandoverConnectorV1>>();
 
   constructor(options: ProviderRegistryOptions) {
     super();
@@ -120,11 +120,11 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** The connector types this registry can create providers for. */
-  connectorTypes(): ConnectorDefinition[] {
+  connectorTypes(): ConnectorDefinitionV1[] {
     return [...this.definitions.values()];
   }
 
-  definition(type: string): ConnectorDefinition {
+  definition(type: string): ConnectorDefinitionV1 {
     const def = this.definitions.get(type);
     if (!def) throw new UnknownConnectorError(type, [...this.definitions.keys()]);
     return def;
@@ -243,7 +243,7 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** The connector for a provider, created once per settings version. */
-  async connector(providerId: string): Promise<{ provider: ProviderRecord; connector: HandoverConnector }> {
+  async connector(providerId: string): Promise<{ provider: ProviderRecord; connector: HandoverConnectorV1 }> {
     const provider = await this.require(providerId);
     const cached = this.instances.get(providerId);
     if (cached && cached.updatedAt === provider.updatedAt) return { provider, connector: cached.connector };
@@ -270,7 +270,7 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** The connector instances alive now (the service subscribes to their pushed events). */
-  liveConnectors(): Array<[providerId: string, connector: HandoverConnector]> {
+  liveConnectors(): Array<[providerId: string, connector: HandoverConnectorV1]> {
     return [...this.instances.entries()].map(([id, c]) => [id, c.connector]);
   }
 
@@ -307,12 +307,12 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     return record;
   }
 
-  private validateSettings(def: ConnectorDefinition, settings: unknown, prefix = 'settings'): Record<string, unknown> {
+  private validateSettings(def: ConnectorDefinitionV1, settings: unknown, prefix = 'settings'): Record<string, unknown> {
     const parsed = parseOrThrow(def.settingsSchema, settings, `${def.label} settings`, prefix);
     return parsed as Record<string, unknown>;
   }
 
-  private rememberSecrets(def: ConnectorDefinition, settings: Record<string, unknown>) {
+  private rememberSecrets(def: ConnectorDefinitionV1, settings: Record<string, unknown>) {
     if (!this.redactor) return;
     for (const key of secretFields(def.settingsSchema)) this.redactor.add(settings[key]);
   }

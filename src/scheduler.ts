@@ -1,4 +1,4 @@
-import type { Clock } from './spec';
+import type { Clock } from './contract';
 import { systemClock } from './clock';
 
 export type TimerKind = 'queue-position' | 'queue-wait' | 'inactivity' | 'idle' | 'reorder';

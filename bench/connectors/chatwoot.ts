@@ -29,7 +29,7 @@ export async function benchChatwoot(options: { messages?: number; iterations?: n
   const bare = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
   try {
     const startBefore = fake.requests.length;
-    const { handoverId } = await connector.doStartHandover({
+    const { conversationId } = await connector.doStartHandover({
       idempotencyKey: 'bench',
       user: { id: 'bench-user' },
       routing: {},
@@ -43,16 +43,16 @@ export async function benchChatwoot(options: { messages?: number; iterations?: n
     const countBefore = connector.api.http.requestCount;
     const connectionsBefore = fake.connections;
     for (let i = 0; i < messages; i++) {
-      await connector.doSendMessage({ handoverId, messageId: `a-${i}`, user: { id: 'bench-user' }, text: `message ${i}` });
+      await connector.doSendMessage({ conversationId, messageId: `a-${i}`, user: { id: 'bench-user' }, text: `message ${i}` });
     }
     const seen = fake.requests.length - logBefore;
     const counted = connector.api.http.requestCount - countBefore;
     const perMessage = seen / messages;
 
     // (b) overhead per call, connector vs. bare undici, alternating rounds
-    const path = `/api/v1/accounts/${fake.accountId}/conversations/${handoverId}/messages`;
+    const path = `/api/v1/accounts/${fake.accountId}/conversations/${conversationId}/messages`;
     let n = 0;
-    const viaConnector = () => connector.doSendMessage({ handoverId, messageId: `b-${n++}`, user: { id: 'bench-user' }, text: 'overhead probe' });
+    const viaConnector = () => connector.doSendMessage({ conversationId, messageId: `b-${n++}`, user: { id: 'bench-user' }, text: 'overhead probe' });
     const viaUndici = async () => {
       const res = await request(`${fake.url}${path}`, {
         method: 'POST',

@@ -58,8 +58,8 @@ async function requestsPerMessage(): Promise<BenchRow[]> {
     const logBefore = fake.requests.length;
     const clientBefore = connector.stats().requests;
     for (let i = 0; i < MESSAGES; i++) {
-      const { handoverId } = handovers[i % handovers.length]!;
-      await connector.doSendMessage({ handoverId, messageId: `m-${i}`, user: { id: `bench-rpm-${(i % handovers.length) + 1}` }, text: `message ${i}` });
+      const { conversationId } = handovers[i % handovers.length]!;
+      await connector.doSendMessage({ conversationId, messageId: `m-${i}`, user: { id: `bench-rpm-${(i % handovers.length) + 1}` }, text: `message ${i}` });
     }
     const seen = fake.requests.slice(logBefore).filter((r) => r.operation !== 'conversation');
     const perMessage = seen.length / MESSAGES;
@@ -87,12 +87,12 @@ async function sendOverhead(): Promise<BenchRow[]> {
   const connector = connectorFor(fake, 300_000);
   const pool = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   try {
-    const { handoverId } = await connector.doStartHandover(startRequest('overhead'));
+    const { conversationId } = await connector.doStartHandover(startRequest('overhead'));
     const token = String(fake.requestsOf('inbound')[0]!.headers.authorization);
     const url = `${fake.url}/api/v2/conversations/messages/${FAKE_DEFAULTS.integrationId}/inbound/open/message`;
     let n = 0;
     let b = 0;
-    const viaConnector = () => connector.doSendMessage({ handoverId, messageId: `c-${n++}`, user: { id: 'bench-overhead' }, text: 'hello from the bench' });
+    const viaConnector = () => connector.doSendMessage({ conversationId, messageId: `c-${n++}`, user: { id: 'bench-overhead' }, text: 'hello from the bench' });
     const bare = async () => {
       const body = JSON.stringify({
         channel: { messageId: `bare-${b++}`, time: new Date().toISOString(), from: { id: 'bench-overhead', idType: 'Opaque', nickname: 'Bench' } },

@@ -31,7 +31,7 @@ export async function benchZendesk(): Promise<BenchRow[]> {
   const connector = createZendeskConnector(settings, { clock: systemClock, logger: silentLogger, providerId: 'bench' });
   const bare = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   try {
-    const { handoverId } = await connector.doStartHandover({
+    const { conversationId } = await connector.doStartHandover({
       idempotencyKey: 'bench',
       user: { id: 'bench-user' },
       routing: {},
@@ -40,7 +40,7 @@ export async function benchZendesk(): Promise<BenchRow[]> {
     });
     const user = { id: 'bench-user' };
     let n = 0;
-    const send = () => connector.doSendMessage({ handoverId, messageId: `b-${++n}`, user, text: 'benchmark message' });
+    const send = () => connector.doSendMessage({ conversationId, messageId: `b-${++n}`, user, text: 'benchmark message' });
 
     // (a) requests per relayed message
     const fakeBefore = fake.requests.length;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Dispatcher } from 'undici';
-import { VendorApiError } from '../../src/spec';
-import { HttpClient, type HttpRequest, type RetryOptions } from '../../src/connector-utils';
+import { VendorApiError } from 'handover-kit/contract';
+import { HttpClient, type HttpRequest, type RetryOptions } from 'handover-kit/connector-utils';
 import {
   agentListSchema,
   chatwootErrorDetails,

@@ -1,4 +1,4 @@
-import { objectShape, parseOrThrow, settingMeta } from '../../src/spec';
+import { objectShape, parseOrThrow, settingMeta } from 'handover-kit/contract';
 import { chatwootSettingsSchema, type ChatwootSettings, type ChatwootSettingsInput } from './schema';
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock, ConnectorWarning, Logger, StartHandoverResult } from '../../src/spec';
+import type { Clock, ConnectorWarning, Logger, StartHandoverResult } from 'handover-kit/contract';
 import type { ChatwootApi } from './api';
 import { BoundedMap, SingleFlight } from './cache';
 import type { ChatwootSettings } from './schema';

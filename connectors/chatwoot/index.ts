@@ -31,8 +31,8 @@ import {
   defineConnector,
   type ConnectorRuntime,
   type HandoverConnectorV1,
-} from '../../src/spec';
-import type { RetryOptions } from '../../src/connector-utils';
+} from 'handover-kit/contract';
+import type { RetryOptions } from 'handover-kit/connector-utils';
 import { ChatwootApi } from './api';
 import { createContext } from './context';
 import { checkAvailability, closeHandover, getStatus, sendMessage } from './operations';
@@ -89,10 +89,10 @@ export function createChatwootConnector(settings: ChatwootSettings, runtime: Con
     dispatcher: options.dispatcher,
   });
   const ctx = createContext(settings, api, runtime.clock, runtime.logger);
-  const provider = 'chatwoot';
+
   return {
     specificationVersion: SPECIFICATION_VERSION,
-    provider,
+    type: 'chatwoot',
     capabilities: CHATWOOT_CAPABILITIES,
     api,
     webhook: createChatwootWebhook(settings, runtime.clock, (id) => ctx.resolvedByBot.has(id)),
@@ -105,7 +105,7 @@ export function createChatwootConnector(settings: ChatwootSettings, runtime: Con
     },
 
     doSendMessage: (request, callOptions) => sendMessage(ctx, request, callOptions?.signal),
-    doGetStatus: ({ handoverId }, callOptions) => getStatus(ctx, handoverId, callOptions?.signal),
+    doGetStatus: ({ conversationId }, callOptions) => getStatus(ctx, conversationId, callOptions?.signal),
     doCloseHandover: (request, callOptions) => closeHandover(ctx, request, callOptions?.signal),
 
     dispose: () => api.close(),

@@ -1,4 +1,4 @@
-import type { Agent, HandoverStatus } from '../../src/spec';
+import type { Agent, HandoverStatus } from 'handover-kit/contract';
 
 /** An agent as Chatwoot shows one (REST agent partial, webhook `sender` / `meta.assignee`). */
 export interface AgentLike {

@@ -10,16 +10,16 @@ import {
   type SendMessageRequest,
   type SendMessageResult,
   type StatusResult,
-} from '../../src/spec';
+} from 'handover-kit/contract';
 import { otherWarning, unsupported, type ChatwootContext } from './context';
 import { agentOf, handoverStatusOf } from './mapping';
 import { resolveRouting } from './routing';
 import type { VendorAgent } from './vendor';
 
 /** A handover id is Chatwoot's conversation display id. */
-export function conversationId(handoverId: string): number {
-  const id = Number(handoverId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new VendorNotFoundError(`"${handoverId}" is not a Chatwoot conversation id`, { vendor: 'chatwoot' });
+export function conversationNumber(conversationId: string): number {
+  const id = Number(conversationId);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new VendorNotFoundError(`"${conversationId}" is not a Chatwoot conversation id`, { vendor: 'chatwoot' });
   return id;
 }
 
@@ -73,7 +73,7 @@ async function queueLengthOf(ctx: ChatwootContext, teamId: number | undefined, w
  * is answered from memory without a second call.
  */
 export async function sendMessage(ctx: ChatwootContext, request: SendMessageRequest, signal?: AbortSignal): Promise<SendMessageResult> {
-  const id = conversationId(request.handoverId);
+  const id = conversationNumber(request.conversationId);
   const key = `${id}\u0000${request.messageId}`;
   const known = ctx.sent.get(key);
   if (known !== undefined) return { duplicate: true, vendorMessageId: String(known) };
@@ -93,8 +93,8 @@ export async function sendMessage(ctx: ChatwootContext, request: SendMessageRequ
   return { duplicate: shared, vendorMessageId: String(vendorId), ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
-export async function getStatus(ctx: ChatwootContext, handoverId: string, signal?: AbortSignal): Promise<StatusResult> {
-  const conversation = await ctx.api.getConversation(conversationId(handoverId), signal);
+export async function getStatus(ctx: ChatwootContext, conversationId: string, signal?: AbortSignal): Promise<StatusResult> {
+  const conversation = await ctx.api.getConversation(conversationNumber(conversationId), signal);
   const assignee = conversation.meta?.assignee_type === 'User' ? conversation.meta.assignee : undefined;
   const status = handoverStatusOf(conversation.status, Boolean(assignee));
   return { status, ...(status === 'active' && assignee ? { agent: agentOf(assignee) } : {}) };
@@ -105,7 +105,7 @@ export async function getStatus(ctx: ChatwootContext, handoverId: string, signal
  * → `alreadyClosed: true` and no write. The optional message reaches the agent as a private note.
  */
 export async function closeHandover(ctx: ChatwootContext, request: CloseHandoverRequest, signal?: AbortSignal): Promise<CloseHandoverResult> {
-  const id = conversationId(request.handoverId);
+  const id = conversationNumber(request.conversationId);
   const conversation = await ctx.api.getConversation(id, signal);
   if (conversation.status === 'resolved') return { alreadyClosed: true };
   const warnings: ConnectorWarning[] = [];

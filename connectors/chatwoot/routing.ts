@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HandoverError, parseOrThrow, type ConnectorWarning, type Priority, type Routing } from '../../src/spec';
+import { HandoverError, parseOrThrow, type ConnectorWarning, type Priority, type Routing } from 'handover-kit/contract';
 import { otherWarning, unsupported, type ChatwootContext } from './context';
 import type { VendorPriority } from './vendor';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { field, secret } from '../../src/spec';
+import { field, secret } from 'handover-kit/contract';
 
 /**
  * Settings of a Chatwoot / Cognigy Live Agent provider.

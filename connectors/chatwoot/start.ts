@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { VendorApiError, VendorNotFoundError, type ConnectorWarning, type HandoverUser, type StartHandoverRequest, type StartHandoverResult } from '../../src/spec';
+import { VendorApiError, VendorNotFoundError, type ConnectorWarning, type HandoverUser, type StartHandoverRequest, type StartHandoverResult } from 'handover-kit/contract';
 import { otherWarning, type ChatwootContext } from './context';
 import { agentOf } from './mapping';
 import { readOptions, resolveRouting, type ResolvedRouting } from './routing';
@@ -62,7 +62,7 @@ export async function startHandover(ctx: ChatwootContext, request: StartHandover
 
   const agent = conversation.meta?.assignee_type === 'User' && conversation.meta.assignee ? agentOf(conversation.meta.assignee) : undefined;
   return {
-    handoverId: String(conversation.id),
+    conversationId: String(conversation.id),
     status: agent ? 'active' : 'queue',
     ...(agent ? { agent } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),

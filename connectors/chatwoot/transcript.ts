@@ -1,4 +1,4 @@
-import type { TranscriptEntry } from '../../src/spec';
+import type { TranscriptEntry } from 'handover-kit/contract';
 
 /** Chatwoot refuses message content over 150,000 characters; stay well below. */
 const MAX_NOTE = 100_000;

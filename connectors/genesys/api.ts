@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import type { z } from 'zod';
-import { VendorApiError, type Clock } from '../../src/spec';
-import { HttpClient, type HttpRequest, type HttpResponse } from '../../src/connector-utils';
+import { VendorApiError, type Clock } from 'handover-kit/contract';
+import { HttpClient, type HttpRequest, type HttpResponse } from 'handover-kit/connector-utils';
 import { TokenCache } from './auth';
 import { apiBaseUrlFor, loginBaseUrlFor } from './regions';
 import { CLIENT_SECRET_ENV, type GenesysSettings } from './schema';
@@ -14,7 +14,7 @@ import {
   queueMembersSchema,
   type GenesysConversation,
 } from './vendor-types';
-import { HandoverConfigError } from '../../src/spec';
+import { HandoverConfigError } from 'handover-kit/contract';
 
 export const VENDOR = 'genesys';
 /** Genesys puts its request id in this header (newer edges may add `Genesys-Correlation-Id`). */

@@ -1,4 +1,4 @@
-import type { ConnectorWarning, CustomAttributes, HandoverUser, Routing, TranscriptEntry } from '../../src/spec';
+import type { ConnectorWarning, CustomAttributes, HandoverUser, Routing, TranscriptEntry } from 'handover-kit/contract';
 
 /**
  * Routing context for Genesys travels as `channel.metadata.customAttributes`: a flat map of strings

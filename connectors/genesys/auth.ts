@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { VendorApiError, VendorAuthError, type Clock } from '../../src/spec';
-import type { HttpClient } from '../../src/connector-utils';
+import { VendorApiError, VendorAuthError, type Clock } from 'handover-kit/contract';
+import type { HttpClient } from 'handover-kit/connector-utils';
 
 const tokenResponseSchema = z.object({
   access_token: z.string().min(1),

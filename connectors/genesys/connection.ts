@@ -1,4 +1,4 @@
-import { objectShape } from '../../src/spec';
+import { objectShape } from 'handover-kit/contract';
 import { genesysSettingsSchema } from './schema';
 
 /** The shape of a Cognigy Extension connection (`IConnectionSchema` in @cognigy/extension-tools). */

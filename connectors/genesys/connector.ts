@@ -18,7 +18,7 @@ import {
   type SendMessageResult,
   type StartHandoverRequest,
   type StartHandoverResult,
-} from '../../src/spec';
+} from 'handover-kit/contract';
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
 import { BoundedMap } from './bounded';
@@ -45,7 +45,7 @@ const MEMORY = 10_000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GenesysConnector extends HandoverConnectorV1 {
-  readonly provider: 'genesys';
+  readonly type: 'genesys';
   readonly events: EventEmitter<ConnectorEventMap>;
   dispose(): Promise<void>;
   /** Request counters for benchmarks and diagnostics. */
@@ -117,22 +117,22 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     conversationOfUser.set(from.id, conversationId);
     poller.track(conversationId);
     const wait = await waitEstimate(settings.queueId, conversationId, warnings, options);
-    return { handoverId: conversationId, status: 'queue', ...wait, ...warn(warnings) };
+    return { conversationId: conversationId, status: 'queue', ...wait, ...warn(warnings) };
   }
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
-    const { handoverId, messageId } = request;
-    if (poller.hasEnded(handoverId)) {
+    const { conversationId, messageId } = request;
+    if (poller.hasEnded(conversationId)) {
       // Genesys threads by sender: a message now would open a new conversation, unrouted by this handover.
-      throw new HandoverNotFoundError('The Genesys conversation has ended; the message was not sent', { handoverId });
+      throw new HandoverNotFoundError('The Genesys conversation has ended; the message was not sent', { conversationId });
     }
     const { content, warnings } = attachmentContent(request.attachments);
     if (!request.text && content.length === 0) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-    const from = senders.get(handoverId) ?? senderOf(request.user);
-    poller.track(handoverId); // a handover of ours from before a restart is picked up again
+    const from = senders.get(conversationId) ?? senderOf(request.user);
+    poller.track(conversationId); // a handover of ours from before a restart is picked up again
     const res = await api.sendInbound(
       {
-        channel: { messageId: stableMessageId('msg', handoverId, messageId), time: nowIso(), from },
+        channel: { messageId: stableMessageId('msg', conversationId, messageId), time: nowIso(), from },
         ...(request.text ? { text: request.text } : {}),
         ...(content.length > 0 ? { content } : {}),
       },
@@ -143,7 +143,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
 
   const connector: GenesysConnector = {
     specificationVersion: SPECIFICATION_VERSION,
-    provider: 'genesys',
+    type: 'genesys',
     capabilities,
     events,
     webhook: createGenesysWebhook({
@@ -154,7 +154,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     }),
 
     async doCheckAvailability({ routing }, options) {
-      if (!capabilities.availability) throw new UnsupportedCapabilityError('availability', 'genesys', 'Genesys availability needs the queueId setting');
+      if (!capabilities.availability) throw new UnsupportedCapabilityError('availability', { connectorType: 'genesys' }, 'Genesys availability needs the queueId setting');
       const warnings: ConnectorWarning[] = [];
       let queueId = settings.queueId!;
       if (routing.queue && GUID.test(routing.queue)) queueId = routing.queue;
@@ -182,7 +182,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     },
 
     async doSendMessage(request, options) {
-      const key = `${request.handoverId}\u0000${request.messageId}`;
+      const key = `${request.conversationId}\u0000${request.messageId}`;
       const prior = sent.get(key);
       if (prior) return { ...(await prior), duplicate: true };
       const pending = send(request, options).catch((error) => {
@@ -193,46 +193,46 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       return pending;
     },
 
-    async doGetStatus({ handoverId }, options) {
-      const conversation = await api.getConversation(handoverId, { operation: 'get status', signal: options?.signal });
+    async doGetStatus({ conversationId }, options) {
+      const conversation = await api.getConversation(conversationId, { operation: 'get status', signal: options?.signal });
       const summary = summarize(conversation);
-      if (summary.status !== 'completed') poller.track(handoverId);
-      poller.observe(handoverId, conversation);
+      if (summary.status !== 'completed') poller.track(conversationId);
+      poller.observe(conversationId, conversation);
       if (summary.status === 'completed') return { status: 'completed' };
       if (summary.status === 'active') return { status: 'active', agent: agentOf(summary.connectedAgents.at(-1)!) };
       const warnings: ConnectorWarning[] = [];
-      const wait = await waitEstimate(summary.queueId ?? settings.queueId, handoverId, warnings, options);
+      const wait = await waitEstimate(summary.queueId ?? settings.queueId, conversationId, warnings, options);
       return { status: 'queue', ...wait, ...warn(warnings) };
     },
 
-    async doCloseHandover({ handoverId, message }, options) {
-      const conversation = await api.getConversation(handoverId, { operation: 'close handover', signal: options?.signal });
+    async doCloseHandover({ conversationId, message }, options) {
+      const conversation = await api.getConversation(conversationId, { operation: 'close handover', signal: options?.signal });
       const customer = summarize(conversation).customer;
       if (!customer) throw new VendorNotFoundError('genesys close handover: the conversation has no customer participant', { vendor: VENDOR, operation: 'close handover' });
       if (hasEnded(customer)) {
-        poller.untrack(handoverId, true);
+        poller.untrack(conversationId, true);
         return { alreadyClosed: true };
       }
       const warnings: ConnectorWarning[] = [];
-      const from = senders.get(handoverId);
+      const from = senders.get(conversationId);
       if (message && !from) {
         warnings.push({ type: 'other', feature: 'closeFromBot', message: 'Closing note not sent: this instance does not know the sender of the conversation' });
       } else if (message && from) {
         try {
-          await api.sendInbound({ channel: { messageId: stableMessageId('close', handoverId), time: nowIso(), from }, text: message }, { operation: 'send closing note', signal: options?.signal });
+          await api.sendInbound({ channel: { messageId: stableMessageId('close', conversationId), time: nowIso(), from }, text: message }, { operation: 'send closing note', signal: options?.signal });
         } catch (error) {
           warnings.push({ type: 'other', feature: 'closeFromBot', message: `Closing note not delivered: ${reason(error)}` });
         }
       }
       // Stop polling first: the end is the service's own doing, not an event to report back.
-      poller.untrack(handoverId);
+      poller.untrack(conversationId);
       try {
-        await api.disconnectParticipant(handoverId, customer.id, options);
+        await api.disconnectParticipant(conversationId, customer.id, options);
       } catch (error) {
-        poller.track(handoverId);
+        poller.track(conversationId);
         throw error;
       }
-      poller.untrack(handoverId, true);
+      poller.untrack(conversationId, true);
       return { alreadyClosed: false, ...warn(warnings) };
     },
 

@@ -26,7 +26,7 @@
  * or `v2.detail.events.conversation.{id}.*`) and Amazon EventBridge as push sources for joined/ended.
  * Setup page: docs/connectors/genesys.md.
  */
-import { SPECIFICATION_VERSION, defineConnector } from '../../src/spec';
+import { SPECIFICATION_VERSION, defineConnector } from 'handover-kit/contract';
 import { GENESYS_CAPABILITIES, createGenesysConnector } from './connector';
 import { genesysSettingsSchema } from './schema';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { parseOrThrow, type Attachment, type ConnectorWarning, type HandoverUser, type Routing, type TranscriptEntry } from '../../src/spec';
+import { parseOrThrow, type Attachment, type ConnectorWarning, type HandoverUser, type Routing, type TranscriptEntry } from 'handover-kit/contract';
 import type { InboundMessageBody } from './api';
 
 /** First message text when neither the flow nor the transcript gives one. */

@@ -1,4 +1,4 @@
-import type { Agent, HandoverEvent, HandoverStatus } from '../../src/spec';
+import type { Agent, HandoverEvent, HandoverStatus } from 'handover-kit/contract';
 import type { GenesysConversation, GenesysParticipant } from './vendor-types';
 
 /**
@@ -89,7 +89,7 @@ function time(iso: string | null | undefined, fallback: number): number {
 export function diffSnapshot(conversationId: string, conversation: GenesysConversation, state: TrackState, now: number): HandoverEvent[] {
   if (state.ended) return [];
   const summary = summarize(conversation);
-  const base = (kind: string, at: number) => ({ handoverId: conversationId, eventId: `genesys:${conversationId}:${kind}`, occurredAt: at });
+  const base = (kind: string, at: number) => ({ conversationId: conversationId, eventId: `genesys:${conversationId}:${kind}`, occurredAt: at });
 
   if (summary.status === 'completed') {
     state.ended = true;

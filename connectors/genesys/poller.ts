@@ -1,4 +1,4 @@
-import { HandoverError, RateLimitError, VendorNotFoundError, type Agent, type Clock, type HandoverEvent, type Logger } from '../../src/spec';
+import { HandoverError, RateLimitError, VendorNotFoundError, type Agent, type Clock, type HandoverEvent, type Logger } from 'handover-kit/contract';
 import type { GenesysApi } from './api';
 import { diffSnapshot, newTrackState, type TrackState } from './participants';
 import type { GenesysConversation } from './vendor-types';
@@ -132,7 +132,7 @@ export class ParticipantPoller {
       this.options.emit([
         {
           type: 'handover-error',
-          handoverId: t.id,
+          conversationId: t.id,
           eventId: `genesys:${t.id}:gone`,
           occurredAt: clock.now(),
           code: 'conversation-not-found',

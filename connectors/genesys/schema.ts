@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { field, secret } from '../../src/spec';
+import { field, secret } from 'handover-kit/contract';
 import { normalizeRegion } from './regions';
 
 /** Genesys object ids (integrations, queues, conversations) are GUIDs. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BadRequestError, BadSignatureError, type Agent, type Attachment, type ConnectorWebhookV1, type HandoverEvent, type Logger, type WebhookRequest } from '../../src/spec';
-import { headerValue, hmac, parseJsonBody, safeEqual } from '../../src/connector-utils';
+import { BadRequestError, BadSignatureError, type Agent, type Attachment, type ConnectorWebhookV1, type HandoverEvent, type Logger, type WebhookRequest } from 'handover-kit/contract';
+import { headerValue, hmac, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
 
 /**
  * Genesys open-messaging webhooks: one normalized message per POST, signed
@@ -91,13 +91,13 @@ function toEvents(body: WebhookBody, req: WebhookRequest, ctx: GenesysWebhookCon
   // Receipts for our own messages (and anything else inbound) are not agent activity.
   if ((body.direction ?? '').toLowerCase() !== 'outbound') return [];
   const userId = body.channel?.to?.id ?? undefined;
-  const handoverId = body.conversationId ?? (userId ? ctx.conversationOfUser(userId) : undefined);
-  if (!handoverId) {
+  const conversationId = body.conversationId ?? (userId ? ctx.conversationOfUser(userId) : undefined);
+  if (!conversationId) {
     ctx.logger.warn('genesys webhook names no conversation this instance knows; dropped', { messageId: body.id, type: body.type });
     return [];
   }
   const time = body.channel?.time ? Date.parse(body.channel.time) : NaN;
-  const base = { handoverId, eventId: `genesys:${body.id}`, occurredAt: Number.isFinite(time) ? time : req.receivedAt };
+  const base = { conversationId, eventId: `genesys:${body.id}`, occurredAt: Number.isFinite(time) ? time : req.receivedAt };
 
   switch (body.type) {
     case 'Text':
@@ -110,7 +110,7 @@ function toEvents(body: WebhookBody, req: WebhookRequest, ctx: GenesysWebhookCon
         // Sent by a Genesys bot or flow, not an agent: surfaced to the flow without making the handover active.
         return [{ ...base, type: 'provider-event', name: 'genesys-bot-message', text, ...(attachments.length ? { data: { attachments } } : {}) }];
       }
-      const agent = ctx.currentAgent(handoverId);
+      const agent = ctx.currentAgent(conversationId);
       return [{ ...base, type: 'agent-message', text, ...(attachments.length ? { attachments } : {}), ...(agent ? { agent } : {}) }];
     }
     case 'Event': {

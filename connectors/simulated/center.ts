@@ -7,7 +7,7 @@ import {
   type Routing,
   type StartHandoverRequest,
   type StatusResult,
-} from '../../src/spec';
+} from 'handover-kit/contract';
 import { systemClock } from '../../src/clock';
 import { nextOpening, openState } from './hours';
 import {
@@ -27,7 +27,7 @@ import {
   type SimulatedFailure,
 } from './model';
 
-type EventBody = HandoverEvent extends infer E ? (E extends HandoverEvent ? Omit<E, 'handoverId' | 'eventId' | 'occurredAt' | 'sequence'> : never) : never;
+type EventBody = HandoverEvent extends infer E ? (E extends HandoverEvent ? Omit<E, 'conversationId' | 'eventId' | 'occurredAt' | 'sequence'> : never) : never;
 
 export interface CenterEvents {
   /** Every event, tagged with the provider that owns the conversation. */
@@ -336,7 +336,7 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
 
   private publish(conv: SimConversation, body: EventBody) {
     conv.seq++;
-    const event = { ...body, handoverId: conv.id, eventId: `${conv.id}:${conv.seq}`, occurredAt: this.clock.now(), sequence: conv.seq } as HandoverEvent;
+    const event = { ...body, conversationId: conv.id, eventId: `${conv.id}:${conv.seq}`, occurredAt: this.clock.now(), sequence: conv.seq } as HandoverEvent;
     this.emit('event', conv.owner, event);
     this.emit('change');
   }

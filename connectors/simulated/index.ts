@@ -16,8 +16,8 @@ import {
   type ConnectorRuntime,
   type HandoverConnectorV1,
   type HandoverEvent,
-} from '../../src/spec';
-import { vendorError } from '../../src/connector-utils';
+} from 'handover-kit/contract';
+import { vendorError } from 'handover-kit/connector-utils';
 import { SimulatedContactCenter } from './center';
 import { SimulatedVendorError, type CenterConfig } from './model';
 import { simulatedSettingsSchema, type SimulatedSettings } from './schema';
@@ -119,7 +119,7 @@ export function createSimulatedConnector(center: SimulatedContactCenter, setting
 
   return {
     specificationVersion: SPECIFICATION_VERSION,
-    provider: 'simulated',
+    type: 'simulated',
     capabilities: { ...SIMULATED_CAPABILITIES, pushEvents: push, webhooks: true },
     events,
     webhook: createSimulatedWebhook(settings.webhookSecret, runtime.clock),
@@ -131,7 +131,7 @@ export function createSimulatedConnector(center: SimulatedContactCenter, setting
         const conv = await center.start(owner, { ...request, routing: { ...request.routing, queue: request.routing.queue ?? settings.queue } });
         const status = await center.status(conv.id);
         return {
-          handoverId: conv.id,
+          conversationId: conv.id,
           status: status.status === 'active' ? 'active' : 'queue',
           ...(status.queuePosition !== undefined ? { queuePosition: status.queuePosition } : {}),
           ...(status.estimatedWaitMs !== undefined ? { estimatedWaitMs: status.estimatedWaitMs } : {}),
@@ -142,13 +142,13 @@ export function createSimulatedConnector(center: SimulatedContactCenter, setting
     doSendMessage: (request) =>
       guard('send message', async () => {
         const text = request.attachments?.length ? [request.text, ...request.attachments.map((a) => `[${a.type}] ${a.url}`)].filter(Boolean).join('\n') : request.text;
-        const { duplicate } = await center.userMessage(request.handoverId, request.messageId, text, request.kind);
+        const { duplicate } = await center.userMessage(request.conversationId, request.messageId, text, request.kind);
         return { duplicate, vendorMessageId: request.messageId };
       }),
 
-    doGetStatus: ({ handoverId }) => guard('get status', () => center.status(handoverId)),
+    doGetStatus: ({ conversationId }) => guard('get status', () => center.status(conversationId)),
 
-    doCloseHandover: ({ handoverId, reason }) => guard('close handover', () => center.close(handoverId, reason)),
+    doCloseHandover: ({ conversationId, reason }) => guard('close handover', () => center.close(conversationId, reason)),
 
     async dispose() {
       center.off('event', forward);

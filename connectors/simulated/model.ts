@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PRIORITIES, type Agent, type CustomAttributes, type HandoverUser, type Priority, type Routing, type TranscriptEntry } from '../../src/spec';
+import { PRIORITIES, type Agent, type CustomAttributes, type HandoverUser, type Priority, type Routing, type TranscriptEntry } from 'handover-kit/contract';
 import { businessHoursSchema } from './hours';
 
 /** Configuration and state of the simulated contact center. */

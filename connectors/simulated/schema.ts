@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { field, secret } from '../../src/spec';
+import { field, secret } from 'handover-kit/contract';
 import { centerConfigSchema } from './model';
 
 /** Settings of a simulated-center provider. */

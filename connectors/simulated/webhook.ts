@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { z } from 'zod';
-import { BadRequestError, BadSignatureError, handoverEventSchema, type Clock, type ConnectorWebhookV1, type HandoverEvent, type Logger } from '../../src/spec';
-import { assertFresh, headerValue, hmac, parseJsonBody, safeEqual } from '../../src/connector-utils';
+import { BadRequestError, BadSignatureError, handoverEventSchema, type Clock, type ConnectorWebhookV1, type HandoverEvent, type Logger } from 'handover-kit/contract';
+import { assertFresh, headerValue, hmac, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
 
 /**
  * The simulated center's webhooks, shaped like a typical vendor's: an envelope of events naming the
@@ -17,7 +17,7 @@ const envelopeSchema = z.object({
 export function webhookBody(deliveryId: string, events: HandoverEvent[]): string {
   return JSON.stringify({
     deliveryId,
-    events: events.map(({ handoverId, eventId, occurredAt, ...rest }) => ({ ...rest, conversationId: handoverId, id: eventId, at: occurredAt })),
+    events: events.map(({ conversationId, eventId, occurredAt, ...rest }) => ({ ...rest, conversationId: conversationId, id: eventId, at: occurredAt })),
   });
 }
 
@@ -40,7 +40,7 @@ export function createSimulatedWebhook(secret: string | undefined, clock: Clock)
       const parsed = envelopeSchema.safeParse(parseJsonBody(req));
       if (!parsed.success) throw new BadRequestError('Webhook body is not a simulated-center envelope');
       return parsed.data.events.map(({ conversationId, id, at, ...rest }) => {
-        const event = handoverEventSchema.safeParse({ ...rest, handoverId: conversationId, eventId: id, occurredAt: at });
+        const event = handoverEventSchema.safeParse({ ...rest, conversationId: conversationId, eventId: id, occurredAt: at });
         if (!event.success) throw new BadRequestError(`Malformed event ${id}: ${event.error.issues[0]?.message ?? 'invalid'}`);
         return event.data;
       });

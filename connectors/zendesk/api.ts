@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { VendorApiError } from '../../src/spec';
-import type { HttpClient } from '../../src/connector-utils';
+import { VendorApiError } from 'handover-kit/contract';
+import type { HttpClient } from 'handover-kit/connector-utils';
 import { VENDOR, hasStatus } from './errors';
 
 /**

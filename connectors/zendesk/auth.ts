@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Clock } from '../../src/spec';
+import type { Clock } from 'handover-kit/contract';
 
 /**
  * Sunshine Conversations authentication: Basic with the key id and secret, or a JWT the caller signs

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AvailabilityResult, ConnectorWarning, Routing } from '../../src/spec';
-import type { HttpClient } from '../../src/connector-utils';
+import type { AvailabilityResult, ConnectorWarning, Routing } from 'handover-kit/contract';
+import type { HttpClient } from 'handover-kit/connector-utils';
 
 /**
  * Agent availability from the Zendesk Support API (`GET /api/v2/agent_availabilities`, JSON:API,

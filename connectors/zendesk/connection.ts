@@ -1,4 +1,4 @@
-import { objectShape } from '../../src/spec';
+import { objectShape } from 'handover-kit/contract';
 import { zendeskSettingsSchema } from './schema';
 
 /**

@@ -1,4 +1,4 @@
-import { VendorApiError } from '../../src/spec';
+import { VendorApiError } from 'handover-kit/contract';
 
 /** The vendor name in errors and logs. */
 export const VENDOR = 'zendesk';

@@ -13,7 +13,7 @@ import {
   type StartHandoverResult,
   type StatusResult,
   type TranscriptEntry,
-} from '../../src/spec';
+} from 'handover-kit/contract';
 import type { MessageAuthor, MessageContent, SunshineApi, SunshineConversation } from './api';
 import { BoundedMap } from './cache';
 import { VENDOR } from './errors';
@@ -64,9 +64,9 @@ export class ZendeskHandovers {
 
   /** Fed with every event the webhook produces. */
   observe(event: HandoverEvent): void {
-    if (event.type === 'agent-message') this.agents.set(event.handoverId, event.agent ?? this.agents.get(event.handoverId) ?? null);
-    else if (event.type === 'handover-error') this.failed.set(event.handoverId, true);
-    else if (event.type === 'handover-completed') this.agents.delete(event.handoverId);
+    if (event.type === 'agent-message') this.agents.set(event.conversationId, event.agent ?? this.agents.get(event.conversationId) ?? null);
+    else if (event.type === 'handover-error') this.failed.set(event.conversationId, true);
+    else if (event.type === 'handover-completed') this.agents.delete(event.conversationId);
   }
 
   async start(request: StartHandoverRequest, signal?: AbortSignal): Promise<StartHandoverResult> {
@@ -95,7 +95,7 @@ export class ZendeskHandovers {
     if (matchesIntegration(conversation.activeSwitchboardIntegration, this.settings.agentIntegration)) {
       const agent = this.agents.get(id);
       return {
-        handoverId: id,
+        conversationId: id,
         status: agent === undefined ? 'queue' : 'active',
         ...(agent ? { agent } : {}),
         warnings: [{ type: 'other', feature: 'passControl', message: 'The conversation was already with the agent integration; nothing was posted or passed again.' }],
@@ -119,7 +119,7 @@ export class ZendeskHandovers {
     await this.api.passControl(id, this.settings.agentIntegration, metadata, 'start handover', signal);
     this.progress.delete(request.idempotencyKey);
     warnings.push(...metaWarnings);
-    return { handoverId: id, status: 'queue', ...(warnings.length ? { warnings } : {}) };
+    return { conversationId: id, status: 'queue', ...(warnings.length ? { warnings } : {}) };
   }
 
   /** The given conversation, or the personal conversation of the SunCo user for this handover's user. */
@@ -166,7 +166,7 @@ export class ZendeskHandovers {
   }
 
   async send(request: SendMessageRequest, signal?: AbortSignal): Promise<SendMessageResult> {
-    const key = `${request.handoverId}\u0000${request.messageId}`;
+    const key = `${request.conversationId}\u0000${request.messageId}`;
     const prior = this.sent.get(key);
     if (prior) return { duplicate: true, ...opt('vendorMessageId', await prior) };
     const delivery = this.deliver(request, signal);
@@ -181,9 +181,9 @@ export class ZendeskHandovers {
 
   /** One SunCo message per text chunk and per attachment; returns the first message id. */
   private async deliver(request: SendMessageRequest, signal?: AbortSignal): Promise<string | undefined> {
-    const known = this.users.get(request.handoverId);
+    const known = this.users.get(request.conversationId);
     const author: MessageAuthor =
-      request.kind === 'system' ? this.businessAuthor() : known ? { type: 'user', userId: known } : await this.userAuthor(request.handoverId, request.user.id, signal);
+      request.kind === 'system' ? this.businessAuthor() : known ? { type: 'user', userId: known } : await this.userAuthor(request.conversationId, request.user.id, signal);
     const contents: MessageContent[] = chunks(request.text).map((text) => ({ type: 'text', text }));
     for (const a of request.attachments ?? []) {
       contents.push({ type: a.type === 'image' ? 'image' : 'file', mediaUrl: a.url, ...(a.name ? { altText: a.name.slice(0, 128) } : {}) });
@@ -191,7 +191,7 @@ export class ZendeskHandovers {
     let firstId: string | undefined;
     for (const [i, content] of contents.entries()) {
       const metadata = { [META.origin]: ORIGIN, [META.messageId]: contents.length > 1 ? `${request.messageId}#${i + 1}` : request.messageId };
-      const message = await this.api.postMessage(request.handoverId, author, content, metadata, 'send message', signal);
+      const message = await this.api.postMessage(request.conversationId, author, content, metadata, 'send message', signal);
       firstId ??= message.id;
     }
     return firstId;
@@ -213,13 +213,13 @@ export class ZendeskHandovers {
     throw new VendorNotFoundError(`${VENDOR} conversation has no user participant to write as`, { vendor: VENDOR, operation: 'list participants' });
   }
 
-  async status(handoverId: string, signal?: AbortSignal): Promise<StatusResult> {
-    const conversation = await this.api.getConversation(handoverId, 'get status', signal);
+  async status(conversationId: string, signal?: AbortSignal): Promise<StatusResult> {
+    const conversation = await this.api.getConversation(conversationId, 'get status', signal);
     if (matchesIntegration(conversation.activeSwitchboardIntegration, this.settings.agentIntegration)) {
-      const agent = this.agents.get(handoverId);
+      const agent = this.agents.get(conversationId);
       return agent === undefined ? { status: 'queue' } : { status: 'active', ...(agent ? { agent } : {}) };
     }
-    return { status: this.failed.has(handoverId) ? 'error' : 'completed' };
+    return { status: this.failed.has(conversationId) ? 'error' : 'completed' };
   }
 
   /**
@@ -228,16 +228,16 @@ export class ZendeskHandovers {
    * already has control or nobody has. The ticket stays open.
    */
   async close(request: CloseHandoverRequest, signal?: AbortSignal): Promise<CloseHandoverResult> {
-    const conversation = await this.api.getConversation(request.handoverId, 'close handover', signal);
+    const conversation = await this.api.getConversation(request.conversationId, 'close handover', signal);
     const active = conversation.activeSwitchboardIntegration;
     if (!active || matchesIntegration(active, this.settings.botIntegration)) return { alreadyClosed: true };
     if (request.message?.trim()) {
       const text = request.message.slice(0, MAX_TEXT);
-      await this.api.postMessage(request.handoverId, this.businessAuthor(), { type: 'text', text }, { [META.origin]: ORIGIN }, 'close handover', signal);
+      await this.api.postMessage(request.conversationId, this.businessAuthor(), { type: 'text', text }, { [META.origin]: ORIGIN }, 'close handover', signal);
     }
     const metadata = { [META.origin]: ORIGIN, [META.closedBy]: 'bot', [META.closeReason]: request.reason };
-    await this.api.passControl(request.handoverId, this.settings.botIntegration, metadata, 'close handover', signal);
-    this.agents.delete(request.handoverId);
+    await this.api.passControl(request.conversationId, this.settings.botIntegration, metadata, 'close handover', signal);
+    this.agents.delete(request.conversationId);
     return { alreadyClosed: false, warnings: [TICKET_STAYS_OPEN] };
   }
 }

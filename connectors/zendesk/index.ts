@@ -32,8 +32,8 @@ import {
   defineConnector,
   type ConnectorRuntime,
   type HandoverConnectorV1,
-} from '../../src/spec';
-import { HttpClient, type RetryOptions } from '../../src/connector-utils';
+} from 'handover-kit/contract';
+import { HttpClient, type RetryOptions } from 'handover-kit/connector-utils';
 import { SunshineApi } from './api';
 import { JwtSigner, basicAuthorization } from './auth';
 import { checkAgentAvailability } from './availability';
@@ -121,7 +121,7 @@ export function createZendeskConnector(settings: ZendeskSettings, runtime: Conne
 
   return {
     specificationVersion: SPECIFICATION_VERSION,
-    provider: 'zendesk',
+    type: 'zendesk',
     capabilities: { ...ZENDESK_CAPABILITIES, availability: !!support },
     webhook,
     get requestCount() {
@@ -133,13 +133,13 @@ export function createZendeskConnector(settings: ZendeskSettings, runtime: Conne
 
     async doCheckAvailability({ routing }, options) {
       if (!support) {
-        throw new UnsupportedCapabilityError('availability', 'zendesk', 'Zendesk agent availability needs the Support API settings supportEmail and supportApiToken');
+        throw new UnsupportedCapabilityError('availability', { connectorType: 'zendesk' }, 'Zendesk agent availability needs the Support API settings supportEmail and supportApiToken');
       }
       return checkAgentAvailability(support, routing, options?.signal);
     },
     doStartHandover: (request, options) => handovers.start(request, options?.signal),
     doSendMessage: (request, options) => handovers.send(request, options?.signal),
-    doGetStatus: ({ handoverId }, options) => handovers.status(handoverId, options?.signal),
+    doGetStatus: ({ conversationId }, options) => handovers.status(conversationId, options?.signal),
     doCloseHandover: (request, options) => handovers.close(request, options?.signal),
 
     async dispose() {

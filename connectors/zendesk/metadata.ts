@@ -1,4 +1,4 @@
-import type { ConnectorWarning, CustomAttributes, Priority, Routing } from '../../src/spec';
+import type { ConnectorWarning, CustomAttributes, Priority, Routing } from 'handover-kit/contract';
 import type { FlatMetadata, SwitchboardRef } from './api';
 import type { ZendeskOptions } from './schema';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { field, secret } from '../../src/spec';
+import { field, secret } from 'handover-kit/contract';
 
 /**
  * Settings of a Zendesk Sunshine Conversations (switchboard) provider, and the per-handover

@@ -9,8 +9,8 @@ import {
   type HandoverEvent,
   type Logger,
   type WebhookRequest,
-} from '../../src/spec';
-import { headerValue, parseJsonBody, safeEqual } from '../../src/connector-utils';
+} from 'handover-kit/contract';
+import { headerValue, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
 import { switchboardRefSchema } from './api';
 import { META, ORIGIN, matchesIntegration } from './metadata';
 
@@ -138,7 +138,7 @@ function payload<T extends z.ZodType>(ctx: Context, schema: T): z.output<T> | un
   return undefined;
 }
 
-const base = (ctx: Context, conversationId: string) => ({ handoverId: conversationId, eventId: ctx.event.id, occurredAt: ctx.occurredAt });
+const base = (ctx: Context, conversationId: string) => ({ conversationId: conversationId, eventId: ctx.event.id, occurredAt: ctx.occurredAt });
 
 /**
  * Agent text: business messages from Agent Workspace (or from any non-API source, or the agent

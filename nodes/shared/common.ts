@@ -9,7 +9,7 @@ import {
   type CapabilityName,
   type ConnectorCapabilities,
   type HandoverError,
-} from '../../src/spec';
+} from '../../src/contract';
 import { nodeField, optionalText, textList } from './fields';
 import type { ProviderInfo } from './types';
 
@@ -137,7 +137,7 @@ export function requireCapabilities(
   for (const p of providers) {
     for (const w of wants) {
       if (w.used && !p.capabilities[w.capability]) {
-        const e = new UnsupportedCapabilityError(w.capability, p.id, `${node}: "${w.field}" needs ${w.capability}, which provider "${p.id}" does not support`);
+        const e = new UnsupportedCapabilityError(w.capability, { providerId: p.id }, `${node}: "${w.field}" needs ${w.capability}, which provider "${p.id}" does not support`);
         e.details.field = w.field;
         throw e;
       }

@@ -1,7 +1,7 @@
-import { toHandoverError } from '../../src/spec';
+import { toHandoverError } from '../../src/contract';
 import type { FlowHandoverInput } from '../../src/delivery';
 import { FLOW_DATA_KEY } from '../../src/delivery';
-import type { HandoverApi, SessionAddress } from '../../src/service/types';
+import type { HandoverApi, SessionAddress } from '../../src/model';
 import { isConfigError } from './common';
 import { logFailure, viewToInput, writeState, type NodeRuntime } from './runtime';
 

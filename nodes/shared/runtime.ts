@@ -1,8 +1,8 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { toHandoverError, type HandoverError } from '../../src/spec';
+import { toHandoverError, type HandoverError } from '../../src/contract';
 import type { FlowHandoverInput } from '../../src/delivery';
 import { readFlowEvent } from '../../src/delivery';
-import type { HandoverApi, HandoverView, SessionAddress } from '../../src/service/types';
+import type { HandoverApi, HandoverView, SessionAddress } from '../../src/model';
 
 /**
  * What the nodes need from Cognigy's node API. Every member of the official typings is optional

@@ -1,4 +1,4 @@
-import type { ConnectorCapabilities } from '../../src/spec';
+import type { ConnectorCapabilities } from '../../src/contract';
 import type { ServiceSource } from './runtime';
 
 /** A provider as the node editor shows it. */

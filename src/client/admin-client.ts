@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../spec';
+import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../contract';
 import type { ProviderExport, ProviderView } from '../registry';
 
 /**

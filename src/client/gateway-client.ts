@@ -1,5 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
-import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../spec';
+import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../contract';
 import type {
   AvailabilityInput,
   AvailabilityOutcome,
@@ -14,7 +14,7 @@ import type {
   StartHandoverOutcome,
   UserMessageInput,
   UserMessageOutcome,
-} from '../service/types';
+} from '../model';
 
 /**
  * The handover service over HTTP: the same `HandoverApi` the in-process service implements, so the

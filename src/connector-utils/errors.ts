@@ -1,4 +1,4 @@
-import { RateLimitError, VendorApiError, VendorAuthError, VendorNotFoundError, type HandoverError } from '../spec';
+import { RateLimitError, VendorApiError, VendorAuthError, VendorNotFoundError, type HandoverError } from '../contract';
 
 export interface VendorFailure {
   vendor: string;

@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { HandoverError, HandoverTimeoutError, VendorApiError, type Clock } from '../spec';
+import { HandoverError, HandoverTimeoutError, VendorApiError, type Clock } from '../contract';
 import { vendorError } from './errors';
 import { retryWithBackoff, type RetryOptions } from './retry';
 

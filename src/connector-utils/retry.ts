@@ -1,4 +1,4 @@
-import { HandoverError } from '../spec';
+import { HandoverError } from '../contract';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3). */

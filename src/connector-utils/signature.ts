@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { BadRequestError, BadSignatureError, type WebhookRequest } from '../spec';
+import { BadRequestError, BadSignatureError, type WebhookRequest } from '../contract';
 
 /** HMAC of `payload` with `secret`, hex or base64. */
 export function hmac(algorithm: 'sha1' | 'sha256', secret: string, payload: string | Uint8Array, encoding: 'hex' | 'base64'): string {

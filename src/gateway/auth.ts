@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ForbiddenError, UnauthorizedError } from '../spec';
+import { ForbiddenError, UnauthorizedError } from '../contract';
 
 export type ApiKeyRole = 'nodes' | 'admin';
 

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { HandoverConfigError, HandoverError } from '../spec';
+import { HandoverConfigError, HandoverError } from '../contract';
 import { createProviderAdminClient } from '../client/admin-client';
 import { GATEWAY_ENV, loadGatewayConfig } from './config';
 import type { Gateway } from './gateway';

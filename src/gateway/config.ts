@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { HandoverConfigError, type ValidationIssue } from '../spec';
+import { HandoverConfigError, type ValidationIssue } from '../contract';
 
 /**
  * The gateway's configuration: environment variables over an optional JSON file

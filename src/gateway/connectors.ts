@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from '../spec';
+import type { ConnectorDefinitionV1 } from '../contract';
 import { SimulatedCenters, simulatedConnector } from '../../connectors/simulated';
 import { chatwootConnector } from '../../connectors/chatwoot';
 import { genesysConnector } from '../../connectors/genesys';
@@ -8,11 +8,11 @@ import { zendeskConnector } from '../../connectors/zendesk';
  * The connector types `npx handover-kit gateway` offers out of the box. Embedding the gateway, pass
  * your own list to `createGateway({ connectors })` instead.
  */
-export function builtInConnectors(options: { centers?: SimulatedCenters } = {}): ConnectorDefinition[] {
+export function builtInConnectors(options: { centers?: SimulatedCenters } = {}): ConnectorDefinitionV1[] {
   return [
     simulatedConnector({ centers: options.centers ?? new SimulatedCenters() }),
     chatwootConnector(),
     genesysConnector(),
     zendeskConnector(),
-  ] as unknown as ConnectorDefinition[];
+  ] as unknown as ConnectorDefinitionV1[];
 }

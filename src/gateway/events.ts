@@ -1,4 +1,4 @@
-import type { HandoverEvent, Logger } from '../spec';
+import type { HandoverEvent, Logger } from '../contract';
 import type { HandoverService } from '../service/service';
 import type { GatewayMetrics } from './metrics';
 import type { PartitionHandler, QueueEntry } from './queue/types';
@@ -29,19 +29,19 @@ export interface EventQueueItem {
   r: number;
 }
 
-export function eventPartition(providerId: string, externalId: string): string {
-  return `${providerId}:${externalId}`;
+export function eventPartition(providerId: string, conversationId: string): string {
+  return `${providerId}:${conversationId}`;
 }
 
 /** Splits a webhook's events into one queue entry per handover, keeping their order. */
 export function eventEntries(providerId: string, events: readonly HandoverEvent[], receivedAt: number): QueueEntry<EventQueueItem>[] {
   const byHandover = new Map<string, HandoverEvent[]>();
   for (const event of events) {
-    const list = byHandover.get(event.handoverId);
+    const list = byHandover.get(event.conversationId);
     if (list) list.push(event);
-    else byHandover.set(event.handoverId, [event]);
+    else byHandover.set(event.conversationId, [event]);
   }
-  return [...byHandover].map(([externalId, e]) => ({ partition: eventPartition(providerId, externalId), item: { p: providerId, e, r: receivedAt } }));
+  return [...byHandover].map(([conversationId, e]) => ({ partition: eventPartition(providerId, conversationId), item: { p: providerId, e, r: receivedAt } }));
 }
 
 /** Failed attempts at one item (store errors, bugs) before it is dropped so its handover can move on. */

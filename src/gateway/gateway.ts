@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
-import { secretFields, toHandoverError, type Clock, type ConnectorDefinition, type Logger } from '../spec';
+import { secretFields, toHandoverError, type Clock, type ConnectorDefinitionV1, type Logger } from '../contract';
 import { systemClock } from '../clock';
 import type { Delivery } from '../delivery';
 import { Redactor, createJsonLogger, type LogLevel } from '../logger';
@@ -46,7 +46,7 @@ export interface QueueTuning {
 
 export interface GatewayOptions {
   /** Connector types providers can be created from. */
-  connectors: readonly ConnectorDefinition[];
+  connectors: readonly ConnectorDefinitionV1[];
   keys: ApiKeys;
   /** Default `127.0.0.1`; `0.0.0.0` to listen on every interface. */
   host?: string;

@@ -1,4 +1,4 @@
-import type { Logger } from '../spec';
+import type { Logger } from '../contract';
 import type { Delivery, DeliveryItem } from '../delivery';
 
 /**

@@ -1,4 +1,4 @@
-import type { Logger } from '../spec';
+import type { Logger } from '../contract';
 import type { Redactor } from '../logger';
 
 /** Wraps a logger you bring so that secrets the gateway knows are masked before it sees them. */

@@ -17,7 +17,7 @@ export async function restoreTimers(store: HandoverStore, scheduler: RedisSchedu
     if (record.idleDueAt !== undefined) await ensure({ kind: 'idle', handoverId: record.id, dueAt: record.idleDueAt });
     if (record.pending?.length) await ensure({ kind: 'reorder', handoverId: record.id, dueAt: now });
     const updates = record.behaviour.queueUpdates;
-    if (record.status === 'queue' && record.externalId && updates) {
+    if (record.status === 'queue' && record.conversationId && updates) {
       if (updates.position) await ensure({ kind: 'queue-position', handoverId: record.id, dueAt: now + updates.position.intervalSec * 1000 });
       if (updates.waitTime) await ensure({ kind: 'queue-wait', handoverId: record.id, dueAt: now + updates.waitTime.intervalSec * 1000 });
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ConnectorDefinition } from '../spec';
+import type { ConnectorDefinitionV1 } from '../contract';
 import { SimulatedCenters, attachScriptedAgent } from '../../connectors/simulated';
 import type { GatewayConfig } from './config';
 import { builtInConnectors } from './connectors';
@@ -8,7 +8,7 @@ import type { PlaygroundOptions } from './playground/playground';
 
 export interface StartGatewayOptions {
   /** Connector types besides the built-in ones. */
-  connectors?: readonly ConnectorDefinition[];
+  connectors?: readonly ConnectorDefinitionV1[];
   /** Where the one-time banner (generated keys, URLs) goes; default stderr. Never the JSON log. */
   print?: (text: string) => void;
   /** Serve the playground at `/playground` (what `handover-kit playground` does). */

@@ -1,6 +1,6 @@
-import { isTerminalStatus, transition, type Agent, type HandoverEvent, type HandoverStatus } from '../spec';
+import { isTerminalStatus, transition, type Agent, type HandoverEvent, type HandoverStatus } from '../contract';
 import type { DeliveryItem, FlowHandoverInput } from '../delivery';
-import type { HandoverRecord } from './types';
+import type { HandoverRecord } from '../model';
 import { renderTemplate } from './templates';
 
 /**
@@ -114,6 +114,6 @@ export function address(record: HandoverRecord) {
 
 /** Sorts a batch the way it happened: by sequence where known, then by time. */
 export function compareEvents(a: HandoverEvent, b: HandoverEvent): number {
-  if (a.sequence !== undefined && b.sequence !== undefined && a.handoverId === b.handoverId) return a.sequence - b.sequence;
+  if (a.sequence !== undefined && b.sequence !== undefined && a.conversationId === b.conversationId) return a.sequence - b.sequence;
   return a.occurredAt - b.occurredAt;
 }

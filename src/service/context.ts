@@ -6,15 +6,15 @@ import {
   isTerminalStatus,
   toHandoverError,
   type Clock,
-  type HandoverConnector,
+  type HandoverConnectorV1,
   type Logger,
-} from '../spec';
+} from '../contract';
 import type { Delivery, DeliveryItem } from '../delivery';
 import type { ProviderRegistry } from '../registry';
 import type { Scheduler } from '../scheduler';
 import type { HandoverStore } from '../store/types';
 import { KeyedQueue } from '../util/keyed-queue';
-import type { HandoverRecord, HandoverView } from './types';
+import type { HandoverRecord, HandoverView } from '../model';
 
 /** The parts of the service its modules (start, events, timers) share. */
 export class ServiceContext {
@@ -83,7 +83,7 @@ export class ServiceContext {
     }
   }
 
-  async connector(providerId: string): Promise<HandoverConnector> {
+  async connector(providerId: string): Promise<HandoverConnectorV1> {
     return (await this.registry.connector(providerId)).connector;
   }
 
@@ -102,8 +102,8 @@ export class ServiceContext {
       }
       return;
     }
-    const queued = after.status === 'queue' && after.externalId !== undefined;
-    const wasQueued = before.status === 'queue' && before.externalId !== undefined;
+    const queued = after.status === 'queue' && after.conversationId !== undefined;
+    const wasQueued = before.status === 'queue' && before.conversationId !== undefined;
     const updates = after.behaviour.queueUpdates;
     if (queued && !wasQueued && updates) {
       const now = this.clock.now();

@@ -1,7 +1,7 @@
-import { HandoverError, IllegalTransitionError, handoverEventSchema, type HandoverEvent } from '../spec';
+import { HandoverError, IllegalTransitionError, handoverEventSchema, type HandoverEvent } from '../contract';
 import { applyEvent, compareEvents } from './apply';
 import type { ServiceContext } from './context';
-import type { HandoverRecord } from './types';
+import type { HandoverRecord } from '../model';
 
 export interface IngestResult {
   /** Applied (or buffered to be applied in order). */
@@ -58,8 +58,8 @@ export class EventProcessor {
   }
 
   /** Replays events that arrived before the handover they belong to was stored. */
-  async drainOrphans(providerId: string, externalId: string): Promise<void> {
-    const key = orphanKey(providerId, externalId);
+  async drainOrphans(providerId: string, conversationId: string): Promise<void> {
+    const key = orphanKey(providerId, conversationId);
     const parked = this.orphans.get(key);
     if (!parked) return;
     this.orphans.delete(key);
@@ -78,7 +78,7 @@ export class EventProcessor {
   }
 
   private async ingestOne(providerId: string, event: HandoverEvent): Promise<keyof IngestResult> {
-    const record = await this.ctx.store.findHandoverByExternalId(providerId, event.handoverId);
+    const record = await this.ctx.store.findHandoverByConversationId(providerId, event.conversationId);
     if (!record) {
       this.park(providerId, event);
       return 'orphaned';
@@ -160,7 +160,7 @@ export class EventProcessor {
   }
 
   private park(providerId: string, event: HandoverEvent) {
-    const key = orphanKey(providerId, event.handoverId);
+    const key = orphanKey(providerId, event.conversationId);
     const now = this.ctx.clock.now();
     // Entries are in arrival order, so the expired ones are at the front: sweep them as we go.
     for (const [k, v] of this.orphans) {
@@ -206,6 +206,6 @@ function bumpIdle(record: HandoverRecord, event: HandoverEvent, now: number): Ha
   return { ...record, idleDueAt: now + minutes * 60_000 };
 }
 
-function orphanKey(providerId: string, externalId: string) {
-  return `${providerId}\u0000${externalId}`;
+function orphanKey(providerId: string, conversationId: string) {
+  return `${providerId}\u0000${conversationId}`;
 }

@@ -2,4 +2,4 @@ export { HandoverService, type HandoverServiceOptions, type CloseOutcomeDetail }
 export type { IngestResult } from './events';
 export { applyEvent } from './apply';
 export { renderTemplate, DEFAULT_POSITION_TEXT, DEFAULT_WAIT_TIME_TEXT } from './templates';
-export * from './types';
+export * from '../model';

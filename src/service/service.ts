@@ -5,10 +5,10 @@ import {
   toHandoverError,
   type Clock,
   type CloseReason,
-  type HandoverConnector,
+  type HandoverConnectorV1,
   type HandoverStatus,
   type Logger,
-} from '../spec';
+} from '../contract';
 import { systemClock } from '../clock';
 import type { Delivery, DeliveryItem } from '../delivery';
 import { silentLogger } from '../logger';
@@ -44,7 +44,7 @@ import {
   type StartHandoverOutcome,
   type UserMessageInput,
   type UserMessageOutcome,
-} from './types';
+} from '../model';
 
 export interface HandoverServiceOptions {
   registry: ProviderRegistry;
@@ -101,7 +101,7 @@ export class HandoverService implements HandoverApi {
     // Connectors that push events in-process (the simulated center, Genesys' participant polling)
     // feed straight into ingest: those created before this service too, and every one created later.
     const detach = new Map<string, () => void>();
-    const onConnector = (providerId: string, connector: HandoverConnector) => {
+    const onConnector = (providerId: string, connector: HandoverConnectorV1) => {
       detach.get(providerId)?.(); // a replaced connector's listener goes with it
       detach.delete(providerId);
       const events = connector.events;
@@ -130,7 +130,7 @@ export class HandoverService implements HandoverApi {
   async checkAvailability(input: AvailabilityInput): Promise<AvailabilityOutcome> {
     const req = parseOrThrow(availabilityInputSchema, input, 'availability request');
     const connector = await this.ctx.connector(req.providerId);
-    if (!connector.capabilities.availability) throw new UnsupportedCapabilityError('availability', connector.provider);
+    if (!connector.capabilities.availability) throw new UnsupportedCapabilityError('availability', { connectorType: connector.type, providerId: req.providerId });
     const result = await this.ctx.call('checkAvailability', req.providerId, (signal) => connector.doCheckAvailability({ routing: req.routing }, { signal }));
     return { ...result, providerId: req.providerId };
   }
@@ -152,9 +152,9 @@ export class HandoverService implements HandoverApi {
     };
     if (req.user && (req.user.id !== undefined || Object.keys(req.user).length > 0)) record.user = { id: req.session.userId, ...req.user };
     let existing = await this.ctx.store.insertHandover(record);
-    if (existing && !existing.externalId && now - existing.createdAt > 2 * this.startBudgetMs) {
+    if (existing && !existing.conversationId && now - existing.createdAt > 2 * this.startBudgetMs) {
       // A start that never finished (its gateway instance died mid-call): end it, then start afresh.
-      await this.ctx.commit(existing.id, (r) => (r.externalId || !isLiveStatus(r.status) ? undefined : { ...r, status: 'error', error: { reason: 'error', message: 'The start was interrupted', code: 'timeout' } }));
+      await this.ctx.commit(existing.id, (r) => (r.conversationId || !isLiveStatus(r.status) ? undefined : { ...r, status: 'error', error: { reason: 'error', message: 'The start was interrupted', code: 'timeout' } }));
       existing = await this.ctx.store.insertHandover(record);
     }
     if (existing) return { handover: toView(existing), alreadyInProgress: true };
@@ -163,7 +163,7 @@ export class HandoverService implements HandoverApi {
     // Events that beat the start call's answer were parked; replay them now (outside the queue slot).
     if (outcome.handover.status !== 'error') {
       const stored = await this.ctx.store.getHandover(record.id);
-      if (stored?.externalId) await this.events.drainOrphans(stored.providerId, stored.externalId);
+      if (stored?.conversationId) await this.events.drainOrphans(stored.providerId, stored.conversationId);
       return { handover: toView((await this.ctx.store.getHandover(record.id)) ?? stored!), alreadyInProgress: false };
     }
     return outcome;
@@ -175,7 +175,7 @@ export class HandoverService implements HandoverApi {
     if (!found || !isLiveStatus(found.status)) return { forwarded: false, duplicate: false, handover: found ? toView(found) : null };
     return this.ctx.queue.run(found.id, async () => {
       const record = await this.ctx.store.getHandover(found.id);
-      if (!record || !isLiveStatus(record.status) || !record.externalId) return { forwarded: false, duplicate: false, handover: record ? toView(record) : null };
+      if (!record || !isLiveStatus(record.status) || !record.conversationId) return { forwarded: false, duplicate: false, handover: record ? toView(record) : null };
       if (record.status === 'queue' && wantsCancel(record.behaviour.cancel, req.text, req.intent)) {
         const { after } = await this.end(record, 'user-cancelled', true);
         return { forwarded: false, duplicate: false, cancelled: true, handover: toView(after) };
@@ -201,7 +201,7 @@ export class HandoverService implements HandoverApi {
           () =>
             this.ctx.call('sendMessage', record.providerId, (signal) =>
               connector.doSendMessage(
-                { handoverId: record.externalId!, messageId, user: record.user ?? { id: record.session.userId }, text, kind, ...(req.attachments ? { attachments: req.attachments } : {}) },
+                { conversationId: record.conversationId!, messageId, user: record.user ?? { id: record.session.userId }, text, kind, ...(req.attachments ? { attachments: req.attachments } : {}) },
                 { signal },
               ),
             ),
@@ -269,12 +269,12 @@ export class HandoverService implements HandoverApi {
   /** Closes at the vendor (best effort) and ends the record. Caller holds the handover's queue slot. */
   private async end(record: HandoverRecord, reason: CloseReason, closeInProvider: boolean, message?: string) {
     let providerError: { code: string; message: string } | undefined;
-    if (closeInProvider && record.externalId) {
+    if (closeInProvider && record.conversationId) {
       try {
         const connector = await this.ctx.connector(record.providerId);
         if (connector.capabilities.closeFromBot) {
           await this.ctx.call('closeHandover', record.providerId, (signal) =>
-            connector.doCloseHandover({ handoverId: record.externalId!, reason, ...(message ? { message } : {}) }, { signal }),
+            connector.doCloseHandover({ conversationId: record.conversationId!, reason, ...(message ? { message } : {}) }, { signal }),
           );
         } else {
           providerError = { code: 'unsupported_capability', message: `Provider "${record.providerId}" cannot close the conversation from the bot side; the agent closes it there` };

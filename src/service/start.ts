@@ -1,6 +1,6 @@
-import { AgentsUnavailableError, HandoverTimeoutError, isLiveStatus, toHandoverError, type HandoverError } from '../spec';
+import { AgentsUnavailableError, HandoverTimeoutError, isLiveStatus, toHandoverError, type HandoverError } from '../contract';
 import { toView, type ServiceContext } from './context';
-import type { Attempt, HandoverRecord, StartHandoverOutcome, startHandoverInputSchema } from './types';
+import type { Attempt, HandoverRecord, StartHandoverOutcome, startHandoverInputSchema } from '../model';
 
 type StartRequest = ReturnType<typeof startHandoverInputSchema.parse>;
 
@@ -44,7 +44,7 @@ export async function tryProviders(ctx: ServiceContext, startBudgetMs: number, r
           : {
               ...r,
               providerId,
-              externalId: started.handoverId,
+              conversationId: started.conversationId,
               status: started.status,
               queuePosition: started.queuePosition,
               estimatedWaitMs: started.estimatedWaitMs,
@@ -54,7 +54,7 @@ export async function tryProviders(ctx: ServiceContext, startBudgetMs: number, r
             },
       );
       if (!committed) {
-        await ctx.call('closeHandover', providerId, (signal) => connector.doCloseHandover({ handoverId: started.handoverId, reason: 'bot-closed' }, { signal })).catch(() => {});
+        await ctx.call('closeHandover', providerId, (signal) => connector.doCloseHandover({ conversationId: started.conversationId, reason: 'bot-closed' }, { signal })).catch(() => {});
         const ended = (await ctx.store.getHandover(record.id)) ?? record;
         return { handover: toView(ended), alreadyInProgress: false };
       }

@@ -1,11 +1,11 @@
-import { isTerminalStatus, toHandoverError } from '../spec';
+import { isTerminalStatus, toHandoverError } from '../contract';
 import type { DeliveryItem } from '../delivery';
 import type { TimerJob } from '../scheduler';
 import { address } from './apply';
 import type { ServiceContext } from './context';
 import type { EventProcessor } from './events';
 import { DEFAULT_POSITION_TEXT, DEFAULT_WAIT_TIME_TEXT, queueTokens, renderTemplate } from './templates';
-import type { HandoverRecord } from './types';
+import type { HandoverRecord } from '../model';
 
 export interface TimerHooks {
   /** Ends a handover from the service side (auto-close), delivering the end to the flow. */
@@ -62,13 +62,13 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
   const updates = record.behaviour.queueUpdates;
   const isPosition = job.kind === 'queue-position';
   const interval = isPosition ? updates?.position?.intervalSec : updates?.waitTime?.intervalSec;
-  if (record.status !== 'queue' || !updates || !interval || !record.externalId) return;
+  if (record.status !== 'queue' || !updates || !interval || !record.conversationId) return;
 
   let position = record.queuePosition;
   let waitMs = record.estimatedWaitMs;
   try {
     const connector = await ctx.connector(record.providerId);
-    const status = await ctx.call('getStatus', record.providerId, (signal) => connector.doGetStatus({ handoverId: record.externalId! }, { signal }));
+    const status = await ctx.call('getStatus', record.providerId, (signal) => connector.doGetStatus({ conversationId: record.conversationId! }, { signal }));
     position = status.queuePosition ?? position;
     waitMs = status.estimatedWaitMs ?? waitMs;
   } catch (error) {

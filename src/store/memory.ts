@@ -1,7 +1,7 @@
-import type { Clock, HandoverStatus } from '../spec';
-import { HANDOVER_STATUSES, isLiveStatus } from '../spec';
+import type { Clock, HandoverStatus } from '../contract';
+import { HANDOVER_STATUSES, isLiveStatus } from '../contract';
 import { systemClock } from '../clock';
-import type { HandoverRecord, ProviderRecord } from '../service/types';
+import type { HandoverRecord, ProviderRecord } from '../model';
 import { sessionKeyOfRecord, type HandoverStore } from './types';
 
 export interface MemoryStoreOptions {
@@ -53,8 +53,8 @@ export class MemoryStore implements HandoverStore {
     const id = this.bySession.get(sessionKey);
     return id ? copy(this.handovers.get(id)) : undefined;
   }
-  async findHandoverByExternalId(providerId: string, externalId: string) {
-    const id = this.byExternal.get(externalKey(providerId, externalId));
+  async findHandoverByConversationId(providerId: string, conversationId: string) {
+    const id = this.byExternal.get(externalKey(providerId, conversationId));
     return id ? copy(this.handovers.get(id)) : undefined;
   }
 
@@ -65,7 +65,7 @@ export class MemoryStore implements HandoverStore {
     if (existing && isLiveStatus(existing.status)) return copy(existing);
     this.handovers.set(record.id, copy(record)!);
     this.bySession.set(key, record.id);
-    if (record.externalId) this.byExternal.set(externalKey(record.providerId, record.externalId), record.id);
+    if (record.conversationId) this.byExternal.set(externalKey(record.providerId, record.conversationId), record.id);
     return undefined;
   }
 
@@ -73,7 +73,7 @@ export class MemoryStore implements HandoverStore {
     const current = this.handovers.get(record.id);
     if (!current || current.version !== record.version - 1) return false;
     this.handovers.set(record.id, copy(record)!);
-    if (record.externalId) this.byExternal.set(externalKey(record.providerId, record.externalId), record.id);
+    if (record.conversationId) this.byExternal.set(externalKey(record.providerId, record.conversationId), record.id);
     if (isLiveStatus(current.status) && !isLiveStatus(record.status)) this.retire(record.id);
     return true;
   }
@@ -117,7 +117,7 @@ export class MemoryStore implements HandoverStore {
       const key = sessionKeyOfRecord(old);
       if (this.bySession.get(key) === oldId) this.bySession.delete(key);
       // A vendor may reuse a conversation id for the same user's next handover: only unmap our own entry.
-      if (old.externalId && this.byExternal.get(externalKey(old.providerId, old.externalId)) === oldId) this.byExternal.delete(externalKey(old.providerId, old.externalId));
+      if (old.conversationId && this.byExternal.get(externalKey(old.providerId, old.conversationId)) === oldId) this.byExternal.delete(externalKey(old.providerId, old.conversationId));
     }
     if (this.endedHead > 4096 && this.endedHead * 2 > this.ended.length) {
       this.ended.splice(0, this.endedHead);
@@ -126,8 +126,8 @@ export class MemoryStore implements HandoverStore {
   }
 }
 
-function externalKey(providerId: string, externalId: string) {
-  return `${providerId}\u0000${externalId}`;
+function externalKey(providerId: string, conversationId: string) {
+  return `${providerId}\u0000${conversationId}`;
 }
 
 function deepFreeze<T>(value: T): T {

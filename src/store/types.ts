@@ -1,5 +1,5 @@
-import type { HandoverStatus } from '../spec';
-import type { HandoverRecord, ProviderRecord } from '../service/types';
+import type { HandoverStatus } from '../contract';
+import type { HandoverRecord, ProviderRecord } from '../model';
 
 /**
  * Where providers, handovers and dedupe keys live. Small and async so that Redis (several gateway
@@ -16,7 +16,7 @@ export interface HandoverStore {
   getHandover(id: string): Promise<HandoverRecord | undefined>;
   /** The session's live handover, or its most recent one. */
   findHandoverBySession(sessionKey: string): Promise<HandoverRecord | undefined>;
-  findHandoverByExternalId(providerId: string, externalId: string): Promise<HandoverRecord | undefined>;
+  findHandoverByConversationId(providerId: string, conversationId: string): Promise<HandoverRecord | undefined>;
   /**
    * Inserts `record` unless the session already has a live handover, atomically.
    * Returns the existing live handover, or `undefined` when `record` was inserted.

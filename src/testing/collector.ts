@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HandoverError, type ConnectorWebhookV1, type HandoverConnectorV1, type HandoverEvent, type WebhookRequest } from '../spec';
+import { HandoverError, type ConnectorWebhookV1, type HandoverConnectorV1, type HandoverEvent, type WebhookRequest } from '../contract';
 
 /** Collects connector events and lets a test wait for one, with a deadline. */
 export class EventCollector {
@@ -35,8 +35,8 @@ export class EventCollector {
     });
   }
 
-  of(handoverId: string): HandoverEvent[] {
-    return this.events.filter((e) => e.handoverId === handoverId);
+  of(conversationId: string): HandoverEvent[] {
+    return this.events.filter((e) => e.conversationId === conversationId);
   }
 }
 

@@ -23,7 +23,7 @@ import {
   type Routing,
   type StartHandoverRequest,
   type WebhookRequest,
-} from '../spec';
+} from '../contract';
 import { EventCollector } from './collector';
 
 export type ContractOperation = 'availability' | 'start' | 'send' | 'status' | 'close';
@@ -33,12 +33,12 @@ export interface ConnectorContractHarness {
   connector: HandoverConnectorV1;
   /** Acts as an agent at the (fake) vendor. */
   agent: {
-    join(handoverId: string): Promise<void>;
-    say(handoverId: string, text: string): Promise<void>;
-    resolve(handoverId: string): Promise<void>;
+    join(conversationId: string): Promise<void>;
+    say(conversationId: string, text: string): Promise<void>;
+    resolve(conversationId: string): Promise<void>;
   };
   /** Texts the vendor received from the user for this handover, in order. */
-  userMessagesAtVendor(handoverId: string): Promise<string[]>;
+  userMessagesAtVendor(conversationId: string): Promise<string[]>;
   /**
    * The vendor fails the next `count` calls behind `operation` with this status. A connector that
    * polls in the background may consume a `status` failure meant for the suite: drive its polls
@@ -47,7 +47,7 @@ export interface ConnectorContractHarness {
    */
   failNext(operation: ContractOperation, failure: { status: number; retryAfterMs?: number }, count?: number): Promise<void>;
   /** For webhook connectors: a correctly authenticated webhook the vendor would send for this handover. */
-  signedWebhook?(handoverId: string): Promise<WebhookRequest>;
+  signedWebhook?(conversationId: string): Promise<WebhookRequest>;
   /**
    * How the vendor authenticates webhooks: `signature` (an HMAC over the body: a changed body must be
    * rejected), or `shared-secret` / `url-token` (the sender is authenticated, the body is not).
@@ -107,9 +107,9 @@ async function expectError(fn: () => Promise<unknown>, check: (e: HandoverError)
 
 /** The shared contract, as named cases. */
 export const CONTRACT_CASES: Record<string, Case> = {
-  'declares spec v1, a provider id and valid capabilities': async ({ h }) => {
+  'declares contract v1, a connector type and valid capabilities': async ({ h }) => {
     assert.equal(h.connector.specificationVersion, SPECIFICATION_VERSION);
-    assert.ok(h.connector.provider.length > 0);
+    assert.ok(h.connector.type.length > 0);
     connectorCapabilitiesSchema.parse(h.connector.capabilities);
     if (h.connector.capabilities.webhooks) assert.ok(h.connector.webhook, 'webhooks capability without a webhook handler');
     if (h.connector.capabilities.pushEvents) assert.ok(h.connector.events, 'pushEvents capability without an emitter');
@@ -126,13 +126,13 @@ export const CONTRACT_CASES: Record<string, Case> = {
   'starts a handover with a valid result, idempotent per key': async ({ h, opts }) => {
     const first = startHandoverResultSchema.parse(await h.connector.doStartHandover(startRequest('idem-1', opts.routing ?? {})));
     const again = startHandoverResultSchema.parse(await h.connector.doStartHandover(startRequest('idem-1', opts.routing ?? {})));
-    assert.equal(again.handoverId, first.handoverId, 'same idempotency key, different handover');
+    assert.equal(again.conversationId, first.conversationId, 'same idempotency key, different handover');
     const other = startHandoverResultSchema.parse(await h.connector.doStartHandover(startRequest('idem-2', opts.routing ?? {})));
-    assert.notEqual(other.handoverId, first.handoverId, 'different keys, same handover');
+    assert.notEqual(other.conversationId, first.conversationId, 'different keys, same handover');
   },
   'reports status with a valid shape': async ({ h, start }) => {
     const id = await start();
-    const status = statusResultSchema.parse(await h.connector.doGetStatus({ handoverId: id }));
+    const status = statusResultSchema.parse(await h.connector.doGetStatus({ conversationId: id }));
     assert.ok(status.status === 'queue' || status.status === 'active', `fresh handover is ${status.status}`);
   },
   'relays user messages in order and once per message id': async ({ h, start }) => {
@@ -140,9 +140,9 @@ export const CONTRACT_CASES: Record<string, Case> = {
     await h.agent.join(id);
     const user = { id: 'user-contract' };
     for (const n of [1, 2, 3, 4, 5]) {
-      sendMessageResultSchema.parse(await h.connector.doSendMessage({ handoverId: id, messageId: `m-${n}`, user, text: `message ${n}` }));
+      sendMessageResultSchema.parse(await h.connector.doSendMessage({ conversationId: id, messageId: `m-${n}`, user, text: `message ${n}` }));
     }
-    const repeat = sendMessageResultSchema.parse(await h.connector.doSendMessage({ handoverId: id, messageId: 'm-3', user, text: 'message 3' }));
+    const repeat = sendMessageResultSchema.parse(await h.connector.doSendMessage({ conversationId: id, messageId: 'm-3', user, text: 'message 3' }));
     assert.equal(repeat.duplicate, true, 'a repeated message id must be reported as duplicate');
     const received = (await h.userMessagesAtVendor(id)).filter((t) => t.startsWith('message '));
     assert.deepEqual(received, ['message 1', 'message 2', 'message 3', 'message 4', 'message 5']);
@@ -152,10 +152,10 @@ export const CONTRACT_CASES: Record<string, Case> = {
     const t = opts.eventTimeoutMs ?? 5000;
     await h.agent.join(id);
     await h.agent.say(id, 'Hello from the agent');
-    const message = await events.waitFor((e) => e.handoverId === id && e.type === 'agent-message', t, 'agent-message');
+    const message = await events.waitFor((e) => e.conversationId === id && e.type === 'agent-message', t, 'agent-message');
     assert.equal((message as Extract<HandoverEvent, { type: 'agent-message' }>).text, 'Hello from the agent');
     await h.agent.resolve(id);
-    await events.waitFor((e) => e.handoverId === id && e.type === 'handover-completed', t, 'handover-completed');
+    await events.waitFor((e) => e.conversationId === id && e.type === 'handover-completed', t, 'handover-completed');
     const mine = events.of(id);
     for (const e of mine) handoverEventSchema.parse(e);
     assert.equal(new Set(mine.map((e) => e.eventId)).size, mine.length, 'event ids must be unique');
@@ -166,16 +166,16 @@ export const CONTRACT_CASES: Record<string, Case> = {
     if (!h.connector.capabilities.closeFromBot) {
       // Without the capability a close must not pretend: an `unsupported` warning, or the typed error.
       try {
-        const result = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ handoverId: id, reason: 'bot-closed' }));
+        const result = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' }));
         assert.ok(result.warnings?.some((w) => w.type === 'unsupported'), 'closeFromBot is false, but the close reported no unsupported warning');
       } catch (error) {
         assert.ok(UnsupportedCapabilityError.isInstance(error), `closeFromBot is false: expected UnsupportedCapabilityError, got ${String(error)}`);
       }
       return;
     }
-    const first = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ handoverId: id, reason: 'bot-closed' }));
+    const first = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' }));
     assert.equal(first.alreadyClosed, false);
-    const second = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ handoverId: id, reason: 'bot-closed' }));
+    const second = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' }));
     assert.equal(second.alreadyClosed, true, 'closing twice must be idempotent');
   },
   'maps vendor 401 to VendorAuthError': async ({ h, opts }) => {
@@ -186,7 +186,7 @@ export const CONTRACT_CASES: Record<string, Case> = {
   'maps vendor 404 to VendorNotFoundError': async ({ h, start }) => {
     const id = await start();
     await h.failNext('status', { status: 404 });
-    await expectError(() => h.connector.doGetStatus({ handoverId: id }), (e) => VendorNotFoundError.isInstance(e), '404');
+    await expectError(() => h.connector.doGetStatus({ conversationId: id }), (e) => VendorNotFoundError.isInstance(e), '404');
   },
   'maps vendor 429 to RateLimitError with retry-after': async ({ h, opts }) => {
     await h.failNext('start', { status: 429, retryAfterMs: 3000 });
@@ -279,7 +279,7 @@ export function runConnectorContract(options: ConnectorContractOptions, runner: 
           let n = 0;
           const start = async (key = `contract-${++n}`) => {
             const result = await h.connector.doStartHandover(startRequest(key, options.routing ?? {}));
-            return result.handoverId;
+            return result.conversationId;
           };
           try {
             await run({ h, events, start, opts: options });

@@ -34,7 +34,7 @@ async function harness(mode: 'push' | 'webhook', events: { push(e: never[]): voi
     userMessagesAtVendor: async (id: string) => center.conversation(id)!.messages.filter((m) => m.from === 'user' && !m.id.startsWith('t')).map((m) => m.text),
     failNext: async (op: never, failure: { status: number; retryAfterMs?: number }, count?: number) => center.failNext(op, failure, count),
     signedWebhook: async (id: string) => {
-      const body = webhookBody('dlv-1', [{ type: 'agent-typing', typing: true, handoverId: id, eventId: 'e-1', occurredAt: Date.now() }]);
+      const body = webhookBody('dlv-1', [{ type: 'agent-typing', typing: true, conversationId: id, eventId: 'e-1', occurredAt: Date.now() }]);
       return { method: 'POST', url: '/webhooks/sim', headers: { 'x-sim-signature': signWebhook(secret, body, Date.now()) }, rawBody: Buffer.from(body), receivedAt: Date.now() };
     },
     teardown: async () => {

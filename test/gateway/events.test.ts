@@ -3,7 +3,7 @@ import { MemoryQueueBackend, createGatewayMetrics, eventPartition, type EventQue
 import { silentLogger, type HandoverEvent, type IngestResult } from 'handover-kit';
 import { createEventHandler, eventEntries } from '../../src/gateway/events';
 
-const event = (handoverId: string, n: number): HandoverEvent => ({ type: 'agent-typing', typing: true, handoverId, eventId: `${handoverId}:${n}`, occurredAt: n });
+const event = (conversationId: string, n: number): HandoverEvent => ({ type: 'agent-typing', typing: true, conversationId, eventId: `${conversationId}:${n}`, occurredAt: n });
 const result = (over: Partial<IngestResult>): IngestResult => ({ accepted: 0, duplicates: 0, orphaned: 0, rejected: 0, ...over });
 
 describe('event queue handler', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, secret, type ConnectorDefinition, type HandoverConnectorV1 } from 'handover-kit';
+import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, secret, type ConnectorDefinitionV1, type HandoverConnectorV1 } from 'handover-kit';
 import { SimulatedCenters, simulatedConnector } from 'handover-kit/connectors/simulated';
 import { startFakeCognigy, type FakeCognigy } from '../fakes/cognigy';
 import { ADMIN_KEY, NODES_KEY, WEBHOOK_SECRET, http, postJson, signedWebhook, simCenter, startTestGateway, uniquePrefix, waitUntil, type TestGateway } from './helpers';
@@ -21,7 +21,7 @@ const leakyConnector = defineConnector({
     };
     return {
       specificationVersion: SPECIFICATION_VERSION,
-      provider: 'leaky',
+      type: 'leaky',
       capabilities: defineCapabilities({ availability: true }),
       doCheckAvailability: fail,
       doStartHandover: fail,
@@ -49,7 +49,7 @@ describe('logs never show a secret', () => {
       logs,
       centers,
       redisPrefix: uniquePrefix(),
-      overrides: { connectors: [simulatedConnector({ centers }) as never, leakyConnector as unknown as ConnectorDefinition] },
+      overrides: { connectors: [simulatedConnector({ centers }) as never, leakyConnector as unknown as ConnectorDefinitionV1] },
     });
     const admin = { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' };
 
@@ -73,7 +73,7 @@ describe('logs never show a secret', () => {
     await gw.client.startHandover({ providerId: 'sim', session, behaviour: { sendActiveEvent: true } });
     const center = await simCenter(gw);
     const conv = center.accept('anna');
-    const forged = signedWebhook([{ type: 'agent-message', text: 'x', handoverId: conv.id, eventId: 'f', occurredAt: Date.now() }], 'wrong-secret-000000000000');
+    const forged = signedWebhook([{ type: 'agent-message', text: 'x', conversationId: conv.id, eventId: 'f', occurredAt: Date.now() }], 'wrong-secret-000000000000');
     expect((await http(`${gw.url}/webhooks/sim`, { method: 'POST', headers: forged.headers, body: forged.body })).status).toBe(401);
     cognigy.failNext(2, { status: 503 });
     center.say('anna', conv.id, 'first');

@@ -26,9 +26,9 @@ describe('RedisStore (real redis-server)', () => {
     const winner = await store.findHandoverBySession('u1\u0000s1');
     expect(attempts.filter((a) => a !== undefined).every((a) => a!.id === winner!.id)).toBe(true);
 
-    const next = { ...winner!, version: 2, externalId: 'conv-9', status: 'active' as const };
+    const next = { ...winner!, version: 2, conversationId: 'conv-9', status: 'active' as const };
     expect(await store.updateHandover(next)).toBe(true);
-    expect((await store.findHandoverByExternalId('p', 'conv-9'))?.id).toBe(winner!.id);
+    expect((await store.findHandoverByConversationId('p', 'conv-9'))?.id).toBe(winner!.id);
     expect(await store.countByStatus()).toMatchObject({ queue: 0, active: 1 });
     const live = [];
     for await (const r of store.listLiveHandovers()) live.push(r.id);

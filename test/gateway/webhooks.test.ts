@@ -58,7 +58,7 @@ describe('webhook ingress (real HTTP, real redis-server)', () => {
     const record = await gw.gateway.store.getHandover(handover.id);
     await gw.gateway.settle();
     const enqueuedBefore = gw.gateway.metrics.eventsEnqueued.total(); // the center's own queue-updated webhook
-    const event = { type: 'agent-message' as const, text: 'forged text', handoverId: record!.externalId!, eventId: 'forged-1', occurredAt: Date.now(), sequence: 99 };
+    const event = { type: 'agent-message' as const, text: 'forged text', conversationId: record!.conversationId!, eventId: 'forged-1', occurredAt: Date.now(), sequence: 99 };
     const good = signedWebhook([event]);
     const forged = signedWebhook([event], 'another-secret-entirely-0000');
     const stale = { body: good.body, headers: { ...good.headers, 'x-sim-signature': good.headers['x-sim-signature']!.replace(/t=\d+/, `t=${Date.now() - 3_600_000}`) } };
@@ -90,7 +90,7 @@ describe('webhook ingress (real HTTP, real redis-server)', () => {
     await gw.client.startHandover({ providerId: 'sim', session });
     const record = await gw.gateway.store.findHandoverBySession(`${session.userId}\u0000${session.sessionId}`);
     cognigy.delay(1_500);
-    const hook = signedWebhook([{ type: 'agent-message', text: 'after the answer', handoverId: record!.externalId!, eventId: 'slow-1', occurredAt: Date.now() }]);
+    const hook = signedWebhook([{ type: 'agent-message', text: 'after the answer', conversationId: record!.conversationId!, eventId: 'slow-1', occurredAt: Date.now() }]);
     const started = Date.now();
     const res = await http(`${gw.url}/webhooks/sim`, { method: 'POST', headers: hook.headers, body: hook.body });
     const answeredIn = Date.now() - started;
@@ -110,7 +110,7 @@ describe('webhook ingress (real HTTP, real redis-server)', () => {
     cleanup.push(() => ingress.close());
     await ingress.client.startHandover({ providerId: 'sim', session });
     const record = await ingress.gateway.store.findHandoverBySession(`${session.userId}\u0000${session.sessionId}`);
-    const hook = signedWebhook([{ type: 'agent-message', text: 'kept in redis', handoverId: record!.externalId!, eventId: 'durable-1', occurredAt: Date.now() }]);
+    const hook = signedWebhook([{ type: 'agent-message', text: 'kept in redis', conversationId: record!.conversationId!, eventId: 'durable-1', occurredAt: Date.now() }]);
     expect((await http(`${ingress.url}/webhooks/sim`, { method: 'POST', headers: hook.headers, body: hook.body })).status).toBe(200);
     await ingress.kill();
     expect(cognigy.texts(session)).toEqual([]);
@@ -130,7 +130,7 @@ describe('webhook ingress (real HTTP, real redis-server)', () => {
     await first.client.startHandover({ providerId: 'sim', session });
     const record = await first.gateway.store.findHandoverBySession(`${session.userId}\u0000${session.sessionId}`);
     cognigy.failFor(60_000, { status: 503 });
-    const hook = signedWebhook([{ type: 'agent-message', text: 'waited out the outage', handoverId: record!.externalId!, eventId: 'outbox-1', occurredAt: Date.now() }]);
+    const hook = signedWebhook([{ type: 'agent-message', text: 'waited out the outage', conversationId: record!.conversationId!, eventId: 'outbox-1', occurredAt: Date.now() }]);
     expect((await http(`${first.url}/webhooks/sim`, { method: 'POST', headers: hook.headers, body: hook.body })).status).toBe(200);
     await waitUntil(() => cognigy.refused.length > 0, 5_000, 'a refused delivery');
     await first.kill();

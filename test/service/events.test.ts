@@ -4,12 +4,12 @@ import { IllegalTransitionError, applyEvent, type HandoverEvent, type HandoverRe
 import { event, session, setup } from './helpers';
 
 /** A conversation as a vendor reports it: queued, joined, six messages, resolved. */
-function conversation(externalId: string): HandoverEvent[] {
+function conversation(conversationId: string): HandoverEvent[] {
   const texts = ['one', 'two', 'three', 'four', 'five', 'six'];
   return [
-    event(externalId, 1, { type: 'agent-joined', agent: { id: 'anna', name: 'Anna' } }),
-    ...texts.map((text, i) => event(externalId, i + 2, { type: 'agent-message', text })),
-    event(externalId, 8, { type: 'handover-completed', by: 'agent' }),
+    event(conversationId, 1, { type: 'agent-joined', agent: { id: 'anna', name: 'Anna' } }),
+    ...texts.map((text, i) => event(conversationId, i + 2, { type: 'agent-message', text })),
+    event(conversationId, 8, { type: 'handover-completed', by: 'agent' }),
   ];
 }
 
@@ -19,10 +19,10 @@ describe('handover service: events', () => {
       fc.asyncProperty(fc.array(fc.nat(7), { minLength: 0, maxLength: 12 }), fc.integer(), async (dupes, seed) => {
         const { service, center, delivery, clock } = await setup();
         const out = await service.startHandover({ providerId: 'sim', session, behaviour: { sendActiveEvent: true } });
-        const externalId = center.listConversations()[0]!.id;
-        const base = conversation(externalId).map((e) => ({ ...e, sequence: e.sequence! + 100, eventId: `x-${e.eventId}` }));
+        const conversationId = center.listConversations()[0]!.id;
+        const base = conversation(conversationId).map((e) => ({ ...e, sequence: e.sequence! + 100, eventId: `x-${e.eventId}` }));
         // the center already used sequences 1..n for queue updates: continue after the real ones
-        const last = center.conversation(externalId)!.seq;
+        const last = center.conversation(conversationId)!.seq;
         const stream = base.map((e, i) => ({ ...e, sequence: last + i + 1 }));
         const withDupes = [...stream, ...dupes.map((i) => stream[i]!)];
         const shuffled = fc.sample(fc.shuffledSubarray(withDupes, { minLength: withDupes.length, maxLength: withDupes.length }), { seed, numRuns: 1 })[0]!;
@@ -72,7 +72,7 @@ describe('handover service: events', () => {
   });
 
   it('an event a terminal handover cannot take is rejected with a typed error, never applied', async () => {
-    const record = { id: 'ho_1', version: 3, providerId: 'p', externalId: 'x', session, status: 'completed', createdAt: 0, updatedAt: 0, behaviour: {} } as unknown as HandoverRecord;
+    const record = { id: 'ho_1', version: 3, providerId: 'p', conversationId: 'x', session, status: 'completed', createdAt: 0, updatedAt: 0, behaviour: {} } as unknown as HandoverRecord;
     expect(() => applyEvent(record, event('x', undefined, { type: 'agent-message', text: 'late' }), 1)).toThrow(IllegalTransitionError);
     expect(() => applyEvent(record, event('x', undefined, { type: 'handover-cancelled', by: 'user' }), 1)).toThrow(IllegalTransitionError);
     expect(applyEvent(record, event('x', undefined, { type: 'handover-completed', by: 'agent' }), 1).ignored).toBe(true);

@@ -13,6 +13,6 @@ export async function setup(config: CenterConfig = { agents: [{ id: 'anna', name
   return { clock, centers, center, kit, service: kit.service, delivery: kit.delivery };
 }
 
-export function event(handoverId: string, sequence: number | undefined, body: Record<string, unknown>): HandoverEvent {
-  return { handoverId, eventId: `e-${sequence ?? body.text}`, occurredAt: 1000 + (sequence ?? 0), ...(sequence !== undefined ? { sequence } : {}), ...body } as HandoverEvent;
+export function event(conversationId: string, sequence: number | undefined, body: Record<string, unknown>): HandoverEvent {
+  return { conversationId, eventId: `e-${sequence ?? body.text}`, occurredAt: 1000 + (sequence ?? 0), ...(sequence !== undefined ? { sequence } : {}), ...body } as HandoverEvent;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, type HandoverRecord } from 'handover-kit';
 
-const record = (id: string, sessionId: string, externalId: string, status: HandoverRecord['status'] = 'queue'): HandoverRecord => ({
-  id, version: 1, providerId: 'p', externalId, session: { userId: 'u', sessionId }, status, createdAt: 0, updatedAt: 0, behaviour: {} as never,
+const record = (id: string, sessionId: string, conversationId: string, status: HandoverRecord['status'] = 'queue'): HandoverRecord => ({
+  id, version: 1, providerId: 'p', conversationId, session: { userId: 'u', sessionId }, status, createdAt: 0, updatedAt: 0, behaviour: {} as never,
 });
 
 describe('memory store', () => {
@@ -29,7 +29,7 @@ describe('memory store', () => {
     await store.insertHandover(record('other', 's3', 'conv-2'));
     await store.updateHandover({ ...record('other', 's3', 'conv-2', 'completed'), version: 2 }); // evicts "old"
     expect(await store.getHandover('old')).toBeUndefined();
-    expect((await store.findHandoverByExternalId('p', 'conv-1'))?.id).toBe('new');
+    expect((await store.findHandoverByConversationId('p', 'conv-1'))?.id).toBe('new');
   });
 
   it('remembers dedupe keys for their time to live', async () => {

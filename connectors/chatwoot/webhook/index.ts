@@ -1,4 +1,4 @@
-import type { Clock, ConnectorWebhookV1 } from '../../../src/spec';
+import type { Clock, ConnectorWebhookV1 } from 'handover-kit/contract';
 import { verificationMode, type ChatwootSettings } from '../schema';
 import { parseChatwootWebhook } from './parse';
 import { verifyChatwootWebhook } from './verify';

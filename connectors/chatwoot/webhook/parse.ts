@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { BadRequestError, type Attachment, type HandoverEvent, type WebhookRequest } from '../../../src/spec';
-import { headerValue, parseJsonBody } from '../../../src/connector-utils';
+import { BadRequestError, type Attachment, type HandoverEvent, type WebhookRequest } from 'handover-kit/contract';
+import { headerValue, parseJsonBody } from 'handover-kit/connector-utils';
 import { agentOf } from '../mapping';
 import {
   conversationPayloadSchema,
@@ -145,7 +145,7 @@ function messageEvents(message: MessagePayload, options: ParseOptions, source: S
   return [
     {
       type: 'agent-message',
-      handoverId: String(message.conversation.id),
+      conversationId: String(message.conversation.id),
       eventId: `chatwoot:message:${message.id}`,
       occurredAt: epochMs(message.created_at, source.receivedAt),
       text,
@@ -157,12 +157,12 @@ function messageEvents(message: MessagePayload, options: ParseOptions, source: S
 
 function statusEvents(conversation: ConversationPayload, options: ParseOptions, source: Source): HandoverEvent[] {
   if (!inScope(options, conversation.account?.id, conversation.inbox_id)) return [];
-  const handoverId = String(conversation.id);
+  const conversationId = String(conversation.id);
   const status = conversation.status ?? '';
-  const base = { handoverId, eventId: `chatwoot:conversation:${handoverId}:status:${status}:${stamp(conversation, source)}`, occurredAt: conversationTime(conversation, source) };
+  const base = { conversationId, eventId: `chatwoot:conversation:${conversationId}:status:${status}:${stamp(conversation, source)}`, occurredAt: conversationTime(conversation, source) };
   switch (status) {
     case 'resolved':
-      return [{ ...base, type: 'handover-completed', by: options.resolvedByBot(handoverId) ? 'bot' : 'agent' }];
+      return [{ ...base, type: 'handover-completed', by: options.resolvedByBot(conversationId) ? 'bot' : 'agent' }];
     case 'pending':
       return [{ ...base, type: 'handover-completed', by: 'agent' }];
     case 'snoozed':
@@ -195,14 +195,14 @@ function changeOf(conversation: ConversationPayload, key: string): { previous: u
 function assigneeEvents(conversation: ConversationPayload, options: ParseOptions, source: Source): HandoverEvent[] {
   const change = changeOf(conversation, 'assignee_id');
   if (!change || !inScope(options, conversation.account?.id, conversation.inbox_id)) return [];
-  const handoverId = String(conversation.id);
-  const base = { handoverId, occurredAt: conversationTime(conversation, source) };
+  const conversationId = String(conversation.id);
+  const base = { conversationId, occurredAt: conversationTime(conversation, source) };
   const assignee = conversation.meta?.assignee;
   if (change.current !== null) {
     // Assigned to a user (not an agent bot): an agent has the conversation.
     const byUser = conversation.meta?.assignee_type === 'User' || isUser(assignee);
     if (!byUser || !assignee) return [];
-    return [{ ...base, type: 'agent-joined', eventId: `chatwoot:conversation:${handoverId}:assignee:${String(change.current)}:${stamp(conversation, source)}`, agent: agentOf(assignee) }];
+    return [{ ...base, type: 'agent-joined', eventId: `chatwoot:conversation:${conversationId}:assignee:${String(change.current)}:${stamp(conversation, source)}`, agent: agentOf(assignee) }];
   }
   // Unassigned while the conversation stays open: back to the queue, unless an agent bot took it over.
   // After a resolve (or a hand-back to pending) the status event says it all.
@@ -211,7 +211,7 @@ function assigneeEvents(conversation: ConversationPayload, options: ParseOptions
     {
       ...base,
       type: 'agent-left',
-      eventId: `chatwoot:conversation:${handoverId}:assignee:none:${stamp(conversation, source)}`,
+      eventId: `chatwoot:conversation:${conversationId}:assignee:none:${stamp(conversation, source)}`,
       agent: { id: String(change.previous) },
       requeued: conversation.meta?.assignee_type !== 'AgentBot',
     },
@@ -222,12 +222,12 @@ function typingEvents(payload: TypingPayload, typing: boolean, options: ParseOpt
   if (!isUser(payload.user) || payload.is_private === true) return [];
   const conversation = payload.conversation;
   if (!inScope(options, conversation.account?.id, conversation.inbox_id)) return [];
-  const handoverId = String(conversation.id);
+  const conversationId = String(conversation.id);
   return [
     {
       type: 'agent-typing',
-      handoverId,
-      eventId: `chatwoot:conversation:${handoverId}:typing:${typing ? 'on' : 'off'}:${source.fallbackId()}`,
+      conversationId,
+      eventId: `chatwoot:conversation:${conversationId}:typing:${typing ? 'on' : 'off'}:${source.fallbackId()}`,
       occurredAt: source.receivedAt,
       typing,
       agent: agentFrom(payload.user!, conversation),

@@ -1,5 +1,5 @@
-import { BadSignatureError, type WebhookRequest } from '../../../src/spec';
-import { assertFresh, headerValue, hmac, safeEqual } from '../../../src/connector-utils';
+import { BadSignatureError, type WebhookRequest } from 'handover-kit/contract';
+import { assertFresh, headerValue, hmac, safeEqual } from 'handover-kit/connector-utils';
 import type { VerificationMode } from '../schema';
 
 export const SIGNATURE_HEADER = 'x-chatwoot-signature';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../spec';
+import type { Logger } from '../../contract';
 import type { Delivery, DeliveryItem } from '../../delivery';
 import type { GatewayMetrics } from '../metrics';
 import type { PartitionHandler, QueueBackend } from '../queue/types';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { BadRequestError } from '../../spec';
+import { BadRequestError } from '../../contract';
 import { HttpStatusError } from './errors';
 
 /**

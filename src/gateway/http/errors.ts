@@ -1,4 +1,4 @@
-import { BadRequestError, HandoverError, type HandoverErrorCode, type HandoverErrorJSON } from '../../spec';
+import { BadRequestError, HandoverError, type HandoverErrorCode, type HandoverErrorJSON } from '../../contract';
 
 /**
  * How typed errors become HTTP answers. The body is always `{ error: HandoverErrorJSON }`, which the

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { BadRequestError, toHandoverError, type Logger } from '../../spec';
+import { BadRequestError, toHandoverError, type Logger } from '../../contract';
 import type { ApiKeyAuth, ApiKeyRole } from '../auth';
 import type { GatewayMetrics } from '../metrics';
 import { parseJson, readBody } from './body';

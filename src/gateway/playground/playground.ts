@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import { toHandoverError, type Clock } from '../../spec';
+import { toHandoverError, type Clock } from '../../contract';
 import { systemClock } from '../../clock';
 import { createFlowTester, type ExecutionRecord, type FlowTester, type TestFlow } from '../../testing/flow/tester';
 import type { ChatSession } from '../../testing/flow/session';

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { parseOrThrow } from '../../spec';
+import { parseOrThrow } from '../../contract';
 import type { Reply, RequestContext, Route } from '../http/server';
 import { Playground, type PlaygroundOptions } from './playground';
 

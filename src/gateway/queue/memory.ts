@@ -1,4 +1,4 @@
-import type { Clock } from '../../spec';
+import type { Clock } from '../../contract';
 import { systemClock } from '../../clock';
 import type { ClaimedPartition, QueueBackend, QueueEntry } from './types';
 

@@ -1,4 +1,4 @@
-import { toHandoverError, type Logger } from '../../spec';
+import { toHandoverError, type Logger } from '../../contract';
 import type { ClaimedPartition, PartitionHandler, QueueBackend } from './types';
 
 export interface QueueWorkerOptions {

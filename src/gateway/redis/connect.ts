@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from '../../spec';
+import type { Logger } from '../../contract';
 
 /**
  * Opens an ioredis connection whose errors are logged (throttled) instead of crashing the process.

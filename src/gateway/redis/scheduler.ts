@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { toHandoverError, type Logger } from '../../spec';
+import { toHandoverError, type Logger } from '../../contract';
 import { silentLogger } from '../../logger';
 import { timerKey, type Scheduler, type TimerJob, type TimerKind } from '../../scheduler';
 import { LuaScript } from './lua';

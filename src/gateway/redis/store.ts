@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { HANDOVER_STATUSES, isLiveStatus, type HandoverStatus } from '../../spec';
-import type { HandoverRecord, ProviderRecord } from '../../service/types';
+import { HANDOVER_STATUSES, isLiveStatus, type HandoverStatus } from '../../contract';
+import type { HandoverRecord, ProviderRecord } from '../../model';
 import { sessionKeyOfRecord, type HandoverStore } from '../../store/types';
 import { LuaScript } from './lua';
 
@@ -9,7 +9,7 @@ import { LuaScript } from './lua';
  *   P providers                     hash id → provider JSON
  *   P ho:<id>                       hash { v: version, s: status, j: record JSON }
  *   P ho:session:<userId\0sessionId> the session's latest handover id
- *   P ho:ext:<providerId>:<externalId> the handover id for a contact-center conversation
+ *   P ho:ext:<providerId>:<conversationId> the handover id for a contact-center conversation
  *   P ho:live                       set of live handover ids
  *   P ho:count                      hash status → handovers that reached it and are still stored
  *                                   (live ones exactly; ended ones counted while they are kept)
@@ -116,15 +116,15 @@ export class RedisStore implements HandoverStore {
   async findHandoverBySession(sessionKey: string): Promise<HandoverRecord | undefined> {
     return parse(await BY_INDEX.run<string | null>(this.redis, [`${this.prefix}ho:session:${sessionKey}`], [this.prefix]));
   }
-  async findHandoverByExternalId(providerId: string, externalId: string): Promise<HandoverRecord | undefined> {
-    return parse(await BY_INDEX.run<string | null>(this.redis, [this.extKey(providerId, externalId)], [this.prefix]));
+  async findHandoverByConversationId(providerId: string, conversationId: string): Promise<HandoverRecord | undefined> {
+    return parse(await BY_INDEX.run<string | null>(this.redis, [this.extKey(providerId, conversationId)], [this.prefix]));
   }
 
   async insertHandover(record: HandoverRecord): Promise<HandoverRecord | undefined> {
     const existing = await INSERT.run<string | null>(
       this.redis,
       [`${this.prefix}ho:session:${sessionKeyOfRecord(record)}`],
-      [this.prefix, record.id, record.version, record.status, JSON.stringify(record), record.externalId ? this.extKey(record.providerId, record.externalId) : ''],
+      [this.prefix, record.id, record.version, record.status, JSON.stringify(record), record.conversationId ? this.extKey(record.providerId, record.conversationId) : ''],
     );
     return parse(existing);
   }
@@ -133,7 +133,7 @@ export class RedisStore implements HandoverStore {
     const ok = await UPDATE.run<number>(
       this.redis,
       [`${this.prefix}ho:session:${sessionKeyOfRecord(record)}`],
-      [this.prefix, record.id, record.version, record.status, JSON.stringify(record), record.externalId ? this.extKey(record.providerId, record.externalId) : '', this.endedTtlMs],
+      [this.prefix, record.id, record.version, record.status, JSON.stringify(record), record.conversationId ? this.extKey(record.providerId, record.conversationId) : '', this.endedTtlMs],
     );
     return ok === 1;
   }
@@ -170,8 +170,8 @@ export class RedisStore implements HandoverStore {
     if (this.options.ownsConnection) await this.redis.quit().catch(() => {});
   }
 
-  private extKey(providerId: string, externalId: string): string {
-    return `${this.prefix}ho:ext:${providerId}:${externalId}`;
+  private extKey(providerId: string, conversationId: string): string {
+    return `${this.prefix}ho:ext:${providerId}:${conversationId}`;
   }
 }
 

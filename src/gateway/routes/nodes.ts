@@ -6,7 +6,7 @@ import type {
   SetInactivityInput,
   StartHandoverInput,
   UserMessageInput,
-} from '../../service/types';
+} from '../../model';
 import type { ProviderRegistry } from '../../registry';
 import type { Reply, RequestContext, Route } from '../http/server';
 

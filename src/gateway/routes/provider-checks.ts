@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { HandoverErrorJSON } from '../../spec';
+import type { HandoverErrorJSON } from '../../contract';
 
 /** The outcome of a provider's last "test connection", as the list and read routes show it (`lastCheck`). */
 export interface ProviderCheckRecord {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { BadRequestError, HandoverError, UnknownProviderError, toHandoverError, type ConnectorDefinition, type HandoverErrorJSON, type Logger } from '../../spec';
+import { BadRequestError, HandoverError, UnknownProviderError, toHandoverError, type ConnectorDefinitionV1, type HandoverErrorJSON, type Logger } from '../../contract';
 import type { ProviderRegistry, ProviderView } from '../../registry';
-import type { HandoverApi } from '../../service/types';
+import type { HandoverApi } from '../../model';
 import { parseJson } from '../http/body';
 import type { RequestContext, Route } from '../http/server';
 import { MemoryProviderChecks, type ProviderCheckRecord, type ProviderChecks } from './provider-checks';
@@ -43,7 +43,7 @@ export interface ProviderTestResult {
   error?: HandoverErrorJSON;
 }
 
-export function connectorTypeView(def: ConnectorDefinition): ConnectorTypeView {
+export function connectorTypeView(def: ConnectorDefinitionV1): ConnectorTypeView {
   let settingsSchema: unknown;
   try {
     settingsSchema = z.toJSONSchema(def.settingsSchema, { io: 'input', unrepresentable: 'any' });

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { BadRequestError, BadSignatureError, HandoverError, HandoverTimeoutError, type HandoverEvent, type Logger, type WebhookRequest } from '../../spec';
+import { BadRequestError, BadSignatureError, HandoverError, HandoverTimeoutError, type HandoverEvent, type Logger, type WebhookRequest } from '../../contract';
 import type { ProviderRegistry } from '../../registry';
 import { eventEntries, type EventQueueItem } from '../events';
 import { HttpStatusError } from '../http/errors';

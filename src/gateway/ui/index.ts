@@ -1,4 +1,4 @@
-import type { Logger } from '../../spec';
+import type { Logger } from '../../contract';
 import type { ApiKeyAuth } from '../auth';
 import type { Route, Reply, RequestContext } from '../http/server';
 import { HttpStatusError } from '../http/errors';

@@ -1,7 +1,7 @@
 import { FLOW_DATA_KEY } from '../../delivery';
-import type { HandoverView } from '../../service/types';
+import type { HandoverView } from '../../model';
 import type { SimConversation, SimulatedContactCenter } from '../../../connectors/simulated';
-import type { Clock } from '../../spec';
+import type { Clock } from '../../contract';
 import type { FlowTester } from './tester';
 import type { SessionState } from './runtime';
 import type { BranchTaken, FlowDefinition, TranscriptLine } from './types';
@@ -93,11 +93,11 @@ export class ChatSession {
   /** This session's conversation at its simulated center, and the center itself. */
   async conversation(): Promise<{ center: SimulatedContactCenter; conversation: SimConversation }> {
     const record = await this.tester.kit.registry.store.findHandoverBySession(`${this.userId}\u0000${this.sessionId}`);
-    if (!record?.externalId) throw new Error(`Session ${this.sessionId} has no handover at a contact center`);
+    if (!record?.conversationId) throw new Error(`Session ${this.sessionId} has no handover at a contact center`);
     const provider = await this.tester.kit.registry.get(record.providerId);
     const center = this.tester.center(String(provider.settings.center ?? 'default'));
-    const conversation = center.conversation(record.externalId);
-    if (!conversation) throw new Error(`Conversation ${record.externalId} is not at center ${String(provider.settings.center)}`);
+    const conversation = center.conversation(record.conversationId);
+    if (!conversation) throw new Error(`Conversation ${record.conversationId} is not at center ${String(provider.settings.center)}`);
     return { center, conversation };
   }
 

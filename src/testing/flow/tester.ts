@@ -1,9 +1,9 @@
 import type { INodeDescriptor } from '@cognigy/extension-tools';
-import { HandoverConfigError, UnsupportedCapabilityError, type Clock, type ConnectorCapabilities, type ConnectorDefinition } from '../../spec';
+import { HandoverConfigError, UnsupportedCapabilityError, type Clock, type ConnectorCapabilities, type ConnectorDefinitionV1 } from '../../contract';
 import { createFakeClock, flushAsync, type FakeClock } from '../../clock';
 import { flowEventData, readFlowEvent, type Delivery, type DeliveryItem, type FlowHandoverInput } from '../../delivery';
 import { createHandoverKit, type HandoverKit } from '../../kit';
-import { sessionKeyOf } from '../../service/types';
+import { sessionKeyOf } from '../../model';
 import { AVAILABILITY_CHILDREN, LOOKUP_CASES, NODE_TYPES, createHandoverNodes, validateNodeConfig } from '../../../nodes';
 import { SimulatedCenters, simulatedConnector, type CenterConfig, type SimulatedContactCenter } from '../../../connectors/simulated';
 import { ChatSession } from './session';
@@ -14,7 +14,7 @@ export interface FlowTesterOptions {
   /** Providers to create. Default: one simulated provider, id `simulated`, on center `default`. */
   providers?: Array<{ id?: string; name: string; type: string; settings?: Record<string, unknown> }>;
   /** Connector types. Default: the simulated connector on the tester's centers. */
-  connectors?: ConnectorDefinition[];
+  connectors?: ConnectorDefinitionV1[];
   /** Setup of named simulated centers (queues, agents), created on the tester's clock. */
   centers?: Record<string, CenterConfig>;
   /** Epoch ms the fake clock starts at. */
@@ -256,7 +256,7 @@ function checkConfig(id: string, nodeType: keyof typeof NODE_TYPES, config: Reco
   } catch (error) {
     if (HandoverConfigError.isInstance(error)) throw new HandoverConfigError(`Node "${id}": ${error.message}`, error.issues);
     if (UnsupportedCapabilityError.isInstance(error)) {
-      const wrapped = new UnsupportedCapabilityError(String(error.details.capability), String(error.details.provider), `Node "${id}": ${error.message}`);
+      const wrapped = new UnsupportedCapabilityError(String(error.details.capability), { connectorType: error.details.connectorType as string | undefined, providerId: error.details.providerId as string | undefined }, `Node "${id}": ${error.message}`);
       Object.assign(wrapped.details, { field: error.details.field, node: id });
       throw wrapped;
     }

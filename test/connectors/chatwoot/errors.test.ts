@@ -34,13 +34,13 @@ describe('chatwoot retries: idempotent calls only', () => {
   it('a GET is retried after a 5xx; creating a conversation or a message is not', async () => {
     bed = await startChatwootTestbed();
     const { fake, connector } = bed;
-    const { handoverId } = await connector.doStartHandover(start('r'));
+    const { conversationId } = await connector.doStartHandover(start('r'));
     fake.failNext('getConversation', { status: 503 });
-    expect((await connector.doGetStatus({ handoverId })).status).toBe('queue');
+    expect((await connector.doGetStatus({ conversationId })).status).toBe('queue');
     expect(fake.requestsOf('getConversation').map((r) => r.status)).toEqual([503, 200]);
 
     fake.failNext('createMessage', { status: 503 });
-    const e = await caught(connector.doSendMessage({ handoverId, messageId: 'x', user: { id: 'u' }, text: 'hi' }));
+    const e = await caught(connector.doSendMessage({ conversationId, messageId: 'x', user: { id: 'u' }, text: 'hi' }));
     expect(e).toMatchObject({ status: 503, isRetryable: true });
     expect(fake.requestsOf('createMessage').map((r) => r.status)).toEqual([503]);
 
@@ -51,18 +51,18 @@ describe('chatwoot retries: idempotent calls only', () => {
 
   it('setting a status is idempotent and retried (closing survives one 502)', async () => {
     bed = await startChatwootTestbed();
-    const { handoverId } = await bed.connector.doStartHandover(start('c'));
+    const { conversationId } = await bed.connector.doStartHandover(start('c'));
     bed.fake.failNext('toggleStatus', { status: 502 });
-    expect(await bed.connector.doCloseHandover({ handoverId, reason: 'bot-closed' })).toEqual({ alreadyClosed: false });
+    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({ alreadyClosed: false });
     expect(bed.fake.requestsOf('toggleStatus').map((r) => r.status)).toEqual([502, 200]);
   });
 
   it('honours Retry-After on a 429 of an idempotent call', async () => {
     bed = await startChatwootTestbed();
-    const { handoverId } = await bed.connector.doStartHandover(start('ra'));
+    const { conversationId } = await bed.connector.doStartHandover(start('ra'));
     bed.fake.failNext('getConversation', { status: 429, retryAfterMs: 1000 });
     const t0 = performance.now();
-    await bed.connector.doGetStatus({ handoverId });
+    await bed.connector.doGetStatus({ conversationId });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
     expect(bed.fake.requestsOf('getConversation').map((r) => r.status)).toEqual([429, 200]);
   });
@@ -81,16 +81,16 @@ describe('chatwoot error mapping', () => {
   it('maps Chatwoot’s error bodies with status and the X-Request-Id', async () => {
     bed = await startChatwootTestbed();
     const { fake, connector } = bed;
-    const { handoverId } = await connector.doStartHandover(start('m'));
+    const { conversationId } = await connector.doStartHandover(start('m'));
 
     fake.failNext('getConversation', { status: 404 });
-    const notFound = await caught(connector.doGetStatus({ handoverId }));
+    const notFound = await caught(connector.doGetStatus({ conversationId }));
     expect(VendorNotFoundError.isInstance(notFound)).toBe(true);
     expect(notFound.message).toContain('Resource could not be found');
     expect(notFound.details).toMatchObject({ vendor: 'chatwoot', status: 404, operation: 'get conversation', vendorRequestId: fake.requestsOf('getConversation').at(-1)!.requestId });
 
     // A real 404: a conversation that does not exist.
-    expect(VendorNotFoundError.isInstance(await caught(connector.doGetStatus({ handoverId: '99999' })))).toBe(true);
+    expect(VendorNotFoundError.isInstance(await caught(connector.doGetStatus({ conversationId: '99999' })))).toBe(true);
 
     // A validation error ({message, attributes}) keeps the attributes at fault as the vendor code.
     const other = connectorFor(fake);
@@ -107,7 +107,7 @@ describe('chatwoot error mapping', () => {
     const errors: HandoverError[] = [];
     errors.push(await caught(wrong.doStartHandover(start('w'))));
     errors.push(await caught(wrong.doCheckAvailability({ routing: {} })));
-    errors.push(await caught(wrong.doGetStatus({ handoverId: '101' })));
+    errors.push(await caught(wrong.doGetStatus({ conversationId: '101' })));
     await wrong.dispose();
     for (const e of errors) {
       expect(VendorAuthError.isInstance(e)).toBe(true);
@@ -121,16 +121,16 @@ describe('chatwoot error mapping', () => {
 
   it('a slow Chatwoot hits the per-call timeout', async () => {
     bed = await startChatwootTestbed({ settings: { timeoutMs: 1000 } });
-    const { handoverId } = await bed.connector.doStartHandover(start('slow'));
+    const { conversationId } = await bed.connector.doStartHandover(start('slow'));
     bed.fake.failNext('createMessage', { delayMs: 1500 });
-    const e = await caught(bed.connector.doSendMessage({ handoverId, messageId: 's', user: { id: 'u' }, text: 'slow' }));
+    const e = await caught(bed.connector.doSendMessage({ conversationId, messageId: 's', user: { id: 'u' }, text: 'slow' }));
     expect(HandoverTimeoutError.isInstance(e)).toBe(true);
   });
 
   it('an unexpected response body is a VendorApiError, not a crash', async () => {
     bed = await startChatwootTestbed();
     (bed.fake.behaviour as unknown as { getConversation: () => unknown }).getConversation = () => ({ unexpected: true });
-    const e = await caught(bed.connector.doGetStatus({ handoverId: '1' }));
+    const e = await caught(bed.connector.doGetStatus({ conversationId: '1' }));
     expect(VendorApiError.isInstance(e)).toBe(true);
     expect(e.message).toMatch(/unexpected body/);
   });

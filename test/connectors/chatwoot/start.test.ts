@@ -34,13 +34,13 @@ describe('chatwoot start: requests on the wire', () => {
   it('looks up the key, creates contact and open conversation, posts the transcript note — real paths, auth header, JSON', async () => {
     const { fake, connector } = await setup();
     const result = await connector.doStartHandover(request('key-1'));
-    expect(result).toEqual({ handoverId: expect.stringMatching(/^\d+$/), status: 'queue' });
+    expect(result).toEqual({ conversationId: expect.stringMatching(/^\d+$/), status: 'queue' });
     const sourceId = sourceIdFor('key-1');
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /api/v1/accounts/1/conversations',
       'POST /api/v1/accounts/1/contacts',
       'POST /api/v1/accounts/1/conversations',
-      `POST /api/v1/accounts/1/conversations/${result.handoverId}/messages`,
+      `POST /api/v1/accounts/1/conversations/${result.conversationId}/messages`,
     ]);
     for (const r of fake.requests) {
       expect(r.headers['api_access_token']).toBe(fake.token);
@@ -62,19 +62,19 @@ describe('chatwoot start: requests on the wire', () => {
       message_type: 'outgoing',
       private: true,
     });
-    const conversation = fake.conversation(result.handoverId);
+    const conversation = fake.conversation(result.conversationId);
     expect(conversation.status).toBe('open');
-    expect(fake.notes(result.handoverId)).toHaveLength(1);
+    expect(fake.notes(result.conversationId)).toHaveLength(1);
   });
 
   it('an inbox with an agent bot forces pending: the connector opens it with toggle_status', async () => {
     const { fake, connector } = await setup({ inbox: { agentBot: true } });
-    const { handoverId } = await connector.doStartHandover(request('key-bot'));
+    const { conversationId } = await connector.doStartHandover(request('key-bot'));
     const toggle = fake.requestsOf('toggleStatus');
     expect(toggle).toHaveLength(1);
-    expect(toggle[0]!.path).toBe(`/api/v1/accounts/1/conversations/${handoverId}/toggle_status`);
+    expect(toggle[0]!.path).toBe(`/api/v1/accounts/1/conversations/${conversationId}/toggle_status`);
     expect(toggle[0]!.body).toEqual({ status: 'open' });
-    expect(fake.conversation(handoverId).status).toBe('open');
+    expect(fake.conversation(conversationId).status).toBe('open');
   });
 
   it('routing: team by id, "team:<id>" or name (teams listed once), priority, labels from settings, options, skills and languages', async () => {
@@ -87,7 +87,7 @@ describe('chatwoot start: requests on the wire', () => {
       ['unsupported', 'skills'],
       ['unsupported', 'languages'],
     ]);
-    expect(fake.conversation(a.handoverId).priority).toBe('high');
+    expect(fake.conversation(a.conversationId).priority).toBe('high');
 
     await connector.doStartHandover(request('r-2', { routing: { queue: 'team:2' } }));
     await connector.doStartHandover(request('r-3', { routing: { queue: 'billing team' } }));
@@ -124,31 +124,31 @@ describe('chatwoot start: idempotency and reuse', () => {
     const { fake, connector } = await setup();
     const first = await connector.doStartHandover(request('same'));
     const again = await connector.doStartHandover(request('same'));
-    expect(again.handoverId).toBe(first.handoverId);
+    expect(again.conversationId).toBe(first.conversationId);
 
     // A restarted gateway: no memory, the conversation is found by its contact-inbox source id.
     const restarted = connectorFor(fake);
     const third = await restarted.doStartHandover(request('same')).finally(() => restarted.dispose());
-    expect(third.handoverId).toBe(first.handoverId);
+    expect(third.conversationId).toBe(first.conversationId);
     expect(fake.requestsOf('createConversation')).toHaveLength(1);
-    expect(fake.notes(first.handoverId)).toHaveLength(1);
+    expect(fake.notes(first.conversationId)).toHaveLength(1);
   });
 
   it('concurrent starts with one key create one conversation', async () => {
     const { fake, connector } = await setup();
     const results = await Promise.all([1, 2, 3].map(() => connector.doStartHandover(request('race'))));
-    expect(new Set(results.map((r) => r.handoverId)).size).toBe(1);
+    expect(new Set(results.map((r) => r.conversationId)).size).toBe(1);
     expect(fake.requestsOf('createConversation')).toHaveLength(1);
   });
 
   it('a reused conversation that is resolved is reopened, its routing and attributes brought up to date (merged)', async () => {
     const { fake, connector } = await setup();
-    const { handoverId } = await connector.doStartHandover(request('reuse'));
-    fake.conversation(handoverId).custom_attributes.set_by_agent = 'keep me';
-    fake.resolve(handoverId);
+    const { conversationId } = await connector.doStartHandover(request('reuse'));
+    fake.conversation(conversationId).custom_attributes.set_by_agent = 'keep me';
+    fake.resolve(conversationId);
     const fresh = connectorFor(fake);
     await fresh.doStartHandover(request('reuse', { routing: { queue: '2', priority: 'none' }, customAttributes: { plan: 'platinum' } })).finally(() => fresh.dispose());
-    const c = fake.conversation(handoverId);
+    const c = fake.conversation(conversationId);
     expect(c.status).toBe('open');
     expect(c.team_id).toBe(2);
     expect(c.custom_attributes).toEqual({ plan: 'platinum', orders: 3, set_by_agent: 'keep me' });
@@ -159,11 +159,11 @@ describe('chatwoot start: idempotency and reuse', () => {
 
   it('priority none clears an existing priority with null', async () => {
     const { fake, connector } = await setup();
-    const { handoverId } = await connector.doStartHandover(request('prio', { routing: { priority: 'urgent' } }));
-    expect(fake.conversation(handoverId).priority).toBe('urgent');
+    const { conversationId } = await connector.doStartHandover(request('prio', { routing: { priority: 'urgent' } }));
+    expect(fake.conversation(conversationId).priority).toBe('urgent');
     await connector.doStartHandover(request('prio', { routing: { priority: 'none' } }));
     expect(fake.requestsOf('togglePriority').map((r) => r.body)).toEqual([{ priority: 'urgent' }, { priority: null }]);
-    expect(fake.conversation(handoverId).priority).toBeNull();
+    expect(fake.conversation(conversationId).priority).toBeNull();
   });
 
   it('a build that ignores the source_id filter is not fooled: only the handover_key marker counts', async () => {
@@ -179,7 +179,7 @@ describe('chatwoot start: idempotency and reuse', () => {
     };
     const mine = connectorFor(fake);
     const result = await mine.doStartHandover(request('my-key')).finally(() => mine.dispose());
-    expect(result.handoverId).not.toBe(other.handoverId);
+    expect(result.conversationId).not.toBe(other.conversationId);
   });
 });
 

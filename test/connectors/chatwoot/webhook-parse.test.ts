@@ -16,7 +16,7 @@ describe('chatwoot webhook parsing: documented examples', () => {
     expect(parse(fixture('message-created-agent'))).toEqual([
       {
         type: 'agent-message',
-        handoverId: '123',
+        conversationId: '123',
         eventId: 'chatwoot:message:4711',
         occurredAt: Date.parse('2026-06-20T10:15:30.123Z'),
         text: "Hi, I'm Jane. How can I help?",
@@ -54,7 +54,7 @@ describe('chatwoot webhook parsing: documented examples', () => {
     expect(parse(fixture('conversation-updated-assigned'))).toEqual([
       {
         type: 'agent-joined',
-        handoverId: '123',
+        conversationId: '123',
         eventId: 'chatwoot:conversation:123:assignee:3:1781950515.257',
         occurredAt: 1781950515257,
         agent: { id: '3', name: 'Jane', avatarUrl: 'https://cw.acme.test/jane.png' },
@@ -64,7 +64,7 @@ describe('chatwoot webhook parsing: documented examples', () => {
 
   it('conversation_updated with the assignee removed while open → agent-left, requeued', () => {
     expect(parse(fixture('conversation-updated-unassigned'))).toEqual([
-      { type: 'agent-left', handoverId: '123', eventId: 'chatwoot:conversation:123:assignee:none:1781950600.5', occurredAt: 1781950600500, agent: { id: '3' }, requeued: true },
+      { type: 'agent-left', conversationId: '123', eventId: 'chatwoot:conversation:123:assignee:none:1781950600.5', occurredAt: 1781950600500, agent: { id: '3' }, requeued: true },
     ]);
   });
 
@@ -82,7 +82,7 @@ describe('chatwoot webhook parsing: documented examples', () => {
 
   it('conversation_status_changed resolved → handover-completed by the agent', () => {
     expect(parse(fixture('conversation-status-resolved'))).toEqual([
-      { type: 'handover-completed', handoverId: '123', eventId: 'chatwoot:conversation:123:status:resolved:1781950700.75', occurredAt: 1781950700750, by: 'agent' },
+      { type: 'handover-completed', conversationId: '123', eventId: 'chatwoot:conversation:123:status:resolved:1781950700.75', occurredAt: 1781950700750, by: 'agent' },
     ]);
   });
 
@@ -91,7 +91,7 @@ describe('chatwoot webhook parsing: documented examples', () => {
   });
 
   it('pending after open (handed back to the bot) → handover-completed', () => {
-    expect(parse(fixture('conversation-status-pending'))).toMatchObject([{ type: 'handover-completed', by: 'agent', handoverId: '123' }]);
+    expect(parse(fixture('conversation-status-pending'))).toMatchObject([{ type: 'handover-completed', by: 'agent', conversationId: '123' }]);
   });
 
   it('snoozed → a provider event with the snooze time; open → nothing', () => {
@@ -104,7 +104,7 @@ describe('chatwoot webhook parsing: documented examples', () => {
   it('conversation_typing_on by an agent → agent-typing', () => {
     const received = 1781950531000;
     expect(parse(fixture('conversation-typing-on'), {}, { delivery: 'd-1', receivedAt: received })).toEqual([
-      { type: 'agent-typing', handoverId: '123', eventId: 'chatwoot:conversation:123:typing:on:d-1', occurredAt: received, typing: true, agent: { id: '3', name: 'Jane', avatarUrl: 'https://cw.acme.test/jane.png' } },
+      { type: 'agent-typing', conversationId: '123', eventId: 'chatwoot:conversation:123:typing:on:d-1', occurredAt: received, typing: true, agent: { id: '3', name: 'Jane', avatarUrl: 'https://cw.acme.test/jane.png' } },
     ]);
   });
 });

@@ -11,7 +11,7 @@ afterEach(async () => {
 
 const user = { id: 'user-auth' };
 const start = (key = 'auth-1') => bed.connector.doStartHandover({ idempotencyKey: key, user, routing: {}, transcript: [], customAttributes: {} });
-const send = (handoverId: string, n: number) => bed.connector.doSendMessage({ handoverId, messageId: `m-${n}`, user, text: `message ${n}` });
+const send = (conversationId: string, n: number) => bed.connector.doSendMessage({ conversationId, messageId: `m-${n}`, user, text: `message ${n}` });
 
 describe('genesys OAuth client credentials', () => {
   it('asks login/oauth/token with Basic clientId:secret and the client_credentials form', async () => {
@@ -26,38 +26,38 @@ describe('genesys OAuth client credentials', () => {
   it('concurrent callers share one token request, and later calls reuse the token', async () => {
     bed = await startTestBed();
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => start(`k-${i}`)));
-    await Promise.all(results.map((r, i) => send(r.handoverId, i)));
+    await Promise.all(results.map((r, i) => send(r.conversationId, i)));
     expect(bed.fake.tokensIssued).toBe(1);
     expect(bed.connector.stats().tokenRequests).toBe(1);
   });
 
   it('refreshes shortly before expires_in runs out (margin: a tenth of the lifetime, at most 60 s)', async () => {
     bed = await startTestBed({ fake: { tokenLifetimeSec: 100 } });
-    const { handoverId } = await start();
+    const { conversationId } = await start();
     await bed.clock.advance(89_000);
-    await send(handoverId, 1);
+    await send(conversationId, 1);
     expect(bed.fake.tokensIssued).toBe(1);
     await bed.clock.advance(1_500);
-    await send(handoverId, 2);
+    await send(conversationId, 2);
     expect(bed.fake.tokensIssued).toBe(2);
   });
 
   it('a 401 drops the token, fetches a new one and repeats the call once (even a POST)', async () => {
     bed = await startTestBed();
-    const { handoverId } = await start();
+    const { conversationId } = await start();
     bed.fake.revokeTokens();
-    await send(handoverId, 1);
+    await send(conversationId, 1);
     expect(bed.fake.tokensIssued).toBe(2);
     const inbound = bed.fake.requestsOf('inbound').slice(1);
     expect(inbound.map((r) => r.status)).toEqual([401, 200]);
-    expect(bed.fake.userTexts(handoverId).slice(1)).toEqual(['message 1']);
+    expect(bed.fake.userTexts(conversationId).slice(1)).toEqual(['message 1']);
   });
 
   it('a lasting 401 surfaces as VendorAuthError after exactly one repeat', async () => {
     bed = await startTestBed();
-    const { handoverId } = await start();
+    const { conversationId } = await start();
     bed.fake.failNext('inbound', { status: 401 }, 5);
-    const error = await send(handoverId, 1).catch((e: unknown) => e);
+    const error = await send(conversationId, 1).catch((e: unknown) => e);
     expect(VendorAuthError.isInstance(error)).toBe(true);
     expect((error as VendorAuthError).isRetryable).toBe(false);
     expect(bed.fake.requestsOf('inbound')).toHaveLength(3);
@@ -87,9 +87,9 @@ describe('genesys OAuth client credentials', () => {
 
   it('no token or secret leaks into API errors', async () => {
     bed = await startTestBed();
-    const { handoverId } = await start();
+    const { conversationId } = await start();
     bed.fake.failNext('conversation', { status: 404 });
-    const error = (await bed.connector.doGetStatus({ handoverId }).catch((e: unknown) => e)) as HandoverError;
+    const error = (await bed.connector.doGetStatus({ conversationId }).catch((e: unknown) => e)) as HandoverError;
     const token = String(bed.fake.requestsOf('conversation').at(-1)!.headers.authorization).slice(7);
     const dump = JSON.stringify({ message: error.message, json: error.toJSON() });
     expect(dump).not.toContain(token);

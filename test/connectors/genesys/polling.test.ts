@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const start = async (key = 'poll-1', userId = `user-${key}`) =>
-  (await bed.connector.doStartHandover({ idempotencyKey: key, user: { id: userId, name: 'Pat' }, routing: {}, transcript: [], customAttributes: {} })).handoverId;
+  (await bed.connector.doStartHandover({ idempotencyKey: key, user: { id: userId, name: 'Pat' }, routing: {}, transcript: [], customAttributes: {} })).conversationId;
 
 /** Waits until every poll in flight has answered and re-armed its timer. */
 const settled = () => waitUntil(() => bed.clock.pending() >= bed.connector.stats().polledHandovers, 'polls to settle');
@@ -27,7 +27,7 @@ describe('genesys participant polling: events', () => {
     await waitUntil(() => of('agent-joined').length === 1, 'agent-joined');
     expect(of('agent-joined')[0]).toEqual({
       type: 'agent-joined',
-      handoverId: id,
+      conversationId: id,
       eventId: `genesys:${id}:joined:${first.id}`,
       occurredAt: Date.parse(first.connectedTime!),
       agent: { id: 'agent-1', name: 'Ana Agent' },
@@ -52,7 +52,7 @@ describe('genesys participant polling: events', () => {
     await settled();
     await bed.poll();
     await waitUntil(() => of('handover-completed').length === 1, 'handover-completed');
-    expect(of('handover-completed')[0]).toMatchObject({ handoverId: id, eventId: `genesys:${id}:completed`, by: 'agent' });
+    expect(of('handover-completed')[0]).toMatchObject({ conversationId: id, eventId: `genesys:${id}:completed`, by: 'agent' });
 
     // Ended: no more polls, and a late user message is refused instead of opening a new conversation.
     expect(bed.connector.stats().polledHandovers).toBe(0);
@@ -60,7 +60,7 @@ describe('genesys participant polling: events', () => {
     await bed.clock.advance(POLL_MS * 5);
     expect(gets()).toBe(before);
     const inbound = bed.fake.requestsOf('inbound').length;
-    const late = await bed.connector.doSendMessage({ handoverId: id, messageId: 'late', user: { id: 'user-poll-1' }, text: 'still there?' }).catch((e: unknown) => e);
+    const late = await bed.connector.doSendMessage({ conversationId: id, messageId: 'late', user: { id: 'user-poll-1' }, text: 'still there?' }).catch((e: unknown) => e);
     expect(HandoverNotFoundError.isInstance(late)).toBe(true);
     expect(bed.fake.requestsOf('inbound')).toHaveLength(inbound);
   });
@@ -77,7 +77,7 @@ describe('genesys participant polling: events', () => {
   it('closing from the bot stops polling and reports no end of its own', async () => {
     bed = await startTestBed();
     const id = await start();
-    await bed.connector.doCloseHandover({ handoverId: id, reason: 'bot-closed' });
+    await bed.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' });
     expect(bed.connector.stats().polledHandovers).toBe(0);
     await bed.clock.advance(POLL_MS * 3);
     expect(of('handover-completed')).toEqual([]);
@@ -170,7 +170,7 @@ describe('genesys participant polling: load and failures', () => {
       await bed.clock.advance(POLL_MS * 4);
       await new Promise((r) => setTimeout(r, 10));
     }
-    expect(of('handover-error')).toEqual([expect.objectContaining({ handoverId: id, code: 'conversation-not-found', eventId: `genesys:${id}:gone` })]);
+    expect(of('handover-error')).toEqual([expect.objectContaining({ conversationId: id, code: 'conversation-not-found', eventId: `genesys:${id}:gone` })]);
     expect(bed.connector.stats().polledHandovers).toBe(0);
   });
 
@@ -180,7 +180,7 @@ describe('genesys participant polling: load and failures', () => {
     const clock = createFakeClock(Date.now());
     const restarted: GenesysConnector = createGenesysConnector(settingsFor(bed.fake), { clock, logger: silentLogger, providerId: 'genesys-test' });
     expect(restarted.stats().polledHandovers).toBe(0);
-    await restarted.doGetStatus({ handoverId: id });
+    await restarted.doGetStatus({ conversationId: id });
     expect(restarted.stats().polledHandovers).toBe(1);
     expect(clock.pending()).toBe(1);
     await restarted.dispose();

@@ -51,16 +51,16 @@ describe('genesys requests: start handover', () => {
       },
     });
     // The participant data Genesys keeps is what the flow reads with Get Participant Data.
-    const conversation = bed.fake.conversation(result.handoverId)!;
+    const conversation = bed.fake.conversation(result.conversationId)!;
     expect(conversation.participants.find((p) => p.purpose === 'customer')!.attributes.plan).toBe('gold');
-    expect(result).toEqual({ handoverId: conversation.id, status: 'queue', estimatedWaitMs: 42_000 });
+    expect(result).toEqual({ conversationId: conversation.id, status: 'queue', estimatedWaitMs: 42_000 });
     expect(bed.fake.requestsOf('ewt')[0]!.query).toEqual({ conversationId: conversation.id });
   });
 
   it('is idempotent per key (one upstream message) and uses the same channel.messageId for the same key', async () => {
     bed = await startTestBed();
     const [a, b] = await Promise.all([bed.connector.doStartHandover(startRequest()), bed.connector.doStartHandover(startRequest())]);
-    expect(a.handoverId).toBe(b.handoverId);
+    expect(a.conversationId).toBe(b.conversationId);
     expect(bed.fake.requestsOf('inbound')).toHaveLength(1);
   });
 
@@ -70,7 +70,7 @@ describe('genesys requests: start handover', () => {
     const result = await bed.connector.doStartHandover(startRequest({ transcript: [] }));
     const [details] = bed.fake.requestsOf('details');
     expect(details!.path).toMatch(/^\/api\/v2\/conversations\/messages\/[0-9a-f]{32}\/details$/);
-    expect(bed.fake.conversation(result.handoverId)).toBeDefined();
+    expect(bed.fake.conversation(result.conversationId)).toBeDefined();
     expect((bed.fake.requestsOf('inbound')[0]!.body as { text: string }).text).toBe(DEFAULT_START_TEXT);
   });
 
@@ -113,13 +113,13 @@ describe('genesys requests: start handover', () => {
 describe('genesys requests: messages, status, close', () => {
   it('relays each user message with one request, from the same sender, with a stable channel.messageId', async () => {
     bed = await startTestBed();
-    const { handoverId } = await bed.connector.doStartHandover(startRequest());
+    const { conversationId } = await bed.connector.doStartHandover(startRequest());
     const before = bed.fake.requests.length;
     const user = { id: 'user-8842', name: 'Ana Ruiz' };
-    const first = await bed.connector.doSendMessage({ handoverId, messageId: 'm-1', user, text: 'hello' });
+    const first = await bed.connector.doSendMessage({ conversationId, messageId: 'm-1', user, text: 'hello' });
     expect(bed.fake.requests.length - before).toBe(1);
     expect(first).toEqual({ duplicate: false, vendorMessageId: expect.stringMatching(/^[0-9a-f]{32}$/) });
-    const again = await bed.connector.doSendMessage({ handoverId, messageId: 'm-1', user, text: 'hello' });
+    const again = await bed.connector.doSendMessage({ conversationId, messageId: 'm-1', user, text: 'hello' });
     expect(again.duplicate).toBe(true);
     expect(bed.fake.requests.length - before).toBe(1);
     const body = bed.fake.requestsOf('inbound').at(-1)!.body as { channel: { messageId: string; from: unknown }; text: string };
@@ -129,18 +129,18 @@ describe('genesys requests: messages, status, close', () => {
 
     // A failed send can be repeated, and the repeat names the same message.
     bed.fake.failNext('inbound', { status: 503 });
-    await expect(bed.connector.doSendMessage({ handoverId, messageId: 'm-2', user, text: 'second' })).rejects.toMatchObject({ status: 503 });
-    await bed.connector.doSendMessage({ handoverId, messageId: 'm-2', user, text: 'second' });
+    await expect(bed.connector.doSendMessage({ conversationId, messageId: 'm-2', user, text: 'second' })).rejects.toMatchObject({ status: 503 });
+    await bed.connector.doSendMessage({ conversationId, messageId: 'm-2', user, text: 'second' });
     const [failed, repeated] = bed.fake.requestsOf('inbound').slice(-2).map((r) => JSON.parse(r.rawBody).channel.messageId);
     expect(repeated).toBe(failed);
-    expect(bed.fake.userTexts(handoverId).slice(1)).toEqual(['hello', 'second']);
+    expect(bed.fake.userTexts(conversationId).slice(1)).toEqual(['hello', 'second']);
   });
 
   it('sends attachments as open-message content with a mime type', async () => {
     bed = await startTestBed();
-    const { handoverId } = await bed.connector.doStartHandover(startRequest());
+    const { conversationId } = await bed.connector.doStartHandover(startRequest());
     const result = await bed.connector.doSendMessage({
-      handoverId,
+      conversationId,
       messageId: 'm-att',
       user: { id: 'user-8842' },
       text: '',
@@ -160,25 +160,25 @@ describe('genesys requests: messages, status, close', () => {
 
   it('reports status from the participants: queue (with wait), active (with the agent), completed', async () => {
     bed = await startTestBed();
-    const { handoverId } = await bed.connector.doStartHandover(startRequest());
-    expect(await bed.connector.doGetStatus({ handoverId })).toEqual({ status: 'queue', estimatedWaitMs: 42_000 });
-    expect(bed.fake.requestsOf('conversation').at(-1)!.path).toBe(`/api/v2/conversations/messages/${handoverId}`);
-    bed.fake.join(handoverId, { id: 'agent-7', name: 'Bo Agent' });
-    expect(await bed.connector.doGetStatus({ handoverId })).toEqual({ status: 'active', agent: { id: 'agent-7', name: 'Bo Agent' } });
-    bed.fake.resolve(handoverId);
-    expect(await bed.connector.doGetStatus({ handoverId })).toEqual({ status: 'completed' });
+    const { conversationId } = await bed.connector.doStartHandover(startRequest());
+    expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'queue', estimatedWaitMs: 42_000 });
+    expect(bed.fake.requestsOf('conversation').at(-1)!.path).toBe(`/api/v2/conversations/messages/${conversationId}`);
+    bed.fake.join(conversationId, { id: 'agent-7', name: 'Bo Agent' });
+    expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'active', agent: { id: 'agent-7', name: 'Bo Agent' } });
+    bed.fake.resolve(conversationId);
+    expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'completed' });
   });
 
   it('closes by PATCHing the customer participant to disconnected; a second close only reads', async () => {
     bed = await startTestBed();
-    const { handoverId } = await bed.connector.doStartHandover(startRequest());
-    const customer = bed.fake.conversation(handoverId)!.participants.find((p) => p.purpose === 'customer')!;
-    expect(await bed.connector.doCloseHandover({ handoverId, reason: 'user-cancelled', message: 'The customer left the chat.' })).toEqual({ alreadyClosed: false });
+    const { conversationId } = await bed.connector.doStartHandover(startRequest());
+    const customer = bed.fake.conversation(conversationId)!.participants.find((p) => p.purpose === 'customer')!;
+    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'user-cancelled', message: 'The customer left the chat.' })).toEqual({ alreadyClosed: false });
     const [patch] = bed.fake.requestsOf('participant');
-    expect(patch).toMatchObject({ method: 'PATCH', path: `/api/v2/conversations/messages/${handoverId}/participants/${customer.id}`, body: { state: 'disconnected' } });
-    expect(bed.fake.userTexts(handoverId).at(-1)).toBe('The customer left the chat.');
+    expect(patch).toMatchObject({ method: 'PATCH', path: `/api/v2/conversations/messages/${conversationId}/participants/${customer.id}`, body: { state: 'disconnected' } });
+    expect(bed.fake.userTexts(conversationId).at(-1)).toBe('The customer left the chat.');
     expect(customer.state).toBe('disconnected');
-    expect(await bed.connector.doCloseHandover({ handoverId, reason: 'bot-closed' })).toEqual({ alreadyClosed: true });
+    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({ alreadyClosed: true });
     expect(bed.fake.requestsOf('participant')).toHaveLength(1);
   });
 });

@@ -38,7 +38,7 @@ describe('genesys webhook: documented examples parse into events', () => {
     expect(events).toEqual([
       {
         type: 'agent-message',
-        handoverId: CONVERSATION,
+        conversationId: CONVERSATION,
         eventId: 'genesys:c327c2078ca056db130c55ce648d9fa2',
         occurredAt: Date.parse('2026-03-02T10:17:41.503Z'),
         text: "Hi Ana, I'm looking at your invoice now.",
@@ -50,7 +50,7 @@ describe('genesys webhook: documented examples parse into events', () => {
 
   it('typing event → agent-typing', async () => {
     const events = await webhook().parse(request(fixture('agent-typing')));
-    expect(events).toEqual([{ type: 'agent-typing', typing: true, handoverId: CONVERSATION, eventId: 'genesys:5c1e0a96d7a04e3f8b2a6f1d0c9e8b7a', occurredAt: Date.parse('2026-03-02T10:17:30.276Z') }]);
+    expect(events).toEqual([{ type: 'agent-typing', typing: true, conversationId: CONVERSATION, eventId: 'genesys:5c1e0a96d7a04e3f8b2a6f1d0c9e8b7a', occurredAt: Date.parse('2026-03-02T10:17:30.276Z') }]);
   });
 
   it('attachments map to our attachment types (and the nickName casing variant is harmless)', async () => {
@@ -77,7 +77,7 @@ describe('genesys webhook: documented examples parse into events', () => {
   it('without conversationId, channel.to.id finds the conversation we started for that user; unknown users are dropped', async () => {
     const body = fixture('agent-text-no-conversation');
     expect(await webhook({ users: { 'user-8842': CONVERSATION } }).parse(request(body))).toEqual([
-      expect.objectContaining({ type: 'agent-message', handoverId: CONVERSATION, text: 'Anything else I can help with?' }),
+      expect.objectContaining({ type: 'agent-message', conversationId: CONVERSATION, text: 'Anything else I can help with?' }),
     ]);
     expect(await webhook().parse(request(body))).toEqual([]);
   });
@@ -148,12 +148,12 @@ describe('genesys webhook: end to end from the fake integration', () => {
 
   it('agent texts and typing reach the connector as events; redeliveries carry the same event id', async () => {
     bed = await startTestBed();
-    const { handoverId } = await bed.connector.doStartHandover({ idempotencyKey: 'wh-1', user: { id: 'user-wh', name: 'Wendy' }, routing: {}, transcript: [], customAttributes: {} });
-    expect(await bed.fake.typing(handoverId)).toBe(200);
-    const body = bed.fake.outbound(handoverId, { type: 'Text', text: 'Hello Wendy', originatingEntity: 'Human' });
+    const { conversationId } = await bed.connector.doStartHandover({ idempotencyKey: 'wh-1', user: { id: 'user-wh', name: 'Wendy' }, routing: {}, transcript: [], customAttributes: {} });
+    expect(await bed.fake.typing(conversationId)).toBe(200);
+    const body = bed.fake.outbound(conversationId, { type: 'Text', text: 'Hello Wendy', originatingEntity: 'Human' });
     expect(await bed.fake.deliver(body)).toBe(200);
     expect(await bed.fake.deliver(body)).toBe(200);
-    const mine = bed.events.filter((e) => e.handoverId === handoverId);
+    const mine = bed.events.filter((e) => e.conversationId === conversationId);
     expect(mine.map((e) => e.type)).toEqual(['agent-typing', 'agent-message', 'agent-message']);
     expect(mine[1]!.eventId).toBe(mine[2]!.eventId);
     expect(bed.receiver.rejected).toEqual([]);
@@ -161,9 +161,9 @@ describe('genesys webhook: end to end from the fake integration', () => {
 
   it('a webhook signed with another secret is refused (401); a 4xx is final, so Genesys does not redeliver it', async () => {
     bed = await startTestBed();
-    const { handoverId } = await bed.connector.doStartHandover({ idempotencyKey: 'wh-2', user: { id: 'user-wh2' }, routing: {}, transcript: [], customAttributes: {} });
+    const { conversationId } = await bed.connector.doStartHandover({ idempotencyKey: 'wh-2', user: { id: 'user-wh2' }, routing: {}, transcript: [], customAttributes: {} });
     bed.fake.webhook = { url: bed.receiver.url, secret: 'not-the-configured-secret-000' };
-    expect(await bed.fake.say(handoverId, 'forged')).toBe(401);
+    expect(await bed.fake.say(conversationId, 'forged')).toBe(401);
     await waitUntil(() => bed!.receiver.rejected.length >= 1, 'rejection');
     expect(bed.receiver.rejected[0]!.code).toBe('bad_signature');
     expect(bed.fake.deliveries.filter((d) => d.body.includes('forged'))).toHaveLength(1);

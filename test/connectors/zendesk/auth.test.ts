@@ -24,8 +24,8 @@ describe('zendesk auth', () => {
 
   it('JWT: HS256 with kid and the app scope, signed once and reused across calls', async () => {
     s = await setup({ webhook: false, settings: { authMode: 'jwt' } });
-    const { handoverId } = await s.connector.doStartHandover(startRequest('j'));
-    for (let i = 0; i < 20; i++) await s.connector.doSendMessage({ handoverId, messageId: `m${i}`, user: { id: 'u' }, text: `t${i}` });
+    const { conversationId } = await s.connector.doStartHandover(startRequest('j'));
+    for (let i = 0; i < 20; i++) await s.connector.doSendMessage({ conversationId, messageId: `m${i}`, user: { id: 'u' }, text: `t${i}` });
     const headers = bearer(s);
     expect(headers.length).toBe(25);
     expect(new Set(headers).size).toBe(1);
@@ -41,12 +41,12 @@ describe('zendesk auth', () => {
   it('JWT: signs a new token shortly before expiry, not before', async () => {
     const clock = createFakeClock(Date.now());
     s = await setup({ webhook: false, settings: { authMode: 'jwt' }, clock });
-    const { handoverId } = await s.connector.doStartHandover(startRequest('exp'));
+    const { conversationId } = await s.connector.doStartHandover(startRequest('exp'));
     await clock.advance(54 * 60_000);
-    await s.connector.doGetStatus({ handoverId });
+    await s.connector.doGetStatus({ conversationId });
     expect(s.connector.tokensSigned).toBe(1);
     await clock.advance(2 * 60_000); // 56 min: inside the 5-minute refresh margin
-    await s.connector.doGetStatus({ handoverId });
+    await s.connector.doGetStatus({ conversationId });
     expect(s.connector.tokensSigned).toBe(2);
     expect(s.fake.jwtsSeen.size).toBe(2);
   });
@@ -54,15 +54,15 @@ describe('zendesk auth', () => {
   it('JWT: a 401 drops the token and repeats the call once with a fresh one', async () => {
     const clock = createFakeClock(Date.now());
     s = await setup({ webhook: false, settings: { authMode: 'jwt' }, clock });
-    const { handoverId } = await s.connector.doStartHandover(startRequest('401'));
+    const { conversationId } = await s.connector.doStartHandover(startRequest('401'));
     await clock.advance(1000); // a fresh token differs by its iat
     s.fake.failNext('postMessage', { status: 401 });
-    const sent = await s.connector.doSendMessage({ handoverId, messageId: 'x', user: { id: 'u' }, text: 'after 401' });
+    const sent = await s.connector.doSendMessage({ conversationId, messageId: 'x', user: { id: 'u' }, text: 'after 401' });
     expect(sent.duplicate).toBe(false);
     expect(s.fake.requestsFor('postMessage').map((r) => r.status)).toEqual([201, 201, 401, 201]);
     expect(s.connector.tokensSigned).toBe(2);
     s.fake.failNext('postMessage', { status: 401 }, 2);
-    await expect(s.connector.doSendMessage({ handoverId, messageId: 'y', user: { id: 'u' }, text: 'refused' })).rejects.toSatisfy((e) => VendorAuthError.isInstance(e));
+    await expect(s.connector.doSendMessage({ conversationId, messageId: 'y', user: { id: 'u' }, text: 'refused' })).rejects.toSatisfy((e) => VendorAuthError.isInstance(e));
   });
 
   it('Basic: a 401 is not repeated', async () => {

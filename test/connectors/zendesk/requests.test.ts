@@ -34,7 +34,7 @@ describe('zendesk start handover', () => {
     expect(conv!.body).toEqual({ type: 'personal', participants: [{ userId }] });
     expect(line1!.body).toEqual({ author: { type: 'user', userId }, content: { type: 'text', text: 'I want to talk to a person' }, metadata: { 'handoverKit.origin': 'handover-kit' } });
     expect(line2!.body).toEqual({ author: { type: 'business', displayName: 'Helper Bot' }, content: { type: 'text', text: 'Let me find someone for you' }, metadata: { 'handoverKit.origin': 'handover-kit' } });
-    const firstMessageId = s.fake.conversation(result.handoverId).messages[0]!.id;
+    const firstMessageId = s.fake.conversation(result.conversationId).messages[0]!.id;
     expect(pass!.body).toEqual({
       switchboardIntegration: 'zd-agentWorkspace',
       metadata: {
@@ -47,8 +47,8 @@ describe('zendesk start handover', () => {
         'dataCapture.ticketField.360009': 'order-991',
       },
     });
-    expect(result).toEqual({ handoverId: result.handoverId, status: 'queue' });
-    expect(s.fake.ticketOf(result.handoverId)!.metadata.first_message_id).toBe(firstMessageId);
+    expect(result).toEqual({ conversationId: result.conversationId, status: 'queue' });
+    expect(s.fake.ticketOf(result.conversationId)!.metadata.first_message_id).toBe(firstMessageId);
     for (const r of s.fake.requests) {
       expect(r.headers.authorization).toBe(`Basic ${Buffer.from(`${s.fake.keyId}:${s.fake.keySecret}`).toString('base64')}`);
       expect(r.headers['content-type']).toBe('application/json');
@@ -59,26 +59,26 @@ describe('zendesk start handover', () => {
   it('reuses an existing user (409) and their default personal conversation', async () => {
     s = await setup();
     const first = await s.connector.doStartHandover(startRequest('a', { user: { id: 'crm-42' } }));
-    await s.connector.doCloseHandover({ handoverId: first.handoverId, reason: 'bot-closed' });
+    await s.connector.doCloseHandover({ conversationId: first.conversationId, reason: 'bot-closed' });
     s.fake.requests.length = 0;
     const second = await s.connector.doStartHandover(startRequest('b', { user: { id: 'crm-42' } }));
-    expect(second.handoverId).toBe(first.handoverId);
+    expect(second.conversationId).toBe(first.conversationId);
     expect(ops(s).slice(0, 3)).toEqual(['POST /sc/v2/apps/:app/users', 'GET /sc/v2/apps/:app/users/crm-42', 'GET /sc/v2/apps/:app/conversations']);
     expect(s.fake.requests[0]!.status).toBe(409);
     expect(s.fake.requests[2]!.query).toEqual({ 'filter[userId]': [...s.fake.users.values()][0]!.id, 'page[size]': '100' });
     expect(s.fake.requestsFor('createConversation')).toEqual([]);
-    expect(s.fake.conversation(second.handoverId).tickets).toHaveLength(2);
+    expect(s.fake.conversation(second.conversationId).tickets).toHaveLength(2);
   });
 
   it('uses connectorOptions.zendesk.conversationId as is: no user, no transcript, first_message_id passed through', async () => {
     s = await setup();
     const existing = await s.connector.doStartHandover(startRequest('seed', { transcript: [] }));
-    await s.connector.doCloseHandover({ handoverId: existing.handoverId, reason: 'bot-closed' });
+    await s.connector.doCloseHandover({ conversationId: existing.conversationId, reason: 'bot-closed' });
     s.fake.requests.length = 0;
     const result = await s.connector.doStartHandover(
-      startRequest('given', { connectorOptions: { zendesk: { conversationId: existing.handoverId, firstMessageId: 'msg-from-widget' } } }),
+      startRequest('given', { connectorOptions: { zendesk: { conversationId: existing.conversationId, firstMessageId: 'msg-from-widget' } } }),
     );
-    expect(result.handoverId).toBe(existing.handoverId);
+    expect(result.conversationId).toBe(existing.conversationId);
     expect(ops(s)).toEqual(['GET /sc/v2/apps/:app/conversations/:id', 'POST /sc/v2/apps/:app/conversations/:id/passControl']);
     expect(s.fake.requestsFor('passControl')[0]!.body).toEqual({ switchboardIntegration: 'zd-agentWorkspace', metadata: { first_message_id: 'msg-from-widget' } });
   });
@@ -97,7 +97,7 @@ describe('zendesk start handover', () => {
     const first = await s.connector.doStartHandover(startRequest('x', { user: { id: 'same-user' } }));
     s.fake.requests.length = 0;
     const again = await s.connector.doStartHandover(startRequest('y', { user: { id: 'same-user' } }));
-    expect(again.handoverId).toBe(first.handoverId);
+    expect(again.conversationId).toBe(first.conversationId);
     expect(again.warnings?.[0]).toMatchObject({ type: 'other', feature: 'passControl' });
     expect(s.fake.requestsFor('passControl')).toEqual([]);
     expect(s.fake.requestsFor('postMessage')).toEqual([]);
@@ -111,7 +111,7 @@ describe('zendesk start handover', () => {
     expect(s.fake.requestsFor('createUser')).toHaveLength(1);
     expect(s.fake.requestsFor('postMessage')).toHaveLength(2);
     expect(s.fake.requestsFor('passControl')).toHaveLength(2);
-    expect(s.fake.conversation(result.handoverId).messages).toHaveLength(2);
+    expect(s.fake.conversation(result.conversationId).messages).toHaveLength(2);
   });
 
   it('keeps metadata under 4 KB by leaving attributes out, and warns about languages', async () => {
@@ -130,7 +130,7 @@ describe('zendesk start handover', () => {
     s = await setup({ webhook: false, settings: { transcriptLimit: 2 } });
     const transcript = ['one', 'two', 'three'].map((text) => ({ role: 'user' as const, text }));
     const result = await s.connector.doStartHandover(startRequest('limit', { transcript }));
-    expect(s.fake.userTexts(result.handoverId)).toEqual(['two', 'three']);
+    expect(s.fake.userTexts(result.conversationId)).toEqual(['two', 'three']);
     expect(result.warnings?.[0]).toMatchObject({ feature: 'transcript' });
   });
 });
@@ -138,25 +138,25 @@ describe('zendesk start handover', () => {
 describe('zendesk user messages', () => {
   it('posts as the SunCo user with our message id in metadata, once per id', async () => {
     s = await setup({ webhook: false });
-    const { handoverId } = await s.connector.doStartHandover(startRequest('m'));
+    const { conversationId } = await s.connector.doStartHandover(startRequest('m'));
     s.fake.requests.length = 0;
     const user = { id: 'user-m' };
-    const sent = await s.connector.doSendMessage({ handoverId, messageId: 'msg-1', user, text: 'Hello' });
-    const again = await s.connector.doSendMessage({ handoverId, messageId: 'msg-1', user, text: 'Hello' });
+    const sent = await s.connector.doSendMessage({ conversationId, messageId: 'msg-1', user, text: 'Hello' });
+    const again = await s.connector.doSendMessage({ conversationId, messageId: 'msg-1', user, text: 'Hello' });
     expect(ops(s)).toEqual(['POST /sc/v2/apps/:app/conversations/:id/messages']);
-    const userId = s.fake.conversation(handoverId).userId;
+    const userId = s.fake.conversation(conversationId).userId;
     expect(s.fake.requests[0]!.body).toEqual({ author: { type: 'user', userId }, content: { type: 'text', text: 'Hello' }, metadata: { 'handoverKit.origin': 'handover-kit', 'handoverKit.messageId': 'msg-1' } });
-    expect(sent).toEqual({ duplicate: false, vendorMessageId: s.fake.conversation(handoverId).messages.at(-1)!.id });
+    expect(sent).toEqual({ duplicate: false, vendorMessageId: s.fake.conversation(conversationId).messages.at(-1)!.id });
     expect(again).toEqual({ duplicate: true, vendorMessageId: sent.vendorMessageId });
   });
 
   it('sends attachments as image/file messages, long text in 4096-character parts, system notices as the business', async () => {
     s = await setup({ webhook: false });
-    const { handoverId } = await s.connector.doStartHandover(startRequest('att', { transcript: [] }));
+    const { conversationId } = await s.connector.doStartHandover(startRequest('att', { transcript: [] }));
     s.fake.requests.length = 0;
     const user = { id: 'user-att' };
     await s.connector.doSendMessage({
-      handoverId,
+      conversationId,
       messageId: 'a-1',
       user,
       text: 'x'.repeat(5000),
@@ -165,7 +165,7 @@ describe('zendesk user messages', () => {
         { url: 'https://cdn.example.com/doc.pdf', type: 'file' },
       ],
     });
-    await s.connector.doSendMessage({ handoverId, messageId: 'sys-1', user, text: 'User left the conversation', kind: 'system' });
+    await s.connector.doSendMessage({ conversationId, messageId: 'sys-1', user, text: 'User left the conversation', kind: 'system' });
     const bodies = s.fake.requestsFor('postMessage').map((r) => r.body as { author: { type: string }; content: Record<string, unknown>; metadata: Record<string, string> });
     expect(bodies.map((b) => [b.content.type, b.metadata['handoverKit.messageId']])).toEqual([
       ['text', 'a-1#1'],
@@ -181,11 +181,11 @@ describe('zendesk user messages', () => {
 
   it('after a restart, finds the user from the participants once', async () => {
     s = await setup({ webhook: false });
-    const { handoverId } = await s.connector.doStartHandover(startRequest('restart'));
+    const { conversationId } = await s.connector.doStartHandover(startRequest('restart'));
     const fresh = createZendeskConnector(s.settings, { clock: systemClock, logger: silentLogger, providerId: 'zd' });
     try {
       s.fake.requests.length = 0;
-      for (const n of [1, 2, 3]) await fresh.doSendMessage({ handoverId, messageId: `r-${n}`, user: { id: 'user-restart' }, text: `m${n}` });
+      for (const n of [1, 2, 3]) await fresh.doSendMessage({ conversationId, messageId: `r-${n}`, user: { id: 'user-restart' }, text: `m${n}` });
       expect(ops(s)).toEqual(['GET /sc/v2/apps/:app/conversations/:id/participants', ...Array(3).fill('POST /sc/v2/apps/:app/conversations/:id/messages')]);
     } finally {
       await fresh.dispose?.();
@@ -196,29 +196,29 @@ describe('zendesk user messages', () => {
 describe('zendesk status and close', () => {
   it('reports queue, then active with the agent after their first message, then completed', async () => {
     s = await setup();
-    const { handoverId } = await s.connector.doStartHandover(startRequest('st'));
-    expect(await s.connector.doGetStatus({ handoverId })).toEqual({ status: 'queue' });
-    s.fake.agentJoin(handoverId, 'Ann');
-    await s.fake.agentSay(handoverId, 'hello');
-    expect(await s.connector.doGetStatus({ handoverId })).toEqual({ status: 'active', agent: { id: 'Ann', name: 'Ann', avatarUrl: 'https://example.zendesk.com/avatar.png' } });
-    await s.fake.closeTicket(handoverId);
-    expect(await s.connector.doGetStatus({ handoverId })).toEqual({ status: 'completed' });
-    expect(s.fake.requestsFor('getConversation').map((r) => r.path)).toEqual(Array(3).fill(`/sc/v2/apps/${s.fake.appId}/conversations/${handoverId}`));
+    const { conversationId } = await s.connector.doStartHandover(startRequest('st'));
+    expect(await s.connector.doGetStatus({ conversationId })).toEqual({ status: 'queue' });
+    s.fake.agentJoin(conversationId, 'Ann');
+    await s.fake.agentSay(conversationId, 'hello');
+    expect(await s.connector.doGetStatus({ conversationId })).toEqual({ status: 'active', agent: { id: 'Ann', name: 'Ann', avatarUrl: 'https://example.zendesk.com/avatar.png' } });
+    await s.fake.closeTicket(conversationId);
+    expect(await s.connector.doGetStatus({ conversationId })).toEqual({ status: 'completed' });
+    expect(s.fake.requestsFor('getConversation').map((r) => r.path)).toEqual(Array(3).fill(`/sc/v2/apps/${s.fake.appId}/conversations/${conversationId}`));
   });
 
   it('reports error after Zendesk could not pass control (handover-error event)', async () => {
     s = await setup({ settings: { agentIntegration: 'no-such-integration' } });
-    const { handoverId } = await s.connector.doStartHandover(startRequest('fail'));
+    const { conversationId } = await s.connector.doStartHandover(startRequest('fail'));
     const error = await s.events.waitFor((e) => e.type === 'handover-error');
-    expect(error).toMatchObject({ handoverId, code: 'switchboard_invalid_target' });
-    expect(await s.connector.doGetStatus({ handoverId })).toEqual({ status: 'error' });
+    expect(error).toMatchObject({ conversationId, code: 'switchboard_invalid_target' });
+    expect(await s.connector.doGetStatus({ conversationId })).toEqual({ status: 'error' });
   });
 
   it('closes by passing control to the bot (marked, with the note first), warns that the ticket stays open, and is idempotent', async () => {
     s = await setup();
-    const { handoverId } = await s.connector.doStartHandover(startRequest('close'));
+    const { conversationId } = await s.connector.doStartHandover(startRequest('close'));
     s.fake.requests.length = 0;
-    const first = await s.connector.doCloseHandover({ handoverId, reason: 'user-cancelled', message: 'The user left' });
+    const first = await s.connector.doCloseHandover({ conversationId, reason: 'user-cancelled', message: 'The user left' });
     expect(first).toEqual({ alreadyClosed: false, warnings: [TICKET_STAYS_OPEN] });
     expect(ops(s)).toEqual(['GET /sc/v2/apps/:app/conversations/:id', 'POST /sc/v2/apps/:app/conversations/:id/messages', 'POST /sc/v2/apps/:app/conversations/:id/passControl']);
     expect(s.fake.requests[1]!.body).toMatchObject({ author: { type: 'business' }, content: { type: 'text', text: 'The user left' } });
@@ -226,11 +226,11 @@ describe('zendesk status and close', () => {
       switchboardIntegration: s.fake.bot.name,
       metadata: { 'handoverKit.origin': 'handover-kit', 'handoverKit.closedBy': 'bot', 'handoverKit.closeReason': 'user-cancelled' },
     });
-    expect(s.fake.conversation(handoverId).activeId).toBe(s.fake.bot.id);
-    expect(s.fake.ticketOf(handoverId)!.status).not.toBe('closed');
-    expect(await s.connector.doCloseHandover({ handoverId, reason: 'bot-closed' })).toEqual({ alreadyClosed: true });
+    expect(s.fake.conversation(conversationId).activeId).toBe(s.fake.bot.id);
+    expect(s.fake.ticketOf(conversationId)!.status).not.toBe('closed');
+    expect(await s.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({ alreadyClosed: true });
     expect(s.fake.requestsFor('passControl')).toHaveLength(1);
     await s.fake.webhooks.idle();
-    expect(s.events.of(handoverId)).toEqual([]); // our own pass back is an echo, not a completion
+    expect(s.events.of(conversationId)).toEqual([]); // our own pass back is an echo, not a completion
   });
 });

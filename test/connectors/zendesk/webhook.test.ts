@@ -25,7 +25,7 @@ describe('zendesk webhook: documented examples', () => {
     expect(events).toEqual([
       {
         type: 'agent-message',
-        handoverId: fx.CONVERSATION,
+        conversationId: fx.CONVERSATION,
         eventId: '66a0c2aa00000000000000a1',
         occurredAt: Date.parse('2026-07-01T10:03:12.480Z'),
         text: 'Hi Jane, Sam here. Let me check your order.',
@@ -42,17 +42,17 @@ describe('zendesk webhook: documented examples', () => {
 
   it('maps agent typing, and drops the user typing', () => {
     expect(parse(fx.agentTyping)).toEqual([
-      { type: 'agent-typing', handoverId: fx.CONVERSATION, eventId: '66a1000000000000000000b8', occurredAt: Date.parse('2026-07-01T10:02:30.000Z'), typing: false, agent: { id: 'Sam (Support)', name: 'Sam (Support)' } },
+      { type: 'agent-typing', conversationId: fx.CONVERSATION, eventId: '66a1000000000000000000b8', occurredAt: Date.parse('2026-07-01T10:02:30.000Z'), typing: false, agent: { id: 'Sam (Support)', name: 'Sam (Support)' } },
     ]);
     expect(parse(fx.userTyping)).toEqual([]);
   });
 
   it('completes the handover (by the agent) when control comes back on a closed ticket', () => {
     expect(parse(fx.handbackTicketClosed)).toEqual([
-      { type: 'handover-completed', by: 'agent', handoverId: fx.CONVERSATION, eventId: '66a1000000000000000000c1', occurredAt: Date.parse('2026-07-05T09:00:00.000Z') },
+      { type: 'handover-completed', by: 'agent', conversationId: fx.CONVERSATION, eventId: '66a1000000000000000000c1', occurredAt: Date.parse('2026-07-05T09:00:00.000Z') },
     ]);
     expect(parse(fx.releaseTicketClosed)).toEqual([
-      { type: 'handover-completed', by: 'agent', handoverId: fx.CONVERSATION, eventId: '66a1000000000000000000d1', occurredAt: Date.parse('2026-07-05T09:00:00.000Z') },
+      { type: 'handover-completed', by: 'agent', conversationId: fx.CONVERSATION, eventId: '66a1000000000000000000d1', occurredAt: Date.parse('2026-07-05T09:00:00.000Z') },
     ]);
   });
 
@@ -60,7 +60,7 @@ describe('zendesk webhook: documented examples', () => {
     expect(parse(fx.passFailure)).toEqual([
       {
         type: 'handover-error',
-        handoverId: fx.CONVERSATION,
+        conversationId: fx.CONVERSATION,
         eventId: '66a1000000000000000000a9',
         occurredAt: Date.parse('2026-07-01T10:00:05.000Z'),
         code: 'switchboard_invalid_target',
@@ -88,7 +88,7 @@ describe('zendesk webhook: documented examples', () => {
     (other.events[0]!.payload as { conversation: { id: string } }).conversation.id = 'conv-other';
     const batch = { ...fx.agentReply, events: [...fx.userMessage.events, ...fx.agentReply.events, ...other.events, ...fx.handbackTicketClosed.events] };
     const first = parse(batch);
-    expect(first.map((e) => [e.type, e.handoverId])).toEqual([
+    expect(first.map((e) => [e.type, e.conversationId])).toEqual([
       ['agent-message', fx.CONVERSATION],
       ['agent-message', 'conv-other'],
       ['handover-completed', fx.CONVERSATION],
@@ -146,12 +146,12 @@ describe('zendesk webhook: end to end with the fake', () => {
   it('the fake signs with X-API-Key; a receiver with another secret answers 401', async () => {
     const s = await setup({ fake: { webhookSecret: 'the-real-secret-123' }, settings: { webhookSecret: 'a-different-secret-456' } });
     try {
-      const { handoverId } = await s.connector.doStartHandover(startRequest('e2e-1'));
+      const { conversationId } = await s.connector.doStartHandover(startRequest('e2e-1'));
       await s.fake.webhooks.idle();
       expect(s.fake.webhooks.deliveries.length).toBeGreaterThan(0);
       expect(s.fake.webhooks.deliveries.every((d) => d.status === 401)).toBe(true);
       expect(s.receiver!.rejected.every((r) => r.code === 'bad_signature')).toBe(true);
-      expect(s.events.of(handoverId)).toEqual([]);
+      expect(s.events.of(conversationId)).toEqual([]);
     } finally {
       await s.close();
     }
@@ -160,22 +160,22 @@ describe('zendesk webhook: end to end with the fake', () => {
   it('relays agent text and typing, drops every echo of our own calls, and completes on a closed ticket', async () => {
     const s = await setup();
     try {
-      const { handoverId } = await s.connector.doStartHandover(startRequest('e2e-2'));
-      await s.connector.doSendMessage({ handoverId, messageId: 'u-1', user: { id: 'user-e2e-2' }, text: 'Are you there?' });
-      await s.fake.userSays(handoverId, 'typed on the widget');
-      s.fake.agentJoin(handoverId, 'Ann');
-      await s.fake.agentTyping(handoverId, true);
-      await s.fake.agentSay(handoverId, 'Hi, Ann here');
-      await s.fake.closeTicket(handoverId);
+      const { conversationId } = await s.connector.doStartHandover(startRequest('e2e-2'));
+      await s.connector.doSendMessage({ conversationId, messageId: 'u-1', user: { id: 'user-e2e-2' }, text: 'Are you there?' });
+      await s.fake.userSays(conversationId, 'typed on the widget');
+      s.fake.agentJoin(conversationId, 'Ann');
+      await s.fake.agentTyping(conversationId, true);
+      await s.fake.agentSay(conversationId, 'Hi, Ann here');
+      await s.fake.closeTicket(conversationId);
       await s.events.waitFor((e) => e.type === 'handover-completed', 5000);
-      expect(s.events.of(handoverId).map((e) => e.type)).toEqual(['agent-typing', 'agent-message', 'handover-completed']);
-      expect(s.events.of(handoverId)[1]).toMatchObject({ text: 'Hi, Ann here', agent: { name: 'Ann' } });
+      expect(s.events.of(conversationId).map((e) => e.type)).toEqual(['agent-typing', 'agent-message', 'handover-completed']);
+      expect(s.events.of(conversationId)[1]).toMatchObject({ text: 'Hi, Ann here', agent: { name: 'Ann' } });
       expect(s.receiver!.rejected).toEqual([]);
       // Redelivering the same POST yields the same event ids (the service dedupes on them).
       const before = s.events.events.length;
       const index = s.fake.webhooks.deliveries.findIndex((d) => d.body.includes('Hi, Ann here'));
       await s.fake.webhooks.redeliver(index);
-      expect(s.events.events.slice(before).map((e) => e.eventId)).toEqual([s.events.of(handoverId)[1]!.eventId]);
+      expect(s.events.events.slice(before).map((e) => e.eventId)).toEqual([s.events.of(conversationId)[1]!.eventId]);
     } finally {
       await s.close();
     }

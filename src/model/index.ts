@@ -12,7 +12,7 @@ import {
   type Agent,
   type AvailabilityResult,
   type HandoverStatus,
-} from '../spec';
+} from '../contract';
 
 /**
  * The handover service's own inputs and outputs. The same schemas validate calls in-process and
@@ -234,7 +234,7 @@ export interface HandoverRecord {
   version: number;
   providerId: string;
   /** The connector's id for the handover (set once the vendor accepted it). */
-  externalId?: string;
+  conversationId?: string;
   session: SessionAddress;
   /** Omitted when it is just `{ id: session.userId }`. */
   user?: z.infer<typeof handoverUserSchema>;
@@ -250,7 +250,7 @@ export interface HandoverRecord {
   /** Ids of the last applied events (bounded), written with the state they changed: exact dedupe across a crash. */
   recentEventIds?: string[];
   /** Events that arrived ahead of a gap in `sequence`, waiting for it. */
-  pending?: import('../spec').HandoverEvent[];
+  pending?: import('../contract').HandoverEvent[];
   inactivity?: { timeoutMs: number; count: number; dueAt: number; autoCloseAfter?: number };
   idleDueAt?: number;
   attempts?: Attempt[];

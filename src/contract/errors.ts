@@ -131,9 +131,11 @@ export class UnknownConnectorError extends HandoverError {
 
 export class UnsupportedCapabilityError extends HandoverError {
   static override readonly marker = markerFor('UnsupportedCapabilityError');
-  constructor(capability: string, provider: string, message?: string) {
-    super('unsupported_capability', message ?? `Provider "${provider}" does not support ${capability}`, {
-      details: { capability, provider },
+  /** `target` names the connector type, the configured provider, or both. */
+  constructor(capability: string, target: { connectorType?: string; providerId?: string }, message?: string) {
+    const what = target.providerId ? `Provider "${target.providerId}"` : `Connector type "${target.connectorType ?? '?'}"`;
+    super('unsupported_capability', message ?? `${what} does not support ${capability}`, {
+      details: compact({ capability, connectorType: target.connectorType, providerId: target.providerId }),
     });
     this.name = 'UnsupportedCapabilityError';
   }
@@ -277,7 +279,7 @@ const constructors: Record<HandoverErrorCode, (json: HandoverErrorJSON) => Hando
   unknown_provider: (j) => new UnknownProviderError(String(j.details?.providerId ?? '')),
   unknown_connector: (j) => new UnknownConnectorError(String(j.details?.type ?? ''), (j.details?.known as string[]) ?? []),
   unsupported_capability: (j) =>
-    new UnsupportedCapabilityError(String(j.details?.capability ?? ''), String(j.details?.provider ?? ''), j.message),
+    new UnsupportedCapabilityError(String(j.details?.capability ?? ''), targetOf(j.details), j.message),
   vendor_error: (j) => new VendorApiError(j.message, vendorInit(j)),
   vendor_auth: (j) => new VendorAuthError(j.message, vendorInit(j)),
   vendor_not_found: (j) => new VendorNotFoundError(j.message, vendorInit(j)),
@@ -320,4 +322,11 @@ function compact(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
   return out;
+}
+
+function targetOf(details: Record<string, unknown> | undefined): { connectorType?: string; providerId?: string } {
+  return compact({
+    connectorType: typeof details?.connectorType === 'string' ? details.connectorType : undefined,
+    providerId: typeof details?.providerId === 'string' ? details.providerId : undefined,
+  });
 }

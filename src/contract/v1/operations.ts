@@ -101,8 +101,8 @@ export const agentSchema = z.object({
 export type Agent = z.infer<typeof agentSchema>;
 
 export const startHandoverResultSchema = z.object({
-  /** The connector's id for this handover (the vendor's conversation id). Events carry it. */
-  handoverId: z.string().min(1),
+  /** The vendor's id for this conversation. Every later request and every event carries it. */
+  conversationId: z.string().min(1),
   status: z.enum(['queue', 'active']),
   queuePosition: z.number().int().positive().optional(),
   estimatedWaitMs: z.number().nonnegative().optional(),
@@ -112,7 +112,7 @@ export const startHandoverResultSchema = z.object({
 export type StartHandoverResult = z.infer<typeof startHandoverResultSchema>;
 
 export const sendMessageRequestSchema = z.object({
-  handoverId: z.string().min(1),
+  conversationId: z.string().min(1),
   /** Unique per user message; a repeat with the same id is not sent twice. */
   messageId: z.string().min(1),
   user: handoverUserSchema,
@@ -131,7 +131,7 @@ export const sendMessageResultSchema = z.object({
 });
 export type SendMessageResult = z.infer<typeof sendMessageResultSchema>;
 
-export const getStatusRequestSchema = z.object({ handoverId: z.string().min(1) });
+export const getStatusRequestSchema = z.object({ conversationId: z.string().min(1) });
 export type GetStatusRequest = z.infer<typeof getStatusRequestSchema>;
 
 export const statusResultSchema = z.object({
@@ -148,7 +148,7 @@ export const closeReasonSchema = z.enum(CLOSE_REASONS);
 export type CloseReason = z.infer<typeof closeReasonSchema>;
 
 export const closeHandoverRequestSchema = z.object({
-  handoverId: z.string().min(1),
+  conversationId: z.string().min(1),
   reason: closeReasonSchema,
   /** Optional note for the agent. */
   message: z.string().optional(),

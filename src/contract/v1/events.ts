@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { agentSchema, attachmentSchema } from './operations';
 
 /**
- * What a contact center tells us about a handover. Every event names the connector's `handoverId`
+ * What a contact center tells us about a handover. Every event names the vendor's `conversationId`
  * (the id `doStartHandover` returned), a unique `eventId` (the service drops repeats) and when it
  * happened. `sequence`, when the vendor has one, is a gap-free counter per handover starting at 1:
  * the service uses it to put shuffled deliveries back in order.
  */
 const base = {
-  handoverId: z.string().min(1),
+  conversationId: z.string().min(1),
   eventId: z.string().min(1),
   /** Epoch milliseconds. */
   occurredAt: z.number(),

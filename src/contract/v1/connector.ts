@@ -49,8 +49,8 @@ export interface ConnectorWebhookV1 {
  */
 export interface HandoverConnectorV1 {
   readonly specificationVersion: 'v1';
-  /** The connector type, e.g. `simulated`, `genesys`. */
-  readonly provider: string;
+  /** The connector type, e.g. `simulated`, `genesys` (a *provider* is a configured instance of it). */
+  readonly type: string;
   readonly capabilities: ConnectorCapabilities;
 
   doCheckAvailability(request: CheckAvailabilityRequest, options?: ConnectorCallOptions): Promise<AvailabilityResult>;
@@ -105,8 +105,3 @@ export interface ConnectorDefinitionV1<Schema extends z.ZodType = z.ZodType> {
   readonly capabilities: ConnectorCapabilities;
   create(settings: z.output<Schema>, runtime: ConnectorRuntime): HandoverConnectorV1;
 }
-
-// Short aliases; the versioned names stay valid after a v2 ships.
-export type HandoverConnector = HandoverConnectorV1;
-export type ConnectorDefinition<Schema extends z.ZodType = z.ZodType> = ConnectorDefinitionV1<Schema>;
-export type ConnectorWebhook = ConnectorWebhookV1;
