@@ -26,10 +26,10 @@ const nullConnector = defineConnector({
     let n = 0;
     return {
       specificationVersion: SPECIFICATION_VERSION,
-      provider: 'null',
+      type: 'null',
       capabilities: defineCapabilities({ closeFromBot: true }),
       doCheckAvailability: async () => ({ available: true }),
-      doStartHandover: async () => ({ handoverId: `x${++n}`, status: 'queue' }),
+      doStartHandover: async () => ({ conversationId: `x${++n}`, status: 'queue' }),
       doSendMessage: async () => ({ duplicate: false }),
       doGetStatus: async () => ({ status: 'queue' }),
       doCloseHandover: async () => ({ alreadyClosed: false }),
@@ -73,16 +73,16 @@ async function overheadRows(): Promise<BenchRow[]> {
   const conv = center.listConversations({ owner: 'sim' }).at(-1)!;
   let m = 0;
   const sendVia = await wallMicros(() => service.sendUserMessage({ session, text: 'hello', messageId: `m${++m}` }), { iterations: 20000 });
-  const sendDirect = await wallMicros(() => connector.doSendMessage({ handoverId: conv.id, messageId: `d${++m}`, user: { id: 'u' }, text: 'hello' }), { iterations: 20000 });
+  const sendDirect = await wallMicros(() => connector.doSendMessage({ conversationId: conv.id, messageId: `d${++m}`, user: { id: 'u' }, text: 'hello' }), { iterations: 20000 });
   row('forward a user message', sendVia, sendDirect);
 
   const getVia = await wallMicros(() => service.getHandover({ session }), { iterations: 20000 });
-  const getDirect = await wallMicros(() => connector.doGetStatus({ handoverId: conv.id }), { iterations: 20000 });
+  const getDirect = await wallMicros(() => connector.doGetStatus({ conversationId: conv.id }), { iterations: 20000 });
   row('get status', getVia, getDirect);
 
   let e = 0;
   const ingest = await wallMicros(
-    () => service.ingest('sim', [{ type: 'agent-message', handoverId: conv.id, eventId: `b${++e}`, occurredAt: 1, text: 'hi' }]),
+    () => service.ingest('sim', [{ type: 'agent-message', conversationId: conv.id, eventId: `b${++e}`, occurredAt: 1, text: 'hi' }]),
     { iterations: 20000 },
   );
   rows.push({ group: 'core: service overhead per operation (simulated center)', name: 'ingest an agent message (dedupe, status machine, delivery)', value: ingest, unit: 'µs' });

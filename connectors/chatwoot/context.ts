@@ -1,6 +1,6 @@
 import type { Clock, ConnectorWarning, Logger, StartHandoverResult } from 'handover-kit/contract';
 import type { ChatwootApi } from './api';
-import { BoundedMap, SingleFlight } from './cache';
+import { BoundedMap, SingleFlight } from 'handover-kit/connector-utils';
 import type { ChatwootSettings } from './schema';
 
 /** What the operations of one connector instance share: settings, the API client and its memory. */
@@ -32,14 +32,14 @@ export function createContext(settings: ChatwootSettings, api: ChatwootApi, cloc
     api,
     clock,
     logger,
-    contacts: new BoundedMap(10_000, now, 24 * 3_600_000),
-    handovers: new BoundedMap(10_000, now, 24 * 3_600_000),
-    sent: new BoundedMap(50_000, now, 24 * 3_600_000),
+    contacts: new BoundedMap(10_000, { now, ttlMs: 24 * 3_600_000 }),
+    handovers: new BoundedMap(10_000, { now, ttlMs: 24 * 3_600_000 }),
+    sent: new BoundedMap(50_000, { now, ttlMs: 24 * 3_600_000 }),
     sending: new SingleFlight(),
     starting: new SingleFlight(),
-    resolvedByBot: new BoundedMap(10_000, now, 15 * 60_000),
-    teams: new BoundedMap(1, now, 60_000),
-    queueLengths: new BoundedMap(100, now, 5_000),
+    resolvedByBot: new BoundedMap(10_000, { now, ttlMs: 15 * 60_000 }),
+    teams: new BoundedMap(1, { now, ttlMs: 60_000 }),
+    queueLengths: new BoundedMap(100, { now, ttlMs: 5_000 }),
   };
 }
 

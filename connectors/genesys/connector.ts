@@ -21,7 +21,7 @@ import {
 } from 'handover-kit/contract';
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
-import { BoundedMap } from './bounded';
+import { BoundedMap } from 'handover-kit/connector-utils';
 import { attachmentContent, handoverOptions, routingWarnings, senderOf, stableMessageId, startText, type Sender } from './messages';
 import { agentOf, hasEnded, summarize } from './participants';
 import { ParticipantPoller } from './poller';

@@ -15,7 +15,7 @@ import {
   type TranscriptEntry,
 } from 'handover-kit/contract';
 import type { MessageAuthor, MessageContent, SunshineApi, SunshineConversation } from './api';
-import { BoundedMap } from './cache';
+import { BoundedMap } from 'handover-kit/connector-utils';
 import { VENDOR } from './errors';
 import { META, ORIGIN, handoverMetadata, matchesIntegration } from './metadata';
 import { zendeskOptionsSchema, type ZendeskOptions, type ZendeskSettings } from './schema';

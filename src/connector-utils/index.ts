@@ -3,3 +3,4 @@ export * from './errors';
 export * from './http';
 export * from './retry';
 export * from './signature';
+export * from './memory';
