@@ -10,12 +10,14 @@ import {
   type Clock,
   type ConnectorCapabilities,
   type ConnectorDefinitionV1,
+  type ConnectorStateV1,
   type HandoverConnectorV1,
   type Logger,
 } from './contract';
 import { systemClock } from './clock';
 import { silentLogger, type Redactor } from './logger';
 import { MemoryStore } from './store/memory';
+import { MemoryConnectorState } from './store/connector-state';
 import type { HandoverStore } from './store/types';
 import type { ProviderRecord } from './model';
 import { newObjectId } from './util/ids';
@@ -83,6 +85,8 @@ export interface ProviderRegistryOptions {
   redactor?: Redactor;
   /** Builds a provider's public webhook URL (the gateway sets this). */
   webhookUrl?: (providerId: string) => string | undefined;
+  /** Each provider's shared connector state; in-process by default (the gateway passes Redis's). */
+  connectorState?: (providerId: string) => ConnectorStateV1;
 }
 
 interface CachedConnector {
@@ -101,6 +105,7 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
   private readonly logger: Logger;
   private readonly redactor?: Redactor;
   private readonly webhookUrl?: (providerId: string) => string | undefined;
+  private readonly connectorState: (providerId: string) => ConnectorStateV1;
   private readonly instances = new Map<string, CachedConnector>();
   private readonly creating = new Map<string, Promise<HandoverConnectorV1>>();
 
@@ -111,6 +116,11 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     this.logger = options.logger ?? silentLogger;
     this.redactor = options.redactor;
     this.webhookUrl = options.webhookUrl;
+    if (options.connectorState) this.connectorState = options.connectorState;
+    else {
+      const memory = new MemoryConnectorState(this.clock);
+      this.connectorState = (providerId) => memory.forProvider(providerId);
+    }
     for (const def of options.connectors) {
       if (def.specificationVersion !== SPECIFICATION_VERSION) {
         throw new HandoverConfigError(`Connector "${def.type}" implements spec ${String(def.specificationVersion)}, expected ${SPECIFICATION_VERSION}`);
@@ -259,6 +269,7 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
           logger: this.logger,
           providerId,
           webhookUrl: this.webhookUrl?.(providerId),
+          state: this.connectorState(providerId),
         });
         this.instances.set(providerId, { updatedAt: provider.updatedAt, connector });
         this.emit('connector', providerId, connector);

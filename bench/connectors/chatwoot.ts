@@ -5,6 +5,7 @@
  * (b) the connector's own overhead per `doSendMessage`: wall µs per call next to a bare undici
  *     `request` to the same endpoint, measured in alternating rounds in the same run.
  */
+import { testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
 import { silentLogger, systemClock } from '../../src';
 import { chatwootSettingsSchema, createChatwootConnector } from '../../connectors/chatwoot';
@@ -25,7 +26,7 @@ export async function benchChatwoot(options: { messages?: number; iterations?: n
     inboxId: fake.inboxId,
     webhookSecret: 'bench-secret-0123456789',
   });
-  const connector = createChatwootConnector(settings, { clock: systemClock, logger: silentLogger, providerId: 'bench' });
+  const connector = createChatwootConnector(settings, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench' }));
   const bare = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
   try {
     const startBefore = fake.requests.length;

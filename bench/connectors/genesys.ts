@@ -7,6 +7,7 @@
  *
  *   npx tsx -e "import('./bench/connectors/genesys.ts').then(async m => console.log(await m.benchGenesys()))"
  */
+import { testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
 import { createGenesysConnector, type GenesysConnector } from '../../connectors/genesys';
 import { systemClock } from '../../src/clock';
@@ -43,7 +44,7 @@ function connectorFor(fake: FakeGenesys, pollIntervalMs: number): GenesysConnect
       webhookSecret: 'bench-webhook-secret-0123456789',
       pollIntervalMs,
     },
-    { clock: systemClock, logger: silentLogger, providerId: 'bench-genesys' },
+    testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench-genesys' }),
   );
 }
 

@@ -5,6 +5,7 @@
  * (b) wall (and CPU) time per `doSendMessage` next to a bare undici `request` posting the same body
  *     with the same headers to the same endpoint, measured alternately in the same run.
  */
+import { testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
 import { silentLogger } from '../../src/logger';
 import { systemClock } from '../../src/clock';
@@ -28,7 +29,7 @@ export async function benchZendesk(): Promise<BenchRow[]> {
     botIntegration: fake.bot.name,
     webhookSecret: fake.webhookSecret,
   });
-  const connector = createZendeskConnector(settings, { clock: systemClock, logger: silentLogger, providerId: 'bench' });
+  const connector = createZendeskConnector(settings, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench' }));
   const bare = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   try {
     const { conversationId } = await connector.doStartHandover({

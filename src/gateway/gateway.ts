@@ -30,7 +30,8 @@ import { nodeRoutes } from './routes/nodes';
 import { opsRoutes } from './routes/ops';
 import { MemoryProviderChecks, RedisProviderChecks } from './routes/provider-checks';
 import { providerRoutes } from './routes/providers';
-import { webhookRoute } from './routes/webhooks';
+import { webhookRoutes } from './routes/webhooks';
+import { RedisConnectorState } from './redis/connector-state';
 import { createUi } from './ui';
 import type { Playground, PlaygroundOptions } from './playground/playground';
 
@@ -156,6 +157,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     redactor,
     webhookUrl: (id) => (publicBase() ? `${publicBase()}/webhooks/${encodeURIComponent(id)}` : undefined),
+    ...(redis ? { connectorState: connectorStateOf(new RedisConnectorState(redis, prefix)) } : {}),
   });
   // Secrets of providers created elsewhere (another instance, an earlier run) are masked in logs too.
   const rememberSecrets = async (providerId: string) => {
@@ -232,7 +234,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ...opsRoutes({ metrics: metrics.registry, ready }),
       ...nodeRoutes(service, registry),
       ...providerRoutes(registry, service, logger, redis ? new RedisProviderChecks(redis, `${prefix}provider-checks`) : new MemoryProviderChecks()),
-      webhookRoute({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now }),
+      ...webhookRoutes({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now }),
       ...ui.routes,
     ],
     auth,
@@ -371,4 +373,8 @@ function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<P
   const out: Partial<Pick<T, K>> = {};
   for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
   return out;
+}
+
+function connectorStateOf(state: RedisConnectorState) {
+  return (providerId: string) => state.forProvider(providerId);
 }

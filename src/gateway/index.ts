@@ -16,6 +16,7 @@ export { CognigyApiClient, CognigyCallError, cognigyRequestFor, type CognigyApiO
 export { OutboxDelivery, backoffDelay, sessionPartition, DEFAULT_RETRY_POLICY, type OutboxRecord, type OutboxRetryPolicy, type DeadLetters } from './cognigy/outbox';
 export { LogDelivery } from './log-delivery';
 export { RedisStore, type RedisStoreOptions } from './redis/store';
+export { RedisConnectorState } from './redis/connector-state';
 export { RedisScheduler, jobIdOf, type RedisSchedulerOptions } from './redis/scheduler';
 export { MemoryQueueBackend } from './queue/memory';
 export { RedisQueueBackend, type RedisQueueOptions } from './queue/redis';

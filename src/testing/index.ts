@@ -10,3 +10,5 @@ export { createFlowTester, FlowTester, TestFlow, type FlowTesterOptions, type Ex
 export { ChatSession } from './flow/session';
 export { FlowRuntimeError } from './flow/runtime';
 export type { FlowDefinition, FlowNode, DescriptorNode, SayNode, IfNode, GoToNode, CodeNode, TranscriptLine, BranchTaken, FlowContextView } from './flow/types';
+export { testConnectorRuntime } from './runtime';
+export { MemoryConnectorState } from '../store/connector-state';

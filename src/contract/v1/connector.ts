@@ -30,6 +30,14 @@ export interface WebhookRequest {
   receivedAt: number;
 }
 
+/** What a connector answers to a request that is not an event delivery (see `handle`). */
+export interface WebhookReply {
+  status: number;
+  headers?: Record<string, string>;
+  /** Sent as is; a string is sent as UTF-8. */
+  body?: string | Uint8Array;
+}
+
 /**
  * For push-based vendors. `verify` throws `BadSignatureError` (constant-time compare, replay window
  * where the vendor signs a timestamp). `parse` turns a verified body into events; events the
@@ -39,6 +47,14 @@ export interface WebhookRequest {
 export interface ConnectorWebhookV1 {
   verify(request: WebhookRequest): void | Promise<void>;
   parse(request: WebhookRequest): HandoverEvent[] | Promise<HandoverEvent[]>;
+  /**
+   * Optional: answers requests that are not event deliveries — a subscription handshake
+   * (`hub.challenge`), a token or reply endpoint the vendor calls — at `/webhooks/<providerId>` or
+   * `/webhooks/<providerId>/<subpath>`, any method. Returning `undefined` falls through to `verify` +
+   * `parse` (POST to the bare path only). The connector does its own authentication here. Events it
+   * returns in `events` are queued like parsed ones, before the reply is sent.
+   */
+  handle?(request: WebhookRequest): Promise<(WebhookReply & { events?: HandoverEvent[] }) | undefined>;
 }
 
 /**
@@ -81,10 +97,31 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * State a connector shares across restarts and gateway instances: mappings a webhook needs (user →
+ * conversation), cursors, and leases so that exactly one instance runs a poller or holds a stream.
+ * Keys are private to the provider. In-process by default; Redis when the gateway runs on Redis.
+ * Values are strings (JSON is the connector's business); never store a secret here.
+ */
+export interface ConnectorStateV1 {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, options?: { ttlMs?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Takes the lease `name` for `ttlMs`, or renews it when this instance already holds it. True when
+   * this instance holds it afterwards. Renew well before `ttlMs` passes; a crashed holder's lease
+   * expires and another instance takes over.
+   */
+  acquireLease(name: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string): Promise<void>;
+}
+
 /** What the registry hands a connector factory: injected I/O, so tests swap it without patching. */
 export interface ConnectorRuntime {
   clock: Clock;
   logger: Logger;
+  /** Shared, durable key/value state and leases (see `ConnectorStateV1`). */
+  state: ConnectorStateV1;
   /** The provider id these settings belong to. */
   providerId: string;
   /** Public URL of this provider's webhook ingress, when a gateway serves one. */

@@ -8,6 +8,9 @@ import type { GatewayMetrics } from '../metrics';
 import type { QueueBackend } from '../queue/types';
 
 export const WEBHOOK_ROUTE = '/webhooks/:providerId';
+/** Sub-paths a connector may serve through `webhook.handle` (token and reply endpoints, handshakes). */
+const SUB_ROUTES = ['/webhooks/:providerId/:sub', '/webhooks/:providerId/:sub/:sub2'];
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 
 export interface WebhookRouteOptions {
   registry: ProviderRegistry;
@@ -20,6 +23,20 @@ export interface WebhookRouteOptions {
   /** How long a provider's connector is reused between store reads (default 1 s). */
   providerCacheMs?: number;
   now?: () => number;
+}
+
+/**
+ * Every webhook route: `POST /webhooks/:providerId` (events) and, for connectors with a `handle`,
+ * any method on that path and on up to two sub-path segments below it.
+ */
+export function webhookRoutes(options: WebhookRouteOptions): Route[] {
+  const events = webhookRoute(options);
+  const routes: Route[] = [];
+  for (const method of METHODS) {
+    if (method !== 'POST') routes.push({ ...events, method });
+    for (const path of SUB_ROUTES) routes.push({ ...events, method, path });
+  }
+  return [events, ...routes];
 }
 
 /**
@@ -55,6 +72,17 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
       const providerId = ctx.params.providerId!;
       let type = 'unknown';
       let result = 'error';
+      const enqueue = async (events: HandoverEvent[], receivedAt: number) => {
+        try {
+          await options.queue.append(eventEntries(providerId, events, receivedAt));
+        } catch (error) {
+          result = 'unavailable';
+          logger.error('webhook could not be queued', { requestId: ctx.requestId, providerId, error: (error as Error)?.message });
+          throw new HttpStatusError(503, 'Events could not be stored; retry later', { 'retry-after': '5' });
+        }
+        metrics.eventsEnqueued.inc({}, events.length);
+        options.kick();
+      };
       try {
         const { provider, connector } = await connectorOf(providerId);
         type = provider.type;
@@ -62,6 +90,16 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
         if (!webhook) throw new HttpStatusError(404, `Provider "${providerId}" does not receive webhooks`);
         const rawBody = await ctx.body(options.maxBodyBytes);
         const request: WebhookRequest = { method: ctx.req.method ?? 'POST', url: ctx.req.url ?? '', headers: ctx.req.headers, rawBody, receivedAt: now() };
+        const custom = webhook.handle ? await webhook.handle(request) : undefined;
+        if (custom) {
+          const handled = custom.events ?? [];
+          if (handled.length > 0) await enqueue(handled, request.receivedAt);
+          result = 'handled';
+          const body = typeof custom.body === 'string' ? custom.body : custom.body ? Buffer.from(custom.body).toString('utf8') : '';
+          const contentType = custom.headers?.['content-type'];
+          return { status: custom.status, text: body, headers: custom.headers ?? {}, ...(contentType ? { contentType } : {}) };
+        }
+        if (request.method !== 'POST' || ctx.params.sub !== undefined) throw new HttpStatusError(404, 'Not found');
         try {
           await webhook.verify(request);
         } catch (error) {
@@ -77,17 +115,7 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           if (HandoverError.isInstance(error) && error.code !== 'internal') throw error;
           throw new BadRequestError('Webhook body could not be parsed');
         }
-        if (events.length > 0) {
-          try {
-            await options.queue.append(eventEntries(providerId, events, request.receivedAt));
-          } catch (error) {
-            result = 'unavailable';
-            logger.error('webhook could not be queued', { requestId: ctx.requestId, providerId, error: (error as Error)?.message });
-            throw new HttpStatusError(503, 'Events could not be stored; retry later', { 'retry-after': '5' });
-          }
-          metrics.eventsEnqueued.inc({}, events.length);
-          options.kick();
-        }
+        if (events.length > 0) await enqueue(events, request.receivedAt);
         result = 'accepted';
         return { status: 200, body: { received: events.length } };
       } catch (error) {

@@ -1,3 +1,4 @@
+import { testConnectorRuntime } from 'handover-kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandoverNotFoundError, createFakeClock, createHandoverKit, silentLogger, type HandoverEvent } from 'handover-kit';
 import { startWebhookReceiver } from 'handover-kit/testing';
@@ -178,7 +179,7 @@ describe('genesys participant polling: load and failures', () => {
     bed = await startTestBed();
     const id = await start();
     const clock = createFakeClock(Date.now());
-    const restarted: GenesysConnector = createGenesysConnector(settingsFor(bed.fake), { clock, logger: silentLogger, providerId: 'genesys-test' });
+    const restarted: GenesysConnector = createGenesysConnector(settingsFor(bed.fake), testConnectorRuntime({ clock, logger: silentLogger, providerId: 'genesys-test' }));
     expect(restarted.stats().polledHandovers).toBe(0);
     await restarted.doGetStatus({ conversationId: id });
     expect(restarted.stats().polledHandovers).toBe(1);

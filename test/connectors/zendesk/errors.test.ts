@@ -1,3 +1,4 @@
+import { testConnectorRuntime } from 'handover-kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandoverError, HandoverTimeoutError, RateLimitError, VendorApiError, VendorAuthError, VendorNotFoundError, silentLogger, systemClock } from 'handover-kit';
 import { createZendeskConnector } from 'handover-kit/connectors/zendesk';
@@ -85,7 +86,7 @@ describe('zendesk error mapping', () => {
 
   it('a base URL without the /sc prefix reaches no SunCo route: 404 not_found in SunCo\'s error shape', async () => {
     s = await setup({ webhook: false });
-    const wrong = createZendeskConnector({ ...s.settings, baseUrl: s.fake.url }, { clock: systemClock, logger: silentLogger, providerId: 'zd' });
+    const wrong = createZendeskConnector({ ...s.settings, baseUrl: s.fake.url }, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'zd' }));
     try {
       const error = await failure(wrong.doStartHandover(startRequest('no-prefix')));
       expect(VendorNotFoundError.isInstance(error)).toBe(true);

@@ -1,3 +1,4 @@
+import { testConnectorRuntime } from 'handover-kit/testing';
 import { EventCollector, startWebhookReceiver, type WebhookReceiver } from 'handover-kit/testing';
 import { systemClock, type Clock, type HandoverEvent, type Logger, type StartHandoverRequest, type WebhookRequest } from 'handover-kit';
 import {
@@ -50,7 +51,7 @@ export async function setup(options: { fake?: FakeZendeskOptions; settings?: Par
   const logs: LogLine[] = [];
   const connector = createZendeskConnector(
     settings,
-    { clock: options.clock ?? systemClock, logger: recordingLogger(logs), providerId: 'zd' },
+    testConnectorRuntime({ clock: options.clock ?? systemClock, logger: recordingLogger(logs), providerId: 'zd' }),
     { retry: options.retry === false ? { maxAttempts: 1 } : { baseDelayMs: 1 } },
   );
   const events = new EventCollector();

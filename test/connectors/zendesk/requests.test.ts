@@ -1,3 +1,4 @@
+import { testConnectorRuntime } from 'handover-kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandoverConfigError, silentLogger, systemClock } from 'handover-kit';
 import { TICKET_STAYS_OPEN, createZendeskConnector } from 'handover-kit/connectors/zendesk';
@@ -182,7 +183,7 @@ describe('zendesk user messages', () => {
   it('after a restart, finds the user from the participants once', async () => {
     s = await setup({ webhook: false });
     const { conversationId } = await s.connector.doStartHandover(startRequest('restart'));
-    const fresh = createZendeskConnector(s.settings, { clock: systemClock, logger: silentLogger, providerId: 'zd' });
+    const fresh = createZendeskConnector(s.settings, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'zd' }));
     try {
       s.fake.requests.length = 0;
       for (const n of [1, 2, 3]) await fresh.doSendMessage({ conversationId, messageId: `r-${n}`, user: { id: 'user-restart' }, text: `m${n}` });

@@ -1,3 +1,4 @@
+import { testConnectorRuntime } from 'handover-kit/testing';
 import { ProviderRegistry, silentLogger, systemClock, type HandoverConnectorV1, type HandoverEvent, type WebhookRequest } from 'handover-kit';
 import { startWebhookReceiver, type WebhookReceiver } from 'handover-kit/testing';
 import { chatwootConnector, createChatwootConnector, chatwootSettingsSchema, type ChatwootSettingsInput } from 'handover-kit/connectors/chatwoot';
@@ -44,7 +45,7 @@ export async function startChatwootTestbed(options: TestbedOptions = {}): Promis
     await registry.create({ id: 'cw', name: 'Chatwoot', type: 'chatwoot', settings: settingsInput as Record<string, unknown> });
     connector = (await registry.connector('cw')).connector;
   } else {
-    connector = createChatwootConnector(chatwootSettingsSchema.parse(settingsInput), { clock: systemClock, logger: silentLogger, providerId: 'cw' }, { retry });
+    connector = createChatwootConnector(chatwootSettingsSchema.parse(settingsInput), testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'cw' }), { retry });
   }
   const events: HandoverEvent[] = [];
   const receiver = await startWebhookReceiver(connector, options.onEvents ?? ((e) => events.push(...e)));
@@ -74,7 +75,7 @@ export function connectorFor(fake: FakeChatwoot, settings: Partial<ChatwootSetti
     webhookSecret: WEBHOOK_SECRET,
     ...settings,
   });
-  return createChatwootConnector(parsed, { clock: systemClock, logger: silentLogger, providerId: 'cw' }, { retry: { baseDelayMs: 1, maxAttempts: 3 } });
+  return createChatwootConnector(parsed, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'cw' }), { retry: { baseDelayMs: 1, maxAttempts: 3 } });
 }
 
 /** The last webhook the fake sent, as the gateway would receive it. */
