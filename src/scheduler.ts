@@ -18,9 +18,13 @@ export interface TimerJob {
  */
 export interface Scheduler {
   schedule(job: TimerJob): Promise<void>;
+  /** Schedules unless a job of this kind is armed for the handover; true when it scheduled. */
+  ensure(job: TimerJob): Promise<boolean>;
   cancel(kind: TimerKind, handoverId: string): Promise<void>;
   setHandler(handler: (job: TimerJob) => Promise<void>): void;
   close(): Promise<void>;
+  /** Stops at once, as a crash would (jobs already persisted stay). */
+  abort(): void;
 }
 
 export function timerKey(kind: TimerKind, handoverId: string): string {
@@ -48,6 +52,16 @@ export class MemoryScheduler implements Scheduler {
       void this.handler(job).catch(() => {});
     }, job.dueAt - this.clock.now());
     this.timers.set(key, handle);
+  }
+
+  async ensure(job: TimerJob): Promise<boolean> {
+    if (this.timers.has(timerKey(job.kind, job.handoverId))) return false;
+    await this.schedule(job);
+    return true;
+  }
+
+  abort(): void {
+    void this.close();
   }
 
   async cancel(kind: TimerKind, handoverId: string): Promise<void> {

@@ -14,5 +14,5 @@ export function builtInConnectors(options: { centers?: SimulatedCenters } = {}):
     chatwootConnector(),
     genesysConnector(),
     zendeskConnector(),
-  ] as unknown as ConnectorDefinitionV1[];
+  ];
 }

@@ -1,37 +1,30 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
 import { secretFields, toHandoverError, type Clock, type ConnectorDefinitionV1, type Logger } from '../contract';
 import { systemClock } from '../clock';
 import type { Delivery } from '../delivery';
 import { Redactor, createJsonLogger, type LogLevel } from '../logger';
 import { ProviderRegistry } from '../registry';
-import { MemoryScheduler, type Scheduler } from '../scheduler';
 import { HandoverService, type HandoverServiceOptions } from '../service/service';
-import { MemoryStore } from '../store/memory';
 import type { HandoverStore } from '../store/types';
 import { ApiKeyAuth, type ApiKeys } from './auth';
 import { CognigyApiClient, type CognigyApiOptions } from './cognigy/client';
-import { DEFAULT_RETRY_POLICY, MemoryDeadLetters, OutboxDelivery, RedisDeadLetters, createOutboxHandler, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
+import { DEFAULT_RETRY_POLICY, OutboxDelivery, createOutboxHandler, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
 import { createEventHandler, type EventQueueItem } from './events';
 import { createHttpApp } from './http/server';
 import { LogDelivery } from './log-delivery';
-import { redactRedisUrl, redactingLogger, safeRedisUrl } from './logging';
+import { redactRedisUrl, redactingLogger } from './logging';
+import { memoryBackend } from './backend/memory';
+import type { GatewayBackend } from './backend/types';
+import type { Scheduler } from '../scheduler';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
-import { MemoryQueueBackend } from './queue/memory';
-import { RedisQueueBackend } from './queue/redis';
 import type { QueueBackend } from './queue/types';
 import { QueueWorker } from './queue/worker';
-import { connectRedis } from './redis/connect';
-import { RedisScheduler } from './redis/scheduler';
-import { RedisStore } from './redis/store';
 import { restoreTimers } from './restore';
 import { nodeRoutes } from './routes/nodes';
 import { opsRoutes } from './routes/ops';
-import { MemoryProviderChecks, RedisProviderChecks } from './routes/provider-checks';
 import { providerRoutes } from './routes/providers';
 import { webhookRoutes } from './routes/webhooks';
-import { RedisConnectorState } from './redis/connector-state';
 import { createUi } from './ui';
 import type { Playground, PlaygroundOptions } from './playground/playground';
 
@@ -131,22 +124,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = createGatewayMetrics();
   const timeoutMs = options.shutdownTimeoutMs ?? 15_000;
 
-  let redis: Redis | undefined;
-  const prefix = options.redis?.prefix ?? 'hk:';
-  if (options.redis) {
-    const url = options.redis.url;
-    redis = connectRedis(url, logger);
-    try {
-      await redis.ping();
-    } catch (error) {
-      redis.disconnect();
-      throw toHandoverError(error, `Redis at ${safeRedisUrl(url)} is unreachable`);
-    }
-  }
-  const store = options.store ?? (redis ? new RedisStore(redis, { prefix }) : new MemoryStore({ clock }));
-  const scheduler =
-    options.scheduler ??
-    (redis ? new RedisScheduler({ redis, connect: () => connectRedis(options.redis!.url, logger, { maxRetriesPerRequest: null }), prefix, logger }) : new MemoryScheduler(clock));
+  const backendOptions = { clock, logger, ...pick(options, ['store', 'scheduler']) };
+  // The Redis backend (ioredis, BullMQ) is loaded only when Redis is configured.
+  const backend: GatewayBackend = options.redis
+    ? await (await import('./backend/redis')).redisBackend(options.redis.url, options.redis.prefix ?? 'hk:', backendOptions)
+    : memoryBackend(backendOptions);
+  const { store, scheduler } = backend;
 
   let boundUrl = '';
   const publicBase = () => (options.publicUrl ?? boundUrl).replace(/\/+$/, '');
@@ -157,7 +140,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     redactor,
     webhookUrl: (id) => (publicBase() ? `${publicBase()}/webhooks/${encodeURIComponent(id)}` : undefined),
-    ...(redis ? { connectorState: connectorStateOf(new RedisConnectorState(redis, prefix)) } : {}),
+    connectorState: (providerId) => backend.connectorState(providerId),
   });
   // Secrets of providers created elsewhere (another instance, an earlier run) are masked in logs too.
   const rememberSecrets = async (providerId: string) => {
@@ -170,9 +153,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   /** A durable queue (Redis when shared, else in memory) and its worker: the outbox and the webhook events. */
   function durableQueue<T>(name: string, handler: ConstructorParameters<typeof QueueWorker<T>>[1], o: { leaseMs?: number; concurrency?: number; batchSize?: number; pollMs?: number }, batchSize: number) {
-    const backend: QueueBackend<T> = redis ? new RedisQueueBackend<T>(redis, { prefix, name, leaseMs: o.leaseMs }) : new MemoryQueueBackend<T>(clock);
-    const worker = new QueueWorker<T>(backend, handler, { name, concurrency: o.concurrency ?? 256, batchSize: o.batchSize ?? batchSize, pollMs: o.pollMs, leaseMs: o.leaseMs, logger, now });
-    return { backend, worker };
+    const queue = backend.queue<T>(name, { ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) });
+    const worker = new QueueWorker<T>(queue, handler, { name, concurrency: o.concurrency ?? 256, batchSize: o.batchSize ?? batchSize, pollMs: o.pollMs, leaseMs: o.leaseMs, logger, now });
+    return { backend: queue, worker };
   }
 
   // The outbox toward Cognigy (or the delivery given, or a log of what would be delivered).
@@ -183,11 +166,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   else if (options.cognigy) {
     cognigy = new CognigyApiClient(options.cognigy);
     const o = options.outbox ?? {};
-    const deadLetters = redis ? new RedisDeadLetters(redis, `${prefix}outbox:dead`) : new MemoryDeadLetters();
+    const deadLetters = backend.deadLetters('outbox');
     const policy: OutboxRetryPolicy = { ...DEFAULT_RETRY_POLICY, ...pick(o, ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'maxAgeMs']) };
-    const { backend, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now }), o, 16);
-    outbox = { backend, worker, deadLetters };
-    delivery = new OutboxDelivery(backend, worker, now);
+    const { backend: queue, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now }), o, 16);
+    outbox = { backend: queue, worker, deadLetters };
+    delivery = new OutboxDelivery(queue, worker, now);
   } else delivery = new LogDelivery(logger);
 
   const service = new HandoverService({ registry, delivery, clock, scheduler, logger, ...options.service });
@@ -218,8 +201,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const ready = async (): Promise<{ ready: boolean; reason?: string }> => {
     if (shuttingDown) return { ready: false, reason: 'shutting down' };
     try {
-      const ping = (store as { ping?: () => Promise<boolean> }).ping;
-      if (ping && !(await withTimeout(ping.call(store), 2_000))) return { ready: false, reason: 'store unreachable' };
+      if (!(await withTimeout(backend.ping(), 2_000))) return { ready: false, reason: 'store unreachable' };
     } catch {
       return { ready: false, reason: 'store unreachable' };
     }
@@ -233,7 +215,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     routes: [
       ...opsRoutes({ metrics: metrics.registry, ready }),
       ...nodeRoutes(service, registry),
-      ...providerRoutes(registry, service, logger, redis ? new RedisProviderChecks(redis, `${prefix}provider-checks`) : new MemoryProviderChecks()),
+      ...providerRoutes(registry, service, logger, backend.providerChecks),
       ...webhookRoutes({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now }),
       ...ui.routes,
     ],
@@ -250,14 +232,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   eventWorker.start();
   outbox?.worker.start();
-  if (scheduler instanceof RedisScheduler) {
-    void restoreTimers(store, scheduler, now())
-      .then((n) => n > 0 && logger.info('timers restored', { count: n }))
-      .catch((error) => logger.warn('restoring timers failed', { error: toHandoverError(error).toJSON() }));
-  }
+  void restoreTimers(store, scheduler, now())
+    .then((n) => n > 0 && logger.info('timers restored', { count: n }))
+    .catch((error) => logger.warn('restoring timers failed', { error: toHandoverError(error).toJSON() }));
 
   let closing: Promise<void> | undefined;
-  const shared = redis !== undefined;
+  const shared = backend.shared;
 
   async function gracefulClose(stageMs: number) {
     shuttingDown = true;
@@ -276,9 +256,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (pendingEvents > 0 && !shared) logger.error('webhook events were not ingested before shutdown', { count: pendingEvents });
     await registry.close();
     await cognigy?.close();
-    await Promise.all([eventBackend.close(), outbox?.backend.close()]);
-    await store.close();
-    await redis?.quit().catch(() => {});
+    await backend.close();
     logger.info('gateway stopped');
   }
 
@@ -289,9 +267,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     server.close();
     eventWorker.abort();
     outbox?.worker.abort();
-    if (scheduler instanceof RedisScheduler) scheduler.abort();
-    else void scheduler.close().catch(() => {});
-    redis?.disconnect();
+    backend.abort();
     void cognigy?.close();
   }
 
@@ -373,8 +349,4 @@ function pick<T extends object, K extends keyof T>(obj: T, keys: K[]): Partial<P
   const out: Partial<Pick<T, K>> = {};
   for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
   return out;
-}
-
-function connectorStateOf(state: RedisConnectorState) {
-  return (providerId: string) => state.forProvider(providerId);
 }

@@ -1,15 +1,15 @@
+import type { Scheduler } from '../scheduler';
 import type { HandoverStore } from '../store/types';
-import type { RedisScheduler } from './redis/scheduler';
 
 /**
- * Timers live in Redis and survive restarts by themselves. This closes the one gap left: an instance
- * that died between writing a handover and arming its timer. At start, every live handover whose
- * record says a timer is due but which has none armed gets it back (a past due time fires at once;
- * the handlers check the record, so a timer that was in fact handled does nothing).
+ * Closes the gap between writing a handover and arming its timer: at start, every live handover
+ * whose record says a timer is due but which has none armed gets it back (a past due time fires at
+ * once; handlers check the record, so a timer that was in fact handled does nothing). Runs for every
+ * scheduler: a persistent one keeps its jobs, an in-memory one over a persistent store has none.
  */
-export async function restoreTimers(store: HandoverStore, scheduler: RedisScheduler, now: number): Promise<number> {
+export async function restoreTimers(store: HandoverStore, scheduler: Scheduler, now: number): Promise<number> {
   let restored = 0;
-  const ensure = async (...args: Parameters<RedisScheduler['ensure']>) => {
+  const ensure = async (...args: Parameters<Scheduler['ensure']>) => {
     if (await scheduler.ensure(...args)) restored++;
   };
   for await (const record of store.listLiveHandovers()) {
@@ -18,8 +18,9 @@ export async function restoreTimers(store: HandoverStore, scheduler: RedisSchedu
     if (record.pending?.length) await ensure({ kind: 'reorder', handoverId: record.id, dueAt: now });
     const updates = record.behaviour.queueUpdates;
     if (record.status === 'queue' && record.conversationId && updates) {
-      if (updates.position) await ensure({ kind: 'queue-position', handoverId: record.id, dueAt: now + updates.position.intervalSec * 1000 });
-      if (updates.waitTime) await ensure({ kind: 'queue-wait', handoverId: record.id, dueAt: now + updates.waitTime.intervalSec * 1000 });
+      const at = (sec: number) => now + sec * 1000;
+      if (updates.position) await ensure({ kind: 'queue-position', handoverId: record.id, dueAt: at(updates.position.intervalSec) });
+      if (updates.waitTime) await ensure({ kind: 'queue-wait', handoverId: record.id, dueAt: at(updates.waitTime.intervalSec) });
     }
   }
   return restored;

@@ -1,0 +1,55 @@
+import type { Redis } from 'ioredis';
+import { toHandoverError } from '../../contract';
+import { RedisDeadLetters } from '../cognigy/outbox';
+import { safeRedisUrl } from '../logging';
+import { RedisQueueBackend } from '../queue/redis';
+import { connectRedis } from '../redis/connect';
+import { RedisConnectorState } from '../redis/connector-state';
+import { RedisScheduler } from '../redis/scheduler';
+import { RedisStore } from '../redis/store';
+import { RedisProviderChecks } from '../routes/provider-checks';
+import type { BackendOptions, GatewayBackend } from './types';
+
+/** Several instances on one Redis: store, timers (BullMQ), queues, dead letters and connector state. */
+export async function redisBackend(url: string, prefix: string, options: BackendOptions): Promise<GatewayBackend> {
+  const { logger } = options;
+  const redis: Redis = connectRedis(url, logger);
+  try {
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw toHandoverError(error, `Redis at ${safeRedisUrl(url)} is unreachable`);
+  }
+  const store = options.store ?? new RedisStore(redis, { prefix });
+  const connect = () => connectRedis(url, logger, { maxRetriesPerRequest: null });
+  const scheduler = options.scheduler ?? new RedisScheduler({ redis, connect, prefix, logger });
+  const state = new RedisConnectorState(redis, prefix);
+  const queues: Array<{ close(): Promise<void> }> = [];
+  return {
+    kind: 'redis',
+    shared: true,
+    store,
+    scheduler,
+    providerChecks: new RedisProviderChecks(redis, `${prefix}provider-checks`),
+    connectorState: (providerId) => state.forProvider(providerId),
+    queue<T>(name: string, o: { leaseMs?: number }) {
+      const queue = new RedisQueueBackend<T>(redis, { prefix, name, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) });
+      queues.push(queue);
+      return queue;
+    },
+    deadLetters: (name) => new RedisDeadLetters(redis, `${prefix}${name}:dead`),
+    async ping() {
+      return (await redis.ping()) === 'PONG';
+    },
+    abort() {
+      scheduler.abort();
+      redis.disconnect();
+    },
+    async close() {
+      await scheduler.close();
+      await Promise.all(queues.map((q) => q.close()));
+      await store.close();
+      await redis.quit().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Clock, ConnectorStateV1, Logger } from '../../contract';
+import type { Scheduler } from '../../scheduler';
+import type { HandoverStore } from '../../store/types';
+import type { DeadLetters } from '../cognigy/outbox';
+import type { QueueBackend } from '../queue/types';
+import type { ProviderChecks } from '../routes/provider-checks';
+
+/**
+ * Where a gateway keeps its state: everything that differs between one process (memory) and several
+ * instances sharing Redis. `createGateway` asks the backend and never branches on the kind.
+ */
+export interface GatewayBackend {
+  readonly kind: 'memory' | 'redis';
+  /** True when other instances see the same state: queues are left for them on shutdown. */
+  readonly shared: boolean;
+  readonly store: HandoverStore;
+  readonly scheduler: Scheduler;
+  readonly providerChecks: ProviderChecks;
+  connectorState(providerId: string): ConnectorStateV1;
+  queue<T>(name: string, options: { leaseMs?: number }): QueueBackend<T>;
+  deadLetters(name: string): DeadLetters;
+  /** False when the backing service is unreachable (readiness). */
+  ping(): Promise<boolean>;
+  /** Drops every connection at once, as a crash would (tests). */
+  abort(): void;
+  close(): Promise<void>;
+}
+
+export interface BackendOptions {
+  clock: Clock;
+  logger: Logger;
+  /** Your own store or scheduler instead of the backend's. */
+  store?: HandoverStore;
+  scheduler?: Scheduler;
+}
