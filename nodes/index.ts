@@ -8,6 +8,7 @@ import { createLookupNodes, lookupSchema } from './lookup-handover-status';
 import { createSetInactivityNode, setInactivitySchema } from './set-handover-inactivity';
 import { parseConfig, requireCapabilities } from './shared/common';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
+import { assertNever } from '../src/util/never';
 
 export { NODE_TYPES, type CreateHandoverNodesOptions, type ProviderInfo } from './shared/types';
 export { LOOKUP_CASES, caseOf, type LookupCase } from './lookup-handover-status';
@@ -69,6 +70,8 @@ export function validateNodeConfig(
       return parseConfig(closeHandoverSchema, concrete, 'Close Handover');
     case 'setHandoverInactivity':
       return parseConfig(setInactivitySchema as z.ZodType, concrete, 'Set Handover Inactivity') as Record<string, unknown>;
+    default:
+      return assertNever(nodeType, 'node type');
   }
 }
 export { createGatewayHandoverNodes, handoverGatewayConnection, serviceFromConnection, HANDOVER_GATEWAY_CONNECTION } from './gateway-connection';

@@ -1,23 +1,61 @@
 /**
  * handover-kit: bot-to-human handover for conversational-AI flows, Cognigy.AI first.
  *
- * - the connector contract (`HandoverConnectorV1`, events, status machine, typed errors)
- * - the provider registry and the handover service (in-process)
- * - the five Cognigy nodes (`createHandoverNodes`)
- *
- * Connectors live under `handover-kit/connectors/<name>`, the gateway under `handover-kit/gateway`,
- * test helpers under `handover-kit/testing`.
+ * This entry holds what an application calls: the kit (`createHandoverKit`), the provider registry
+ * and the handover service, the five Cognigy nodes, the gateway client, and the typed errors. Other
+ * entries: `handover-kit/contract` (what a connector implements), `handover-kit/connector-utils`
+ * (helpers for connector authors), `handover-kit/connectors/<name>`, `handover-kit/gateway`,
+ * `handover-kit/testing`.
  */
-export * from './contract';
-export { ProviderRegistry, MASKED_SECRET, type ProviderView, type ProviderExport, type ProviderChange, type ProviderRegistryOptions } from './registry';
+export type * from './contract';
+export {
+  HandoverError,
+  HandoverConfigError,
+  BadRequestError,
+  UnknownProviderError,
+  UnknownConnectorError,
+  UnsupportedCapabilityError,
+  VendorApiError,
+  VendorAuthError,
+  VendorNotFoundError,
+  RateLimitError,
+  BadSignatureError,
+  IllegalTransitionError,
+  HandoverTimeoutError,
+  HandoverNotFoundError,
+  AgentsUnavailableError,
+  UnauthorizedError,
+  ForbiddenError,
+  handoverErrorFromJSON,
+  toHandoverError,
+  HANDOVER_STATUSES,
+  isLiveStatus,
+  isTerminalStatus,
+} from './contract';
+export { createHandoverKit, type HandoverKit, type HandoverKitOptions } from './kit';
+export {
+  ProviderRegistry,
+  MASKED_SECRET,
+  type ProviderView,
+  type ProviderExport,
+  type ProviderChange,
+  type ProviderRegistryOptions,
+} from './registry';
+export { HandoverService, type HandoverServiceOptions } from './service';
+export type * from './model';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory';
 export type { HandoverStore } from './store/types';
-export * from './service';
-export { MemoryDelivery, FLOW_DATA_KEY, flowEventData, readFlowEvent, type FlowEventData, type Delivery, type DeliveryItem, type MessageDelivery, type EventDelivery, type TypingDelivery, type FlowHandoverInput, type FlowHandoverStatus, type FlowEventType } from './delivery';
-export { systemClock, createFakeClock, type FakeClock } from './clock';
 export { MemoryScheduler, type Scheduler, type TimerJob, type TimerKind } from './scheduler';
-export { createJsonLogger, silentLogger, Redactor, type LogLevel } from './logger';
-export { createHandoverKit, type HandoverKit, type HandoverKitOptions } from './kit';
-export * from './connector-utils';
-export { createHandoverNodes, createGatewayHandoverNodes, handoverGatewayConnection, serviceFromConnection, HANDOVER_GATEWAY_CONNECTION, validateNodeConfig, NODE_TYPES, LOOKUP_CASES, AVAILABILITY_CHILDREN, caseOf, STATE_KEY, type CreateHandoverNodesOptions, type ProviderInfo, type LookupCase, type HandoverState } from '../nodes';
+export { MemoryDelivery, type Delivery, type DeliveryItem, type FlowHandoverInput, type FlowEventType } from './delivery';
+export { systemClock } from './clock';
+export { createJsonLogger, silentLogger, type LogLevel } from './logger';
+export {
+  createHandoverNodes,
+  createGatewayHandoverNodes,
+  handoverGatewayConnection,
+  validateNodeConfig,
+  NODE_TYPES,
+  type CreateHandoverNodesOptions,
+  type ProviderInfo,
+} from '../nodes';
 export { createGatewayClient, type GatewayClient, type GatewayClientOptions } from './client/gateway-client';

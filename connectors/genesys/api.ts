@@ -29,23 +29,6 @@ export function genesysErrorDetails(body: unknown): { message?: string; code?: s
   return { message: b.message ?? b.error_description ?? b.description ?? undefined, code: b.code ?? b.error ?? undefined };
 }
 
-/** A sleep on the runtime clock, so retry waits follow a test's fake clock. */
-export function clockSleep(clock: Clock) {
-  return (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clock.clearTimeout(handle);
-        reject(signal!.reason);
-      };
-      const handle = clock.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-
 /** The open message body we send (`OpenInboundNormalizedMessage`, with `customAttributes` added). */
 export interface InboundMessageBody {
   channel: {
@@ -64,27 +47,42 @@ interface CallOptions {
 
 /**
  * The Genesys Cloud requests the connector makes, over one keep-alive pool: bearer token from the
- * cache, one refresh-and-repeat on a 401, typed errors carrying ININ-Correlation-Id.
+ * cache (the login host has its own client, so a token request never waits on a token), one
+ * refresh-and-repeat on a 401 (HttpClient's `onUnauthorized`), typed errors carrying
+ * ININ-Correlation-Id.
  */
 export class GenesysApi {
   readonly http: HttpClient;
+  readonly login: HttpClient;
   readonly tokens: TokenCache;
   private readonly dispatcher: Agent;
 
   constructor(private readonly settings: GenesysSettings, clock: Clock) {
     this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
-    this.http = new HttpClient({
+    const common = {
       vendor: VENDOR,
-      baseUrl: settings.apiBaseUrl ?? apiBaseUrlFor(settings.region),
       timeoutMs: settings.requestTimeoutMs,
       requestIdHeader: REQUEST_ID_HEADER,
       errorDetails: genesysErrorDetails,
-      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: clockSleep(clock) },
+      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000 },
+      clock,
       dispatcher: this.dispatcher,
+    };
+    const loginBaseUrl = settings.loginBaseUrl ?? loginBaseUrlFor(settings.region);
+    this.login = new HttpClient({ ...common, baseUrl: loginBaseUrl });
+    this.http = new HttpClient({
+      ...common,
+      baseUrl: settings.apiBaseUrl ?? apiBaseUrlFor(settings.region),
+      headers: async () => ({ authorization: `Bearer ${await this.tokens.get()}` }),
+      // A 401 means Genesys did nothing, so even a POST may be repeated with a fresh token.
+      onUnauthorized: async (refused) => {
+        this.tokens.invalidate(refused.authorization?.replace(/^Bearer /, '') ?? '');
+        return true;
+      },
     });
     this.tokens = new TokenCache({
-      http: this.http,
-      loginBaseUrl: settings.loginBaseUrl ?? loginBaseUrlFor(settings.region),
+      http: this.login,
+      loginBaseUrl,
       clientId: settings.clientId,
       clientSecret: () => {
         const value = settings.clientSecret ?? process.env[CLIENT_SECRET_ENV];
@@ -101,7 +99,7 @@ export class GenesysApi {
 
   /** Upstream requests sent so far (token requests and retries included). */
   get requestCount(): number {
-    return this.http.requestCount;
+    return this.http.requestCount + this.login.requestCount;
   }
 
   /** POST …/{integrationId}/inbound/open/message. Not repeated on failure: a repeat could post twice. */
@@ -181,21 +179,12 @@ export class GenesysApi {
 
   async close(): Promise<void> {
     await this.http.close();
+    await this.login.close();
     await this.dispatcher.close();
   }
 
-  /** Sends with the cached bearer token; on a 401, drops that token and repeats once with a new one. */
-  private async call<T>(req: HttpRequest): Promise<HttpResponse<T>> {
-    const token = await this.tokens.get();
-    try {
-      return await this.http.send<T>({ ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } });
-    } catch (error) {
-      if (!VendorApiError.isInstance(error) || error.status !== 401) throw error;
-      // A 401 means Genesys did nothing, so even a POST may be repeated.
-      this.tokens.invalidate(token);
-      const fresh = await this.tokens.get();
-      return this.http.send<T>({ ...req, headers: { ...req.headers, authorization: `Bearer ${fresh}` } });
-    }
+  private call<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    return this.http.send<T>(req);
   }
 }
 

@@ -21,7 +21,7 @@ import {
 } from 'handover-kit/contract';
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
-import { BoundedMap } from 'handover-kit/connector-utils';
+import { BoundedMap, OnceByKey } from 'handover-kit/connector-utils';
 import { attachmentContent, handoverOptions, routingWarnings, senderOf, stableMessageId, startText, type Sender } from './messages';
 import { agentOf, hasEnded, summarize } from './participants';
 import { ParticipantPoller } from './poller';
@@ -67,8 +67,8 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
 
   const senders = new BoundedMap<string, Sender>(MEMORY); // conversation → who we send as
   const conversationOfUser = new BoundedMap<string, string>(MEMORY); // user id → conversation
-  const starts = new BoundedMap<string, Promise<StartHandoverResult>>(MEMORY);
-  const sent = new BoundedMap<string, Promise<SendMessageResult>>(MEMORY);
+  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
+  const sent = new OnceByKey<SendMessageResult>(MEMORY);
   const hasQueue = settings.queueId !== undefined;
   const nowIso = () => new Date(clock.now()).toISOString();
 
@@ -171,26 +171,13 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     },
 
     doStartHandover(request, options) {
-      const known = starts.get(request.idempotencyKey);
-      if (known) return known;
-      const pending = start(request, options).catch((error) => {
-        starts.delete(request.idempotencyKey);
-        throw error;
-      });
-      starts.set(request.idempotencyKey, pending);
-      return pending;
+      return starts.run(request.idempotencyKey, () => start(request, options)).promise;
     },
 
     async doSendMessage(request, options) {
-      const key = `${request.conversationId}\u0000${request.messageId}`;
-      const prior = sent.get(key);
-      if (prior) return { ...(await prior), duplicate: true };
-      const pending = send(request, options).catch((error) => {
-        sent.delete(key);
-        throw error;
-      });
-      sent.set(key, pending);
-      return pending;
+      const { promise, first } = sent.run(`${request.conversationId}\u0000${request.messageId}`, () => send(request, options));
+      const result = await promise;
+      return first ? result : { ...result, duplicate: true };
     },
 
     async doGetStatus({ conversationId }, options) {

@@ -15,7 +15,7 @@ import {
   type TranscriptEntry,
 } from 'handover-kit/contract';
 import type { MessageAuthor, MessageContent, SunshineApi, SunshineConversation } from './api';
-import { BoundedMap } from 'handover-kit/connector-utils';
+import { BoundedMap, OnceByKey } from 'handover-kit/connector-utils';
 import { VENDOR } from './errors';
 import { META, ORIGIN, handoverMetadata, matchesIntegration } from './metadata';
 import { zendeskOptionsSchema, type ZendeskOptions, type ZendeskSettings } from './schema';
@@ -45,13 +45,13 @@ interface StartProgress {
 
 export class ZendeskHandovers {
   /** In-flight and finished starts by idempotency key: a repeat returns the same handover. */
-  private readonly starts = new BoundedMap<string, Promise<StartHandoverResult>>(CACHE_SIZE);
+  private readonly starts = new OnceByKey<StartHandoverResult>(CACHE_SIZE);
   /** What a failed start already did, so a retry neither creates nor posts twice. */
   private readonly progress = new BoundedMap<string, StartProgress>(CACHE_SIZE);
   /** SunCo user id per conversation (user messages are authored by it). */
   private readonly users = new BoundedMap<string, string>(CACHE_SIZE);
   /** Message ids already relayed, per conversation. */
-  private readonly sent = new BoundedMap<string, Promise<string | undefined>>(CACHE_SIZE * 10);
+  private readonly sent = new OnceByKey<string | undefined>(CACHE_SIZE * 10);
   /** Conversations where an agent has written since the last pass (null: agent without a name). */
   private readonly agents = new BoundedMap<string, Agent | null>(CACHE_SIZE);
   /** Conversations whose pass to the agents failed. */
@@ -71,14 +71,7 @@ export class ZendeskHandovers {
 
   async start(request: StartHandoverRequest, signal?: AbortSignal): Promise<StartHandoverResult> {
     const options = parseOrThrow(zendeskOptionsSchema, request.connectorOptions?.zendesk ?? {}, 'Zendesk connector options', 'connectorOptions.zendesk');
-    const known = this.starts.get(request.idempotencyKey);
-    if (known) return known;
-    const started = this.runStart(request, options, signal).catch((error) => {
-      this.starts.delete(request.idempotencyKey);
-      throw error;
-    });
-    this.starts.set(request.idempotencyKey, started);
-    return started;
+    return this.starts.run(request.idempotencyKey, () => this.runStart(request, options, signal)).promise;
   }
 
   private async runStart(request: StartHandoverRequest, options: ZendeskOptions, signal?: AbortSignal): Promise<StartHandoverResult> {
@@ -167,16 +160,8 @@ export class ZendeskHandovers {
 
   async send(request: SendMessageRequest, signal?: AbortSignal): Promise<SendMessageResult> {
     const key = `${request.conversationId}\u0000${request.messageId}`;
-    const prior = this.sent.get(key);
-    if (prior) return { duplicate: true, ...opt('vendorMessageId', await prior) };
-    const delivery = this.deliver(request, signal);
-    this.sent.set(key, delivery);
-    try {
-      return { duplicate: false, ...opt('vendorMessageId', await delivery) };
-    } catch (error) {
-      this.sent.delete(key);
-      throw error;
-    }
+    const { promise, first } = this.sent.run(key, () => this.deliver(request, signal));
+    return { duplicate: !first, ...opt('vendorMessageId', await promise) };
   }
 
   /** One SunCo message per text chunk and per attachment; returns the first message id. */

@@ -84,15 +84,16 @@ export class OnceByKey<T> {
     this.memory = new BoundedMap(max, options);
   }
 
-  run(key: string, fn: () => Promise<T>): Promise<T> {
+  /** `first` is false when an earlier call with this key is answered again (a duplicate). */
+  run(key: string, fn: () => Promise<T>): { promise: Promise<T>; first: boolean } {
     const known = this.memory.get(key);
-    if (known) return known;
+    if (known) return { promise: known, first: false };
     const promise = fn();
     this.memory.set(key, promise);
     promise.catch(() => {
       if (this.memory.get(key) === promise) this.memory.delete(key);
     });
-    return promise;
+    return { promise, first: true };
   }
 
   forget(key: string): void {

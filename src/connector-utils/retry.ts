@@ -1,4 +1,4 @@
-import { HandoverError } from '../contract';
+import { HandoverError, type Clock } from '../contract';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3). */
@@ -25,6 +25,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** `sleep` on an injected clock (a test's fake clock moves it), aborted by `signal`. */
+export function sleepOn(clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>) {
+  return (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clock.clearTimeout(handle);
+        reject(signal!.reason);
+      };
+      const handle = clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
 }
 
 /**

@@ -244,7 +244,8 @@ export class HandoverNotFoundError extends HandoverError {
   }
 }
 
-export type UnavailableReason = 'no-agents' | 'outside-business-hours' | 'holiday' | 'queue-full' | 'unknown';
+export const UNAVAILABLE_REASONS = ['no-agents', 'outside-business-hours', 'holiday', 'queue-full', 'unknown'] as const;
+export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
 
 /** The contact center refused a handover because nobody can take it (closed, holiday, queue full). */
 export class AgentsUnavailableError extends HandoverError {

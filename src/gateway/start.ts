@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectorDefinitionV1 } from '../contract';
-import { SimulatedCenters, attachScriptedAgent } from '../../connectors/simulated';
+import { SimulatedCenters } from '../../connectors/simulated';
 import type { GatewayConfig } from './config';
 import { builtInConnectors } from './connectors';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway';
@@ -44,24 +44,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const centers = new SimulatedCenters();
   const providers: NonNullable<GatewayOptions['providers']> = [...config.providers];
   const demo = config.simulated ?? (config.providers.length === 0 && !config.redisUrl);
-  if (demo) {
-    const center = centers.get('default', { queues: [{ id: 'support', name: 'Support' }] });
-    attachScriptedAgent(center, {
-      id: 'sam',
-      name: 'Sam (simulated agent)',
-      acceptAfterMs: 2_000,
-      greeting: 'Hi, I am Sam from support. How can I help?',
-      replies: [{ when: 'bye', reply: 'Goodbye!' }],
-      defaultReply: 'Thanks, let me check that for you.',
-      resolveAfterMessages: 5,
-    });
-    providers.push({
-      id: 'simulated',
-      name: 'Simulated contact center',
-      type: 'simulated',
-      settings: { center: 'default', delivery: 'webhook', webhookSecret: randomBytes(24).toString('base64url') },
-    });
-  }
+  if (demo) providers.push((await import('./playground/demo')).demoProvider(centers));
 
   const gateway = await createGateway({
     connectors: [...builtInConnectors({ centers }), ...(options.connectors ?? [])],

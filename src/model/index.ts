@@ -208,6 +208,8 @@ export interface CloseHandoverOutcome {
   /** False when there was no live handover to close. */
   closed: boolean;
   handover: HandoverView | null;
+  /** The contact center failed to close its side; the user is back with the bot regardless. */
+  providerError?: { code: string; message: string };
 }
 
 export interface SetInactivityOutcome {

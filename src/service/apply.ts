@@ -2,6 +2,7 @@ import { isTerminalStatus, transition, type Agent, type HandoverEvent, type Hand
 import type { DeliveryItem, FlowHandoverInput } from '../delivery';
 import type { HandoverRecord } from '../model';
 import { renderTemplate } from './templates';
+import { assertNever } from '../util/never';
 
 /**
  * Applies one connector event to a handover record: the status machine, and what the user and the
@@ -104,6 +105,8 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
         data: { name: event.name, ...(event.text !== undefined ? { text: event.text } : {}), ...(event.data ?? {}) },
       });
       break;
+    default:
+      return assertNever(event, 'event type');
   }
   return { record: next, deliveries: out, ignored: false };
 }

@@ -65,11 +65,6 @@ export interface HandoverServiceOptions {
   presenceTexts?: { connected: string; disconnected: string };
 }
 
-export interface CloseOutcomeDetail extends CloseHandoverOutcome {
-  /** The contact center failed to close its side; the user is back with the bot regardless. */
-  providerError?: { code: string; message: string };
-}
-
 const DEFAULT_PRESENCE = { connected: 'User joined the conversation', disconnected: 'User left the conversation' };
 
 /**
@@ -223,7 +218,7 @@ export class HandoverService implements HandoverApi {
     return record ? toView(record) : null;
   }
 
-  async closeHandover(input: CloseHandoverInput): Promise<CloseOutcomeDetail> {
+  async closeHandover(input: CloseHandoverInput): Promise<CloseHandoverOutcome> {
     const req = parseOrThrow(closeHandoverInputSchema, input, 'close request');
     const found = await this.ctx.store.findHandoverBySession(sessionKeyOf(req.session));
     if (!found || !isLiveStatus(found.status)) return { closed: false, handover: found ? toView(found) : null };

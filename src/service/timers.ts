@@ -6,6 +6,7 @@ import type { ServiceContext } from './context';
 import type { EventProcessor } from './events';
 import { DEFAULT_POSITION_TEXT, DEFAULT_WAIT_TIME_TEXT, queueTokens, renderTemplate } from './templates';
 import type { HandoverRecord } from '../model';
+import { assertNever } from '../util/never';
 
 export interface TimerHooks {
   /** Ends a handover from the service side (auto-close), delivering the end to the flow. */
@@ -28,6 +29,8 @@ export async function runTimer(ctx: ServiceContext, events: EventProcessor, hook
       case 'queue-position':
       case 'queue-wait':
         return queueUpdate(ctx, record, job);
+      default:
+        return assertNever(job.kind, 'timer kind');
     }
   });
 }

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandoverTimeoutError, HttpClient, RateLimitError, VendorApiError, VendorAuthError, createFakeClock } from 'handover-kit';
+import { HandoverTimeoutError, RateLimitError, VendorApiError, VendorAuthError } from 'handover-kit';
+import { HttpClient } from 'handover-kit/connector-utils';
+import { createFakeClock } from 'handover-kit/testing';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 let close: (() => Promise<void>) | undefined;

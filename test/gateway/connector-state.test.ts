@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisConnectorState } from 'handover-kit/gateway';
+import { RedisConnectorState } from '../../src/gateway/redis/connector-state';
 import { MemoryConnectorState, createFakeClock } from 'handover-kit/testing';
 import { redisUrl, uniquePrefix, waitUntil } from './helpers';
 

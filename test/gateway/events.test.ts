@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryQueueBackend, createGatewayMetrics, eventPartition, type EventQueueItem } from 'handover-kit/gateway';
-import { silentLogger, type HandoverEvent, type IngestResult } from 'handover-kit';
+import { MemoryQueueBackend } from '../../src/gateway/queue/memory';
+import { createGatewayMetrics } from '../../src/gateway/metrics';
+import { eventPartition, type EventQueueItem } from '../../src/gateway/events';
+import { silentLogger, type HandoverEvent } from 'handover-kit';
+import { type IngestResult } from '../../src/service/events';
 import { createEventHandler, eventEntries } from '../../src/gateway/events';
 
 const event = (conversationId: string, n: number): HandoverEvent => ({ type: 'agent-typing', typing: true, conversationId, eventId: `${conversationId}:${n}`, occurredAt: n });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandoverConfigError, createGatewayClient } from 'handover-kit';
-import { GATEWAY_ENV, loadGatewayConfig, type RedisStore } from 'handover-kit/gateway';
+import { GATEWAY_ENV, loadGatewayConfig } from 'handover-kit/gateway';
+import type { RedisStore } from '../../src/gateway/redis/store';
 import { startFakeCognigy, type FakeCognigy } from '../fakes/cognigy';
 import { http, simCenter, startTestGateway, uniquePrefix, waitUntil, type TestGateway } from './helpers';
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, backoffDelay, cognigyRequestFor } from 'handover-kit/gateway';
+import { DEFAULT_RETRY_POLICY, backoffDelay } from '../../src/gateway/cognigy/outbox';
+import { cognigyRequestFor } from '../../src/gateway/cognigy/client';
 import type { DeliveryItem } from 'handover-kit';
 import { startFakeCognigy, type FakeCognigy } from '../fakes/cognigy';
 import { simCenter, startTestGateway, uniquePrefix, waitUntil, type TestGateway } from './helpers';

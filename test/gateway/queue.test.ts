@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryQueueBackend, QueueWorker, RedisQueueBackend, type PartitionHandler, type QueueBackend } from 'handover-kit/gateway';
+import { MemoryQueueBackend } from '../../src/gateway/queue/memory';
+import { RedisQueueBackend } from '../../src/gateway/queue/redis';
+import { QueueWorker } from '../../src/gateway/queue/worker';
+import type { PartitionHandler, QueueBackend } from '../../src/gateway/queue/types';
 import { silentLogger } from 'handover-kit';
 import { redisUrl, uniquePrefix, waitUntil } from './helpers';
 

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisScheduler, RedisStore } from 'handover-kit/gateway';
+import { RedisScheduler } from '../../src/gateway/redis/scheduler';
+import { RedisStore } from '../../src/gateway/redis/store';
 import type { HandoverRecord, TimerJob } from 'handover-kit';
 import { redisUrl, uniquePrefix, waitUntil } from './helpers';
 

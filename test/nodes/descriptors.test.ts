@@ -1,15 +1,9 @@
 import { createExtension, type INodeDescriptor } from '@cognigy/extension-tools';
 import { describe, expect, it } from 'vitest';
-import {
-  HandoverConfigError,
-  LOOKUP_CASES,
-  UnsupportedCapabilityError,
-  createHandoverNodes,
-  defineCapabilities,
-  flowEventData,
-  type FlowHandoverInput,
-  type HandoverApi,
-} from 'handover-kit';
+import { HandoverConfigError, UnsupportedCapabilityError, createHandoverNodes, type FlowHandoverInput, type HandoverApi } from 'handover-kit';
+import { LOOKUP_CASES } from '../../nodes/lookup-handover-status';
+import { defineCapabilities } from 'handover-kit/contract';
+import { flowEventData } from '../../src/delivery';
 
 const noService = new Proxy({}, { get: () => () => Promise.reject(new Error('not called')) }) as HandoverApi;
 type Node = Required<INodeDescriptor>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HandoverConfigError, MASKED_SECRET, ProviderRegistry, UnknownConnectorError, UnknownProviderError, createFakeClock, type ProviderChange } from 'handover-kit';
+import { HandoverConfigError, MASKED_SECRET, ProviderRegistry, UnknownConnectorError, UnknownProviderError, type ProviderChange } from 'handover-kit';
+import { createFakeClock } from 'handover-kit/testing';
 import { SimulatedCenters, simulatedConnector } from 'handover-kit/connectors/simulated';
 
 const SECRET = 'webhook-secret-0123456789abcdef';

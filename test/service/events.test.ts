@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IllegalTransitionError, applyEvent, type HandoverEvent, type HandoverRecord } from 'handover-kit';
+import { IllegalTransitionError, type HandoverEvent, type HandoverRecord } from 'handover-kit';
+import { applyEvent } from '../../src/service/apply';
 import { event, session, setup } from './helpers';
 
 /** A conversation as a vendor reports it: queued, joined, six messages, resolved. */
@@ -129,7 +130,8 @@ describe('handover service: events', () => {
 
 describe('handover service: connectors that push events', () => {
   it('keeps listening across a provider update and to connectors created before the service', async () => {
-    const { createFakeClock, HandoverService, MemoryDelivery, ProviderRegistry } = await import('handover-kit');
+    const { HandoverService, MemoryDelivery, ProviderRegistry } = await import('handover-kit');
+    const { createFakeClock } = await import('handover-kit/testing');
     const { SimulatedCenters, simulatedConnector } = await import('handover-kit/connectors/simulated');
     const clock = createFakeClock();
     const centers = new SimulatedCenters();

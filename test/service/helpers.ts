@@ -1,4 +1,5 @@
-import { createFakeClock, createHandoverKit, type HandoverEvent } from 'handover-kit';
+import { createHandoverKit, type HandoverEvent } from 'handover-kit';
+import { createFakeClock } from 'handover-kit/testing';
 import { SimulatedCenters, simulatedConnector, type CenterConfig } from 'handover-kit/connectors/simulated';
 
 export const session = { userId: 'user-1', sessionId: 'session-1', urlToken: 'url-token' };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeClock, createHandoverKit } from 'handover-kit';
+import { createHandoverKit } from 'handover-kit';
+import { createFakeClock } from 'handover-kit/testing';
 import { SimulatedCenters, simulatedConnector } from 'handover-kit/connectors/simulated';
 
 describe('smoke', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgentsUnavailableError, createFakeClock, type StartHandoverRequest } from 'handover-kit';
+import { AgentsUnavailableError, type StartHandoverRequest } from 'handover-kit';
+import { createFakeClock } from 'handover-kit/testing';
 import { SimulatedContactCenter, attachScriptedAgent, nextOpening, openState } from 'handover-kit/connectors/simulated';
 
 const request = (key: string, routing: StartHandoverRequest['routing'] = {}): StartHandoverRequest => ({ idempotencyKey: key, user: { id: key }, routing, transcript: [], customAttributes: {} });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNAVAILABLE_REASONS } from '../errors';
 import { handoverStatusSchema } from '../status';
 
 /**
@@ -22,7 +23,6 @@ export const routingSchema = z
   .strict();
 export type Routing = z.infer<typeof routingSchema>;
 
-export const UNAVAILABLE_REASONS = ['no-agents', 'outside-business-hours', 'holiday', 'queue-full', 'unknown'] as const;
 export const unavailableReasonSchema = z.enum(UNAVAILABLE_REASONS);
 
 /** A feature the vendor lacks degrades to a warning, never a thrown error. */

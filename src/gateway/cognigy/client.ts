@@ -1,6 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { parseRetryAfter } from '../../connector-utils/errors';
 import { FLOW_DATA_KEY, flowEventData, type DeliveryItem } from '../../delivery';
+import { assertNever } from '../../util/never';
 
 /**
  * The two Cognigy REST calls a handover needs, addressed by the endpoint's URLToken and the session's
@@ -78,6 +79,8 @@ export function cognigyRequestFor(item: DeliveryItem, defaultUrlToken?: string):
         },
       };
     }
+    default:
+      return assertNever(item, 'delivery item');
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { objectShape, secretFields } from 'handover-kit';
+import { objectShape, secretFields } from 'handover-kit/contract';
 import { CHATWOOT_CAPABILITIES, chatwootConnection, chatwootConnectionHelp, chatwootConnector, chatwootSettingsSchema } from 'handover-kit/connectors/chatwoot';
 
 describe('chatwoot definition and Cognigy Connection', () => {

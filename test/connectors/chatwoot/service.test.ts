@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeClock, createHandoverKit, type HandoverKit } from 'handover-kit';
+import { createHandoverKit, type HandoverKit } from 'handover-kit';
+import { createFakeClock } from 'handover-kit/testing';
 import { startWebhookReceiver, type WebhookReceiver } from 'handover-kit/testing';
 import { chatwootConnector } from 'handover-kit/connectors/chatwoot';
 import { WEBHOOK_SECRET } from '../../fakes/chatwoot/harness';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, handoverEventSchema, type HandoverEvent } from 'handover-kit';
+import { BadRequestError, type HandoverEvent } from 'handover-kit';
+import { handoverEventSchema } from 'handover-kit/contract';
 import { parseChatwootWebhook, type ParseOptions } from 'handover-kit/connectors/chatwoot';
 import { fixture, fixtureJson, webhookRequest } from './fixtures';
 

@@ -1,4 +1,5 @@
-import { ProviderRegistry, createFakeClock, silentLogger, type FakeClock, type Logger } from 'handover-kit';
+import { ProviderRegistry, silentLogger, type Logger } from 'handover-kit';
+import { createFakeClock, type FakeClock } from 'handover-kit/testing';
 import { startWebhookReceiver, type WebhookReceiver } from 'handover-kit/testing';
 import { genesysConnector, type GenesysConnector, type GenesysSettingsInput } from 'handover-kit/connectors/genesys';
 import type { HandoverEvent } from 'handover-kit';

@@ -1,6 +1,7 @@
 import { testConnectorRuntime } from 'handover-kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandoverNotFoundError, createFakeClock, createHandoverKit, silentLogger, type HandoverEvent } from 'handover-kit';
+import { HandoverNotFoundError, createHandoverKit, silentLogger, type HandoverEvent } from 'handover-kit';
+import { createFakeClock } from 'handover-kit/testing';
 import { startWebhookReceiver } from 'handover-kit/testing';
 import { NOT_FOUND_LIMIT, createGenesysConnector, diffSnapshot, genesysConnector, type GenesysConnector } from 'handover-kit/connectors/genesys';
 import { FakeGenesys } from '../../fakes/genesys';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HandoverConfigError, MASKED_SECRET, ProviderRegistry, createFakeClock, parseOrThrow, secretFields } from 'handover-kit';
+import { HandoverConfigError, MASKED_SECRET, ProviderRegistry } from 'handover-kit';
+import { createFakeClock } from 'handover-kit/testing';
+import { parseOrThrow, secretFields } from 'handover-kit/contract';
 import { GENESYS_REGIONS, genesysConnection, genesysConnector, genesysSettingsSchema, normalizeRegion } from 'handover-kit/connectors/genesys';
 
 const valid = {

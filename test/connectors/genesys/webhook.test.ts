@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it, afterEach } from 'vitest';
-import { BadRequestError, BadSignatureError, HandoverError, handoverEventSchema, silentLogger, type WebhookRequest } from 'handover-kit';
+import { BadRequestError, BadSignatureError, HandoverError, silentLogger, type WebhookRequest } from 'handover-kit';
+import { handoverEventSchema } from 'handover-kit/contract';
 import { WEBHOOK_SECRET_ENV, createGenesysWebhook, signGenesysWebhook } from 'handover-kit/connectors/genesys';
 import { WEBHOOK_SECRET, startTestBed, waitUntil, type GenesysTestBed } from './harness';
 

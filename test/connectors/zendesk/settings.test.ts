@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HandoverConfigError, MASKED_SECRET, ProviderRegistry, objectShape, secretFields } from 'handover-kit';
+import { HandoverConfigError, MASKED_SECRET, ProviderRegistry } from 'handover-kit';
+import { objectShape, secretFields } from 'handover-kit/contract';
 import { ZENDESK_CAPABILITIES, zendeskConnection, zendeskConnector, zendeskSettingsSchema } from 'handover-kit/connectors/zendesk';
 
 const valid = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, BadSignatureError, HandoverError, handoverEventSchema } from 'handover-kit';
+import { BadRequestError, BadSignatureError, HandoverError } from 'handover-kit';
+import { handoverEventSchema } from 'handover-kit/contract';
 import { createZendeskWebhook, parseZendeskWebhook, verifyApiKey, type ZendeskWebhookOptions } from 'handover-kit/connectors/zendesk';
 import * as fx from './fixtures';
 import { setup, startRequest, webhookRequest } from './helpers';
