@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BadRequestError, type HandoverEvent } from 'handover-kit';
 import { handoverEventSchema } from 'handover-kit/contract';
 import { parseChatwootWebhook, type ParseOptions } from 'handover-kit/connectors/chatwoot';
-import { fixture, fixtureJson, webhookRequest } from './fixtures';
+import { fixture, fixtureJson, webhookRequest } from '../../fakes/chatwoot/fixtures';
 
 const options: ParseOptions = { accountId: 1, inboxId: 7, resolvedByBot: () => false };
 

@@ -3,7 +3,7 @@ import { BadSignatureError, HandoverError } from 'handover-kit';
 import { createFakeClock } from 'handover-kit/testing';
 import { chatwootSettingsSchema, createChatwootWebhook, type ChatwootSettingsInput } from 'handover-kit/connectors/chatwoot';
 import { chatwootWebhookHeaders } from '../../fakes/chatwoot';
-import { fixture, webhookRequest } from './fixtures';
+import { fixture, webhookRequest } from '../../fakes/chatwoot/fixtures';
 
 const SECRET = 'inbox-secret-Yk3nV8qP2w';
 const NOW = Date.parse('2026-06-20T10:15:31Z');

@@ -6,7 +6,7 @@ import { handoverEventSchema } from 'handover-kit/contract';
 import { WEBHOOK_SECRET_ENV, createGenesysWebhook, signGenesysWebhook } from 'handover-kit/connectors/genesys';
 import { WEBHOOK_SECRET, startTestBed, waitUntil, type GenesysTestBed } from './harness';
 
-const fixture = (name: string) => readFileSync(new URL(`../../../connectors/genesys/__fixtures__/${name}.json`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../../fakes/genesys/fixtures/${name}.json`, import.meta.url), 'utf8');
 const CONVERSATION = 'd06cb41e-f938-4dcf-b823-c8af1a39d7e5';
 
 function request(body: string, headers: Record<string, string> = { 'x-hub-signature-256': signGenesysWebhook(WEBHOOK_SECRET, body) }): WebhookRequest {

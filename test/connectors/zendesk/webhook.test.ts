@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BadRequestError, BadSignatureError, HandoverError } from 'handover-kit';
 import { handoverEventSchema } from 'handover-kit/contract';
 import { createZendeskWebhook, parseZendeskWebhook, verifyApiKey, type ZendeskWebhookOptions } from 'handover-kit/connectors/zendesk';
-import * as fx from './fixtures';
+import * as fx from '../../fakes/zendesk/fixtures';
 import { setup, startRequest, webhookRequest } from './helpers';
 
 const SECRET = 'wh-secret-4f3e2d1c0b';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { WebhookRequest } from 'handover-kit';
 import { chatwootSignature } from 'handover-kit/connectors/chatwoot';
 
-const dir = new URL('../../../connectors/chatwoot/__fixtures__/', import.meta.url);
+const dir = new URL('./fixtures/', import.meta.url);
 
 /** A documented webhook body, byte for byte as stored. */
 export function fixture(name: string): string {
