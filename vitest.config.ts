@@ -3,6 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+const EXCLUDE = ['**/node_modules/**', '**/dist/**', '**/*.jest.test.*', '**/*.node.test.*'];
+const INTEGRATION = [
+  'test/gateway/**/*.test.ts',
+  'test/console/**/*.test.ts',
+  'test/package/**/*.test.ts',
+  'examples/cognigy-extension/**/*.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // Tests import the package by name, as users do, but run against the sources.
@@ -16,11 +24,29 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', '**/*.jest.test.*', '**/*.node.test.*'],
-    // A private redis-server for the gateway tests (HANDOVER_TEST_REDIS_URL).
-    globalSetup: ['./test/setup/redis.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // Two projects: `unit` needs nothing installed (no Redis, no browser, no build), so
+    // `npx vitest run test/contract` works on a bare laptop; `integration` starts a private
+    // redis-server (HANDOVER_TEST_REDIS_URL), drives Chromium and loads the built package.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
+          exclude: [...EXCLUDE, ...INTEGRATION],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: INTEGRATION,
+          exclude: EXCLUDE,
+          globalSetup: ['./test/setup/redis.ts'],
+        },
+      },
+    ],
   },
 });

@@ -21,7 +21,7 @@ function flattenAttributes(value: unknown, prefix = '', out: Record<string, stri
   }
   if (Array.isArray(value)) {
     if (value.every((v) => typeof v !== 'object')) out[prefix] = value.join(',');
-    else value.forEach((v, i) => flattenAttributes(v, `${prefix}.${i}`, out));
+    else for (const [i, v] of value.entries()) flattenAttributes(v, `${prefix}.${i}`, out);
     return out;
   }
   for (const [k, v] of Object.entries(value)) flattenAttributes(v, prefix ? `${prefix}.${k}` : k, out);

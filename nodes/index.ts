@@ -7,7 +7,7 @@ import { createHandoverToAgentNode, handoverToAgentSchema, handoverWants } from 
 import { createLookupNodes, lookupSchema } from './lookup-handover-status';
 import { createSetInactivityNode, setInactivitySchema } from './set-handover-inactivity';
 import { parseConfig, requireCapabilities } from './shared/common';
-import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
+import type { NODE_TYPES, CreateHandoverNodesOptions } from './shared/types';
 import { assertNever } from '../src/util/never';
 
 export { NODE_TYPES, type CreateHandoverNodesOptions, type ProviderInfo } from './shared/types';

@@ -48,7 +48,7 @@ export function attachScriptedAgent(center: SimulatedContactCenter, options: Scr
 
   const onChange = () => {
     const state = center.listAgents().find((a) => a.id === agent.id);
-    if (!state || state.status !== 'available') return;
+    if (state?.status !== 'available') return;
     const active = center.listConversations({ status: 'active' }).filter((c) => c.agentId === agent.id).length;
     let free = state.capacity - active - pendingAccepts.size;
     for (const queueId of center.queueIds) {

@@ -39,7 +39,7 @@ const PROVIDERS_FROM_GATEWAY = {
     const base = String(connection.url || '').replace(/\/+$/, '');
     if (!base || !api.httpRequest) return [];
     const response = await api.httpRequest({ method: 'GET', url: `${base}/v1/providers`, headers: { 'x-api-key': String(connection.apiKey || '') } });
-    const providers: Array<{ id: string; name: string; type: string }> = (response && response.data && response.data.providers) || [];
+    const providers: Array<{ id: string; name: string; type: string }> = (response?.data?.providers) || [];
     return providers.map((p) => ({ label: `${p.name} (${p.type})`, value: p.id }));
   },
 } as never;

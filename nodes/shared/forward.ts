@@ -21,7 +21,7 @@ const MAX_INTENT = 200;
  */
 export async function forwardUserInput(rt: NodeRuntime, service: HandoverApi, session: SessionAddress, node: string): Promise<FlowHandoverInput | undefined> {
   const presence = presenceOf(rt.input);
-  let outcome;
+  let outcome: Awaited<ReturnType<HandoverApi['sendUserMessage']>>;
   try {
     outcome = await service.sendUserMessage({
       session,

@@ -149,7 +149,7 @@ export class HttpClient {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
     }
-    let parsed: unknown = undefined;
+    let parsed: unknown ;
     if (text.length > 0) {
       try {
         parsed = JSON.parse(text);

@@ -1,5 +1,6 @@
 import type { HandoverEvent, Logger } from '../contract';
 import type { HandoverService } from '../service/service';
+import type { IngestResult } from '../service/events';
 import type { GatewayMetrics } from './metrics';
 import type { PartitionHandler, QueueEntry } from './queue/types';
 
@@ -63,7 +64,7 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
   return async ({ items, attempts, partition }, control) => {
     let failures = attempts; // earlier failed tries at the head item; the items behind it have none
     for (const item of items) {
-      let result;
+      let result: IngestResult;
       try {
         result = await options.service.ingest(item.p, item.e);
       } catch (error) {

@@ -7,12 +7,12 @@ type Labels = Record<string, string>;
 /** Labels as Prometheus writes them. Call sites pass label names in a fixed order, so no sort. */
 function labelKey(labels: Labels): string {
   let key = '';
-  for (const k in labels) key += `${key ? ',' : ''}${k}="${escape(labels[k]!)}"`;
+  for (const k in labels) key += `${key ? ',' : ''}${k}="${escapeLabel(labels[k]!)}"`;
   return key;
 }
 
 const NEEDS_ESCAPE = /[\\\n"]/;
-function escape(value: string): string {
+function escapeLabel(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : value;
 }
 
@@ -75,7 +75,7 @@ export class Histogram implements Metric {
     const out = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [key, s] of this.series) {
       const sep = key ? `${key},` : '';
-      this.buckets.forEach((b, i) => out.push(`${this.name}_bucket{${sep}le="${b}"} ${s.counts[i]}`));
+      for (const [i, b] of this.buckets.entries()) out.push(`${this.name}_bucket{${sep}le="${b}"} ${s.counts[i]}`);
       out.push(`${this.name}_bucket{${sep}le="+Inf"} ${s.count}`);
       out.push(fmt(`${this.name}_sum`, key, s.sum), fmt(`${this.name}_count`, key, s.count));
     }

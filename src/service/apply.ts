@@ -18,7 +18,7 @@ export interface ApplyResult {
 
 export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: number): ApplyResult {
   const out: DeliveryItem[] = [];
-  let next: HandoverRecord = { ...record, updatedAt: now };
+  const next: HandoverRecord = { ...record, updatedAt: now };
   const b = record.behaviour;
   const idBase = `${record.id}:${event.eventId}`;
 

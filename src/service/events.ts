@@ -1,4 +1,4 @@
-import { HandoverError, IllegalTransitionError, handoverEventSchema, type HandoverEvent } from '../contract';
+import { type HandoverError, IllegalTransitionError, handoverEventSchema, type HandoverEvent } from '../contract';
 import { applyEvent, compareEvents } from './apply';
 import type { ServiceContext } from './context';
 import type { HandoverRecord } from '../model';

@@ -12,3 +12,4 @@ export { FlowRuntimeError } from './flow/runtime';
 export type { FlowDefinition, FlowNode, DescriptorNode, SayNode, IfNode, GoToNode, CodeNode, TranscriptLine, BranchTaken, FlowContextView } from './flow/types';
 export { testConnectorRuntime } from './runtime';
 export { MemoryConnectorState } from '../store/connector-state';
+export { flowEventData, FLOW_DATA_KEY } from '../delivery';

@@ -3,7 +3,7 @@ import { MemoryQueueBackend } from '../../src/gateway/queue/memory';
 import { createGatewayMetrics } from '../../src/gateway/metrics';
 import { eventPartition, type EventQueueItem } from '../../src/gateway/events';
 import { silentLogger, type HandoverEvent } from 'handover-kit';
-import { type IngestResult } from '../../src/service/events';
+import type { IngestResult } from '../../src/service/events';
 import { createEventHandler, eventEntries } from '../../src/gateway/events';
 
 const event = (conversationId: string, n: number): HandoverEvent => ({ type: 'agent-typing', typing: true, conversationId, eventId: `${conversationId}:${n}`, occurredAt: n });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ConnectorDefinitionV1, type HandoverConnectorV1 } from 'handover-kit';
+import type { ConnectorDefinitionV1, HandoverConnectorV1 } from 'handover-kit';
 import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, secret } from 'handover-kit/contract';
 import { SimulatedCenters, simulatedConnector } from 'handover-kit/connectors/simulated';
 import { startFakeCognigy, type FakeCognigy } from '../fakes/cognigy';

@@ -68,13 +68,13 @@ describe('partitioned queue', () => {
       const { make } = setup();
       const backend = make();
       const tries: number[] = [];
-      let first = 0;
+      let _first = 0;
       const worker = new QueueWorker(
         backend,
         async ({ items, attempts }, control) => {
           tries.push(Date.now());
           if (attempts < 2) {
-            first ||= Date.now();
+            _first ||= Date.now();
             return { retryAt: Date.now() + 100 };
           }
           expect(items.map((i) => i.n)).toEqual([1, 2]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadRequestError, HandoverError, UnknownProviderError, toHandoverError, type ConnectorDefinitionV1, type HandoverErrorJSON, type Logger } from '../../contract';
+import { BadRequestError, HandoverError, UnknownProviderError, toHandoverError, type ConnectorDefinitionV1, type HandoverConnectorV1, type HandoverErrorJSON, type Logger } from '../../contract';
 import type { ProviderRegistry, ProviderView } from '../../registry';
 import type { HandoverApi } from '../../model';
 import { parseJson } from '../http/body';
@@ -110,7 +110,7 @@ export function providerRoutes(registry: ProviderRegistry, service: HandoverApi,
 /** Test connection: an availability check where the connector has one, else building the connector. */
 export async function testProvider(registry: ProviderRegistry, service: HandoverApi, providerId: string): Promise<ProviderTestResult> {
   const started = Date.now();
-  let connector;
+  let connector: HandoverConnectorV1;
   try {
     ({ connector } = await registry.connector(providerId));
   } catch (error) {

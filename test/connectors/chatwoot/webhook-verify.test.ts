@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadSignatureError, HandoverError } from 'handover-kit';
+import { BadSignatureError, type HandoverError } from 'handover-kit';
 import { createFakeClock } from 'handover-kit/testing';
 import { chatwootSettingsSchema, createChatwootWebhook, type ChatwootSettingsInput } from 'handover-kit/connectors/chatwoot';
 import { chatwootWebhookHeaders } from '../../fakes/chatwoot';

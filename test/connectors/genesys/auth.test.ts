@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandoverConfigError, HandoverError, VendorAuthError } from 'handover-kit';
+import { HandoverConfigError, type HandoverError, VendorAuthError } from 'handover-kit';
 import { CLIENT_SECRET_ENV } from 'handover-kit/connectors/genesys';
 import { FAKE_DEFAULTS } from '../../fakes/genesys';
 import { startTestBed, type GenesysTestBed } from './harness';

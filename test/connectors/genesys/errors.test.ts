@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandoverTimeoutError, RateLimitError, VendorApiError, VendorNotFoundError } from 'handover-kit';
+import { HandoverTimeoutError, RateLimitError, type VendorApiError, VendorNotFoundError } from 'handover-kit';
 import { startTestBed, waitUntil, type GenesysTestBed } from './harness';
 
 let bed: GenesysTestBed;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, BadSignatureError, HandoverError } from 'handover-kit';
+import { BadRequestError, BadSignatureError, type HandoverError } from 'handover-kit';
 import { handoverEventSchema } from 'handover-kit/contract';
 import { createZendeskWebhook, parseZendeskWebhook, verifyApiKey, type ZendeskWebhookOptions } from 'handover-kit/connectors/zendesk';
 import * as fx from '../../fakes/zendesk/fixtures';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { FakeAccount, type ConversationStatus, type FakeConversation, type FakeMessage, type Priority } from './model';
+import type { FakeAccount, ConversationStatus, FakeConversation, FakeMessage, Priority } from './model';
 import {
   PRIORITIES,
   STATUSES,

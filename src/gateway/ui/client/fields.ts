@@ -63,7 +63,7 @@ function specOf(path: string, name: string, s: JsonSchema, required: boolean): F
   const choices = s.enum ?? (s.anyOf?.every((a) => a.const !== undefined) ? s.anyOf.map((a) => a.const) : undefined);
   let kind: FieldKind = 'json';
   if (s.secret) kind = 'secret';
-  else if (choices && choices.every((c) => typeof c === 'string')) kind = 'select';
+  else if (choices?.every((c) => typeof c === 'string')) kind = 'select';
   else if (types.length === 1 && types[0] === 'boolean') kind = 'checkbox';
   else if (types.length === 1 && (types[0] === 'integer' || types[0] === 'number')) kind = types[0] as FieldKind;
   else if (types.length === 1 && types[0] === 'string') kind = 'text';
