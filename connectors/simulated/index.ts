@@ -1,27 +1,15 @@
-/**
- * Simulated contact center — the embedded default for the demo, the examples and your tests.
- *
- * Setup: nothing. Create a provider of type `simulated`; providers naming the same `center` share
- * its queues and agents. Act as an agent with `centers.get(name).accept(...)`, `.say(...)`, or attach
- * scripted agents with `attachScriptedAgent`. Copy this folder to start a new connector, then run
- * `runConnectorContract` from `handover-kit/testing` against it.
- */
-import { EventEmitter } from 'eventemitter3';
+
 import {
   SPECIFICATION_VERSION,
-  defineCapabilities,
   defineConnector,
   type Clock,
-  type ConnectorEventMap,
-  type ConnectorRuntime,
-  type HandoverConnectorV1,
-  type HandoverEvent,
 } from 'handover-kit/contract';
-import { vendorError } from 'handover-kit/connector-utils';
 import { SimulatedContactCenter } from './center';
-import { SimulatedVendorError, type CenterConfig } from './model';
-import { simulatedSettingsSchema, type SimulatedSettings } from './schema';
-import { createSimulatedWebhook, createWebhookSender } from './webhook';
+import { type CenterConfig } from './model';
+import { simulatedSettingsSchema, } from './schema';
+import { SIMULATED_CAPABILITIES, createSimulatedConnector } from './connector';
+
+export { createSimulatedConnector, SIMULATED_CAPABILITIES } from './connector';
 
 export { SimulatedContactCenter } from './center';
 export { attachScriptedAgent, type ScriptedAgentOptions, type ReplyRule } from './scripted';
@@ -40,24 +28,6 @@ export {
   type SimulatedFailure,
 } from './model';
 
-export const SIMULATED_CAPABILITIES = defineCapabilities({
-  availability: true,
-  queuePosition: true,
-  estimatedWaitTime: true,
-  skills: true,
-  languages: true,
-  priority: true,
-  queueRouting: true,
-  businessHours: true,
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true,
-  attachments: true,
-  typing: true,
-  agentJoined: true,
-  webhooks: true,
-  pushEvents: true,
-});
 
 /** Named centers living in this process. A provider's `center` setting picks one. */
 export class SimulatedCenters {
@@ -84,78 +54,6 @@ export class SimulatedCenters {
   }
 }
 
-/** Maps the center's vendor-style failures onto the typed errors, as an HTTP connector would. */
-async function guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof SimulatedVendorError) {
-      throw vendorError({
-        vendor: 'simulated',
-        status: error.status,
-        operation,
-        vendorMessage: error.message,
-        headers: { 'x-request-id': error.requestId, ...(error.retryAfterMs !== undefined ? { 'retry-after': String(error.retryAfterMs / 1000) } : {}) },
-      });
-    }
-    throw error;
-  }
-}
-
-export function createSimulatedConnector(center: SimulatedContactCenter, settings: SimulatedSettings, runtime: ConnectorRuntime): HandoverConnectorV1 {
-  const owner = runtime.providerId;
-  const push = settings.delivery === 'push';
-  const events = push ? new EventEmitter<ConnectorEventMap>() : undefined;
-  const webhookUrl = settings.webhookUrl ?? runtime.webhookUrl;
-  const sender = !push && webhookUrl && settings.webhookSecret ? createWebhookSender(webhookUrl, settings.webhookSecret, runtime.clock, runtime.logger) : undefined;
-  if (!push && !sender) runtime.logger.warn('simulated provider in webhook mode has no webhook URL; events are dropped', { providerId: owner });
-
-  const forward = (eventOwner: string, event: HandoverEvent) => {
-    if (eventOwner !== owner) return;
-    if (events) events.emit('event', event);
-    else void sender?.post([event]);
-  };
-  center.on('event', forward);
-
-  return {
-    specificationVersion: SPECIFICATION_VERSION,
-    type: 'simulated',
-    capabilities: { ...SIMULATED_CAPABILITIES, pushEvents: push, webhooks: true },
-    events,
-    webhook: createSimulatedWebhook(settings.webhookSecret, runtime.clock),
-
-    doCheckAvailability: ({ routing }) => guard('check availability', () => center.checkAvailability({ ...routing, queue: routing.queue ?? settings.queue })),
-
-    doStartHandover: (request) =>
-      guard('start handover', async () => {
-        const conv = await center.start(owner, { ...request, routing: { ...request.routing, queue: request.routing.queue ?? settings.queue } });
-        const status = await center.status(conv.id);
-        return {
-          conversationId: conv.id,
-          status: status.status === 'active' ? 'active' : 'queue',
-          ...(status.queuePosition !== undefined ? { queuePosition: status.queuePosition } : {}),
-          ...(status.estimatedWaitMs !== undefined ? { estimatedWaitMs: status.estimatedWaitMs } : {}),
-          ...(status.agent ? { agent: status.agent } : {}),
-        };
-      }),
-
-    doSendMessage: (request) =>
-      guard('send message', async () => {
-        const text = request.attachments?.length ? [request.text, ...request.attachments.map((a) => `[${a.type}] ${a.url}`)].filter(Boolean).join('\n') : request.text;
-        const { duplicate } = await center.userMessage(request.conversationId, request.messageId, text, request.kind);
-        return { duplicate, vendorMessageId: request.messageId };
-      }),
-
-    doGetStatus: ({ conversationId }) => guard('get status', () => center.status(conversationId)),
-
-    doCloseHandover: ({ conversationId, reason }) => guard('close handover', () => center.close(conversationId, reason)),
-
-    async dispose() {
-      center.off('event', forward);
-      sender?.dispose();
-    },
-  };
-}
 
 /**
  * The connector definition. Pass your own `centers` to reach the centers from your tests; the

@@ -1,47 +1,12 @@
-/**
- * Zendesk — Sunshine Conversations (SunCo) switchboard.
- *
- * The bot owns a SunCo conversation and hands it to Agent Workspace with `passControl`; agents
- * answer in a Zendesk messaging ticket, and their messages reach the gateway as webhooks.
- *
- * Setup at Zendesk (Admin Center):
- * 1. Apps and integrations > APIs > Conversations API: create an API key. Its id (app_… or int_…)
- *    and secret are `keyId` / `keySecret`; the app id shown there is `appId`.
- * 2. Apps and integrations > Conversations integrations: create an integration for the bot with
- *    webhook URL `https://<gateway>/webhooks/<providerId>` (webhook v2) and the triggers
- *    `conversation:message`, `conversation:typing`, `switchboard:passControl`,
- *    `switchboard:passControl:failure`, `switchboard:releaseControl`. Its "shared secret" is
- *    `webhookSecret` (sent in `X-API-Key`; not an HMAC, no timestamp: HTTPS only, unguessable URL).
- * 3. Add the integration to the switchboard (API: POST …/switchboards/{id}/switchboardIntegrations)
- *    with a name — that name is `botIntegration` — and `deliverStandbyEvents: true`, so agent messages
- *    reach the bot while Agent Workspace is active. Set Agent Workspace's `nextSwitchboardIntegrationId`
- *    to the bot's switchboard integration, so a Closed ticket passes control back to the bot.
- * 4. Optional, for Check Agent Availability: an admin's email and a Zendesk API token
- *    (`supportEmail`, `supportApiToken`).
- *
- * Secrets: `keySecret`, `webhookSecret`, `supportApiToken` (marked with `secret()` in the schema).
- * Per handover, `connectorOptions.zendesk` may name an existing `conversationId` (when the user is
- * already on a Zendesk channel), a `userExternalId`, `firstMessageId`, `tags` and extra `metadata`.
- * See docs/connectors/zendesk.md.
- */
-import type { Dispatcher } from 'undici';
+
 import {
   SPECIFICATION_VERSION,
-  UnsupportedCapabilityError,
-  defineCapabilities,
   defineConnector,
-  type ConnectorRuntime,
-  type HandoverConnectorV1,
 } from 'handover-kit/contract';
-import { HttpClient, type RetryOptions } from 'handover-kit/connector-utils';
-import { SunshineApi } from './api';
-import { JwtSigner, basicAuthorization } from './auth';
-import { checkAgentAvailability } from './availability';
-import { REQUEST_ID_HEADER, VENDOR, zendeskErrorDetails } from './errors';
-import { ZendeskHandovers } from './handover';
-import { zendeskSettingsSchema, type ZendeskSettings } from './schema';
-import { createZendeskWebhook } from './webhook';
+import { zendeskSettingsSchema, } from './schema';
+import { ZENDESK_CAPABILITIES, createZendeskConnector, type ZendeskConnectorOverrides } from './connector';
 
+export * from './connector';
 export { zendeskSettingsSchema, zendeskOptionsSchema, type ZendeskSettings, type ZendeskSettingsInput, type ZendeskOptions } from './schema';
 export { zendeskConnection, ZENDESK_CONNECTION_TYPE, type ZendeskConnectionSchema } from './connection';
 export { createZendeskWebhook, parseZendeskWebhook, verifyApiKey, API_KEY_HEADER, AGENT_WORKSPACE_SOURCE, type ZendeskWebhookOptions } from './webhook';
@@ -49,104 +14,6 @@ export { JwtSigner, basicAuthorization, scopeForKey } from './auth';
 export { zendeskErrorDetails, REQUEST_ID_HEADER } from './errors';
 export { META as ZENDESK_METADATA_KEYS, handoverMetadata, matchesIntegration } from './metadata';
 export { TICKET_STAYS_OPEN } from './handover';
-
-/**
- * What Zendesk can do through this connector. `availability` needs the optional Support API
- * credentials: an instance without them reports it false.
- */
-export const ZENDESK_CAPABILITIES = defineCapabilities({
-  availability: true,
-  skills: true, // as ticket tags, for omnichannel skill routing rules
-  priority: true,
-  queueRouting: true, // routing.queue = Zendesk group id
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true, // control comes back; the ticket stays open
-  attachments: true,
-  typing: true,
-  webhooks: true,
-});
-
-/** Test and benchmark hooks; the registry passes none. */
-export interface ZendeskConnectorOverrides {
-  retry?: RetryOptions;
-  dispatcher?: Dispatcher;
-}
-
-/** The connector plus counters for benchmarks and tests. */
-export interface ZendeskConnector extends HandoverConnectorV1 {
-  /** HTTP requests sent to Zendesk (SunCo and Support API, retries included). */
-  readonly requestCount: number;
-  /** JWTs signed so far (0 with Basic auth). */
-  readonly tokensSigned: number;
-}
-
-export function createZendeskConnector(settings: ZendeskSettings, runtime: ConnectorRuntime, overrides: ZendeskConnectorOverrides = {}): ZendeskConnector {
-  const signer = settings.authMode === 'jwt' ? new JwtSigner({ keyId: settings.keyId, secret: settings.keySecret, clock: runtime.clock }) : undefined;
-  const basic = basicAuthorization(settings.keyId, settings.keySecret);
-  const common = { vendor: VENDOR, timeoutMs: settings.requestTimeoutMs, requestIdHeader: REQUEST_ID_HEADER, errorDetails: zendeskErrorDetails, retry: overrides.retry, dispatcher: overrides.dispatcher };
-  const sunco = new HttpClient({
-    ...common,
-    baseUrl: settings.baseUrl ?? `https://${settings.subdomain}.zendesk.com/sc`,
-    headers: () => ({ authorization: signer ? `Bearer ${signer.token()}` : basic, 'user-agent': 'handover-kit' }),
-    // A refused JWT is re-signed once (clock skew, rotated key); Basic credentials are not retried.
-    ...(signer
-      ? {
-          onUnauthorized: async () => {
-            signer.invalidate();
-            return true;
-          },
-        }
-      : {}),
-  });
-  const supportAuth = settings.supportEmail && settings.supportApiToken ? basicAuthorization(`${settings.supportEmail}/token`, settings.supportApiToken) : undefined;
-  const support = supportAuth
-    ? new HttpClient({
-        ...common,
-        baseUrl: settings.supportBaseUrl ?? `https://${settings.subdomain}.zendesk.com`,
-        headers: () => ({ authorization: supportAuth, 'user-agent': 'handover-kit' }),
-      })
-    : undefined;
-
-  const api = new SunshineApi(sunco, settings.appId, settings.keyId.startsWith('int_'));
-  const handovers = new ZendeskHandovers(api, settings);
-  const webhook = createZendeskWebhook({
-    webhookSecret: settings.webhookSecret,
-    appId: settings.appId,
-    agentIntegration: settings.agentIntegration,
-    botIntegration: settings.botIntegration,
-    logger: runtime.logger,
-    observe: (event) => handovers.observe(event),
-  });
-
-  return {
-    specificationVersion: SPECIFICATION_VERSION,
-    type: 'zendesk',
-    capabilities: { ...ZENDESK_CAPABILITIES, availability: !!support },
-    webhook,
-    get requestCount() {
-      return sunco.requestCount + (support?.requestCount ?? 0);
-    },
-    get tokensSigned() {
-      return signer?.signed ?? 0;
-    },
-
-    async doCheckAvailability({ routing }, options) {
-      if (!support) {
-        throw new UnsupportedCapabilityError('availability', { connectorType: 'zendesk' }, 'Zendesk agent availability needs the Support API settings supportEmail and supportApiToken');
-      }
-      return checkAgentAvailability(support, routing, options?.signal);
-    },
-    doStartHandover: (request, options) => handovers.start(request, options?.signal),
-    doSendMessage: (request, options) => handovers.send(request, options?.signal),
-    doGetStatus: ({ conversationId }, options) => handovers.status(conversationId, options?.signal),
-    doCloseHandover: (request, options) => handovers.close(request, options?.signal),
-
-    async dispose() {
-      await Promise.all([sunco.close(), support?.close()]);
-    },
-  };
-}
 
 /** The connector definition for the provider registry. */
 export function zendeskConnector(overrides: ZendeskConnectorOverrides = {}) {

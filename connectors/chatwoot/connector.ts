@@ -1,0 +1,70 @@
+// The connector itself: createChatwootConnector(settings, runtime) builds one instance.
+import type { Dispatcher } from 'undici';
+import {
+  SPECIFICATION_VERSION,
+  defineCapabilities,
+  type ConnectorRuntime,
+  type HandoverConnectorV1,
+} from 'handover-kit/contract';
+import type { RetryOptions } from 'handover-kit/connector-utils';
+import { ChatwootApi } from './api';
+import { createContext } from './context';
+import { checkAvailability, closeHandover, getStatus, sendMessage } from './operations';
+import { type ChatwootSettings } from './schema';
+import { startHandover } from './start';
+import { createChatwootWebhook } from './webhook';
+
+export const CHATWOOT_CAPABILITIES = defineCapabilities({
+  availability: true,
+  priority: true,
+  queueRouting: true,
+  transcript: true,
+  customAttributes: true,
+  closeFromBot: true,
+  typing: true,
+  agentJoined: true,
+  webhooks: true,
+  // No wait-time or queue-position API, no skills or languages, files only as multipart uploads,
+  // no opening hours in the API we use, no in-process push.
+});
+
+/** Test and tuning hooks that are not provider settings. */
+export interface ChatwootConnectorOptions {
+  /** Retry policy for idempotent calls (default: 3 attempts, 200 ms base backoff, Retry-After honoured). */
+  retry?: RetryOptions;
+  /** A shared undici pool (one is created per connector otherwise). */
+  dispatcher?: Dispatcher;
+}
+
+export function createChatwootConnector(settings: ChatwootSettings, runtime: ConnectorRuntime, options: ChatwootConnectorOptions = {}): HandoverConnectorV1 & { readonly api: ChatwootApi; dispose(): Promise<void> } {
+  const api = new ChatwootApi({
+    baseUrl: settings.baseUrl,
+    accountId: settings.accountId,
+    apiAccessToken: settings.apiAccessToken,
+    timeoutMs: settings.timeoutMs,
+    retry: options.retry,
+    dispatcher: options.dispatcher,
+  });
+  const ctx = createContext(settings, api, runtime.clock, runtime.logger);
+
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    type: 'chatwoot',
+    capabilities: CHATWOOT_CAPABILITIES,
+    api,
+    webhook: createChatwootWebhook(settings, runtime.clock, (id) => ctx.resolvedByBot.has(id)),
+
+    doCheckAvailability: (request, callOptions) => checkAvailability(ctx, request, callOptions?.signal),
+
+    doStartHandover(request, callOptions) {
+      // One start per key at a time: a concurrent repeat waits for the first and gets the same conversation.
+      return ctx.starting.run(request.idempotencyKey, () => startHandover(ctx, request, callOptions?.signal)).promise;
+    },
+
+    doSendMessage: (request, callOptions) => sendMessage(ctx, request, callOptions?.signal),
+    doGetStatus: ({ conversationId }, callOptions) => getStatus(ctx, conversationId, callOptions?.signal),
+    doCloseHandover: (request, callOptions) => closeHandover(ctx, request, callOptions?.signal),
+
+    dispose: () => api.close(),
+  };
+}

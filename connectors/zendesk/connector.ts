@@ -1,0 +1,115 @@
+// The connector itself: createZendeskConnector(settings, runtime) builds one instance.
+import type { Dispatcher } from 'undici';
+import {
+  SPECIFICATION_VERSION,
+  UnsupportedCapabilityError,
+  defineCapabilities,
+  type ConnectorRuntime,
+  type HandoverConnectorV1,
+} from 'handover-kit/contract';
+import { HttpClient, type RetryOptions } from 'handover-kit/connector-utils';
+import { SunshineApi } from './api';
+import { JwtSigner, basicAuthorization } from './auth';
+import { checkAgentAvailability } from './availability';
+import { REQUEST_ID_HEADER, VENDOR, zendeskErrorDetails } from './errors';
+import { ZendeskHandovers } from './handover';
+import { type ZendeskSettings } from './schema';
+import { createZendeskWebhook } from './webhook';
+
+/**
+ * What Zendesk can do through this connector. `availability` needs the optional Support API
+ * credentials: an instance without them reports it false.
+ */
+export const ZENDESK_CAPABILITIES = defineCapabilities({
+  availability: true,
+  skills: true, // as ticket tags, for omnichannel skill routing rules
+  priority: true,
+  queueRouting: true, // routing.queue = Zendesk group id
+  transcript: true,
+  customAttributes: true,
+  closeFromBot: true, // control comes back; the ticket stays open
+  attachments: true,
+  typing: true,
+  webhooks: true,
+});
+
+/** Test and benchmark hooks; the registry passes none. */
+export interface ZendeskConnectorOverrides {
+  retry?: RetryOptions;
+  dispatcher?: Dispatcher;
+}
+
+/** The connector plus counters for benchmarks and tests. */
+export interface ZendeskConnector extends HandoverConnectorV1 {
+  /** HTTP requests sent to Zendesk (SunCo and Support API, retries included). */
+  readonly requestCount: number;
+  /** JWTs signed so far (0 with Basic auth). */
+  readonly tokensSigned: number;
+}
+
+export function createZendeskConnector(settings: ZendeskSettings, runtime: ConnectorRuntime, overrides: ZendeskConnectorOverrides = {}): ZendeskConnector {
+  const signer = settings.authMode === 'jwt' ? new JwtSigner({ keyId: settings.keyId, secret: settings.keySecret, clock: runtime.clock }) : undefined;
+  const basic = basicAuthorization(settings.keyId, settings.keySecret);
+  const common = { vendor: VENDOR, timeoutMs: settings.requestTimeoutMs, requestIdHeader: REQUEST_ID_HEADER, errorDetails: zendeskErrorDetails, retry: overrides.retry, dispatcher: overrides.dispatcher };
+  const sunco = new HttpClient({
+    ...common,
+    baseUrl: settings.baseUrl ?? `https://${settings.subdomain}.zendesk.com/sc`,
+    headers: () => ({ authorization: signer ? `Bearer ${signer.token()}` : basic, 'user-agent': 'handover-kit' }),
+    // A refused JWT is re-signed once (clock skew, rotated key); Basic credentials are not retried.
+    ...(signer
+      ? {
+          onUnauthorized: async () => {
+            signer.invalidate();
+            return true;
+          },
+        }
+      : {}),
+  });
+  const supportAuth = settings.supportEmail && settings.supportApiToken ? basicAuthorization(`${settings.supportEmail}/token`, settings.supportApiToken) : undefined;
+  const support = supportAuth
+    ? new HttpClient({
+        ...common,
+        baseUrl: settings.supportBaseUrl ?? `https://${settings.subdomain}.zendesk.com`,
+        headers: () => ({ authorization: supportAuth, 'user-agent': 'handover-kit' }),
+      })
+    : undefined;
+
+  const api = new SunshineApi(sunco, settings.appId, settings.keyId.startsWith('int_'));
+  const handovers = new ZendeskHandovers(api, settings);
+  const webhook = createZendeskWebhook({
+    webhookSecret: settings.webhookSecret,
+    appId: settings.appId,
+    agentIntegration: settings.agentIntegration,
+    botIntegration: settings.botIntegration,
+    logger: runtime.logger,
+    observe: (event) => handovers.observe(event),
+  });
+
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    type: 'zendesk',
+    capabilities: { ...ZENDESK_CAPABILITIES, availability: !!support },
+    webhook,
+    get requestCount() {
+      return sunco.requestCount + (support?.requestCount ?? 0);
+    },
+    get tokensSigned() {
+      return signer?.signed ?? 0;
+    },
+
+    async doCheckAvailability({ routing }, options) {
+      if (!support) {
+        throw new UnsupportedCapabilityError('availability', { connectorType: 'zendesk' }, 'Zendesk agent availability needs the Support API settings supportEmail and supportApiToken');
+      }
+      return checkAgentAvailability(support, routing, options?.signal);
+    },
+    doStartHandover: (request, options) => handovers.start(request, options?.signal),
+    doSendMessage: (request, options) => handovers.send(request, options?.signal),
+    doGetStatus: ({ conversationId }, options) => handovers.status(conversationId, options?.signal),
+    doCloseHandover: (request, options) => handovers.close(request, options?.signal),
+
+    async dispose() {
+      await Promise.all([sunco.close(), support?.close()]);
+    },
+  };
+}
