@@ -1,4 +1,5 @@
 import type { HandoverStore } from '../store/types';
+import { queueIntervalMs } from '../service/context';
 import type { RedisScheduler } from './redis/scheduler';
 
 /**
@@ -13,13 +14,13 @@ export async function restoreTimers(store: HandoverStore, scheduler: RedisSchedu
     if (await scheduler.ensure(...args)) restored++;
   };
   for await (const record of store.listLiveHandovers()) {
-    if (record.inactivity) await ensure({ kind: 'inactivity', handoverId: record.id, dueAt: record.inactivity.dueAt });
+    if (record.inactivity?.dueAt !== undefined) await ensure({ kind: 'inactivity', handoverId: record.id, dueAt: record.inactivity.dueAt });
     if (record.idleDueAt !== undefined) await ensure({ kind: 'idle', handoverId: record.id, dueAt: record.idleDueAt });
     if (record.pending?.length) await ensure({ kind: 'reorder', handoverId: record.id, dueAt: now });
     const updates = record.behaviour.queueUpdates;
     if (record.status === 'queue' && record.conversationId && updates) {
-      if (updates.position) await ensure({ kind: 'queue-position', handoverId: record.id, dueAt: now + updates.position.intervalSec * 1000 });
-      if (updates.waitTime) await ensure({ kind: 'queue-wait', handoverId: record.id, dueAt: now + updates.waitTime.intervalSec * 1000 });
+      if (updates.position) await ensure({ kind: 'queue-position', handoverId: record.id, dueAt: now + queueIntervalMs(updates.position.intervalSec) });
+      if (updates.waitTime) await ensure({ kind: 'queue-wait', handoverId: record.id, dueAt: now + queueIntervalMs(updates.waitTime.intervalSec) });
     }
   }
   return restored;
