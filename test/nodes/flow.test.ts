@@ -76,9 +76,9 @@ describe('flow behaviour the acceptance asks for', () => {
     expect(byIntent.botSaid().at(-1)).toBe('Handover cancelled.');
   });
 
-  it('queue notifications reach the user at the configured interval', async () => {
+  it('queue notifications as the kit\'s texts (opt-in) reach the user at the configured interval', async () => {
     tester = await createFlowTester({ centers: { default: { agents: [{ id: 'anna', name: 'Anna', status: 'busy' }] } } });
-    const flow = tester.flow(supportFlow({ sendOnQueueEvent: false, getQueuePosition: true, updateIntervalQueuePosition: 20, queuePositionText: 'Position {{position}}' }));
+    const flow = tester.flow(supportFlow({ sendOnQueueEvent: false, getQueuePosition: true, updateIntervalQueuePosition: 20, sendQueueUpdatesAsText: true, queuePositionText: 'Position [[position]]' }));
     const chat = flow.session();
     // Nobody is available, so the availability check would send this user to the callback: skip it.
     await tester.center().start('someone-else', { idempotencyKey: 'k', user: { id: 'x' }, routing: {}, transcript: [], customAttributes: {} });
