@@ -243,3 +243,21 @@ describe('build-time checks with CognigyScript in the config', () => {
     await tester.close();
   });
 });
+
+describe("Cognigy's provider sections become routing for their connector type", () => {
+  it('Live Agent / Chatwoot keys go to chatwoot (the inbox id picks the inbox), Genesys keys to genesys', async () => {
+    const started: any[] = [];
+    const service = { ...noService, startHandover: async (i: unknown) => (started.push(i), { alreadyInProgress: false, handover: { id: 'h', providerId: 'p', status: 'queue', createdAt: 0, updatedAt: 0, inactivityCount: 0, attempts: [] } }) } as HandoverApi;
+    const h = (createHandoverNodes({ service }) as Node[]).find((n) => n.type === 'handoverToAgent')!;
+    await run(h, {
+      providerId: 'p', liveAgentInboxId: '12', liveAgentSkills: 'billing, vip', liveAgentLanguages: ['english'], liveAgentPriority: 'urgent',
+      genesysLanguage: 'english', genesysSkills: ['escalation'], genesysPriority: '1', genesysCustomAttributes: '{"order":{"id":42}}',
+    }, { userId: 'u', sessionId: 's' });
+    expect(started[0].routing).toEqual({});
+    expect(started[0].byConnectorType).toEqual({
+      chatwoot: { routing: { queue: 'inbox:12', skills: ['billing', 'vip'], languages: ['english'], priority: 'urgent' } },
+      genesys: { routing: { skills: ['escalation'], languages: ['english'] }, customAttributes: { 'order.id': 42 }, options: { customAttributes: { 'handover.routing.priority': '1' } } },
+    });
+    expect(started[0].transcript).toEqual([]); // sendTranscriptAsFirstMessage: off, as in Cognigy
+  });
+});
