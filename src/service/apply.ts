@@ -110,7 +110,7 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
 }
 
 /** Provider events Cognigy delivers as `genericHandoverUpdate` (Genesys bot and status messages). */
-const GENERIC_UPDATES = new Set(['genesys-bot-message', 'bot-message', 'status-message']);
+const GENERIC_UPDATES = new Set(['genesys-bot-message']);
 
 export function address(record: HandoverRecord) {
   return { handoverId: record.id, providerId: record.providerId, session: record.session };

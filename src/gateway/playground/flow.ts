@@ -41,13 +41,10 @@ export function sampleFlow(o: SampleFlowOptions): FlowDefinition {
           cancelIntent: 'cancel',
           sendOnQueueEvent: true,
           sendOnActiveEvent: true,
+          // Each update re-enters the flow (eventType queueUpdate, as in Cognigy) with the position
+          // and the wait estimate; the Say below formats it.
           getQueuePosition: true,
           updateIntervalQueuePosition: o.queueUpdateSeconds,
-          sendQueueUpdatesAsText: true,
-          queuePositionText: 'You are number [[position]] in the queue.',
-          getEstimatedWaitTime: true,
-          updateIntervalEstimatedWaitTime: o.queueUpdateSeconds,
-          estimatedWaitTimeText: 'Estimated wait: about [[waitMinutes]] min.',
         },
         next: 'status',
       },
@@ -59,7 +56,7 @@ export function sampleFlow(o: SampleFlowOptions): FlowDefinition {
       },
       queued: {
         label: 'Say: queue update',
-        say: ({ input }) => `You are in the queue (position ${input.handover?.data?.position ?? '?'}).`,
+        say: ({ input }) => queueText(input.handover),
         next: 'armTimer',
       },
       joined: { label: 'Say: agent joined', say: '{{input.handover.data.agent.name}} has joined the chat.', next: 'armTimer' },
@@ -74,4 +71,12 @@ export function sampleFlow(o: SampleFlowOptions): FlowDefinition {
       failed: { label: 'Say: handover error', say: 'Sorry, the handover failed: {{input.handover.error.message}}' },
     },
   };
+}
+
+/** The queue event says "in the queue"; each update the position and, when known, the wait. */
+function queueText(handover: { eventType?: string; data?: Record<string, unknown> } | undefined): string {
+  const data = handover?.data ?? {};
+  if (handover?.eventType !== 'queueUpdate') return 'You are in the queue.';
+  const ms = typeof data.estimatedWaitTime === 'number' ? data.estimatedWaitTime : undefined;
+  return `You are number ${String(data.position ?? '?')} in the queue.${ms === undefined ? '' : ` Estimated wait: about ${Math.max(1, Math.ceil(ms / 60_000))} min.`}`;
 }
