@@ -261,3 +261,14 @@ describe("Cognigy's provider sections become routing for their connector type", 
     expect(started[0].transcript).toEqual([]); // sendTranscriptAsFirstMessage: off, as in Cognigy
   });
 });
+
+describe('a failed start keeps why nobody could take it', () => {
+  it('input.handover.error.unavailableReason, so a flow can branch on outside hours vs holiday vs no agents', async () => {
+    const error = { reason: 'error', message: 'Nobody available: holiday', code: 'agents_unavailable', unavailableReason: 'holiday' } as const;
+    const service = { ...noService, startHandover: async () => ({ alreadyInProgress: false, handover: { id: 'h', providerId: 'p', status: 'error', createdAt: 0, updatedAt: 0, inactivityCount: 0, attempts: [], error } }) } as HandoverApi;
+    const input: Record<string, any> = { userId: 'u', sessionId: 's' };
+    const { calls } = await run((createHandoverNodes({ service }) as Node[]).find((n) => n.type === 'handoverToAgent')!, { providerId: 'p', requireAvailableAgent: true }, input);
+    expect(input.handover).toEqual({ status: 'error', handoverId: 'h', providerId: 'p', error });
+    expect(calls.some((c) => c[0] === 'stopExecution')).toBe(false); // continues below at once
+  });
+});

@@ -162,4 +162,26 @@ describe('flow behaviour the acceptance asks for', () => {
     expect(chat.branchesOf('status')).toEqual(['onHandoverAlreadyInProgress']);
     expect(chat.botSaid().at(-1)).toBe('Already with an agent (queue)');
   });
+
+  it('provider events reach the flow as Cognigy\'s statuses: genericHandoverUpdate (text at input.data.request.text) and agentInject', async () => {
+    tester = await createFlowTester({ centers: staffed });
+    const chat = tester.flow({
+      start: 'handover',
+      nodes: {
+        handover: { type: 'handoverToAgent', config: { providerId: 'simulated', sendOnQueueEvent: true }, next: 'status' },
+        status: { type: 'lookupHandoverStatus', branches: { queue: 'wait', genericHandoverUpdate: 'relay', agentInject: 'event' } },
+        relay: { say: '{{input.data.request.text}}', next: 'wait' },
+        event: { say: 'event {{input.handover.data.name}} while {{context.handoverKit.status}}', next: 'wait' },
+        wait: { goTo: 'status', waitForInput: true },
+      },
+    }).session();
+    await chat.send('agent');
+    const { center, conversation } = await chat.conversation();
+    center.providerEvent(conversation.id, 'genesys-bot-message', undefined, 'All agents are busy, please hold.');
+    center.providerEvent(conversation.id, 'conversation-snoozed');
+    await tester.settle();
+    expect(chat.branchesOf('status')).toEqual(['onHandoverQueue', 'onHandoverGenericUpdate', 'onHandoverEvent']);
+    expect(chat.botSaid()).toEqual(['All agents are busy, please hold.', 'event conversation-snoozed while queue']);
+    expect((await chat.handover())!.status).toBe('queue'); // the handover's own status is unchanged
+  });
 });
