@@ -19,18 +19,24 @@ export const SECTION_CONNECTOR_TYPES: Record<string, readonly string[]> = {
 };
 const SECTIONED_TYPES = new Set(Object.values(SECTION_CONNECTOR_TYPES).flat());
 
+type Providers = readonly ProviderInfo[] | undefined;
+type Condition = TNodeFieldCondition | undefined;
+const ids = (providers: readonly ProviderInfo[], keep: (p: ProviderInfo) => boolean) =>
+  providers.filter(keep).map((p) => p.id);
+
 /** Shown only for providers of these connector types (when the providers are known where the nodes are built). */
-export function forTypes(providers: readonly ProviderInfo[] | undefined, types: readonly string[]): TNodeFieldCondition | undefined {
-  return providers?.length ? { key: 'providerId', value: providers.filter((p) => types.includes(p.type)).map((p) => p.id) } : undefined;
+export function forTypes(providers: Providers, types: readonly string[]): Condition {
+  return providers?.length ? { key: 'providerId', value: ids(providers, (p) => types.includes(p.type)) } : undefined;
 }
 
-/** The kit's generic routing fields: for connector types Cognigy has no section for, and only where the connector can. */
-export function genericRouting(providers: readonly ProviderInfo[] | undefined, capability: CapabilityName): { condition?: TNodeFieldCondition } {
+/** The kit's generic routing: for connector types Cognigy has no section for, and only where the connector can. */
+export function genericRouting(providers: Providers, capability: CapabilityName): { condition?: TNodeFieldCondition } {
   if (!providers?.length) return {};
-  return { condition: { key: 'providerId', value: providers.filter((p) => !SECTIONED_TYPES.has(p.type) && p.capabilities[capability]).map((p) => p.id) } };
+  const value = ids(providers, (p) => !SECTIONED_TYPES.has(p.type) && p.capabilities[capability]);
+  return { condition: { key: 'providerId', value } };
 }
 
-export function providerSections(providers: readonly ProviderInfo[] | undefined, defs: Array<Omit<SectionDef, 'condition'>>): SectionDef[] {
+export function providerSections(providers: Providers, defs: Array<Omit<SectionDef, 'condition'>>): SectionDef[] {
   return defs.map((d) => {
     const types = SECTION_CONNECTOR_TYPES[d.key];
     const condition = types ? forTypes(providers, types) : undefined;
@@ -38,9 +44,10 @@ export function providerSections(providers: readonly ProviderInfo[] | undefined,
   });
 }
 
-const PRIORITY_OPTIONS = ['none', 'urgent', 'high', 'medium', 'low'].map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p }));
+const capitalised = (p: string) => p[0]!.toUpperCase() + p.slice(1);
+const PRIORITY_OPTIONS = ['none', 'urgent', 'high', 'medium', 'low'].map((p) => ({ label: capitalised(p), value: p }));
 
-/** JSON given as an object or as its text (Cognigy's json fields); anything unreadable counts as empty. */
+/** JSON given as an object or as its text (Cognigy's json fields); empty counts as `{}`. */
 export const jsonObject = z.preprocess((v) => {
   if (typeof v === 'string') {
     try {
@@ -52,37 +59,77 @@ export const jsonObject = z.preprocess((v) => {
   return v === null || v === undefined ? {} : v;
 }, z.record(z.string(), z.unknown(), { error: 'Enter a JSON object' }));
 
+type Meta = Omit<Parameters<typeof nodeField>[1], 'section'>;
+const inSection =
+  (section: string) =>
+  <T extends z.ZodType>(schema: T, meta: Meta) =>
+    nodeField(schema, { ...meta, section });
+const liveAgent = inSection('liveAgentSettings');
+const chatwoot = inSection('chatwootSettings');
+const genesys = inSection('genesysSettings');
+const genesysCloud = inSection('genesysCloudSettings');
+
 /** Handover to Agent: Live Agent, Chatwoot and Genesys sections (Cognigy 4.85 keys and defaults). */
 export const handoverSectionFields = () => ({
-  liveAgentInboxId: nodeField(optionalText(128), { label: 'Live Agent Inbox Id', type: 'cognigyText', section: 'liveAgentSettings' }),
-  liveAgentSkills: nodeField(textList(), { label: 'Skills', type: 'textArray', section: 'liveAgentSettings', description: 'Only agents with these skills, e.g. technical support, billing.' }),
-  liveAgentLanguages: nodeField(textList(), { label: 'Languages', type: 'textArray', section: 'liveAgentSettings', description: 'Only agents speaking these, e.g. english, spanish.' }),
-  liveAgentPriority: nodeField(z.enum(PRIORITIES).default('none'), { label: 'Priority', type: 'select', section: 'liveAgentSettings', params: { options: PRIORITY_OPTIONS } }),
-  chatwootInboxId: nodeField(optionalText(128), { label: 'Chatwoot Inbox Id', type: 'cognigyText', section: 'chatwootSettings', description: 'The inbox this conversation goes to (the provider must list it; see docs/connectors/chatwoot.md).' }),
-  genesysLanguage: nodeField(optionalText(100), { label: 'Language', type: 'cognigyText', section: 'genesysSettings', description: 'e.g. english' }),
-  genesysSkills: nodeField(textList().default([]), { label: 'Skills', type: 'textArray', section: 'genesysSettings', description: 'e.g. escalation' }),
-  genesysPriority: nodeField(optionalText(100), { label: 'Priority', type: 'cognigyText', section: 'genesysSettings', description: 'e.g. 1 (needs a matching Genesys flow).' }),
-  genesysCustomAttributes: nodeField(jsonObject.default({}), { label: 'Custom Attributes', type: 'json', section: 'genesysSettings', description: 'JSON; nested objects are flattened (a.b), lists joined.' }),
+  liveAgentInboxId: liveAgent(optionalText(128), { label: 'Live Agent Inbox Id', type: 'cognigyText' }),
+  liveAgentSkills: liveAgent(textList(), {
+    label: 'Skills',
+    type: 'textArray',
+    description: 'Only agents with these skills, e.g. technical support, billing.',
+  }),
+  liveAgentLanguages: liveAgent(textList(), {
+    label: 'Languages',
+    type: 'textArray',
+    description: 'Only agents speaking these, e.g. english, spanish.',
+  }),
+  liveAgentPriority: liveAgent(z.enum(PRIORITIES).default('none'), {
+    label: 'Priority',
+    type: 'select',
+    params: { options: PRIORITY_OPTIONS },
+  }),
+  chatwootInboxId: chatwoot(optionalText(128), {
+    label: 'Chatwoot Inbox Id',
+    type: 'cognigyText',
+    description: 'The inbox this conversation goes to (the provider must list it; see docs/connectors/chatwoot.md).',
+  }),
+  genesysLanguage: genesys(optionalText(100), { label: 'Language', type: 'cognigyText', description: 'e.g. english' }),
+  genesysSkills: genesys(textList().default([]), {
+    label: 'Skills',
+    type: 'textArray',
+    description: 'e.g. escalation',
+  }),
+  genesysPriority: genesys(optionalText(100), {
+    label: 'Priority',
+    type: 'cognigyText',
+    description: 'e.g. 1 (needs a matching Genesys flow).',
+  }),
+  genesysCustomAttributes: genesys(jsonObject.default({}), {
+    label: 'Custom Attributes',
+    type: 'json',
+    description: 'JSON; nested objects are flattened (a.b), lists joined.',
+  }),
 });
 
 /** Check Agent Availability: Genesys Cloud, Live Agent and Chatwoot sections. */
 export const availabilitySectionFields = () => ({
-  genesysCloudSkills: nodeField(textList(), { label: 'Skills', type: 'textArray', section: 'genesysCloudSettings' }),
-  genesysCloudProfileSkills: nodeField(textList(), { label: 'Profile Skills', type: 'textArray', section: 'genesysCloudSettings' }),
-  genesysCloudLanguageSkills: nodeField(textList(), { label: 'Language Skills', type: 'textArray', section: 'genesysCloudSettings' }),
-  liveAgentInboxId: nodeField(optionalText(128), { label: 'Live Agent Inbox Id', type: 'cognigyText', section: 'liveAgentSettings' }),
-  liveAgentSkills: nodeField(textList(), { label: 'Skills', type: 'textArray', section: 'liveAgentSettings' }),
-  liveAgentLanguages: nodeField(textList(), { label: 'Languages', type: 'textArray', section: 'liveAgentSettings' }),
-  chatwootInboxId: nodeField(optionalText(128), { label: 'Chatwoot Inbox Id', type: 'cognigyText', section: 'chatwootSettings' }),
+  genesysCloudSkills: genesysCloud(textList(), { label: 'Skills', type: 'textArray' }),
+  genesysCloudProfileSkills: genesysCloud(textList(), { label: 'Profile Skills', type: 'textArray' }),
+  genesysCloudLanguageSkills: genesysCloud(textList(), { label: 'Language Skills', type: 'textArray' }),
+  liveAgentInboxId: liveAgent(optionalText(128), { label: 'Live Agent Inbox Id', type: 'cognigyText' }),
+  liveAgentSkills: liveAgent(textList(), { label: 'Skills', type: 'textArray' }),
+  liveAgentLanguages: liveAgent(textList(), { label: 'Languages', type: 'textArray' }),
+  chatwootInboxId: chatwoot(optionalText(128), { label: 'Chatwoot Inbox Id', type: 'cognigyText' }),
 });
 
-type Sections = Partial<z.output<z.ZodObject<ReturnType<typeof handoverSectionFields>>> & z.output<z.ZodObject<ReturnType<typeof availabilitySectionFields>>>>;
+type Out<T extends () => z.ZodRawShape> = z.output<z.ZodObject<ReturnType<T>>>;
+type Sections = Partial<Out<typeof handoverSectionFields> & Out<typeof availabilitySectionFields>>;
 
 const list = (...lists: Array<string[] | undefined>) => {
   const all = [...new Set(lists.flatMap((l) => l ?? []))];
   return all.length ? all : undefined;
 };
-const compact = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const compact = <T extends Record<string, unknown>>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /**
  * Each section's keys as routing for its connector type. A Chatwoot / Live Agent inbox id picks the

@@ -14,7 +14,8 @@ function compile(expression: string) {
   if (compiled.has(expression)) return compiled.get(expression)!;
   let fn: ((...roots: unknown[]) => unknown) | null;
   try {
-    fn = new Function('input', 'context', 'profile', 'ci', 'cc', 'cp', `"use strict"; return (${expression});`) as (...roots: unknown[]) => unknown;
+    const body = `"use strict"; return (${expression});`;
+    fn = new Function('input', 'context', 'profile', 'ci', 'cc', 'cp', body) as (...roots: unknown[]) => unknown;
   } catch {
     fn = null; // not an expression: evaluates to empty text, as a CognigyScript error does
   }
@@ -46,7 +47,9 @@ export function evaluateText(text: string, view: FlowContextView): string {
 export function evaluate<T>(value: T, view: FlowContextView): T {
   if (typeof value === 'string') return evaluateText(value, view) as T;
   if (Array.isArray(value)) return value.map((v) => evaluate(v, view)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, view)])) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, view)])) as T;
+  }
   return value;
 }
 
@@ -54,9 +57,15 @@ export function evaluate<T>(value: T, view: FlowContextView): T {
 const SCRIPTED = new Set(['cognigyText', 'cognigyTextArray', 'json', 'say']);
 
 /** A node's config as its function receives it: CognigyScript fields evaluated, the others as stored. */
-export function evaluateConfig(descriptor: INodeDescriptor, config: Record<string, unknown>, view: FlowContextView): Record<string, unknown> {
+export function evaluateConfig(
+  descriptor: INodeDescriptor,
+  config: Record<string, unknown>,
+  view: FlowContextView,
+): Record<string, unknown> {
   const types = new Map((descriptor.fields ?? []).map((f) => [f.key, String(f.type)]));
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(structuredClone(config))) out[key] = SCRIPTED.has(types.get(key) ?? '') ? evaluate(value, view) : value;
+  for (const [key, value] of Object.entries(structuredClone(config))) {
+    out[key] = SCRIPTED.has(types.get(key) ?? '') ? evaluate(value, view) : value;
+  }
   return out;
 }
