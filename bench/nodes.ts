@@ -29,7 +29,7 @@ const handoverConfig = {
   providerId: 'p', text: 'Connecting you…', repeatHandoverMessage: false, cancelIntent: 'cancel', quickReply: 'Cancel',
   sendResolveEvent: true, sendOnQueueEvent: true, sendOnActiveEvent: true, getQueuePosition: true, updateIntervalQueuePosition: 30, queuePositionText: '',
   getEstimatedWaitTime: false, updateIntervalEstimatedWaitTime: 60, estimatedWaitTimeText: '', alternativeUpdate: false, maximumQueuePosition: '', maximumEstimatedWaitTime: '',
-  alternativeText: '', inboxId: 'support', skills: ['billing'], languages: [], priority: 'none', customAttributes: { tier: 'gold' }, sendTranscript: false,
+  alternativeText: '', inboxId: 'support', skills: ['billing'], languages: [], priority: 'none', customAttributes: { tier: 'gold' }, sendTranscriptAsFirstMessage: false,
   fallbackProviderIds: [], requireAvailableAgent: false, enableUserConnectsMessage: true, enableUserDisconnectsMessage: true, agentJoinedText: '', idleTimeoutMinutes: '',
 };
 
@@ -68,7 +68,7 @@ export async function benchNodes(): Promise<BenchRow[]> {
     ['Lookup Handover Status (routes an injected event)', executor(byType('lookupHandoverStatus'), { forwardUserInput: true }, () => ({ ...session(), data: flowEventData({ status: 'active', handoverId: 'ho_1', providerId: 'p' }) }))],
     ['Check Agent Availability', executor(byType('checkAgentAvailability'), { providerId: 'p', storeLocation: 'input', inputKey: 'availableAgents', contextKey: 'availableAgents', detailsKey: 'agentAvailability', errorLogging: 'basic', abortOnError: false }, session)],
     ['Close Handover', executor(byType('closeHandover'), { closeHandoverInProvider: true, storeLocation: 'input', inputKey: 'handoverClose', contextKey: 'handoverClose' }, session)],
-    ['Set Handover Inactivity', executor(byType('setHandoverInactivity'), { timer: '2' }, session)],
+    ['Set Handover Inactivity', executor(byType('handoverInactivityTimer'), { timer: '2' }, session)],
   ];
   const trip = await roundTripMicros();
   const rows: BenchRow[] = [];

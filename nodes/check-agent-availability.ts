@@ -1,16 +1,18 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
 import { toHandoverError, type CapabilityName } from '../src/contract';
-import { HANDOVER_COLOR, STORAGE_SECTION, childNode, isConfigError, parseConfig, providerField, routingFields, storageFields, type } from './shared/common';
+import { HANDOVER_COLOR, STORAGE_SECTION, childNode, parseConfig, providerField, routingFields, storageFields, type } from './shared/common';
 import { editorFrom, nodeField, optionalText } from './shared/fields';
 import { connectionField, withoutConnection } from './handover-to-agent';
 import { logFailure, routeTo, runtimeOf, serviceFor, store, type ErrorLogging } from './shared/runtime';
+import { availabilitySectionFields, genericRouting, providerSections, sectionRouting } from './shared/sections';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
 /**
  * Check Agent Availability: asks the provider how many matching agents are free. Stores the number
- * where Cognigy does (`input.availableAgents`, so `{{input.availableAgents}} > 0` keeps working) and
- * the details (reason, wait, queue length) beside it; then takes a branch, so no If node is needed.
+ * where Cognigy does (`input.availableAgents`), so Cognigy's If (`input.availableAgents > 0`) below
+ * it works unchanged, and the details (reason, wait, queue length) beside it. The kit adds fixed
+ * branches; left empty, each continues below the node, as Cognigy's node (which has none) does.
  */
 export const AVAILABILITY_CHILDREN = [
   { key: 'available', child: 'onAgentsAvailable', label: 'Agents Available' },
@@ -22,10 +24,11 @@ export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
   return z
     .object({
       providerId: providerField(options.providers, options.connection?.type),
-      ...routingFields('routingSettings', options.providers),
+      ...availabilitySectionFields(),
+      ...routingFields('routingSettings', options.providers, genericRouting),
       ...storageFields('availableAgents'),
       detailsKey: nodeField(optionalText(200).default('agentAvailability'), {
-        label: 'Key to store the details',
+        label: 'Key to store the details (handover-kit; not in Cognigy)',
         type: 'cognigyText',
         section: 'storage',
         description: 'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, queueLength, estimatedWaitMs.',
@@ -38,8 +41,9 @@ export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
           options: [
             { label: "Don't log errors", value: 'none' },
             { label: 'Log error codes and responses', value: 'basic' },
-            { label: 'Log full errors', value: 'full' },
+            { label: 'Log full errors and request payloads', value: 'full' },
           ],
+          required: true,
         },
       }),
       abortOnError: nodeField(z.boolean().default(false), { label: 'Abort Flow Execution on Error', type: 'toggle', section: 'errors' }),
@@ -57,16 +61,29 @@ export function availabilityWants(c: CheckAvailabilityConfig): Array<{ field: st
   ];
 }
 
+function byType(c: CheckAvailabilityConfig) {
+  const routing = sectionRouting(c);
+  return Object.keys(routing).length ? { byConnectorType: routing } : {};
+}
+
 export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
   const schema = checkAvailabilitySchema(options);
   const parentType = type(options, NODE_TYPES.checkAgentAvailability);
   const children = AVAILABILITY_CHILDREN.map((c) => childNode(type(options, c.child), c.label, parentType, 'color' in c ? c.color : undefined));
-  const editor = editorFrom(schema, [{ key: 'routingSettings', label: 'Routing' }, STORAGE_SECTION, { key: 'errors', label: 'Error Handling' }]);
+  const sections = providerSections(options.providers, [
+    { key: 'genesysCloudSettings', label: 'Genesys Cloud Settings' },
+    { key: 'liveAgentSettings', label: 'Live Agent Settings' },
+    { key: 'chatwootSettings', label: 'Chatwoot Settings' },
+    { key: 'routingSettings', label: 'Routing (other contact centers)' },
+    STORAGE_SECTION,
+    { key: 'errors', label: 'Error Handling' },
+  ]);
+  const editor = editorFrom(schema, sections);
   const parent = createNodeDescriptor({
     type: parentType,
     defaultLabel: 'Check Agent Availability',
     summary: 'Asks the contact center whether agents are available',
-    tags: ['service', 'handover'],
+    tags: ['service'],
     appearance: { color: HANDOVER_COLOR },
     preview: { key: 'providerId', type: 'text' },
     dependencies: { children: children.map((c) => c.type) },
@@ -82,13 +99,15 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
         const result = await service.checkAvailability({
           providerId: c.providerId,
           routing: { ...(c.inboxId ? { queue: c.inboxId } : {}), ...(c.skills?.length ? { skills: c.skills } : {}), ...(c.languages?.length ? { languages: c.languages } : {}) },
+          ...byType(c),
         });
         store(rt, where, key, result.agentsAvailable ?? (result.available ? 1 : 0));
         store(rt, where, c.detailsKey, result);
         branch(result.available ? 'available' : 'unavailable');
       } catch (error) {
+        // Any failure — an unknown provider, refused credentials, the contact center — is stored and
+        // the flow goes on (or stops, with Abort Flow Execution on Error), never a thrown node error.
         const e = toHandoverError(error);
-        if (isConfigError(e)) throw e;
         logFailure(rt, 'Check Agent Availability', e, c.errorLogging as ErrorLogging);
         store(rt, where, key, 0);
         store(rt, where, c.detailsKey, { available: false, error: { code: e.code, message: e.message } });

@@ -1,7 +1,7 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
 import { toHandoverError } from '../src/contract';
-import { HANDOVER_COLOR, STORAGE_SECTION, isConfigError, parseConfig, storageFields, type } from './shared/common';
+import { HANDOVER_COLOR, STORAGE_SECTION, parseConfig, storageFields, type } from './shared/common';
 import { editorFrom, nodeField } from './shared/fields';
 import { connectionField, withoutConnection } from './handover-to-agent';
 import { logFailure, runtimeOf, serviceFor, sessionOf, setHandoverInput, store, viewToInput } from './shared/runtime';
@@ -18,7 +18,8 @@ export const closeHandoverSchema = z
       type: 'toggle',
       description: 'Also end the conversation at the contact center. If off, the user is only returned to the bot.',
     }),
-    ...storageFields('handoverClose'),
+    // The kit's addition (not in Cognigy): where the outcome { closed, status, providerError } goes.
+    ...storageFields('handoverClose', ' (handover-kit; not in Cognigy)'),
   })
   .strict();
 
@@ -28,7 +29,7 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
     type: type(options, NODE_TYPES.closeHandover),
     defaultLabel: 'Close Handover',
     summary: 'Ends the live handover and returns the user to the bot',
-    tags: ['service', 'handover'],
+    tags: ['service', 'livechat', 'chat', 'hand over'],
     appearance: { color: HANDOVER_COLOR },
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
@@ -41,11 +42,11 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
         const providerError = (outcome as { providerError?: { code: string; message: string } }).providerError;
         if (!outcome.closed) rt.api.log('info', 'Close Handover: no live handover in this session; nothing to close');
         if (providerError) rt.api.log('warn', `Close Handover: the contact center did not close its side (${providerError.code}); the user is back with the bot`);
-        if (outcome.handover) setHandoverInput(rt, viewToInput(outcome.handover, { eventType: 'statusChange' }));
+        if (outcome.handover) setHandoverInput(rt, viewToInput(outcome.handover));
         store(rt, c.storeLocation, key, { closed: outcome.closed, status: outcome.handover?.status ?? null, ...(providerError ? { providerError } : {}) });
       } catch (error) {
+        // An unknown provider or refused credentials are logged like any failure: the flow goes on.
         const e = toHandoverError(error);
-        if (isConfigError(e)) throw e;
         logFailure(rt, 'Close Handover', e);
         store(rt, c.storeLocation, key, { closed: false, status: null, error: { code: e.code, message: e.message } });
       }

@@ -2,47 +2,21 @@ import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/ext
 import { z } from 'zod';
 import { PRIORITIES, isTerminalStatus, toHandoverError, type CapabilityName, type TranscriptEntry } from '../src/contract';
 import type { StartHandoverInput } from '../src/model';
-import { HANDOVER_COLOR, isConfigError, parseConfig, providerField, routingFields, type, whenCapable } from './shared/common';
-import { editorFrom, nodeField, optionalNumber, optionalText, textList } from './shared/fields';
+import { HANDOVER_COLOR, parseConfig, providerField, routingFields, type, whenCapable } from './shared/common';
+import { editorFrom, lenientNumber, nodeField, optionalText, textList } from './shared/fields';
 import { forwardUserInput, quickReplies } from './shared/forward';
 import { readFlowEvent } from '../src/delivery';
 import { isLive, logFailure, readState, runtimeOf, serviceFor, sessionOf, setHandoverInput, viewToInput, type NodeRuntime } from './shared/runtime';
+import { flattenAttributes, genericRouting, handoverSectionFields, jsonObject, providerSections, sectionRouting } from './shared/sections';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
 const onToggle = (key: string) => ({ key, value: true });
-const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
-
-/** Cognigy flattens nested custom attributes (a.b), joins scalar arrays and skips the rest: so do we. */
-function flattenAttributes(value: unknown, prefix = '', out: Record<string, string | number | boolean> = {}) {
-  if (value === null || value === undefined) return out;
-  if (typeof value !== 'object') {
-    if (prefix) out[prefix] = value as string | number | boolean;
-    return out;
-  }
-  if (Array.isArray(value)) {
-    if (value.every((v) => typeof v !== 'object')) out[prefix] = value.join(',');
-    else for (const [i, v] of value.entries()) flattenAttributes(v, `${prefix}.${i}`, out);
-    return out;
-  }
-  for (const [k, v] of Object.entries(value)) flattenAttributes(v, prefix ? `${prefix}.${k}` : k, out);
-  return out;
-}
-
-const customAttributes = z.preprocess((v) => {
-  if (v === '' || v === null || v === undefined) return {};
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return v; // fails the record check below with a message naming the field
-    }
-  }
-  return typeof v === 'object' ? flattenAttributes(v) : v;
-}, z.record(z.string(), attributeValue, { error: 'Enter a JSON object of attributes' }));
+const NOT_IN_COGNIGY = ' (handover-kit; not in Cognigy)';
 
 export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
   const providers = options.providers;
   const when = (cap: CapabilityName) => whenCapable(providers, cap);
+  const generic = (cap: CapabilityName) => genericRouting(providers, cap);
   return z
     .object({
       providerId: providerField(providers, options.connection?.type),
@@ -50,50 +24,66 @@ export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
       repeatHandoverMessage: nodeField(z.boolean().default(false), { label: 'Repeat Handover Accepted Message', type: 'toggle', description: 'Say it again whenever the user writes while still waiting.' }),
       cancelIntent: nodeField(optionalText(200), { label: 'Cancel Intent', type: 'cognigyText', section: 'cancelSettings', description: 'This intent, found while waiting, cancels the handover.' }),
       quickReply: nodeField(optionalText(200), { label: 'Cancel Button Text', type: 'cognigyText', section: 'cancelSettings', description: 'A quick reply under the accepted message that cancels the handover.' }),
+      resolveBehavior: nodeField(z.enum(['resetEntrypoint', 'continueEntrypoint']).default('resetEntrypoint'), {
+        label: 'Flow Continuation',
+        type: 'select',
+        section: 'resolveOptions',
+        description: 'Below this Node, or at the current AgentInject entrypoint (no connector offers agent inject yet: both continue below).',
+        params: { options: [{ label: 'Below this Node', value: 'resetEntrypoint' }, { label: 'At current AgentInject Entrypoint', value: 'continueEntrypoint' }] },
+      }),
       sendResolveEvent: nodeField(z.boolean().default(true), { label: 'Send resolve event to Virtual Agent', type: 'toggle', section: 'resolveOptions' }),
+      ...handoverSectionFields(),
       sendOnQueueEvent: nodeField(z.boolean().default(false), { label: 'Send Queue Event', type: 'toggle', section: 'eventSettings', description: 'Continue below with status "queue" as soon as the handover is queued.' }),
       sendOnActiveEvent: nodeField(z.boolean().default(false), { label: 'Send Active Event', type: 'toggle', section: 'eventSettings', description: 'Re-enter the flow with status "active" when an agent joins.' }),
       getQueuePosition: nodeField(z.boolean().default(false), { label: 'Get Queue Position', type: 'toggle', section: 'queueSettings', ...when('queuePosition') }),
-      updateIntervalQueuePosition: nodeField(optionalNumber(z.number().int().min(5, 'At least 5 seconds').max(3600)).default(30), { label: 'Update Interval (seconds)', type: 'number', section: 'queueSettings', condition: onToggle('getQueuePosition') }),
-      queuePositionText: nodeField(optionalText(), { label: 'Queue Position Text', type: 'cognigyText', section: 'queueSettings', condition: onToggle('getQueuePosition'), description: 'Tokens: {{position}}.' }),
+      updateIntervalQueuePosition: nodeField(lenientNumber(86_400), { label: 'Update Interval (seconds)', type: 'number', section: 'queueSettings', condition: onToggle('getQueuePosition'), description: 'Empty: every 30 seconds.' }),
       getEstimatedWaitTime: nodeField(z.boolean().default(false), { label: 'Get Estimated Wait Time', type: 'toggle', section: 'queueSettings', ...when('estimatedWaitTime') }),
-      updateIntervalEstimatedWaitTime: nodeField(optionalNumber(z.number().int().min(5, 'At least 5 seconds').max(3600)).default(60), { label: 'Wait Time Update Interval (seconds)', type: 'number', section: 'queueSettings', condition: onToggle('getEstimatedWaitTime') }),
-      estimatedWaitTimeText: nodeField(optionalText(), { label: 'Wait Time Text', type: 'cognigyText', section: 'queueSettings', condition: onToggle('getEstimatedWaitTime'), description: 'Tokens: {{waitMinutes}}, {{waitSeconds}}, {{estimatedWaitTime}} (ms).' }),
+      updateIntervalEstimatedWaitTime: nodeField(lenientNumber(86_400), { label: 'Wait Time Update Interval (seconds)', type: 'number', section: 'queueSettings', condition: onToggle('getEstimatedWaitTime'), description: 'Empty: every 30 seconds.' }),
       alternativeUpdate: nodeField(z.boolean().default(false), { label: 'Alternative Update', type: 'toggle', section: 'queueSettings' }),
-      maximumQueuePosition: nodeField(optionalNumber(z.number().int().positive()), { label: 'Maximum Queue Position', type: 'number', section: 'queueSettings', condition: onToggle('alternativeUpdate') }),
-      maximumEstimatedWaitTime: nodeField(optionalNumber(z.number().int().positive()), { label: 'Maximum Estimated Wait Time (ms)', type: 'number', section: 'queueSettings', condition: onToggle('alternativeUpdate') }),
-      alternativeText: nodeField(optionalText(), { label: 'Alternative Text', type: 'cognigyText', section: 'queueSettings', condition: onToggle('alternativeUpdate') }),
-      ...routingFields('routingSettings', providers),
-      priority: nodeField(z.enum(PRIORITIES).default('none'), { label: 'Priority', type: 'select', section: 'routingSettings', params: { options: PRIORITIES.map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p })) }, ...when('priority') }),
-      customAttributes: nodeField(customAttributes.default({}), { label: 'Custom Attributes', type: 'json', section: 'routingSettings', description: 'JSON; nested objects are flattened (a.b), lists joined.', ...when('customAttributes') }),
-      sendTranscript: nodeField(z.boolean().default(true), { label: 'Send Transcript to Agent', type: 'toggle', section: 'routingSettings', ...when('transcript') }),
-      fallbackProviderIds: nodeField(textList(), { label: 'Fallback Providers', type: 'textArray', section: 'routingSettings', description: 'Provider ids tried in order if this one fails or has nobody available.' }),
-      requireAvailableAgent: nodeField(z.boolean().default(false), { label: 'Only hand over when agents are available', type: 'toggle', section: 'routingSettings', description: 'Check availability first; nobody available counts as a failure (then the fallbacks are tried).' }),
+      maximumQueuePosition: nodeField(lenientNumber(), { label: 'Maximum Queue Position', type: 'number', section: 'queueSettings', condition: onToggle('alternativeUpdate') }),
+      maximumEstimatedWaitTime: nodeField(lenientNumber(), { label: 'Maximum Estimated Wait Time (ms)', type: 'number', section: 'queueSettings', condition: onToggle('alternativeUpdate') }),
+      alternativeText: nodeField(optionalText(), { label: 'Alternative Text', type: 'cognigyText', section: 'queueSettings', condition: onToggle('alternativeUpdate'), description: 'Over a maximum, the update carries this at input.handover.data.alternativeText.' }),
+      sendQueueUpdatesAsText: nodeField(z.boolean().default(false), {
+        label: `Send queue updates as text${NOT_IN_COGNIGY}`,
+        type: 'toggle',
+        section: 'queueSettings',
+        description: 'Off (Cognigy): each update re-enters the flow (eventType "queueUpdate"). On: the kit says the texts below to the user itself.',
+      }),
+      queuePositionText: nodeField(optionalText(), { label: `Queue Position Text${NOT_IN_COGNIGY}`, type: 'cognigyText', section: 'queueSettings', condition: onToggle('sendQueueUpdatesAsText'), description: 'Token: [[position]].' }),
+      estimatedWaitTimeText: nodeField(optionalText(), { label: `Wait Time Text${NOT_IN_COGNIGY}`, type: 'cognigyText', section: 'queueSettings', condition: onToggle('sendQueueUpdatesAsText'), description: 'Tokens: [[waitMinutes]], [[waitSeconds]], [[estimatedWaitTime]] (ms).' }),
+      sendTranscriptAsFirstMessage: nodeField(z.boolean().default(false), { label: 'Send Transcript as first message', type: 'toggle', section: 'transcriptSettings', ...when('transcript') }),
+      ...routingFields('routingSettings', providers, genericRouting),
+      priority: nodeField(z.enum(PRIORITIES).default('none'), { label: 'Priority', type: 'select', section: 'routingSettings', params: { options: PRIORITIES.map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p })) }, ...generic('priority') }),
+      customAttributes: nodeField(jsonObject.default({}), { label: 'Custom Attributes', type: 'json', section: 'routingSettings', description: 'JSON; nested objects are flattened (a.b), lists joined.', ...generic('customAttributes') }),
+      fallbackProviderIds: nodeField(textList(), { label: `Fallback Providers${NOT_IN_COGNIGY}`, type: 'textArray', section: 'routingSettings', description: 'Provider ids tried in order if this one fails or has nobody available.' }),
+      requireAvailableAgent: nodeField(z.boolean().default(false), { label: `Only hand over when agents are available${NOT_IN_COGNIGY}`, type: 'toggle', section: 'routingSettings', description: 'Check availability first; nobody available counts as a failure (then the fallbacks are tried).' }),
       enableUserConnectsMessage: nodeField(z.boolean().default(true), { label: 'Enable User Connects Message', type: 'toggle', section: 'presenceSettings' }),
       enableUserDisconnectsMessage: nodeField(z.boolean().default(true), { label: 'Enable User Disconnects Message', type: 'toggle', section: 'presenceSettings' }),
-      agentJoinedText: nodeField(optionalText(), { label: 'Agent Joined Message', type: 'cognigyText', section: 'presenceSettings', description: 'Said to the user when an agent joins. Token: {{agentName}}.' }),
-      idleTimeoutMinutes: nodeField(optionalNumber(z.number().positive().max(10080)), { label: 'Close when nobody wrote for (minutes)', type: 'number', section: 'presenceSettings' }),
+      agentJoinedText: nodeField(optionalText(), { label: `Agent Joined Message${NOT_IN_COGNIGY}`, type: 'cognigyText', section: 'presenceSettings', description: 'Said to the user when an agent joins. Token: [[agentName]].' }),
+      idleTimeoutMinutes: nodeField(lenientNumber(10080), { label: `Close when nobody wrote for (minutes)${NOT_IN_COGNIGY}`, type: 'number', section: 'presenceSettings' }),
     })
-    .strict()
-    .superRefine((c, ctx) => {
-      if (c.alternativeUpdate && !c.alternativeText) ctx.addIssue({ code: 'custom', path: ['alternativeText'], message: 'Required when Alternative Update is on' });
-      if (c.alternativeUpdate && c.maximumQueuePosition === undefined && c.maximumEstimatedWaitTime === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['maximumQueuePosition'], message: 'Set a maximum queue position or wait time for the alternative update' });
-      }
-    });
+    .strict();
 }
 export type HandoverToAgentConfig = z.output<ReturnType<typeof handoverToAgentSchema>>;
 
+/** Cognigy's form order, then the kit's own sections. */
 export const HANDOVER_SECTIONS = [
   { key: 'cancelSettings', label: 'Cancel Handover Options' },
   { key: 'resolveOptions', label: 'On Resolve Options' },
+  { key: 'liveAgentSettings', label: 'Live Agent Settings' },
+  { key: 'chatwootSettings', label: 'Chatwoot Settings' },
+  { key: 'genesysSettings', label: 'Genesys Settings' },
   { key: 'eventSettings', label: 'Event Settings' },
   { key: 'queueSettings', label: 'Queue Updates' },
-  { key: 'routingSettings', label: 'Routing' },
+  { key: 'transcriptSettings', label: 'Transcript' },
+  { key: 'routingSettings', label: 'Routing (other contact centers)' },
   { key: 'presenceSettings', label: 'User and Agent Notices' },
 ];
 
-/** Capabilities this config asks of its providers (checked where the flow is built). */
+/**
+ * Capabilities this config asks of its providers (checked where the flow is built). Cognigy's
+ * section keys are not checked: they only reach providers of their own connector type.
+ */
 export function handoverWants(c: HandoverToAgentConfig) {
   return [
     { field: 'inboxId', capability: 'queueRouting' as const, used: !!c.inboxId },
@@ -114,11 +104,13 @@ const templates = new WeakMap<HandoverToAgentConfig, StartTemplate>();
 function startTemplate(c: HandoverToAgentConfig): StartTemplate {
   const known = templates.get(c);
   if (known) return known;
+  const byType = sectionRouting(c);
   const template: StartTemplate = {
     providerId: c.providerId,
     fallbackProviderIds: c.fallbackProviderIds ?? [],
     routing: { ...(c.inboxId ? { queue: c.inboxId } : {}), ...(c.skills?.length ? { skills: c.skills } : {}), ...(c.languages?.length ? { languages: c.languages } : {}), ...(c.priority !== 'none' ? { priority: c.priority } : {}) },
-    customAttributes: c.customAttributes,
+    customAttributes: flattenAttributes(c.customAttributes),
+    ...(Object.keys(byType).length ? { byConnectorType: byType } : {}),
     requireAvailableAgent: c.requireAvailableAgent,
     behaviour: {
       sendQueueEvent: c.sendOnQueueEvent,
@@ -138,14 +130,15 @@ function startTemplate(c: HandoverToAgentConfig): StartTemplate {
 }
 
 function queueUpdatesOf(c: HandoverToAgentConfig) {
+  const max = { ...(c.maximumQueuePosition ? { maxPosition: c.maximumQueuePosition } : {}), ...(c.maximumEstimatedWaitTime ? { maxWaitMs: c.maximumEstimatedWaitTime } : {}) };
   return {
-    ...(c.getQueuePosition ? { position: { intervalSec: c.updateIntervalQueuePosition ?? 30 } } : {}),
-    ...(c.getEstimatedWaitTime ? { waitTime: { intervalSec: c.updateIntervalEstimatedWaitTime ?? 60 } } : {}),
+    ...(c.getQueuePosition ? { position: c.updateIntervalQueuePosition ? { intervalSec: c.updateIntervalQueuePosition } : {} } : {}),
+    ...(c.getEstimatedWaitTime ? { waitTime: c.updateIntervalEstimatedWaitTime ? { intervalSec: c.updateIntervalEstimatedWaitTime } : {} } : {}),
+    asText: c.sendQueueUpdatesAsText,
     ...(c.queuePositionText ? { positionText: c.queuePositionText } : {}),
     ...(c.estimatedWaitTimeText ? { waitTimeText: c.estimatedWaitTimeText } : {}),
-    ...(c.alternativeUpdate && c.alternativeText
-      ? { alternative: { text: c.alternativeText, ...(c.maximumQueuePosition ? { maxPosition: c.maximumQueuePosition } : {}), ...(c.maximumEstimatedWaitTime ? { maxWaitMs: c.maximumEstimatedWaitTime } : {}) } }
-      : {}),
+    // Cognigy accepts Alternative Update without a text or a maximum: then it never triggers.
+    ...(c.alternativeUpdate && Object.keys(max).length ? { alternative: { ...max, ...(c.alternativeText ? { text: c.alternativeText } : {}) } } : {}),
   };
 }
 
@@ -159,11 +152,12 @@ function startInput(rt: NodeRuntime, c: HandoverToAgentConfig, profile: Record<s
     fallbackProviderIds: t.fallbackProviderIds,
     routing: t.routing,
     customAttributes: t.customAttributes,
+    ...(t.byConnectorType ? { byConnectorType: t.byConnectorType } : {}),
     requireAvailableAgent: t.requireAvailableAgent,
     behaviour: t.behaviour,
     session,
     user: { id: session.userId, ...(name ? { name } : {}), ...(profile?.email ? { email: String(profile.email) } : {}) },
-    transcript: c.sendTranscript ? transcriptOf(rt) : [],
+    transcript: c.sendTranscriptAsFirstMessage ? transcriptOf(rt) : [],
     ...(typeof rt.input.language === 'string' && rt.input.language ? { locale: rt.input.language } : {}),
   };
 }
@@ -183,12 +177,12 @@ function transcriptOf(rt: NodeRuntime): TranscriptEntry[] {
 
 export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
   const schema = handoverToAgentSchema(options);
-  const editor = editorFrom(schema, HANDOVER_SECTIONS);
+  const editor = editorFrom(schema, providerSections(options.providers, HANDOVER_SECTIONS));
   return createNodeDescriptor({
     type: type(options, NODE_TYPES.handoverToAgent),
     defaultLabel: 'Handover to Agent',
     summary: 'Hands the conversation over to a human agent at the chosen contact center',
-    tags: ['service', 'handover'],
+    tags: ['service', 'livechat', 'chat', 'hand over'],
     appearance: { color: HANDOVER_COLOR },
     behavior: { entrypoint: true },
     preview: { key: 'providerId', type: 'text' },
@@ -201,10 +195,9 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
       const event = readFlowEvent(rt.input.data);
       if (event) return setHandoverInput(rt, event);
       const service = serviceFor(options.service, params.config as Record<string, unknown>);
-      const session = sessionOf(rt.input);
       // The user writes during the handover this node started: forward, whatever the config says now.
       if (isLive(readState(rt))) {
-        const ended = await forwardUserInput(rt, service, session, 'Handover to Agent');
+        const ended = await forwardUserInput(rt, service, sessionOf(rt.input), 'Handover to Agent');
         if (ended) setHandoverInput(rt, ended);
         return;
       }
@@ -217,7 +210,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
           rt.api.addToInput('handover', { ...viewToInput(view), status: 'handoverAlreadyInProgress', data: { currentStatus: view.status } });
           return;
         }
-        setHandoverInput(rt, viewToInput(view, { eventType: 'statusChange' }));
+        setHandoverInput(rt, viewToInput(view));
         if (isTerminalStatus(view.status)) {
           logFailure(rt, 'Handover to Agent', toHandoverError(new Error(view.error?.message ?? 'Handover failed')));
           return; // status "error": the flow continues below at once, as with Cognigy's node
@@ -232,9 +225,11 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
   });
 }
 
-/** A misconfiguration fails the node; anything else becomes Cognigy's `status: "error"` and the flow goes on. */
+/**
+ * Anything that stops the start — an unknown provider, refused credentials, the contact center —
+ * becomes Cognigy's `status: "error"` and the flow goes on below, as Cognigy's node does.
+ */
 function failed(rt: NodeRuntime, e: ReturnType<typeof toHandoverError>, providerId: string): void {
-  if (isConfigError(e)) throw e;
   logFailure(rt, 'Handover to Agent', e);
   rt.api.addToInput('handover', { status: 'error', error: { reason: 'error', message: e.message, code: e.code }, handoverId: '', providerId });
 }

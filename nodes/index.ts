@@ -5,7 +5,8 @@ import { createCheckAvailabilityNodes, availabilityWants, checkAvailabilitySchem
 import { closeHandoverSchema, createCloseHandoverNode } from './close-handover';
 import { createHandoverToAgentNode, handoverToAgentSchema, handoverWants } from './handover-to-agent';
 import { createLookupNodes, lookupSchema } from './lookup-handover-status';
-import { createSetInactivityNode, setInactivitySchema } from './set-handover-inactivity';
+import { createLegacySetInactivityNode, createSetInactivityNode, setInactivitySchema } from './set-handover-inactivity';
+import { IGNORED_COGNIGY_KEYS } from './shared/sections';
 import { parseConfig, requireCapabilities } from './shared/common';
 import type { NODE_TYPES, CreateHandoverNodesOptions } from './shared/types';
 import { assertNever } from '../src/util/never';
@@ -28,6 +29,7 @@ export function createHandoverNodes(options: CreateHandoverNodesOptions): INodeD
     ...createLookupNodes(options),
     createCloseHandoverNode(options),
     createSetInactivityNode(options),
+    createLegacySetInactivityNode(options),
   ];
 }
 
@@ -46,7 +48,8 @@ export function validateNodeConfig(
   options: Pick<CreateHandoverNodesOptions, 'providers' | 'connection'> = {},
 ): Record<string, unknown> {
   const opts = { service: undefined as never, ...options };
-  const raw = (config ?? {}) as Record<string, unknown>;
+  // Keys of Cognigy's nodes the kit does not use (other providers, Copilot) are accepted, not errors.
+  const raw = Object.fromEntries(Object.entries((config ?? {}) as Record<string, unknown>).filter(([k]) => !(IGNORED_COGNIGY_KEYS as readonly string[]).includes(k)));
   const templated = new Set(Object.keys(raw).filter((k) => typeof raw[k] === 'string' && (raw[k] as string).includes('{{')));
   // A templated provider id gets a stand-in so the other fields can still be validated.
   const concrete = Object.fromEntries(Object.entries(raw).filter(([k]) => !templated.has(k) || k === 'providerId').map(([k, v]) => [k, templated.has(k) ? 'templated' : v]));
@@ -68,6 +71,7 @@ export function validateNodeConfig(
       return parseConfig(lookupSchema, concrete, 'Lookup Handover Status');
     case 'closeHandover':
       return parseConfig(closeHandoverSchema, concrete, 'Close Handover');
+    case 'handoverInactivityTimer':
     case 'setHandoverInactivity':
       return parseConfig(setInactivitySchema as z.ZodType, concrete, 'Set Handover Inactivity') as Record<string, unknown>;
     default:

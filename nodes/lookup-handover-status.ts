@@ -9,9 +9,12 @@ import { incomingHandover, isLive, readState, routeTo, runtimeOf, serviceFor, se
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
 /**
- * Lookup of type "Handover Status": one branch per status of `input.handover`. Placed below the
- * Handover to Agent node; make it the entrypoint of repeated events with a Go To ("wait for
- * input"). While a handover is live, user messages that reach it go to the agent.
+ * Lookup of type "Handover Status": one branch per value of `input.handover.status`, as Cognigy's
+ * Lookup compares it. Placed below the Handover to Agent node; make it the entrypoint of repeated
+ * events with a Go To ("wait for input"). While a handover is live, user messages that reach it go
+ * to the agent. An inactivity event keeps its status (queue / active), as in Cognigy; the kit's own
+ * Inactivity case is taken only with `inactivityCase` on. A branch left empty continues below the
+ * Lookup, as in Cognigy.
  */
 export const LOOKUP_CASES = [
   { case: 'queue', child: 'onHandoverQueue', label: 'Queue' },
@@ -19,9 +22,10 @@ export const LOOKUP_CASES = [
   { case: 'completed', child: 'onHandoverCompleted', label: 'Completed' },
   { case: 'cancelled', child: 'onHandoverCancelled', label: 'Cancelled' },
   { case: 'error', child: 'onHandoverError', label: 'Error', color: '#cf142b' },
-  { case: 'inactivity', child: 'onHandoverInactivity', label: 'Inactivity' },
+  { case: 'agentInject', child: 'onHandoverEvent', label: 'Events (agentInject)' },
+  { case: 'genericHandoverUpdate', child: 'onHandoverGenericUpdate', label: 'genericHandoverUpdate' },
   { case: 'handoverAlreadyInProgress', child: 'onHandoverAlreadyInProgress', label: 'Handover Already in Progress' },
-  { case: 'event', child: 'onHandoverEvent', label: 'Events' },
+  { case: 'inactivity', child: 'onHandoverInactivity', label: 'Inactivity (opt-in, not in Cognigy)' },
   { case: 'default', child: 'onHandoverDefault', label: 'Default', color: '#8a8a8a' },
 ] as const;
 export type LookupCase = (typeof LOOKUP_CASES)[number]['case'];
@@ -33,15 +37,19 @@ export const lookupSchema = z
       type: 'toggle',
       description: 'While a handover is live, a user message reaching this node goes to the agent and the bot stays quiet.',
     }),
+    inactivityCase: nodeField(z.boolean().default(false), {
+      label: 'Route inactivity events to the Inactivity case (handover-kit; not in Cognigy)',
+      type: 'toggle',
+      description: "Off (Cognigy): an inactivity event keeps its status and takes the queue / active case; check input.handover.inactivityCount.",
+    }),
   })
   .strict();
 
-/** Which case an event takes: the event type first (inactivity, provider events), then the status. */
-export function caseOf(handover: FlowHandoverInput | undefined): LookupCase {
+/** Which case an event takes: its status, as Cognigy's Lookup compares it (the kit's Inactivity case only on request). */
+export function caseOf(handover: FlowHandoverInput | undefined, inactivityCase = false): LookupCase {
   if (!handover) return 'default';
-  if (handover.eventType === 'handoverInactivity') return 'inactivity';
-  if (handover.eventType === 'providerEvent') return 'event';
-  return handover.status;
+  if (inactivityCase && handover.eventType === 'handoverInactivity') return 'inactivity';
+  return LOOKUP_CASES.some((c) => c.case === handover.status) ? handover.status : 'default';
 }
 
 export function createLookupNodes(options: CreateHandoverNodesOptions) {
@@ -52,7 +60,7 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
   const parent = createNodeDescriptor({
     type: parentType,
     defaultLabel: 'Lookup Handover Status',
-    summary: 'Branches on the handover status: queue, active, completed, cancelled, error, inactivity…',
+    summary: 'Branches on the handover status: queue, active, completed, cancelled, error, events…',
     tags: ['logic', 'handover'],
     appearance: { color: HANDOVER_COLOR },
     behavior: { entrypoint: true },
@@ -63,7 +71,7 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
       const rt = runtimeOf(params);
       const config = parseConfig(lookupSchema, withoutConnection(params.config, options), 'Lookup Handover Status', params.nodeId, true);
       const route = (handover: FlowHandoverInput | undefined) => {
-        const found = LOOKUP_CASES.find((c) => c.case === caseOf(handover))!;
+        const found = LOOKUP_CASES.find((c) => c.case === caseOf(handover, config.inactivityCase))!;
         // A case the flow builder has not wired falls through to Default, as a Lookup does.
         routeTo(rt, childType(found), childType(LOOKUP_CASES.at(-1)!));
       };

@@ -1,57 +1,74 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
 import { toHandoverError } from '../src/contract';
-import { HANDOVER_COLOR, isConfigError, parseConfig, type } from './shared/common';
-import { editorFrom, nodeField, optionalNumber } from './shared/fields';
+import { HANDOVER_COLOR, parseConfig, type } from './shared/common';
+import { editorFrom, lenientNumber, nodeField } from './shared/fields';
 import { connectionField, withoutConnection } from './handover-to-agent';
 import { logFailure, runtimeOf, serviceFor, sessionOf } from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
 /**
- * Set Handover Inactivity: arms (or re-arms) the user-inactivity timer of the live handover. Each
- * user message resets it and the count; each expiry re-enters the flow with an inactivity event and
- * `input.handover.inactivityCount`, so a flow can warn first and close on the second.
+ * Set Handover Inactivity (`handoverInactivityTimer`, Cognigy's type id): arms the user-inactivity
+ * timer of the live handover. As Cognigy documents it, the timer expires once per arming — the
+ * expiry re-enters the flow with `eventType: 'handoverInactivity'` and `inactivityCount` — and the
+ * flow re-arms it (the User Inactivity Detection recipe does, after its warning). Each user message
+ * resets the count and restarts the timer.
  */
 export const setInactivitySchema = z
   .object({
-    // Cognigy's field is text (CognigyScript); unlike Cognigy we refuse "" and "abc" instead of arming 0 or NaN.
-    timer: nodeField(
-      z.preprocess(
-        (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v === '' ? undefined : v),
-        z.number({ error: 'Enter the minutes of silence before the inactivity event (a number)' }).positive('Must be more than 0 minutes').max(1440, 'At most 1440 minutes (a day)'),
-      ),
-      { label: 'Timer (minutes)', type: 'cognigyText', description: 'Minutes the user may stay silent during the handover.', params: { required: true } },
-    ),
-    autoCloseAfter: nodeField(optionalNumber(z.number().int().positive().max(100)), {
-      label: 'Close automatically after this many expiries',
+    // Cognigy's field is text and unchecked (Number(timer) minutes): "", "abc" or 0 arm nothing here.
+    timer: nodeField(z.preprocess((v) => (typeof v === 'string' || typeof v === 'number' ? v : undefined), z.union([z.string().max(100), z.number()]).optional()), {
+      label: 'Timer (minutes)',
+      type: 'cognigyText',
+      description: 'Minutes the user may stay silent during the handover.',
+    }),
+    autoCloseAfter: nodeField(lenientNumber(100), {
+      label: 'Close automatically after this many expiries (handover-kit; not in Cognigy)',
       type: 'number',
-      description: 'Empty: never; the flow decides (e.g. with Close Handover on the second inactivity).',
+      description: 'Empty: never; the flow decides (e.g. with Close Handover on the second inactivity). Set, the timer re-arms itself until then.',
     }),
   })
   .strict();
 
-export function createSetInactivityNode(options: CreateHandoverNodesOptions) {
+/** Cognigy's conversion: `Number(timer)` minutes; anything that is not more than 0 switches the timer off. */
+export function timerMinutes(timer: string | number | undefined): number {
+  const n = typeof timer === 'number' ? timer : Number(timer ?? '');
+  return Number.isFinite(n) && n > 0 ? Math.min(n, 1440) : 0;
+}
+
+function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, legacy: boolean) {
   const editor = editorFrom(setInactivitySchema);
   return createNodeDescriptor({
-    type: type(options, NODE_TYPES.setHandoverInactivity),
+    type: type(options, nodeType),
     defaultLabel: 'Set Handover Inactivity',
     summary: 'Starts the user inactivity timer of the live handover',
-    tags: ['service', 'handover', 'inactivity'],
+    tags: ['service', 'livechat', 'chat', 'hand over', 'inactivity'],
     appearance: { color: HANDOVER_COLOR },
     preview: { key: 'timer', type: 'text' },
+    // The type id of earlier releases: flows that have it keep running; new nodes use Cognigy's id.
+    ...(legacy ? { constraints: { creatable: false, editable: true, deletable: true, movable: true, placement: {} } as never } : {}),
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
       const c = parseConfig(setInactivitySchema, withoutConnection(params.config, options), 'Set Handover Inactivity', params.nodeId, true);
+      const minutes = timerMinutes(c.timer);
+      if (minutes === 0) rt.api.log('warn', `Set Handover Inactivity: timer "${String(c.timer ?? '')}" is not a number of minutes above 0; the inactivity timer is off`);
       try {
         const service = serviceFor(options.service, params.config as Record<string, unknown>);
-        const outcome = await service.setInactivity({ session: sessionOf(rt.input), minutes: c.timer, ...(c.autoCloseAfter ? { autoCloseAfter: c.autoCloseAfter } : {}) });
+        const outcome = await service.setInactivity({ session: sessionOf(rt.input), minutes, ...(c.autoCloseAfter ? { autoCloseAfter: Math.round(c.autoCloseAfter) } : {}) });
         if (!outcome.armed) rt.api.log('info', 'Set Handover Inactivity: the timer runs only while a handover is queued or active; none is');
       } catch (error) {
-        const e = toHandoverError(error);
-        if (isConfigError(e)) throw e;
-        logFailure(rt, 'Set Handover Inactivity', e);
+        logFailure(rt, 'Set Handover Inactivity', toHandoverError(error));
       }
     },
   });
+}
+
+export function createSetInactivityNode(options: CreateHandoverNodesOptions) {
+  return inactivityNode(options, NODE_TYPES.handoverInactivityTimer, false);
+}
+
+/** The node under its old type id (`setHandoverInactivity`): runs, cannot be added any more. */
+export function createLegacySetInactivityNode(options: CreateHandoverNodesOptions) {
+  return inactivityNode(options, NODE_TYPES.setHandoverInactivity, true);
 }

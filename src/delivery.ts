@@ -5,17 +5,23 @@ import type { SessionAddress } from './model';
 /**
  * What the flow sees as `input.handover`, shaped like Cognigy's: `status`, `eventType` (why the
  * flow was re-entered), `data` (queue position and estimatedWaitTime in ms), `error`,
- * `inactivityCount`.
+ * `inactivityCount`. Statuses and event types are Cognigy's: `agentInject` (a provider event
+ * forwarded to the flow), `genericHandoverUpdate` (a contact-center bot / status message);
+ * `handoverAlreadyInProgress` is the kit's name for Cognigy's "Handover Already in Progress" case.
  */
-export type FlowHandoverStatus = HandoverStatus | 'handoverAlreadyInProgress';
-export type FlowEventType = 'statusChange' | 'queueUpdate' | 'handoverInactivity' | 'providerEvent';
+export type FlowHandoverStatus = HandoverStatus | 'handoverAlreadyInProgress' | 'agentInject' | 'genericHandoverUpdate';
+export type FlowEventType = 'queueUpdate' | 'handoverInactivity' | 'genericHandoverUpdate';
 
 export interface FlowHandoverInput {
   status: FlowHandoverStatus;
   eventType?: FlowEventType;
   data?: Record<string, unknown>;
-  /** As Cognigy's: `reason` is `error` or `unsupported`; `code` tells more (`agents_unavailable`, `vendor_error`, …). */
-  error?: { reason: 'error' | 'unsupported'; message: string; code?: string };
+  /**
+   * As Cognigy's: `reason` is `error` or `unsupported`; `code` tells more (`agents_unavailable`,
+   * `vendor_error`, …) and `unavailableReason` why nobody could take it (`outside-business-hours`,
+   * `holiday`, `no-agents`, `queue-full`), so a flow can branch without parsing the message.
+   */
+  error?: { reason: 'error' | 'unsupported'; message: string; code?: string; unavailableReason?: string };
   inactivityCount?: number;
   handoverId: string;
   providerId: string;
@@ -105,8 +111,14 @@ export interface FlowEventData {
   handover: FlowHandoverInput;
 }
 
-export function flowEventData(handover: FlowHandoverInput): Record<string, FlowEventData> {
-  return { [FLOW_DATA_KEY]: { version: 1, handover } };
+/**
+ * The inject's `data`. Queue updates and generic handover updates also carry their payload at
+ * `input.data.request`, where Cognigy's queue-notification and Lookup pages read it
+ * (`input.data.request.position`, `input.data.request.text`).
+ */
+export function flowEventData(handover: FlowHandoverInput): Record<string, unknown> {
+  const mirrored = handover.eventType === 'queueUpdate' || handover.eventType === 'genericHandoverUpdate';
+  return { [FLOW_DATA_KEY]: { version: 1, handover }, ...(mirrored && handover.data ? { request: handover.data } : {}) };
 }
 
 /** Reads a handover event out of a flow input's `data`, if it carries one. */

@@ -10,7 +10,7 @@ import type { RetryOptions } from 'handover-kit/connector-utils';
 import { ChatwootApi } from './api';
 import { createContext } from './context';
 import { checkAvailability, closeHandover, getStatus, sendMessage } from './operations';
-import { type ChatwootSettings } from './schema';
+import type { ChatwootSettings } from './schema';
 import { startHandover } from './start';
 import { createChatwootWebhook } from './webhook';
 

@@ -35,13 +35,14 @@ export async function checkAvailability(ctx: ChatwootContext, request: CheckAvai
   if (request.routing.skills?.length) warnings.push(unsupported('skills', 'Chatwoot has no agent skills; availability ignores them.'));
   if (request.routing.languages?.length) warnings.push(unsupported('languages', 'Chatwoot has no agent languages; availability ignores them.'));
 
-  let candidates: VendorAgent[] = await ctx.api.inboxMembers(ctx.settings.inboxId, signal);
+  const inboxId = routing.inboxId ?? ctx.settings.inboxId;
+  let candidates: VendorAgent[] = await ctx.api.inboxMembers(inboxId, signal);
   if (routing.teamId !== undefined) {
     const team = new Set((await ctx.api.teamMembers(routing.teamId, signal)).map((a) => a.id));
     candidates = candidates.filter((a) => team.has(a.id));
   }
   const online = candidates.filter((a) => a.availability_status === 'online').length;
-  const queueLength = await queueLengthOf(ctx, routing.teamId, warnings, signal);
+  const queueLength = await queueLengthOf(ctx, inboxId, routing.teamId, warnings, signal);
   return {
     available: online > 0,
     ...(online > 0 ? {} : { reason: 'no-agents' as const }),
@@ -51,12 +52,12 @@ export async function checkAvailability(ctx: ChatwootContext, request: CheckAvai
   };
 }
 
-async function queueLengthOf(ctx: ChatwootContext, teamId: number | undefined, warnings: ConnectorWarning[], signal?: AbortSignal): Promise<number | undefined> {
-  const key = `${ctx.settings.inboxId}:${teamId ?? ''}`;
+async function queueLengthOf(ctx: ChatwootContext, inboxId: number, teamId: number | undefined, warnings: ConnectorWarning[], signal?: AbortSignal): Promise<number | undefined> {
+  const key = `${inboxId}:${teamId ?? ''}`;
   const cached = ctx.queueLengths.get(key);
   if (cached !== undefined) return cached;
   try {
-    const { unassigned } = await ctx.api.openCounts(ctx.settings.inboxId, teamId, signal);
+    const { unassigned } = await ctx.api.openCounts(inboxId, teamId, signal);
     ctx.queueLengths.set(key, unassigned);
     return unassigned;
   } catch (error) {

@@ -6,8 +6,8 @@ import type { VendorPriority } from './vendor';
 /**
  * How handover-kit routing maps onto Chatwoot:
  * - `routing.queue` names a **team**: a team id (`"4"`, `"team:4"`) or a team name (`"Billing"`, case-insensitive,
- *   looked up once a minute). The inbox is fixed per provider (one provider per API inbox), because the
- *   inbox is also where the webhook is configured.
+ *   looked up once a minute) — or an **inbox**, `"inbox:7"` (what Cognigy's Chatwoot / Live Agent Inbox Id
+ *   becomes): the provider's own inbox or one of its `inboxIds`, since the webhook must cover it.
  * - `routing.priority` → `toggle_priority` (`none` clears it: Chatwoot takes `null`, not "none").
  * - `routing.skills` / `routing.languages`: Chatwoot has no such routing; they become conversation labels,
  *   which automation rules can route on, and a warning says so.
@@ -24,6 +24,8 @@ export const chatwootOptionsSchema = z
 export type ChatwootOptions = z.infer<typeof chatwootOptionsSchema>;
 
 export interface ResolvedRouting {
+  /** The inbox picked by the handover; unset: the provider's. */
+  inboxId?: number;
   teamId?: number;
   assigneeId?: number;
   labels: string[];
@@ -56,14 +58,23 @@ export async function resolveRouting(ctx: ChatwootContext, routing: Routing, opt
     for (const l of routing.languages) labels.add(labelOf(l));
     warnings.push(unsupported('languages', 'Chatwoot has no language-based routing; the languages were added as conversation labels.'));
   }
-  const teamId = options.teamId ?? (await teamFor(ctx, routing.queue, warnings, signal));
+  const inbox = /^inbox:\s*(\d+)$/i.exec(routing.queue?.trim() ?? '');
+  const inboxId = inbox ? inboxFor(ctx, Number(inbox[1]), warnings) : undefined;
+  const teamId = options.teamId ?? (inbox ? ctx.settings.teamId : await teamFor(ctx, routing.queue, warnings, signal));
   return {
+    ...(inboxId !== undefined ? { inboxId } : {}),
     ...(teamId !== undefined ? { teamId } : {}),
     ...(options.assigneeId !== undefined ? { assigneeId: options.assigneeId } : {}),
     labels: [...labels].filter(Boolean),
     ...(routing.priority !== undefined ? { priority: vendorPriority(routing.priority) } : {}),
     warnings,
   };
+}
+
+function inboxFor(ctx: ChatwootContext, inboxId: number, warnings: ConnectorWarning[]): number | undefined {
+  if (inboxId === ctx.settings.inboxId || ctx.settings.inboxIds?.includes(inboxId)) return inboxId;
+  warnings.push(otherWarning('queueRouting', `Inbox ${inboxId} is not one of this provider's inboxes (Inbox ID, More inbox IDs); its own inbox was used.`));
+  return undefined;
 }
 
 async function teamFor(ctx: ChatwootContext, queue: string | undefined, warnings: ConnectorWarning[], signal?: AbortSignal): Promise<number | undefined> {

@@ -66,6 +66,20 @@ export const chatwootSettingsSchema = z
       description: "Profile Settings → Access Token of an administrator (sent as the api_access_token header). An agent-role token self-assigns every conversation it opens.",
     }),
     inboxId: field(positiveId('Inbox ID'), { label: 'Inbox ID', description: 'The API-channel inbox that handovers are created in (Settings → Inboxes → the number in the URL).' }),
+    inboxIds: field(
+      z.preprocess(
+        (v) => {
+          const b = blank(v);
+          return typeof b === 'string' ? b.split(',').map((s) => numeric(s.trim())) : b;
+        },
+        z.array(idNumber('Inbox ID')).max(50).optional(),
+      ),
+      {
+        label: 'More inbox IDs',
+        description:
+          "Further API inboxes a node may pick with Cognigy's Chatwoot / Live Agent Inbox Id (comma-separated in a Cognigy Connection). Their webhooks must reach this provider too: use the account webhook, or give each inbox's webhook the same secret.",
+      },
+    ),
     teamId: field(optionalId('Team ID'), {
       label: 'Default team ID',
       description: 'Team assigned when a handover names no queue. Leave empty to route by inbox only.',

@@ -25,14 +25,15 @@ export async function startHandover(ctx: ChatwootContext, request: StartHandover
   const warnings = [...routing.warnings];
   const sourceId = sourceIdFor(request.idempotencyKey);
 
-  let conversation = await findExisting(ctx, request.idempotencyKey, sourceId, signal);
+  const inboxId = routing.inboxId ?? ctx.settings.inboxId;
+  let conversation = await findExisting(ctx, request.idempotencyKey, sourceId, inboxId, signal);
   const created = conversation === undefined;
   if (!conversation) {
     const contactId = await ensureContact(ctx, request.user, warnings, signal);
     conversation = await ctx.api.createConversation(
       {
         source_id: sourceId,
-        inbox_id: ctx.settings.inboxId,
+        inbox_id: inboxId,
         contact_id: contactId,
         status: 'open',
         ...(routing.teamId !== undefined ? { team_id: routing.teamId } : {}),
@@ -74,7 +75,7 @@ export function sourceIdFor(idempotencyKey: string): string {
   return `hk-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
 }
 
-async function findExisting(ctx: ChatwootContext, key: string, sourceId: string, signal?: AbortSignal): Promise<VendorConversation | undefined> {
+async function findExisting(ctx: ChatwootContext, key: string, sourceId: string, inboxId: number, signal?: AbortSignal): Promise<VendorConversation | undefined> {
   const known = ctx.handovers.get(key);
   if (known !== undefined) {
     try {
@@ -84,7 +85,7 @@ async function findExisting(ctx: ChatwootContext, key: string, sourceId: string,
       ctx.handovers.delete(key); // deleted at Chatwoot: start afresh
     }
   }
-  const found = await ctx.api.conversationsBySource(sourceId, ctx.settings.inboxId, signal);
+  const found = await ctx.api.conversationsBySource(sourceId, inboxId, signal);
   // Builds that ignore the source_id filter list other conversations: only our marker counts.
   return found.find((c) => c.additional_attributes?.handover_key === sourceId);
 }

@@ -11,7 +11,7 @@ import {
 import { vendorError } from 'handover-kit/connector-utils';
 import type { SimulatedContactCenter } from './center';
 import { SimulatedVendorError } from './model';
-import { type SimulatedSettings } from './schema';
+import type { SimulatedSettings } from './schema';
 import { createSimulatedWebhook, createWebhookSender } from './webhook';
 
 export function createSimulatedConnector(center: SimulatedContactCenter, settings: SimulatedSettings, runtime: ConnectorRuntime): HandoverConnectorV1 {

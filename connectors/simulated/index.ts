@@ -5,7 +5,7 @@ import {
   type Clock,
 } from 'handover-kit/contract';
 import { SimulatedContactCenter } from './center';
-import { type CenterConfig } from './model';
+import type { CenterConfig } from './model';
 import { simulatedSettingsSchema, } from './schema';
 import { SIMULATED_CAPABILITIES, createSimulatedConnector } from './connector';
 

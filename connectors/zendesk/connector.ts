@@ -13,7 +13,7 @@ import { JwtSigner, basicAuthorization } from './auth';
 import { checkAgentAvailability } from './availability';
 import { REQUEST_ID_HEADER, VENDOR, zendeskErrorDetails } from './errors';
 import { ZendeskHandovers } from './handover';
-import { type ZendeskSettings } from './schema';
+import type { ZendeskSettings } from './schema';
 import { createZendeskWebhook } from './webhook';
 
 /**

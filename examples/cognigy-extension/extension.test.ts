@@ -56,8 +56,8 @@ describe('the packaged Cognigy extension', () => {
 
   it('loads with @cognigy/extension-tools and lists the five nodes, their branches and the connection', () => {
     const parents = extension.nodes.filter((n) => !n.parentType).map((n) => n.type);
-    expect(parents).toEqual(['handoverToAgent', 'checkAgentAvailability', 'lookupHandoverStatus', 'closeHandover', 'setHandoverInactivity']);
-    expect(extension.nodes.filter((n) => n.parentType).length).toBe(12);
+    expect(parents).toEqual(['handoverToAgent', 'checkAgentAvailability', 'lookupHandoverStatus', 'closeHandover', 'handoverInactivityTimer', 'setHandoverInactivity']);
+    expect(extension.nodes.filter((n) => n.parentType).length).toBe(13);
     expect(extension.connections).toEqual([{ type: 'handover-gateway', label: 'Handover Gateway', fields: [{ fieldName: 'url' }, { fieldName: 'apiKey' }] }]);
     expect(extension.options.label).toBe('Handover Kit');
   });
@@ -73,7 +73,7 @@ describe('the packaged Cognigy extension', () => {
     const forward = await run('lookupHandoverStatus', {}, { ...session, inputId: 'i2', text: 'hello?' }, context);
     expect(forward).toMatchObject({ requests: 1, stopped: true, said: [] });
     expect(gw.centers.get('main').listConversations()[0]!.messages.map((m) => m.text)).toContain('hello?');
-    const timer = await run('setHandoverInactivity', { timer: '2' }, { ...session }, context);
+    const timer = await run('handoverInactivityTimer', { timer: '2' }, { ...session }, context);
     expect(timer.requests).toBe(1);
     const close = await run('closeHandover', {}, { ...session }, context);
     expect(close.requests).toBe(1);

@@ -42,15 +42,16 @@ function flow(): FlowDefinition {
       toBasic: handover('basic-desk'),
       status: {
         type: 'lookupHandoverStatus',
+        config: { inactivityCase: true }, // the kit's opt-in Inactivity case
         branches: { queue: 'queued', active: 'joined', inactivity: 'silent', completed: 'thanks', cancelled: 'cancelled', error: 'failed' },
       },
-      // A queue update carries the rendered text; the first queue event only the figures.
-      queued: { say: ({ input }) => input.handover.data?.text ?? `You are in the queue (position ${input.handover.data?.position ?? '?'}).`, next: 'armTimer' },
+      // The queue event and each queue update (eventType queueUpdate) carry the figures.
+      queued: { say: ({ input }) => `You are in the queue (position ${input.handover.data?.position ?? '?'}).`, next: 'armTimer' },
       joined: { say: '{{input.handover.data.agent.name}} has joined the chat.', next: 'armTimer' },
-      armTimer: { type: 'setHandoverInactivity', config: { timer: '2' }, next: 'wait' },
+      armTimer: { type: 'handoverInactivityTimer', config: { timer: '2' }, next: 'wait' },
       wait: { goTo: 'status', waitForInput: true },
       silent: { if: ({ input }) => input.handover.inactivityCount >= 2, then: 'close', else: 'nudge' },
-      nudge: { say: 'Are you still there?', next: 'wait' },
+      nudge: { say: 'Are you still there?', next: 'armTimer' }, // one expiry per arming: re-arm
       close: { type: 'closeHandover', next: 'closed' },
       closed: { say: 'The chat went quiet, so I closed it.' },
       thanks: { say: 'The agent has closed the chat. Thanks for contacting us!' },

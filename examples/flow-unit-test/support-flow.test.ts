@@ -41,6 +41,10 @@ describe('support flow', () => {
     await tester.advance(2 * 60_000);
     expect(chat.botSaid().at(-1)).toBe('We closed the chat because it went quiet. Write again any time.');
     expect((await chat.handover())?.status).toBe('completed');
-    expect(chat.branchesOf('status')).toEqual(['onHandoverQueue', 'onHandoverActive', 'onHandoverInactivity', 'onHandoverInactivity']);
+    // Inactivity keeps the status, as in Cognigy: the events take the active case.
+    expect(chat.branchesOf('status')).toEqual(['onHandoverQueue', 'onHandoverActive', 'onHandoverActive', 'onHandoverActive']);
+    expect(chat.branchesOf('howLong')).toEqual(['else', 'then']);
+    await chat.send('thanks, bye');
+    expect(chat.botSaid().at(-1)).toMatch(/orders and returns/); // back with the bot
   });
 });

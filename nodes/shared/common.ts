@@ -19,7 +19,8 @@ export function providerField(providers: readonly ProviderInfo[] | undefined, co
   return nodeField(z.string({ error: 'Choose a handover provider' }).min(1, 'Choose a handover provider').max(128), {
     label: 'Handover Provider',
     type: hasList || connectionType ? 'select' : 'cognigyText',
-    description: 'The contact center this node hands over to (Deploy > Handover Providers).',
+    description:
+      'The contact center this node hands over to: a provider of your handover gateway (gateway console > Providers, or `handover-kit providers list`), not one of Cognigy\'s Deploy > Handover Providers.',
     params: {
       required: true,
       ...(hasList ? { options: providers!.map((p) => ({ label: `${p.name} (${p.type})`, value: p.id })) } : {}),
@@ -57,21 +58,24 @@ export function whenCapable(providers: readonly ProviderInfo[] | undefined, capa
   return condition ? { condition } : {};
 }
 
-export const routingFields = (section: string, providers: readonly ProviderInfo[] | undefined) => ({
-  inboxId: nodeField(optionalText(128), { label: 'Queue / Inbox Id', type: 'cognigyText', section, description: 'Queue, inbox or team at the contact center.', ...whenCapable(providers, 'queueRouting') }),
-  skills: nodeField(textList(), { label: 'Skills', type: 'textArray', section, description: 'Only agents with all of these skills.', ...whenCapable(providers, 'skills') }),
-  languages: nodeField(textList(), { label: 'Languages', type: 'textArray', section, description: 'Only agents speaking one of these.', ...whenCapable(providers, 'languages') }),
+type ShowWhen = (providers: readonly ProviderInfo[] | undefined, capability: CapabilityName) => { condition?: TNodeFieldCondition };
+
+/** The kit's generic routing (not in Cognigy): for connectors Cognigy has no provider section for. */
+export const routingFields = (section: string, providers: readonly ProviderInfo[] | undefined, show: ShowWhen = whenCapable) => ({
+  inboxId: nodeField(optionalText(128), { label: 'Queue / Inbox Id', type: 'cognigyText', section, description: 'Queue, inbox or team at the contact center.', ...show(providers, 'queueRouting') }),
+  skills: nodeField(textList(), { label: 'Skills', type: 'textArray', section, description: 'Only agents with all of these skills.', ...show(providers, 'skills') }),
+  languages: nodeField(textList(), { label: 'Languages', type: 'textArray', section, description: 'Only agents speaking one of these.', ...show(providers, 'languages') }),
 });
 
-export const storageFields = (defaultKey: string) => ({
+export const storageFields = (defaultKey: string, note = '') => ({
   storeLocation: nodeField(z.enum(['input', 'context']).default('input'), {
-    label: 'Where to store the result',
+    label: `Where to store the result${note}`,
     type: 'select',
     section: 'storage',
     params: { options: [{ label: 'Input', value: 'input' }, { label: 'Context', value: 'context' }], required: true },
   }),
-  inputKey: nodeField(optionalText(200).default(defaultKey), { label: 'Input Key to store Result', type: 'cognigyText', section: 'storage', condition: { key: 'storeLocation', value: 'input' } }),
-  contextKey: nodeField(optionalText(200).default(defaultKey), { label: 'Context Key to store Result', type: 'cognigyText', section: 'storage', condition: { key: 'storeLocation', value: 'context' } }),
+  inputKey: nodeField(optionalText(200).default(defaultKey), { label: `Input Key to store Result${note}`, type: 'cognigyText', section: 'storage', condition: { key: 'storeLocation', value: 'input' } }),
+  contextKey: nodeField(optionalText(200).default(defaultKey), { label: `Context Key to store Result${note}`, type: 'cognigyText', section: 'storage', condition: { key: 'storeLocation', value: 'context' } }),
 });
 
 export const STORAGE_SECTION = { key: 'storage', label: 'Storage Option', defaultCollapsed: true };

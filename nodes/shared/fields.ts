@@ -34,6 +34,17 @@ export function optionalNumber(inner: z.ZodNumber) {
   return z.preprocess((v) => (v === '' || v === null || v === undefined ? undefined : typeof v === 'string' ? Number(v) : v), inner.optional());
 }
 
+/**
+ * A number as Cognigy's number / text fields hand it over. Cognigy accepts anything there, so
+ * nothing usable (empty, not a number, not above 0) means "not set" instead of an error.
+ */
+export function lenientNumber(max = Number.MAX_SAFE_INTEGER) {
+  return z.preprocess((v) => {
+    const n = typeof v === 'string' ? (v.trim() === '' ? NaN : Number(v)) : typeof v === 'number' ? v : NaN;
+    return Number.isFinite(n) && n > 0 ? Math.min(n, max) : undefined;
+  }, z.number().optional());
+}
+
 /** A list that may arrive as an array or a comma-separated text. */
 export function textList() {
   return z.preprocess(

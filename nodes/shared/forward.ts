@@ -44,7 +44,7 @@ export async function forwardUserInput(rt: NodeRuntime, service: HandoverApi, se
     return undefined;
   }
   if (!outcome.handover) return undefined;
-  return viewToInput(outcome.handover, { eventType: 'statusChange' });
+  return viewToInput(outcome.handover);
 }
 
 /** The user came back to / left the chat: `input.data.handoverKit.presence` (set by the channel or the flow). */

@@ -85,10 +85,15 @@ export function incomingHandover(rt: NodeRuntime): FlowHandoverInput | undefined
   return readFlowEvent(rt.input.data) ?? (rt.input.handover && typeof rt.input.handover.status === 'string' ? rt.input.handover : undefined);
 }
 
-/** Sets `input.handover` the way Cognigy's own handover does, and keeps the context state in step. */
+const HANDOVER_STATUSES = new Set<string>(['queue', 'active', 'completed', 'cancelled', 'error']);
+
+/**
+ * Sets `input.handover` the way Cognigy's own handover does, and keeps the context state in step
+ * (`agentInject`, `genericHandoverUpdate` and "already in progress" leave the handover's status as it is).
+ */
 export function setHandoverInput(rt: NodeRuntime, handover: FlowHandoverInput): void {
   rt.api.addToInput('handover', handover);
-  if (handover.status !== 'handoverAlreadyInProgress') writeState(rt, { id: handover.handoverId, providerId: handover.providerId, status: handover.status });
+  if (HANDOVER_STATUSES.has(handover.status)) writeState(rt, { id: handover.handoverId, providerId: handover.providerId, status: handover.status as HandoverView['status'] });
 }
 
 export function viewToInput(view: HandoverView, extra: Partial<FlowHandoverInput> = {}): FlowHandoverInput {
@@ -98,7 +103,10 @@ export function viewToInput(view: HandoverView, extra: Partial<FlowHandoverInput
   if (view.agent) data.agent = view.agent;
   const input: FlowHandoverInput = { status: view.status, handoverId: view.id, providerId: view.providerId, ...extra };
   if (Object.keys(data).length > 0) input.data = { ...data, ...extra.data };
-  if (view.error) input.error = { reason: view.error.reason, message: view.error.message, ...(view.error.code ? { code: view.error.code } : {}) };
+  if (view.error) {
+    const e = view.error;
+    input.error = { reason: e.reason, message: e.message, ...(e.code ? { code: e.code } : {}), ...(e.unavailableReason ? { unavailableReason: e.unavailableReason } : {}) };
+  }
   if (view.inactivityCount > 0 && input.inactivityCount === undefined) input.inactivityCount = view.inactivityCount;
   return input;
 }

@@ -27,11 +27,17 @@ export interface CreateHandoverNodesOptions {
   typePrefix?: string;
 }
 
-/** Node types, as Cognigy stores them (before any prefix). */
+/**
+ * Node types, as Cognigy stores them (before any prefix): Cognigy's own type ids where it has the
+ * node (`handoverInactivityTimer` is Set Handover Inactivity). Cognigy's Lookup is its generic
+ * `switch` node, so the handover Lookup keeps a name of its own. `setHandoverInactivity` is the
+ * id of earlier releases, kept so their flows run (the node cannot be added any more).
+ */
 export const NODE_TYPES = {
   handoverToAgent: 'handoverToAgent',
   checkAgentAvailability: 'checkAgentAvailability',
   lookupHandoverStatus: 'lookupHandoverStatus',
   closeHandover: 'closeHandover',
+  handoverInactivityTimer: 'handoverInactivityTimer',
   setHandoverInactivity: 'setHandoverInactivity',
 } as const;

@@ -1,5 +1,6 @@
 import type { Scheduler } from '../scheduler';
 import type { HandoverStore } from '../store/types';
+import { queueIntervalMs } from '../service/context';
 
 /**
  * Closes the gap between writing a handover and arming its timer: at start, every live handover
@@ -13,14 +14,13 @@ export async function restoreTimers(store: HandoverStore, scheduler: Scheduler, 
     if (await scheduler.ensure(...args)) restored++;
   };
   for await (const record of store.listLiveHandovers()) {
-    if (record.inactivity) await ensure({ kind: 'inactivity', handoverId: record.id, dueAt: record.inactivity.dueAt });
+    if (record.inactivity?.dueAt !== undefined) await ensure({ kind: 'inactivity', handoverId: record.id, dueAt: record.inactivity.dueAt });
     if (record.idleDueAt !== undefined) await ensure({ kind: 'idle', handoverId: record.id, dueAt: record.idleDueAt });
     if (record.pending?.length) await ensure({ kind: 'reorder', handoverId: record.id, dueAt: now });
     const updates = record.behaviour.queueUpdates;
     if (record.status === 'queue' && record.conversationId && updates) {
-      const at = (sec: number) => now + sec * 1000;
-      if (updates.position) await ensure({ kind: 'queue-position', handoverId: record.id, dueAt: at(updates.position.intervalSec) });
-      if (updates.waitTime) await ensure({ kind: 'queue-wait', handoverId: record.id, dueAt: at(updates.waitTime.intervalSec) });
+      if (updates.position) await ensure({ kind: 'queue-position', handoverId: record.id, dueAt: now + queueIntervalMs(updates.position.intervalSec) });
+      if (updates.waitTime) await ensure({ kind: 'queue-wait', handoverId: record.id, dueAt: now + queueIntervalMs(updates.waitTime.intervalSec) });
     }
   }
   return restored;

@@ -37,22 +37,30 @@ export function sessionKeyOf(session: Pick<SessionAddress, 'userId' | 'sessionId
 
 const templateText = z.string().max(2000);
 
+/** Seconds between queue updates: any positive number (Cognigy sets no minimum); the service waits at least 1 s. */
+const intervalSec = z.number().positive().max(86_400);
+
 export const queueUpdatesSchema = z
   .object({
-    /** Send the queue position every `intervalSec` seconds while waiting. */
-    position: z.object({ intervalSec: z.number().int().min(5).max(3600) }).strict().optional(),
-    /** Send the estimated wait time every `intervalSec` seconds while waiting. */
-    waitTime: z.object({ intervalSec: z.number().int().min(5).max(3600) }).strict().optional(),
+    /** Send the queue position every `intervalSec` seconds while waiting (unset: every 30 s). */
+    position: z.object({ intervalSec: intervalSec.optional() }).strict().optional(),
+    /** Send the estimated wait time every `intervalSec` seconds while waiting (unset: every 30 s). */
+    waitTime: z.object({ intervalSec: intervalSec.optional() }).strict().optional(),
     /** Above these thresholds the alternative text is sent instead of the figures. */
     alternative: z
       .object({
-        maxPosition: z.number().int().positive().optional(),
-        maxWaitMs: z.number().int().positive().optional(),
-        text: templateText.min(1),
+        maxPosition: z.number().positive().optional(),
+        maxWaitMs: z.number().positive().optional(),
+        text: templateText.optional(),
       })
       .strict()
       .optional(),
-    /** Templates; tokens `{{position}}`, `{{waitMinutes}}`, `{{waitSeconds}}`, `{{estimatedWaitTime}}` (ms). */
+    /**
+     * false (Cognigy's way): each update re-enters the flow (`eventType: 'queueUpdate'`, figures in
+     * `input.handover.data`). true (the kit's addition): the texts below go straight to the user.
+     */
+    asText: z.boolean().default(false),
+    /** Templates; tokens `[[position]]`, `[[waitMinutes]]`, `[[waitSeconds]]`, `[[estimatedWaitTime]]` (ms). */
     positionText: templateText.optional(),
     waitTimeText: templateText.optional(),
   })
@@ -72,7 +80,7 @@ export const behaviourSchema = z
     /** Tell the agent when the user joins / leaves the chat. */
     userConnectsMessage: z.boolean().default(true),
     userDisconnectsMessage: z.boolean().default(true),
-    /** Text to the user when an agent joins; `{{agentName}}` token. Empty = say nothing. */
+    /** Text to the user when an agent joins; `[[agentName]]` token. Empty = say nothing. */
     agentJoinedText: templateText.optional(),
     /** Close the handover when neither side wrote for this many minutes. */
     idleTimeoutMinutes: z.number().positive().max(10080).optional(),
@@ -83,6 +91,21 @@ export const behaviourSchema = z
   })
   .strict();
 export type HandoverBehaviour = z.output<typeof behaviourSchema>;
+
+/**
+ * Routing that applies only to providers of one connector type (the node's Cognigy provider
+ * sections: Live Agent / Chatwoot keys for `chatwoot`, Genesys keys for `genesys`). Merged over the
+ * generic routing for the provider actually tried, so fallbacks of another type keep their own.
+ */
+export const connectorRoutingSchema = z
+  .object({
+    routing: routingSchema.optional(),
+    customAttributes: customAttributesSchema.optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type ConnectorRouting = z.infer<typeof connectorRoutingSchema>;
+export const byConnectorTypeSchema = z.record(z.string().max(64), connectorRoutingSchema);
 
 export const startHandoverInputSchema = z
   .object({
@@ -97,6 +120,7 @@ export const startHandoverInputSchema = z
     customAttributes: customAttributesSchema.default({}),
     locale: z.string().max(35).optional(),
     connectorOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    byConnectorType: byConnectorTypeSchema.optional(),
     /** Check availability first (where the connector can) and treat "nobody available" as a failure. */
     requireAvailableAgent: z.boolean().default(false),
     behaviour: behaviourSchema.default(() => behaviourSchema.parse({})),
@@ -135,8 +159,8 @@ export type CloseHandoverInput = z.input<typeof closeHandoverInputSchema>;
 export const setInactivityInputSchema = z
   .object({
     session: sessionSchema,
-    /** Minutes of user silence before an inactivity event (Cognigy's `timer`). */
-    minutes: z.number().positive().max(1440),
+    /** Minutes of user silence before an inactivity event (Cognigy's `timer`); 0 switches the timer off. */
+    minutes: z.number().min(0).max(1440),
     /** Close automatically on this expiry (e.g. 2: warn once, close on the second). */
     autoCloseAfter: z.number().int().positive().max(100).optional(),
   })
@@ -144,7 +168,7 @@ export const setInactivityInputSchema = z
 export type SetInactivityInput = z.input<typeof setInactivityInputSchema>;
 
 export const availabilityInputSchema = z
-  .object({ providerId: z.string().min(1).max(128), routing: routingSchema.default({}) })
+  .object({ providerId: z.string().min(1).max(128), routing: routingSchema.default({}), byConnectorType: byConnectorTypeSchema.optional() })
   .strict();
 export type AvailabilityInput = z.input<typeof availabilityInputSchema>;
 
@@ -253,7 +277,7 @@ export interface HandoverRecord {
   recentEventIds?: string[];
   /** Events that arrived ahead of a gap in `sequence`, waiting for it. */
   pending?: import('../contract').HandoverEvent[];
-  inactivity?: { timeoutMs: number; count: number; dueAt: number; autoCloseAfter?: number };
+  inactivity?: { timeoutMs: number; count: number; /** Unset: expired (or switched off) and not re-armed. */ dueAt?: number; autoCloseAfter?: number };
   idleDueAt?: number;
   attempts?: Attempt[];
   error?: HandoverFailure;

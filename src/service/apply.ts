@@ -32,7 +32,7 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
     next.queuePosition = undefined;
     next.estimatedWaitMs = undefined;
     if (!wasQueued) return;
-    if (b.sendActiveEvent) flowEvent('active', { status: 'active', eventType: 'statusChange', data: agent ? { agent } : {} });
+    if (b.sendActiveEvent) flowEvent('active', { status: 'active', data: agent ? { agent } : {} });
     if (b.agentJoinedText) {
       const text = renderTemplate(b.agentJoinedText, { agentName: agent?.name ?? 'An agent' });
       out.push({ type: 'message', id: `${idBase}:joined`, ...address(record), source: 'system', text });
@@ -81,35 +81,39 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
       next.agent = undefined;
       if (event.requeued && next.status === 'active') {
         next.status = transition(next.status, 'queue', record.id);
-        if (b.sendQueueEvent) flowEvent('requeued', { status: 'queue', eventType: 'statusChange', data: { requeued: true } });
+        if (b.sendQueueEvent) flowEvent('requeued', { status: 'queue', data: { requeued: true } });
       }
       break;
     case 'handover-completed':
       if (!end('completed')) return { record, deliveries: [], ignored: true };
-      if (b.sendResolveEvent) flowEvent('completed', { status: 'completed', eventType: 'statusChange', data: { by: event.by } });
+      if (b.sendResolveEvent) flowEvent('completed', { status: 'completed', data: { by: event.by } });
       break;
     case 'handover-cancelled':
       if (!end('cancelled')) return { record, deliveries: [], ignored: true };
-      flowEvent('cancelled', { status: 'cancelled', eventType: 'statusChange', data: { by: event.by, ...(event.reason ? { reason: event.reason } : {}) } });
+      flowEvent('cancelled', { status: 'cancelled', data: { by: event.by, ...(event.reason ? { reason: event.reason } : {}) } });
       break;
     case 'handover-error':
       if (!end('error')) return { record, deliveries: [], ignored: true };
       next.error = { reason: 'error', message: event.message, code: event.code };
-      flowEvent('error', { status: 'error', eventType: 'statusChange', error: { reason: 'error', message: event.message, code: event.code } });
+      flowEvent('error', { status: 'error', error: { reason: 'error', message: event.message, code: event.code } });
       break;
-    case 'provider-event':
+    case 'provider-event': {
       if (isTerminalStatus(next.status)) return { record, deliveries: [], ignored: true };
-      flowEvent('provider', {
-        status: next.status,
-        eventType: 'providerEvent',
-        data: { name: event.name, ...(event.text !== undefined ? { text: event.text } : {}), ...(event.data ?? {}) },
-      });
+      // As Cognigy: a contact-center bot / status message is a `genericHandoverUpdate` (text at
+      // `input.data.request.text`); any other forwarded provider event is an `agentInject`.
+      const data = { name: event.name, ...(event.text !== undefined ? { text: event.text } : {}), ...(event.data ?? {}) };
+      if (GENERIC_UPDATES.has(event.name)) flowEvent('provider', { status: 'genericHandoverUpdate', eventType: 'genericHandoverUpdate', data });
+      else flowEvent('provider', { status: 'agentInject', data });
       break;
+    }
     default:
       return assertNever(event, 'event type');
   }
   return { record: next, deliveries: out, ignored: false };
 }
+
+/** Provider events Cognigy delivers as `genericHandoverUpdate` (Genesys bot and status messages). */
+const GENERIC_UPDATES = new Set(['genesys-bot-message']);
 
 export function address(record: HandoverRecord) {
   return { handoverId: record.id, providerId: record.providerId, session: record.session };

@@ -107,18 +107,23 @@ export class ServiceContext {
     const updates = after.behaviour.queueUpdates;
     if (queued && !wasQueued && updates) {
       const now = this.clock.now();
-      if (updates.position) await s.schedule({ kind: 'queue-position', handoverId: after.id, dueAt: now + updates.position.intervalSec * 1000 });
-      if (updates.waitTime) await s.schedule({ kind: 'queue-wait', handoverId: after.id, dueAt: now + updates.waitTime.intervalSec * 1000 });
+      if (updates.position) await s.schedule({ kind: 'queue-position', handoverId: after.id, dueAt: now + queueIntervalMs(updates.position.intervalSec) });
+      if (updates.waitTime) await s.schedule({ kind: 'queue-wait', handoverId: after.id, dueAt: now + queueIntervalMs(updates.waitTime.intervalSec) });
     } else if (!queued && wasQueued && updates) {
       await Promise.all([s.cancel('queue-position', after.id), s.cancel('queue-wait', after.id)]);
     }
-    if (after.inactivity && after.inactivity.dueAt !== before.inactivity?.dueAt) {
-      await s.schedule({ kind: 'inactivity', handoverId: after.id, dueAt: after.inactivity.dueAt });
-    }
+    const due = after.inactivity?.dueAt;
+    if (due !== undefined && due !== before.inactivity?.dueAt) await s.schedule({ kind: 'inactivity', handoverId: after.id, dueAt: due });
+    else if (due === undefined && before.inactivity?.dueAt !== undefined) await s.cancel('inactivity', after.id);
     if (after.idleDueAt !== undefined && after.idleDueAt !== before.idleDueAt) {
       await s.schedule({ kind: 'idle', handoverId: after.id, dueAt: after.idleDueAt });
     }
   }
+}
+
+/** Cognigy gives the update interval no default and no minimum: unset polls every 30 s, and never faster than 1 s. */
+export function queueIntervalMs(intervalSec: number | undefined): number {
+  return Math.max(1, intervalSec ?? 30) * 1000;
 }
 
 export function toView(record: HandoverRecord): HandoverView {

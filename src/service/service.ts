@@ -20,7 +20,7 @@ import { address } from './apply';
 import { ServiceContext, toView } from './context';
 import { EventProcessor, type IngestResult } from './events';
 import { runTimer } from './timers';
-import { tryProviders } from './start';
+import { routingFor, tryProviders } from './start';
 import {
   availabilityInputSchema,
   closeHandoverInputSchema,
@@ -126,7 +126,8 @@ export class HandoverService implements HandoverApi {
     const req = parseOrThrow(availabilityInputSchema, input, 'availability request');
     const connector = await this.ctx.connector(req.providerId);
     if (!connector.capabilities.availability) throw new UnsupportedCapabilityError('availability', { connectorType: connector.type, providerId: req.providerId });
-    const result = await this.ctx.call('checkAvailability', req.providerId, (signal) => connector.doCheckAvailability({ routing: req.routing }, { signal }));
+    const { routing } = routingFor(connector.type, req);
+    const result = await this.ctx.call('checkAvailability', req.providerId, (signal) => connector.doCheckAvailability({ routing }, { signal }));
     return { ...result, providerId: req.providerId };
   }
 
@@ -235,11 +236,14 @@ export class HandoverService implements HandoverApi {
     const found = await this.ctx.store.findHandoverBySession(sessionKeyOf(req.session));
     if (!found || !isLiveStatus(found.status)) return { armed: false, handover: found ? toView(found) : null };
     const timeoutMs = Math.round(req.minutes * 60_000);
+    // One expiry per arming, as Cognigy's: the flow re-arms it (the documented recipe does). 0 disarms.
     const committed = await this.ctx.queue.run(found.id, () =>
       this.ctx.commit(found.id, (r) =>
-        isLiveStatus(r.status)
-          ? { ...r, inactivity: { timeoutMs, count: r.inactivity?.count ?? 0, dueAt: this.ctx.clock.now() + timeoutMs, ...(req.autoCloseAfter ? { autoCloseAfter: req.autoCloseAfter } : {}) } }
-          : undefined,
+        !isLiveStatus(r.status)
+          ? undefined
+          : timeoutMs <= 0
+            ? { ...r, inactivity: r.inactivity ? { ...r.inactivity, timeoutMs: 0, dueAt: undefined } : undefined }
+            : { ...r, inactivity: { timeoutMs, count: r.inactivity?.count ?? 0, dueAt: this.ctx.clock.now() + timeoutMs, ...(req.autoCloseAfter ? { autoCloseAfter: req.autoCloseAfter } : {}) } },
       ),
     );
     return committed ? { armed: true, handover: toView(committed.after) } : { armed: false, handover: toView(found) };
@@ -296,7 +300,7 @@ export class HandoverService implements HandoverApi {
       type: 'event',
       id: `${record.id}:auto-close`,
       ...address(after),
-      handover: { status: after.status, eventType: 'statusChange', data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
+      handover: { status: after.status, data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
     };
     await this.ctx.deliverAll([item]);
   }
@@ -308,7 +312,8 @@ export class HandoverService implements HandoverApi {
     const now = this.ctx.clock.now();
     const committed = await this.ctx.commit(record.id, (r) => ({
       ...r,
-      ...(r.inactivity ? { inactivity: { ...r.inactivity, count: 0, dueAt: now + r.inactivity.timeoutMs } } : {}),
+      // The user wrote: the count starts again and an armed (or expired) timer restarts.
+      ...(r.inactivity ? { inactivity: { ...r.inactivity, count: 0, dueAt: r.inactivity.timeoutMs > 0 ? now + r.inactivity.timeoutMs : undefined } } : {}),
       ...(idle ? { idleDueAt: now + idle * 60_000 } : {}),
     }));
     return committed?.after ?? record;

@@ -1,8 +1,21 @@
 import { AgentsUnavailableError, HandoverTimeoutError, isLiveStatus, toHandoverError, type HandoverError } from '../contract';
 import { toView, type ServiceContext } from './context';
-import type { Attempt, HandoverRecord, StartHandoverOutcome, startHandoverInputSchema } from '../model';
+import type { Attempt, ConnectorRouting, HandoverRecord, StartHandoverOutcome, startHandoverInputSchema } from '../model';
+import type { CustomAttributes, Routing } from '../contract';
 
 type StartRequest = ReturnType<typeof startHandoverInputSchema.parse>;
+
+/** The generic routing with the part meant for this connector type laid over it. */
+export function routingFor(
+  connectorType: string,
+  req: { routing: Routing; byConnectorType?: Record<string, ConnectorRouting> | undefined; customAttributes?: CustomAttributes; connectorOptions?: Record<string, Record<string, unknown>> | undefined },
+) {
+  const own = req.byConnectorType?.[connectorType];
+  const routing: Routing = own?.routing ? { ...req.routing, ...own.routing } : req.routing;
+  const customAttributes = own?.customAttributes ? { ...req.customAttributes, ...own.customAttributes } : (req.customAttributes ?? {});
+  const connectorOptions = own?.options ? { ...req.connectorOptions, [connectorType]: { ...req.connectorOptions?.[connectorType], ...own.options } } : req.connectorOptions;
+  return { routing, customAttributes, connectorOptions };
+}
 
 /** Tries the provider and its fallbacks in order, once each, within the start budget; records every attempt. */
 export async function tryProviders(ctx: ServiceContext, startBudgetMs: number, record: HandoverRecord, chain: string[], req: StartRequest): Promise<StartHandoverOutcome> {
@@ -17,8 +30,9 @@ export async function tryProviders(ctx: ServiceContext, startBudgetMs: number, r
     }
     try {
       const connector = await ctx.connector(providerId);
+      const own = routingFor(connector.type, req);
       if (req.requireAvailableAgent && connector.capabilities.availability) {
-        const availability = await ctx.call('checkAvailability', providerId, (signal) => connector.doCheckAvailability({ routing: req.routing }, { signal }));
+        const availability = await ctx.call('checkAvailability', providerId, (signal) => connector.doCheckAvailability({ routing: own.routing }, { signal }));
         if (!availability.available) throw new AgentsUnavailableError(availability.reason ?? 'no-agents');
       }
       const started = await ctx.call('startHandover', providerId, (signal) =>
@@ -26,11 +40,11 @@ export async function tryProviders(ctx: ServiceContext, startBudgetMs: number, r
           {
             idempotencyKey: `${record.id}:${providerId}`,
             user: record.user ?? { id: req.session.userId },
-            routing: req.routing,
+            routing: own.routing,
             transcript: req.transcript,
-            customAttributes: req.customAttributes,
+            customAttributes: own.customAttributes,
             ...(req.locale ? { locale: req.locale } : {}),
-            ...(req.connectorOptions ? { connectorOptions: req.connectorOptions } : {}),
+            ...(own.connectorOptions ? { connectorOptions: own.connectorOptions } : {}),
           },
           { signal },
         ),

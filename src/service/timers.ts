@@ -2,7 +2,7 @@ import { isTerminalStatus, toHandoverError } from '../contract';
 import type { DeliveryItem } from '../delivery';
 import type { TimerJob } from '../scheduler';
 import { address } from './apply';
-import type { ServiceContext } from './context';
+import { queueIntervalMs, type ServiceContext } from './context';
 import type { EventProcessor } from './events';
 import { DEFAULT_POSITION_TEXT, DEFAULT_WAIT_TIME_TEXT, queueTokens, renderTemplate } from './templates';
 import type { HandoverRecord } from '../model';
@@ -41,8 +41,11 @@ async function inactivityExpired(ctx: ServiceContext, hooks: TimerHooks, record:
   const count = inactivity.count + 1;
   const closing = inactivity.autoCloseAfter !== undefined && count >= inactivity.autoCloseAfter;
   const now = ctx.clock.now();
+  // Cognigy's timer expires once per arming (the flow re-arms it). The kit's auto-close option
+  // keeps it running until the N-th expiry closes the handover.
+  const dueAt = inactivity.autoCloseAfter !== undefined && !closing ? now + inactivity.timeoutMs : undefined;
   const committed = await ctx.commit(record.id, (r) =>
-    r.inactivity?.dueAt === job.dueAt ? { ...r, inactivity: { ...inactivity, count, dueAt: now + inactivity.timeoutMs } } : undefined,
+    r.inactivity?.dueAt === job.dueAt ? { ...r, inactivity: { ...inactivity, count, dueAt } } : undefined,
   );
   if (!committed) return;
   const item: DeliveryItem = {
@@ -64,8 +67,9 @@ async function inactivityExpired(ctx: ServiceContext, hooks: TimerHooks, record:
 async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: TimerJob) {
   const updates = record.behaviour.queueUpdates;
   const isPosition = job.kind === 'queue-position';
-  const interval = isPosition ? updates?.position?.intervalSec : updates?.waitTime?.intervalSec;
-  if (record.status !== 'queue' || !updates || !interval || !record.conversationId) return;
+  const wanted = isPosition ? updates?.position : updates?.waitTime;
+  if (record.status !== 'queue' || !updates || !wanted || !record.conversationId) return;
+  const interval = wanted.intervalSec;
 
   let position = record.queuePosition;
   let waitMs = record.estimatedWaitMs;
@@ -81,7 +85,7 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
   const now = ctx.clock.now();
   const committed = await ctx.commit(record.id, (r) => (r.status === 'queue' ? { ...r, queuePosition: position, estimatedWaitMs: waitMs } : undefined));
   if (!committed) return;
-  await ctx.scheduler.schedule({ kind: job.kind, handoverId: record.id, dueAt: now + interval * 1000 });
+  await ctx.scheduler.schedule({ kind: job.kind, handoverId: record.id, dueAt: now + queueIntervalMs(interval) });
 
   const figure = isPosition ? position : waitMs;
   if (figure === undefined) return; // the contact center gave nothing to report this round
@@ -90,31 +94,32 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
     alt !== undefined &&
     ((alt.maxPosition !== undefined && position !== undefined && position > alt.maxPosition) ||
       (alt.maxWaitMs !== undefined && waitMs !== undefined && waitMs > alt.maxWaitMs));
-  const tokens = queueTokens(position, waitMs);
-  const template = overThreshold ? alt!.text : isPosition ? (updates.positionText ?? DEFAULT_POSITION_TEXT) : (updates.waitTimeText ?? DEFAULT_WAIT_TIME_TEXT);
-  const text = renderTemplate(template, tokens);
   const id = `${record.id}:${job.kind}:${job.dueAt}`;
+  const alternativeText = overThreshold ? alt!.text : undefined;
 
-  // With Send Queue Event on, the flow formats the update itself (Cognigy's queueUpdate event);
-  // otherwise the rendered text goes straight to the user.
-  const item: DeliveryItem = record.behaviour.sendQueueEvent
-    ? {
-        type: 'event',
-        id,
-        ...address(record),
-        handover: {
-          status: 'queue',
-          eventType: 'queueUpdate',
-          data: {
-            ...(position !== undefined ? { position } : {}),
-            ...(waitMs !== undefined ? { estimatedWaitTime: waitMs } : {}),
-            text,
-            ...(overThreshold ? { alternativeText: text } : {}),
-          },
-          handoverId: record.id,
-          providerId: record.providerId,
+  // Cognigy's way (default): the update re-enters the flow, which formats it (Lookup `queue` → Say).
+  // With the kit's `asText` option the text goes straight to the user instead.
+  let item: DeliveryItem;
+  if (updates.asText) {
+    const template = overThreshold && alternativeText ? alternativeText : isPosition ? (updates.positionText ?? DEFAULT_POSITION_TEXT) : (updates.waitTimeText ?? DEFAULT_WAIT_TIME_TEXT);
+    item = { type: 'message', id, ...address(record), source: 'system', text: renderTemplate(template, queueTokens(position, waitMs)) };
+  } else {
+    item = {
+      type: 'event',
+      id,
+      ...address(record),
+      handover: {
+        status: 'queue',
+        eventType: 'queueUpdate',
+        data: {
+          ...(position !== undefined ? { position } : {}),
+          ...(waitMs !== undefined ? { estimatedWaitTime: waitMs } : {}),
+          ...(overThreshold ? { alternativeText: alternativeText ?? '' } : {}),
         },
-      }
-    : { type: 'message', id, ...address(record), source: 'system', text };
+        handoverId: record.id,
+        providerId: record.providerId,
+      },
+    };
+  }
   await ctx.deliverAll([item]);
 }

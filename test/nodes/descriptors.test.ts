@@ -12,9 +12,11 @@ const byType = (t: string) => nodes.find((n) => n.type === t)!;
 const field = (n: Node, key: string) => n.fields.find((f) => f.key === key);
 
 describe('node descriptors', () => {
-  it('createHandoverNodes returns the five nodes and the branches they declare', () => {
+  it('createHandoverNodes returns the five nodes (Cognigy type ids), the branches they declare, and the old inactivity id', () => {
     const parents = nodes.filter((n) => !n.parentType).map((n) => n.type);
-    expect(parents).toEqual(['handoverToAgent', 'checkAgentAvailability', 'lookupHandoverStatus', 'closeHandover', 'setHandoverInactivity']);
+    expect(parents).toEqual(['handoverToAgent', 'checkAgentAvailability', 'lookupHandoverStatus', 'closeHandover', 'handoverInactivityTimer', 'setHandoverInactivity']);
+    expect(byType('setHandoverInactivity').constraints.creatable).toBe(false); // earlier flows run; new nodes use Cognigy's id
+    expect(byType('handoverInactivityTimer').constraints.creatable).toBe(true);
     for (const parent of nodes.filter((n) => n.dependencies.children.length > 0)) {
       for (const child of parent.dependencies.children) expect(byType(child)?.parentType).toBe(parent.type);
     }
@@ -28,12 +30,15 @@ describe('node descriptors', () => {
     expect(field(h, 'repeatHandoverMessage')).toMatchObject({ type: 'toggle', defaultValue: false });
     expect(field(h, 'cancelIntent')).toMatchObject({ type: 'cognigyText' });
     expect(field(h, 'quickReply')).toMatchObject({ type: 'cognigyText', label: 'Cancel Button Text' });
-    expect(field(h, 'resolveBehavior')).toBeUndefined(); // needs agent inject, which no connector has (docs/nodes.md)
+    expect(field(h, 'resolveBehavior')).toMatchObject({ type: 'select', defaultValue: 'resetEntrypoint' });
     expect(field(h, 'sendResolveEvent')).toMatchObject({ type: 'toggle', defaultValue: true });
     expect(field(h, 'sendOnQueueEvent')).toMatchObject({ type: 'toggle', defaultValue: false });
-    expect(field(h, 'updateIntervalQueuePosition')).toMatchObject({ type: 'number', defaultValue: 30, condition: { key: 'getQueuePosition', value: true } });
-    expect(field(h, 'priority')).toMatchObject({ type: 'select', defaultValue: 'none' });
-    expect(h.sections.map((s) => s.key)).toEqual(['cancelSettings', 'resolveOptions', 'eventSettings', 'queueSettings', 'routingSettings', 'presenceSettings']);
+    expect(field(h, 'sendTranscriptAsFirstMessage')).toMatchObject({ type: 'toggle', defaultValue: false });
+    expect(field(h, 'updateIntervalQueuePosition')).toMatchObject({ type: 'number', condition: { key: 'getQueuePosition', value: true } });
+    expect(field(h, 'updateIntervalQueuePosition')!.defaultValue).toBeUndefined(); // Cognigy: no default, no minimum
+    expect(field(h, 'liveAgentPriority')).toMatchObject({ type: 'select', defaultValue: 'none' });
+    expect(field(h, 'genesysCustomAttributes')).toMatchObject({ type: 'json', defaultValue: {} });
+    expect(h.sections.map((s) => s.key)).toEqual(['cancelSettings', 'resolveOptions', 'liveAgentSettings', 'chatwootSettings', 'genesysSettings', 'eventSettings', 'queueSettings', 'transcriptSettings', 'routingSettings', 'presenceSettings']);
     expect(h.form.slice(0, 3)).toEqual([{ type: 'field', key: 'providerId' }, { type: 'field', key: 'text' }, { type: 'field', key: 'repeatHandoverMessage' }]);
     expect(h.behavior.entrypoint).toBe(true);
     const a = byType('checkAgentAvailability');
@@ -41,7 +46,10 @@ describe('node descriptors', () => {
     expect(field(a, 'inputKey')).toMatchObject({ defaultValue: 'availableAgents', condition: { key: 'storeLocation', value: 'input' } });
     expect(field(a, 'abortOnError')).toMatchObject({ type: 'toggle', defaultValue: false });
     expect(field(byType('closeHandover'), 'closeHandoverInProvider')).toMatchObject({ type: 'toggle', defaultValue: true });
-    expect(field(byType('setHandoverInactivity'), 'timer')).toMatchObject({ type: 'cognigyText' });
+    expect(field(byType('handoverInactivityTimer'), 'timer')).toMatchObject({ type: 'cognigyText' });
+    const additions = nodes.flatMap((n) => n.fields.filter((f) => /not in Cognigy/.test(String(f.label))).map((f) => [`${n.type}.${f.key}`, f] as const));
+    expect(additions.length).toBeGreaterThan(5);
+    for (const [key, f] of additions) if (f.type === 'toggle') expect(f.defaultValue, `${key}: a kit addition is off by default`).toBe(false);
     for (const n of nodes) for (const s of n.sections) for (const k of s.fields) expect(field(n, k), `${n.type}.${k}`).toBeDefined();
   });
 
@@ -84,19 +92,22 @@ describe('Lookup Handover Status', () => {
   const lookup = byType('lookupHandoverStatus');
   const event = (h: Partial<FlowHandoverInput>) => ({ userId: 'u', sessionId: 's', data: flowEventData({ handoverId: 'ho', providerId: 'p', status: 'queue', ...h } as FlowHandoverInput) });
 
-  it('routes every status to its case', async () => {
+  it('routes every status to its case, as Cognigy compares input.handover.status', async () => {
     const cases: Array<[Partial<FlowHandoverInput>, string]> = [
       [{ status: 'queue', eventType: 'queueUpdate', data: { position: 3, estimatedWaitTime: 300000 } }, 'onHandoverQueue'],
       [{ status: 'active' }, 'onHandoverActive'],
       [{ status: 'completed' }, 'onHandoverCompleted'],
       [{ status: 'cancelled' }, 'onHandoverCancelled'],
       [{ status: 'error', error: { reason: 'error', message: 'x' } }, 'onHandoverError'],
-      [{ status: 'active', eventType: 'handoverInactivity', inactivityCount: 2 }, 'onHandoverInactivity'],
+      [{ status: 'active', eventType: 'handoverInactivity', inactivityCount: 2 }, 'onHandoverActive'], // keeps its status
       [{ status: 'handoverAlreadyInProgress' }, 'onHandoverAlreadyInProgress'],
-      [{ status: 'active', eventType: 'providerEvent', data: { name: 'bot-message' } }, 'onHandoverEvent'],
+      [{ status: 'agentInject', data: { name: 'conversation-snoozed' } }, 'onHandoverEvent'],
+      [{ status: 'genericHandoverUpdate', eventType: 'genericHandoverUpdate', data: { text: 'Bot: hold on' } }, 'onHandoverGenericUpdate'],
     ];
     for (const [h, child] of cases) expect((await run(lookup, {}, event(h))).next, `${h.status}/${h.eventType}`).toBe(`id-${child}`);
     expect((await run(lookup, {}, { userId: 'u', sessionId: 's', text: 'hello' })).next).toBe('id-onHandoverDefault');
+    const inactivity = event({ status: 'queue', eventType: 'handoverInactivity', inactivityCount: 1 });
+    expect((await run(lookup, { inactivityCase: true }, inactivity)).next).toBe('id-onHandoverInactivity'); // the kit's opt-in
   });
 
   it('puts the event on input.handover as Cognigy does (queue data in ms)', async () => {
@@ -109,10 +120,7 @@ describe('Lookup Handover Status', () => {
 
 describe('broken configs fail with an error naming the field', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
-    ['setHandoverInactivity', { timer: 'soon' }, 'timer'],
-    ['setHandoverInactivity', { timer: '0' }, 'timer'],
     ['handoverToAgent', {}, 'providerId'],
-    ['handoverToAgent', { providerId: 'p', alternativeUpdate: true, maximumQueuePosition: 5 }, 'alternativeText'],
     ['handoverToAgent', { providerId: 'p', customAttributes: '{not json' }, 'customAttributes'],
     ['handoverToAgent', { providerId: 'p', priority: 'asap' }, 'priority'],
     ['checkAgentAvailability', { providerId: 'p', storeLocation: 'cookie' }, 'storeLocation'],
@@ -128,13 +136,55 @@ describe('broken configs fail with an error naming the field', () => {
   }
 });
 
+describe('configs Cognigy accepts never throw', () => {
+  const armed: unknown[] = [];
+  const service = {
+    ...noService,
+    setInactivity: async (i: unknown) => (armed.push(i), { armed: true, handover: null }),
+    startHandover: async () => ({ alreadyInProgress: false, handover: { id: 'h', providerId: 'p', status: 'queue', createdAt: 0, updatedAt: 0, inactivityCount: 0, attempts: [] } }),
+  } as HandoverApi;
+  const fresh = createHandoverNodes({ service }) as Node[];
+  const get = (t: string) => fresh.find((n) => n.type === t)!;
+
+  it('Set Handover Inactivity: an empty or non-numeric timer switches the timer off (Cognigy: 0 / NaN), with a warning', async () => {
+    for (const timer of ['', 'soon', '0', '1.5']) {
+      const { calls } = await run(get('handoverInactivityTimer'), { timer }, { userId: 'u', sessionId: 's' });
+      if (timer !== '1.5') expect(calls.some((c) => c[0] === 'log' && c[1] === 'warn'), timer).toBe(true);
+    }
+    expect(armed.map((a) => (a as { minutes: number }).minutes)).toEqual([0, 0, 0, 1.5]);
+  });
+
+  it('Handover to Agent: Alternative Update without text, intervals empty or below 5 s, other providers\' keys', async () => {
+    const config = {
+      providerId: 'p', alternativeUpdate: true, maximumQueuePosition: 5, getQueuePosition: true, updateIntervalQueuePosition: '',
+      getEstimatedWaitTime: true, updateIntervalEstimatedWaitTime: 2, buttonId: 'sf', eightByEightQueueId: 'q', allowAgentInject: true,
+    };
+    const { calls } = await run(get('handoverToAgent'), config, { userId: 'u', sessionId: 's' });
+    expect(calls.some((c) => c[0] === 'stopExecution')).toBe(true);
+    const { validateNodeConfig } = await import('handover-kit');
+    expect(() => validateNodeConfig('handoverToAgent', config, () => defineCapabilities({ queuePosition: true, estimatedWaitTime: true }))).not.toThrow();
+  });
+
+  it('an unknown provider or refused credentials: status "error" and the flow continues below', async () => {
+    const { UnknownProviderError, UnauthorizedError } = await import('handover-kit/contract');
+    for (const make of [() => new UnknownProviderError('nope'), () => new UnauthorizedError('bad key')]) {
+      const failing = createHandoverNodes({ service: { ...noService, startHandover: async () => Promise.reject(make()) } as HandoverApi }) as Node[];
+      const input: Record<string, any> = { userId: 'u', sessionId: 's' };
+      const { calls } = await run(failing.find((n) => n.type === 'handoverToAgent')!, { providerId: 'nope' }, input);
+      expect(input.handover).toMatchObject({ status: 'error', error: { reason: 'error' } });
+      expect(calls.some((c) => c[0] === 'stopExecution')).toBe(false);
+    }
+  });
+});
+
 describe('configs saved by another release', () => {
   it('a field the node no longer knows is ignored at run time (a build still reports it)', async () => {
     const service = { ...noService, setInactivity: async () => ({ armed: true, handover: null }), startHandover: async () => ({ alreadyInProgress: false, handover: { id: 'h', providerId: 'p', status: 'queue', createdAt: 0, updatedAt: 0, inactivityCount: 0, attempts: [] } }) } as HandoverApi;
     const fresh = createHandoverNodes({ service }) as Node[];
     const get = (t: string) => fresh.find((n) => n.type === t)!;
     await expect(run(get('setHandoverInactivity'), { timer: '2', removedField: true }, { userId: 'u', sessionId: 's' })).resolves.toBeDefined();
-    const started = await run(get('handoverToAgent'), { providerId: 'p', resolveBehavior: 'resetEntrypoint' }, { userId: 'u', sessionId: 's' });
+    await expect(run(get('handoverInactivityTimer'), { timer: '2', removedField: true }, { userId: 'u', sessionId: 's' })).resolves.toBeDefined();
+    const started = await run(get('handoverToAgent'), { providerId: 'p', sendTranscript: true }, { userId: 'u', sessionId: 's' });
     expect(started.calls.some((c) => c[0] === 'stopExecution')).toBe(true);
   });
 });
@@ -185,5 +235,34 @@ describe('build-time checks with CognigyScript in the config', () => {
     expect(e!.message).toContain('Node "vipHandover"');
     expect(flow({ timer: 1 } as never)).toThrow(/vipHandover/); // unknown field: a config error naming the node
     await tester.close();
+  });
+});
+
+describe("Cognigy's provider sections become routing for their connector type", () => {
+  it('Live Agent / Chatwoot keys go to chatwoot (the inbox id picks the inbox), Genesys keys to genesys', async () => {
+    const started: any[] = [];
+    const service = { ...noService, startHandover: async (i: unknown) => (started.push(i), { alreadyInProgress: false, handover: { id: 'h', providerId: 'p', status: 'queue', createdAt: 0, updatedAt: 0, inactivityCount: 0, attempts: [] } }) } as HandoverApi;
+    const h = (createHandoverNodes({ service }) as Node[]).find((n) => n.type === 'handoverToAgent')!;
+    await run(h, {
+      providerId: 'p', liveAgentInboxId: '12', liveAgentSkills: 'billing, vip', liveAgentLanguages: ['english'], liveAgentPriority: 'urgent',
+      genesysLanguage: 'english', genesysSkills: ['escalation'], genesysPriority: '1', genesysCustomAttributes: '{"order":{"id":42}}',
+    }, { userId: 'u', sessionId: 's' });
+    expect(started[0].routing).toEqual({});
+    expect(started[0].byConnectorType).toEqual({
+      chatwoot: { routing: { queue: 'inbox:12', skills: ['billing', 'vip'], languages: ['english'], priority: 'urgent' } },
+      genesys: { routing: { skills: ['escalation'], languages: ['english'] }, customAttributes: { 'order.id': 42 }, options: { customAttributes: { 'handover.routing.priority': '1' } } },
+    });
+    expect(started[0].transcript).toEqual([]); // sendTranscriptAsFirstMessage: off, as in Cognigy
+  });
+});
+
+describe('a failed start keeps why nobody could take it', () => {
+  it('input.handover.error.unavailableReason, so a flow can branch on outside hours vs holiday vs no agents', async () => {
+    const error = { reason: 'error', message: 'Nobody available: holiday', code: 'agents_unavailable', unavailableReason: 'holiday' } as const;
+    const service = { ...noService, startHandover: async () => ({ alreadyInProgress: false, handover: { id: 'h', providerId: 'p', status: 'error', createdAt: 0, updatedAt: 0, inactivityCount: 0, attempts: [], error } }) } as HandoverApi;
+    const input: Record<string, any> = { userId: 'u', sessionId: 's' };
+    const { calls } = await run((createHandoverNodes({ service }) as Node[]).find((n) => n.type === 'handoverToAgent')!, { providerId: 'p', requireAvailableAgent: true }, input);
+    expect(input.handover).toEqual({ status: 'error', handoverId: 'h', providerId: 'p', error });
+    expect(calls.some((c) => c[0] === 'stopExecution')).toBe(false); // continues below at once
   });
 });

@@ -76,9 +76,9 @@ describe('flow behaviour the acceptance asks for', () => {
     expect(byIntent.botSaid().at(-1)).toBe('Handover cancelled.');
   });
 
-  it('queue notifications reach the user at the configured interval', async () => {
+  it('queue notifications as the kit\'s texts (opt-in) reach the user at the configured interval', async () => {
     tester = await createFlowTester({ centers: { default: { agents: [{ id: 'anna', name: 'Anna', status: 'busy' }] } } });
-    const flow = tester.flow(supportFlow({ sendOnQueueEvent: false, getQueuePosition: true, updateIntervalQueuePosition: 20, queuePositionText: 'Position {{position}}' }));
+    const flow = tester.flow(supportFlow({ sendOnQueueEvent: false, getQueuePosition: true, updateIntervalQueuePosition: 20, sendQueueUpdatesAsText: true, queuePositionText: 'Position [[position]]' }));
     const chat = flow.session();
     // Nobody is available, so the availability check would send this user to the callback: skip it.
     await tester.center().start('someone-else', { idempotencyKey: 'k', user: { id: 'x' }, routing: {}, transcript: [], customAttributes: {} });
@@ -161,5 +161,27 @@ describe('flow behaviour the acceptance asks for', () => {
     expect(tester.center().listConversations()).toHaveLength(1);
     expect(chat.branchesOf('status')).toEqual(['onHandoverAlreadyInProgress']);
     expect(chat.botSaid().at(-1)).toBe('Already with an agent (queue)');
+  });
+
+  it('provider events reach the flow as Cognigy\'s statuses: genericHandoverUpdate (text at input.data.request.text) and agentInject', async () => {
+    tester = await createFlowTester({ centers: staffed });
+    const chat = tester.flow({
+      start: 'handover',
+      nodes: {
+        handover: { type: 'handoverToAgent', config: { providerId: 'simulated', sendOnQueueEvent: true }, next: 'status' },
+        status: { type: 'lookupHandoverStatus', branches: { queue: 'wait', genericHandoverUpdate: 'relay', agentInject: 'event' } },
+        relay: { say: '{{input.data.request.text}}', next: 'wait' },
+        event: { say: 'event {{input.handover.data.name}} while {{context.handoverKit.status}}', next: 'wait' },
+        wait: { goTo: 'status', waitForInput: true },
+      },
+    }).session();
+    await chat.send('agent');
+    const { center, conversation } = await chat.conversation();
+    center.providerEvent(conversation.id, 'genesys-bot-message', undefined, 'All agents are busy, please hold.');
+    center.providerEvent(conversation.id, 'conversation-snoozed');
+    await tester.settle();
+    expect(chat.branchesOf('status')).toEqual(['onHandoverQueue', 'onHandoverGenericUpdate', 'onHandoverEvent']);
+    expect(chat.botSaid()).toEqual(['All agents are busy, please hold.', 'event conversation-snoozed while queue']);
+    expect((await chat.handover())!.status).toBe('queue'); // the handover's own status is unchanged
   });
 });

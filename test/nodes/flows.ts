@@ -1,6 +1,9 @@
 import type { FlowDefinition } from 'handover-kit/testing';
 
-/** The documented recipe: availability → handover → Lookup with queue/active/inactivity/end branches. */
+/**
+ * Availability → handover → Lookup with queue/active/end branches, using the kit's opt-in
+ * Inactivity case (test/nodes/cognigy-recipes.test.ts has Cognigy's own recipes, unchanged).
+ */
 export function supportFlow(handoverConfig: Record<string, unknown> = {}, providerId = 'simulated'): FlowDefinition {
   return {
     start: 'router',
@@ -16,14 +19,15 @@ export function supportFlow(handoverConfig: Record<string, unknown> = {}, provid
       },
       status: {
         type: 'lookupHandoverStatus',
+        config: { inactivityCase: true },
         branches: { queue: 'queued', active: 'active', inactivity: 'inactive', completed: 'done', cancelled: 'cancelledSay', error: 'errorSay', handoverAlreadyInProgress: 'wait' },
       },
       queued: { say: 'You are in the queue.', next: 'armTimer' },
       active: { say: 'An agent is with you now.', next: 'armTimer' },
-      armTimer: { type: 'setHandoverInactivity', config: { timer: '1' }, next: 'wait' },
+      armTimer: { type: 'handoverInactivityTimer', config: { timer: '1' }, next: 'wait' },
       wait: { goTo: 'status', waitForInput: true },
       inactive: { if: ({ input }) => input.handover.inactivityCount >= 2, then: 'close', else: 'warn' },
-      warn: { say: 'Are you still there?', next: 'wait' },
+      warn: { say: 'Are you still there?', next: 'armTimer' }, // one expiry per arming: re-arm
       close: { type: 'closeHandover', next: 'back' },
       back: { say: 'You are back with the bot.' },
       done: { say: 'The agent closed the chat. Anything else?' },

@@ -44,6 +44,24 @@ describe('handover service: start', () => {
     expect(out.handover).toMatchObject({ status: 'queue', queuePosition: 1 });
   });
 
+  it('routing given for one connector type reaches only providers of that type (Cognigy\'s provider sections)', async () => {
+    const { service, center } = await setup({ queues: [{ id: 'vip' }, { id: 'basic' }], agents: [] });
+    await service.startHandover({
+      providerId: 'sim',
+      session,
+      routing: { queue: 'basic', skills: ['general'] },
+      customAttributes: { tier: 'gold' },
+      byConnectorType: {
+        simulated: { routing: { queue: 'vip', languages: ['de'] }, customAttributes: { desk: 'vip' } },
+        genesys: { routing: { skills: ['never-here'] }, customAttributes: { genesysOnly: true } },
+      },
+    });
+    const conv = center.listConversations()[0]!;
+    expect(conv).toMatchObject({ queueId: 'vip', routing: { skills: ['general'], languages: ['de'] }, customAttributes: { tier: 'gold', desk: 'vip' } });
+    expect(conv.customAttributes).not.toHaveProperty('genesysOnly');
+    expect(await service.checkAvailability({ providerId: 'sim', byConnectorType: { simulated: { routing: { queue: 'vip' } } } })).toMatchObject({ providerId: 'sim' });
+  });
+
   it('an unknown provider id is a typed error and starts nothing', async () => {
     const { service, center } = await setup();
     await expect(service.startHandover({ providerId: 'nope', session })).rejects.toSatisfy((e) => UnknownProviderError.isInstance(e));

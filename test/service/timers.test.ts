@@ -5,7 +5,7 @@ import { session, setup } from './helpers';
 const MINUTE = 60_000;
 
 describe('handover service: inactivity', () => {
-  it('fires after the configured minutes on the fake clock and counts up', async () => {
+  it('fires once per arming after the configured minutes, and counts up across re-arms (as Cognigy)', async () => {
     const { service, delivery, clock } = await setup();
     await service.startHandover({ providerId: 'sim', session });
     expect(await service.setInactivity({ session, minutes: 2 })).toMatchObject({ armed: true });
@@ -13,6 +13,9 @@ describe('handover service: inactivity', () => {
     expect(delivery.events(session)).toEqual([]);
     await clock.advance(1);
     expect(delivery.events(session)).toEqual([expect.objectContaining({ status: 'queue', eventType: 'handoverInactivity', inactivityCount: 1 })]);
+    await clock.advance(10 * MINUTE);
+    expect(delivery.events(session).map((e) => e.inactivityCount)).toEqual([1]); // not re-armed: no second expiry
+    await service.setInactivity({ session, minutes: 2 }); // the flow re-arms it (the recipe does)
     await clock.advance(2 * MINUTE);
     expect(delivery.events(session).map((e) => e.inactivityCount)).toEqual([1, 2]);
     expect((await service.getHandover({ session }))!.inactivityCount).toBe(2);
@@ -42,7 +45,7 @@ describe('handover service: inactivity', () => {
     expect(delivery.events(session).map((e) => [e.status, e.eventType, e.inactivityCount])).toEqual([
       ['active', 'handoverInactivity', 1],
       ['active', 'handoverInactivity', 2],
-      ['completed', 'statusChange', undefined],
+      ['completed', undefined, undefined],
     ]);
     expect(center.listConversations()[0]!.status).toBe('completed'); // closed at the contact center too
     await clock.advance(10 * MINUTE);
@@ -68,7 +71,7 @@ describe('handover service: queue notifications', () => {
     await service.startHandover({
       providerId: 'sim',
       session,
-      behaviour: { queueUpdates: { position: { intervalSec: 30 }, waitTime: { intervalSec: 60 }, waitTimeText: 'About {{waitMinutes}} min ({{estimatedWaitTime}} ms)' } },
+      behaviour: { queueUpdates: { asText: true, position: { intervalSec: 30 }, waitTime: { intervalSec: 60 }, waitTimeText: 'About [[waitMinutes]] min ([[estimatedWaitTime]] ms)' } },
     });
     await clock.advance(29_000);
     expect(delivery.texts(session)).toEqual([]);
@@ -85,6 +88,18 @@ describe('handover service: queue notifications', () => {
     const before = delivery.texts(session).length;
     await clock.advance(5 * MINUTE);
     expect(delivery.texts(session)).toHaveLength(before); // no queue updates once active
+  });
+
+  it('by default re-enters the flow with queueUpdate events (no text to the user), interval unset = 30 s', async () => {
+    const { service, delivery, clock } = await setup(hours);
+    await service.startHandover({ providerId: 'sim', session: { userId: 'u0', sessionId: 's0' } });
+    await service.startHandover({ providerId: 'sim', session, behaviour: { queueUpdates: { position: {}, waitTime: { intervalSec: 2 } } } });
+    await clock.advance(2_000);
+    expect(delivery.events(session)).toEqual([expect.objectContaining({ status: 'queue', eventType: 'queueUpdate', data: { position: 2, estimatedWaitTime: 480000 } })]);
+    await clock.advance(28_000);
+    const updates = delivery.events(session).filter((e) => e.eventType === 'queueUpdate');
+    expect(updates).toHaveLength(16); // wait every 2 s (15) + position at 30 s (1): no 5-second minimum
+    expect(delivery.texts(session)).toEqual([]);
   });
 
   it('sends the alternative text above the thresholds, and the event when the flow asked for it', async () => {

@@ -8,12 +8,12 @@ export { chatwootSignature, verifyChatwootWebhook, DELIVERY_HEADER, SIGNATURE_HE
 
 /** The connector's webhook handler: verification as configured, then parsing. */
 export function createChatwootWebhook(
-  settings: Pick<ChatwootSettings, 'accountId' | 'inboxId' | 'webhookSecret' | 'verification' | 'flavour' | 'replayWindowSeconds'>,
+  settings: Pick<ChatwootSettings, 'accountId' | 'inboxId' | 'inboxIds' | 'webhookSecret' | 'verification' | 'flavour' | 'replayWindowSeconds'>,
   clock: Clock,
   resolvedByBot: (conversationId: string) => boolean = () => false,
 ): ConnectorWebhookV1 {
   const verify = { mode: verificationMode(settings), secret: settings.webhookSecret, replayWindowMs: settings.replayWindowSeconds * 1000, now: () => clock.now() };
-  const parse = { accountId: settings.accountId, inboxId: settings.inboxId, resolvedByBot };
+  const parse = { accountId: settings.accountId, inboxId: settings.inboxId, ...(settings.inboxIds?.length ? { moreInboxIds: settings.inboxIds } : {}), resolvedByBot };
   return {
     verify: (request) => verifyChatwootWebhook(request, verify),
     parse: (request) => parseChatwootWebhook(request, parse),

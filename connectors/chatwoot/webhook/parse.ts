@@ -17,6 +17,8 @@ import { DELIVERY_HEADER } from './verify';
 export interface ParseOptions {
   accountId: number;
   inboxId: number;
+  /** Further inboxes a node may pick (Cognigy's Chatwoot / Live Agent Inbox Id). */
+  moreInboxIds?: readonly number[];
   /** True when this connector resolved the conversation itself (the webhook then says `by: 'bot'`). */
   resolvedByBot(conversationId: string): boolean;
 }
@@ -87,7 +89,8 @@ class Source {
 
 function inScope(options: ParseOptions, accountId: unknown, inboxId: unknown): boolean {
   if (accountId !== undefined && accountId !== null && String(accountId) !== String(options.accountId)) return false;
-  if (inboxId !== undefined && inboxId !== null && String(inboxId) !== String(options.inboxId)) return false;
+  if (inboxId === undefined || inboxId === null) return true;
+  if (String(inboxId) !== String(options.inboxId) && !options.moreInboxIds?.some((id) => String(id) === String(inboxId))) return false;
   return true;
 }
 

@@ -41,30 +41,29 @@ export function sampleFlow(o: SampleFlowOptions): FlowDefinition {
           cancelIntent: 'cancel',
           sendOnQueueEvent: true,
           sendOnActiveEvent: true,
+          // Each update re-enters the flow (eventType queueUpdate, as in Cognigy) with the position
+          // and the wait estimate; the Say below formats it.
           getQueuePosition: true,
           updateIntervalQueuePosition: o.queueUpdateSeconds,
-          queuePositionText: 'You are number {{position}} in the queue.',
-          getEstimatedWaitTime: true,
-          updateIntervalEstimatedWaitTime: o.queueUpdateSeconds,
-          estimatedWaitTimeText: 'Estimated wait: about {{waitMinutes}} min.',
         },
         next: 'status',
       },
       status: {
         label: 'Lookup handover status',
         type: 'lookupHandoverStatus',
+        config: { inactivityCase: true }, // the kit's Inactivity case (Cognigy's way: see docs/nodes.md)
         branches: { queue: 'queued', active: 'joined', inactivity: 'silent', completed: 'thanks', cancelled: 'cancelled', error: 'failed', handoverAlreadyInProgress: 'wait' },
       },
       queued: {
         label: 'Say: queue update',
-        say: ({ input }) => input.handover?.data?.text ?? `You are in the queue (position ${input.handover?.data?.position ?? '?'}).`,
+        say: ({ input }) => queueText(input.handover),
         next: 'armTimer',
       },
       joined: { label: 'Say: agent joined', say: '{{input.handover.data.agent.name}} has joined the chat.', next: 'armTimer' },
-      armTimer: { label: 'Set Handover Inactivity', type: 'setHandoverInactivity', config: { timer: minutes(o.inactivitySeconds) }, next: 'wait' },
+      armTimer: { label: 'Set Handover Inactivity', type: 'handoverInactivityTimer', config: { timer: minutes(o.inactivitySeconds) }, next: 'wait' },
       wait: { label: 'Go To: wait for input', goTo: 'status', waitForInput: true },
       silent: { label: 'If: second inactivity?', if: ({ input }) => Number(input.handover?.inactivityCount ?? 0) >= 2, then: 'close', else: 'nudge' },
-      nudge: { label: 'Say: still there?', say: 'Are you still there? The chat closes if it stays quiet.', next: 'wait' },
+      nudge: { label: 'Say: still there?', say: 'Are you still there? The chat closes if it stays quiet.', next: 'armTimer' },
       close: { label: 'Close Handover', type: 'closeHandover', next: 'closed' },
       closed: { label: 'Say: closed for inactivity', say: 'The chat was quiet, so I closed it. I am the bot again.' },
       thanks: { label: 'Say: agent closed', say: 'The agent closed the chat. Thanks! I am the bot again.' },
@@ -72,4 +71,12 @@ export function sampleFlow(o: SampleFlowOptions): FlowDefinition {
       failed: { label: 'Say: handover error', say: 'Sorry, the handover failed: {{input.handover.error.message}}' },
     },
   };
+}
+
+/** The queue event says "in the queue"; each update the position and, when known, the wait. */
+function queueText(handover: { eventType?: string; data?: Record<string, unknown> } | undefined): string {
+  const data = handover?.data ?? {};
+  if (handover?.eventType !== 'queueUpdate') return 'You are in the queue.';
+  const ms = typeof data.estimatedWaitTime === 'number' ? data.estimatedWaitTime : undefined;
+  return `You are number ${String(data.position ?? '?')} in the queue.${ms === undefined ? '' : ` Estimated wait: about ${Math.max(1, Math.ceil(ms / 60_000))} min.`}`;
 }

@@ -1,5 +1,8 @@
 import type { INodeDescriptor } from '@cognigy/extension-tools';
+import { evaluateConfig, evaluateExpression, evaluateText } from './script';
 import type { BranchTaken, FlowContextView, FlowDefinition, FlowNode, TranscriptLine } from './types';
+
+export { evaluate } from './script';
 
 /**
  * A small emulation of Cognigy's flow runtime, enough for the handover nodes:
@@ -8,9 +11,12 @@ import type { BranchTaken, FlowContextView, FlowDefinition, FlowNode, Transcript
  * - execution starts at the entrypoint if one is set, else at `start`; a node with
  *   `behavior.entrypoint` that stops the execution becomes the entrypoint of the next input, as a
  *   Question node does; "Go To … wait for input" sets it explicitly; otherwise it is cleared;
- * - `api.setNextNode(childId)` follows the branch, else the node's `next`; `api.stopExecution()`
- *   ends the execution; a node's `config` strings are CognigyScript-evaluated (`{{input.x}}`,
- *   `{{context.y}}`, `{{profile.z}}` — dotted paths only);
+ * - `api.setNextNode(childId)` follows the branch, else the node's `next`; a branch (of a node,
+ *   an If, a Once) that ends — or is left empty — continues below its parent, as in Cognigy;
+ *   `api.stopExecution()` ends the execution;
+ * - CognigyScript: every `{{ expression }}` in a node's cognigyText / json fields and in Say texts
+ *   is evaluated as JavaScript over input, context, profile (ci, cc, cp) before the node runs;
+ *   what cannot be evaluated becomes empty text, as in Cognigy;
  * - `api.say`, `api.log`, `api.addToContext` (simple / array), `api.addToInput`,
  *   `api.getConversationTranscript('json')`.
  * Not emulated: NLU (give `intent` with the input), Say-node handover output destinations (bot
@@ -28,6 +34,8 @@ export interface SessionState {
   branches: BranchTaken[];
   logs: Array<{ level: string; text: string }>;
   executions: number;
+  /** Once nodes that have run their first-time branch in this session. */
+  onceDone?: Set<string>;
 }
 
 const MAX_STEPS = 500;
@@ -46,7 +54,18 @@ export async function execute(
   const execution = ++session.executions;
   let nodeId: string | undefined = session.entrypoint ?? flow.start;
   session.entrypoint = undefined;
-  for (let steps = 0; nodeId; steps++) {
+  // Where each branch entered rejoins the flow: the node below its parent.
+  const below: Array<string | undefined> = [];
+  const branch = (target: string | undefined, after: string | undefined) => {
+    if (!target) return after; // an empty branch continues below its parent
+    below.push(after);
+    return target;
+  };
+  for (let steps = 0; nodeId || below.length; steps++) {
+    if (!nodeId) {
+      nodeId = below.pop();
+      continue;
+    }
     if (steps >= MAX_STEPS) throw new FlowRuntimeError(`Flow did not settle after ${MAX_STEPS} nodes (a Go To loop without waiting for input?)`);
     const node: FlowNode | undefined = flow.nodes[nodeId];
     if (!node) throw new FlowRuntimeError(`Flow has no node "${nodeId}"`);
@@ -55,14 +74,22 @@ export async function execute(
     session.branches.push(taken);
 
     if ('say' in node) {
-      const text = typeof node.say === 'function' ? node.say(view) : evaluate(node.say, view);
+      const text = typeof node.say === 'function' ? node.say(view) : evaluateText(node.say, view);
       session.transcript.push({ from: 'bot', text, ...(node.data ? { data: node.data } : {}) });
       nodeId = node.next;
     } else if ('if' in node) {
-      const result = node.if(view);
+      const result = typeof node.if === 'string' ? !!evaluateExpression(node.if, view) : node.if(view);
       taken.branch = result ? 'then' : 'else';
-      nodeId = result ? node.then : node.else;
+      nodeId = branch(result ? node.then : node.else, node.next);
+    } else if ('once' in node) {
+      const key = `${ONCE_KEY}${nodeId}`;
+      const done = (session.onceDone ??= new Set());
+      const first = !done.has(key);
+      done.add(key);
+      taken.branch = first ? 'onFirstTime' : 'afterwards';
+      nodeId = branch(first ? node.once : node.afterwards, node.next);
     } else if ('goTo' in node) {
+      below.length = 0;
       if (node.waitForInput) {
         session.entrypoint = node.goTo;
         return;
@@ -98,7 +125,7 @@ export async function execute(
         getConversationTranscript: () =>
           session.transcript.flatMap((l) => (l.from === 'user' || l.from === 'bot' ? [{ role: l.from, text: l.text }] : [])),
       };
-      const config = evaluate(structuredClone(node.config ?? {}), view);
+      const config = evaluateConfig(descriptor, node.config ?? {}, view);
       await descriptor.function({ cognigy: { api, input, context: session.context, profile: session.profile } as never, config, childConfigs: children, nodeId });
       if (stopped) {
         taken.stopped = true;
@@ -109,24 +136,10 @@ export async function execute(
         const child = children.find((c) => c.id === next);
         if (!child) throw new FlowRuntimeError(`Node "${nodeId}" routed to an unknown child ${next}`);
         taken.branch = child.type;
-        nodeId = node.branches?.[child.type];
+        nodeId = branch(node.branches?.[child.type], node.next);
       } else nodeId = node.next;
     }
   }
 }
 
-const TOKEN = /\{\{\s*(input|context|profile)((?:\.[A-Za-z0-9_$]+)+)\s*\}\}/g;
-
-/** The CognigyScript subset: `{{input.a.b}}` style paths in every string of a value. */
-export function evaluate<T>(value: T, view: FlowContextView): T {
-  if (typeof value === 'string') {
-    return value.replace(TOKEN, (_, root: keyof FlowContextView, path: string) => {
-      let v: any = view[root];
-      for (const key of path.slice(1).split('.')) v = v?.[key];
-      return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    }) as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => evaluate(v, view)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, view)])) as T;
-  return value;
-}
+const ONCE_KEY = 'once:';

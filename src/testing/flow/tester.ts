@@ -214,6 +214,7 @@ export class TestFlow {
       branches: [],
       logs: [],
       executions: 0,
+      onceDone: new Set(),
     });
     this.tester.register(chat);
     return chat;
@@ -226,14 +227,16 @@ export function createFlowTester<C extends Clock = FakeClock>(options: FlowTeste
 
 function targetsOf(node: FlowDefinition['nodes'][string]): string[] {
   if ('goTo' in node) return [node.goTo];
-  if ('if' in node) return [node.then, node.else].filter((t): t is string => !!t);
   const out = 'next' in node && node.next ? [node.next] : [];
+  if ('if' in node) out.push(...[node.then, node.else].filter((t): t is string => !!t));
+  if ('once' in node) out.push(...[node.once, node.afterwards].filter((t): t is string => !!t));
   if ('branches' in node && node.branches) out.push(...Object.values(node.branches));
   return out;
 }
 
 const SHORT_NAMES: Record<string, Record<string, string>> = {
-  [NODE_TYPES.lookupHandoverStatus]: Object.fromEntries(LOOKUP_CASES.map((c) => [c.case, c.child])),
+  // `event` / `events`: the Lookup's "Events" case (status agentInject), by its earlier short name.
+  [NODE_TYPES.lookupHandoverStatus]: { ...Object.fromEntries(LOOKUP_CASES.map((c) => [c.case, c.child])), event: 'onHandoverEvent', events: 'onHandoverEvent' },
   [NODE_TYPES.checkAgentAvailability]: Object.fromEntries(AVAILABILITY_CHILDREN.map((c) => [c.key, c.child])),
 };
 

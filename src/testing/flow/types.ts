@@ -14,14 +14,14 @@ export interface DescriptorNode {
   next?: string;
   /**
    * Where each branch (child) leads, keyed by the child's type (`onHandoverQueue`) or its short
-   * name (`queue`, `available`, `error`…). A branch without a target ends the execution, as an
-   * empty branch does in Cognigy.
+   * name (`queue`, `available`, `error`…). A branch without a target — or whose nodes end —
+   * continues at `next`, below the node, as in Cognigy.
    */
   branches?: Record<string, string>;
   label?: string;
 }
 
-/** A Say node. `text` may use `{{input.x}}`, `{{context.y}}`, `{{profile.z}}`. */
+/** A Say node. The text is CognigyScript: `{{input.x}}`, `{{context.y}}`, `{{profile.z}}`, any expression. */
 export interface SayNode {
   say: string | ((ctx: FlowContextView) => string);
   data?: Record<string, unknown>;
@@ -29,11 +29,23 @@ export interface SayNode {
   label?: string;
 }
 
-/** An If node. */
+/**
+ * An If node: a CognigyScript condition (`'input.availableAgents > 0'`, as typed in Cognigy) or a
+ * function. Both branches continue at `next` (below the If) when they end.
+ */
 export interface IfNode {
-  if: (ctx: FlowContextView) => boolean;
+  if: string | ((ctx: FlowContextView) => boolean);
   then?: string;
   else?: string;
+  next?: string;
+  label?: string;
+}
+
+/** A Once node: `once` the first time it is reached in a session, `afterwards` every later time; both continue at `next`. */
+export interface OnceNode {
+  once: string;
+  afterwards?: string;
+  next?: string;
   label?: string;
 }
 
@@ -51,7 +63,7 @@ export interface CodeNode {
   label?: string;
 }
 
-export type FlowNode = DescriptorNode | SayNode | IfNode | GoToNode | CodeNode;
+export type FlowNode = DescriptorNode | SayNode | IfNode | OnceNode | GoToNode | CodeNode;
 
 export interface FlowDefinition {
   /** Where every input starts unless an entrypoint is set. */
@@ -71,7 +83,7 @@ export interface BranchTaken {
   execution: number;
   nodeId: string;
   label: string;
-  /** The child type the node routed to (`onHandoverQueue`), or `then`/`else`, or undefined. */
+  /** The child type the node routed to (`onHandoverQueue`), `then`/`else`, `onFirstTime`/`afterwards`, or undefined. */
   branch?: string;
   /** What started the execution. */
   trigger: 'user' | 'event';

@@ -1,0 +1,194 @@
+import type { TNodeFieldCondition } from '@cognigy/extension-tools/build/interfaces/descriptor';
+import { z } from 'zod';
+import { PRIORITIES, type CapabilityName, type Priority } from '../../src/contract';
+import type { ConnectorRouting } from '../../src/model';
+import { nodeField, optionalText, textList, type SectionDef } from './fields';
+import type { ProviderInfo } from './types';
+
+/**
+ * Cognigy's provider sections, with Cognigy's keys and defaults, shown for providers of the
+ * connector type they belong to (Cognigy Live Agent is Chatwoot underneath: the `chatwoot`
+ * connector serves both). At run time each section becomes routing for its connector type only,
+ * so a fallback provider of another type is not handed keys meant for this one.
+ */
+export const SECTION_CONNECTOR_TYPES: Record<string, readonly string[]> = {
+  liveAgentSettings: ['chatwoot'],
+  chatwootSettings: ['chatwoot'],
+  genesysSettings: ['genesys'],
+  genesysCloudSettings: ['genesys'],
+};
+const SECTIONED_TYPES = new Set(Object.values(SECTION_CONNECTOR_TYPES).flat());
+
+type Providers = readonly ProviderInfo[] | undefined;
+type Condition = TNodeFieldCondition | undefined;
+const ids = (providers: readonly ProviderInfo[], keep: (p: ProviderInfo) => boolean) =>
+  providers.filter(keep).map((p) => p.id);
+
+/** Shown only for providers of these connector types (when the providers are known where the nodes are built). */
+export function forTypes(providers: Providers, types: readonly string[]): Condition {
+  return providers?.length ? { key: 'providerId', value: ids(providers, (p) => types.includes(p.type)) } : undefined;
+}
+
+/** The kit's generic routing: for connector types Cognigy has no section for, and only where the connector can. */
+export function genericRouting(providers: Providers, capability: CapabilityName): { condition?: TNodeFieldCondition } {
+  if (!providers?.length) return {};
+  const value = ids(providers, (p) => !SECTIONED_TYPES.has(p.type) && p.capabilities[capability]);
+  return { condition: { key: 'providerId', value } };
+}
+
+export function providerSections(providers: Providers, defs: Array<Omit<SectionDef, 'condition'>>): SectionDef[] {
+  return defs.map((d) => {
+    const types = SECTION_CONNECTOR_TYPES[d.key];
+    const condition = types ? forTypes(providers, types) : undefined;
+    return condition ? { ...d, condition } : d;
+  });
+}
+
+const capitalised = (p: string) => p[0]!.toUpperCase() + p.slice(1);
+const PRIORITY_OPTIONS = ['none', 'urgent', 'high', 'medium', 'low'].map((p) => ({ label: capitalised(p), value: p }));
+
+/** JSON given as an object or as its text (Cognigy's json fields); empty counts as `{}`. */
+export const jsonObject = z.preprocess((v) => {
+  if (typeof v === 'string') {
+    try {
+      v = v.trim() === '' ? {} : JSON.parse(v);
+    } catch {
+      return v; // fails below with a message naming the field
+    }
+  }
+  return v === null || v === undefined ? {} : v;
+}, z.record(z.string(), z.unknown(), { error: 'Enter a JSON object' }));
+
+type Meta = Omit<Parameters<typeof nodeField>[1], 'section'>;
+const inSection =
+  (section: string) =>
+  <T extends z.ZodType>(schema: T, meta: Meta) =>
+    nodeField(schema, { ...meta, section });
+const liveAgent = inSection('liveAgentSettings');
+const chatwoot = inSection('chatwootSettings');
+const genesys = inSection('genesysSettings');
+const genesysCloud = inSection('genesysCloudSettings');
+
+/** Handover to Agent: Live Agent, Chatwoot and Genesys sections (Cognigy 4.85 keys and defaults). */
+export const handoverSectionFields = () => ({
+  liveAgentInboxId: liveAgent(optionalText(128), { label: 'Live Agent Inbox Id', type: 'cognigyText' }),
+  liveAgentSkills: liveAgent(textList(), {
+    label: 'Skills',
+    type: 'textArray',
+    description: 'Only agents with these skills, e.g. technical support, billing.',
+  }),
+  liveAgentLanguages: liveAgent(textList(), {
+    label: 'Languages',
+    type: 'textArray',
+    description: 'Only agents speaking these, e.g. english, spanish.',
+  }),
+  liveAgentPriority: liveAgent(z.enum(PRIORITIES).default('none'), {
+    label: 'Priority',
+    type: 'select',
+    params: { options: PRIORITY_OPTIONS },
+  }),
+  chatwootInboxId: chatwoot(optionalText(128), {
+    label: 'Chatwoot Inbox Id',
+    type: 'cognigyText',
+    description: 'The inbox this conversation goes to (the provider must list it; see docs/connectors/chatwoot.md).',
+  }),
+  genesysLanguage: genesys(optionalText(100), { label: 'Language', type: 'cognigyText', description: 'e.g. english' }),
+  genesysSkills: genesys(textList().default([]), {
+    label: 'Skills',
+    type: 'textArray',
+    description: 'e.g. escalation',
+  }),
+  genesysPriority: genesys(optionalText(100), {
+    label: 'Priority',
+    type: 'cognigyText',
+    description: 'e.g. 1 (needs a matching Genesys flow).',
+  }),
+  genesysCustomAttributes: genesys(jsonObject.default({}), {
+    label: 'Custom Attributes',
+    type: 'json',
+    description: 'JSON; nested objects are flattened (a.b), lists joined.',
+  }),
+});
+
+/** Check Agent Availability: Genesys Cloud, Live Agent and Chatwoot sections. */
+export const availabilitySectionFields = () => ({
+  genesysCloudSkills: genesysCloud(textList(), { label: 'Skills', type: 'textArray' }),
+  genesysCloudProfileSkills: genesysCloud(textList(), { label: 'Profile Skills', type: 'textArray' }),
+  genesysCloudLanguageSkills: genesysCloud(textList(), { label: 'Language Skills', type: 'textArray' }),
+  liveAgentInboxId: liveAgent(optionalText(128), { label: 'Live Agent Inbox Id', type: 'cognigyText' }),
+  liveAgentSkills: liveAgent(textList(), { label: 'Skills', type: 'textArray' }),
+  liveAgentLanguages: liveAgent(textList(), { label: 'Languages', type: 'textArray' }),
+  chatwootInboxId: chatwoot(optionalText(128), { label: 'Chatwoot Inbox Id', type: 'cognigyText' }),
+});
+
+type Out<T extends () => z.ZodRawShape> = z.output<z.ZodObject<ReturnType<T>>>;
+type Sections = Partial<Out<typeof handoverSectionFields> & Out<typeof availabilitySectionFields>>;
+
+const list = (...lists: Array<string[] | undefined>) => {
+  const all = [...new Set(lists.flatMap((l) => l ?? []))];
+  return all.length ? all : undefined;
+};
+const compact = <T extends Record<string, unknown>>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/**
+ * Each section's keys as routing for its connector type. A Chatwoot / Live Agent inbox id picks the
+ * inbox (`inbox:<id>`), not a team; Genesys routes in its Architect flow, so its priority (free text)
+ * travels as the participant attribute `handover.routing.priority`, like the rest of its routing.
+ */
+export function sectionRouting(c: Sections): Record<string, ConnectorRouting> {
+  const out: Record<string, ConnectorRouting> = {};
+  const inbox = c.liveAgentInboxId ?? c.chatwootInboxId;
+  const chatwoot = compact({
+    queue: inbox ? `inbox:${inbox.trim()}` : undefined,
+    skills: list(c.liveAgentSkills),
+    languages: list(c.liveAgentLanguages),
+    priority: c.liveAgentPriority && c.liveAgentPriority !== 'none' ? c.liveAgentPriority : undefined,
+  });
+  if (Object.keys(chatwoot).length) out.chatwoot = { routing: chatwoot };
+  const priority = c.genesysPriority?.trim();
+  const known = priority && (PRIORITIES as readonly string[]).includes(priority) ? (priority as Priority) : undefined;
+  const genesysRouting = compact({
+    skills: list(c.genesysSkills, c.genesysCloudSkills, c.genesysCloudProfileSkills),
+    languages: list(c.genesysLanguage ? [c.genesysLanguage.trim()] : undefined, c.genesysCloudLanguageSkills),
+    priority: known,
+  });
+  const flat = flattenAttributes(c.genesysCustomAttributes);
+  const attributes = Object.keys(flat).length ? flat : undefined;
+  const genesys: ConnectorRouting = compact({
+    routing: Object.keys(genesysRouting).length ? genesysRouting : undefined,
+    customAttributes: attributes as ConnectorRouting['customAttributes'],
+    options: priority && !known ? { customAttributes: { 'handover.routing.priority': priority } } : undefined,
+  });
+  if (Object.keys(genesys).length) out.genesys = genesys;
+  return out;
+}
+
+/** Cognigy flattens nested custom attributes (a.b), joins scalar arrays and skips the rest: so do we. */
+export function flattenAttributes(value: unknown, prefix = '', out: Record<string, string | number | boolean> = {}) {
+  if (value === null || value === undefined) return out;
+  if (typeof value !== 'object') {
+    if (prefix) out[prefix] = value as string | number | boolean;
+    return out;
+  }
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v !== 'object')) out[prefix] = value.join(',');
+    else for (const [i, v] of value.entries()) flattenAttributes(v, `${prefix}.${i}`, out);
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) flattenAttributes(v, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+
+/** Keys of Cognigy's nodes the kit has no use for (other providers, Copilot): accepted and ignored, never an error. */
+export const IGNORED_COGNIGY_KEYS = [
+  'agentAssistInitMessage',
+  'allowAgentInject',
+  'buttonId',
+  'salesforcePrechatEntities',
+  'salesforcePrechatDetails',
+  'eightByEightChannelId',
+  'eightByEightQueueId',
+  'eightByEightJSONProps',
+  'additionalCategoryIds',
+] as const;
