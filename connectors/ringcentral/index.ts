@@ -37,6 +37,7 @@ export { createRingcentralWebhook, IMPLEMENTATION_INFO } from './webhook';
 export { signSdk, verifySdk, verifyDimeloSecret, SDK_SIGNATURE_HEADER, DIMELO_SECRET_HEADER } from './sdk';
 export { openingText, contextData, attachmentsFor, authorOf, MAX_BODY_CHARS } from './mapping';
 export { localContentId } from './events';
+export { EngageState, type ConversationRecord, type QueueInfo } from './state';
 
 /** The connector definition for the provider registry. */
 export function ringcentralConnector() {
