@@ -3,7 +3,7 @@ import { VendorApiError, VendorAuthError, VendorNotFoundError, type Clock } from
 import { HttpClient, type HttpRequest } from 'handover-kit/connector-utils';
 import type { RingcentralSettings } from './schema';
 import { SDK_SIGNATURE_HEADER, signSdk } from './sdk';
-import { agentStatusListSchema, errorBodySchema, interventionListSchema, interventionSchema, threadListSchema, threadSchema } from './vendor-types';
+import { agentStatusListSchema, errorBodySchema, interventionListSchema, interventionSchema, threadListSchema } from './vendor-types';
 
 export const VENDOR = 'ringcentral';
 
@@ -80,11 +80,6 @@ export class EngageApi {
     const q = `foreign:"${foreignId}" source:"${sourceId}"`;
     const res = await this.call({ method: 'GET', path: 'content_threads', query: { q, limit: 1 }, operation: 'find thread', signal: options.signal });
     return parse(threadListSchema, res, 'find thread').records.find((t) => t.foreign_id == null || t.foreign_id === foreignId);
-  }
-
-  async getThread(threadId: string, options: CallOptions = {}) {
-    const res = await this.call({ method: 'GET', path: `content_threads/${enc(threadId)}`, operation: 'get thread', signal: options.signal });
-    return parse(threadSchema, res, 'get thread');
   }
 
   /** Replaces the thread's categories (idempotent: the same set twice is the same state). */
