@@ -43,19 +43,32 @@ function connectorFor(fake: FakeEngage): RingcentralConnector {
   );
 }
 
-const startRequest = (key: string) => ({ idempotencyKey: key, user: { id: `bench-${key}`, name: 'Bench' }, routing: {}, transcript: [], customAttributes: {} });
+const startRequest = (key: string) => ({
+  idempotencyKey: key,
+  user: { id: `bench-${key}`, name: 'Bench' },
+  routing: {},
+  transcript: [],
+  customAttributes: {},
+});
 
 /** (a): every upstream request the fake saw (both hosts) while 500 messages were relayed. */
 async function requestsPerMessage(): Promise<BenchRow[]> {
   const fake = await FakeEngage.start();
   const connector = connectorFor(fake);
   try {
-    const handovers = await Promise.all([1, 2, 3, 4, 5].map((n) => connector.doStartHandover(startRequest(`rpm-${n}`))));
+    const handovers = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => connector.doStartHandover(startRequest(`rpm-${n}`))),
+    );
     const before = fake.requests.length;
     const clientBefore = connector.stats().requests;
     for (let i = 0; i < MESSAGES; i++) {
       const { conversationId } = handovers[i % handovers.length]!;
-      await connector.doSendMessage({ conversationId, messageId: `m-${i}`, user: { id: `bench-rpm-${(i % handovers.length) + 1}` }, text: `message ${i}` });
+      await connector.doSendMessage({
+        conversationId,
+        messageId: `m-${i}`,
+        user: { id: `bench-rpm-${(i % handovers.length) + 1}` },
+        text: `message ${i}`,
+      });
     }
     const seen = fake.requests.slice(before);
     const perMessage = seen.length / MESSAGES;
@@ -67,7 +80,10 @@ async function requestsPerMessage(): Promise<BenchRow[]> {
         unit: 'req/msg',
         goal: '= 1.00',
         met: perMessage === 1,
-        note: `${MESSAGES} messages over ${handovers.length} handovers; fake log ${seen.length} (REST ${seen.filter((r) => r.host === 'rest').length}), client count ${((connector.stats().requests - clientBefore) / MESSAGES).toFixed(2)}/msg`,
+        note:
+          `${MESSAGES} messages over ${handovers.length} handovers; fake log ${seen.length} ` +
+          `(REST ${seen.filter((r) => r.host === 'rest').length}), ` +
+          `client count ${((connector.stats().requests - clientBefore) / MESSAGES).toFixed(2)}/msg`,
       },
     ];
   } finally {
@@ -85,15 +101,33 @@ async function sendOverhead(): Promise<BenchRow[]> {
     const { conversationId } = await connector.doStartHandover(startRequest('overhead'));
     let n = 0;
     let b = 0;
-    const viaConnector = () => connector.doSendMessage({ conversationId, messageId: `c-${n++}`, user: { id: 'bench-overhead', name: 'Bench' }, text: 'hello from the bench' });
+    const viaConnector = () =>
+      connector.doSendMessage({
+        conversationId,
+        messageId: `c-${n++}`,
+        user: { id: 'bench-overhead', name: 'Bench' },
+        text: 'hello from the bench',
+      });
     const bare = async () => {
       const at = new Date().toISOString();
       const body = JSON.stringify({
         action: 'messages.create',
-        params: { id: messageForeignId(conversationId, `bare-${b++}`), thread_id: conversationId, body: 'hello from the bench', format: 'text', author: { id: 'bench-overhead', screenname: 'Bench', created_at: at, updated_at: at }, created_at: at },
+        params: {
+          id: messageForeignId(conversationId, `bare-${b++}`),
+          thread_id: conversationId,
+          body: 'hello from the bench',
+          format: 'text',
+          author: { id: 'bench-overhead', screenname: 'Bench', created_at: at, updated_at: at },
+          created_at: at,
+        },
       });
       const signature = createHmac('sha512', FAKE_DEFAULTS.sourceToken).update(body).digest('hex');
-      const res = await request(fake.realtimeUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-smccsdk-signature': signature }, body, dispatcher: pool });
+      const res = await request(fake.realtimeUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-smccsdk-signature': signature },
+        body,
+        dispatcher: pool,
+      });
       await res.body.text();
     };
     const connectorRounds: number[] = [];
@@ -119,7 +153,9 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare signed undici POST, same endpoint and body', value: median(bareRounds) },
         ratio: median(ratios),
-        note: `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} sequential calls each; the fake's own handling (signature check, JSON) is in both`,
+        note:
+          `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} sequential calls each; ` +
+          "the fake's own handling (signature check, JSON) is in both",
       },
       {
         group: GROUP,
@@ -128,7 +164,9 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare signed undici POST', value: cpuBare },
         ratio: cpuConnector / cpuBare,
-        note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (state lookups, id hash, body build, signing)`,
+        note:
+          `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call ` +
+          '(state lookups, id hash, body build, signing; HttpClient tries JSON on the `ok` answer)',
       },
     ];
   } finally {

@@ -3,7 +3,13 @@ import { VendorApiError, VendorAuthError, VendorNotFoundError, type Clock } from
 import { HttpClient, type HttpRequest } from 'handover-kit/connector-utils';
 import type { RingcentralSettings } from './schema';
 import { SDK_SIGNATURE_HEADER, signSdk } from './sdk';
-import { agentStatusListSchema, errorBodySchema, interventionListSchema, interventionSchema, threadListSchema } from './vendor-types';
+import {
+  agentStatusListSchema,
+  errorBodySchema,
+  interventionListSchema,
+  interventionSchema,
+  threadListSchema,
+} from './vendor-types';
 
 export const VENDOR = 'ringcentral';
 
@@ -42,7 +48,10 @@ export class EngageApi {
   readonly realtime: HttpClient;
   private readonly realtimePath: string;
 
-  constructor(private readonly settings: RingcentralSettings, clock: Clock) {
+  constructor(
+    private readonly settings: RingcentralSettings,
+    clock: Clock,
+  ) {
     const common = { vendor: VENDOR, timeoutMs: settings.requestTimeoutMs, errorDetails: engageErrorDetails, clock };
     this.rest = new HttpClient({
       ...common,
@@ -69,7 +78,15 @@ export class EngageApi {
     // HttpClient serialises `json` with JSON.stringify, so this is byte for byte the body it sends.
     const signature = signSdk(this.settings.realtimeAccessToken, JSON.stringify(body));
     try {
-      await this.realtime.send({ method: 'POST', path: this.realtimePath, json: body, headers: { [SDK_SIGNATURE_HEADER]: signature }, operation, idempotent: false, signal: options.signal });
+      await this.realtime.send({
+        method: 'POST',
+        path: this.realtimePath,
+        json: body,
+        headers: { [SDK_SIGNATURE_HEADER]: signature },
+        operation,
+        idempotent: false,
+        signal: options.signal,
+      });
     } catch (error) {
       throw sendApiError(error, operation);
     }
@@ -78,13 +95,27 @@ export class EngageApi {
   /** The Engage thread our source thread (foreign id) became, or undefined while it is not imported yet. */
   async findThread(foreignId: string, sourceId: string, options: CallOptions = {}) {
     const q = `foreign:"${foreignId}" source:"${sourceId}"`;
-    const res = await this.call({ method: 'GET', path: 'content_threads', query: { q, limit: 1 }, operation: 'find thread', signal: options.signal });
-    return parse(threadListSchema, res, 'find thread').records.find((t) => t.foreign_id == null || t.foreign_id === foreignId);
+    const res = await this.call({
+      method: 'GET',
+      path: 'content_threads',
+      query: { q, limit: 1 },
+      operation: 'find thread',
+      signal: options.signal,
+    });
+    return parse(threadListSchema, res, 'find thread').records.find(
+      (t) => t.foreign_id == null || t.foreign_id === foreignId,
+    );
   }
 
   /** Replaces the thread's categories (idempotent: the same set twice is the same state). */
-  async categorize(threadId: string, categoryIds: readonly string[], operation: string, options: CallOptions = {}): Promise<void> {
-    const path = `content_threads/${enc(threadId)}/update_categories?${arrayQuery('thread_category_ids[]', categoryIds)}`;
+  async categorize(
+    threadId: string,
+    categoryIds: readonly string[],
+    operation: string,
+    options: CallOptions = {},
+  ): Promise<void> {
+    const query = arrayQuery('thread_category_ids[]', categoryIds);
+    const path = `content_threads/${enc(threadId)}/update_categories?${query}`;
     await this.call({ method: 'PUT', path, operation, signal: options.signal });
   }
 
@@ -114,7 +145,8 @@ export class EngageApi {
 
   /** Connected agents with their per-channel status, filtered on the source and categories. */
   async agentStatus(sourceId: string, categoryIds: readonly string[], options: CallOptions = {}) {
-    const path = `status?${arrayQuery('source_ids[]', [sourceId])}${categoryIds.length ? `&${arrayQuery('category_ids[]', categoryIds)}` : ''}`;
+    const filters = [arrayQuery('source_ids[]', [sourceId]), arrayQuery('category_ids[]', categoryIds)].filter(Boolean);
+    const path = `status?${filters.join('&')}`;
     const res = await this.call({ method: 'GET', path, operation: 'check availability', signal: options.signal });
     return parse(agentStatusListSchema, res, 'check availability');
   }
@@ -133,13 +165,26 @@ export class EngageApi {
 function sendApiError(error: unknown, operation: string): unknown {
   if (!VendorApiError.isInstance(error) || error.status !== 422) return error;
   const init = { vendor: VENDOR, status: 422, operation, cause: error };
-  if (/signature/i.test(error.message)) return new VendorAuthError(`${VENDOR} ${operation}: the Send API refused the signature (check the Realtime Access Token)`, init);
-  if (/source not found/i.test(error.message)) return new VendorNotFoundError(`${VENDOR} ${operation}: the Send API knows no such source (check the Realtime Endpoint URL)`, init);
+  if (/signature/i.test(error.message))
+    return new VendorAuthError(
+      `${VENDOR} ${operation}: the Send API refused the signature (check the Realtime Access Token)`,
+      init,
+    );
+  if (/source not found/i.test(error.message))
+    return new VendorNotFoundError(
+      `${VENDOR} ${operation}: the Send API knows no such source (check the Realtime Endpoint URL)`,
+      init,
+    );
   return error;
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string): z.output<S> {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw new VendorApiError(`${VENDOR} ${operation} returned an unexpected body`, { vendor: VENDOR, status: 200, operation });
+  if (!parsed.success)
+    throw new VendorApiError(`${VENDOR} ${operation} returned an unexpected body`, {
+      vendor: VENDOR,
+      status: 200,
+      operation,
+    });
   return parsed.data;
 }

@@ -18,7 +18,12 @@ import { OnceByKey, SingleFlight } from 'handover-kit/connector-utils';
 import type { ConnectorRuntime } from 'handover-kit/contract';
 import { EngageApi, VENDOR } from './api';
 import { authorOf, contextData, attachmentsFor, openingText, threadTitle } from './mapping';
-import { ringcentralHandoverOptionsSchema, ringcentralSettingsSchema, sourceIdOf, type RingcentralSettingsInput } from './schema';
+import {
+  ringcentralHandoverOptionsSchema,
+  ringcentralSettingsSchema,
+  sourceIdOf,
+  type RingcentralSettingsInput,
+} from './schema';
 import { EngageState } from './state';
 import { createRingcentralWebhook } from './webhook';
 
@@ -61,7 +66,10 @@ export function messageForeignId(conversationId: string, messageId: string): str
 
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
 
-export function createRingcentralConnector(input: RingcentralSettingsInput, runtime: ConnectorRuntime): RingcentralConnector {
+export function createRingcentralConnector(
+  input: RingcentralSettingsInput,
+  runtime: ConnectorRuntime,
+): RingcentralConnector {
   const settings = parseOrThrow(ringcentralSettingsSchema, input, 'RingCentral Engage Digital settings', 'settings');
   const { clock, logger } = runtime;
   const api = new EngageApi(settings, clock);
@@ -79,22 +87,37 @@ export function createRingcentralConnector(input: RingcentralSettingsInput, runt
       if (thread) return thread;
       if (attempt < THREAD_LOOKUP_ATTEMPTS) await wait(THREAD_LOOKUP_DELAY_MS);
     }
-    throw new VendorApiError(`${VENDOR} start handover: Engage has not imported thread ${foreignId} yet`, { vendor: VENDOR, operation: 'start handover' });
+    throw new VendorApiError(`${VENDOR} start handover: Engage has not imported thread ${foreignId} yet`, {
+      vendor: VENDOR,
+      operation: 'start handover',
+    });
   }
 
   async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
     const opts = ringcentralHandoverOptionsSchema.safeParse(request.connectorOptions?.ringcentral ?? {});
     const extra = opts.success ? opts.data : {};
-    const warnings: ConnectorWarning[] = opts.success ? [] : [{ type: 'other', feature: 'connectorOptions', message: 'connectorOptions.ringcentral ignored: invalid' }];
+    const warnings: ConnectorWarning[] = opts.success
+      ? []
+      : [{ type: 'other', feature: 'connectorOptions', message: 'connectorOptions.ringcentral ignored: invalid' }];
     for (const what of ['skills', 'languages', 'priority'] as const) {
-      if (request.routing[what] !== undefined) warnings.push({ type: 'unsupported', feature: what, message: `Engage routes by category; routing.${what} is ignored` });
+      if (request.routing[what] !== undefined)
+        warnings.push({
+          type: 'unsupported',
+          feature: what,
+          message: `Engage routes by category; routing.${what} is ignored`,
+        });
     }
     const conversationId = threadForeignId(runtime.providerId, request.idempotencyKey);
     const known = await state.conversation(conversationId);
     let threadId = known?.threadId;
     if (!threadId) {
       const { data, dropped } = contextData(request.customAttributes, request.locale);
-      if (dropped.length) warnings.push({ type: 'other', feature: 'customAttributes', message: `Engage context_data keys must be letters and dashes; renamed or dropped: ${dropped.join(', ')}` });
+      if (dropped.length)
+        warnings.push({
+          type: 'other',
+          feature: 'customAttributes',
+          message: `Engage context_data keys must be letters and dashes; renamed or dropped: ${dropped.join(', ')}`,
+        });
       const at = nowIso();
       await api.send(
         {
@@ -116,34 +139,51 @@ export function createRingcentralConnector(input: RingcentralSettingsInput, runt
     }
     const categories = [request.routing.queue ?? settings.agentCategoryId, ...(extra.additionalCategoryIds ?? [])];
     await api.categorize(threadId, [...new Set(categories)], 'start handover', options);
-    await state.saveConversation(conversationId, { threadId, userId: request.user.id, ...(request.user.name ? { userName: request.user.name } : {}) });
+    await state.saveConversation(conversationId, {
+      threadId,
+      userId: request.user.id,
+      ...(request.user.name ? { userName: request.user.name } : {}),
+    });
     return { conversationId, status: 'queue', ...warn(warnings) };
   }
 
   async function record(conversationId: string) {
     const known = await state.conversation(conversationId);
-    if (!known) throw new HandoverNotFoundError('This RingCentral provider did not start this conversation (or forgot it)', { conversationId });
+    if (!known)
+      throw new HandoverNotFoundError('This RingCentral provider did not start this conversation (or forgot it)', {
+        conversationId,
+      });
     return known;
   }
 
   async function status(conversationId: string, options?: ConnectorCallOptions): Promise<StatusResult> {
     const { threadId } = await record(conversationId);
-    const [interventions, queue, closedByBot] = await Promise.all([api.interventions(threadId, options), state.queue(conversationId), state.isClosed(conversationId)]);
+    const [interventions, queue, closedByBot] = await Promise.all([
+      api.interventions(threadId, options),
+      state.queue(conversationId),
+      state.isClosed(conversationId),
+    ]);
     const open = interventions.find((i) => !i.closed && !i.closed_at);
     if (open?.user_id && !open.deferred_at) return { status: 'active', agent: { id: open.user_id } };
     if (closedByBot) return { status: 'cancelled' };
     if (!open && interventions.some((i) => i.closed || i.closed_at)) return { status: 'completed' };
-    return { status: 'queue', ...(queue?.position ? { queuePosition: queue.position } : {}), ...(queue?.estimatedWaitMs !== undefined ? { estimatedWaitMs: queue.estimatedWaitMs } : {}) };
+    return {
+      status: 'queue',
+      ...(queue?.position ? { queuePosition: queue.position } : {}),
+      ...(queue?.estimatedWaitMs !== undefined ? { estimatedWaitMs: queue.estimatedWaitMs } : {}),
+    };
   }
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId, messageId } = request;
     const known = await record(conversationId);
-    if (await state.isClosed(conversationId)) throw new HandoverNotFoundError('The handover was closed; the message was not sent', { conversationId });
+    if (await state.isClosed(conversationId))
+      throw new HandoverNotFoundError('The handover was closed; the message was not sent', { conversationId });
     const id = messageForeignId(conversationId, messageId);
     if (await state.wasSent(conversationId, messageId)) return { vendorMessageId: id, duplicate: true };
     const { attachments, warnings } = attachmentsFor(request.attachments);
-    if (!request.text && attachments.length === 0) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    if (!request.text && attachments.length === 0)
+      return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const at = nowIso();
     await api.send(
       {
@@ -171,7 +211,11 @@ export function createRingcentralConnector(input: RingcentralSettingsInput, runt
     type: 'ringcentral',
     capabilities: RINGCENTRAL_CAPABILITIES,
     webhook: createRingcentralWebhook(
-      { realtimeAccessToken: settings.realtimeAccessToken, verifyToken: settings.verifyToken, ...(settings.webhookSecret ? { webhookSecret: settings.webhookSecret } : {}) },
+      {
+        realtimeAccessToken: settings.realtimeAccessToken,
+        verifyToken: settings.verifyToken,
+        ...(settings.webhookSecret ? { webhookSecret: settings.webhookSecret } : {}),
+      },
       { state, logger, queueUpdates: settings.getQueueUpdates },
     ),
 
@@ -180,10 +224,23 @@ export function createRingcentralConnector(input: RingcentralSettingsInput, runt
       const agents = await api.agentStatus(sourceId, [category], options);
       const wanted = settings.channelName?.toLowerCase();
       const free = agents.filter((a) =>
-        (a.channels ?? []).some((c) => (!wanted || (c.name ?? '').toLowerCase() === wanted) && c.status === 'available' && c.busyness !== 'full'),
+        (a.channels ?? []).some(
+          (c) =>
+            (!wanted || (c.name ?? '').toLowerCase() === wanted) && c.status === 'available' && c.busyness !== 'full',
+        ),
       ).length;
-      const warnings: ConnectorWarning[] = wanted ? [] : [{ type: 'other', feature: 'availability', message: 'No channelName set: agents available on any channel were counted' }];
-      return free > 0 ? { available: true, agentsAvailable: free, ...warn(warnings) } : { available: false, reason: 'no-agents', agentsAvailable: 0, ...warn(warnings) };
+      const warnings: ConnectorWarning[] = wanted
+        ? []
+        : [
+            {
+              type: 'other',
+              feature: 'availability',
+              message: 'No channelName set: agents available on any channel were counted',
+            },
+          ];
+      return free > 0
+        ? { available: true, agentsAvailable: free, ...warn(warnings) }
+        : { available: false, reason: 'no-agents', agentsAvailable: 0, ...warn(warnings) };
     },
 
     doStartHandover(request, options) {

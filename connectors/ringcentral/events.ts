@@ -21,7 +21,9 @@ const str = z.string().min(1);
 
 // ---- Channel SDK ------------------------------------------------------------------------------
 
-export const sdkEnvelopeSchema = z.object({ action: str, params: z.record(z.string(), z.unknown()).nullish(), time: z.string().nullish() }).loose();
+export const sdkEnvelopeSchema = z
+  .object({ action: str, params: z.record(z.string(), z.unknown()).nullish(), time: z.string().nullish() })
+  .loose();
 export type SdkEnvelope = z.infer<typeof sdkEnvelopeSchema>;
 
 const agentContentSchema = z
@@ -33,12 +35,20 @@ const agentContentSchema = z
     thread_id: z.union([str, z.number()]).nullish(),
     recipient_id: z.union([str, z.number()]).nullish(),
     created_at: z.string().nullish(),
-    attachments: z.array(z.object({ url: z.string().nullish(), type: z.string().nullish(), filename: z.string().nullish() }).loose()).nullish(),
+    attachments: z
+      .array(
+        z.object({ url: z.string().nullish(), type: z.string().nullish(), filename: z.string().nullish() }).loose(),
+      )
+      .nullish(),
   })
   .loose();
 
 const queueSchema = z
-  .object({ estimated_wait_time: z.number().nonnegative().nullish(), position: z.number().int().nullish(), thread_id: z.union([str, z.number()]).nullish() })
+  .object({
+    estimated_wait_time: z.number().nonnegative().nullish(),
+    position: z.number().int().nullish(),
+    thread_id: z.union([str, z.number()]).nullish(),
+  })
   .loose();
 
 const ATTACHMENT_TYPES: Record<string, Attachment['type']> = { image: 'image', video: 'video', audio: 'audio' };
@@ -47,7 +57,11 @@ function attachmentsOf(list: z.infer<typeof agentContentSchema>['attachments']):
   const out: Attachment[] = [];
   for (const a of list ?? []) {
     if (!a.url) continue;
-    out.push({ url: a.url, type: ATTACHMENT_TYPES[(a.type ?? '').toLowerCase()] ?? 'file', ...(a.filename ? { name: a.filename } : {}) });
+    out.push({
+      url: a.url,
+      type: ATTACHMENT_TYPES[(a.type ?? '').toLowerCase()] ?? 'file',
+      ...(a.filename ? { name: a.filename } : {}),
+    });
   }
   return out;
 }
@@ -58,7 +72,12 @@ export function localContentId(contentId: string): string {
 }
 
 /** Events of one SDK action. Contents on threads that are not ours are dropped (and logged). */
-export async function sdkEvents(envelope: SdkEnvelope, raw: Uint8Array, receivedAt: number, ctx: EventContext): Promise<HandoverEvent[]> {
+export async function sdkEvents(
+  envelope: SdkEnvelope,
+  raw: Uint8Array,
+  receivedAt: number,
+  ctx: EventContext,
+): Promise<HandoverEvent[]> {
   const params = envelope.params ?? {};
   const conversationOf = async (threadId: unknown, recipientId?: unknown) => {
     const byThread = threadId != null ? await ctx.state.conversation(String(threadId)) : undefined;
@@ -72,7 +91,9 @@ export async function sdkEvents(envelope: SdkEnvelope, raw: Uint8Array, received
       if (!c.success) return [];
       const conversationId = await conversationOf(c.data.thread_id, c.data.recipient_id);
       if (!conversationId) {
-        ctx.logger.warn('ringcentral: agent content for a thread this provider did not start; dropped', { action: envelope.action });
+        ctx.logger.warn('ringcentral: agent content for a thread this provider did not start; dropped', {
+          action: envelope.action,
+        });
         return [];
       }
       const attachments = attachmentsOf(c.data.attachments);
@@ -116,7 +137,15 @@ export async function sdkEvents(envelope: SdkEnvelope, raw: Uint8Array, received
     case 'typing.stop': {
       const conversationId = await conversationOf(params.thread_id);
       if (!conversationId) return [];
-      return [{ type: 'agent-typing', conversationId, eventId: `ringcentral:typing:${digest(raw)}`, occurredAt: time(envelope.time, receivedAt), typing: envelope.action === 'typing.start' }];
+      return [
+        {
+          type: 'agent-typing',
+          conversationId,
+          eventId: `ringcentral:typing:${digest(raw)}`,
+          occurredAt: time(envelope.time, receivedAt),
+          typing: envelope.action === 'typing.start',
+        },
+      ];
     }
     default:
       return [];
@@ -133,17 +162,24 @@ const webhookEventSchema = z
     user_id: z.string().nullish(),
     action: z.string().nullish(),
     resource: z
-      .object({ type: z.string().nullish(), id: z.union([z.string(), z.number()]).nullish(), metadata: z.record(z.string(), z.unknown()).nullish() })
+      .object({
+        type: z.string().nullish(),
+        id: z.union([z.string(), z.number()]).nullish(),
+        metadata: z.record(z.string(), z.unknown()).nullish(),
+      })
       .loose(),
   })
   .loose();
-export const webhookEnvelopeSchema = z.object({ id: z.string().nullish(), domain_id: z.string().nullish(), events: z.array(z.unknown()) }).loose();
+export const webhookEnvelopeSchema = z
+  .object({ id: z.string().nullish(), domain_id: z.string().nullish(), events: z.array(z.unknown()) })
+  .loose();
 type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
 /** Engage's thread id an event is about. */
 function threadIdOf(e: WebhookEvent): string | undefined {
   const meta = e.resource.metadata ?? {};
-  const id = meta.thread_id ?? meta.content_thread_id ?? (/thread/i.test(e.resource.type ?? '') ? e.resource.id : undefined);
+  const id =
+    meta.thread_id ?? meta.content_thread_id ?? (/thread/i.test(e.resource.type ?? '') ? e.resource.id : undefined);
   return id != null ? String(id) : undefined;
 }
 
@@ -153,7 +189,10 @@ function agentOf(e: WebhookEvent) {
   return id ? { id } : undefined;
 }
 
-type Mapper = (e: WebhookEvent, base: { conversationId: string; eventId: string; occurredAt: number }) => HandoverEvent | undefined;
+type Mapper = (
+  e: WebhookEvent,
+  base: { conversationId: string; eventId: string; occurredAt: number },
+) => HandoverEvent | undefined;
 
 const joined: Mapper = (e, base) => {
   const agent = agentOf(e);
@@ -171,7 +210,12 @@ const WEBHOOK_MAPPERS: Record<string, Mapper> = {
   'content.thread_closed': (e, base) => ({ ...base, type: 'handover-completed', by: 'agent' }),
   'content.thread_auto_closed': (e, base) => ({ ...base, type: 'handover-completed', by: 'timeout' }),
   // The agent dropped the intervention without closing it: the thread stays in the agents' category.
-  'intervention.canceled': (e, base) => ({ ...base, type: 'agent-left', requeued: true, ...(agentOf(e) ? { agent: agentOf(e)! } : {}) }),
+  'intervention.canceled': (e, base) => ({
+    ...base,
+    type: 'agent-left',
+    requeued: true,
+    ...(agentOf(e) ? { agent: agentOf(e)! } : {}),
+  }),
   'task.expired_from_workbin': (e, base) => ({ ...base, type: 'agent-left', requeued: true }),
   'intervention.deferred': (e, base) => ({ ...base, type: 'provider-event', name: 'intervention.deferred' }),
   'task.transferred': (e, base) => ({ ...base, type: 'provider-event', name: 'task.transferred' }),
@@ -182,7 +226,11 @@ const WEBHOOK_MAPPERS: Record<string, Mapper> = {
  * Engage's own event id (the service drops repeats) and its `issued_at` (the service orders by it).
  * Engage has no gap-free counter, so no `sequence` is set.
  */
-export async function webhookEvents(body: z.infer<typeof webhookEnvelopeSchema>, receivedAt: number, ctx: EventContext): Promise<HandoverEvent[]> {
+export async function webhookEvents(
+  body: z.infer<typeof webhookEnvelopeSchema>,
+  receivedAt: number,
+  ctx: EventContext,
+): Promise<HandoverEvent[]> {
   const out: HandoverEvent[] = [];
   for (const item of body.events) {
     const parsed = webhookEventSchema.safeParse(item);
@@ -196,10 +244,17 @@ export async function webhookEvents(body: z.infer<typeof webhookEnvelopeSchema>,
     const threadId = threadIdOf(e);
     const conversationId = threadId ? await ctx.state.conversationOfThread(threadId) : undefined;
     if (!conversationId) {
-      ctx.logger.debug('ringcentral webhook event for a thread this provider did not start; dropped', { type: e.type, eventId: e.id });
+      ctx.logger.debug('ringcentral webhook event for a thread this provider did not start; dropped', {
+        type: e.type,
+        eventId: e.id,
+      });
       continue;
     }
-    const event = mapper(e, { conversationId, eventId: `ringcentral:event:${e.id}`, occurredAt: time(e.issued_at, receivedAt) });
+    const event = mapper(e, {
+      conversationId,
+      eventId: `ringcentral:event:${e.id}`,
+      occurredAt: time(e.issued_at, receivedAt),
+    });
     if (event) out.push(event);
   }
   return out;

@@ -32,7 +32,13 @@ export {
   threadForeignId,
   type RingcentralConnector,
 } from './connector';
-export { ringcentralSettingsSchema, ringcentralHandoverOptionsSchema, sourceIdOf, type RingcentralSettings, type RingcentralSettingsInput } from './schema';
+export {
+  ringcentralSettingsSchema,
+  ringcentralHandoverOptionsSchema,
+  sourceIdOf,
+  type RingcentralSettings,
+  type RingcentralSettingsInput,
+} from './schema';
 export { createRingcentralWebhook, IMPLEMENTATION_INFO } from './webhook';
 export { signSdk, verifySdk, verifyDimeloSecret, SDK_SIGNATURE_HEADER, DIMELO_SECRET_HEADER } from './sdk';
 export { openingText, contextData, attachmentsFor, authorOf, MAX_BODY_CHARS } from './mapping';
@@ -46,7 +52,8 @@ export function ringcentralConnector() {
     type: 'ringcentral',
     label: 'RingCentral Engage Digital',
     description:
-      'Hands chats to RingCentral Engage Digital as a Channel SDK source: the thread moves into the agents\' category; SDK actions and webhooks bring replies, queue updates and the end back.',
+      "Hands chats to RingCentral Engage Digital as a Channel SDK source: the thread moves into the agents' " +
+      'category; signed SDK actions and webhooks bring replies, queue updates and the end back.',
     settingsSchema: ringcentralSettingsSchema,
     capabilities: RINGCENTRAL_CAPABILITIES,
     create: (settings, runtime) => createRingcentralConnector(settings, runtime),

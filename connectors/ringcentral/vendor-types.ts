@@ -3,9 +3,16 @@ import { z } from 'zod';
 /** The parts of Engage's REST bodies the connector reads; everything else passes untouched. */
 
 export const threadSchema = z
-  .object({ id: z.string(), foreign_id: z.string().nullish(), closed: z.boolean().nullish(), category_ids: z.array(z.string()).nullish() })
+  .object({
+    id: z.string(),
+    foreign_id: z.string().nullish(),
+    closed: z.boolean().nullish(),
+    category_ids: z.array(z.string()).nullish(),
+  })
   .loose();
-export const threadListSchema = z.object({ count: z.number().nullish(), records: z.array(threadSchema).default([]) }).loose();
+export const threadListSchema = z
+  .object({ count: z.number().nullish(), records: z.array(threadSchema).default([]) })
+  .loose();
 
 export const interventionSchema = z
   .object({
@@ -20,14 +27,25 @@ export const interventionSchema = z
   })
   .loose();
 export type EngageIntervention = z.infer<typeof interventionSchema>;
-export const interventionListSchema = z.object({ count: z.number().nullish(), records: z.array(interventionSchema).default([]) }).loose();
+export const interventionListSchema = z
+  .object({ count: z.number().nullish(), records: z.array(interventionSchema).default([]) })
+  .loose();
 
 export const agentStatusListSchema = z.array(
   z
     .object({
       agent_id: z.string().nullish(),
       channels: z
-        .array(z.object({ id: z.string().nullish(), name: z.string().nullish(), status: z.string().nullish(), busyness: z.string().nullish() }).loose())
+        .array(
+          z
+            .object({
+              id: z.string().nullish(),
+              name: z.string().nullish(),
+              status: z.string().nullish(),
+              busyness: z.string().nullish(),
+            })
+            .loose(),
+        )
         .nullish(),
     })
     .loose(),

@@ -7,8 +7,23 @@ import {
   type WebhookRequest,
 } from 'handover-kit/contract';
 import { headerValue, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
-import { localContentId, sdkEnvelopeSchema, sdkEvents, webhookEnvelopeSchema, webhookEvents, type EventContext, type SdkEnvelope } from './events';
-import { DIMELO_SECRET_HEADER, SDK_SIGNATURE_HEADER, sdkSignatureOf, signSdk, verifyDimeloSecret, verifySdk } from './sdk';
+import {
+  localContentId,
+  sdkEnvelopeSchema,
+  sdkEvents,
+  webhookEnvelopeSchema,
+  webhookEvents,
+  type EventContext,
+  type SdkEnvelope,
+} from './events';
+import {
+  DIMELO_SECRET_HEADER,
+  SDK_SIGNATURE_HEADER,
+  sdkSignatureOf,
+  signSdk,
+  verifyDimeloSecret,
+  verifySdk,
+} from './sdk';
 
 /**
  * One URL for everything Engage sends (as Cognigy's `…/handover/rce`), `/webhooks/<providerId>`:
@@ -29,7 +44,15 @@ export interface WebhookSecrets {
 /** What our source implements, answered to `implementation.info`. */
 export const IMPLEMENTATION_INFO = {
   objects: { messages: ['create'], threads: ['create'], private_messages: ['create'] },
-  options: ['view.messaging', 'messages.text', 'threads.text', 'private_messages.text', 'messaging.typing_indicator', 'messaging.queuing_update', 'messages.attachments'],
+  options: [
+    'view.messaging',
+    'messages.text',
+    'threads.text',
+    'private_messages.text',
+    'messaging.typing_indicator',
+    'messaging.queuing_update',
+    'messages.attachments',
+  ],
 } as const;
 
 /** An SDK action when the body is one (or when it is signed like one), else undefined. */
@@ -46,9 +69,21 @@ function sdkEnvelopeOf(request: WebhookRequest): SdkEnvelope | 'malformed' | und
 }
 
 export function createRingcentralWebhook(secrets: WebhookSecrets, ctx: EventContext): ConnectorWebhookV1 {
-  const signed = (status: number, body: unknown, events: HandoverEvent[] = []): WebhookReply & { events: HandoverEvent[] } => {
+  const signed = (
+    status: number,
+    body: unknown,
+    events: HandoverEvent[] = [],
+  ): WebhookReply & { events: HandoverEvent[] } => {
     const text = JSON.stringify(body);
-    return { status, headers: { 'content-type': 'application/json', [SDK_SIGNATURE_HEADER]: signSdk(secrets.realtimeAccessToken, text) }, body: text, events };
+    return {
+      status,
+      headers: {
+        'content-type': 'application/json',
+        [SDK_SIGNATURE_HEADER]: signSdk(secrets.realtimeAccessToken, text),
+      },
+      body: text,
+      events,
+    };
   };
 
   /** The SDK's answer to each action: the created object for contents, `[]` for polls, `{}` otherwise. */
@@ -58,7 +93,8 @@ export function createRingcentralWebhook(secrets: WebhookSecrets, ctx: EventCont
     if (operation === 'create' && (object === 'messages' || object === 'private_messages')) {
       const contentId = envelope.params?.content_id;
       // Not ours (or empty): a fatal resource error stops Engage's retries of this content.
-      if (events.length === 0 || contentId == null) return signed(200, { error: { fatal: true, message: 'Unknown thread or empty content' } });
+      if (events.length === 0 || contentId == null)
+        return signed(200, { error: { fatal: true, message: 'Unknown thread or empty content' } });
       return signed(200, { ...envelope.params, id: localContentId(String(contentId)) }, events);
     }
     if (operation === 'list') return signed(200, []); // we push with the Send API; nothing to poll
@@ -88,8 +124,13 @@ export function createRingcentralWebhook(secrets: WebhookSecrets, ctx: EventCont
         const token = url.searchParams.get('hub.verify_token') ?? '';
         if (!safeEqual(token, secrets.verifyToken)) throw new BadSignatureError('hub.verify_token does not match');
         // Engage sends X-Dimelo-Secret with the validation request too, when a secret is set.
-        if (secrets.webhookSecret || headerValue(request, DIMELO_SECRET_HEADER)) verifyDimeloSecret(request, secrets.webhookSecret);
-        return { status: 200, headers: { 'content-type': 'text/plain' }, body: url.searchParams.get('hub.challenge') ?? '' };
+        if (secrets.webhookSecret || headerValue(request, DIMELO_SECRET_HEADER))
+          verifyDimeloSecret(request, secrets.webhookSecret);
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/plain' },
+          body: url.searchParams.get('hub.challenge') ?? '',
+        };
       }
       if (request.method !== 'POST' || url.pathname.split('/').filter(Boolean).length > 2) return undefined;
       const envelope = sdkEnvelopeOf(request);

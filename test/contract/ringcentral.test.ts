@@ -32,10 +32,23 @@ runConnectorContract(
           const thread = fake.thread(id);
           const body = JSON.stringify({
             action: 'messages.create',
-            params: { author_id: 'agent-1', body: 'Signed hello', content_id: 'c-signed-1', format: 'text', sender_name: 'Ana', thread_id: thread.foreignId },
+            params: {
+              author_id: 'agent-1',
+              body: 'Signed hello',
+              content_id: 'c-signed-1',
+              format: 'text',
+              sender_name: 'Ana',
+              thread_id: thread.foreignId,
+            },
             time: new Date().toISOString(),
           });
-          return { method: 'POST', url: `/webhooks/${PROVIDER_ID}`, headers: { 'x-smccsdk-signature': fake.signSdk(body) }, rawBody: Buffer.from(body), receivedAt: Date.now() };
+          return {
+            method: 'POST',
+            url: `/webhooks/${PROVIDER_ID}`,
+            headers: { 'x-smccsdk-signature': fake.signSdk(body) },
+            rawBody: Buffer.from(body),
+            receivedAt: Date.now(),
+          };
         },
         teardown: () => bed.close(),
       };

@@ -2,7 +2,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { testConnectorRuntime } from 'handover-kit/testing';
 import type { WebhookRequest } from 'handover-kit/contract';
-import { EngageState, IMPLEMENTATION_INFO, createRingcentralConnector, signSdk } from 'handover-kit/connectors/ringcentral';
+import {
+  EngageState,
+  IMPLEMENTATION_INFO,
+  createRingcentralConnector,
+  signSdk,
+} from 'handover-kit/connectors/ringcentral';
 
 const DIR = new URL('../../fakes/ringcentral/fixtures/', import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, DIR), 'utf8');
@@ -12,7 +17,10 @@ const SECRET = 'dimelo-secret-for-fixtures';
 async function setup(getQueueUpdates = true) {
   const runtime = testConnectorRuntime({ providerId: 'rce-fixtures' });
   // The documented ids: Engage thread 5657…0029 is our source thread cg-session-42 of user-42.
-  await new EngageState(runtime.state).saveConversation('cg-session-42', { threadId: '565739986b65795289000029', userId: 'user-42' });
+  await new EngageState(runtime.state).saveConversation('cg-session-42', {
+    threadId: '565739986b65795289000029',
+    userId: 'user-42',
+  });
   const connector = createRingcentralConnector(
     {
       baseApiUrl: 'https://acme.api.digital.ringcentral.com/1.0',
@@ -30,20 +38,50 @@ async function setup(getQueueUpdates = true) {
   return { connector, webhook: connector.webhook! };
 }
 
-const sdkRequest = (raw: string): WebhookRequest => ({ method: 'POST', url: '/webhooks/rce-fixtures', headers: { 'x-smccsdk-signature': signSdk(TOKEN, raw) }, rawBody: Buffer.from(raw), receivedAt: Date.now() });
-const webhookRequest = (raw: string): WebhookRequest => ({ method: 'POST', url: '/webhooks/rce-fixtures', headers: { 'x-dimelo-secret': SECRET }, rawBody: Buffer.from(raw), receivedAt: Date.now() });
+const sdkRequest = (raw: string): WebhookRequest => ({
+  method: 'POST',
+  url: '/webhooks/rce-fixtures',
+  headers: { 'x-smccsdk-signature': signSdk(TOKEN, raw) },
+  rawBody: Buffer.from(raw),
+  receivedAt: Date.now(),
+});
+const webhookRequest = (raw: string): WebhookRequest => ({
+  method: 'POST',
+  url: '/webhooks/rce-fixtures',
+  headers: { 'x-dimelo-secret': SECRET },
+  rawBody: Buffer.from(raw),
+  receivedAt: Date.now(),
+});
 
 describe('ringcentral: documented payloads (fixtures)', () => {
   it('has a fixture test below for every fixture file', () => {
-    const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(files).toEqual(Object.keys(CASES).sort());
   });
 
   const CASES: Record<string, (events: unknown[], answer: { status: number; body?: unknown } | undefined) => void> = {
     'webhook-intervention-assigned.json': (events) =>
-      expect(events).toEqual([{ type: 'agent-joined', conversationId: 'cg-session-42', eventId: 'ringcentral:event:70d340997b8cd2c6f4dfee22', occurredAt: Date.parse('2014-02-10T18:35:35.251Z'), agent: { id: '4f4f3a08a90ffb27ee000583' } }]),
+      expect(events).toEqual([
+        {
+          type: 'agent-joined',
+          conversationId: 'cg-session-42',
+          eventId: 'ringcentral:event:70d340997b8cd2c6f4dfee22',
+          occurredAt: Date.parse('2014-02-10T18:35:35.251Z'),
+          agent: { id: '4f4f3a08a90ffb27ee000583' },
+        },
+      ]),
     'webhook-intervention-closed.json': (events) =>
-      expect(events).toEqual([{ type: 'handover-completed', conversationId: 'cg-session-42', eventId: 'ringcentral:event:81e451a08c9de3d7a5e0ff33', occurredAt: Date.parse('2014-02-10T18:52:10.412Z'), by: 'agent' }]),
+      expect(events).toEqual([
+        {
+          type: 'handover-completed',
+          conversationId: 'cg-session-42',
+          eventId: 'ringcentral:event:81e451a08c9de3d7a5e0ff33',
+          occurredAt: Date.parse('2014-02-10T18:52:10.412Z'),
+          by: 'agent',
+        },
+      ]),
     // The end is intervention.closed; task.completed repeats it and is not relayed.
     'webhook-task-completed.json': (events) => expect(events).toEqual([]),
     // A customer content imported from our own source: we sent it, nothing to relay.
@@ -70,8 +108,14 @@ describe('ringcentral: documented payloads (fixtures)', () => {
       ]);
       expect((answer?.body as { id: string }).id).toBe('hk-agent-5950328814bf8abf7f79e3cc');
     },
-    'sdk-private-messages-create.json': (events) => expect(events).toMatchObject([{ type: 'agent-message', conversationId: 'cg-session-42', text: 'Sending you the form privately.' }]),
-    'sdk-queuing-update.json': (events) => expect(events).toMatchObject([{ type: 'queue-updated', conversationId: 'cg-session-42', position: 1, estimatedWaitMs: 30_000 }]),
+    'sdk-private-messages-create.json': (events) =>
+      expect(events).toMatchObject([
+        { type: 'agent-message', conversationId: 'cg-session-42', text: 'Sending you the form privately.' },
+      ]),
+    'sdk-queuing-update.json': (events) =>
+      expect(events).toMatchObject([
+        { type: 'queue-updated', conversationId: 'cg-session-42', position: 1, estimatedWaitMs: 30_000 },
+      ]),
   };
 
   for (const [name, check] of Object.entries(CASES)) {

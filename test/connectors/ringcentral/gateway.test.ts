@@ -20,12 +20,20 @@ afterEach(async () => {
 async function setup() {
   fake = await FakeEngage.start();
   gateway = await createGateway({
-    connectors: [ringcentralConnector() as never], keys: { nodes: [NODES_KEY], admin: [ADMIN_KEY] }, port: 0, logLevel: 'silent',
+    connectors: [ringcentralConnector() as never],
+    keys: { nodes: [NODES_KEY], admin: [ADMIN_KEY] },
+    port: 0,
+    logLevel: 'silent',
     events: { leaseMs: 1_000, pollMs: 50, orphanWindowMs: 3_000 },
     shutdownTimeoutMs: 1_000,
   });
   const url = await gateway.listen();
-  await gateway.registry.create({ id: 'rce', name: 'Engage', type: 'ringcentral', settings: settingsFor(fake) as Record<string, unknown> });
+  await gateway.registry.create({
+    id: 'rce',
+    name: 'Engage',
+    type: 'ringcentral',
+    settings: settingsFor(fake) as Record<string, unknown>,
+  });
   fake.sdkUrl = `${url}/webhooks/rce`;
   fake.webhook = { url: `${url}/webhooks/rce`, secret: WEBHOOK_SECRET, verifyToken: VERIFY_TOKEN };
   const { connector } = await gateway.registry.connector('rce');
@@ -41,10 +49,19 @@ describe('ringcentral through the gateway (one URL: handshake, SDK actions, webh
     expect((await fake.subscribe()).status).toBe(401);
   });
 
-  it('an SDK action is answered signed and queued; one byte changed or another key → 401, nothing queued', async () => {
+  it('SDK action: answered signed, queued; a changed byte or another key → 401, none queued', async () => {
     const { fake, gateway, url, conversationId } = await setup();
-    const raw = JSON.stringify({ action: 'messages.create', params: { content_id: 'gw-c1', body: 'Hello', thread_id: conversationId, author_id: 'a1' }, time: new Date().toISOString() });
-    const post = (body: string, signature: string) => request(`${url}/webhooks/rce`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-smccsdk-signature': signature }, body });
+    const raw = JSON.stringify({
+      action: 'messages.create',
+      params: { content_id: 'gw-c1', body: 'Hello', thread_id: conversationId, author_id: 'a1' },
+      time: new Date().toISOString(),
+    });
+    const post = (body: string, signature: string) =>
+      request(`${url}/webhooks/rce`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-smccsdk-signature': signature },
+        body,
+      });
     const before = gateway.metrics.eventsEnqueued.total();
     for (const [body, signature] of [
       [raw.replace('Hello', 'Hellp'), sdkSign(FAKE_DEFAULTS.sourceToken, raw)],
@@ -63,7 +80,9 @@ describe('ringcentral through the gateway (one URL: handshake, SDK actions, webh
 
   it('a webhook delivery with another secret → 401, nothing queued; with the secret → queued', async () => {
     const { fake, gateway, conversationId } = await setup();
-    const raw = fake.envelope([fake.event('intervention.assigned', fake.thread(conversationId), { user_id: 'agent-1' })]);
+    const raw = fake.envelope([
+      fake.event('intervention.assigned', fake.thread(conversationId), { user_id: 'agent-1' }),
+    ]);
     const before = gateway.metrics.eventsEnqueued.total();
     expect(await postWebhook(fake.webhook!.url, 'another-secret', raw)).toBe(401);
     expect(gateway.metrics.eventsEnqueued.total()).toBe(before);

@@ -1,8 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ProviderRegistry, createFakeClock, silentLogger, type FakeClock, type HandoverEvent, type Logger } from 'handover-kit';
+import {
+  ProviderRegistry,
+  createFakeClock,
+  silentLogger,
+  type FakeClock,
+  type HandoverEvent,
+  type Logger,
+} from 'handover-kit';
 import { HandoverError, type ConnectorWebhookV1, type WebhookRequest } from 'handover-kit/contract';
-import { ringcentralConnector, type RingcentralConnector, type RingcentralSettingsInput } from 'handover-kit/connectors/ringcentral';
+import {
+  ringcentralConnector,
+  type RingcentralConnector,
+  type RingcentralSettingsInput,
+} from 'handover-kit/connectors/ringcentral';
 import { FAKE_DEFAULTS, FakeEngage } from '../../fakes/ringcentral';
 
 export const WEBHOOK_SECRET = 'dimelo-webhook-secret-0123456789';
@@ -11,7 +22,10 @@ export const BOT_CATEGORY = '4d0fb475b242228a32cbdf6d';
 export const AGENT_CATEGORY = '59248c4dae276a041cb296d2';
 export const PROVIDER_ID = 'rce-test';
 
-export function settingsFor(fake: FakeEngage, overrides: Partial<RingcentralSettingsInput> = {}): RingcentralSettingsInput {
+export function settingsFor(
+  fake: FakeEngage,
+  overrides: Partial<RingcentralSettingsInput> = {},
+): RingcentralSettingsInput {
   return {
     baseApiUrl: fake.restUrl,
     apiAccessToken: FAKE_DEFAULTS.apiToken,
@@ -37,13 +51,22 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(webhook: ConnectorWebhookV1, onEvents: (events: HandoverEvent[]) => void): Promise<Receiver> {
+export async function startReceiver(
+  webhook: ConnectorWebhookV1,
+  onEvents: (events: HandoverEvent[]) => void,
+): Promise<Receiver> {
   const answers: Receiver['answers'] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const request: WebhookRequest = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, rawBody: Buffer.concat(chunks), receivedAt: Date.now() };
+      const request: WebhookRequest = {
+        method: req.method ?? 'POST',
+        url: req.url ?? '/',
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks),
+        receivedAt: Date.now(),
+      };
       try {
         const custom = await webhook.handle?.(request);
         if (custom) {
@@ -84,12 +107,26 @@ export interface RingcentralTestBed {
 
 /** A connector made by the provider registry (as in production) against a fresh fake Engage. */
 export async function startTestBed(
-  options: { settings?: Partial<RingcentralSettingsInput>; onEvents?: (events: HandoverEvent[]) => void; logger?: Logger; fakeClock?: boolean } = {},
+  options: {
+    settings?: Partial<RingcentralSettingsInput>;
+    onEvents?: (events: HandoverEvent[]) => void;
+    logger?: Logger;
+    fakeClock?: boolean;
+  } = {},
 ): Promise<RingcentralTestBed> {
   const fake = await FakeEngage.start();
   const clock = createFakeClock(Date.now());
-  const registry = new ProviderRegistry({ connectors: [ringcentralConnector()], ...(options.fakeClock ? { clock } : {}), logger: options.logger ?? silentLogger });
-  await registry.create({ id: PROVIDER_ID, name: 'Engage', type: 'ringcentral', settings: settingsFor(fake, options.settings) as Record<string, unknown> });
+  const registry = new ProviderRegistry({
+    connectors: [ringcentralConnector()],
+    ...(options.fakeClock ? { clock } : {}),
+    logger: options.logger ?? silentLogger,
+  });
+  await registry.create({
+    id: PROVIDER_ID,
+    name: 'Engage',
+    type: 'ringcentral',
+    settings: settingsFor(fake, options.settings) as Record<string, unknown>,
+  });
   const connector = (await registry.connector(PROVIDER_ID)).connector as RingcentralConnector;
   const events: HandoverEvent[] = [];
   const receiver = await startReceiver(connector.webhook!, (list) => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HandoverConfigError, secretFields } from 'handover-kit/contract';
-import { createRingcentralConnector, ringcentralConnector, ringcentralSettingsSchema, sourceIdOf } from 'handover-kit/connectors/ringcentral';
+import {
+  createRingcentralConnector,
+  ringcentralConnector,
+  ringcentralSettingsSchema,
+  sourceIdOf,
+} from 'handover-kit/connectors/ringcentral';
 import { testConnectorRuntime } from 'handover-kit/testing';
 
 const valid = {
@@ -17,15 +22,28 @@ const valid = {
 describe('ringcentral: settings', () => {
   it("uses Cognigy's fields, marks the secrets, defaults Get Queue Updates on", () => {
     const parsed = ringcentralSettingsSchema.parse(valid);
-    expect(parsed).toMatchObject({ getQueueUpdates: true, forwardOnlyHandoverConversations: true, requestTimeoutMs: 10_000 });
-    expect(secretFields(ringcentralSettingsSchema).sort()).toEqual(['apiAccessToken', 'realtimeAccessToken', 'verifyToken', 'webhookSecret']);
+    expect(parsed).toMatchObject({
+      getQueueUpdates: true,
+      forwardOnlyHandoverConversations: true,
+      requestTimeoutMs: 10_000,
+    });
+    expect(secretFields(ringcentralSettingsSchema).sort()).toEqual([
+      'apiAccessToken',
+      'realtimeAccessToken',
+      'verifyToken',
+      'webhookSecret',
+    ]);
     expect(ringcentralConnector().type).toBe('ringcentral');
     expect(sourceIdOf(valid.realtimeEndpointUrl)).toBe('5f0c1d2e3a4b5c6d7e8f9a0b');
   });
 
   it.each([
     ['plain http off loopback', { baseApiUrl: 'http://acme.api.digital.ringcentral.com/1.0' }, 'baseApiUrl'],
-    ['a realtime URL without /realtime/sdk/<source>', { realtimeEndpointUrl: 'https://acme.engagement.dimelo.com/' }, 'realtimeEndpointUrl'],
+    [
+      'a realtime URL without /realtime/sdk/<source>',
+      { realtimeEndpointUrl: 'https://acme.engagement.dimelo.com/' },
+      'realtimeEndpointUrl',
+    ],
     ['no agent category', { agentCategoryId: '' }, 'agentCategoryId'],
     ['forwarding every conversation', { forwardOnlyHandoverConversations: false }, 'forwardOnlyHandoverConversations'],
     ['an unknown field', { region: 'eu' }, '(root)'],
@@ -35,7 +53,9 @@ describe('ringcentral: settings', () => {
       expect.unreachable();
     } catch (error) {
       expect(HandoverConfigError.isInstance(error)).toBe(true);
-      expect((error as HandoverConfigError).issues.map((i) => i.path).join(' ')).toContain(field === '(root)' ? 'settings' : `settings.${field}`);
+      expect((error as HandoverConfigError).issues.map((i) => i.path).join(' ')).toContain(
+        field === '(root)' ? 'settings' : `settings.${field}`,
+      );
     }
   });
 });

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { signSdk } from 'handover-kit/connectors/ringcentral';
 import { FAKE_DEFAULTS, postWebhook, sdkSign } from '../../fakes/ringcentral';
-import { VERIFY_TOKEN, WEBHOOK_SECRET, startRequest, startTestBed, waitUntil, type RingcentralTestBed } from './harness';
+import {
+  VERIFY_TOKEN,
+  WEBHOOK_SECRET,
+  startRequest,
+  startTestBed,
+  waitUntil,
+  type RingcentralTestBed,
+} from './harness';
 
 let bed: RingcentralTestBed | undefined;
 afterEach(async () => {
@@ -18,7 +25,11 @@ async function started(settings = {}) {
 
 /** POSTs `raw` to the receiver with the given headers; the status it answered. */
 async function post(url: string, raw: string, headers: Record<string, string>) {
-  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: raw,
+  });
   return { status: res.statusCode, text: await res.body.text(), headers: res.headers };
 }
 
@@ -26,19 +37,40 @@ describe('ringcentral: Channel SDK signatures (X-SMCCSDK-SIGNATURE, HMAC-SHA512,
   it("matches the documentation's test vector (compact body)", () => {
     const secret = '3YJZzqMJ5Ec7i2JGvnt8TgvleD7dtpwpmag4S6MuRA2GQdfvV4STIsxDRJ4fEjO8';
     expect(signSdk(secret, '{"action":"implementation.info","time":"2012-10-01T17:18:40Z"}')).toBe(
-      '826b61e7939505b2e773ef43a2aad53ec0385dd9d783fbd1c8fea00d0e2a3e2fb0ae0a5b2eb342356b61c41b5f19baec4c1f7e7e37a5b486fe9b593942017ff9',
+      '826b61e7939505b2e773ef43a2aad53ec0385dd9d783fbd1c8fea00d0e2a3e2f' +
+        'b0ae0a5b2eb342356b61c41b5f19baec4c1f7e7e37a5b486fe9b593942017ff9',
     );
   });
 
   it('accepts a signed agent reply, answers it signed, and relays it once across Engage retries', async () => {
     const { bed, conversationId } = await started();
-    const attempts = await bed.fake.say(conversationId, 'Hello from Ana', { attachments: [{ url: 'https://cdn.example/a.pdf', type: 'document', filename: 'a.pdf' }] });
+    const attempts = await bed.fake.say(conversationId, 'Hello from Ana', {
+      attachments: [{ url: 'https://cdn.example/a.pdf', type: 'document', filename: 'a.pdf' }],
+    });
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ status: 200, signatureValid: true });
-    expect(bed.events).toMatchObject([{ type: 'agent-message', conversationId, text: 'Hello from Ana', agent: { id: FAKE_DEFAULTS.agent.id, name: 'Ana Agent' }, attachments: [{ url: 'https://cdn.example/a.pdf', type: 'file', name: 'a.pdf' }] }]);
+    expect(bed.events).toMatchObject([
+      {
+        type: 'agent-message',
+        conversationId,
+        text: 'Hello from Ana',
+        agent: { id: FAKE_DEFAULTS.agent.id, name: 'Ana Agent' },
+        attachments: [{ url: 'https://cdn.example/a.pdf', type: 'file', name: 'a.pdf' }],
+      },
+    ]);
     // Engage repeats a content it got no good answer for: same content id, same event id.
     const last = bed.fake.thread(conversationId).contents.at(-1)!;
-    const again = await bed.fake.sdk('messages.create', { content_id: last.id, body: 'Hello from Ana', thread_id: conversationId, author_id: FAKE_DEFAULTS.agent.id, retry: true }, true);
+    const again = await bed.fake.sdk(
+      'messages.create',
+      {
+        content_id: last.id,
+        body: 'Hello from Ana',
+        thread_id: conversationId,
+        author_id: FAKE_DEFAULTS.agent.id,
+        retry: true,
+      },
+      true,
+    );
     expect(again[0]).toMatchObject({ status: 200, signatureValid: true, json: { id: `hk-agent-${last.id}` } });
     expect(bed.events).toHaveLength(2);
     expect(bed.events[1]!.eventId).toBe(bed.events[0]!.eventId);
@@ -46,17 +78,27 @@ describe('ringcentral: Channel SDK signatures (X-SMCCSDK-SIGNATURE, HMAC-SHA512,
 
   it('a body with one byte changed → 401, nothing delivered', async () => {
     const { bed, conversationId } = await started();
-    const raw = JSON.stringify({ action: 'messages.create', params: { content_id: 'c1', body: 'Hello', thread_id: conversationId, author_id: 'a1' } });
+    const raw = JSON.stringify({
+      action: 'messages.create',
+      params: { content_id: 'c1', body: 'Hello', thread_id: conversationId, author_id: 'a1' },
+    });
     const tampered = raw.replace('Hello', 'Hellp');
-    const res = await post(bed.receiver.url, tampered, { 'x-smccsdk-signature': sdkSign(FAKE_DEFAULTS.sourceToken, raw) });
+    const res = await post(bed.receiver.url, tampered, {
+      'x-smccsdk-signature': sdkSign(FAKE_DEFAULTS.sourceToken, raw),
+    });
     expect(res.status).toBe(401);
     expect(bed.events).toEqual([]);
   });
 
   it('a body signed with another key → 401, nothing delivered; no signature → 401', async () => {
     const { bed, conversationId } = await started();
-    const raw = JSON.stringify({ action: 'messages.create', params: { content_id: 'c2', body: 'Hi', thread_id: conversationId, author_id: 'a1' } });
-    expect((await post(bed.receiver.url, raw, { 'x-smccsdk-signature': sdkSign('another-key', raw) })).status).toBe(401);
+    const raw = JSON.stringify({
+      action: 'messages.create',
+      params: { content_id: 'c2', body: 'Hi', thread_id: conversationId, author_id: 'a1' },
+    });
+    expect((await post(bed.receiver.url, raw, { 'x-smccsdk-signature': sdkSign('another-key', raw) })).status).toBe(
+      401,
+    );
     expect((await post(bed.receiver.url, raw, {})).status).toBe(401);
     expect(bed.events).toEqual([]);
     expect(bed.receiver.answers.map((a) => a.code)).toEqual(['bad_signature', 'bad_signature']);
@@ -64,7 +106,10 @@ describe('ringcentral: Channel SDK signatures (X-SMCCSDK-SIGNATURE, HMAC-SHA512,
 
   it('accepts the `signature` query parameter fallback', async () => {
     const { bed, conversationId } = await started();
-    const raw = JSON.stringify({ action: 'messages.create', params: { content_id: 'c3', body: 'Via query', thread_id: conversationId, author_id: 'a1' } });
+    const raw = JSON.stringify({
+      action: 'messages.create',
+      params: { content_id: 'c3', body: 'Via query', thread_id: conversationId, author_id: 'a1' },
+    });
     const res = await post(`${bed.receiver.url}?signature=${sdkSign(FAKE_DEFAULTS.sourceToken, raw)}`, raw, {});
     expect(res.status).toBe(200);
     expect(res.headers['x-smccsdk-signature']).toBe(sdkSign(FAKE_DEFAULTS.sourceToken, res.text));
@@ -75,7 +120,11 @@ describe('ringcentral: Channel SDK signatures (X-SMCCSDK-SIGNATURE, HMAC-SHA512,
     const { bed, conversationId } = await started();
     await bed.fake.queueUpdate(conversationId, 3, 45);
     expect(bed.events).toMatchObject([{ type: 'queue-updated', conversationId, position: 3, estimatedWaitMs: 45_000 }]);
-    expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'queue', queuePosition: 3, estimatedWaitMs: 45_000 });
+    expect(await bed.connector.doGetStatus({ conversationId })).toEqual({
+      status: 'queue',
+      queuePosition: 3,
+      estimatedWaitMs: 45_000,
+    });
   });
 
   it('agent typing on and off', async () => {
@@ -87,7 +136,11 @@ describe('ringcentral: Channel SDK signatures (X-SMCCSDK-SIGNATURE, HMAC-SHA512,
 
   it('content on a thread this provider did not start: a fatal resource error stops the retries', async () => {
     const { bed } = await started();
-    const attempts = await bed.fake.sdk('messages.create', { content_id: 'x1', body: 'Elsewhere', thread_id: 'not-ours', author_id: 'a1' }, true);
+    const attempts = await bed.fake.sdk(
+      'messages.create',
+      { content_id: 'x1', body: 'Elsewhere', thread_id: 'not-ours', author_id: 'a1' },
+      true,
+    );
     expect(attempts).toHaveLength(1);
     expect(attempts[0]!.json).toEqual({ error: { fatal: true, message: 'Unknown thread or empty content' } });
     expect(bed.events).toEqual([]);

@@ -27,7 +27,8 @@ export async function postSdk(url: string, secret: string, raw: string): Promise
     const body = await res.body.text();
     const given = String(res.headers['x-smccsdk-signature'] ?? '');
     const expected = sdkSign(secret, body);
-    const signatureValid = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+    const signatureValid =
+      given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
     let json: unknown;
     try {
       json = JSON.parse(body);
@@ -44,7 +45,11 @@ export async function postSdk(url: string, secret: string, raw: string): Promise
  * Content creation as Engage does it: up to 3 tries while the answer is not a signed 2xx, or is a
  * resource error that is not fatal. Resolves with every attempt.
  */
-export async function createContent(url: string, secret: string, envelope: Record<string, unknown>): Promise<SdkCallResult[]> {
+export async function createContent(
+  url: string,
+  secret: string,
+  envelope: Record<string, unknown>,
+): Promise<SdkCallResult[]> {
   const attempts: SdkCallResult[] = [];
   for (let attempt = 0; attempt < 3; attempt++) {
     const params = { ...(envelope.params as Record<string, unknown>), retry: attempt > 0 };
@@ -74,12 +79,20 @@ export async function postWebhook(url: string, secret: string | undefined, raw: 
 }
 
 /** The subscription check: GET with hub.* parameters; true when the answer is exactly the challenge. */
-export async function subscribe(url: string, verifyToken: string, secret: string | undefined, challenge: string): Promise<{ status: number; ok: boolean }> {
+export async function subscribe(
+  url: string,
+  verifyToken: string,
+  secret: string | undefined,
+  challenge: string,
+): Promise<{ status: number; ok: boolean }> {
   const target = new URL(url);
   target.searchParams.set('hub.mode', 'subscribe');
   target.searchParams.set('hub.challenge', challenge);
   target.searchParams.set('hub.verify_token', verifyToken);
-  const res = await request(target, { method: 'GET', headers: { 'content-type': 'application/json', ...(secret ? { 'x-dimelo-secret': secret } : {}) } });
+  const res = await request(target, {
+    method: 'GET',
+    headers: { 'content-type': 'application/json', ...(secret ? { 'x-dimelo-secret': secret } : {}) },
+  });
   const body = await res.body.text();
   return { status: res.statusCode, ok: res.statusCode === 200 && body === challenge };
 }

@@ -46,6 +46,8 @@ export interface FakeAgentStatus {
 export class EngageModel {
   readonly threads = new Map<string, FakeThread>();
   readonly interventions = new Map<string, FakeIntervention>();
+  /** Foreign ids of every content, for Engage's dedupe by id (a set: the bench sends thousands). */
+  private readonly contentIds = new Set<string>();
   /** Threads searchable only after this many lookups (import delay). */
   importDelayLookups = 0;
 
@@ -76,7 +78,14 @@ export class EngageModel {
       createdAt: now,
       hiddenFor: this.importDelayLookups,
     };
-    thread.contents.push({ id: engageId(), foreignId, body: String(params.body ?? ''), authorId: authorIdOf(params), fromAgent: false, createdAt: now });
+    thread.contents.push({
+      id: engageId(),
+      foreignId,
+      body: String(params.body ?? ''),
+      authorId: authorIdOf(params),
+      fromAgent: false,
+      createdAt: now,
+    });
     this.threads.set(thread.id, thread);
     return thread;
   }
@@ -84,7 +93,8 @@ export class EngageModel {
   /** A customer message; a repeated foreign id is the same content. Returns false for a repeat. */
   addMessage(thread: FakeThread, params: Record<string, unknown>): boolean {
     const foreignId = String(params.id);
-    if (thread.contents.some((c) => c.foreignId === foreignId)) return false;
+    if (this.contentIds.has(`${thread.id}:${foreignId}`)) return false;
+    this.contentIds.add(`${thread.id}:${foreignId}`);
     const attachments = Array.isArray(params.attachments) ? params.attachments : undefined;
     thread.contents.push({
       id: engageId(),
@@ -112,7 +122,14 @@ export class EngageModel {
       open.userId = userId;
       return open;
     }
-    const i: FakeIntervention = { id: engageId(), threadId: thread.id, userId, closed: false, userRepliesCount: 0, createdAt: new Date().toISOString() };
+    const i: FakeIntervention = {
+      id: engageId(),
+      threadId: thread.id,
+      userId,
+      closed: false,
+      userRepliesCount: 0,
+      createdAt: new Date().toISOString(),
+    };
     this.interventions.set(i.id, i);
     return i;
   }
@@ -122,7 +139,9 @@ export class EngageModel {
     const terms = new Map<string, string>();
     for (const m of q.matchAll(/(\w+):"([^"]*)"/g)) terms.set(m[1]!, m[2]!);
     const found = [...this.threads.values()].filter(
-      (t) => (!terms.has('foreign') || t.foreignId === terms.get('foreign')) && (!terms.has('source') || t.sourceId === terms.get('source')),
+      (t) =>
+        (!terms.has('foreign') || t.foreignId === terms.get('foreign')) &&
+        (!terms.has('source') || t.sourceId === terms.get('source')),
     );
     return found.filter((t) => {
       if (t.hiddenFor <= 0) return true;

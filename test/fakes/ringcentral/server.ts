@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createContent, postSdk, postWebhook, sdkSign, subscribe, type SdkCallResult } from './callbacks';
-import { EngageModel, engageId, interventionJson, threadJson, type FakeAgentStatus, type FakeThread } from './model';
+import { EngageModel, engageId, type FakeAgentStatus, type FakeThread } from './model';
+import { restRoute, type Reply } from './rest';
 
 /**
  * A fake RingCentral Engage Digital on 127.0.0.1, with its two hosts on two ports, as the real
@@ -12,7 +13,15 @@ import { EngageModel, engageId, interventionJson, threadJson, type FakeAgentStat
  * URI (the answer's signature checked), Webhook API deliveries with `X-Dimelo-Secret`.
  */
 
-export type FakeOperation = 'send-api' | 'threads' | 'thread' | 'categorize' | 'interventions' | 'close-intervention' | 'cancel-intervention' | 'status';
+export type FakeOperation =
+  | 'send-api'
+  | 'threads'
+  | 'thread'
+  | 'categorize'
+  | 'interventions'
+  | 'close-intervention'
+  | 'cancel-intervention'
+  | 'status';
 
 export interface FakeFailure {
   status: number;
@@ -39,15 +48,19 @@ export const FAKE_DEFAULTS = {
   agent: { id: '4f4f3a08a90ffb27ee000583', name: 'Ana Agent' },
 };
 
-type Reply = (status: number, body: unknown, headers?: Record<string, string>) => void;
-
 export class FakeEngage {
   readonly model = new EngageModel();
   readonly requests: RecordedRequest[] = [];
   /** Send API actions accepted, in order. */
   readonly actions: Array<{ action: string; params: Record<string, unknown> }> = [];
   /** Agents `GET /status` lists. */
-  agents: FakeAgentStatus[] = [{ agent_id: FAKE_DEFAULTS.agent.id, channels: [{ id: engageId(), name: 'Messaging', status: 'available', busyness: 'ok' }], categoryIds: [] }];
+  agents: FakeAgentStatus[] = [
+    {
+      agent_id: FAKE_DEFAULTS.agent.id,
+      channels: [{ id: engageId(), name: 'Messaging', status: 'available', busyness: 'ok' }],
+      categoryIds: [],
+    },
+  ];
   /** REST requests allowed per minute (Engage: 500). */
   rateLimitPerMinute = 500;
   /** Where Engage calls the integration: the SDK source's Base URI and the webhook (same URL for Cognigy). */
@@ -87,7 +100,10 @@ export class FakeEngage {
 
   /** Texts the customer sent into the thread (after the opening content), in order. */
   userTexts(conversationId: string): string[] {
-    return this.thread(conversationId).contents.slice(1).filter((c) => !c.fromAgent).map((c) => c.body ?? '');
+    return this.thread(conversationId)
+      .contents.slice(1)
+      .filter((c) => !c.fromAgent)
+      .map((c) => c.body ?? '');
   }
 
   // ---- acting as Engage and its agents ------------------------------------------------------
@@ -104,9 +120,26 @@ export class FakeEngage {
     const thread = this.thread(conversationId);
     const i = this.model.assign(thread, agent.id);
     i.userRepliesCount++;
-    const content = { id: engageId(), foreignId: '', body: text, authorId: agent.id, fromAgent: true, createdAt: new Date().toISOString() };
+    const content = {
+      id: engageId(),
+      foreignId: '',
+      body: text,
+      authorId: agent.id,
+      fromAgent: true,
+      createdAt: new Date().toISOString(),
+    };
     thread.contents.push(content);
-    const params = { author_id: agent.id, body: text, content_id: content.id, created_at: content.createdAt, format: 'text', in_reply_to_id: thread.contents[0]?.foreignId, sender_name: agent.name, thread_id: thread.foreignId, ...extra };
+    const params = {
+      author_id: agent.id,
+      body: text,
+      content_id: content.id,
+      created_at: content.createdAt,
+      format: 'text',
+      in_reply_to_id: thread.contents[0]?.foreignId,
+      sender_name: agent.name,
+      thread_id: thread.foreignId,
+      ...extra,
+    };
     return this.sdk('messages.create', params, true);
   }
 
@@ -116,7 +149,12 @@ export class FakeEngage {
 
   queueUpdate(conversationId: string, position: number, estimatedWaitSeconds: number) {
     const thread = this.thread(conversationId);
-    return this.sdk('messaging.queuing_update', { estimated_wait_time: estimatedWaitSeconds, position, thread_id: thread.foreignId, in_reply_to_id: thread.contents.at(-1)?.foreignId });
+    return this.sdk('messaging.queuing_update', {
+      estimated_wait_time: estimatedWaitSeconds,
+      position,
+      thread_id: thread.foreignId,
+      in_reply_to_id: thread.contents.at(-1)?.foreignId,
+    });
   }
 
   /** The agent closes the intervention: `intervention.closed`. */
@@ -125,11 +163,18 @@ export class FakeEngage {
     const i = this.model.openIntervention(thread) ?? this.model.assign(thread, FAKE_DEFAULTS.agent.id);
     i.closed = true;
     i.closedAt = new Date().toISOString();
-    return this.deliver([this.event('intervention.closed', thread, { user_id: i.userId, intervention: i.id, closed_at: i.closedAt })]);
+    return this.deliver([
+      this.event('intervention.closed', thread, { user_id: i.userId, intervention: i.id, closed_at: i.closedAt }),
+    ]);
   }
 
   /** One Webhook API event of this thread (envelope built by `deliver`). */
-  event(type: string, thread: FakeThread, meta: { user_id?: string; intervention?: string; closed_at?: string } = {}, issuedAt = new Date()) {
+  event(
+    type: string,
+    thread: FakeThread,
+    meta: { user_id?: string; intervention?: string; closed_at?: string } = {},
+    issuedAt = new Date(),
+  ) {
     const resourceType = type.split('.')[0]!;
     return {
       type,
@@ -138,7 +183,15 @@ export class FakeEngage {
       resource: {
         type: resourceType,
         id: meta.intervention ?? thread.id,
-        metadata: { category_ids: thread.categoryIds, closed_at: meta.closed_at ?? null, deferred_at: null, identity_id: engageId(), source_id: thread.sourceId, thread_id: thread.id, user_id: meta.user_id ?? null },
+        metadata: {
+          category_ids: thread.categoryIds,
+          closed_at: meta.closed_at ?? null,
+          deferred_at: null,
+          identity_id: engageId(),
+          source_id: thread.sourceId,
+          thread_id: thread.id,
+          user_id: meta.user_id ?? null,
+        },
       },
       issued_at: issuedAt.toISOString(),
     };
@@ -165,7 +218,9 @@ export class FakeEngage {
   async sdk(action: string, params: Record<string, unknown>, content = false): Promise<SdkCallResult[]> {
     if (!this.sdkUrl) throw new Error('fake engage: no source Base URI');
     const envelope = { action, params, time: new Date().toISOString() };
-    const attempts = content ? await createContent(this.sdkUrl, this.options.sourceToken, envelope) : [await postSdk(this.sdkUrl, this.options.sourceToken, JSON.stringify(envelope))];
+    const attempts = content
+      ? await createContent(this.sdkUrl, this.options.sourceToken, envelope)
+      : [await postSdk(this.sdkUrl, this.options.sourceToken, JSON.stringify(envelope))];
     this.sdkCalls.push({ action, attempts });
     return attempts;
   }
@@ -195,12 +250,24 @@ export class FakeEngage {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
-      const rec: RecordedRequest = { host, method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody: Buffer.concat(chunks).toString('utf8') };
+      const rec: RecordedRequest = {
+        host,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks).toString('utf8'),
+      };
       this.requests.push(rec);
       res.on('finish', () => (rec.status = res.statusCode));
       const reply: Reply = (status, body, headers = {}) => {
         const text = typeof body === 'string' ? body : JSON.stringify(body);
-        res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', ...headers }).end(text);
+        res
+          .writeHead(status, {
+            'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+            ...headers,
+          })
+          .end(text);
       };
       if (host === 'realtime') return this.realtime(rec, reply);
       this.rest(rec, reply);
@@ -215,10 +282,21 @@ export class FakeEngage {
   }
 
   private failWith(f: FakeFailure, reply: Reply): void {
-    const names: Record<number, string> = { 401: 'invalid_access_token', 403: 'forbidden', 404: 'not_found', 429: 'rate_limit_exceeded', 503: 'service_unavailable' };
-    const headers: Record<string, string> = f.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(f.retryAfterMs / 1000)) } : {};
+    const names: Record<number, string> = {
+      401: 'invalid_access_token',
+      403: 'forbidden',
+      404: 'not_found',
+      429: 'rate_limit_exceeded',
+      503: 'service_unavailable',
+    };
+    const headers: Record<string, string> =
+      f.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(f.retryAfterMs / 1000)) } : {};
     const error = names[f.status] ?? 'internal_server_error';
-    reply(f.status, { error, message: f.status === 429 ? 'Rate limit exceeded' : error.replace(/_/g, ' '), status: f.status }, headers);
+    reply(
+      f.status,
+      { error, message: f.status === 429 ? 'Rate limit exceeded' : error.replace(/_/g, ' '), status: f.status },
+      headers,
+    );
   }
 
   /** `POST /realtime/sdk/:sourceId`: the Send API. */
@@ -238,18 +316,21 @@ export class FakeEngage {
       return reply(400, 'Bad request');
     }
     rec.body = body;
-    if (typeof body.action !== 'string' || !body.params || typeof body.params !== 'object') return reply(400, 'Invalid request format');
+    if (typeof body.action !== 'string' || !body.params || typeof body.params !== 'object')
+      return reply(400, 'Invalid request format');
     const p = body.params;
     const author = p.author as Record<string, unknown> | undefined;
     const validAuthor = author && typeof author.id === 'string' && typeof author.screenname === 'string';
     switch (body.action) {
       case 'threads.create':
-        if (typeof p.id !== 'string' || !validAuthor || typeof p.body !== 'string') return reply(422, 'Invalid resource format');
+        if (typeof p.id !== 'string' || !validAuthor || typeof p.body !== 'string')
+          return reply(422, 'Invalid resource format');
         this.model.createThread(this.options.sourceId, p);
         break;
       case 'messages.create': {
         const hasContent = typeof p.body === 'string' || (Array.isArray(p.attachments) && p.attachments.length > 0);
-        if (typeof p.id !== 'string' || !validAuthor || typeof p.thread_id !== 'string' || !hasContent) return reply(422, 'Invalid resource format');
+        if (typeof p.id !== 'string' || !validAuthor || typeof p.thread_id !== 'string' || !hasContent)
+          return reply(422, 'Invalid resource format');
         if (typeof p.body === 'string' && p.body.length > 20_000) return reply(422, 'Invalid resource format');
         const thread = this.model.byForeignId(p.thread_id);
         if (!thread) return reply(422, 'Invalid resource format'); // the real service would import it in a new thread
@@ -258,7 +339,8 @@ export class FakeEngage {
       }
       case 'typing.start':
       case 'typing.stop':
-        if (typeof p.thread_id !== 'string' && typeof p.in_reply_to_id !== 'string') return reply(422, 'Invalid resource format');
+        if (typeof p.thread_id !== 'string' && typeof p.in_reply_to_id !== 'string')
+          return reply(422, 'Invalid resource format');
         break;
       default:
         return reply(422, 'Invalid action');
@@ -270,61 +352,18 @@ export class FakeEngage {
   /** The REST API under `/1.0`. */
   private rest(rec: RecordedRequest, reply: Reply): void {
     const token = (rec.headers.authorization ?? '').replace(/^Bearer /, '') || rec.query.get('access_token') || '';
-    const route = this.route(rec);
+    const route = restRoute(this.model, this.agents, rec);
     if (!route) return reply(404, { error: 'not_found', message: 'Not found', status: 404 });
     rec.operation = route.op;
     const failure = this.take(route.op);
     if (failure) return this.failWith(failure, reply);
-    if (token !== this.options.apiToken) return reply(401, { error: 'invalid_access_token', message: 'Invalid access token', status: 401 });
+    if (token !== this.options.apiToken)
+      return reply(401, { error: 'invalid_access_token', message: 'Invalid access token', status: 401 });
     const now = Date.now();
     while (this.window.length && this.window[0]! < now - 60_000) this.window.shift();
-    if (this.window.length >= this.rateLimitPerMinute) return reply(429, { error: 'rate_limit_exceeded', message: 'Rate limit exceeded', status: 429 });
+    if (this.window.length >= this.rateLimitPerMinute)
+      return reply(429, { error: 'rate_limit_exceeded', message: 'Rate limit exceeded', status: 429 });
     this.window.push(now);
     route.run(reply);
-  }
-
-  private route(rec: RecordedRequest): { op: FakeOperation; run: (reply: Reply) => void } | undefined {
-    const { method, path, query } = rec;
-    const m = (re: RegExp) => re.exec(path);
-    const missing = (reply: Reply, what: string) => reply(404, { error: 'not_found', message: `${what} not found`, status: 404 });
-    let p: RegExpExecArray | null;
-    if (method === 'GET' && path === '/1.0/content_threads') {
-      return { op: 'threads', run: (r) => { const records = this.model.search(query.get('q') ?? '').slice(0, Number(query.get('limit') ?? 30)); r(200, { count: records.length, limit: 30, offset: 0, records: records.map(threadJson) }); } };
-    }
-    if (method === 'GET' && (p = m(/^\/1\.0\/content_threads\/([^/]+)$/))) {
-      const t = this.model.threads.get(p[1]!);
-      return { op: 'thread', run: (r) => (t ? r(200, threadJson(t)) : missing(r, 'Thread')) };
-    }
-    if (method === 'PUT' && (p = m(/^\/1\.0\/content_threads\/([^/]+)\/update_categories$/))) {
-      const t = this.model.threads.get(p[1]!);
-      const ids = [...query.getAll('thread_category_ids[]'), ...new URLSearchParams(rec.rawBody).getAll('thread_category_ids[]')];
-      return { op: 'categorize', run: (r) => { if (!t) return missing(r, 'Thread'); t.categoryIds = ids; r(200, threadJson(t)); } };
-    }
-    if (method === 'GET' && path === '/1.0/interventions') {
-      const threadId = query.get('thread_id') ?? '';
-      const t = this.model.threads.get(threadId);
-      return { op: 'interventions', run: (r) => { const records = t ? this.model.interventionsOf(threadId).map((i) => interventionJson(i, t)) : []; r(200, { count: records.length, limit: 30, offset: 0, records }); } };
-    }
-    if ((method === 'PUT' && (p = m(/^\/1\.0\/interventions\/([^/]+)\/close$/))) || (method === 'DELETE' && (p = m(/^\/1\.0\/interventions\/([^/]+)\/cancel$/)))) {
-      const i = this.model.interventions.get(p[1]!);
-      const closing = method === 'PUT';
-      return {
-        op: closing ? 'close-intervention' : 'cancel-intervention',
-        run: (r) => {
-          if (!i) return missing(r, 'Intervention');
-          const t = this.model.threads.get(i.threadId)!;
-          // Engage: close needs agent replies, cancel needs none; neither on a closed intervention.
-          if (i.closed || (closing ? i.userRepliesCount === 0 : i.userRepliesCount > 0)) return r(403, { error: 'forbidden', message: 'Intervention cannot be closed', status: 403 });
-          i.closed = true;
-          i.closedAt = new Date().toISOString();
-          r(200, interventionJson(i, t));
-        },
-      };
-    }
-    if (method === 'GET' && path === '/1.0/status') {
-      const categories = query.getAll('category_ids[]');
-      return { op: 'status', run: (r) => r(200, this.agents.filter((a) => categories.length === 0 || a.categoryIds.length === 0 || a.categoryIds.some((c) => categories.includes(c))).map(({ categoryIds: _c, ...a }) => ({ ...a, custom_status: null }))) };
-    }
-    return undefined;
   }
 }
