@@ -164,9 +164,10 @@ export function createRingcentralConnector(
       state.isClosed(conversationId),
     ]);
     const open = interventions.find((i) => !i.closed && !i.closed_at);
-    if (open?.user_id && !open.deferred_at) return { status: 'active', agent: { id: open.user_id } };
-    if (closedByBot) return { status: 'cancelled' };
+    // A deferred intervention is still the agent's (it comes back when the deferral ends).
+    if (open?.user_id) return { status: 'active', agent: { id: open.user_id } };
     if (!open && interventions.some((i) => i.closed || i.closed_at)) return { status: 'completed' };
+    if (closedByBot) return { status: 'cancelled' };
     return {
       status: 'queue',
       ...(queue?.position ? { queuePosition: queue.position } : {}),
@@ -262,7 +263,10 @@ export function createRingcentralConnector(
     async doCloseHandover({ conversationId }, options) {
       const { threadId } = await record(conversationId);
       if (await state.isClosed(conversationId)) return { alreadyClosed: true };
-      const open = (await api.interventions(threadId, options)).find((i) => !i.closed && !i.closed_at);
+      const interventions = await api.interventions(threadId, options);
+      const open = interventions.find((i) => !i.closed && !i.closed_at);
+      // The agent already closed it: only take the thread out of the agents' category.
+      const endedByAgent = !open && interventions.length > 0;
       if (open) {
         try {
           await api.endIntervention(open, options);
@@ -274,7 +278,7 @@ export function createRingcentralConnector(
       // Back to the bot's category: the agents' queue no longer holds it, later messages do not route.
       await api.categorize(threadId, [settings.botCategoryId], 'close handover', options);
       await state.markClosed(conversationId);
-      return { alreadyClosed: false };
+      return { alreadyClosed: endedByAgent };
     },
 
     async dispose() {

@@ -213,6 +213,7 @@ describe('ringcentral: availability, status, close', () => {
     expect(await bed.connector.doCloseHandover({ conversationId, reason: 'user-cancelled' })).toEqual({
       alreadyClosed: true,
     });
+    expect((await bed.connector.doGetStatus({ conversationId })).status).toBe('cancelled');
     await expect(
       bed.connector.doSendMessage({ conversationId, messageId: 'late', user: { id: 'u' }, text: 'hi' }),
     ).rejects.toSatisfy((e: unknown) => HandoverNotFoundError.isInstance(e));
@@ -227,6 +228,19 @@ describe('ringcentral: availability, status, close', () => {
     });
     expect(bed.fake.requestsOf('close-intervention')).toHaveLength(1);
     expect(bed.fake.requestsOf('cancel-intervention')).toHaveLength(0);
+  });
+
+  it('bot close after the agent closed: nothing left to end, thread back to the bot, alreadyClosed', async () => {
+    bed = await startTestBed();
+    const { conversationId } = await bed.connector.doStartHandover(startRequest('c3'));
+    await bed.fake.say(conversationId, 'hello');
+    await bed.fake.resolve(conversationId);
+    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({
+      alreadyClosed: true,
+    });
+    expect(bed.fake.requestsOf('close-intervention')).toHaveLength(0);
+    expect(bed.fake.thread(conversationId).categoryIds).toEqual([BOT_CATEGORY]);
+    expect((await bed.connector.doGetStatus({ conversationId })).status).toBe('completed');
   });
 
   it('an unknown conversation is a HandoverNotFoundError, without a request', async () => {

@@ -70,6 +70,8 @@ export function restRoute(
           return r(403, { error: 'forbidden', message: 'Intervention cannot be closed', status: 403 });
         i.closed = true;
         i.closedAt = new Date().toISOString();
+        // A cancelled intervention is destroyed: it no longer shows in the thread's list.
+        if (!closing) model.interventions.delete(i.id);
         r(200, interventionJson(i, t));
       },
     };
