@@ -138,12 +138,13 @@ export function createRingcentralConnector(
       threadId = (await importedThread(conversationId, options)).id;
     }
     const categories = [request.routing.queue ?? settings.agentCategoryId, ...(extra.additionalCategoryIds ?? [])];
-    await api.categorize(threadId, [...new Set(categories)], 'start handover', options);
+    // Saved before the recategorization: Engage may send the first queue update right after it.
     await state.saveConversation(conversationId, {
       threadId,
       userId: request.user.id,
       ...(request.user.name ? { userName: request.user.name } : {}),
     });
+    await api.categorize(threadId, [...new Set(categories)], 'start handover', options);
     return { conversationId, status: 'queue', ...warn(warnings) };
   }
 

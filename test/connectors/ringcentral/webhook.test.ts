@@ -127,6 +127,13 @@ describe('ringcentral: Channel SDK signatures (X-SMCCSDK-SIGNATURE, HMAC-SHA512,
     });
   });
 
+  it('a queue update Engage sends while the start is still recategorizing is not lost', async () => {
+    bed = await startTestBed();
+    bed.fake.queueOnCategorize = { position: 1, waitSeconds: 20 };
+    const { conversationId } = await bed.connector.doStartHandover(startRequest('wh-race'));
+    expect(bed.events).toMatchObject([{ type: 'queue-updated', conversationId, position: 1, estimatedWaitMs: 20_000 }]);
+  });
+
   it('agent typing on and off', async () => {
     const { bed, conversationId } = await started();
     await bed.fake.typing(conversationId, true);

@@ -61,6 +61,8 @@ export class FakeEngage {
       categoryIds: [],
     },
   ];
+  /** When set, a categorization sends `messaging.queuing_update` before it answers (task mode). */
+  queueOnCategorize: { position: number; waitSeconds: number } | undefined;
   /** REST requests allowed per minute (Engage: 500). */
   rateLimitPerMinute = 500;
   /** Where Engage calls the integration: the SDK source's Base URI and the webhook (same URL for Cognigy). */
@@ -364,6 +366,10 @@ export class FakeEngage {
     if (this.window.length >= this.rateLimitPerMinute)
       return reply(429, { error: 'rate_limit_exceeded', message: 'Rate limit exceeded', status: 429 });
     this.window.push(now);
-    route.run(reply);
+    const queued = this.queueOnCategorize;
+    const thread = route.op === 'categorize' ? this.model.threads.get(rec.path.split('/')[3] ?? '') : undefined;
+    if (!queued || !thread) return route.run(reply);
+    // Task mode: the thread enters a routed category and the queue update goes out before the answer.
+    void this.queueUpdate(thread.foreignId, queued.position, queued.waitSeconds).then(() => route.run(reply));
   }
 }
