@@ -1,0 +1,292 @@
+import { createHash } from 'node:crypto';
+import {
+  HandoverNotFoundError,
+  SPECIFICATION_VERSION,
+  VendorApiError,
+  defineCapabilities,
+  parseOrThrow,
+  type ConnectorCallOptions,
+  type ConnectorWarning,
+  type HandoverConnectorV1,
+  type SendMessageRequest,
+  type SendMessageResult,
+  type StartHandoverRequest,
+  type StartHandoverResult,
+  type StatusResult,
+} from 'handover-kit/contract';
+import { OnceByKey, SingleFlight } from 'handover-kit/connector-utils';
+import type { ConnectorRuntime } from 'handover-kit/contract';
+import { EngageApi, VENDOR } from './api';
+import { authorOf, contextData, attachmentsFor, openingText, threadTitle } from './mapping';
+import {
+  ringcentralHandoverOptionsSchema,
+  ringcentralSettingsSchema,
+  sourceIdOf,
+  type RingcentralSettingsInput,
+} from './schema';
+import { EngageState } from './state';
+import { createRingcentralWebhook } from './webhook';
+
+export const RINGCENTRAL_CAPABILITIES = defineCapabilities({
+  availability: true,
+  queuePosition: true,
+  estimatedWaitTime: true,
+  languages: false,
+  queueRouting: true,
+  transcript: true,
+  customAttributes: true,
+  closeFromBot: true,
+  attachments: true,
+  typing: true,
+  agentJoined: true,
+  webhooks: true,
+});
+
+const MEMORY = 10_000;
+/** Engage imports Send API contents asynchronously: look for the new thread this often, this long. */
+export const THREAD_LOOKUP_ATTEMPTS = 6;
+export const THREAD_LOOKUP_DELAY_MS = 500;
+
+export interface RingcentralConnector extends HandoverConnectorV1 {
+  readonly type: 'ringcentral';
+  dispose(): Promise<void>;
+  /** Upstream requests sent (both hosts), for benchmarks. */
+  stats(): { requests: number };
+}
+
+/** Our source's thread id for a handover: the same key always names the same thread at Engage. */
+export function threadForeignId(providerId: string, idempotencyKey: string): string {
+  return `hk-${createHash('sha256').update(`${providerId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+}
+
+/** Our id for a user message: a repeat of one message id is the same content at Engage. */
+export function messageForeignId(conversationId: string, messageId: string): string {
+  return `hk-msg-${createHash('sha256').update(`${conversationId}\n${messageId}`).digest('hex').slice(0, 32)}`;
+}
+
+const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
+
+export function createRingcentralConnector(
+  input: RingcentralSettingsInput,
+  runtime: ConnectorRuntime,
+): RingcentralConnector {
+  const settings = parseOrThrow(ringcentralSettingsSchema, input, 'RingCentral Engage Digital settings', 'settings');
+  const { clock, logger } = runtime;
+  const api = new EngageApi(settings, clock);
+  const state = new EngageState(runtime.state);
+  const sourceId = sourceIdOf(settings.realtimeEndpointUrl);
+  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
+  const sends = new SingleFlight<SendMessageResult>();
+  const nowIso = () => new Date(clock.now()).toISOString();
+  const wait = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+
+  /** Engage's thread for our foreign id, waiting (bounded) for the asynchronous import. */
+  async function importedThread(foreignId: string, options?: ConnectorCallOptions) {
+    for (let attempt = 1; attempt <= THREAD_LOOKUP_ATTEMPTS; attempt++) {
+      const thread = await api.findThread(foreignId, sourceId, options);
+      if (thread) return thread;
+      if (attempt < THREAD_LOOKUP_ATTEMPTS) await wait(THREAD_LOOKUP_DELAY_MS);
+    }
+    throw new VendorApiError(`${VENDOR} start handover: Engage has not imported thread ${foreignId} yet`, {
+      vendor: VENDOR,
+      operation: 'start handover',
+    });
+  }
+
+  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+    const opts = ringcentralHandoverOptionsSchema.safeParse(request.connectorOptions?.ringcentral ?? {});
+    const extra = opts.success ? opts.data : {};
+    const warnings: ConnectorWarning[] = opts.success
+      ? []
+      : [{ type: 'other', feature: 'connectorOptions', message: 'connectorOptions.ringcentral ignored: invalid' }];
+    for (const what of ['skills', 'languages', 'priority'] as const) {
+      if (request.routing[what] !== undefined)
+        warnings.push({
+          type: 'unsupported',
+          feature: what,
+          message: `Engage routes by category; routing.${what} is ignored`,
+        });
+    }
+    const conversationId = threadForeignId(runtime.providerId, request.idempotencyKey);
+    const known = await state.conversation(conversationId);
+    let threadId = known?.threadId;
+    if (!threadId) {
+      const { data, dropped } = contextData(request.customAttributes, request.locale);
+      if (dropped.length)
+        warnings.push({
+          type: 'other',
+          feature: 'customAttributes',
+          message: `Engage context_data keys must be letters and dashes; renamed or dropped: ${dropped.join(', ')}`,
+        });
+      const at = nowIso();
+      await api.send(
+        {
+          action: 'threads.create',
+          params: {
+            id: conversationId,
+            title: extra.title ?? threadTitle(request.user),
+            body: openingText(request.transcript),
+            format: 'text',
+            author: authorOf(request.user, at),
+            created_at: at,
+            ...(Object.keys(data).length > 0 ? { context_data: data } : {}),
+          },
+        },
+        'start handover',
+        options,
+      );
+      threadId = (await importedThread(conversationId, options)).id;
+    }
+    const categories = [request.routing.queue ?? settings.agentCategoryId, ...(extra.additionalCategoryIds ?? [])];
+    // Saved before the recategorization: Engage may send the first queue update right after it.
+    await state.saveConversation(conversationId, {
+      threadId,
+      userId: request.user.id,
+      ...(request.user.name ? { userName: request.user.name } : {}),
+    });
+    await api.categorize(threadId, [...new Set(categories)], 'start handover', options);
+    return { conversationId, status: 'queue', ...warn(warnings) };
+  }
+
+  async function record(conversationId: string) {
+    const known = await state.conversation(conversationId);
+    if (!known)
+      throw new HandoverNotFoundError('This RingCentral provider did not start this conversation (or forgot it)', {
+        conversationId,
+      });
+    return known;
+  }
+
+  async function status(conversationId: string, options?: ConnectorCallOptions): Promise<StatusResult> {
+    const { threadId } = await record(conversationId);
+    const [interventions, queue, closedByBot] = await Promise.all([
+      api.interventions(threadId, options),
+      state.queue(conversationId),
+      state.isClosed(conversationId),
+    ]);
+    const open = interventions.find((i) => !i.closed && !i.closed_at);
+    // A deferred intervention is still the agent's (it comes back when the deferral ends).
+    if (open?.user_id) return { status: 'active', agent: { id: open.user_id } };
+    if (!open && interventions.some((i) => i.closed || i.closed_at)) return { status: 'completed' };
+    if (closedByBot) return { status: 'cancelled' };
+    return {
+      status: 'queue',
+      ...(queue?.position ? { queuePosition: queue.position } : {}),
+      ...(queue?.estimatedWaitMs !== undefined ? { estimatedWaitMs: queue.estimatedWaitMs } : {}),
+    };
+  }
+
+  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+    const { conversationId, messageId } = request;
+    const known = await record(conversationId);
+    if (await state.isClosed(conversationId))
+      throw new HandoverNotFoundError('The handover was closed; the message was not sent', { conversationId });
+    const id = messageForeignId(conversationId, messageId);
+    if (await state.wasSent(conversationId, messageId)) return { vendorMessageId: id, duplicate: true };
+    const { attachments, warnings } = attachmentsFor(request.attachments);
+    if (!request.text && attachments.length === 0)
+      return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    const at = nowIso();
+    await api.send(
+      {
+        action: 'messages.create',
+        params: {
+          id,
+          thread_id: conversationId,
+          // Engage has no system messages: a notice (user left the chat) is shown bracketed.
+          ...(request.text ? { body: request.kind === 'system' ? `[${request.text}]` : request.text } : {}),
+          format: 'text',
+          author: authorOf({ ...request.user, name: request.user.name ?? known.userName }, at),
+          created_at: at,
+          ...(attachments.length ? { attachments } : {}),
+        },
+      },
+      'send message',
+      options,
+    );
+    await state.markSent(conversationId, messageId);
+    return { vendorMessageId: id, duplicate: false, ...warn(warnings) };
+  }
+
+  const connector: RingcentralConnector = {
+    specificationVersion: SPECIFICATION_VERSION,
+    type: 'ringcentral',
+    capabilities: RINGCENTRAL_CAPABILITIES,
+    webhook: createRingcentralWebhook(
+      {
+        realtimeAccessToken: settings.realtimeAccessToken,
+        verifyToken: settings.verifyToken,
+        ...(settings.webhookSecret ? { webhookSecret: settings.webhookSecret } : {}),
+      },
+      { state, logger, queueUpdates: settings.getQueueUpdates },
+    ),
+
+    async doCheckAvailability({ routing }, options) {
+      const category = routing.queue ?? settings.agentCategoryId;
+      const agents = await api.agentStatus(sourceId, [category], options);
+      const wanted = settings.channelName?.toLowerCase();
+      const free = agents.filter((a) =>
+        (a.channels ?? []).some(
+          (c) =>
+            (!wanted || (c.name ?? '').toLowerCase() === wanted) && c.status === 'available' && c.busyness !== 'full',
+        ),
+      ).length;
+      const warnings: ConnectorWarning[] = wanted
+        ? []
+        : [
+            {
+              type: 'other',
+              feature: 'availability',
+              message: 'No channelName set: agents available on any channel were counted',
+            },
+          ];
+      return free > 0
+        ? { available: true, agentsAvailable: free, ...warn(warnings) }
+        : { available: false, reason: 'no-agents', agentsAvailable: 0, ...warn(warnings) };
+    },
+
+    doStartHandover(request, options) {
+      return starts.run(request.idempotencyKey, () => start(request, options));
+    },
+
+    async doSendMessage(request, options) {
+      const { conversationId, messageId } = request;
+      // Concurrent repeats share the one send; later repeats find the id in the shared state.
+      const { promise, shared } = sends.run(`${conversationId}\n${messageId}`, () => send(request, options));
+      const result = await promise;
+      return shared ? { ...result, duplicate: true } : result;
+    },
+
+    doGetStatus({ conversationId }, options) {
+      return status(conversationId, options);
+    },
+
+    async doCloseHandover({ conversationId }, options) {
+      const { threadId } = await record(conversationId);
+      if (await state.isClosed(conversationId)) return { alreadyClosed: true };
+      const interventions = await api.interventions(threadId, options);
+      const open = interventions.find((i) => !i.closed && !i.closed_at);
+      // The agent already closed it: only take the thread out of the agents' category.
+      const endedByAgent = !open && interventions.length > 0;
+      if (open) {
+        try {
+          await api.endIntervention(open, options);
+        } catch (error) {
+          // 409: Engage is already closing it.
+          if (!(VendorApiError.isInstance(error) && error.status === 409)) throw error;
+        }
+      }
+      // Back to the bot's category: the agents' queue no longer holds it, later messages do not route.
+      await api.categorize(threadId, [settings.botCategoryId], 'close handover', options);
+      await state.markClosed(conversationId);
+      return { alreadyClosed: endedByAgent };
+    },
+
+    async dispose() {
+      await api.close();
+    },
+
+    stats: () => ({ requests: api.requestCount }),
+  };
+  return connector;
+}

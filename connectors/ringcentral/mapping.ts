@@ -1,0 +1,96 @@
+import type {
+  Attachment,
+  ConnectorWarning,
+  CustomAttributes,
+  HandoverUser,
+  TranscriptEntry,
+} from 'handover-kit/contract';
+
+/** Engage's limit on a content body (characters). */
+export const MAX_BODY_CHARS = 20_000;
+
+const ROLE: Record<TranscriptEntry['role'], string> = {
+  user: 'Customer',
+  bot: 'Bot',
+  agent: 'Agent',
+  system: 'System',
+};
+
+/** The thread's first content: the bot conversation so far, newest lines kept when it is too long. */
+export function openingText(transcript: readonly TranscriptEntry[]): string {
+  if (transcript.length === 0) return 'The customer asked for an agent.';
+  const lines = transcript.map((t) => `${ROLE[t.role]}: ${t.text}`);
+  let text = lines.join('\n');
+  while (text.length > MAX_BODY_CHARS && lines.length > 1) {
+    lines.shift();
+    text = `…\n${lines.join('\n')}`;
+  }
+  return text.slice(-MAX_BODY_CHARS);
+}
+
+export function threadTitle(user: HandoverUser): string {
+  return `Handover: ${user.name ?? user.id}`.slice(0, 200);
+}
+
+/** A Channel SDK user object (screenname, created_at and updated_at are required). */
+export function authorOf(user: HandoverUser, at: string): Record<string, string> {
+  return {
+    id: user.id,
+    screenname: user.name ?? `Customer ${user.id.slice(0, 12)}`,
+    created_at: at,
+    updated_at: at,
+    ...(user.email ? { email: user.email } : {}),
+    ...(user.phone ? { mobile_phone: user.phone } : {}),
+  };
+}
+
+/**
+ * Custom attributes as `context_data`, whose keys Engage restricts to letters and dashes:
+ * `order_id` becomes `order-id`; a key with nothing left, or colliding, is dropped.
+ */
+export function contextData(
+  attributes: CustomAttributes,
+  locale?: string,
+): { data: Record<string, string>; dropped: string[] } {
+  const data: Record<string, string> = {};
+  const dropped: string[] = [];
+  const entries: Array<[string, unknown]> = [
+    ...Object.entries(attributes),
+    ...(locale ? [['locale', locale] as [string, unknown]] : []),
+  ];
+  for (const [key, value] of entries) {
+    const clean = key.replace(/[\s_.]+/g, '-').replace(/[^a-zA-Z-]/g, '');
+    if (!clean || /^-+$/.test(clean) || clean in data) {
+      dropped.push(key);
+      continue;
+    }
+    if (clean !== key) dropped.push(key);
+    data[clean] = String(value);
+  }
+  return { data, dropped };
+}
+
+/** Attachments by URL; the type is only given where Engage needs it (mp4 as audio or video). */
+export function attachmentsFor(list: readonly Attachment[] | undefined): {
+  attachments: Array<Record<string, string>>;
+  warnings: ConnectorWarning[];
+} {
+  const attachments: Array<Record<string, string>> = [];
+  const warnings: ConnectorWarning[] = [];
+  for (const a of list ?? []) {
+    if (!/^https?:\/\//i.test(a.url)) {
+      warnings.push({
+        type: 'other',
+        feature: 'attachments',
+        message: 'An attachment without an http(s) URL was not sent',
+      });
+      continue;
+    }
+    attachments.push({
+      url: a.url,
+      ...(a.name ? { filename: a.name } : {}),
+      ...(a.type === 'audio' || a.type === 'video' ? { type: a.type } : {}),
+    });
+  }
+  return { attachments, warnings };
+}

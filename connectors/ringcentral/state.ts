@@ -1,0 +1,79 @@
+import type { ConnectorStateV1 } from 'handover-kit/contract';
+
+/**
+ * What a webhook on any gateway instance needs, in the shared connector state: our source thread
+ * (the conversation id) ↔ Engage's thread id, the user, the last queue update, sent message ids.
+ */
+export interface ConversationRecord {
+  /** Engage's own thread id (REST API and webhooks). */
+  threadId: string;
+  userId: string;
+  userName?: string;
+}
+
+export interface QueueInfo {
+  position?: number;
+  estimatedWaitMs?: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+/** A handover's records outlive any realistic handover; the state forgets them afterwards. */
+const RECORD_TTL_MS = 30 * DAY;
+
+export class EngageState {
+  constructor(private readonly state: ConnectorStateV1) {}
+
+  async conversation(conversationId: string): Promise<ConversationRecord | undefined> {
+    return json<ConversationRecord>(await this.state.get(`conv:${conversationId}`));
+  }
+
+  async saveConversation(conversationId: string, record: ConversationRecord): Promise<void> {
+    const ttl = { ttlMs: RECORD_TTL_MS };
+    await Promise.all([
+      this.state.set(`conv:${conversationId}`, JSON.stringify(record), ttl),
+      this.state.set(`thread:${record.threadId}`, conversationId, ttl),
+      this.state.set(`user:${record.userId}`, conversationId, ttl),
+    ]);
+  }
+
+  conversationOfThread(threadId: string): Promise<string | undefined> {
+    return this.state.get(`thread:${threadId}`);
+  }
+
+  conversationOfUser(userId: string): Promise<string | undefined> {
+    return this.state.get(`user:${userId}`);
+  }
+
+  async queue(conversationId: string): Promise<QueueInfo | undefined> {
+    return json<QueueInfo>(await this.state.get(`queue:${conversationId}`));
+  }
+
+  setQueue(conversationId: string, info: QueueInfo): Promise<void> {
+    return this.state.set(`queue:${conversationId}`, JSON.stringify(info), { ttlMs: RECORD_TTL_MS });
+  }
+
+  async wasSent(conversationId: string, messageId: string): Promise<boolean> {
+    return (await this.state.get(`sent:${conversationId}:${messageId}`)) !== undefined;
+  }
+
+  markSent(conversationId: string, messageId: string): Promise<void> {
+    return this.state.set(`sent:${conversationId}:${messageId}`, '1', { ttlMs: DAY });
+  }
+
+  async isClosed(conversationId: string): Promise<boolean> {
+    return (await this.state.get(`closed:${conversationId}`)) !== undefined;
+  }
+
+  markClosed(conversationId: string): Promise<void> {
+    return this.state.set(`closed:${conversationId}`, '1', { ttlMs: RECORD_TTL_MS });
+  }
+}
+
+function json<T>(raw: string | undefined): T | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return undefined;
+  }
+}
