@@ -25,8 +25,6 @@ const messageSchema = z
     content: z.string().nullish(),
     authorUser: userSchema.nullish(),
     attachments: z.array(z.unknown()).nullish(),
-    createdAtWithMilliseconds: z.string().nullish(),
-    createdAt: z.string().nullish(),
   })
   .loose();
 const replySchema = messageSchema.extend({ message: z.union([z.string(), messageSchema]).nullish() });
@@ -40,7 +38,6 @@ export interface ParsedReply {
   agent?: Agent;
   /** True for a message that is not an agent's (an inbound echo). */
   notFromAgent: boolean;
-  occurredAt?: number;
 }
 
 const MEDIA: Array<[RegExp, Attachment['type']]> = [
@@ -78,7 +75,6 @@ export function readReply(body: unknown, pathThreadId?: string): ParsedReply {
   const first = <T>(pick: (m: z.infer<typeof messageSchema>) => T | null | undefined) => layers.map(pick).find((v) => v !== undefined && v !== null) ?? undefined;
   const text =
     first((m) => m.messageContent?.payload?.text) ?? (typeof outer.message === 'string' ? outer.message : undefined) ?? first((m) => m.text) ?? first((m) => m.content) ?? '';
-  const time = Date.parse(first((m) => m.createdAtWithMilliseconds ?? m.createdAt) ?? '');
   const agent = agentOf(first((m) => m.authorUser));
   const vendorMessageId = first((m) => m.id) ?? first((m) => m.idOnExternalPlatform);
   const threadId = pathThreadId ?? first((m) => m.thread?.idOnExternalPlatform);
@@ -89,6 +85,5 @@ export function readReply(body: unknown, pathThreadId?: string): ParsedReply {
     attachments: layers.flatMap((m) => attachmentsOf(m.attachments)),
     ...(agent ? { agent } : {}),
     notFromAgent: (first((m) => m.direction) ?? 'outbound').toLowerCase() === 'inbound',
-    ...(Number.isFinite(time) ? { occurredAt: time } : {}),
   };
 }

@@ -142,7 +142,8 @@ export function createCxoneWebhook(ctx: CxoneWebhookContext): ConnectorWebhookV1
       type: 'agent-message',
       conversationId: threadId,
       eventId: `cxone:reply:${threadId}:${key}`,
-      occurredAt: reply.occurredAt ?? req.receivedAt,
+      // The runtime clock, like the poller's events: one time base orders joined, replies and the end.
+      occurredAt: ctx.now(),
       text: reply.text,
       ...(reply.attachments.length > 0 ? { attachments: reply.attachments } : {}),
       ...(agent ? { agent } : {}),
