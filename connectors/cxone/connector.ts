@@ -19,6 +19,7 @@ import {
 } from 'handover-kit/contract';
 import { SingleFlight } from 'handover-kit/connector-utils';
 import { CxoneApi } from './api';
+import type { CxoneHosts } from './hosts';
 import { agentOf, isEnded, statusOf } from './mapping';
 import { attachmentsFor, customFieldsOf, nameParts, skillOf, startText } from './messages';
 import { ContactPoller } from './poller';
@@ -51,6 +52,8 @@ export interface CxoneConnector extends HandoverConnectorV1 {
   readonly poller: ContactPoller;
   /** Issues a bearer token as our token endpoint would (tests, benchmarks). */
   issueToken(): Promise<string>;
+  /** The tenant's DFO and API hosts (discovered from the token unless overridden). */
+  hosts(): Promise<CxoneHosts>;
   dispose(): Promise<void>;
   stats(): { requests: number; tokenRequests: number; polls: number };
 }
@@ -178,6 +181,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     poller,
     webhook,
     issueToken: () => webhook.issueToken(),
+    hosts: () => api.session.hosts(),
 
     async doCheckAvailability({ routing }, options) {
       if (!capabilities.availability) throw new UnsupportedCapabilityError('availability', { connectorType: 'cxone' }, 'CXone availability needs the skillId setting');

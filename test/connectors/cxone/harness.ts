@@ -152,6 +152,14 @@ export class SharedState {
     };
   }
 
+  /** Every live entry (tests check what is stored). */
+  dump(): Array<[string, string]> {
+    return [...this.values.keys()].flatMap((k) => {
+      const v = this.read(k);
+      return v === undefined ? [] : [[k, v] as [string, string]];
+    });
+  }
+
   private read(k: string): string | undefined {
     const entry = this.values.get(k);
     if (!entry) return undefined;
