@@ -171,6 +171,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     return record;
   }
 
+  let disposing: Promise<void> | undefined;
   poller.start();
 
   return {
@@ -233,10 +234,14 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
 
     stats: () => ({ requests: api.requestCount, tokenRequests: api.session.tokenRequests, polls: poller.polls }),
 
-    async dispose() {
-      await poller.dispose();
-      events.removeAllListeners();
-      await api.close();
+    dispose() {
+      // Idempotent: the registry and a test may both dispose.
+      disposing ??= (async () => {
+        await poller.dispose();
+        events.removeAllListeners();
+        await api.close();
+      })();
+      return disposing;
     },
   };
 }
