@@ -14,7 +14,11 @@ const subPath = z
   .string()
   .trim()
   .transform((v) => v.replace(/^\/+|\/+$/g, ''))
-  .pipe(z.string().regex(/^([A-Za-z0-9._-]+|\{thread\}|\{channel\})(\/([A-Za-z0-9._-]+|\{thread\}|\{channel\})){0,3}$/, 'Use 1 to 4 path segments'));
+  .pipe(
+    z
+      .string()
+      .regex(/^(?!.*(^|\/)\.{1,2}(\/|$))([\w.-]+|\{thread\}|\{channel\})(\/([\w.-]+|\{thread\}|\{channel\})){0,3}$/, 'Use 1 to 4 path segments'),
+  );
 
 /** Settings of a NiCE CXone bring-your-own-channel (Digital First Omnichannel) provider. */
 export const cxoneSettingsSchema = z
