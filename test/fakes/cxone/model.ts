@@ -3,8 +3,14 @@ import { z } from 'zod';
 
 /** Recorded-style bodies in ./fixtures, used as templates by the fake. */
 export function fixture<T extends object = Record<string, unknown>>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
+  let text = fixtureText.get(name);
+  if (text === undefined) {
+    text = readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8');
+    fixtureText.set(name, text);
+  }
+  return JSON.parse(text) as T;
 }
+const fixtureText = new Map<string, string>();
 
 /** `NewMessage` as DFO requires it (required fields of the generated model). */
 export const newMessageSchema = z.object({
@@ -38,6 +44,7 @@ export interface FakeContact {
   assignee?: FakeAgent;
   customFields: Array<{ ident: string; value: string }>;
   messages: NewMessageBody[];
+  byExternalId: Map<string, NewMessageBody>;
 }
 
 export const ENDED = new Set(['resolved', 'closed', 'trashed']);
@@ -60,13 +67,15 @@ export class ContactStore {
         skillId: message.contact?.skillId ?? defaultSkill,
         customFields: message.contact?.customFields ?? [],
         messages: [],
+        byExternalId: new Map(),
       };
       this.contacts.set(contact.id, contact);
       this.byThread.set(contact.threadId, contact.id);
     }
-    const known = contact.messages.find((m) => m.idOnExternalPlatform === message.idOnExternalPlatform);
+    const known = contact.byExternalId.get(message.idOnExternalPlatform);
     if (known) return { contact, stored: known, duplicate: true };
     contact.messages.push(message);
+    contact.byExternalId.set(message.idOnExternalPlatform, message);
     return { contact, stored: message, duplicate: false };
   }
 
