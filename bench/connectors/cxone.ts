@@ -25,9 +25,18 @@ const ROUNDS = 20;
 const POLL_HANDOVERS = 200;
 const POLL_TICKS = 5;
 
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
-function connectorFor(fake: FakeCxone, clock: Clock, state?: ConnectorStateV1, settings: Record<string, unknown> = {}): CxoneConnector {
+function connectorFor(
+  fake: FakeCxone,
+  clock: Clock,
+  state?: ConnectorStateV1,
+  settings: Record<string, unknown> = {},
+): CxoneConnector {
   return createCxoneConnector(
     {
       accessKeyId: FAKE_DEFAULTS.accessKeyId,
@@ -47,22 +56,37 @@ function connectorFor(fake: FakeCxone, clock: Clock, state?: ConnectorStateV1, s
   );
 }
 
-const startRequest = (key: string) => ({ idempotencyKey: key, user: { id: `bench-${key}`, name: 'Bench' }, routing: {}, transcript: [], customAttributes: {} });
+const startRequest = (key: string) => ({
+  idempotencyKey: key,
+  user: { id: `bench-${key}`, name: 'Bench' },
+  routing: {},
+  transcript: [],
+  customAttributes: {},
+});
 
 /** (a): every upstream request the fake saw while 500 messages were relayed. */
 async function requestsPerMessage(): Promise<BenchRow[]> {
   const fake = await FakeCxone.start();
   const connector = connectorFor(fake, systemClock);
   try {
-    const handovers = await Promise.all([1, 2, 3, 4, 5].map((n) => connector.doStartHandover(startRequest(`rpm-${n}`))));
+    const handovers = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => connector.doStartHandover(startRequest(`rpm-${n}`))),
+    );
     const before = fake.requests.length;
     const clientBefore = connector.stats().requests;
     for (let i = 0; i < MESSAGES; i++) {
       const { conversationId } = handovers[i % handovers.length]!;
-      await connector.doSendMessage({ conversationId, messageId: `m-${i}`, user: { id: 'bench' }, text: `message ${i}` });
+      await connector.doSendMessage({
+        conversationId,
+        messageId: `m-${i}`,
+        user: { id: 'bench' },
+        text: `message ${i}`,
+      });
     }
     const seen = fake.requests.slice(before).filter((r) => r.operation !== 'contact');
     const perMessage = seen.length / MESSAGES;
+    const count = (op: string) => seen.filter((r) => r.operation === op).length;
+    const clientPerMessage = (connector.stats().requests - clientBefore) / MESSAGES;
     return [
       {
         group: GROUP,
@@ -71,7 +95,10 @@ async function requestsPerMessage(): Promise<BenchRow[]> {
         unit: 'req/msg',
         goal: '= 1.00',
         met: perMessage === 1,
-        note: `${MESSAGES} messages over ${handovers.length} handovers; fake log ${seen.length} (token ${seen.filter((r) => r.operation === 'token').length}, discovery ${seen.filter((r) => r.operation === 'config').length}); HttpClient counters ${((connector.stats().requests - clientBefore) / MESSAGES).toFixed(2)}/msg`,
+        note:
+          `${MESSAGES} messages over ${handovers.length} handovers; fake log ${seen.length} ` +
+          `(token ${count('token')}, ` +
+          `discovery ${count('config')}); HttpClient counters ${clientPerMessage.toFixed(2)}/msg`,
       },
     ];
   } finally {
@@ -91,7 +118,13 @@ async function sendOverhead(): Promise<BenchRow[]> {
     const url = `${fake.url}/dfo/3.0/channels/${FAKE_DEFAULTS.channelId}/messages`;
     let n = 0;
     let b = 0;
-    const viaConnector = () => connector.doSendMessage({ conversationId, messageId: `c-${n++}`, user: { id: 'bench' }, text: 'hello from the bench' });
+    const viaConnector = () =>
+      connector.doSendMessage({
+        conversationId,
+        messageId: `c-${n++}`,
+        user: { id: 'bench' },
+        text: 'hello from the bench',
+      });
     const bare = async () => {
       const body = JSON.stringify({
         idOnExternalPlatform: `bare-${b++}`,
@@ -101,7 +134,12 @@ async function sendOverhead(): Promise<BenchRow[]> {
         messageContent: { type: 'TEXT', payload: { text: 'hello from the bench' } },
         authorEndUserIdentity: { idOnExternalPlatform: 'bench' },
       });
-      const res = await request(url, { method: 'POST', headers: { authorization: token, 'content-type': 'application/json', accept: 'application/json' }, body, dispatcher: pool });
+      const res = await request(url, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json', accept: 'application/json' },
+        body,
+        dispatcher: pool,
+      });
       await res.body.json();
     };
     const connectorRounds: number[] = [];
@@ -128,7 +166,9 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare undici request, same endpoint and body', value: median(bareRounds) },
         ratio: median(ratios),
-        note: `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} calls; the fake's handling (body validation, store) is in both`,
+        note:
+          `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} calls; ` +
+          `the fake's handling (body validation, store) is in both`,
       },
       {
         group: GROUP,
@@ -137,7 +177,9 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare undici request', value: cpuBare },
         ratio: cpuConnector / cpuBare,
-        note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (state reads for thread and dedupe, id hashes, body, response parse)`,
+        note:
+          `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call ` +
+          '(state reads for thread and dedupe, id hashes, body, response parse)',
       },
     ];
   } finally {
@@ -153,7 +195,9 @@ async function pollerLoad(): Promise<BenchRow[]> {
   const clock = createFakeClock(Date.now());
   const shared = new SharedState(clock);
   // 60,000 reads/hour at a 5 s tick = 83 reads per tick, whatever the number of handovers.
-  const instances = ['a', 'b', 'c'].map((name) => connectorFor(fake, clock, shared.forInstance(name), { pollIntervalMs: 5000 }));
+  const instances = ['a', 'b', 'c'].map((name) =>
+    connectorFor(fake, clock, shared.forInstance(name), { pollIntervalMs: 5000 }),
+  );
   try {
     for (let i = 0; i < POLL_HANDOVERS; i++) await instances[i % 3]!.doStartHandover(startRequest(`poll-${i}`));
     const before = fake.requestsOf('contact').length;
@@ -170,7 +214,9 @@ async function pollerLoad(): Promise<BenchRow[]> {
         unit: 'req/tick',
         goal: `≤ budget ${budget} (60,000/h at 5 s), one instance polling`,
         met: perTick <= budget && holders === 1,
-        note: `${reads} reads in ${POLL_TICKS} ticks by ${holders} lease holder; each handover read every ${Math.ceil(POLL_HANDOVERS / budget)} ticks (round-robin); CXone allows 120,000 get-contact/h per tenant`,
+        note:
+          `${reads} reads in ${POLL_TICKS} ticks by ${holders} lease holder; each handover read every ` +
+          `${Math.ceil(POLL_HANDOVERS / budget)} ticks (round-robin); CXone allows 120,000 get-contact/h per tenant`,
       },
     ];
   } finally {

@@ -28,7 +28,10 @@ export type CxoneContact = z.infer<typeof contactSchema>;
 const createMessageResponseSchema = z
   .object({
     consumerContact: contactSchema,
-    message: z.object({ id: z.union([z.string(), z.number()]).transform(String).nullish() }).loose().nullish(),
+    message: z
+      .object({ id: z.union([z.string(), z.number()]).transform(String).nullish() })
+      .loose()
+      .nullish(),
   })
   .loose();
 
@@ -72,10 +75,18 @@ interface CallOptions {
 export function cxoneErrorDetails(body: unknown): { message?: string; code?: string } {
   if (typeof body === 'string') return { message: body.slice(0, 200) };
   if (!body || typeof body !== 'object') return {};
-  const b = body as { errors?: Array<{ message?: unknown; errorCode?: unknown }>; error?: unknown; error_description?: unknown; message?: unknown };
+  const b = body as {
+    errors?: Array<{ message?: unknown; errorCode?: unknown }>;
+    error?: unknown;
+    error_description?: unknown;
+    message?: unknown;
+  };
   const first = Array.isArray(b.errors) ? b.errors[0] : undefined;
   const pick = (...values: unknown[]) => values.find((v): v is string => typeof v === 'string');
-  return { message: pick(first?.message, b.error_description, b.message, b.error), code: pick(first?.errorCode, b.error) };
+  return {
+    message: pick(first?.message, b.error_description, b.message, b.error),
+    code: pick(first?.errorCode, b.error),
+  };
 }
 
 /**
@@ -92,7 +103,13 @@ export class CxoneApi {
     clock: Clock,
   ) {
     const authBaseUrl = settings.authBaseUrl ?? AUTH_HOSTS[settings.environment];
-    const common = { vendor: VENDOR, timeoutMs: settings.requestTimeoutMs, errorDetails: cxoneErrorDetails, clock, retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000 } };
+    const common = {
+      vendor: VENDOR,
+      timeoutMs: settings.requestTimeoutMs,
+      errorDetails: cxoneErrorDetails,
+      clock,
+      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000 },
+    };
     this.authHttp = new HttpClient({ ...common, baseUrl: authBaseUrl });
     this.session = new CxoneSession(this.authHttp, settings, authBaseUrl, clock);
     this.http = new HttpClient({
@@ -126,13 +143,25 @@ export class CxoneApi {
 
   /** `GET /dfo/3.0/contacts/{contactId}`: status and assignee. */
   async getContact(contactId: string, operation: string, options: CallOptions = {}): Promise<CxoneContact> {
-    const res = await this.dfo<unknown>({ method: 'GET', path: `dfo/3.0/contacts/${enc(contactId)}`, operation, retry: options.retry, signal: options.signal });
+    const res = await this.dfo<unknown>({
+      method: 'GET',
+      path: `dfo/3.0/contacts/${enc(contactId)}`,
+      operation,
+      retry: options.retry,
+      signal: options.signal,
+    });
     return parse(contactSchema, res, operation);
   }
 
   /** `PUT /dfo/3.0/contacts/{contactId}/status`: setting a status is idempotent. */
   async setContactStatus(contactId: string, status: 'closed', options: CallOptions = {}): Promise<void> {
-    await this.dfo({ method: 'PUT', path: `dfo/3.0/contacts/${enc(contactId)}/status`, json: { status }, operation: 'close handover', signal: options.signal });
+    await this.dfo({
+      method: 'PUT',
+      path: `dfo/3.0/contacts/${enc(contactId)}/status`,
+      json: { status },
+      operation: 'close handover',
+      signal: options.signal,
+    });
   }
 
   /** Real-time figures of one skill (`GET /incontactapi/services/{v}/skills/{id}/activity`). */
@@ -166,6 +195,11 @@ function enc(id: string): string {
 
 function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string): z.output<S> {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw new VendorApiError(`cxone ${operation} returned an unexpected body`, { vendor: VENDOR, status: 200, operation });
+  if (!parsed.success)
+    throw new VendorApiError(`cxone ${operation} returned an unexpected body`, {
+      vendor: VENDOR,
+      status: 200,
+      operation,
+    });
   return parsed.data;
 }

@@ -60,7 +60,8 @@ export class CxoneSession {
   /** DFO and API hosts: the overrides, or discovered from the token's tenant (once per session). */
   hosts(): Promise<CxoneHosts> {
     const { dfoBaseUrl, apiBaseUrl } = this.settings;
-    if (dfoBaseUrl && apiBaseUrl) return Promise.resolve({ area: 'override', domain: 'override', dfo: dfoBaseUrl, api: apiBaseUrl });
+    if (dfoBaseUrl && apiBaseUrl)
+      return Promise.resolve({ area: 'override', domain: 'override', dfo: dfoBaseUrl, api: apiBaseUrl });
     this.discovered ??= this.discover().then(
       (hosts) => ({ ...hosts, ...(dfoBaseUrl ? { dfo: dfoBaseUrl } : {}), ...(apiBaseUrl ? { api: apiBaseUrl } : {}) }),
       (error: unknown) => {
@@ -82,7 +83,11 @@ export class CxoneSession {
         if (!VendorAuthError.isInstance(error)) throw error;
       }
     }
-    return this.grant({ grant_type: 'password', username: this.settings.accessKeyId, password: this.settings.accessKeySecret });
+    return this.grant({
+      grant_type: 'password',
+      username: this.settings.accessKeyId,
+      password: this.settings.accessKeySecret,
+    });
   }
 
   private async grant(form: Record<string, string>): Promise<string> {
@@ -114,10 +119,19 @@ export class CxoneSession {
       throw error;
     }
     const parsed = tokenResponseSchema.safeParse(body);
-    if (!parsed.success) throw new VendorApiError('cxone get access token returned no usable token', { vendor: VENDOR, status: 200, operation: 'get access token' });
+    if (!parsed.success)
+      throw new VendorApiError('cxone get access token returned no usable token', {
+        vendor: VENDOR,
+        status: 200,
+        operation: 'get access token',
+      });
     const lifetimeMs = parsed.data.expires_in * 1000;
     const margin = Math.min(TOKEN_REFRESH_MARGIN_MS, lifetimeMs / 10);
-    this.token = { value: parsed.data.access_token, refreshAt: this.clock.now() + lifetimeMs - margin, ...(parsed.data.refresh_token ? { refresh: parsed.data.refresh_token } : {}) };
+    this.token = {
+      value: parsed.data.access_token,
+      refreshAt: this.clock.now() + lifetimeMs - margin,
+      ...(parsed.data.refresh_token ? { refresh: parsed.data.refresh_token } : {}),
+    };
     if (parsed.data.id_token) this.idToken = parsed.data.id_token;
     return parsed.data.access_token;
   }
@@ -126,7 +140,10 @@ export class CxoneSession {
     const token = await this.accessToken();
     const tenantId = this.settings.tenantId ?? tenantIdOf(this.idToken, token);
     if (!tenantId) {
-      throw new VendorApiError('cxone discovery: the token names no tenant; set tenantId in the provider settings', { vendor: VENDOR, operation: 'discover api hosts' });
+      throw new VendorApiError('cxone discovery: the token names no tenant; set tenantId in the provider settings', {
+        vendor: VENDOR,
+        operation: 'discover api hosts',
+      });
     }
     const res = await this.http.send<unknown>({
       method: 'GET',
@@ -137,7 +154,12 @@ export class CxoneSession {
     });
     const config = cxoneConfigurationSchema.safeParse(res.body);
     const hosts = config.success ? hostsFor(config.data, this.settings.dfoHostStyle) : undefined;
-    if (!hosts) throw new VendorApiError('cxone discovery returned no usable area / domain', { vendor: VENDOR, status: res.status, operation: 'discover api hosts' });
+    if (!hosts)
+      throw new VendorApiError('cxone discovery returned no usable area / domain', {
+        vendor: VENDOR,
+        status: res.status,
+        operation: 'discover api hosts',
+      });
     return hosts;
   }
 }

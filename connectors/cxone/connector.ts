@@ -69,10 +69,21 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
   const emit = (list: HandoverEvent[]) => {
     for (const e of list) events.emit('event', e);
   };
-  const poller = new ContactPoller({ api, threads, state, clock, logger, intervalMs: settings.pollIntervalMs, requestsPerHour: settings.pollRequestsPerHour, emit });
+  const poller = new ContactPoller({
+    api,
+    threads,
+    state,
+    clock,
+    logger,
+    intervalMs: settings.pollIntervalMs,
+    requestsPerHour: settings.pollRequestsPerHour,
+    emit,
+  });
   const starts = new SingleFlight<StartHandoverResult>();
   const sends = new SingleFlight<SendMessageResult>();
-  const capabilities = settings.skillId ? CXONE_CAPABILITIES : defineCapabilities({ ...CXONE_CAPABILITIES, availability: false, estimatedWaitTime: false });
+  const capabilities = settings.skillId
+    ? CXONE_CAPABILITIES
+    : defineCapabilities({ ...CXONE_CAPABILITIES, availability: false, estimatedWaitTime: false });
   const nowIso = () => new Date(clock.now()).toISOString();
 
   /** Queue figures of a skill: agents available, contacts waiting, the longest current wait. */
@@ -80,18 +91,31 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     const activity = await api.skillActivity(skillId, options);
     const waitingSince = Date.parse(activity?.earliestQueueTime ?? '');
     const queueLength = activity?.queueCount ?? undefined;
-    const longestWaitMs = Number.isFinite(waitingSince) && (queueLength ?? 0) > 0 ? Math.max(0, clock.now() - waitingSince) : queueLength === 0 ? 0 : undefined;
+    const longestWaitMs =
+      Number.isFinite(waitingSince) && (queueLength ?? 0) > 0
+        ? Math.max(0, clock.now() - waitingSince)
+        : queueLength === 0
+          ? 0
+          : undefined;
     return { agentsAvailable: activity?.agentsAvailable ?? undefined, queueLength, estimatedWaitMs: longestWaitMs };
   }
 
   /** Best effort: one attempt, a failure becomes a warning. */
-  async function waitEstimate(skillId: number | undefined, warnings: ConnectorWarning[], options?: ConnectorCallOptions) {
+  async function waitEstimate(
+    skillId: number | undefined,
+    warnings: ConnectorWarning[],
+    options?: ConnectorCallOptions,
+  ) {
     if (!skillId) return {};
     try {
       const { estimatedWaitMs } = await queueFigures(skillId, { ...options, retry: false });
       return estimatedWaitMs === undefined ? {} : { estimatedWaitMs };
     } catch (error) {
-      warnings.push({ type: 'other', feature: 'estimatedWaitTime', message: `Queue figures unavailable: ${HandoverError.isInstance(error) ? error.message : 'unexpected error'}` });
+      warnings.push({
+        type: 'other',
+        feature: 'estimatedWaitTime',
+        message: `Queue figures unavailable: ${HandoverError.isInstance(error) ? error.message : 'unexpected error'}`,
+      });
       return {};
     }
   }
@@ -112,13 +136,24 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
           createdAtWithMilliseconds: nowIso(),
           thread: { idOnExternalPlatform: threadId, threadName: 'Bot handover' },
           messageContent: { type: 'TEXT', payload: { text: startText(request, settings.sendTranscript) } },
-          authorEndUserIdentity: { idOnExternalPlatform: request.user.id, ...(firstName ? { firstName } : {}), ...(lastName ? { lastName } : {}) },
-          ...(skillId || customFields.length > 0 ? { contact: { ...(skillId ? { skillId } : {}), ...(customFields.length > 0 ? { customFields } : {}) } } : {}),
+          authorEndUserIdentity: {
+            idOnExternalPlatform: request.user.id,
+            ...(firstName ? { firstName } : {}),
+            ...(lastName ? { lastName } : {}),
+          },
+          ...(skillId || customFields.length > 0
+            ? { contact: { ...(skillId ? { skillId } : {}), ...(customFields.length > 0 ? { customFields } : {}) } }
+            : {}),
         },
         'start handover',
         options,
       );
-      await threads.put(threadId, { contactId: res.consumerContact.id, userId: request.user.id, phase: 'queue', changes: 0 });
+      await threads.put(threadId, {
+        contactId: res.consumerContact.id,
+        userId: request.user.id,
+        phase: 'queue',
+        changes: 0,
+      });
     }
     await poller.track(threadId);
     const wait = await waitEstimate(skillId, warnings, options);
@@ -128,12 +163,17 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId: threadId, messageId } = request;
     const record = await threads.get(threadId);
-    if (!record) throw new HandoverNotFoundError('This CXone provider has no thread with that id', { conversationId: threadId });
+    if (!record)
+      throw new HandoverNotFoundError('This CXone provider has no thread with that id', { conversationId: threadId });
     // A message after the end would open a new contact in CXone, unrouted by this handover.
-    if (record.phase === 'ended') throw new HandoverNotFoundError('The CXone contact has ended; the message was not sent', { conversationId: threadId });
+    if (record.phase === 'ended')
+      throw new HandoverNotFoundError('The CXone contact has ended; the message was not sent', {
+        conversationId: threadId,
+      });
     if (await threads.wasSent(threadId, messageId)) return { duplicate: true };
     const { attachments, warnings } = attachmentsFor(request.attachments);
-    if (!request.text && attachments.length === 0) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    if (!request.text && attachments.length === 0)
+      return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const { firstName, lastName } = nameParts(request.user.name);
     const res = await api.createMessage(
       {
@@ -142,7 +182,11 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
         createdAtWithMilliseconds: nowIso(),
         thread: { idOnExternalPlatform: threadId },
         messageContent: { type: 'TEXT', payload: { text: request.text } },
-        authorEndUserIdentity: { idOnExternalPlatform: record.userId || request.user.id, ...(firstName ? { firstName } : {}), ...(lastName ? { lastName } : {}) },
+        authorEndUserIdentity: {
+          idOnExternalPlatform: record.userId || request.user.id,
+          ...(firstName ? { firstName } : {}),
+          ...(lastName ? { lastName } : {}),
+        },
         ...(attachments.length > 0 ? { attachments } : {}),
       },
       'send message',
@@ -167,7 +211,8 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
 
   async function recordOf(threadId: string) {
     const record = await threads.get(threadId);
-    if (!record) throw new HandoverNotFoundError('This CXone provider has no thread with that id', { conversationId: threadId });
+    if (!record)
+      throw new HandoverNotFoundError('This CXone provider has no thread with that id', { conversationId: threadId });
     return record;
   }
 
@@ -185,7 +230,12 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     hosts: () => api.session.hosts(),
 
     async doCheckAvailability({ routing }, options) {
-      if (!capabilities.availability) throw new UnsupportedCapabilityError('availability', { connectorType: 'cxone' }, 'CXone availability needs the skillId setting');
+      if (!capabilities.availability)
+        throw new UnsupportedCapabilityError(
+          'availability',
+          { connectorType: 'cxone' },
+          'CXone availability needs the skillId setting',
+        );
       const { skillId, warning } = skillOf(routing, settings.skillId);
       const figures = await queueFigures(skillId!, options);
       const available = (figures.agentsAvailable ?? 0) > 0;
@@ -202,13 +252,18 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise,
 
     // Concurrent repeats share one request; later ones find the id in the shared state (duplicate).
-    doSendMessage: (request, options) => sends.run(`${request.conversationId}\u0000${request.messageId}`, () => send(request, options)).promise,
+    doSendMessage: (request, options) =>
+      sends.run(`${request.conversationId}\u0000${request.messageId}`, () => send(request, options)).promise,
 
     async doGetStatus({ conversationId }, options) {
       const record = await recordOf(conversationId);
       const contact = await api.getContact(record.contactId, 'get status', options);
       const agent = agentOf(contact);
-      const status = isEnded(contact) ? (record.agent || record.phase === 'active' ? 'completed' : 'cancelled') : statusOf(contact);
+      const status = isEnded(contact)
+        ? record.agent || record.phase === 'active'
+          ? 'completed'
+          : 'cancelled'
+        : statusOf(contact);
       const warnings: ConnectorWarning[] = [];
       const wait = status === 'queue' ? await waitEstimate(settings.skillId, warnings, options) : {};
       return { status, ...(agent ? { agent } : {}), ...wait, ...warn(warnings) };

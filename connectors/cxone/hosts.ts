@@ -42,7 +42,7 @@ const HOST_PART = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])
  */
 export function hostsFor(config: CxoneConfiguration, style: 'current' | 'facade'): CxoneHosts | undefined {
   const area = config.area.trim().toLowerCase();
-  const domain = area === FEDRAMP_AREA ? FEDRAMP_DOMAIN : (config.domain?.trim().toLowerCase() || DEFAULT_DOMAIN);
+  const domain = area === FEDRAMP_AREA ? FEDRAMP_DOMAIN : config.domain?.trim().toLowerCase() || DEFAULT_DOMAIN;
   if (!HOST_PART.test(area) || !HOST_PART.test(domain)) return undefined;
   const dfo = style === 'facade' ? `https://api-${area}.${domain}` : `https://api-de-${area}.${domain}`;
   const api = safeHttps(config.api_endpoint) ?? `https://api-${area}.${domain}`;

@@ -39,7 +39,8 @@ export function cxoneConnector() {
     type: 'cxone',
     label: 'NiCE CXone (bring your own channel)',
     description:
-      'Hands chats to NiCE CXone through a Digital First Omnichannel BYOC channel. Agent joined / ended are polled from the contact status; wait and availability come from the skill\'s queue figures.',
+      'Hands chats to NiCE CXone through a Digital First Omnichannel BYOC channel. Agent joined / ended are ' +
+      "polled from the contact status; wait and availability come from the skill's queue figures.",
     settingsSchema: cxoneSettingsSchema,
     capabilities: CXONE_CAPABILITIES,
     create: (settings, runtime) => createCxoneConnector(settings, runtime),

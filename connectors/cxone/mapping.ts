@@ -28,17 +28,33 @@ export function statusOf(contact: CxoneContact): HandoverStatus {
  * back to the queue) "agent left, requeued", another assignee a transfer; resolved / closed /
  * trashed ends the handover (completed by the agent, or cancelled when no agent ever took it).
  */
-export function diffContact(threadId: string, record: ThreadRecord, contact: CxoneContact, now: number): { events: HandoverEvent[]; record: ThreadRecord } {
+export function diffContact(
+  threadId: string,
+  record: ThreadRecord,
+  contact: CxoneContact,
+  now: number,
+): { events: HandoverEvent[]; record: ThreadRecord } {
   if (record.phase === 'ended') return { events: [], record };
   const events: HandoverEvent[] = [];
   let changes = record.changes;
-  const base = (kind: string) => ({ conversationId: threadId, eventId: `cxone:${threadId}:${++changes}:${kind}`, occurredAt: now });
+  const base = (kind: string) => ({
+    conversationId: threadId,
+    eventId: `cxone:${threadId}:${++changes}:${kind}`,
+    occurredAt: now,
+  });
   const agent = agentOf(contact);
   const previous = record.agent;
   if (isEnded(contact)) {
     const status = (contact.status ?? '').toLowerCase();
-    if (previous || record.phase === 'active') events.push({ ...base('completed'), type: 'handover-completed', by: 'agent' });
-    else events.push({ ...base('cancelled'), type: 'handover-cancelled', by: 'agent', reason: `The contact was ${status} before an agent took it` });
+    if (previous || record.phase === 'active')
+      events.push({ ...base('completed'), type: 'handover-completed', by: 'agent' });
+    else
+      events.push({
+        ...base('cancelled'),
+        type: 'handover-cancelled',
+        by: 'agent',
+        reason: `The contact was ${status} before an agent took it`,
+      });
     return { events, record: { ...record, phase: 'ended', changes } };
   }
   if (agent && agent.id !== previous?.id) {

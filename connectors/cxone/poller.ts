@@ -91,7 +91,10 @@ export class ContactPoller {
     await this.mutate((ids) => {
       if (ids.includes(threadId)) return ids;
       if (ids.length >= MAX_TRACKED) {
-        this.options.logger.warn('cxone poller is full; agent joined / ended will not be detected for this handover', { threadId, tracked: ids.length });
+        this.options.logger.warn('cxone poller is full; agent joined / ended will not be detected for this handover', {
+          threadId,
+          tracked: ids.length,
+        });
         return ids;
       }
       return [...ids, threadId];
@@ -164,13 +167,15 @@ export class ContactPoller {
       if (next.phase === 'ended') await this.untrack(threadId);
     } catch (error) {
       await this.failed(threadId, error);
-      if (!VendorNotFoundError.isInstance(error)) logger.warn('cxone contact poll failed', { threadId, error: describe(error) });
+      if (!VendorNotFoundError.isInstance(error))
+        logger.warn('cxone contact poll failed', { threadId, error: describe(error) });
     }
   }
 
   private async failed(threadId: string, error: unknown): Promise<void> {
     const { clock, intervalMs } = this.options;
-    if (RateLimitError.isInstance(error)) this.pausedUntil = Math.max(this.pausedUntil, clock.now() + (error.retryAfterMs ?? intervalMs * 2));
+    if (RateLimitError.isInstance(error))
+      this.pausedUntil = Math.max(this.pausedUntil, clock.now() + (error.retryAfterMs ?? intervalMs * 2));
     if (!VendorNotFoundError.isInstance(error)) return;
     const misses = (this.notFound.get(threadId) ?? 0) + 1;
     this.notFound.set(threadId, misses);
@@ -199,7 +204,9 @@ export class ContactPoller {
       await retryWithBackoff(
         async () => {
           if (!(await state.acquireLease(INDEX_LOCK, 5_000))) {
-            throw new HandoverError('internal', 'cxone polled-thread list is being changed by another instance', { isRetryable: true });
+            throw new HandoverError('internal', 'cxone polled-thread list is being changed by another instance', {
+              isRetryable: true,
+            });
           }
         },
         { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000, sleep: clockSleep(clock) },

@@ -11,15 +11,26 @@ import { BadRequestError, type Agent, type Attachment } from 'handover-kit/contr
 const idSchema = z.union([z.string().min(1), z.number()]).transform(String);
 const contentSchema = z.object({ payload: z.object({ text: z.string().nullish() }).loose().nullish() }).loose();
 const userSchema = z
-  .object({ id: idSchema, firstName: z.string().nullish(), surname: z.string().nullish(), lastName: z.string().nullish(), nickname: z.string().nullish() })
+  .object({
+    id: idSchema,
+    firstName: z.string().nullish(),
+    surname: z.string().nullish(),
+    lastName: z.string().nullish(),
+    nickname: z.string().nullish(),
+  })
   .loose();
-const attachmentSchema = z.object({ url: z.string().min(1), friendlyName: z.string().nullish(), mimeType: z.string().nullish() }).loose();
+const attachmentSchema = z
+  .object({ url: z.string().min(1), friendlyName: z.string().nullish(), mimeType: z.string().nullish() })
+  .loose();
 const messageSchema = z
   .object({
     id: idSchema.nullish(),
     idOnExternalPlatform: z.string().nullish(),
     direction: z.string().nullish(),
-    thread: z.object({ idOnExternalPlatform: z.string().min(1) }).loose().nullish(),
+    thread: z
+      .object({ idOnExternalPlatform: z.string().min(1) })
+      .loose()
+      .nullish(),
     messageContent: contentSchema.nullish(),
     text: z.string().nullish(),
     content: z.string().nullish(),
@@ -72,9 +83,14 @@ export function readReply(body: unknown, pathThreadId?: string): ParsedReply {
   const outer = parsed.data;
   const inner = typeof outer.message === 'object' && outer.message ? outer.message : undefined;
   const layers = [outer, ...(inner ? [inner] : [])];
-  const first = <T>(pick: (m: z.infer<typeof messageSchema>) => T | null | undefined) => layers.map(pick).find((v) => v !== undefined && v !== null) ?? undefined;
+  const first = <T>(pick: (m: z.infer<typeof messageSchema>) => T | null | undefined) =>
+    layers.map(pick).find((v) => v !== undefined && v !== null) ?? undefined;
   const text =
-    first((m) => m.messageContent?.payload?.text) ?? (typeof outer.message === 'string' ? outer.message : undefined) ?? first((m) => m.text) ?? first((m) => m.content) ?? '';
+    first((m) => m.messageContent?.payload?.text) ??
+    (typeof outer.message === 'string' ? outer.message : undefined) ??
+    first((m) => m.text) ??
+    first((m) => m.content) ??
+    '';
   const agent = agentOf(first((m) => m.authorUser));
   const vendorMessageId = first((m) => m.id) ?? first((m) => m.idOnExternalPlatform);
   const threadId = pathThreadId ?? first((m) => m.thread?.idOnExternalPlatform);

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
 
 /** An override URL: https anywhere, plain http only on loopback (the test fake). */
-const overrideUrl = z
-  .url('Must be an absolute URL')
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
-  }, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)');
+const overrideUrl = z.url('Must be an absolute URL').refine((value) => {
+  const url = new URL(value);
+  return (
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+  );
+}, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)');
 
 /** A path below `/webhooks/<providerId>/`: plain segments, `{thread}` / `{channel}` placeholders allowed. */
 const subPath = z
@@ -17,7 +18,10 @@ const subPath = z
   .pipe(
     z
       .string()
-      .regex(/^(?!.*(^|\/)\.{1,2}(\/|$))([\w.-]+|\{thread\}|\{channel\})(\/([\w.-]+|\{thread\}|\{channel\})){0,3}$/, 'Use 1 to 4 path segments'),
+      .regex(
+        /^(?!.*(^|\/)\.{1,2}(\/|$))([\w.-]+|\{thread\}|\{channel\})(\/([\w.-]+|\{thread\}|\{channel\})){0,3}$/,
+        'Use 1 to 4 path segments',
+      ),
   );
 
 /** Settings of a NiCE CXone bring-your-own-channel (Digital First Omnichannel) provider. */
@@ -25,7 +29,8 @@ export const cxoneSettingsSchema = z
   .object({
     environment: field(z.enum(['commercial', 'fedramp']).default('commercial'), {
       label: 'Environment',
-      description: 'commercial: cxone.niceincontact.com. fedramp: cxone-gov.niceincontact.com (area na2, nicecxone-gov.com).',
+      description:
+        'commercial: cxone.niceincontact.com. fedramp: cxone-gov.niceincontact.com (area na2, nicecxone-gov.com).',
     }),
     tenantId: field(z.string().trim().min(1).optional(), {
       label: 'Tenant ID',
@@ -55,23 +60,33 @@ export const cxoneSettingsSchema = z
     }),
     skillId: field(z.coerce.number().int().positive().optional(), {
       label: 'Skill ID',
-      description: 'Digital skill for routing (contact.skillId) and for queue figures (availability, wait). Empty: the channel default.',
+      description:
+        'Digital skill for routing (contact.skillId) and queue figures (availability, wait). Empty: channel default.',
     }),
     dfoHostStyle: field(z.enum(['current', 'facade']).default('current'), {
       label: 'DFO API host',
-      description: 'current: https://api-de-<area>.<domain>. facade: https://api-<area>.<domain> (the host NICE is migrating to).',
+      description:
+        'current: https://api-de-<area>.<domain>. facade: https://api-<area>.<domain> (the host NICE is migrating to).',
     }),
-    realtimeApiVersion: field(z.string().trim().regex(/^v\d+\.\d+$/, 'Like v32.0').default('v32.0'), {
-      label: 'Real-time data API version',
-      description: 'Version in /incontactapi/services/<version>/skills/<id>/activity (default v32.0).',
-    }),
+    realtimeApiVersion: field(
+      z
+        .string()
+        .trim()
+        .regex(/^v\d+\.\d+$/, 'Like v32.0')
+        .default('v32.0'),
+      {
+        label: 'Real-time data API version',
+        description: 'Version in /incontactapi/services/<version>/skills/<id>/activity (default v32.0).',
+      },
+    ),
     tokenPath: field(subPath.default('1.0/token'), {
       label: 'Token endpoint path',
       description: 'Below /webhooks/<providerId>/: the Authorization URL entered in CXone (default 1.0/token).',
     }),
     replyPath: field(subPath.default('1.0/posts/{thread}/messages'), {
       label: 'Reply endpoint path',
-      description: 'Below the Integration Box URL (/webhooks/<providerId>) where CXone posts agent replies. {thread} = thread id.',
+      description:
+        'Below the Integration Box URL (/webhooks/<providerId>) where CXone posts agent replies. {thread} = thread id.',
     }),
     issuedTokenTtlSec: field(z.coerce.number().int().min(60).max(86_400).default(3600), {
       label: 'Issued token lifetime (s)',
@@ -89,9 +104,18 @@ export const cxoneSettingsSchema = z
       label: 'Poll budget (requests per hour)',
       description: 'Cap for contact reads by the poller; CXone allows 120,000 "get contact" per hour per tenant.',
     }),
-    authBaseUrl: field(overrideUrl.optional(), { label: 'Auth base URL override', description: 'Replaces https://cxone.niceincontact.com (tests, proxies).' }),
-    dfoBaseUrl: field(overrideUrl.optional(), { label: 'DFO API base URL override', description: 'Replaces the discovered DFO host (tests, proxies).' }),
-    apiBaseUrl: field(overrideUrl.optional(), { label: 'API base URL override', description: 'Replaces the discovered api_endpoint (tests, proxies).' }),
+    authBaseUrl: field(overrideUrl.optional(), {
+      label: 'Auth base URL override',
+      description: 'Replaces https://cxone.niceincontact.com (tests, proxies).',
+    }),
+    dfoBaseUrl: field(overrideUrl.optional(), {
+      label: 'DFO API base URL override',
+      description: 'Replaces the discovered DFO host (tests, proxies).',
+    }),
+    apiBaseUrl: field(overrideUrl.optional(), {
+      label: 'API base URL override',
+      description: 'Replaces the discovered api_endpoint (tests, proxies).',
+    }),
     requestTimeoutMs: field(z.coerce.number().int().min(100).max(60_000).default(10_000), {
       label: 'Request timeout (ms)',
       description: 'Deadline per CXone API attempt (default 10000).',

@@ -107,7 +107,8 @@ export function createCxoneWebhook(ctx: CxoneWebhookContext): ConnectorWebhookV1
     } catch {
       return json(400, { error: 'invalid_request' });
     }
-    if (creds.grant !== undefined && creds.grant !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
+    if (creds.grant !== undefined && creds.grant !== 'client_credentials')
+      return json(400, { error: 'unsupported_grant_type' });
     // Both compared, always: the time taken says nothing about which one was wrong.
     const idOk = safeEqual(creds.id ?? '', ctx.clientId);
     const secretOk = safeEqual(creds.secret ?? '', ctx.clientSecret);
@@ -121,11 +122,15 @@ export function createCxoneWebhook(ctx: CxoneWebhookContext): ConnectorWebhookV1
   async function verifyBearer(req: WebhookRequest): Promise<void> {
     const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(headerValue(req, 'authorization')?.trim() ?? '');
     if (!match) throw new BadSignatureError('Missing bearer token');
-    if ((await ctx.state.get(tokenKey(match[1]!))) === undefined) throw new BadSignatureError('Unknown or expired bearer token');
+    if ((await ctx.state.get(tokenKey(match[1]!))) === undefined)
+      throw new BadSignatureError('Unknown or expired bearer token');
   }
 
   /** A verified reply → the agent-message event (none for an echo, an empty body or a thread not ours). */
-  async function replyEvents(req: WebhookRequest, pathThreadId?: string): Promise<{ events: HandoverEvent[]; ourId: string; threadId: string }> {
+  async function replyEvents(
+    req: WebhookRequest,
+    pathThreadId?: string,
+  ): Promise<{ events: HandoverEvent[]; ourId: string; threadId: string }> {
     const reply = readReply(parseJsonBody(req), pathThreadId);
     if (!reply.threadId) throw new BadRequestError('Reply names no thread (thread.idOnExternalPlatform)');
     const threadId = reply.threadId;
@@ -164,7 +169,8 @@ export function createCxoneWebhook(ctx: CxoneWebhookContext): ConnectorWebhookV1
     try {
       result = await replyEvents(req, params.thread);
     } catch (error) {
-      if (HandoverError.isInstance(error) && error.code === 'bad_request') return json(400, { errors: [{ message: error.message }] });
+      if (HandoverError.isInstance(error) && error.code === 'bad_request')
+        return json(400, { errors: [{ message: error.message }] });
       throw error;
     }
     const at = new Date(ctx.now()).toISOString();

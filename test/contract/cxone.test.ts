@@ -38,9 +38,26 @@ runConnectorContract(
         // No signature: CXone authenticates with the bearer token our token endpoint issued.
         webhookAuth: 'shared-secret',
         signedWebhook: async (id) => {
-          const body = JSON.stringify(fake.byoc!.body({ threadId: id, channelId: fake.options.channelId, text: 'Authenticated hello', agent: fake.options.agent, userId: 'u1' }, 'outbound'));
+          const body = JSON.stringify(
+            fake.byoc!.body(
+              {
+                threadId: id,
+                channelId: fake.options.channelId,
+                text: 'Authenticated hello',
+                agent: fake.options.agent,
+                userId: 'u1',
+              },
+              'outbound',
+            ),
+          );
           const token = await connector.issueToken();
-          return { method: 'POST', url: `/webhooks/${PROVIDER_ID}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, rawBody: Buffer.from(body), receivedAt: Date.now() };
+          return {
+            method: 'POST',
+            url: `/webhooks/${PROVIDER_ID}`,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            rawBody: Buffer.from(body),
+            receivedAt: Date.now(),
+          };
         },
         stripAuth: (request) => ({ ...request, headers: { 'content-type': 'application/json' } }),
         teardown: () => bed.close(),

@@ -8,22 +8,36 @@ import { MemoryConnectorState, connectorOn } from './harness';
 describe('cxone API hosts', () => {
   it('builds the current and the migrating DFO host from area and domain', () => {
     const config = { area: 'na1', domain: 'niceincontact.com', api_endpoint: 'https://api-na1.niceincontact.com' };
-    expect(hostsFor(config, 'current')).toEqual({ area: 'na1', domain: 'niceincontact.com', dfo: 'https://api-de-na1.niceincontact.com', api: 'https://api-na1.niceincontact.com' });
+    expect(hostsFor(config, 'current')).toEqual({
+      area: 'na1',
+      domain: 'niceincontact.com',
+      dfo: 'https://api-de-na1.niceincontact.com',
+      api: 'https://api-na1.niceincontact.com',
+    });
     expect(hostsFor(config, 'facade')?.dfo).toBe('https://api-na1.niceincontact.com');
   });
 
   it('puts FedRAMP (area na2) on nicecxone-gov.com whatever domain the document names', () => {
     const hosts = hostsFor({ area: 'NA2', domain: 'niceincontact.com', api_endpoint: null }, 'current');
-    expect(hosts).toEqual({ area: 'na2', domain: 'nicecxone-gov.com', dfo: 'https://api-de-na2.nicecxone-gov.com', api: 'https://api-na2.nicecxone-gov.com' });
+    expect(hosts).toEqual({
+      area: 'na2',
+      domain: 'nicecxone-gov.com',
+      dfo: 'https://api-de-na2.nicecxone-gov.com',
+      api: 'https://api-na2.nicecxone-gov.com',
+    });
   });
 
   it('keeps sovereign domains, defaults a missing one and refuses hosts that are not host names', () => {
-    expect(hostsFor({ area: 'eu2', domain: 'nicecxone-sov1.eu' }, 'current')?.dfo).toBe('https://api-de-eu2.nicecxone-sov1.eu');
+    expect(hostsFor({ area: 'eu2', domain: 'nicecxone-sov1.eu' }, 'current')?.dfo).toBe(
+      'https://api-de-eu2.nicecxone-sov1.eu',
+    );
     expect(hostsFor({ area: 'au1', domain: null }, 'current')?.dfo).toBe('https://api-de-au1.niceincontact.com');
     expect(hostsFor({ area: 'na1/../evil', domain: 'x.com' }, 'current')).toBeUndefined();
     expect(hostsFor({ area: 'na1', domain: 'evil.com:8443' }, 'current')).toBeUndefined();
     // An api_endpoint that is not https is not trusted; the area host is used instead.
-    expect(hostsFor({ area: 'na1', domain: 'niceincontact.com', api_endpoint: 'http://attacker.example' }, 'current')?.api).toBe('https://api-na1.niceincontact.com');
+    expect(
+      hostsFor({ area: 'na1', domain: 'niceincontact.com', api_endpoint: 'http://attacker.example' }, 'current')?.api,
+    ).toBe('https://api-na1.niceincontact.com');
   });
 
   it('reads the tenant id from the id_token claims', () => {
@@ -55,8 +69,14 @@ describe('cxone session', () => {
     const tokens = fake.requestsOf('token');
     expect(tokens).toHaveLength(1);
     const form = new URLSearchParams(tokens[0]!.rawBody);
-    expect(Object.fromEntries(form)).toEqual({ grant_type: 'password', username: FAKE_DEFAULTS.accessKeyId, password: FAKE_DEFAULTS.accessKeySecret });
-    expect(tokens[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`${FAKE_DEFAULTS.clientId}:${FAKE_DEFAULTS.clientSecret}`).toString('base64')}`);
+    expect(Object.fromEntries(form)).toEqual({
+      grant_type: 'password',
+      username: FAKE_DEFAULTS.accessKeyId,
+      password: FAKE_DEFAULTS.accessKeySecret,
+    });
+    expect(tokens[0]!.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${FAKE_DEFAULTS.clientId}:${FAKE_DEFAULTS.clientSecret}`).toString('base64')}`,
+    );
     expect(fake.requestsOf('activity').every((r) => r.headers.authorization?.startsWith('Bearer '))).toBe(true);
   });
 
@@ -81,18 +101,30 @@ describe('cxone session', () => {
 
   it('maps refused credentials to VendorAuthError', async () => {
     const { connector } = await setup({ accessKeySecret: 'wrong-secret' });
-    await expect(connector.doCheckAvailability({ routing: {} })).rejects.toSatisfy((e) => VendorAuthError.isInstance(e));
+    await expect(connector.doCheckAvailability({ routing: {} })).rejects.toSatisfy((e) =>
+      VendorAuthError.isInstance(e),
+    );
   });
 
-  it('discovers the hosts from the token: tenant from the id_token, area / domain from cxone-configuration', async () => {
+  it('discovers the hosts: tenant from the id_token, area / domain from cxone-configuration', async () => {
     const { connector } = await setup({ dfoBaseUrl: undefined, apiBaseUrl: undefined });
     const hosts = await connector.hosts();
-    expect(hosts).toEqual({ area: 'na1', domain: 'niceincontact.com', dfo: 'https://api-de-na1.niceincontact.com', api: 'https://api-na1.niceincontact.com' });
+    expect(hosts).toEqual({
+      area: 'na1',
+      domain: 'niceincontact.com',
+      dfo: 'https://api-de-na1.niceincontact.com',
+      api: 'https://api-na1.niceincontact.com',
+    });
     expect(fake.requestsOf('config').map((r) => r.query.get('tenantId'))).toEqual([FAKE_DEFAULTS.tenantId]);
   });
 
   it('uses the API facade host when told to, and the tenant id from settings when given', async () => {
-    const { connector } = await setup({ dfoBaseUrl: undefined, apiBaseUrl: undefined, dfoHostStyle: 'facade', tenantId: FAKE_DEFAULTS.tenantId });
+    const { connector } = await setup({
+      dfoBaseUrl: undefined,
+      apiBaseUrl: undefined,
+      dfoHostStyle: 'facade',
+      tenantId: FAKE_DEFAULTS.tenantId,
+    });
     expect((await connector.hosts()).dfo).toBe('https://api-na1.niceincontact.com');
   });
 });

@@ -1,9 +1,26 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ProviderRegistry, createFakeClock, silentLogger, type FakeClock, type HandoverEvent, type Logger } from 'handover-kit';
-import { HandoverError, type ConnectorStateV1, type HandoverConnectorV1, type WebhookRequest } from 'handover-kit/contract';
+import {
+  ProviderRegistry,
+  createFakeClock,
+  silentLogger,
+  type FakeClock,
+  type HandoverEvent,
+  type Logger,
+} from 'handover-kit';
+import {
+  HandoverError,
+  type ConnectorStateV1,
+  type HandoverConnectorV1,
+  type WebhookRequest,
+} from 'handover-kit/contract';
 import { MemoryConnectorState, testConnectorRuntime } from 'handover-kit/testing';
-import { createCxoneConnector, cxoneConnector, type CxoneConnector, type CxoneSettingsInput } from 'handover-kit/connectors/cxone';
+import {
+  createCxoneConnector,
+  cxoneConnector,
+  type CxoneConnector,
+  type CxoneSettingsInput,
+} from 'handover-kit/connectors/cxone';
 import { FAKE_DEFAULTS, FakeCxone, type ByocConfig } from '../../fakes/cxone';
 
 export const PROVIDER_ID = 'cxone-test';
@@ -41,14 +58,23 @@ export interface Ingress {
  * connector's `handle`, else verify + parse on the bare path (401 / 400 on failure); events go to
  * `onEvents`. The gateway's own routing is covered in gateway.test.ts.
  */
-export async function startIngress(connector: HandoverConnectorV1, onEvents: (events: HandoverEvent[]) => void): Promise<Ingress> {
+export async function startIngress(
+  connector: HandoverConnectorV1,
+  onEvents: (events: HandoverEvent[]) => void,
+): Promise<Ingress> {
   const webhook = connector.webhook!;
   const answered: Ingress['answered'] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const request: WebhookRequest = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, rawBody: Buffer.concat(chunks), receivedAt: Date.now() };
+      const request: WebhookRequest = {
+        method: req.method ?? 'POST',
+        url: req.url ?? '/',
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks),
+        receivedAt: Date.now(),
+      };
       const path = new URL(request.url, 'http://x').pathname;
       try {
         const custom = await webhook.handle?.(request);
@@ -90,12 +116,26 @@ export interface CxoneTestBed {
 
 /** A CXone connector (through the provider registry, as in production) against a fresh fake, on a fake clock. */
 export async function startTestBed(
-  options: { settings?: Partial<CxoneSettingsInput>; onEvents?: (events: HandoverEvent[]) => void; logger?: Logger; byoc?: Partial<ByocConfig> } = {},
+  options: {
+    settings?: Partial<CxoneSettingsInput>;
+    onEvents?: (events: HandoverEvent[]) => void;
+    logger?: Logger;
+    byoc?: Partial<ByocConfig>;
+  } = {},
 ): Promise<CxoneTestBed> {
   const fake = await FakeCxone.start();
   const clock = createFakeClock(Date.now());
-  const registry = new ProviderRegistry({ connectors: [cxoneConnector()], clock, logger: options.logger ?? silentLogger });
-  await registry.create({ id: PROVIDER_ID, name: 'CXone', type: 'cxone', settings: settingsFor(fake, options.settings) as Record<string, unknown> });
+  const registry = new ProviderRegistry({
+    connectors: [cxoneConnector()],
+    clock,
+    logger: options.logger ?? silentLogger,
+  });
+  await registry.create({
+    id: PROVIDER_ID,
+    name: 'CXone',
+    type: 'cxone',
+    settings: settingsFor(fake, options.settings) as Record<string, unknown>,
+  });
   const connector = (await registry.connector(PROVIDER_ID)).connector as CxoneConnector;
   const events: HandoverEvent[] = [];
   const push = (list: HandoverEvent[]) => {
@@ -138,7 +178,8 @@ export class SharedState {
   forInstance(owner: string): ConnectorStateV1 {
     return {
       get: async (k) => this.read(k),
-      set: async (k, value, o) => void this.values.set(k, { value, expiresAt: o?.ttlMs === undefined ? Infinity : this.clock.now() + o.ttlMs }),
+      set: async (k, value, o) =>
+        void this.values.set(k, { value, expiresAt: o?.ttlMs === undefined ? Infinity : this.clock.now() + o.ttlMs }),
       delete: async (k) => void this.values.delete(k),
       acquireLease: async (name, ttlMs) => {
         const holder = this.read(`lease:${name}`);
@@ -172,8 +213,16 @@ export class SharedState {
 }
 
 /** A connector made directly (no registry) on a given state, e.g. a second gateway instance. */
-export function connectorOn(fake: FakeCxone, clock: FakeClock, state: ConnectorStateV1, settings: Partial<CxoneSettingsInput> = {}): CxoneConnector {
-  return createCxoneConnector(settingsFor(fake, settings), testConnectorRuntime({ clock, providerId: PROVIDER_ID, state }));
+export function connectorOn(
+  fake: FakeCxone,
+  clock: FakeClock,
+  state: ConnectorStateV1,
+  settings: Partial<CxoneSettingsInput> = {},
+): CxoneConnector {
+  return createCxoneConnector(
+    settingsFor(fake, settings),
+    testConnectorRuntime({ clock, providerId: PROVIDER_ID, state }),
+  );
 }
 
 export { MemoryConnectorState };

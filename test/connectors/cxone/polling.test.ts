@@ -5,7 +5,13 @@ import { POLLER_LEASE, type CxoneConnector } from 'handover-kit/connectors/cxone
 import { FakeCxone } from '../../fakes/cxone';
 import { POLL_MS, SharedState, connectorOn } from './harness';
 
-const request = (key: string) => ({ idempotencyKey: key, user: { id: `u-${key}` }, routing: {}, transcript: [], customAttributes: {} });
+const request = (key: string) => ({
+  idempotencyKey: key,
+  user: { id: `u-${key}` },
+  routing: {},
+  transcript: [],
+  customAttributes: {},
+});
 
 async function waitUntil(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -24,7 +30,11 @@ describe('cxone shared contact poller', () => {
     shared = new SharedState(clock);
   }
 
-  function instance(name: string, settings: Parameters<typeof connectorOn>[3] = {}, state: ConnectorStateV1 = shared.forInstance(name)) {
+  function instance(
+    name: string,
+    settings: Parameters<typeof connectorOn>[3] = {},
+    state: ConnectorStateV1 = shared.forInstance(name),
+  ) {
     const c = connectorOn(fake, clock, state, settings);
     const events: HandoverEvent[] = [];
     c.events.on('event', (e) => events.push(e));
@@ -52,7 +62,9 @@ describe('cxone shared contact poller', () => {
     await c.poller.runOnce();
     fake.resolve(id);
     await c.poller.runOnce();
-    expect(events.map((e) => [e.type, 'agent' in e ? e.agent?.name : undefined, 'requeued' in e ? e.requeued : undefined])).toEqual([
+    expect(
+      events.map((e) => [e.type, 'agent' in e ? e.agent?.name : undefined, 'requeued' in e ? e.requeued : undefined]),
+    ).toEqual([
       ['agent-joined', 'Ana Agent', undefined],
       ['agent-left', 'Ana Agent', false],
       ['agent-joined', 'Bo Second', undefined],

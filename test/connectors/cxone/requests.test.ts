@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandoverConfigError, HandoverNotFoundError, UnsupportedCapabilityError, parseOrThrow, secretFields } from 'handover-kit/contract';
+import {
+  HandoverConfigError,
+  HandoverNotFoundError,
+  UnsupportedCapabilityError,
+  parseOrThrow,
+  secretFields,
+} from 'handover-kit/contract';
 import { cxoneSettingsSchema, threadIdFor } from 'handover-kit/connectors/cxone';
 import { FAKE_DEFAULTS, newMessageSchema } from '../../fakes/cxone';
 import { PROVIDER_ID, SharedState, connectorOn, settingsFor, startTestBed, type CxoneTestBed } from './harness';
@@ -35,7 +41,13 @@ describe('cxone requests', () => {
       thread: { idOnExternalPlatform: result.conversationId },
       messageContent: { type: 'TEXT', payload: { text: 'User: I need a human\nBot: Connecting you' } },
       authorEndUserIdentity: { idOnExternalPlatform: 'user-42', firstName: 'Jane van', lastName: 'Doe' },
-      contact: { skillId: FAKE_DEFAULTS.skillId, customFields: [{ ident: 'plan', value: 'gold' }, { ident: 'orders', value: '3' }] },
+      contact: {
+        skillId: FAKE_DEFAULTS.skillId,
+        customFields: [
+          { ident: 'plan', value: 'gold' },
+          { ident: 'orders', value: '3' },
+        ],
+      },
     });
   });
 
@@ -45,7 +57,10 @@ describe('cxone requests', () => {
     const a = connectorOn(bed.fake, bed.clock, shared.forInstance('a'));
     const b = connectorOn(bed.fake, bed.clock, shared.forInstance('b'));
     try {
-      const [one, two] = await Promise.all([a.doStartHandover(startRequest('same')), a.doStartHandover(startRequest('same'))]);
+      const [one, two] = await Promise.all([
+        a.doStartHandover(startRequest('same')),
+        a.doStartHandover(startRequest('same')),
+      ]);
       const three = await b.doStartHandover(startRequest('same'));
       expect(new Set([one.conversationId, two.conversationId, three.conversationId]).size).toBe(1);
       expect(bed.fake.requestsOf('messages')).toHaveLength(1);
@@ -62,14 +77,30 @@ describe('cxone requests', () => {
     const b = connectorOn(bed.fake, bed.clock, shared.forInstance('b'));
     try {
       const id = (await a.doStartHandover(startRequest('k'))).conversationId;
-      const sent = await a.doSendMessage({ conversationId: id, messageId: 'm1', user: { id: 'user-42' }, text: 'hello', attachments: [{ url: 'https://files.example/x.pdf', type: 'file', name: 'x.pdf' }, { url: 'data:abc', type: 'file' }] });
+      const sent = await a.doSendMessage({
+        conversationId: id,
+        messageId: 'm1',
+        user: { id: 'user-42' },
+        text: 'hello',
+        attachments: [
+          { url: 'https://files.example/x.pdf', type: 'file', name: 'x.pdf' },
+          { url: 'data:abc', type: 'file' },
+        ],
+      });
       expect(sent.duplicate).toBe(false);
       expect(sent.vendorMessageId).toMatch(/^msg-/);
       expect(sent.warnings?.[0]?.feature).toBe('attachments');
-      expect((await b.doSendMessage({ conversationId: id, messageId: 'm1', user: { id: 'user-42' }, text: 'hello' })).duplicate).toBe(true);
+      expect(
+        (await b.doSendMessage({ conversationId: id, messageId: 'm1', user: { id: 'user-42' }, text: 'hello' }))
+          .duplicate,
+      ).toBe(true);
       const posts = bed.fake.requestsOf('messages').map((r) => newMessageSchema.parse(r.body));
       expect(posts).toHaveLength(2);
-      expect(posts[1]).toMatchObject({ thread: { idOnExternalPlatform: id }, messageContent: { payload: { text: 'hello' } }, attachments: [{ friendlyName: 'x.pdf', url: 'https://files.example/x.pdf' }] });
+      expect(posts[1]).toMatchObject({
+        thread: { idOnExternalPlatform: id },
+        messageContent: { payload: { text: 'hello' } },
+        attachments: [{ friendlyName: 'x.pdf', url: 'https://files.example/x.pdf' }],
+      });
       expect(posts[1]!.idOnExternalPlatform).not.toBe(posts[0]!.idOnExternalPlatform);
     } finally {
       await a.dispose();
@@ -79,16 +110,22 @@ describe('cxone requests', () => {
 
   it('refuses to send into an unknown or ended thread', async () => {
     bed = await startTestBed();
-    await expect(bed.connector.doSendMessage({ conversationId: 'nope', messageId: 'm', user: { id: 'u' }, text: 'x' })).rejects.toSatisfy((e) => HandoverNotFoundError.isInstance(e));
+    await expect(
+      bed.connector.doSendMessage({ conversationId: 'nope', messageId: 'm', user: { id: 'u' }, text: 'x' }),
+    ).rejects.toSatisfy((e) => HandoverNotFoundError.isInstance(e));
     const id = (await bed.connector.doStartHandover(startRequest('k'))).conversationId;
     bed.fake.resolve(id);
     await bed.connector.poller.runOnce();
-    await expect(bed.connector.doSendMessage({ conversationId: id, messageId: 'm', user: { id: 'u' }, text: 'x' })).rejects.toSatisfy((e) => HandoverNotFoundError.isInstance(e));
+    await expect(
+      bed.connector.doSendMessage({ conversationId: id, messageId: 'm', user: { id: 'u' }, text: 'x' }),
+    ).rejects.toSatisfy((e) => HandoverNotFoundError.isInstance(e));
   });
 
   it('routes to routing.queue as a skill id, and warns about what CXone cannot route on', async () => {
     bed = await startTestBed();
-    const result = await bed.connector.doStartHandover(startRequest('k', { routing: { queue: '1234', skills: ['billing'] } }));
+    const result = await bed.connector.doStartHandover(
+      startRequest('k', { routing: { queue: '1234', skills: ['billing'] } }),
+    );
     expect(newMessageSchema.parse(bed.fake.requestsOf('messages')[0]!.body).contact?.skillId).toBe(1234);
     expect(result.warnings?.map((w) => w.feature)).toContain('skills');
     const other = await bed.connector.doStartHandover(startRequest('k2', { routing: { queue: 'billing-queue' } }));
@@ -97,16 +134,30 @@ describe('cxone requests', () => {
 
   it('reports availability and queue figures from the skill activity', async () => {
     bed = await startTestBed();
-    bed.fake.skill = { queueCount: 3, agentsAvailable: 0, earliestQueueTime: new Date(bed.clock.now() - 90_000).toISOString() };
-    expect(await bed.connector.doCheckAvailability({ routing: {} })).toEqual({ available: false, reason: 'no-agents', agentsAvailable: 0, queueLength: 3, estimatedWaitMs: 90_000 });
-    expect(bed.fake.requestsOf('activity')[0]!.path).toBe(`/incontactapi/services/v32.0/skills/${FAKE_DEFAULTS.skillId}/activity`);
+    bed.fake.skill = {
+      queueCount: 3,
+      agentsAvailable: 0,
+      earliestQueueTime: new Date(bed.clock.now() - 90_000).toISOString(),
+    };
+    expect(await bed.connector.doCheckAvailability({ routing: {} })).toEqual({
+      available: false,
+      reason: 'no-agents',
+      agentsAvailable: 0,
+      queueLength: 3,
+      estimatedWaitMs: 90_000,
+    });
+    expect(bed.fake.requestsOf('activity')[0]!.path).toBe(
+      `/incontactapi/services/v32.0/skills/${FAKE_DEFAULTS.skillId}/activity`,
+    );
   });
 
   it('without a skill id, says availability and wait are not supported', async () => {
     bed = await startTestBed({ settings: { skillId: undefined } });
     expect(bed.connector.capabilities.availability).toBe(false);
     expect(bed.connector.capabilities.estimatedWaitTime).toBe(false);
-    await expect(bed.connector.doCheckAvailability({ routing: {} })).rejects.toSatisfy((e) => UnsupportedCapabilityError.isInstance(e));
+    await expect(bed.connector.doCheckAvailability({ routing: {} })).rejects.toSatisfy((e) =>
+      UnsupportedCapabilityError.isInstance(e),
+    );
   });
 
   it('maps the contact status for doGetStatus', async () => {
@@ -114,17 +165,25 @@ describe('cxone requests', () => {
     const id = (await bed.connector.doStartHandover(startRequest('k'))).conversationId;
     expect((await bed.connector.doGetStatus({ conversationId: id })).status).toBe('queue');
     bed.fake.assign(id);
-    expect(await bed.connector.doGetStatus({ conversationId: id })).toMatchObject({ status: 'active', agent: { id: '1234567', name: 'Ana Agent' } });
+    expect(await bed.connector.doGetStatus({ conversationId: id })).toMatchObject({
+      status: 'active',
+      agent: { id: '1234567', name: 'Ana Agent' },
+    });
     bed.fake.resolve(id);
-    expect((await bed.connector.doGetStatus({ conversationId: id })).status).toBe('cancelled'); // the poller never saw the agent
+    // The poller never saw an agent: ended before anyone took it.
+    expect((await bed.connector.doGetStatus({ conversationId: id })).status).toBe('cancelled');
   });
 
   it('closes by setting the contact status to closed, once', async () => {
     bed = await startTestBed();
     const id = (await bed.connector.doStartHandover(startRequest('k'))).conversationId;
-    expect(await bed.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' })).toEqual({ alreadyClosed: false });
+    expect(await bed.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' })).toEqual({
+      alreadyClosed: false,
+    });
     expect(bed.fake.requestsOf('status').map((r) => r.body)).toEqual([{ status: 'closed' }]);
-    expect(await bed.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' })).toEqual({ alreadyClosed: true });
+    expect(await bed.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' })).toEqual({
+      alreadyClosed: true,
+    });
     expect(await bed.connector.poller.tracked()).toEqual([]);
     expect(bed.events).toEqual([]); // the service's own close is not reported back
   });
@@ -134,9 +193,21 @@ describe('cxone settings', () => {
   const base = settingsFor({ url: 'http://127.0.0.1:1' } as never);
 
   it('marks the secrets and applies the documented defaults', () => {
-    expect(secretFields(cxoneSettingsSchema).sort()).toEqual(['accessKeySecret', 'channelClientSecret', 'clientSecret']);
+    expect(secretFields(cxoneSettingsSchema).sort()).toEqual([
+      'accessKeySecret',
+      'channelClientSecret',
+      'clientSecret',
+    ]);
     const s = parseOrThrow(cxoneSettingsSchema, { ...base, pollIntervalMs: undefined }, 'cxone', 'settings');
-    expect(s).toMatchObject({ environment: 'commercial', tokenPath: '1.0/token', replyPath: '1.0/posts/{thread}/messages', dfoHostStyle: 'current', pollIntervalMs: 5000, pollRequestsPerHour: 60_000, sendTranscript: true });
+    expect(s).toMatchObject({
+      environment: 'commercial',
+      tokenPath: '1.0/token',
+      replyPath: '1.0/posts/{thread}/messages',
+      dfoHostStyle: 'current',
+      pollIntervalMs: 5000,
+      pollRequestsPerHour: 60_000,
+      sendTranscript: true,
+    });
   });
 
   it('rejects unusable values with the field named', () => {

@@ -1,10 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { matchPath, readReply, subPathOf } from 'handover-kit/connectors/cxone';
 import { fixture } from '../../fakes/cxone';
-import { CHANNEL_CLIENT_ID, CHANNEL_CLIENT_SECRET, PROVIDER_ID, SharedState, connectorOn, startIngress, startTestBed, type CxoneTestBed } from './harness';
+import {
+  CHANNEL_CLIENT_ID,
+  CHANNEL_CLIENT_SECRET,
+  PROVIDER_ID,
+  SharedState,
+  connectorOn,
+  startIngress,
+  startTestBed,
+  type CxoneTestBed,
+} from './harness';
 
 const start = (bed: CxoneTestBed, key = 'k1') =>
-  bed.connector.doStartHandover({ idempotencyKey: key, user: { id: 'u1', name: 'Jane Doe' }, routing: {}, transcript: [], customAttributes: {} }).then((r) => r.conversationId);
+  bed.connector
+    .doStartHandover({
+      idempotencyKey: key,
+      user: { id: 'u1', name: 'Jane Doe' },
+      routing: {},
+      transcript: [],
+      customAttributes: {},
+    })
+    .then((r) => r.conversationId);
 
 describe('cxone reply bodies (fixtures)', () => {
   it('reads the sample 1.0 body: text only, thread from the path', () => {
@@ -13,9 +30,17 @@ describe('cxone reply bodies (fixtures)', () => {
   });
 
   it('reads the 3.0 outbound body: thread, text, author and attachments', () => {
-    const body = { ...fixture('reply-outbound-3.0'), attachments: [{ url: 'https://files.example/a.png', friendlyName: 'a.png' }] };
+    const body = {
+      ...fixture('reply-outbound-3.0'),
+      attachments: [{ url: 'https://files.example/a.png', friendlyName: 'a.png' }],
+    };
     const reply = readReply(body);
-    expect(reply).toMatchObject({ threadId: '<thread>', text: '<agent text>', agent: { id: '1234567', name: 'Ana Agent' }, vendorMessageId: '<message>' });
+    expect(reply).toMatchObject({
+      threadId: '<thread>',
+      text: '<agent text>',
+      agent: { id: '1234567', name: 'Ana Agent' },
+      vendorMessageId: '<message>',
+    });
     expect(reply.attachments).toEqual([{ url: 'https://files.example/a.png', type: 'image', name: 'a.png' }]);
   });
 
@@ -41,7 +66,9 @@ describe('cxone token and reply endpoints', () => {
     const byoc = bed.fake.byoc!;
     expect(byoc.attempts.map((a) => a.status)).toEqual([401, 200]);
     expect(byoc.tokenRequests).toMatchObject([{ status: 200, body: { token_type: 'Bearer', expires_in: 3600 } }]);
-    expect(bed.events.filter((e) => e.type === 'agent-message')).toMatchObject([{ conversationId: id, text: 'Hi, I am Ana' }]);
+    expect(bed.events.filter((e) => e.type === 'agent-message')).toMatchObject([
+      { conversationId: id, text: 'Hi, I am Ana' },
+    ]);
     // The token is reused for the next reply.
     expect(await bed.fake.say(id, 'Second')).toBe(200);
     expect(byoc.attempts.map((a) => a.status)).toEqual([401, 200, 200]);
@@ -61,7 +88,9 @@ describe('cxone token and reply endpoints', () => {
     expect(body.message.idOnExternalPlatform).toBe(body.idOnExternalPlatform);
     expect(body.thread.idOnExternalPlatform).toBe(id);
     // A redelivery gets the same id and the same event id (the service drops the repeat).
-    const again = JSON.parse((await byoc.raw(url, JSON.stringify({ message: 'hello', id: 'm-1' }), `Bearer ${byoc.token}`)).text);
+    const again = JSON.parse(
+      (await byoc.raw(url, JSON.stringify({ message: 'hello', id: 'm-1' }), `Bearer ${byoc.token}`)).text,
+    );
     expect(again.idOnExternalPlatform).toBe(body.idOnExternalPlatform);
     const ids = bed.events.filter((e) => e.type === 'agent-message').map((e) => e.eventId);
     expect(new Set(ids).size).toBe(1);
@@ -76,7 +105,12 @@ describe('cxone token and reply endpoints', () => {
     const body = JSON.stringify({ message: 'forged' });
     const token = byoc.token!;
     const flipped = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
-    for (const auth of [`Bearer ${flipped}`, 'Bearer made-up-token', `Basic ${Buffer.from(`${CHANNEL_CLIENT_ID}:${CHANNEL_CLIENT_SECRET}`).toString('base64')}`, undefined]) {
+    for (const auth of [
+      `Bearer ${flipped}`,
+      'Bearer made-up-token',
+      `Basic ${Buffer.from(`${CHANNEL_CLIENT_ID}:${CHANNEL_CLIENT_SECRET}`).toString('base64')}`,
+      undefined,
+    ]) {
       const res = await byoc.raw(url, body, auth);
       expect(res.status, String(auth)).toBe(401);
     }
@@ -95,12 +129,33 @@ describe('cxone token and reply endpoints', () => {
       await form.close();
     }
     const post = (body: string, headers: Record<string, string>) =>
-      fetch(bed.byoc.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(async (r) => ({ status: r.status, json: await r.json() }));
+      fetch(bed.byoc.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }).then(async (r) => ({ status: r.status, json: await r.json() }));
     const basic = `Basic ${Buffer.from(`${CHANNEL_CLIENT_ID}:${CHANNEL_CLIENT_SECRET}`).toString('base64')}`;
     expect((await post('{"grant_type":"client_credentials"}', { authorization: basic })).status).toBe(200);
-    expect(await post(JSON.stringify({ client_id: CHANNEL_CLIENT_ID, client_secret: `${CHANNEL_CLIENT_SECRET}x`, grant_type: 'client_credentials' }), {})).toEqual({ status: 401, json: { error: 'invalid_client' } });
-    expect(await post(JSON.stringify({ client_id: 'other', client_secret: CHANNEL_CLIENT_SECRET }), {})).toEqual({ status: 401, json: { error: 'invalid_client' } });
-    expect(await post(JSON.stringify({ client_id: CHANNEL_CLIENT_ID, client_secret: CHANNEL_CLIENT_SECRET, grant_type: 'password' }), {})).toEqual({ status: 400, json: { error: 'unsupported_grant_type' } });
+    expect(
+      await post(
+        JSON.stringify({
+          client_id: CHANNEL_CLIENT_ID,
+          client_secret: `${CHANNEL_CLIENT_SECRET}x`,
+          grant_type: 'client_credentials',
+        }),
+        {},
+      ),
+    ).toEqual({ status: 401, json: { error: 'invalid_client' } });
+    expect(await post(JSON.stringify({ client_id: 'other', client_secret: CHANNEL_CLIENT_SECRET }), {})).toEqual({
+      status: 401,
+      json: { error: 'invalid_client' },
+    });
+    expect(
+      await post(
+        JSON.stringify({ client_id: CHANNEL_CLIENT_ID, client_secret: CHANNEL_CLIENT_SECRET, grant_type: 'password' }),
+        {},
+      ),
+    ).toEqual({ status: 400, json: { error: 'unsupported_grant_type' } });
     expect((await post('{broken', {})).status).toBe(400);
   });
 
@@ -115,33 +170,58 @@ describe('cxone token and reply endpoints', () => {
   });
 
   it('accepts the 3.0 outbound path when configured: thread from the body, agent from authorUser', async () => {
-    bed = await startTestBed({ settings: { replyPath: '2.0/channel/{channel}/outbound' }, byoc: { replyPath: '2.0/channel/{channel}/outbound', style: 'outbound' } });
+    bed = await startTestBed({
+      settings: { replyPath: '2.0/channel/{channel}/outbound' },
+      byoc: { replyPath: '2.0/channel/{channel}/outbound', style: 'outbound' },
+    });
     const id = await start(bed);
     expect(await bed.fake.say(id, 'From 3.0')).toBe(200);
-    expect(bed.events.filter((e) => e.type === 'agent-message')).toMatchObject([{ conversationId: id, text: 'From 3.0', agent: { id: '1234567', name: 'Ana Agent' } }]);
+    expect(bed.events.filter((e) => e.type === 'agent-message')).toMatchObject([
+      { conversationId: id, text: 'From 3.0', agent: { id: '1234567', name: 'Ana Agent' } },
+    ]);
   });
 
   it('drops replies for threads it does not know (200, no event), and 404s unknown sub-paths', async () => {
     bed = await startTestBed();
-    expect(await bed.fake.byoc!.reply({ threadId: 'not-ours', channelId: 'c', text: 'x', agent: bed.fake.options.agent, userId: 'u' })).toBe(200);
+    expect(
+      await bed.fake.byoc!.reply({
+        threadId: 'not-ours',
+        channelId: 'c',
+        text: 'x',
+        agent: bed.fake.options.agent,
+        userId: 'u',
+      }),
+    ).toBe(200);
     expect(bed.events).toEqual([]);
     const res = await fetch(`${bed.byoc.boxUrl}/elsewhere`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
   });
 
-  it('keeps only a hash of each token, with its lifetime, in the shared state: another instance accepts it', async () => {
+  it('shares token hashes (never tokens) with a lifetime; another instance accepts them', async () => {
     bed = await startTestBed();
     const shared = new SharedState(bed.clock);
     const a = connectorOn(bed.fake, bed.clock, shared.forInstance('a'));
     const b = connectorOn(bed.fake, bed.clock, shared.forInstance('b'));
     const ingressB = await startIngress(b, () => undefined);
     try {
-      const id = (await a.doStartHandover({ idempotencyKey: 'x', user: { id: 'u' }, routing: {}, transcript: [], customAttributes: {} })).conversationId;
+      const id = (
+        await a.doStartHandover({
+          idempotencyKey: 'x',
+          user: { id: 'u' },
+          routing: {},
+          transcript: [],
+          customAttributes: {},
+        })
+      ).conversationId;
       const token = await a.issueToken();
       expect(shared.dump().some(([k, v]) => k.includes(token) || v.includes(token))).toBe(false);
       expect(shared.dump().filter(([k]) => k.startsWith('token:'))).toHaveLength(1);
       const url = `${ingressB.url}/webhooks/${PROVIDER_ID}/1.0/posts/${id}/messages`;
-      const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"message":"via b"}' });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"message":"via b"}',
+      });
       expect(res.status).toBe(200);
       expect(ingressB.answered.at(-1)).toMatchObject({ status: 200, events: 1 });
     } finally {
@@ -151,4 +231,3 @@ describe('cxone token and reply endpoints', () => {
     }
   });
 });
-

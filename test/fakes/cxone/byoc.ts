@@ -54,7 +54,9 @@ export class ByocCaller {
   }
 
   replyUrl(input: Pick<ReplyInput, 'threadId' | 'channelId'>): string {
-    const path = (this.config.replyPath ?? '1.0/posts/{thread}/messages').replace('{thread}', encodeURIComponent(input.threadId)).replace('{channel}', encodeURIComponent(input.channelId));
+    const path = (this.config.replyPath ?? '1.0/posts/{thread}/messages')
+      .replace('{thread}', encodeURIComponent(input.threadId))
+      .replace('{channel}', encodeURIComponent(input.channelId));
     return `${this.config.boxUrl.replace(/\/$/, '')}/${path}`;
   }
 
@@ -71,12 +73,21 @@ export class ByocCaller {
 
   /** Sends exactly this body with exactly this authorization header (for forged-token tests). */
   async raw(url: string, body: string, authorization?: string): Promise<{ status: number; text: string }> {
-    const res = await request(url, { method: 'POST', dispatcher: this.dispatcher, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body });
+    const res = await request(url, {
+      method: 'POST',
+      dispatcher: this.dispatcher,
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body,
+    });
     return { status: res.statusCode, text: await res.body.text() };
   }
 
   async fetchToken(): Promise<number> {
-    const fields = { client_id: this.config.clientId, client_secret: this.config.clientSecret, grant_type: 'client_credentials' };
+    const fields = {
+      client_id: this.config.clientId,
+      client_secret: this.config.clientSecret,
+      grant_type: 'client_credentials',
+    };
     const form = this.config.tokenBody === 'form';
     const res = await request(this.config.tokenUrl, {
       method: 'POST',

@@ -18,16 +18,28 @@ export const newMessageSchema = z.object({
   direction: z.enum(['inbound', 'outbound']),
   createdAtWithMilliseconds: z.string().refine((v) => Number.isFinite(Date.parse(v)), 'must be an ISO date'),
   thread: z.object({ idOnExternalPlatform: z.string().min(1), threadName: z.string().optional() }),
-  messageContent: z.object({ type: z.enum(['TEXT', 'PLUGIN', 'QUICK_REPLIES', 'LIST_PICKER', 'RICH_LINK', 'ADAPTIVE_CARD']), payload: z.object({ text: z.string() }) }),
-  authorEndUserIdentity: z.object({ idOnExternalPlatform: z.string().min(1), firstName: z.string().optional(), lastName: z.string().optional() }),
+  messageContent: z.object({
+    type: z.enum(['TEXT', 'PLUGIN', 'QUICK_REPLIES', 'LIST_PICKER', 'RICH_LINK', 'ADAPTIVE_CARD']),
+    payload: z.object({ text: z.string() }),
+  }),
+  authorEndUserIdentity: z.object({
+    idOnExternalPlatform: z.string().min(1),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+  }),
   attachments: z.array(z.object({ friendlyName: z.string(), url: z.string().url() })).optional(),
   contact: z
-    .object({ skillId: z.number().int().optional(), customFields: z.array(z.object({ ident: z.string().min(1), value: z.string() })).optional() })
+    .object({
+      skillId: z.number().int().optional(),
+      customFields: z.array(z.object({ ident: z.string().min(1), value: z.string() })).optional(),
+    })
     .optional(),
 });
 export type NewMessageBody = z.infer<typeof newMessageSchema>;
 
-export const statusChangeSchema = z.object({ status: z.enum(['new', 'open', 'pending', 'escalated', 'resolved', 'closed', 'trashed']) });
+export const statusChangeSchema = z.object({
+  status: z.enum(['new', 'open', 'pending', 'escalated', 'resolved', 'closed', 'trashed']),
+});
 
 export interface FakeAgent {
   id: number;
@@ -56,7 +68,11 @@ export class ContactStore {
   private next = 7_000_000;
 
   /** Adds a message; a new thread (or one whose contact ended) opens a new contact. */
-  add(channelId: string, message: NewMessageBody, defaultSkill: number): { contact: FakeContact; stored: NewMessageBody; duplicate: boolean } {
+  add(
+    channelId: string,
+    message: NewMessageBody,
+    defaultSkill: number,
+  ): { contact: FakeContact; stored: NewMessageBody; duplicate: boolean } {
     let contact = this.ofThread(message.thread.idOnExternalPlatform);
     if (!contact || ENDED.has(contact.status)) {
       contact = {
@@ -101,7 +117,15 @@ export class ContactStore {
       status: contact.status,
       routingQueueId: `skill-${contact.skillId}`,
       inboxAssignee: a ? a.id : null,
-      inboxAssigneeUser: a ? { ...(fixture('contact-assigned').inboxAssigneeUser as object), id: a.id, firstName: a.firstName, surname: a.surname, nickname: a.firstName } : null,
+      inboxAssigneeUser: a
+        ? {
+            ...(fixture('contact-assigned').inboxAssigneeUser as object),
+            id: a.id,
+            firstName: a.firstName,
+            surname: a.surname,
+            nickname: a.firstName,
+          }
+        : null,
       customFields: contact.customFields,
     };
   }

@@ -99,7 +99,9 @@ export class FakeCxone {
   }
 
   userTexts(threadId: string): string[] {
-    return [...this.store.contacts.values()].filter((c) => c.threadId === threadId).flatMap((c) => c.messages.map((m) => m.messageContent.payload.text));
+    return [...this.store.contacts.values()]
+      .filter((c) => c.threadId === threadId)
+      .flatMap((c) => c.messages.map((m) => m.messageContent.payload.text));
   }
 
   // ---- acting as an agent -------------------------------------------------------------------
@@ -125,7 +127,16 @@ export class FakeCxone {
   say(threadId: string, text: string, style?: 'posts' | 'outbound'): Promise<number> {
     if (!this.byoc) throw new Error('fake cxone: connectByoc() first');
     const contact = this.store.requireThread(threadId);
-    return this.byoc.reply({ threadId, channelId: contact.channelId, text, agent: contact.assignee ?? this.options.agent, userId: contact.messages[0]?.authorEndUserIdentity.idOnExternalPlatform ?? 'user' }, style);
+    return this.byoc.reply(
+      {
+        threadId,
+        channelId: contact.channelId,
+        text,
+        agent: contact.assignee ?? this.options.agent,
+        userId: contact.messages[0]?.authorEndUserIdentity.idOnExternalPlatform ?? 'user',
+      },
+      style,
+    );
   }
 
   async close(): Promise<void> {
@@ -142,7 +153,14 @@ export class FakeCxone {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, body: undefined };
+      const rec: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+        body: undefined,
+      };
       this.requests.push(rec);
       res.on('finish', () => (rec.status = res.statusCode));
       const route = this.routes.find((r) => r.method === rec.method && r.pattern.test(rec.path));
@@ -153,7 +171,8 @@ export class FakeCxone {
       const open = route.operation === 'token' || route.operation === 'config';
       if (!open && !this.checkBearer(rec, res)) return;
       if (rawBody.length > 0 && route.operation !== 'token') {
-        if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return this.error(res, 415, 'UnsupportedMediaType', 'Content-Type must be application/json');
+        if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+          return this.error(res, 415, 'UnsupportedMediaType', 'Content-Type must be application/json');
         try {
           rec.body = JSON.parse(rawBody);
         } catch {
@@ -166,25 +185,41 @@ export class FakeCxone {
 
   private buildRoutes(): Route[] {
     const id = '([^/]+)';
-    const r = (method: string, path: string, operation: FakeOperation, handle: Route['handle']): Route => ({ method, pattern: new RegExp(`^${path}$`), operation, handle });
+    const r = (method: string, path: string, operation: FakeOperation, handle: Route['handle']): Route => ({
+      method,
+      pattern: new RegExp(`^${path}$`),
+      operation,
+      handle,
+    });
     return [
       r('POST', '/auth/token', 'token', (_, rec, res) => this.token(rec, res)),
       r('GET', '/\\.well-known/cxone-configuration', 'config', (_, rec, res) => {
-        if (rec.query.get('tenantId') !== this.options.tenantId) return this.error(res, 404, 'TenantNotFound', 'Unknown tenant');
+        if (rec.query.get('tenantId') !== this.options.tenantId)
+          return this.error(res, 404, 'TenantNotFound', 'Unknown tenant');
         this.json(res, 200, { ...fixture('cxone-configuration'), tenantId: this.options.tenantId });
       }),
       r('POST', `/dfo/3\\.0/channels/${id}/messages`, 'messages', (params, rec, res) => {
-        if (params[0] !== this.options.channelId) return this.error(res, 404, 'ChannelNotFound', `Channel ${params[0]} not found`);
+        if (params[0] !== this.options.channelId)
+          return this.error(res, 404, 'ChannelNotFound', `Channel ${params[0]} not found`);
         const parsed = newMessageSchema.safeParse(rec.body);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          return this.json(res, 400, { ...fixture('error-collection'), errors: [{ field: issue?.path.join('.'), message: issue?.message, errorCode: 'InvalidValue' }], uid: hex(8) });
+          return this.json(res, 400, {
+            ...fixture('error-collection'),
+            errors: [{ field: issue?.path.join('.'), message: issue?.message, errorCode: 'InvalidValue' }],
+            uid: hex(8),
+          });
         }
         const { contact, stored } = this.store.add(params[0]!, parsed.data, this.options.skillId);
         const template = fixture<{ consumerContact: object; message: object }>('create-message-response');
         this.json(res, 200, {
           consumerContact: { ...template.consumerContact, ...this.store.view(contact) },
-          message: { ...template.message, id: `msg-${hex(6)}`, idOnExternalPlatform: stored.idOnExternalPlatform, createdAt: stored.createdAtWithMilliseconds },
+          message: {
+            ...template.message,
+            id: `msg-${hex(6)}`,
+            idOnExternalPlatform: stored.idOnExternalPlatform,
+            createdAt: stored.createdAtWithMilliseconds,
+          },
         });
       }),
       r('GET', `/dfo/3\\.0/contacts/${id}`, 'contact', (params, _, res) => {
@@ -204,20 +239,25 @@ export class FakeCxone {
       r('GET', `/incontactapi/services/v\\d+\\.\\d+/skills/${id}/activity`, 'activity', (params, _, res) => {
         if (Number(params[0]) !== this.options.skillId) return this.error(res, 404, 'SkillNotFound', 'Skill not found');
         const template = fixture<{ skillActivity: object[] }>('skill-activity');
-        this.json(res, 200, { ...template, skillActivity: [{ ...template.skillActivity[0], skillId: this.options.skillId, ...this.skill }] });
+        this.json(res, 200, {
+          ...template,
+          skillActivity: [{ ...template.skillActivity[0], skillId: this.options.skillId, ...this.skill }],
+        });
       }),
     ];
   }
 
   private token(rec: RecordedRequest, res: ServerResponse): void {
     const oauth = (status: number, error: string) => this.json(res, status, { error, error_description: error });
-    if (!String(rec.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return oauth(400, 'invalid_request');
+    if (!String(rec.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      return oauth(400, 'invalid_request');
     const basic = `Basic ${Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64')}`;
     if (rec.headers.authorization !== basic) return oauth(401, 'invalid_client');
     const form = new URLSearchParams(rec.rawBody);
     const grant = form.get('grant_type');
     if (grant === 'password') {
-      if (form.get('username') !== this.options.accessKeyId || form.get('password') !== this.options.accessKeySecret) return oauth(400, 'invalid_grant');
+      if (form.get('username') !== this.options.accessKeyId || form.get('password') !== this.options.accessKeySecret)
+        return oauth(400, 'invalid_grant');
     } else if (grant === 'refresh_token') {
       if (!this.refreshTokens.delete(form.get('refresh_token') ?? '')) return oauth(400, 'invalid_grant');
     } else return oauth(400, 'unsupported_grant_type');
@@ -226,8 +266,15 @@ export class FakeCxone {
     this.tokens.set(access, Date.now() + this.options.tokenLifetimeSec * 1000);
     this.refreshTokens.add(refresh);
     this.tokensIssued++;
-    const idToken = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url({ sub: 'user:1', tenantId: this.options.tenantId, iss: this.url })}.${hex(32)}`;
-    this.json(res, 200, { ...fixture('token-response'), access_token: access, refresh_token: refresh, id_token: idToken, expires_in: this.options.tokenLifetimeSec });
+    const claims = { sub: 'user:1', tenantId: this.options.tenantId, iss: this.url };
+    const idToken = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url(claims)}.${hex(32)}`;
+    this.json(res, 200, {
+      ...fixture('token-response'),
+      access_token: access,
+      refresh_token: refresh,
+      id_token: idToken,
+      expires_in: this.options.tokenLifetimeSec,
+    });
   }
 
   private checkBearer(rec: RecordedRequest, res: ServerResponse): boolean {
@@ -249,11 +296,26 @@ export class FakeCxone {
   }
 
   private fail(res: ServerResponse, failure: FakeFailure): void {
-    const headers = failure.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(failure.retryAfterMs / 1000)) } : undefined;
-    this.error(res, failure.status, failure.status === 429 ? 'TooManyRequests' : 'Failure', `Injected ${failure.status}`, headers);
+    const headers =
+      failure.retryAfterMs !== undefined
+        ? { 'retry-after': String(Math.ceil(failure.retryAfterMs / 1000)) }
+        : undefined;
+    this.error(
+      res,
+      failure.status,
+      failure.status === 429 ? 'TooManyRequests' : 'Failure',
+      `Injected ${failure.status}`,
+      headers,
+    );
   }
 
-  private error(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  private error(
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void {
     this.json(res, status, { errors: [{ message, errorCode: code }], uid: hex(8) }, headers);
   }
 
