@@ -157,7 +157,9 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     }
     await poller.track(threadId);
     const wait = await waitEstimate(skillId, warnings, options);
-    return { conversationId: threadId, status: 'queue', ...wait, ...warn(warnings) };
+    // A repeated start reports what the poller last saw.
+    const status = known?.phase === 'active' ? 'active' : 'queue';
+    return { conversationId: threadId, status, ...wait, ...warn(warnings) };
   }
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
