@@ -130,24 +130,28 @@ export class ContactPoller {
     }, wait);
   }
 
+  /** Never rejects: a failure (shared state away, lock busy) is logged and the next tick tries again. */
   private async tick(): Promise<void> {
-    const { state, clock, logger } = this.options;
     if (this.disposed) return;
     try {
-      this.holding = await state.acquireLease(POLLER_LEASE, this.leaseMs);
+      this.holding = await this.options.state.acquireLease(POLLER_LEASE, this.leaseMs);
+      if (this.holding && this.options.clock.now() >= this.pausedUntil) await this.pollBatch();
     } catch (error) {
-      this.holding = false;
-      logger.warn('cxone poller could not reach the shared state', { error: describe(error) });
-      return;
+      this.options.logger.warn('cxone poller tick failed', { error: describe(error) });
     }
-    if (!this.holding || clock.now() < this.pausedUntil) return;
+  }
+
+  private async pollBatch(): Promise<void> {
+    const { clock } = this.options;
     const ids = await this.tracked();
     if (ids.length === 0) return;
     const count = Math.min(this.budget, ids.length);
     const batch = Array.from({ length: count }, (_, i) => ids[(this.cursor + i) % ids.length]!);
     this.cursor = (this.cursor + count) % ids.length;
     for (let i = 0; i < batch.length && !this.disposed && clock.now() >= this.pausedUntil; i += CONCURRENCY) {
-      await Promise.all(batch.slice(i, i + CONCURRENCY).map((id) => this.pollThread(id)));
+      const results = await Promise.allSettled(batch.slice(i, i + CONCURRENCY).map((id) => this.pollThread(id)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
   }
 

@@ -63,7 +63,7 @@ function attachmentsOf(list: readonly unknown[] | null | undefined): Attachment[
     const parsed = attachmentSchema.safeParse(item);
     if (!parsed.success) continue;
     const { url, friendlyName, mimeType } = parsed.data;
-    const hint = mimeType ?? friendlyName ?? new URL(url, 'https://x').pathname;
+    const hint = mimeType ?? friendlyName ?? url.split(/[?#]/)[0]!;
     const type = MEDIA.find(([re]) => re.test(hint))?.[1] ?? 'file';
     out.push({ url, type, ...(friendlyName ? { name: friendlyName } : {}) });
   }

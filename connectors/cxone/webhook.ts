@@ -44,7 +44,12 @@ const tokenKey = (token: string) => `token:${sha256(token)}`;
 
 /** Segments of the request path below `/webhooks/<providerId>/`, or undefined for another path. */
 export function subPathOf(url: string, providerId: string): string[] | undefined {
-  const segments = new URL(url, 'http://gateway').pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = new URL(url, 'http://gateway').pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined; // malformed escapes: not a path this connector serves
+  }
   for (let i = 0; i + 1 < segments.length; i++) {
     if (segments[i] === 'webhooks' && segments[i + 1] === providerId) return segments.slice(i + 2);
   }

@@ -185,6 +185,28 @@ describe('cxone shared contact poller', () => {
     expect(await c.poller.tracked()).toEqual([]);
   });
 
+  it('survives the shared state being away: the tick fails quietly and the next one polls', async () => {
+    await setup();
+    let away = false;
+    const base = shared.forInstance('a');
+    const flaky: ConnectorStateV1 = {
+      ...base,
+      get: async (k) => {
+        if (away) throw new Error('state unreachable');
+        return base.get(k);
+      },
+    };
+    const { c, events } = instance('a', {}, flaky);
+    const id = (await c.doStartHandover(request('1'))).conversationId;
+    fake.assign(id);
+    away = true;
+    await expect(c.poller.runOnce()).resolves.toBeUndefined();
+    expect(events).toEqual([]);
+    away = false;
+    await c.poller.runOnce();
+    expect(events).toMatchObject([{ type: 'agent-joined', conversationId: id }]);
+  });
+
   it('releases its lease on dispose', async () => {
     await setup();
     const { c } = instance('a');

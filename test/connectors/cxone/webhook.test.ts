@@ -47,6 +47,7 @@ describe('cxone reply bodies (fixtures)', () => {
   it('matches reply paths and finds the provider segment', () => {
     expect(subPathOf('/webhooks/p1/1.0/posts/t%201/messages?x=1', 'p1')).toEqual(['1.0', 'posts', 't 1', 'messages']);
     expect(subPathOf('/webhooks/p2/1.0/token', 'p1')).toBeUndefined();
+    expect(subPathOf('/webhooks/p1/1.0/posts/%E0%A4%A/messages', 'p1')).toBeUndefined();
     expect(matchPath('1.0/posts/{thread}/messages', ['1.0', 'posts', 't1', 'messages'])).toEqual({ thread: 't1' });
     expect(matchPath('1.0/posts/{thread}/messages', ['1.0', 'posts', 't1'])).toBeUndefined();
   });
@@ -179,6 +180,18 @@ describe('cxone token and reply endpoints', () => {
     expect(bed.events.filter((e) => e.type === 'agent-message')).toMatchObject([
       { conversationId: id, text: 'From 3.0', agent: { id: '1234567', name: 'Ana Agent' } },
     ]);
+  });
+
+  it('answers a malformed reply body with 400 (after the token check) and delivers nothing', async () => {
+    bed = await startTestBed();
+    const id = await start(bed);
+    const byoc = bed.fake.byoc!;
+    await byoc.fetchToken();
+    const url = byoc.replyUrl({ threadId: id, channelId: 'c' });
+    expect((await byoc.raw(url, '{not json', `Bearer ${byoc.token}`)).status).toBe(400);
+    expect((await byoc.raw(url, '[1,2]', `Bearer ${byoc.token}`)).status).toBe(400);
+    expect((await byoc.raw(url, '{not json')).status).toBe(401);
+    expect(bed.events).toEqual([]);
   });
 
   it('drops replies for threads it does not know (200, no event), and 404s unknown sub-paths', async () => {
