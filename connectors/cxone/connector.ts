@@ -164,7 +164,8 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId: threadId, messageId } = request;
-    const record = await threads.get(threadId);
+    // Both reads at once: one state round trip on a Redis gateway instead of two.
+    const [record, sentBefore] = await Promise.all([threads.get(threadId), threads.wasSent(threadId, messageId)]);
     if (!record)
       throw new HandoverNotFoundError('This CXone provider has no thread with that id', { conversationId: threadId });
     // A message after the end would open a new contact in CXone, unrouted by this handover.
@@ -172,7 +173,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
       throw new HandoverNotFoundError('The CXone contact has ended; the message was not sent', {
         conversationId: threadId,
       });
-    if (await threads.wasSent(threadId, messageId)) return { duplicate: true };
+    if (sentBefore) return { duplicate: true };
     const { attachments, warnings } = attachmentsFor(request.attachments);
     if (!request.text && attachments.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
