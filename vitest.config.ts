@@ -8,6 +8,7 @@ const INTEGRATION = [
   'test/gateway/**/*.test.ts',
   'test/console/**/*.test.ts',
   'test/package/**/*.test.ts',
+  'test/connectors/**/redis.test.ts',
   'examples/cognigy-extension/**/*.test.ts',
 ];
 

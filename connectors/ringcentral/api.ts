@@ -7,7 +7,7 @@ import {
   agentStatusListSchema,
   errorBodySchema,
   interventionListSchema,
-  interventionSchema,
+  type interventionSchema,
   threadListSchema,
 } from './vendor-types';
 

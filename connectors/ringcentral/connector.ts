@@ -246,7 +246,7 @@ export function createRingcentralConnector(
     },
 
     doStartHandover(request, options) {
-      return starts.run(request.idempotencyKey, () => start(request, options));
+      return starts.run(request.idempotencyKey, () => start(request, options)).promise;
     },
 
     async doSendMessage(request, options) {

@@ -1,6 +1,7 @@
 import type { ConnectorDefinitionV1 } from '../contract';
 import { SimulatedCenters, simulatedConnector } from '../../connectors/simulated';
 import { chatwootConnector } from '../../connectors/chatwoot';
+import { cxoneConnector } from '../../connectors/cxone';
 import { genesysConnector } from '../../connectors/genesys';
 import { ringcentralConnector } from '../../connectors/ringcentral';
 import { zendeskConnector } from '../../connectors/zendesk';
@@ -13,6 +14,7 @@ export function builtInConnectors(options: { centers?: SimulatedCenters } = {}):
   return [
     simulatedConnector({ centers: options.centers ?? new SimulatedCenters() }),
     chatwootConnector(),
+    cxoneConnector(),
     genesysConnector(),
     ringcentralConnector(),
     zendeskConnector(),

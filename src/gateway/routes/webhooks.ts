@@ -8,8 +8,11 @@ import type { GatewayMetrics } from '../metrics';
 import type { QueueBackend } from '../queue/types';
 
 export const WEBHOOK_ROUTE = '/webhooks/:providerId';
-/** Sub-paths a connector may serve through `webhook.handle` (token and reply endpoints, handshakes). */
-const SUB_ROUTES = ['/webhooks/:providerId/:sub', '/webhooks/:providerId/:sub/:sub2'];
+/**
+ * Sub-paths a connector may serve through `webhook.handle` (token and reply endpoints, handshakes).
+ * Four levels: CXone posts replies to `<box>/1.0/posts/<thread>/messages`.
+ */
+const SUB_ROUTES = ['/webhooks/:providerId/:sub', '/webhooks/:providerId/:sub/:sub2', '/webhooks/:providerId/:sub/:sub2/:sub3', '/webhooks/:providerId/:sub/:sub2/:sub3/:sub4'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 
 export interface WebhookRouteOptions {
@@ -27,7 +30,7 @@ export interface WebhookRouteOptions {
 
 /**
  * Every webhook route: `POST /webhooks/:providerId` (events) and, for connectors with a `handle`,
- * any method on that path and on up to two sub-path segments below it.
+ * any method on that path and on up to four sub-path segments below it.
  */
 export function webhookRoutes(options: WebhookRouteOptions): Route[] {
   const events = webhookRoute(options);

@@ -1,13 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  ProviderRegistry,
-  createFakeClock,
-  silentLogger,
-  type FakeClock,
-  type HandoverEvent,
-  type Logger,
-} from 'handover-kit';
+import { ProviderRegistry, silentLogger, type HandoverEvent, type Logger } from 'handover-kit';
+import { createFakeClock, type FakeClock } from 'handover-kit/testing';
 import { HandoverError, type ConnectorWebhookV1, type WebhookRequest } from 'handover-kit/contract';
 import {
   ringcentralConnector,

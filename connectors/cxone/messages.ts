@@ -1,0 +1,88 @@
+import type {
+  Attachment,
+  ConnectorWarning,
+  CustomAttributes,
+  Routing,
+  StartHandoverRequest,
+} from 'handover-kit/contract';
+
+/** What the agent sees first when the transcript is not sent. */
+export const DEFAULT_START_TEXT = 'The customer asked for an agent.';
+/** DFO text messages are capped well above this; longer transcripts keep their newest lines. */
+export const MAX_START_TEXT = 10_000;
+
+const ROLE: Record<string, string> = { user: 'User', bot: 'Bot', agent: 'Agent', system: 'System' };
+
+/** The thread's first message: the bot transcript (Cognigy's "Send Transcript as first message"). */
+export function startText(request: Pick<StartHandoverRequest, 'transcript'>, sendTranscript: boolean): string {
+  if (!sendTranscript || request.transcript.length === 0) return DEFAULT_START_TEXT;
+  const lines = request.transcript.map((entry) => `${ROLE[entry.role] ?? entry.role}: ${entry.text}`);
+  let text = lines.join('\n');
+  while (text.length > MAX_START_TEXT && lines.length > 1) {
+    lines.shift();
+    text = `…\n${lines.join('\n')}`;
+  }
+  return text.slice(-MAX_START_TEXT);
+}
+
+/** routing.queue names a CXone skill id; otherwise the provider's skill (or the channel default). */
+export function skillOf(
+  routing: Routing,
+  fallback: number | undefined,
+): { skillId?: number; warning?: ConnectorWarning } {
+  const warnings: ConnectorWarning[] = [];
+  if (routing.skills?.length || routing.languages?.length || (routing.priority && routing.priority !== 'none')) {
+    warnings.push({
+      type: 'unsupported',
+      feature: 'skills',
+      message: 'CXone routes by the skill and the Studio script; skills, languages and priority were ignored',
+    });
+  }
+  if (routing.queue !== undefined) {
+    const id = Number(routing.queue);
+    if (Number.isInteger(id) && id > 0) return { skillId: id, ...(warnings[0] ? { warning: warnings[0] } : {}) };
+    return {
+      ...(fallback ? { skillId: fallback } : {}),
+      warning: {
+        type: 'other',
+        feature: 'queueRouting',
+        message: `routing.queue "${routing.queue}" is not a CXone skill id; used the default skill`,
+      },
+    };
+  }
+  return { ...(fallback ? { skillId: fallback } : {}), ...(warnings[0] ? { warning: warnings[0] } : {}) };
+}
+
+/** Custom attributes as DFO contact custom fields (idents must exist as custom field definitions). */
+export function customFieldsOf(attributes: CustomAttributes): Array<{ ident: string; value: string }> {
+  return Object.entries(attributes).map(([ident, value]) => ({ ident, value: String(value) }));
+}
+
+export function nameParts(name: string | undefined): { firstName?: string; lastName?: string } {
+  const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return {};
+  return parts.length === 1
+    ? { firstName: parts[0] }
+    : { firstName: parts.slice(0, -1).join(' '), lastName: parts.at(-1) };
+}
+
+/** User attachments as DFO attachment links; only http(s) URLs can be fetched by CXone. */
+export function attachmentsFor(list: Attachment[] | undefined): {
+  attachments: Array<{ friendlyName: string; url: string }>;
+  warnings: ConnectorWarning[];
+} {
+  const attachments: Array<{ friendlyName: string; url: string }> = [];
+  const warnings: ConnectorWarning[] = [];
+  for (const a of list ?? []) {
+    if (!/^https?:\/\//i.test(a.url)) {
+      warnings.push({
+        type: 'other',
+        feature: 'attachments',
+        message: `Attachment "${a.name ?? a.url.slice(0, 40)}" is not an http(s) URL; not sent`,
+      });
+      continue;
+    }
+    attachments.push({ friendlyName: a.name ?? new URL(a.url).pathname.split('/').pop() ?? 'attachment', url: a.url });
+  }
+  return { attachments, warnings };
+}

@@ -1,0 +1,234 @@
+import {
+  HandoverError,
+  RateLimitError,
+  VendorNotFoundError,
+  type Clock,
+  type ConnectorStateV1,
+  type HandoverEvent,
+  type Logger,
+} from 'handover-kit/contract';
+import { BoundedMap, retryWithBackoff } from 'handover-kit/connector-utils';
+import type { CxoneApi } from './api';
+import { diffContact } from './mapping';
+import type { ThreadStore } from './threads';
+
+/** The lease that makes one gateway instance the provider's poller. */
+export const POLLER_LEASE = 'poller';
+/** The lease that guards the shared list of polled threads while it is rewritten. */
+const INDEX_LOCK = 'polled-index';
+const INDEX_KEY = 'polled';
+/** Threads one provider polls at most; more are refused with a warning. */
+export const MAX_TRACKED = 5_000;
+/** Consecutive 404s after which a contact counts as gone. */
+export const NOT_FOUND_LIMIT = 3;
+/** Contact reads in flight at once. */
+const CONCURRENCY = 8;
+
+export interface PollerOptions {
+  api: CxoneApi;
+  threads: ThreadStore;
+  state: ConnectorStateV1;
+  clock: Clock;
+  logger: Logger;
+  intervalMs: number;
+  /** Contact reads allowed per hour (CXone: 120,000 "get contact" per tenant). */
+  requestsPerHour: number;
+  emit(events: HandoverEvent[]): void;
+}
+
+/** Waits on the runtime clock, so a test's fake clock drives it. */
+function clockSleep(clock: Clock) {
+  return (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+}
+
+/**
+ * ONE poller per provider, shared by all its handovers: every instance ticks each interval, but
+ * only the holder of the `poller` lease reads contacts (the lease is renewed each tick and lapses
+ * when its holder dies, so another instance takes over). The list of polled threads lives in
+ * `runtime.state`, so it survives restarts and is the same for every instance. Each tick reads at
+ * most the per-interval share of `requestsPerHour`, round-robin when there are more threads.
+ */
+export class ContactPoller {
+  /** Contact reads sent (benchmarks and tests read it). */
+  polls = 0;
+  holding = false;
+  private timer: unknown;
+  private cursor = 0;
+  private pausedUntil = 0;
+  private disposed = false;
+  private running: Promise<void> | undefined;
+  private indexChain: Promise<unknown> = Promise.resolve();
+  private readonly notFound = new BoundedMap<string, number>(MAX_TRACKED);
+
+  constructor(private readonly options: PollerOptions) {}
+
+  /** Contact reads per tick (at least one). */
+  get budget(): number {
+    return Math.max(1, Math.floor((this.options.requestsPerHour * this.options.intervalMs) / 3_600_000));
+  }
+
+  get leaseMs(): number {
+    return Math.max(3 * this.options.intervalMs, 15_000);
+  }
+
+  start(): void {
+    this.schedule(this.options.intervalMs);
+  }
+
+  /** Threads polled by this provider (shared state). */
+  async tracked(): Promise<string[]> {
+    const raw = await this.options.state.get(INDEX_KEY);
+    if (!raw) return [];
+    try {
+      const ids: unknown = JSON.parse(raw);
+      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async track(threadId: string): Promise<void> {
+    await this.mutate((ids) => {
+      if (ids.includes(threadId)) return ids;
+      if (ids.length >= MAX_TRACKED) {
+        this.options.logger.warn('cxone poller is full; agent joined / ended will not be detected for this handover', {
+          threadId,
+          tracked: ids.length,
+        });
+        return ids;
+      }
+      return [...ids, threadId];
+    });
+  }
+
+  async untrack(threadId: string): Promise<void> {
+    await this.mutate((ids) => (ids.includes(threadId) ? ids.filter((id) => id !== threadId) : ids));
+  }
+
+  /** One tick: take or renew the lease; when held, read a budget's worth of contacts. */
+  runOnce(): Promise<void> {
+    this.running ??= this.tick().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    if (this.holding) await this.options.state.releaseLease(POLLER_LEASE).catch(() => undefined);
+    this.holding = false;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.disposed) return;
+    const wait = Math.max(delayMs, this.pausedUntil - this.options.clock.now());
+    this.timer = this.options.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.runOnce().finally(() => this.schedule(this.options.intervalMs));
+    }, wait);
+  }
+
+  /** Never rejects: a failure (shared state away, lock busy) is logged and the next tick tries again. */
+  private async tick(): Promise<void> {
+    if (this.disposed) return;
+    try {
+      this.holding = await this.options.state.acquireLease(POLLER_LEASE, this.leaseMs);
+      if (this.holding && this.options.clock.now() >= this.pausedUntil) await this.pollBatch();
+    } catch (error) {
+      this.options.logger.warn('cxone poller tick failed', { error: describe(error) });
+    }
+  }
+
+  private async pollBatch(): Promise<void> {
+    const { clock } = this.options;
+    const ids = await this.tracked();
+    if (ids.length === 0) return;
+    const count = Math.min(this.budget, ids.length);
+    const batch = Array.from({ length: count }, (_, i) => ids[(this.cursor + i) % ids.length]!);
+    this.cursor = (this.cursor + count) % ids.length;
+    for (let i = 0; i < batch.length && !this.disposed && clock.now() >= this.pausedUntil; i += CONCURRENCY) {
+      const results = await Promise.allSettled(batch.slice(i, i + CONCURRENCY).map((id) => this.pollThread(id)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+
+  private async pollThread(threadId: string): Promise<void> {
+    const { api, threads, clock, logger } = this.options;
+    try {
+      const record = await threads.get(threadId);
+      if (!record || record.phase === 'ended') return void (await this.untrack(threadId));
+      this.polls++;
+      const contact = await api.getContact(record.contactId, 'poll contact status', { retry: false });
+      this.notFound.delete(threadId);
+      const { events, record: next } = diffContact(threadId, record, contact, clock.now());
+      if (events.length === 0) return;
+      // Emitted before saving: after a crash in between, the next holder repeats the same event ids.
+      this.options.emit(events);
+      await threads.put(threadId, next);
+      if (next.phase === 'ended') await this.untrack(threadId);
+    } catch (error) {
+      await this.failed(threadId, error);
+      if (!VendorNotFoundError.isInstance(error))
+        logger.warn('cxone contact poll failed', { threadId, error: describe(error) });
+    }
+  }
+
+  private async failed(threadId: string, error: unknown): Promise<void> {
+    const { clock, intervalMs } = this.options;
+    if (RateLimitError.isInstance(error))
+      this.pausedUntil = Math.max(this.pausedUntil, clock.now() + (error.retryAfterMs ?? intervalMs * 2));
+    if (!VendorNotFoundError.isInstance(error)) return;
+    const misses = (this.notFound.get(threadId) ?? 0) + 1;
+    this.notFound.set(threadId, misses);
+    if (misses < NOT_FOUND_LIMIT) return;
+    this.notFound.delete(threadId);
+    await this.untrack(threadId);
+    this.options.emit([
+      {
+        type: 'handover-error',
+        conversationId: threadId,
+        eventId: `cxone:${threadId}:gone`,
+        occurredAt: clock.now(),
+        code: 'contact-not-found',
+        message: 'The CXone contact no longer exists',
+      },
+    ]);
+  }
+
+  /**
+   * Rewrites the shared list: in order within this process, and under a short lease across
+   * instances (another instance holding it is retried on the runtime clock).
+   */
+  private mutate(change: (ids: string[]) => string[]): Promise<void> {
+    const { state, clock } = this.options;
+    const run = async () => {
+      await retryWithBackoff(
+        async () => {
+          if (!(await state.acquireLease(INDEX_LOCK, 5_000))) {
+            throw new HandoverError('internal', 'cxone polled-thread list is being changed by another instance', {
+              isRetryable: true,
+            });
+          }
+        },
+        { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000, sleep: clockSleep(clock) },
+      );
+      try {
+        const ids = await this.tracked();
+        const next = change(ids);
+        if (next !== ids) await state.set(INDEX_KEY, JSON.stringify(next));
+      } finally {
+        await state.releaseLease(INDEX_LOCK);
+      }
+    };
+    const result = this.indexChain.then(run, run);
+    this.indexChain = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function describe(error: unknown) {
+  return HandoverError.isInstance(error) ? error.toJSON() : String(error);
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { BadRequestError, type Agent, type Attachment } from 'handover-kit/contract';
+
+/**
+ * What we read out of a reply CXone posts to the integration box. Public material shows two shapes
+ * and neither in full: the sample's `1.0/posts/{thread}/messages` (body not validated there) and
+ * the "DFO 3.0 outbound" shape (`thread`, `messageContent`, `attachments`, …). So the reader is
+ * lenient: the first text found in the known places wins; the thread comes from the path when the
+ * reply path names it, else from the body.
+ */
+const idSchema = z.union([z.string().min(1), z.number()]).transform(String);
+const contentSchema = z.object({ payload: z.object({ text: z.string().nullish() }).loose().nullish() }).loose();
+const userSchema = z
+  .object({
+    id: idSchema,
+    firstName: z.string().nullish(),
+    surname: z.string().nullish(),
+    lastName: z.string().nullish(),
+    nickname: z.string().nullish(),
+  })
+  .loose();
+const attachmentSchema = z
+  .object({ url: z.string().min(1), friendlyName: z.string().nullish(), mimeType: z.string().nullish() })
+  .loose();
+const messageSchema = z
+  .object({
+    id: idSchema.nullish(),
+    idOnExternalPlatform: z.string().nullish(),
+    direction: z.string().nullish(),
+    thread: z
+      .object({ idOnExternalPlatform: z.string().min(1) })
+      .loose()
+      .nullish(),
+    messageContent: contentSchema.nullish(),
+    text: z.string().nullish(),
+    content: z.string().nullish(),
+    authorUser: userSchema.nullish(),
+    attachments: z.array(z.unknown()).nullish(),
+  })
+  .loose();
+const replySchema = messageSchema.extend({ message: z.union([z.string(), messageSchema]).nullish() });
+
+export interface ParsedReply {
+  threadId?: string;
+  /** CXone's id of the message, when the body carries one. */
+  vendorMessageId?: string;
+  text: string;
+  attachments: Attachment[];
+  agent?: Agent;
+  /** True for a message that is not an agent's (an inbound echo). */
+  notFromAgent: boolean;
+}
+
+const MEDIA: Array<[RegExp, Attachment['type']]> = [
+  [/^image\/|\.(png|jpe?g|gif|webp)$/i, 'image'],
+  [/^video\/|\.(mp4|mov|webm)$/i, 'video'],
+  [/^audio\/|\.(mp3|ogg|wav|m4a)$/i, 'audio'],
+];
+
+function attachmentsOf(list: readonly unknown[] | null | undefined): Attachment[] {
+  const out: Attachment[] = [];
+  for (const item of list ?? []) {
+    const parsed = attachmentSchema.safeParse(item);
+    if (!parsed.success) continue;
+    const { url, friendlyName, mimeType } = parsed.data;
+    const hint = mimeType ?? friendlyName ?? url.split(/[?#]/)[0]!;
+    const type = MEDIA.find(([re]) => re.test(hint))?.[1] ?? 'file';
+    out.push({ url, type, ...(friendlyName ? { name: friendlyName } : {}) });
+  }
+  return out;
+}
+
+function agentOf(user: z.infer<typeof userSchema> | null | undefined): Agent | undefined {
+  if (!user) return undefined;
+  const name = [user.firstName, user.surname ?? user.lastName].filter(Boolean).join(' ') || user.nickname || undefined;
+  return { id: user.id, ...(name ? { name } : {}) };
+}
+
+/** Reads a reply body (already JSON-parsed); `pathThreadId` from the reply path wins over the body. */
+export function readReply(body: unknown, pathThreadId?: string): ParsedReply {
+  const parsed = replySchema.safeParse(body);
+  if (!parsed.success) throw new BadRequestError('Reply body is not a CXone message (expected a JSON object)');
+  const outer = parsed.data;
+  const inner = typeof outer.message === 'object' && outer.message ? outer.message : undefined;
+  const layers = [outer, ...(inner ? [inner] : [])];
+  const first = <T>(pick: (m: z.infer<typeof messageSchema>) => T | null | undefined) =>
+    layers.map(pick).find((v) => v !== undefined && v !== null) ?? undefined;
+  const text =
+    first((m) => m.messageContent?.payload?.text) ??
+    (typeof outer.message === 'string' ? outer.message : undefined) ??
+    first((m) => m.text) ??
+    first((m) => m.content) ??
+    '';
+  const agent = agentOf(first((m) => m.authorUser));
+  const vendorMessageId = first((m) => m.id) ?? first((m) => m.idOnExternalPlatform);
+  const threadId = pathThreadId ?? first((m) => m.thread?.idOnExternalPlatform);
+  return {
+    ...(threadId ? { threadId } : {}),
+    ...(vendorMessageId ? { vendorMessageId } : {}),
+    text,
+    attachments: layers.flatMap((m) => attachmentsOf(m.attachments)),
+    ...(agent ? { agent } : {}),
+    notFromAgent: (first((m) => m.direction) ?? 'outbound').toLowerCase() === 'inbound',
+  };
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { ConnectorStateV1 } from 'handover-kit/contract';
+
+/**
+ * What the connector remembers per thread, in `runtime.state` so that every gateway instance (and
+ * this one after a restart) can relay, poll and answer replies. The thread's external id is the
+ * handover's `conversationId`: CXone names it in every reply it posts to us.
+ */
+export const threadRecordSchema = z.object({
+  contactId: z.string().min(1),
+  userId: z.string(),
+  /** Last phase the poller saw. */
+  phase: z.enum(['queue', 'active', 'ended']),
+  agent: z.object({ id: z.string(), name: z.string().optional(), avatarUrl: z.string().optional() }).optional(),
+  /** Counts reported changes, so event ids stay unique and a re-run poll repeats the same ids. */
+  changes: z.number().int().nonnegative(),
+});
+export type ThreadRecord = z.infer<typeof threadRecordSchema>;
+
+/** Threads are forgotten a week after their last change. */
+export const THREAD_TTL_MS = 7 * 86_400_000;
+/** Sent user message ids are remembered a day (the service retries within minutes). */
+export const SENT_TTL_MS = 86_400_000;
+
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** The thread id for a handover: derived from the idempotency key, so a repeated start reuses it. */
+export function threadIdFor(providerId: string, idempotencyKey: string): string {
+  return `hk-${sha256(`${providerId}\u0000${idempotencyKey}`).slice(0, 32)}`;
+}
+
+/** A stable external message id: CXone may dedupe on it, and a repeat gets the same one. */
+export function messageIdFor(kind: string, ...parts: string[]): string {
+  return `hk-${kind}-${sha256(parts.join('\u0000')).slice(0, 32)}`;
+}
+
+export class ThreadStore {
+  constructor(private readonly state: ConnectorStateV1) {}
+
+  async get(threadId: string): Promise<ThreadRecord | undefined> {
+    const raw = await this.state.get(`thread:${threadId}`);
+    if (!raw) return undefined;
+    try {
+      const parsed = threadRecordSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async put(threadId: string, record: ThreadRecord): Promise<void> {
+    await this.state.set(`thread:${threadId}`, JSON.stringify(record), { ttlMs: THREAD_TTL_MS });
+  }
+
+  async wasSent(threadId: string, messageId: string): Promise<boolean> {
+    return (await this.state.get(`sent:${threadId}:${sha256(messageId)}`)) !== undefined;
+  }
+
+  async markSent(threadId: string, messageId: string): Promise<void> {
+    await this.state.set(`sent:${threadId}:${sha256(messageId)}`, '1', { ttlMs: SENT_TTL_MS });
+  }
+}
