@@ -117,8 +117,10 @@ export function createTwilioFlexConnector(input: TwilioFlexSettingsInput, runtim
     const warnings: ConnectorWarning[] = [];
     if (request.attachments?.length) warnings.push({ type: 'unsupported', feature: 'attachments', message: 'Attachments are not relayed to Twilio; the text was sent' });
     if (!request.text) return { duplicate: false, warnings: [...warnings, { type: 'other', message: 'Empty message not sent' }] };
-    // System notices go out as Twilio's `system` author; user messages as the customer participant.
-    const author = request.kind === 'system' ? 'system' : identityOf(request.user.id);
+    // System notices go out as Twilio's `system` author; user messages as the customer participant
+    // this handover created (the record), whoever the request names.
+    const customer = (await state.record(conversationId))?.identity || identityOf(request.user.id);
+    const author = request.kind === 'system' ? 'system' : customer;
     const message = await api.sendMessage(conversationId, { Author: author, Body: request.text, Attributes: JSON.stringify({ handoverKitMessageId: messageId }) }, true, {
       signal: options?.signal,
       operation: 'send message',
