@@ -1,5 +1,5 @@
 import { HandoverError, type AvailabilityResult, type ConnectorCallOptions, type ConnectorWarning, type StatusResult } from 'handover-kit/contract';
-import type { TwilioApi, TwilioTask } from './api';
+import type { TwilioApi, TwilioChannel, TwilioTask } from './api';
 import { estimateWaitMs, pickTask } from './routing';
 import type { TwilioFlexSettings } from './schema';
 import type { HandoverRecord } from './state';
@@ -101,7 +101,9 @@ export class QueueInsight {
     }
     if (!interactionSid) return undefined;
     const channels = await this.api.interactionChannels(interactionSid, { signal: options?.signal, operation: 'close handover: channels' });
-    const channel = channels.find((c) => c.sid === channelSid) ?? channels[0];
+    // The channel Flex reported on the task, else the one still open (a transferred interaction may list closed ones).
+    const open = (c: TwilioChannel) => !['closed', 'inactive', 'failed'].includes(c.status ?? '');
+    const channel = channels.find((c) => c.sid === channelSid) ?? channels.find(open) ?? channels[0];
     return { interactionSid, channelSid: channel?.sid, status: channel?.status ?? undefined };
   }
 
