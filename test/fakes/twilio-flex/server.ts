@@ -210,12 +210,13 @@ export class FakeTwilio {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async post(url: string, params: Record<string, string>): Promise<number | 'error'> {
-    const p = postSigned(FAKE_TWILIO.authToken, url, this.deliverTo(url), params);
+  private post(url: string, params: Record<string, string>): Promise<number | 'error'> {
+    const p = postSigned(FAKE_TWILIO.authToken, url, this.deliverTo(url), params).then((status) => {
+      this.deliveries.push({ url, params, status });
+      return status;
+    });
     this.pending.add(p);
-    const status = await p.finally(() => this.pending.delete(p));
-    this.deliveries.push({ url, params, status });
-    return status;
+    return p.finally(() => this.pending.delete(p));
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------
