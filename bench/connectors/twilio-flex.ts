@@ -31,7 +31,10 @@ async function bedFor(): Promise<{ fake: FakeTwilio; connector: TwilioFlexConnec
   const fake = await FakeTwilio.start();
   let connector: TwilioFlexConnector | undefined;
   // Twilio posts every message back to the scoped webhook; the receiver verifies and drops the echoes.
-  const receiver = await startWebhookReceiver({ verify: (r) => connector!.webhook!.verify(r), parse: (r) => connector!.webhook!.parse(r) }, () => {});
+  const receiver = await startWebhookReceiver(
+    { verify: (r) => connector!.webhook!.verify(r), parse: (r) => connector!.webhook!.parse(r) },
+    () => {},
+  );
   connector = createTwilioFlexConnector(
     {
       accountSid: FAKE_TWILIO.accountSid,
@@ -72,13 +75,20 @@ async function requestCounts(): Promise<BenchRow[]> {
   const { fake, connector } = bed;
   try {
     const before = fake.requests.length;
-    const handovers = await Promise.all([1, 2, 3, 4, 5].map((n) => connector.doStartHandover(startRequest(`rpm-${n}`))));
+    const handovers = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => connector.doStartHandover(startRequest(`rpm-${n}`))),
+    );
     const perStart = (fake.requests.length - before) / handovers.length;
     const logBefore = fake.requests.length;
     const clientBefore = connector.stats().requests;
     for (let i = 0; i < MESSAGES; i++) {
       const { conversationId } = handovers[i % handovers.length]!;
-      await connector.doSendMessage({ conversationId, messageId: `m-${i}`, user: { id: 'bench' }, text: `message ${i}` });
+      await connector.doSendMessage({
+        conversationId,
+        messageId: `m-${i}`,
+        user: { id: 'bench' },
+        text: `message ${i}`,
+      });
     }
     const perMessage = (fake.requests.length - logBefore) / MESSAGES;
     const clientPerMessage = (connector.stats().requests - clientBefore) / MESSAGES;
@@ -93,10 +103,24 @@ async function requestCounts(): Promise<BenchRow[]> {
         unit: 'req/msg',
         goal: '= 1.00',
         met: perMessage === 1,
-        note: `${MESSAGES} messages over ${handovers.length} handovers; HttpClient.requestCount ${clientPerMessage.toFixed(2)}/msg; echo webhooks delivered and dropped`,
+        note:
+          `${MESSAGES} messages over ${handovers.length} handovers; ` +
+          `HttpClient.requestCount ${clientPerMessage.toFixed(2)}/msg; echo webhooks delivered and dropped`,
       },
-      { group: GROUP, name: 'upstream requests per handover start', value: perStart, unit: 'req/start', note: 'conversation, customer, 1 transcript message, scoped webhook, interaction' },
-      { group: GROUP, name: 'upstream requests per status check while queued', value: perStatus, unit: 'req/status', note: 'conversation, participants, task, pending tasks of the queue, queue statistics' },
+      {
+        group: GROUP,
+        name: 'upstream requests per handover start',
+        value: perStart,
+        unit: 'req/start',
+        note: 'conversation, customer, 1 transcript message, scoped webhook, interaction',
+      },
+      {
+        group: GROUP,
+        name: 'upstream requests per status check while queued',
+        value: perStatus,
+        unit: 'req/status',
+        note: 'conversation, participants, task, pending tasks of the queue, queue statistics',
+      },
     ];
   } finally {
     await bed.close();
@@ -110,15 +134,31 @@ async function sendOverhead(): Promise<BenchRow[]> {
   const pool = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   try {
     const { conversationId } = await connector.doStartHandover(startRequest('overhead'));
-    const authorization = `Basic ${Buffer.from(`${FAKE_TWILIO.accountSid}:${FAKE_TWILIO.authToken}`).toString('base64')}`;
+    const credentials = Buffer.from(`${FAKE_TWILIO.accountSid}:${FAKE_TWILIO.authToken}`).toString('base64');
+    const authorization = `Basic ${credentials}`;
     const url = `${fake.url}/v1/Conversations/${conversationId}/Messages`;
     const author = fake.conversation(conversationId).participants[0]!.identity;
     let n = 0;
     let b = 0;
-    const viaConnector = () => connector.doSendMessage({ conversationId, messageId: `c-${n++}`, user: { id: 'bench' }, text: 'hello from the bench' });
+    const viaConnector = () =>
+      connector.doSendMessage({
+        conversationId,
+        messageId: `c-${n++}`,
+        user: { id: 'bench' },
+        text: 'hello from the bench',
+      });
     const bare = async () => {
-      const body = new URLSearchParams({ Author: author, Body: 'hello from the bench', Attributes: JSON.stringify({ handoverKitMessageId: `bare-${b++}` }) }).toString();
-      const headers = { authorization, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', 'X-Twilio-Webhook-Enabled': 'true' };
+      const body = new URLSearchParams({
+        Author: author,
+        Body: 'hello from the bench',
+        Attributes: JSON.stringify({ handoverKitMessageId: `bare-${b++}` }),
+      }).toString();
+      const headers = {
+        authorization,
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Webhook-Enabled': 'true',
+      };
       const res = await request(url, { method: 'POST', headers, body, dispatcher: pool });
       await res.body.json();
     };
@@ -146,7 +186,9 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare undici request, same endpoint, form body and headers', value: median(bareRounds) },
         ratio: median(ratios),
-        note: `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} calls; both trigger the fake's signed echo webhook`,
+        note:
+          `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} calls; ` +
+          "both trigger the fake's signed echo webhook",
       },
       {
         group: GROUP,
@@ -155,7 +197,9 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare undici request', value: cpuBare },
         ratio: cpuConnector / cpuBare,
-        note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (state reads/writes, form build, dedupe, response check)`,
+        note:
+          `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call ` +
+          '(state reads/writes, form build, dedupe, response check)',
       },
     ];
   } finally {

@@ -9,14 +9,19 @@ export const VENDOR = 'twilio-flex';
 /** Twilio's request id header. */
 export const REQUEST_ID_HEADER = 'twilio-request-id';
 
-const errorSchema = z.object({ code: z.union([z.number(), z.string()]).nullish(), message: z.string().nullish() }).loose();
+const errorSchema = z
+  .object({ code: z.union([z.number(), z.string()]).nullish(), message: z.string().nullish() })
+  .loose();
 
 /** Twilio error bodies: `{code, message, more_info, status}`; the numeric code becomes the vendor code. */
 export function twilioErrorDetails(body: unknown): { message?: string; code?: string } {
   if (typeof body === 'string') return { message: body.slice(0, 200) };
   const parsed = errorSchema.safeParse(body);
   if (!parsed.success) return {};
-  return { message: parsed.data.message ?? undefined, code: parsed.data.code == null ? undefined : String(parsed.data.code) };
+  return {
+    message: parsed.data.message ?? undefined,
+    code: parsed.data.code == null ? undefined : String(parsed.data.code),
+  };
 }
 
 /** A sleep on the runtime clock, so retry waits follow a test's fake clock. */
@@ -38,8 +43,12 @@ function clockSleep(clock: Clock) {
 
 const str = z.string().nullish();
 export const conversationSchema = z.object({ sid: z.string(), state: str, attributes: str }).loose();
-export const participantSchema = z.object({ sid: z.string(), identity: str, attributes: str, date_created: str }).loose();
-const participantPageSchema = z.object({ participants: z.array(participantSchema), meta: z.object({ next_page_url: str }).loose().nullish() }).loose();
+export const participantSchema = z
+  .object({ sid: z.string(), identity: str, attributes: str, date_created: str })
+  .loose();
+const participantPageSchema = z
+  .object({ participants: z.array(participantSchema), meta: z.object({ next_page_url: str }).loose().nullish() })
+  .loose();
 const sidSchema = z.object({ sid: z.string() }).loose();
 export const channelSchema = z.object({ sid: z.string(), status: str, type: str, error_message: str }).loose();
 const channelPageSchema = z.object({ channels: z.array(channelSchema) }).loose();
@@ -55,7 +64,9 @@ export const taskSchema = z
     date_created: str,
   })
   .loose();
-const taskPageSchema = z.object({ tasks: z.array(taskSchema), meta: z.object({ next_page_url: str }).loose().nullish() }).loose();
+const taskPageSchema = z
+  .object({ tasks: z.array(taskSchema), meta: z.object({ next_page_url: str }).loose().nullish() })
+  .loose();
 const num = z.number().nullish();
 export const realTimeStatsSchema = z
   .object({
@@ -84,7 +95,11 @@ export interface CallOptions {
 
 type Form = Record<string, string | readonly string[] | undefined>;
 
-const clean = (form: Form) => Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<string, string | readonly string[]>;
+const clean = (form: Form) =>
+  Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | readonly string[]
+  >;
 
 /**
  * The Twilio requests, over one keep-alive pool shared by the three hosts: Basic auth (API key or
@@ -96,10 +111,16 @@ export class TwilioApi {
   private readonly dispatcher: Agent;
   private readonly bases: Record<TwilioApiName, string>;
 
-  constructor(private readonly settings: TwilioFlexSettings, clock: Clock) {
+  constructor(
+    private readonly settings: TwilioFlexSettings,
+    clock: Clock,
+  ) {
     const user = settings.apiKeySid ?? settings.accountSid;
     const password = settings.apiKeySecret ?? settings.authToken ?? process.env[AUTH_TOKEN_ENV];
-    if (!password) throw new HandoverConfigError('Twilio Flex needs an Auth Token (or an API key and secret)', [{ path: 'settings.authToken', message: 'required' }]);
+    if (!password)
+      throw new HandoverConfigError('Twilio Flex needs an Auth Token (or an API key and secret)', [
+        { path: 'settings.authToken', message: 'required' },
+      ]);
     const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     this.bases = {
       conversations: settings.conversationsBaseUrl ?? TWILIO_HOSTS.conversations,
@@ -131,7 +152,12 @@ export class TwilioApi {
   private async call<T extends z.ZodType>(
     name: TwilioEndpointName,
     schema: T,
-    req: { params?: Record<string, string>; form?: Form; query?: Record<string, string | number | undefined>; headers?: Record<string, string> },
+    req: {
+      params?: Record<string, string>;
+      form?: Form;
+      query?: Record<string, string | number | undefined>;
+      headers?: Record<string, string>;
+    },
     options: CallOptions = {},
   ): Promise<z.output<T>> {
     const endpoint = TWILIO_ENDPOINTS[name];
@@ -149,7 +175,11 @@ export class TwilioApi {
     });
     const parsed = schema.safeParse(res.body);
     if (!parsed.success) {
-      throw new VendorApiError(`${VENDOR} ${operation}: unexpected response body`, { vendor: VENDOR, status: res.status, operation });
+      throw new VendorApiError(`${VENDOR} ${operation}: unexpected response body`, {
+        vendor: VENDOR,
+        status: res.status,
+        operation,
+      });
     }
     return parsed.data;
   }
@@ -167,19 +197,34 @@ export class TwilioApi {
   }
 
   addParticipant(conversationSid: string, form: Form, options?: CallOptions) {
-    return this.call('createParticipant', participantSchema, { params: { ConversationSid: conversationSid }, form }, options);
+    return this.call(
+      'createParticipant',
+      participantSchema,
+      { params: { ConversationSid: conversationSid }, form },
+      options,
+    );
   }
 
   /** First page (up to 100): a handover conversation has the customer, the agent(s) and maybe a supervisor. */
   async participants(conversationSid: string, options?: CallOptions): Promise<TwilioParticipant[]> {
-    const page = await this.call('listParticipants', participantPageSchema, { params: { ConversationSid: conversationSid }, query: { PageSize: 100 } }, options);
+    const page = await this.call(
+      'listParticipants',
+      participantPageSchema,
+      { params: { ConversationSid: conversationSid }, query: { PageSize: 100 } },
+      options,
+    );
     return page.participants;
   }
 
   /** With `X-Twilio-Webhook-Enabled: true` when `webhooks`, so Flex and other listeners see the message. */
   sendMessage(conversationSid: string, form: Form, webhooks: boolean, options?: CallOptions) {
     const headers = webhooks ? { 'X-Twilio-Webhook-Enabled': 'true' } : undefined;
-    return this.call('createMessage', sidSchema, { params: { ConversationSid: conversationSid }, form, ...(headers ? { headers } : {}) }, options);
+    return this.call(
+      'createMessage',
+      sidSchema,
+      { params: { ConversationSid: conversationSid }, form, ...(headers ? { headers } : {}) },
+      options,
+    );
   }
 
   addScopedWebhook(conversationSid: string, form: Form, options?: CallOptions) {
@@ -187,27 +232,55 @@ export class TwilioApi {
   }
 
   createInteraction(channel: unknown, routing: unknown, options?: CallOptions) {
-    return this.call('createInteraction', sidSchema, { form: { Channel: JSON.stringify(channel), Routing: JSON.stringify(routing) } }, options);
+    return this.call(
+      'createInteraction',
+      sidSchema,
+      { form: { Channel: JSON.stringify(channel), Routing: JSON.stringify(routing) } },
+      options,
+    );
   }
 
   async interactionChannels(interactionSid: string, options?: CallOptions): Promise<TwilioChannel[]> {
-    const page = await this.call('listInteractionChannels', channelPageSchema, { params: { InteractionSid: interactionSid } }, options);
+    const page = await this.call(
+      'listInteractionChannels',
+      channelPageSchema,
+      { params: { InteractionSid: interactionSid } },
+      options,
+    );
     return page.channels;
   }
 
   updateInteractionChannel(interactionSid: string, channelSid: string, form: Form, options?: CallOptions) {
-    return this.call('updateInteractionChannel', channelSchema, { params: { InteractionSid: interactionSid, Sid: channelSid }, form }, options);
+    return this.call(
+      'updateInteractionChannel',
+      channelSchema,
+      { params: { InteractionSid: interactionSid, Sid: channelSid }, form },
+      options,
+    );
   }
 
   /** One page of tasks; `more` when Twilio has a next page. */
-  async tasks(query: Record<string, string | number | undefined>, options?: CallOptions): Promise<{ tasks: TwilioTask[]; more: boolean }> {
-    const page = await this.call('listTasks', taskPageSchema, { params: { WorkspaceSid: this.settings.workspaceSid }, query }, options);
+  async tasks(
+    query: Record<string, string | number | undefined>,
+    options?: CallOptions,
+  ): Promise<{ tasks: TwilioTask[]; more: boolean }> {
+    const page = await this.call(
+      'listTasks',
+      taskPageSchema,
+      { params: { WorkspaceSid: this.settings.workspaceSid }, query },
+      options,
+    );
     return { tasks: page.tasks, more: Boolean(page.meta?.next_page_url) };
   }
 
   realTimeStatistics(queueSid: string, options?: CallOptions) {
     const params = { WorkspaceSid: this.settings.workspaceSid, TaskQueueSid: queueSid };
-    return this.call('queueRealTimeStatistics', realTimeStatsSchema, { params, query: { TaskChannel: this.settings.taskChannel } }, options);
+    return this.call(
+      'queueRealTimeStatistics',
+      realTimeStatsSchema,
+      { params, query: { TaskChannel: this.settings.taskChannel } },
+      options,
+    );
   }
 
   cumulativeStatistics(queueSid: string, options?: CallOptions) {

@@ -23,8 +23,16 @@ export const TWILIO_ENDPOINTS = {
   listInteractionChannels: { api: 'flex', method: 'GET', path: '/v1/Interactions/{InteractionSid}/Channels' },
   updateInteractionChannel: { api: 'flex', method: 'POST', path: '/v1/Interactions/{InteractionSid}/Channels/{Sid}' },
   listTasks: { api: 'taskrouter', method: 'GET', path: '/v1/Workspaces/{WorkspaceSid}/Tasks' },
-  queueRealTimeStatistics: { api: 'taskrouter', method: 'GET', path: '/v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/RealTimeStatistics' },
-  queueCumulativeStatistics: { api: 'taskrouter', method: 'GET', path: '/v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/CumulativeStatistics' },
+  queueRealTimeStatistics: {
+    api: 'taskrouter',
+    method: 'GET',
+    path: '/v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/RealTimeStatistics',
+  },
+  queueCumulativeStatistics: {
+    api: 'taskrouter',
+    method: 'GET',
+    path: '/v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/CumulativeStatistics',
+  },
 } as const satisfies Record<string, TwilioEndpoint>;
 
 export type TwilioEndpointName = keyof typeof TWILIO_ENDPOINTS;

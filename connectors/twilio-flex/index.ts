@@ -21,12 +21,39 @@ import { SPECIFICATION_VERSION, defineConnector } from 'handover-kit/contract';
 import { TWILIO_FLEX_CAPABILITIES, createTwilioFlexConnector } from './connector';
 import { twilioFlexSettingsSchema } from './schema';
 
-export { TWILIO_FLEX_CAPABILITIES, TWILIO_FLEX_ESTIMATED, createTwilioFlexConnector, type TwilioFlexConnector } from './connector';
-export { twilioFlexSettingsSchema, AUTH_TOKEN_ENV, INTERACTION_CHANNEL_TYPES, TWILIO_HOSTS, type TwilioFlexSettings, type TwilioFlexSettingsInput } from './schema';
+export {
+  TWILIO_FLEX_CAPABILITIES,
+  TWILIO_FLEX_ESTIMATED,
+  createTwilioFlexConnector,
+  type TwilioFlexConnector,
+} from './connector';
+export {
+  twilioFlexSettingsSchema,
+  AUTH_TOKEN_ENV,
+  INTERACTION_CHANNEL_TYPES,
+  TWILIO_HOSTS,
+  type TwilioFlexSettings,
+  type TwilioFlexSettingsInput,
+} from './schema';
 export { TWILIO_ENDPOINTS, endpointPath, type TwilioEndpoint, type TwilioEndpointName } from './endpoints';
-export { SIGNATURE_HEADER, signTwilioRequest, signedPayload, bodySha256, publicUrlOf, urlVariants, verifyTwilioSignature } from './signature';
+export {
+  SIGNATURE_HEADER,
+  signTwilioRequest,
+  signedPayload,
+  bodySha256,
+  publicUrlOf,
+  urlVariants,
+  verifyTwilioSignature,
+} from './signature';
 export { WEBHOOK_FILTERS, createTwilioWebhook } from './webhook';
-export { TASK_PRIORITY, MAX_BODY_CHARS, MAX_TRANSCRIPT_MESSAGES, taskAttributes, transcriptBodies, estimateWaitMs } from './routing';
+export {
+  TASK_PRIORITY,
+  MAX_BODY_CHARS,
+  MAX_TRANSCRIPT_MESSAGES,
+  taskAttributes,
+  transcriptBodies,
+  estimateWaitMs,
+} from './routing';
 export { POSITION_PAGE_SIZE, QUEUE_ORDERING } from './queue';
 export { VENDOR, twilioErrorDetails } from './api';
 
@@ -37,7 +64,8 @@ export function twilioFlexConnector() {
     type: 'twilio-flex',
     label: 'Twilio Flex',
     description:
-      'Hands chats to Twilio Flex through Conversations and the Interactions API (TaskRouter routing). Queue position and wait time are estimates derived from TaskRouter.',
+      'Hands chats to Twilio Flex through Conversations and the Interactions API (TaskRouter routing). Queue ' +
+      'position and wait time are estimates derived from TaskRouter.',
     settingsSchema: twilioFlexSettingsSchema,
     capabilities: TWILIO_FLEX_CAPABILITIES,
     create: (settings, runtime) => createTwilioFlexConnector(settings, runtime),

@@ -1,4 +1,10 @@
-import { HandoverError, type AvailabilityResult, type ConnectorCallOptions, type ConnectorWarning, type StatusResult } from 'handover-kit/contract';
+import {
+  HandoverError,
+  type AvailabilityResult,
+  type ConnectorCallOptions,
+  type ConnectorWarning,
+  type StatusResult,
+} from 'handover-kit/contract';
 import type { TwilioApi, TwilioChannel, TwilioTask } from './api';
 import { estimateWaitMs, pickTask } from './routing';
 import type { TwilioFlexSettings } from './schema';
@@ -34,8 +40,14 @@ export class QueueInsight {
   ) {}
 
   /** The Flex task(s) created for this conversation (Flex stamps `conversationSid` on them). */
-  async taskOf(conversationSid: string, options: ConnectorCallOptions & { retry?: boolean } = {}): Promise<TwilioTask | undefined> {
-    const { tasks } = await this.api.tasks({ EvaluateTaskAttributes: `conversationSid == "${conversationSid}"`, PageSize: 20 }, { ...options, operation: 'find task' });
+  async taskOf(
+    conversationSid: string,
+    options: ConnectorCallOptions & { retry?: boolean } = {},
+  ): Promise<TwilioTask | undefined> {
+    const { tasks } = await this.api.tasks(
+      { EvaluateTaskAttributes: `conversationSid == "${conversationSid}"`, PageSize: 20 },
+      { ...options, operation: 'find task' },
+    );
     return pickTask(tasks);
   }
 
@@ -59,7 +71,11 @@ export class QueueInsight {
   }
 
   /** Status of a handover nobody has joined yet: queue with position and wait, or what the task says. */
-  async waiting(conversationSid: string, record: HandoverRecord | undefined, options?: ConnectorCallOptions): Promise<StatusResult> {
+  async waiting(
+    conversationSid: string,
+    record: HandoverRecord | undefined,
+    options?: ConnectorCallOptions,
+  ): Promise<StatusResult> {
     const warnings: ConnectorWarning[] = [];
     let task: TwilioTask | undefined;
     try {
@@ -80,7 +96,10 @@ export class QueueInsight {
     }
     const queueSid = task.task_queue_sid ?? record?.queueSid ?? this.settings.queueSid;
     if (!queueSid) return { status: 'queue', ...warn(warnings) };
-    const [position, wait] = await Promise.all([this.position(task, queueSid, warnings, options), this.averageWaitSeconds(queueSid, warnings, options)]);
+    const [position, wait] = await Promise.all([
+      this.position(task, queueSid, warnings, options),
+      this.averageWaitSeconds(queueSid, warnings, options),
+    ]);
     const estimatedWaitMs = estimateWaitMs(wait, task.age ?? 0);
     return {
       status: 'queue',
@@ -95,19 +114,29 @@ export class QueueInsight {
     let interactionSid = record.interactionSid;
     let channelSid = record.channelSid;
     if (!interactionSid) {
-      const attrs = await this.taskOf(conversationSid, { signal: options?.signal }).then((t) => (t ? attributesOf(t) : {}));
+      const attrs = await this.taskOf(conversationSid, { signal: options?.signal }).then((t) =>
+        t ? attributesOf(t) : {},
+      );
       interactionSid = typeof attrs.flexInteractionSid === 'string' ? attrs.flexInteractionSid : undefined;
       channelSid = typeof attrs.flexInteractionChannelSid === 'string' ? attrs.flexInteractionChannelSid : undefined;
     }
     if (!interactionSid) return undefined;
-    const channels = await this.api.interactionChannels(interactionSid, { signal: options?.signal, operation: 'close handover: channels' });
+    const channels = await this.api.interactionChannels(interactionSid, {
+      signal: options?.signal,
+      operation: 'close handover: channels',
+    });
     // The channel Flex reported on the task, else the one still open (a transferred interaction may list closed ones).
     const open = (c: TwilioChannel) => !['closed', 'inactive', 'failed'].includes(c.status ?? '');
     const channel = channels.find((c) => c.sid === channelSid) ?? channels.find(open) ?? channels[0];
     return { interactionSid, channelSid: channel?.sid, status: channel?.status ?? undefined };
   }
 
-  private async position(task: TwilioTask, queueSid: string, warnings: ConnectorWarning[], options?: ConnectorCallOptions): Promise<number | undefined> {
+  private async position(
+    task: TwilioTask,
+    queueSid: string,
+    warnings: ConnectorWarning[],
+    options?: ConnectorCallOptions,
+  ): Promise<number | undefined> {
     if (task.assignment_status === 'reserved') return 1; // being offered to an agent right now
     try {
       const { tasks, more } = await this.api.tasks(
@@ -116,19 +145,40 @@ export class QueueInsight {
       );
       const index = tasks.findIndex((t) => t.sid === task.sid);
       if (index >= 0) return index + 1;
-      if (more) warnings.push({ type: 'other', feature: 'queuePosition', message: `More than ${POSITION_PAGE_SIZE} tasks wait ahead; position unknown` });
+      if (more)
+        warnings.push({
+          type: 'other',
+          feature: 'queuePosition',
+          message: `More than ${POSITION_PAGE_SIZE} tasks wait ahead; position unknown`,
+        });
     } catch (error) {
-      warnings.push({ type: 'other', feature: 'queuePosition', message: `Queue position unavailable: ${reason(error)}` });
+      warnings.push({
+        type: 'other',
+        feature: 'queuePosition',
+        message: `Queue position unavailable: ${reason(error)}`,
+      });
     }
     return undefined;
   }
 
-  private async averageWaitSeconds(queueSid: string, warnings: ConnectorWarning[], options?: ConnectorCallOptions): Promise<number | undefined> {
+  private async averageWaitSeconds(
+    queueSid: string,
+    warnings: ConnectorWarning[],
+    options?: ConnectorCallOptions,
+  ): Promise<number | undefined> {
     try {
-      const stats = await this.api.cumulativeStatistics(queueSid, { signal: options?.signal, retry: false, operation: 'wait estimate' });
+      const stats = await this.api.cumulativeStatistics(queueSid, {
+        signal: options?.signal,
+        retry: false,
+        operation: 'wait estimate',
+      });
       return stats.wait_duration_in_queue_until_accepted?.avg ?? stats.avg_task_acceptance_time ?? undefined;
     } catch (error) {
-      warnings.push({ type: 'other', feature: 'estimatedWaitTime', message: `Wait estimate unavailable: ${reason(error)}` });
+      warnings.push({
+        type: 'other',
+        feature: 'estimatedWaitTime',
+        message: `Wait estimate unavailable: ${reason(error)}`,
+      });
       return undefined;
     }
   }

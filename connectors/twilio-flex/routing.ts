@@ -11,7 +11,8 @@ export const MAX_TRANSCRIPT_MESSAGES = 10;
 /** Task attribute keys the connector owns; custom attributes cannot overwrite them. */
 const RESERVED = new Set(['conversationSid', 'customerName', 'from', 'channelType', 'customers', 'handover']);
 
-export const isQueueSid = (value: string | undefined): value is string => value !== undefined && /^WQ[0-9a-fA-F]{32}$/.test(value);
+export const isQueueSid = (value: string | undefined): value is string =>
+  value !== undefined && /^WQ[0-9a-fA-F]{32}$/.test(value);
 
 /**
  * Task attributes: Flex's known ones (`conversationSid`, `customerName`, `from`, `channelType`,
@@ -23,7 +24,12 @@ export function taskAttributes(request: StartHandoverRequest, conversationSid: s
   const { user, routing } = request;
   const custom: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(request.customAttributes)) {
-    if (RESERVED.has(key)) warnings.push({ type: 'other', feature: 'customAttributes', message: `Attribute "${key}" is reserved by the connector; not sent` });
+    if (RESERVED.has(key))
+      warnings.push({
+        type: 'other',
+        feature: 'customAttributes',
+        message: `Attribute "${key}" is reserved by the connector; not sent`,
+      });
     else custom[key] = value;
   }
   const name = user.name ?? user.id;
@@ -33,7 +39,12 @@ export function taskAttributes(request: StartHandoverRequest, conversationSid: s
     customerName: name,
     from: name,
     channelType: settings.channelType,
-    customers: { customer_id: user.id, name, ...(user.email ? { email: user.email } : {}), ...(user.phone ? { phone: user.phone } : {}) },
+    customers: {
+      customer_id: user.id,
+      name,
+      ...(user.email ? { email: user.email } : {}),
+      ...(user.phone ? { phone: user.phone } : {}),
+    },
     handover: {
       source: 'handover-kit',
       ...(routing.queue ? { queue: routing.queue } : {}),
@@ -47,7 +58,11 @@ export function taskAttributes(request: StartHandoverRequest, conversationSid: s
 }
 
 /** The Interactions API `Routing` parameter: the TaskRouter task to create. */
-export function interactionRouting(request: StartHandoverRequest, settings: TwilioFlexSettings, attributes: Record<string, unknown>) {
+export function interactionRouting(
+  request: StartHandoverRequest,
+  settings: TwilioFlexSettings,
+  attributes: Record<string, unknown>,
+) {
   const priority = TASK_PRIORITY[request.routing.priority ?? 'none'];
   return {
     properties: {

@@ -3,16 +3,17 @@ import { field, secret } from 'handover-kit/contract';
 
 /** Twilio SIDs: two letters and 32 hex digits. */
 const sid = (prefix: string, what: string) =>
-  z.string().trim().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `Must be the ${what} SID (${prefix} followed by 32 hex digits)`);
+  z
+    .string()
+    .trim()
+    .regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `Must be the ${what} SID (${prefix} followed by 32 hex digits)`);
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 /** https anywhere, plain http only on loopback (the test fake, a local gateway). */
-const httpsUrl = z
-  .url('Must be an absolute URL')
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.includes(url.hostname));
-  }, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)');
+const httpsUrl = z.url('Must be an absolute URL').refine((value) => {
+  const url = new URL(value);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.includes(url.hostname));
+}, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)');
 
 /** The Interactions API's channel types (`interaction_channel_enum_type` in twilio_flex_v1.json). */
 export const INTERACTION_CHANNEL_TYPES = ['web', 'chat', 'sms', 'whatsapp', 'messenger', 'gbm', 'email'] as const;
@@ -24,24 +25,33 @@ export const twilioFlexSettingsSchema = z
     authToken: secret(z.string().min(16, 'The Auth Token has 32 characters').optional(), {
       label: 'Auth Token',
       description:
-        'Signs the webhooks Twilio sends (X-Twilio-Signature) and, without an API key, authenticates API calls. Falls back to HANDOVER_TWILIO_AUTH_TOKEN.',
+        'Signs the webhooks Twilio sends (X-Twilio-Signature) and, without an API key, authenticates API calls. ' +
+        'Falls back to HANDOVER_TWILIO_AUTH_TOKEN.',
     }),
     apiKeySid: field(sid('SK', 'API key').optional(), {
       label: 'API key SID',
-      description: 'Optional: call the API with an API key (SK…) instead of the Auth Token. Webhooks are still verified with the Auth Token.',
+      description:
+        'Optional: call the API with an API key (SK…) instead of the Auth Token. Webhooks are still verified with ' +
+        'the Auth Token.',
     }),
-    apiKeySecret: secret(z.string().min(1).optional(), { label: 'API key secret', description: 'The secret of the API key.' }),
+    apiKeySecret: secret(z.string().min(1).optional(), {
+      label: 'API key secret',
+      description: 'The secret of the API key.',
+    }),
     workspaceSid: field(sid('WS', 'TaskRouter Workspace'), {
       label: 'TaskRouter Workspace SID',
       description: 'The Flex Task Assignment workspace (WS…).',
     }),
     workflowSid: field(sid('WW', 'TaskRouter Workflow'), {
       label: 'TaskRouter Workflow SID',
-      description: 'The workflow that routes handovers to queues (WW…). Its filters can read the task attributes listed on the setup page.',
+      description:
+        'The workflow that routes handovers to queues (WW…). Its filters can read the task attributes listed on the ' +
+        'setup page.',
     }),
     queueSid: field(sid('WQ', 'TaskRouter TaskQueue').optional(), {
       label: 'TaskQueue SID',
-      description: 'Queue whose statistics answer availability and wait estimates when routing names no TaskQueue SID (WQ…).',
+      description:
+        'Queue whose statistics answer availability and wait estimates when routing names no TaskQueue SID (WQ…).',
     }),
     taskChannel: field(z.string().trim().min(1).default('chat'), {
       label: 'Task channel',
@@ -54,11 +64,14 @@ export const twilioFlexSettingsSchema = z
     webhookUrl: field(httpsUrl.optional(), {
       label: 'Public webhook URL',
       description:
-        'The exact URL Twilio calls (https://<gateway>/webhooks/<providerId>). Set it behind a proxy: signatures bind the URL Twilio used. Defaults to the gateway\'s public URL.',
+        'The exact URL Twilio calls (https://<gateway>/webhooks/<providerId>). Set it behind a proxy: signatures ' +
+        "bind the URL Twilio used. Defaults to the gateway's public URL.",
     }),
     identityPrefix: field(z.string().min(1).max(64).default('handover-kit:'), {
       label: 'Customer identity prefix',
-      description: 'The customer participant is `<prefix><user id>`; messages by such authors are never relayed back as agent messages.',
+      description:
+        'The customer participant is `<prefix><user id>`; messages by such authors are never relayed back as agent ' +
+        'messages.',
     }),
     botIdentity: field(z.string().min(1).max(128).default('bot'), {
       label: 'Bot author',
@@ -68,13 +81,30 @@ export const twilioFlexSettingsSchema = z
       label: 'Statistics window (minutes)',
       description: 'Window of the queue statistics behind wait estimates (default 60).',
     }),
-    closedTimer: field(z.string().regex(/^P(T?\d+[DHMS])+$/, 'An ISO 8601 duration, e.g. P1D or PT12H').optional(), {
-      label: 'Close abandoned conversations after',
-      description: 'Optional Conversations Timers.Closed (ISO 8601, at least PT10M): Twilio closes the conversation after this much inactivity.',
+    closedTimer: field(
+      z
+        .string()
+        .regex(/^P(T?\d+[DHMS])+$/, 'An ISO 8601 duration, e.g. P1D or PT12H')
+        .optional(),
+      {
+        label: 'Close abandoned conversations after',
+        description:
+          'Optional Conversations Timers.Closed (ISO 8601, at least PT10M): Twilio closes the conversation after ' +
+          'this much inactivity.',
+      },
+    ),
+    conversationsBaseUrl: field(httpsUrl.optional(), {
+      label: 'Conversations API base URL override',
+      description: 'Tests and proxies only.',
     }),
-    conversationsBaseUrl: field(httpsUrl.optional(), { label: 'Conversations API base URL override', description: 'Tests and proxies only.' }),
-    flexBaseUrl: field(httpsUrl.optional(), { label: 'Flex API base URL override', description: 'Tests and proxies only.' }),
-    taskrouterBaseUrl: field(httpsUrl.optional(), { label: 'TaskRouter API base URL override', description: 'Tests and proxies only.' }),
+    flexBaseUrl: field(httpsUrl.optional(), {
+      label: 'Flex API base URL override',
+      description: 'Tests and proxies only.',
+    }),
+    taskrouterBaseUrl: field(httpsUrl.optional(), {
+      label: 'TaskRouter API base URL override',
+      description: 'Tests and proxies only.',
+    }),
     requestTimeoutMs: field(z.coerce.number().int().min(100).max(60_000).default(10_000), {
       label: 'Request timeout (ms)',
       description: 'Deadline per Twilio API attempt (default 10000).',
@@ -83,7 +113,11 @@ export const twilioFlexSettingsSchema = z
   .strict()
   .superRefine((s, ctx) => {
     if ((s.apiKeySid === undefined) !== (s.apiKeySecret === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['apiKeySecret'], message: 'Set both the API key SID and its secret, or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiKeySecret'],
+        message: 'Set both the API key SID and its secret, or neither',
+      });
     }
   });
 

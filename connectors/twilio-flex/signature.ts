@@ -52,7 +52,7 @@ export function publicUrlOf(request: WebhookRequest, configured: string | undefi
   }
   const proto = headerValue(request, 'x-forwarded-proto')?.split(',')[0]?.trim() || 'https';
   const host = headerValue(request, 'x-forwarded-host')?.split(',')[0]?.trim() || headerValue(request, 'host');
-  if (!host) throw new BadSignatureError('Cannot rebuild the URL Twilio signed: set the provider\'s public webhook URL');
+  if (!host) throw new BadSignatureError("Cannot rebuild the URL Twilio signed: set the provider's public webhook URL");
   return `${proto}://${host}${received.pathname}${received.search}`;
 }
 
@@ -68,7 +68,8 @@ export function verifyTwilioSignature(request: WebhookRequest, authToken: string
   if (isJson(request)) {
     const claimed = new URL(publicUrl).searchParams.get('bodySHA256');
     if (!claimed) throw new BadSignatureError('A JSON webhook must carry bodySHA256 in its URL');
-    if (!safeEqual(bodySha256(request.rawBody), claimed.toLowerCase())) throw new BadSignatureError('bodySHA256 does not match the body');
+    if (!safeEqual(bodySha256(request.rawBody), claimed.toLowerCase()))
+      throw new BadSignatureError('bodySHA256 does not match the body');
   } else {
     params = [...new URLSearchParams(Buffer.from(request.rawBody).toString('utf8'))];
   }

@@ -44,7 +44,11 @@ export class HandoverState {
     await this.state.set(recordKey(conversationSid), JSON.stringify(record), { ttlMs: RECORD_TTL_MS });
   }
 
-  async update(conversationSid: string, fallback: HandoverRecord, patch: Partial<HandoverRecord>): Promise<HandoverRecord> {
+  async update(
+    conversationSid: string,
+    fallback: HandoverRecord,
+    patch: Partial<HandoverRecord>,
+  ): Promise<HandoverRecord> {
     const next = { ...((await this.record(conversationSid)) ?? fallback), ...patch };
     await this.save(conversationSid, next);
     return next;

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { BadRequestError, BadSignatureError, type Agent, type ConnectorWebhookV1, type HandoverEvent, type Logger, type WebhookRequest } from 'handover-kit/contract';
+import {
+  BadRequestError,
+  BadSignatureError,
+  type Agent,
+  type ConnectorWebhookV1,
+  type HandoverEvent,
+  type Logger,
+  type WebhookRequest,
+} from 'handover-kit/contract';
 import { headerValue } from 'handover-kit/connector-utils';
 import { publicUrlOf, verifyTwilioSignature } from './signature';
 import type { HandoverState } from './state';
@@ -14,7 +22,12 @@ import type { HandoverState } from './state';
  */
 
 /** The events the scoped webhook subscribes to (`Configuration.Filters`). */
-export const WEBHOOK_FILTERS = ['onMessageAdded', 'onParticipantAdded', 'onParticipantRemoved', 'onConversationStateUpdated'] as const;
+export const WEBHOOK_FILTERS = [
+  'onMessageAdded',
+  'onParticipantAdded',
+  'onParticipantRemoved',
+  'onConversationStateUpdated',
+] as const;
 
 const fieldsSchema = z.record(z.string(), z.string());
 
@@ -61,13 +74,16 @@ function timeOf(value: string | undefined, fallback: number): number {
 
 function agentOf(identity: string, attributes: string | undefined): Agent {
   const attrs = jsonObject(attributes);
-  const name = [attrs.friendlyName, attrs.friendly_name, attrs.name].find((v): v is string => typeof v === 'string' && v.length > 0);
+  const name = [attrs.friendlyName, attrs.friendly_name, attrs.name].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
   return { id: identity, ...(name ? { name } : {}) };
 }
 
 export function createTwilioWebhook(ctx: TwilioWebhookContext): ConnectorWebhookV1 {
   /** Our own side of the conversation: the customer, the bot's transcript, Twilio's system author. */
-  const ours = (author: string | undefined) => !author || author === 'system' || author === ctx.botIdentity || author.startsWith(ctx.identityPrefix);
+  const ours = (author: string | undefined) =>
+    !author || author === 'system' || author === ctx.botIdentity || author.startsWith(ctx.identityPrefix);
 
   async function conversationEvents(f: Record<string, string>, req: WebhookRequest): Promise<HandoverEvent[]> {
     const conversationId = f.ConversationSid;
@@ -80,7 +96,15 @@ export function createTwilioWebhook(ctx: TwilioWebhookContext): ConnectorWebhook
         const agent = agentOf(f.Author!, undefined);
         if (!f.Body && f.Media) {
           // Attachments are not relayed (they need a signed media fetch); the flow still hears of them.
-          return [{ ...base, eventId: `twilio:msg:${f.MessageSid}`, type: 'provider-event', name: 'twilio-media-message', data: { author: f.Author, media: f.Media } }];
+          return [
+            {
+              ...base,
+              eventId: `twilio:msg:${f.MessageSid}`,
+              type: 'provider-event',
+              name: 'twilio-media-message',
+              data: { author: f.Author, media: f.Media },
+            },
+          ];
         }
         return [{ ...base, eventId: `twilio:msg:${f.MessageSid}`, type: 'agent-message', text: f.Body ?? '', agent }];
       }
@@ -95,7 +119,11 @@ export function createTwilioWebhook(ctx: TwilioWebhookContext): ConnectorWebhook
         }
         if (!f.Identity || f.Identity === ctx.botIdentity) return []; // SMS-bound or bot participants are not agents
         const agent = agentOf(f.Identity, f.Attributes);
-        return [added ? { ...base, eventId, type: 'agent-joined', agent } : { ...base, eventId, type: 'agent-left', agent, requeued: false }];
+        return [
+          added
+            ? { ...base, eventId, type: 'agent-joined', agent }
+            : { ...base, eventId, type: 'agent-left', agent, requeued: false },
+        ];
       }
       case 'onConversationStateUpdated': {
         const to = f.StateTo ?? f.State;
@@ -108,7 +136,16 @@ export function createTwilioWebhook(ctx: TwilioWebhookContext): ConnectorWebhook
         }
         if (to === 'inactive') {
           // Inactive is a pause (a timer, or Flex parking it): a new message reopens it.
-          return [{ ...base, occurredAt: at, eventId, type: 'provider-event', name: 'twilio-conversation-inactive', data: { from: f.StateFrom ?? null } }];
+          return [
+            {
+              ...base,
+              occurredAt: at,
+              eventId,
+              type: 'provider-event',
+              name: 'twilio-conversation-inactive',
+              data: { from: f.StateFrom ?? null },
+            },
+          ];
         }
         return [];
       }
@@ -125,7 +162,16 @@ export function createTwilioWebhook(ctx: TwilioWebhookContext): ConnectorWebhook
     const seconds = Number(f.Timestamp);
     const occurredAt = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : req.receivedAt;
     const reason = f.TaskCanceledReason || f.Reason || 'task canceled';
-    return [{ conversationId, eventId: `twilio:task:${f.Sid ?? f.TaskSid}`, occurredAt, type: 'handover-cancelled', by: 'system', reason }];
+    return [
+      {
+        conversationId,
+        eventId: `twilio:task:${f.Sid ?? f.TaskSid}`,
+        occurredAt,
+        type: 'handover-cancelled',
+        by: 'system',
+        reason,
+      },
+    ];
   }
 
   return {

@@ -35,7 +35,7 @@ export interface HttpRequest {
   query?: Record<string, string | number | boolean | undefined>;
   /** JSON body. */
   json?: unknown;
-  /** Form-encoded body (OAuth token calls, Twilio); an array value repeats the key, as Twilio's list parameters want. */
+  /** Form-encoded body (OAuth token calls, Twilio); an array value repeats the key (Twilio's list parameters). */
   form?: Record<string, string | readonly string[]>;
   headers?: Record<string, string>;
   /** Name of the operation for errors, e.g. `start handover`. */
@@ -110,7 +110,9 @@ export class HttpClient {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
     } else if (req.form) {
-      const pairs = Object.entries(req.form).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : v.map((x) => [k, x])));
+      const pairs = Object.entries(req.form).flatMap(([k, v]) =>
+        typeof v === 'string' ? [[k, v]] : v.map((x) => [k, x]),
+      );
       body = new URLSearchParams(pairs).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }

@@ -27,7 +27,8 @@ runConnectorContract(
         },
         userMessagesAtVendor: async (id) => fake.userTexts(id),
         failNext: async (op, failure, count = 1) => fake.failNext(OPERATION[op], failure, count),
-        signedWebhook: async (id) => signedFixture(bed.webhookUrl, 'onMessageAdded', { ConversationSid: id, Body: 'Signed hello' }),
+        signedWebhook: async (id) =>
+          signedFixture(bed.webhookUrl, 'onMessageAdded', { ConversationSid: id, Body: 'Signed hello' }),
         teardown: () => bed.close(),
       };
     },

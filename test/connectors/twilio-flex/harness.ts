@@ -1,7 +1,11 @@
 import { ProviderRegistry, silentLogger, type HandoverEvent, type Logger } from 'handover-kit';
 import type { ConnectorStateV1, WebhookRequest } from 'handover-kit/contract';
 import { startWebhookReceiver, type WebhookReceiver } from 'handover-kit/testing';
-import { twilioFlexConnector, type TwilioFlexConnector, type TwilioFlexSettingsInput } from 'handover-kit/connectors/twilio-flex';
+import {
+  twilioFlexConnector,
+  type TwilioFlexConnector,
+  type TwilioFlexSettingsInput,
+} from 'handover-kit/connectors/twilio-flex';
 import { FAKE_TWILIO, FakeTwilio, fixture, twilioSignature, type FixtureName } from '../../fakes/twilio-flex';
 
 export interface TwilioTestBed {
@@ -14,7 +18,11 @@ export interface TwilioTestBed {
   close(): Promise<void>;
 }
 
-export function settingsFor(fake: FakeTwilio, webhookUrl: string, overrides: Partial<TwilioFlexSettingsInput> = {}): TwilioFlexSettingsInput {
+export function settingsFor(
+  fake: FakeTwilio,
+  webhookUrl: string,
+  overrides: Partial<TwilioFlexSettingsInput> = {},
+): TwilioFlexSettingsInput {
   return {
     accountSid: FAKE_TWILIO.accountSid,
     authToken: FAKE_TWILIO.authToken,
@@ -30,18 +38,31 @@ export function settingsFor(fake: FakeTwilio, webhookUrl: string, overrides: Par
 }
 
 /** A signed webhook request as the gateway would hand it to the connector. */
-export function signedRequest(url: string, params: Record<string, string>, token = FAKE_TWILIO.authToken, path = '/webhooks/twilio-test'): WebhookRequest {
+export function signedRequest(
+  url: string,
+  params: Record<string, string>,
+  token = FAKE_TWILIO.authToken,
+  path = '/webhooks/twilio-test',
+): WebhookRequest {
   const body = new URLSearchParams(params).toString();
   return {
     method: 'POST',
     url: path + new URL(url).search,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(token, url, params), host: 'gateway.internal:8080' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilioSignature(token, url, params),
+      host: 'gateway.internal:8080',
+    },
     rawBody: Buffer.from(body),
     receivedAt: Date.now(),
   };
 }
 
-export function signedFixture(url: string, name: FixtureName, overrides: Record<string, string | undefined> = {}): WebhookRequest {
+export function signedFixture(
+  url: string,
+  name: FixtureName,
+  overrides: Record<string, string | undefined> = {},
+): WebhookRequest {
   return signedRequest(url, fixture(name, overrides));
 }
 
@@ -51,7 +72,13 @@ export function signedFixture(url: string, name: FixtureName, overrides: Record<
  * signs) that URL, the fake delivers to the receiver.
  */
 export async function startTestBed(
-  options: { settings?: Partial<TwilioFlexSettingsInput>; onEvents?: (events: HandoverEvent[]) => void; logger?: Logger; publicUrl?: string; state?: ConnectorStateV1 } = {},
+  options: {
+    settings?: Partial<TwilioFlexSettingsInput>;
+    onEvents?: (events: HandoverEvent[]) => void;
+    logger?: Logger;
+    publicUrl?: string;
+    state?: ConnectorStateV1;
+  } = {},
 ): Promise<TwilioTestBed> {
   const fake = await FakeTwilio.start();
   let connector: TwilioFlexConnector | undefined;
@@ -64,9 +91,19 @@ export async function startTestBed(
     },
   );
   const webhookUrl = options.publicUrl ?? receiver.url;
-  if (options.publicUrl) fake.deliverTo = (url) => (url.startsWith(options.publicUrl!) ? receiver.url + url.slice(options.publicUrl!.length) : url);
-  const registry = new ProviderRegistry({ connectors: [twilioFlexConnector()], logger: options.logger ?? silentLogger });
-  await registry.create({ id: 'twilio-test', name: 'Twilio Flex', type: 'twilio-flex', settings: settingsFor(fake, webhookUrl, options.settings) as Record<string, unknown> });
+  if (options.publicUrl)
+    fake.deliverTo = (url) =>
+      url.startsWith(options.publicUrl!) ? receiver.url + url.slice(options.publicUrl!.length) : url;
+  const registry = new ProviderRegistry({
+    connectors: [twilioFlexConnector()],
+    logger: options.logger ?? silentLogger,
+  });
+  await registry.create({
+    id: 'twilio-test',
+    name: 'Twilio Flex',
+    type: 'twilio-flex',
+    settings: settingsFor(fake, webhookUrl, options.settings) as Record<string, unknown>,
+  });
   connector = (await registry.connector('twilio-test')).connector as TwilioFlexConnector;
   fake.eventCallbackUrl = webhookUrl;
   return {

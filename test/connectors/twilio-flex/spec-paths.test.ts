@@ -38,7 +38,9 @@ describe('twilio-flex requests against the Twilio OpenAPI operations', () => {
 
   it('lists only endpoints the specs define, with the spec host for each', () => {
     for (const [name, endpoint] of Object.entries(TWILIO_ENDPOINTS)) {
-      const op = OPERATIONS.find((o) => o.api === endpoint.api && o.method === endpoint.method && o.path === endpoint.path);
+      const op = OPERATIONS.find(
+        (o) => o.api === endpoint.api && o.method === endpoint.method && o.path === endpoint.path,
+      );
       expect(op, `${name}: ${endpoint.method} ${endpoint.path} on ${endpoint.api}`).toBeDefined();
     }
   });
@@ -50,7 +52,13 @@ describe('twilio-flex requests against the Twilio OpenAPI operations', () => {
     await connector.doCheckAvailability({ routing: {} });
     const { conversationId } = await connector.doStartHandover(startRequest('spec', { routing, locale: 'de-DE' }));
     await connector.doSendMessage({ conversationId, messageId: 'm1', user: { id: 'user-spec' }, text: 'hello' });
-    await connector.doSendMessage({ conversationId, messageId: 'm2', user: { id: 'user-spec' }, text: 'left', kind: 'system' });
+    await connector.doSendMessage({
+      conversationId,
+      messageId: 'm2',
+      user: { id: 'user-spec' },
+      text: 'left',
+      kind: 'system',
+    });
     await connector.doGetStatus({ conversationId });
     await connector.doCloseHandover({ conversationId, reason: 'bot-closed', message: 'Thanks, closing now' });
     await fake.idle();
@@ -63,8 +71,10 @@ describe('twilio-flex requests against the Twilio OpenAPI operations', () => {
       const form = [...new Set(rec.form.keys())];
       for (const name of form) expect(op!.form, `${op!.operationId}: form parameter ${name}`).toContain(name);
       for (const name of op!.required) expect(form, `${op!.operationId}: required ${name}`).toContain(name);
-      for (const name of new Set(rec.query.keys())) expect(op!.query, `${op!.operationId}: query parameter ${name}`).toContain(name);
-      if (rec.headers['x-twilio-webhook-enabled'] !== undefined) expect(op!.headers).toContain('X-Twilio-Webhook-Enabled');
+      for (const name of new Set(rec.query.keys()))
+        expect(op!.query, `${op!.operationId}: query parameter ${name}`).toContain(name);
+      if (rec.headers['x-twilio-webhook-enabled'] !== undefined)
+        expect(op!.headers).toContain('X-Twilio-Webhook-Enabled');
     }
     const used = Object.values(TWILIO_ENDPOINTS).map((e) => `${e.method} ${e.path}`);
     expect([...seen].sort()).toEqual([...new Set(used)].sort());

@@ -98,7 +98,9 @@ export class FakeTwilio {
   /** Texts the customer participant wrote, in order. */
   userTexts(sid: string): string[] {
     const customer = this.conversation(sid).participants[0]?.identity;
-    return this.conversation(sid).messages.filter((m) => m.author === customer).map((m) => m.body);
+    return this.conversation(sid)
+      .messages.filter((m) => m.author === customer)
+      .map((m) => m.body);
   }
 
   taskOf(conversationSid: string): FakeTask | undefined {
@@ -124,7 +126,12 @@ export class FakeTwilio {
       workflowSid: String(props.workflow_sid),
       status: 'pending',
       priority: typeof props.priority === 'number' ? props.priority : 0,
-      attributes: { ...attrs, conversationSid, flexInteractionSid: interaction.sid, flexInteractionChannelSid: channel.sid },
+      attributes: {
+        ...attrs,
+        conversationSid,
+        flexInteractionSid: interaction.sid,
+        flexInteractionChannelSid: channel.sid,
+      },
       createdAt: this.now(),
       channel: String(props.task_channel_unique_name ?? 'default'),
     });
@@ -136,22 +143,40 @@ export class FakeTwilio {
   async join(sid: string, agent: FakeAgent = { identity: 'alice@example.com', name: 'Alice Agent' }): Promise<void> {
     const task = this.taskOf(sid);
     if (task) task.status = 'assigned';
-    const participant = { sid: newSid('MB'), identity: agent.identity, attributes: JSON.stringify(agent.name ? { friendlyName: agent.name } : {}), dateCreated: iso(this.now()) };
+    const participant = {
+      sid: newSid('MB'),
+      identity: agent.identity,
+      attributes: JSON.stringify(agent.name ? { friendlyName: agent.name } : {}),
+      dateCreated: iso(this.now()),
+    };
     this.conversation(sid).participants.push(participant);
-    await this.fire(sid, 'onParticipantAdded', { ParticipantSid: participant.sid, Identity: participant.identity, Attributes: participant.attributes, DateCreated: participant.dateCreated });
+    await this.fire(sid, 'onParticipantAdded', {
+      ParticipantSid: participant.sid,
+      Identity: participant.identity,
+      Attributes: participant.attributes,
+      DateCreated: participant.dateCreated,
+    });
   }
 
   /** An agent message from Flex UI (onMessageAdded). */
   async say(sid: string, text: string, agent = 'alice@example.com'): Promise<void> {
     const message = this.addMessage(sid, agent, text, '{}', true);
-    await this.fire(sid, 'onMessageAdded', { MessageSid: message.sid, Index: String(message.index), Author: agent, Body: text, DateCreated: message.dateCreated });
+    await this.fire(sid, 'onMessageAdded', {
+      MessageSid: message.sid,
+      Index: String(message.index),
+      Author: agent,
+      Body: text,
+      DateCreated: message.dateCreated,
+    });
   }
 
   /** The agent ends the chat: task completed, channel closed, conversation closed (onConversationStateUpdated). */
   async resolve(sid: string): Promise<void> {
     const task = this.taskOf(sid);
     if (task) task.status = 'completed';
-    for (const i of this.interactions.values()) if (i.channel.properties && (i.channel.properties as Record<string, unknown>).media_channel_sid === sid) for (const ch of i.channels) ch.status = 'closed';
+    for (const i of this.interactions.values())
+      if (i.channel.properties && (i.channel.properties as Record<string, unknown>).media_channel_sid === sid)
+        for (const ch of i.channels) ch.status = 'closed';
     await this.setState(sid, 'closed', true);
   }
 
@@ -178,7 +203,15 @@ export class FakeTwilio {
 
   addMessage(sid: string, author: string, body: string, attributes: string, webhookEnabled: boolean) {
     const c = this.conversation(sid);
-    const message = { sid: newSid('IM'), index: c.messages.length, author, body, attributes, webhookEnabled, dateCreated: iso(this.now()) };
+    const message = {
+      sid: newSid('IM'),
+      index: c.messages.length,
+      author,
+      body,
+      attributes,
+      webhookEnabled,
+      dateCreated: iso(this.now()),
+    };
     c.messages.push(message);
     return message;
   }
@@ -187,15 +220,30 @@ export class FakeTwilio {
     const c = this.conversation(sid);
     const from = c.state;
     c.state = state;
-    if (webhooks && from !== state) await this.fire(sid, 'onConversationStateUpdated', { StateFrom: from, StateTo: state, DateUpdated: iso(this.now()), FriendlyName: c.friendlyName });
+    if (webhooks && from !== state)
+      await this.fire(sid, 'onConversationStateUpdated', {
+        StateFrom: from,
+        StateTo: state,
+        DateUpdated: iso(this.now()),
+        FriendlyName: c.friendlyName,
+      });
   }
 
   /** Posts an event to the conversation's scoped webhooks that subscribe to it. */
-  fire(sid: string, event: 'onMessageAdded' | 'onParticipantAdded' | 'onParticipantRemoved' | 'onConversationStateUpdated', fields: Record<string, string>) {
+  fire(
+    sid: string,
+    event: 'onMessageAdded' | 'onParticipantAdded' | 'onParticipantRemoved' | 'onConversationStateUpdated',
+    fields: Record<string, string>,
+  ) {
     const c = this.conversation(sid);
     const posts = c.webhooks
       .filter((w) => w.filters.includes(event))
-      .map((w) => this.post(w.url, fixture(event, { AccountSid: FAKE_TWILIO.accountSid, ConversationSid: sid, WebhookSid: w.sid, ...fields })));
+      .map((w) =>
+        this.post(
+          w.url,
+          fixture(event, { AccountSid: FAKE_TWILIO.accountSid, ConversationSid: sid, WebhookSid: w.sid, ...fields }),
+        ),
+      );
     return Promise.all(posts);
   }
 
@@ -227,7 +275,14 @@ export class FakeTwilio {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, form: new URLSearchParams(rawBody) };
+      const rec: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+        form: new URLSearchParams(rawBody),
+      };
       this.requests.push(rec);
       res.on('finish', () => (rec.status = res.statusCode));
       const route = this.routes.find((r) => r.method === rec.method && r.pattern.test(rec.path));
@@ -236,7 +291,11 @@ export class FakeTwilio {
       const failure = this.takeFailure(route.operation);
       if (failure) return this.fail(res, failure);
       if (!this.authorized(rec)) return this.error(res, 401, 20003, 'Authenticate');
-      if (rec.method === 'POST' && rawBody && !String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      if (
+        rec.method === 'POST' &&
+        rawBody &&
+        !String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+      ) {
         return this.error(res, 400, 20001, 'Content-Type must be application/x-www-form-urlencoded');
       }
       route.handle({ params: route.pattern.exec(rec.path)!.slice(1), rec, res });
@@ -246,7 +305,10 @@ export class FakeTwilio {
   private authorized(rec: RecordedRequest): boolean {
     const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     const given = rec.headers.authorization;
-    return given === basic(FAKE_TWILIO.accountSid, FAKE_TWILIO.authToken) || given === basic(FAKE_TWILIO.apiKeySid, FAKE_TWILIO.apiKeySecret);
+    return (
+      given === basic(FAKE_TWILIO.accountSid, FAKE_TWILIO.authToken) ||
+      given === basic(FAKE_TWILIO.apiKeySid, FAKE_TWILIO.apiKeySecret)
+    );
   }
 
   private takeFailure(op: FakeOperation): FakeFailure | undefined {
@@ -266,16 +328,21 @@ export class FakeTwilio {
       429: [20429, 'Too Many Requests'],
     };
     const [code, message] = codes[f.status] ?? [20500, 'Internal Server Error'];
-    const extra: Record<string, string> = f.status === 429 ? { 'Retry-After': String(Math.ceil((f.retryAfterMs ?? 1000) / 1000)) } : {};
+    const extra: Record<string, string> =
+      f.status === 429 ? { 'Retry-After': String(Math.ceil((f.retryAfterMs ?? 1000) / 1000)) } : {};
     this.error(res, f.status, code, message, extra);
   }
 
   json(res: ServerResponse, status: number, body: unknown): void {
-    res.writeHead(status, { 'content-type': 'application/json', 'twilio-request-id': newSid('RQ') }).end(JSON.stringify(body));
+    res
+      .writeHead(status, { 'content-type': 'application/json', 'twilio-request-id': newSid('RQ') })
+      .end(JSON.stringify(body));
   }
 
   error(res: ServerResponse, status: number, code: number, message: string, extra: Record<string, string> = {}): void {
     const body = { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
-    res.writeHead(status, { 'content-type': 'application/json', 'twilio-request-id': newSid('RQ'), ...extra }).end(JSON.stringify(body));
+    res
+      .writeHead(status, { 'content-type': 'application/json', 'twilio-request-id': newSid('RQ'), ...extra })
+      .end(JSON.stringify(body));
   }
 }

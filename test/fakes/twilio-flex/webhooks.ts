@@ -15,7 +15,10 @@ export type FixtureName =
 
 /** A recorded-style parameter set from fixtures/, as Twilio would post it. */
 export function fixture(name: FixtureName, overrides: Record<string, string | undefined> = {}): Record<string, string> {
-  const base = JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+  const base = JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as Record<
+    string,
+    string
+  >;
   const out: Record<string, string> = { ...base };
   for (const [k, v] of Object.entries(overrides)) {
     if (v === undefined) delete out[k];
@@ -42,7 +45,12 @@ export interface Delivery {
  * One signed POST. `signedUrl` is the URL Twilio was given (the public one); `deliverTo` is where the
  * bytes actually go (differs behind a proxy).
  */
-export async function postSigned(authToken: string, signedUrl: string, deliverTo: string, params: Record<string, string>): Promise<number | 'error'> {
+export async function postSigned(
+  authToken: string,
+  signedUrl: string,
+  deliverTo: string,
+  params: Record<string, string>,
+): Promise<number | 'error'> {
   try {
     const res = await request(deliverTo, {
       method: 'POST',
