@@ -110,8 +110,8 @@ export class HttpClient {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
     } else if (req.form) {
-      const pairs = Object.entries(req.form).flatMap(([k, v]) =>
-        typeof v === 'string' ? [[k, v]] : v.map((x) => [k, x]),
+      const pairs = Object.entries(req.form).flatMap(([k, v]): Array<[string, string]> =>
+        typeof v === 'string' ? [[k, v]] : v.map((x): [string, string] => [k, x]),
       );
       body = new URLSearchParams(pairs).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
