@@ -83,8 +83,8 @@ export class QueueInsight {
     } catch (error) {
       warnings.push({ type: 'other', feature: 'queuePosition', message: `Task lookup failed: ${reason(error)}` });
     }
-    // No task yet: the interaction is still being set up (creation is asynchronous).
-    if (!task) return { status: 'queue', ...warn(warnings) };
+    // No task yet: the interaction is still being set up (creation is asynchronous), or it failed.
+    if (!task) return (await this.setupFailure(record, warnings, options)) ?? { status: 'queue', ...warn(warnings) };
     switch (task.assignment_status) {
       case 'canceled':
         return { status: 'cancelled' };
@@ -129,6 +129,31 @@ export class QueueInsight {
     const open = (c: TwilioChannel) => !['closed', 'inactive', 'failed'].includes(c.status ?? '');
     const channel = channels.find((c) => c.sid === channelSid) ?? channels.find(open) ?? channels[0];
     return { interactionSid, channelSid: channel?.sid, status: channel?.status ?? undefined };
+  }
+
+  /** An interaction whose channels all failed (Flex refused the routing): the handover is in error. */
+  private async setupFailure(
+    record: HandoverRecord | undefined,
+    warnings: ConnectorWarning[],
+    options?: ConnectorCallOptions,
+  ): Promise<StatusResult | undefined> {
+    if (!record?.interactionSid) return undefined;
+    try {
+      const channels = await this.api.interactionChannels(record.interactionSid, {
+        signal: options?.signal,
+        retry: false,
+        operation: 'interaction setup',
+      });
+      if (channels.length === 0 || channels.some((c) => c.status !== 'failed')) return undefined;
+      const why = channels[0]?.error_message ?? 'no reason given';
+      return {
+        status: 'error',
+        warnings: [...warnings, { type: 'other', message: `Flex could not set up the interaction: ${why}` }],
+      };
+    } catch (error) {
+      warnings.push({ type: 'other', message: `Interaction lookup failed: ${reason(error)}` });
+      return undefined;
+    }
   }
 
   private async position(

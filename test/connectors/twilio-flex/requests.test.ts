@@ -143,6 +143,15 @@ describe('twilio-flex requests', () => {
     expect(await connector.doGetStatus({ conversationId: b.conversationId })).toEqual({ status: 'cancelled' });
   });
 
+  it('status when Flex refused the interaction (channel failed): error, with the reason', async () => {
+    bed = await startTestBed();
+    bed.fake.failInteractions = true;
+    const { conversationId } = await bed.connector.doStartHandover(startRequest('s7'));
+    const status = await bed.connector.doGetStatus({ conversationId });
+    expect(status.status).toBe('error');
+    expect(status.warnings?.[0]?.message).toMatch(/Channel validation error/);
+  });
+
   it('status before Flex created the task: queue, without a position', async () => {
     bed = await startTestBed();
     bed.fake.deferInteractions = true;

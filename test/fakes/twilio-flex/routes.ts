@@ -190,7 +190,8 @@ export function buildRoutes(fake: FakeTwilio): Route[] {
       if (!url || !/^https?:\/\//.test(url)) return bad(res, 'Configuration.Url must be an absolute URL');
       const method = (f.get('Configuration.Method') ?? 'post').toLowerCase();
       const filters = f.getAll('Configuration.Filters');
-      if (filters.length === 0 || filters.some((x) => !FILTERS.includes(x)))
+      if (filters.length === 0) return fake.error(res, 400, 50370, 'Conversation webhook filter not provided');
+      if (filters.some((x) => !FILTERS.includes(x)))
         return bad(res, `Invalid Configuration.Filters ${filters.join(',')}`);
       if (c.webhooks.length >= 5) return fake.error(res, 400, 50350, 'At most 5 scoped webhooks per conversation');
       const w = { sid: newSid('WH'), target, url, method, filters };
@@ -218,7 +219,8 @@ export function buildRoutes(fake: FakeTwilio): Route[] {
       if (props.workflow_sid !== FAKE_TWILIO.workflowSid) return bad(res, 'Unknown workflow_sid');
       const i: FakeInteraction = { sid: newSid('KD'), channel, routing: routing!, channels: [] };
       fake.interactions.set(i.sid, i);
-      if (!fake.deferInteractions) fake.route(i);
+      if (fake.failInteractions) i.channels.push({ sid: newSid('UO'), type: String(channel.type), status: 'failed' });
+      else if (!fake.deferInteractions) fake.route(i);
       fake.json(res, 200, {
         sid: i.sid,
         channel,
@@ -237,8 +239,8 @@ export function buildRoutes(fake: FakeTwilio): Route[] {
         interaction_sid: i.sid,
         type: ch.type,
         status: ch.status,
-        error_code: null,
-        error_message: null,
+        error_code: ch.status === 'failed' ? 19025 : null,
+        error_message: ch.status === 'failed' ? 'Channel validation error' : null,
       }));
       fake.json(res, 200, { channels, meta: { page: 0, page_size: 50, key: 'channels', next_page_url: null } });
     }),

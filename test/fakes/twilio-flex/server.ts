@@ -58,6 +58,8 @@ export class FakeTwilio {
   averageWaitSeconds = 90;
   /** When set, Interactions are created with no channel until `settleInteractions()` (Twilio's asynchronous setup). */
   deferInteractions = false;
+  /** When set, Flex refuses new interactions: their channel fails (error 19025) and no task is created. */
+  failInteractions = false;
   /** Where TaskRouter posts workspace events (`task.canceled`). */
   eventCallbackUrl: string | undefined;
   /** Maps the public URL a webhook was registered with to where it is delivered (a proxy). */
