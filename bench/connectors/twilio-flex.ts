@@ -175,9 +175,12 @@ async function sendOverhead(): Promise<BenchRow[]> {
       connectorRounds.push(cw);
       ratios.push(cw / bw);
     }
+    // Echo webhooks run on after each call returns: drain them so neither side pays for the other's.
     await fake.idle();
     const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
+    await fake.idle();
     const cpuBare = await cpuMicros(bare, { iterations: perRound * 2, warmup: 20 });
+    await fake.idle();
     return [
       {
         group: GROUP,
