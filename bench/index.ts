@@ -24,7 +24,8 @@ if (want('gateway')) rows.push(...(await optional('./gateway.ts', 'benchGateway'
 if (want('connectors') && existsSync(new URL('./connectors', import.meta.url))) {
   for (const file of readdirSync(new URL('./connectors', import.meta.url)).filter((f) => f.endsWith('.ts')).sort()) {
     const name = file.replace(/\.ts$/, '');
-    const fn = `bench${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+    // `twilio-flex.ts` → `benchTwilioFlex`: each dash-separated part capitalised.
+    const fn = `bench${name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}`;
     rows.push(...(await optional(`./connectors/${file}`, fn)));
   }
 }

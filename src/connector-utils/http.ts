@@ -35,8 +35,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | boolean | undefined>;
   /** JSON body. */
   json?: unknown;
-  /** Form-encoded body (OAuth token calls, Twilio). */
-  form?: Record<string, string>;
+  /** Form-encoded body (OAuth token calls, Twilio); an array value repeats the key (Twilio's list parameters). */
+  form?: Record<string, string | readonly string[]>;
   headers?: Record<string, string>;
   /** Name of the operation for errors, e.g. `start handover`. */
   operation: string;
@@ -109,7 +109,10 @@ export class HttpClient {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
     } else if (req.form) {
-      body = new URLSearchParams(req.form).toString();
+      const pairs = Object.entries(req.form).flatMap(([k, v]): Array<[string, string]> =>
+        typeof v === 'string' ? [[k, v]] : v.map((x): [string, string] => [k, x]),
+      );
+      body = new URLSearchParams(pairs).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const timeoutMs = this.options.timeoutMs ?? 10_000;

@@ -5,6 +5,7 @@ import { cxoneConnector } from '../../connectors/cxone';
 import { genesysConnector } from '../../connectors/genesys';
 import { ringcentralConnector } from '../../connectors/ringcentral';
 import { zendeskConnector } from '../../connectors/zendesk';
+import { twilioFlexConnector } from '../../connectors/twilio-flex';
 
 /**
  * The connector types `npx handover-kit gateway` offers out of the box. Embedding the gateway, pass
@@ -18,5 +19,6 @@ export function builtInConnectors(options: { centers?: SimulatedCenters } = {}):
     genesysConnector(),
     ringcentralConnector(),
     zendeskConnector(),
+    twilioFlexConnector(),
   ];
 }

@@ -1,0 +1,291 @@
+import { Agent } from 'undici';
+import { z } from 'zod';
+import { HandoverConfigError, VendorApiError, type Clock } from 'handover-kit/contract';
+import { HttpClient, type HttpResponse } from 'handover-kit/connector-utils';
+import { TWILIO_ENDPOINTS, endpointPath, type TwilioApiName, type TwilioEndpointName } from './endpoints';
+import { AUTH_TOKEN_ENV, TWILIO_HOSTS, type TwilioFlexSettings } from './schema';
+
+export const VENDOR = 'twilio-flex';
+/** Twilio's request id header. */
+export const REQUEST_ID_HEADER = 'twilio-request-id';
+
+const errorSchema = z
+  .object({ code: z.union([z.number(), z.string()]).nullish(), message: z.string().nullish() })
+  .loose();
+
+/** Twilio error bodies: `{code, message, more_info, status}`; the numeric code becomes the vendor code. */
+export function twilioErrorDetails(body: unknown): { message?: string; code?: string } {
+  if (typeof body === 'string') return { message: body.slice(0, 200) };
+  const parsed = errorSchema.safeParse(body);
+  if (!parsed.success) return {};
+  return {
+    message: parsed.data.message ?? undefined,
+    code: parsed.data.code == null ? undefined : String(parsed.data.code),
+  };
+}
+
+/** A sleep on the runtime clock, so retry waits follow a test's fake clock. */
+function clockSleep(clock: Clock) {
+  return (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clock.clearTimeout(handle);
+        reject(signal!.reason);
+      };
+      const handle = clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+const str = z.string().nullish();
+export const conversationSchema = z.object({ sid: z.string(), state: str, attributes: str }).loose();
+export const participantSchema = z
+  .object({ sid: z.string(), identity: str, attributes: str, date_created: str })
+  .loose();
+const participantPageSchema = z
+  .object({ participants: z.array(participantSchema), meta: z.object({ next_page_url: str }).loose().nullish() })
+  .loose();
+const sidSchema = z.object({ sid: z.string() }).loose();
+export const channelSchema = z.object({ sid: z.string(), status: str, type: str, error_message: str }).loose();
+const channelPageSchema = z.object({ channels: z.array(channelSchema) }).loose();
+export const taskSchema = z
+  .object({
+    sid: z.string(),
+    assignment_status: z.string(),
+    task_queue_sid: str,
+    age: z.number().nullish(),
+    priority: z.number().nullish(),
+    attributes: str,
+    reason: str,
+    date_created: str,
+  })
+  .loose();
+const taskPageSchema = z
+  .object({ tasks: z.array(taskSchema), meta: z.object({ next_page_url: str }).loose().nullish() })
+  .loose();
+const num = z.number().nullish();
+export const realTimeStatsSchema = z
+  .object({
+    total_available_workers: num,
+    total_eligible_workers: num,
+    longest_task_waiting_age: num,
+    tasks_by_status: z.record(z.string(), z.number()).nullish(),
+  })
+  .loose();
+export const cumulativeStatsSchema = z
+  .object({
+    wait_duration_in_queue_until_accepted: z.object({ avg: num }).loose().nullish(),
+    avg_task_acceptance_time: num,
+  })
+  .loose();
+
+export type TwilioParticipant = z.infer<typeof participantSchema>;
+export type TwilioChannel = z.infer<typeof channelSchema>;
+export type TwilioTask = z.infer<typeof taskSchema>;
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  operation?: string;
+  retry?: boolean;
+}
+
+type Form = Record<string, string | readonly string[] | undefined>;
+
+const clean = (form: Form) =>
+  Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string | readonly string[]
+  >;
+
+/**
+ * The Twilio requests, over one keep-alive pool shared by the three hosts: Basic auth (API key or
+ * Account SID + Auth Token), form bodies with JSON parameters as strings, typed errors carrying
+ * Twilio-Request-Id. Response bodies are checked with lenient schemas (unknown fields pass).
+ */
+export class TwilioApi {
+  readonly http: HttpClient;
+  private readonly dispatcher: Agent;
+  private readonly bases: Record<TwilioApiName, string>;
+
+  constructor(
+    private readonly settings: TwilioFlexSettings,
+    clock: Clock,
+  ) {
+    const user = settings.apiKeySid ?? settings.accountSid;
+    const password = settings.apiKeySecret ?? settings.authToken ?? process.env[AUTH_TOKEN_ENV];
+    if (!password)
+      throw new HandoverConfigError('Twilio Flex needs an Auth Token (or an API key and secret)', [
+        { path: 'settings.authToken', message: 'required' },
+      ]);
+    const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    this.bases = {
+      conversations: settings.conversationsBaseUrl ?? TWILIO_HOSTS.conversations,
+      flex: settings.flexBaseUrl ?? TWILIO_HOSTS.flex,
+      taskrouter: settings.taskrouterBaseUrl ?? TWILIO_HOSTS.taskrouter,
+    };
+    this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
+    this.http = new HttpClient({
+      vendor: VENDOR,
+      baseUrl: this.bases.conversations,
+      timeoutMs: settings.requestTimeoutMs,
+      requestIdHeader: REQUEST_ID_HEADER,
+      errorDetails: twilioErrorDetails,
+      headers: () => ({ authorization }),
+      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: clockSleep(clock) },
+      clock,
+      dispatcher: this.dispatcher,
+    });
+  }
+
+  get requestCount(): number {
+    return this.http.requestCount;
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private async call<T extends z.ZodType>(
+    name: TwilioEndpointName,
+    schema: T,
+    req: {
+      params?: Record<string, string>;
+      form?: Form;
+      query?: Record<string, string | number | undefined>;
+      headers?: Record<string, string>;
+    },
+    options: CallOptions = {},
+  ): Promise<z.output<T>> {
+    const endpoint = TWILIO_ENDPOINTS[name];
+    const operation = options.operation ?? name;
+    const res: HttpResponse<unknown> = await this.http.send({
+      method: endpoint.method,
+      baseUrl: this.bases[endpoint.api],
+      path: endpointPath(name, req.params),
+      ...(req.form ? { form: clean(req.form) } : {}),
+      ...(req.query ? { query: req.query } : {}),
+      ...(req.headers ? { headers: req.headers } : {}),
+      operation,
+      ...(options.retry === false ? { retry: false } : {}),
+      signal: options.signal,
+    });
+    const parsed = schema.safeParse(res.body);
+    if (!parsed.success) {
+      throw new VendorApiError(`${VENDOR} ${operation}: unexpected response body`, {
+        vendor: VENDOR,
+        status: res.status,
+        operation,
+      });
+    }
+    return parsed.data;
+  }
+
+  createConversation(form: Form, options?: CallOptions) {
+    return this.call('createConversation', conversationSchema, { form }, options);
+  }
+
+  fetchConversation(sid: string, options?: CallOptions) {
+    return this.call('fetchConversation', conversationSchema, { params: { Sid: sid } }, options);
+  }
+
+  updateConversation(sid: string, form: Form, options?: CallOptions) {
+    return this.call('updateConversation', conversationSchema, { params: { Sid: sid }, form }, options);
+  }
+
+  addParticipant(conversationSid: string, form: Form, options?: CallOptions) {
+    return this.call(
+      'createParticipant',
+      participantSchema,
+      { params: { ConversationSid: conversationSid }, form },
+      options,
+    );
+  }
+
+  /** First page (up to 100): a handover conversation has the customer, the agent(s) and maybe a supervisor. */
+  async participants(conversationSid: string, options?: CallOptions): Promise<TwilioParticipant[]> {
+    const page = await this.call(
+      'listParticipants',
+      participantPageSchema,
+      { params: { ConversationSid: conversationSid }, query: { PageSize: 100 } },
+      options,
+    );
+    return page.participants;
+  }
+
+  /** With `X-Twilio-Webhook-Enabled: true` when `webhooks`, so Flex and other listeners see the message. */
+  sendMessage(conversationSid: string, form: Form, webhooks: boolean, options?: CallOptions) {
+    const headers = webhooks ? { 'X-Twilio-Webhook-Enabled': 'true' } : undefined;
+    return this.call(
+      'createMessage',
+      sidSchema,
+      { params: { ConversationSid: conversationSid }, form, ...(headers ? { headers } : {}) },
+      options,
+    );
+  }
+
+  addScopedWebhook(conversationSid: string, form: Form, options?: CallOptions) {
+    return this.call('createScopedWebhook', sidSchema, { params: { ConversationSid: conversationSid }, form }, options);
+  }
+
+  createInteraction(channel: unknown, routing: unknown, options?: CallOptions) {
+    return this.call(
+      'createInteraction',
+      sidSchema,
+      { form: { Channel: JSON.stringify(channel), Routing: JSON.stringify(routing) } },
+      options,
+    );
+  }
+
+  async interactionChannels(interactionSid: string, options?: CallOptions): Promise<TwilioChannel[]> {
+    const page = await this.call(
+      'listInteractionChannels',
+      channelPageSchema,
+      { params: { InteractionSid: interactionSid } },
+      options,
+    );
+    return page.channels;
+  }
+
+  updateInteractionChannel(interactionSid: string, channelSid: string, form: Form, options?: CallOptions) {
+    return this.call(
+      'updateInteractionChannel',
+      channelSchema,
+      { params: { InteractionSid: interactionSid, Sid: channelSid }, form },
+      options,
+    );
+  }
+
+  /** One page of tasks; `more` when Twilio has a next page. */
+  async tasks(
+    query: Record<string, string | number | undefined>,
+    options?: CallOptions,
+  ): Promise<{ tasks: TwilioTask[]; more: boolean }> {
+    const page = await this.call(
+      'listTasks',
+      taskPageSchema,
+      { params: { WorkspaceSid: this.settings.workspaceSid }, query },
+      options,
+    );
+    return { tasks: page.tasks, more: Boolean(page.meta?.next_page_url) };
+  }
+
+  realTimeStatistics(queueSid: string, options?: CallOptions) {
+    const params = { WorkspaceSid: this.settings.workspaceSid, TaskQueueSid: queueSid };
+    return this.call(
+      'queueRealTimeStatistics',
+      realTimeStatsSchema,
+      { params, query: { TaskChannel: this.settings.taskChannel } },
+      options,
+    );
+  }
+
+  cumulativeStatistics(queueSid: string, options?: CallOptions) {
+    const params = { WorkspaceSid: this.settings.workspaceSid, TaskQueueSid: queueSid };
+    const query = { TaskChannel: this.settings.taskChannel, Minutes: this.settings.statisticsMinutes };
+    return this.call('queueCumulativeStatistics', cumulativeStatsSchema, { params, query }, options);
+  }
+}

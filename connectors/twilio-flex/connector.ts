@@ -1,0 +1,294 @@
+import {
+  HandoverConfigError,
+  HandoverError,
+  SPECIFICATION_VERSION,
+  UnsupportedCapabilityError,
+  defineCapabilities,
+  parseOrThrow,
+  type ConnectorCallOptions,
+  type ConnectorRuntime,
+  type ConnectorWarning,
+  type HandoverConnectorV1,
+  type SendMessageRequest,
+  type SendMessageResult,
+  type StartHandoverRequest,
+  type StartHandoverResult,
+} from 'handover-kit/contract';
+import { OnceByKey } from 'handover-kit/connector-utils';
+import { TwilioApi } from './api';
+import { QueueInsight } from './queue';
+import { interactionChannel, interactionRouting, isQueueSid, taskAttributes, transcriptBodies } from './routing';
+import { AUTH_TOKEN_ENV, twilioFlexSettingsSchema, type TwilioFlexSettingsInput } from './schema';
+import { HandoverState, type HandoverRecord } from './state';
+import { WEBHOOK_FILTERS, createTwilioWebhook } from './webhook';
+
+/**
+ * Queue position and wait time are derived by the connector from TaskRouter (rank among the
+ * queue's pending tasks; the queue's average wait minus the task's age): estimates, not Twilio
+ * figures. Typing is false: Conversations has no typing webhook. Attachments are not relayed.
+ */
+export const TWILIO_FLEX_CAPABILITIES = defineCapabilities({
+  availability: true,
+  queuePosition: true,
+  estimatedWaitTime: true,
+  skills: true,
+  languages: true,
+  priority: true,
+  queueRouting: true,
+  transcript: true,
+  customAttributes: true,
+  closeFromBot: true,
+  agentJoined: true,
+  webhooks: true,
+});
+/** Capabilities whose figures the connector derives (estimates). */
+export const TWILIO_FLEX_ESTIMATED = ['queuePosition', 'estimatedWaitTime'] as const;
+
+const MEMORY = 10_000;
+
+export interface TwilioFlexConnector extends HandoverConnectorV1 {
+  readonly type: 'twilio-flex';
+  dispose(): Promise<void>;
+  /** Request counters for benchmarks and diagnostics. */
+  stats(): { requests: number };
+}
+
+const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
+const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
+
+export function createTwilioFlexConnector(
+  input: TwilioFlexSettingsInput,
+  runtime: ConnectorRuntime,
+): TwilioFlexConnector {
+  const settings = parseOrThrow(twilioFlexSettingsSchema, input, 'Twilio Flex settings', 'settings');
+  const { clock, logger } = runtime;
+  const api = new TwilioApi(settings, clock);
+  const state = new HandoverState(runtime.state);
+  const queue = new QueueInsight(api, settings);
+  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
+  const sends = new OnceByKey<SendMessageResult>(MEMORY);
+  const publicUrl = () => settings.webhookUrl ?? runtime.webhookUrl;
+  const identityOf = (userId: string) => `${settings.identityPrefix}${userId}`;
+  const capabilities = settings.queueSid
+    ? TWILIO_FLEX_CAPABILITIES
+    : defineCapabilities({ ...TWILIO_FLEX_CAPABILITIES, availability: false });
+
+  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+    const known = await state.startedConversation(request.idempotencyKey);
+    if (known) return { conversationId: known, status: 'queue' };
+    const url = publicUrl();
+    if (!url)
+      throw new HandoverConfigError(
+        "Twilio Flex needs a public webhook URL (setting webhookUrl, or the gateway's public URL)",
+        [{ path: 'settings.webhookUrl', message: 'required' }],
+      );
+    const call = { signal: options?.signal };
+    const identity = identityOf(request.user.id);
+    const name = request.user.name ?? request.user.id;
+    const conversation = await api.createConversation(
+      {
+        FriendlyName: `Handover: ${name}`.slice(0, 256),
+        Attributes: JSON.stringify({ handoverKit: { providerId: runtime.providerId } }),
+        'Timers.Closed': settings.closedTimer,
+      },
+      { ...call, operation: 'start handover' },
+    );
+    const conversationId = conversation.sid;
+    try {
+      await api.addParticipant(
+        conversationId,
+        { Identity: identity, Attributes: JSON.stringify({ friendlyName: name }) },
+        { ...call, operation: 'start handover: add customer' },
+      );
+      // The bot's transcript goes in first, without webhooks: nobody is attached yet, and it is no agent traffic.
+      for (const body of transcriptBodies(request.transcript)) {
+        await api.sendMessage(conversationId, { Author: settings.botIdentity, Body: body }, false, {
+          ...call,
+          operation: 'start handover: transcript',
+        });
+      }
+      await api.addScopedWebhook(
+        conversationId,
+        {
+          Target: 'webhook',
+          'Configuration.Url': url,
+          'Configuration.Method': 'post',
+          'Configuration.Filters': WEBHOOK_FILTERS,
+        },
+        { ...call, operation: 'start handover: webhook' },
+      );
+      const { attributes, warnings } = taskAttributes(request, conversationId, settings);
+      const interaction = await api.createInteraction(
+        interactionChannel(settings, conversationId),
+        interactionRouting(request, settings, attributes),
+        {
+          ...call,
+          operation: 'start handover: interaction',
+        },
+      );
+      const record: HandoverRecord = {
+        identity,
+        interactionSid: interaction.sid,
+        ...(isQueueSid(request.routing.queue) ? { queueSid: request.routing.queue } : {}),
+      };
+      await state.save(conversationId, record);
+      await state.rememberStart(request.idempotencyKey, conversationId);
+      return { conversationId, status: 'queue', ...warn(warnings) };
+    } catch (error) {
+      // Do not leave a half-built conversation open at Twilio.
+      await api
+        .updateConversation(
+          conversationId,
+          { State: 'closed' },
+          { operation: 'start handover: clean up', retry: false },
+        )
+        .catch((cleanup) => {
+          logger.warn('twilio-flex: could not close a half-started conversation', {
+            conversationId,
+            error: reason(cleanup),
+          });
+        });
+      throw error;
+    }
+  }
+
+  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+    const { conversationId, messageId } = request;
+    const earlier = await state.sentMessage(conversationId, messageId);
+    if (earlier) return { vendorMessageId: earlier, duplicate: true };
+    const warnings: ConnectorWarning[] = [];
+    if (request.attachments?.length)
+      warnings.push({
+        type: 'unsupported',
+        feature: 'attachments',
+        message: 'Attachments are not relayed to Twilio; the text was sent',
+      });
+    if (!request.text)
+      return { duplicate: false, warnings: [...warnings, { type: 'other', message: 'Empty message not sent' }] };
+    // System notices go out as Twilio's `system` author; user messages as the customer participant
+    // this handover created (the record), whoever the request names.
+    const customer = (await state.record(conversationId))?.identity || identityOf(request.user.id);
+    const author = request.kind === 'system' ? 'system' : customer;
+    const message = await api.sendMessage(
+      conversationId,
+      { Author: author, Body: request.text, Attributes: JSON.stringify({ handoverKitMessageId: messageId }) },
+      true,
+      {
+        signal: options?.signal,
+        operation: 'send message',
+      },
+    );
+    await state.rememberSent(conversationId, messageId, message.sid);
+    return { vendorMessageId: message.sid, duplicate: false, ...warn(warnings) };
+  }
+
+  /** Closes routing (tasks closed, not left wrapping) and then the conversation. */
+  async function close(conversationId: string, note: string | undefined, options?: ConnectorCallOptions) {
+    const call = { signal: options?.signal };
+    const conversation = await api.fetchConversation(conversationId, { ...call, operation: 'close handover' });
+    if (conversation.state === 'closed') return { alreadyClosed: true };
+    const warnings: ConnectorWarning[] = [];
+    const record = await state.update(conversationId, { identity: '' }, { closedByBot: true });
+    if (note) {
+      await api
+        .sendMessage(conversationId, { Author: 'system', Body: note.slice(0, 1600) }, true, {
+          ...call,
+          operation: 'close handover: note',
+        })
+        .catch((error) => {
+          warnings.push({
+            type: 'other',
+            feature: 'closeFromBot',
+            message: `Closing note not delivered: ${reason(error)}`,
+          });
+        });
+    }
+    const channel = await queue.interactionChannel(conversationId, record, call);
+    if (
+      channel?.interactionSid &&
+      channel.channelSid &&
+      !['closed', 'inactive', 'failed'].includes(channel.status ?? '')
+    ) {
+      await api.updateInteractionChannel(
+        channel.interactionSid,
+        channel.channelSid,
+        { Status: 'inactive', Routing: JSON.stringify({ status: 'closed' }) },
+        {
+          ...call,
+          operation: 'close handover: routing',
+        },
+      );
+    } else if (!channel?.channelSid) {
+      warnings.push({
+        type: 'other',
+        feature: 'closeFromBot',
+        message: 'No Flex interaction channel found yet; only the conversation was closed',
+      });
+    }
+    await api.updateConversation(
+      conversationId,
+      { State: 'closed' },
+      { ...call, operation: 'close handover: conversation' },
+    );
+    return { alreadyClosed: false, ...warn(warnings) };
+  }
+
+  const connector: TwilioFlexConnector = {
+    specificationVersion: SPECIFICATION_VERSION,
+    type: 'twilio-flex',
+    capabilities,
+    webhook: createTwilioWebhook({
+      authToken: () => settings.authToken ?? process.env[AUTH_TOKEN_ENV],
+      publicUrl,
+      identityPrefix: settings.identityPrefix,
+      botIdentity: settings.botIdentity,
+      state,
+      logger,
+    }),
+
+    async doCheckAvailability({ routing }, options) {
+      const queueSid = isQueueSid(routing.queue) ? routing.queue : settings.queueSid;
+      if (!queueSid)
+        throw new UnsupportedCapabilityError(
+          'availability',
+          { connectorType: 'twilio-flex' },
+          'Twilio Flex availability needs the queueSid setting or a TaskQueue SID in routing.queue',
+        );
+      return queue.availability(queueSid, options);
+    },
+
+    doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise,
+
+    async doSendMessage(request, options) {
+      const key = `${request.conversationId}\u0000${request.messageId}`;
+      const { promise, first } = sends.run(key, () => send(request, options));
+      const result = await promise;
+      return first ? result : { ...result, duplicate: true };
+    },
+
+    async doGetStatus({ conversationId }, options) {
+      const call = { signal: options?.signal };
+      const conversation = await api.fetchConversation(conversationId, { ...call, operation: 'get status' });
+      if (conversation.state === 'closed') return { status: 'completed' };
+      const record = await state.record(conversationId);
+      const prefix = settings.identityPrefix;
+      const participants = await api.participants(conversationId, { ...call, operation: 'get status' });
+      const agent = participants.find(
+        (p) => p.identity && !p.identity.startsWith(prefix) && p.identity !== settings.botIdentity,
+      );
+      if (agent?.identity) return { status: 'active', agent: { id: agent.identity } };
+      return queue.waiting(conversationId, record, call);
+    },
+
+    async doCloseHandover({ conversationId, message }, options) {
+      return close(conversationId, message, options);
+    },
+
+    stats: () => ({ requests: api.requestCount }),
+
+    async dispose() {
+      await api.close();
+    },
+  };
+  return connector;
+}
