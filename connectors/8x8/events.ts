@@ -83,6 +83,9 @@ export async function toEvents(envelope: EightByEightEnvelope, eventId: string, 
   /** The handover ended at 8x8; nothing to report when the bot closed it itself. */
   const ended = async (by: 'agent' | 'user'): Promise<HandoverEvent[]> => {
     if (await ctx.state.get(stateKey.closedByBot(conversationId))) return [];
+    // Reported once (agent left and the conversation going idle both mean it); the shared id also lets
+    // the service drop a repeat that two gateway instances might race to.
+    if (await ctx.state.get(stateKey.ended(conversationId))) return [];
     await ctx.state.set(stateKey.ended(conversationId), by, { ttlMs: STATE_TTL_MS });
     if (by === 'user') return [{ ...base, eventId: endId, type: 'handover-cancelled', by: 'user', reason: 'The user left the 8x8 conversation' }];
     return [{ ...base, eventId: endId, type: 'handover-completed', by: 'agent' }];
