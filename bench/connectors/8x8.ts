@@ -28,12 +28,27 @@ const median = (values: number[]) => {
 };
 
 function connectorFor(fake: FakeEightByEight): EightByEightConnector {
-  const settings = { baseUrl: fake.url, apiKey: FAKE_DEFAULTS.apiKey, tenant: FAKE_DEFAULTS.tenantId, channelId: FAKE_DEFAULTS.channelId, queueId: FAKE_DEFAULTS.queueId };
-  return createEightByEightConnector(settings, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench-8x8' }));
+  const settings = {
+    baseUrl: fake.url,
+    apiKey: FAKE_DEFAULTS.apiKey,
+    tenant: FAKE_DEFAULTS.tenantId,
+    channelId: FAKE_DEFAULTS.channelId,
+    queueId: FAKE_DEFAULTS.queueId,
+  };
+  return createEightByEightConnector(
+    settings,
+    testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench-8x8' }),
+  );
 }
 
 const start = (c: EightByEightConnector, key: string) =>
-  c.doStartHandover({ idempotencyKey: key, user: { id: `bench-${key}`, name: 'Bench' }, routing: {}, transcript: [], customAttributes: {} });
+  c.doStartHandover({
+    idempotencyKey: key,
+    user: { id: `bench-${key}`, name: 'Bench' },
+    routing: {},
+    transcript: [],
+    customAttributes: {},
+  });
 
 async function requestsPerMessage(fake: FakeEightByEight, connector: EightByEightConnector): Promise<BenchRow> {
   const handovers = await Promise.all([1, 2, 3, 4, 5].map((n) => start(connector, `rpm-${n}`)));
@@ -42,8 +57,10 @@ async function requestsPerMessage(fake: FakeEightByEight, connector: EightByEigh
     const { conversationId } = handovers[i % handovers.length]!;
     await connector.doSendMessage({ conversationId, messageId: `m-${i}`, user: { id: 'bench' }, text: `message ${i}` });
   }
-  const seen = fake.requests.slice(before).filter((r) => r.operation !== 'jwk'); // webhook key fetches are not relay work
+  // Webhook key fetches are not relay work.
+  const seen = fake.requests.slice(before).filter((r) => r.operation !== 'jwk');
   const perMessage = seen.length / MESSAGES;
+  const posts = seen.filter((r) => r.operation === 'message').length;
   return {
     group: GROUP,
     name: 'upstream requests per relayed user message',
@@ -51,7 +68,7 @@ async function requestsPerMessage(fake: FakeEightByEight, connector: EightByEigh
     unit: 'req/msg',
     goal: '= 1.00',
     met: perMessage === 1,
-    note: `${MESSAGES} messages over ${handovers.length} handovers; fake log ${seen.length} (${seen.filter((r) => r.operation === 'message').length} POST …/messages)`,
+    note: `${MESSAGES} messages, ${handovers.length} handovers; fake log ${seen.length} (${posts} POST …/messages)`,
   };
 }
 
@@ -60,11 +77,27 @@ async function sendOverhead(fake: FakeEightByEight, connector: EightByEightConne
   try {
     const { conversationId } = await start(connector, 'overhead');
     const url = `${fake.url}/chat-gateway/v1/conversations/${conversationId}/messages`;
-    const headers = { 'x-api-key': FAKE_DEFAULTS.apiKey, 'x-8x8-tenant': FAKE_DEFAULTS.tenantId, accept: 'application/hal+json, application/json', 'content-type': 'application/json' };
+    const headers = {
+      'x-api-key': FAKE_DEFAULTS.apiKey,
+      'x-8x8-tenant': FAKE_DEFAULTS.tenantId,
+      accept: 'application/hal+json, application/json',
+      'content-type': 'application/json',
+    };
     let n = 0;
-    const viaConnector = () => connector.doSendMessage({ conversationId, messageId: `c-${n++}`, user: { id: 'bench' }, text: 'hello from the bench' });
+    const viaConnector = () =>
+      connector.doSendMessage({
+        conversationId,
+        messageId: `c-${n++}`,
+        user: { id: 'bench' },
+        text: 'hello from the bench',
+      });
     const bare = async () => {
-      const res = await request(url, { method: 'POST', headers, body: JSON.stringify({ authorType: 'user', text: 'hello from the bench' }), dispatcher: pool });
+      const res = await request(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ authorType: 'user', text: 'hello from the bench' }),
+        dispatcher: pool,
+      });
       await res.body.text();
     };
     const connectorRounds: number[] = [];
@@ -90,7 +123,7 @@ async function sendOverhead(fake: FakeEightByEight, connector: EightByEightConne
         unit: 'µs/call',
         baseline: { name: 'bare undici request, same endpoint, body and headers', value: median(bareRounds) },
         ratio: median(ratios),
-        note: `median per-round ratio; ${ROUNDS} interleaved rounds of ${PER_ROUND} sequential calls; the fake's handling is in both`,
+        note: `median per-round ratio; ${ROUNDS} interleaved rounds of ${PER_ROUND} sequential calls; fake in both`,
       },
       {
         group: GROUP,
@@ -99,7 +132,7 @@ async function sendOverhead(fake: FakeEightByEight, connector: EightByEightConne
         unit: 'µs/call',
         baseline: { name: 'bare undici request', value: cpuBare },
         ratio: cpuConnector / cpuBare,
-        note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (dedupe, body build, typed errors)`,
+        note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (dedupe, body, typed errors)`,
       },
     ];
   } finally {
@@ -108,11 +141,20 @@ async function sendOverhead(fake: FakeEightByEight, connector: EightByEightConne
 }
 
 async function verifyCost(fake: FakeEightByEight, connector: EightByEightConnector): Promise<BenchRow> {
-  const body = JSON.stringify({ eventType: 'MESSAGE', conversationId: 'bench', timestamp: Date.now(), data: { isEcho: false, sender: { id: 'a', type: 'agent' }, text: 'hi' } });
+  const body = JSON.stringify({
+    eventType: 'MESSAGE',
+    conversationId: 'bench',
+    timestamp: Date.now(),
+    data: { isEcho: false, sender: { id: 'a', type: 'agent' }, text: 'hi' },
+  });
   const req = () => ({
     method: 'POST',
     url: '/webhooks/bench-8x8',
-    headers: signedHeaders(body, fake.signingKey, FAKE_DEFAULTS, { eventId: 'e', retry: 0, transmissionTime: Date.now() }),
+    headers: signedHeaders(body, fake.signingKey, FAKE_DEFAULTS, {
+      eventId: 'e',
+      retry: 0,
+      transmissionTime: Date.now(),
+    }),
     rawBody: Buffer.from(body),
     receivedAt: Date.now(),
   });
@@ -132,7 +174,11 @@ export async function benchEightByEight(): Promise<BenchRow[]> {
   const fake = await FakeEightByEight.start();
   const connector = connectorFor(fake);
   try {
-    return [await requestsPerMessage(fake, connector), ...(await sendOverhead(fake, connector)), await verifyCost(fake, connector)];
+    return [
+      await requestsPerMessage(fake, connector),
+      ...(await sendOverhead(fake, connector)),
+      await verifyCost(fake, connector),
+    ];
   } finally {
     await connector.dispose();
     await fake.close();

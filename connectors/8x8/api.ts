@@ -5,7 +5,12 @@ import type { EightByEightSettings } from './schema';
 
 export const VENDOR = '8x8';
 const GATEWAY = 'chat-gateway/v1';
-const METRICS_PREFIX: Record<EightByEightSettings['metricsRegion'], string> = { us: '', eu: '/eu', au: '/au', ca: '/ca' };
+const METRICS_PREFIX: Record<EightByEightSettings['metricsRegion'], string> = {
+  us: '',
+  eu: '/eu',
+  au: '/au',
+  ca: '/ca',
+};
 
 /** 8x8 error bodies (`application/problem+json`): `{message, errors: [{code, message}] | string[]}`. */
 function errorDetails(body: unknown): { message?: string; code?: string } {
@@ -21,7 +26,9 @@ function errorDetails(body: unknown): { message?: string; code?: string } {
 /** Path segment from a vendor id, never a path of its own. */
 const seg = (id: string) => encodeURIComponent(id);
 
-const createdSchema = z.object({ conversationId: z.string().min(1).optional(), id: z.string().min(1).optional() }).loose();
+const createdSchema = z
+  .object({ conversationId: z.string().min(1).optional(), id: z.string().min(1).optional() })
+  .loose();
 
 export const conversationSchema = z
   .object({
@@ -42,7 +49,11 @@ const tokenSchema = z.object({
 const metricItem = z.object({ key: z.string(), value: z.union([z.number(), z.string(), z.null()]).optional() });
 const queueMetricsSchema = z.object({ id: z.union([z.string(), z.number()]).optional(), metrics: z.array(metricItem) });
 
-export const QUEUE_METRICS = ['availableIdle.rt', 'interactionsWaitInQueue.rt', 'interactionsAvgWaitTime.int-15m'] as const;
+export const QUEUE_METRICS = [
+  'availableIdle.rt',
+  'interactionsWaitInQueue.rt',
+  'interactionsAvgWaitTime.int-15m',
+] as const;
 export type QueueMetrics = Partial<Record<(typeof QUEUE_METRICS)[number], number>>;
 
 /**
@@ -59,7 +70,10 @@ export class EightByEightApi {
     private readonly settings: EightByEightSettings,
     private readonly clock: Clock,
   ) {
-    const headers: Record<string, string> = { 'x-api-key': settings.apiKey, accept: 'application/hal+json, application/json' };
+    const headers: Record<string, string> = {
+      'x-api-key': settings.apiKey,
+      accept: 'application/hal+json, application/json',
+    };
     if (settings.tenant) headers['x-8x8-tenant'] = settings.tenant;
     this.http = new HttpClient({
       vendor: VENDOR,
@@ -81,21 +95,53 @@ export class EightByEightApi {
   }
 
   async createConversation(body: Record<string, unknown>, signal?: AbortSignal): Promise<string> {
-    const res = await this.send<unknown>({ method: 'POST', path: `${GATEWAY}/conversations`, json: body, operation: 'start handover', signal });
+    const res = await this.send<unknown>({
+      method: 'POST',
+      path: `${GATEWAY}/conversations`,
+      json: body,
+      operation: 'start handover',
+      signal,
+    });
     const parsed = createdSchema.safeParse(res.body);
     const id = parsed.success ? (parsed.data.conversationId ?? parsed.data.id) : undefined;
-    if (!id) throw new VendorApiError('8x8 start handover: no conversation id in the answer', { vendor: VENDOR, status: res.status, operation: 'start handover' });
+    if (!id)
+      throw new VendorApiError('8x8 start handover: no conversation id in the answer', {
+        vendor: VENDOR,
+        status: res.status,
+        operation: 'start handover',
+      });
     return id;
   }
 
-  async sendMessage(conversationId: string, body: Record<string, unknown>, operation: string, signal?: AbortSignal): Promise<void> {
-    await this.send({ method: 'POST', path: `${GATEWAY}/conversations/${seg(conversationId)}/messages`, json: body, operation, signal });
+  async sendMessage(
+    conversationId: string,
+    body: Record<string, unknown>,
+    operation: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.send({
+      method: 'POST',
+      path: `${GATEWAY}/conversations/${seg(conversationId)}/messages`,
+      json: body,
+      operation,
+      signal,
+    });
   }
 
   async getConversation(conversationId: string, operation: string, signal?: AbortSignal): Promise<VendorConversation> {
-    const res = await this.send<unknown>({ method: 'GET', path: `${GATEWAY}/conversations/${seg(conversationId)}`, operation, signal });
+    const res = await this.send<unknown>({
+      method: 'GET',
+      path: `${GATEWAY}/conversations/${seg(conversationId)}`,
+      operation,
+      signal,
+    });
     const parsed = conversationSchema.safeParse(res.body);
-    if (!parsed.success) throw new VendorApiError(`8x8 ${operation}: unreadable conversation`, { vendor: VENDOR, status: res.status, operation });
+    if (!parsed.success)
+      throw new VendorApiError(`8x8 ${operation}: unreadable conversation`, {
+        vendor: VENDOR,
+        status: res.status,
+        operation,
+      });
     return parsed.data;
   }
 
@@ -113,7 +159,12 @@ export class EightByEightApi {
 
   /** The public JWK a webhook signature names (one attempt: the caller bounds refetches). */
   async jwk(kid: string): Promise<unknown> {
-    const res = await this.send<unknown>({ method: 'GET', path: `${GATEWAY}/jwk/${seg(kid)}/public`, operation: 'fetch webhook key', retry: false });
+    const res = await this.send<unknown>({
+      method: 'GET',
+      path: `${GATEWAY}/jwk/${seg(kid)}/public`,
+      operation: 'fetch webhook key',
+      retry: false,
+    });
     // The spec types the answer as a string; the example is the JWK object itself.
     if (typeof res.body === 'string') {
       try {
@@ -132,24 +183,39 @@ export class EightByEightApi {
   /** Real-time metrics of one queue (values as numbers; missing or null ones left out). */
   async queueMetrics(queueId: string, signal?: AbortSignal): Promise<QueueMetrics> {
     const token = await this.accessToken(signal);
-    const base = `${this.settings.baseUrl}${METRICS_PREFIX[this.settings.metricsRegion]}/analytics/cc/v5/realtime-metrics`;
+    const region = METRICS_PREFIX[this.settings.metricsRegion];
+    const base = `${this.settings.baseUrl}${region}/analytics/cc/v5/realtime-metrics`;
     const query = QUEUE_METRICS.map((m) => `metrics=${encodeURIComponent(m)}`).join('&');
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (this.settings.tenant) headers['x-tenant-info'] = this.settings.tenant;
     let res;
     try {
-      res = await this.send<unknown>({ method: 'GET', baseUrl: base, path: `queues/${seg(queueId)}?${query}`, headers, operation: 'queue metrics', retry: false, signal });
+      res = await this.send<unknown>({
+        method: 'GET',
+        baseUrl: base,
+        path: `queues/${seg(queueId)}?${query}`,
+        headers,
+        operation: 'queue metrics',
+        retry: false,
+        signal,
+      });
     } catch (error) {
       if (VendorApiError.isInstance(error) && error.status === 401) this.token = undefined;
       throw error;
     }
     // The spec answers one object; the guide shows a one-element array.
     const item = queueMetricsSchema.safeParse(Array.isArray(res.body) ? res.body[0] : res.body);
-    if (!item.success) throw new VendorApiError('8x8 queue metrics: unreadable answer', { vendor: VENDOR, status: res.status, operation: 'queue metrics' });
+    if (!item.success)
+      throw new VendorApiError('8x8 queue metrics: unreadable answer', {
+        vendor: VENDOR,
+        status: res.status,
+        operation: 'queue metrics',
+      });
     const out: QueueMetrics = {};
     for (const { key, value } of item.data.metrics) {
       const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if ((QUEUE_METRICS as readonly string[]).includes(key) && typeof n === 'number' && Number.isFinite(n)) out[key as keyof QueueMetrics] = n;
+      if ((QUEUE_METRICS as readonly string[]).includes(key) && typeof n === 'number' && Number.isFinite(n))
+        out[key as keyof QueueMetrics] = n;
     }
     return out;
   }
@@ -176,14 +242,27 @@ export class EightByEightApi {
       body = res.body;
     } catch (error) {
       if (VendorApiError.isInstance(error) && (error.status === 400 || error.status === 401)) {
-        throw new VendorAuthError(`${error.message} (check the API key and secret)`, { vendor: VENDOR, status: error.status, operation: 'get access token', cause: error });
+        throw new VendorAuthError(`${error.message} (check the API key and secret)`, {
+          vendor: VENDOR,
+          status: error.status,
+          operation: 'get access token',
+          cause: error,
+        });
       }
       throw error;
     }
     const parsed = tokenSchema.safeParse(body);
-    if (!parsed.success) throw new VendorApiError('8x8 get access token: no usable token', { vendor: VENDOR, status: 200, operation: 'get access token' });
+    if (!parsed.success)
+      throw new VendorApiError('8x8 get access token: no usable token', {
+        vendor: VENDOR,
+        status: 200,
+        operation: 'get access token',
+      });
     const lifetimeMs = (parsed.data.expires_in ?? 1800) * 1000;
-    this.token = { value: parsed.data.access_token, refreshAt: this.clock.now() + lifetimeMs - Math.min(60_000, lifetimeMs / 10) };
+    this.token = {
+      value: parsed.data.access_token,
+      refreshAt: this.clock.now() + lifetimeMs - Math.min(60_000, lifetimeMs / 10),
+    };
     return parsed.data.access_token;
   }
 

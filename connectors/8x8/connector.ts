@@ -51,14 +51,20 @@ export interface EightByEightConnector extends HandoverConnectorV1 {
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
 const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
 
-export function createEightByEightConnector(input: EightByEightSettingsInput, runtime: ConnectorRuntime): EightByEightConnector {
+export function createEightByEightConnector(
+  input: EightByEightSettingsInput,
+  runtime: ConnectorRuntime,
+): EightByEightConnector {
   const settings = parseOrThrow(eightByEightSettingsSchema, input, '8x8 settings', 'settings');
   const { clock, logger, state } = runtime;
   const api = new EightByEightApi(settings, clock);
   const keys = new JwkStore({ fetch: (kid) => api.jwk(kid), clock, logger });
   const starts = new OnceByKey<StartHandoverResult>(MEMORY);
   const sent = new OnceByKey<SendMessageResult>(MEMORY, { ttlMs: 24 * 3_600_000, now: () => clock.now() });
-  const metricsCache = new BoundedMap<string, Promise<QueueMetrics>>(256, { ttlMs: METRICS_TTL_MS, now: () => clock.now() });
+  const metricsCache = new BoundedMap<string, Promise<QueueMetrics>>(256, {
+    ttlMs: METRICS_TTL_MS,
+    now: () => clock.now(),
+  });
 
   const capabilities = api.metricsEnabled
     ? EIGHT_BY_EIGHT_CAPABILITIES
@@ -74,13 +80,21 @@ export function createEightByEightConnector(input: EightByEightSettingsInput, ru
   }
 
   /** Best effort: a failure becomes a warning (or nothing), never a failed call. */
-  async function waitEstimate(queueId: string | undefined, warnings?: ConnectorWarning[], signal?: AbortSignal): Promise<number | undefined> {
+  async function waitEstimate(
+    queueId: string | undefined,
+    warnings?: ConnectorWarning[],
+    signal?: AbortSignal,
+  ): Promise<number | undefined> {
     const queue = queueId ?? settings.queueId;
     if (!api.metricsEnabled || !queue) return undefined;
     try {
       return (await metrics(queue, signal))['interactionsAvgWaitTime.int-15m'];
     } catch (error) {
-      warnings?.push({ type: 'other', feature: 'estimatedWaitTime', message: `Estimated wait time unavailable: ${reason(error)}` });
+      warnings?.push({
+        type: 'other',
+        feature: 'estimatedWaitTime',
+        message: `Estimated wait time unavailable: ${reason(error)}`,
+      });
       return undefined;
     }
   }
@@ -93,7 +107,12 @@ export function createEightByEightConnector(input: EightByEightSettingsInput, ru
     if (!known) await state.set(stateKey.start(request.idempotencyKey), conversationId, { ttlMs: STATE_TTL_MS });
     const assignment = body.assignment as { id?: string } | undefined;
     const wait = await waitEstimate(assignment?.id, warnings, options?.signal);
-    return { conversationId, status: 'queue', ...(wait !== undefined ? { estimatedWaitMs: wait } : {}), ...warn(warnings) };
+    return {
+      conversationId,
+      status: 'queue',
+      ...(wait !== undefined ? { estimatedWaitMs: wait } : {}),
+      ...warn(warnings),
+    };
   }
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
@@ -102,7 +121,11 @@ export function createEightByEightConnector(input: EightByEightSettingsInput, ru
     if (request.attachments?.length) {
       // Chat Gateway takes files only as uploads (multipart), which this connector does not do: links instead.
       text = [text, ...request.attachments.map((a) => a.url)].filter(Boolean).join('\n');
-      warnings.push({ type: 'unsupported', feature: 'attachments', message: 'Attachments were sent to 8x8 as links, not files' });
+      warnings.push({
+        type: 'unsupported',
+        feature: 'attachments',
+        message: 'Attachments were sent to 8x8 as links, not files',
+      });
     }
     if (!text.trim()) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const authorType = request.kind === 'system' ? 'bot' : 'user';
@@ -126,10 +149,17 @@ export function createEightByEightConnector(input: EightByEightSettingsInput, ru
 
     async doCheckAvailability({ routing }, options) {
       if (!capabilities.availability) {
-        throw new UnsupportedCapabilityError('availability', { connectorType: '8x8' }, '8x8 availability needs the API secret (real-time metrics)');
+        throw new UnsupportedCapabilityError(
+          'availability',
+          { connectorType: '8x8' },
+          '8x8 availability needs the API secret (real-time metrics)',
+        );
       }
       const queueId = routing.queue ?? settings.queueId;
-      if (!queueId) throw new HandoverConfigError('8x8 availability needs a queue: set 8x8 Queue Id or routing.queue', [{ path: 'settings.queueId', message: 'required for availability' }]);
+      if (!queueId)
+        throw new HandoverConfigError('8x8 availability needs a queue: set 8x8 Queue Id or routing.queue', [
+          { path: 'settings.queueId', message: 'required for availability' },
+        ]);
       const m = await metrics(queueId, options?.signal);
       const agents = m['availableIdle.rt'];
       const waiting = m['interactionsWaitInQueue.rt'];
@@ -168,19 +198,33 @@ export function createEightByEightConnector(input: EightByEightSettingsInput, ru
       const assignment = conversation.assignment ?? undefined;
       if (assignment?.type === 'agent' && assignment.id) return { status: 'active', agent: { id: assignment.id } };
       const warnings: ConnectorWarning[] = [];
-      const wait = await waitEstimate(assignment?.type === 'queue' ? assignment.id : undefined, warnings, options?.signal);
+      const wait = await waitEstimate(
+        assignment?.type === 'queue' ? assignment.id : undefined,
+        warnings,
+        options?.signal,
+      );
       return { status: 'queue', ...(wait !== undefined ? { estimatedWaitMs: wait } : {}), ...warn(warnings) };
     },
 
     async doCloseHandover({ conversationId, message }, options) {
       const closedKey = stateKey.closedByBot(conversationId);
-      if ((await state.get(closedKey)) || (await state.get(stateKey.ended(conversationId)))) return { alreadyClosed: true };
+      if ((await state.get(closedKey)) || (await state.get(stateKey.ended(conversationId))))
+        return { alreadyClosed: true };
       const warnings: ConnectorWarning[] = [];
       if (message) {
         try {
-          await api.sendMessage(conversationId, { authorType: 'bot', text: message }, 'send closing note', options?.signal);
+          await api.sendMessage(
+            conversationId,
+            { authorType: 'bot', text: message },
+            'send closing note',
+            options?.signal,
+          );
         } catch (error) {
-          warnings.push({ type: 'other', feature: 'closeFromBot', message: `Closing note not delivered: ${reason(error)}` });
+          warnings.push({
+            type: 'other',
+            feature: 'closeFromBot',
+            message: `Closing note not delivered: ${reason(error)}`,
+          });
         }
       }
       // Marked first: the "user left" webhook this close causes must not come back as an event.
@@ -189,7 +233,9 @@ export function createEightByEightConnector(input: EightByEightSettingsInput, ru
         await api.removeUser(conversationId, options?.signal);
       } catch (error) {
         if (VendorNotFoundError.isInstance(error)) {
-          const conversation = await api.getConversation(conversationId, 'close handover', options?.signal).catch(() => undefined);
+          const conversation = await api
+            .getConversation(conversationId, 'close handover', options?.signal)
+            .catch(() => undefined);
           if (conversation?.state === 'idle') return { alreadyClosed: true, ...warn(warnings) };
         }
         await state.delete(closedKey);

@@ -23,19 +23,41 @@ const messageData = z
     isEcho: z.boolean().optional(),
     sender: z.object({ id: z.string().optional(), type: z.string().optional() }).loose().optional(),
     text: z.string().nullish(),
-    attachments: z.array(z.object({ id: z.string().optional(), type: z.string().optional(), preSignedUrl: z.string().optional(), fileName: z.string().optional() }).loose()).nullish(),
+    attachments: z
+      .array(
+        z
+          .object({
+            id: z.string().optional(),
+            type: z.string().optional(),
+            preSignedUrl: z.string().optional(),
+            fileName: z.string().optional(),
+          })
+          .loose(),
+      )
+      .nullish(),
     cards: z.array(z.unknown()).nullish(),
   })
   .loose();
 const membersData = z.object({ memberType: z.string(), change: z.string(), id: z.string().optional() }).loose();
 const queuedData = z.object({ queueId: z.string().optional(), queueName: z.string().optional() }).loose();
 const updateData = z
-  .object({ state: z.string().optional(), assignment: z.object({ type: z.string().optional(), id: z.string().optional() }).loose().nullish() })
+  .object({
+    state: z.string().optional(),
+    assignment: z.object({ type: z.string().optional(), id: z.string().optional() }).loose().nullish(),
+  })
   .loose();
 const activityData = z.object({ name: z.string(), value: z.unknown().optional() }).loose();
-const typingValue = z.object({ users: z.array(z.object({ id: z.string().optional(), type: z.string().optional() }).loose()) }).loose();
+const typingValue = z
+  .object({ users: z.array(z.object({ id: z.string().optional(), type: z.string().optional() }).loose()) })
+  .loose();
 
-export const RETIRED_EVENT_TYPES = new Set(['AGENT_JOINED', 'AGENT_LEFT', 'TEXT', 'AGENT_MESSAGE', 'CONVERSATION_ENDED']);
+export const RETIRED_EVENT_TYPES = new Set([
+  'AGENT_JOINED',
+  'AGENT_LEFT',
+  'TEXT',
+  'AGENT_MESSAGE',
+  'CONVERSATION_ENDED',
+]);
 
 /** Keys in the provider's shared state (a webhook may land on any gateway instance). */
 export const stateKey = {
@@ -59,7 +81,11 @@ function attachmentsOf(list: z.infer<typeof messageData>['attachments']): Attach
   const out: Attachment[] = [];
   for (const a of list ?? []) {
     if (!a.preSignedUrl) continue;
-    out.push({ url: a.preSignedUrl, type: MEDIA[(a.type ?? '').toLowerCase()] ?? 'file', ...(a.fileName ? { name: a.fileName } : {}) });
+    out.push({
+      url: a.preSignedUrl,
+      type: MEDIA[(a.type ?? '').toLowerCase()] ?? 'file',
+      ...(a.fileName ? { name: a.fileName } : {}),
+    });
   }
   return out;
 }
@@ -71,10 +97,16 @@ const agentOf = (id: string | undefined): Agent | undefined => (id ? { id } : un
  * retry); the end of a handover gets an id of its own per conversation, so the several signals of
  * one end (agent left, conversation idle) are delivered once.
  */
-export async function toEvents(envelope: EightByEightEnvelope, eventId: string, receivedAt: number, ctx: EventContext): Promise<HandoverEvent[]> {
+export async function toEvents(
+  envelope: EightByEightEnvelope,
+  eventId: string,
+  receivedAt: number,
+  ctx: EventContext,
+): Promise<HandoverEvent[]> {
   const { eventType, conversationId } = envelope;
   if (!conversationId) {
-    if (eventType !== 'WEB_HOOK_VERIFY') ctx.logger.debug('8x8 webhook without a conversation id dropped', { eventType });
+    if (eventType !== 'WEB_HOOK_VERIFY')
+      ctx.logger.debug('8x8 webhook without a conversation id dropped', { eventType });
     return [];
   }
   const base = { conversationId, eventId: `8x8:${eventId}`, occurredAt: envelope.timestamp ?? receivedAt };
@@ -87,7 +119,16 @@ export async function toEvents(envelope: EightByEightEnvelope, eventId: string, 
     // the service drop a repeat that two gateway instances might race to.
     if (await ctx.state.get(stateKey.ended(conversationId))) return [];
     await ctx.state.set(stateKey.ended(conversationId), by, { ttlMs: STATE_TTL_MS });
-    if (by === 'user') return [{ ...base, eventId: endId, type: 'handover-cancelled', by: 'user', reason: 'The user left the 8x8 conversation' }];
+    if (by === 'user')
+      return [
+        {
+          ...base,
+          eventId: endId,
+          type: 'handover-cancelled',
+          by: 'user',
+          reason: 'The user left the 8x8 conversation',
+        },
+      ];
     return [{ ...base, eventId: endId, type: 'handover-completed', by: 'agent' }];
   };
 
@@ -105,7 +146,15 @@ export async function toEvents(envelope: EightByEightEnvelope, eventId: string, 
           return [{ ...base, type: 'provider-event', name: '8x8-cards', data: { cards } }];
         }
         const agent = agentOf(data.data.sender?.id);
-        return [{ ...base, type: 'agent-message', text, ...(attachments.length ? { attachments } : {}), ...(agent ? { agent } : {}) }];
+        return [
+          {
+            ...base,
+            type: 'agent-message',
+            text,
+            ...(attachments.length ? { attachments } : {}),
+            ...(agent ? { agent } : {}),
+          },
+        ];
       }
       if (sender === 'system' && text) return [{ ...base, type: 'provider-event', name: '8x8-system-message', text }];
       return []; // the user's own and the bot's messages are not agent activity
@@ -114,7 +163,8 @@ export async function toEvents(envelope: EightByEightEnvelope, eventId: string, 
       const data = membersData.safeParse(envelope.data);
       if (!data.success) return [];
       const { memberType, change, id } = data.data;
-      if (memberType === 'agent' && change === 'joined') return [{ ...base, type: 'agent-joined', agent: agentOf(id) ?? { id: 'agent' } }];
+      if (memberType === 'agent' && change === 'joined')
+        return [{ ...base, type: 'agent-joined', agent: agentOf(id) ?? { id: 'agent' } }];
       if (memberType === 'agent' && change === 'left') {
         const agent = agentOf(id);
         if (await ctx.state.get(stateKey.transfer(conversationId))) {
@@ -122,7 +172,10 @@ export async function toEvents(envelope: EightByEightEnvelope, eventId: string, 
           await ctx.state.delete(stateKey.transfer(conversationId));
           return [{ ...base, type: 'agent-left', requeued: true, ...(agent ? { agent } : {}) }];
         }
-        return [{ ...base, type: 'agent-left', requeued: false, ...(agent ? { agent } : {}) }, ...(await ended('agent'))];
+        return [
+          { ...base, type: 'agent-left', requeued: false, ...(agent ? { agent } : {}) },
+          ...(await ended('agent')),
+        ];
       }
       if (memberType === 'user' && change === 'left') return ended('user');
       return [];
@@ -153,7 +206,9 @@ export async function toEvents(envelope: EightByEightEnvelope, eventId: string, 
     }
     default:
       if (RETIRED_EVENT_TYPES.has(eventType)) {
-        ctx.logger.warn('8x8 webhook uses a retired Chat API v2 event name; set the webhook to "Chat Gateway v1.0"', { eventType });
+        ctx.logger.warn('8x8 webhook uses a retired Chat API v2 event name; set the webhook to "Chat Gateway v1.0"', {
+          eventType,
+        });
       } else {
         ctx.logger.debug('8x8 webhook event not relayed', { eventType });
       }

@@ -37,7 +37,14 @@ export {
 export { createEightByEightWebhook } from './webhook';
 export { SIGNATURE_HEADERS, signedPayload, parseDetachedJws, verifyEightByEightWebhook, JwkStore } from './signature';
 export { toEvents, RETIRED_EVENT_TYPES } from './events';
-export { buildCreateBody, eightByEightLanguage, mergeJson, EIGHT_BY_EIGHT_LANGUAGES, MAX_HISTORY, MAX_PROPERTIES } from './start';
+export {
+  buildCreateBody,
+  eightByEightLanguage,
+  mergeJson,
+  EIGHT_BY_EIGHT_LANGUAGES,
+  MAX_HISTORY,
+  MAX_PROPERTIES,
+} from './start';
 export { QUEUE_METRICS } from './api';
 
 /** The connector definition for the provider registry. */
@@ -46,7 +53,8 @@ export function eightByEightConnector() {
     specificationVersion: SPECIFICATION_VERSION,
     type: '8x8',
     label: '8x8 Contact Center (Chat Gateway)',
-    description: 'Hands chats to an 8x8 Contact Center queue through a Chat API channel; events arrive on its signed webhook.',
+    description:
+      'Hands chats to an 8x8 Contact Center queue through a Chat API channel; events arrive on its signed webhook.',
     settingsSchema: eightByEightSettingsSchema,
     capabilities: EIGHT_BY_EIGHT_CAPABILITIES,
     create: (settings, runtime) => createEightByEightConnector(settings, runtime),

@@ -29,7 +29,8 @@ export interface SignedHeaders {
 /** The detached payload 8x8 signs for this body and these header values. */
 export function signedPayload(body: Uint8Array | string, h: SignedHeaders): string {
   const s = JSON.stringify;
-  return `{"checksum":${crc32(body)},"cid":${s(h.customerId)},"eid":${s(h.eventId)},"retry":${h.retry},"tid":${s(h.tenantId)},"tt":${h.transmissionTime}}`;
+  const ids = `"cid":${s(h.customerId)},"eid":${s(h.eventId)},"retry":${h.retry},"tid":${s(h.tenantId)}`;
+  return `{"checksum":${crc32(body)},${ids},"tt":${h.transmissionTime}}`;
 }
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -75,13 +76,15 @@ export function parseDetachedJws(value: string): ParsedJws {
   } catch {
     throw new BadSignatureError('x-8x8-signature has an unreadable protected header');
   }
-  if (!jose || typeof jose !== 'object') throw new BadSignatureError('x-8x8-signature has an unreadable protected header');
+  if (!jose || typeof jose !== 'object')
+    throw new BadSignatureError('x-8x8-signature has an unreadable protected header');
   if (jose.alg !== 'RS256') throw new BadSignatureError('x-8x8-signature must use RS256');
   // b64:false (listed in crit) is what makes the payload the raw JSON rather than its base64url.
   if (jose.b64 !== false || !Array.isArray(jose.crit) || !jose.crit.includes('b64')) {
     throw new BadSignatureError('x-8x8-signature must carry an unencoded payload (b64:false, crit:["b64"])');
   }
-  if (typeof jose.kid !== 'string' || !KID.test(jose.kid)) throw new BadSignatureError('x-8x8-signature names no usable key id');
+  if (typeof jose.kid !== 'string' || !KID.test(jose.kid))
+    throw new BadSignatureError('x-8x8-signature names no usable key id');
   return { protectedB64: parts[0]!, kid: jose.kid, signature: Buffer.from(parts[2]!, 'base64url') };
 }
 
@@ -132,12 +135,16 @@ export class JwkStore {
     } catch (error) {
       // A 404 means 8x8 has no such key; anything else may be transient and is not remembered.
       if (HandoverError.isInstance(error) && (error as { status?: number }).status === 404) this.unknown.set(kid, true);
-      this.options.logger.warn('8x8 webhook key fetch failed', { kid, error: HandoverError.isInstance(error) ? error.code : 'error' });
+      this.options.logger.warn('8x8 webhook key fetch failed', {
+        kid,
+        error: HandoverError.isInstance(error) ? error.code : 'error',
+      });
       throw new BadSignatureError('Webhook signing key could not be fetched', { kid });
     }
     let key: KeyObject;
     try {
-      if (!jwk || typeof jwk !== 'object' || (jwk as { kty?: unknown }).kty !== 'RSA') throw new Error('not an RSA JWK');
+      if (!jwk || typeof jwk !== 'object' || (jwk as { kty?: unknown }).kty !== 'RSA')
+        throw new Error('not an RSA JWK');
       key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
     } catch {
       this.unknown.set(kid, true);

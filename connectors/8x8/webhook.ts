@@ -25,11 +25,18 @@ function envelopeOf(req: WebhookRequest) {
 export function createEightByEightWebhook(ctx: EightByEightWebhookContext): ConnectorWebhookV1 {
   return {
     async verify(req) {
-      await verifyEightByEightWebhook(req, { keys: ctx.keys, now: ctx.now(), maxAgeMs: ctx.maxAgeMs, customerId: ctx.customerId });
+      await verifyEightByEightWebhook(req, {
+        keys: ctx.keys,
+        now: ctx.now(),
+        maxAgeMs: ctx.maxAgeMs,
+        customerId: ctx.customerId,
+      });
     },
     async parse(req) {
       const envelope = envelopeOf(req);
-      const eventId = headerValue(req, SIGNATURE_HEADERS.eventId)?.trim() || createHash('sha256').update(req.rawBody).digest('hex').slice(0, 32);
+      const eventId =
+        headerValue(req, SIGNATURE_HEADERS.eventId)?.trim() ||
+        createHash('sha256').update(req.rawBody).digest('hex').slice(0, 32);
       return toEvents(envelope, eventId, req.receivedAt, ctx);
     },
     async handle(req) {

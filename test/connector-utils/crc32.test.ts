@@ -19,7 +19,9 @@ describe('crc32', () => {
   });
 
   it('is unsigned and changes when one byte changes', () => {
-    const body = '{"eventType":"AGENT_JOINED","messageType":"SYSTEM","conversationId":"Aka5NMHU8MtIG7lUQOxI0DTOvM4","agentId":"cmalutan","agentName":"Cosmin,Malutan","timestamp":1629804577002}';
+    const body =
+      '{"eventType":"AGENT_JOINED","messageType":"SYSTEM","conversationId":"Aka5NMHU8MtIG7lUQOxI0DTOvM4",' +
+      '"agentId":"cmalutan","agentName":"Cosmin,Malutan","timestamp":1629804577002}';
     expect(crc32(body)).toBe(1564621066); // the body of 8x8's webhook curl example
     expect(crc32(body.replace('SYSTEM', 'SYSTEn'))).not.toBe(1564621066);
     expect(crc32(body)).toBeGreaterThan(0);

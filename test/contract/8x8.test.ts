@@ -28,9 +28,24 @@ runConnectorContract(
         userMessagesAtVendor: async (id) => fake.userTexts(id),
         failNext: async (op, failure, count = 1) => fake.failNext(OPERATION[op], failure, count),
         signedWebhook: async (id) => {
-          const body = JSON.stringify({ eventType: 'MESSAGE', conversationId: id, timestamp: Date.now(), data: { isEcho: false, sender: { id: 'agent-ana', type: 'agent' }, text: 'Signed hello' } });
-          const headers = signedHeaders(body, fake.signingKey, FAKE_DEFAULTS, { eventId: `evt-${id}`, retry: 0, transmissionTime: Date.now() });
-          return { method: 'POST', url: `/webhooks/${PROVIDER_ID}`, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
+          const body = JSON.stringify({
+            eventType: 'MESSAGE',
+            conversationId: id,
+            timestamp: Date.now(),
+            data: { isEcho: false, sender: { id: 'agent-ana', type: 'agent' }, text: 'Signed hello' },
+          });
+          const headers = signedHeaders(body, fake.signingKey, FAKE_DEFAULTS, {
+            eventId: `evt-${id}`,
+            retry: 0,
+            transmissionTime: Date.now(),
+          });
+          return {
+            method: 'POST',
+            url: `/webhooks/${PROVIDER_ID}`,
+            headers,
+            rawBody: Buffer.from(body),
+            receivedAt: Date.now(),
+          };
         },
         teardown: () => bed.close(),
       };

@@ -1,6 +1,10 @@
 import { ProviderRegistry, silentLogger, systemClock, type HandoverEvent, type Logger } from 'handover-kit';
 import { startWebhookReceiver, type WebhookReceiver } from 'handover-kit/testing';
-import { eightByEightConnector, type EightByEightConnector, type EightByEightSettingsInput } from 'handover-kit/connectors/8x8';
+import {
+  eightByEightConnector,
+  type EightByEightConnector,
+  type EightByEightSettingsInput,
+} from 'handover-kit/connectors/8x8';
 import { FAKE_DEFAULTS, FakeEightByEight } from '../../fakes/8x8';
 
 export const PROVIDER_ID = '8x8-test';
@@ -14,7 +18,10 @@ export interface EightByEightTestBed {
   close(): Promise<void>;
 }
 
-export function settingsFor(fake: FakeEightByEight, overrides: Partial<EightByEightSettingsInput> = {}): EightByEightSettingsInput {
+export function settingsFor(
+  fake: FakeEightByEight,
+  overrides: Partial<EightByEightSettingsInput> = {},
+): EightByEightSettingsInput {
   return {
     baseUrl: fake.url,
     apiKey: FAKE_DEFAULTS.apiKey,
@@ -33,11 +40,24 @@ export function settingsFor(fake: FakeEightByEight, overrides: Partial<EightByEi
  * signature, like the gateway.
  */
 export async function startTestBed(
-  options: { settings?: Partial<EightByEightSettingsInput>; onEvents?: (events: HandoverEvent[]) => void; logger?: Logger } = {},
+  options: {
+    settings?: Partial<EightByEightSettingsInput>;
+    onEvents?: (events: HandoverEvent[]) => void;
+    logger?: Logger;
+  } = {},
 ): Promise<EightByEightTestBed> {
   const fake = await FakeEightByEight.start();
-  const registry = new ProviderRegistry({ connectors: [eightByEightConnector()], clock: systemClock, logger: options.logger ?? silentLogger });
-  await registry.create({ id: PROVIDER_ID, name: '8x8', type: '8x8', settings: settingsFor(fake, options.settings) as Record<string, unknown> });
+  const registry = new ProviderRegistry({
+    connectors: [eightByEightConnector()],
+    clock: systemClock,
+    logger: options.logger ?? silentLogger,
+  });
+  await registry.create({
+    id: PROVIDER_ID,
+    name: '8x8',
+    type: '8x8',
+    settings: settingsFor(fake, options.settings) as Record<string, unknown>,
+  });
   const connector = (await registry.connector(PROVIDER_ID)).connector as EightByEightConnector;
   const events: HandoverEvent[] = [];
   const receiver = await startWebhookReceiver(connector, (list) => {

@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandoverConfigError, UnsupportedCapabilityError, secretFields, type StartHandoverRequest } from 'handover-kit';
 import { MemoryConnectorState, testConnectorRuntime } from 'handover-kit/testing';
-import { createEightByEightConnector, eightByEightConnector, eightByEightSettingsSchema } from 'handover-kit/connectors/8x8';
+import {
+  createEightByEightConnector,
+  eightByEightConnector,
+  eightByEightSettingsSchema,
+} from 'handover-kit/connectors/8x8';
 import { FAKE_DEFAULTS } from '../../fakes/8x8';
 import { settingsFor, startTestBed, type EightByEightTestBed } from './harness';
 
@@ -29,7 +33,11 @@ const sentTo = (b: EightByEightTestBed, op: string) => b.fake.requests.filter((r
 
 describe('8x8 requests', () => {
   it('creates the conversation in the channel with queue, user, properties and history', async () => {
-    bed = await startTestBed({ settings: { jsonProperties: '{"user":{"company":"Acme","additionalProperties":[{"key":"source","value":"cognigy"}]}}' } });
+    bed = await startTestBed({
+      settings: {
+        jsonProperties: '{"user":{"company":"Acme","additionalProperties":[{"key":"source","value":"cognigy"}]}}',
+      },
+    });
     const result = await bed.connector.doStartHandover(startRequest({ routing: { queue: '777' } }));
     expect(result).toMatchObject({ status: 'queue', estimatedWaitMs: 45_000 });
     const [create] = sentTo(bed, 'create');
@@ -61,12 +69,21 @@ describe('8x8 requests', () => {
     expect(bed.fake.conversation(result.conversationId).queueId).toBe('777');
   });
 
-  it('takes channel, queue and JSON properties per handover from connectorOptions["8x8"], and warns about skills', async () => {
+  it('takes channel, queue and JSON properties from connectorOptions["8x8"], and warns about skills', async () => {
     bed = await startTestBed();
     const result = await bed.connector.doStartHandover(
-      startRequest({ routing: { skills: ['billing'] }, connectorOptions: { '8x8': { channelId: 'other-channel', queueId: '900', jsonProperties: { user: { caseId: 'C-1' } } } } }),
+      startRequest({
+        routing: { skills: ['billing'] },
+        connectorOptions: {
+          '8x8': { channelId: 'other-channel', queueId: '900', jsonProperties: { user: { caseId: 'C-1' } } },
+        },
+      }),
     );
-    expect(sentTo(bed, 'create')[0]!.body).toMatchObject({ channelId: 'other-channel', assignment: { id: '900' }, user: { caseId: 'C-1' } });
+    expect(sentTo(bed, 'create')[0]!.body).toMatchObject({
+      channelId: 'other-channel',
+      assignment: { id: '900' },
+      user: { caseId: 'C-1' },
+    });
     expect(result.warnings).toMatchObject([{ type: 'unsupported', feature: 'skills' }]);
   });
 
@@ -87,8 +104,20 @@ describe('8x8 requests', () => {
     const { conversationId } = await bed.connector.doStartHandover(startRequest());
     const user = { id: 'cg-user-42' };
     await bed.connector.doSendMessage({ conversationId, messageId: 'm1', user, text: 'hello' });
-    await bed.connector.doSendMessage({ conversationId, messageId: 'm2', user, text: 'The user left the chat', kind: 'system' });
-    const withFile = await bed.connector.doSendMessage({ conversationId, messageId: 'm3', user, text: 'see', attachments: [{ url: 'https://files.example.com/a.pdf', type: 'file' }] });
+    await bed.connector.doSendMessage({
+      conversationId,
+      messageId: 'm2',
+      user,
+      text: 'The user left the chat',
+      kind: 'system',
+    });
+    const withFile = await bed.connector.doSendMessage({
+      conversationId,
+      messageId: 'm3',
+      user,
+      text: 'see',
+      attachments: [{ url: 'https://files.example.com/a.pdf', type: 'file' }],
+    });
     const empty = await bed.connector.doSendMessage({ conversationId, messageId: 'm4', user, text: '  ' });
     expect(sentTo(bed, 'message').map((r) => r.body)).toEqual([
       { authorType: 'user', text: 'hello' },
@@ -101,13 +130,24 @@ describe('8x8 requests', () => {
 
   it('reads availability and wait from the real-time metrics, with one token for many calls', async () => {
     bed = await startTestBed();
-    expect(await bed.connector.doCheckAvailability({ routing: {} })).toEqual({ available: true, agentsAvailable: 2, queueLength: 1, estimatedWaitMs: 45_000 });
+    expect(await bed.connector.doCheckAvailability({ routing: {} })).toEqual({
+      available: true,
+      agentsAvailable: 2,
+      queueLength: 1,
+      estimatedWaitMs: 45_000,
+    });
     bed.fake.metrics = { availableIdle: 0, waiting: 4, avgWaitMs: null };
-    expect(await bed.connector.doCheckAvailability({ routing: { queue: '555' } })).toEqual({ available: false, reason: 'no-agents', agentsAvailable: 0, queueLength: 4 });
+    expect(await bed.connector.doCheckAvailability({ routing: { queue: '555' } })).toEqual({
+      available: false,
+      reason: 'no-agents',
+      agentsAvailable: 0,
+      queueLength: 4,
+    });
     const metrics = sentTo(bed, 'metrics');
+    const query = 'metrics=availableIdle.rt&metrics=interactionsWaitInQueue.rt&metrics=interactionsAvgWaitTime.int-15m';
     expect(metrics.map((r) => r.path)).toEqual([
-      '/analytics/cc/v5/realtime-metrics/queues/123?metrics=availableIdle.rt&metrics=interactionsWaitInQueue.rt&metrics=interactionsAvgWaitTime.int-15m',
-      '/analytics/cc/v5/realtime-metrics/queues/555?metrics=availableIdle.rt&metrics=interactionsWaitInQueue.rt&metrics=interactionsAvgWaitTime.int-15m',
+      `/analytics/cc/v5/realtime-metrics/queues/123?${query}`,
+      `/analytics/cc/v5/realtime-metrics/queues/555?${query}`,
     ]);
     expect(metrics[0]!.headers['x-tenant-info']).toBe(FAKE_DEFAULTS.tenantId);
     expect(bed.fake.tokensIssued).toBe(1);
@@ -123,7 +163,9 @@ describe('8x8 requests', () => {
     bed = await startTestBed({ settings: { apiSecret: undefined } });
     expect(bed.connector.capabilities.availability).toBe(false);
     expect(bed.connector.capabilities.estimatedWaitTime).toBe(false);
-    await expect(bed.connector.doCheckAvailability({ routing: {} })).rejects.toSatisfy((e) => UnsupportedCapabilityError.isInstance(e));
+    await expect(bed.connector.doCheckAvailability({ routing: {} })).rejects.toSatisfy((e) =>
+      UnsupportedCapabilityError.isInstance(e),
+    );
     const result = await bed.connector.doStartHandover(startRequest());
     expect(result).not.toHaveProperty('estimatedWaitMs');
     expect(sentTo(bed, 'token')).toHaveLength(0);
@@ -134,7 +176,10 @@ describe('8x8 requests', () => {
     const { conversationId } = await bed.connector.doStartHandover(startRequest());
     expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'queue', estimatedWaitMs: 45_000 });
     await bed.fake.join(conversationId, 'agent-ana');
-    expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'active', agent: { id: 'agent-ana' } });
+    expect(await bed.connector.doGetStatus({ conversationId })).toEqual({
+      status: 'active',
+      agent: { id: 'agent-ana' },
+    });
     await bed.fake.resolve(conversationId);
     expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'completed' });
   });
@@ -142,8 +187,16 @@ describe('8x8 requests', () => {
   it('closes by removing the user, with a closing note from the bot, once', async () => {
     bed = await startTestBed();
     const { conversationId } = await bed.connector.doStartHandover(startRequest());
-    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'bot-closed', message: 'Handing you back to the bot' })).toEqual({ alreadyClosed: false });
-    expect(sentTo(bed, 'message').map((r) => r.body)).toEqual([{ authorType: 'bot', text: 'Handing you back to the bot' }]);
+    expect(
+      await bed.connector.doCloseHandover({
+        conversationId,
+        reason: 'bot-closed',
+        message: 'Handing you back to the bot',
+      }),
+    ).toEqual({ alreadyClosed: false });
+    expect(sentTo(bed, 'message').map((r) => r.body)).toEqual([
+      { authorType: 'bot', text: 'Handing you back to the bot' },
+    ]);
     expect(sentTo(bed, 'participant').map((r) => r.body)).toEqual([{ removed: true }]);
     expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'cancelled' });
     // Another instance (no shared memory of the close) learns it from 8x8.
@@ -154,22 +207,42 @@ describe('8x8 requests', () => {
 });
 
 describe('8x8 settings', () => {
-  it('marks the API key and secret as secrets and uses Cognigy\'s field names', () => {
+  it("marks the API key and secret as secrets and uses Cognigy's field names", () => {
     expect(secretFields(eightByEightSettingsSchema).sort()).toEqual(['apiKey', 'apiSecret']);
     const shape = Object.keys((eightByEightSettingsSchema as unknown as { shape: object }).shape);
-    expect(shape).toEqual(expect.arrayContaining(['baseUrl', 'apiKey', 'tenant', 'channelId', 'queueId', 'jsonProperties']));
+    expect(shape).toEqual(
+      expect.arrayContaining(['baseUrl', 'apiKey', 'tenant', 'channelId', 'queueId', 'jsonProperties']),
+    );
     expect(eightByEightConnector().type).toBe('8x8');
   });
 
-  it('accepts Cognigy\'s string forms and refuses what would fail later', () => {
-    const parsed = eightByEightSettingsSchema.parse({ apiKey: 'k', channelId: 'c', queueId: '', tenant: ' ', jsonProperties: '{"user":{"company":"A"}}', baseUrl: '' });
-    expect(parsed).toMatchObject({ baseUrl: 'https://api.8x8.com', jsonProperties: { user: { company: 'A' } }, metricsRegion: 'us' });
+  it("accepts Cognigy's string forms and refuses what would fail later", () => {
+    const parsed = eightByEightSettingsSchema.parse({
+      apiKey: 'k',
+      channelId: 'c',
+      queueId: '',
+      tenant: ' ',
+      jsonProperties: '{"user":{"company":"A"}}',
+      baseUrl: '',
+    });
+    expect(parsed).toMatchObject({
+      baseUrl: 'https://api.8x8.com',
+      jsonProperties: { user: { company: 'A' } },
+      metricsRegion: 'us',
+    });
     expect(parsed.queueId).toBeUndefined();
     expect(parsed.tenant).toBeUndefined();
     const runtime = testConnectorRuntime();
-    const bad = [{ apiKey: 'k', channelId: 'c', jsonProperties: '{not json' }, { apiKey: 'k', channelId: 'c', baseUrl: 'http://api.8x8.com' }, { apiKey: 'k' }, { channelId: 'c' }];
+    const bad = [
+      { apiKey: 'k', channelId: 'c', jsonProperties: '{not json' },
+      { apiKey: 'k', channelId: 'c', baseUrl: 'http://api.8x8.com' },
+      { apiKey: 'k' },
+      { channelId: 'c' },
+    ];
     for (const settings of bad) {
-      expect(() => createEightByEightConnector(settings as never, runtime), JSON.stringify(settings)).toThrow(HandoverConfigError);
+      expect(() => createEightByEightConnector(settings as never, runtime), JSON.stringify(settings)).toThrow(
+        HandoverConfigError,
+      );
     }
   });
 });

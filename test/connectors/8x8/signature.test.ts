@@ -12,24 +12,41 @@ afterEach(async () => {
 });
 
 const message = (text: string) =>
-  JSON.stringify({ eventType: 'MESSAGE', conversationId: 'conv-sig', timestamp: Date.now(), data: { isEcho: false, sender: { id: 'agent-ana', type: 'agent' }, text } });
+  JSON.stringify({
+    eventType: 'MESSAGE',
+    conversationId: 'conv-sig',
+    timestamp: Date.now(),
+    data: { isEcho: false, sender: { id: 'agent-ana', type: 'agent' }, text },
+  });
 
 function request(body: string, headers: Record<string, string>) {
   return { method: 'POST', url: '/webhooks/8x8-test', headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
 }
 
-function signed(body: string, key: SigningKey, overrides: Partial<{ eventId: string; retry: number; transmissionTime: number }> = {}) {
-  return request(body, signedHeaders(body, key, FAKE_DEFAULTS, { eventId: 'evt-1', retry: 0, transmissionTime: Date.now(), ...overrides }));
+function signed(
+  body: string,
+  key: SigningKey,
+  overrides: Partial<{ eventId: string; retry: number; transmissionTime: number }> = {},
+) {
+  return request(
+    body,
+    signedHeaders(body, key, FAKE_DEFAULTS, { eventId: 'evt-1', retry: 0, transmissionTime: Date.now(), ...overrides }),
+  );
 }
 
 async function rejects(fn: () => unknown, pattern?: RegExp) {
-  const error = await Promise.resolve().then(fn).then(() => undefined, (e: unknown) => e);
+  const error = await Promise.resolve()
+    .then(fn)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(BadSignatureError.isInstance(error), String(error)).toBe(true);
   if (pattern) expect((error as Error).message).toMatch(pattern);
 }
 
 describe('8x8 webhook signatures over HTTP (the fake signs, the receiver answers like the gateway)', () => {
-  it('accepts a webhook signed with 8x8\'s key and delivers its event', async () => {
+  it("accepts a webhook signed with 8x8's key and delivers its event", async () => {
     bed = await startTestBed();
     await bed.fake.deliverRaw(message('signed and sound'));
     expect(bed.fake.deliveries.at(-1)!.status).toBe(200);
@@ -53,7 +70,7 @@ describe('8x8 webhook signatures over HTTP (the fake signs, the receiver answers
     expect(bed.events).toEqual([]);
   });
 
-  it('signed by another key under 8x8\'s key id → 401, nothing delivered', async () => {
+  it("signed by another key under 8x8's key id → 401, nothing delivered", async () => {
     bed = await startTestBed();
     const impostor = { ...generateSigningKey(bed.fake.signingKey.kid) };
     await bed.fake.deliverRaw(message('forged'), { key: impostor });
@@ -92,7 +109,13 @@ describe('8x8 webhook signatures over HTTP (the fake signs, the receiver answers
 
 describe('8x8 webhook signatures (direct)', () => {
   it('signs the documented payload: keys in order, numbers unquoted, CRC-32 in decimal', () => {
-    const payload = signedPayload('123456789', { customerId: 'c1', tenantId: 't1', eventId: 'e1', retry: 2, transmissionTime: 1700000000000 });
+    const payload = signedPayload('123456789', {
+      customerId: 'c1',
+      tenantId: 't1',
+      eventId: 'e1',
+      retry: 2,
+      transmissionTime: 1700000000000,
+    });
     expect(payload).toBe('{"checksum":3421780262,"cid":"c1","eid":"e1","retry":2,"tid":"t1","tt":1700000000000}');
   });
 
@@ -101,7 +124,10 @@ describe('8x8 webhook signatures (direct)', () => {
     const webhook = bed.connector.webhook!;
     const key = bed.fake.signingKey;
     await webhook.verify(signed(message('ok'), key)); // the baseline passes
-    await rejects(() => webhook.verify(signed(message('old'), key, { transmissionTime: Date.now() - 10 * 60_000 })), /replay window/);
+    await rejects(
+      () => webhook.verify(signed(message('old'), key, { transmissionTime: Date.now() - 10 * 60_000 })),
+      /replay window/,
+    );
     const good = signed(message('x'), key);
     for (const name of Object.keys(good.headers).filter((h) => h.startsWith('x-8x8-'))) {
       const headers = { ...good.headers } as Record<string, string>;
@@ -132,11 +158,29 @@ describe('8x8 webhook signatures (direct)', () => {
     const forgedKey = generateSigningKey();
     for (let i = 0; i < 25; i++) {
       const forged = { ...forgedKey, kid: `made-up-${i}` };
-      await rejects(() => connector.webhook!.verify(request(body, signedHeaders(body, forged, FAKE_DEFAULTS, { eventId: `e${i}`, retry: 0, transmissionTime: clock.now() }))));
+      await rejects(() =>
+        connector.webhook!.verify(
+          request(
+            body,
+            signedHeaders(body, forged, FAKE_DEFAULTS, { eventId: `e${i}`, retry: 0, transmissionTime: clock.now() }),
+          ),
+        ),
+      );
     }
     expect(connector.stats().keyFetches).toBe(10);
     await clock.advance(60_000); // a new minute: fetching resumes
-    await rejects(() => connector.webhook!.verify(request(body, signedHeaders(body, { ...forgedKey, kid: 'made-up-late' }, FAKE_DEFAULTS, { eventId: 'late', retry: 0, transmissionTime: clock.now() }))));
+    await rejects(() =>
+      connector.webhook!.verify(
+        request(
+          body,
+          signedHeaders(body, { ...forgedKey, kid: 'made-up-late' }, FAKE_DEFAULTS, {
+            eventId: 'late',
+            retry: 0,
+            transmissionTime: clock.now(),
+          }),
+        ),
+      ),
+    );
     expect(connector.stats().keyFetches).toBe(11);
     await connector.dispose();
   });

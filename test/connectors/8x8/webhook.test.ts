@@ -6,7 +6,8 @@ import { createEightByEightConnector } from 'handover-kit/connectors/8x8';
 import { FAKE_DEFAULTS, signedHeaders, type FakeEightByEight } from '../../fakes/8x8';
 import { settingsFor, startTestBed, type EightByEightTestBed } from './harness';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fakes/8x8/fixtures/${name}.json`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fakes/8x8/fixtures/${name}.json`, import.meta.url), 'utf8');
 const CONV = 'conv-fixture-1';
 
 let bed: EightByEightTestBed | undefined;
@@ -59,10 +60,22 @@ describe('8x8 webhook events (fixtures of each documented example)', () => {
     expect(message!.eventId).toMatch(/^8x8:/);
   });
 
-  it('drops the bot\'s echoed messages but relays the agent\'s', async () => {
+  it("drops the bot's echoed messages but relays the agent's", async () => {
     bed = await startTestBed();
-    const c = await bed.connector.doStartHandover({ idempotencyKey: 'echo', user: { id: 'u' }, routing: {}, transcript: [], customAttributes: {} });
-    await bed.connector.doSendMessage({ conversationId: c.conversationId, messageId: 'sys-1', user: { id: 'u' }, text: 'User joined', kind: 'system' });
+    const c = await bed.connector.doStartHandover({
+      idempotencyKey: 'echo',
+      user: { id: 'u' },
+      routing: {},
+      transcript: [],
+      customAttributes: {},
+    });
+    await bed.connector.doSendMessage({
+      conversationId: c.conversationId,
+      messageId: 'sys-1',
+      user: { id: 'u' },
+      text: 'User joined',
+      kind: 'system',
+    });
     await bed.fake.settled();
     expect(bed.fake.deliveries.some((d) => d.body.includes('"isEcho":true'))).toBe(true);
     expect(bed.events.filter((e) => e.type === 'agent-message')).toEqual([]);
@@ -70,13 +83,22 @@ describe('8x8 webhook events (fixtures of each documented example)', () => {
 
   it('an agent leaving after TRANSFER re-queues; the next agent leaving ends the handover', async () => {
     bed = await startTestBed();
-    const c = await bed.connector.doStartHandover({ idempotencyKey: 'xfer', user: { id: 'u' }, routing: {}, transcript: [], customAttributes: {} });
+    const c = await bed.connector.doStartHandover({
+      idempotencyKey: 'xfer',
+      user: { id: 'u' },
+      routing: {},
+      transcript: [],
+      customAttributes: {},
+    });
     const id = c.conversationId;
     await bed.fake.join(id, 'agent-ana');
     await bed.fake.transfer(id, '456');
     const mine = () => bed!.events.filter((e) => e.conversationId === id).map((e) => e.type);
     expect(mine()).toEqual(['queue-updated', 'agent-joined', 'agent-left', 'queue-updated']);
-    expect(bed.events.find((e) => e.type === 'agent-left')).toMatchObject({ requeued: true, agent: { id: 'agent-ana' } });
+    expect(bed.events.find((e) => e.type === 'agent-left')).toMatchObject({
+      requeued: true,
+      agent: { id: 'agent-ana' },
+    });
     await bed.fake.join(id, 'agent-bob');
     await bed.fake.say(id, 'Bob here');
     await bed.fake.resolve(id); // agent left (no transfer) + conversation idle: one end
@@ -87,14 +109,22 @@ describe('8x8 webhook events (fixtures of each documented example)', () => {
 
   it('ends once when the conversation goes idle without an agent leaving first', async () => {
     bed = await startTestBed();
-    expect(await deliver(bed, 'conversation-update-idle')).toMatchObject([{ type: 'handover-completed', by: 'agent', eventId: `8x8:${CONV}:end` }]);
+    expect(await deliver(bed, 'conversation-update-idle')).toMatchObject([
+      { type: 'handover-completed', by: 'agent', eventId: `8x8:${CONV}:end` },
+    ]);
     expect(await deliver(bed, 'members-changed-agent-left')).toMatchObject([{ type: 'agent-left', requeued: false }]);
   });
 
-  it('the user leaving (not by the bot) cancels; the bot\'s own close reports nothing', async () => {
+  it("the user leaving (not by the bot) cancels; the bot's own close reports nothing", async () => {
     bed = await startTestBed();
     expect(await deliver(bed, 'members-changed-user-left')).toMatchObject([{ type: 'handover-cancelled', by: 'user' }]);
-    const c = await bed.connector.doStartHandover({ idempotencyKey: 'close', user: { id: 'u' }, routing: {}, transcript: [], customAttributes: {} });
+    const c = await bed.connector.doStartHandover({
+      idempotencyKey: 'close',
+      user: { id: 'u' },
+      routing: {},
+      transcript: [],
+      customAttributes: {},
+    });
     await bed.fake.settled(); // the queueing events of the start
     const before = bed.events.length;
     await bed.connector.doCloseHandover({ conversationId: c.conversationId, reason: 'bot-closed' });
@@ -120,7 +150,13 @@ describe('8x8 webhook events (fixtures of each documented example)', () => {
 
   it('answers the WEB_HOOK_VERIFY probe with 200 and leaves everything else to verify + parse', async () => {
     bed = await startTestBed();
-    const req = (body: string) => ({ method: 'POST', url: '/webhooks/8x8-test', headers: {}, rawBody: Buffer.from(body), receivedAt: Date.now() });
+    const req = (body: string) => ({
+      method: 'POST',
+      url: '/webhooks/8x8-test',
+      headers: {},
+      rawBody: Buffer.from(body),
+      receivedAt: Date.now(),
+    });
     const reply = await bed.connector.webhook!.handle!(req(fixture('web-hook-verify')));
     expect(reply).toMatchObject({ status: 200 });
     expect(reply?.events ?? []).toEqual([]);

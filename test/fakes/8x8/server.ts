@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
-import { generateSigningKey, signedHeaders, type SigningKey } from './signer';
+import { deliverSigned, generateSigningKey, type DeliveryOptions, type SigningKey } from './signer';
 
 /**
  * A fake 8x8 on 127.0.0.1: Chat Gateway v1 (x-api-key, X-8x8-Tenant, hal+json answers,
@@ -61,7 +60,11 @@ export class FakeEightByEight {
   readonly conversations = new Map<string, FakeConversation>();
   readonly deliveries: Array<{ body: string; status: number | 'error'; retry: number }> = [];
   /** Real-time figures of every queue (null: the metric is left out). */
-  metrics: { availableIdle: number | null; waiting: number | null; avgWaitMs: number | null } = { availableIdle: 2, waiting: 1, avgWaitMs: 45_000 };
+  metrics: { availableIdle: number | null; waiting: number | null; avgWaitMs: number | null } = {
+    availableIdle: 2,
+    waiting: 1,
+    avgWaitMs: 45_000,
+  };
   webhook: { url: string } | undefined;
   signingKey: SigningKey;
   readonly keys = new Map<string, SigningKey>();
@@ -77,13 +80,55 @@ export class FakeEightByEight {
     this.keys.set(this.signingKey.kid, this.signingKey);
     const gw = '/chat-gateway/v1';
     this.routes = [
-      { method: 'POST', pattern: new RegExp(`^${gw}/conversations$`), op: 'create', auth: 'key', handle: (_, b, res) => this.create(b, res) },
-      { method: 'GET', pattern: new RegExp(`^${gw}/conversations/([^/]+)$`), op: 'conversation', auth: 'key', handle: ([id], _, res) => this.read(id!, res) },
-      { method: 'POST', pattern: new RegExp(`^${gw}/conversations/([^/]+)/messages$`), op: 'message', auth: 'key', handle: ([id], b, res) => this.message(id!, b, res) },
-      { method: 'PATCH', pattern: new RegExp(`^${gw}/conversations/([^/]+)/participants/user$`), op: 'participant', auth: 'key', handle: ([id], b, res) => this.removeUser(id!, b, res) },
-      { method: 'GET', pattern: new RegExp(`^${gw}/jwk/([^/]+)/public$`), op: 'jwk', auth: 'none', handle: ([kid], _, res) => this.jwk(kid!, res) },
-      { method: 'POST', pattern: /^\/oauth\/v2\/token$/, op: 'token', auth: 'basic', handle: (_, b, res) => this.token(b, res) },
-      { method: 'GET', pattern: /^(?:\/(?:eu|au|ca))?\/analytics\/cc\/v5\/realtime-metrics\/queues\/([^/]+)$/, op: 'metrics', auth: 'bearer', handle: ([q], _, res) => this.queue(q!, res) },
+      {
+        method: 'POST',
+        pattern: new RegExp(`^${gw}/conversations$`),
+        op: 'create',
+        auth: 'key',
+        handle: (_, b, res) => this.create(b, res),
+      },
+      {
+        method: 'GET',
+        pattern: new RegExp(`^${gw}/conversations/([^/]+)$`),
+        op: 'conversation',
+        auth: 'key',
+        handle: ([id], _, res) => this.read(id!, res),
+      },
+      {
+        method: 'POST',
+        pattern: new RegExp(`^${gw}/conversations/([^/]+)/messages$`),
+        op: 'message',
+        auth: 'key',
+        handle: ([id], b, res) => this.message(id!, b, res),
+      },
+      {
+        method: 'PATCH',
+        pattern: new RegExp(`^${gw}/conversations/([^/]+)/participants/user$`),
+        op: 'participant',
+        auth: 'key',
+        handle: ([id], b, res) => this.removeUser(id!, b, res),
+      },
+      {
+        method: 'GET',
+        pattern: new RegExp(`^${gw}/jwk/([^/]+)/public$`),
+        op: 'jwk',
+        auth: 'none',
+        handle: ([kid], _, res) => this.jwk(kid!, res),
+      },
+      {
+        method: 'POST',
+        pattern: /^\/oauth\/v2\/token$/,
+        op: 'token',
+        auth: 'basic',
+        handle: (_, b, res) => this.token(b, res),
+      },
+      {
+        method: 'GET',
+        pattern: /^(?:\/(?:eu|au|ca))?\/analytics\/cc\/v5\/realtime-metrics\/queues\/([^/]+)$/,
+        op: 'metrics',
+        auth: 'bearer',
+        handle: ([q], _, res) => this.queue(q!, res),
+      },
     ];
   }
 
@@ -113,7 +158,9 @@ export class FakeEightByEight {
   }
 
   userTexts(id: string): string[] {
-    return this.conversation(id).messages.filter((m) => m.authorType === 'user').map((m) => m.text);
+    return this.conversation(id)
+      .messages.filter((m) => m.authorType === 'user')
+      .map((m) => m.text);
   }
 
   // ---- agent side: each sends the webhook(s) 8x8 sends and resolves once delivered ----
@@ -127,7 +174,14 @@ export class FakeEightByEight {
   say(id: string, text: string, extra: Record<string, unknown> = {}): Promise<void> {
     const c = this.conversation(id);
     c.messages.push({ authorType: 'agent', text });
-    return this.emit(id, 'MESSAGE', { isEcho: false, sender: { id: c.assignment.id, type: 'agent' }, text, attachments: [], cards: [], ...extra });
+    return this.emit(id, 'MESSAGE', {
+      isEcho: false,
+      sender: { id: c.assignment.id, type: 'agent' },
+      text,
+      attachments: [],
+      cards: [],
+      ...extra,
+    });
   }
 
   typing(id: string, on: boolean): Promise<void> {
@@ -151,35 +205,34 @@ export class FakeEightByEight {
     const agent = c.assignment.id;
     c.state = 'idle';
     await this.emit(id, 'MEMBERS_CHANGED', { memberType: 'agent', change: 'left', id: agent });
-    await this.emit(id, 'CONVERSATION_UPDATE', { state: 'idle', assignment: c.assignment, user: c.user, channel: 'ChatAPI' });
+    await this.emit(id, 'CONVERSATION_UPDATE', {
+      state: 'idle',
+      assignment: c.assignment,
+      user: c.user,
+      channel: 'ChatAPI',
+    });
   }
 
   /** Sends one event on the channel webhook (in order with every other event). */
   emit(conversationId: string | undefined, eventType: string, data: unknown): Promise<void> {
-    const body = JSON.stringify({ eventType, ...(conversationId ? { conversationId } : {}), timestamp: Date.now(), ...(data !== undefined ? { data } : {}) });
+    const body = JSON.stringify({
+      eventType,
+      ...(conversationId ? { conversationId } : {}),
+      timestamp: Date.now(),
+      ...(data !== undefined ? { data } : {}),
+    });
     return this.deliverRaw(body);
   }
 
-  /** Delivers a raw body, signed with `key` (default: the current key), retrying non-2xx answers up to 3 times. */
-  deliverRaw(body: string, options: { key?: SigningKey; tamper?: (headers: Record<string, string>, body: string) => string } = {}): Promise<void> {
+  /** Delivers a raw body, signed with `key` (default: the current key), in order with every other event. */
+  deliverRaw(body: string, options: DeliveryOptions = {}): Promise<void> {
     const run = async () => {
       if (!this.webhook) return;
-      const eventId = randomBytes(16).toString('base64url');
-      for (let retry = 0; retry <= 3; retry++) {
-        if (retry > 0) await new Promise((r) => setTimeout(r, this.retryDelayMs));
-        const headers = signedHeaders(body, options.key ?? this.signingKey, FAKE_DEFAULTS, { eventId, retry, transmissionTime: Date.now() });
-        const sent = options.tamper ? options.tamper(headers, body) : body;
-        let status: number | 'error' = 'error';
-        try {
-          const res = await request(this.webhook.url, { method: 'POST', headers, body: sent, signal: AbortSignal.timeout(5000) });
-          await res.body.dump();
-          status = res.statusCode;
-        } catch {
-          status = 'error';
-        }
-        this.deliveries.push({ body: sent, status, retry });
-        if (status !== 'error' && status < 300) return;
-      }
+      const attempts = await deliverSigned(this.webhook.url, body, options.key ?? this.signingKey, FAKE_DEFAULTS, {
+        ...options,
+        retryDelayMs: this.retryDelayMs,
+      });
+      this.deliveries.push(...attempts);
     };
     const next = this.chain.then(run, run);
     this.chain = next.catch(() => undefined);
@@ -209,7 +262,12 @@ export class FakeEightByEight {
         return this.json(res, 400, problem('Malformed JSON', 'invalid_json_object'));
       }
     }
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, headers: req.headers, body };
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: `${url.pathname}${url.search}`,
+      headers: req.headers,
+      body,
+    };
     this.requests.push(rec);
     for (const route of this.routes) {
       const m = route.pattern.exec(url.pathname);
@@ -221,7 +279,11 @@ export class FakeEightByEight {
         return this.json(res, fail.status, problem(`Injected failure ${fail.status}`, 'injected'));
       }
       if (!this.authorized(route.auth, req)) return this.json(res, 401, problem('Access Denied', 'access_denied'));
-      return route.handle(m.slice(1).map(decodeURIComponent), route.op === 'token' ? new URLSearchParams(raw) : body, res);
+      return route.handle(
+        m.slice(1).map(decodeURIComponent),
+        route.op === 'token' ? new URLSearchParams(raw) : body,
+        res,
+      );
     }
     this.json(res, 404, problem('Not found', 'resource_not_found'));
   }
@@ -254,42 +316,75 @@ export class FakeEightByEight {
     }
     const id = randomBytes(12).toString('base64url');
     const queueId = (b.assignment?.id as string | undefined) ?? FAKE_DEFAULTS.queueId;
-    const c: FakeConversation = { id, channelId: b.channelId, state: 'created', assignment: { type: 'queue', id: queueId }, queueId, user: b.user as Record<string, unknown>, messages: [], userRemoved: false };
+    const c: FakeConversation = {
+      id,
+      channelId: b.channelId,
+      state: 'created',
+      assignment: { type: 'queue', id: queueId },
+      queueId,
+      user: b.user as Record<string, unknown>,
+      messages: [],
+      userRemoved: false,
+    };
     this.conversations.set(id, c);
     this.json(res, 202, { conversationId: id, createdAt: new Date().toISOString() });
-    void this.emit(id, 'CONVERSATION_UPDATE', { state: 'created', assignment: c.assignment, user: c.user, channel: 'ChatAPI' });
+    void this.emit(id, 'CONVERSATION_UPDATE', {
+      state: 'created',
+      assignment: c.assignment,
+      user: c.user,
+      channel: 'ChatAPI',
+    });
     void this.emit(id, 'QUEUED', { queueId, queueName: 'Support' });
   }
 
   private read(id: string, res: ServerResponse): void {
     const c = this.conversations.get(id);
     if (!c) return this.json(res, 404, problem(`Conversation ${id} was not found`, 'resource_not_found'));
-    this.json(res, 200, { id: c.id, channelId: c.channelId, state: c.state, assignment: c.assignment, user: c.user, _links: { self: { href: `/chat-gateway/v1/conversations/${c.id}` } } });
+    this.json(res, 200, {
+      id: c.id,
+      channelId: c.channelId,
+      state: c.state,
+      assignment: c.assignment,
+      user: c.user,
+      _links: { self: { href: `/chat-gateway/v1/conversations/${c.id}` } },
+    });
   }
 
   private message(id: string, body: unknown, res: ServerResponse): void {
     const c = this.conversations.get(id);
-    if (!c || c.userRemoved) return this.json(res, 404, problem(`Conversation ${id} was not found`, 'resource_not_found'));
+    if (!c || c.userRemoved)
+      return this.json(res, 404, problem(`Conversation ${id} was not found`, 'resource_not_found'));
     const b = body as { authorType?: unknown; text?: unknown } | null;
     if (!b || (b.authorType !== 'user' && b.authorType !== 'bot') || typeof b.text !== 'string') {
-      return this.json(res, 400, { message: 'Invalid authorType or text', errors: { code: 'invalid_json_object', message: 'Invalid message' } });
+      return this.json(res, 400, {
+        message: 'Invalid authorType or text',
+        errors: { code: 'invalid_json_object', message: 'Invalid message' },
+      });
     }
     c.messages.push({ authorType: b.authorType, text: b.text });
     res.writeHead(202).end();
     // 8x8 echoes the bot's own messages back to the webhook.
-    if (b.authorType === 'bot') void this.emit(id, 'MESSAGE', { isEcho: true, sender: { id: 'bot', type: 'bot' }, text: b.text });
+    if (b.authorType === 'bot')
+      void this.emit(id, 'MESSAGE', { isEcho: true, sender: { id: 'bot', type: 'bot' }, text: b.text });
   }
 
   private removeUser(id: string, body: unknown, res: ServerResponse): void {
     const c = this.conversations.get(id);
     // What 8x8 answers when the user already left is not documented; this fake says 404.
-    if (!c || c.userRemoved) return this.json(res, 404, problem(`Conversation ${id} was not found`, 'resource_not_found'));
-    if ((body as { removed?: unknown } | null)?.removed !== true) return this.json(res, 400, problem('removed must be true', 'invalid_parameter'));
+    if (!c || c.userRemoved)
+      return this.json(res, 404, problem(`Conversation ${id} was not found`, 'resource_not_found'));
+    if ((body as { removed?: unknown } | null)?.removed !== true)
+      return this.json(res, 400, problem('removed must be true', 'invalid_parameter'));
     c.userRemoved = true;
     c.state = 'idle';
     res.writeHead(204).end();
     void this.emit(id, 'MEMBERS_CHANGED', { memberType: 'user', change: 'left', id: 'user' });
-    void this.emit(id, 'CONVERSATION_UPDATE', { state: 'idle', assignment: c.assignment, user: c.user, channel: 'ChatAPI' });
+    void this.emit(id, 'CONVERSATION_UPDATE', {
+      state: 'idle',
+      assignment: c.assignment,
+      user: c.user,
+      channel: 'ChatAPI',
+    });
   }
 
   private jwk(kid: string, res: ServerResponse): void {

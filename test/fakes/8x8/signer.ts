@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { request } from 'undici';
 import { crc32 } from 'handover-kit/connector-utils';
 
 /**
@@ -36,8 +37,12 @@ export function signedHeaders(
     tid: who.tenantId,
     tt: attempt.transmissionTime,
   });
-  const protectedHeader = Buffer.from(JSON.stringify({ b64: false, crit: ['b64'], kid: key.kid, alg: 'RS256' })).toString('base64url');
-  const signature = sign('RSA-SHA256', Buffer.from(`${protectedHeader}.${payload}`), key.privateKey).toString('base64url');
+  const protectedHeader = Buffer.from(
+    JSON.stringify({ b64: false, crit: ['b64'], kid: key.kid, alg: 'RS256' }),
+  ).toString('base64url');
+  const signature = sign('RSA-SHA256', Buffer.from(`${protectedHeader}.${payload}`), key.privateKey).toString(
+    'base64url',
+  );
   return {
     'content-type': 'application/json',
     'x-8x8-customer-id': who.customerId,
@@ -47,4 +52,41 @@ export function signedHeaders(
     'x-8x8-transmission-time': String(attempt.transmissionTime),
     'x-8x8-signature': `${protectedHeader}..${signature}`,
   };
+}
+
+export interface DeliveryOptions {
+  key?: SigningKey;
+  /** Changes the headers and/or the body after signing (tests of forged deliveries). */
+  tamper?: (headers: Record<string, string>, body: string) => string;
+}
+
+/**
+ * 8x8's delivery: a signed POST, redelivered after a short delay on a non-2xx answer (here up to 3
+ * times) with a new transmission time and retry count, the same event id. Returns every attempt.
+ */
+export async function deliverSigned(
+  url: string,
+  body: string,
+  key: SigningKey,
+  who: WebhookIdentity,
+  options: DeliveryOptions & { retryDelayMs: number },
+): Promise<Array<{ body: string; status: number | 'error'; retry: number }>> {
+  const eventId = randomBytes(16).toString('base64url');
+  const attempts: Array<{ body: string; status: number | 'error'; retry: number }> = [];
+  for (let retry = 0; retry <= 3; retry++) {
+    if (retry > 0) await new Promise((r) => setTimeout(r, options.retryDelayMs));
+    const headers = signedHeaders(body, key, who, { eventId, retry, transmissionTime: Date.now() });
+    const sent = options.tamper ? options.tamper(headers, body) : body;
+    let status: number | 'error' = 'error';
+    try {
+      const res = await request(url, { method: 'POST', headers, body: sent, signal: AbortSignal.timeout(5000) });
+      await res.body.dump();
+      status = res.statusCode;
+    } catch {
+      status = 'error';
+    }
+    attempts.push({ body: sent, status, retry });
+    if (status !== 'error' && status < 300) break;
+  }
+  return attempts;
 }
