@@ -16,6 +16,7 @@ import {
   type StartHandoverResult,
 } from 'handover-kit/contract';
 import { BoundedMap, OnceByKey } from 'handover-kit/connector-utils';
+import { fetchFile, uploadFile } from './attachments';
 import { EightByEightApi, type QueueMetrics } from './api';
 import { STATE_TTL_MS, stateKey } from './events';
 import { eightByEightSettingsSchema, type EightByEightSettingsInput } from './schema';
@@ -32,6 +33,7 @@ export const EIGHT_BY_EIGHT_CAPABILITIES = defineCapabilities({
   transcript: true,
   customAttributes: true,
   closeFromBot: true,
+  attachments: true,
   typing: true,
   agentJoined: true,
   webhooks: true,
@@ -45,7 +47,7 @@ export interface EightByEightConnector extends HandoverConnectorV1 {
   readonly type: '8x8';
   dispose(): Promise<void>;
   /** Request counters for benchmarks and diagnostics. */
-  stats(): { requests: number; tokenRequests: number; keyFetches: number };
+  stats(): { requests: number; tokenRequests: number; keyFetches: number; uploads: number };
 }
 
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
@@ -66,6 +68,7 @@ export function createEightByEightConnector(
     now: () => clock.now(),
   });
 
+  let uploads = 0;
   const capabilities = api.metricsEnabled
     ? EIGHT_BY_EIGHT_CAPABILITIES
     : defineCapabilities({ ...EIGHT_BY_EIGHT_CAPABILITIES, availability: false, estimatedWaitTime: false });
@@ -115,21 +118,40 @@ export function createEightByEightConnector(
     };
   }
 
+  /** Uploads each file; one that cannot be fetched or uploaded is sent as its link, with a warning. */
+  async function upload(request: SendMessageRequest, warnings: ConnectorWarning[], signal?: AbortSignal) {
+    const ids: Array<{ id: string }> = [];
+    const links: string[] = [];
+    for (const attachment of request.attachments ?? []) {
+      try {
+        const file = await fetchFile(attachment, settings.requestTimeoutMs, signal);
+        ids.push({ id: await uploadFile(settings, request.conversationId, file, signal) });
+        uploads++;
+      } catch (error) {
+        links.push(attachment.url);
+        const why = HandoverError.isInstance(error) ? error.message : (error as Error)?.message;
+        warnings.push({
+          type: 'other',
+          feature: 'attachments',
+          message: `File sent as a link: ${why ?? 'unknown error'}`,
+        });
+      }
+    }
+    return { ids, links };
+  }
+
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const warnings: ConnectorWarning[] = [];
-    let text = request.text;
-    if (request.attachments?.length) {
-      // Chat Gateway takes files only as uploads (multipart), which this connector does not do: links instead.
-      text = [text, ...request.attachments.map((a) => a.url)].filter(Boolean).join('\n');
-      warnings.push({
-        type: 'unsupported',
-        feature: 'attachments',
-        message: 'Attachments were sent to 8x8 as links, not files',
-      });
-    }
-    if (!text.trim()) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-    const authorType = request.kind === 'system' ? 'bot' : 'user';
-    await api.sendMessage(request.conversationId, { authorType, text }, 'send message', options?.signal);
+    const { ids, links } = await upload(request, warnings, options?.signal);
+    const text = [request.text, ...links].filter((t) => t.trim() !== '').join('\n');
+    if (!text && ids.length === 0)
+      return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    const body = {
+      authorType: request.kind === 'system' ? 'bot' : 'user',
+      ...(text ? { text } : {}),
+      ...(ids.length ? { attachments: ids } : {}),
+    };
+    await api.sendMessage(request.conversationId, body, 'send message', options?.signal);
     return { duplicate: false, ...warn(warnings) };
   }
 
@@ -244,7 +266,7 @@ export function createEightByEightConnector(
       return { alreadyClosed: false, ...warn(warnings) };
     },
 
-    stats: () => ({ requests: api.requestCount, tokenRequests: api.tokenRequests, keyFetches: keys.fetches }),
+    stats: () => ({ requests: api.requestCount, tokenRequests: api.tokenRequests, keyFetches: keys.fetches, uploads }),
 
     async dispose() {
       await api.close();

@@ -17,8 +17,9 @@
  * keys come from /chat-gateway/v1/jwk/{kid}/public and are cached. Agent joined / left / typing,
  * messages, queueing, transfers and the end arrive on that webhook; nothing is polled.
  *
- * Not supported: user attachments as files (sent as links: Chat Gateway takes files only as multipart
- * uploads), queue position (8x8 has none per conversation), skills and priority routing (per queue at 8x8).
+ * User files are fetched from their URL (https, ≤ 20 MB) and uploaded as multipart; one that cannot be
+ * is sent as its link, with a warning. Not supported: queue position (8x8 has none per conversation),
+ * skills and priority routing (decided per queue at 8x8).
  * Setup page: docs/connectors/8x8.md.
  */
 import { SPECIFICATION_VERSION, defineConnector } from 'handover-kit/contract';

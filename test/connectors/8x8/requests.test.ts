@@ -99,33 +99,63 @@ describe('8x8 requests', () => {
     await Promise.all([a.dispose(), b.dispose()]);
   });
 
-  it('relays user text as the user, system notices as the bot, and files as links with a warning', async () => {
+  it('relays user text as the user and system notices as the bot; an empty message is not sent', async () => {
     bed = await startTestBed();
     const { conversationId } = await bed.connector.doStartHandover(startRequest());
     const user = { id: 'cg-user-42' };
     await bed.connector.doSendMessage({ conversationId, messageId: 'm1', user, text: 'hello' });
-    await bed.connector.doSendMessage({
-      conversationId,
-      messageId: 'm2',
-      user,
-      text: 'The user left the chat',
-      kind: 'system',
-    });
-    const withFile = await bed.connector.doSendMessage({
-      conversationId,
-      messageId: 'm3',
-      user,
-      text: 'see',
-      attachments: [{ url: 'https://files.example.com/a.pdf', type: 'file' }],
-    });
+    const notice = 'The user left the chat';
+    await bed.connector.doSendMessage({ conversationId, messageId: 'm2', user, text: notice, kind: 'system' });
     const empty = await bed.connector.doSendMessage({ conversationId, messageId: 'm4', user, text: '  ' });
     expect(sentTo(bed, 'message').map((r) => r.body)).toEqual([
       { authorType: 'user', text: 'hello' },
-      { authorType: 'bot', text: 'The user left the chat' },
-      { authorType: 'user', text: 'see\nhttps://files.example.com/a.pdf' },
+      { authorType: 'bot', text: notice },
     ]);
-    expect(withFile.warnings).toMatchObject([{ type: 'unsupported', feature: 'attachments' }]);
     expect(empty.warnings?.[0]?.message).toMatch(/Empty/);
+  });
+
+  it('uploads user files (multipart) and names them in one message; an unreachable file goes as its link', async () => {
+    bed = await startTestBed();
+    const { conversationId } = await bed.connector.doStartHandover(startRequest());
+    const pdf = Buffer.from('%PDF-1.4 fake invoice \u0000\u00ff bytes', 'latin1');
+    bed.fake.files.set('invoice.pdf', { contentType: 'application/pdf', bytes: pdf });
+    const result = await bed.connector.doSendMessage({
+      conversationId,
+      messageId: 'f1',
+      user: { id: 'cg-user-42' },
+      text: 'my invoice',
+      attachments: [
+        { url: `${bed.fake.url}/files/invoice.pdf`, type: 'file', name: 'Invoice March.pdf' },
+        { url: `${bed.fake.url}/files/missing.png`, type: 'image' },
+      ],
+    });
+    const [upload] = sentTo(bed, 'attachment');
+    expect(String(upload!.headers['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
+    const stored = [...bed.fake.conversation(conversationId).files.values()];
+    expect(stored).toEqual([
+      { filename: 'Invoice March.pdf', contentType: 'application/pdf', bytes: pdf, authorType: 'user' },
+    ]);
+    const [id] = [...bed.fake.conversation(conversationId).files.keys()];
+    expect(sentTo(bed, 'message').map((r) => r.body)).toEqual([
+      { authorType: 'user', text: `my invoice\n${bed.fake.url}/files/missing.png`, attachments: [{ id }] },
+    ]);
+    expect(result.warnings).toMatchObject([{ feature: 'attachments', message: expect.stringMatching(/link.*404/) }]);
+    expect(bed.connector.stats().uploads).toBe(1);
+  });
+
+  it('does not fetch file URLs other than https (or loopback http)', async () => {
+    bed = await startTestBed();
+    const { conversationId } = await bed.connector.doStartHandover(startRequest());
+    const result = await bed.connector.doSendMessage({
+      conversationId,
+      messageId: 'f2',
+      user: { id: 'u' },
+      text: '',
+      attachments: [{ url: 'file:///etc/passwd', type: 'file' }],
+    });
+    expect(sentTo(bed, 'attachment')).toHaveLength(0);
+    expect(sentTo(bed, 'message').map((r) => r.body)).toEqual([{ authorType: 'user', text: 'file:///etc/passwd' }]);
+    expect(result.warnings?.[0]?.message).toMatch(/https/);
   });
 
   it('reads availability and wait from the real-time metrics, with one token for many calls', async () => {

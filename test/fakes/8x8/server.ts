@@ -1,7 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  FAKE_DEFAULTS,
+  multipart,
+  problem,
+  type FakeConversation,
+  type FakeFailure,
+  type FakeOperation,
+  type Multipart,
+  type RecordedRequest,
+  type Route,
+} from './model';
 import { deliverSigned, generateSigningKey, type DeliveryOptions, type SigningKey } from './signer';
+
+export { FAKE_DEFAULTS, type FakeConversation, type FakeFailure, type FakeOperation, type RecordedRequest };
 
 /**
  * A fake 8x8 on 127.0.0.1: Chat Gateway v1 (x-api-key, X-8x8-Tenant, hal+json answers,
@@ -9,51 +22,6 @@ import { deliverSigned, generateSigningKey, type DeliveryOptions, type SigningKe
  * metrics. Control methods act as agents; each sends the webhook 8x8 would, signed with the fake's
  * RSA key, and resolves once it was delivered (redelivered on a non-2xx, like 8x8).
  */
-
-export type FakeOperation = 'create' | 'message' | 'conversation' | 'participant' | 'jwk' | 'token' | 'metrics';
-export interface FakeFailure {
-  status: number;
-  retryAfterMs?: number;
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: unknown;
-  operation?: FakeOperation;
-}
-
-export interface FakeConversation {
-  id: string;
-  channelId: string;
-  state: 'created' | 'active' | 'idle';
-  assignment: { type: 'queue' | 'agent'; id: string };
-  queueId: string;
-  user: Record<string, unknown>;
-  messages: Array<{ authorType: string; text: string }>;
-  userRemoved: boolean;
-}
-
-export const FAKE_DEFAULTS = {
-  apiKey: 'fake-8x8-api-key-0123456789',
-  apiSecret: 'fake-8x8-api-secret-abcdef',
-  channelId: 'f5odm43occnifcdcsa',
-  queueId: '123',
-  customerId: 'cust0001',
-  tenantId: 'acmecc01',
-};
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  op: FakeOperation;
-  auth: 'key' | 'basic' | 'bearer' | 'none';
-  handle(params: string[], body: unknown, res: ServerResponse): void;
-}
-
-const problem = (message: string, code: string) => ({ message, errors: [{ code, message }] });
-
 export class FakeEightByEight {
   url = '';
   readonly requests: RecordedRequest[] = [];
@@ -100,6 +68,20 @@ export class FakeEightByEight {
         op: 'message',
         auth: 'key',
         handle: ([id], b, res) => this.message(id!, b, res),
+      },
+      {
+        method: 'POST',
+        pattern: new RegExp(`^${gw}/conversations/([^/]+)/attachments$`),
+        op: 'attachment',
+        auth: 'key',
+        handle: ([id], b, res) => this.attachment(id!, b, res),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/files\/([^/]+)$/,
+        op: 'file',
+        auth: 'none',
+        handle: ([name], _, res) => this.file(name!, res),
       },
       {
         method: 'PATCH',
@@ -252,7 +234,8 @@ export class FakeEightByEight {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const rawBytes = Buffer.concat(chunks);
+    const raw = rawBytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://x');
     let body: unknown = raw;
     if ((req.headers['content-type'] ?? '').includes('json') && raw) {
@@ -262,6 +245,8 @@ export class FakeEightByEight {
         return this.json(res, 400, problem('Malformed JSON', 'invalid_json_object'));
       }
     }
+    const type = req.headers['content-type'] ?? '';
+    if (type.startsWith('multipart/form-data')) body = await multipart(rawBytes, type);
     const rec: RecordedRequest = {
       method: req.method ?? 'GET',
       path: `${url.pathname}${url.search}`,
@@ -324,6 +309,7 @@ export class FakeEightByEight {
       queueId,
       user: b.user as Record<string, unknown>,
       messages: [],
+      files: new Map(),
       userRemoved: false,
     };
     this.conversations.set(id, c);
@@ -354,18 +340,48 @@ export class FakeEightByEight {
     const c = this.conversations.get(id);
     if (!c || c.userRemoved)
       return this.json(res, 404, problem(`Conversation ${id} was not found`, 'resource_not_found'));
-    const b = body as { authorType?: unknown; text?: unknown } | null;
-    if (!b || (b.authorType !== 'user' && b.authorType !== 'bot') || typeof b.text !== 'string') {
+    const b = body as { authorType?: unknown; text?: unknown; attachments?: Array<{ id?: unknown }> } | null;
+    const files = Array.isArray(b?.attachments) ? b!.attachments.map((a) => String(a?.id)) : [];
+    const textOk = typeof b?.text === 'string' || (b?.text === undefined && files.length > 0);
+    if (!b || (b.authorType !== 'user' && b.authorType !== 'bot') || !textOk) {
       return this.json(res, 400, {
         message: 'Invalid authorType or text',
         errors: { code: 'invalid_json_object', message: 'Invalid message' },
       });
     }
-    c.messages.push({ authorType: b.authorType, text: b.text });
+    if (files.some((f) => !c.files.has(f)))
+      return this.json(res, 400, problem('Unknown attachment id', 'invalid_parameter'));
+    const text = typeof b.text === 'string' ? b.text : '';
+    c.messages.push({ authorType: b.authorType, text, ...(files.length ? { attachments: files } : {}) });
     res.writeHead(202).end();
     // 8x8 echoes the bot's own messages back to the webhook.
     if (b.authorType === 'bot')
-      void this.emit(id, 'MESSAGE', { isEcho: true, sender: { id: 'bot', type: 'bot' }, text: b.text });
+      void this.emit(id, 'MESSAGE', { isEcho: true, sender: { id: 'bot', type: 'bot' }, text });
+  }
+
+  private attachment(id: string, body: unknown, res: ServerResponse): void {
+    const c = this.conversations.get(id);
+    if (!c) return this.json(res, 404, problem(`Conversation ${id} was not found`, 'resource_not_found'));
+    const form = body as Multipart | undefined;
+    const file = form?.files.attachment;
+    if (!file) return this.json(res, 400, problem('The attachment part is required', 'invalid_parameter'));
+    const attachmentId = randomBytes(24).toString('base64url');
+    c.files.set(attachmentId, { ...file, authorType: form.fields.authorType ?? 'user' });
+    this.json(res, 200, {
+      id: attachmentId,
+      filename: file.filename,
+      sizeInBytes: file.bytes.length,
+      createdAt: new Date().toISOString(),
+    });
+  }
+
+  /** Files the tests' "user" shares (a stand-in for the channel's storage). */
+  readonly files = new Map<string, { contentType: string; bytes: Buffer }>();
+
+  private file(name: string, res: ServerResponse): void {
+    const f = this.files.get(name);
+    if (!f) return this.json(res, 404, problem('No such file', 'resource_not_found'));
+    res.writeHead(200, { 'content-type': f.contentType, 'content-length': String(f.bytes.length) }).end(f.bytes);
   }
 
   private removeUser(id: string, body: unknown, res: ServerResponse): void {
