@@ -73,25 +73,22 @@ export function createEightByEightConnector(
     ? EIGHT_BY_EIGHT_CAPABILITIES
     : defineCapabilities({ ...EIGHT_BY_EIGHT_CAPABILITIES, availability: false, estimatedWaitTime: false });
 
-  function metrics(queueId: string, signal?: AbortSignal): Promise<QueueMetrics> {
+  /** Shared by concurrent callers for 5 s, so it is not tied to any one caller's abort signal. */
+  function metrics(queueId: string): Promise<QueueMetrics> {
     const cached = metricsCache.get(queueId);
     if (cached) return cached;
-    const pending = api.queueMetrics(queueId, signal);
+    const pending = api.queueMetrics(queueId);
     metricsCache.set(queueId, pending);
     pending.catch(() => metricsCache.delete(queueId));
     return pending;
   }
 
   /** Best effort: a failure becomes a warning (or nothing), never a failed call. */
-  async function waitEstimate(
-    queueId: string | undefined,
-    warnings?: ConnectorWarning[],
-    signal?: AbortSignal,
-  ): Promise<number | undefined> {
+  async function waitEstimate(queueId: string | undefined, warnings?: ConnectorWarning[]): Promise<number | undefined> {
     const queue = queueId ?? settings.queueId;
     if (!api.metricsEnabled || !queue) return undefined;
     try {
-      return (await metrics(queue, signal))['interactionsAvgWaitTime.int-15m'];
+      return (await metrics(queue))['interactionsAvgWaitTime.int-15m'];
     } catch (error) {
       warnings?.push({
         type: 'other',
@@ -109,7 +106,7 @@ export function createEightByEightConnector(
     const conversationId = known ?? (await api.createConversation(body, options?.signal));
     if (!known) await state.set(stateKey.start(request.idempotencyKey), conversationId, { ttlMs: STATE_TTL_MS });
     const assignment = body.assignment as { id?: string } | undefined;
-    const wait = await waitEstimate(assignment?.id, warnings, options?.signal);
+    const wait = await waitEstimate(assignment?.id, warnings);
     return {
       conversationId,
       status: 'queue',
@@ -182,7 +179,7 @@ export function createEightByEightConnector(
         throw new HandoverConfigError('8x8 availability needs a queue: set 8x8 Queue Id or routing.queue', [
           { path: 'settings.queueId', message: 'required for availability' },
         ]);
-      const m = await metrics(queueId, options?.signal);
+      const m = await metrics(queueId);
       const agents = m['availableIdle.rt'];
       const waiting = m['interactionsWaitInQueue.rt'];
       const wait = m['interactionsAvgWaitTime.int-15m'];
@@ -220,11 +217,7 @@ export function createEightByEightConnector(
       const assignment = conversation.assignment ?? undefined;
       if (assignment?.type === 'agent' && assignment.id) return { status: 'active', agent: { id: assignment.id } };
       const warnings: ConnectorWarning[] = [];
-      const wait = await waitEstimate(
-        assignment?.type === 'queue' ? assignment.id : undefined,
-        warnings,
-        options?.signal,
-      );
+      const wait = await waitEstimate(assignment?.type === 'queue' ? assignment.id : undefined, warnings);
       return { status: 'queue', ...(wait !== undefined ? { estimatedWaitMs: wait } : {}), ...warn(warnings) };
     },
 
