@@ -42,6 +42,7 @@ export const EIGHT_BY_EIGHT_CAPABILITIES = defineCapabilities({
 const MEMORY = 10_000;
 /** 8x8 refreshes real-time metrics every 5 s: asking more often only repeats the same figures. */
 const METRICS_TTL_MS = 5_000;
+const WEBHOOK_METRICS_DEADLINE_MS = 2_000;
 
 export interface EightByEightConnector extends HandoverConnectorV1 {
   readonly type: '8x8';
@@ -97,6 +98,14 @@ export function createEightByEightConnector(
       });
       return undefined;
     }
+  }
+
+  function withDeadline<T>(promise: Promise<T | undefined>, ms: number): Promise<T | undefined> {
+    let timer: unknown;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = clock.setTimeout(() => resolve(undefined), ms);
+    });
+    return Promise.race([promise, deadline]).finally(() => clock.clearTimeout(timer));
   }
 
   async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
@@ -163,7 +172,8 @@ export function createEightByEightConnector(
       now: () => clock.now(),
       maxAgeMs: settings.webhookMaxAgeMs,
       customerId: settings.customerId,
-      estimateWaitMs: (queueId) => waitEstimate(queueId),
+      // A webhook answer should not wait on the metrics API: past 2 s the queue event goes without it.
+      estimateWaitMs: (queueId) => withDeadline(waitEstimate(queueId), WEBHOOK_METRICS_DEADLINE_MS),
     }),
 
     async doCheckAvailability({ routing }, options) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HandoverEvent, Logger } from 'handover-kit';
-import { testConnectorRuntime, MemoryConnectorState } from 'handover-kit/testing';
+import { createFakeClock, testConnectorRuntime, MemoryConnectorState } from 'handover-kit/testing';
 import { createEightByEightConnector } from 'handover-kit/connectors/8x8';
 import { FAKE_DEFAULTS, signedHeaders, type FakeEightByEight } from '../../fakes/8x8';
 import { settingsFor, startTestBed, type EightByEightTestBed } from './harness';
@@ -146,6 +146,33 @@ describe('8x8 webhook events (fixtures of each documented example)', () => {
     const [queued] = await deliver(bed, 'queued');
     expect(queued).toMatchObject({ type: 'queue-updated' });
     expect(queued).not.toHaveProperty('estimatedWaitMs');
+  });
+
+  it('does not hold a queue webhook longer than 2 s for a slow metrics API', async () => {
+    bed = await startTestBed();
+    const clock = createFakeClock(Date.now());
+    const connector = createEightByEightConnector(settingsFor(bed.fake), testConnectorRuntime({ clock }));
+    const release = bed.fake.holdMetrics();
+    const body = fixture('queued');
+    const req = {
+      method: 'POST',
+      url: '/webhooks/slow',
+      headers: signedHeaders(body, bed.fake.signingKey, FAKE_DEFAULTS, {
+        eventId: 'q1',
+        retry: 0,
+        transmissionTime: clock.now(),
+      }),
+      rawBody: Buffer.from(body),
+      receivedAt: clock.now(),
+    };
+    await connector.webhook!.verify(req);
+    const parsed = connector.webhook!.parse(req); // arms the 2 s deadline on the connector's clock
+    await clock.advance(2_000);
+    const events = await parsed;
+    expect(events).toMatchObject([{ type: 'queue-updated' }]);
+    expect(events[0]).not.toHaveProperty('estimatedWaitMs');
+    release();
+    await connector.dispose();
   });
 
   it('answers the WEB_HOOK_VERIFY probe with 200 and leaves everything else to verify + parse', async () => {

@@ -419,7 +419,20 @@ export class FakeEightByEight {
     this.json(res, 200, { access_token: token, token_type: 'BearerToken', expires_in: '1799', status: 'approved' });
   }
 
-  private queue(queueId: string, res: ServerResponse): void {
+  /** Metrics answers wait until the returned function is called (a slow analytics API). */
+  holdMetrics(): () => void {
+    let release!: () => void;
+    this.metricsGate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.metricsGate = undefined;
+      release();
+    };
+  }
+
+  private metricsGate: Promise<void> | undefined;
+
+  private async queue(queueId: string, res: ServerResponse): Promise<void> {
+    await this.metricsGate;
     const m = this.metrics;
     const metrics = [
       ...(m.availableIdle !== null ? [{ key: 'availableIdle.rt', value: String(m.availableIdle) }] : []),
