@@ -13,8 +13,18 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 async function optional(file: string, fn: string): Promise<BenchRow[]> {
   const path = new URL(file, import.meta.url);
   if (!existsSync(path)) return [];
-  const mod = (await import(pathToFileURL(path.pathname).href)) as Record<string, () => Promise<BenchRow[]>>;
-  return mod[fn] ? mod[fn]() : [];
+  const mod = (await import(pathToFileURL(path.pathname).href)) as Record<string, unknown>;
+  // The name derived from the file, else the module's one `bench…` function (`8x8.ts` → `benchEightByEight`).
+  const named = typeof mod[fn] === 'function' ? mod[fn] : undefined;
+  const benches = Object.entries(mod).filter(([k, v]) => k.startsWith('bench') && typeof v === 'function');
+  const run = (named ?? (benches.length === 1 ? benches[0]![1] : undefined)) as (() => Promise<BenchRow[]>) | undefined;
+  return run ? run() : [];
+}
+
+/** `genesys` → `benchGenesys`, `salesforce-miaw` → `benchSalesforceMiaw`. */
+function benchFunctionName(file: string): string {
+  const words = file.replace(/\.ts$/, '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return `bench${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`;
 }
 
 const rows: BenchRow[] = [];
@@ -23,10 +33,7 @@ if (want('nodes')) rows.push(...(await optional('./nodes.ts', 'benchNodes')));
 if (want('gateway')) rows.push(...(await optional('./gateway.ts', 'benchGateway')));
 if (want('connectors') && existsSync(new URL('./connectors', import.meta.url))) {
   for (const file of readdirSync(new URL('./connectors', import.meta.url)).filter((f) => f.endsWith('.ts')).sort()) {
-    const name = file.replace(/\.ts$/, '');
-    // `twilio-flex.ts` → `benchTwilioFlex`: each dash-separated part capitalised.
-    const fn = `bench${name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}`;
-    rows.push(...(await optional(`./connectors/${file}`, fn)));
+    rows.push(...(await optional(`./connectors/${file}`, benchFunctionName(file))));
   }
 }
 console.log(`# handover-kit benchmarks (node ${process.version}, ${new Date().toISOString()})`);

@@ -6,6 +6,7 @@ import { genesysConnector } from '../../connectors/genesys';
 import { ringcentralConnector } from '../../connectors/ringcentral';
 import { zendeskConnector } from '../../connectors/zendesk';
 import { twilioFlexConnector } from '../../connectors/twilio-flex';
+import { eightByEightConnector } from '../../connectors/8x8';
 
 /**
  * The connector types `npx handover-kit gateway` offers out of the box. Embedding the gateway, pass
@@ -20,5 +21,6 @@ export function builtInConnectors(options: { centers?: SimulatedCenters } = {}):
     ringcentralConnector(),
     zendeskConnector(),
     twilioFlexConnector(),
+    eightByEightConnector(),
   ];
 }

@@ -1,0 +1,276 @@
+import {
+  HandoverConfigError,
+  HandoverError,
+  SPECIFICATION_VERSION,
+  UnsupportedCapabilityError,
+  VendorNotFoundError,
+  defineCapabilities,
+  parseOrThrow,
+  type ConnectorCallOptions,
+  type ConnectorRuntime,
+  type ConnectorWarning,
+  type HandoverConnectorV1,
+  type SendMessageRequest,
+  type SendMessageResult,
+  type StartHandoverRequest,
+  type StartHandoverResult,
+} from 'handover-kit/contract';
+import { BoundedMap, OnceByKey } from 'handover-kit/connector-utils';
+import { fetchFile, uploadFile } from './attachments';
+import { EightByEightApi, type QueueMetrics } from './api';
+import { STATE_TTL_MS, stateKey } from './events';
+import { eightByEightSettingsSchema, type EightByEightSettingsInput } from './schema';
+import { JwkStore } from './signature';
+import { buildCreateBody } from './start';
+import { createEightByEightWebhook } from './webhook';
+
+/** Everything the connector type can do; an instance without an API secret has no metrics. */
+export const EIGHT_BY_EIGHT_CAPABILITIES = defineCapabilities({
+  availability: true,
+  estimatedWaitTime: true,
+  languages: true,
+  queueRouting: true,
+  transcript: true,
+  customAttributes: true,
+  closeFromBot: true,
+  attachments: true,
+  typing: true,
+  agentJoined: true,
+  webhooks: true,
+});
+
+const MEMORY = 10_000;
+/** 8x8 refreshes real-time metrics every 5 s: asking more often only repeats the same figures. */
+const METRICS_TTL_MS = 5_000;
+const WEBHOOK_METRICS_DEADLINE_MS = 2_000;
+
+export interface EightByEightConnector extends HandoverConnectorV1 {
+  readonly type: '8x8';
+  dispose(): Promise<void>;
+  /** Request counters for benchmarks and diagnostics. */
+  stats(): { requests: number; tokenRequests: number; keyFetches: number; uploads: number };
+}
+
+const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
+const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
+
+export function createEightByEightConnector(
+  input: EightByEightSettingsInput,
+  runtime: ConnectorRuntime,
+): EightByEightConnector {
+  const settings = parseOrThrow(eightByEightSettingsSchema, input, '8x8 settings', 'settings');
+  const { clock, logger, state } = runtime;
+  const api = new EightByEightApi(settings, clock);
+  const keys = new JwkStore({ fetch: (kid) => api.jwk(kid), clock, logger });
+  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
+  const sent = new OnceByKey<SendMessageResult>(MEMORY, { ttlMs: 24 * 3_600_000, now: () => clock.now() });
+  const metricsCache = new BoundedMap<string, Promise<QueueMetrics>>(256, {
+    ttlMs: METRICS_TTL_MS,
+    now: () => clock.now(),
+  });
+
+  let uploads = 0;
+  const capabilities = api.metricsEnabled
+    ? EIGHT_BY_EIGHT_CAPABILITIES
+    : defineCapabilities({ ...EIGHT_BY_EIGHT_CAPABILITIES, availability: false, estimatedWaitTime: false });
+
+  /** Shared by concurrent callers for 5 s, so it is not tied to any one caller's abort signal. */
+  function metrics(queueId: string): Promise<QueueMetrics> {
+    const cached = metricsCache.get(queueId);
+    if (cached) return cached;
+    const pending = api.queueMetrics(queueId);
+    metricsCache.set(queueId, pending);
+    pending.catch(() => metricsCache.delete(queueId));
+    return pending;
+  }
+
+  /** Best effort: a failure becomes a warning (or nothing), never a failed call. */
+  async function waitEstimate(queueId: string | undefined, warnings?: ConnectorWarning[]): Promise<number | undefined> {
+    const queue = queueId ?? settings.queueId;
+    if (!api.metricsEnabled || !queue) return undefined;
+    try {
+      return (await metrics(queue))['interactionsAvgWaitTime.int-15m'];
+    } catch (error) {
+      warnings?.push({
+        type: 'other',
+        feature: 'estimatedWaitTime',
+        message: `Estimated wait time unavailable: ${reason(error)}`,
+      });
+      return undefined;
+    }
+  }
+
+  function withDeadline<T>(promise: Promise<T | undefined>, ms: number): Promise<T | undefined> {
+    let timer: unknown;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = clock.setTimeout(() => resolve(undefined), ms);
+    });
+    return Promise.race([promise, deadline]).finally(() => clock.clearTimeout(timer));
+  }
+
+  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+    const { body, warnings } = buildCreateBody(request, settings);
+    // A start repeated after a restart (or on another instance) finds the conversation it opened.
+    const known = await state.get(stateKey.start(request.idempotencyKey));
+    const conversationId = known ?? (await api.createConversation(body, options?.signal));
+    if (!known) await state.set(stateKey.start(request.idempotencyKey), conversationId, { ttlMs: STATE_TTL_MS });
+    const assignment = body.assignment as { id?: string } | undefined;
+    const wait = await waitEstimate(assignment?.id, warnings);
+    return {
+      conversationId,
+      status: 'queue',
+      ...(wait !== undefined ? { estimatedWaitMs: wait } : {}),
+      ...warn(warnings),
+    };
+  }
+
+  /** Uploads each file; one that cannot be fetched or uploaded is sent as its link, with a warning. */
+  async function upload(request: SendMessageRequest, warnings: ConnectorWarning[], signal?: AbortSignal) {
+    const ids: Array<{ id: string }> = [];
+    const links: string[] = [];
+    for (const attachment of request.attachments ?? []) {
+      try {
+        const file = await fetchFile(attachment, settings.requestTimeoutMs, signal);
+        ids.push({ id: await uploadFile(settings, request.conversationId, file, signal) });
+        uploads++;
+      } catch (error) {
+        links.push(attachment.url);
+        const why = HandoverError.isInstance(error) ? error.message : (error as Error)?.message;
+        warnings.push({
+          type: 'other',
+          feature: 'attachments',
+          message: `File sent as a link: ${why ?? 'unknown error'}`,
+        });
+      }
+    }
+    return { ids, links };
+  }
+
+  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+    const warnings: ConnectorWarning[] = [];
+    const { ids, links } = await upload(request, warnings, options?.signal);
+    const text = [request.text, ...links].filter((t) => t.trim() !== '').join('\n');
+    if (!text && ids.length === 0)
+      return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    const body = {
+      authorType: request.kind === 'system' ? 'bot' : 'user',
+      ...(text ? { text } : {}),
+      ...(ids.length ? { attachments: ids } : {}),
+    };
+    await api.sendMessage(request.conversationId, body, 'send message', options?.signal);
+    return { duplicate: false, ...warn(warnings) };
+  }
+
+  const connector: EightByEightConnector = {
+    specificationVersion: SPECIFICATION_VERSION,
+    type: '8x8',
+    capabilities,
+    webhook: createEightByEightWebhook({
+      keys,
+      state,
+      logger,
+      now: () => clock.now(),
+      maxAgeMs: settings.webhookMaxAgeMs,
+      customerId: settings.customerId,
+      // A webhook answer should not wait on the metrics API: past 2 s the queue event goes without it.
+      estimateWaitMs: (queueId) => withDeadline(waitEstimate(queueId), WEBHOOK_METRICS_DEADLINE_MS),
+    }),
+
+    async doCheckAvailability({ routing }, options) {
+      if (!capabilities.availability) {
+        throw new UnsupportedCapabilityError(
+          'availability',
+          { connectorType: '8x8' },
+          '8x8 availability needs the API secret (real-time metrics)',
+        );
+      }
+      const queueId = routing.queue ?? settings.queueId;
+      if (!queueId)
+        throw new HandoverConfigError('8x8 availability needs a queue: set 8x8 Queue Id or routing.queue', [
+          { path: 'settings.queueId', message: 'required for availability' },
+        ]);
+      const m = await metrics(queueId);
+      const agents = m['availableIdle.rt'];
+      const waiting = m['interactionsWaitInQueue.rt'];
+      const wait = m['interactionsAvgWaitTime.int-15m'];
+      const available = agents !== undefined && agents > 0;
+      return {
+        available,
+        ...(available ? {} : { reason: agents === undefined ? ('unknown' as const) : ('no-agents' as const) }),
+        ...(agents !== undefined ? { agentsAvailable: Math.max(0, Math.floor(agents)) } : {}),
+        ...(waiting !== undefined ? { queueLength: Math.max(0, Math.floor(waiting)) } : {}),
+        ...(wait !== undefined && wait >= 0 ? { estimatedWaitMs: wait } : {}),
+      };
+    },
+
+    doStartHandover(request, options) {
+      return starts.run(request.idempotencyKey, () => start(request, options)).promise;
+    },
+
+    async doSendMessage(request, options) {
+      const key = `${request.conversationId}\u0000${request.messageId}`;
+      const { promise, first } = sent.run(key, () => send(request, options));
+      const result = await promise;
+      return first ? result : { ...result, duplicate: true };
+    },
+
+    async doGetStatus({ conversationId }, options) {
+      const conversation = await api.getConversation(conversationId, 'get status', options?.signal);
+      if (conversation.state === 'idle') {
+        const endedBy = await state.get(stateKey.ended(conversationId));
+        const closedByBot = await state.get(stateKey.closedByBot(conversationId));
+        return { status: endedBy === 'user' || closedByBot ? 'cancelled' : 'completed' };
+      }
+      const assignment = conversation.assignment ?? undefined;
+      if (assignment?.type === 'agent' && assignment.id) return { status: 'active', agent: { id: assignment.id } };
+      const warnings: ConnectorWarning[] = [];
+      const wait = await waitEstimate(assignment?.type === 'queue' ? assignment.id : undefined, warnings);
+      return { status: 'queue', ...(wait !== undefined ? { estimatedWaitMs: wait } : {}), ...warn(warnings) };
+    },
+
+    async doCloseHandover({ conversationId, message }, options) {
+      const closedKey = stateKey.closedByBot(conversationId);
+      if ((await state.get(closedKey)) || (await state.get(stateKey.ended(conversationId))))
+        return { alreadyClosed: true };
+      const warnings: ConnectorWarning[] = [];
+      if (message) {
+        try {
+          await api.sendMessage(
+            conversationId,
+            { authorType: 'bot', text: message },
+            'send closing note',
+            options?.signal,
+          );
+        } catch (error) {
+          warnings.push({
+            type: 'other',
+            feature: 'closeFromBot',
+            message: `Closing note not delivered: ${reason(error)}`,
+          });
+        }
+      }
+      // Marked first: the "user left" webhook this close causes must not come back as an event.
+      await state.set(closedKey, 'bot', { ttlMs: STATE_TTL_MS });
+      try {
+        await api.removeUser(conversationId, options?.signal);
+      } catch (error) {
+        if (VendorNotFoundError.isInstance(error)) {
+          const conversation = await api
+            .getConversation(conversationId, 'close handover', options?.signal)
+            .catch(() => undefined);
+          if (conversation?.state === 'idle') return { alreadyClosed: true, ...warn(warnings) };
+        }
+        await state.delete(closedKey);
+        throw error;
+      }
+      return { alreadyClosed: false, ...warn(warnings) };
+    },
+
+    stats: () => ({ requests: api.requestCount, tokenRequests: api.tokenRequests, keyFetches: keys.fetches, uploads }),
+
+    async dispose() {
+      await api.close();
+    },
+  };
+  return connector;
+}
