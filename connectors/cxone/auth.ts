@@ -1,26 +1,9 @@
-import { z } from 'zod';
-import { VendorApiError, VendorAuthError, type Clock } from 'handover-kit/contract';
-import type { HttpClient } from 'handover-kit/connector-utils';
+import { VendorApiError, type Clock } from 'handover-kit/contract';
+import { OAuthTokenCache, type HttpClient } from 'handover-kit/connector-utils';
 import { cxoneConfigurationSchema, hostsFor, tenantIdOf, type CxoneHosts } from './hosts';
 import type { CxoneSettings } from './schema';
 
 export const VENDOR = 'cxone';
-
-const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  expires_in: z.coerce.number().positive(),
-  refresh_token: z.string().min(1).nullish(),
-  id_token: z.string().nullish(),
-});
-
-/** Longest safety margin before `expires_in` runs out; shorter lifetimes use a tenth of it. */
-export const TOKEN_REFRESH_MARGIN_MS = 60_000;
-
-interface Token {
-  value: string;
-  refreshAt: number;
-  refresh?: string;
-}
 
 /**
  * The CXone session of one provider: an access token from the password grant (the user's access
@@ -29,10 +12,7 @@ interface Token {
  * Concurrent callers share one token request; a token the API refused is dropped.
  */
 export class CxoneSession {
-  /** Token requests sent (benchmarks and tests read it). */
-  tokenRequests = 0;
-  private token: Token | undefined;
-  private inflight: Promise<string> | undefined;
+  private readonly tokens: OAuthTokenCache;
   private discovered: Promise<CxoneHosts> | undefined;
   private idToken: string | undefined;
 
@@ -40,21 +20,36 @@ export class CxoneSession {
     private readonly http: HttpClient,
     private readonly settings: CxoneSettings,
     private readonly authBaseUrl: string,
-    private readonly clock: Clock,
-  ) {}
+    clock: Clock,
+  ) {
+    this.tokens = new OAuthTokenCache({
+      vendor: VENDOR,
+      http,
+      baseUrl: authBaseUrl,
+      path: 'auth/token',
+      clock,
+      client: () => ({ id: settings.clientId, secret: settings.clientSecret }),
+      grant: () => ({ grant_type: 'password', username: settings.accessKeyId, password: settings.accessKeySecret }),
+      refresh: (refreshToken) => ({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+      credentialsHint: 'check the access key, the client id / secret and the environment',
+      onToken: (token) => {
+        if (token.id_token) this.idToken = token.id_token;
+      },
+    });
+  }
+
+  /** Token requests sent (benchmarks and tests read it). */
+  get tokenRequests(): number {
+    return this.tokens.requests;
+  }
 
   accessToken(): Promise<string> {
-    if (this.token && this.clock.now() < this.token.refreshAt) return Promise.resolve(this.token.value);
-    // Not tied to a caller's abort signal: other callers may be waiting for the same request.
-    this.inflight ??= this.renew().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return this.tokens.get();
   }
 
   /** Forgets `value` after the API refused it; a token fetched meanwhile by another caller is kept. */
   invalidate(value: string): void {
-    if (this.token?.value === value) this.token = undefined;
+    this.tokens.invalidate(value);
   }
 
   /** DFO and API hosts: the overrides, or discovered from the token's tenant (once per session). */
@@ -70,70 +65,6 @@ export class CxoneSession {
       },
     );
     return this.discovered;
-  }
-
-  private async renew(): Promise<string> {
-    const refresh = this.token?.refresh;
-    this.token = undefined;
-    if (refresh) {
-      try {
-        return await this.grant({ grant_type: 'refresh_token', refresh_token: refresh });
-      } catch (error) {
-        // An expired or revoked refresh token: start over with the access key.
-        if (!VendorAuthError.isInstance(error)) throw error;
-      }
-    }
-    return this.grant({
-      grant_type: 'password',
-      username: this.settings.accessKeyId,
-      password: this.settings.accessKeySecret,
-    });
-  }
-
-  private async grant(form: Record<string, string>): Promise<string> {
-    this.tokenRequests++;
-    const basic = Buffer.from(`${this.settings.clientId}:${this.settings.clientSecret}`).toString('base64');
-    let body: unknown;
-    try {
-      const res = await this.http.send<unknown>({
-        method: 'POST',
-        baseUrl: this.authBaseUrl,
-        path: 'auth/token',
-        form,
-        headers: { authorization: `Basic ${basic}` },
-        operation: 'get access token',
-        idempotent: true,
-      });
-      body = res.body;
-    } catch (error) {
-      // A wrong access key or client answers 400 invalid_grant / 401 invalid_client: credentials either way.
-      const e = VendorApiError.isInstance(error) ? error : undefined;
-      if (e && (e.status === 400 || e.status === 401 || e.status === 403)) {
-        throw new VendorAuthError(`${e.message} (check the access key, the client id / secret and the environment)`, {
-          vendor: VENDOR,
-          status: e.status,
-          operation: 'get access token',
-          cause: error,
-        });
-      }
-      throw error;
-    }
-    const parsed = tokenResponseSchema.safeParse(body);
-    if (!parsed.success)
-      throw new VendorApiError('cxone get access token returned no usable token', {
-        vendor: VENDOR,
-        status: 200,
-        operation: 'get access token',
-      });
-    const lifetimeMs = parsed.data.expires_in * 1000;
-    const margin = Math.min(TOKEN_REFRESH_MARGIN_MS, lifetimeMs / 10);
-    this.token = {
-      value: parsed.data.access_token,
-      refreshAt: this.clock.now() + lifetimeMs - margin,
-      ...(parsed.data.refresh_token ? { refresh: parsed.data.refresh_token } : {}),
-    };
-    if (parsed.data.id_token) this.idToken = parsed.data.id_token;
-    return parsed.data.access_token;
   }
 
   private async discover(): Promise<CxoneHosts> {

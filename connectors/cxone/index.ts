@@ -24,7 +24,7 @@ import { cxoneSettingsSchema } from './schema';
 export { CXONE_CAPABILITIES, createCxoneConnector, type CxoneConnector } from './connector';
 export { cxoneSettingsSchema, type CxoneSettings, type CxoneSettingsInput } from './schema';
 export { AUTH_HOSTS, FEDRAMP_AREA, FEDRAMP_DOMAIN, hostsFor, tenantIdOf, type CxoneHosts } from './hosts';
-export { TOKEN_REFRESH_MARGIN_MS } from './auth';
+export { TOKEN_REFRESH_MARGIN_MS } from 'handover-kit/connector-utils';
 export { ContactPoller, POLLER_LEASE, MAX_TRACKED, NOT_FOUND_LIMIT } from './poller';
 export { diffContact, statusOf, ENDED_STATUSES } from './mapping';
 export { readReply, type ParsedReply } from './reply';

@@ -7,7 +7,7 @@ import {
   type HandoverEvent,
   type Logger,
 } from 'handover-kit/contract';
-import { BoundedMap, retryWithBackoff } from 'handover-kit/connector-utils';
+import { BoundedMap, retryWithBackoff, sleepOn } from 'handover-kit/connector-utils';
 import type { CxoneApi } from './api';
 import { diffContact } from './mapping';
 import type { ThreadStore } from './threads';
@@ -36,10 +36,6 @@ export interface PollerOptions {
   emit(events: HandoverEvent[]): void;
 }
 
-/** Waits on the runtime clock, so a test's fake clock drives it. */
-function clockSleep(clock: Clock) {
-  return (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
-}
 
 /**
  * ONE poller per provider, shared by all its handovers: every instance ticks each interval, but
@@ -213,7 +209,7 @@ export class ContactPoller {
             });
           }
         },
-        { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000, sleep: clockSleep(clock) },
+        { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000, sleep: sleepOn(clock) },
       );
       try {
         const ids = await this.tracked();

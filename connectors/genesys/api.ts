@@ -1,8 +1,7 @@
 import { Agent } from 'undici';
 import type { z } from 'zod';
 import { VendorApiError, type Clock } from 'handover-kit/contract';
-import { HttpClient, type HttpRequest, type HttpResponse } from 'handover-kit/connector-utils';
-import { TokenCache } from './auth';
+import { HttpClient, OAuthTokenCache, type HttpRequest, type HttpResponse } from 'handover-kit/connector-utils';
 import { apiBaseUrlFor, loginBaseUrlFor } from './regions';
 import { CLIENT_SECRET_ENV, type GenesysSettings } from './schema';
 import {
@@ -54,7 +53,7 @@ interface CallOptions {
 export class GenesysApi {
   readonly http: HttpClient;
   readonly login: HttpClient;
-  readonly tokens: TokenCache;
+  readonly tokens: OAuthTokenCache;
   private readonly dispatcher: Agent;
 
   constructor(private readonly settings: GenesysSettings, clock: Clock) {
@@ -80,20 +79,15 @@ export class GenesysApi {
         return true;
       },
     });
-    this.tokens = new TokenCache({
+    this.tokens = new OAuthTokenCache({
+      vendor: VENDOR,
       http: this.login,
-      loginBaseUrl,
-      clientId: settings.clientId,
-      clientSecret: () => {
-        const value = settings.clientSecret ?? process.env[CLIENT_SECRET_ENV];
-        if (!value) {
-          throw new HandoverConfigError(`Genesys client secret is not set (settings.clientSecret or ${CLIENT_SECRET_ENV})`, [
-            { path: 'settings.clientSecret', message: 'Required' },
-          ]);
-        }
-        return value;
-      },
+      baseUrl: loginBaseUrl,
+      path: '/oauth/token',
       clock,
+      client: () => ({ id: settings.clientId, secret: clientSecretOf(settings) }),
+      grant: () => ({ grant_type: 'client_credentials' }),
+      credentialsHint: 'check the client id, the client secret and the region',
     });
   }
 
@@ -196,4 +190,15 @@ function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string)
   const parsed = schema.safeParse(body ?? {});
   if (!parsed.success) throw new VendorApiError(`genesys ${operation} returned an unexpected body`, { vendor: VENDOR, status: 200, operation });
   return parsed.data;
+}
+
+/** Read at each token request, so a secret from the environment can be rotated. */
+function clientSecretOf(settings: GenesysSettings): string {
+  const value = settings.clientSecret ?? process.env[CLIENT_SECRET_ENV];
+  if (!value) {
+    throw new HandoverConfigError(`Genesys client secret is not set (settings.clientSecret or ${CLIENT_SECRET_ENV})`, [
+      { path: 'settings.clientSecret', message: 'Required' },
+    ]);
+  }
+  return value;
 }

@@ -38,7 +38,7 @@ export { createGenesysWebhook, signGenesysWebhook, SIGNATURE_HEADER } from './we
 export { flattenAttributes, buildCustomAttributes, transcriptText, MAX_ATTRIBUTES_CHARS, MAX_ATTRIBUTE_VALUE_CHARS, MAX_TRANSCRIPT_CHARS } from './attributes';
 export { genesysHandoverOptionsSchema, stableMessageId, DEFAULT_START_TEXT, type GenesysHandoverOptions } from './messages';
 export { summarize, diffSnapshot, completedBy } from './participants';
-export { TOKEN_REFRESH_MARGIN_MS } from './auth';
+export { TOKEN_REFRESH_MARGIN_MS } from 'handover-kit/connector-utils';
 export { MAX_POLL_BACKOFF_MS, NOT_FOUND_LIMIT, MAX_TRACKED } from './poller';
 
 /** The connector definition for the provider registry. */

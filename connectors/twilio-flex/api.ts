@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import { z } from 'zod';
 import { HandoverConfigError, VendorApiError, type Clock } from 'handover-kit/contract';
-import { HttpClient, type HttpResponse } from 'handover-kit/connector-utils';
+import { HttpClient, type HttpResponse, sleepOn } from 'handover-kit/connector-utils';
 import { TWILIO_ENDPOINTS, endpointPath, type TwilioApiName, type TwilioEndpointName } from './endpoints';
 import { AUTH_TOKEN_ENV, TWILIO_HOSTS, type TwilioFlexSettings } from './schema';
 
@@ -24,22 +24,6 @@ export function twilioErrorDetails(body: unknown): { message?: string; code?: st
   };
 }
 
-/** A sleep on the runtime clock, so retry waits follow a test's fake clock. */
-function clockSleep(clock: Clock) {
-  return (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clock.clearTimeout(handle);
-        reject(signal!.reason);
-      };
-      const handle = clock.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
 
 const str = z.string().nullish();
 export const conversationSchema = z.object({ sid: z.string(), state: str, attributes: str }).loose();
@@ -135,7 +119,7 @@ export class TwilioApi {
       requestIdHeader: REQUEST_ID_HEADER,
       errorDetails: twilioErrorDetails,
       headers: () => ({ authorization }),
-      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: clockSleep(clock) },
+      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: sleepOn(clock) },
       clock,
       dispatcher: this.dispatcher,
     });

@@ -5,3 +5,4 @@ export * from './retry';
 export * from './signature';
 export * from './memory';
 export * from './crc32';
+export * from './oauth';
