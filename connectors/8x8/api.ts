@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { VendorApiError, VendorAuthError, type Clock } from 'handover-kit/contract';
-import { HttpClient, SingleFlight, type HttpRequest } from 'handover-kit/connector-utils';
+import { VendorApiError, type Clock } from 'handover-kit/contract';
+import { HttpClient, OAuthTokenCache, type HttpRequest } from 'handover-kit/connector-utils';
 import type { EightByEightSettings } from './schema';
 
 export const VENDOR = '8x8';
@@ -40,12 +40,6 @@ export const conversationSchema = z
   .loose();
 export type VendorConversation = z.infer<typeof conversationSchema>;
 
-const tokenSchema = z.object({
-  access_token: z.string().min(1),
-  // 8x8 sends the lifetime as a string ("1799").
-  expires_in: z.coerce.number().positive().optional(),
-});
-
 const metricItem = z.object({ key: z.string(), value: z.union([z.number(), z.string(), z.null()]).optional() });
 const queueMetricsSchema = z.object({ id: z.union([z.string(), z.number()]).optional(), metrics: z.array(metricItem) });
 
@@ -62,9 +56,7 @@ export type QueueMetrics = Partial<Record<(typeof QUEUE_METRICS)[number], number
  */
 export class EightByEightApi {
   readonly http: HttpClient;
-  tokenRequests = 0;
-  private token: { value: string; refreshAt: number } | undefined;
-  private readonly tokenFlight = new SingleFlight<string>();
+  private readonly tokens: OAuthTokenCache;
 
   constructor(
     private readonly settings: EightByEightSettings,
@@ -84,6 +76,22 @@ export class EightByEightApi {
       errorDetails,
       clock,
     });
+    this.tokens = new OAuthTokenCache({
+      vendor: VENDOR,
+      http: this.http,
+      baseUrl: settings.baseUrl,
+      path: 'oauth/v2/token',
+      clock,
+      client: () => ({ id: settings.apiKey, secret: settings.apiSecret ?? '' }),
+      grant: () => ({ grant_type: 'client_credentials' }),
+      credentialsHint: 'check the API key and secret',
+      defaultExpiresInSec: 1800,
+    });
+  }
+
+  /** Token requests sent (benchmarks and tests read it). */
+  get tokenRequests(): number {
+    return this.tokens.requests;
   }
 
   get requestCount(): number {
@@ -182,7 +190,7 @@ export class EightByEightApi {
 
   /** Real-time metrics of one queue (values as numbers; missing or null ones left out). */
   async queueMetrics(queueId: string, signal?: AbortSignal): Promise<QueueMetrics> {
-    const token = await this.accessToken(signal);
+    const token = await this.accessToken();
     const region = METRICS_PREFIX[this.settings.metricsRegion];
     const base = `${this.settings.baseUrl}${region}/analytics/cc/v5/realtime-metrics`;
     const query = QUEUE_METRICS.map((m) => `metrics=${encodeURIComponent(m)}`).join('&');
@@ -200,7 +208,7 @@ export class EightByEightApi {
         signal,
       });
     } catch (error) {
-      if (VendorApiError.isInstance(error) && error.status === 401) this.token = undefined;
+      if (VendorApiError.isInstance(error) && error.status === 401) this.tokens.invalidate(token);
       throw error;
     }
     // The spec answers one object; the guide shows a one-element array.
@@ -220,50 +228,8 @@ export class EightByEightApi {
     return out;
   }
 
-  private accessToken(signal?: AbortSignal): Promise<string> {
-    if (this.token && this.clock.now() < this.token.refreshAt) return Promise.resolve(this.token.value);
-    return this.tokenFlight.run('token', () => this.requestToken(signal)).promise;
-  }
-
-  private async requestToken(signal?: AbortSignal): Promise<string> {
-    this.tokenRequests++;
-    const basic = Buffer.from(`${this.settings.apiKey}:${this.settings.apiSecret ?? ''}`).toString('base64');
-    let body: unknown;
-    try {
-      const res = await this.send<unknown>({
-        method: 'POST',
-        path: 'oauth/v2/token',
-        form: { grant_type: 'client_credentials' },
-        headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
-        operation: 'get access token',
-        idempotent: true,
-        signal,
-      });
-      body = res.body;
-    } catch (error) {
-      if (VendorApiError.isInstance(error) && (error.status === 400 || error.status === 401)) {
-        throw new VendorAuthError(`${error.message} (check the API key and secret)`, {
-          vendor: VENDOR,
-          status: error.status,
-          operation: 'get access token',
-          cause: error,
-        });
-      }
-      throw error;
-    }
-    const parsed = tokenSchema.safeParse(body);
-    if (!parsed.success)
-      throw new VendorApiError('8x8 get access token: no usable token', {
-        vendor: VENDOR,
-        status: 200,
-        operation: 'get access token',
-      });
-    const lifetimeMs = (parsed.data.expires_in ?? 1800) * 1000;
-    this.token = {
-      value: parsed.data.access_token,
-      refreshAt: this.clock.now() + lifetimeMs - Math.min(60_000, lifetimeMs / 10),
-    };
-    return parsed.data.access_token;
+  private accessToken(): Promise<string> {
+    return this.tokens.get();
   }
 
   close(): Promise<void> {

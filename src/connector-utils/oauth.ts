@@ -4,7 +4,7 @@ import type { HttpClient } from './http';
 
 const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
-  expires_in: z.coerce.number().positive(),
+  expires_in: z.coerce.number().positive().optional(),
   refresh_token: z.string().min(1).nullish(),
   id_token: z.string().nullish(),
 });
@@ -27,6 +27,8 @@ export interface OAuthTokenCacheOptions {
   refresh?: (refreshToken: string) => Record<string, string>;
   /** What to check when the token host refuses the credentials (added to the error message). */
   credentialsHint: string;
+  /** Lifetime assumed when the answer has no `expires_in` (default 3600 s). */
+  defaultExpiresInSec?: number;
   /** Sees every answer (for an `id_token`, say). */
   onToken?: (token: OAuthTokenResponse) => void;
 }
@@ -110,7 +112,7 @@ export class OAuthTokenCache {
       throw new VendorApiError(`${vendor} ${operation} returned no usable token`, { vendor, status: 200, operation });
     }
     this.options.onToken?.(parsed.data);
-    const lifetimeMs = parsed.data.expires_in * 1000;
+    const lifetimeMs = (parsed.data.expires_in ?? this.options.defaultExpiresInSec ?? 3600) * 1000;
     const margin = Math.min(TOKEN_REFRESH_MARGIN_MS, lifetimeMs / 10);
     this.token = {
       value: parsed.data.access_token,
