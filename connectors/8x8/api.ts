@@ -60,7 +60,7 @@ export class EightByEightApi {
 
   constructor(
     private readonly settings: EightByEightSettings,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
     const headers: Record<string, string> = {
       'x-api-key': settings.apiKey,
@@ -196,7 +196,7 @@ export class EightByEightApi {
     const query = QUEUE_METRICS.map((m) => `metrics=${encodeURIComponent(m)}`).join('&');
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (this.settings.tenant) headers['x-tenant-info'] = this.settings.tenant;
-    let res;
+    let res: Awaited<ReturnType<typeof this.send<unknown>>>;
     try {
       res = await this.send<unknown>({
         method: 'GET',

@@ -176,7 +176,7 @@ export function createEightByEightConnector(
       estimateWaitMs: (queueId) => withDeadline(waitEstimate(queueId), WEBHOOK_METRICS_DEADLINE_MS),
     }),
 
-    async doCheckAvailability({ routing }, options) {
+    async doCheckAvailability({ routing }, _options) {
       if (!capabilities.availability) {
         throw new UnsupportedCapabilityError(
           'availability',

@@ -206,9 +206,9 @@ const WEBHOOK_MAPPERS: Record<string, Mapper> = {
   'intervention.user_updated': joined,
   'intervention.reopened': joined,
   'task.taken': joined,
-  'intervention.closed': (e, base) => ({ ...base, type: 'handover-completed', by: 'agent' }),
-  'content.thread_closed': (e, base) => ({ ...base, type: 'handover-completed', by: 'agent' }),
-  'content.thread_auto_closed': (e, base) => ({ ...base, type: 'handover-completed', by: 'timeout' }),
+  'intervention.closed': (_e, base) => ({ ...base, type: 'handover-completed', by: 'agent' }),
+  'content.thread_closed': (_e, base) => ({ ...base, type: 'handover-completed', by: 'agent' }),
+  'content.thread_auto_closed': (_e, base) => ({ ...base, type: 'handover-completed', by: 'timeout' }),
   // The agent dropped the intervention without closing it: the thread stays in the agents' category.
   'intervention.canceled': (e, base) => ({
     ...base,
@@ -216,9 +216,9 @@ const WEBHOOK_MAPPERS: Record<string, Mapper> = {
     requeued: true,
     ...(agentOf(e) ? { agent: agentOf(e)! } : {}),
   }),
-  'task.expired_from_workbin': (e, base) => ({ ...base, type: 'agent-left', requeued: true }),
-  'intervention.deferred': (e, base) => ({ ...base, type: 'provider-event', name: 'intervention.deferred' }),
-  'task.transferred': (e, base) => ({ ...base, type: 'provider-event', name: 'task.transferred' }),
+  'task.expired_from_workbin': (_e, base) => ({ ...base, type: 'agent-left', requeued: true }),
+  'intervention.deferred': (_e, base) => ({ ...base, type: 'provider-event', name: 'intervention.deferred' }),
+  'task.transferred': (_e, base) => ({ ...base, type: 'provider-event', name: 'task.transferred' }),
 };
 
 /**

@@ -113,7 +113,7 @@ export function createTwilioWebhook(ctx: TwilioWebhookContext): ConnectorWebhook
         if (!f.ParticipantSid) throw new BadRequestError(`${f.EventType} without ParticipantSid`);
         const added = f.EventType === 'onParticipantAdded';
         const eventId = `twilio:${added ? 'joined' : 'left'}:${f.ParticipantSid}`;
-        if (f.Identity && f.Identity.startsWith(ctx.identityPrefix)) {
+        if (f.Identity?.startsWith(ctx.identityPrefix)) {
           // Someone at Twilio removed our customer: the conversation is over for the user.
           return added ? [] : [{ ...base, eventId, type: 'handover-completed', by: 'agent' }];
         }

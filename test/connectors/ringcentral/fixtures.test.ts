@@ -106,7 +106,7 @@ describe('ringcentral: documented payloads (fixtures)', () => {
           agent: { id: '4f4f3a08a90ffb27ee000583', name: 'Jane from RingCentral' },
         },
       ]);
-      expect((answer?.body as { id: string }).id).toBe('hk-agent-5950328814bf8abf7f79e3cc');
+      expect((answer!.body as { id: string }).id).toBe('hk-agent-5950328814bf8abf7f79e3cc');
     },
     'sdk-private-messages-create.json': (events) =>
       expect(events).toMatchObject([
