@@ -9,7 +9,7 @@ import { HandoverService, type HandoverServiceOptions } from '../service/service
 import type { HandoverStore } from '../store/types';
 import { ApiKeyAuth, type ApiKeys } from './auth';
 import { CognigyApiClient, type CognigyApiOptions } from './cognigy/client';
-import { DEFAULT_RETRY_POLICY, OutboxDelivery, createOutboxHandler, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
+import { DEFAULT_RETRY_POLICY, OutboxDelivery, createOutboxHandler, outboxEntry, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
 import { createEventHandler, type EventQueueItem } from './events';
 import { createHttpApp } from './http/server';
 import { LogDelivery } from './log-delivery';
@@ -171,6 +171,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const { backend: queue, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now }), o, 16);
     outbox = { backend: queue, worker, deadLetters };
     delivery = new OutboxDelivery(queue, worker, now);
+    // The backend's own Redis store appends to the outbox inside each handover write (one script).
+    backend.attachOutbox?.({ queue: 'outbox', entry: (item) => outboxEntry(item, now()), appended: () => worker.kick() });
   } else delivery = new LogDelivery(logger);
 
   const service = new HandoverService({ registry, delivery, clock, scheduler, logger, ...options.service });

@@ -12,7 +12,7 @@ import {
 import type { Delivery, DeliveryItem } from '../delivery';
 import type { ProviderRegistry } from '../registry';
 import type { Scheduler } from '../scheduler';
-import type { HandoverStore } from '../store/types';
+import type { HandoverStore, WriteResult } from '../store/types';
 import { KeyedQueue } from '../util/keyed-queue';
 import type { HandoverRecord, HandoverView } from '../model';
 
@@ -33,25 +33,58 @@ export class ServiceContext {
   /**
    * Writes the next version of a handover. `build` gets the freshest record and returns the next
    * one (or undefined to write nothing); on a concurrent write it runs again on the newer record.
+   * `deliveries` (of the record built) are stored with it, see `commitWith`.
    */
   async commit(
     id: string,
     build: (current: HandoverRecord) => HandoverRecord | undefined,
+    deliveries?: (next: HandoverRecord) => DeliveryItem[],
   ): Promise<{ before: HandoverRecord; after: HandoverRecord } | undefined> {
+    const result = await this.commitWith(id, (current) => {
+      const record = build(current);
+      return record ? { record, ...(deliveries ? { deliveries: deliveries(record) } : {}) } : undefined;
+    });
+    return result === 'seen' ? undefined : result;
+  }
+
+  /**
+   * `commit` with what the change delivers and, optionally, a dedupe mark: the mark, the new
+   * version and the deliveries are stored in one atomic step where the store can (Redis with the
+   * outbox attached), so a crash leaves either all of them or none. `seen` when the mark was set.
+   */
+  async commitWith(
+    id: string,
+    build: (current: HandoverRecord) => { record: HandoverRecord; deliveries?: DeliveryItem[] } | undefined,
+    seen?: { key: string; ttlMs: number },
+  ): Promise<{ before: HandoverRecord; after: HandoverRecord; deliveries: DeliveryItem[] } | 'seen' | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const current = await this.store.getHandover(id);
       if (!current) return undefined;
-      const next = build(current);
-      if (!next) return undefined;
+      const built = build(current);
+      if (!built) return undefined;
+      const next = built.record;
+      const deliveries = built.deliveries ?? [];
       // The status machine guards every write, whatever the caller: terminal stays terminal.
       if (!canTransition(current.status, next.status)) throw new IllegalTransitionError(current.status, next.status, id);
       const written: HandoverRecord = { ...next, id: current.id, version: current.version + 1, updatedAt: this.clock.now() };
-      if (await this.store.updateHandover(written)) {
+      const result = await this.write(written, deliveries, seen);
+      if (result === 'seen') return 'seen';
+      if (result === 'written') {
         await this.syncTimers(current, written);
-        return { before: current, after: written };
+        if (!this.store.outboxAttached) await this.deliverAll(deliveries);
+        return { before: current, after: written, deliveries };
       }
     }
     throw new HandoverTimeoutError('Too many concurrent updates to one handover', { handoverId: id });
+  }
+
+  private async write(record: HandoverRecord, outbox: DeliveryItem[], seen: { key: string; ttlMs: number } | undefined): Promise<WriteResult> {
+    if (this.store.writeHandover) return this.store.writeHandover(record, { outbox, ...(seen ? { seen } : {}) });
+    // A custom store without atomic writes: mark first, so a redelivery racing us is refused.
+    if (seen && !(await this.store.markSeen(seen.key, seen.ttlMs))) return 'seen';
+    if (await this.store.updateHandover(record)) return 'written';
+    if (seen) await this.store.forgetSeen(seen.key);
+    return 'conflict';
   }
 
   /** Hands items to the delivery in order; a failure is logged, not thrown (the outbox owns retries). */

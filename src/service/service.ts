@@ -267,7 +267,7 @@ export class HandoverService implements HandoverApi {
   }
 
   /** Closes at the vendor (best effort) and ends the record. Caller holds the handover's queue slot. */
-  private async end(record: HandoverRecord, reason: CloseReason, closeInProvider: boolean, message?: string) {
+  private async end(record: HandoverRecord, reason: CloseReason, closeInProvider: boolean, message?: string, deliveries?: (after: HandoverRecord) => DeliveryItem[]) {
     let providerError: { code: string; message: string } | undefined;
     if (closeInProvider && record.conversationId) {
       try {
@@ -287,23 +287,25 @@ export class HandoverService implements HandoverApi {
       }
     }
     const status: HandoverStatus = reason === 'user-cancelled' ? 'cancelled' : 'completed';
-    const committed = await this.ctx.commit(record.id, (r) =>
-      isLiveStatus(r.status) ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined } : undefined,
+    const committed = await this.ctx.commit(
+      record.id,
+      (r) => (isLiveStatus(r.status) ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined } : undefined),
+      deliveries,
     );
     const after = committed?.after ?? (await this.ctx.store.getHandover(record.id)) ?? record;
-    return { after, providerError };
+    return { after, providerError, ended: committed !== undefined };
   }
 
-  /** Auto-close by a timer: the flow is not running, so the end is delivered as an event. */
+  /** Auto-close by a timer: the flow is not running, so the end is delivered as an event (with the end). */
   private async endFromService(record: HandoverRecord, reason: 'inactivity' | 'timeout') {
-    const { after } = await this.end(record, reason, true);
-    const item: DeliveryItem = {
-      type: 'event',
-      id: `${record.id}:auto-close`,
-      ...address(after),
-      handover: { status: after.status, eventType: 'statusChange', data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
-    };
-    await this.ctx.deliverAll([item]);
+    await this.end(record, reason, true, undefined, (after) => [
+      {
+        type: 'event',
+        id: `${record.id}:auto-close`,
+        ...address(after),
+        handover: { status: after.status, eventType: 'statusChange', data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
+      },
+    ]);
   }
 
   /** A user message resets the inactivity count and timer, and the idle timer. */

@@ -38,23 +38,18 @@ async function inactivityExpired(ctx: ServiceContext, hooks: TimerHooks, record:
   const count = inactivity.count + 1;
   const closing = inactivity.autoCloseAfter !== undefined && count >= inactivity.autoCloseAfter;
   const now = ctx.clock.now();
-  const committed = await ctx.commit(record.id, (r) =>
-    r.inactivity?.dueAt === job.dueAt ? { ...r, inactivity: { ...inactivity, count, dueAt: now + inactivity.timeoutMs } } : undefined,
-  );
-  if (!committed) return;
-  const item: DeliveryItem = {
+  const item = (r: HandoverRecord): DeliveryItem => ({
     type: 'event',
     id: `${record.id}:inactivity:${job.dueAt}`,
-    ...address(record),
-    handover: {
-      status: committed.after.status,
-      eventType: 'handoverInactivity',
-      inactivityCount: count,
-      handoverId: record.id,
-      providerId: record.providerId,
-    },
-  };
-  await ctx.deliverAll([item]);
+    ...address(r),
+    handover: { status: r.status, eventType: 'handoverInactivity', inactivityCount: count, handoverId: r.id, providerId: r.providerId },
+  });
+  // The re-armed timer and the flow's event are one write: a crash fires it again or not at all.
+  const committed = await ctx.commit(record.id, (r) =>
+    r.inactivity?.dueAt === job.dueAt ? { ...r, inactivity: { ...inactivity, count, dueAt: now + inactivity.timeoutMs } } : undefined,
+    (r) => [item(r)],
+  );
+  if (!committed) return;
   if (closing) await hooks.autoClose(committed.after, 'inactivity');
 }
 
@@ -76,12 +71,7 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
   }
 
   const now = ctx.clock.now();
-  const committed = await ctx.commit(record.id, (r) => (r.status === 'queue' ? { ...r, queuePosition: position, estimatedWaitMs: waitMs } : undefined));
-  if (!committed) return;
-  await ctx.scheduler.schedule({ kind: job.kind, handoverId: record.id, dueAt: now + interval * 1000 });
-
   const figure = isPosition ? position : waitMs;
-  if (figure === undefined) return; // the contact center gave nothing to report this round
   const alt = updates.alternative;
   const overThreshold =
     alt !== undefined &&
@@ -113,5 +103,11 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
         },
       }
     : { type: 'message', id, ...address(record), source: 'system', text };
-  await ctx.deliverAll([item]);
+  const committed = await ctx.commit(
+    record.id,
+    (r) => (r.status === 'queue' ? { ...r, queuePosition: position, estimatedWaitMs: waitMs } : undefined),
+    // Nothing to report when the contact center gave no figure this round.
+    () => (figure === undefined ? [] : [item]),
+  );
+  if (committed) await ctx.scheduler.schedule({ kind: job.kind, handoverId: record.id, dueAt: now + interval * 1000 });
 }
