@@ -102,11 +102,17 @@ export const FLOW_DATA_KEY = 'handoverKit';
 
 export interface FlowEventData {
   version: 1;
+  /**
+   * The delivery item's id, the same on every retry of it: delivery toward Cognigy is at-least-once
+   * (a call Cognigy accepted but answered too late is sent again), so a flow or webchat that must
+   * not show a copy twice drops a `messageId` it has already seen.
+   */
+  messageId?: string;
   handover: FlowHandoverInput;
 }
 
-export function flowEventData(handover: FlowHandoverInput): Record<string, FlowEventData> {
-  return { [FLOW_DATA_KEY]: { version: 1, handover } };
+export function flowEventData(handover: FlowHandoverInput, messageId?: string): Record<string, FlowEventData> {
+  return { [FLOW_DATA_KEY]: { version: 1, ...(messageId ? { messageId } : {}), handover } };
 }
 
 /** Reads a handover event out of a flow input's `data`, if it carries one. */
