@@ -21,6 +21,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import type { QueueBackend } from './queue/types';
 import { QueueWorker } from './queue/worker';
 import { restoreTimers } from './restore';
+import { StoreWatch } from './health/store-watch';
 import { nodeRoutes } from './routes/nodes';
 import { opsRoutes } from './routes/ops';
 import { providerRoutes } from './routes/providers';
@@ -64,6 +65,8 @@ export interface GatewayOptions {
   logWrite?: (line: string) => void;
   redactor?: Redactor;
   limits?: { jsonBodyBytes?: number; webhookBodyBytes?: number };
+  /** Slow and idle clients (see `HttpTimeouts`). */
+  http?: Partial<HttpTimeouts>;
   outbox?: Partial<OutboxRetryPolicy> & QueueTuning;
   events?: QueueTuning & { orphanWindowMs?: number };
   service?: Pick<HandoverServiceOptions, 'callTimeoutMs' | 'dedupeTtlMs' | 'reorderGapMs' | 'presenceTexts'>;
@@ -188,22 +191,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   ]);
   metrics.registry.gauge('handover_event_queue_depth', 'Webhook events waiting to be ingested.', async () => [{ value: await eventBackend.depth() }]);
 
-  for (const p of options.providers ?? []) {
-    if (p.id && (await store.getProvider(p.id))) continue;
-    try {
-      await registry.create(p);
-    } catch (error) {
-      // Another instance starting at the same moment created it first: fine.
-      if (!(p.id && (await store.getProvider(p.id)))) throw error;
+  const seedProviders = async () => {
+    for (const p of options.providers ?? []) {
+      if (p.id && (await store.getProvider(p.id))) continue;
+      try {
+        await registry.create(p);
+      } catch (error) {
+        // Another instance starting at the same moment created it first: fine.
+        if (!(p.id && (await store.getProvider(p.id)))) throw error;
+      }
     }
-  }
+  };
+  await seedProviders();
   for (const p of await store.listProviders()) await rememberSecrets(p.id);
+  const storeWatch = new StoreWatch(store, backend.connectorState('_gateway'), seedProviders, logger);
+  await storeWatch.start();
+  registry.on('change', (change) => change.type === 'deleted' && storeWatch.forget(change.providerId));
 
   let shuttingDown = false;
   const ready = async (): Promise<{ ready: boolean; reason?: string }> => {
     if (shuttingDown) return { ready: false, reason: 'shutting down' };
     try {
       if (!(await withTimeout(backend.ping(), 2_000))) return { ready: false, reason: 'store unreachable' };
+      const lost = await withTimeout(storeWatch.check(), 5_000);
+      if (lost) return { ready: false, reason: lost };
     } catch {
       return { ready: false, reason: 'store unreachable' };
     }
@@ -226,11 +237,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     jsonBodyBytes: limits.jsonBodyBytes,
   });
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 15_000 }, app);
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  const server = createHttpServer(app, { ...DEFAULT_HTTP_TIMEOUTS, ...options.http });
 
   eventWorker.start();
   outbox?.worker.start();
@@ -327,6 +334,58 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return closing;
     },
   };
+}
+
+/**
+ * Limits for slow and idle clients: a client that sends nothing, trickles its headers or body, or
+ * idles on a keep-alive connection loses its socket (destroyed, so its descriptor is freed at
+ * once rather than half-closed), and no more than `maxConnections` sockets are open at a time.
+ */
+export interface HttpTimeouts {
+  /** All headers must arrive within this (default 10 s). */
+  headersTimeoutMs: number;
+  /** The whole request, body included (default 30 s). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (default 5 s). */
+  keepAliveTimeoutMs: number;
+  /** A socket with no traffic at all for this long is destroyed (default 60 s). */
+  socketIdleMs: number;
+  /** Open connections at most; more are refused (default 10 000). */
+  maxConnections: number;
+  /** How often the header/request deadlines are checked (default 1 s). */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  socketIdleMs: 60_000,
+  maxConnections: 10_000,
+  checkIntervalMs: 1_000,
+};
+
+function createHttpServer(app: Parameters<typeof createServer>[1], t: HttpTimeouts): Server {
+  const server = createServer(
+    {
+      keepAliveTimeout: t.keepAliveTimeoutMs,
+      requestTimeout: t.requestTimeoutMs,
+      headersTimeout: Math.min(t.headersTimeoutMs, t.requestTimeoutMs),
+      connectionsCheckingInterval: t.checkIntervalMs,
+    },
+    app,
+  );
+  server.maxConnections = t.maxConnections;
+  server.setTimeout(t.socketIdleMs, (socket) => socket.destroy());
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // Answer when we still can, then destroy: `end()` alone half-closes and keeps the descriptor
+    // for as long as a silent client keeps its side open.
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (!socket.writable) return void socket.destroy();
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy());
+    setTimeout(() => socket.destroy(), 1_000).unref(); // a client that does not read our answer either
+  });
+  return server;
 }
 
 /** Stops accepting, lets in-flight requests finish (up to `ms`), then drops what is left. */
