@@ -201,6 +201,12 @@ export interface UserMessageOutcome {
   cancelled?: boolean;
   /** Text the node should say to the user now (the repeated accepted message while queued). */
   reply?: string;
+  /**
+   * The contact center refused the message because the conversation had just ended (the agent
+   * closed while it was on its way): not forwarded, the handover is over (`handover.status`), and
+   * the message is the flow's again: the bot answers it.
+   */
+  returned?: boolean;
   handover: HandoverView | null;
 }
 

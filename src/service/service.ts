@@ -1,6 +1,7 @@
 import {
   UnsupportedCapabilityError,
   isLiveStatus,
+  isTerminalStatus,
   parseOrThrow,
   toHandoverError,
   type Clock,
@@ -212,9 +213,39 @@ export class HandoverService implements HandoverApi {
         return { forwarded: true, duplicate: sent.duplicate, handover: toView(updated), ...(reply ? { reply } : {}) };
       } catch (error) {
         await this.ctx.store.forgetSeen(seenKey);
-        throw toHandoverError(error);
+        const e = toHandoverError(error);
+        // The end race: the agent closed while this message was on its way and the contact center
+        // refused it. It goes back to the flow (the bot answers) with the handover's one end.
+        const ended = await this.endedUnderUs(record);
+        if (ended) return { forwarded: false, duplicate: false, returned: true, handover: toView(ended) };
+        throw e;
       }
     });
+  }
+
+  /**
+   * After a refused message: the handover if it is over (the close was ingested meanwhile, or the
+   * contact center reports its conversation ended and we end ours the same way); else undefined.
+   * Caller holds the handover's queue slot.
+   */
+  private async endedUnderUs(record: HandoverRecord): Promise<HandoverRecord | undefined> {
+    const fresh = await this.ctx.store.getHandover(record.id);
+    if (!fresh || !isLiveStatus(fresh.status)) return fresh;
+    let status: HandoverStatus;
+    try {
+      const connector = await this.ctx.connector(record.providerId);
+      status = (await this.ctx.call('getStatus', record.providerId, (signal) => connector.doGetStatus({ conversationId: record.conversationId! }, { signal }))).status;
+    } catch (statusError) {
+      this.ctx.logger.warn('a refused message could not be explained: status unknown', { handoverId: record.id, error: toHandoverError(statusError).toJSON() });
+      return undefined;
+    }
+    if (!isTerminalStatus(status)) return undefined;
+    // Ended as the contact center says; its own end event, when it arrives, changes nothing.
+    const committed = await this.ctx.commit(record.id, (r) =>
+      isLiveStatus(r.status) ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined } : undefined,
+    );
+    this.ctx.logger.info('message refused because the conversation had ended: handed back to the flow', { handoverId: record.id, status });
+    return committed?.after ?? (await this.ctx.store.getHandover(record.id));
   }
 
   async getHandover(input: GetHandoverInput): Promise<HandoverView | null> {
