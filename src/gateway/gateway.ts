@@ -69,7 +69,7 @@ export interface GatewayOptions {
   http?: Partial<HttpTimeouts>;
   outbox?: Partial<OutboxRetryPolicy> & QueueTuning;
   events?: QueueTuning & { orphanWindowMs?: number };
-  service?: Pick<HandoverServiceOptions, 'callTimeoutMs' | 'dedupeTtlMs' | 'reorderGapMs' | 'presenceTexts'>;
+  service?: Pick<HandoverServiceOptions, 'callTimeoutMs' | 'dedupeTtlMs' | 'reorderGapMs' | 'presenceTexts' | 'assignmentTimeoutSec'>;
   /** Providers created at start unless one with the same id exists. */
   providers?: Array<{ id?: string; name: string; type: string; settings?: Record<string, unknown> }>;
   /** How long a graceful close waits for each stage (default 15 s). */

@@ -14,11 +14,14 @@ import type { ProviderRegistry } from '../registry';
 import type { Scheduler } from '../scheduler';
 import type { HandoverStore, WriteResult } from '../store/types';
 import { KeyedQueue } from '../util/keyed-queue';
-import type { HandoverRecord, HandoverView } from '../model';
+import type { HandoverBehaviour, HandoverRecord, HandoverView } from '../model';
+import { kitSettingsOf } from '../registry';
 
 /** The parts of the service its modules (start, events, timers) share. */
 export class ServiceContext {
   readonly queue = new KeyedQueue();
+  /** The wait for an agent when neither the node nor the provider sets one (0: for ever). */
+  defaultAssignmentTimeoutMs = 600_000;
 
   constructor(
     readonly registry: ProviderRegistry,
@@ -116,6 +119,17 @@ export class ServiceContext {
     }
   }
 
+  /** The node's assignment timeout, else the provider's, else the service's; undefined: wait for ever. */
+  async assignmentTimeoutMs(behaviour: HandoverBehaviour, providerId: string): Promise<number | undefined> {
+    let sec = behaviour.assignmentTimeoutSec;
+    if (sec === undefined) {
+      const provider = await this.store.getProvider(providerId);
+      sec = provider ? kitSettingsOf(provider).assignmentTimeoutSec : undefined;
+    }
+    const ms = sec === undefined ? this.defaultAssignmentTimeoutMs : sec * 1000;
+    return ms > 0 ? ms : undefined;
+  }
+
   async connector(providerId: string): Promise<HandoverConnectorV1> {
     return (await this.registry.connector(providerId)).connector;
   }
@@ -131,6 +145,7 @@ export class ServiceContext {
           s.cancel('inactivity', after.id),
           s.cancel('idle', after.id),
           s.cancel('reorder', after.id),
+          s.cancel('assignment', after.id),
         ]);
       }
       return;
@@ -144,6 +159,11 @@ export class ServiceContext {
       if (updates.waitTime) await s.schedule({ kind: 'queue-wait', handoverId: after.id, dueAt: now + updates.waitTime.intervalSec * 1000 });
     } else if (!queued && wasQueued && updates) {
       await Promise.all([s.cancel('queue-position', after.id), s.cancel('queue-wait', after.id)]);
+    }
+    if (after.status === 'queue' && after.assignmentDueAt !== undefined && after.assignmentDueAt !== before.assignmentDueAt) {
+      await s.schedule({ kind: 'assignment', handoverId: after.id, dueAt: after.assignmentDueAt });
+    } else if (before.status === 'queue' && before.assignmentDueAt !== undefined && after.status !== 'queue') {
+      await s.cancel('assignment', after.id); // an agent took it
     }
     if (after.inactivity && after.inactivity.dueAt !== before.inactivity?.dueAt) {
       await s.schedule({ kind: 'inactivity', handoverId: after.id, dueAt: after.inactivity.dueAt });

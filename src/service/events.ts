@@ -84,16 +84,22 @@ export class EventProcessor {
       this.park(providerId, event);
       return 'orphaned';
     }
+
     // The seen mark is only ever set in the same atomic write as the state change (and its
     // deliveries) the event caused, so a seen event has been applied or durably buffered.
     const seen = { key: `evt:${providerId}:${event.eventId}`, ttlMs: this.dedupeTtlMs };
     if (await this.ctx.store.isSeen?.(seen.key)) return 'duplicates';
-    return this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false, seen));
+    return this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false, seen, providerId));
   }
 
-  private async applyInOrder(handoverId: string, event: HandoverEvent, flushing: boolean, seen?: Seen): Promise<keyof IngestResult> {
+  private async applyInOrder(handoverId: string, event: HandoverEvent, flushing: boolean, seen: Seen, providerId: string): Promise<keyof IngestResult> {
     const record = await this.ctx.store.getHandover(handoverId);
     if (!record) return 'rejected';
+    if (record.providerId !== providerId || record.conversationId !== event.conversationId) {
+      // A conversation this handover left behind (withdrawn after an assignment timeout; a fallback took over).
+      this.ctx.logger.debug('event for a superseded conversation ignored', { handoverId, providerId, eventId: event.eventId });
+      return 'rejected';
+    }
     if (record.recentEventIds?.includes(event.eventId)) return 'duplicates';
     if (event.sequence !== undefined && !flushing) {
       const last = record.lastSequence ?? 0;

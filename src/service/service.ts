@@ -62,6 +62,8 @@ export interface HandoverServiceOptions {
   callTimeoutMs?: number;
   /** Time a whole start may take, fallbacks included (default 15 s): no provider is tried after it. */
   startBudgetMs?: number;
+  /** The wait for an agent when neither the node nor the provider sets one (default 600 s; 0: for ever). */
+  assignmentTimeoutSec?: number;
   /** Texts sent to the agent when the user joins / leaves the chat. */
   presenceTexts?: { connected: string; disconnected: string };
 }
@@ -70,6 +72,8 @@ export interface CloseOutcomeDetail extends CloseHandoverOutcome {
   /** The contact center failed to close its side; the user is back with the bot regardless. */
   providerError?: { code: string; message: string };
 }
+
+const DEFAULT_ASSIGNMENT_TIMEOUT_TEXT = 'Sorry, no agent is available right now.';
 
 const DEFAULT_PRESENCE = { connected: 'User joined the conversation', disconnected: 'User left the conversation' };
 
@@ -94,8 +98,9 @@ export class HandoverService implements HandoverApi {
     this.events = new EventProcessor(this.ctx, options.dedupeTtlMs ?? 86_400_000, options.reorderGapMs ?? 5_000);
     this.presence = options.presenceTexts ?? DEFAULT_PRESENCE;
     this.startBudgetMs = options.startBudgetMs ?? 15_000;
+    this.ctx.defaultAssignmentTimeoutMs = (options.assignmentTimeoutSec ?? 600) * 1000;
     scheduler.setHandler((job) =>
-      runTimer(this.ctx, this.events, { autoClose: (r, reason) => this.endFromService(r, reason) }, job).catch((error) =>
+      runTimer(this.ctx, this.events, { autoClose: (r, reason) => this.endFromService(r, reason), assignmentExpired: (r) => this.assignmentExpired(r) }, job).catch((error) =>
         this.ctx.logger.error('timer failed', { kind: job.kind, handoverId: job.handoverId, error: toHandoverError(error).toJSON() }),
       ),
     );
@@ -337,6 +342,45 @@ export class HandoverService implements HandoverApi {
         handover: { status: after.status, eventType: 'statusChange', data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
       },
     ]);
+  }
+
+  /**
+   * Nobody accepted within the assignment timeout. The conversation is withdrawn at the contact
+   * center; the untried fallback providers are tried once each; when none takes it the handover ends
+   * in `error` with code `assignment_timeout`: the flow gets that event and the user a notice, in the
+   * write that ends it. Caller holds the handover's queue slot.
+   */
+  private async assignmentExpired(record: HandoverRecord): Promise<void> {
+    this.ctx.logger.info('no agent accepted in time', { handoverId: record.id, providerId: record.providerId });
+    await this.closeAtVendor(record, 'timeout').catch(() => undefined);
+    const error = { reason: 'error' as const, code: 'assignment_timeout', message: 'No agent accepted the handover in time' };
+    const told = (after: HandoverRecord): DeliveryItem[] => {
+      const text = after.behaviour.assignmentTimeoutText ?? DEFAULT_ASSIGNMENT_TIMEOUT_TEXT;
+      return [
+        ...(text ? [{ type: 'message' as const, id: `${record.id}:assignment-timeout:text`, ...address(after), source: 'system' as const, text }] : []),
+        {
+          type: 'event',
+          id: `${record.id}:assignment-timeout`,
+          ...address(after),
+          handover: { status: 'error', eventType: 'statusChange', error, data: { outcome: 'timeout' }, handoverId: after.id, providerId: after.providerId },
+        },
+      ];
+    };
+    // The fallbacks are used up before they are tried: tried once, even across a crash.
+    const fallback = record.fallback;
+    const taken = await this.ctx.commit(record.id, (r) => (r.status === 'queue' ? { ...r, fallback: undefined, assignmentDueAt: undefined } : undefined));
+    if (!taken) return;
+    const request = { ...(fallback?.request ?? { routing: {}, transcript: [], customAttributes: {} }), requireAvailableAgent: false, session: record.session };
+    // With no fallback left this only ends it: tryProviders' "every one failed" path, as a timeout.
+    await tryProviders(this.ctx, this.startBudgetMs, taken.after, fallback?.providerIds ?? [], request, told, error);
+  }
+
+  /** Closes the conversation at the contact center where the connector can. */
+  private async closeAtVendor(record: HandoverRecord, reason: CloseReason): Promise<void> {
+    if (!record.conversationId) return;
+    const connector = await this.ctx.connector(record.providerId);
+    if (!connector.capabilities.closeFromBot) return;
+    await this.ctx.call('closeHandover', record.providerId, (signal) => connector.doCloseHandover({ conversationId: record.conversationId!, reason }, { signal }));
   }
 
   /** A user message resets the inactivity count and timer, and the idle timer. */

@@ -10,6 +10,8 @@ import type { HandoverRecord } from '../model';
 export interface TimerHooks {
   /** Ends a handover from the service side (auto-close), delivering the end to the flow. */
   autoClose(record: HandoverRecord, reason: 'inactivity' | 'timeout'): Promise<void>;
+  /** Nobody accepted in time: fallbacks, else the end with a timeout outcome. */
+  assignmentExpired(record: HandoverRecord): Promise<void>;
 }
 
 /** Runs due timers: queue notifications, inactivity, idle close, reorder flush. */
@@ -22,6 +24,9 @@ export async function runTimer(ctx: ServiceContext, events: EventProcessor, hook
         return events.flushPending(record.id);
       case 'inactivity':
         return inactivityExpired(ctx, hooks, record, job);
+      case 'assignment':
+        if (record.status === 'queue' && record.assignmentDueAt === job.dueAt) await hooks.assignmentExpired(record);
+        return;
       case 'idle':
         if (record.idleDueAt === job.dueAt) await hooks.autoClose(record, 'timeout');
         return;
