@@ -86,9 +86,9 @@ export class EventProcessor {
     }
 
     // The seen mark is only ever set in the same atomic write as the state change (and its
-    // deliveries) the event caused, so a seen event has been applied or durably buffered.
+    // deliveries) the event caused, so a seen event has been applied or durably buffered. The write
+    // refuses a seen event: no separate check (and round trip) before it.
     const seen = { key: `evt:${providerId}:${event.eventId}`, ttlMs: this.dedupeTtlMs };
-    if (await this.ctx.store.isSeen?.(seen.key)) return 'duplicates';
     return this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false, seen, providerId));
   }
 
