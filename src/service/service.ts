@@ -73,6 +73,7 @@ export interface CloseOutcomeDetail extends CloseHandoverOutcome {
   providerError?: { code: string; message: string };
 }
 
+const MESSAGE_DEDUPE_MS = 86_400_000;
 const DEFAULT_ASSIGNMENT_TIMEOUT_TEXT = 'Sorry, no agent is available right now.';
 
 const DEFAULT_PRESENCE = { connected: 'User joined the conversation', disconnected: 'User left the conversation' };
@@ -188,7 +189,12 @@ export class HandoverService implements HandoverApi {
       }
       const messageId = req.messageId ?? newId('msg');
       const seenKey = `msg:${record.id}:${messageId}`;
-      if (!(await this.ctx.store.markSeen(seenKey, 86_400_000))) return { forwarded: true, duplicate: true, handover: toView(record) };
+      const store = this.ctx.store;
+      // Marked once the contact center has it, not before: a crash mid-send leaves the message to
+      // Cognigy's retry (sending is idempotent per message id), instead of dropping the retry as seen.
+      const markAfter = store.isSeen !== undefined;
+      const seen = markAfter ? await store.isSeen!(seenKey) : !(await store.markSeen(seenKey, MESSAGE_DEDUPE_MS));
+      if (seen) return { forwarded: true, duplicate: true, handover: toView(record) };
       let text = req.text;
       let kind: 'user' | 'system' = 'user';
       // Nothing to say (an empty input, a bare channel event): the agent gets nothing, the bot stays quiet.
@@ -213,11 +219,12 @@ export class HandoverService implements HandoverApi {
             ),
           { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 },
         );
+        if (markAfter) await store.markSeen(seenKey, MESSAGE_DEDUPE_MS);
         const updated = await this.touchAfterUserMessage(record, kind === 'user');
         const reply = kind === 'user' && updated.status === 'queue' ? record.behaviour.repeatMessage : undefined;
         return { forwarded: true, duplicate: sent.duplicate, handover: toView(updated), ...(reply ? { reply } : {}) };
       } catch (error) {
-        await this.ctx.store.forgetSeen(seenKey);
+        if (!markAfter) await store.forgetSeen(seenKey);
         const e = toHandoverError(error);
         // The end race: the agent closed while this message was on its way and the contact center
         // refused it. It goes back to the flow (the bot answers) with the handover's one end.

@@ -53,4 +53,20 @@ describe('the end race: the agent closes while the user is writing', () => {
     expect(reachedAgent).toBe(outcome.forwarded);
     expect(outcome.forwarded || outcome.returned === true).toBe(true);
   });
+
+  it('a crash right after the contact center took the message: the retry is not dropped as seen, the agent gets it once', async () => {
+    const { service, center, kit } = await setup(undefined, silentCenter);
+    await service.startHandover({ providerId: 'sim', session });
+    const conv = center.accept('anna');
+    const store = kit.registry.store;
+    const mark = store.markSeen.bind(store);
+    store.markSeen = async () => {
+      throw new Error('connection lost'); // the instance died after the send, before the mark
+    };
+    await expect(service.sendUserMessage({ session, text: 'did you get this?', messageId: 'in-4' })).rejects.toThrow();
+    store.markSeen = mark;
+    expect(await service.sendUserMessage({ session, text: 'did you get this?', messageId: 'in-4' })).toMatchObject({ forwarded: true });
+    expect(center.conversation(conv.id)!.messages.filter((m) => m.text === 'did you get this?')).toHaveLength(1);
+    expect(await service.sendUserMessage({ session, text: 'did you get this?', messageId: 'in-4' })).toMatchObject({ forwarded: true, duplicate: true });
+  });
 });
