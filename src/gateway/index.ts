@@ -4,6 +4,7 @@
  * inject / notify API. In memory for one instance, on Redis for several. See docs/gateway.md.
  */
 export { createGateway, type Gateway, type GatewayOptions, type QueueTuning } from './gateway';
+export { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/node-server';
 export { startGateway, type StartGatewayOptions, type StartedGateway } from './start';
 export { loadGatewayConfig, gatewayConfigSchema, GATEWAY_ENV, CONFIG_FILE_ENV, type GatewayConfig, type LoadConfigOptions } from './config';
 export { builtInConnectors } from './connectors';

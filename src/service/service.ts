@@ -1,7 +1,6 @@
 import {
   UnsupportedCapabilityError,
   isLiveStatus,
-  isTerminalStatus,
   parseOrThrow,
   toHandoverError,
   type Clock,
@@ -20,7 +19,8 @@ import { retryWithBackoff } from '../connector-utils/retry';
 import { address } from './apply';
 import { ServiceContext, toView } from './context';
 import { EventProcessor, type IngestResult } from './events';
-import { runTimer } from './timers';
+import { runTimer, type TimerHooks } from './timers';
+import { assignmentExpired, endedUnderUs } from './ending';
 import { tryProviders } from './start';
 import {
   availabilityInputSchema,
@@ -74,7 +74,6 @@ export interface CloseOutcomeDetail extends CloseHandoverOutcome {
 }
 
 const MESSAGE_DEDUPE_MS = 86_400_000;
-const DEFAULT_ASSIGNMENT_TIMEOUT_TEXT = 'Sorry, no agent is available right now.';
 
 const DEFAULT_PRESENCE = { connected: 'User joined the conversation', disconnected: 'User left the conversation' };
 
@@ -90,6 +89,10 @@ export class HandoverService implements HandoverApi {
   private readonly behaviours = new Map<string, HandoverBehaviour>();
   private readonly startBudgetMs: number;
   private readonly unsubscribe: () => void;
+  private readonly timerHooks: TimerHooks = {
+    autoClose: (r, reason) => this.endFromService(r, reason),
+    assignmentExpired: (r) => assignmentExpired(this.ctx, this.startBudgetMs, r),
+  };
 
   constructor(options: HandoverServiceOptions) {
     const clock = options.clock ?? systemClock;
@@ -101,7 +104,7 @@ export class HandoverService implements HandoverApi {
     this.startBudgetMs = options.startBudgetMs ?? 15_000;
     this.ctx.defaultAssignmentTimeoutMs = (options.assignmentTimeoutSec ?? 600) * 1000;
     scheduler.setHandler((job) =>
-      runTimer(this.ctx, this.events, { autoClose: (r, reason) => this.endFromService(r, reason), assignmentExpired: (r) => this.assignmentExpired(r) }, job).catch((error) =>
+      runTimer(this.ctx, this.events, this.timerHooks, job).catch((error) =>
         this.ctx.logger.error('timer failed', { kind: job.kind, handoverId: job.handoverId, error: toHandoverError(error).toJSON() }),
       ),
     );
@@ -228,36 +231,11 @@ export class HandoverService implements HandoverApi {
         const e = toHandoverError(error);
         // The end race: the agent closed while this message was on its way and the contact center
         // refused it. It goes back to the flow (the bot answers) with the handover's one end.
-        const ended = await this.endedUnderUs(record);
+        const ended = await endedUnderUs(this.ctx, record);
         if (ended) return { forwarded: false, duplicate: false, returned: true, handover: toView(ended) };
         throw e;
       }
     });
-  }
-
-  /**
-   * After a refused message: the handover if it is over (the close was ingested meanwhile, or the
-   * contact center reports its conversation ended and we end ours the same way); else undefined.
-   * Caller holds the handover's queue slot.
-   */
-  private async endedUnderUs(record: HandoverRecord): Promise<HandoverRecord | undefined> {
-    const fresh = await this.ctx.store.getHandover(record.id);
-    if (!fresh || !isLiveStatus(fresh.status)) return fresh;
-    let status: HandoverStatus;
-    try {
-      const connector = await this.ctx.connector(record.providerId);
-      status = (await this.ctx.call('getStatus', record.providerId, (signal) => connector.doGetStatus({ conversationId: record.conversationId! }, { signal }))).status;
-    } catch (statusError) {
-      this.ctx.logger.warn('a refused message could not be explained: status unknown', { handoverId: record.id, error: toHandoverError(statusError).toJSON() });
-      return undefined;
-    }
-    if (!isTerminalStatus(status)) return undefined;
-    // Ended as the contact center says; its own end event, when it arrives, changes nothing.
-    const committed = await this.ctx.commit(record.id, (r) =>
-      isLiveStatus(r.status) ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined } : undefined,
-    );
-    this.ctx.logger.info('message refused because the conversation had ended: handed back to the flow', { handoverId: record.id, status });
-    return committed?.after ?? (await this.ctx.store.getHandover(record.id));
   }
 
   async getHandover(input: GetHandoverInput): Promise<HandoverView | null> {
@@ -349,45 +327,6 @@ export class HandoverService implements HandoverApi {
         handover: { status: after.status, eventType: 'statusChange', data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
       },
     ]);
-  }
-
-  /**
-   * Nobody accepted within the assignment timeout. The conversation is withdrawn at the contact
-   * center; the untried fallback providers are tried once each; when none takes it the handover ends
-   * in `error` with code `assignment_timeout`: the flow gets that event and the user a notice, in the
-   * write that ends it. Caller holds the handover's queue slot.
-   */
-  private async assignmentExpired(record: HandoverRecord): Promise<void> {
-    this.ctx.logger.info('no agent accepted in time', { handoverId: record.id, providerId: record.providerId });
-    await this.closeAtVendor(record, 'timeout').catch(() => undefined);
-    const error = { reason: 'error' as const, code: 'assignment_timeout', message: 'No agent accepted the handover in time' };
-    const told = (after: HandoverRecord): DeliveryItem[] => {
-      const text = after.behaviour.assignmentTimeoutText ?? DEFAULT_ASSIGNMENT_TIMEOUT_TEXT;
-      return [
-        ...(text ? [{ type: 'message' as const, id: `${record.id}:assignment-timeout:text`, ...address(after), source: 'system' as const, text }] : []),
-        {
-          type: 'event',
-          id: `${record.id}:assignment-timeout`,
-          ...address(after),
-          handover: { status: 'error', eventType: 'statusChange', error, data: { outcome: 'timeout' }, handoverId: after.id, providerId: after.providerId },
-        },
-      ];
-    };
-    // The fallbacks are used up before they are tried: tried once, even across a crash.
-    const fallback = record.fallback;
-    const taken = await this.ctx.commit(record.id, (r) => (r.status === 'queue' ? { ...r, fallback: undefined, assignmentDueAt: undefined } : undefined));
-    if (!taken) return;
-    const request = { ...(fallback?.request ?? { routing: {}, transcript: [], customAttributes: {} }), requireAvailableAgent: false, session: record.session };
-    // With no fallback left this only ends it: tryProviders' "every one failed" path, as a timeout.
-    await tryProviders(this.ctx, this.startBudgetMs, taken.after, fallback?.providerIds ?? [], request, told, error);
-  }
-
-  /** Closes the conversation at the contact center where the connector can. */
-  private async closeAtVendor(record: HandoverRecord, reason: CloseReason): Promise<void> {
-    if (!record.conversationId) return;
-    const connector = await this.ctx.connector(record.providerId);
-    if (!connector.capabilities.closeFromBot) return;
-    await this.ctx.call('closeHandover', record.providerId, (signal) => connector.doCloseHandover({ conversationId: record.conversationId!, reason }, { signal }));
   }
 
   /** A user message resets the inactivity count and timer, and the idle timer. */
