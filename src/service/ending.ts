@@ -33,10 +33,9 @@ export async function endedUnderUs(ctx: ServiceContext, record: HandoverRecord):
   }
   if (!isTerminalStatus(status)) return undefined;
   // Ended as the contact center says; its own end event, when it arrives, changes nothing.
-  const committed = await ctx.commit(record.id, (r) =>
-    isLiveStatus(r.status) ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined } : undefined,
-  );
-  ctx.logger.info('message refused because the conversation had ended: handed back to the flow', { handoverId: record.id, status });
+  const ended = { status, inactivity: undefined, idleDueAt: undefined, pending: undefined };
+  const committed = await ctx.commit(record.id, (r) => (isLiveStatus(r.status) ? { ...r, ...ended } : undefined));
+  ctx.logger.info('message refused: the conversation had ended; back to the flow', { handoverId: record.id, status });
   return committed?.after ?? (await ctx.store.getHandover(record.id));
 }
 
@@ -46,18 +45,21 @@ export async function endedUnderUs(ctx: ServiceContext, record: HandoverRecord):
  * in `error` with code `assignment_timeout`: the flow gets that event and the user a notice, in the
  * write that ends it.
  */
-export async function assignmentExpired(ctx: ServiceContext, startBudgetMs: number, record: HandoverRecord): Promise<void> {
+export async function assignmentExpired(ctx: ServiceContext, budgetMs: number, record: HandoverRecord): Promise<void> {
   ctx.logger.info('no agent accepted in time', { handoverId: record.id, providerId: record.providerId });
   await closeAtVendor(ctx, record, 'timeout').catch(() => undefined);
-  const error: HandoverFailure = { reason: 'error', code: 'assignment_timeout', message: 'No agent accepted the handover in time' };
+  const message = 'No agent accepted the handover in time';
+  const error: HandoverFailure = { reason: 'error', code: 'assignment_timeout', message };
   const told = (after: HandoverRecord): DeliveryItem[] => {
     const text = after.behaviour.assignmentTimeoutText ?? DEFAULT_ASSIGNMENT_TIMEOUT_TEXT;
     const notice: DeliveryItem[] = text
       ? [{ type: 'message', id: `${record.id}:assignment-timeout:text`, ...address(after), source: 'system', text }]
       : [];
-    const handover = { status: 'error' as const, eventType: 'statusChange' as const, error, data: { outcome: 'timeout' } };
-    const ids = { handoverId: after.id, providerId: after.providerId };
-    return [...notice, { type: 'event', id: `${record.id}:assignment-timeout`, ...address(after), handover: { ...handover, ...ids } }];
+    const handover = {
+      ...{ status: 'error' as const, eventType: 'statusChange' as const, error, data: { outcome: 'timeout' } },
+      ...{ handoverId: after.id, providerId: after.providerId },
+    };
+    return [...notice, { type: 'event', id: `${record.id}:assignment-timeout`, ...address(after), handover }];
   };
   // The fallbacks are used up before they are tried: tried once, even across a crash.
   const fallback = record.fallback;
@@ -68,7 +70,7 @@ export async function assignmentExpired(ctx: ServiceContext, startBudgetMs: numb
   const base = fallback?.request ?? { routing: {}, transcript: [], customAttributes: {} };
   const request = { ...base, requireAvailableAgent: false, session: record.session };
   // With no fallback left this only ends it: tryProviders' "every one failed" path, as a timeout.
-  await tryProviders(ctx, startBudgetMs, taken.after, fallback?.providerIds ?? [], request, told, error);
+  await tryProviders(ctx, budgetMs, taken.after, fallback?.providerIds ?? [], request, told, error);
 }
 
 /** Closes the conversation at the contact center where the connector can. */

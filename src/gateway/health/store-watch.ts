@@ -29,7 +29,7 @@ export class StoreWatch {
   /** Undefined when all is well, else why the gateway is not ready. */
   async check(): Promise<string | undefined> {
     if ((await this.state.get('marker')) === undefined) {
-      this.logger.error('the store lost its data (Redis restarted without persistence?): re-seeding the configured providers', {});
+      this.logger.error('the store lost its data (Redis restarted without persistence?): re-seeding providers', {});
       await this.reseed();
       await this.state.set('marker', this.marker);
       const now = new Set((await this.store.listProviders()).map((p) => p.id));
@@ -39,7 +39,8 @@ export class StoreWatch {
     for (const id of this.lost) if (ids.has(id)) this.lost.delete(id); // recreated by an operator
     this.known = ids;
     if (this.lost.size === 0) return undefined;
-    return `the store lost its data; providers missing: ${[...this.lost].sort().join(', ')} (recreate them or restore Redis)`;
+    const missing = [...this.lost].sort().join(', ');
+    return `the store lost its data; providers missing: ${missing} (recreate them or restore Redis)`;
   }
 
   /** A provider deleted on purpose is not "lost". */

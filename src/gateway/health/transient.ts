@@ -4,8 +4,14 @@
  * Retry-After so the vendor sends it again, never 400/500 (not retried, the events lost). Checks the
  * `cause` chain too, since connectors wrap errors.
  */
-const TRANSIENT =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|Connection is closed|Stream isn't writeable|enableOfflineQueue|max retries per request|^LOADING|^READONLY|^MASTERDOWN|^TRYAGAIN|^CLUSTERDOWN|^OOM |^MISCONF|^BUSY/i;
+const TRANSIENT = new RegExp(
+  [
+    ...['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'],
+    ...['Connection is closed', "Stream isn't writeable", 'enableOfflineQueue', 'max retries per request'],
+    ...['^LOADING', '^READONLY', '^MASTERDOWN', '^TRYAGAIN', '^CLUSTERDOWN', '^OOM ', '^MISCONF', '^BUSY'],
+  ].join('|'),
+  'i',
+);
 
 export function isTransientFailure(error: unknown): boolean {
   let e: unknown = error;
