@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PRIORITIES, isTerminalStatus, toHandoverError, type CapabilityName, type TranscriptEntry } from '../src/contract';
 import type { StartHandoverInput } from '../src/model';
 import { HANDOVER_COLOR, parseConfig, providerField, routingFields, type, whenCapable } from './shared/common';
-import { editorFrom, lenientNumber, nodeField, optionalText, textList } from './shared/fields';
+import { editorFrom, lenientNumber, nodeField, optionalNumber, optionalText, textList } from './shared/fields';
 import { forwardUserInput, quickReplies } from './shared/forward';
 import { readFlowEvent } from '../src/delivery';
 import { isLive, logFailure, readState, runtimeOf, serviceFor, sessionOf, setHandoverInput, viewToInput, type NodeRuntime } from './shared/runtime';
@@ -57,6 +57,13 @@ export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
       customAttributes: nodeField(jsonObject.default({}), { label: 'Custom Attributes', type: 'json', section: 'routingSettings', description: 'JSON; nested objects are flattened (a.b), lists joined.', ...generic('customAttributes') }),
       fallbackProviderIds: nodeField(textList(), { label: `Fallback Providers${NOT_IN_COGNIGY}`, type: 'textArray', section: 'routingSettings', description: 'Provider ids tried in order if this one fails or has nobody available.' }),
       requireAvailableAgent: nodeField(z.boolean().default(false), { label: `Only hand over when agents are available${NOT_IN_COGNIGY}`, type: 'toggle', section: 'routingSettings', description: 'Check availability first; nobody available counts as a failure (then the fallbacks are tried).' }),
+      assignmentTimeoutSec: nodeField(optionalNumber(z.number().int().min(0).max(86_400)), {
+        label: `Assignment Timeout (seconds)${NOT_IN_COGNIGY}`,
+        type: 'number',
+        section: 'routingSettings',
+        description: 'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
+      }),
+      assignmentTimeoutText: nodeField(optionalText(), { label: `Assignment Timeout Message${NOT_IN_COGNIGY}`, type: 'cognigyText', section: 'routingSettings', description: 'Said to the user when nobody accepted in time.' }),
       enableUserConnectsMessage: nodeField(z.boolean().default(true), { label: 'Enable User Connects Message', type: 'toggle', section: 'presenceSettings' }),
       enableUserDisconnectsMessage: nodeField(z.boolean().default(true), { label: 'Enable User Disconnects Message', type: 'toggle', section: 'presenceSettings' }),
       agentJoinedText: nodeField(optionalText(), { label: `Agent Joined Message${NOT_IN_COGNIGY}`, type: 'cognigyText', section: 'presenceSettings', description: 'Said to the user when an agent joins. Token: [[agentName]].' }),
@@ -120,6 +127,8 @@ function startTemplate(c: HandoverToAgentConfig): StartTemplate {
       userDisconnectsMessage: c.enableUserDisconnectsMessage,
       ...(c.agentJoinedText ? { agentJoinedText: c.agentJoinedText } : {}),
       ...(c.idleTimeoutMinutes ? { idleTimeoutMinutes: c.idleTimeoutMinutes } : {}),
+      ...(c.assignmentTimeoutSec !== undefined ? { assignmentTimeoutSec: c.assignmentTimeoutSec } : {}),
+      ...(c.assignmentTimeoutText ? { assignmentTimeoutText: c.assignmentTimeoutText } : {}),
       ...(c.cancelIntent || c.quickReply ? { cancel: { ...(c.cancelIntent ? { intent: c.cancelIntent } : {}), ...(c.quickReply ? { text: c.quickReply } : {}) } } : {}),
       ...(c.repeatHandoverMessage && c.text ? { repeatMessage: c.text } : {}),
       ...(c.getQueuePosition || c.getEstimatedWaitTime ? { queueUpdates: queueUpdatesOf(c) } : {}),

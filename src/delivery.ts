@@ -108,17 +108,21 @@ export const FLOW_DATA_KEY = 'handoverKit';
 
 export interface FlowEventData {
   version: 1;
+  /**
+   * The delivery item's id, the same on every retry of it: delivery toward Cognigy is at-least-once
+   * (a call Cognigy accepted but answered too late is sent again), so a flow or webchat that must
+   * not show a copy twice drops a `messageId` it has already seen.
+   */
+  messageId?: string;
   handover: FlowHandoverInput;
 }
 
-/**
- * The inject's `data`. Queue updates and generic handover updates also carry their payload at
- * `input.data.request`, where Cognigy's queue-notification and Lookup pages read it
- * (`input.data.request.position`, `input.data.request.text`).
- */
-export function flowEventData(handover: FlowHandoverInput): Record<string, unknown> {
+export function flowEventData(handover: FlowHandoverInput, messageId?: string): Record<string, unknown> {
   const mirrored = handover.eventType === 'queueUpdate' || handover.eventType === 'genericHandoverUpdate';
-  return { [FLOW_DATA_KEY]: { version: 1, handover }, ...(mirrored && handover.data ? { request: handover.data } : {}) };
+  return {
+    [FLOW_DATA_KEY]: { version: 1, ...(messageId ? { messageId } : {}), handover },
+    ...(mirrored && handover.data ? { request: handover.data } : {}),
+  };
 }
 
 /** Reads a handover event out of a flow input's `data`, if it carries one. */

@@ -61,6 +61,28 @@ const createSchema = z
   })
   .strict();
 
+/**
+ * Settings every provider has, whatever its connector, kept next to the connector's own (and never
+ * passed to it): `assignmentTimeoutSec`, the provider's default wait for an agent.
+ */
+const kitSettingsSchema = z.object({ assignmentTimeoutSec: z.number().int().min(0).max(86_400).optional() }).strict();
+export type KitProviderSettings = z.output<typeof kitSettingsSchema>;
+const KIT_KEYS = ['assignmentTimeoutSec'];
+
+function splitKitSettings(settings: unknown): { kit: Record<string, unknown>; rest: unknown } {
+  if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return { kit: {}, rest: settings };
+  const kit: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(settings)) (KIT_KEYS.includes(k) ? kit : rest)[k] = v;
+  return { kit, rest };
+}
+
+/** The kit-level settings of a stored provider. */
+export function kitSettingsOf(provider: ProviderRecord): KitProviderSettings {
+  const parsed = kitSettingsSchema.safeParse(splitKitSettings(provider.settings).kit);
+  return parsed.success ? parsed.data : {};
+}
+
 const updateSchema = z
   .object({
     name: z.string().trim().min(1, 'Name is required').max(200).optional(),
@@ -264,7 +286,7 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
         if (cached) await this.dropInstance(providerId);
         const def = this.definition(provider.type);
         // Stored settings that no longer validate (a connector upgrade) fail with the field named.
-        const connector = def.create(parseOrThrow(def.settingsSchema, provider.settings, `${def.label} settings of provider "${providerId}"`, 'settings'), {
+        const connector = def.create(parseOrThrow(def.settingsSchema, splitKitSettings(provider.settings).rest, `${def.label} settings of provider "${providerId}"`, 'settings'), {
           clock: this.clock,
           logger: this.logger,
           providerId,
@@ -319,8 +341,10 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
   }
 
   private validateSettings(def: ConnectorDefinitionV1, settings: unknown, prefix = 'settings'): Record<string, unknown> {
-    const parsed = parseOrThrow(def.settingsSchema, settings, `${def.label} settings`, prefix);
-    return parsed as Record<string, unknown>;
+    const { kit, rest } = splitKitSettings(settings);
+    const parsedKit = parseOrThrow(kitSettingsSchema, kit, 'provider settings', prefix);
+    const parsed = parseOrThrow(def.settingsSchema, rest, `${def.label} settings`, prefix);
+    return { ...(parsed as Record<string, unknown>), ...parsedKit };
   }
 
   private rememberSecrets(def: ConnectorDefinitionV1, settings: Record<string, unknown>) {

@@ -1,7 +1,7 @@
 import type { Clock } from './contract';
 import { systemClock } from './clock';
 
-export type TimerKind = 'queue-position' | 'queue-wait' | 'inactivity' | 'idle' | 'reorder';
+export type TimerKind = 'queue-position' | 'queue-wait' | 'inactivity' | 'idle' | 'reorder' | 'assignment';
 
 export interface TimerJob {
   kind: TimerKind;

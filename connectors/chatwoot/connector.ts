@@ -45,7 +45,7 @@ export function createChatwootConnector(settings: ChatwootSettings, runtime: Con
     retry: options.retry,
     dispatcher: options.dispatcher,
   });
-  const ctx = createContext(settings, api, runtime.clock, runtime.logger);
+  const ctx = createContext(settings, api, runtime.clock, runtime.logger, runtime.state);
 
   return {
     specificationVersion: SPECIFICATION_VERSION,

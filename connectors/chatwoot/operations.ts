@@ -119,11 +119,11 @@ export async function closeHandover(ctx: ChatwootContext, request: CloseHandover
     }
   }
   // Remembered before the call: the `resolved` webhook may beat the response.
-  ctx.resolvedByBot.set(String(id), true);
+  await ctx.resolvedByBot.mark(String(id));
   try {
     await ctx.api.toggleStatus(id, 'resolved', signal);
   } catch (error) {
-    ctx.resolvedByBot.delete(String(id));
+    await ctx.resolvedByBot.unmark(String(id)).catch(() => {});
     throw error;
   }
   return { alreadyClosed: false, ...(warnings.length > 0 ? { warnings } : {}) };

@@ -42,6 +42,8 @@ export const GENESYS_CAPABILITIES = defineCapabilities({
 });
 
 const MEMORY = 10_000;
+/** How long a conversation's sender and a user's conversation are kept (Genesys conversations rarely last a week). */
+const STATE_TTL_MS = 7 * 86_400_000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GenesysConnector extends HandoverConnectorV1 {
@@ -65,8 +67,27 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
   };
   const poller = new ParticipantPoller({ api, clock, logger, intervalMs: settings.pollIntervalMs, emit });
 
-  const senders = new BoundedMap<string, Sender>(MEMORY); // conversation → who we send as
-  const conversationOfUser = new BoundedMap<string, string>(MEMORY); // user id → conversation
+  // Who we send as, per conversation, and each user's conversation (for webhooks without a
+  // conversationId): in the shared state, so every gateway instance and a restarted one see them.
+  // A local copy spares the round trip on this instance.
+  const senders = new BoundedMap<string, Sender>(MEMORY);
+  const state = runtime.state;
+  const remember = async (conversationId: string, from: Sender) => {
+    senders.set(conversationId, from);
+    await Promise.all([
+      state.set(`sender:${conversationId}`, JSON.stringify(from), { ttlMs: STATE_TTL_MS }),
+      state.set(`user:${from.id}`, conversationId, { ttlMs: STATE_TTL_MS }),
+    ]);
+  };
+  const senderOfConversation = async (conversationId: string): Promise<Sender | undefined> => {
+    const known = senders.get(conversationId);
+    if (known) return known;
+    const stored = await state.get(`sender:${conversationId}`);
+    if (!stored) return undefined;
+    const from = JSON.parse(stored) as Sender;
+    senders.set(conversationId, from);
+    return from;
+  };
   const starts = new OnceByKey<StartHandoverResult>(MEMORY);
   const sent = new OnceByKey<SendMessageResult>(MEMORY);
   const hasQueue = settings.queueId !== undefined;
@@ -113,8 +134,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     );
     const conversationId = res.conversationId ?? (res.id ? await api.getMessageConversationId(res.id, { signal: options?.signal }) : undefined);
     if (!conversationId) throw new VendorApiError('genesys start handover: Genesys returned no conversation id', { vendor: VENDOR, status: 200, operation: 'start handover' });
-    senders.set(conversationId, from);
-    conversationOfUser.set(from.id, conversationId);
+    await remember(conversationId, from);
     poller.track(conversationId);
     const wait = await waitEstimate(settings.queueId, conversationId, warnings, options);
     return { conversationId: conversationId, status: 'queue', ...wait, ...warn(warnings) };
@@ -128,7 +148,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     }
     const { content, warnings } = attachmentContent(request.attachments);
     if (!request.text && content.length === 0) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-    const from = senders.get(conversationId) ?? senderOf(request.user);
+    const from = (await senderOfConversation(conversationId)) ?? senderOf(request.user);
     poller.track(conversationId); // a handover of ours from before a restart is picked up again
     const res = await api.sendInbound(
       {
@@ -148,7 +168,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     events,
     webhook: createGenesysWebhook({
       secret: () => settings.webhookSecret ?? process.env[WEBHOOK_SECRET_ENV],
-      conversationOfUser: (userId) => conversationOfUser.get(userId),
+      conversationOfUser: (userId) => state.get(`user:${userId}`),
       currentAgent: (conversationId) => poller.currentAgent(conversationId),
       logger,
     }),
@@ -201,9 +221,9 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
         return { alreadyClosed: true };
       }
       const warnings: ConnectorWarning[] = [];
-      const from = senders.get(conversationId);
+      const from = message ? await senderOfConversation(conversationId) : undefined;
       if (message && !from) {
-        warnings.push({ type: 'other', feature: 'closeFromBot', message: 'Closing note not sent: this instance does not know the sender of the conversation' });
+        warnings.push({ type: 'other', feature: 'closeFromBot', message: 'Closing note not sent: the sender of the conversation is no longer known' });
       } else if (message && from) {
         try {
           await api.sendInbound({ channel: { messageId: stableMessageId('close', conversationId), time: nowIso(), from }, text: message }, { operation: 'send closing note', signal: options?.signal });

@@ -40,8 +40,11 @@ type WebhookBody = z.infer<typeof webhookSchema>;
 export interface GenesysWebhookContext {
   /** The configured secret (settings or environment), read per request. */
   secret(): string | undefined;
-  /** Conversation of a user id we started, for webhooks that carry no `conversationId`. */
-  conversationOfUser(userId: string): string | undefined;
+  /**
+   * Conversation of a user id we started, for webhooks that carry no `conversationId`. Kept in the
+   * shared connector state: a restarted or another gateway instance finds it too.
+   */
+  conversationOfUser(userId: string): Promise<string | undefined> | string | undefined;
   /** The agent the poller last saw connected, to name the author of agent texts. */
   currentAgent(conversationId: string): Agent | undefined;
   logger: Logger;
@@ -79,7 +82,7 @@ export function createGenesysWebhook(ctx: GenesysWebhookContext): ConnectorWebho
       // re-serialized JSON instead, which would also accept a body altered in whitespace.
       if (!safeEqual(hmac('sha256', secret, req.rawBody, 'base64'), given)) throw new BadSignatureError();
     },
-    parse(req) {
+    async parse(req) {
       const parsed = webhookSchema.safeParse(parseJsonBody(req));
       if (!parsed.success) throw new BadRequestError('Webhook body is not a Genesys open message (needs id and type)');
       return toEvents(parsed.data, req, ctx);
@@ -87,13 +90,13 @@ export function createGenesysWebhook(ctx: GenesysWebhookContext): ConnectorWebho
   };
 }
 
-function toEvents(body: WebhookBody, req: WebhookRequest, ctx: GenesysWebhookContext): HandoverEvent[] {
+async function toEvents(body: WebhookBody, req: WebhookRequest, ctx: GenesysWebhookContext): Promise<HandoverEvent[]> {
   // Receipts for our own messages (and anything else inbound) are not agent activity.
   if ((body.direction ?? '').toLowerCase() !== 'outbound') return [];
   const userId = body.channel?.to?.id ?? undefined;
-  const conversationId = body.conversationId ?? (userId ? ctx.conversationOfUser(userId) : undefined);
+  const conversationId = body.conversationId ?? (userId ? await ctx.conversationOfUser(userId) : undefined);
   if (!conversationId) {
-    ctx.logger.warn('genesys webhook names no conversation this instance knows; dropped', { messageId: body.id, type: body.type });
+    ctx.logger.warn('genesys webhook names no conversation the gateway knows; dropped', { messageId: body.id, type: body.type });
     return [];
   }
   const time = body.channel?.time ? Date.parse(body.channel.time) : NaN;

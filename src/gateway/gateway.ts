@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { secretFields, toHandoverError, type Clock, type ConnectorDefinitionV1, type Logger } from '../contract';
 import { systemClock } from '../clock';
@@ -9,9 +9,10 @@ import { HandoverService, type HandoverServiceOptions } from '../service/service
 import type { HandoverStore } from '../store/types';
 import { ApiKeyAuth, type ApiKeys } from './auth';
 import { CognigyApiClient, type CognigyApiOptions } from './cognigy/client';
-import { DEFAULT_RETRY_POLICY, OutboxDelivery, createOutboxHandler, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
+import { DEFAULT_RETRY_POLICY, OutboxDelivery, createOutboxHandler, outboxEntry, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
 import { createEventHandler, type EventQueueItem } from './events';
 import { createHttpApp } from './http/server';
+import { DEFAULT_HTTP_TIMEOUTS, createHttpServer, type HttpTimeouts } from './http/node-server';
 import { LogDelivery } from './log-delivery';
 import { redactRedisUrl, redactingLogger } from './logging';
 import { memoryBackend } from './backend/memory';
@@ -21,6 +22,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import type { QueueBackend } from './queue/types';
 import { QueueWorker } from './queue/worker';
 import { restoreTimers } from './restore';
+import { StoreWatch } from './health/store-watch';
 import { nodeRoutes } from './routes/nodes';
 import { opsRoutes } from './routes/ops';
 import { providerRoutes } from './routes/providers';
@@ -64,9 +66,11 @@ export interface GatewayOptions {
   logWrite?: (line: string) => void;
   redactor?: Redactor;
   limits?: { jsonBodyBytes?: number; webhookBodyBytes?: number };
+  /** Slow and idle clients (see `HttpTimeouts`). */
+  http?: Partial<HttpTimeouts>;
   outbox?: Partial<OutboxRetryPolicy> & QueueTuning;
   events?: QueueTuning & { orphanWindowMs?: number };
-  service?: Pick<HandoverServiceOptions, 'callTimeoutMs' | 'dedupeTtlMs' | 'reorderGapMs' | 'presenceTexts'>;
+  service?: Pick<HandoverServiceOptions, 'callTimeoutMs' | 'dedupeTtlMs' | 'reorderGapMs' | 'presenceTexts' | 'assignmentTimeoutSec'>;
   /** Providers created at start unless one with the same id exists. */
   providers?: Array<{ id?: string; name: string; type: string; settings?: Record<string, unknown> }>;
   /** How long a graceful close waits for each stage (default 15 s). */
@@ -171,6 +175,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const { backend: queue, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now }), o, 16);
     outbox = { backend: queue, worker, deadLetters };
     delivery = new OutboxDelivery(queue, worker, now);
+    // The backend's own Redis store appends to the outbox inside each handover write (one script).
+    backend.attachOutbox?.({ queue: 'outbox', entry: (item) => outboxEntry(item, now()), appended: () => worker.kick() });
   } else delivery = new LogDelivery(logger);
 
   const service = new HandoverService({ registry, delivery, clock, scheduler, logger, ...options.service });
@@ -186,22 +192,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   ]);
   metrics.registry.gauge('handover_event_queue_depth', 'Webhook events waiting to be ingested.', async () => [{ value: await eventBackend.depth() }]);
 
-  for (const p of options.providers ?? []) {
-    if (p.id && (await store.getProvider(p.id))) continue;
-    try {
-      await registry.create(p);
-    } catch (error) {
-      // Another instance starting at the same moment created it first: fine.
-      if (!(p.id && (await store.getProvider(p.id)))) throw error;
+  const seedProviders = async () => {
+    for (const p of options.providers ?? []) {
+      if (p.id && (await store.getProvider(p.id))) continue;
+      try {
+        await registry.create(p);
+      } catch (error) {
+        // Another instance starting at the same moment created it first: fine.
+        if (!(p.id && (await store.getProvider(p.id)))) throw error;
+      }
     }
-  }
+  };
+  await seedProviders();
   for (const p of await store.listProviders()) await rememberSecrets(p.id);
+  const storeWatch = new StoreWatch(store, backend.connectorState('_gateway'), seedProviders, logger);
+  await storeWatch.start();
+  registry.on('change', (change) => change.type === 'deleted' && storeWatch.forget(change.providerId));
 
   let shuttingDown = false;
   const ready = async (): Promise<{ ready: boolean; reason?: string }> => {
     if (shuttingDown) return { ready: false, reason: 'shutting down' };
     try {
       if (!(await withTimeout(backend.ping(), 2_000))) return { ready: false, reason: 'store unreachable' };
+      const lost = await withTimeout(storeWatch.check(), 5_000);
+      if (lost) return { ready: false, reason: lost };
     } catch {
       return { ready: false, reason: 'store unreachable' };
     }
@@ -224,11 +238,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     jsonBodyBytes: limits.jsonBodyBytes,
   });
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 15_000 }, app);
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  const server = createHttpServer(app, { ...DEFAULT_HTTP_TIMEOUTS, ...options.http });
 
   eventWorker.start();
   outbox?.worker.start();

@@ -5,6 +5,7 @@
  * loaded only then). See docs/gateway.md.
  */
 export { createGateway, type Gateway, type GatewayOptions, type QueueTuning } from './gateway';
+export { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/node-server';
 export { startGateway, type StartGatewayOptions, type StartedGateway } from './start';
 export {
   loadGatewayConfig,

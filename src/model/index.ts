@@ -88,6 +88,14 @@ export const behaviourSchema = z
     cancel: z.object({ intent: z.string().max(200).optional(), text: z.string().max(200).optional() }).strict().optional(),
     /** Said again to the user on each message while queued (Repeat Handover Accepted Message). */
     repeatMessage: templateText.optional(),
+    /**
+     * Longest wait for an agent, in seconds (0: wait for ever). Unset: the provider's default, else
+     * the service's (10 min). On expiry the untried fallback providers are tried once; when none
+     * takes it, the handover ends in `error` with code `assignment_timeout` and the user is told.
+     */
+    assignmentTimeoutSec: z.number().int().min(0).max(86_400).optional(),
+    /** Said to the user when the wait ends with nobody (default: a short apology). Empty = say nothing. */
+    assignmentTimeoutText: templateText.optional(),
   })
   .strict();
 export type HandoverBehaviour = z.output<typeof behaviourSchema>;
@@ -225,6 +233,12 @@ export interface UserMessageOutcome {
   cancelled?: boolean;
   /** Text the node should say to the user now (the repeated accepted message while queued). */
   reply?: string;
+  /**
+   * The contact center refused the message because the conversation had just ended (the agent
+   * closed while it was on its way): not forwarded, the handover is over (`handover.status`), and
+   * the message is the flow's again: the bot answers it.
+   */
+  returned?: boolean;
   handover: HandoverView | null;
 }
 
@@ -279,8 +293,22 @@ export interface HandoverRecord {
   pending?: import('../contract').HandoverEvent[];
   inactivity?: { timeoutMs: number; count: number; /** Unset: expired (or switched off) and not re-armed. */ dueAt?: number; autoCloseAfter?: number };
   idleDueAt?: number;
+  /** While queued: when the wait for an agent runs out. */
+  assignmentDueAt?: number;
+  /** Providers of the start's fallback chain not tried yet, and what to start them with. */
+  fallback?: { providerIds: string[]; request: FallbackRequest };
   attempts?: Attempt[];
   error?: HandoverFailure;
+}
+
+/** What a fallback provider is started with after an assignment timeout (the transcript's tail only). */
+export interface FallbackRequest {
+  routing: z.output<typeof routingSchema>;
+  transcript: Array<z.output<typeof transcriptEntrySchema>>;
+  customAttributes: z.output<typeof customAttributesSchema>;
+  locale?: string;
+  connectorOptions?: Record<string, Record<string, unknown>>;
+  byConnectorType?: z.output<typeof byConnectorTypeSchema>;
 }
 
 export interface ProviderRecord {

@@ -31,6 +31,7 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
     if (agent) next.agent = agent;
     next.queuePosition = undefined;
     next.estimatedWaitMs = undefined;
+    next.assignmentDueAt = undefined; // assigned: the wait is over
     if (!wasQueued) return;
     if (b.sendActiveEvent) flowEvent('active', { status: 'active', data: agent ? { agent } : {} });
     if (b.agentJoinedText) {

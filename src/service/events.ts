@@ -1,4 +1,4 @@
-import { type HandoverError, IllegalTransitionError, handoverEventSchema, type HandoverEvent } from '../contract';
+import { IllegalTransitionError, handoverEventSchema, type HandoverEvent } from '../contract';
 import { applyEvent, compareEvents } from './apply';
 import type { ServiceContext } from './context';
 import type { HandoverRecord } from '../model';
@@ -12,6 +12,8 @@ export interface IngestResult {
   /** Malformed, or illegal for the handover's status: logged and dropped. */
   rejected: number;
 }
+
+type Seen = { key: string; ttlMs: number };
 
 interface Orphans {
   events: HandoverEvent[];
@@ -72,9 +74,8 @@ export class EventProcessor {
   async flushPending(handoverId: string): Promise<void> {
     const current = await this.ctx.store.getHandover(handoverId);
     if (!current?.pending?.length) return;
-    const pending = [...current.pending].sort(compareEvents);
-    await this.ctx.commit(handoverId, (r) => ({ ...r, pending: undefined }));
-    for (const event of pending) await this.applyInOrder(handoverId, event, true);
+    // Each event leaves `pending` in the write that applies it: a crash midway loses none.
+    for (const event of [...current.pending].sort(compareEvents)) await this.apply(handoverId, event, undefined, true);
   }
 
   private async ingestOne(providerId: string, event: HandoverEvent): Promise<keyof IngestResult> {
@@ -83,63 +84,78 @@ export class EventProcessor {
       this.park(providerId, event);
       return 'orphaned';
     }
-    const seenKey = `evt:${providerId}:${event.eventId}`;
-    // Seen before: a redelivery, unless the first copy was never applied (a crash between the two).
-    // The handover record knows its recently applied event ids, written with the state they changed.
-    const firstTime = await this.ctx.store.markSeen(seenKey, this.dedupeTtlMs);
-    if (!firstTime && !canStillBeUnapplied(record, event)) return 'duplicates';
-    try {
-      return await this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false));
-    } catch (error) {
-      await this.ctx.store.forgetSeen(seenKey); // not applied: let a redelivery try again
-      throw error;
-    }
+
+    // The seen mark is only ever set in the same atomic write as the state change (and its
+    // deliveries) the event caused, so a seen event has been applied or durably buffered. The write
+    // refuses a seen event: no separate check (and round trip) before it.
+    const seen = { key: `evt:${providerId}:${event.eventId}`, ttlMs: this.dedupeTtlMs };
+    return this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false, seen, providerId));
   }
 
-  private async applyInOrder(handoverId: string, event: HandoverEvent, flushing: boolean): Promise<keyof IngestResult> {
+  private async applyInOrder(handoverId: string, event: HandoverEvent, flushing: boolean, seen: Seen, providerId: string): Promise<keyof IngestResult> {
     const record = await this.ctx.store.getHandover(handoverId);
     if (!record) return 'rejected';
+    if (record.providerId !== providerId || record.conversationId !== event.conversationId) {
+      // A conversation this handover left behind (withdrawn after an assignment timeout; a fallback took over).
+      this.ctx.logger.debug('event for a superseded conversation ignored', { handoverId, providerId, eventId: event.eventId });
+      return 'rejected';
+    }
     if (record.recentEventIds?.includes(event.eventId)) return 'duplicates';
     if (event.sequence !== undefined && !flushing) {
       const last = record.lastSequence ?? 0;
       if (event.sequence <= last) return 'duplicates';
-      if (event.sequence > last + 1) return this.buffer(record, event);
+      if (event.sequence > last + 1) return this.buffer(record, event, seen);
     }
-    const outcome = await this.apply(record.id, event);
+    const outcome = await this.apply(record.id, event, seen);
     if (event.sequence !== undefined && !flushing) await this.drainContiguous(record.id);
     return outcome;
   }
 
-  private async apply(handoverId: string, event: HandoverEvent): Promise<keyof IngestResult> {
-    let deliveries: ReturnType<typeof applyEvent>['deliveries'] = [];
+  private async apply(handoverId: string, event: HandoverEvent, seen?: Seen, fromPending = false): Promise<keyof IngestResult> {
     let rejected = false;
-    await this.ctx.commit(handoverId, (current) => {
-      const lastSequence = event.sequence === undefined ? current.lastSequence : Math.max(current.lastSequence ?? 0, event.sequence);
-      try {
-        const applied = applyEvent(current, event, this.ctx.clock.now());
-        deliveries = applied.deliveries;
-        const next = bumpIdle(applied.record, event, this.ctx.clock.now());
-        return { ...next, lastSequence, recentEventIds: remember(current.recentEventIds, event.eventId) };
-      } catch (error) {
-        if (!IllegalTransitionError.isInstance(error)) throw error;
-        rejected = true;
-        this.ctx.logger.warn('event rejected by the status machine', { handoverId, eventId: event.eventId, type: event.type, error: (error as HandoverError).toJSON() });
-        return { ...current, lastSequence, recentEventIds: remember(current.recentEventIds, event.eventId) };
-      }
-    });
-    if (rejected) return 'rejected';
-    await this.ctx.deliverAll(deliveries);
+    let duplicate = false;
+    const committed = await this.ctx.commitWith(
+      handoverId,
+      (stored) => {
+        rejected = false;
+        duplicate = stored.recentEventIds?.includes(event.eventId) ?? false;
+        const current = fromPending ? { ...stored, pending: withoutEvent(stored.pending, event) } : stored;
+        if (duplicate) return fromPending ? { record: current } : undefined;
+        const lastSequence = event.sequence === undefined ? current.lastSequence : Math.max(current.lastSequence ?? 0, event.sequence);
+        const recentEventIds = remember(current.recentEventIds, event.eventId);
+        try {
+          const applied = applyEvent(current, event, this.ctx.clock.now());
+          const next = bumpIdle(applied.record, event, this.ctx.clock.now());
+          return { record: { ...next, lastSequence, recentEventIds }, deliveries: applied.deliveries };
+        } catch (error) {
+          if (!IllegalTransitionError.isInstance(error)) throw error;
+          rejected = true;
+          return { record: { ...current, lastSequence, recentEventIds } };
+        }
+      },
+      seen,
+    );
+    if (committed === 'seen' || duplicate) return 'duplicates';
+    if (rejected) {
+      this.ctx.logger.warn('event rejected by the status machine', { handoverId, eventId: event.eventId, type: event.type });
+      return 'rejected';
+    }
     return 'accepted';
   }
 
-  private async buffer(record: HandoverRecord, event: HandoverEvent): Promise<keyof IngestResult> {
+  private async buffer(record: HandoverRecord, event: HandoverEvent, seen?: Seen): Promise<keyof IngestResult> {
     if (record.pending?.some((e) => e.sequence === event.sequence)) return 'duplicates';
     const firstHeldBack = !record.pending?.length;
-    await this.ctx.commit(record.id, (current) => {
-      const pending = (current.pending ?? []).filter((e) => e.sequence !== event.sequence);
-      if (pending.length >= MAX_PENDING) return undefined;
-      return { ...current, pending: [...pending, event].sort(compareEvents) };
-    });
+    const committed = await this.ctx.commitWith(
+      record.id,
+      (current) => {
+        const pending = (current.pending ?? []).filter((e) => e.sequence !== event.sequence);
+        if (pending.length >= MAX_PENDING) return undefined;
+        return { record: { ...current, pending: [...pending, event].sort(compareEvents) } };
+      },
+      seen,
+    );
+    if (committed === 'seen') return 'duplicates';
     // The window starts with the first event held back; later ones must not push it out, or a
     // steady stream of messages behind a lost one would wait forever.
     if (firstHeldBack) await this.ctx.scheduler.schedule({ kind: 'reorder', handoverId: record.id, dueAt: this.ctx.clock.now() + this.reorderGapMs });
@@ -154,8 +170,7 @@ export class EventProcessor {
         if (record && !record.pending?.length) await this.ctx.scheduler.cancel('reorder', handoverId);
         return;
       }
-      await this.ctx.commit(handoverId, (r) => ({ ...r, pending: r.pending?.slice(1) }));
-      await this.apply(handoverId, next);
+      await this.apply(handoverId, next, undefined, true);
     }
   }
 
@@ -189,14 +204,9 @@ function remember(recent: string[] | undefined, eventId: string): string[] {
   return next.length > RECENT_EVENTS ? next.slice(next.length - RECENT_EVENTS) : next;
 }
 
-/**
- * A seen event id may still be unapplied only if the handover would remember it: its sequence is
- * ahead of what was applied, or the recent list has not started forgetting yet.
- */
-function canStillBeUnapplied(record: HandoverRecord, event: HandoverEvent): boolean {
-  if (record.recentEventIds?.includes(event.eventId)) return false;
-  if (event.sequence !== undefined) return event.sequence > (record.lastSequence ?? 0);
-  return (record.recentEventIds?.length ?? 0) < RECENT_EVENTS;
+function withoutEvent(pending: HandoverEvent[] | undefined, event: HandoverEvent): HandoverEvent[] | undefined {
+  const rest = pending?.filter((e) => e.eventId !== event.eventId);
+  return rest?.length ? rest : undefined;
 }
 
 /** Agent or user activity pushes the idle auto-close further out. */

@@ -19,7 +19,8 @@ import { retryWithBackoff } from '../connector-utils/retry';
 import { address } from './apply';
 import { ServiceContext, toView } from './context';
 import { EventProcessor, type IngestResult } from './events';
-import { runTimer } from './timers';
+import { runTimer, type TimerHooks } from './timers';
+import { assignmentExpired, endedUnderUs } from './ending';
 import { routingFor, tryProviders } from './start';
 import {
   availabilityInputSchema,
@@ -61,9 +62,13 @@ export interface HandoverServiceOptions {
   callTimeoutMs?: number;
   /** Time a whole start may take, fallbacks included (default 15 s): no provider is tried after it. */
   startBudgetMs?: number;
+  /** The wait for an agent when neither the node nor the provider sets one (default 600 s; 0: for ever). */
+  assignmentTimeoutSec?: number;
   /** Texts sent to the agent when the user joins / leaves the chat. */
   presenceTexts?: { connected: string; disconnected: string };
 }
+
+const MESSAGE_DEDUPE_MS = 86_400_000;
 
 const DEFAULT_PRESENCE = { connected: 'User joined the conversation', disconnected: 'User left the conversation' };
 
@@ -79,6 +84,10 @@ export class HandoverService implements HandoverApi {
   private readonly behaviours = new Map<string, HandoverBehaviour>();
   private readonly startBudgetMs: number;
   private readonly unsubscribe: () => void;
+  private readonly timerHooks: TimerHooks = {
+    autoClose: (r, reason) => this.endFromService(r, reason),
+    assignmentExpired: (r) => assignmentExpired(this.ctx, this.startBudgetMs, r),
+  };
 
   constructor(options: HandoverServiceOptions) {
     const clock = options.clock ?? systemClock;
@@ -88,8 +97,9 @@ export class HandoverService implements HandoverApi {
     this.events = new EventProcessor(this.ctx, options.dedupeTtlMs ?? 86_400_000, options.reorderGapMs ?? 5_000);
     this.presence = options.presenceTexts ?? DEFAULT_PRESENCE;
     this.startBudgetMs = options.startBudgetMs ?? 15_000;
+    this.ctx.defaultAssignmentTimeoutMs = (options.assignmentTimeoutSec ?? 600) * 1000;
     scheduler.setHandler((job) =>
-      runTimer(this.ctx, this.events, { autoClose: (r, reason) => this.endFromService(r, reason) }, job).catch((error) =>
+      runTimer(this.ctx, this.events, this.timerHooks, job).catch((error) =>
         this.ctx.logger.error('timer failed', { kind: job.kind, handoverId: job.handoverId, error: toHandoverError(error).toJSON() }),
       ),
     );
@@ -178,7 +188,12 @@ export class HandoverService implements HandoverApi {
       }
       const messageId = req.messageId ?? newId('msg');
       const seenKey = `msg:${record.id}:${messageId}`;
-      if (!(await this.ctx.store.markSeen(seenKey, 86_400_000))) return { forwarded: true, duplicate: true, handover: toView(record) };
+      const store = this.ctx.store;
+      // Marked once the contact center has it, not before: a crash mid-send leaves the message to
+      // Cognigy's retry (sending is idempotent per message id), instead of dropping the retry as seen.
+      const markAfter = store.isSeen !== undefined;
+      const seen = markAfter ? await store.isSeen!(seenKey) : !(await store.markSeen(seenKey, MESSAGE_DEDUPE_MS));
+      if (seen) return { forwarded: true, duplicate: true, handover: toView(record) };
       let text = req.text;
       let kind: 'user' | 'system' = 'user';
       // Nothing to say (an empty input, a bare channel event): the agent gets nothing, the bot stays quiet.
@@ -203,12 +218,18 @@ export class HandoverService implements HandoverApi {
             ),
           { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 },
         );
+        if (markAfter) await store.markSeen(seenKey, MESSAGE_DEDUPE_MS);
         const updated = await this.touchAfterUserMessage(record, kind === 'user');
         const reply = kind === 'user' && updated.status === 'queue' ? record.behaviour.repeatMessage : undefined;
         return { forwarded: true, duplicate: sent.duplicate, handover: toView(updated), ...(reply ? { reply } : {}) };
       } catch (error) {
-        await this.ctx.store.forgetSeen(seenKey);
-        throw toHandoverError(error);
+        if (!markAfter) await store.forgetSeen(seenKey);
+        const e = toHandoverError(error);
+        // The end race: the agent closed while this message was on its way and the contact center
+        // refused it. It goes back to the flow (the bot answers) with the handover's one end.
+        const ended = await endedUnderUs(this.ctx, record);
+        if (ended) return { forwarded: false, duplicate: false, returned: true, handover: toView(ended) };
+        throw e;
       }
     });
   }
@@ -266,7 +287,7 @@ export class HandoverService implements HandoverApi {
   }
 
   /** Closes at the vendor (best effort) and ends the record. Caller holds the handover's queue slot. */
-  private async end(record: HandoverRecord, reason: CloseReason, closeInProvider: boolean, message?: string) {
+  private async end(record: HandoverRecord, reason: CloseReason, closeInProvider: boolean, message?: string, deliveries?: (after: HandoverRecord) => DeliveryItem[]) {
     let providerError: { code: string; message: string } | undefined;
     if (closeInProvider && record.conversationId) {
       try {
@@ -286,23 +307,25 @@ export class HandoverService implements HandoverApi {
       }
     }
     const status: HandoverStatus = reason === 'user-cancelled' ? 'cancelled' : 'completed';
-    const committed = await this.ctx.commit(record.id, (r) =>
-      isLiveStatus(r.status) ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined } : undefined,
+    const committed = await this.ctx.commit(
+      record.id,
+      (r) => (isLiveStatus(r.status) ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined } : undefined),
+      deliveries,
     );
     const after = committed?.after ?? (await this.ctx.store.getHandover(record.id)) ?? record;
-    return { after, providerError };
+    return { after, providerError, ended: committed !== undefined };
   }
 
-  /** Auto-close by a timer: the flow is not running, so the end is delivered as an event. */
+  /** Auto-close by a timer: the flow is not running, so the end is delivered as an event (with the end). */
   private async endFromService(record: HandoverRecord, reason: 'inactivity' | 'timeout') {
-    const { after } = await this.end(record, reason, true);
-    const item: DeliveryItem = {
-      type: 'event',
-      id: `${record.id}:auto-close`,
-      ...address(after),
-      handover: { status: after.status, data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
-    };
-    await this.ctx.deliverAll([item]);
+    await this.end(record, reason, true, undefined, (after) => [
+      {
+        type: 'event',
+        id: `${record.id}:auto-close`,
+        ...address(after),
+        handover: { status: after.status, data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
+      },
+    ]);
   }
 
   /** A user message resets the inactivity count and timer, and the idle timer. */

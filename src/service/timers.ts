@@ -11,6 +11,8 @@ import { assertNever } from '../util/never';
 export interface TimerHooks {
   /** Ends a handover from the service side (auto-close), delivering the end to the flow. */
   autoClose(record: HandoverRecord, reason: 'inactivity' | 'timeout'): Promise<void>;
+  /** Nobody accepted in time: fallbacks, else the end with a timeout outcome. */
+  assignmentExpired(record: HandoverRecord): Promise<void>;
 }
 
 /** Runs due timers: queue notifications, inactivity, idle close, reorder flush. */
@@ -23,6 +25,9 @@ export async function runTimer(ctx: ServiceContext, events: EventProcessor, hook
         return events.flushPending(record.id);
       case 'inactivity':
         return inactivityExpired(ctx, hooks, record, job);
+      case 'assignment':
+        if (record.status === 'queue' && record.assignmentDueAt === job.dueAt) await hooks.assignmentExpired(record);
+        return;
       case 'idle':
         if (record.idleDueAt === job.dueAt) await hooks.autoClose(record, 'timeout');
         return;
@@ -44,23 +49,19 @@ async function inactivityExpired(ctx: ServiceContext, hooks: TimerHooks, record:
   // Cognigy's timer expires once per arming (the flow re-arms it). The kit's auto-close option
   // keeps it running until the N-th expiry closes the handover.
   const dueAt = inactivity.autoCloseAfter !== undefined && !closing ? now + inactivity.timeoutMs : undefined;
-  const committed = await ctx.commit(record.id, (r) =>
-    r.inactivity?.dueAt === job.dueAt ? { ...r, inactivity: { ...inactivity, count, dueAt } } : undefined,
-  );
-  if (!committed) return;
-  const item: DeliveryItem = {
+  const item = (r: HandoverRecord): DeliveryItem => ({
     type: 'event',
     id: `${record.id}:inactivity:${job.dueAt}`,
-    ...address(record),
-    handover: {
-      status: committed.after.status,
-      eventType: 'handoverInactivity',
-      inactivityCount: count,
-      handoverId: record.id,
-      providerId: record.providerId,
-    },
-  };
-  await ctx.deliverAll([item]);
+    ...address(r),
+    handover: { status: r.status, eventType: 'handoverInactivity', inactivityCount: count, handoverId: r.id, providerId: r.providerId },
+  });
+  // The new timer state and the flow's event are one write: a crash fires it again or not at all.
+  const committed = await ctx.commit(
+    record.id,
+    (r) => (r.inactivity?.dueAt === job.dueAt ? { ...r, inactivity: { ...inactivity, count, dueAt } } : undefined),
+    (r) => [item(r)],
+  );
+  if (!committed) return;
   if (closing) await hooks.autoClose(committed.after, 'inactivity');
 }
 
@@ -83,12 +84,7 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
   }
 
   const now = ctx.clock.now();
-  const committed = await ctx.commit(record.id, (r) => (r.status === 'queue' ? { ...r, queuePosition: position, estimatedWaitMs: waitMs } : undefined));
-  if (!committed) return;
-  await ctx.scheduler.schedule({ kind: job.kind, handoverId: record.id, dueAt: now + queueIntervalMs(interval) });
-
   const figure = isPosition ? position : waitMs;
-  if (figure === undefined) return; // the contact center gave nothing to report this round
   const alt = updates.alternative;
   const overThreshold =
     alt !== undefined &&
@@ -121,5 +117,11 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
       },
     };
   }
-  await ctx.deliverAll([item]);
+  const committed = await ctx.commit(
+    record.id,
+    (r) => (r.status === 'queue' ? { ...r, queuePosition: position, estimatedWaitMs: waitMs } : undefined),
+    // Nothing to report when the contact center gave no figure this round.
+    () => (figure === undefined ? [] : [item]),
+  );
+  if (committed) await ctx.scheduler.schedule({ kind: job.kind, handoverId: record.id, dueAt: now + queueIntervalMs(interval) });
 }

@@ -2,7 +2,7 @@ import type { Clock, HandoverStatus } from '../contract';
 import { HANDOVER_STATUSES, isLiveStatus } from '../contract';
 import { systemClock } from '../clock';
 import type { HandoverRecord, ProviderRecord } from '../model';
-import { sessionKeyOfRecord, type HandoverStore } from './types';
+import { sessionKeyOfRecord, type HandoverStore, type WriteEffects, type WriteResult } from './types';
 
 export interface MemoryStoreOptions {
   clock?: Clock;
@@ -70,12 +70,23 @@ export class MemoryStore implements HandoverStore {
   }
 
   async updateHandover(record: HandoverRecord) {
+    return (await this.writeHandover(record, {})) === 'written';
+  }
+
+  // One synchronous step: nothing else runs between the checks and the writes.
+  async writeHandover(record: HandoverRecord, effects: WriteEffects): Promise<WriteResult> {
+    if (effects.seen && this.seenNow(effects.seen.key)) return 'seen';
     const current = this.handovers.get(record.id);
-    if (!current || current.version !== record.version - 1) return false;
+    if (!current || current.version !== record.version - 1) return 'conflict';
     this.handovers.set(record.id, copy(record)!);
     if (record.conversationId) this.byExternal.set(externalKey(record.providerId, record.conversationId), record.id);
     if (isLiveStatus(current.status) && !isLiveStatus(record.status)) this.retire(record.id);
-    return true;
+    if (effects.seen) this.setSeen(effects.seen.key, effects.seen.ttlMs);
+    return 'written';
+  }
+
+  async isSeen(key: string) {
+    return this.seenNow(key);
   }
 
   async *listLiveHandovers() {
@@ -89,16 +100,23 @@ export class MemoryStore implements HandoverStore {
   }
 
   async markSeen(key: string, ttlMs: number) {
-    const now = this.clock.now();
+    if (this.seenNow(key)) return false;
+    this.setSeen(key, ttlMs);
+    return true;
+  }
+
+  private seenNow(key: string): boolean {
     const expires = this.seen.get(key);
-    if (expires !== undefined && expires > now) return false;
+    return expires !== undefined && expires > this.clock.now();
+  }
+
+  private setSeen(key: string, ttlMs: number) {
     this.seen.delete(key); // re-insert at the end so eviction order stays by insertion
-    this.seen.set(key, now + ttlMs);
+    this.seen.set(key, this.clock.now() + ttlMs);
     if (this.seen.size > this.maxSeen) {
       const oldest = this.seen.keys().next().value;
       if (oldest !== undefined) this.seen.delete(oldest);
     }
-    return true;
   }
   async forgetSeen(key: string) {
     this.seen.delete(key);

@@ -1,5 +1,30 @@
 import type { HandoverStatus } from '../contract';
+import type { DeliveryItem } from '../delivery';
 import type { HandoverRecord, ProviderRecord } from '../model';
+
+/** What else a handover write does, in the same atomic step (see `writeHandover`). */
+export interface WriteEffects {
+  /** A dedupe mark set with the write; the write is refused (`seen`) when the mark is already set. */
+  seen?: { key: string; ttlMs: number };
+  /** Deliveries appended to the attached outbox with the write (only when `outboxAttached`). */
+  outbox?: readonly DeliveryItem[];
+}
+
+export type WriteResult = 'written' | 'conflict' | 'seen';
+
+/**
+ * A durable outbox a store can append to inside its own writes (the transactional outbox): the
+ * gateway attaches its Cognigy outbox to the Redis store, so a state change and what it delivers
+ * are stored together or not at all.
+ */
+export interface OutboxSink {
+  /** The queue's name (the store and the queue share a connection and a key prefix). */
+  readonly queue: string;
+  /** The queue entry an item becomes. */
+  entry(item: DeliveryItem): { partition: string; item: unknown };
+  /** Called after a write appended items (wakes the sender). */
+  appended(): void;
+}
 
 /**
  * Where providers, handovers and dedupe keys live. Small and async so that Redis (several gateway
@@ -24,6 +49,16 @@ export interface HandoverStore {
   insertHandover(record: HandoverRecord): Promise<HandoverRecord | undefined>;
   /** Writes `record` if the stored version is `record.version - 1`; false on a concurrent write. */
   updateHandover(record: HandoverRecord): Promise<boolean>;
+  /**
+   * `updateHandover` plus `effects`, all in one atomic step: the dedupe mark, the record and the
+   * outbox items are stored together or not at all. Optional for custom stores (the service then
+   * marks and delivers around a plain update, which leaves a crash window).
+   */
+  writeHandover?(record: HandoverRecord, effects: WriteEffects): Promise<WriteResult>;
+  /** True when `writeHandover` appends `effects.outbox` itself (the caller must not deliver them again). */
+  readonly outboxAttached?: boolean;
+  /** True while a dedupe mark is set (a cheap early check; `writeHandover` decides). */
+  isSeen?(key: string): Promise<boolean>;
   /** Live handovers, for restoring timers after a restart. */
   listLiveHandovers(): AsyncIterable<HandoverRecord>;
   countByStatus(): Promise<Record<HandoverStatus, number>>;

@@ -46,7 +46,7 @@ describe('nodes API and gateway client', () => {
     expect(notify.body).toMatchObject({ URLToken: 'url-token-1', userId: 'u1', sessionId: 's1', text: 'Hello, I am Anna' });
     const inject = cognigy.calls.find((c) => c.kind === 'inject')!;
     expect(inject.body.text).toBe('');
-    expect(inject.body.data).toEqual({ handoverKit: { version: 1, handover: expect.objectContaining({ status: 'active', providerId: 'sim' }) } });
+    expect(inject.body.data).toEqual({ handoverKit: { version: 1, messageId: expect.any(String), handover: expect.objectContaining({ status: 'active', providerId: 'sim' }) } });
 
     const relayed = await client.sendUserMessage({ session, text: 'Hi Anna', messageId: 'in-1' });
     expect(relayed).toMatchObject({ forwarded: true, duplicate: false, handover: { status: 'active' } });

@@ -48,6 +48,10 @@ describe('Cognigy outbox', () => {
       await cognigy.waitFor((f) => sessions.every((s) => f.texts(s).length >= 6), 15_000, 'every message');
       await gw.gateway.settle();
       for (const s of sessions) expect(cognigy.texts(s)).toEqual(expected.get(s.userId));
+      // Each message carries its stable id (the same on every retry), one per message.
+      const ids = cognigy.calls.filter((c) => c.body.text !== '').map((c) => (c.body.data?.handoverKit as { messageId?: string } | undefined)?.messageId);
+      expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
       const retries = gw.gateway.metrics.deliveryRetries;
       expect(retries.get({ reason: '503' })).toBeGreaterThan(0);
       expect(retries.get({ reason: '429' })).toBeGreaterThan(0);
@@ -98,9 +102,12 @@ describe('Cognigy outbox', () => {
   it('builds the inject / notify bodies Cognigy expects', () => {
     const base = { id: 'i1', handoverId: 'ho_1', providerId: 'sim', session: { userId: 'u', sessionId: 's', urlToken: 'tok' } };
     const typing = cognigyRequestFor({ ...base, type: 'typing', typing: true } as DeliveryItem);
-    expect(typing).toEqual({ call: 'notify', path: '/new/v2.0/endpoint/notify', body: { URLToken: 'tok', userId: 'u', sessionId: 's', text: '', data: { handoverKit: { version: 1, typing: { typing: true } } } } });
+    expect(typing).toEqual({ call: 'notify', path: '/new/v2.0/endpoint/notify', body: { URLToken: 'tok', userId: 'u', sessionId: 's', text: '', data: { handoverKit: { version: 1, messageId: 'i1', typing: { typing: true } } } } });
     const message = cognigyRequestFor({ ...base, type: 'message', source: 'agent', text: 'see', attachments: [{ url: 'https://x/y/pic.png', type: 'image' }] } as DeliveryItem);
     expect(message.body.attachments).toEqual([{ name: 'pic.png', url: 'https://x/y/pic.png', type: 'image' }]);
+    expect(message.body.data).toEqual({ handoverKit: { version: 1, messageId: 'i1', message: { source: 'agent' } } });
+    const event = cognigyRequestFor({ ...base, type: 'event', handover: { status: 'active', handoverId: 'ho_1', providerId: 'sim' } } as DeliveryItem);
+    expect((event.body.data.handoverKit as { messageId: string }).messageId).toBe('i1');
     expect(() => cognigyRequestFor({ ...base, session: { userId: 'u', sessionId: 's' }, type: 'typing', typing: false } as DeliveryItem)).toThrow(/URLToken/);
     expect(cognigyRequestFor({ ...base, session: { userId: 'u', sessionId: 's' }, type: 'typing', typing: false } as DeliveryItem, 'default-token').body.URLToken).toBe('default-token');
   });

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisScheduler } from '../../src/gateway/redis/scheduler';
 import { RedisStore } from '../../src/gateway/redis/store';
+import { RedisQueueBackend } from '../../src/gateway/queue/redis';
 import type { HandoverRecord, TimerJob } from 'handover-kit';
 import { redisUrl, uniquePrefix, waitUntil } from './helpers';
 
@@ -50,6 +51,27 @@ describe('RedisStore (real redis-server)', () => {
     expect((await store.getHandover('ho_cas'))?.version).toBe(2);
     expect(await store.updateHandover({ ...record('ho_cas'), version: 2 })).toBe(false);
     expect(await store.updateHandover({ ...record('ho_missing'), version: 2 })).toBe(false);
+  });
+
+  it('a write stores the seen mark, the record and the outbox items together, or none of them', async () => {
+    const store = new RedisStore(redis, { prefix: uniquePrefix() });
+    const queue = new RedisQueueBackend<{ n: number }>(redis, { prefix: store.prefix, name: 'outbox' });
+    let kicks = 0;
+    store.attachOutbox({ queue: 'outbox', entry: (item) => ({ partition: item.session.sessionId, item: { n: Number(item.id) } }), appended: () => kicks++ });
+    await store.insertHandover(record('ho_tx'));
+    const item = (id: string) => ({ type: 'typing' as const, id, handoverId: 'ho_tx', providerId: 'p', session: { userId: 'u', sessionId: 's' }, typing: true });
+    const seen = { key: 'evt:p:e1', ttlMs: 60_000 };
+    expect(await store.writeHandover({ ...record('ho_tx'), version: 2 }, { seen, outbox: [item('1'), item('2')] })).toBe('written');
+    // A stale writer changes nothing: no mark, no items.
+    expect(await store.writeHandover({ ...record('ho_tx'), version: 2 }, { seen: { key: 'evt:p:e2', ttlMs: 60_000 }, outbox: [item('3')] })).toBe('conflict');
+    expect(await store.isSeen('evt:p:e2')).toBe(false);
+    // A redelivery of e1 is refused whatever its version.
+    expect(await store.writeHandover({ ...record('ho_tx'), version: 3 }, { seen, outbox: [item('4')] })).toBe('seen');
+    expect((await store.getHandover('ho_tx'))?.version).toBe(2);
+    expect(await queue.depth()).toBe(2);
+    const [claimed] = await queue.claim(1, 10);
+    expect(claimed?.items).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(kicks).toBe(1);
   });
 
   it('dedupes with SET NX PX and forgets on request; providers round-trip', async () => {

@@ -97,12 +97,19 @@ describe('handover service: events', () => {
     expect(delivery.texts(session)).toEqual(['early bird']);
   });
 
-  it('an event marked seen but never applied (a crash in between) is applied on redelivery, once', async () => {
+  it('an event is marked seen only in the write that applies it: a failed write leaves it to a redelivery', async () => {
     const { service, center, delivery, kit } = await setup();
     await service.startHandover({ providerId: 'sim', session });
     const id = center.listConversations()[0]!.id;
     const lost = event(id, undefined, { type: 'agent-message', text: 'almost lost' });
-    await kit.registry.store.markSeen(`evt:sim:${lost.eventId}`, 60_000); // the instance died right after this
+    const store = kit.registry.store;
+    const write = store.writeHandover!.bind(store);
+    store.writeHandover = async () => {
+      throw new Error('connection lost'); // the instance died in the middle of the write
+    };
+    await expect(service.ingest('sim', [lost])).rejects.toThrow('connection lost');
+    store.writeHandover = write;
+    expect(await store.isSeen!(`evt:sim:${lost.eventId}`)).toBe(false);
     expect(await service.ingest('sim', [lost])).toMatchObject({ accepted: 1 });
     expect(await service.ingest('sim', [lost])).toMatchObject({ duplicates: 1 });
     expect(delivery.texts(session)).toEqual(['almost lost']);

@@ -20,7 +20,8 @@ export async function redisBackend(url: string, prefix: string, options: Backend
     redis.disconnect();
     throw toHandoverError(error, `Redis at ${safeRedisUrl(url)} is unreachable`);
   }
-  const store = options.store ?? new RedisStore(redis, { prefix });
+  const own = options.store ? undefined : new RedisStore(redis, { prefix });
+  const store = options.store ?? own!;
   const connect = () => connectRedis(url, logger, { maxRetriesPerRequest: null });
   const scheduler = options.scheduler ?? new RedisScheduler({ redis, connect, prefix, logger });
   const state = new RedisConnectorState(redis, prefix);
@@ -38,6 +39,7 @@ export async function redisBackend(url: string, prefix: string, options: Backend
       return queue;
     },
     deadLetters: (name) => new RedisDeadLetters(redis, `${prefix}${name}:dead`),
+    attachOutbox: (sink) => own?.attachOutbox(sink),
     async ping() {
       return (await redis.ping()) === 'PONG';
     },

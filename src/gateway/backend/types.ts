@@ -1,6 +1,6 @@
 import type { Clock, ConnectorStateV1, Logger } from '../../contract';
 import type { Scheduler } from '../../scheduler';
-import type { HandoverStore } from '../../store/types';
+import type { HandoverStore, OutboxSink } from '../../store/types';
 import type { DeadLetters } from '../cognigy/outbox';
 import type { QueueBackend } from '../queue/types';
 import type { ProviderChecks } from '../routes/provider-checks';
@@ -19,6 +19,11 @@ export interface GatewayBackend {
   connectorState(providerId: string): ConnectorStateV1;
   queue<T>(name: string, options: { leaseMs?: number }): QueueBackend<T>;
   deadLetters(name: string): DeadLetters;
+  /**
+   * Joins a queue of this backend to the store's handover writes (the transactional outbox). Absent
+   * in memory, where a crash loses both anyway.
+   */
+  attachOutbox?(sink: OutboxSink): void;
   /** False when the backing service is unreachable (readiness). */
   ping(): Promise<boolean>;
   /** Drops every connection at once, as a crash would (tests). */

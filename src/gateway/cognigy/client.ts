@@ -10,6 +10,7 @@ import { assertNever } from '../../util/never';
  *     events; `text: ''` and `data = flowEventData(handover)` (the nodes read `input.data.handoverKit`);
  *   - notify (`POST /new/v2.0/endpoint/notify`): straight to the user, no flow: agent text and notices,
  *     and typing indicators (text `''`, the indicator in `data.handoverKit.typing`).
+ * Every body carries `data.handoverKit.messageId`, the item's stable id: the same on each retry.
  */
 export interface CognigyApiOptions {
   /** e.g. `https://api-trial.cognigy.ai` (the REST API base, without `/new`). */
@@ -59,12 +60,12 @@ export function cognigyRequestFor(item: DeliveryItem, defaultUrlToken?: string):
   const address = { URLToken, userId: item.session.userId, sessionId: item.session.sessionId };
   switch (item.type) {
     case 'event':
-      return { call: 'inject', path: '/new/v2.0/endpoint/inject', body: { ...address, text: '', data: flowEventData(item.handover) } };
+      return { call: 'inject', path: '/new/v2.0/endpoint/inject', body: { ...address, text: '', data: flowEventData(item.handover, item.id) } };
     case 'typing':
       return {
         call: 'notify',
         path: '/new/v2.0/endpoint/notify',
-        body: { ...address, text: '', data: { [FLOW_DATA_KEY]: { version: 1, typing: { typing: item.typing, ...(item.agent ? { agent: item.agent } : {}) } } } },
+        body: { ...address, text: '', data: { [FLOW_DATA_KEY]: { version: 1, messageId: item.id, typing: { typing: item.typing, ...(item.agent ? { agent: item.agent } : {}) } } } },
       };
     case 'message': {
       const attachments = item.attachments?.map((a) => ({ name: a.name ?? (a.url.split('/').pop() || a.type), url: a.url, type: a.type }));
@@ -74,7 +75,7 @@ export function cognigyRequestFor(item: DeliveryItem, defaultUrlToken?: string):
         body: {
           ...address,
           text: item.text,
-          data: { [FLOW_DATA_KEY]: { version: 1, message: { source: item.source, ...(item.agent ? { agent: item.agent } : {}) } } },
+          data: { [FLOW_DATA_KEY]: { version: 1, messageId: item.id, message: { source: item.source, ...(item.agent ? { agent: item.agent } : {}) } } },
           ...(attachments?.length ? { attachments } : {}),
         },
       };

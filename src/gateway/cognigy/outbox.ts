@@ -121,6 +121,11 @@ export function createOutboxHandler(options: OutboxHandlerOptions): PartitionHan
   };
 }
 
+/** The outbox entry of an item: its session's partition. */
+export function outboxEntry(item: DeliveryItem, now: number): { partition: string; item: OutboxRecord } {
+  return { partition: sessionPartition(item.session), item: { i: item, t: now } };
+}
+
 /** The `Delivery` the service writes to: a durable append, then the sender takes over. */
 export class OutboxDelivery implements Delivery {
   constructor(
@@ -130,7 +135,7 @@ export class OutboxDelivery implements Delivery {
   ) {}
 
   async deliver(item: DeliveryItem): Promise<void> {
-    await this.backend.append([{ partition: sessionPartition(item.session), item: { i: item, t: this.now() } }]);
+    await this.backend.append([outboxEntry(item, this.now())]);
     this.worker.kick();
   }
 }

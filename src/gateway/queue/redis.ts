@@ -84,6 +84,11 @@ end
 return 1
 `);
 
+/** Where the keys of queue `name` start (the Redis store appends to the outbox with this too). */
+export function queueBase(prefix: string, name: string): string {
+  return `${prefix}${name}:`;
+}
+
 export interface RedisQueueOptions {
   /** Key prefix shared by the gateway, e.g. `hk:`. */
   prefix: string;
@@ -108,7 +113,7 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
     private readonly redis: Redis,
     options: RedisQueueOptions,
   ) {
-    this.base = `${options.prefix}${options.name}:`;
+    this.base = queueBase(options.prefix, options.name);
     this.leaseMs = options.leaseMs ?? 15_000;
     this.now = options.now ?? Date.now;
   }

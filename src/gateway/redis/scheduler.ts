@@ -29,6 +29,11 @@ export interface RedisSchedulerOptions {
   prefix?: string;
   /** Timer jobs run at once by this instance (default 16). */
   concurrency?: number;
+  /**
+   * How long a running job is locked to its worker (default 30 s, BullMQ's): a job whose instance
+   * died is run again by another once its lock lapses, checked as often.
+   */
+  lockMs?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -62,6 +67,7 @@ export class RedisScheduler implements Scheduler {
       connection: this.workerConnection,
       prefix: `${this.prefix}bull`,
       concurrency: this.options.concurrency ?? 16,
+      ...(this.options.lockMs ? { lockDuration: this.options.lockMs, stalledInterval: this.options.lockMs } : {}),
     });
     this.worker.on('error', (error) => this.logger.warn('timer worker error', { error: toHandoverError(error).toJSON() }));
   }

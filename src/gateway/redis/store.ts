@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { HANDOVER_STATUSES, isLiveStatus, type HandoverStatus } from '../../contract';
 import type { HandoverRecord, ProviderRecord } from '../../model';
-import { sessionKeyOfRecord, type HandoverStore } from '../../store/types';
+import { sessionKeyOfRecord, type HandoverStore, type OutboxSink, type WriteEffects, type WriteResult } from '../../store/types';
+import { queueBase } from '../queue/redis';
 import { LuaScript } from './lua';
 
 /*
@@ -38,11 +39,17 @@ redis.call('HINCRBY', P .. 'ho:count', status, 1)
 return false
 `);
 
-/** Compare-and-set on the version; keeps the indexes, live set and counts in step. */
+/**
+ * Compare-and-set on the version; keeps the indexes, live set and counts in step. With a seen key it
+ * refuses (2) when the key is set and sets it with the write; with outbox items it appends them to
+ * the outbox queue (the layout of queue/redis.ts) in the same script: one atomic step.
+ */
 const UPDATE = new LuaScript(`
 ${LUA_IS_LIVE}
 local P, id, version, status, json, extKey, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
+local seenKey, seenTtl, qbase, now = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
 local sessionKey = KEYS[1]
+if seenKey ~= '' and redis.call('EXISTS', seenKey) == 1 then return 2 end
 local key = P .. 'ho:' .. id
 local cur = redis.call('HMGET', key, 'v', 's')
 if not cur[1] or tonumber(cur[1]) ~= version - 1 then return 0 end
@@ -58,6 +65,14 @@ if cur[2] ~= status then
     if redis.call('GET', sessionKey) == id then redis.call('PEXPIRE', sessionKey, ttl) end
   end
 end
+if seenKey ~= '' then redis.call('SET', seenKey, '1', 'PX', seenTtl) end
+local n = 0
+for i = 12, #ARGV, 2 do
+  redis.call('RPUSH', qbase .. 'q:' .. ARGV[i], ARGV[i + 1])
+  redis.call('ZADD', qbase .. 'ready', 'NX', now, ARGV[i])
+  n = n + 1
+end
+if n > 0 then redis.call('INCRBY', qbase .. 'depth', n) end
 return 1
 `);
 
@@ -82,6 +97,7 @@ export class RedisStore implements HandoverStore {
   readonly kind = 'redis';
   readonly prefix: string;
   private readonly endedTtlMs: number;
+  private outbox?: OutboxSink;
 
   constructor(
     readonly redis: Redis,
@@ -129,13 +145,42 @@ export class RedisStore implements HandoverStore {
     return parse(existing);
   }
 
+  /** Joins the outbox queue (same connection and prefix) to handover writes. */
+  attachOutbox(sink: OutboxSink): void {
+    this.outbox = sink;
+  }
+  get outboxAttached(): boolean {
+    return this.outbox !== undefined;
+  }
+
   async updateHandover(record: HandoverRecord): Promise<boolean> {
-    const ok = await UPDATE.run<number>(
+    return (await this.writeHandover(record, {})) === 'written';
+  }
+
+  async writeHandover(record: HandoverRecord, effects: WriteEffects): Promise<WriteResult> {
+    const items = this.outbox ? (effects.outbox ?? []) : [];
+    const appended: string[] = [];
+    for (const item of items) {
+      const entry = this.outbox!.entry(item);
+      appended.push(entry.partition, JSON.stringify(entry.item));
+    }
+    const ext = record.conversationId ? this.extKey(record.providerId, record.conversationId) : '';
+    const seen = effects.seen;
+    const result = await UPDATE.run<number>(
       this.redis,
       [`${this.prefix}ho:session:${sessionKeyOfRecord(record)}`],
-      [this.prefix, record.id, record.version, record.status, JSON.stringify(record), record.conversationId ? this.extKey(record.providerId, record.conversationId) : '', this.endedTtlMs],
+      [
+        ...[this.prefix, record.id, record.version, record.status, JSON.stringify(record), ext, this.endedTtlMs],
+        ...[seen ? this.seenKey(seen.key) : '', seen ? Math.max(1, Math.round(seen.ttlMs)) : 0],
+        ...[this.outbox ? queueBase(this.prefix, this.outbox.queue) : '', Date.now(), ...appended],
+      ],
     );
-    return ok === 1;
+    if (result === 1 && appended.length > 0) this.outbox!.appended();
+    return result === 1 ? 'written' : result === 2 ? 'seen' : 'conflict';
+  }
+
+  async isSeen(key: string): Promise<boolean> {
+    return (await this.redis.exists(this.seenKey(key))) === 1;
   }
 
   async *listLiveHandovers(): AsyncIterable<HandoverRecord> {
@@ -160,10 +205,14 @@ export class RedisStore implements HandoverStore {
   }
 
   async markSeen(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}seen:${key}`, '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
+    return (await this.redis.set(this.seenKey(key), '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
   }
   async forgetSeen(key: string): Promise<void> {
-    await this.redis.del(`${this.prefix}seen:${key}`);
+    await this.redis.del(this.seenKey(key));
+  }
+
+  private seenKey(key: string): string {
+    return `${this.prefix}seen:${key}`;
   }
 
   async close(): Promise<void> {

@@ -2,10 +2,23 @@ import { performance } from 'node:perf_hooks';
 import { BadRequestError, BadSignatureError, HandoverError, HandoverTimeoutError, type HandoverEvent, type Logger, type WebhookRequest } from '../../contract';
 import type { ProviderRegistry } from '../../registry';
 import { eventEntries, type EventQueueItem } from '../events';
+import { isTransientFailure } from '../health/transient';
 import { HttpStatusError } from '../http/errors';
 import type { Route } from '../http/server';
 import type { GatewayMetrics } from '../metrics';
 import type { QueueBackend } from '../queue/types';
+
+const RETRY_AFTER_SEC = 5;
+
+/** False for what JSON cannot encode (a 10 000-deep body overflows the encoder): a 400, not a 503 retried forever. */
+function storable(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const WEBHOOK_ROUTE = '/webhooks/:providerId';
 /**
@@ -75,25 +88,39 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
       const providerId = ctx.params.providerId!;
       let type = 'unknown';
       let result = 'error';
+      const unavailable = (error: unknown, stage: string) => {
+        result = 'unavailable';
+        logger.error(`webhook intake failed (${stage}); answered 503 so the vendor retries`, { requestId: ctx.requestId, providerId, error: (error as Error)?.message });
+        return new HttpStatusError(503, 'The gateway cannot store events right now; retry later', { 'retry-after': String(RETRY_AFTER_SEC) });
+      };
       const enqueue = async (events: HandoverEvent[], receivedAt: number) => {
+        const entries = eventEntries(providerId, events, receivedAt);
         try {
-          await options.queue.append(eventEntries(providerId, events, receivedAt));
+          await options.queue.append(entries);
         } catch (error) {
-          result = 'unavailable';
-          logger.error('webhook could not be queued', { requestId: ctx.requestId, providerId, error: (error as Error)?.message });
-          throw new HttpStatusError(503, 'Events could not be stored; retry later', { 'retry-after': '5' });
+          if (storable(entries)) throw unavailable(error, 'queue');
+          result = 'bad_request';
+          throw new BadRequestError('The webhook body cannot be stored (nested too deeply)');
         }
         metrics.eventsEnqueued.inc({}, events.length);
         options.kick();
       };
       try {
-        const { provider, connector } = await connectorOf(providerId);
+        // Unknown provider: 404. The store failing to answer: 503, never a 500 the vendor gives up on.
+        const { provider, connector } = await connectorOf(providerId).catch((error: unknown) => {
+          throw HandoverError.isInstance(error) && error.code !== 'internal' ? error : unavailable(error, 'provider lookup');
+        });
         type = provider.type;
         const webhook = connector.webhook;
         if (!webhook) throw new HttpStatusError(404, `Provider "${providerId}" does not receive webhooks`);
         const rawBody = await ctx.body(options.maxBodyBytes);
         const request: WebhookRequest = { method: ctx.req.method ?? 'POST', url: ctx.req.url ?? '', headers: ctx.req.headers, rawBody, receivedAt: now() };
-        const custom = webhook.handle ? await webhook.handle(request) : undefined;
+        let custom: Awaited<ReturnType<NonNullable<typeof webhook.handle>>>;
+        try {
+          custom = webhook.handle ? await webhook.handle(request) : undefined;
+        } catch (error) {
+          throw isTransientFailure(error) ? unavailable(error, 'handle') : error;
+        }
         if (custom) {
           const handled = custom.events ?? [];
           if (handled.length > 0) await enqueue(handled, request.receivedAt);
@@ -106,6 +133,7 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
         try {
           await webhook.verify(request);
         } catch (error) {
+          if (isTransientFailure(error)) throw unavailable(error, 'verify');
           result = 'bad_signature';
           if (HandoverError.isInstance(error) && error.code !== 'internal') throw error;
           throw new BadSignatureError('Webhook verification failed');
@@ -114,6 +142,8 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
         try {
           events = await webhook.parse(request);
         } catch (error) {
+          // A connector reading its state (Redis) while it is away: retry later, not a 400.
+          if (isTransientFailure(error)) throw unavailable(error, 'parse');
           result = 'bad_request';
           if (HandoverError.isInstance(error) && error.code !== 'internal') throw error;
           throw new BadRequestError('Webhook body could not be parsed');
