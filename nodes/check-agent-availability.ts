@@ -94,8 +94,9 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
       const where = c.storeLocation;
       const key = where === 'context' ? c.contextKey : c.inputKey;
       const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) => routeTo(rt, type(options, AVAILABILITY_CHILDREN.find((x) => x.key === k)!.child));
+      // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
+      const service = serviceFor(options.service, params.config as Record<string, unknown>);
       try {
-        const service = serviceFor(options.service, params.config as Record<string, unknown>);
         const result = await service.checkAvailability({
           providerId: c.providerId,
           routing: { ...(c.inboxId ? { queue: c.inboxId } : {}), ...(c.skills?.length ? { skills: c.skills } : {}), ...(c.languages?.length ? { languages: c.languages } : {}) },

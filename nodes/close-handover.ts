@@ -36,8 +36,9 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
       const rt = runtimeOf(params);
       const c = parseConfig(closeHandoverSchema, withoutConnection(params.config, options), 'Close Handover', params.nodeId, true);
       const key = c.storeLocation === 'context' ? c.contextKey : c.inputKey;
+      // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
+      const service = serviceFor(options.service, params.config as Record<string, unknown>);
       try {
-        const service = serviceFor(options.service, params.config as Record<string, unknown>);
         const outcome = await service.closeHandover({ session: sessionOf(rt.input), reason: 'bot-closed', closeInProvider: c.closeHandoverInProvider });
         const providerError = (outcome as { providerError?: { code: string; message: string } }).providerError;
         if (!outcome.closed) rt.api.log('info', 'Close Handover: no live handover in this session; nothing to close');

@@ -53,8 +53,9 @@ function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, l
       const c = parseConfig(setInactivitySchema, withoutConnection(params.config, options), 'Set Handover Inactivity', params.nodeId, true);
       const minutes = timerMinutes(c.timer);
       if (minutes === 0) rt.api.log('warn', `Set Handover Inactivity: timer "${String(c.timer ?? '')}" is not a number of minutes above 0; the inactivity timer is off`);
+      // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
+      const service = serviceFor(options.service, params.config as Record<string, unknown>);
       try {
-        const service = serviceFor(options.service, params.config as Record<string, unknown>);
         const outcome = await service.setInactivity({ session: sessionOf(rt.input), minutes, ...(c.autoCloseAfter ? { autoCloseAfter: Math.round(c.autoCloseAfter) } : {}) });
         if (!outcome.armed) rt.api.log('info', 'Set Handover Inactivity: the timer runs only while a handover is queued or active; none is');
       } catch (error) {

@@ -28,7 +28,7 @@ describe('assignment timeout (fake clock)', () => {
     expect(ended.error).toMatchObject({ code: 'assignment_timeout' });
     expect(ended.attempts.map((a) => [a.providerId, a.ok])).toEqual([['a', true], ['b', true]]);
     expect(delivery.texts(session)).toEqual(['Sorry, no agent is available right now.']);
-    expect(delivery.events(session)).toEqual([expect.objectContaining({ status: 'error', eventType: 'statusChange', data: { outcome: 'timeout' }, error: expect.objectContaining({ code: 'assignment_timeout' }) })]);
+    expect(delivery.events(session)).toEqual([expect.objectContaining({ status: 'error', data: { outcome: 'timeout' }, error: expect.objectContaining({ code: 'assignment_timeout' }) })]);
     expect(center.listConversations().every((c) => c.status !== 'queue')).toBe(true);
 
     // Tried once: nothing more happens, however long we wait.

@@ -7,7 +7,8 @@ const MINUTE = 60_000;
 describe('handover service: inactivity', () => {
   it('fires once per arming after the configured minutes, and counts up across re-arms (as Cognigy)', async () => {
     const { service, delivery, clock } = await setup();
-    await service.startHandover({ providerId: 'sim', session });
+    // Queued for twelve minutes on purpose: no assignment timeout ends it meanwhile.
+    await service.startHandover({ providerId: 'sim', session, behaviour: { assignmentTimeoutSec: 0 } });
     expect(await service.setInactivity({ session, minutes: 2 })).toMatchObject({ armed: true });
     await clock.advance(2 * MINUTE - 1);
     expect(delivery.events(session)).toEqual([]);
