@@ -1,0 +1,138 @@
+// The SAME routing flow with the VIP node's provider set to each connector type in turn, each
+// against its fake vendor on 127.0.0.1 (the vendors the contract suite uses: test/contract/vendors).
+// Only the `vip` provider changes; the support desk stays a simulated center. Webhooks reach the
+// tester's handover service through the vendor's receiver, pushed events through the connector's
+// `events` emitter; connectors that poll (Genesys, CXone) poll on the tester's fake clock.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFlowTester, type ChatSession, type FlowTester } from 'handover-kit/testing';
+import { SimulatedCenters, simulatedConnector } from 'handover-kit/connectors/simulated';
+import { VENDORS, type Vendor } from '../../test/contract/vendors';
+import type { FakeEightByEight } from '../../test/fakes/8x8';
+import { TEXT, routingFlow } from './routing-flow';
+
+let cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+interface Bed {
+  tester: FlowTester;
+  vendor: Vendor;
+  victoria: ChatSession;
+  /** Ingest calls that failed (expected: none). */
+  failures: unknown[];
+}
+
+async function setup(start: () => Promise<Vendor>): Promise<Bed> {
+  const vendor = await start();
+  cleanup.push(() => vendor.close());
+  const basic = { id: 'basic', name: 'Support desk', type: 'simulated', settings: { center: 'basic' } };
+  const tester = await createFlowTester({
+    // The simulated vendor brings its own definition of the `simulated` type, which serves both desks.
+    connectors: vendor.type === 'simulated' ? [vendor.definition] : [vendor.definition, simulatedConnector({ centers: new SimulatedCenters() })],
+    providers: [{ id: vendor.providerId, name: 'VIP desk', type: vendor.type, settings: vendor.settings }, basic],
+    startTime: Date.now(),
+  });
+  cleanup.push(async () => {
+    await vendor.settled?.();
+    await tester.close();
+  });
+  const failures: unknown[] = [];
+  // Pushed events already reach the service (it listens to every connector's emitter); webhooks
+  // come through the vendor's receiver, verified and parsed by the connector, as at the gateway.
+  const { connector } = await tester.kit.registry.connector(vendor.providerId);
+  vendor.connect(connector, (events) => {
+    tester.kit.service.ingest(vendor.providerId, events).catch((error: unknown) => failures.push(error));
+  });
+  const caps = tester.capabilitiesOf(vendor.providerId);
+  if (!caps.availability) {
+    // A desk that cannot tell whether agents are free: the flow with the check is refused at build time.
+    expect(() => tester.flow(routingFlow({ vip: vendor.providerId, basic: 'basic' }))).toThrow(/availability/);
+  }
+  const flow = tester.flow(routingFlow({ vip: vendor.providerId, basic: 'basic', vipAvailabilityCheck: caps.availability }));
+  const victoria = flow.session({ userId: 'victoria', profile: { vip: true, customerId: 'C-100' } });
+  return { tester, vendor, victoria, failures };
+}
+
+/** The vendor's conversation id of the session's handover (kept in the kit's store, not in its view). */
+async function vendorConversationId({ tester, victoria }: Bed): Promise<string | undefined> {
+  const record = await tester.kit.registry.store.findHandoverBySession(`${victoria.userId}\u0000${victoria.sessionId}`);
+  return record?.conversationId;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Settles the tester until `check()` holds; for a polling connector also moves the fake clock one
+ * poll interval per round. Bounded by `timeoutMs` of real time (loopback HTTP is not on the clock).
+ */
+async function until({ tester, vendor }: Bed, check: () => boolean | Promise<boolean>, what: string, timeoutMs = 3000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await tester.settle();
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`${vendor.type}: timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (vendor.pollIntervalMs !== undefined) await tester.advance(vendor.pollIntervalMs);
+    await sleep(5);
+  }
+}
+
+/** What one vendor's fake should show beyond the common path (the routing data it takes). */
+const VENDOR_CHECKS: Partial<Record<string, (vendor: Vendor, conversationId: string) => void>> = {
+  '8x8': (vendor, conversationId) => {
+    const fake = (vendor as Vendor & { fake: FakeEightByEight }).fake;
+    expect(fake.conversations.get(conversationId)!.user).toMatchObject({
+      userId: 'victoria',
+      additionalProperties: expect.arrayContaining([
+        { key: 'desk', value: 'vip' },
+        { key: 'customerId', value: 'C-100' },
+      ]),
+    });
+    const create = fake.requests.find((r) => r.operation === 'create')!.body as { history?: { messages: unknown[] } };
+    expect(create.history?.messages).toContainEqual({ authorType: 'user', text: 'I want an agent' });
+  },
+};
+
+describe('routing example: the VIP node on any connector, by changing only its provider', () => {
+  it.each(Object.keys(VENDORS))('%s: availability, handover, agent joins, both ways, completion routed by the Lookup', async (name) => {
+    const bed = await setup(VENDORS[name]!);
+    const { vendor, victoria, failures } = bed;
+    const caps = bed.tester.capabilitiesOf(vendor.providerId);
+
+    await victoria.send('I want an agent');
+    await until(bed, async () => (await vendorConversationId(bed)) !== undefined, 'the vendor conversation id');
+    const handover = (await victoria.handover())!;
+    expect(handover.providerId).toBe(vendor.providerId);
+    expect(victoria.botSaid()[0]).toBe(TEXT.vipConnecting);
+    expect(victoria.branchesOf('basicAvailability')).toEqual([]); // the support desk was never asked
+    if (caps.availability) expect(victoria.branchesOf('vipAvailability')).toEqual(['onAgentsAvailable']);
+    expect(victoria.path().slice(0, 4)).toEqual(['router', 'tier', ...(caps.availability ? ['vipAvailability'] : []), 'vipHandover', 'vipStatus'].slice(0, 4));
+    expect(victoria.branchesOf('vipStatus')[0]).toBe('onHandoverQueue');
+    const conversationId = (await vendorConversationId(bed))!;
+    VENDOR_CHECKS[name]?.(vendor, conversationId);
+
+    await vendor.agent.join(conversationId);
+    if (caps.agentJoined) {
+      await until(bed, () => victoria.branchesOf('vipStatus').includes('onHandoverActive'), 'the VIP Lookup to see the agent join');
+      expect(victoria.branchesOf('vipStatus')).toEqual(['onHandoverQueue', 'onHandoverActive']);
+    }
+    await vendor.agent.say(conversationId, 'Hello Victoria, the VIP desk here.');
+    await until(bed, () => victoria.agentSaid().length > 0, "the agent's reply to reach Victoria");
+    expect(victoria.agentSaid()).toEqual(['Hello Victoria, the VIP desk here.']);
+    expect(victoria.branchesOf('vipStatus')).toContain('onHandoverActive');
+
+    const quiet = victoria.botSaid().length;
+    await victoria.send('My card was declined');
+    await until(bed, async () => (await vendor.userMessagesAtVendor(conversationId)).includes('My card was declined'), 'the user message at the vendor');
+    expect((await vendor.userMessagesAtVendor(conversationId)).filter((t) => t === 'My card was declined')).toHaveLength(1);
+    expect(victoria.botSaid()).toHaveLength(quiet); // the bot stays quiet while the agent talks
+
+    await vendor.agent.resolve(conversationId);
+    await until(bed, () => victoria.branchesOf('vipStatus').at(-1) === 'onHandoverCompleted', 'the VIP Lookup to see the end');
+    expect(victoria.botSaid().at(-1)).toBe(TEXT.thanks);
+    expect((await victoria.handover())!.status).toBe('completed');
+    expect(victoria.branchesOf('basicStatus')).toEqual([]);
+    expect(failures).toEqual([]);
+  });
+});
