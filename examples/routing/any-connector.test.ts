@@ -7,8 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFlowTester, type ChatSession, type FlowTester } from 'handover-kit/testing';
 import { SimulatedCenters, simulatedConnector } from 'handover-kit/connectors/simulated';
 import { VENDORS, type Vendor } from '../../test/contract/vendors';
+import { simulatedVendor } from '../../test/contract/vendors/simulated';
 import type { FakeEightByEight } from '../../test/fakes/8x8';
 import { TEXT, routingFlow } from './routing-flow';
+import { eventually, pollUntil } from './wiring';
 
 let cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -61,21 +63,10 @@ async function vendorConversationId({ tester, victoria }: Bed): Promise<string |
   return record?.conversationId;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Settles the tester until `check()` holds; for a polling connector also moves the fake clock one
- * poll interval per round. Bounded by `timeoutMs` of real time (loopback HTTP is not on the clock).
- */
-async function until({ tester, vendor }: Bed, check: () => boolean | Promise<boolean>, what: string, timeoutMs = 3000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await tester.settle();
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`${vendor.type}: timed out after ${timeoutMs} ms waiting for ${what}`);
-    if (vendor.pollIntervalMs !== undefined) await tester.advance(vendor.pollIntervalMs);
-    await sleep(5);
-  }
+/** Settles until `check()` holds; for a polling connector, moving the fake clock one poll interval per round. */
+function until({ tester, vendor }: Bed, check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const label = `${what} (${vendor.type})`;
+  return vendor.pollIntervalMs === undefined ? eventually(tester, check, label, 3000) : pollUntil(tester, vendor.pollIntervalMs, check, label);
 }
 
 /** What one vendor's fake should show beyond the common path (the routing data it takes). */
@@ -94,9 +85,29 @@ const VENDOR_CHECKS: Partial<Record<string, (vendor: Vendor, conversationId: str
   },
 };
 
+/**
+ * The simulated center presented as a connector type that cannot report agent availability (every
+ * real connector here can): the flow with the check is refused when built, the variant without it runs.
+ */
+async function simulatedWithoutAvailability(): Promise<Vendor> {
+  const vendor = await simulatedVendor('push');
+  const { definition } = vendor;
+  // Its own type, so the support desk keeps the plain simulated connector (with availability).
+  const type = 'no-availability';
+  const capabilities = { ...definition.capabilities, availability: false };
+  const create: typeof definition.create = (settings, runtime) =>
+    Object.assign(Object.create(definition.create(settings, runtime)), { type, capabilities });
+  return { ...vendor, type, definition: { ...definition, type, capabilities, create } };
+}
+
+const DESKS: Record<string, () => Promise<Vendor>> = {
+  ...VENDORS,
+  'a desk without availability': simulatedWithoutAvailability,
+};
+
 describe('routing example: the VIP node on any connector, by changing only its provider', () => {
-  it.each(Object.keys(VENDORS))('%s: availability, handover, agent joins, both ways, completion routed by the Lookup', async (name) => {
-    const bed = await setup(VENDORS[name]!);
+  it.each(Object.keys(DESKS))('%s: availability, handover, agent joins, both ways, completion routed by the Lookup', async (name) => {
+    const bed = await setup(DESKS[name]!);
     const { vendor, victoria, failures } = bed;
     const caps = bed.tester.capabilitiesOf(vendor.providerId);
 
