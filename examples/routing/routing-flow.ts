@@ -50,7 +50,8 @@ function lookup(prefix: 'vip' | 'basic', lookupId: string): FlowDefinition['node
   };
 }
 
-export function routingFlow({ vip, basic, basicQueue = 'support', vipAvailabilityCheck = true }: RoutingFlowOptions): FlowDefinition {
+export function routingFlow(options: RoutingFlowOptions): FlowDefinition {
+  const { vip, basic, basicQueue = 'support', vipAvailabilityCheck = true } = options;
   const vipDesk = vipAvailabilityCheck ? 'vipAvailability' : 'vipHandover';
   const vipAvailability: FlowDefinition['nodes'] = {
     vipAvailability: {

@@ -1,8 +1,8 @@
 import { describe, it } from 'vitest';
 import { runConnectorContract } from 'handover-kit/testing';
-import { contractHarness } from './vendors';
+import { vendorContract } from './vendors';
 import { chatwootVendor } from './vendors/chatwoot';
 
-const runner = { describe, it };
-runConnectorContract({ name: 'chatwoot (signed webhooks)', setup: (events) => contractHarness(chatwootVendor('chatwoot'), events) }, runner);
-runConnectorContract({ name: 'cognigy live agent (url-token webhooks)', setup: (events) => contractHarness(chatwootVendor('live-agent'), events) }, runner);
+runConnectorContract(vendorContract('chatwoot (signed webhooks)', () => chatwootVendor('chatwoot')), { describe, it });
+const liveAgent = () => chatwootVendor('live-agent');
+runConnectorContract(vendorContract('cognigy live agent (url-token webhooks)', liveAgent), { describe, it });

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { runConnectorContract } from 'handover-kit/testing';
-import { contractHarness } from './vendors';
+import { vendorContract } from './vendors';
 import { genesysVendor } from './vendors/genesys';
 
-runConnectorContract({ name: 'genesys', setup: (events) => contractHarness(genesysVendor(), events) }, { describe, it });
+runConnectorContract(vendorContract('genesys', genesysVendor), { describe, it });

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { runConnectorContract } from 'handover-kit/testing';
-import { contractHarness } from './vendors';
+import { vendorContract } from './vendors';
 import { ringcentralVendor } from './vendors/ringcentral';
 
-runConnectorContract({ name: 'ringcentral', setup: (events) => contractHarness(ringcentralVendor(), events) }, { describe, it });
+runConnectorContract(vendorContract('ringcentral', ringcentralVendor), { describe, it });

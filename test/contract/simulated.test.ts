@@ -1,8 +1,7 @@
 import { describe, it } from 'vitest';
 import { runConnectorContract } from 'handover-kit/testing';
-import { contractHarness } from './vendors';
+import { vendorContract } from './vendors';
 import { simulatedVendor } from './vendors/simulated';
 
-const runner = { describe, it };
-runConnectorContract({ name: 'simulated (push)', setup: (events) => contractHarness(simulatedVendor('push'), events) }, runner);
-runConnectorContract({ name: 'simulated (webhook)', setup: (events) => contractHarness(simulatedVendor('webhook'), events) }, runner);
+runConnectorContract(vendorContract('simulated (push)', () => simulatedVendor('push')), { describe, it });
+runConnectorContract(vendorContract('simulated (webhook)', () => simulatedVendor('webhook')), { describe, it });

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { runConnectorContract } from 'handover-kit/testing';
-import { contractHarness } from './vendors';
+import { vendorContract } from './vendors';
 import { twilioFlexVendor } from './vendors/twilio-flex';
 
-runConnectorContract({ name: 'twilio-flex', setup: (events) => contractHarness(twilioFlexVendor(), events) }, { describe, it });
+runConnectorContract(vendorContract('twilio-flex', twilioFlexVendor), { describe, it });

@@ -1,8 +1,9 @@
 import { describe, it } from 'vitest';
 import { runConnectorContract } from 'handover-kit/testing';
-import { contractHarness } from './vendors';
+import { vendorContract } from './vendors';
 import { zendeskVendor } from './vendors/zendesk';
 
-const runner = { describe, it };
-runConnectorContract({ name: 'zendesk (basic auth, Support API)', setup: (events) => contractHarness(zendeskVendor({ authMode: 'basic', support: true }), events) }, runner);
-runConnectorContract({ name: 'zendesk (jwt, no Support API)', setup: (events) => contractHarness(zendeskVendor({ authMode: 'jwt', support: false }), events) }, runner);
+const basic = () => zendeskVendor({ authMode: 'basic', support: true });
+const jwt = () => zendeskVendor({ authMode: 'jwt', support: false });
+runConnectorContract(vendorContract('zendesk (basic auth, Support API)', basic), { describe, it });
+runConnectorContract(vendorContract('zendesk (jwt, no Support API)', jwt), { describe, it });

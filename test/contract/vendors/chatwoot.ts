@@ -17,7 +17,9 @@ const OPERATIONS: Record<ContractOperation, FakeOperation> = {
 };
 
 /** `chatwoot` signs its webhooks; `live-agent` does not, so its webhook URL carries a token. */
-export async function chatwootVendor(flavour: 'chatwoot' | 'live-agent' = 'chatwoot'): Promise<Vendor & { fake: FakeChatwoot }> {
+export async function chatwootVendor(
+  flavour: 'chatwoot' | 'live-agent' = 'chatwoot',
+): Promise<Vendor & { fake: FakeChatwoot }> {
   const fake = await startFakeChatwoot();
   const binding = new LateBinding();
   const receiver = await startWebhookReceiver(binding.webhook, binding.deliver);

@@ -45,7 +45,8 @@ export async function eightByEightVendor(): Promise<Vendor & { fake: FakeEightBy
       });
       const delivery = { eventId: `evt-${id}`, retry: 0, transmissionTime: Date.now() };
       const headers = signedHeaders(body, fake.signingKey, FAKE_DEFAULTS, delivery);
-      return { method: 'POST', url: `/webhooks/${PROVIDER_ID}`, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
+      const url = `/webhooks/${PROVIDER_ID}`;
+      return { method: 'POST', url, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
     },
     settled: async () => void (await fake.settled()),
     async close() {

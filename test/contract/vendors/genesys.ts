@@ -47,7 +47,8 @@ export async function genesysVendor(): Promise<Vendor & { fake: FakeGenesys }> {
       const message = { type: 'Text', text: 'Signed hello', originatingEntity: 'Human', content: [] };
       const body = JSON.stringify(fake.outbound(id, message as never));
       const headers = { 'x-hub-signature-256': fake.sign(body, WEBHOOK_SECRET) };
-      return { method: 'POST', url: `/webhooks/${providerId}`, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
+      const url = `/webhooks/${providerId}`;
+      return { method: 'POST', url, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
     },
     async close() {
       await receiver.close();

@@ -24,4 +24,4 @@ export const VENDORS: Record<string, () => Promise<Vendor>> = {
   'twilio-flex': twilioFlexVendor,
 };
 
-export { contractHarness, LateBinding, type Vendor } from './types';
+export { contractHarness, vendorContract, LateBinding, type Vendor } from './types';

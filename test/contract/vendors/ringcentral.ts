@@ -3,7 +3,13 @@
 import type { ContractOperation } from 'handover-kit/testing';
 import { ringcentralConnector } from 'handover-kit/connectors/ringcentral';
 import { FakeEngage, type FakeOperation } from '../../fakes/ringcentral';
-import { PROVIDER_ID, VERIFY_TOKEN, WEBHOOK_SECRET, settingsFor, startReceiver } from '../../connectors/ringcentral/harness';
+import {
+  PROVIDER_ID,
+  VERIFY_TOKEN,
+  WEBHOOK_SECRET,
+  settingsFor,
+  startReceiver,
+} from '../../connectors/ringcentral/harness';
 import { LateBinding, type Vendor } from './types';
 
 /** Which fake endpoint stands behind each contract operation. */
@@ -49,7 +55,8 @@ export async function ringcentralVendor(): Promise<Vendor & { fake: FakeEngage }
       };
       const body = JSON.stringify({ action: 'messages.create', params, time: new Date().toISOString() });
       const headers = { 'x-smccsdk-signature': fake.signSdk(body) };
-      return { method: 'POST', url: `/webhooks/${PROVIDER_ID}`, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
+      const url = `/webhooks/${PROVIDER_ID}`;
+      return { method: 'POST', url, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
     },
     async close() {
       await receiver.close();

@@ -8,7 +8,9 @@ const CENTER = 'contract';
 const AGENT = 'agent-1';
 const SECRET = 'contract-secret-0123456789';
 
-export async function simulatedVendor(delivery: 'push' | 'webhook' = 'push'): Promise<Vendor & { centers: SimulatedCenters }> {
+export async function simulatedVendor(
+  delivery: 'push' | 'webhook' = 'push',
+): Promise<Vendor & { centers: SimulatedCenters }> {
   const providerId = 'sim';
   const centers = new SimulatedCenters();
   const binding = new LateBinding();
@@ -44,7 +46,8 @@ export async function simulatedVendor(delivery: 'push' | 'webhook' = 'push'): Pr
       const event = { type: 'agent-typing', typing: true, conversationId: id, eventId: 'e-1', occurredAt: Date.now() };
       const body = webhookBody('dlv-1', [event as never]);
       const headers = { 'x-sim-signature': signWebhook(SECRET, body, Date.now()) };
-      return { method: 'POST', url: `/webhooks/${providerId}`, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
+      const url = `/webhooks/${providerId}`;
+      return { method: 'POST', url, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
     },
     close: async () => receiver?.close(),
   };

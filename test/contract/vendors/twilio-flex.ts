@@ -37,7 +37,8 @@ export async function twilioFlexVendor(): Promise<Vendor & { fake: FakeTwilio }>
     },
     userMessagesAtVendor: async (id) => fake.userTexts(id),
     failNext: async (op, failure, count = 1) => fake.failNext(OPERATION[op], failure, count),
-    signedWebhook: async (id) => signedFixture(receiver.url, 'onMessageAdded', { ConversationSid: id, Body: 'Signed hello' }),
+    signedWebhook: async (id) =>
+      signedFixture(receiver.url, 'onMessageAdded', { ConversationSid: id, Body: 'Signed hello' }),
     settled: () => fake.idle(),
     async close() {
       await receiver.close();

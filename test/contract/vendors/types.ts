@@ -13,6 +13,7 @@ import type {
 import {
   createFakeClock,
   type ConnectorContractHarness,
+  type ConnectorContractOptions,
   type ContractOperation,
   type EventCollector,
   type FakeClock,
@@ -90,7 +91,10 @@ export class LateBinding {
  * the gateway does), pushed and webhook events into the suite's collector, and for polling
  * connectors a poll after each agent action.
  */
-export async function contractHarness(start: Promise<Vendor>, events: EventCollector): Promise<ConnectorContractHarness> {
+export async function contractHarness(
+  start: Promise<Vendor>,
+  events: EventCollector,
+): Promise<ConnectorContractHarness> {
   const vendor = await start;
   const clock = vendor.pollIntervalMs === undefined ? systemClock : createFakeClock(Date.now());
   const registry = new ProviderRegistry({ connectors: [vendor.definition], clock, logger: silentLogger });
@@ -117,4 +121,9 @@ export async function contractHarness(start: Promise<Vendor>, events: EventColle
       await vendor.close();
     },
   };
+}
+
+/** The contract suite's options for a vendor: a fresh vendor and connector per test. */
+export function vendorContract(name: string, start: () => Promise<Vendor>): ConnectorContractOptions {
+  return { name, setup: (events) => contractHarness(start(), events) };
 }

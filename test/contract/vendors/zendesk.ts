@@ -5,7 +5,7 @@ import { API_KEY_HEADER, zendeskConnector } from 'handover-kit/connectors/zendes
 import { FakeZendesk, type FakeOperation } from '../../fakes/zendesk';
 import { LateBinding, type Vendor } from './types';
 
-/** Which fake operation a contract operation's failure lands on (the call that talks to the vendor first or decisively). */
+/** Which fake operation a contract operation's failure lands on (the call that decides it). */
 const OPERATION: Record<ContractOperation, FakeOperation> = {
   availability: 'agentAvailabilities',
   start: 'passControl',
@@ -20,7 +20,9 @@ export interface ZendeskMode {
   support: boolean;
 }
 
-export async function zendeskVendor(mode: ZendeskMode = { authMode: 'basic', support: true }): Promise<Vendor & { fake: FakeZendesk }> {
+export async function zendeskVendor(
+  mode: ZendeskMode = { authMode: 'basic', support: true },
+): Promise<Vendor & { fake: FakeZendesk }> {
   const providerId = 'zd';
   const fake = await FakeZendesk.start({
     supportEmail: 'admin@example.com',
@@ -69,7 +71,8 @@ export async function zendeskVendor(mode: ZendeskMode = { authMode: 'basic', sup
       };
       const body = JSON.stringify({ app: { id: fake.appId }, webhook: { id: 'wh_1', version: 'v2' }, events: [event] });
       const headers = { [API_KEY_HEADER]: fake.webhookSecret };
-      return { method: 'POST', url: `/webhooks/${providerId}`, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
+      const url = `/webhooks/${providerId}`;
+      return { method: 'POST', url, headers, rawBody: Buffer.from(body), receivedAt: Date.now() };
     },
     webhookAuth: 'shared-secret', // X-API-Key authenticates the sender; nothing signs the body
     settled: () => fake.webhooks.idle(),
