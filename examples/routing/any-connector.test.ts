@@ -112,8 +112,9 @@ const DESKS: Record<string, () => Promise<Vendor>> = {
 };
 
 describe('routing example: the VIP node on any connector, by changing only its provider', () => {
-  it.each(Object.keys(DESKS))('%s: availability, handover, agent joined, both ways, end via the Lookup', async (name) => {
-    const bed = await setup(DESKS[name]!);
+  const name = '%s: availability, handover, agent joined, both ways, end via the Lookup';
+  it.each(Object.keys(DESKS))(name, async (desk) => {
+    const bed = await setup(DESKS[desk]!);
     const { vendor, victoria, failures } = bed;
     const caps = bed.tester.capabilitiesOf(vendor.providerId);
 
@@ -128,7 +129,7 @@ describe('routing example: the VIP node on any connector, by changing only its p
     expect(victoria.path().slice(0, vipPath.length)).toEqual(vipPath);
     expect(victoria.branchesOf('vipStatus')[0]).toBe('onHandoverQueue');
     const conversationId = (await vendorConversationId(bed))!;
-    VENDOR_CHECKS[name]?.(vendor, conversationId);
+    VENDOR_CHECKS[desk]?.(vendor, conversationId);
 
     await vendor.agent.join(conversationId);
     if (caps.agentJoined) {
