@@ -10,7 +10,7 @@ import { VENDORS, type Vendor } from '../../test/contract/vendors';
 import { simulatedVendor } from '../../test/contract/vendors/simulated';
 import type { FakeEightByEight } from '../../test/fakes/8x8';
 import { TEXT, routingFlow } from './routing-flow';
-import { eventually, pollUntil } from './wiring';
+import { connectVendor, eventually, pollUntil } from './wiring';
 
 let cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -43,13 +43,7 @@ async function setup(start: () => Promise<Vendor>): Promise<Bed> {
     await vendor.settled?.();
     await tester.close();
   });
-  const failures: unknown[] = [];
-  // Pushed events already reach the service (it listens to every connector's emitter); webhooks
-  // come through the vendor's receiver, verified and parsed by the connector, as at the gateway.
-  const { connector } = await tester.kit.registry.connector(vendor.providerId);
-  vendor.connect(connector, (events) => {
-    tester.kit.service.ingest(vendor.providerId, events).catch((error: unknown) => failures.push(error));
-  });
+  const failures = await connectVendor(tester, vendor);
   const caps = tester.capabilitiesOf(vendor.providerId);
   if (!caps.availability) {
     // A desk that cannot tell whether agents are free: the flow with the check is refused at build time.

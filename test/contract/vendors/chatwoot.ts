@@ -1,7 +1,7 @@
 // Chatwoot, and Cognigy Live Agent (the same API, `flavour: 'live-agent'`), against
 // test/fakes/chatwoot: signed webhooks (HMAC-SHA256) for Chatwoot, a URL token for Live Agent.
 import type { WebhookRequest } from 'handover-kit';
-import { startWebhookReceiver, type ContractOperation } from 'handover-kit/testing';
+import { startWebhookReceiver, type ContractOperation, type WebhookReceiver } from 'handover-kit/testing';
 import { chatwootConnector, type ChatwootSettingsInput } from 'handover-kit/connectors/chatwoot';
 import { startFakeChatwoot, type FakeChatwoot, type FakeOperation } from '../../fakes/chatwoot';
 import { WEBHOOK_SECRET, lastDeliveryAsRequest } from '../../fakes/chatwoot/harness';
@@ -19,7 +19,7 @@ const OPERATIONS: Record<ContractOperation, FakeOperation> = {
 /** `chatwoot` signs its webhooks; `live-agent` does not, so its webhook URL carries a token. */
 export async function chatwootVendor(
   flavour: 'chatwoot' | 'live-agent' = 'chatwoot',
-): Promise<Vendor & { fake: FakeChatwoot }> {
+): Promise<Vendor & { fake: FakeChatwoot; receiver: WebhookReceiver }> {
   const fake = await startFakeChatwoot();
   const binding = new LateBinding();
   const receiver = await startWebhookReceiver(binding.webhook, binding.deliver);
@@ -38,6 +38,7 @@ export async function chatwootVendor(
     definition: chatwootConnector({ retry: { baseDelayMs: 1, maxAttempts: 3 } }),
     settings: settings as Record<string, unknown>,
     fake,
+    receiver,
     connect(connector, onEvents) {
       binding.bind(connector, onEvents);
       fake.setWebhook(

@@ -1,6 +1,6 @@
 // Genesys Cloud Open Messaging against test/fakes/genesys: signed webhooks for messages, agent
 // joined / conversation ended only by polling the participants.
-import { startWebhookReceiver, type ContractOperation } from 'handover-kit/testing';
+import { startWebhookReceiver, type ContractOperation, type WebhookReceiver } from 'handover-kit/testing';
 import { genesysConnector, type GenesysConnector } from 'handover-kit/connectors/genesys';
 import { FakeGenesys, type FakeOperation } from '../../fakes/genesys';
 import { POLL_MS, WEBHOOK_SECRET, settingsFor, waitUntil } from '../../connectors/genesys/harness';
@@ -15,7 +15,7 @@ const OPERATION: Record<ContractOperation, FakeOperation> = {
   close: 'participant',
 };
 
-export async function genesysVendor(): Promise<Vendor & { fake: FakeGenesys }> {
+export async function genesysVendor(): Promise<Vendor & { fake: FakeGenesys; receiver: WebhookReceiver }> {
   const providerId = 'genesys-test';
   const fake = await FakeGenesys.start({ webhookRetryDelayMs: 10 });
   const binding = new LateBinding();
@@ -27,6 +27,7 @@ export async function genesysVendor(): Promise<Vendor & { fake: FakeGenesys }> {
     settings: settingsFor(fake) as Record<string, unknown>,
     pollIntervalMs: POLL_MS,
     fake,
+    receiver,
     connect(connector, onEvents) {
       binding.bind(connector, onEvents);
       fake.webhook = { url: receiver.url, secret: WEBHOOK_SECRET };
