@@ -46,8 +46,9 @@ async function setup(start: () => Promise<Vendor>): Promise<Bed> {
   const failures = await connectVendor(tester, vendor);
   const caps = tester.capabilitiesOf(vendor.providerId);
   if (!caps.availability) {
-    // A desk that cannot tell whether agents are free: the flow with the check is refused at build time.
-    expect(() => tester.flow(routingFlow({ vip: vendor.providerId, basic: 'basic' }))).toThrow(/availability/);
+    // A desk that cannot tell whether agents are free: the flow with the check is refused when built.
+    const refusal = `"providerId" needs availability, which provider "${vendor.providerId}" does not support`;
+    expect(() => tester.flow(routingFlow({ vip: vendor.providerId, basic: 'basic' }))).toThrow(refusal);
   }
   const options = { vip: vendor.providerId, basic: 'basic', vipAvailabilityCheck: caps.availability };
   const flow = tester.flow(routingFlow(options));
@@ -55,13 +56,14 @@ async function setup(start: () => Promise<Vendor>): Promise<Bed> {
   return { tester, vendor, victoria, failures };
 }
 
-/** The vendor's conversation id of the session's handover (kept in the kit's store, not in its view). */
+/** The vendor's conversation id of the session's handover (in the kit's store, not in its view). */
 async function vendorConversationId({ tester, victoria }: Bed): Promise<string | undefined> {
-  const record = await tester.kit.registry.store.findHandoverBySession(`${victoria.userId}\u0000${victoria.sessionId}`);
+  const key = `${victoria.userId}\u0000${victoria.sessionId}`;
+  const record = await tester.kit.registry.store.findHandoverBySession(key);
   return record?.conversationId;
 }
 
-/** Settles until `check()` holds; for a polling connector, moving the fake clock one poll interval per round. */
+/** Settles until `check()` holds; for a polling connector, moves the fake clock a poll interval per round. */
 function until({ tester, vendor }: Bed, check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const label = `${what} (${vendor.type})`;
   return vendor.pollIntervalMs === undefined
