@@ -3,23 +3,25 @@
 // its fake vendor on 127.0.0.1. Agent replies come back through the vendors' webhooks; Genesys'
 // agent joined / conversation ended are found by polling, driven on the tester's fake clock.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFlowTester, type ChatSession, type FlowTester } from 'handover-kit/testing';
-import { genesysConnector } from 'handover-kit/connectors/genesys';
-import { chatwootConnector } from 'handover-kit/connectors/chatwoot';
-import { FAKE_DEFAULTS, FakeGenesys } from '../../test/fakes/genesys';
-import { startFakeChatwoot, type FakeChatwoot } from '../../test/fakes/chatwoot';
+import { createFlowTester, type ChatSession, type FlowTester, type WebhookReceiver } from 'handover-kit/testing';
+import type { FakeGenesys } from '../../test/fakes/genesys';
+import type { FakeChatwoot } from '../../test/fakes/chatwoot';
+import { genesysVendor } from '../../test/contract/vendors/genesys';
+import { chatwootVendor } from '../../test/contract/vendors/chatwoot';
 import { TEXT, routingFlow } from './routing-flow';
-import { eventually, pollUntil, wireWebhooks, type WiredWebhooks } from './wiring';
+import { connectVendor, eventually, pollUntil } from './wiring';
 
-const GENESYS_WEBHOOK_SECRET = 'genesys-webhook-secret-0123456789';
-const LIVE_AGENT_URL_TOKEN = 'live-agent-url-token-9f8e7d6c';
-const POLL_MS = 1000;
+type Hooks = WebhookReceiver & { failures: unknown[] };
 
 interface Bed {
   tester: FlowTester;
   genesys: FakeGenesys;
   liveAgent: FakeChatwoot;
-  hooks: { vip: WiredWebhooks; basic: WiredWebhooks };
+  hooks: { vip: Hooks; basic: Hooks };
+  /** The provider ids (the vendors' own). */
+  ids: { vip: string; basic: string };
+  /** Genesys' participant poll interval. */
+  pollMs: number;
   victoria: ChatSession;
   bob: ChatSession;
 }
@@ -31,49 +33,33 @@ afterEach(async () => {
 });
 
 async function setup(): Promise<Bed> {
-  const genesys = await FakeGenesys.start({ webhookRetryDelayMs: 10 });
-  cleanup.push(() => genesys.close());
-  const liveAgent = await startFakeChatwoot();
-  cleanup.push(() => liveAgent.close());
+  // The same vendors as the contract suite (test/contract/vendors): Genesys signs its webhooks with
+  // the integration's secret; Live Agent does not sign, so its webhook URL carries a token.
+  const vip = await genesysVendor();
+  cleanup.push(() => vip.close());
+  const basic = await chatwootVendor('live-agent');
+  cleanup.push(() => basic.close());
   const tester = await createFlowTester({
-    connectors: [genesysConnector(), chatwootConnector({ retry: { baseDelayMs: 1 } })],
+    connectors: [vip.definition, basic.definition],
     providers: [
-      {
-        id: 'vip',
-        name: 'VIP desk (Genesys Cloud)',
-        type: 'genesys',
-        settings: {
-          region: 'mypurecloud.de',
-          apiBaseUrl: genesys.url,
-          loginBaseUrl: genesys.url,
-          clientId: FAKE_DEFAULTS.clientId,
-          clientSecret: FAKE_DEFAULTS.clientSecret,
-          integrationId: FAKE_DEFAULTS.integrationId,
-          queueId: FAKE_DEFAULTS.queueId,
-          webhookSecret: GENESYS_WEBHOOK_SECRET,
-          pollIntervalMs: POLL_MS,
-        },
-      },
-      {
-        id: 'basic',
-        name: 'Support desk (Cognigy Live Agent)',
-        type: 'chatwoot',
-        settings: { flavour: 'live-agent', baseUrl: liveAgent.url, accountId: liveAgent.accountId, apiAccessToken: liveAgent.token, inboxId: liveAgent.inboxId, webhookSecret: LIVE_AGENT_URL_TOKEN },
-      },
+      { id: vip.providerId, name: 'VIP desk (Genesys Cloud)', type: vip.type, settings: vip.settings },
+      { id: basic.providerId, name: 'Support desk (Cognigy Live Agent)', type: basic.type, settings: basic.settings },
     ],
     startTime: Date.now(),
   });
-  cleanup.push(() => tester.close());
-  const hooks = { vip: await wireWebhooks(tester, 'vip'), basic: await wireWebhooks(tester, 'basic') };
-  cleanup.push(() => hooks.vip.close(), () => hooks.basic.close());
-  // As configured at the vendors: Genesys signs with the integration's secret; Live Agent does not
-  // sign, so its webhook URL carries the token.
-  genesys.webhook = { url: hooks.vip.url, secret: GENESYS_WEBHOOK_SECRET };
-  liveAgent.setWebhook({ url: `${hooks.basic.url}?token=${LIVE_AGENT_URL_TOKEN}` });
-  const flow = tester.flow(routingFlow({ vip: 'vip', basic: 'basic' }));
+  cleanup.push(async () => {
+    await basic.settled?.();
+    await tester.close();
+  });
+  const hooks = {
+    vip: Object.assign(vip.receiver, { failures: await connectVendor(tester, vip) }),
+    basic: Object.assign(basic.receiver, { failures: await connectVendor(tester, basic) }),
+  };
+  const ids = { vip: vip.providerId, basic: basic.providerId };
+  const flow = tester.flow(routingFlow(ids));
   const victoria = flow.session({ userId: 'victoria', profile: { vip: true, customerId: 'C-100' } });
   const bob = flow.session({ userId: 'bob', profile: { vip: false, customerId: 'C-200' } });
-  return { tester, genesys, liveAgent, hooks, victoria, bob };
+  return { tester, genesys: vip.fake, liveAgent: basic.fake, hooks, ids, pollMs: vip.pollIntervalMs!, victoria, bob };
 }
 
 /** The user's conversation at the fake Genesys (threaded by sender id). */
@@ -119,7 +105,7 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
   });
 
   it('agents at each vendor reach the right user through webhooks; Genesys joined / ended are polled; user messages land at the right vendor', async () => {
-    const { tester, genesys, liveAgent, hooks, victoria, bob } = await setup();
+    const { tester, genesys, liveAgent, hooks, pollMs, victoria, bob } = await setup();
     await victoria.send('agent please');
     await bob.send('agent please');
     const vipConversation = genesysConversationOf(genesys, 'victoria')[0]!.id;
@@ -129,7 +115,7 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
     genesys.join(vipConversation, { id: 'f1e2d3c4-0000-4000-8000-00000000a9e1', name: 'Ana Agent' });
     await tester.settle();
     expect(victoria.branchesOf('vipStatus')).toEqual(['onHandoverQueue']);
-    await pollUntil(tester, POLL_MS, () => victoria.branchesOf('vipStatus').length === 2, 'the VIP Lookup to see the agent join');
+    await pollUntil(tester, pollMs, () => victoria.branchesOf('vipStatus').length === 2, 'the VIP Lookup to see the agent join');
     expect(victoria.branchesOf('vipStatus')).toEqual(['onHandoverQueue', 'onHandoverActive']);
     expect(victoria.botSaid().at(-1)).toBe('Ana Agent has joined the chat.');
     expect(await genesys.say(vipConversation, 'Hello Victoria, Ana from the VIP desk.')).toBe(200);
@@ -156,7 +142,7 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
 
     // Genesys: the agent ends the conversation; polled again, the VIP Lookup routes to completed.
     genesys.resolve(vipConversation);
-    await pollUntil(tester, POLL_MS, () => victoria.branchesOf('vipStatus').at(-1) === 'onHandoverCompleted', 'the VIP Lookup to see the end');
+    await pollUntil(tester, pollMs, () => victoria.branchesOf('vipStatus').at(-1) === 'onHandoverCompleted', 'the VIP Lookup to see the end');
     expect(victoria.botSaid().at(-1)).toBe(TEXT.thanks);
     expect((await victoria.handover())!.status).toBe('completed');
     expect((await bob.handover())!.status).toBe('active'); // the other desk is unaffected
@@ -181,7 +167,7 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
     const vipConversation = genesysConversationOf(genesys, 'victoria')[0]!.id;
     const basicConversation = liveAgentConversationsOf(liveAgent, 'bob')[0]!.id;
 
-    genesys.webhook = { url: hooks.vip.url, secret: 'not-the-integration-secret' };
+    genesys.webhook = { url: hooks.vip.url, secret: 'not-the-integration-secret-0000' };
     expect(await genesys.say(vipConversation, 'forged')).toBe(401);
     liveAgent.setWebhook({ url: `${hooks.basic.url}?token=wrong-token-0000000000` });
     liveAgent.say(basicConversation, 'forged');
@@ -225,7 +211,8 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
   });
 
   it('wired the wrong way round, the flow is refused when it is built: Genesys takes no team or priority', async () => {
-    const { tester } = await setup();
-    expect(() => tester.flow(routingFlow({ vip: 'basic', basic: 'vip' }))).toThrow(/"inboxId" needs queueRouting, which provider "vip" does not support/);
+    const { tester, ids } = await setup();
+    const swapped = routingFlow({ vip: ids.basic, basic: ids.vip });
+    expect(() => tester.flow(swapped)).toThrow(`"inboxId" needs queueRouting, which provider "${ids.vip}" does not support`);
   });
 });

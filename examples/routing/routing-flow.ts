@@ -11,6 +11,11 @@ export interface RoutingFlowOptions {
   basic: string;
   /** Team / queue of the support desk (a Live Agent team name or id; a queue id on the simulated center). */
   basicQueue?: string;
+  /**
+   * Ask the VIP desk for available agents first (default). Set false for a provider that cannot
+   * tell: the flow is refused when it is built if the Check Agent Availability node stays.
+   */
+  vipAvailabilityCheck?: boolean;
 }
 
 /** Texts the flow says, exported so tests (and translations) use the same strings. */
@@ -45,22 +50,27 @@ function lookup(prefix: 'vip' | 'basic', lookupId: string): FlowDefinition['node
   };
 }
 
-export function routingFlow({ vip, basic, basicQueue = 'support' }: RoutingFlowOptions): FlowDefinition {
+export function routingFlow(options: RoutingFlowOptions): FlowDefinition {
+  const { vip, basic, basicQueue = 'support', vipAvailabilityCheck = true } = options;
+  const vipDesk = vipAvailabilityCheck ? 'vipAvailability' : 'vipHandover';
+  const vipAvailability: FlowDefinition['nodes'] = {
+    vipAvailability: {
+      type: 'checkAgentAvailability',
+      config: { providerId: vip },
+      branches: { available: 'vipHandover', unavailable: 'vipClosed', error: 'vipClosed' },
+    },
+  };
   return {
     start: 'router',
     nodes: {
       router: { if: ({ input }) => /agent|human|person/i.test(input.text ?? ''), then: 'tier', else: 'faq' },
       faq: { say: TEXT.faq },
-      tier: { if: ({ profile }) => profile.vip === true, then: 'vipAvailability', else: 'basicAvailability' },
+      tier: { if: ({ profile }) => profile.vip === true, then: vipDesk, else: 'basicAvailability' },
 
       // ---- VIP desk (Genesys Cloud): routing happens in the Architect flow, which reads these
       // custom attributes (and the transcript) as participant data. No skills / priority fields:
       // the Genesys connector cannot take them, and the tester rejects them at build time.
-      vipAvailability: {
-        type: 'checkAgentAvailability',
-        config: { providerId: vip },
-        branches: { available: 'vipHandover', unavailable: 'vipClosed', error: 'vipClosed' },
-      },
+      ...(vipAvailabilityCheck ? vipAvailability : {}),
       vipClosed: { say: TEXT.vipClosed, next: 'basicAvailability' },
       vipHandover: {
         type: 'handoverToAgent',

@@ -1,25 +1,23 @@
-// Small helpers for running a flow on real connectors against their fakes: the fake's webhooks
-// reach the tester's handover service as they would reach the gateway, and bounded waits for work
-// that happens over loopback HTTP (which the tester's `settle()` cannot see).
-import { startWebhookReceiver, type FlowTester, type WebhookReceiver } from 'handover-kit/testing';
-
-export interface WiredWebhooks extends WebhookReceiver {
-  /** Ingest calls that failed (a test should expect none). */
-  failures: unknown[];
-}
+// Small helpers for running a flow on real connectors against their fakes (test/contract/vendors):
+// the fake's webhooks reach the tester's handover service as they would reach the gateway, and
+// bounded waits for work that happens over loopback HTTP (which the tester's `settle()` cannot see).
+import type { FlowTester } from 'handover-kit/testing';
+import type { Vendor } from '../../test/contract/vendors';
 
 /**
- * Starts a loopback receiver that verifies and parses webhooks with the provider's own connector,
- * the way the gateway's `/webhooks/<providerId>` does, and feeds the events to
- * `tester.kit.service.ingest(providerId, …)`. Point the fake's webhook at `url`.
+ * Binds the connector the tester created for `vendor`'s provider: the webhooks the fake posts to
+ * the vendor's receiver (verified and parsed by the connector, as at the gateway's
+ * `/webhooks/<providerId>`) go to `tester.kit.service.ingest`. Pushed events need nothing: the
+ * service listens to every connector's `events` emitter. Returns the ingest calls that failed
+ * (a test should expect none).
  */
-export async function wireWebhooks(tester: FlowTester, providerId: string): Promise<WiredWebhooks> {
-  const { connector } = await tester.kit.registry.connector(providerId);
+export async function connectVendor(tester: FlowTester, vendor: Vendor): Promise<unknown[]> {
   const failures: unknown[] = [];
-  const receiver = await startWebhookReceiver(connector, (events) => {
-    tester.kit.service.ingest(providerId, events).catch((error: unknown) => failures.push(error));
+  const { connector } = await tester.kit.registry.connector(vendor.providerId);
+  vendor.connect(connector, (events) => {
+    tester.kit.service.ingest(vendor.providerId, events).catch((error: unknown) => failures.push(error));
   });
-  return Object.assign(receiver, { failures });
+  return failures;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

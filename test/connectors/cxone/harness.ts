@@ -53,7 +53,7 @@ export interface Ingress {
  * `onEvents`. The gateway's own routing is covered in gateway.test.ts.
  */
 export async function startIngress(
-  connector: HandoverConnectorV1,
+  connector: Pick<HandoverConnectorV1, 'webhook'>,
   onEvents: (events: HandoverEvent[]) => void,
 ): Promise<Ingress> {
   const webhook = connector.webhook!;
