@@ -1,0 +1,335 @@
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import {
+  HandoverConfigError,
+  HandoverNotFoundError,
+  SPECIFICATION_VERSION,
+  UnsupportedCapabilityError,
+  VendorApiError,
+  defineCapabilities,
+  parseOrThrow,
+  type ConnectorCallOptions,
+  type ConnectorEventMap,
+  type ConnectorRuntime,
+  type ConnectorWarning,
+  type HandoverConnectorV1,
+  type HandoverEvent,
+  type SendMessageResult,
+  type StartHandoverRequest,
+  type StartHandoverResult,
+  type StatusResult,
+} from 'handover-kit/contract';
+import { BoundedMap, OnceByKey, SingleFlight } from 'handover-kit/connector-utils';
+import { MiawApi, VENDOR } from './api';
+import { emptyView, mapStreamMessage, type ConversationView } from './entries';
+import { routingAttributesFor, routingWarnings, transcriptChunks, withLinks } from './messages';
+import { miawHandoverOptionsSchema, salesforceMiawSettingsSchema, type SalesforceMiawSettingsInput } from './schema';
+import { MiawState, type ConversationCredentials } from './state';
+import { ConversationStream } from './stream';
+
+export const SALESFORCE_MIAW_CAPABILITIES = defineCapabilities({
+  estimatedWaitTime: true,
+  transcript: true,
+  customAttributes: true,
+  closeFromBot: true,
+  typing: true,
+  agentJoined: true,
+  pushEvents: true,
+});
+
+const MEMORY = 10_000;
+
+export interface SalesforceMiawConnector extends HandoverConnectorV1 {
+  readonly type: 'salesforce-miaw';
+  readonly events: EventEmitter<ConnectorEventMap>;
+  dispose(): Promise<void>;
+  /** Request and stream counters for benchmarks and diagnostics. */
+  stats(): { requests: number; streams: number; connects: number };
+  /** Re-reads the index of live conversations and takes over the streams nobody owns (also runs on a timer). */
+  sweep(): Promise<void>;
+}
+
+/** A lower-case RFC 4122 v4 UUID derived from `parts`: the same handover always gets the same id. */
+export function stableUuid(...parts: string[]): string {
+  const b = createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
+const isStatus = (error: unknown, ...codes: number[]) => VendorApiError.isInstance(error) && codes.includes(error.status ?? 0);
+
+export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput, runtime: ConnectorRuntime): SalesforceMiawConnector {
+  const settings = parseOrThrow(salesforceMiawSettingsSchema, input, 'Salesforce MIAW settings', 'settings');
+  const { clock, logger, providerId } = runtime;
+  const api = new MiawApi(settings, clock);
+  const state = new MiawState(runtime.state, clock, settings.tokenEncryptionKey);
+  const events = new EventEmitter<ConnectorEventMap>();
+  const streams = new Map<string, ConversationStream>();
+  const views = new BoundedMap<string, ConversationView>(MEMORY);
+  const ended = new BoundedMap<string, true>(MEMORY);
+  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
+  const sent = new BoundedMap<string, Promise<SendMessageResult>>(MEMORY);
+  const ensuring = new SingleFlight<void>();
+  const refreshing = new SingleFlight<boolean>();
+  let disposed = false;
+  let sweepTimer: unknown;
+
+  const emit = (list: HandoverEvent[]) => {
+    for (const e of list) events.emit('event', e);
+  };
+
+  async function credentials(conversationId: string): Promise<ConversationCredentials> {
+    const creds = await state.credentials(conversationId);
+    if (creds) return creds;
+    const hint = state.sharesTokens ? '' : ' (set tokenEncryptionKey so that every gateway instance can use it)';
+    throw new HandoverNotFoundError(`No access token for this Salesforce conversation on this gateway instance${hint}`, { conversationId });
+  }
+
+  /** A new token for the same end user: from the identity token (verified users) or a continuation. */
+  function refresh(conversationId: string): Promise<boolean> {
+    return refreshing.run(conversationId, async () => {
+      const creds = await state.credentials(conversationId);
+      if (!creds) return false;
+      try {
+        const fresh = creds.identityToken ? await api.accessToken(creds.identityToken) : await api.continuationToken(creds.accessToken);
+        await state.saveCredentials(conversationId, { ...creds, accessToken: fresh.accessToken });
+        return true;
+      } catch (error) {
+        logger.warn('salesforce-miaw access token could not be renewed', { conversationId, error: (error as Error)?.message });
+        return false;
+      }
+    }).promise;
+  }
+
+  /** Runs `call` with the conversation's token; on a 401, renews the token once and repeats (Salesforce did nothing). */
+  async function withToken<T>(conversationId: string, call: (token: string) => Promise<T>): Promise<T> {
+    const creds = await credentials(conversationId);
+    try {
+      return await call(creds.accessToken);
+    } catch (error) {
+      if (!isStatus(error, 401) || !(await refresh(conversationId))) throw error;
+      return call((await credentials(conversationId)).accessToken);
+    }
+  }
+
+  async function viewOf(conversationId: string): Promise<ConversationView> {
+    return views.get(conversationId) ?? (await state.view(conversationId)) ?? emptyView();
+  }
+
+  async function finish(conversationId: string): Promise<void> {
+    ended.set(conversationId, true);
+    const stream = streams.get(conversationId);
+    streams.delete(conversationId);
+    await stream?.stop(true);
+    await state.forget(conversationId);
+  }
+
+  async function onMessage(conversationId: string, message: Parameters<typeof mapStreamMessage>[0]): Promise<void> {
+    const view = await viewOf(conversationId);
+    const mapped = mapStreamMessage(message, conversationId, view, {
+      forwardEvents: settings.forwardEventsToFlow,
+      endChatWhenAgentLeaves: settings.endChatWhenAgentLeaves,
+      now: clock.now(),
+    });
+    if (!mapped) return;
+    views.set(conversationId, mapped.view);
+    await state.saveView(conversationId, mapped.view);
+    let list = mapped.events;
+    // The bot closed it: the service made that end itself and expects no event back.
+    if (mapped.view.ended && (await state.closedByBot(conversationId))) list = list.filter((e) => e.type !== 'handover-completed');
+    emit(list);
+    if (mapped.view.ended) await finish(conversationId);
+  }
+
+  function ensureStream(conversationId: string): Promise<void> {
+    if (disposed || streams.has(conversationId) || ended.has(conversationId)) return Promise.resolve();
+    return ensuring.run(conversationId, async () => {
+      if (!(await state.credentials(conversationId))) return; // another instance has it, or nobody can
+      const stream = new ConversationStream({
+        conversationId,
+        api,
+        state,
+        leases: runtime.state,
+        clock,
+        logger,
+        organizationId: settings.organizationId,
+        heartbeatTimeoutMs: settings.heartbeatTimeoutMs,
+        reconnectBaseMs: settings.reconnectBaseMs,
+        leaseMs: settings.streamLeaseMs,
+        token: async () => (await state.credentials(conversationId))?.accessToken,
+        refreshToken: () => refresh(conversationId),
+        onMessage: (message) => onMessage(conversationId, message),
+        onGiveUp: async (code, text) => {
+          streams.delete(conversationId);
+          emit([{ type: 'handover-error', conversationId, eventId: `miaw:${conversationId}:${code}:${clock.now()}`, occurredAt: clock.now(), code, message: text }]);
+          await finish(conversationId);
+        },
+      });
+      streams.set(conversationId, stream);
+      if (!(await stream.start())) streams.delete(conversationId);
+    }).promise;
+  }
+
+  async function sweep(): Promise<void> {
+    if (disposed) return;
+    for (const [id, stream] of streams) if (!stream.running) streams.delete(id);
+    for (const id of await state.live()) await ensureStream(id).catch(() => undefined);
+  }
+
+  function scheduleSweep(): void {
+    sweepTimer = clock.setTimeout(() => {
+      void sweep()
+        .catch((error) => logger.warn('salesforce-miaw sweep failed', { error: (error as Error)?.message }))
+        .finally(() => !disposed && scheduleSweep());
+    }, Math.max(50, Math.floor(settings.streamLeaseMs / 2)));
+  }
+
+  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+    const known = await state.startedConversation(request.idempotencyKey);
+    if (known) {
+      const view = await viewOf(known);
+      const agent = view.agents.at(-1);
+      return agent ? { conversationId: known, status: 'active', agent } : { conversationId: known, status: 'queue' };
+    }
+    const parsed = miawHandoverOptionsSchema.safeParse(request.connectorOptions?.[VENDOR] ?? {});
+    if (!parsed.success) throw new HandoverConfigError('Invalid connectorOptions["salesforce-miaw"]', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    const opts = parsed.data;
+    const identityToken = settings.authMode === 'authenticated' ? (opts.identityToken ?? settings.identityToken) : undefined;
+    if (settings.authMode === 'authenticated' && !identityToken) {
+      throw new HandoverConfigError('Salesforce MIAW authMode is authenticated but no identity token was given', [{ path: 'settings.identityToken', message: 'Required' }]);
+    }
+    const warnings = routingWarnings(request.routing);
+    const conversationId = stableUuid(providerId, request.idempotencyKey);
+    const routingAttributes = routingAttributesFor(settings.routingAttributes, request.customAttributes, opts.routingAttributes);
+    const create = async (token: string) =>
+      api.createConversation(token, { conversationId, routingAttributes, ...(request.locale ? { language: request.locale } : {}) }, { signal: options?.signal });
+    let token = await api.accessToken(identityToken, { signal: options?.signal });
+    try {
+      await create(token.accessToken);
+    } catch (error) {
+      if (!isStatus(error, 401)) throw error;
+      token = await api.accessToken(identityToken, { signal: options?.signal }); // nothing exists yet: a new token is fine
+      await create(token.accessToken);
+    }
+    await state.saveCredentials(conversationId, { accessToken: token.accessToken, ...(identityToken ? { identityToken } : {}) });
+    if (token.lastEventId) await state.saveCursor(conversationId, token.lastEventId);
+    await Promise.all([state.rememberStart(request.idempotencyKey, conversationId), state.saveView(conversationId, emptyView()), state.addLive(conversationId)]);
+    if (opts.sendTranscriptAsFirstMessage ?? settings.sendTranscriptAsFirstMessage) {
+      const chunks = transcriptChunks(request.transcript);
+      for (const [i, text] of chunks.entries()) {
+        try {
+          await api.sendText(token.accessToken, conversationId, { id: stableUuid(conversationId, 'transcript', String(i)), text }, { operation: 'send transcript' });
+        } catch (error) {
+          warnings.push({ type: 'other', feature: 'transcript', message: `Transcript not fully sent: ${(error as Error).message}` });
+          break;
+        }
+      }
+    } else if (request.transcript.length > 0) {
+      warnings.push({ type: 'other', feature: 'transcript', message: 'Transcript not sent: sendTranscriptAsFirstMessage is off' });
+    }
+    await ensureStream(conversationId);
+    return { conversationId, status: 'queue', ...warn(warnings) };
+  }
+
+  const connector: SalesforceMiawConnector = {
+    specificationVersion: SPECIFICATION_VERSION,
+    type: 'salesforce-miaw',
+    capabilities: SALESFORCE_MIAW_CAPABILITIES,
+    events,
+
+    async doCheckAvailability() {
+      throw new UnsupportedCapabilityError(
+        'availability',
+        { connectorType: 'salesforce-miaw', providerId },
+        'Salesforce MIAW has no agent-availability API for messaging clients; check availability in the Omni-Channel flow ("Check Availability for Routing")',
+      );
+    },
+
+    doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)),
+
+    async doSendMessage(request, options) {
+      const key = `${request.conversationId}\u0000${request.messageId}`;
+      const prior = sent.get(key);
+      if (prior) return { ...(await prior), duplicate: true };
+      const pending = (async (): Promise<SendMessageResult> => {
+        const { conversationId } = request;
+        if (ended.has(conversationId)) throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', { conversationId });
+        const { text, warnings } = withLinks(request.text, request.attachments);
+        if (!text) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+        void ensureStream(conversationId); // a conversation from before a restart is picked up again
+        const id = stableUuid(conversationId, request.messageId);
+        try {
+          await withToken(conversationId, (token) => api.sendText(token, conversationId, { id, text }, { signal: options?.signal }));
+        } catch (error) {
+          // The same entry id again: Salesforce already has this message (sent by another instance).
+          if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
+          throw error;
+        }
+        return { vendorMessageId: id, duplicate: false, ...warn(warnings) };
+      })();
+      sent.set(key, pending);
+      pending.catch(() => sent.delete(key));
+      return pending;
+    },
+
+    async doGetStatus({ conversationId }, options): Promise<StatusResult> {
+      const routingStatus = await withToken(conversationId, (token) => api.routingStatus(token, conversationId, { signal: options?.signal }));
+      void ensureStream(conversationId);
+      const view = await viewOf(conversationId);
+      if (view.ended || ended.has(conversationId)) return { status: 'completed' };
+      const agent = view.agents.at(-1);
+      if (agent && routingStatus !== 'TRANSFER') return { status: 'active', agent };
+      return { status: 'queue', ...(view.estimatedWaitMs !== undefined ? { estimatedWaitMs: view.estimatedWaitMs } : {}) };
+    },
+
+    async doCloseHandover({ conversationId, message }, options) {
+      if (ended.has(conversationId) || (await state.closedByBot(conversationId)) || (await viewOf(conversationId)).ended) {
+        await finish(conversationId);
+        return { alreadyClosed: true };
+      }
+      const warnings: ConnectorWarning[] = [];
+      if (message) {
+        try {
+          await withToken(conversationId, (token) => api.sendText(token, conversationId, { id: stableUuid(conversationId, 'close-note'), text: message }, { operation: 'send closing note' }));
+        } catch (error) {
+          warnings.push({ type: 'other', feature: 'closeFromBot', message: `Closing note not delivered: ${(error as Error).message}` });
+        }
+      }
+      await state.markClosedByBot(conversationId); // first: the close event the stream brings is ours
+      let alreadyClosed = false;
+      try {
+        await withToken(conversationId, (token) => api.closeConversation(token, conversationId, { signal: options?.signal }));
+      } catch (error) {
+        if (!isStatus(error, 404, 409, 410)) {
+          await state.unmarkClosedByBot(conversationId);
+          throw error;
+        }
+        alreadyClosed = true;
+      }
+      await finish(conversationId);
+      return { alreadyClosed, ...warn(warnings) };
+    },
+
+    sweep,
+
+    stats: () => ({
+      requests: api.requestCount,
+      streams: streams.size,
+      connects: [...streams.values()].reduce((n, s) => n + s.connects, 0),
+    }),
+
+    async dispose() {
+      disposed = true;
+      if (sweepTimer !== undefined) clock.clearTimeout(sweepTimer);
+      await Promise.all([...streams.values()].map((s) => s.stop(true)));
+      streams.clear();
+      events.removeAllListeners();
+      await api.close();
+    },
+  };
+  scheduleSweep();
+  return connector;
+}
