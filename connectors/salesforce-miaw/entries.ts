@@ -136,7 +136,7 @@ export function mapStreamMessage(message: StreamMessage, conversationId: string,
   const provider = (name: string, extra: Payload = {}) => {
     if (options.forwardEvents) events.push({ ...ev('provider'), type: 'provider-event', name, data: { entryType: typed ?? kind, ...extra } });
   };
-  if (view.ended && kind !== 'Message') return null;
+  if (view.ended) return null; // nothing after the end counts (a repeated close, a late message)
 
   switch (kind) {
     case 'Message': {
@@ -146,7 +146,7 @@ export function mapStreamMessage(message: StreamMessage, conversationId: string,
         provider('system-message', content.text ? { text: content.text } : {});
         break;
       }
-      if (view.ended || (!content.text && content.attachments.length === 0)) return null;
+      if (!content.text && content.attachments.length === 0) return null;
       const agent = agentOf(entry.sender?.subject, entry.senderDisplayName ?? undefined, role);
       events.push({ ...ev(''), type: 'agent-message', text: content.text, agent, ...(content.attachments.length > 0 ? { attachments: content.attachments } : {}) });
       break;

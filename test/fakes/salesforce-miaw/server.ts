@@ -157,6 +157,11 @@ export class FakeMiaw {
     this.push(conversationId, e.event, e.data);
   }
 
+  /** Pushes a recorded event (a fixture) into the stream of `conversationId`, retargeted to it. */
+  pushRaw(conversationId: string, event: string, data: Record<string, unknown>): void {
+    this.push(conversationId, event, JSON.stringify({ ...data, ...(data.conversationEntry ? { conversationId } : {}) }));
+  }
+
   /** A keep-alive to every open stream. */
   ping(): void {
     for (const u of this.users.values()) for (const c of u.clients) c.write(this.naming === 'sdk' ? 'event: ping\ndata: {}\n\n' : ': keep-alive\n\n');
