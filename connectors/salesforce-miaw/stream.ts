@@ -54,6 +54,8 @@ export class ConversationStream {
   private renewTimer: unknown;
   private reconnectTimer: unknown;
   private readonly seen = new BoundedMap<string, true>(SEEN_IDS);
+  /** Events are handled one after the other, across reconnects too (the cursor is read after the last). */
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: StreamOptions) {}
 
@@ -109,6 +111,7 @@ export class ConversationStream {
       await this.stop(true);
       return;
     }
+    await this.chain; // events of the previous connection are handled and their cursor saved first
     const cursor = await this.o.state.cursor(conversationId);
     const controller = new AbortController();
     this.controller = controller;
@@ -142,11 +145,10 @@ export class ConversationStream {
       }
       this.connects++;
       this.authRetried = false;
-      let chain = Promise.resolve();
       const parser = createParser({
         onEvent: (message) => {
           delivered = true;
-          chain = chain.then(() => this.handle(message));
+          this.chain = this.chain.then(() => this.handle(message));
         },
       });
       const decoder = new TextDecoder();
@@ -155,7 +157,7 @@ export class ConversationStream {
         parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
         if (this.stopped) break;
       }
-      await chain;
+      await this.chain;
     } catch (error) {
       if (this.stopped) return;
       logger.debug('salesforce-miaw stream dropped', { conversationId, error: (error as Error)?.message });

@@ -106,6 +106,11 @@ export class FakeMiaw {
     this.tokens.clear();
   }
 
+  /** The id of the last event published (any user). */
+  get lastEventId(): string {
+    return String(this.seq);
+  }
+
   /** Open stream connections (all users). */
   get openStreams(): number {
     let n = 0;
