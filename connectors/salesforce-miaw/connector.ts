@@ -322,6 +322,7 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
     }),
 
     async dispose() {
+      if (disposed) return;
       disposed = true;
       if (sweepTimer !== undefined) clock.clearTimeout(sweepTimer);
       await Promise.all([...streams.values()].map((s) => s.stop(true)));
