@@ -276,10 +276,13 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
     },
 
     async doGetStatus({ conversationId }, options): Promise<StatusResult> {
+      const known = await viewOf(conversationId);
+      // Ended: the token is gone with the stream, and the stream already told how it ended.
+      if (known.ended || ended.has(conversationId)) return { status: known.outcome ?? 'completed' };
       const routingStatus = await withToken(conversationId, (token) => api.routingStatus(token, conversationId, { signal: options?.signal }));
       void ensureStream(conversationId);
       const view = await viewOf(conversationId);
-      if (view.ended || ended.has(conversationId)) return { status: 'completed' };
+      if (view.ended) return { status: view.outcome ?? 'completed' };
       const agent = view.agents.at(-1);
       if (agent && routingStatus !== 'TRANSFER') return { status: 'active', agent };
       return { status: 'queue', ...(view.estimatedWaitMs !== undefined ? { estimatedWaitMs: view.estimatedWaitMs } : {}) };

@@ -17,6 +17,8 @@ export interface ConversationView {
   /** A transfer routing result arrived: the next agent leaving re-queues the handover. */
   transferring: boolean;
   ended: boolean;
+  /** How it ended: a routing failure is an error, anything else completed. */
+  outcome?: 'completed' | 'error';
   estimatedWaitMs?: number;
 }
 
@@ -217,6 +219,7 @@ function routingResult(payload: Payload, view: ConversationView, events: Handove
   if (failure && failure !== 'None') {
     const errors = Array.isArray(payload.errorMessages) ? payload.errorMessages.filter((m): m is string => typeof m === 'string') : [];
     view.ended = true;
+    view.outcome = 'error';
     const message = str(payload.failureReason) ?? (errors.join('; ') || 'Salesforce could not route the conversation');
     events.push({ ...ev(''), type: 'handover-error', code: `routing-${failure}`, message });
     return;
