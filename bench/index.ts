@@ -24,7 +24,7 @@ if (want('gateway')) rows.push(...(await optional('./gateway.ts', 'benchGateway'
 if (want('connectors') && existsSync(new URL('./connectors', import.meta.url))) {
   for (const file of readdirSync(new URL('./connectors', import.meta.url)).filter((f) => f.endsWith('.ts')).sort()) {
     const name = file.replace(/\.ts$/, '');
-    const fn = `bench${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+    const fn = `bench${name.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}`; // salesforce-miaw → benchSalesforceMiaw
     rows.push(...(await optional(`./connectors/${file}`, fn)));
   }
 }

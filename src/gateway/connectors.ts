@@ -3,6 +3,7 @@ import { SimulatedCenters, simulatedConnector } from '../../connectors/simulated
 import { chatwootConnector } from '../../connectors/chatwoot';
 import { genesysConnector } from '../../connectors/genesys';
 import { zendeskConnector } from '../../connectors/zendesk';
+import { salesforceMiawConnector } from '../../connectors/salesforce-miaw';
 
 /**
  * The connector types `npx handover-kit gateway` offers out of the box. Embedding the gateway, pass
@@ -14,5 +15,6 @@ export function builtInConnectors(options: { centers?: SimulatedCenters } = {}):
     chatwootConnector(),
     genesysConnector(),
     zendeskConnector(),
+    salesforceMiawConnector(),
   ] as unknown as ConnectorDefinitionV1[];
 }
