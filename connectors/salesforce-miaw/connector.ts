@@ -58,6 +58,14 @@ export function stableUuid(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** The status the stream's view implies (`TRANSFER` from the API: back in a queue even with an agent listed). */
+function statusOf(view: ConversationView, routingStatus: string | undefined): StatusResult {
+  if (view.ended) return { status: view.outcome ?? 'completed' };
+  const agent = view.agents.at(-1);
+  if (agent && routingStatus !== 'TRANSFER') return { status: 'active', agent };
+  return { status: 'queue', ...(view.estimatedWaitMs !== undefined ? { estimatedWaitMs: view.estimatedWaitMs } : {}) };
+}
+
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
 const isStatus = (error: unknown, ...codes: number[]) => VendorApiError.isInstance(error) && codes.includes(error.status ?? 0);
 
@@ -170,13 +178,17 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
       });
       streams.set(conversationId, stream);
       if (!(await stream.start())) streams.delete(conversationId);
-    }).promise;
+    }).promise.catch((error: unknown) => {
+      // Never a failed call or an unhandled rejection: the next sweep tries again.
+      streams.delete(conversationId);
+      logger.warn('salesforce-miaw stream could not be started', { conversationId, error: (error as Error)?.message });
+    });
   }
 
   async function sweep(): Promise<void> {
     if (disposed) return;
     for (const [id, stream] of streams) if (!stream.running) streams.delete(id);
-    for (const id of await state.live()) await ensureStream(id).catch(() => undefined);
+    for (const id of await state.live()) await ensureStream(id);
   }
 
   function scheduleSweep(): void {
@@ -279,13 +291,14 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
       const known = await viewOf(conversationId);
       // Ended: the token is gone with the stream, and the stream already told how it ended.
       if (known.ended || ended.has(conversationId)) return { status: known.outcome ?? 'completed' };
+      if (!(await state.credentials(conversationId)) && (await state.view(conversationId))) {
+        // Another instance holds the token (no shared key): answer from what its stream recorded.
+        const warnings: ConnectorWarning[] = [{ type: 'other', message: 'Status from the stream record: this gateway instance has no access token for the conversation' }];
+        return { ...statusOf(known, undefined), warnings };
+      }
       const routingStatus = await withToken(conversationId, (token) => api.routingStatus(token, conversationId, { signal: options?.signal }));
       void ensureStream(conversationId);
-      const view = await viewOf(conversationId);
-      if (view.ended) return { status: view.outcome ?? 'completed' };
-      const agent = view.agents.at(-1);
-      if (agent && routingStatus !== 'TRANSFER') return { status: 'active', agent };
-      return { status: 'queue', ...(view.estimatedWaitMs !== undefined ? { estimatedWaitMs: view.estimatedWaitMs } : {}) };
+      return statusOf(await viewOf(conversationId), routingStatus);
     },
 
     async doCloseHandover({ conversationId, message }, options) {
