@@ -7,7 +7,9 @@ import type { RoutingAttributes, SalesforceMiawSettings } from './schema';
 export const VENDOR = 'salesforce-miaw';
 const API = 'iamessage/api/v2';
 
-const tokenResponseSchema = z.object({ accessToken: z.string().min(1), lastEventId: z.union([z.string(), z.number()]).nullish() }).loose();
+const tokenResponseSchema = z
+  .object({ accessToken: z.string().min(1), lastEventId: z.union([z.string(), z.number()]).nullish() })
+  .loose();
 const routingStatusSchema = z.object({ routingStatus: z.string().nullish() }).loose();
 
 export interface AccessToken {
@@ -83,7 +85,9 @@ export class MiawApi {
     const base = { orgId, esDeveloperName, capabilitiesVersion, platform: 'Web' };
     const res = await this.http.send<unknown>({
       method: 'POST',
-      path: identityToken ? `${API}/authorization/authenticated/access-token` : `${API}/authorization/unauthenticated/access-token`,
+      path: identityToken
+        ? `${API}/authorization/authenticated/access-token`
+        : `${API}/authorization/unauthenticated/access-token`,
       json: identityToken ? { ...base, authorizationType: 'JWT', customerIdentityToken: identityToken } : base,
       operation: 'get access token',
       // Nothing is created at Salesforce until the conversation is: a repeat is harmless.
@@ -95,11 +99,21 @@ export class MiawApi {
 
   /** A fresh token for the same end user, from a still valid one. */
   async continuationToken(token: string, options: CallOptions = {}): Promise<AccessToken> {
-    const res = await this.http.send<unknown>({ ...authed(token), method: 'GET', path: `${API}/authorization/continuation-access-token`, operation: 'continue access token', signal: options.signal });
+    const res = await this.http.send<unknown>({
+      ...authed(token),
+      method: 'GET',
+      path: `${API}/authorization/continuation-access-token`,
+      operation: 'continue access token',
+      signal: options.signal,
+    });
     return tokenOf(res.body, 'continue access token');
   }
 
-  async createConversation(token: string, body: { conversationId: string; routingAttributes: RoutingAttributes; language?: string }, options: CallOptions = {}): Promise<void> {
+  async createConversation(
+    token: string,
+    body: { conversationId: string; routingAttributes: RoutingAttributes; language?: string },
+    options: CallOptions = {},
+  ): Promise<void> {
     await this.send(token, {
       method: 'POST',
       path: `${API}/conversation`,
@@ -115,12 +129,21 @@ export class MiawApi {
     });
   }
 
-  async sendText(token: string, conversationId: string, message: TextMessageBody, options: CallOptions & { operation?: string } = {}): Promise<void> {
+  async sendText(
+    token: string,
+    conversationId: string,
+    message: TextMessageBody,
+    options: CallOptions & { operation?: string } = {},
+  ): Promise<void> {
     await this.send(token, {
       method: 'POST',
       path: `${API}/conversation/${enc(conversationId)}/message`,
       json: {
-        message: { id: message.id, messageType: 'StaticContentMessage', staticContent: { formatType: 'Text', text: message.text } },
+        message: {
+          id: message.id,
+          messageType: 'StaticContentMessage',
+          staticContent: { formatType: 'Text', text: message.text },
+        },
         esDeveloperName: this.settings.esDeveloperName,
       },
       operation: options.operation ?? 'send message',
@@ -132,9 +155,19 @@ export class MiawApi {
 
   /** `INITIAL | NEEDS_ROUTING | ROUTED | TRANSFER` (or whatever newer value Salesforce sends). */
   async routingStatus(token: string, conversationId: string, options: CallOptions = {}): Promise<string | undefined> {
-    const res = await this.send<unknown>(token, { method: 'GET', path: `${API}/conversation/${enc(conversationId)}`, operation: 'get status', signal: options.signal });
+    const res = await this.send<unknown>(token, {
+      method: 'GET',
+      path: `${API}/conversation/${enc(conversationId)}`,
+      operation: 'get status',
+      signal: options.signal,
+    });
     const parsed = routingStatusSchema.safeParse(res.body ?? {});
-    if (!parsed.success) throw new VendorApiError(`${VENDOR} get status returned an unexpected body`, { vendor: VENDOR, status: res.status, operation: 'get status' });
+    if (!parsed.success)
+      throw new VendorApiError(`${VENDOR} get status returned an unexpected body`, {
+        vendor: VENDOR,
+        status: res.status,
+        operation: 'get status',
+      });
     return parsed.data.routingStatus ?? undefined;
   }
 
@@ -166,9 +199,17 @@ function authed(token: string): { headers: Record<string, string> } {
 
 function tokenOf(body: unknown, operation: string): AccessToken {
   const parsed = tokenResponseSchema.safeParse(body ?? {});
-  if (!parsed.success) throw new VendorApiError(`${VENDOR} ${operation} returned no access token`, { vendor: VENDOR, status: 200, operation });
+  if (!parsed.success)
+    throw new VendorApiError(`${VENDOR} ${operation} returned no access token`, {
+      vendor: VENDOR,
+      status: 200,
+      operation,
+    });
   const last = parsed.data.lastEventId;
-  return { accessToken: parsed.data.accessToken, ...(last !== undefined && last !== null && last !== '' ? { lastEventId: String(last) } : {}) };
+  return {
+    accessToken: parsed.data.accessToken,
+    ...(last !== undefined && last !== null && last !== '' ? { lastEventId: String(last) } : {}),
+  };
 }
 
 function enc(id: string): string {

@@ -67,9 +67,13 @@ function statusOf(view: ConversationView, routingStatus: string | undefined): St
 }
 
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
-const isStatus = (error: unknown, ...codes: number[]) => VendorApiError.isInstance(error) && codes.includes(error.status ?? 0);
+const isStatus = (error: unknown, ...codes: number[]) =>
+  VendorApiError.isInstance(error) && codes.includes(error.status ?? 0);
 
-export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput, runtime: ConnectorRuntime): SalesforceMiawConnector {
+export function createSalesforceMiawConnector(
+  input: SalesforceMiawSettingsInput,
+  runtime: ConnectorRuntime,
+): SalesforceMiawConnector {
   const settings = parseOrThrow(salesforceMiawSettingsSchema, input, 'Salesforce MIAW settings', 'settings');
   const { clock, logger, providerId } = runtime;
   const api = new MiawApi(settings, clock);
@@ -93,7 +97,10 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
     const creds = await state.credentials(conversationId);
     if (creds) return creds;
     const hint = state.sharesTokens ? '' : ' (set tokenEncryptionKey so that every gateway instance can use it)';
-    throw new HandoverNotFoundError(`No access token for this Salesforce conversation on this gateway instance${hint}`, { conversationId });
+    throw new HandoverNotFoundError(
+      `No access token for this Salesforce conversation on this gateway instance${hint}`,
+      { conversationId },
+    );
   }
 
   /** A new token for the same end user: from the identity token (verified users) or a continuation. */
@@ -102,17 +109,22 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
       const creds = await state.credentials(conversationId);
       if (!creds) return false;
       try {
-        const fresh = creds.identityToken ? await api.accessToken(creds.identityToken) : await api.continuationToken(creds.accessToken);
+        const fresh = creds.identityToken
+          ? await api.accessToken(creds.identityToken)
+          : await api.continuationToken(creds.accessToken);
         await state.saveCredentials(conversationId, { ...creds, accessToken: fresh.accessToken });
         return true;
       } catch (error) {
-        logger.warn('salesforce-miaw access token could not be renewed', { conversationId, error: (error as Error)?.message });
+        logger.warn('salesforce-miaw access token could not be renewed', {
+          conversationId,
+          error: (error as Error)?.message,
+        });
         return false;
       }
     }).promise;
   }
 
-  /** Runs `call` with the conversation's token; on a 401, renews the token once and repeats (Salesforce did nothing). */
+  /** Runs `call` with the conversation's token; a 401 renews the token once and repeats (Salesforce did nothing). */
   async function withToken<T>(conversationId: string, call: (token: string) => Promise<T>): Promise<T> {
     const creds = await credentials(conversationId);
     try {
@@ -147,42 +159,57 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
     await state.saveView(conversationId, mapped.view);
     let list = mapped.events;
     // The bot closed it: the service made that end itself and expects no event back.
-    if (mapped.view.ended && (await state.closedByBot(conversationId))) list = list.filter((e) => e.type !== 'handover-completed');
+    if (mapped.view.ended && (await state.closedByBot(conversationId)))
+      list = list.filter((e) => e.type !== 'handover-completed');
     emit(list);
     if (mapped.view.ended) await finish(conversationId);
   }
 
   function ensureStream(conversationId: string): Promise<void> {
     if (disposed || streams.has(conversationId) || ended.has(conversationId)) return Promise.resolve();
-    return ensuring.run(conversationId, async () => {
-      if (!(await state.credentials(conversationId))) return; // another instance has it, or nobody can
-      const stream = new ConversationStream({
-        conversationId,
-        api,
-        state,
-        leases: runtime.state,
-        clock,
-        logger,
-        organizationId: settings.organizationId,
-        heartbeatTimeoutMs: settings.heartbeatTimeoutMs,
-        reconnectBaseMs: settings.reconnectBaseMs,
-        leaseMs: settings.streamLeaseMs,
-        token: async () => (await state.credentials(conversationId))?.accessToken,
-        refreshToken: () => refresh(conversationId),
-        onMessage: (message) => onMessage(conversationId, message),
-        onGiveUp: async (code, text) => {
-          streams.delete(conversationId);
-          emit([{ type: 'handover-error', conversationId, eventId: `miaw:${conversationId}:${code}:${clock.now()}`, occurredAt: clock.now(), code, message: text }]);
-          await finish(conversationId);
-        },
+    return ensuring
+      .run(conversationId, async () => {
+        if (!(await state.credentials(conversationId))) return; // another instance has it, or nobody can
+        const stream = new ConversationStream({
+          conversationId,
+          api,
+          state,
+          leases: runtime.state,
+          clock,
+          logger,
+          organizationId: settings.organizationId,
+          heartbeatTimeoutMs: settings.heartbeatTimeoutMs,
+          reconnectBaseMs: settings.reconnectBaseMs,
+          leaseMs: settings.streamLeaseMs,
+          token: async () => (await state.credentials(conversationId))?.accessToken,
+          refreshToken: () => refresh(conversationId),
+          onMessage: (message) => onMessage(conversationId, message),
+          onGiveUp: async (code, text) => {
+            streams.delete(conversationId);
+            emit([
+              {
+                type: 'handover-error',
+                conversationId,
+                eventId: `miaw:${conversationId}:${code}:${clock.now()}`,
+                occurredAt: clock.now(),
+                code,
+                message: text,
+              },
+            ]);
+            await finish(conversationId);
+          },
+        });
+        streams.set(conversationId, stream);
+        if (!(await stream.start())) streams.delete(conversationId);
+      })
+      .promise.catch((error: unknown) => {
+        // Never a failed call or an unhandled rejection: the next sweep tries again.
+        streams.delete(conversationId);
+        logger.warn('salesforce-miaw stream could not be started', {
+          conversationId,
+          error: (error as Error)?.message,
+        });
       });
-      streams.set(conversationId, stream);
-      if (!(await stream.start())) streams.delete(conversationId);
-    }).promise.catch((error: unknown) => {
-      // Never a failed call or an unhandled rejection: the next sweep tries again.
-      streams.delete(conversationId);
-      logger.warn('salesforce-miaw stream could not be started', { conversationId, error: (error as Error)?.message });
-    });
   }
 
   async function sweep(): Promise<void> {
@@ -192,11 +219,14 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
   }
 
   function scheduleSweep(): void {
-    sweepTimer = clock.setTimeout(() => {
-      void sweep()
-        .catch((error) => logger.warn('salesforce-miaw sweep failed', { error: (error as Error)?.message }))
-        .finally(() => !disposed && scheduleSweep());
-    }, Math.max(50, Math.floor(settings.streamLeaseMs / 2)));
+    sweepTimer = clock.setTimeout(
+      () => {
+        void sweep()
+          .catch((error) => logger.warn('salesforce-miaw sweep failed', { error: (error as Error)?.message }))
+          .finally(() => !disposed && scheduleSweep());
+      },
+      Math.max(50, Math.floor(settings.streamLeaseMs / 2)),
+    );
   }
 
   async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
@@ -207,40 +237,76 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
       return agent ? { conversationId: known, status: 'active', agent } : { conversationId: known, status: 'queue' };
     }
     const parsed = miawHandoverOptionsSchema.safeParse(request.connectorOptions?.[VENDOR] ?? {});
-    if (!parsed.success) throw new HandoverConfigError('Invalid connectorOptions["salesforce-miaw"]', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    if (!parsed.success)
+      throw new HandoverConfigError(
+        'Invalid connectorOptions["salesforce-miaw"]',
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
     const opts = parsed.data;
-    const identityToken = settings.authMode === 'authenticated' ? (opts.identityToken ?? settings.identityToken) : undefined;
+    const identityToken =
+      settings.authMode === 'authenticated' ? (opts.identityToken ?? settings.identityToken) : undefined;
     if (settings.authMode === 'authenticated' && !identityToken) {
-      throw new HandoverConfigError('Salesforce MIAW authMode is authenticated but no identity token was given', [{ path: 'settings.identityToken', message: 'Required' }]);
+      throw new HandoverConfigError('Salesforce MIAW authMode is authenticated but no identity token was given', [
+        { path: 'settings.identityToken', message: 'Required' },
+      ]);
     }
     const warnings = routingWarnings(request.routing);
     const conversationId = stableUuid(providerId, request.idempotencyKey);
-    const routingAttributes = routingAttributesFor(settings.routingAttributes, request.customAttributes, opts.routingAttributes);
+    const routingAttributes = routingAttributesFor(
+      settings.routingAttributes,
+      request.customAttributes,
+      opts.routingAttributes,
+    );
     const create = async (token: string) =>
-      api.createConversation(token, { conversationId, routingAttributes, ...(request.locale ? { language: request.locale } : {}) }, { signal: options?.signal });
+      api.createConversation(
+        token,
+        { conversationId, routingAttributes, ...(request.locale ? { language: request.locale } : {}) },
+        { signal: options?.signal },
+      );
     let token = await api.accessToken(identityToken, { signal: options?.signal });
     try {
       await create(token.accessToken);
     } catch (error) {
       if (!isStatus(error, 401)) throw error;
-      token = await api.accessToken(identityToken, { signal: options?.signal }); // nothing exists yet: a new token is fine
+      // Nothing exists at Salesforce yet: a brand-new token is fine.
+      token = await api.accessToken(identityToken, { signal: options?.signal });
       await create(token.accessToken);
     }
-    await state.saveCredentials(conversationId, { accessToken: token.accessToken, ...(identityToken ? { identityToken } : {}) });
+    await state.saveCredentials(conversationId, {
+      accessToken: token.accessToken,
+      ...(identityToken ? { identityToken } : {}),
+    });
     if (token.lastEventId) await state.saveCursor(conversationId, token.lastEventId);
-    await Promise.all([state.rememberStart(request.idempotencyKey, conversationId), state.saveView(conversationId, emptyView()), state.addLive(conversationId)]);
+    await Promise.all([
+      state.rememberStart(request.idempotencyKey, conversationId),
+      state.saveView(conversationId, emptyView()),
+      state.addLive(conversationId),
+    ]);
     if (opts.sendTranscriptAsFirstMessage ?? settings.sendTranscriptAsFirstMessage) {
       const chunks = transcriptChunks(request.transcript);
       for (const [i, text] of chunks.entries()) {
         try {
-          await api.sendText(token.accessToken, conversationId, { id: stableUuid(conversationId, 'transcript', String(i)), text }, { operation: 'send transcript' });
+          await api.sendText(
+            token.accessToken,
+            conversationId,
+            { id: stableUuid(conversationId, 'transcript', String(i)), text },
+            { operation: 'send transcript' },
+          );
         } catch (error) {
-          warnings.push({ type: 'other', feature: 'transcript', message: `Transcript not fully sent: ${(error as Error).message}` });
+          warnings.push({
+            type: 'other',
+            feature: 'transcript',
+            message: `Transcript not fully sent: ${(error as Error).message}`,
+          });
           break;
         }
       }
     } else if (request.transcript.length > 0) {
-      warnings.push({ type: 'other', feature: 'transcript', message: 'Transcript not sent: sendTranscriptAsFirstMessage is off' });
+      warnings.push({
+        type: 'other',
+        feature: 'transcript',
+        message: 'Transcript not sent: sendTranscriptAsFirstMessage is off',
+      });
     }
     await ensureStream(conversationId);
     return { conversationId, status: 'queue', ...warn(warnings) };
@@ -256,7 +322,8 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
       throw new UnsupportedCapabilityError(
         'availability',
         { connectorType: 'salesforce-miaw', providerId },
-        'Salesforce MIAW has no agent-availability API for messaging clients; check availability in the Omni-Channel flow ("Check Availability for Routing")',
+        'Salesforce MIAW has no agent-availability API for messaging clients; ' +
+          'check availability in the Omni-Channel flow ("Check Availability for Routing")',
       );
     },
 
@@ -268,13 +335,18 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
       if (prior) return { ...(await prior), duplicate: true };
       const pending = (async (): Promise<SendMessageResult> => {
         const { conversationId } = request;
-        if (ended.has(conversationId)) throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', { conversationId });
+        if (ended.has(conversationId))
+          throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', {
+            conversationId,
+          });
         const { text, warnings } = withLinks(request.text, request.attachments);
         if (!text) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
         void ensureStream(conversationId); // a conversation from before a restart is picked up again
         const id = stableUuid(conversationId, request.messageId);
         try {
-          await withToken(conversationId, (token) => api.sendText(token, conversationId, { id, text }, { signal: options?.signal }));
+          await withToken(conversationId, (token) =>
+            api.sendText(token, conversationId, { id, text }, { signal: options?.signal }),
+          );
         } catch (error) {
           // The same entry id again: Salesforce already has this message (sent by another instance).
           if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
@@ -293,31 +365,55 @@ export function createSalesforceMiawConnector(input: SalesforceMiawSettingsInput
       if (known.ended || ended.has(conversationId)) return { status: known.outcome ?? 'completed' };
       if (!(await state.credentials(conversationId)) && (await state.view(conversationId))) {
         // Another instance holds the token (no shared key): answer from what its stream recorded.
-        const warnings: ConnectorWarning[] = [{ type: 'other', message: 'Status from the stream record: this gateway instance has no access token for the conversation' }];
+        const warnings: ConnectorWarning[] = [
+          {
+            type: 'other',
+            message: 'Status from the stream record: this gateway instance has no access token for the conversation',
+          },
+        ];
         return { ...statusOf(known, undefined), warnings };
       }
-      const routingStatus = await withToken(conversationId, (token) => api.routingStatus(token, conversationId, { signal: options?.signal }));
+      const routingStatus = await withToken(conversationId, (token) =>
+        api.routingStatus(token, conversationId, { signal: options?.signal }),
+      );
       void ensureStream(conversationId);
       return statusOf(await viewOf(conversationId), routingStatus);
     },
 
     async doCloseHandover({ conversationId, message }, options) {
-      if (ended.has(conversationId) || (await state.closedByBot(conversationId)) || (await viewOf(conversationId)).ended) {
+      if (
+        ended.has(conversationId) ||
+        (await state.closedByBot(conversationId)) ||
+        (await viewOf(conversationId)).ended
+      ) {
         await finish(conversationId);
         return { alreadyClosed: true };
       }
       const warnings: ConnectorWarning[] = [];
       if (message) {
         try {
-          await withToken(conversationId, (token) => api.sendText(token, conversationId, { id: stableUuid(conversationId, 'close-note'), text: message }, { operation: 'send closing note' }));
+          await withToken(conversationId, (token) =>
+            api.sendText(
+              token,
+              conversationId,
+              { id: stableUuid(conversationId, 'close-note'), text: message },
+              { operation: 'send closing note' },
+            ),
+          );
         } catch (error) {
-          warnings.push({ type: 'other', feature: 'closeFromBot', message: `Closing note not delivered: ${(error as Error).message}` });
+          warnings.push({
+            type: 'other',
+            feature: 'closeFromBot',
+            message: `Closing note not delivered: ${(error as Error).message}`,
+          });
         }
       }
       await state.markClosedByBot(conversationId); // first: the close event the stream brings is ours
       let alreadyClosed = false;
       try {
-        await withToken(conversationId, (token) => api.closeConversation(token, conversationId, { signal: options?.signal }));
+        await withToken(conversationId, (token) =>
+          api.closeConversation(token, conversationId, { signal: options?.signal }),
+        );
       } catch (error) {
         if (!isStatus(error, 404, 409, 410)) {
           await state.unmarkClosedByBot(conversationId);

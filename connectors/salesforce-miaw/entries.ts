@@ -109,7 +109,12 @@ export function isKeepAlive(message: StreamMessage): boolean {
  * Maps one stream message. Returns the events and the next view; `null` when the message is not for
  * `conversationId` or not something a handover cares about.
  */
-export function mapStreamMessage(message: StreamMessage, conversationId: string, view: ConversationView, options: MapOptions): { events: HandoverEvent[]; view: ConversationView } | null {
+export function mapStreamMessage(
+  message: StreamMessage,
+  conversationId: string,
+  view: ConversationView,
+  options: MapOptions,
+): { events: HandoverEvent[]; view: ConversationView } | null {
   if (isKeepAlive(message)) return null;
   let raw: unknown;
   try {
@@ -136,7 +141,8 @@ export function mapStreamMessage(message: StreamMessage, conversationId: string,
   const next: ConversationView = { ...view, agents: [...view.agents] };
   const events: HandoverEvent[] = [];
   const provider = (name: string, extra: Payload = {}) => {
-    if (options.forwardEvents) events.push({ ...ev('provider'), type: 'provider-event', name, data: { entryType: typed ?? kind, ...extra } });
+    if (options.forwardEvents)
+      events.push({ ...ev('provider'), type: 'provider-event', name, data: { entryType: typed ?? kind, ...extra } });
   };
   if (view.ended) return null; // nothing after the end counts (a repeated close, a late message)
 
@@ -150,7 +156,13 @@ export function mapStreamMessage(message: StreamMessage, conversationId: string,
       }
       if (!content.text && content.attachments.length === 0) return null;
       const agent = agentOf(entry.sender?.subject, entry.senderDisplayName ?? undefined, role);
-      events.push({ ...ev(''), type: 'agent-message', text: content.text, agent, ...(content.attachments.length > 0 ? { attachments: content.attachments } : {}) });
+      events.push({
+        ...ev(''),
+        type: 'agent-message',
+        text: content.text,
+        agent,
+        ...(content.attachments.length > 0 ? { attachments: content.attachments } : {}),
+      });
       break;
     }
     case 'ParticipantChanged':
@@ -173,7 +185,12 @@ export function mapStreamMessage(message: StreamMessage, conversationId: string,
     case 'TypingIndicator': {
       if (!role || !AGENT_ROLES.has(role)) return null;
       const typing = kind === 'TypingIndicator' ? typingOf(payload) : kind === 'TypingStartedIndicator';
-      events.push({ ...ev(''), type: 'agent-typing', typing, agent: agentOf(entry.sender?.subject, entry.senderDisplayName ?? undefined, role) });
+      events.push({
+        ...ev(''),
+        type: 'agent-typing',
+        typing,
+        agent: agentOf(entry.sender?.subject, entry.senderDisplayName ?? undefined, role),
+      });
       break;
     }
     case 'CloseConversation':
@@ -181,7 +198,10 @@ export function mapStreamMessage(message: StreamMessage, conversationId: string,
       events.push({ ...ev(''), type: 'handover-completed', by: 'agent' });
       break;
     case 'SessionStatusChanged':
-      provider('session-status-changed', str(payload.sessionStatus) ? { sessionStatus: str(payload.sessionStatus) } : {});
+      provider(
+        'session-status-changed',
+        str(payload.sessionStatus) ? { sessionStatus: str(payload.sessionStatus) } : {},
+      );
       break;
   }
   return events.length > 0 || JSON.stringify(next) !== JSON.stringify(view) ? { events, view: next } : null;
@@ -189,7 +209,13 @@ export function mapStreamMessage(message: StreamMessage, conversationId: string,
 
 type Ev = (suffix: string) => { conversationId: string; occurredAt: number; eventId: string };
 
-function participantChanges(payload: Payload, view: ConversationView, events: HandoverEvent[], ev: Ev, options: MapOptions): void {
+function participantChanges(
+  payload: Payload,
+  view: ConversationView,
+  events: HandoverEvent[],
+  ev: Ev,
+  options: MapOptions,
+): void {
   const entries = Array.isArray(payload.entries) ? (payload.entries as Payload[]) : [];
   entries.forEach((change, i) => {
     const participant = (change.participant ?? {}) as Payload;
@@ -217,7 +243,9 @@ function participantChanges(payload: Payload, view: ConversationView, events: Ha
 function routingResult(payload: Payload, view: ConversationView, events: HandoverEvent[], ev: Ev): void {
   const failure = str(payload.failureType);
   if (failure && failure !== 'None') {
-    const errors = Array.isArray(payload.errorMessages) ? payload.errorMessages.filter((m): m is string => typeof m === 'string') : [];
+    const errors = Array.isArray(payload.errorMessages)
+      ? payload.errorMessages.filter((m): m is string => typeof m === 'string')
+      : [];
     view.ended = true;
     view.outcome = 'error';
     const message = str(payload.failureReason) ?? (errors.join('; ') || 'Salesforce could not route the conversation');
@@ -227,14 +255,16 @@ function routingResult(payload: Payload, view: ConversationView, events: Handove
   if (str(payload.routingType) === 'Transfer') {
     view.transferring = true;
     // The agent already left: the conversation is waiting in a queue again.
-    if (view.hadAgent && view.agents.length === 0) events.push({ ...ev('requeued'), type: 'agent-left', requeued: true });
+    if (view.hadAgent && view.agents.length === 0)
+      events.push({ ...ev('requeued'), type: 'agent-left', requeued: true });
   }
   const ewt = (payload.estimatedWaitTime ?? {}) as Payload;
   const seconds = ewt.estimatedWaitTimeInSeconds;
   if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) {
     view.estimatedWaitMs = seconds * 1000;
     // MIAW gives no queue position: the event carries the wait only.
-    if (view.agents.length === 0) events.push({ ...ev('wait'), type: 'queue-updated', estimatedWaitMs: seconds * 1000 });
+    if (view.agents.length === 0)
+      events.push({ ...ev('wait'), type: 'queue-updated', estimatedWaitMs: seconds * 1000 });
   }
 }
 

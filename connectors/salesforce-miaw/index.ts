@@ -21,7 +21,12 @@ import { SPECIFICATION_VERSION, defineConnector } from 'handover-kit/contract';
 import { SALESFORCE_MIAW_CAPABILITIES, createSalesforceMiawConnector } from './connector';
 import { salesforceMiawSettingsSchema } from './schema';
 
-export { SALESFORCE_MIAW_CAPABILITIES, createSalesforceMiawConnector, stableUuid, type SalesforceMiawConnector } from './connector';
+export {
+  SALESFORCE_MIAW_CAPABILITIES,
+  createSalesforceMiawConnector,
+  stableUuid,
+  type SalesforceMiawConnector,
+} from './connector';
 export {
   salesforceMiawSettingsSchema,
   miawHandoverOptionsSchema,
@@ -31,11 +36,25 @@ export {
   type MiawHandoverOptions,
   type RoutingAttributes,
 } from './schema';
-export { mapStreamMessage, isKeepAlive, emptyView, EVENT_NAMES, type ConversationView, type StreamMessage, type MapOptions } from './entries';
+export {
+  mapStreamMessage,
+  isKeepAlive,
+  emptyView,
+  EVENT_NAMES,
+  type ConversationView,
+  type StreamMessage,
+  type MapOptions,
+} from './entries';
 export { MiawApi, VENDOR as SALESFORCE_MIAW_VENDOR, type AccessToken } from './api';
 export { MiawState, RECORD_TTL_MS, TOKEN_TTL_MS, type ConversationCredentials } from './state';
 export { ConversationStream, streamLease, MAX_RECONNECT_DELAY_MS, MAX_CONNECT_FAILURES } from './stream';
-export { routingAttributesFor, routingWarnings, transcriptChunks, withLinks, MAX_TRANSCRIPT_MESSAGE_CHARS } from './messages';
+export {
+  routingAttributesFor,
+  routingWarnings,
+  transcriptChunks,
+  withLinks,
+  MAX_TRANSCRIPT_MESSAGE_CHARS,
+} from './messages';
 
 /** The connector definition for the provider registry. */
 export function salesforceMiawConnector() {
@@ -44,7 +63,8 @@ export function salesforceMiawConnector() {
     type: 'salesforce-miaw',
     label: 'Salesforce Messaging for In-App and Web',
     description:
-      'Hands chats to Salesforce Omni-Channel through a MIAW Custom Client deployment; agent events arrive on a server-sent-events stream per conversation.',
+      'Hands chats to Salesforce Omni-Channel through a MIAW Custom Client deployment; ' +
+      'agent events arrive on a server-sent-events stream per conversation.',
     settingsSchema: salesforceMiawSettingsSchema,
     capabilities: SALESFORCE_MIAW_CAPABILITIES,
     create: (settings, runtime) => createSalesforceMiawConnector(settings, runtime),

@@ -4,14 +4,23 @@ import type { RoutingAttributes } from './schema';
 /** Cognigy splits MIAW transcripts above this many characters per message. */
 export const MAX_TRANSCRIPT_MESSAGE_CHARS = 3000;
 
-const ROLE_LABEL: Record<TranscriptEntry['role'], string> = { user: 'User', bot: 'Bot', agent: 'Agent', system: 'System' };
+const ROLE_LABEL: Record<TranscriptEntry['role'], string> = {
+  user: 'User',
+  bot: 'Bot',
+  agent: 'Agent',
+  system: 'System',
+};
 
 /**
  * The attributes the conversation is created with: provider defaults, then the handover's custom
  * attributes, then per-handover routing attributes (last wins). Salesforce passes on only keys that
  * are hidden pre-chat fields of the deployment; others are dropped there without an error.
  */
-export function routingAttributesFor(defaults: RoutingAttributes, custom: CustomAttributes, perHandover: RoutingAttributes | undefined): RoutingAttributes {
+export function routingAttributesFor(
+  defaults: RoutingAttributes,
+  custom: CustomAttributes,
+  perHandover: RoutingAttributes | undefined,
+): RoutingAttributes {
   return { ...defaults, ...custom, ...(perHandover ?? {}) };
 }
 
@@ -23,7 +32,7 @@ export function routingWarnings(routing: Routing): ConnectorWarning[] {
     warnings.push({
       type: 'unsupported',
       feature: feature === 'queue' ? 'queueRouting' : feature,
-      message: `routing.${feature} is not sent: the Omni-Channel flow routes MIAW conversations (pass a routing attribute instead)`,
+      message: `routing.${feature} is not sent: the Omni-Channel flow routes MIAW conversations`,
     });
   }
   return warnings;
@@ -57,11 +66,20 @@ export function transcriptChunks(transcript: readonly TranscriptEntry[]): string
  * MIAW takes files only as a multipart upload of the bytes; the kit has URLs. Attachments therefore
  * reach the agent as links in the text, with a warning.
  */
-export function withLinks(text: string, attachments: readonly Attachment[] | undefined): { text: string; warnings: ConnectorWarning[] } {
+export function withLinks(
+  text: string,
+  attachments: readonly Attachment[] | undefined,
+): { text: string; warnings: ConnectorWarning[] } {
   if (!attachments?.length) return { text, warnings: [] };
   const links = attachments.map((a) => (a.name ? `${a.name}: ${a.url}` : a.url));
   return {
     text: [text, ...links].filter((t) => t.length > 0).join('\n'),
-    warnings: [{ type: 'unsupported', feature: 'attachments', message: 'Salesforce MIAW uploads files as bytes; the attachments were sent as links' }],
+    warnings: [
+      {
+        type: 'unsupported',
+        feature: 'attachments',
+        message: 'Salesforce MIAW uploads files as bytes; the attachments were sent as links',
+      },
+    ],
   };
 }

@@ -6,7 +6,10 @@ const scrtUrl = z
   .url('Must be an absolute URL, e.g. https://acme.my.salesforce-scrt.com')
   .refine((value) => {
     const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+    return (
+      url.protocol === 'https:' ||
+      (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    );
   }, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)')
   .transform((value) => value.replace(/\/+$/, ''));
 
@@ -38,14 +41,26 @@ export const salesforceMiawSettingsSchema = z
       description: "The deployment's messaging URL from its code snippet, e.g. https://acme.my.salesforce-scrt.com.",
       placeholder: 'https://acme.my.salesforce-scrt.com',
     }),
-    organizationId: field(z.string().trim().regex(/^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?$/, 'Must be a Salesforce org id (00D…, 15 or 18 characters)'), {
-      label: 'Organization ID',
-      description: 'Setup › Company Information › Salesforce.com Organization ID.',
-    }),
-    esDeveloperName: field(z.string().trim().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'Must be the API (developer) name of the Embedded Service deployment'), {
-      label: 'Embedded Service Developer Name',
-      description: 'API name of a Custom Client Embedded Service deployment (Messaging for In-App and Web).',
-    }),
+    organizationId: field(
+      z
+        .string()
+        .trim()
+        .regex(/^00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?$/, 'Must be a Salesforce org id (00D…, 15 or 18 characters)'),
+      {
+        label: 'Organization ID',
+        description: 'Setup › Company Information › Salesforce.com Organization ID.',
+      },
+    ),
+    esDeveloperName: field(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'Must be the API (developer) name of the Embedded Service deployment'),
+      {
+        label: 'Embedded Service Developer Name',
+        description: 'API name of a Custom Client Embedded Service deployment (Messaging for In-App and Web).',
+      },
+    ),
     capabilitiesVersion: field(z.string().trim().min(1).default('1'), {
       label: 'Capabilities Version',
       description: 'Sent when asking for an access token (Cognigy and the sample app send 1).',
@@ -53,16 +68,20 @@ export const salesforceMiawSettingsSchema = z
     authMode: field(z.enum(['unauthenticated', 'authenticated']).default('unauthenticated'), {
       label: 'User verification',
       description:
-        'unauthenticated: a guest access token per handover (user verification off). authenticated: a token from the customer identity token (JWT) of each handover.',
+        'unauthenticated: a guest access token per handover (user verification off). authenticated: a ' +
+        'token from the customer identity token (JWT) of each handover.',
     }),
     identityToken: secret(z.string().min(1).optional(), {
       label: 'Identity Token for Authenticated Users',
       description:
-        'Default customer identity token (JWT) when authMode is authenticated. A per-handover token (connectorOptions["salesforce-miaw"].identityToken) wins.',
+        'Default customer identity token (JWT) when authMode is authenticated. A per-handover token ' +
+        '(connectorOptions["salesforce-miaw"].identityToken) wins.',
     }),
     routingAttributes: field(jsonObject.default({}), {
       label: 'Conversation Routing Attributes',
-      description: 'JSON of key/value pairs for the Omni-Channel flow; every key must be a hidden pre-chat field. Merged under per-handover attributes.',
+      description:
+        'JSON of key/value pairs for the Omni-Channel flow; every key must be a hidden pre-chat field. ' +
+        'Merged under per-handover attributes.',
     }),
     sendTranscriptAsFirstMessage: field(z.boolean().default(false), {
       label: 'Send Transcript as first message',
@@ -70,16 +89,22 @@ export const salesforceMiawSettingsSchema = z
     }),
     endChatWhenAgentLeaves: field(z.boolean().default(false), {
       label: 'End Chat When Agent Leaves',
-      description: 'Ends the handover when the last agent leaves outside a transfer, since Salesforce does not always send the close event.',
+      description:
+        'Ends the handover when the last agent leaves outside a transfer, since Salesforce does not ' +
+        'always send the close event.',
     }),
     forwardEventsToFlow: field(z.boolean().default(false), {
       label: 'Forward Events to the Flow',
-      description: 'Forwards other stream events (system messages, routing work results, session status) to the flow as provider events.',
+      description:
+        'Forwards other stream events (system messages, routing work results, session status) to the ' +
+        'flow as provider events.',
     }),
     tokenEncryptionKey: secret(z.string().min(32, 'Use at least 32 characters').optional(), {
       label: 'Token encryption key',
       description:
-        'When set, access tokens are kept AES-256-GCM encrypted in the shared connector state, so another gateway instance (or this one after a restart) can resume the stream. Without it they live only in this process.',
+        'When set, access tokens are kept AES-256-GCM encrypted in the shared connector state, so ' +
+        'another gateway instance (or this one after a restart) can resume the stream. Without it they ' +
+        'live only in this process.',
     }),
     requestTimeoutMs: field(z.coerce.number().int().min(100).max(60_000).default(10_000), {
       label: 'Request timeout (ms)',
@@ -95,7 +120,8 @@ export const salesforceMiawSettingsSchema = z
     }),
     streamLeaseMs: field(z.coerce.number().int().min(100).max(600_000).default(30_000), {
       label: 'Stream lease (ms)',
-      description: 'How long one gateway instance owns a conversation stream between renewals (renewed every third of it).',
+      description:
+        'How long one gateway instance owns a conversation stream between renewals (renewed every third of it).',
     }),
   })
   .strict();

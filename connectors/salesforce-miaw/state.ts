@@ -34,7 +34,9 @@ export class MiawState {
     private readonly clock: Clock,
     encryptionKey: string | undefined,
   ) {
-    this.key = encryptionKey ? Buffer.from(hkdfSync('sha256', encryptionKey, 'handover-kit', 'salesforce-miaw tokens', 32)) : undefined;
+    this.key = encryptionKey
+      ? Buffer.from(hkdfSync('sha256', encryptionKey, 'handover-kit', 'salesforce-miaw tokens', 32))
+      : undefined;
   }
 
   get sharesTokens(): boolean {
@@ -118,7 +120,9 @@ export class MiawState {
   }
 
   addLive(conversationId: string): Promise<void> {
-    return this.editLive((list) => (list.includes(conversationId) ? list : [...list, conversationId].slice(-INDEX_MAX)));
+    return this.editLive((list) =>
+      list.includes(conversationId) ? list : [...list, conversationId].slice(-INDEX_MAX),
+    );
   }
 
   removeLive(conversationId: string): Promise<void> {

@@ -79,26 +79,37 @@ export class ConversationStream {
     if (this.stopped && !release) return;
     this.stopped = true;
     this.controller?.abort();
-    for (const t of [this.heartbeat, this.renewTimer, this.reconnectTimer]) if (t !== undefined) this.o.clock.clearTimeout(t);
+    for (const t of [this.heartbeat, this.renewTimer, this.reconnectTimer])
+      if (t !== undefined) this.o.clock.clearTimeout(t);
     if (release) await this.o.leases.releaseLease(streamLease(this.o.conversationId)).catch(() => undefined);
   }
 
   private scheduleRenew(): void {
-    this.renewTimer = this.o.clock.setTimeout(async () => {
-      if (this.stopped) return;
-      const held = await this.o.leases.acquireLease(streamLease(this.o.conversationId), this.o.leaseMs).catch(() => false);
-      if (!held) {
-        this.o.logger.warn('salesforce-miaw stream lease lost; another instance owns the stream now', { conversationId: this.o.conversationId });
-        await this.stop(false);
-        return;
-      }
-      this.scheduleRenew();
-    }, Math.max(1, Math.floor(this.o.leaseMs / 3)));
+    this.renewTimer = this.o.clock.setTimeout(
+      async () => {
+        if (this.stopped) return;
+        const held = await this.o.leases
+          .acquireLease(streamLease(this.o.conversationId), this.o.leaseMs)
+          .catch(() => false);
+        if (!held) {
+          this.o.logger.warn('salesforce-miaw stream lease lost; another instance owns the stream now', {
+            conversationId: this.o.conversationId,
+          });
+          await this.stop(false);
+          return;
+        }
+        this.scheduleRenew();
+      },
+      Math.max(1, Math.floor(this.o.leaseMs / 3)),
+    );
   }
 
   private armHeartbeat(controller: AbortController): void {
     if (this.heartbeat !== undefined) this.o.clock.clearTimeout(this.heartbeat);
-    this.heartbeat = this.o.clock.setTimeout(() => controller.abort(new Error('heartbeat timeout')), this.o.heartbeatTimeoutMs);
+    this.heartbeat = this.o.clock.setTimeout(
+      () => controller.abort(new Error('heartbeat timeout')),
+      this.o.heartbeatTimeoutMs,
+    );
   }
 
   private async connect(): Promise<void> {
@@ -107,7 +118,9 @@ export class ConversationStream {
     const { conversationId, logger } = this.o;
     const token = await this.o.token();
     if (!token) {
-      logger.warn('salesforce-miaw: no access token for this conversation on this instance; not streaming it', { conversationId });
+      logger.warn('salesforce-miaw: no access token for this conversation on this instance; not streaming it', {
+        conversationId,
+      });
       await this.stop(true);
       return;
     }
@@ -136,7 +149,10 @@ export class ConversationStream {
           this.authRetried = true;
           return void this.schedule(0);
         }
-        return void (await this.giveUp('stream-unauthorized', `The stream was refused (${res.statusCode}) and the access token could not be renewed`));
+        return void (await this.giveUp(
+          'stream-unauthorized',
+          `The stream was refused (${res.statusCode}) and the access token could not be renewed`,
+        ));
       }
       if (res.statusCode !== 200) {
         await res.body.dump();
@@ -186,7 +202,11 @@ export class ConversationStream {
     try {
       await this.o.onMessage(message);
     } catch (error) {
-      this.o.logger.error('salesforce-miaw stream event failed', { conversationId: this.o.conversationId, event: message.event, error: (error as Error)?.message });
+      this.o.logger.error('salesforce-miaw stream event failed', {
+        conversationId: this.o.conversationId,
+        event: message.event,
+        error: (error as Error)?.message,
+      });
     }
     if (message.id) {
       this.seen.set(message.id, true);

@@ -7,7 +7,9 @@ import { redisUrl, uniquePrefix } from '../../gateway/helpers';
 import { ENCRYPTION_KEY, connectorOn, startRequest, waitUntil } from './harness';
 
 const texts = (events: Array<{ type: string; conversationId: string }>, id: string) =>
-  events.filter((e) => e.conversationId === id && e.type === 'agent-message').map((e) => (e as unknown as { text: string }).text);
+  events
+    .filter((e) => e.conversationId === id && e.type === 'agent-message')
+    .map((e) => (e as unknown as { text: string }).text);
 
 describe('salesforce-miaw: one stream owner among gateway instances (lease in real Redis)', () => {
   let redis: Redis;
@@ -21,10 +23,13 @@ describe('salesforce-miaw: one stream owner among gateway instances (lease in re
   /** Two gateway instances: same Redis prefix, each its own lease owner id. */
   const instances = () => {
     const prefix = uniquePrefix();
-    return [new RedisConnectorState(redis, prefix).forProvider('miaw-test'), new RedisConnectorState(redis, prefix).forProvider('miaw-test')] as const;
+    return [
+      new RedisConnectorState(redis, prefix).forProvider('miaw-test'),
+      new RedisConnectorState(redis, prefix).forProvider('miaw-test'),
+    ] as const;
   };
 
-  it('exactly one instance relays; the other sends with the shared token and takes over when the owner stops', async () => {
+  it('one instance relays; another sends with the shared token and takes over when the owner stops', async () => {
     const fake = await FakeMiaw.start();
     const [stateA, stateB] = instances();
     const a = connectorOn(fake, stateA, { tokenEncryptionKey: ENCRYPTION_KEY });
@@ -39,7 +44,12 @@ describe('salesforce-miaw: one stream owner among gateway instances (lease in re
       fake.join(id);
       fake.say(id, 'to the owner');
       await waitUntil(() => texts(a.events, id).length === 1, 'the message at A');
-      await b.connector.doSendMessage({ conversationId: id, messageId: 'm-b', user: { id: 'u' }, text: 'sent through B' });
+      await b.connector.doSendMessage({
+        conversationId: id,
+        messageId: 'm-b',
+        user: { id: 'u' },
+        text: 'sent through B',
+      });
       expect(fake.userTexts(id)).toEqual(['sent through B']);
 
       await a.connector.dispose(); // A shuts down and hands the lease back
@@ -91,7 +101,9 @@ describe('salesforce-miaw: one stream owner among gateway instances (lease in re
       const { conversationId: id } = await a.connector.doStartHandover(startRequest('no-key'));
       await b.connector.sweep();
       expect(b.connector.stats().streams).toBe(0);
-      const error = await b.connector.doSendMessage({ conversationId: id, messageId: 'm', user: { id: 'u' }, text: 'x' }).catch((e: unknown) => e);
+      const error = await b.connector
+        .doSendMessage({ conversationId: id, messageId: 'm', user: { id: 'u' }, text: 'x' })
+        .catch((e: unknown) => e);
       expect(HandoverNotFoundError.isInstance(error)).toBe(true);
       expect((error as Error).message).toMatch(/tokenEncryptionKey/);
       // The state holds no token at all: nothing readable, nothing sealed.

@@ -1,12 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandoverConfigError, UnsupportedCapabilityError, type HandoverEvent } from 'handover-kit';
-import { salesforceMiawConnector, salesforceMiawSettingsSchema, transcriptChunks } from 'handover-kit/connectors/salesforce-miaw';
+import {
+  salesforceMiawConnector,
+  salesforceMiawSettingsSchema,
+  transcriptChunks,
+} from 'handover-kit/connectors/salesforce-miaw';
 import { FAKE_MIAW } from '../../fakes/salesforce-miaw';
 import { MemoryConnectorState } from 'handover-kit/testing';
 import { connectorOn, startRequest, startTestBed, waitUntil, type MiawTestBed } from './harness';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const ofType = <T extends HandoverEvent['type']>(events: HandoverEvent[], type: T) => events.filter((e): e is Extract<HandoverEvent, { type: T }> => e.type === type);
+const ofType = <T extends HandoverEvent['type']>(events: HandoverEvent[], type: T) =>
+  events.filter((e): e is Extract<HandoverEvent, { type: T }> => e.type === type);
 
 let bed: MiawTestBed | undefined;
 afterEach(async () => {
@@ -21,13 +26,21 @@ describe('salesforce-miaw requests', () => {
       startRequest('create', {
         customAttributes: { Tier: 'gold', Orders: 3 },
         locale: 'es_MX',
-        connectorOptions: { 'salesforce-miaw': { routingAttributes: { Intent: 'refund' } }, genesys: { ignored: true } },
+        connectorOptions: {
+          'salesforce-miaw': { routingAttributes: { Intent: 'refund' } },
+          genesys: { ignored: true },
+        },
       }),
     );
     expect(conversationId).toMatch(UUID_V4);
     const [token, create] = [bed.fake.requestsOf('token')[0]!, bed.fake.requestsOf('create')[0]!];
     expect(token.path).toBe('/iamessage/api/v2/authorization/unauthenticated/access-token');
-    expect(token.body).toEqual({ orgId: FAKE_MIAW.orgId, esDeveloperName: FAKE_MIAW.esDeveloperName, capabilitiesVersion: '1', platform: 'Web' });
+    expect(token.body).toEqual({
+      orgId: FAKE_MIAW.orgId,
+      esDeveloperName: FAKE_MIAW.esDeveloperName,
+      capabilitiesVersion: '1',
+      platform: 'Web',
+    });
     expect(token.headers.authorization).toBeUndefined();
     expect(create.body).toEqual({
       conversationId,
@@ -38,7 +51,7 @@ describe('salesforce-miaw requests', () => {
     expect(create.headers.authorization).toMatch(/^Bearer fake-jwt\./);
   });
 
-  it('the same idempotency key gives the same conversation without a second create, also after the memory is gone', async () => {
+  it('one idempotency key, one conversation and one create, also after the memory is gone', async () => {
     bed = await startTestBed();
     const state = new MemoryConnectorState().forProvider('miaw-test');
     const one = connectorOn(bed.fake, state);
@@ -55,7 +68,7 @@ describe('salesforce-miaw requests', () => {
     }
   });
 
-  it('relays text with a stable entry id; a repeated id is a duplicate, an attachment becomes a link with a warning', async () => {
+  it('relays text with a stable entry id; a repeat is a duplicate; an attachment becomes a link', async () => {
     bed = await startTestBed();
     const { connector, fake } = bed;
     const { conversationId } = await connector.doStartHandover(startRequest('send'));
@@ -64,11 +77,23 @@ describe('salesforce-miaw requests', () => {
     expect(sent.vendorMessageId).toMatch(UUID_V4);
     const body = fake.requestsOf('message')[0]!.body;
     expect(body).toEqual({
-      message: { id: sent.vendorMessageId, messageType: 'StaticContentMessage', staticContent: { formatType: 'Text', text: 'hello' } },
+      message: {
+        id: sent.vendorMessageId,
+        messageType: 'StaticContentMessage',
+        staticContent: { formatType: 'Text', text: 'hello' },
+      },
       esDeveloperName: FAKE_MIAW.esDeveloperName,
     });
-    expect((await connector.doSendMessage({ conversationId, messageId: 'm-1', user, text: 'hello' })).duplicate).toBe(true);
-    const withFile = await connector.doSendMessage({ conversationId, messageId: 'm-2', user, text: 'see', attachments: [{ url: 'https://x.test/a.png', type: 'image', name: 'a.png' }] });
+    expect((await connector.doSendMessage({ conversationId, messageId: 'm-1', user, text: 'hello' })).duplicate).toBe(
+      true,
+    );
+    const withFile = await connector.doSendMessage({
+      conversationId,
+      messageId: 'm-2',
+      user,
+      text: 'see',
+      attachments: [{ url: 'https://x.test/a.png', type: 'image', name: 'a.png' }],
+    });
     expect(withFile.warnings?.[0]).toMatchObject({ type: 'unsupported', feature: 'attachments' });
     expect(fake.userTexts(conversationId)).toEqual(['hello', 'see\na.png: https://x.test/a.png']);
     expect(fake.requestsOf('message')).toHaveLength(2);
@@ -84,7 +109,7 @@ describe('salesforce-miaw requests', () => {
     expect(ofType(events, 'agent-message').map((e) => e.text)).toEqual(['from the agent']);
   });
 
-  it('status: queue with the estimated wait of the routing result (no position), then active, then completed', async () => {
+  it('status: queue with the routing result wait (no position), then active, then completed', async () => {
     bed = await startTestBed();
     const { connector, fake, events } = bed;
     const { conversationId: id } = await connector.doStartHandover(startRequest('status'));
@@ -93,7 +118,10 @@ describe('salesforce-miaw requests', () => {
     expect(ofType(events, 'queue-updated')[0]!.position).toBeUndefined();
     fake.join(id);
     await waitUntil(() => ofType(events, 'agent-joined').length === 1, 'joined');
-    expect(await connector.doGetStatus({ conversationId: id })).toEqual({ status: 'active', agent: { id: FAKE_MIAW.agent.id, name: 'Ana Agent' } });
+    expect(await connector.doGetStatus({ conversationId: id })).toEqual({
+      status: 'active',
+      agent: { id: FAKE_MIAW.agent.id, name: 'Ana Agent' },
+    });
     fake.typing(id, true);
     await waitUntil(() => ofType(events, 'agent-typing').length === 1, 'typing');
     fake.resolve(id);
@@ -115,7 +143,14 @@ describe('salesforce-miaw requests', () => {
     fake.resolve(id);
     await waitUntil(() => ofType(events, 'handover-completed').length === 1, 'completed');
     expect(ofType(events, 'agent-typing').map((e) => e.typing)).toEqual([true, false]);
-    expect(events.map((e) => e.type)).toEqual(['queue-updated', 'agent-joined', 'agent-typing', 'agent-typing', 'agent-message', 'handover-completed']);
+    expect(events.map((e) => e.type)).toEqual([
+      'queue-updated',
+      'agent-joined',
+      'agent-typing',
+      'agent-typing',
+      'agent-message',
+      'handover-completed',
+    ]);
   });
 
   it('a transfer re-queues; a routing failure ends the handover in error', async () => {
@@ -130,20 +165,27 @@ describe('salesforce-miaw requests', () => {
     expect((await connector.doGetStatus({ conversationId: id })).status).toBe('queue');
     fake.routingFailure(id, 'No agent has the skill');
     await waitUntil(() => ofType(events, 'handover-error').length === 1, 'error');
-    expect(ofType(events, 'handover-error')[0]).toMatchObject({ code: 'routing-RoutingError', message: 'No agent has the skill' });
+    expect(ofType(events, 'handover-error')[0]).toMatchObject({
+      code: 'routing-RoutingError',
+      message: 'No agent has the skill',
+    });
     expect((await connector.doGetStatus({ conversationId: id })).status).toBe('error');
   });
 
-  it('close from the bot: DELETE with esDeveloperName, the close event it causes is not reported back, a second close is a no-op', async () => {
+  it('close from the bot: DELETE, its close event not reported back, a second close a no-op', async () => {
     bed = await startTestBed();
     const { connector, fake, events } = bed;
     const { conversationId: id } = await connector.doStartHandover(startRequest('close'));
     await waitUntil(() => fake.openStreams === 1, 'the stream');
-    expect(await connector.doCloseHandover({ conversationId: id, reason: 'bot-closed', message: 'Bye from the bot' })).toEqual({ alreadyClosed: false });
+    expect(
+      await connector.doCloseHandover({ conversationId: id, reason: 'bot-closed', message: 'Bye from the bot' }),
+    ).toEqual({ alreadyClosed: false });
     const del = fake.requestsOf('close')[0]!;
     expect(del.path).toBe(`/iamessage/api/v2/conversation/${id}?esDeveloperName=${FAKE_MIAW.esDeveloperName}`);
     expect(fake.userTexts(id)).toEqual(['Bye from the bot']);
-    expect(await connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' })).toEqual({ alreadyClosed: true });
+    expect(await connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' })).toEqual({
+      alreadyClosed: true,
+    });
     expect(fake.requestsOf('close')).toHaveLength(1);
     await waitUntil(() => fake.openStreams === 0, 'the stream to stop');
     expect(ofType(events, 'handover-completed')).toEqual([]);
@@ -153,10 +195,17 @@ describe('salesforce-miaw requests', () => {
     bed = await startTestBed({ settings: { sendTranscriptAsFirstMessage: true } });
     const long = 'x'.repeat(2500);
     const { conversationId } = await bed.connector.doStartHandover(
-      startRequest('transcript', { transcript: [{ role: 'user', text: long }, { role: 'bot', text: long }] }),
+      startRequest('transcript', {
+        transcript: [
+          { role: 'user', text: long },
+          { role: 'bot', text: long },
+        ],
+      }),
     );
     expect(bed.fake.userTexts(conversationId)).toEqual([`User: ${long}`, `Bot: ${long}`]);
-    expect(transcriptChunks([{ role: 'user', text: 'y'.repeat(7000) }]).map((c) => c.length)).toEqual([3000, 3000, 1006]);
+    expect(transcriptChunks([{ role: 'user', text: 'y'.repeat(7000) }]).map((c) => c.length)).toEqual([
+      3000, 3000, 1006,
+    ]);
   });
 
   it('authenticated mode needs an identity token and uses it', async () => {
@@ -164,10 +213,16 @@ describe('salesforce-miaw requests', () => {
     const missing = await bed.connector.doStartHandover(startRequest('no-id')).catch((e: unknown) => e);
     expect(HandoverConfigError.isInstance(missing)).toBe(true);
     const identityToken = FAKE_MIAW.identityTokens[0]!;
-    await bed.connector.doStartHandover(startRequest('id', { connectorOptions: { 'salesforce-miaw': { identityToken } } }));
+    await bed.connector.doStartHandover(
+      startRequest('id', { connectorOptions: { 'salesforce-miaw': { identityToken } } }),
+    );
     const token = bed.fake.requestsOf('token')[0]!;
     expect(token.path).toBe('/iamessage/api/v2/authorization/authenticated/access-token');
-    expect(token.body).toMatchObject({ authorizationType: 'JWT', customerIdentityToken: identityToken, platform: 'Web' });
+    expect(token.body).toMatchObject({
+      authorizationType: 'JWT',
+      customerIdentityToken: identityToken,
+      platform: 'Web',
+    });
   });
 
   it('has no availability API and says so; routing the client cannot do comes back as warnings', async () => {
@@ -175,7 +230,9 @@ describe('salesforce-miaw requests', () => {
     const error = await bed.connector.doCheckAvailability({ routing: {} }).catch((e: unknown) => e);
     expect(UnsupportedCapabilityError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/Omni-Channel/);
-    const started = await bed.connector.doStartHandover(startRequest('routing', { routing: { queue: 'vip', skills: ['billing'], priority: 'high' } }));
+    const started = await bed.connector.doStartHandover(
+      startRequest('routing', { routing: { queue: 'vip', skills: ['billing'], priority: 'high' } }),
+    );
     expect(started.warnings?.map((w) => [w.type, w.feature])).toEqual([
       ['unsupported', 'queueRouting'],
       ['unsupported', 'skills'],
@@ -185,18 +242,38 @@ describe('salesforce-miaw requests', () => {
 });
 
 describe('salesforce-miaw settings', () => {
-  const valid = { baseUrl: 'https://acme.my.salesforce-scrt.com/', organizationId: '00D5g000004ABCDEAA', esDeveloperName: 'Web_Chat' };
+  const valid = {
+    baseUrl: 'https://acme.my.salesforce-scrt.com/',
+    organizationId: '00D5g000004ABCDEAA',
+    esDeveloperName: 'Web_Chat',
+  };
 
   it('uses Cognigy’s fields with their defaults and marks the secrets', () => {
     const s = salesforceMiawSettingsSchema.parse(valid);
-    expect(s).toMatchObject({ baseUrl: 'https://acme.my.salesforce-scrt.com', capabilitiesVersion: '1', authMode: 'unauthenticated', routingAttributes: {}, sendTranscriptAsFirstMessage: false, endChatWhenAgentLeaves: false, forwardEventsToFlow: false });
+    expect(s).toMatchObject({
+      baseUrl: 'https://acme.my.salesforce-scrt.com',
+      capabilitiesVersion: '1',
+      authMode: 'unauthenticated',
+      routingAttributes: {},
+      sendTranscriptAsFirstMessage: false,
+      endChatWhenAgentLeaves: false,
+      forwardEventsToFlow: false,
+    });
     const def = salesforceMiawConnector();
     expect(def.type).toBe('salesforce-miaw');
-    expect(def.capabilities).toMatchObject({ availability: false, queuePosition: false, estimatedWaitTime: true, pushEvents: true, webhooks: false, attachments: false });
+    expect(def.capabilities).toMatchObject({
+      availability: false,
+      queuePosition: false,
+      estimatedWaitTime: true,
+      pushEvents: true,
+      webhooks: false,
+      attachments: false,
+    });
   });
 
   it('rejects a wrong org id, plain http off loopback, a bad developer name and bad routing JSON', () => {
-    const bad = (patch: Record<string, unknown>) => salesforceMiawSettingsSchema.safeParse({ ...valid, ...patch }).success;
+    const bad = (patch: Record<string, unknown>) =>
+      salesforceMiawSettingsSchema.safeParse({ ...valid, ...patch }).success;
     expect(bad({ organizationId: '005000000000001' })).toBe(false);
     expect(bad({ baseUrl: 'http://acme.my.salesforce-scrt.com' })).toBe(false);
     expect(bad({ esDeveloperName: 'has spaces' })).toBe(false);

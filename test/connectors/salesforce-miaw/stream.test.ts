@@ -6,7 +6,8 @@ import { MemoryConnectorState } from 'handover-kit/testing';
 import { FAKE_MIAW, FakeMiaw } from '../../fakes/salesforce-miaw';
 import { ENCRYPTION_KEY, connectorOn, startRequest, startTestBed, waitUntil, type MiawTestBed } from './harness';
 
-const texts = (events: HandoverEvent[], id: string) => events.filter((e) => e.conversationId === id && e.type === 'agent-message').map((e) => (e as { text: string }).text);
+const texts = (events: HandoverEvent[], id: string) =>
+  events.filter((e) => e.conversationId === id && e.type === 'agent-message').map((e) => (e as { text: string }).text);
 
 let bed: MiawTestBed | undefined;
 afterEach(async () => {
@@ -24,12 +25,16 @@ describe('salesforce-miaw event stream', () => {
     expect(sse.headers['x-org-id']).toBe(FAKE_MIAW.orgId);
     expect(sse.headers.accept).toBe('text/event-stream');
     expect(bed.fake.requestsOf('token').map((r) => r.status)).toEqual([200]);
-    expect(bed.fake.streamCursors[0]).toMatch(/^\d+$/); // the token response's lastEventId, from before the conversation existed
+    // The token response's lastEventId, from before the conversation existed.
+    expect(bed.fake.streamCursors[0]).toMatch(/^\d+$/);
     // The routing result of the creation, published after the token, still arrives.
-    await waitUntil(() => bed!.events.some((e) => e.conversationId === conversationId && e.type === 'queue-updated'), 'queue-updated');
+    await waitUntil(
+      () => bed!.events.some((e) => e.conversationId === conversationId && e.type === 'queue-updated'),
+      'queue-updated',
+    );
   });
 
-  it('dropped mid-handover: reconnects with Last-Event-Id and delivers the message sent while down exactly once', async () => {
+  it('dropped mid-handover: reconnects with Last-Event-Id; the message sent while down arrives once', async () => {
     bed = await startTestBed();
     const { fake, connector, events } = bed;
     const { conversationId: id } = await connector.doStartHandover(startRequest('drop'));
@@ -73,13 +78,29 @@ describe('salesforce-miaw event stream', () => {
     const { conversationId: id } = await connector.doStartHandover(startRequest('fixtures'));
     await waitUntil(() => events.some((e) => e.type === 'queue-updated'), 'the routing result');
     const dir = new URL('../../fakes/salesforce-miaw/fixtures/', import.meta.url);
-    const order = ['participant-changed-agent-joined', 'typing-started', 'message-agent-text', 'message-end-user-echo', 'message-agent-attachment', 'sdk-ping', 'sdk-typing-indicator', 'close-conversation'];
+    const order = [
+      'participant-changed-agent-joined',
+      'typing-started',
+      'message-agent-text',
+      'message-end-user-echo',
+      'message-agent-attachment',
+      'sdk-ping',
+      'sdk-typing-indicator',
+      'close-conversation',
+    ];
     let view = emptyView();
     const expected: string[] = [];
     for (const name of order) {
-      const f = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as { event: string; data: Record<string, unknown> };
+      const f = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as {
+        event: string;
+        data: Record<string, unknown>;
+      };
       const data = f.data.conversationEntry ? { ...f.data, conversationId: id } : f.data;
-      const out = mapStreamMessage({ event: f.event, data: JSON.stringify(data) }, id, view, { forwardEvents: false, endChatWhenAgentLeaves: false, now: 0 });
+      const out = mapStreamMessage({ event: f.event, data: JSON.stringify(data) }, id, view, {
+        forwardEvents: false,
+        endChatWhenAgentLeaves: false,
+        now: 0,
+      });
       if (out) {
         view = out.view;
         expected.push(...out.events.map((e) => e.type));
@@ -105,7 +126,9 @@ describe('salesforce-miaw event stream', () => {
       expect(JSON.parse((await state.get(`view:${id}`))!)).toMatchObject({ agents: [{ id: FAKE_MIAW.agent.id }] });
       const tokens = fake.requests.filter((r) => r.operation === 'token').map((r) => r.status);
       expect(tokens).toEqual([200]);
-      const issued = fake.requests.flatMap((r) => String(r.headers.authorization ?? '').replace('Bearer ', '')).filter((t) => t.startsWith('fake-jwt.'));
+      const issued = fake.requests
+        .flatMap((r) => String(r.headers.authorization ?? '').replace('Bearer ', ''))
+        .filter((t) => t.startsWith('fake-jwt.'));
       for (const token of new Set(issued)) expect(state.written.some((v) => v.includes(token))).toBe(false);
     } finally {
       await connector.dispose();
@@ -113,7 +136,7 @@ describe('salesforce-miaw event stream', () => {
     }
   });
 
-  it('after a restart (same state, encryption key) resumes the stream and delivers what came meanwhile, once', async () => {
+  it('after a restart (same state and key) resumes the stream; what came meanwhile arrives once', async () => {
     const fake = await FakeMiaw.start();
     const shared = new MemoryConnectorState().forProvider('miaw-test');
     const first = connectorOn(fake, shared, { tokenEncryptionKey: ENCRYPTION_KEY });
@@ -129,7 +152,12 @@ describe('salesforce-miaw event stream', () => {
       await waitUntil(() => texts(second.events, id).length === 1, 'the message from the downtime');
       expect(texts(second.events, id)).toEqual(['two, while no gateway ran']);
       expect(second.events.some((e) => e.type === 'agent-joined')).toBe(false); // not replayed
-      await second.connector.doSendMessage({ conversationId: id, messageId: 'u-1', user: { id: 'u' }, text: 'still here' });
+      await second.connector.doSendMessage({
+        conversationId: id,
+        messageId: 'u-1',
+        user: { id: 'u' },
+        text: 'still here',
+      });
       expect(fake.userTexts(id)).toEqual(['still here']);
     } finally {
       await second.connector.dispose();
@@ -145,7 +173,10 @@ describe('salesforce-miaw event stream', () => {
     fake.revokeTokens();
     fake.dropStreams();
     await waitUntil(() => events.some((e) => e.type === 'handover-error'), 'the error');
-    expect(events.find((e) => e.type === 'handover-error')).toMatchObject({ conversationId: id, code: 'stream-unauthorized' });
+    expect(events.find((e) => e.type === 'handover-error')).toMatchObject({
+      conversationId: id,
+      code: 'stream-unauthorized',
+    });
     expect(fake.requestsOf('continuation').map((r) => r.status)).toEqual([401]);
   });
 
@@ -153,7 +184,9 @@ describe('salesforce-miaw event stream', () => {
     bed = await startTestBed({ settings: { authMode: 'authenticated' } });
     const { fake, connector, events } = bed;
     const identityToken = FAKE_MIAW.identityTokens[0]!;
-    const { conversationId: id } = await connector.doStartHandover(startRequest('verified', { connectorOptions: { 'salesforce-miaw': { identityToken } } }));
+    const { conversationId: id } = await connector.doStartHandover(
+      startRequest('verified', { connectorOptions: { 'salesforce-miaw': { identityToken } } }),
+    );
     await waitUntil(() => fake.openStreams === 1, 'the stream');
     fake.revokeTokens();
     fake.dropStreams();
@@ -161,7 +194,9 @@ describe('salesforce-miaw event stream', () => {
     await waitUntil(() => texts(events, id).length === 1, 'the message');
     const tokens = fake.requestsOf('token');
     expect(tokens).toHaveLength(2);
-    expect(tokens.every((r) => (r.body as { customerIdentityToken?: string }).customerIdentityToken === identityToken)).toBe(true);
+    expect(
+      tokens.every((r) => (r.body as { customerIdentityToken?: string }).customerIdentityToken === identityToken),
+    ).toBe(true);
   });
 });
 

@@ -37,7 +37,11 @@ export function entryData(input: EntryInput): string {
     conversationEntry: {
       identifier: randomUUID(),
       entryType: input.entryType,
-      sender: { appType: input.sender.appType ?? 'conversation', role: input.sender.role, subject: input.sender.subject },
+      sender: {
+        appType: input.sender.appType ?? 'conversation',
+        role: input.sender.role,
+        subject: input.sender.subject,
+      },
       senderDisplayName: input.senderDisplayName ?? input.sender.role,
       clientTimestamp: input.at,
       transcriptedTimestamp: input.at,
@@ -49,12 +53,25 @@ export function entryData(input: EntryInput): string {
 
 const agentSender = (agent: FakeAgent) => ({ role: 'Agent', subject: agent.id, appType: 'agent' });
 
-export function textMessage(conversationId: string, agent: FakeAgent, text: string, at: number, attachments: Array<{ name: string; url: string; mimeType: string }> = []) {
-  const staticContent = attachments.length > 0 ? { formatType: 'Attachments', text, attachments: attachments.map((a) => ({ id: randomUUID(), ...a })) } : { formatType: 'Text', text };
+export function textMessage(
+  conversationId: string,
+  agent: FakeAgent,
+  text: string,
+  at: number,
+  attachments: Array<{ name: string; url: string; mimeType: string }> = [],
+) {
+  const staticContent =
+    attachments.length > 0
+      ? { formatType: 'Attachments', text, attachments: attachments.map((a) => ({ id: randomUUID(), ...a })) }
+      : { formatType: 'Text', text };
   return entryData({
     conversationId,
     entryType: 'Message',
-    payload: { id: randomUUID(), abstractMessage: { messageType: 'StaticContentMessage', id: randomUUID(), staticContent }, messageReason: null },
+    payload: {
+      id: randomUUID(),
+      abstractMessage: { messageType: 'StaticContentMessage', id: randomUUID(), staticContent },
+      messageReason: null,
+    },
     sender: agentSender(agent),
     senderDisplayName: agent.name,
     at,
@@ -65,7 +82,14 @@ export function userEcho(conversationId: string, subject: string, text: string, 
   return entryData({
     conversationId,
     entryType: 'Message',
-    payload: { id: messageId, abstractMessage: { messageType: 'StaticContentMessage', id: messageId, staticContent: { formatType: 'Text', text } } },
+    payload: {
+      id: messageId,
+      abstractMessage: {
+        messageType: 'StaticContentMessage',
+        id: messageId,
+        staticContent: { formatType: 'Text', text },
+      },
+    },
     sender: { role: 'EndUser', subject, appType: 'iamessage' },
     senderDisplayName: 'Guest',
     at,
@@ -76,13 +100,21 @@ export function participantChanged(conversationId: string, agent: FakeAgent, ope
   return entryData({
     conversationId,
     entryType: 'ParticipantChanged',
-    payload: { entries: [{ operation, displayName: agent.name, participant: { role: 'Agent', subject: agent.id, appType: 'agent' } }] },
+    payload: {
+      entries: [
+        { operation, displayName: agent.name, participant: { role: 'Agent', subject: agent.id, appType: 'agent' } },
+      ],
+    },
     sender: { role: 'System', subject: 'system', appType: 'conversation' },
     at,
   });
 }
 
-export function routingResult(conversationId: string, options: { type: 'Initial' | 'Transfer'; ewtSeconds: number | null; failure?: string }, at: number) {
+export function routingResult(
+  conversationId: string,
+  options: { type: 'Initial' | 'Transfer'; ewtSeconds: number | null; failure?: string },
+  at: number,
+) {
   return entryData({
     conversationId,
     entryType: 'RoutingResult',
@@ -93,30 +125,65 @@ export function routingResult(conversationId: string, options: { type: 'Initial'
       errorMessages: options.failure ? [options.failure] : [],
       recordId: `0Mw${randomUUID().replace(/-/g, '').slice(0, 15)}`,
       isExternallyRouted: false,
-      estimatedWaitTime: { estimatedWaitTimeInSeconds: options.ewtSeconds, isEWTRequested: options.ewtSeconds !== null },
+      estimatedWaitTime: {
+        estimatedWaitTimeInSeconds: options.ewtSeconds,
+        isEWTRequested: options.ewtSeconds !== null,
+      },
     },
     sender: { role: 'Router', subject: 'router', appType: 'conversation' },
     at,
   });
 }
 
-export function typing(conversationId: string, agent: FakeAgent, started: boolean, naming: EventNaming, at: number): { event: string; data: string } {
+export function typing(
+  conversationId: string,
+  agent: FakeAgent,
+  started: boolean,
+  naming: EventNaming,
+  at: number,
+): { event: string; data: string } {
   if (naming === 'sdk') {
-    const data = entryData({ conversationId, entryType: 'TypingIndicator', payload: { typingIndicatorStatus: started ? 'Started' : 'Stopped' }, sender: agentSender(agent), senderDisplayName: agent.name, at });
+    const data = entryData({
+      conversationId,
+      entryType: 'TypingIndicator',
+      payload: { typingIndicatorStatus: started ? 'Started' : 'Stopped' },
+      sender: agentSender(agent),
+      senderDisplayName: agent.name,
+      at,
+    });
     return { event: 'CONVERSATION_TYPING_INDICATOR', data };
   }
   const entryType = started ? 'TypingStartedIndicator' : 'TypingStoppedIndicator';
-  const data = entryData({ conversationId, entryType, payload: {}, sender: agentSender(agent), senderDisplayName: agent.name, at });
+  const data = entryData({
+    conversationId,
+    entryType,
+    payload: {},
+    sender: agentSender(agent),
+    senderDisplayName: agent.name,
+    at,
+  });
   return { event: started ? 'CONVERSATION_TYPING_STARTED_INDICATOR' : 'CONVERSATION_TYPING_STOPPED_INDICATOR', data };
 }
 
 /** The end of the conversation: a close event (sample app) or a `Closed` routing work result (SDK). */
 export function closed(conversationId: string, naming: EventNaming, at: number): { event: string; data: string } {
   if (naming === 'sdk') {
-    const data = entryData({ conversationId, entryType: 'RoutingWorkResult', payload: { workType: 'Closed' }, sender: { role: 'System', subject: 'system' }, at });
+    const data = entryData({
+      conversationId,
+      entryType: 'RoutingWorkResult',
+      payload: { workType: 'Closed' },
+      sender: { role: 'System', subject: 'system' },
+      at,
+    });
     return { event: 'CONVERSATION_ROUTING_WORK_RESULT', data };
   }
-  const data = entryData({ conversationId, entryType: 'CloseConversation', payload: {}, sender: { role: 'System', subject: 'system' }, at });
+  const data = entryData({
+    conversationId,
+    entryType: 'CloseConversation',
+    payload: {},
+    sender: { role: 'System', subject: 'system' },
+    at,
+  });
   return { event: 'CONVERSATION_CLOSE_CONVERSATION', data };
 }
 

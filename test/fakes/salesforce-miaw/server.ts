@@ -38,7 +38,12 @@ export const FAKE_MIAW = {
 };
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const tokenBody = z.object({ orgId: z.string(), esDeveloperName: z.string(), capabilitiesVersion: z.string(), platform: z.literal('Web') });
+const tokenBody = z.object({
+  orgId: z.string(),
+  esDeveloperName: z.string(),
+  capabilitiesVersion: z.string(),
+  platform: z.literal('Web'),
+});
 const authTokenBody = tokenBody.extend({ authorizationType: z.literal('JWT'), customerIdentityToken: z.string() });
 const createBody = z.object({
   conversationId: z.string().regex(UUID_V4, 'conversationId must be a lower-case v4 UUID'),
@@ -47,7 +52,11 @@ const createBody = z.object({
   language: z.string().optional(),
 });
 const messageBody = z.object({
-  message: z.object({ id: z.string().regex(UUID_V4), messageType: z.literal('StaticContentMessage'), staticContent: z.object({ formatType: z.literal('Text'), text: z.string() }) }),
+  message: z.object({
+    id: z.string().regex(UUID_V4),
+    messageType: z.literal('StaticContentMessage'),
+    staticContent: z.object({ formatType: z.literal('Text'), text: z.string() }),
+  }),
   esDeveloperName: z.string(),
 });
 
@@ -130,11 +139,23 @@ export class FakeMiaw {
   // ---- acting as Salesforce / an agent ----------------------------------------------------------
   join(conversationId: string, agent = FAKE_MIAW.agent): void {
     this.conv(conversationId).routingStatus = 'ROUTED';
-    this.push(conversationId, 'CONVERSATION_PARTICIPANT_CHANGED', entries.participantChanged(conversationId, agent, 'add', Date.now()));
+    this.push(
+      conversationId,
+      'CONVERSATION_PARTICIPANT_CHANGED',
+      entries.participantChanged(conversationId, agent, 'add', Date.now()),
+    );
   }
 
-  say(conversationId: string, text: string, options: { agent?: FakeAgent; attachments?: Array<{ name: string; url: string; mimeType: string }> } = {}): void {
-    this.push(conversationId, 'CONVERSATION_MESSAGE', entries.textMessage(conversationId, options.agent ?? FAKE_MIAW.agent, text, Date.now(), options.attachments));
+  say(
+    conversationId: string,
+    text: string,
+    options: { agent?: FakeAgent; attachments?: Array<{ name: string; url: string; mimeType: string }> } = {},
+  ): void {
+    this.push(
+      conversationId,
+      'CONVERSATION_MESSAGE',
+      entries.textMessage(conversationId, options.agent ?? FAKE_MIAW.agent, text, Date.now(), options.attachments),
+    );
   }
 
   typing(conversationId: string, started: boolean, agent = FAKE_MIAW.agent): void {
@@ -143,16 +164,28 @@ export class FakeMiaw {
   }
 
   leave(conversationId: string, agent = FAKE_MIAW.agent): void {
-    this.push(conversationId, 'CONVERSATION_PARTICIPANT_CHANGED', entries.participantChanged(conversationId, agent, 'remove', Date.now()));
+    this.push(
+      conversationId,
+      'CONVERSATION_PARTICIPANT_CHANGED',
+      entries.participantChanged(conversationId, agent, 'remove', Date.now()),
+    );
   }
 
   transfer(conversationId: string, ewtSeconds: number | null = null): void {
     this.conv(conversationId).routingStatus = 'TRANSFER';
-    this.push(conversationId, 'CONVERSATION_ROUTING_RESULT', entries.routingResult(conversationId, { type: 'Transfer', ewtSeconds }, Date.now()));
+    this.push(
+      conversationId,
+      'CONVERSATION_ROUTING_RESULT',
+      entries.routingResult(conversationId, { type: 'Transfer', ewtSeconds }, Date.now()),
+    );
   }
 
   routingFailure(conversationId: string, reason: string): void {
-    this.push(conversationId, 'CONVERSATION_ROUTING_RESULT', entries.routingResult(conversationId, { type: 'Initial', ewtSeconds: null, failure: reason }, Date.now()));
+    this.push(
+      conversationId,
+      'CONVERSATION_ROUTING_RESULT',
+      entries.routingResult(conversationId, { type: 'Initial', ewtSeconds: null, failure: reason }, Date.now()),
+    );
   }
 
   /** The agent ends the conversation. */
@@ -164,12 +197,17 @@ export class FakeMiaw {
 
   /** Pushes a recorded event (a fixture) into the stream of `conversationId`, retargeted to it. */
   pushRaw(conversationId: string, event: string, data: Record<string, unknown>): void {
-    this.push(conversationId, event, JSON.stringify({ ...data, ...(data.conversationEntry ? { conversationId } : {}) }));
+    this.push(
+      conversationId,
+      event,
+      JSON.stringify({ ...data, ...(data.conversationEntry ? { conversationId } : {}) }),
+    );
   }
 
   /** A keep-alive to every open stream. */
   ping(): void {
-    for (const u of this.users.values()) for (const c of u.clients) c.write(this.naming === 'sdk' ? 'event: ping\ndata: {}\n\n' : ': keep-alive\n\n');
+    for (const u of this.users.values())
+      for (const c of u.clients) c.write(this.naming === 'sdk' ? 'event: ping\ndata: {}\n\n' : ': keep-alive\n\n');
   }
 
   async close(): Promise<void> {
@@ -191,7 +229,12 @@ export class FakeMiaw {
       } catch {
         body = raw;
       }
-      const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname + url.search, headers: req.headers, body };
+      const rec: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname + url.search,
+        headers: req.headers,
+        body,
+      };
       this.requests.push(rec);
       this.route(rec, url, res);
     });
@@ -201,9 +244,21 @@ export class FakeMiaw {
     const p = url.pathname;
     const conv = p.match(/^\/iamessage\/api\/v2\/conversation\/([^/]+)(\/message)?$/);
     const table: Array<[boolean, FakeOperation, () => void]> = [
-      [rec.method === 'POST' && p === '/iamessage/api/v2/authorization/unauthenticated/access-token', 'token', () => this.guestToken(rec, res)],
-      [rec.method === 'POST' && p === '/iamessage/api/v2/authorization/authenticated/access-token', 'token', () => this.verifiedToken(rec, res)],
-      [rec.method === 'GET' && p === '/iamessage/api/v2/authorization/continuation-access-token', 'continuation', () => this.continuation(rec, res)],
+      [
+        rec.method === 'POST' && p === '/iamessage/api/v2/authorization/unauthenticated/access-token',
+        'token',
+        () => this.guestToken(rec, res),
+      ],
+      [
+        rec.method === 'POST' && p === '/iamessage/api/v2/authorization/authenticated/access-token',
+        'token',
+        () => this.verifiedToken(rec, res),
+      ],
+      [
+        rec.method === 'GET' && p === '/iamessage/api/v2/authorization/continuation-access-token',
+        'continuation',
+        () => this.continuation(rec, res),
+      ],
       [rec.method === 'POST' && p === '/iamessage/api/v2/conversation', 'create', () => this.create(rec, res)],
       [rec.method === 'POST' && !!conv?.[2], 'message', () => this.message(conv![1]!, rec, res)],
       [rec.method === 'GET' && !!conv && !conv[2], 'status', () => this.status(conv![1]!, rec, res)],
@@ -215,8 +270,16 @@ export class FakeMiaw {
     rec.operation = hit[1];
     const failure = this.takeFailure(hit[1]);
     if (failure) {
-      const extra: Record<string, string> = failure.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(failure.retryAfterMs / 1000)) } : {};
-      return this.error(res, rec, failure.status, failure.status === 429 ? 'TOO_MANY_REQUESTS' : 'INJECTED', 'Injected failure', extra);
+      const extra: Record<string, string> =
+        failure.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(failure.retryAfterMs / 1000)) } : {};
+      return this.error(
+        res,
+        rec,
+        failure.status,
+        failure.status === 429 ? 'TOO_MANY_REQUESTS' : 'INJECTED',
+        'Injected failure',
+        extra,
+      );
     }
     hit[2]();
   }
@@ -232,7 +295,8 @@ export class FakeMiaw {
     const body = authTokenBody.safeParse(rec.body);
     if (!body.success) return this.error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
     if (!this.deployment(body.data, rec, res)) return;
-    if (!FAKE_MIAW.identityTokens.includes(body.data.customerIdentityToken)) return this.error(res, rec, 401, 'INVALID_IDENTITY_TOKEN', 'Identity token rejected');
+    if (!FAKE_MIAW.identityTokens.includes(body.data.customerIdentityToken))
+      return this.error(res, rec, 401, 'INVALID_IDENTITY_TOKEN', 'Identity token rejected');
     this.issue(`verified-${body.data.customerIdentityToken}`, rec, res);
   }
 
@@ -246,11 +310,25 @@ export class FakeMiaw {
     if (!subject) return;
     const body = createBody.safeParse(rec.body);
     if (!body.success) return this.error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
-    if (body.data.esDeveloperName !== FAKE_MIAW.esDeveloperName) return this.error(res, rec, 400, 'INVALID_DEPLOYMENT', 'Unknown deployment');
-    if (this.conversations.has(body.data.conversationId)) return this.error(res, rec, 409, 'CONFLICT', 'Conversation exists');
+    if (body.data.esDeveloperName !== FAKE_MIAW.esDeveloperName)
+      return this.error(res, rec, 400, 'INVALID_DEPLOYMENT', 'Unknown deployment');
+    if (this.conversations.has(body.data.conversationId))
+      return this.error(res, rec, 409, 'CONFLICT', 'Conversation exists');
     const id = body.data.conversationId;
-    this.conversations.set(id, { id, subject, routingAttributes: body.data.routingAttributes ?? {}, ...(body.data.language ? { language: body.data.language } : {}), open: true, routingStatus: 'NEEDS_ROUTING', userMessages: [] });
-    this.push(id, 'CONVERSATION_ROUTING_RESULT', entries.routingResult(id, { type: 'Initial', ewtSeconds: this.ewtSeconds }, Date.now()));
+    this.conversations.set(id, {
+      id,
+      subject,
+      routingAttributes: body.data.routingAttributes ?? {},
+      ...(body.data.language ? { language: body.data.language } : {}),
+      open: true,
+      routingStatus: 'NEEDS_ROUTING',
+      userMessages: [],
+    });
+    this.push(
+      id,
+      'CONVERSATION_ROUTING_RESULT',
+      entries.routingResult(id, { type: 'Initial', ewtSeconds: this.ewtSeconds }, Date.now()),
+    );
     this.json(res, rec, 201, {});
   }
 
@@ -260,10 +338,15 @@ export class FakeMiaw {
     const body = messageBody.safeParse(rec.body);
     if (!body.success) return this.error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
     if (!conv.open) return this.error(res, rec, 400, 'CONVERSATION_CLOSED', 'The conversation is closed');
-    if (conv.userMessages.some((m) => m.id === body.data.message.id)) return this.error(res, rec, 409, 'DUPLICATE_ENTRY', 'Entry id already used');
+    if (conv.userMessages.some((m) => m.id === body.data.message.id))
+      return this.error(res, rec, 409, 'DUPLICATE_ENTRY', 'Entry id already used');
     const { id: messageId, staticContent } = body.data.message;
     conv.userMessages.push({ id: messageId, text: staticContent.text });
-    this.push(id, 'CONVERSATION_MESSAGE', entries.userEcho(id, conv.subject, staticContent.text, messageId, Date.now()));
+    this.push(
+      id,
+      'CONVERSATION_MESSAGE',
+      entries.userEcho(id, conv.subject, staticContent.text, messageId, Date.now()),
+    );
     this.json(res, rec, 202, { conversationEntries: [{ id: messageId, clientTimestamp: Date.now() }] });
   }
 
@@ -275,7 +358,8 @@ export class FakeMiaw {
   private closeConversation(id: string, url: URL, rec: RecordedRequest, res: ServerResponse): void {
     const conv = this.owned(id, rec, res);
     if (!conv) return;
-    if (url.searchParams.get('esDeveloperName') !== FAKE_MIAW.esDeveloperName) return this.error(res, rec, 400, 'INVALID_DEPLOYMENT', 'esDeveloperName is required');
+    if (url.searchParams.get('esDeveloperName') !== FAKE_MIAW.esDeveloperName)
+      return this.error(res, rec, 400, 'INVALID_DEPLOYMENT', 'esDeveloperName is required');
     if (!conv.open) return this.error(res, rec, 409, 'CONVERSATION_CLOSED', 'Already closed');
     conv.open = false;
     const e = entries.closed(id, this.naming, Date.now());
@@ -287,7 +371,8 @@ export class FakeMiaw {
   private stream(rec: RecordedRequest, res: ServerResponse): void {
     const subject = this.bearer(rec, res);
     if (!subject) return;
-    if (rec.headers['x-org-id'] !== FAKE_MIAW.orgId) return this.error(res, rec, 401, 'INVALID_ORG', 'X-Org-Id does not match the token');
+    if (rec.headers['x-org-id'] !== FAKE_MIAW.orgId)
+      return this.error(res, rec, 401, 'INVALID_ORG', 'X-Org-Id does not match the token');
     if (this.streamsDown) return this.error(res, rec, 503, 'UNAVAILABLE', 'Event router unavailable');
     const cursor = String(rec.headers['last-event-id'] ?? '');
     this.streamCursors.push(cursor);
@@ -325,10 +410,18 @@ export class FakeMiaw {
     const token = `fake-jwt.${randomBytes(12).toString('hex')}`;
     this.tokens.set(token, subject);
     this.user(subject);
-    this.json(res, rec, 200, { accessToken: token, lastEventId: String(this.seq), context: { deviceId: randomBytes(4).toString('hex'), configuration: {} } });
+    this.json(res, rec, 200, {
+      accessToken: token,
+      lastEventId: String(this.seq),
+      context: { deviceId: randomBytes(4).toString('hex'), configuration: {} },
+    });
   }
 
-  private deployment(body: { orgId: string; esDeveloperName: string }, rec: RecordedRequest, res: ServerResponse): boolean {
+  private deployment(
+    body: { orgId: string; esDeveloperName: string },
+    rec: RecordedRequest,
+    res: ServerResponse,
+  ): boolean {
     if (body.orgId === FAKE_MIAW.orgId && body.esDeveloperName === FAKE_MIAW.esDeveloperName) return true;
     this.error(res, rec, 400, 'INVALID_DEPLOYMENT', 'Unknown org or deployment');
     return false;
@@ -365,7 +458,14 @@ export class FakeMiaw {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
 
-  private error(res: ServerResponse, rec: RecordedRequest, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+  private error(
+    res: ServerResponse,
+    rec: RecordedRequest,
+    status: number,
+    code: string,
+    message: string,
+    extra: Record<string, string> = {},
+  ): void {
     rec.status = status;
     res.writeHead(status, { 'content-type': 'application/json', ...extra }).end(JSON.stringify({ code, message }));
   }
