@@ -59,6 +59,18 @@ describe('salesforce-miaw event stream', () => {
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
   });
 
+  it('a stream refused with 429 waits for Retry-After before connecting again', async () => {
+    bed = await startTestBed(); // reconnectBaseMs 20: only Retry-After explains a long wait
+    const { fake, connector, events } = bed;
+    fake.failNext('sse', { status: 429, retryAfterMs: 1000 });
+    const { conversationId: id } = await connector.doStartHandover(startRequest('limited'));
+    fake.say(id, 'after the limit');
+    await waitUntil(() => texts(events, id).length === 1, 'the message', 5000);
+    const [refused, accepted] = fake.requestsOf('sse');
+    expect([refused!.status, accepted!.status]).toEqual([429, 200]);
+    expect(accepted!.at - refused!.at).toBeGreaterThanOrEqual(950);
+  });
+
   it('reconnects a stream that stays silent past the heartbeat timeout', async () => {
     bed = await startTestBed({ settings: { heartbeatTimeoutMs: 150 } });
     const { fake, connector, events } = bed;

@@ -27,6 +27,8 @@ export interface RecordedRequest {
   body: unknown;
   operation?: FakeOperation;
   status?: number;
+  /** Epoch ms when it arrived. */
+  at: number;
 }
 
 export const FAKE_MIAW = {
@@ -234,6 +236,7 @@ export class FakeMiaw {
         path: url.pathname + url.search,
         headers: req.headers,
         body,
+        at: Date.now(),
       };
       this.requests.push(rec);
       this.route(rec, url, res);
