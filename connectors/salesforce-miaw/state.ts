@@ -28,6 +28,8 @@ export interface ConversationCredentials {
 export class MiawState {
   private readonly tokens = new BoundedMap<string, ConversationCredentials>(MEMORY);
   private readonly key: Buffer | undefined;
+  /** Index edits of this process, one after the other (the lease below only separates processes). */
+  private indexEdits: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly state: ConnectorStateV1,
@@ -129,8 +131,14 @@ export class MiawState {
     return this.editLive((list) => list.filter((id) => id !== conversationId));
   }
 
+  private editLive(edit: (list: string[]) => string[]): Promise<void> {
+    const run = this.indexEdits.then(() => this.editLiveLocked(edit));
+    this.indexEdits = run.catch(() => undefined);
+    return run;
+  }
+
   /** Read-modify-write under a short lease, so two instances never lose each other's update. */
-  private async editLive(edit: (list: string[]) => string[]): Promise<void> {
+  private async editLiveLocked(edit: (list: string[]) => string[]): Promise<void> {
     for (let attempt = 0; attempt < 50; attempt++) {
       if (await this.state.acquireLease('live-index', 5_000)) {
         try {

@@ -126,6 +126,7 @@ export class ConversationStream {
     }
     await this.chain; // events of the previous connection are handled and their cursor saved first
     const cursor = await this.o.state.cursor(conversationId);
+    if (this.stopped) return;
     const controller = new AbortController();
     this.controller = controller;
     this.armHeartbeat(controller);
@@ -165,6 +166,10 @@ export class ConversationStream {
         onEvent: (message) => {
           delivered = true;
           this.chain = this.chain.then(() => this.handle(message));
+        },
+        // A comment is the server's keep-alive: the connection works, even without events.
+        onComment: () => {
+          delivered = true;
         },
       });
       const decoder = new TextDecoder();

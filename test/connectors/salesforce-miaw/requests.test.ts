@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandoverConfigError, UnsupportedCapabilityError, type HandoverEvent } from 'handover-kit';
+import { HandoverConfigError, UnsupportedCapabilityError, systemClock, type HandoverEvent } from 'handover-kit';
 import {
+  MiawState,
   salesforceMiawConnector,
   salesforceMiawSettingsSchema,
   transcriptChunks,
 } from 'handover-kit/connectors/salesforce-miaw';
 import { FAKE_MIAW } from '../../fakes/salesforce-miaw';
 import { MemoryConnectorState } from 'handover-kit/testing';
-import { connectorOn, startRequest, startTestBed, waitUntil, type MiawTestBed } from './harness';
+import { ENCRYPTION_KEY, connectorOn, startRequest, startTestBed, waitUntil, type MiawTestBed } from './harness';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ofType = <T extends HandoverEvent['type']>(events: HandoverEvent[], type: T) =>
@@ -66,6 +67,53 @@ describe('salesforce-miaw requests', () => {
       await one.connector.dispose();
       await other.connector.dispose();
     }
+  });
+
+  it('keeps every concurrently started conversation in the live index, and drops it when closed', async () => {
+    bed = await startTestBed();
+    const state = new MemoryConnectorState().forProvider('miaw-test');
+    const { connector } = connectorOn(bed.fake, state);
+    try {
+      const started = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => connector.doStartHandover(startRequest(`live-${i}`))),
+      );
+      const live = () => state.get('live').then((v) => (JSON.parse(v ?? '[]') as string[]).sort());
+      expect(await live()).toEqual(started.map((s) => s.conversationId).sort());
+      await connector.doCloseHandover({ conversationId: started[0]!.conversationId, reason: 'bot-closed' });
+      expect(await live()).toEqual(
+        started
+          .slice(1)
+          .map((s) => s.conversationId)
+          .sort(),
+      );
+    } finally {
+      await connector.dispose();
+    }
+  });
+
+  it('index edits racing in one process all land (the lease only separates processes)', async () => {
+    const state = new MemoryConnectorState().forProvider('miaw-test');
+    const miaw = new MiawState(state, systemClock, undefined);
+    const ids = Array.from({ length: 20 }, (_, i) => `c-${i}`);
+    await Promise.all(ids.map((id) => miaw.addLive(id)));
+    expect((await miaw.live()).sort()).toEqual([...ids].sort());
+    await Promise.all(ids.slice(0, 10).map((id) => miaw.removeLive(id)));
+    expect((await miaw.live()).sort()).toEqual(ids.slice(10).sort());
+  });
+
+  it('seals tokens with the key: not readable in the state, useless under another key or when tampered', async () => {
+    const state = new MemoryConnectorState().forProvider('miaw-test');
+    const secret = { accessToken: 'fake-jwt.secret-token-value', identityToken: 'identity-jwt-secret' };
+    await new MiawState(state, systemClock, ENCRYPTION_KEY).saveCredentials('c-1', secret);
+    const sealed = (await state.get('token:c-1'))!;
+    expect(sealed).toMatch(/^v1\./);
+    expect(sealed).not.toContain('secret-token-value');
+    expect(sealed).not.toContain('identity-jwt-secret');
+    expect(await new MiawState(state, systemClock, ENCRYPTION_KEY).credentials('c-1')).toEqual(secret);
+    expect(await new MiawState(state, systemClock, `${ENCRYPTION_KEY}-other`).credentials('c-1')).toBeUndefined();
+    const flipped = sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.at(-1);
+    await state.set('token:c-1', flipped);
+    expect(await new MiawState(state, systemClock, ENCRYPTION_KEY).credentials('c-1')).toBeUndefined();
   });
 
   it('relays text with a stable entry id; a repeat is a duplicate; an attachment becomes a link', async () => {
