@@ -10,6 +10,7 @@ const API = 'iamessage/api/v2';
 const tokenResponseSchema = z
   .object({ accessToken: z.string().min(1), lastEventId: z.union([z.string(), z.number()]).nullish() })
   .loose();
+const entriesSchema = z.object({ conversationEntries: z.array(z.record(z.string(), z.unknown())).default([]) }).loose();
 const routingStatusSchema = z.object({ routingStatus: z.string().nullish() }).loose();
 
 export interface AccessToken {
@@ -169,6 +170,27 @@ export class MiawApi {
         operation: 'get status',
       });
     return parsed.data.routingStatus ?? undefined;
+  }
+
+  /** The newest entries of the conversation (at most 50, Salesforce's cap), oldest first. */
+  async listEntries(
+    token: string,
+    conversationId: string,
+    options: CallOptions = {},
+  ): Promise<Record<string, unknown>[]> {
+    const res = await this.send<unknown>(token, {
+      method: 'GET',
+      path: `${API}/conversation/${enc(conversationId)}/entries`,
+      query: { limit: 50, direction: 'FromEnd' },
+      operation: 'list entries',
+      retry: false,
+      signal: options.signal,
+    });
+    const parsed = entriesSchema.safeParse(res.body ?? {});
+    if (!parsed.success) return [];
+    const at = (e: Record<string, unknown>) =>
+      typeof e.transcriptedTimestamp === 'number' ? e.transcriptedTimestamp : 0;
+    return [...parsed.data.conversationEntries].sort((a, b) => at(a) - at(b));
   }
 
   /** Closes the conversation (not only the session) on both sides. */

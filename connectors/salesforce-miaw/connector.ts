@@ -21,7 +21,7 @@ import {
 } from 'handover-kit/contract';
 import { BoundedMap, OnceByKey, SingleFlight } from 'handover-kit/connector-utils';
 import { MiawApi, VENDOR } from './api';
-import { emptyView, mapStreamMessage, type ConversationView } from './entries';
+import { emptyView, mapStreamMessage, type ConversationView, type StreamMessage } from './entries';
 import { routingAttributesFor, routingWarnings, transcriptChunks, withLinks } from './messages';
 import { miawHandoverOptionsSchema, salesforceMiawSettingsSchema, type SalesforceMiawSettingsInput } from './schema';
 import { MiawState, type ConversationCredentials } from './state';
@@ -147,12 +147,13 @@ export function createSalesforceMiawConnector(
     await state.forget(conversationId);
   }
 
-  async function onMessage(conversationId: string, message: Parameters<typeof mapStreamMessage>[0]): Promise<void> {
+  async function onMessage(conversationId: string, message: StreamMessage, catchUp = false): Promise<void> {
     const view = await viewOf(conversationId);
     const mapped = mapStreamMessage(message, conversationId, view, {
       forwardEvents: settings.forwardEventsToFlow,
       endChatWhenAgentLeaves: settings.endChatWhenAgentLeaves,
       now: clock.now(),
+      catchUp,
     });
     if (!mapped) return;
     views.set(conversationId, mapped.view);
@@ -165,7 +166,8 @@ export function createSalesforceMiawConnector(
     if (mapped.view.ended) await finish(conversationId);
   }
 
-  function ensureStream(conversationId: string): Promise<void> {
+  /** `fresh`: just created here, so the token's cursor covers everything and no catch-up is needed. */
+  function ensureStream(conversationId: string, fresh = false): Promise<void> {
     if (disposed || streams.has(conversationId) || ended.has(conversationId)) return Promise.resolve();
     return ensuring
       .run(conversationId, async () => {
@@ -184,6 +186,15 @@ export function createSalesforceMiawConnector(
           token: async () => (await state.credentials(conversationId))?.accessToken,
           refreshToken: () => refresh(conversationId),
           onMessage: (message) => onMessage(conversationId, message),
+          catchUpFirst: !fresh,
+          catchUp: async () => {
+            const creds = await state.credentials(conversationId);
+            if (!creds) return;
+            for (const conversationEntry of await api.listEntries(creds.accessToken, conversationId)) {
+              if (ended.has(conversationId)) return;
+              await onMessage(conversationId, { data: JSON.stringify({ conversationId, conversationEntry }) }, true);
+            }
+          },
           onGiveUp: async (code, text) => {
             streams.delete(conversationId);
             emit([
@@ -308,7 +319,7 @@ export function createSalesforceMiawConnector(
         message: 'Transcript not sent: sendTranscriptAsFirstMessage is off',
       });
     }
-    await ensureStream(conversationId);
+    await ensureStream(conversationId, true);
     return { conversationId, status: 'queue', ...warn(warnings) };
   }
 

@@ -17,17 +17,32 @@ export interface ConversationView {
   /** A transfer routing result arrived: the next agent leaving re-queues the handover. */
   transferring: boolean;
   ended: boolean;
+  /** Identifiers of the last entries handled, so a replay or a catch-up never reports one twice. */
+  recentIds: string[];
+  /** The newest server (transcripted) time of an entry handled: a catch-up skips older entries. */
+  lastEntryAt?: number;
   /** How it ended: a routing failure is an error, anything else completed. */
   outcome?: 'completed' | 'error';
   estimatedWaitMs?: number;
 }
 
-export const emptyView = (): ConversationView => ({ agents: [], hadAgent: false, transferring: false, ended: false });
+export const emptyView = (): ConversationView => ({
+  agents: [],
+  hadAgent: false,
+  transferring: false,
+  ended: false,
+  recentIds: [],
+});
+
+/** How many handled entry ids the view remembers (a catch-up reads the newest 50 entries). */
+export const RECENT_IDS = 60;
 
 export interface MapOptions {
   forwardEvents: boolean;
   endChatWhenAgentLeaves: boolean;
   now: number;
+  /** The entry comes from listing the conversation's entries after a reconnect, not from the stream. */
+  catchUp?: boolean;
 }
 
 export interface StreamMessage {
@@ -145,16 +160,23 @@ export function mapStreamMessage(
       events.push({ ...ev('provider'), type: 'provider-event', name, data: { entryType: typed ?? kind, ...extra } });
   };
   if (view.ended) return null; // nothing after the end counts (a repeated close, a late message)
+  if (view.recentIds.includes(id)) return null; // handled already (a replay, or seen by the catch-up)
+  const at = entry.transcriptedTimestamp;
+  if (options.catchUp && at !== undefined && view.lastEntryAt !== undefined && at < view.lastEntryAt) return null;
+  if (!kind.startsWith('Typing')) {
+    next.recentIds = [...view.recentIds, id].slice(-RECENT_IDS);
+    if (at !== undefined) next.lastEntryAt = Math.max(view.lastEntryAt ?? at, at);
+  }
 
   switch (kind) {
     case 'Message': {
-      if (role === 'EndUser') return null; // our own messages, echoed back
+      if (role === 'EndUser') break; // our own messages, echoed back
       const content = messageContent(payload);
       if (!role || !AGENT_ROLES.has(role)) {
         provider('system-message', content.text ? { text: content.text } : {});
         break;
       }
-      if (!content.text && content.attachments.length === 0) return null;
+      if (!content.text && content.attachments.length === 0) break;
       const agent = agentOf(entry.sender?.subject, entry.senderDisplayName ?? undefined, role);
       events.push({
         ...ev(''),
@@ -183,7 +205,7 @@ export function mapStreamMessage(
     case 'TypingStartedIndicator':
     case 'TypingStoppedIndicator':
     case 'TypingIndicator': {
-      if (!role || !AGENT_ROLES.has(role)) return null;
+      if (!role || !AGENT_ROLES.has(role)) break;
       const typing = kind === 'TypingIndicator' ? typingOf(payload) : kind === 'TypingStartedIndicator';
       events.push({
         ...ev(''),

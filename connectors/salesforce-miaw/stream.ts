@@ -26,6 +26,13 @@ export interface StreamOptions {
   token(): Promise<string | undefined>;
   /** After a 401: fetch a new token for the same user; false when that is impossible. */
   refreshToken(): Promise<boolean>;
+  /**
+   * After every connect: list the conversation's newest entries and handle those the stream missed
+   * (in case Salesforce does not replay from `Last-Event-Id`). Runs before the stream's own events.
+   */
+  catchUp(): Promise<void>;
+  /** Also catch up on the first connect (a stream taken over or resumed, not one just started). */
+  catchUpFirst: boolean;
   /** One stream message, in order. The cursor is saved after it returns (at-least-once). */
   onMessage(message: EventSourceMessage): Promise<void>;
   /** The stream cannot be kept up (auth lost, too many failures). Called once. */
@@ -162,6 +169,12 @@ export class ConversationStream {
       }
       this.connects++;
       this.authRetried = false;
+      if (this.connects > 1 || this.o.catchUpFirst)
+        this.chain = this.chain.then(() =>
+          this.o.catchUp().catch((error: unknown) => {
+            logger.warn('salesforce-miaw catch-up failed', { conversationId, error: (error as Error)?.message });
+          }),
+        );
       const parser = createParser({
         onEvent: (message) => {
           delivered = true;

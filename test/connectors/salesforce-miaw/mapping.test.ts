@@ -168,14 +168,24 @@ describe('salesforce-miaw stream mapping (recorded-style fixtures)', () => {
       ...text.data,
       conversationEntry: { ...(text.data.conversationEntry as object), entryPayload: '{oops' },
     };
-    expect(
-      mapStreamMessage(
-        { event: 'CONVERSATION_MESSAGE', id: '9', data: JSON.stringify(broken) },
-        CONV,
-        emptyView(),
-        options(),
-      ),
-    ).toBeNull();
+    // A broken payload is no crash and no event (the entry only counts as seen).
+    const out = mapStreamMessage(
+      { event: 'CONVERSATION_MESSAGE', id: '9', data: JSON.stringify(broken) },
+      CONV,
+      emptyView(),
+      options(),
+    );
+    expect(out?.events ?? []).toEqual([]);
+  });
+
+  it('an entry seen on the stream is not reported again by the catch-up; older catch-up entries are skipped', () => {
+    const streamed = run(['participant-changed-agent-joined', 'message-agent-text']);
+    const again = run(['message-agent-text'], { catchUp: true }, streamed.view);
+    expect(again.events).toEqual([]);
+    const older = run(['routing-result-initial-ewt'], { catchUp: true }, streamed.view);
+    expect(older.events).toEqual([]); // transcripted before the newest entry handled
+    const missed = run(['message-agent-attachment'], { catchUp: true }, streamed.view);
+    expect(missed.events.map((e) => e.type)).toEqual(['agent-message']);
   });
 
   it('a repeated join of an agent already present emits nothing new', () => {

@@ -59,6 +59,29 @@ describe('salesforce-miaw event stream', () => {
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
   });
 
+  it('without replay from Last-Event-Id, the catch-up over the entries delivers the message once', async () => {
+    bed = await startTestBed();
+    const { fake, connector, events } = bed;
+    fake.replay = false; // as a third-party guide reports of the real service
+    const { conversationId: id } = await connector.doStartHandover(startRequest('no-replay'));
+    await waitUntil(() => fake.openStreams === 1, 'the stream');
+    fake.join(id);
+    fake.say(id, 'before the drop');
+    await waitUntil(() => texts(events, id).length === 1, 'the first agent message');
+    fake.streamsDown = true;
+    fake.dropStreams();
+    fake.say(id, 'while the stream was down');
+    await waitUntil(() => fake.requestsOf('sse').some((r) => r.status === 503), 'a refused reconnect');
+    fake.streamsDown = false;
+    await waitUntil(() => texts(events, id).length === 2, 'the message sent while down');
+    expect(texts(events, id)).toEqual(['before the drop', 'while the stream was down']);
+    expect(fake.requestsOf('entries').length).toBeGreaterThan(0);
+    fake.say(id, 'live again');
+    await waitUntil(() => texts(events, id).length === 3, 'a later message');
+    expect(events.filter((e) => e.type === 'agent-joined')).toHaveLength(1);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+  });
+
   it('a stream refused with 429 waits for Retry-After before connecting again', async () => {
     bed = await startTestBed(); // reconnectBaseMs 20: only Retry-After explains a long wait
     const { fake, connector, events } = bed;

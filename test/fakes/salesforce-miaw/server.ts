@@ -13,7 +13,7 @@ import type { EventNaming, FakeAgent, StreamEvent } from './entries';
  * operation can be made to fail (429 + Retry-After, 5xx). Control methods act as agents.
  */
 
-export type FakeOperation = 'token' | 'continuation' | 'create' | 'message' | 'status' | 'close' | 'sse';
+export type FakeOperation = 'token' | 'continuation' | 'create' | 'message' | 'status' | 'close' | 'entries' | 'sse';
 
 export interface FakeFailure {
   status: number;
@@ -86,6 +86,11 @@ export class FakeMiaw {
   naming: EventNaming = 'sample';
   /** Estimated wait in the initial routing result; null: not computable. */
   ewtSeconds: number | null = 45;
+  /**
+   * Whether a (re)connect replays what was published after its `Last-Event-Id`. Salesforce's sample
+   * app relies on it; a third-party guide reports no replay, so the connector must cope either way.
+   */
+  replay = true;
   /** While true, stream connections are refused with 503. */
   streamsDown = false;
   /** While true, open streams get no bytes (a hung connection). */
@@ -246,6 +251,7 @@ export class FakeMiaw {
   private route(rec: RecordedRequest, url: URL, res: ServerResponse): void {
     const p = url.pathname;
     const conv = p.match(/^\/iamessage\/api\/v2\/conversation\/([^/]+)(\/message)?$/);
+    const entriesOf = p.match(/^\/iamessage\/api\/v2\/conversation\/([^/]+)\/entries$/);
     const table: Array<[boolean, FakeOperation, () => void]> = [
       [
         rec.method === 'POST' && p === '/iamessage/api/v2/authorization/unauthenticated/access-token',
@@ -266,6 +272,7 @@ export class FakeMiaw {
       [rec.method === 'POST' && !!conv?.[2], 'message', () => this.message(conv![1]!, rec, res)],
       [rec.method === 'GET' && !!conv && !conv[2], 'status', () => this.status(conv![1]!, rec, res)],
       [rec.method === 'DELETE' && !!conv && !conv[2], 'close', () => this.closeConversation(conv![1]!, url, rec, res)],
+      [rec.method === 'GET' && !!entriesOf, 'entries', () => this.entries(entriesOf![1]!, url, rec, res)],
       [rec.method === 'GET' && p === '/eventrouter/v1/sse', 'sse', () => this.stream(rec, res)],
     ];
     const hit = table.find(([match]) => match);
@@ -371,6 +378,20 @@ export class FakeMiaw {
     res.writeHead(204).end();
   }
 
+  /** The conversation's newest entries (`limit`, at most 50), newest first, as `listConversationEntries`. */
+  private entries(id: string, url: URL, rec: RecordedRequest, res: ServerResponse): void {
+    const conv = this.owned(id, rec, res);
+    if (!conv) return;
+    const limit = Math.min(50, Number(url.searchParams.get('limit') ?? 20));
+    const list = this.user(conv.subject)
+      .log.map((e) => JSON.parse(e.data) as { conversationId: string; conversationEntry: Record<string, unknown> })
+      .filter((d) => d.conversationId === id && !String(d.conversationEntry.entryType).startsWith('Typing'))
+      .map((d) => d.conversationEntry)
+      .reverse()
+      .slice(0, limit);
+    this.json(res, rec, 200, { conversationEntries: list });
+  }
+
   private stream(rec: RecordedRequest, res: ServerResponse): void {
     const subject = this.bearer(rec, res);
     if (!subject) return;
@@ -384,7 +405,7 @@ export class FakeMiaw {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': connected\n\n');
     const from = cursor === '' ? 0 : Number(cursor);
-    for (const e of user.log) if (Number(e.id) > from) res.write(entries.frame(e));
+    if (this.replay) for (const e of user.log) if (Number(e.id) > from) res.write(entries.frame(e));
     user.clients.add(res);
     res.on('close', () => user.clients.delete(res));
   }
