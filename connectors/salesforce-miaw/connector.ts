@@ -135,8 +135,10 @@ export function createSalesforceMiawConnector(
     }
   }
 
+  /** The stream owner's view from memory; anyone else reads the shared record (the owner keeps it current). */
   async function viewOf(conversationId: string): Promise<ConversationView> {
-    return views.get(conversationId) ?? (await state.view(conversationId)) ?? emptyView();
+    const cached = streams.get(conversationId)?.running ? views.get(conversationId) : undefined;
+    return cached ?? (await state.view(conversationId)) ?? emptyView();
   }
 
   async function finish(conversationId: string): Promise<void> {
@@ -172,6 +174,7 @@ export function createSalesforceMiawConnector(
     return ensuring
       .run(conversationId, async () => {
         if (!(await state.credentials(conversationId))) return; // another instance has it, or nobody can
+        views.delete(conversationId); // a view from an earlier ownership may be stale: read the record
         const stream = new ConversationStream({
           conversationId,
           api,
