@@ -21,12 +21,7 @@ import { SPECIFICATION_VERSION, defineConnector } from 'handover-kit/contract';
 import { SALESFORCE_MIAW_CAPABILITIES, createSalesforceMiawConnector } from './connector';
 import { salesforceMiawSettingsSchema } from './schema';
 
-export {
-  SALESFORCE_MIAW_CAPABILITIES,
-  createSalesforceMiawConnector,
-  stableUuid,
-  type SalesforceMiawConnector,
-} from './connector';
+export { SALESFORCE_MIAW_CAPABILITIES, createSalesforceMiawConnector, type SalesforceMiawConnector } from './connector';
 export {
   salesforceMiawSettingsSchema,
   miawHandoverOptionsSchema,
@@ -45,6 +40,7 @@ export {
   type StreamMessage,
   type MapOptions,
 } from './entries';
+export { stableUuid, startConversation, type StartDeps } from './start';
 export { MiawApi, VENDOR as SALESFORCE_MIAW_VENDOR, type AccessToken } from './api';
 export { MiawState, RECORD_TTL_MS, TOKEN_TTL_MS, type ConversationCredentials } from './state';
 export { ConversationStream, streamLease, MAX_RECONNECT_DELAY_MS, MAX_CONNECT_FAILURES } from './stream';
