@@ -1,9 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
 import * as entries from './entries';
 import type { EventNaming, FakeAgent, StreamEvent } from './entries';
+import {
+  FAKE_MIAW,
+  authTokenBody,
+  createBody,
+  messageBody,
+  tokenBody,
+  type FakeConversation,
+  type FakeFailure,
+  type FakeOperation,
+  type RecordedRequest,
+} from './model';
+import { error, json, readRequest } from './http';
+
+export { FAKE_MIAW, type FakeConversation, type FakeFailure, type FakeOperation, type RecordedRequest } from './model';
 
 /**
  * A fake Salesforce MIAW (SCRT host) on 127.0.0.1: the access-token endpoints (guest and verified),
@@ -12,65 +25,6 @@ import type { EventNaming, FakeAgent, StreamEvent } from './entries';
  * tokens are checked on every call (401 when unknown or revoked), `X-Org-Id` on the stream, and any
  * operation can be made to fail (429 + Retry-After, 5xx). Control methods act as agents.
  */
-
-export type FakeOperation = 'token' | 'continuation' | 'create' | 'message' | 'status' | 'close' | 'entries' | 'sse';
-
-export interface FakeFailure {
-  status: number;
-  retryAfterMs?: number;
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: unknown;
-  operation?: FakeOperation;
-  status?: number;
-  /** Epoch ms when it arrived. */
-  at: number;
-}
-
-export const FAKE_MIAW = {
-  orgId: '00D5g000004ABCDEAA',
-  esDeveloperName: 'Handover_Kit_Web',
-  /** Identity tokens the fake accepts for verified users (subject = the token's suffix). */
-  identityTokens: ['identity-jwt-user-7'],
-  agent: { id: '005Hn00000AGENT1', name: 'Ana Agent' } as FakeAgent,
-};
-
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const tokenBody = z.object({
-  orgId: z.string(),
-  esDeveloperName: z.string(),
-  capabilitiesVersion: z.string(),
-  platform: z.literal('Web'),
-});
-const authTokenBody = tokenBody.extend({ authorizationType: z.literal('JWT'), customerIdentityToken: z.string() });
-const createBody = z.object({
-  conversationId: z.string().regex(UUID_V4, 'conversationId must be a lower-case v4 UUID'),
-  esDeveloperName: z.string(),
-  routingAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  language: z.string().optional(),
-});
-const messageBody = z.object({
-  message: z.object({
-    id: z.string().regex(UUID_V4),
-    messageType: z.literal('StaticContentMessage'),
-    staticContent: z.object({ formatType: z.literal('Text'), text: z.string() }),
-  }),
-  esDeveloperName: z.string(),
-});
-
-export interface FakeConversation {
-  id: string;
-  subject: string;
-  routingAttributes: Record<string, unknown>;
-  language?: string;
-  open: boolean;
-  routingStatus: string;
-  userMessages: Array<{ id: string; text: string }>;
-}
 
 interface User {
   log: StreamEvent[];
@@ -225,24 +179,7 @@ export class FakeMiaw {
 
   // ---- HTTP ---------------------------------------------------------------------------------
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://fake');
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = undefined;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = raw;
-      }
-      const rec: RecordedRequest = {
-        method: req.method ?? 'GET',
-        path: url.pathname + url.search,
-        headers: req.headers,
-        body,
-        at: Date.now(),
-      };
+    void readRequest(req).then(({ rec, url }) => {
       this.requests.push(rec);
       this.route(rec, url, res);
     });
@@ -276,13 +213,13 @@ export class FakeMiaw {
       [rec.method === 'GET' && p === '/eventrouter/v1/sse', 'sse', () => this.stream(rec, res)],
     ];
     const hit = table.find(([match]) => match);
-    if (!hit) return this.error(res, rec, 404, 'NOT_FOUND', `No route ${rec.method} ${p}`);
+    if (!hit) return error(res, rec, 404, 'NOT_FOUND', `No route ${rec.method} ${p}`);
     rec.operation = hit[1];
     const failure = this.takeFailure(hit[1]);
     if (failure) {
       const extra: Record<string, string> =
         failure.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(failure.retryAfterMs / 1000)) } : {};
-      return this.error(
+      return error(
         res,
         rec,
         failure.status,
@@ -296,17 +233,17 @@ export class FakeMiaw {
 
   private guestToken(rec: RecordedRequest, res: ServerResponse): void {
     const body = tokenBody.safeParse(rec.body);
-    if (!body.success) return this.error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
+    if (!body.success) return error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
     if (!this.deployment(body.data, rec, res)) return;
     this.issue(`guest-${randomBytes(6).toString('hex')}`, rec, res);
   }
 
   private verifiedToken(rec: RecordedRequest, res: ServerResponse): void {
     const body = authTokenBody.safeParse(rec.body);
-    if (!body.success) return this.error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
+    if (!body.success) return error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
     if (!this.deployment(body.data, rec, res)) return;
     if (!FAKE_MIAW.identityTokens.includes(body.data.customerIdentityToken))
-      return this.error(res, rec, 401, 'INVALID_IDENTITY_TOKEN', 'Identity token rejected');
+      return error(res, rec, 401, 'INVALID_IDENTITY_TOKEN', 'Identity token rejected');
     this.issue(`verified-${body.data.customerIdentityToken}`, rec, res);
   }
 
@@ -319,11 +256,11 @@ export class FakeMiaw {
     const subject = this.bearer(rec, res);
     if (!subject) return;
     const body = createBody.safeParse(rec.body);
-    if (!body.success) return this.error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
+    if (!body.success) return error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
     if (body.data.esDeveloperName !== FAKE_MIAW.esDeveloperName)
-      return this.error(res, rec, 400, 'INVALID_DEPLOYMENT', 'Unknown deployment');
+      return error(res, rec, 400, 'INVALID_DEPLOYMENT', 'Unknown deployment');
     if (this.conversations.has(body.data.conversationId))
-      return this.error(res, rec, 409, 'CONFLICT', 'Conversation exists');
+      return error(res, rec, 409, 'CONFLICT', 'Conversation exists');
     const id = body.data.conversationId;
     this.conversations.set(id, {
       id,
@@ -339,17 +276,17 @@ export class FakeMiaw {
       'CONVERSATION_ROUTING_RESULT',
       entries.routingResult(id, { type: 'Initial', ewtSeconds: this.ewtSeconds }, Date.now()),
     );
-    this.json(res, rec, 201, {});
+    json(res, rec, 201, {});
   }
 
   private message(id: string, rec: RecordedRequest, res: ServerResponse): void {
     const conv = this.owned(id, rec, res);
     if (!conv) return;
     const body = messageBody.safeParse(rec.body);
-    if (!body.success) return this.error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
-    if (!conv.open) return this.error(res, rec, 400, 'CONVERSATION_CLOSED', 'The conversation is closed');
+    if (!body.success) return error(res, rec, 400, 'INVALID_REQUEST', body.error.issues[0]!.message);
+    if (!conv.open) return error(res, rec, 400, 'CONVERSATION_CLOSED', 'The conversation is closed');
     if (conv.userMessages.some((m) => m.id === body.data.message.id))
-      return this.error(res, rec, 409, 'DUPLICATE_ENTRY', 'Entry id already used');
+      return error(res, rec, 409, 'DUPLICATE_ENTRY', 'Entry id already used');
     const { id: messageId, staticContent } = body.data.message;
     conv.userMessages.push({ id: messageId, text: staticContent.text });
     this.push(
@@ -357,20 +294,20 @@ export class FakeMiaw {
       'CONVERSATION_MESSAGE',
       entries.userEcho(id, conv.subject, staticContent.text, messageId, Date.now()),
     );
-    this.json(res, rec, 202, { conversationEntries: [{ id: messageId, clientTimestamp: Date.now() }] });
+    json(res, rec, 202, { conversationEntries: [{ id: messageId, clientTimestamp: Date.now() }] });
   }
 
   private status(id: string, rec: RecordedRequest, res: ServerResponse): void {
     const conv = this.owned(id, rec, res);
-    if (conv) this.json(res, rec, 200, { conversationId: id, routingStatus: conv.routingStatus });
+    if (conv) json(res, rec, 200, { conversationId: id, routingStatus: conv.routingStatus });
   }
 
   private closeConversation(id: string, url: URL, rec: RecordedRequest, res: ServerResponse): void {
     const conv = this.owned(id, rec, res);
     if (!conv) return;
     if (url.searchParams.get('esDeveloperName') !== FAKE_MIAW.esDeveloperName)
-      return this.error(res, rec, 400, 'INVALID_DEPLOYMENT', 'esDeveloperName is required');
-    if (!conv.open) return this.error(res, rec, 409, 'CONVERSATION_CLOSED', 'Already closed');
+      return error(res, rec, 400, 'INVALID_DEPLOYMENT', 'esDeveloperName is required');
+    if (!conv.open) return error(res, rec, 409, 'CONVERSATION_CLOSED', 'Already closed');
     conv.open = false;
     const e = entries.closed(id, this.naming, Date.now());
     this.push(id, e.event, e.data);
@@ -389,15 +326,15 @@ export class FakeMiaw {
       .map((d) => d.conversationEntry)
       .reverse()
       .slice(0, limit);
-    this.json(res, rec, 200, { conversationEntries: list });
+    json(res, rec, 200, { conversationEntries: list });
   }
 
   private stream(rec: RecordedRequest, res: ServerResponse): void {
     const subject = this.bearer(rec, res);
     if (!subject) return;
     if (rec.headers['x-org-id'] !== FAKE_MIAW.orgId)
-      return this.error(res, rec, 401, 'INVALID_ORG', 'X-Org-Id does not match the token');
-    if (this.streamsDown) return this.error(res, rec, 503, 'UNAVAILABLE', 'Event router unavailable');
+      return error(res, rec, 401, 'INVALID_ORG', 'X-Org-Id does not match the token');
+    if (this.streamsDown) return error(res, rec, 503, 'UNAVAILABLE', 'Event router unavailable');
     const cursor = String(rec.headers['last-event-id'] ?? '');
     this.streamCursors.push(cursor);
     const user = this.user(subject);
@@ -434,7 +371,7 @@ export class FakeMiaw {
     const token = `fake-jwt.${randomBytes(12).toString('hex')}`;
     this.tokens.set(token, subject);
     this.user(subject);
-    this.json(res, rec, 200, {
+    json(res, rec, 200, {
       accessToken: token,
       lastEventId: String(this.seq),
       context: { deviceId: randomBytes(4).toString('hex'), configuration: {} },
@@ -447,14 +384,14 @@ export class FakeMiaw {
     res: ServerResponse,
   ): boolean {
     if (body.orgId === FAKE_MIAW.orgId && body.esDeveloperName === FAKE_MIAW.esDeveloperName) return true;
-    this.error(res, rec, 400, 'INVALID_DEPLOYMENT', 'Unknown org or deployment');
+    error(res, rec, 400, 'INVALID_DEPLOYMENT', 'Unknown org or deployment');
     return false;
   }
 
   private bearer(rec: RecordedRequest, res: ServerResponse): string | undefined {
     const header = String(rec.headers.authorization ?? '');
     const subject = header.startsWith('Bearer ') ? this.tokens.get(header.slice(7)) : undefined;
-    if (!subject) this.error(res, rec, 401, 'UNAUTHORIZED', 'Invalid or expired access token');
+    if (!subject) error(res, rec, 401, 'UNAUTHORIZED', 'Invalid or expired access token');
     return subject;
   }
 
@@ -463,7 +400,7 @@ export class FakeMiaw {
     if (!subject) return undefined;
     const conv = this.conversations.get(id);
     if (!conv || conv.subject !== subject) {
-      this.error(res, rec, 404, 'NOT_FOUND', 'No such conversation for this user');
+      error(res, rec, 404, 'NOT_FOUND', 'No such conversation for this user');
       return undefined;
     }
     return conv;
@@ -475,22 +412,5 @@ export class FakeMiaw {
     const f = this.failures[i]!;
     if (--f.remaining <= 0) this.failures.splice(i, 1);
     return f.failure;
-  }
-
-  private json(res: ServerResponse, rec: RecordedRequest, status: number, body: unknown): void {
-    rec.status = status;
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  }
-
-  private error(
-    res: ServerResponse,
-    rec: RecordedRequest,
-    status: number,
-    code: string,
-    message: string,
-    extra: Record<string, string> = {},
-  ): void {
-    rec.status = status;
-    res.writeHead(status, { 'content-type': 'application/json', ...extra }).end(JSON.stringify({ code, message }));
   }
 }
