@@ -9,6 +9,8 @@ const INTEGRATION = [
   'test/console/**/*.test.ts',
   'test/package/**/*.test.ts',
   'test/connectors/**/redis.test.ts',
+  'test/connectors/**/lease.test.ts',
+  'test/connectors/genesys/instances.test.ts',
   'examples/cognigy-extension/**/*.test.ts',
 ];
 

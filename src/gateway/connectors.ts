@@ -7,6 +7,7 @@ import { ringcentralConnector } from '../../connectors/ringcentral';
 import { zendeskConnector } from '../../connectors/zendesk';
 import { twilioFlexConnector } from '../../connectors/twilio-flex';
 import { eightByEightConnector } from '../../connectors/8x8';
+import { salesforceMiawConnector } from '../../connectors/salesforce-miaw';
 
 /**
  * The connector types `npx handover-kit gateway` offers out of the box. Embedding the gateway, pass
@@ -22,5 +23,6 @@ export function builtInConnectors(options: { centers?: SimulatedCenters } = {}):
     zendeskConnector(),
     twilioFlexConnector(),
     eightByEightConnector(),
+    salesforceMiawConnector(),
   ];
 }

@@ -1,0 +1,239 @@
+import { Agent, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { VendorApiError, type Clock } from 'handover-kit/contract';
+import { HttpClient, type HttpRequest } from 'handover-kit/connector-utils';
+import type { RoutingAttributes, SalesforceMiawSettings } from './schema';
+
+export const VENDOR = 'salesforce-miaw';
+const API = 'iamessage/api/v2';
+
+const tokenResponseSchema = z
+  .object({ accessToken: z.string().min(1), lastEventId: z.union([z.string(), z.number()]).nullish() })
+  .loose();
+const entriesSchema = z.object({ conversationEntries: z.array(z.record(z.string(), z.unknown())).default([]) }).loose();
+const routingStatusSchema = z.object({ routingStatus: z.string().nullish() }).loose();
+
+export interface AccessToken {
+  accessToken: string;
+  /** The stream position at issue time: reading from it misses nothing that follows. */
+  lastEventId?: string;
+}
+
+export interface TextMessageBody {
+  /** Lower-case UUID we mint: Salesforce treats client ids as idempotency keys. */
+  id: string;
+  text: string;
+}
+
+interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** A sleep on the runtime clock, so retry waits follow a test's fake clock. */
+export function clockSleep(clock: Clock) {
+  return (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clock.clearTimeout(handle);
+        reject(signal!.reason);
+      };
+      const handle = clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+/**
+ * The MIAW REST calls (Messaging for In-App and Web API v2) over one keep-alive pool. Every call
+ * but the token calls carries the end user's access token, so the token is a parameter here and
+ * refreshing it is the caller's business (tokens are per conversation, not per provider).
+ */
+export class MiawApi {
+  readonly http: HttpClient;
+  /** Long-lived SSE connections get their own pool, so they never hold up REST calls. */
+  readonly streamDispatcher: Dispatcher;
+  private readonly dispatcher: Agent;
+
+  constructor(
+    private readonly settings: SalesforceMiawSettings,
+    clock: Clock,
+  ) {
+    this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
+    this.streamDispatcher = new Agent({ bodyTimeout: 0, headersTimeout: settings.requestTimeoutMs, connections: 1024 });
+    this.http = new HttpClient({
+      vendor: VENDOR,
+      baseUrl: settings.baseUrl,
+      timeoutMs: settings.requestTimeoutMs,
+      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: clockSleep(clock) },
+      dispatcher: this.dispatcher,
+    });
+  }
+
+  get requestCount(): number {
+    return this.http.requestCount;
+  }
+
+  get sseUrl(): string {
+    return `${this.settings.baseUrl}/eventrouter/v1/sse`;
+  }
+
+  /** A guest token (user verification off) or one for a verified user from their identity token. */
+  async accessToken(identityToken: string | undefined, options: CallOptions = {}): Promise<AccessToken> {
+    const { organizationId: orgId, esDeveloperName, capabilitiesVersion } = this.settings;
+    const base = { orgId, esDeveloperName, capabilitiesVersion, platform: 'Web' };
+    const res = await this.http.send<unknown>({
+      method: 'POST',
+      path: identityToken
+        ? `${API}/authorization/authenticated/access-token`
+        : `${API}/authorization/unauthenticated/access-token`,
+      json: identityToken ? { ...base, authorizationType: 'JWT', customerIdentityToken: identityToken } : base,
+      operation: 'get access token',
+      // Nothing is created at Salesforce until the conversation is: a repeat is harmless.
+      idempotent: true,
+      signal: options.signal,
+    });
+    return tokenOf(res.body, 'get access token');
+  }
+
+  /** A fresh token for the same end user, from a still valid one. */
+  async continuationToken(token: string, options: CallOptions = {}): Promise<AccessToken> {
+    const res = await this.http.send<unknown>({
+      ...authed(token),
+      method: 'GET',
+      path: `${API}/authorization/continuation-access-token`,
+      operation: 'continue access token',
+      signal: options.signal,
+    });
+    return tokenOf(res.body, 'continue access token');
+  }
+
+  async createConversation(
+    token: string,
+    body: { conversationId: string; routingAttributes: RoutingAttributes; language?: string },
+    options: CallOptions = {},
+  ): Promise<void> {
+    await this.send(token, {
+      method: 'POST',
+      path: `${API}/conversation`,
+      json: {
+        conversationId: body.conversationId,
+        esDeveloperName: this.settings.esDeveloperName,
+        ...(Object.keys(body.routingAttributes).length > 0 ? { routingAttributes: body.routingAttributes } : {}),
+        ...(body.language ? { language: body.language } : {}),
+      },
+      operation: 'start handover',
+      idempotent: false,
+      signal: options.signal,
+    });
+  }
+
+  async sendText(
+    token: string,
+    conversationId: string,
+    message: TextMessageBody,
+    options: CallOptions & { operation?: string } = {},
+  ): Promise<void> {
+    await this.send(token, {
+      method: 'POST',
+      path: `${API}/conversation/${enc(conversationId)}/message`,
+      json: {
+        message: {
+          id: message.id,
+          messageType: 'StaticContentMessage',
+          staticContent: { formatType: 'Text', text: message.text },
+        },
+        esDeveloperName: this.settings.esDeveloperName,
+      },
+      operation: options.operation ?? 'send message',
+      // Not repeated here: the service retries with the same message id, which Salesforce dedupes.
+      idempotent: false,
+      signal: options.signal,
+    });
+  }
+
+  /** `INITIAL | NEEDS_ROUTING | ROUTED | TRANSFER` (or whatever newer value Salesforce sends). */
+  async routingStatus(token: string, conversationId: string, options: CallOptions = {}): Promise<string | undefined> {
+    const res = await this.send<unknown>(token, {
+      method: 'GET',
+      path: `${API}/conversation/${enc(conversationId)}`,
+      operation: 'get status',
+      signal: options.signal,
+    });
+    const parsed = routingStatusSchema.safeParse(res.body ?? {});
+    if (!parsed.success)
+      throw new VendorApiError(`${VENDOR} get status returned an unexpected body`, {
+        vendor: VENDOR,
+        status: res.status,
+        operation: 'get status',
+      });
+    return parsed.data.routingStatus ?? undefined;
+  }
+
+  /** The newest entries of the conversation (at most 50, Salesforce's cap), oldest first. */
+  async listEntries(
+    token: string,
+    conversationId: string,
+    options: CallOptions = {},
+  ): Promise<Record<string, unknown>[]> {
+    const res = await this.send<unknown>(token, {
+      method: 'GET',
+      path: `${API}/conversation/${enc(conversationId)}/entries`,
+      query: { limit: 50, direction: 'FromEnd' },
+      operation: 'list entries',
+      retry: false,
+      signal: options.signal,
+    });
+    const parsed = entriesSchema.safeParse(res.body ?? {});
+    if (!parsed.success) return [];
+    const at = (e: Record<string, unknown>) =>
+      typeof e.transcriptedTimestamp === 'number' ? e.transcriptedTimestamp : 0;
+    return [...parsed.data.conversationEntries].sort((a, b) => at(a) - at(b));
+  }
+
+  /** Closes the conversation (not only the session) on both sides. */
+  async closeConversation(token: string, conversationId: string, options: CallOptions = {}): Promise<void> {
+    await this.send(token, {
+      method: 'DELETE',
+      path: `${API}/conversation/${enc(conversationId)}`,
+      query: { esDeveloperName: this.settings.esDeveloperName },
+      operation: 'close handover',
+      signal: options.signal,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+    await this.dispatcher.close();
+    await this.streamDispatcher.destroy();
+  }
+
+  private send<T>(token: string, req: Omit<HttpRequest, 'headers'>) {
+    return this.http.send<T>({ ...req, ...authed(token) });
+  }
+}
+
+function authed(token: string): { headers: Record<string, string> } {
+  return { headers: { authorization: `Bearer ${token}` } };
+}
+
+function tokenOf(body: unknown, operation: string): AccessToken {
+  const parsed = tokenResponseSchema.safeParse(body ?? {});
+  if (!parsed.success)
+    throw new VendorApiError(`${VENDOR} ${operation} returned no access token`, {
+      vendor: VENDOR,
+      status: 200,
+      operation,
+    });
+  const last = parsed.data.lastEventId;
+  return {
+    accessToken: parsed.data.accessToken,
+    ...(last !== undefined && last !== null && last !== '' ? { lastEventId: String(last) } : {}),
+  };
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
