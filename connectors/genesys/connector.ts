@@ -24,6 +24,7 @@ import { buildCustomAttributes } from './attributes';
 import { BoundedMap, OnceByKey } from 'handover-kit/connector-utils';
 import { attachmentContent, handoverOptions, routingWarnings, senderOf, stableMessageId, startText, type Sender } from './messages';
 import { agentOf, hasEnded, summarize } from './participants';
+import { NotificationsChannel } from './notifications';
 import { ParticipantPoller } from './poller';
 import { WEBHOOK_SECRET_ENV, genesysSettingsSchema, type GenesysSettingsInput } from './schema';
 import { createGenesysWebhook } from './webhook';
@@ -49,7 +50,16 @@ export interface GenesysConnector extends HandoverConnectorV1 {
   readonly events: EventEmitter<ConnectorEventMap>;
   dispose(): Promise<void>;
   /** Request counters for benchmarks and diagnostics. */
-  stats(): { requests: number; tokenRequests: number; polls: number; polledHandovers: number };
+  stats(): GenesysStats;
+}
+
+export interface GenesysStats {
+  requests: number;
+  tokenRequests: number;
+  polls: number;
+  polledHandovers: number;
+  /** Notifications channel: this instance holds it, it is healthy, channels opened, subscription PUTs. */
+  channel?: { holder: boolean; healthy: boolean; opened: number; subscriptionRequests: number };
 }
 
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
@@ -63,7 +73,32 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
   const emit = (list: HandoverEvent[]) => {
     for (const e of list) events.emit('event', e);
   };
-  const poller = new ParticipantPoller({ api, clock, logger, intervalMs: settings.pollIntervalMs, emit });
+  let channel: NotificationsChannel | undefined;
+  const poller = new ParticipantPoller({
+    api,
+    clock,
+    logger,
+    intervalMs: settings.pollIntervalMs,
+    emit,
+    skip: (id) => channel?.covers(id) === true,
+    onTrack: (id) => channel?.add(id),
+    onUntrack: (id, ended) => ended && channel?.remove(id),
+  });
+  if (settings.eventSource === 'notifications') {
+    channel = new NotificationsChannel({
+      http: api.http,
+      clock,
+      logger,
+      state: runtime.state,
+      queueId: settings.queueId,
+      track: (id) => poller.track(id),
+      untrackEnded: (id) => poller.untrack(id, true),
+      tracked: () => poller.ids(),
+      observe: (id, conversation) => poller.observe(id, conversation),
+      refresh: async (id) => poller.observe(id, await api.getConversation(id, { operation: 'read notified conversation', retry: false })),
+    });
+    channel.start();
+  }
 
   const senders = new BoundedMap<string, Sender>(MEMORY); // conversation → who we send as
   const conversationOfUser = new BoundedMap<string, string>(MEMORY); // user id → conversation
@@ -223,10 +258,17 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       return { alreadyClosed: false, ...warn(warnings) };
     },
 
-    stats: () => ({ requests: api.requestCount, tokenRequests: api.tokens.requests, polls: poller.polls, polledHandovers: poller.size }),
+    stats: () => ({
+      requests: api.requestCount,
+      tokenRequests: api.tokens.requests,
+      polls: poller.polls,
+      polledHandovers: poller.size,
+      ...(channel ? { channel: { holder: channel.isHolder, healthy: channel.healthy, opened: channel.channelsOpened, subscriptionRequests: channel.subscriptionRequests } } : {}),
+    }),
 
     async dispose() {
       poller.dispose();
+      await channel?.dispose();
       events.removeAllListeners();
       await api.close();
     },
