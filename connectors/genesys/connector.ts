@@ -59,8 +59,17 @@ export interface GenesysStats {
   polls: number;
   polledHandovers: number;
   /** Notifications channel: this instance holds it, it is healthy, channels opened, subscription PUTs. */
-  channel?: { holder: boolean; healthy: boolean; opened: number; subscriptionRequests: number };
+  channel?: { holder: boolean; healthy: boolean; opened: number; subscriptionRequests: number; frames: number; failures: number };
 }
+
+const channelStats = (c: NotificationsChannel) => ({
+  holder: c.isHolder,
+  healthy: c.healthy,
+  opened: c.channelsOpened,
+  subscriptionRequests: c.subscriptionRequests,
+  frames: c.framesReceived,
+  failures: c.failures,
+});
 
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
 const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
@@ -95,7 +104,11 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       untrackEnded: (id) => poller.untrack(id, true),
       tracked: () => poller.ids(),
       observe: (id, conversation) => poller.observe(id, conversation),
-      refresh: async (id) => poller.observe(id, await api.getConversation(id, { operation: 'read notified conversation', retry: false })),
+      refresh: async (id) => {
+        const conversation = await api.getConversation(id, { operation: 'read notified conversation', retry: false });
+        poller.track(id); // a handover another instance started: this one reports it now
+        poller.observe(id, conversation);
+      },
     });
     channel.start();
   }
@@ -263,7 +276,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       tokenRequests: api.tokens.requests,
       polls: poller.polls,
       polledHandovers: poller.size,
-      ...(channel ? { channel: { holder: channel.isHolder, healthy: channel.healthy, opened: channel.channelsOpened, subscriptionRequests: channel.subscriptionRequests } } : {}),
+      ...(channel ? { channel: channelStats(channel) } : {}),
     }),
 
     async dispose() {

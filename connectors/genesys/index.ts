@@ -30,7 +30,7 @@ import { SPECIFICATION_VERSION, defineConnector } from 'handover-kit/contract';
 import { GENESYS_CAPABILITIES, createGenesysConnector } from './connector';
 import { genesysSettingsSchema } from './schema';
 
-export { GENESYS_CAPABILITIES, createGenesysConnector, type GenesysConnector } from './connector';
+export { GENESYS_CAPABILITIES, createGenesysConnector, type GenesysConnector, type GenesysStats } from './connector';
 export { genesysSettingsSchema, CLIENT_SECRET_ENV, WEBHOOK_SECRET_ENV, type GenesysSettings, type GenesysSettingsInput } from './schema';
 export { genesysConnection, type CognigyConnectionSchema } from './connection';
 export { GENESYS_REGIONS, GENESYS_REGION_HOSTS, normalizeRegion, type GenesysRegionKey } from './regions';
@@ -40,6 +40,18 @@ export { genesysHandoverOptionsSchema, stableMessageId, DEFAULT_START_TEXT, type
 export { summarize, diffSnapshot, completedBy } from './participants';
 export { TOKEN_REFRESH_MARGIN_MS } from './auth';
 export { MAX_POLL_BACKOFF_MS, NOT_FOUND_LIMIT, MAX_TRACKED } from './poller';
+export {
+  HEARTBEAT_TIMEOUT_MS,
+  LEASE_NAME,
+  LEASE_TTL_MS,
+  MAX_CONVERSATIONS_PER_CHANNEL,
+  MAX_RECONNECT_MS,
+  RENEW_MS,
+  ROLLOVER_MARGIN_MS,
+  SUBSCRIBE_BATCH_MS,
+  NotificationsChannel,
+} from './notifications';
+export { MAX_TOPICS, CHANNEL_LIFETIME_MS, queueTopic, detailTopics, parseChannelMessage, connectWithUndici } from './notification-api';
 
 /** The connector definition for the provider registry. */
 export function genesysConnector() {

@@ -68,13 +68,16 @@ interface Channel {
 export class NotificationsChannel {
   channelsOpened = 0;
   subscriptionRequests = 0;
+  /** Frames received (heartbeats included): tests wait on it instead of on time. */
+  framesReceived = 0;
   private holder = false;
   private peerHealthy = false;
   private current: Channel | undefined;
   /** The channel being replaced: still delivering until its successor is subscribed. */
   private draining: Channel | undefined;
   private members = new Set<string>();
-  private failures = 0;
+  /** Consecutive failures to open or keep the channel (sets the reconnect delay). */
+  failures = 0;
   private tickTimer: unknown;
   private reconnectTimer: unknown;
   private syncTimer: unknown;
@@ -216,7 +219,10 @@ export class NotificationsChannel {
       this.subscriptionRequests++;
       await replaceSubscriptions(this.o.http, ch.id, topics);
       if (this.current !== ch) return;
+      const before = new Set([...ch.topics, ...(this.draining?.topics ?? [])]);
       ch.topics = topics;
+      // A change between the start of a handover and its subscription is not notified: read it once.
+      for (const t of topics) if (t.endsWith('.user.start') && !before.has(t)) this.refresh(t.split('.')[4]!);
       if (!ch.ready) {
         ch.ready = true;
         this.failures = 0;
@@ -240,17 +246,19 @@ export class NotificationsChannel {
 
   private onMessage(ch: Channel, data: string): void {
     if (this.current !== ch && this.draining !== ch) return;
+    this.framesReceived++;
     this.armWatchdog(ch);
     const message = parseChannelMessage(data);
     if (!message) return;
     if (message.kind === 'closing') void this.rollover(ch);
     else if (message.kind === 'conversation') void this.deliver(message.conversation);
-    else if (message.kind === 'detail' && this.members.has(message.conversationId)) {
-      const id = message.conversationId;
-      this.refreshes.run(id, () => this.o.refresh(id)).promise.catch((error: unknown) => {
-        this.o.logger.warn('genesys notifications: conversation read failed', { conversationId: id, error: describe(error) });
-      });
-    }
+    else if (message.kind === 'detail' && this.members.has(message.conversationId)) this.refresh(message.conversationId);
+  }
+
+  private refresh(id: string): void {
+    this.refreshes.run(id, () => this.o.refresh(id)).promise.catch((error: unknown) => {
+      this.o.logger.warn('genesys notifications: conversation read failed', { conversationId: id, error: describe(error) });
+    });
   }
 
   /** A queue-topic snapshot: only conversations handed over by this provider count. */

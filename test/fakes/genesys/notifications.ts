@@ -27,6 +27,8 @@ export class FakeNotifications {
   readonly channels = new Map<string, FakeChannel>();
   /** False → creating a channel answers 403 (the OAuth client lacks the notifications scope). */
   permitted = true;
+  /** Each socket close, with the topics then held by other connected channels (rollover order). */
+  readonly closes: Array<{ channelId: string; otherTopics: string[] }> = [];
   /** Frames sent to clients (topic names), in order. */
   readonly sent: string[] = [];
 
@@ -66,7 +68,11 @@ export class FakeNotifications {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
-    const ws = acceptUpgrade(req, socket, () => ch.sockets.splice(ch.sockets.indexOf(ws!), 1));
+    const ws = acceptUpgrade(req, socket, () => {
+      ch.sockets.splice(ch.sockets.indexOf(ws!), 1);
+      const others = [...this.channels.values()].filter((c) => c !== ch && c.sockets.some((s) => !s.closed));
+      this.closes.push({ channelId: ch.id, otherTopics: others.flatMap((c) => [...c.topics]) });
+    });
     if (ws) ch.sockets.push(ws);
   }
 
