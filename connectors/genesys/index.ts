@@ -19,11 +19,12 @@
  *
  * Webhook: Genesys posts every outbound message (agent texts, typing events, receipts) to the URL
  * above, signed `X-Hub-Signature-256: sha256=<base64 HMAC-SHA256>`. Agent joined / left and the
- * end of the conversation are NOT in that webhook: the connector polls the conversation's
- * participants (`pollIntervalMs`, default 5 s) and pushes those events on `connector.events`.
+ * end of the conversation are NOT in that webhook: they come from a Notifications API WebSocket
+ * channel (one per provider, on the instance holding the `notifications` lease; the OAuth client needs
+ * the `notifications` scope), with `queueId` on the queue's message topic, otherwise on detail-event
+ * topics per handover. Polling the conversation (`pollIntervalMs`) is the fallback while the channel
+ * is down; `eventSource: 'polling'` turns the channel off.
  *
- * Not implemented: the Notifications API WebSocket (`v2.routing.queues.{id}.conversations.messages`
- * or `v2.detail.events.conversation.{id}.*`) and Amazon EventBridge as push sources for joined/ended.
  * Setup page: docs/connectors/genesys.md.
  */
 import { SPECIFICATION_VERSION, defineConnector } from 'handover-kit/contract';
@@ -59,7 +60,8 @@ export function genesysConnector() {
     specificationVersion: SPECIFICATION_VERSION,
     type: 'genesys',
     label: 'Genesys Cloud Open Messaging',
-    description: 'Hands chats to a Genesys Cloud queue through an Open Messaging integration; agent joined / ended are detected by polling the conversation.',
+    description:
+      'Hands chats to a Genesys Cloud queue through an Open Messaging integration; agent joined / left / ended arrive on a Notifications API channel (polling as the fallback).',
     settingsSchema: genesysSettingsSchema,
     capabilities: GENESYS_CAPABILITIES,
     create: (settings, runtime) => createGenesysConnector(settings, runtime),
