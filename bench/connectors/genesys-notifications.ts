@@ -72,7 +72,15 @@ async function bed(eventSource: 'notifications' | 'polling', queueId: string | u
   for (let i = 0; i < live; i += 50) {
     const batch = Array.from({ length: Math.min(50, live - i) }, (_, k) => `scale-${i + k}`);
     const started = await Promise.all(
-      batch.map((key) => connector.doStartHandover({ idempotencyKey: key, user: { id: `u-${key}` }, routing: {}, transcript: [], customAttributes: {} })),
+      batch.map((key) =>
+        connector.doStartHandover({
+          idempotencyKey: key,
+          user: { id: `u-${key}` },
+          routing: {},
+          transcript: [],
+          customAttributes: {},
+        }),
+      ),
     );
     b.ids.push(...started.map((s) => s.conversationId));
   }
@@ -103,7 +111,8 @@ async function window(b: Bed, minutes: number, notified: boolean): Promise<{ per
     await armed();
   }
   await until(() => b.events - eventsBefore >= expected, `${expected} events`);
-  if (notified && !b.connector.stats().channel?.healthy) throw new Error('bench: the channel went down during the window');
+  if (notified && !b.connector.stats().channel?.healthy)
+    throw new Error('bench: the channel went down during the window');
   return { perMinute: (b.detection() - before) / minutes, events: b.events - eventsBefore };
 }
 

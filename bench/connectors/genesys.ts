@@ -189,5 +189,6 @@ async function pollingLoad(): Promise<BenchRow[]> {
 }
 
 export async function benchGenesys(): Promise<BenchRow[]> {
-  return [...(await requestsPerMessage()), ...(await sendOverhead()), ...(await pollingLoad()), ...(await benchGenesysNotifications())];
+  const rows = [...(await requestsPerMessage()), ...(await sendOverhead()), ...(await pollingLoad())];
+  return [...rows, ...(await benchGenesysNotifications())];
 }

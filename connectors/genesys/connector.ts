@@ -59,7 +59,7 @@ export interface GenesysStats {
   polls: number;
   polledHandovers: number;
   /** Notifications channel: this instance holds it, it is healthy, channels opened, subscription PUTs. */
-  channel?: { holder: boolean; healthy: boolean; opened: number; subscriptionRequests: number; frames: number; failures: number };
+  channel?: ReturnType<typeof channelStats>;
 }
 
 const channelStats = (c: NotificationsChannel) => ({

@@ -11,9 +11,9 @@
  *    handover context with Get Participant Data: `handover.transcript`, `handover.routing.*`, your own
  *    custom attributes). Assign it under Message Routing.
  * 3. Admin › OAuth: a **Client Credentials** client whose role has `conversation:message:receive`,
- *    `conversation:communication:disconnect` (or `conversation:participant:wrapup`), `routing:queue:view`
- *    and read access to message conversations. Client id → `clientId`, secret → `clientSecret` (or
- *    `HANDOVER_GENESYS_CLIENT_SECRET`).
+ *    `conversation:communication:disconnect` (or `conversation:participant:wrapup`), `routing:queue:view`,
+ *    read access to message conversations, and the `notifications` scope (agent events). Client id →
+ *    `clientId`, secret → `clientSecret` (or `HANDOVER_GENESYS_CLIENT_SECRET`).
  * 4. Optional: a Messaging Settings profile with typing indicators on (off by default), and the queue
  *    id in `queueId` for wait-time estimates and agent availability.
  *
@@ -52,7 +52,14 @@ export {
   SUBSCRIBE_BATCH_MS,
   NotificationsChannel,
 } from './notifications';
-export { MAX_TOPICS, CHANNEL_LIFETIME_MS, queueTopic, detailTopics, parseChannelMessage, connectWithUndici } from './notification-api';
+export {
+  MAX_TOPICS,
+  CHANNEL_LIFETIME_MS,
+  queueTopic,
+  detailTopics,
+  parseChannelMessage,
+  connectWithUndici,
+} from './notification-api';
 
 /** The connector definition for the provider registry. */
 export function genesysConnector() {
@@ -61,7 +68,8 @@ export function genesysConnector() {
     type: 'genesys',
     label: 'Genesys Cloud Open Messaging',
     description:
-      'Hands chats to a Genesys Cloud queue through an Open Messaging integration; agent joined / left / ended arrive on a Notifications API channel (polling as the fallback).',
+      'Hands chats to a Genesys Cloud queue through an Open Messaging integration; agent joined / left / ended ' +
+      'arrive on a Notifications API channel (polling as the fallback).',
     settingsSchema: genesysSettingsSchema,
     capabilities: GENESYS_CAPABILITIES,
     create: (settings, runtime) => createGenesysConnector(settings, runtime),

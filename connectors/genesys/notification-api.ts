@@ -14,7 +14,8 @@ export const CHANNEL_LIFETIME_MS = 24 * 3600_000;
 export const queueTopic = (queueId: string) => `v2.routing.queues.${queueId}.conversations.messages`;
 /** Per-conversation analytics detail events that mark agent joined / left and the end. */
 export const DETAIL_KINDS = ['user.start', 'user.end', 'customer.end'] as const;
-export const detailTopics = (conversationId: string) => DETAIL_KINDS.map((k) => `v2.detail.events.conversation.${conversationId}.${k}`);
+export const detailTopics = (conversationId: string) =>
+  DETAIL_KINDS.map((k) => `v2.detail.events.conversation.${conversationId}.${k}`);
 const DETAIL_TOPIC = /^v2\.detail\.events\.conversation\.([^.]+)\./;
 
 const channelSchema = z.object({ id: z.string().min(1), connectUri: z.string().min(1), expires: z.string().nullish() });
@@ -42,7 +43,9 @@ export function parseChannelMessage(data: string): ChannelMessage | undefined {
   if (topicName === 'v2.system.socket_closing') return { kind: 'closing' };
   if (/^v2\.routing\.queues\.[^.]+\.conversations\.messages$/.test(topicName)) {
     const conversation = conversationSchema.safeParse(eventBody);
-    return conversation.success ? { kind: 'conversation', conversation: conversation.data } : { kind: 'other', topic: topicName };
+    return conversation.success
+      ? { kind: 'conversation', conversation: conversation.data }
+      : { kind: 'other', topic: topicName };
   }
   const detail = DETAIL_TOPIC.exec(topicName);
   if (detail) return { kind: 'detail', conversationId: detail[1]! };
@@ -57,13 +60,26 @@ export interface ChannelInfo {
 
 /** POST /api/v2/notifications/channels. One attempt: the channel manager's reconnect is the retry. */
 export async function createChannel(http: HttpClient, now: number): Promise<ChannelInfo> {
-  const res = await http.send<unknown>({ method: 'POST', path: 'api/v2/notifications/channels', operation: 'create notifications channel', retry: false });
+  const res = await http.send<unknown>({
+    method: 'POST',
+    path: 'api/v2/notifications/channels',
+    operation: 'create notifications channel',
+    retry: false,
+  });
   const parsed = channelSchema.safeParse(res.body);
   if (!parsed.success) {
-    throw new VendorApiError('genesys create notifications channel returned an unexpected body', { vendor: VENDOR, status: res.status, operation: 'create notifications channel' });
+    throw new VendorApiError('genesys create notifications channel returned an unexpected body', {
+      vendor: VENDOR,
+      status: res.status,
+      operation: 'create notifications channel',
+    });
   }
   const expires = parsed.data.expires ? Date.parse(parsed.data.expires) : NaN;
-  return { id: parsed.data.id, connectUri: parsed.data.connectUri, expiresAt: Number.isFinite(expires) ? expires : now + CHANNEL_LIFETIME_MS };
+  return {
+    id: parsed.data.id,
+    connectUri: parsed.data.connectUri,
+    expiresAt: Number.isFinite(expires) ? expires : now + CHANNEL_LIFETIME_MS,
+  };
 }
 
 /** PUT …/subscriptions: replaces the channel's topics with exactly these (idempotent, so unsubscribing is a PUT too). */

@@ -82,6 +82,7 @@ export class NotificationsChannel {
   private reconnectTimer: unknown;
   private syncTimer: unknown;
   private disposed = false;
+  private opening = false;
   private writes: Promise<void> = Promise.resolve();
   private readonly refreshes = new SingleFlight<void>();
 
@@ -129,10 +130,14 @@ export class NotificationsChannel {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const t of [this.tickTimer, this.reconnectTimer, this.syncTimer]) if (t !== undefined) this.o.clock.clearTimeout(t);
+    for (const t of [this.tickTimer, this.reconnectTimer, this.syncTimer])
+      if (t !== undefined) this.o.clock.clearTimeout(t);
     this.closeChannel();
     await this.writes;
-    if (this.holder) await this.o.state.releaseLease(LEASE_NAME).catch(() => undefined);
+    if (!this.holder) return;
+    // Peers start polling at once instead of when the health key expires.
+    await this.o.state.delete(HEALTH_KEY).catch(() => undefined);
+    await this.o.state.releaseLease(LEASE_NAME).catch(() => undefined);
   }
 
   /** Lease renewal, state sync and the peers' view of the holder's health, every RENEW_MS. */
@@ -143,7 +148,11 @@ export class NotificationsChannel {
       await this.writes;
       const held = await this.o.state.acquireLease(LEASE_NAME, LEASE_TTL_MS);
       if (this.disposed) return;
-      if (held !== this.holder) this.o.logger.info(held ? 'genesys notifications: this instance holds the channel' : 'genesys notifications: lease lost', {});
+      if (held !== this.holder)
+        this.o.logger.info(
+          held ? 'genesys notifications: this instance holds the channel' : 'genesys notifications: lease lost',
+          {},
+        );
       this.holder = held;
       await this.syncMembers();
       if (held) {
@@ -174,11 +183,13 @@ export class NotificationsChannel {
       }
     }
     for (const id of shared) this.members.add(id);
-    for (const id of [...this.members]) if (!shared.has(id) && !this.o.tracked().includes(id)) this.members.delete(id);
+    const tracked = new Set(this.o.tracked());
+    for (const id of [...this.members]) if (!shared.has(id) && !tracked.has(id)) this.members.delete(id);
   }
 
   private async open(): Promise<void> {
-    if (this.disposed || !this.holder) return;
+    if (this.disposed || !this.holder || this.opening) return;
+    this.opening = true;
     try {
       const info = await createChannel(this.o.http, this.o.clock.now());
       if (this.disposed || !this.holder) return;
@@ -196,6 +207,8 @@ export class NotificationsChannel {
       ch.rollover = this.o.clock.setTimeout(() => void this.rollover(ch), Math.max(rollAt, RENEW_MS));
     } catch (error) {
       this.failed(`channel not created: ${describe(error)}`);
+    } finally {
+      this.opening = false;
     }
   }
 
@@ -208,7 +221,9 @@ export class NotificationsChannel {
       topics.push(...detailTopics(id));
     }
     if (this.members.size > MAX_CONVERSATIONS_PER_CHANNEL) {
-      this.o.logger.warn('genesys notifications: topic limit reached; the rest is polled (set queueId to watch all)', { conversations: this.members.size });
+      this.o.logger.warn('genesys notifications: topic limit reached; the rest is polled (set queueId to watch all)', {
+        conversations: this.members.size,
+      });
     }
     return topics;
   }
@@ -252,13 +267,19 @@ export class NotificationsChannel {
     if (!message) return;
     if (message.kind === 'closing') void this.rollover(ch);
     else if (message.kind === 'conversation') void this.deliver(message.conversation);
-    else if (message.kind === 'detail' && this.members.has(message.conversationId)) this.refresh(message.conversationId);
+    else if (message.kind === 'detail' && this.members.has(message.conversationId))
+      this.refresh(message.conversationId);
   }
 
   private refresh(id: string): void {
-    this.refreshes.run(id, () => this.o.refresh(id)).promise.catch((error: unknown) => {
-      this.o.logger.warn('genesys notifications: conversation read failed', { conversationId: id, error: describe(error) });
-    });
+    this.refreshes
+      .run(id, () => this.o.refresh(id))
+      .promise.catch((error: unknown) => {
+        this.o.logger.warn('genesys notifications: conversation read failed', {
+          conversationId: id,
+          error: describe(error),
+        });
+      });
   }
 
   /** A queue-topic snapshot: only conversations handed over by this provider count. */
@@ -292,7 +313,10 @@ export class NotificationsChannel {
     if (this.disposed || !this.holder) return;
     this.failures++;
     const delay = Math.min(1000 * 2 ** (this.failures - 1), MAX_RECONNECT_MS);
-    this.o.logger.warn('genesys notifications channel down; polling until it is back', { reason, reconnectInMs: delay });
+    this.o.logger.warn('genesys notifications channel down; polling until it is back', {
+      reason,
+      reconnectInMs: delay,
+    });
     void this.o.state.delete(HEALTH_KEY).catch(() => undefined);
     if (this.reconnectTimer !== undefined) this.o.clock.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = this.o.clock.setTimeout(() => {

@@ -28,7 +28,8 @@ for (const eventSource of ['polling', 'notifications'] as const) {
           },
         });
         const { fake } = bed;
-        if (eventSource === 'notifications') await waitUntil(() => bed.connector.stats().channel?.healthy === true, 'channel');
+        if (eventSource === 'notifications')
+          await waitUntil(() => bed.connector.stats().channel?.healthy === true, 'channel');
         // Polling: act at the fake, then let the connector's poll run. Notifications: wait for the pushed event.
         const after = async (id: string, type: HandoverEvent['type']) => {
           if (eventSource === 'polling') return bed.poll();
@@ -50,7 +51,9 @@ for (const eventSource of ['polling', 'notifications'] as const) {
           userMessagesAtVendor: async (id) => fake.userTexts(id),
           failNext: async (op, failure, count = 1) => fake.failNext(OPERATION[op], failure, count),
           signedWebhook: async (id) => {
-            const body = JSON.stringify(fake.outbound(id, { type: 'Text', text: 'Signed hello', originatingEntity: 'Human', content: [] }));
+            const body = JSON.stringify(
+              fake.outbound(id, { type: 'Text', text: 'Signed hello', originatingEntity: 'Human', content: [] }),
+            );
             return {
               method: 'POST',
               url: '/webhooks/genesys-test',

@@ -22,7 +22,8 @@ class SharedState {
       const e = this.values.get(k);
       return e && e.expiresAt > this.clock.now() ? e.value : undefined;
     };
-    const write = (k: string, value: string, ttlMs?: number) => void this.values.set(k, { value, expiresAt: ttlMs === undefined ? Infinity : this.clock.now() + ttlMs });
+    const write = (k: string, value: string, ttlMs?: number) =>
+      void this.values.set(k, { value, expiresAt: ttlMs === undefined ? Infinity : this.clock.now() + ttlMs });
     return {
       get: async (k) => read(k),
       set: async (k, v, o) => write(k, v, o?.ttlMs),
@@ -72,8 +73,15 @@ function instance(owner: string, overrides: Partial<GenesysSettingsInput> = {}):
 }
 
 const start = async (i: Instance, key: string) =>
-  (await i.connector.doStartHandover({ idempotencyKey: key, user: { id: `user-${key}`, name: 'Pat' }, routing: {}, transcript: [], customAttributes: {} }))
-    .conversationId;
+  (
+    await i.connector.doStartHandover({
+      idempotencyKey: key,
+      user: { id: `user-${key}`, name: 'Pat' },
+      routing: {},
+      transcript: [],
+      customAttributes: {},
+    })
+  ).conversationId;
 const healthy = (i: Instance) => waitUntil(() => i.connector.stats().channel?.healthy === true, 'a healthy channel');
 const gets = () => fake.requestsOf('conversation').length;
 const ofType = (i: Instance, type: HandoverEvent['type']) => i.events.filter((e) => e.type === type);
@@ -97,18 +105,29 @@ describe('genesys notifications channel: queue topic', () => {
 
     const ids = await Promise.all(['q1', 'q2', 'q3'].map((k) => start(a, k)));
     // A conversation on the same queue that is not one of our handovers is ignored.
-    const foreign = fake.store.inbound(fake.options.integrationId, { channel: { time: new Date().toISOString(), from: { id: 'other', idType: 'Opaque' } }, text: 'hi' });
+    const foreign = fake.store.inbound(fake.options.integrationId, {
+      channel: { time: new Date().toISOString(), from: { id: 'other', idType: 'Opaque' } },
+      text: 'hi',
+    });
     fake.join(foreign.conversation.id);
 
     const agent = fake.join(ids[0]!, { id: 'agent-1', name: 'Ana Agent' });
     await waitUntil(() => ofType(a, 'agent-joined').length === 1, 'agent-joined');
-    expect(ofType(a, 'agent-joined')[0]).toMatchObject({ conversationId: ids[0], eventId: `genesys:${ids[0]}:joined:${agent.id}`, agent: { id: 'agent-1', name: 'Ana Agent' } });
+    expect(ofType(a, 'agent-joined')[0]).toMatchObject({
+      conversationId: ids[0],
+      eventId: `genesys:${ids[0]}:joined:${agent.id}`,
+      agent: { id: 'agent-1', name: 'Ana Agent' },
+    });
     fake.transferToQueue(ids[0]!);
     await waitUntil(() => ofType(a, 'agent-left').length === 1, 'agent-left');
     expect(ofType(a, 'agent-left')[0]).toMatchObject({ requeued: true, eventId: `genesys:${ids[0]}:left:${agent.id}` });
     fake.resolve(ids[1]!, 'endpoint');
     await waitUntil(() => ofType(a, 'handover-completed').length === 1, 'completed');
-    expect(ofType(a, 'handover-completed')[0]).toMatchObject({ conversationId: ids[1], by: 'user', eventId: `genesys:${ids[1]}:completed` });
+    expect(ofType(a, 'handover-completed')[0]).toMatchObject({
+      conversationId: ids[1],
+      by: 'user',
+      eventId: `genesys:${ids[1]}:completed`,
+    });
 
     // Ten poll intervals with the channel healthy: no participant GET at all.
     for (let n = 0; n < 10; n++) {
@@ -214,7 +233,11 @@ describe('genesys notifications channel: topics per conversation (no queueId)', 
     const id = await start(a, 'c1');
     await clock.advance(SUBSCRIBE_BATCH_MS);
     await waitUntil(() => topics().length === 3, 'subscribed');
-    expect(topics().sort()).toEqual([`v2.detail.events.conversation.${id}.customer.end`, `v2.detail.events.conversation.${id}.user.end`, `v2.detail.events.conversation.${id}.user.start`]);
+    expect(topics().sort()).toEqual([
+      `v2.detail.events.conversation.${id}.customer.end`,
+      `v2.detail.events.conversation.${id}.user.end`,
+      `v2.detail.events.conversation.${id}.user.start`,
+    ]);
     fake.join(id);
     await waitUntil(() => ofType(a, 'agent-joined').length === 1, 'joined');
     // One catch-up read when subscribed (the gap before the PUT), one for the notified join.
@@ -245,7 +268,10 @@ describe('genesys notifications channel: several gateway instances', () => {
 
     const joinedB = fake.join(idB);
     await waitUntil(() => ofType(a, 'agent-joined').length === 1, 'holder reports the join of the other instance');
-    expect(ofType(a, 'agent-joined')[0]).toMatchObject({ conversationId: idB, eventId: `genesys:${idB}:joined:${joinedB.id}` });
+    expect(ofType(a, 'agent-joined')[0]).toMatchObject({
+      conversationId: idB,
+      eventId: `genesys:${idB}:joined:${joinedB.id}`,
+    });
     await clock.advance(POLL_MS * 3);
     expect(b.connector.stats().polls).toBe(0);
 
@@ -253,11 +279,16 @@ describe('genesys notifications channel: several gateway instances', () => {
     await a.connector.dispose();
     instances.splice(instances.indexOf(a), 1);
     await clock.advance(RENEW_MS);
-    await waitUntil(() => b.connector.stats().channel?.holder === true && b.connector.stats().channel?.healthy === true, 'b holds the channel');
+    await waitUntil(
+      () => b.connector.stats().channel?.holder === true && b.connector.stats().channel?.healthy === true,
+      'b holds the channel',
+    );
     await waitUntil(() => topics().length === 6, 'resubscribed after takeover');
     expect(topics()).toContain(`v2.detail.events.conversation.${idA}.user.start`);
     const joinedA = fake.join(idA);
     await waitUntil(() => ofType(b, 'agent-joined').some((e) => e.conversationId === idA), 'takeover instance reports');
-    expect(ofType(b, 'agent-joined').find((e) => e.conversationId === idA)!.eventId).toBe(`genesys:${idA}:joined:${joinedA.id}`);
+    expect(ofType(b, 'agent-joined').find((e) => e.conversationId === idA)!.eventId).toBe(
+      `genesys:${idA}:joined:${joinedA.id}`,
+    );
   });
 });

@@ -32,15 +32,26 @@ export class FakeNotifications {
   /** Frames sent to clients (topic names), in order. */
   readonly sent: string[] = [];
 
-  constructor(private readonly queueId: string, private readonly baseUrl: () => string) {}
+  constructor(
+    private readonly queueId: string,
+    private readonly baseUrl: () => string,
+  ) {}
 
   createChannel(): Answer {
-    if (!this.permitted) return { status: 403, error: { code: 'missing.permissions', message: 'You are missing the following permission(s): notifications' } };
-    if (this.channels.size >= MAX_CHANNELS) return { status: 400, error: { code: 'bad.request', message: `Channel limit of ${MAX_CHANNELS} reached` } };
+    if (!this.permitted)
+      return {
+        status: 403,
+        error: { code: 'missing.permissions', message: 'You are missing the following permission(s): notifications' },
+      };
+    if (this.channels.size >= MAX_CHANNELS)
+      return { status: 400, error: { code: 'bad.request', message: `Channel limit of ${MAX_CHANNELS} reached` } };
     const id = `streaming-0-${randomBytes(12).toString('hex')}`;
     const expires = new Date(Date.now() + LIFETIME_MS).toISOString();
     this.channels.set(id, { id, topics: new Set(), expires, sockets: [] });
-    return { status: 200, body: { id, connectUri: `${this.baseUrl().replace(/^http/, 'ws')}/channels/${id}`, expires } };
+    return {
+      status: 200,
+      body: { id, connectUri: `${this.baseUrl().replace(/^http/, 'ws')}/channels/${id}`, expires },
+    };
   }
 
   /** GET / PUT (replace) / POST (add) / DELETE (remove all) …/channels/{id}/subscriptions. */
@@ -52,12 +63,14 @@ export class FakeNotifications {
       ch.topics.clear();
       return { status: 200 };
     }
-    if (!Array.isArray(body) || body.some((t) => typeof t?.id !== 'string')) return { status: 400, error: { code: 'bad.request', message: 'Expected [{id}]' } };
+    if (!Array.isArray(body) || body.some((t) => typeof t?.id !== 'string'))
+      return { status: 400, error: { code: 'bad.request', message: 'Expected [{id}]' } };
     const topics = body.map((t: { id: string }) => t.id);
     const invalid = topics.find((t) => !this.validTopic(t));
     if (invalid) return { status: 400, error: { code: 'bad.request', message: `Invalid topic ${invalid}` } };
     const next = method === 'PUT' ? new Set(topics) : new Set([...ch.topics, ...topics]);
-    if (next.size > MAX_TOPICS) return { status: 400, error: { code: 'bad.request', message: `A channel holds at most ${MAX_TOPICS} topics` } };
+    if (next.size > MAX_TOPICS)
+      return { status: 400, error: { code: 'bad.request', message: `A channel holds at most ${MAX_TOPICS} topics` } };
     ch.topics = next;
     return { status: 200, body: this.listing(ch) };
   }
@@ -78,7 +91,9 @@ export class FakeNotifications {
 
   /** Open sockets across channels. */
   openSockets(): Array<{ channel: FakeChannel; socket: FakeSocket }> {
-    return [...this.channels.values()].flatMap((channel) => channel.sockets.filter((s) => !s.closed).map((socket) => ({ channel, socket })));
+    return [...this.channels.values()].flatMap((channel) =>
+      channel.sockets.filter((s) => !s.closed).map((socket) => ({ channel, socket })),
+    );
   }
 
   heartbeat(): void {
@@ -96,7 +111,10 @@ export class FakeNotifications {
   }
 
   /** What subscribers of this conversation see after a change. */
-  publish(c: FakeConversation, kinds: Array<{ kind: 'user.start' | 'user.end' | 'customer.end'; participant: FakeParticipant }>): void {
+  publish(
+    c: FakeConversation,
+    kinds: Array<{ kind: 'user.start' | 'user.end' | 'customer.end'; participant: FakeParticipant }>,
+  ): void {
     const queue = `v2.routing.queues.${this.queueId}.conversations.messages`;
     this.broadcast((ch) => ch.topics.has(queue), queue, {
       id: c.id,
@@ -141,10 +159,14 @@ export class FakeNotifications {
 
   private validTopic(topic: string): boolean {
     if (topic === `v2.routing.queues.${this.queueId}.conversations.messages`) return true;
-    return /^v2\.detail\.events\.conversation\.[0-9a-f-]{36}\.(user\.start|user\.end|customer\.end|acd\.start|acd\.end)$/.test(topic);
+    return /^v2\.detail\.events\.conversation\.[0-9a-f-]{36}\.(user\.start|user\.end|customer\.end|acd\.start|acd\.end)$/.test(
+      topic,
+    );
   }
 
   private listing(ch: FakeChannel) {
-    return { entities: [...ch.topics].map((id) => ({ id, selfUri: `/api/v2/notifications/channels/${ch.id}/subscriptions` })) };
+    return {
+      entities: [...ch.topics].map((id) => ({ id, selfUri: `/api/v2/notifications/channels/${ch.id}/subscriptions` })),
+    };
   }
 }

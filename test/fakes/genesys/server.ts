@@ -13,7 +13,16 @@ import { deliverWithRetries, outboundMessage, signBody } from './webhooks';
  * control methods act as agents and post signed webhooks like the Open Messaging integration.
  */
 
-export type FakeOperation = 'token' | 'inbound' | 'conversation' | 'details' | 'participant' | 'ewt' | 'members' | 'channel' | 'subscriptions';
+export type FakeOperation =
+  | 'token'
+  | 'inbound'
+  | 'conversation'
+  | 'details'
+  | 'participant'
+  | 'ewt'
+  | 'members'
+  | 'channel'
+  | 'subscriptions';
 
 export interface FakeFailure {
   status: number;
@@ -251,7 +260,9 @@ export class FakeGenesys {
         this.json(res, 200, { results });
       }),
       r('GET', `/api/v2/routing/queues/${id}/members`, 'members', ({ params, rec, res }) => this.members(params[0]!, rec, res)),
-      r('POST', '/api/v2/notifications/channels', 'channel', ({ res }) => this.answer(res, this.notifications.createChannel())),
+      r('POST', '/api/v2/notifications/channels', 'channel', ({ res }) =>
+        this.answer(res, this.notifications.createChannel()),
+      ),
       ...['GET', 'PUT', 'POST', 'DELETE'].map((method) =>
         r(method, `/api/v2/notifications/channels/${id}/subscriptions`, 'subscriptions', ({ params, rec, res }) =>
           this.answer(res, this.notifications.subscriptions(method, params[0]!, rec.body)),
@@ -288,7 +299,7 @@ export class FakeGenesys {
     });
   }
 
-  private answer(res: ServerResponse, a: { status: number; body?: unknown; error?: { code: string; message: string } }): void {
+  private answer(res: ServerResponse, a: ReturnType<FakeNotifications['createChannel']>): void {
     if (a.error) return this.error(res, a.status, a.error.code, a.error.message);
     if (a.body === undefined) return void res.writeHead(a.status, this.headers()).end();
     this.json(res, a.status, a.body);

@@ -14,7 +14,10 @@ export class FakeSocket {
   readonly received: string[] = [];
   private buffer = Buffer.alloc(0);
 
-  constructor(private readonly socket: Duplex, private readonly onClose: () => void) {
+  constructor(
+    private readonly socket: Duplex,
+    private readonly onClose: () => void,
+  ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.markClosed());
     socket.on('error', () => this.markClosed());
@@ -99,7 +102,18 @@ export function acceptUpgrade(req: IncomingMessage, socket: Duplex, onClose: () 
     socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
     return undefined;
   }
-  const accept = createHash('sha1').update(key + GUID).digest('base64');
-  socket.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accept}`, '', ''].join('\r\n'));
+  const accept = createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
+  socket.write(
+    [
+      'HTTP/1.1 101 Switching Protocols',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Accept: ${accept}`,
+      '',
+      '',
+    ].join('\r\n'),
+  );
   return new FakeSocket(socket, onClose);
 }
