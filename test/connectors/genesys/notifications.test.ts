@@ -17,6 +17,13 @@ class SharedState {
   private readonly values = new Map<string, { value: string; expiresAt: number }>();
   constructor(private readonly clock: FakeClock) {}
 
+  private readonly crashed = new Set<string>();
+
+  /** The owner's process is gone: it neither renews nor releases anything any more. */
+  crash(owner: string): void {
+    this.crashed.add(owner);
+  }
+
   view(owner: string): ConnectorStateV1 {
     const read = (k: string) => {
       const e = this.values.get(k);
@@ -27,14 +34,18 @@ class SharedState {
     return {
       get: async (k) => read(k),
       set: async (k, v, o) => write(k, v, o?.ttlMs),
-      delete: async (k) => void this.values.delete(k),
+      delete: async (k) => {
+        if (!this.crashed.has(owner)) this.values.delete(k);
+      },
       acquireLease: async (name, ttlMs) => {
+        if (this.crashed.has(owner)) return false;
         const holder = read(`lease:${name}`);
         if (holder !== undefined && holder !== owner) return false;
         write(`lease:${name}`, owner, ttlMs);
         return true;
       },
       releaseLease: async (name) => {
+        if (this.crashed.has(owner)) return;
         if (read(`lease:${name}`) === owner) this.values.delete(`lease:${name}`);
       },
     };
@@ -290,5 +301,47 @@ describe('genesys notifications channel: several gateway instances', () => {
     expect(ofType(b, 'agent-joined').find((e) => e.conversationId === idA)!.eventId).toBe(
       `genesys:${idA}:joined:${joinedA.id}`,
     );
+  });
+
+  it('a crashed holder: its lease expires, the other instance polls meanwhile, then takes the channel over', async () => {
+    await setup();
+    const a = instance('a');
+    await healthy(a);
+    const b = instance('b');
+    await waitUntil(() => b.connector.stats().channel?.healthy === true, 'b sees the holder healthy');
+    const id = await start(b, 'crash');
+    shared.crash('a');
+    await a.connector.dispose(); // the socket goes with the process; nothing is released
+    instances.splice(instances.indexOf(a), 1);
+    // Until the health key and the lease expire (30 s), B trusts the holder; afterwards it polls, then holds.
+    fake.join(id);
+    for (let n = 0; n < 4 && b.connector.stats().channel?.holder !== true; n++) await clock.advance(RENEW_MS);
+    await waitUntil(() => b.connector.stats().channel?.healthy === true, 'b holds a healthy channel');
+    expect(b.connector.stats().channel!.holder).toBe(true);
+    expect(fake.requestsOf('channel')).toHaveLength(2);
+    await waitUntil(() => ofType(b, 'agent-joined').length === 1, 'the join during the gap is reported');
+    expect(b.connector.stats().polls).toBeGreaterThan(0); // seen by B's own poll: the queue topic carries no past
+  });
+
+  it('malformed or unknown frames are ignored without breaking the channel', async () => {
+    await setup();
+    const a = instance('a');
+    await healthy(a);
+    const id = await start(a, 'garbage');
+    const before = a.connector.stats().channel!.frames;
+    for (const raw of [
+      'not json',
+      '[]',
+      '{"topicName":42}',
+      `{"topicName":"${queueTopic}","eventBody":{"participants":"x"}}`,
+      '{"topicName":"v2.users.x.presence"}',
+    ]) {
+      fake.notifications.sendRaw(raw);
+    }
+    await waitUntil(() => a.connector.stats().channel!.frames === before + 5, 'frames read');
+    expect(a.events).toEqual([]);
+    expect(a.connector.stats().channel!.healthy).toBe(true);
+    fake.join(id);
+    await waitUntil(() => ofType(a, 'agent-joined').length === 1, 'still delivering');
   });
 });

@@ -105,6 +105,11 @@ export class FakeNotifications {
     this.broadcast(() => true, 'v2.system.socket_closing', { message: 'Socket closing' });
   }
 
+  /** A frame as is (malformed input tests). */
+  sendRaw(text: string): void {
+    for (const { socket } of this.openSockets()) socket.send(text);
+  }
+
   /** Every socket drops without a close frame. */
   dropSockets(): void {
     for (const { socket } of this.openSockets()) socket.terminate();
