@@ -90,7 +90,9 @@ export class NotificationsChannel {
 
   /** True when the channel watches this conversation now (its polls are skipped). */
   covers(conversationId: string): boolean {
-    if (!this.holder) return this.peerHealthy;
+    // A peer cannot see which handovers the holder fits into its topics: past the limit it polls its own.
+    if (!this.holder)
+      return this.peerHealthy && (this.o.queueId !== undefined || this.members.size <= MAX_CONVERSATIONS_PER_CHANNEL);
     const topic = this.o.queueId !== undefined ? queueTopic(this.o.queueId) : detailTopics(conversationId)[0]!;
     return [this.current, this.draining].some((ch) => ch?.ready === true && ch.topics.includes(topic));
   }

@@ -3,6 +3,7 @@ import { silentLogger, type ConnectorStateV1, type HandoverEvent } from 'handove
 import { createFakeClock, testConnectorRuntime, type FakeClock } from 'handover-kit/testing';
 import {
   HEARTBEAT_TIMEOUT_MS,
+  MAX_CONVERSATIONS_PER_CHANNEL,
   RENEW_MS,
   SUBSCRIBE_BATCH_MS,
   createGenesysConnector,
@@ -258,6 +259,29 @@ describe('genesys notifications channel: topics per conversation (no queueId)', 
     await clock.advance(SUBSCRIBE_BATCH_MS);
     await waitUntil(() => topics().length === 0, 'unsubscribed');
     expect(a.connector.stats().polls).toBe(0);
+  });
+
+  it(`past ${MAX_CONVERSATIONS_PER_CHANNEL} handovers (1,000 topics) the rest is polled`, async () => {
+    await setup();
+    const a = instance('a', { queueId: undefined });
+    await healthy(a);
+    const ids: string[] = [];
+    for (let i = 0; i <= MAX_CONVERSATIONS_PER_CHANNEL; i += 50) {
+      const keys = Array.from(
+        { length: Math.min(50, MAX_CONVERSATIONS_PER_CHANNEL + 1 - i) },
+        (_, k) => `many-${i + k}`,
+      );
+      ids.push(...(await Promise.all(keys.map((k) => start(a, k)))));
+    }
+    await clock.advance(SUBSCRIBE_BATCH_MS);
+    await waitUntil(() => topics().length === MAX_CONVERSATIONS_PER_CHANNEL * 3, 'subscribed up to the limit');
+    const left = ids.filter((id) => !topics().includes(`v2.detail.events.conversation.${id}.user.start`));
+    expect(left).toHaveLength(1);
+    const readsOf = (id: string) => fake.requestsOf('conversation').filter((r) => r.path.endsWith(id)).length;
+    await waitUntil(() => gets() === MAX_CONVERSATIONS_PER_CHANNEL, 'catch-up reads');
+    await clock.advance(POLL_MS - SUBSCRIBE_BATCH_MS);
+    await waitUntil(() => readsOf(left[0]!) === 1, 'the one left out is polled');
+    expect(gets()).toBe(MAX_CONVERSATIONS_PER_CHANNEL + 1);
   });
 });
 
