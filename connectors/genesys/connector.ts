@@ -91,7 +91,8 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     emit,
     skip: (id) => channel?.covers(id) === true,
     onTrack: (id) => channel?.add(id),
-    onUntrack: (id, ended) => ended && channel?.remove(id),
+    // Untracked without an end: the bot is closing it (doCloseHandover), so the channel stays quiet too.
+    onUntrack: (id, ended) => (ended ? channel?.remove(id) : channel?.mute(id)),
   });
   if (settings.eventSource === 'notifications') {
     channel = new NotificationsChannel({

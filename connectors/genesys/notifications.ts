@@ -1,5 +1,5 @@
 import { HandoverError, type Clock, type ConnectorStateV1, type Logger } from 'handover-kit/contract';
-import { SingleFlight, type HttpClient } from 'handover-kit/connector-utils';
+import { BoundedMap, SingleFlight, type HttpClient } from 'handover-kit/connector-utils';
 import {
   DETAIL_KINDS,
   MAX_TOPICS,
@@ -85,6 +85,8 @@ export class NotificationsChannel {
   private opening = false;
   private writes: Promise<void> = Promise.resolve();
   private readonly refreshes = new SingleFlight<void>();
+  /** Closed by the bot here: its end is the service's own doing, not an event to report. */
+  private readonly muted = new BoundedMap<string, true>(10_000);
 
   constructor(private readonly o: NotificationsOptions) {}
 
@@ -111,6 +113,7 @@ export class NotificationsChannel {
 
   /** A handover is watched: record it for whichever instance holds the channel. */
   add(conversationId: string): void {
+    this.muted.delete(conversationId);
     if (this.members.has(conversationId)) return;
     this.members.add(conversationId);
     this.write(async () => {
@@ -118,6 +121,11 @@ export class NotificationsChannel {
       await this.updateIndex((ids) => ids.add(conversationId));
     });
     if (this.holder) this.scheduleSync();
+  }
+
+  /** The bot is closing it: deliver nothing more for it (until `add` again, should the close fail). */
+  mute(conversationId: string): void {
+    this.muted.set(conversationId, true);
   }
 
   /** A handover is over: forget it everywhere and drop its topics. */
@@ -269,11 +277,16 @@ export class NotificationsChannel {
     if (!message) return;
     if (message.kind === 'closing') void this.rollover(ch);
     else if (message.kind === 'conversation') void this.deliver(message.conversation);
-    else if (message.kind === 'detail' && this.members.has(message.conversationId))
+    else if (
+      message.kind === 'detail' &&
+      this.members.has(message.conversationId) &&
+      !this.muted.has(message.conversationId)
+    )
       this.refresh(message.conversationId);
   }
 
   private refresh(id: string): void {
+    if (this.muted.has(id)) return;
     this.refreshes
       .run(id, () => this.o.refresh(id))
       .promise.catch((error: unknown) => {
@@ -287,6 +300,7 @@ export class NotificationsChannel {
   /** A queue-topic snapshot: only conversations handed over by this provider count. */
   private async deliver(conversation: GenesysConversation): Promise<void> {
     const id = conversation.id;
+    if (this.muted.has(id)) return;
     if (!this.members.has(id)) {
       if ((await this.o.state.get(memberKey(id)).catch(() => undefined)) !== '1') return;
       this.members.add(id);

@@ -347,6 +347,19 @@ describe('genesys notifications channel: several gateway instances', () => {
     expect(b.connector.stats().polls).toBeGreaterThan(0); // seen by B's own poll: the queue topic carries no past
   });
 
+  it('closing from the bot: the end notified back is not reported as an event', async () => {
+    await setup();
+    const a = instance('a');
+    await healthy(a);
+    const id = await start(a, 'bot-close');
+    const frames = a.connector.stats().channel!.frames;
+    await a.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' });
+    expect(fake.notifications.sent).toContain(queueTopic);
+    await waitUntil(() => a.connector.stats().channel!.frames === frames + 1, 'end notification read');
+    await heartbeat(a); // frames are read in order: the end notification has been handled
+    expect(a.events).toEqual([]);
+  });
+
   it('malformed or unknown frames are ignored without breaking the channel', async () => {
     await setup();
     const a = instance('a');

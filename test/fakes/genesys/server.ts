@@ -251,7 +251,11 @@ export class FakeGenesys {
         const c = this.store.get(params[0]!);
         const p = c?.participants.find((x) => x.id === params[1]);
         if (!c || !p) return this.error(res, 404, 'not.found', 'The requested participant could not be found.');
-        if (parsed.data.state === 'disconnected') this.store.disconnect(p, 'client');
+        if (parsed.data.state === 'disconnected' && p.state !== 'disconnected') {
+          this.store.disconnect(p, 'client');
+          const kind = p.purpose === 'customer' ? 'customer.end' : 'user.end';
+          this.notifications.publish(c, [{ kind, participant: p }]);
+        }
         res.writeHead(202, this.headers()).end();
       }),
       r('GET', `/api/v2/routing/queues/${id}/estimatedwaittime`, 'ewt', ({ params, res }) => {
