@@ -14,6 +14,7 @@ import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeGenesys } from '../../test/fakes/genesys';
 import { cpuMicros, wallMicros, type BenchRow } from '../lib';
+import { benchGenesysNotifications } from './genesys-notifications';
 
 const GROUP = 'connector: genesys';
 const MESSAGES = 500;
@@ -43,6 +44,7 @@ function connectorFor(fake: FakeGenesys, pollIntervalMs: number): GenesysConnect
       integrationId: FAKE_DEFAULTS.integrationId,
       webhookSecret: 'bench-webhook-secret-0123456789',
       pollIntervalMs,
+      eventSource: 'polling', // the channel is measured in genesys-notifications.ts
     },
     testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench-genesys' }),
   );
@@ -187,5 +189,6 @@ async function pollingLoad(): Promise<BenchRow[]> {
 }
 
 export async function benchGenesys(): Promise<BenchRow[]> {
-  return [...(await requestsPerMessage()), ...(await sendOverhead()), ...(await pollingLoad())];
+  const rows = [...(await requestsPerMessage()), ...(await sendOverhead()), ...(await pollingLoad())];
+  return [...rows, ...(await benchGenesysNotifications())];
 }

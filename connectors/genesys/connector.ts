@@ -24,6 +24,7 @@ import { buildCustomAttributes } from './attributes';
 import { BoundedMap, OnceByKey } from 'handover-kit/connector-utils';
 import { attachmentContent, handoverOptions, routingWarnings, senderOf, stableMessageId, startText, type Sender } from './messages';
 import { agentOf, hasEnded, summarize } from './participants';
+import { NotificationsChannel } from './notifications';
 import { ParticipantPoller } from './poller';
 import { WEBHOOK_SECRET_ENV, genesysSettingsSchema, type GenesysSettingsInput } from './schema';
 import { createGenesysWebhook } from './webhook';
@@ -51,8 +52,26 @@ export interface GenesysConnector extends HandoverConnectorV1 {
   readonly events: EventEmitter<ConnectorEventMap>;
   dispose(): Promise<void>;
   /** Request counters for benchmarks and diagnostics. */
-  stats(): { requests: number; tokenRequests: number; polls: number; polledHandovers: number };
+  stats(): GenesysStats;
 }
+
+export interface GenesysStats {
+  requests: number;
+  tokenRequests: number;
+  polls: number;
+  polledHandovers: number;
+  /** Notifications channel: this instance holds it, it is healthy, channels opened, subscription PUTs. */
+  channel?: ReturnType<typeof channelStats>;
+}
+
+const channelStats = (c: NotificationsChannel) => ({
+  holder: c.isHolder,
+  healthy: c.healthy,
+  opened: c.channelsOpened,
+  subscriptionRequests: c.subscriptionRequests,
+  frames: c.framesReceived,
+  failures: c.failures,
+});
 
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
 const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
@@ -65,7 +84,37 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
   const emit = (list: HandoverEvent[]) => {
     for (const e of list) events.emit('event', e);
   };
-  const poller = new ParticipantPoller({ api, clock, logger, intervalMs: settings.pollIntervalMs, emit });
+  let channel: NotificationsChannel | undefined;
+  const poller = new ParticipantPoller({
+    api,
+    clock,
+    logger,
+    intervalMs: settings.pollIntervalMs,
+    emit,
+    skip: (id) => channel?.covers(id) === true,
+    onTrack: (id) => channel?.add(id),
+    // Untracked without an end: the bot is closing it (doCloseHandover), so the channel stays quiet too.
+    onUntrack: (id, ended) => (ended ? channel?.remove(id) : channel?.mute(id)),
+  });
+  if (settings.eventSource === 'notifications') {
+    channel = new NotificationsChannel({
+      http: api.http,
+      clock,
+      logger,
+      state: runtime.state,
+      queueId: settings.queueId,
+      track: (id) => poller.track(id),
+      untrackEnded: (id) => poller.untrack(id, true),
+      tracked: () => poller.ids(),
+      observe: (id, conversation) => poller.observe(id, conversation),
+      refresh: async (id) => {
+        const conversation = await api.getConversation(id, { operation: 'read notified conversation', retry: false });
+        poller.track(id); // a handover another instance started: this one reports it now
+        poller.observe(id, conversation);
+      },
+    });
+    channel.start();
+  }
 
   // Who we send as, per conversation, and each user's conversation (for webhooks without a
   // conversationId): in the shared state, so every gateway instance and a restarted one see them.
@@ -243,10 +292,17 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       return { alreadyClosed: false, ...warn(warnings) };
     },
 
-    stats: () => ({ requests: api.requestCount, tokenRequests: api.tokens.requests, polls: poller.polls, polledHandovers: poller.size }),
+    stats: () => ({
+      requests: api.requestCount,
+      tokenRequests: api.tokens.requests,
+      polls: poller.polls,
+      polledHandovers: poller.size,
+      ...(channel ? { channel: channelStats(channel) } : {}),
+    }),
 
     async dispose() {
       poller.dispose();
+      await channel?.dispose();
       events.removeAllListeners();
       await api.close();
     },

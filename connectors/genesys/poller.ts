@@ -18,6 +18,11 @@ export interface PollerOptions {
   intervalMs: number;
   emit(events: HandoverEvent[]): void;
   maxTracked?: number;
+  /** True while another source (the notifications channel) covers this conversation: its poll is skipped. */
+  skip?(conversationId: string): boolean;
+  /** Told when a conversation starts or stops being watched (`ended` when it is over for good). */
+  onTrack?(conversationId: string): void;
+  onUntrack?(conversationId: string, ended: boolean): void;
 }
 
 interface Tracked {
@@ -59,6 +64,7 @@ export class ParticipantPoller {
     const t: Tracked = { id: conversationId, state: newTrackState(), failures: 0, notFound: 0 };
     this.tracked.set(conversationId, t);
     this.schedule(t, this.options.intervalMs);
+    this.options.onTrack?.(conversationId);
   }
 
   /** Stops polling (closed from the bot side: no event for an end the service made itself). */
@@ -67,6 +73,12 @@ export class ParticipantPoller {
     if (t?.timer !== undefined) this.options.clock.clearTimeout(t.timer);
     this.tracked.delete(conversationId);
     if (ended) this.rememberEnded(conversationId);
+    if (t || ended) this.options.onUntrack?.(conversationId, ended);
+  }
+
+  /** Conversations watched now. */
+  ids(): string[] {
+    return [...this.tracked.keys()];
   }
 
   isTracked(conversationId: string): boolean {
@@ -92,7 +104,8 @@ export class ParticipantPoller {
 
   dispose(): void {
     this.disposed = true;
-    for (const id of [...this.tracked.keys()]) this.untrack(id);
+    for (const t of this.tracked.values()) if (t.timer !== undefined) this.options.clock.clearTimeout(t.timer);
+    this.tracked.clear();
   }
 
   private apply(t: Tracked, conversation: GenesysConversation): void {
@@ -109,6 +122,7 @@ export class ParticipantPoller {
   private async poll(t: Tracked): Promise<void> {
     t.timer = undefined;
     if (this.disposed || this.tracked.get(t.id) !== t) return;
+    if (this.options.skip?.(t.id)) return this.schedule(t, this.options.intervalMs);
     this.polls++;
     try {
       const conversation = await this.options.api.getConversation(t.id, { operation: 'poll participants', retry: false });

@@ -60,9 +60,17 @@ export const genesysSettingsSchema = z
       description:
         "The integration's outbound webhook signature secret token (X-Hub-Signature-256). Falls back to HANDOVER_GENESYS_WEBHOOK_SECRET when empty.",
     }),
+    eventSource: field(z.enum(['notifications', 'polling']).default('notifications'), {
+      label: 'Agent event source',
+      description:
+        'notifications: one Notifications API WebSocket channel per provider (needs the notifications scope); ' +
+        'polling is kept as the fallback. polling: poll every handover.',
+    }),
     pollIntervalMs: field(z.coerce.number().int().min(20, 'At least 20 ms').max(300_000, 'At most 300000 ms (5 minutes)').default(5000), {
       label: 'Participant poll interval (ms)',
-      description: 'How often a live handover is checked for agent joined / left / ended (default 5000). Each poll is one API request.',
+      description:
+        'How often a live handover is checked for agent joined / left / ended when polling (the fallback while ' +
+        'the notifications channel is down; default 5000). Each poll is one API request.',
     }),
     requestTimeoutMs: field(z.coerce.number().int().min(100, 'At least 100 ms').max(60_000, 'At most 60000 ms').default(10_000), {
       label: 'Request timeout (ms)',

@@ -30,6 +30,8 @@ export function settingsFor(fake: FakeGenesys, overrides: Partial<GenesysSetting
     queueId: FAKE_DEFAULTS.queueId,
     webhookSecret: WEBHOOK_SECRET,
     pollIntervalMs: POLL_MS,
+    // The polling suites pin polling; notifications.test.ts turns the channel on.
+    eventSource: 'polling',
     ...overrides,
   };
 }

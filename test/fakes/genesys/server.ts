@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConversationStore, type FakeAgent, type FakeConversation } from './model';
+import { FakeNotifications } from './notifications';
 import { MEMBER_ROUTING_STATUSES, inboundMessageSchema, participantPatchSchema } from './schemas';
 import { deliverWithRetries, outboundMessage, signBody } from './webhooks';
 
@@ -12,7 +13,16 @@ import { deliverWithRetries, outboundMessage, signBody } from './webhooks';
  * control methods act as agents and post signed webhooks like the Open Messaging integration.
  */
 
-export type FakeOperation = 'token' | 'inbound' | 'conversation' | 'details' | 'participant' | 'ewt' | 'members';
+export type FakeOperation =
+  | 'token'
+  | 'inbound'
+  | 'conversation'
+  | 'details'
+  | 'participant'
+  | 'ewt'
+  | 'members'
+  | 'channel'
+  | 'subscriptions';
 
 export interface FakeFailure {
   status: number;
@@ -61,6 +71,8 @@ const hex = () => randomBytes(16).toString('hex');
 export class FakeGenesys {
   readonly requests: RecordedRequest[] = [];
   readonly store: ConversationStore;
+  /** The Notifications API (channels, subscriptions, WebSocket streaming). */
+  readonly notifications: FakeNotifications;
   readonly options: Required<FakeGenesysOptions>;
   url = '';
   tokensIssued = 0;
@@ -83,12 +95,14 @@ export class FakeGenesys {
   private constructor(options: FakeGenesysOptions) {
     this.options = { ...FAKE_DEFAULTS, tokenLifetimeSec: 86_400, webhookRetryDelayMs: 5000, ...options };
     this.store = new ConversationStore(this.options.queueId);
+    this.notifications = new FakeNotifications(this.options.queueId, () => this.url);
     this.routes = this.buildRoutes();
   }
 
   static async start(options: FakeGenesysOptions = {}): Promise<FakeGenesys> {
     const fake = new FakeGenesys(options);
     fake.server = createServer((req, res) => fake.onRequest(req, res));
+    fake.server.on('upgrade', (req, socket) => fake.notifications.upgrade(req, socket));
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
     return fake;
@@ -120,15 +134,24 @@ export class FakeGenesys {
   // ---- acting as an agent -------------------------------------------------------------------
 
   join(conversationId: string, agent: FakeAgent = { id: 'f1e2d3c4-0000-4000-8000-00000000a9e1', name: 'Ana Agent' }) {
-    return this.store.agentJoin(conversationId, agent);
+    const participant = this.store.agentJoin(conversationId, agent);
+    this.notifications.publish(this.store.require(conversationId), [{ kind: 'user.start', participant }]);
+    return participant;
   }
 
   transferToQueue(conversationId: string): void {
+    const c = this.store.require(conversationId);
+    const leaving = c.participants.filter((p) => p.purpose === 'agent' && p.state !== 'disconnected');
     this.store.agentTransferToQueue(conversationId);
+    this.notifications.publish(c, leaving.map((participant) => ({ kind: 'user.end' as const, participant })));
   }
 
   resolve(conversationId: string, customerDisconnectType = 'peer'): void {
+    const c = this.store.require(conversationId);
+    const leaving = c.participants.filter((p) => p.purpose === 'agent' && p.state !== 'disconnected');
     this.store.agentResolve(conversationId, customerDisconnectType);
+    const ends = leaving.map((participant) => ({ kind: 'user.end' as const, participant }));
+    this.notifications.publish(c, [...ends, { kind: 'customer.end', participant: this.store.customer(c) }]);
   }
 
   /** An agent text, delivered to the webhook as Genesys sends it. Resolves with the last attempt's status. */
@@ -161,6 +184,7 @@ export class FakeGenesys {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    this.notifications.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -227,7 +251,11 @@ export class FakeGenesys {
         const c = this.store.get(params[0]!);
         const p = c?.participants.find((x) => x.id === params[1]);
         if (!c || !p) return this.error(res, 404, 'not.found', 'The requested participant could not be found.');
-        if (parsed.data.state === 'disconnected') this.store.disconnect(p, 'client');
+        if (parsed.data.state === 'disconnected' && p.state !== 'disconnected') {
+          this.store.disconnect(p, 'client');
+          const kind = p.purpose === 'customer' ? 'customer.end' : 'user.end';
+          this.notifications.publish(c, [{ kind, participant: p }]);
+        }
         res.writeHead(202, this.headers()).end();
       }),
       r('GET', `/api/v2/routing/queues/${id}/estimatedwaittime`, 'ewt', ({ params, res }) => {
@@ -236,6 +264,14 @@ export class FakeGenesys {
         this.json(res, 200, { results });
       }),
       r('GET', `/api/v2/routing/queues/${id}/members`, 'members', ({ params, rec, res }) => this.members(params[0]!, rec, res)),
+      r('POST', '/api/v2/notifications/channels', 'channel', ({ res }) =>
+        this.answer(res, this.notifications.createChannel()),
+      ),
+      ...['GET', 'PUT', 'POST', 'DELETE'].map((method) =>
+        r(method, `/api/v2/notifications/channels/${id}/subscriptions`, 'subscriptions', ({ params, rec, res }) =>
+          this.answer(res, this.notifications.subscriptions(method, params[0]!, rec.body)),
+        ),
+      ),
     ];
   }
 
@@ -265,6 +301,12 @@ export class FakeGenesys {
       direction: 'Inbound',
       ...(prefetch && this.prefetchConversationId ? { conversationId: conversation.id } : {}),
     });
+  }
+
+  private answer(res: ServerResponse, a: ReturnType<FakeNotifications['createChannel']>): void {
+    if (a.error) return this.error(res, a.status, a.error.code, a.error.message);
+    if (a.body === undefined) return void res.writeHead(a.status, this.headers()).end();
+    this.json(res, a.status, a.body);
   }
 
   private members(queueId: string, rec: RecordedRequest, res: ServerResponse): void {
