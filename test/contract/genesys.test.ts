@@ -19,10 +19,11 @@ const OPERATION: Record<ContractOperation, FakeOperation> = {
 };
 
 /** The suite again with agent joined / ended pushed by the Notifications API channel instead of polled. */
-for (const eventSource of ['notifications'] as const) {
+{
+  const eventSource = 'notifications';
   runConnectorContract(
     {
-      name: eventSource === 'polling' ? 'genesys' : 'genesys (notifications channel)',
+      name: 'genesys (notifications channel)',
       setup: async (events) => {
         const seen: HandoverEvent[] = [];
         const bed = await startTestBed({
@@ -33,11 +34,9 @@ for (const eventSource of ['notifications'] as const) {
           },
         });
         const { fake } = bed;
-        if (eventSource === 'notifications')
-          await waitUntil(() => bed.connector.stats().channel?.healthy === true, 'channel');
-        // Polling: act at the fake, then let the connector's poll run. Notifications: wait for the pushed event.
+        await waitUntil(() => bed.connector.stats().channel?.healthy === true, 'channel');
+        // Act at the fake, then wait for the event the channel pushes.
         const after = async (id: string, type: HandoverEvent['type']) => {
-          if (eventSource === 'polling') return bed.poll();
           await waitUntil(() => seen.some((e) => e.conversationId === id && e.type === type), type);
         };
         return {
