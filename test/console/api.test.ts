@@ -85,7 +85,7 @@ describe('console API', () => {
     for (const bad of ['/ui/nope.js', '/ui/..%2Fpackage.json', '/ui/%2e%2e%2fpackage.json']) expect((await fetch(`${gw.url}${bad}`)).status, bad).toBe(404);
   });
 
-  it('a provider created through the API is usable by a node at once; once deleted, nodes get a typed unknown_provider', async () => {
+  it('a provider created through the API is usable by a node at once; once deleted, nodes take their error branch', async () => {
     const created = await fetch(`${gw.url}/v2.0/handover/provider`, {
       method: 'POST',
       headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
@@ -115,10 +115,11 @@ describe('console API', () => {
     expect((await fetch(`${gw.url}/v2.0/handover/providers/fresh`, { method: 'DELETE', headers: { 'x-api-key': ADMIN_KEY } })).status).toBe(204);
     await expect(client.checkAvailability({ providerId: 'fresh' })).rejects.toSatisfy((e) => UnknownProviderError.isInstance(e) && (e as UnknownProviderError).code === 'unknown_provider');
     await expect(client.startHandover({ providerId: 'fresh', session: { userId: 'u2', sessionId: 's2' } })).rejects.toSatisfy((e) => UnknownProviderError.isInstance(e));
-    // A node naming a provider that is gone fails with the typed error (a configuration error, not a branch).
+    // A node naming a provider that is gone continues as Cognigy's does: its error branch, not a thrown error.
     const second = session('2');
-    const run = execute(flow, descriptors, second, { text: 'agent', userId: second.userId, sessionId: second.sessionId, data: {} }, 'user');
-    await expect(run).rejects.toSatisfy((e) => UnknownProviderError.isInstance(e) && (e as UnknownProviderError).providerId === 'fresh');
+    await execute(flow, descriptors, second, { text: 'agent', userId: second.userId, sessionId: second.sessionId, data: {} }, 'user');
+    expect(second.branches.map((b) => b.branch ?? b.nodeId)).toEqual(['onAvailabilityError', 'failed']);
+    expect(second.transcript.map((l) => l.text)).toEqual(['failed']);
   });
 
   it('records the last "test connection" on the provider list; a failure keeps its typed error', async () => {

@@ -111,7 +111,11 @@ describe('salesforce-miaw requests', () => {
     expect(sealed).not.toContain('identity-jwt-secret');
     expect(await new MiawState(state, systemClock, ENCRYPTION_KEY).credentials('c-1')).toEqual(secret);
     expect(await new MiawState(state, systemClock, `${ENCRYPTION_KEY}-other`).credentials('c-1')).toBeUndefined();
-    const flipped = sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.at(-1);
+    // Flip one bit of the ciphertext itself (editing a base64 character can land in padding bits).
+    const [version, iv, tag, body] = sealed.split('.');
+    const bytes = Buffer.from(body!, 'base64');
+    bytes[0] = bytes[0]! ^ 1;
+    const flipped = [version, iv, tag, bytes.toString('base64')].join('.');
     await state.set('token:c-1', flipped);
     expect(await new MiawState(state, systemClock, ENCRYPTION_KEY).credentials('c-1')).toBeUndefined();
   });
