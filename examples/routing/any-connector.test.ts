@@ -88,8 +88,8 @@ const VENDOR_CHECKS: Partial<Record<string, (vendor: Vendor, conversationId: str
 };
 
 /**
- * The simulated center presented as a connector type that cannot report agent availability (every
- * real connector here can): the flow with the check is refused when built, the variant without it runs.
+ * The simulated center presented as a connector type that cannot report agent availability, like
+ * Salesforce MIAW: the flow with the check is refused when built, the variant without it runs.
  */
 async function simulatedWithoutAvailability(): Promise<Vendor> {
   const vendor = await simulatedVendor('push');
@@ -107,12 +107,16 @@ const DESKS: Record<string, () => Promise<Vendor>> = {
   'a desk without availability': simulatedWithoutAvailability,
 };
 
+/** The desks that cannot report availability, so their rows run `vipAvailabilityCheck: false`. */
+const WITHOUT_AVAILABILITY = new Set(['salesforce-miaw', 'a desk without availability']);
+
 describe('routing example: the VIP node on any connector, by changing only its provider', () => {
   const name = '%s: availability, handover, agent joined, both ways, end via the Lookup';
   it.each(Object.keys(DESKS))(name, async (desk) => {
     const bed = await setup(DESKS[desk]!);
     const { vendor, victoria, failures } = bed;
     const caps = bed.tester.capabilitiesOf(vendor.providerId);
+    expect(caps.availability).toBe(!WITHOUT_AVAILABILITY.has(desk));
 
     await victoria.send('I want an agent');
     await until(bed, async () => (await vendorConversationId(bed)) !== undefined, 'the vendor conversation id');

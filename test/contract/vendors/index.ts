@@ -6,6 +6,7 @@ import { cxoneVendor } from './cxone';
 import { eightByEightVendor } from './eight-by-eight';
 import { genesysVendor } from './genesys';
 import { ringcentralVendor } from './ringcentral';
+import { salesforceMiawVendor } from './salesforce-miaw';
 import { simulatedVendor } from './simulated';
 import { twilioFlexVendor } from './twilio-flex';
 import type { Vendor } from './types';
@@ -22,6 +23,7 @@ export const VENDORS: Record<string, () => Promise<Vendor>> = {
   ringcentral: ringcentralVendor,
   cxone: cxoneVendor,
   'twilio-flex': twilioFlexVendor,
+  'salesforce-miaw': salesforceMiawVendor,
 };
 
 export { contractHarness, vendorContract, LateBinding, type Vendor } from './types';
