@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import type { z } from 'zod';
 import { VendorApiError, type Clock } from 'handover-kit/contract';
-import { HttpClient, type HttpRequest, type HttpResponse } from 'handover-kit/connector-utils';
+import { clockSleep, HttpClient, type HttpRequest, type HttpResponse } from 'handover-kit/connector-utils';
 import { TokenCache } from './auth';
 import { apiBaseUrlFor, loginBaseUrlFor } from './regions';
 import { CLIENT_SECRET_ENV, type GenesysSettings } from './schema';
@@ -29,22 +29,6 @@ export function genesysErrorDetails(body: unknown): { message?: string; code?: s
   return { message: b.message ?? b.error_description ?? b.description ?? undefined, code: b.code ?? b.error ?? undefined };
 }
 
-/** A sleep on the runtime clock, so retry waits follow a test's fake clock. */
-export function clockSleep(clock: Clock) {
-  return (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clock.clearTimeout(handle);
-        reject(signal!.reason);
-      };
-      const handle = clock.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
 
 /** The open message body we send (`OpenInboundNormalizedMessage`, with `customAttributes` added). */
 export interface InboundMessageBody {

@@ -1,4 +1,4 @@
-import { HandoverError } from '../contract';
+import { HandoverError, type Clock } from '../contract';
 
 export interface RetryOptions {
   /** Attempts in all, the first included (default 3). */
@@ -25,6 +25,28 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * A sleep on a `Clock` (so retry waits follow a test's fake clock) that keeps the process alive while
+ * it waits: the system clock unrefs its timers (a forgotten timer must not hold a process open), but a
+ * caller awaiting this sleep is not forgotten, so a Node timer handle is ref'd again here.
+ */
+export function clockSleep(clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>): (ms: number, signal?: AbortSignal) => Promise<void> {
+  return (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clock.clearTimeout(handle);
+        reject(signal!.reason);
+      };
+      const handle = clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      (handle as { ref?: () => void } | undefined)?.ref?.();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
 }
 
 /**

@@ -32,3 +32,4 @@ export { UI_ROUTES } from './ui';
 export type { ProviderCheckRecord, ProviderChecks } from './routes/provider-checks';
 export type { Playground, PlaygroundOptions } from './playground/playground';
 export type { PlaygroundState, TimelineEntry, DeskState, DeskConversation, AgentAction, ChatLine } from './playground/types';
+export { MissingPeerDependencyError } from './redis/optional';

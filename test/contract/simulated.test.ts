@@ -44,5 +44,7 @@ async function harness(mode: 'push' | 'webhook', events: { push(e: never[]): voi
   };
 }
 
+// #region readme
 runConnectorContract({ name: 'simulated (push)', setup: (events) => harness('push', events as never) }, { describe, it });
 runConnectorContract({ name: 'simulated (webhook)', setup: (events) => harness('webhook', events as never) }, { describe, it });
+// #endregion
