@@ -8,15 +8,17 @@ import { HandoverConfigError } from '../../contract';
  */
 const requireHere = createRequire(import.meta.url);
 
-export type RedisPeer = 'ioredis' | 'bullmq';
+/** Optional peers: ioredis and bullmq (Redis mode), esbuild (`handover-kit extension build`). */
+export type OptionalPeer = 'ioredis' | 'bullmq' | 'esbuild';
 
 export class MissingPeerDependencyError extends HandoverConfigError {
   static override readonly marker = Symbol.for('handover-kit.error.MissingPeerDependencyError');
   /** The npm package to install, e.g. `ioredis`. */
   readonly packageName: string;
   constructor(packageName: string, feature: string, cause?: unknown) {
-    const fix = `npm install ${packageName === 'bullmq' || packageName === 'ioredis' ? 'ioredis bullmq' : packageName}`;
-    super(`${feature} needs the package "${packageName}", which is not installed. Run: ${fix}`, [{ path: 'redis.url', message: `install ${packageName} (${fix})` }], {
+    const fix = packageName === 'esbuild' ? 'npm install --save-dev esbuild' : `npm install ${packageName === 'bullmq' || packageName === 'ioredis' ? 'ioredis bullmq' : packageName}`;
+    const path = packageName === 'esbuild' ? 'esbuild' : 'redis.url';
+    super(`${feature} needs the package "${packageName}", which is not installed. Run: ${fix}`, [{ path, message: `install ${packageName} (${fix})` }], {
       cause,
       details: { package: packageName },
     });
@@ -26,7 +28,7 @@ export class MissingPeerDependencyError extends HandoverConfigError {
 }
 
 /** Loads an optional peer, or throws `MissingPeerDependencyError` naming it. */
-export function loadPeer<T>(name: RedisPeer, feature = 'The gateway with Redis (HANDOVER_REDIS_URL)', load: (id: string) => unknown = requireHere): T {
+export function loadPeer<T>(name: OptionalPeer, feature = 'The gateway with Redis (HANDOVER_REDIS_URL)', load: (id: string) => unknown = requireHere): T {
   try {
     return load(name) as T;
   } catch (error) {
