@@ -1,5 +1,4 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../contract';
 import type {
   AvailabilityInput,
@@ -52,12 +51,18 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const prefix = base.pathname.replace(/\/+$/, '');
   const ownsAgent = !options.agent;
   const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: options.connections ?? 16, maxFreeSockets: options.connections ?? 16, scheduling: 'lifo' as const };
-  const agent = options.agent ?? (secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions));
-  const send = secure ? httpsRequest : httpRequest;
+  // node:https (TLS) is loaded on the first https call, not at require time: a Cognigy extension loads
+  // this module cold on every worker start, and TLS costs several milliseconds there.
+  let transport: Promise<{ agent: HttpAgent; send: typeof httpRequest }> | undefined;
+  const connect = () =>
+    (transport ??= secure
+      ? import('node:https').then((https) => ({ agent: options.agent ?? new https.Agent(agentOptions), send: https.request }))
+      : Promise.resolve({ agent: options.agent ?? new HttpAgent(agentOptions), send: httpRequest }));
   const timeoutMs = options.timeoutMs ?? 15_000;
   let requestCount = 0;
 
-  function post(path: string, body: string): Promise<{ status: number; text: string }> {
+  async function post(path: string, body: string): Promise<{ status: number; text: string }> {
+    const { agent, send } = await connect();
     return new Promise((resolve, reject) => {
       const headers = { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': options.apiKey, 'content-length': Buffer.byteLength(body) };
       const req = send({ protocol: base.protocol, hostname: base.hostname, port: base.port, path: prefix + path, method: 'POST', headers, agent }, (res: IncomingMessage) => {
@@ -109,7 +114,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     closeHandover: (input: CloseHandoverInput) => call<CloseHandoverOutcome>('/v1/handover/close', input),
     setInactivity: (input: SetInactivityInput) => call<SetInactivityOutcome>('/v1/handover/inactivity', input),
     async close() {
-      if (ownsAgent) agent.destroy();
+      if (ownsAgent && transport) (await transport).agent.destroy();
     },
   };
 }
