@@ -21,7 +21,7 @@ import {
 } from 'handover-kit/contract';
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
-import { BoundedMap } from 'handover-kit/connector-utils';
+import { BoundedMap, runConnectionChecks } from 'handover-kit/connector-utils';
 import { attachmentContent, handoverOptions, routingWarnings, senderOf, stableMessageId, startText, type Sender } from './messages';
 import { agentOf, hasEnded, summarize } from './participants';
 import { ParticipantPoller } from './poller';
@@ -236,6 +236,16 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       return { alreadyClosed: false, ...warn(warnings) };
     },
 
+    // Authenticates (client credentials), then reads the integration and the queue the settings name.
+    doTestConnection: (options) =>
+      runConnectionChecks([
+        { name: 'auth', field: 'settings.clientSecret', run: async () => void (await api.tokens.get()) },
+        { name: 'integration', field: 'settings.integrationId', run: async () => named('integration', (await api.resource('integration', settings.integrationId, options)).name) },
+        settings.queueId
+          ? { name: 'queue', field: 'settings.queueId', run: async () => named('queue', (await api.resource('queue', settings.queueId!, options)).name) }
+          : { name: 'queue', field: 'settings.queueId', skip: 'not set: availability and wait times are off (Architect routes the conversation)' },
+      ]),
+
     stats: () => ({ requests: api.requestCount, tokenRequests: api.tokens.requests, polls: poller.polls, polledHandovers: poller.size }),
 
     async dispose() {
@@ -246,3 +256,5 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
   };
   return connector;
 }
+
+const named = (kind: string, name: string | undefined) => (name ? `${kind} "${name}"` : kind);

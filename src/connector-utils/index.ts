@@ -4,3 +4,4 @@ export * from './http';
 export * from './retry';
 export * from './signature';
 export * from './memory';
+export * from './connection-test';

@@ -74,7 +74,7 @@ export const greetNode = createNodeDescriptor({
   defaultLabel: 'Greet',
   fields: [{ key: 'name', label: 'Name', type: 'cognigyText', defaultValue: '{{profile.firstname}}' }],
   function: async ({ cognigy, config }: INodeFunctionBaseParams & { config: { name?: string } }) => {
-    cognigy.api.say(\`Hello \${config.name || 'there'}!\`);
+    cognigy.api.say?.(\`Hello \${config.name || 'there'}!\`);
   },
 });
 `;

@@ -1,51 +1,16 @@
 // Every code block in README.md and docs/ runs (or is checked) here, as a reader would use it:
 // ts blocks as ESM and CJS programs against the built package (dist/, by its package name).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ENV } from '../../src/gateway/config';
-import { collectSnippets, DONE, prepareSnippet, region, repoRoot, type Snippet } from './snippets';
+import { collectSnippets, DONE, prepareSnippet, region, repoRoot, runSnippetFile, snippetEnv, type Snippet } from './snippets';
 
 const snippets = collectSnippets();
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 // Inside node_modules: resolves `handover-kit` (the repo's self-link) and its dependencies like a user's file.
 const scratch = join(repoRoot, 'node_modules/.cache/handover-kit-snippets');
-
-/** The environment a reader would have set: keys, a loopback gateway address, Redis when the run has one. */
-export function snippetEnv(): Record<string, string> {
-  return {
-    NODES_KEY: 'nodes-key-0123456789abcdef',
-    ADMIN_KEY: 'admin-key-0123456789abcdef',
-    COGNIGY_API_BASE_URL: 'http://127.0.0.1:9',
-    COGNIGY_API_KEY: 'cognigy-key',
-    HANDOVER_GATEWAY_HOST: '127.0.0.1',
-    HANDOVER_GATEWAY_PORT: '0',
-    HANDOVER_LOG_LEVEL: 'warn',
-    ...(process.env.HANDOVER_TEST_REDIS_URL ? { HANDOVER_REDIS_URL: process.env.HANDOVER_TEST_REDIS_URL } : {}),
-  };
-}
-
-/** Runs a prepared snippet file; a server snippet (waits for SIGTERM) is stopped once it listens. */
-export function runSnippetFile(file: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  const server = readFileSync(file, 'utf8').includes("'SIGTERM'");
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let stopped = false;
-    const deadline = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (server && !stopped && out.includes(DONE)) stopped = child.kill('SIGTERM'); // DONE: its handler is set
-    });
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => {
-      clearTimeout(deadline);
-      resolve({ code, out, err });
-    });
-  });
-}
 
 const ensureBuilt = () => {
   if (!existsSync(join(repoRoot, 'dist/index.js'))) spawnSync('npx', ['tsup', '--silent'], { cwd: repoRoot, stdio: 'inherit' });

@@ -3,6 +3,7 @@
 //   above is `<!-- include: <file>#<region> -->`: then it must equal that region of a tested file;
 // - `bash`: commands, checked against package.json scripts and the CLI's own help;
 // - `text`: a diagram or printed output, not code. A block without a language fails the test.
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { transformSync } from 'esbuild';
@@ -103,4 +104,39 @@ function toRequire(statement: string): string {
     return `const { ${parts.map((p) => p.replace(/\s+as\s+/, ': ')).join(', ')} } = require('${spec}');`;
   }
   return `const ${clause} = require('${spec}');`;
+}
+
+/** The environment a reader would have set: keys, a loopback gateway address, Redis when the run has one. */
+export function snippetEnv(): Record<string, string> {
+  return {
+    NODES_KEY: 'nodes-key-0123456789abcdef',
+    ADMIN_KEY: 'admin-key-0123456789abcdef',
+    COGNIGY_API_BASE_URL: 'http://127.0.0.1:9',
+    COGNIGY_API_KEY: 'cognigy-key',
+    HANDOVER_GATEWAY_HOST: '127.0.0.1',
+    HANDOVER_GATEWAY_PORT: '0',
+    HANDOVER_LOG_LEVEL: 'warn',
+    ...(process.env.HANDOVER_TEST_REDIS_URL ? { HANDOVER_REDIS_URL: process.env.HANDOVER_TEST_REDIS_URL } : {}),
+  };
+}
+
+/** Runs a prepared snippet file; a server snippet (waits for SIGTERM) is stopped once it listens. */
+export function runSnippetFile(file: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  const server = readFileSync(file, 'utf8').includes("'SIGTERM'");
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let stopped = false;
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000); // only a hung snippet gets here
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (server && !stopped && out.includes(DONE)) stopped = child.kill('SIGTERM'); // DONE: its handler is set
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      resolve({ code, out, err });
+    });
+  });
 }

@@ -12,7 +12,7 @@ import { deliverWithRetries, outboundMessage, signBody } from './webhooks';
  * control methods act as agents and post signed webhooks like the Open Messaging integration.
  */
 
-export type FakeOperation = 'token' | 'inbound' | 'conversation' | 'details' | 'participant' | 'ewt' | 'members';
+export type FakeOperation = 'token' | 'inbound' | 'conversation' | 'details' | 'participant' | 'ewt' | 'members' | 'integration' | 'queue';
 
 export interface FakeFailure {
   status: number;
@@ -236,6 +236,14 @@ export class FakeGenesys {
         this.json(res, 200, { results });
       }),
       r('GET', `/api/v2/routing/queues/${id}/members`, 'members', ({ params, rec, res }) => this.members(params[0]!, rec, res)),
+      r('GET', `/api/v2/conversations/messaging/integrations/open/${id}`, 'integration', ({ params, res }) => {
+        if (params[0] !== this.options.integrationId) return this.error(res, 404, 'not.found', 'The requested integration could not be found.');
+        this.json(res, 200, { id: params[0], name: 'Cognigy bot', status: 'Active', selfUri: `/api/v2/conversations/messaging/integrations/open/${params[0]}` });
+      }),
+      r('GET', `/api/v2/routing/queues/${id}`, 'queue', ({ params, res }) => {
+        if (params[0] !== this.options.queueId) return this.error(res, 404, 'not.found', 'The requested queue could not be found.');
+        this.json(res, 200, { id: params[0], name: 'Support', selfUri: `/api/v2/routing/queues/${params[0]}` });
+      }),
     ];
   }
 
