@@ -79,6 +79,6 @@ describe('README and docs code blocks', () => {
       const r = await runSnippetFile(file, scratch, snippetEnv());
       expect({ code: r.code, err: r.err }, r.out).toEqual({ code: 0, err: expect.any(String) });
       expect(r.out, r.err).toContain(DONE);
-    });
+    }, 90_000);
   }
 });

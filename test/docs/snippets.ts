@@ -122,7 +122,7 @@ export function snippetEnv(): Record<string, string> {
 
 /** Runs a prepared snippet file; a server snippet (waits for SIGTERM) is stopped once it listens. */
 export function runSnippetFile(file: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  const server = readFileSync(file, 'utf8').includes("'SIGTERM'");
+  const server = readFileSync(file, 'utf8').includes('SIGTERM'); // a server: stopped once it is up
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
