@@ -14,6 +14,7 @@ const entry: Record<string, string> = {
   ...Object.fromEntries(connectors.map((name) => [`connectors/${name}`, `connectors/${name}/index.ts`])),
 };
 if (existsSync('src/gateway/index.ts')) entry.gateway = 'src/gateway/index.ts';
+if (existsSync('src/extension.ts')) entry.extension = 'src/extension.ts';
 if (existsSync('src/cli.ts')) entry.cli = 'src/cli.ts';
 
 const library: Options = {

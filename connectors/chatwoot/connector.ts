@@ -1,12 +1,13 @@
 // The connector itself: createChatwootConnector(settings, runtime) builds one instance.
 import type { Dispatcher } from 'undici';
 import {
+  VendorNotFoundError,
   SPECIFICATION_VERSION,
   defineCapabilities,
   type ConnectorRuntime,
   type HandoverConnectorV1,
 } from 'handover-kit/contract';
-import type { RetryOptions } from 'handover-kit/connector-utils';
+import { runConnectionChecks, type RetryOptions } from 'handover-kit/connector-utils';
 import { ChatwootApi } from './api';
 import { createContext } from './context';
 import { checkAvailability, closeHandover, getStatus, sendMessage } from './operations';
@@ -64,6 +65,27 @@ export function createChatwootConnector(settings: ChatwootSettings, runtime: Con
     doSendMessage: (request, callOptions) => sendMessage(ctx, request, callOptions?.signal),
     doGetStatus: ({ conversationId }, callOptions) => getStatus(ctx, conversationId, callOptions?.signal),
     doCloseHandover: (request, callOptions) => closeHandover(ctx, request, callOptions?.signal),
+
+    // The token and account (listing teams needs both), the inbox, and the default team when one is set.
+    doTestConnection: (callOptions) => {
+      const signal = callOptions?.signal;
+      let teams: Array<{ id: number; name?: string | null }> = [];
+      return runConnectionChecks([
+        { name: 'auth', field: 'settings.apiAccessToken', run: async () => void (teams = await api.teams(signal)) },
+        { name: 'inbox', field: 'settings.inboxId', run: async () => `inbox ${settings.inboxId}: ${(await api.inboxMembers(settings.inboxId, signal)).length} agent(s)` },
+        settings.teamId === undefined
+          ? { name: 'team', field: 'settings.teamId', skip: 'not set: handovers are not assigned to a team' }
+          : {
+              name: 'team',
+              field: 'settings.teamId',
+              run: async () => {
+                const team = teams.find((t) => t.id === settings.teamId);
+                if (!team) throw new VendorNotFoundError(`Chatwoot has no team ${settings.teamId} in account ${settings.accountId}`, { vendor: 'chatwoot', status: 404, operation: 'test connection' });
+                return `team "${team.name ?? team.id}"`;
+              },
+            },
+      ]);
+    },
 
     dispose: () => api.close(),
   };

@@ -1,5 +1,6 @@
 
 import {
+  VendorNotFoundError,
   SPECIFICATION_VERSION,
   defineConnector,
 } from 'handover-kit/contract';

@@ -7,7 +7,7 @@ import {
   type HandoverEvent,
   type Logger,
 } from 'handover-kit/contract';
-import { BoundedMap, retryWithBackoff, sleepOn } from 'handover-kit/connector-utils';
+import { BoundedMap, retryWithBackoff, clockSleep } from 'handover-kit/connector-utils';
 import type { CxoneApi } from './api';
 import { diffContact } from './mapping';
 import type { ThreadStore } from './threads';
@@ -209,7 +209,7 @@ export class ContactPoller {
             });
           }
         },
-        { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000, sleep: sleepOn(clock) },
+        { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000, sleep: clockSleep(clock) },
       );
       try {
         const ids = await this.tracked();

@@ -171,6 +171,13 @@ export class GenesysApi {
     return { count: idle.length, more: Boolean(body.nextUri) };
   }
 
+  /** A named resource, for the connection test: `{ id, name }` or a typed error (404 → VendorNotFoundError). */
+  async resource(kind: 'integration' | 'queue', id: string, options: CallOptions = {}): Promise<{ name?: string }> {
+    const path = kind === 'integration' ? `api/v2/conversations/messaging/integrations/open/${enc(id)}` : `api/v2/routing/queues/${enc(id)}`;
+    const res = await this.call<{ name?: unknown }>({ method: 'GET', path, operation: `get ${kind}`, signal: options.signal });
+    return { name: typeof res.body?.name === 'string' ? res.body.name : undefined };
+  }
+
   async close(): Promise<void> {
     await this.http.close();
     await this.login.close();

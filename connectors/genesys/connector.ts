@@ -21,7 +21,7 @@ import {
 } from 'handover-kit/contract';
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
-import { BoundedMap, OnceByKey } from 'handover-kit/connector-utils';
+import { BoundedMap, OnceByKey, runConnectionChecks } from 'handover-kit/connector-utils';
 import { attachmentContent, handoverOptions, routingWarnings, senderOf, stableMessageId, startText, type Sender } from './messages';
 import { agentOf, hasEnded, summarize } from './participants';
 import { NotificationsChannel } from './notifications';
@@ -292,6 +292,16 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       return { alreadyClosed: false, ...warn(warnings) };
     },
 
+    // Authenticates (client credentials), then reads the integration and the queue the settings name.
+    doTestConnection: (options) =>
+      runConnectionChecks([
+        { name: 'auth', field: 'settings.clientSecret', run: async () => void (await api.tokens.get()) },
+        { name: 'integration', field: 'settings.integrationId', run: async () => named('integration', (await api.resource('integration', settings.integrationId, options)).name) },
+        settings.queueId
+          ? { name: 'queue', field: 'settings.queueId', run: async () => named('queue', (await api.resource('queue', settings.queueId!, options)).name) }
+          : { name: 'queue', field: 'settings.queueId', skip: 'not set: availability and wait times are off (Architect routes the conversation)' },
+      ]),
+
     stats: () => ({
       requests: api.requestCount,
       tokenRequests: api.tokens.requests,
@@ -309,3 +319,5 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
   };
   return connector;
 }
+
+const named = (kind: string, name: string | undefined) => (name ? `${kind} "${name}"` : kind);

@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { VendorApiError, type Clock } from 'handover-kit/contract';
-import { HttpClient, type HttpRequest } from 'handover-kit/connector-utils';
+import { HttpClient, type HttpRequest, clockSleep } from 'handover-kit/connector-utils';
 import type { RoutingAttributes, SalesforceMiawSettings } from './schema';
 
 export const VENDOR = 'salesforce-miaw';
@@ -29,22 +29,6 @@ interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** A sleep on the runtime clock, so retry waits follow a test's fake clock. */
-export function clockSleep(clock: Clock) {
-  return (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        clock.clearTimeout(handle);
-        reject(signal!.reason);
-      };
-      const handle = clock.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
 
 /**
  * The MIAW REST calls (Messaging for In-App and Web API v2) over one keep-alive pool. Every call

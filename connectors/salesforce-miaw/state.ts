@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { Clock, ConnectorStateV1 } from 'handover-kit/contract';
 import { BoundedMap } from 'handover-kit/connector-utils';
-import { clockSleep } from './api';
+import { clockSleep } from 'handover-kit/connector-utils';
 import { emptyView, type ConversationView } from './entries';
 
 /** How long a conversation's mapping and cursor are kept (MIAW conversations rarely last a week). */

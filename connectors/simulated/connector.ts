@@ -1,6 +1,7 @@
 // The connector itself: createSimulatedConnector(center, settings, runtime) builds one instance.
 import { EventEmitter } from 'eventemitter3';
 import {
+  HandoverConfigError,
   SPECIFICATION_VERSION,
   defineCapabilities,
   type ConnectorEventMap,
@@ -8,7 +9,7 @@ import {
   type HandoverConnectorV1,
   type HandoverEvent,
 } from 'handover-kit/contract';
-import { vendorError } from 'handover-kit/connector-utils';
+import { runConnectionChecks, vendorError } from 'handover-kit/connector-utils';
 import type { SimulatedContactCenter } from './center';
 import { SimulatedVendorError } from './model';
 import type { SimulatedSettings } from './schema';
@@ -61,6 +62,22 @@ export function createSimulatedConnector(center: SimulatedContactCenter, setting
     doGetStatus: ({ conversationId }) => guard('get status', () => center.status(conversationId)),
 
     doCloseHandover: ({ conversationId, reason }) => guard('close handover', () => center.close(conversationId, reason)),
+
+    // The center stands in for the vendor's API: "auth" is reaching it (failNext('availability') fails
+    // it like a vendor outage), then the configured queue and, in webhook mode, where events go.
+    doTestConnection: () =>
+      runConnectionChecks([
+        { name: 'auth', run: () => guard('test connection', async () => void (await center.checkAvailability({}))).then(() => `center "${settings.center}"`) },
+        settings.queue
+          ? { name: 'queue', field: 'settings.queue', run: () => guard('check queue', async () => void (await center.checkAvailability({ queue: settings.queue }))).then(() => `queue "${settings.queue}"`) }
+          : { name: 'queue', field: 'settings.queue', skip: 'not set: the center\'s first queue is used' },
+        push
+          ? { name: 'webhook', field: 'settings.webhookUrl', skip: 'push delivery: no webhook' }
+          : { name: 'webhook', field: 'settings.webhookUrl', run: async () => {
+              if (!sender) throw new HandoverConfigError('webhook delivery needs a webhook URL and a webhookSecret', [{ path: 'settings.webhookUrl', message: 'Required in webhook mode' }]);
+              return `events go to ${webhookUrl}`;
+            } },
+      ]),
 
     async dispose() {
       center.off('event', forward);

@@ -1,5 +1,6 @@
 
 import {
+  HandoverConfigError,
   SPECIFICATION_VERSION,
   defineConnector,
   type Clock,

@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import { z } from 'zod';
 import { HandoverConfigError, VendorApiError, type Clock } from 'handover-kit/contract';
-import { HttpClient, type HttpResponse, sleepOn } from 'handover-kit/connector-utils';
+import { HttpClient, type HttpResponse, clockSleep } from 'handover-kit/connector-utils';
 import { TWILIO_ENDPOINTS, endpointPath, type TwilioApiName, type TwilioEndpointName } from './endpoints';
 import { AUTH_TOKEN_ENV, TWILIO_HOSTS, type TwilioFlexSettings } from './schema';
 
@@ -119,7 +119,7 @@ export class TwilioApi {
       requestIdHeader: REQUEST_ID_HEADER,
       errorDetails: twilioErrorDetails,
       headers: () => ({ authorization }),
-      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: sleepOn(clock) },
+      retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: clockSleep(clock) },
       clock,
       dispatcher: this.dispatcher,
     });

@@ -79,6 +79,23 @@ export class SunshineApi {
     }
   }
 
+  /** The app itself (connection test: the key works for this app). */
+  async getApp(signal?: AbortSignal): Promise<{ name?: string }> {
+    const res = await this.http.send({ method: 'GET', path: this.path(), operation: 'get app', signal });
+    const app = (res.body as { app?: { displayName?: unknown } })?.app;
+    return { name: typeof app?.displayName === 'string' ? app.displayName : undefined };
+  }
+
+  /** The app's switchboard integrations (connection test: the configured ones exist). */
+  async switchboardIntegrations(signal?: AbortSignal): Promise<Array<{ id: string; name?: string; integrationType?: string }>> {
+    const boards = await this.http.send({ method: 'GET', path: this.path('switchboards'), operation: 'list switchboards', signal });
+    const board = read(z.object({ switchboards: z.array(z.looseObject({ id: z.string() })) }), boards.body, 'list switchboards', boards.status).switchboards[0];
+    if (!board) return [];
+    const res = await this.http.send({ method: 'GET', path: this.path('switchboards', board.id, 'switchboardIntegrations'), operation: 'list switchboard integrations', signal });
+    const item = z.looseObject({ id: z.string(), name: z.string().optional(), integrationType: z.string().optional() });
+    return read(z.object({ switchboardIntegrations: z.array(item) }), res.body, 'list switchboard integrations', res.status).switchboardIntegrations;
+  }
+
   async getUser(idOrExternalId: string, signal?: AbortSignal) {
     const res = await this.http.send({ method: 'GET', path: this.path('users', idOrExternalId), operation: 'get user', signal });
     return read(userSchema, (res.body as { user?: unknown })?.user, 'get user', res.status);

@@ -1,13 +1,14 @@
 // The connector itself: createZendeskConnector(settings, runtime) builds one instance.
 import type { Dispatcher } from 'undici';
 import {
+  VendorNotFoundError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
   defineCapabilities,
   type ConnectorRuntime,
   type HandoverConnectorV1,
 } from 'handover-kit/contract';
-import { HttpClient, type RetryOptions } from 'handover-kit/connector-utils';
+import { HttpClient, runConnectionChecks, type RetryOptions } from 'handover-kit/connector-utils';
 import { SunshineApi } from './api';
 import { JwtSigner, basicAuthorization } from './auth';
 import { checkAgentAvailability } from './availability';
@@ -107,6 +108,32 @@ export function createZendeskConnector(settings: ZendeskSettings, runtime: Conne
     doSendMessage: (request, options) => handovers.send(request, options?.signal),
     doGetStatus: ({ conversationId }, options) => handovers.status(conversationId, options?.signal),
     doCloseHandover: (request, options) => handovers.close(request, options?.signal),
+
+    // The key and the app, the two switchboard integrations the handover passes control between, and
+    // the Support API credentials when availability is configured.
+    doTestConnection: (options) => {
+      const signal = options?.signal;
+      let integrations: Array<{ id: string; name?: string; integrationType?: string }> | undefined;
+      const integration = (field: 'agentIntegration' | 'botIntegration') => ({
+        name: field === 'agentIntegration' ? 'agent integration' : 'bot integration',
+        field: `settings.${field}`,
+        run: async () => {
+          integrations ??= await api.switchboardIntegrations(signal);
+          const ref = settings[field];
+          const found = integrations.find((i) => i.name === ref || i.id === ref || i.integrationType === ref);
+          if (!found) throw new VendorNotFoundError(`The app's switchboard has no integration "${ref}" (it has ${integrations.map((i) => i.name ?? i.id).join(', ') || 'none'})`, { vendor: 'zendesk', status: 404, operation: 'test connection' });
+          return `switchboard integration "${found.name ?? found.id}"`;
+        },
+      });
+      return runConnectionChecks([
+        { name: 'auth', field: 'settings.keySecret', run: async () => { const app = await api.getApp(signal); return app.name ? `app "${app.name}"` : undefined; } },
+        integration('agentIntegration'),
+        integration('botIntegration'),
+        support
+          ? { name: 'support api', field: 'settings.supportApiToken', run: async () => void (await checkAgentAvailability(support, {}, signal)) }
+          : { name: 'support api', field: 'settings.supportApiToken', skip: 'not set: agent availability is off' },
+      ]);
+    },
 
     async dispose() {
       await Promise.all([sunco.close(), support?.close()]);

@@ -1,21 +1,31 @@
-// Builds the tarball Cognigy uploads and loads it the way the platform does: require build/module.js,
-// read the nodes, run them against a real gateway on 127.0.0.1 — one HTTP request per execution.
+// Builds the tarball Cognigy uploads (`handover-kit extension build`, from the built package) and loads
+// it the way the platform does: unpack it, require build/module.js, read the nodes, run them against a
+// real gateway on 127.0.0.1 — one HTTP request per execution.
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODES_KEY, startTestGateway, type TestGateway } from '../../test/gateway/helpers';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const unpacked = mkdtempSync(join(tmpdir(), 'hk-extension-'));
+let built = '';
 let gw: TestGateway;
 let extension: { nodes: Array<{ type: string; parentType?: string; function?: Function; dependencies?: { children: string[] } }>; connections: Array<{ type: string; fields: Array<{ fieldName: string }> }>; options: { label?: string } };
 
 beforeAll(async () => {
-  execFileSync('node', ['build.mjs'], { cwd: here, stdio: 'pipe' });
-  extension = createRequire(import.meta.url)('./dist/extension/build/module.js').default;
+  // npm test builds dist/ first; a lone run builds it when missing.
+  if (!existsSync(join(root, 'dist/cli.js'))) execFileSync('npx', ['tsup', '--silent'], { cwd: root, stdio: 'pipe' });
+  built = execFileSync('node', [join(root, 'dist/cli.js'), 'extension', 'build', here], { encoding: 'utf8' });
+  execFileSync('tar', ['-xzf', join(here, 'handover-kit-extension-0.1.0.tar.gz'), '-C', unpacked]);
+  extension = createRequire(import.meta.url)(join(unpacked, 'build/module.js')).default;
   gw = await startTestGateway();
-}, 60_000);
+}, 180_000);
 afterAll(async () => gw?.close());
 
 /** Requests the gateway served on its nodes API so far (from its Prometheus metrics). */
@@ -50,8 +60,18 @@ async function run(type: string, config: Record<string, unknown>, input: Record<
 
 describe('the packaged Cognigy extension', () => {
   it('is a tarball with the module, package files, README and icon', () => {
-    const entries = execFileSync('tar', ['-tzf', `dist/handover-kit-extension-0.1.0.tar.gz`], { cwd: here, encoding: 'utf8' }).split('\n').filter(Boolean);
-    expect(entries).toEqual(expect.arrayContaining(['build/module.js', 'package.json', 'package-lock.json', 'README.md', 'icon.png']));
+    const entries = execFileSync('tar', ['-tzf', 'handover-kit-extension-0.1.0.tar.gz'], { cwd: here, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(entries.sort()).toEqual(['README.md', 'build/module.js', 'icon.png', 'package-lock.json', 'package.json']);
+    const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8'));
+    expect(manifest).toMatchObject({ name: 'handover-kit-extension', main: 'build/module.js' });
+    expect(manifest.dependencies).toBeUndefined(); // everything is bundled: the platform installs nothing
+  });
+
+  it('bundles under 300 KB, without undici, for the extension runtime', () => {
+    expect(statSync(join(unpacked, 'build/module.js')).size).toBeLessThan(300 * 1024);
+    expect(built).toMatch(/build\/module\.js: [\d.]+ KB/);
+    expect(built).not.toContain('undici');
+    expect(readFileSync(join(unpacked, 'build/module.js'), 'utf8')).not.toContain('undici');
   });
 
   it('loads with @cognigy/extension-tools and lists the five nodes, their branches and the connection', () => {

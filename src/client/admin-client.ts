@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../contract';
+import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type ConnectionCheck, type HandoverErrorJSON } from '../contract';
 import type { ProviderExport, ProviderView } from '../registry';
 
 /**
@@ -29,7 +29,7 @@ export interface ProviderAdminClient {
   export(options?: { includeSecrets?: boolean }): Promise<ProviderExport>;
   import(data: unknown, options?: { mode?: 'merge' | 'replace' }): Promise<{ created: number; updated: number; deleted: number }>;
   services(): Promise<ConnectorTypeSummary[]>;
-  test(id: string): Promise<{ ok: boolean; check: string; durationMs: number; result?: unknown; error?: HandoverErrorJSON }>;
+  test(id: string): Promise<{ ok: boolean; check: string; durationMs: number; checks?: ConnectionCheck[]; result?: unknown; error?: HandoverErrorJSON }>;
   close(): Promise<void>;
 }
 

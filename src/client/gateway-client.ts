@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from 'undici';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../contract';
 import type {
   AvailabilityInput,
@@ -19,9 +19,11 @@ import type {
 /**
  * The handover service over HTTP: the same `HandoverApi` the in-process service implements, so the
  * nodes run unchanged in a Cognigy extension against a gateway. One HTTP request per call, on a
- * keep-alive pool; the gateway's typed errors come back as the same typed errors.
+ * keep-alive agent; the gateway's typed errors come back as the same typed errors.
  *
- * It only needs undici and the spec: importing it does not pull in the gateway server, Redis or BullMQ.
+ * Plain `node:http` / `node:https` (no undici): it runs inside a Cognigy extension, where the bundle
+ * must stay small, load fast and work on the extension runtime's Node version; on loopback it is also
+ * the fastest client measured. Importing it pulls in no gateway server, Redis or BullMQ code.
  */
 export interface GatewayClientOptions {
   /** The gateway's base URL, e.g. `https://handover.example.com` (a path prefix is kept). */
@@ -32,8 +34,8 @@ export interface GatewayClientOptions {
   timeoutMs?: number;
   /** Keep-alive connections to the gateway (default 16). */
   connections?: number;
-  /** Your own undici dispatcher (then `close()` leaves it open). */
-  dispatcher?: Dispatcher;
+  /** Your own `http.Agent` / `https.Agent` (then `close()` leaves it open). */
+  agent?: HttpAgent;
 }
 
 export interface GatewayClient extends HandoverApi {
@@ -45,41 +47,59 @@ export interface GatewayClient extends HandoverApi {
 
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const base = new URL(options.url);
-  const origin = base.origin;
+  const secure = base.protocol === 'https:';
   const prefix = base.pathname.replace(/\/+$/, '');
-  const ownsDispatcher = !options.dispatcher;
-  // One keep-alive pool to the gateway; the deadline is undici's header/body timeout rather than an
-  // AbortSignal per call, which would cost more CPU than the call itself.
-  const dispatcher = options.dispatcher ?? new Pool(origin, { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: options.connections ?? 16 });
+  const ownsAgent = !options.agent;
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: options.connections ?? 16, maxFreeSockets: options.connections ?? 16, scheduling: 'lifo' as const };
+  // node:https (TLS) is loaded on the first https call, not at require time: a Cognigy extension loads
+  // this module cold on every worker start, and TLS costs several milliseconds there.
+  let transport: Promise<{ agent: HttpAgent; send: typeof httpRequest }> | undefined;
+  const connect = () =>
+    (transport ??= secure
+      ? import('node:https').then((https) => ({ agent: options.agent ?? new https.Agent(agentOptions), send: https.request }))
+      : Promise.resolve({ agent: options.agent ?? new HttpAgent(agentOptions), send: httpRequest }));
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const headers = { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': options.apiKey };
   let requestCount = 0;
 
-  async function call<T>(path: string, body: unknown): Promise<T> {
+  async function post(path: string, body: string): Promise<{ status: number; text: string }> {
+    const { agent, send } = await connect();
+    return new Promise((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': options.apiKey, 'content-length': Buffer.byteLength(body) };
+      const req = send({ protocol: base.protocol, hostname: base.hostname, port: base.port, path: prefix + path, method: 'POST', headers, agent }, (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      // Idle deadline on the socket (no extra timer per call): fires when nothing moves for timeoutMs.
+      req.setTimeout(timeoutMs, () => req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path })));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async function call<T>(path: string, input: unknown): Promise<T> {
     requestCount++;
-    let res: Dispatcher.ResponseData;
+    let res: { status: number; text: string };
     try {
-      res = await dispatcher.request({ origin, path: prefix + path, method: 'POST', headers, body: JSON.stringify(body ?? {}), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      res = await post(path, JSON.stringify(input ?? {}));
     } catch (error) {
+      if (HandoverError.isInstance(error)) throw error;
       const code = (error as { code?: string })?.code;
-      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-        throw new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path }, error);
-      }
       throw new HandoverError('internal', `The handover gateway could not be reached${code ? ` (${code})` : ''}`, { cause: error, isRetryable: true, details: { path } });
     }
-    const text = await res.body.text();
     let parsed: unknown;
     try {
-      parsed = text ? JSON.parse(text) : undefined;
+      parsed = res.text ? JSON.parse(res.text) : undefined;
     } catch {
       parsed = undefined;
     }
-    if (res.statusCode >= 400) {
+    if (res.status >= 400) {
       const json = (parsed as { error?: HandoverErrorJSON } | undefined)?.error;
       if (json && typeof json.code === 'string' && typeof json.message === 'string') throw handoverErrorFromJSON(json);
-      throw new HandoverError('internal', `The handover gateway answered ${res.statusCode}`, { isRetryable: res.statusCode >= 500, details: { path, status: res.statusCode } });
+      throw new HandoverError('internal', `The handover gateway answered ${res.status}`, { isRetryable: res.status >= 500, details: { path, status: res.status } });
     }
-    if (parsed === undefined) throw new HandoverError('internal', 'The handover gateway sent a body that is not JSON', { details: { path, status: res.statusCode } });
+    if (parsed === undefined) throw new HandoverError('internal', 'The handover gateway sent a body that is not JSON', { details: { path, status: res.status } });
     return parsed as T;
   }
 
@@ -94,7 +114,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     closeHandover: (input: CloseHandoverInput) => call<CloseHandoverOutcome>('/v1/handover/close', input),
     setInactivity: (input: SetInactivityInput) => call<SetInactivityOutcome>('/v1/handover/inactivity', input),
     async close() {
-      if (ownsDispatcher) await dispatcher.close();
+      if (ownsAgent && transport) (await transport).agent.destroy();
     },
   };
 }

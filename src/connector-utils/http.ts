@@ -1,7 +1,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { HandoverError, HandoverTimeoutError, VendorApiError, type Clock } from '../contract';
 import { vendorError } from './errors';
-import { retryWithBackoff, sleepOn, type RetryOptions } from './retry';
+import { clockSleep, retryWithBackoff, type RetryOptions } from './retry';
 
 export interface HttpClientOptions {
   /** Vendor name for errors and logs, e.g. `genesys`. */
@@ -89,7 +89,7 @@ export class HttpClient {
     };
     if (!idempotent || req.retry === false) return attempt();
     const clock = this.options.clock;
-    return retryWithBackoff(attempt, { ...(clock ? { sleep: sleepOn(clock) } : {}), ...this.options.retry, signal: req.signal });
+    return retryWithBackoff(attempt, { ...(clock ? { sleep: clockSleep(clock) } : {}), ...this.options.retry, signal: req.signal });
   }
 
   async close(): Promise<void> {
@@ -124,8 +124,7 @@ export class HttpClient {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, timeoutMs);
-    timer.unref?.();
+    }, timeoutMs); // ref'd: the caller awaits this request (cleared below)
     const onAbort = () => controller.abort(req.signal?.reason);
     if (req.signal?.aborted) onAbort();
     else req.signal?.addEventListener('abort', onAbort, { once: true });

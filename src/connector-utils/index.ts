@@ -6,3 +6,4 @@ export * from './signature';
 export * from './memory';
 export * from './crc32';
 export * from './oauth';
+export * from './connection-test';

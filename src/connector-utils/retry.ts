@@ -27,9 +27,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** `sleep` on an injected clock (a test's fake clock moves it), aborted by `signal`. */
-export function sleepOn(clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>) {
-  return (ms: number, signal?: AbortSignal) =>
+/**
+ * A sleep on a `Clock` (so retry waits follow a test's fake clock) that keeps the process alive while
+ * it waits: the system clock unrefs its timers (a forgotten timer must not hold a process open), but a
+ * caller awaiting this sleep is not forgotten, so a Node timer handle is ref'd again here.
+ */
+export function clockSleep(clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>): (ms: number, signal?: AbortSignal) => Promise<void> {
+  return (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const onAbort = () => {
@@ -40,6 +44,7 @@ export function sleepOn(clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>) {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
+      (handle as { ref?: () => void } | undefined)?.ref?.();
       signal?.addEventListener('abort', onAbort, { once: true });
     });
 }

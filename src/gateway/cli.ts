@@ -6,43 +6,84 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HandoverConfigError, HandoverError } from '../contract';
 import { createProviderAdminClient } from '../client/admin-client';
 import { GATEWAY_ENV, loadGatewayConfig } from './config';
 import type { Gateway } from './gateway';
 import { startGateway } from './start';
+import { runExtension } from '../extension-build/cli';
 
-const USAGE = `Usage:
-  handover-kit gateway [--config <file.json>]
-      Runs the handover gateway. Configuration comes from environment variables (below) over the
-      optional JSON file (also HANDOVER_GATEWAY_CONFIG). With nothing configured: in-memory store, a
-      "simulated" provider with a scripted agent, and generated API keys printed once.
+const SERVER_FLAGS = `      --port <n>          port to listen on (default 8080; env HANDOVER_GATEWAY_PORT)
+      --host <address>    interface (default 127.0.0.1; 0.0.0.0 in a container; env HANDOVER_GATEWAY_HOST)
+      --config <file>     JSON config file (same fields as the env vars; env HANDOVER_GATEWAY_CONFIG)
+      -h, --help          this help`;
 
-  handover-kit playground [--no-open] [--port <n>] [--queue-updates <s>] [--inactivity <s>] [--config <file.json>]
-      The gateway as above (newcomer mode when nothing is configured) with the playground: a sample
-      flow of the five nodes, a customer chat and an agent desk on the embedded simulated contact
-      center, at /playground. Opens it in your browser unless --no-open. Queue updates every 10 s
-      and an inactivity event after 60 s of silence by default.
+const HELP: Record<string, string> = {
+  main: `Usage: handover-kit <command> [options]
 
-  handover-kit providers <command> [--url <gateway url>] [--key <admin key>]
-      list [--json]                       the providers (secrets masked)
-      get <id>                            one provider as JSON
-      add --type <type> --name <name> [--id <id>] [--settings <json> | --settings-file <file>] [--set key=value ...]
-      update <id> [--name <name>] [--settings <json>] [--set key=value ...]
-      rm <id>                             delete a provider
-      test <id>                           test the connection (an availability check)
-      export [--include-secrets] [--out <file>]
-      import <file> [--mode merge|replace]
-      types                               connector types and their settings
-    --url defaults to HANDOVER_GATEWAY_URL or http://127.0.0.1:8080; --key to HANDOVER_GATEWAY_KEY.
+Commands:
+  gateway       run the handover gateway
+  playground    the gateway with the playground (sample flow, customer chat, agent desk) in your browser
+  providers     manage handover providers on a running gateway (list, add, test, …)
+  extension     build a Cognigy extension with the handover nodes and your own (init, build)
+  help          this help; "handover-kit help <command>" or "handover-kit <command> --help" for one command
+`,
+  gateway: `Usage: handover-kit gateway [--port <n>] [--host <address>] [--config <file>]
 
-Environment (gateway):
+Runs the handover gateway. Configuration: flags over environment variables over the JSON file. With
+nothing configured: in-memory store, a "simulated" provider with a scripted agent, generated API keys.
+
+Options:
+${SERVER_FLAGS}
+
+Environment:
 ${GATEWAY_ENV.map((e) => `  ${e.env.padEnd(40)} ${e.description}`).join('\n')}
   ${'HANDOVER_GATEWAY_CONFIG'.padEnd(40)} Path of a JSON config file (same fields, env vars win).
-`;
+`,
+  playground: `Usage: handover-kit playground [--port <n>] [--host <address>] [--config <file>] [--no-open] [--queue-updates <s>] [--inactivity <s>]
 
-class UsageError extends Error {}
+The gateway as "handover-kit gateway" starts it, with the playground at /playground: a sample flow of
+the five nodes, a customer chat and an agent desk on the embedded simulated contact center.
+
+Options:
+${SERVER_FLAGS}
+      --no-open           print the addresses, do not open a browser
+      --queue-updates <s> queue position updates every <s> seconds (default 10, at least 5)
+      --inactivity <s>    inactivity event after <s> seconds of silence (default 60, at least 5)
+`,
+  providers: `Usage: handover-kit providers <command> [--url <gateway url>] [--key <admin key>]
+
+Commands:
+  list [--json]                       the providers (secrets masked)
+  get <id>                            one provider as JSON
+  add --type <type> --name <name> [--id <id>] [--settings <json> | --settings-file <file>] [--set key=value ...]
+  update <id> [--name <name>] [--settings <json>] [--set key=value ...]
+  rm <id>                             delete a provider
+  test <id>                           test the connection (authenticates, checks the configured resources)
+  export [--include-secrets] [--out <file>]
+  import <file> [--mode merge|replace]
+  types                               connector types and their settings
+
+--url defaults to HANDOVER_GATEWAY_URL or http://127.0.0.1:8080; --key to HANDOVER_GATEWAY_KEY.
+`,
+  extension: `Usage: handover-kit extension <command> [dir]
+
+Commands:
+  init [dir] [--name <name>]          a Cognigy extension project: the five handover nodes plus an example
+                                      node of your own (src/module.ts, README.md, tsconfig.json)
+  build [dir] [--entry <file>] [--target <node18>]
+                                      bundle src/module.ts into build/module.js (needs esbuild:
+                                      npm install --save-dev esbuild) and write <name>-<version>.tar.gz,
+                                      the file you upload in Cognigy.AI (Manage > Extensions)
+`,
+};
+
+class UsageError extends Error {
+  constructor(message: string, readonly command = 'main') {
+    super(message);
+  }
+}
 
 export interface CliIO {
   stdout(text: string): void;
@@ -59,12 +100,16 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   try {
     return await dispatch(argv, io);
   } catch (error) {
-    return report(error, io);
+    return report(error, io, argv[0]);
   }
 }
 
 async function dispatch(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
+  if (command && command in HELP && command !== 'main' && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(HELP[command]!);
+    return 0;
+  }
   switch (command) {
     case 'gateway':
       return runGateway(rest, io);
@@ -72,55 +117,72 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       return runPlayground(rest, io);
     case 'providers':
       return runProviders(rest, io);
-    case undefined:
+    case 'extension':
+      return runExtension(rest, io, (message) => new UsageError(message, 'extension'));
     case 'help':
+      if (rest[0] && !(rest[0] in HELP)) throw new UsageError(`No help for "${rest[0]}": the commands are gateway, playground, providers, extension`);
+      io.stdout(HELP[rest[0] ?? 'main']!);
+      return 0;
+    case undefined:
     case '--help':
     case '-h':
-      io.stdout(USAGE);
+      io.stdout(HELP.main!);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`Unknown command "${command}"`);
+      throw new UsageError(`Unknown command "${command}": the commands are gateway, playground, providers, extension`);
+  }
+}
+
+const serverOptions = {
+  config: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** --port, --host and --config, the same on gateway and playground; errors name the flag. */
+function serverConfig(values: { port?: string; host?: string; config?: string }, io: CliIO, command: string) {
+  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) throw new UsageError(`--port takes a port number (0–65535), got "${values.port}"`, command);
+  if (values.port !== undefined && Number(values.port) > 65_535) throw new UsageError(`--port takes a port number (0–65535), got "${values.port}"`, command);
+  if (values.host !== undefined && !values.host.trim()) throw new UsageError('--host takes an address, e.g. 127.0.0.1 or 0.0.0.0', command);
+  return loadGatewayConfig({
+    env: io.env,
+    file: values.config,
+    flags: [
+      { path: 'port', flag: '--port', value: values.port === undefined ? undefined : Number(values.port) },
+      { path: 'host', flag: '--host', value: values.host },
+    ],
+  });
+}
+
+function parse<T extends ParseArgsConfig>(config: T, command: string): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    // node's parseArgs message, in the user's terms: what they typed, and where the options are.
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(`${message} (handover-kit ${command} does not take it)`, command);
   }
 }
 
 async function runGateway(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const config = loadGatewayConfig({ env: io.env, file: values.config });
+  const { values } = parse({ args, options: serverOptions, strict: true }, 'gateway');
+  const config = serverConfig(values, io, 'gateway');
   const { gateway } = await startGateway(config, { print: (text) => io.stderr(`${text}\n`) });
   return serveUntilSignal(gateway, io);
 }
 
 async function runPlayground(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      config: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'no-open': { type: 'boolean' },
-      'queue-updates': { type: 'string' },
-      inactivity: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  const options = { ...serverOptions, 'no-open': { type: 'boolean' }, 'queue-updates': { type: 'string' }, inactivity: { type: 'string' } } as const;
+  const { values } = parse({ args, options, strict: true }, 'playground');
   const seconds = (value: string | undefined, flag: string) => {
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 5) throw new UsageError(`--${flag} takes a number of seconds (at least 5)`);
+    if (!Number.isFinite(n) || n < 5) throw new UsageError(`--${flag} takes a number of seconds (at least 5), got "${value}"`, 'playground');
     return n;
   };
   const playground = { queueUpdateSeconds: seconds(values['queue-updates'], 'queue-updates'), inactivitySeconds: seconds(values.inactivity, 'inactivity') };
-  const env = { ...io.env, ...(values.port ? { HANDOVER_GATEWAY_PORT: values.port } : {}), ...(values.host ? { HANDOVER_GATEWAY_HOST: values.host } : {}) };
-  const config = loadGatewayConfig({ env, file: values.config });
+  const config = serverConfig(values, io, 'playground');
   const started = await startGateway(config, { print: (text) => io.stderr(`${text}\n`), playground });
   if (!values['no-open'] && started.pages.playground) (io.open ?? openBrowser)(started.pages.playground, io);
   return serveUntilSignal(started.gateway, io);
@@ -161,11 +223,12 @@ async function serveUntilSignal(gateway: Gateway, io: CliIO): Promise<number> {
 }
 
 async function runProviders(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
+  const { values, positionals } = parse(
+    {
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
       url: { type: 'string' },
       key: { type: 'string' },
       json: { type: 'boolean' },
@@ -178,12 +241,15 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
       'include-secrets': { type: 'boolean' },
       out: { type: 'string' },
       mode: { type: 'string' },
+      },
     },
-  });
+    'providers',
+  );
   const [sub, arg] = positionals;
   const url = values.url ?? io.env.HANDOVER_GATEWAY_URL ?? 'http://127.0.0.1:8080';
   const key = values.key ?? io.env.HANDOVER_GATEWAY_KEY;
-  if (!key) throw new UsageError('An admin API key is needed: --key <key> or HANDOVER_GATEWAY_KEY');
+  if (!sub) throw new UsageError('providers needs a command: list, get, add, update, rm, test, export, import or types', 'providers');
+  if (!key) throw new UsageError('An admin API key is needed: --key <key> or HANDOVER_GATEWAY_KEY (one of the gateway\'s HANDOVER_GATEWAY_ADMIN_KEYS)', 'providers');
   const client = createProviderAdminClient({ url, apiKey: key });
   const out = (value: unknown) => io.stdout(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
   const need = (what: string) => {
@@ -247,7 +313,7 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
         return 0;
       }
       default:
-        throw new UsageError(sub ? `Unknown providers command "${sub}"` : 'providers needs a command');
+        throw new UsageError(`Unknown providers command "${sub}": use list, get, add, update, rm, test, export, import or types`, 'providers');
     }
   } finally {
     await client.close();
@@ -304,14 +370,35 @@ function table(head: string[], rows: string[][]): string {
 }
 
 
-function report(error: unknown, io: CliIO): number {
-  if (error instanceof UsageError || String((error as { code?: string })?.code).startsWith('ERR_PARSE_ARGS')) {
-    io.stderr(`error: ${(error as Error).message}\n\nRun "handover-kit help" for usage.\n`);
+function report(error: unknown, io: CliIO, command: string | undefined): number {
+  if (error instanceof UsageError) {
+    const help = error.command === 'main' ? 'handover-kit help' : `handover-kit ${error.command} --help`;
+    io.stderr(`error: ${error.message}\n\nRun "${help}" for usage.\n`);
     return 2;
+  }
+  const redis = redisUnreachable(error, io.env);
+  if (redis) {
+    io.stderr(`error: ${redis}\n`);
+    return 1;
   }
   if (HandoverError.isInstance(error)) {
     io.stderr(`error (${error.code}): ${error.message}\n`);
     if (HandoverConfigError.isInstance(error) && !error.message.includes('\n')) for (const i of error.issues) io.stderr(`  ${i.path}: ${i.message}\n`);
   } else io.stderr(`error: ${(error as Error)?.message ?? String(error)}\n`);
+  if (command === 'gateway' || command === 'playground') io.stderr(`\nRun "handover-kit ${command} --help" for the options and environment variables.\n`);
   return 1;
+}
+
+/** ioredis' own errors ("Reached the max retries per request limit", ECONNREFUSED …) as one line that says what to check. */
+function redisUnreachable(error: unknown, env: Record<string, string | undefined>): string | undefined {
+  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${(error as { code?: string })?.code ?? ''}`;
+  if (!/max retries per request|ECONNREFUSED|ENOTFOUND|Connection is closed|MaxRetriesPerRequestError|NOAUTH|WRONGPASS|ETIMEDOUT/i.test(text)) return undefined;
+  if (!env.HANDOVER_REDIS_URL && !/redis/i.test(text + ((error as Error)?.stack ?? ''))) return undefined;
+  const where = env.HANDOVER_REDIS_URL ? redactUrl(env.HANDOVER_REDIS_URL) : 'the configured Redis';
+  const why = /NOAUTH|WRONGPASS/i.test(text) ? 'the password was refused' : /ENOTFOUND/i.test(text) ? 'the host name does not resolve' : 'no answer (is redis-server running and reachable?)';
+  return `Cannot use Redis at ${where} (HANDOVER_REDIS_URL): ${why}. Fix the URL or start Redis; without HANDOVER_REDIS_URL the gateway keeps everything in memory.`;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }

@@ -77,6 +77,8 @@ export interface LoadConfigOptions {
   env?: Record<string, string | undefined>;
   /** A config file path (overrides HANDOVER_GATEWAY_CONFIG). */
   file?: string;
+  /** Command-line flags (they win over env and file); errors name the flag, e.g. `--port`. */
+  flags?: Array<{ path: string; flag: string; value: unknown }>;
 }
 
 /** Reads and validates the configuration; throws a `HandoverConfigError` naming each bad variable. */
@@ -108,10 +110,19 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
     origin.set(path, name);
   }
 
+  for (const { path, flag, value } of options.flags ?? []) {
+    if (value === undefined) continue;
+    setPath(raw, path, value);
+    origin.set(path, flag);
+  }
+
   const result = gatewayConfigSchema.safeParse(raw);
   const issues: ValidationIssue[] = [];
   if (!result.success) {
-    for (const issue of result.error.issues) issues.push({ path: label(issue.path.map(String), origin, file), message: issue.message });
+    for (const issue of result.error.issues) {
+      const path = issue.path.map(String);
+      issues.push({ path: label(path, origin, file), message: missing(issue, path, origin, file) ?? issue.message });
+    }
   } else {
     const c = result.data;
     if (c.redisUrl && c.adminKeys.length === 0) {
@@ -125,6 +136,16 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
     throw new HandoverConfigError(`Invalid gateway configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues);
   }
   return result.data!;
+}
+
+/** "expected string, received undefined" in the user's terms: what to set, and why it is needed. */
+function missing(issue: { code: string; message: string }, path: string[], origin: Map<string, string>, file: string | undefined): string | undefined {
+  if (issue.code !== 'invalid_type' || !/received undefined/.test(issue.message)) return undefined;
+  const parent = path.slice(0, -1).join('.');
+  const siblings = [...origin.keys()].filter((k) => parent && k.startsWith(`${parent}.`)).map((k) => origin.get(k)!);
+  const because = siblings.length > 0 ? ` because ${siblings.join(', ')} ${siblings.length > 1 ? 'are' : 'is'} set` : '';
+  const set = label(path, new Map(), file);
+  return `Missing: set ${set}${because} (or unset ${siblings.length > 0 ? siblings.join(', ') : 'it'})`;
 }
 
 /** Names a config field by the variable that set it, or by the variable that would (and the file field). */

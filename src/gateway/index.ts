@@ -33,3 +33,4 @@ export { runCli, type CliIO } from './cli';
 export type { ProviderCheckRecord } from './routes/provider-checks';
 export type { Playground, PlaygroundOptions } from './playground/playground';
 export type { PlaygroundState, TimelineEntry, DeskState, DeskConversation, AgentAction, ChatLine } from './playground/types';
+export { MissingPeerDependencyError } from './redis/optional';

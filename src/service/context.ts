@@ -109,8 +109,7 @@ export class ServiceContext {
       timer = setTimeout(() => {
         controller.abort();
         reject(new HandoverTimeoutError(`${operation} timed out after ${this.callTimeoutMs} ms`, { providerId, operation }));
-      }, this.callTimeoutMs);
-      timer.unref?.();
+      }, this.callTimeoutMs); // ref'd: the caller awaits this call (cleared below)
     });
     try {
       return await Promise.race([fn(controller.signal), deadline]);

@@ -127,7 +127,7 @@ describe('console API', () => {
     const listed = async () => (await admin.list()).find((p) => p.id === 'checked') as { lastCheck?: Record<string, unknown>; updatedAt: number };
     expect((await listed()).lastCheck).toBeUndefined();
     await admin.test('checked');
-    expect((await listed()).lastCheck).toMatchObject({ ok: true, check: 'availability' });
+    expect((await listed()).lastCheck).toMatchObject({ ok: true, check: 'connection' });
     gw.centers.get('checked').failNext('availability', { status: 401 });
     const failed = await admin.test('checked');
     expect(failed).toMatchObject({ ok: false, error: { code: 'vendor_auth' } });

@@ -66,7 +66,7 @@ describe('console in Chromium', () => {
     const error = field('settings.webhookSecret').locator('.field-error');
     await expect.poll(() => error.textContent()).toBe('Use at least 16 characters');
     expect(await page.getByLabel('Webhook secret').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('field-settings-webhookSecret');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('field-settings-webhookSecret');
     expect(await field('name').locator('.field-error').isHidden()).toBe(true);
 
     await page.getByLabel('Center setup').fill('{not json');

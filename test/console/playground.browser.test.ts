@@ -42,7 +42,7 @@ describe('playground in Chromium', () => {
     expect(res!.status()).toBe(401);
     await page.locator('#customer-text').waitFor();
     expect(page.url()).toBe(`${gw.url}/playground`);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('customer-text'); // ready to type
+    await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('customer-text'); // ready to type (focus lands after render: poll)
     await poll(() => page.getByRole('status').filter({ hasText: 'Live' }).count()).toBe(1);
   });
 
@@ -62,7 +62,7 @@ describe('playground in Chromium', () => {
     await page.getByRole('button', { name: /^Accept Visitor/ }).click();
     await poll(() => texts(customer())).toContain('Alex has joined the chat.');
     await poll(() => page.locator('#chat-status').textContent()).toBe('With Alex');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('agent-text'); // accept → reply box
+    await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('agent-text'); // accept → reply box
 
     // The agent starts typing: the customer sees it; sending ends it.
     await page.locator('#agent-text').fill('Hello, Alex here. Let me look at your order.');

@@ -20,9 +20,14 @@ describe('playground flow and timers', () => {
     const id = playground.createSession();
     const bot = async () => (await playground!.state(id)).session.transcript.filter((l) => l.from === 'bot').map((l) => l.text);
 
+    const t0 = clock.now();
     await playground.say(id, 'agent please');
-    expect((await playground.state(id)).session.handover?.status).toBe('queue');
+    const queued = (await playground.state(id)).session;
+    expect(queued.handover?.status).toBe('queue');
+    expect(queued.quickReplies).toEqual(['Cancel']);
+    expect(queued.transcript.every((l) => l.at === t0)).toBe(true); // each line carries when it was first seen
     await clock.advance(10_000);
+    expect((await playground.state(id)).session.transcript.at(-1)!.at).toBe(t0 + 10_000);
     expect((await bot()).filter((t) => t.startsWith('You are number 1'))).toHaveLength(1);
     await clock.advance(10_000);
     expect((await bot()).filter((t) => t.startsWith('You are number 1'))).toHaveLength(2);
@@ -38,6 +43,7 @@ describe('playground flow and timers', () => {
     expect((await bot()).at(-1)).toBe('The chat was quiet, so I closed it. I am the bot again.');
     const state = await playground.state(id);
     expect(state.session.handover?.status).toBe('completed');
+    expect(state.session.quickReplies).toEqual([]); // no stale Cancel once the chat is over
     expect(state.timeline.filter((e) => e.handover?.eventType === 'handoverInactivity').map((e) => e.handover?.inactivityCount)).toEqual([1, 2]);
     expect(state.timeline.at(-1)!.steps.map((s) => s.label)).toEqual(['Lookup handover status', 'If: second inactivity?', 'Close Handover', 'Say: closed for inactivity']);
     expect(state.desk.ended[0]).toMatchObject({ id: conv.id, status: 'completed' });
@@ -50,7 +56,8 @@ describe('playground flow and timers', () => {
     const id = playground.createSession();
     await playground.say(id, 'human please');
     const state = await playground.state(id);
-    expect(state.session.transcript.at(-1)!.text).toContain('no agent is available right now (no-agents)');
+    expect(state.session.transcript.at(-1)!.text).toBe('Sorry, no agent is available right now. Please try again later.');
+    expect(JSON.stringify(state.session.transcript)).not.toContain('no-agents'); // the raw reason stays in the timeline
     expect(state.timeline[0]!.steps.map((s) => s.branch).filter(Boolean)).toEqual(['then', 'No Agents Available']);
     expect(state.desk.agent.status).toBe('offline');
   });

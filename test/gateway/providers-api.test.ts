@@ -108,10 +108,13 @@ describe('provider management API', () => {
     expect(schema.properties.webhookSecret).toMatchObject({ secret: true, label: 'Webhook secret', type: 'string' });
     expect(schema.properties.delivery).toMatchObject({ enum: ['push', 'webhook'], label: 'Event delivery' });
 
-    expect(await gw.admin.test('sim')).toMatchObject({ ok: true, check: 'availability', result: { available: true } });
+    // The connection test names every step: reaching the center ("auth"), the queue setting, the webhook.
+    expect(await gw.admin.test('sim')).toMatchObject({ ok: true, check: 'connection', checks: [{ name: 'auth', status: 'ok' }, { name: 'queue', status: 'skipped' }, { name: 'webhook' }] });
     const center = gw.centers.get('main');
     center.failNext('availability', { status: 503 });
-    expect(await gw.admin.test('sim')).toMatchObject({ ok: false, check: 'availability', error: { code: 'vendor_error', isRetryable: true } });
+    const failed = await gw.admin.test('sim');
+    expect(failed).toMatchObject({ ok: false, check: 'connection', error: { code: 'vendor_error', details: { check: 'auth' } } });
+    expect(failed.checks!.map((c) => c.status)).toEqual(['failed', 'skipped', 'skipped']);
     expect((await postJson(`${gw.url}/v2.0/handover/providers/ghost/test`, {}, ADMIN_KEY)).status).toBe(404);
   });
 

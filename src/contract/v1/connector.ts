@@ -80,8 +80,32 @@ export interface HandoverConnectorV1 {
   /** Present when `capabilities.pushEvents`: events emitted in-process. */
   readonly events?: EventEmitter<ConnectorEventMap>;
 
+  /**
+   * Test connection (the console's and `providers test`'s): authenticate, then touch every resource
+   * the settings name (queue, inbox, integration…), one check each, so a wrong one is named. Build it
+   * with `runConnectionChecks` from `handover-kit/connector-utils`. Never starts a conversation.
+   */
+  doTestConnection?(options?: ConnectorCallOptions): Promise<ConnectionTestResult>;
+
   /** Releases sockets, timers and subscriptions. */
   dispose?(): Promise<void>;
+}
+
+/** One step of a connection test: `auth`, or the resource a setting names (`settings.queueId`). */
+export interface ConnectionCheck {
+  /** What was checked, e.g. `auth`, `queue`, `inbox`, `integration`. */
+  name: string;
+  /** The setting it comes from, e.g. `settings.queueId`. */
+  field?: string;
+  status: 'ok' | 'failed' | 'skipped';
+  /** What was found (`queue "Support"`), why it failed, or why it was skipped. */
+  message?: string;
+  error?: { code: string; message: string };
+}
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  checks: ConnectionCheck[];
 }
 
 export interface Clock {

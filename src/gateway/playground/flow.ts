@@ -30,7 +30,7 @@ export function sampleFlow(o: SampleFlowOptions): FlowDefinition {
         config: { providerId: o.providerId },
         branches: { available: 'handover', unavailable: 'nobody', error: 'nobody' },
       },
-      nobody: { label: 'Say: nobody available', say: 'Sorry, no agent is available right now ({{input.agentAvailability.reason}}). Please try again later.' },
+      nobody: { label: 'Say: nobody available', say: 'Sorry, no agent is available right now. Please try again later.' },
       handover: {
         label: 'Handover to Agent',
         type: 'handoverToAgent',

@@ -35,6 +35,8 @@ const BRANCH_LABELS: Record<string, string> = Object.fromEntries([...LOOKUP_CASE
 interface Visit {
   id: string;
   chat: ChatSession;
+  /** When each transcript line was first seen (the transcript only grows). */
+  seenAt: number[];
   timeline: TimelineEntry[];
   executions: number;
 }
@@ -93,7 +95,7 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
     const id = randomBytes(9).toString('base64url');
     const n = ++this.visitors;
     const chat = this.flow.session({ userId: `visitor-${n}`, sessionId: id, profile: { firstname: 'Visitor', lastname: String(n) } });
-    this.sessions.set(id, { id, chat, timeline: [], executions: 0 });
+    this.sessions.set(id, { id, chat, seenAt: [], timeline: [], executions: 0 });
     const max = this.options.maxSessions ?? 20;
     for (const old of this.sessions.keys()) if (this.sessions.size > max) this.sessions.delete(old);
     return id;
@@ -139,13 +141,15 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
     const visit = this.require(id);
     const chat = visit.chat;
     const view = await chat.handover();
-    const transcript: ChatLine[] = chat.transcript.map((l) => ({ from: l.from, text: l.text, ...('agent' in l && l.agent ? { agent: l.agent } : {}) }));
+    const now = (this.options.clock ?? systemClock).now();
+    const transcript: ChatLine[] = chat.transcript.map((l, i) => ({ from: l.from, text: l.text, ...('agent' in l && l.agent ? { agent: l.agent } : {}), at: (visit.seenAt[i] ??= now) }));
     return {
       session: {
         id,
         userId: chat.userId,
         transcript,
-        quickReplies: view?.status === 'active' ? [] : quickRepliesOf(chat.transcript),
+        // The handover's Cancel only means something while queued: gone once an agent joins or the chat ends.
+        quickReplies: view?.status === 'active' || (view && FINISHED.has(view.status)) ? [] : quickRepliesOf(chat.transcript),
         agentTyping: chat.typing.at(-1) === true && view?.status === 'active',
         handover: view
           ? {
@@ -253,6 +257,9 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
     }, 15);
   }
 }
+
+/** A handover that is over: its Cancel quick reply means nothing any more. */
+const FINISHED = new Set(['completed', 'cancelled', 'error']);
 
 function quickRepliesOf(lines: ChatSession['transcript']): string[] {
   for (let i = lines.length - 1; i >= 0; i--) {

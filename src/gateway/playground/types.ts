@@ -4,6 +4,8 @@ export interface ChatLine {
   from: 'user' | 'bot' | 'agent' | 'system';
   text: string;
   agent?: string;
+  /** When the playground first saw the line (epoch ms): shown as the message's time. */
+  at: number;
 }
 
 /** One execution of the flow: a customer message or an injected handover event. */
@@ -64,7 +66,7 @@ export interface PlaygroundState {
     id: string;
     userId: string;
     transcript: ChatLine[];
-    /** Quick replies under the last bot message. */
+    /** Quick replies under the last bot message, while they still mean something (Cancel: while queued). */
     quickReplies: string[];
     agentTyping: boolean;
     handover: { status: string; position?: number; estimatedWaitMs?: number; agent?: string } | null;

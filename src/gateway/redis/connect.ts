@@ -1,5 +1,6 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../../contract';
+import { loadPeer } from './optional';
 
 /**
  * Opens an ioredis connection whose errors are logged (throttled) instead of crashing the process.
@@ -7,7 +8,8 @@ import type { Logger } from '../../contract';
  * the vendor) rather than hanging while Redis is away.
  */
 export function connectRedis(url: string, logger: Logger, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, enableAutoPipelining: true, ...options });
+  const { Redis: RedisClient } = loadPeer<typeof import('ioredis')>('ioredis');
+  const redis = new RedisClient(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, enableAutoPipelining: true, ...options });
   let last = 0;
   redis.on('error', (error: Error) => {
     const now = Date.now();

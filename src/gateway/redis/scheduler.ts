@@ -1,9 +1,10 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { toHandoverError, type Logger } from '../../contract';
 import { silentLogger } from '../../logger';
 import { timerKey, type Scheduler, type TimerJob, type TimerKind } from '../../scheduler';
 import { LuaScript } from './lua';
+import { loadPeer } from './optional';
 
 /**
  * Timers as BullMQ delayed jobs: they live in Redis, survive restarts, and run on whichever gateway
@@ -40,6 +41,7 @@ export interface RedisSchedulerOptions {
 
 export class RedisScheduler implements Scheduler {
   static readonly QUEUE = 'handover-timers';
+  private readonly bullmq: typeof import('bullmq');
   private readonly queue: Queue;
   private readonly queueConnection: Redis;
   private worker?: Worker;
@@ -54,8 +56,9 @@ export class RedisScheduler implements Scheduler {
     this.prefix = options.prefix ?? 'hk:';
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.bullmq = loadPeer<typeof import('bullmq')>('bullmq');
     this.queueConnection = options.connect();
-    this.queue = new Queue(RedisScheduler.QUEUE, { connection: this.queueConnection, prefix: `${this.prefix}bull` });
+    this.queue = new this.bullmq.Queue(RedisScheduler.QUEUE, { connection: this.queueConnection, prefix: `${this.prefix}bull` });
     this.queue.on('error', (error) => this.logger.warn('timer queue error', { error: toHandoverError(error).toJSON() }));
   }
 
@@ -63,7 +66,7 @@ export class RedisScheduler implements Scheduler {
     this.handler = handler;
     if (this.worker || this.closed) return;
     this.workerConnection = this.options.connect();
-    this.worker = new Worker(RedisScheduler.QUEUE, (job: Job) => this.process(job), {
+    this.worker = new this.bullmq.Worker(RedisScheduler.QUEUE, (job: Job) => this.process(job), {
       connection: this.workerConnection,
       prefix: `${this.prefix}bull`,
       concurrency: this.options.concurrency ?? 16,
@@ -101,6 +104,9 @@ export class RedisScheduler implements Scheduler {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Closing BullMQ while it is still connecting leaves a connection open (or emits an unhandled
+    // error): a gateway stopped right after it started must still exit. Let it finish starting first.
+    await Promise.all([this.worker?.waitUntilReady().catch(() => {}), this.queue.waitUntilReady().catch(() => {})]);
     await this.worker?.close().catch(() => {});
     await this.queue.close().catch(() => {});
     await Promise.all([this.workerConnection?.quit().catch(() => {}), this.queueConnection.quit().catch(() => {})]);

@@ -4,7 +4,7 @@ import type { HandoverErrorJSON } from '../../contract';
 /** The outcome of a provider's last "test connection", as the list and read routes show it (`lastCheck`). */
 export interface ProviderCheckRecord {
   ok: boolean;
-  check: 'availability' | 'connector';
+  check: 'connection' | 'availability' | 'connector';
   /** When the check ran (epoch ms). Older than the provider's `updatedAt`: the settings changed since. */
   at: number;
   durationMs: number;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadRequestError, HandoverError, UnknownProviderError, toHandoverError, type ConnectorDefinitionV1, type HandoverConnectorV1, type HandoverErrorJSON, type Logger } from '../../contract';
+import { BadRequestError, HandoverError, UnknownProviderError, toHandoverError, type ConnectionCheck, type ConnectorDefinitionV1, type HandoverConnectorV1, type HandoverErrorJSON, type Logger } from '../../contract';
 import type { ProviderRegistry, ProviderView } from '../../registry';
 import type { HandoverApi } from '../../model';
 import { parseJson } from '../http/body';
@@ -36,8 +36,13 @@ export interface ConnectorTypeView {
 export interface ProviderTestResult {
   ok: boolean;
   providerId: string;
-  /** `availability` when the connector can answer one; otherwise `connector` (the settings built a connector). */
-  check: 'availability' | 'connector';
+  /**
+   * `connection` when the connector has a connection test (it authenticates and touches each configured
+   * resource: `checks` names them, and which failed); else `availability` when it can answer one;
+   * otherwise `connector` (the settings built a connector).
+   */
+  check: 'connection' | 'availability' | 'connector';
+  checks?: ConnectionCheck[];
   durationMs: number;
   result?: unknown;
   error?: HandoverErrorJSON;
@@ -116,6 +121,16 @@ export async function testProvider(registry: ProviderRegistry, service: Handover
   } catch (error) {
     if (UnknownProviderError.isInstance(error)) throw error;
     return { ok: false, providerId, check: 'connector', durationMs: Date.now() - started, error: safeJSON(error) };
+  }
+  if (connector.doTestConnection) {
+    try {
+      const { ok, checks } = await connector.doTestConnection();
+      const failed = checks.find((c) => c.status === 'failed');
+      const error = failed && { name: 'HandoverError', code: (failed.error?.code ?? 'internal') as HandoverErrorJSON['code'], message: failed.message ?? failed.name, isRetryable: false, details: { check: failed.name, ...(failed.field ? { field: failed.field } : {}) } };
+      return { ok, providerId, check: 'connection', durationMs: Date.now() - started, checks, ...(error ? { error } : {}) };
+    } catch (error) {
+      return { ok: false, providerId, check: 'connection', durationMs: Date.now() - started, error: safeJSON(error) };
+    }
   }
   if (!connector.capabilities.availability) return { ok: true, providerId, check: 'connector', durationMs: Date.now() - started };
   try {

@@ -22,7 +22,9 @@ export type FakeOperation =
   | 'ewt'
   | 'members'
   | 'channel'
-  | 'subscriptions';
+  | 'subscriptions'
+  | 'integration'
+  | 'queue';
 
 export interface FakeFailure {
   status: number;
@@ -272,6 +274,14 @@ export class FakeGenesys {
           this.answer(res, this.notifications.subscriptions(method, params[0]!, rec.body)),
         ),
       ),
+      r('GET', `/api/v2/conversations/messaging/integrations/open/${id}`, 'integration', ({ params, res }) => {
+        if (params[0] !== this.options.integrationId) return this.error(res, 404, 'not.found', 'The requested integration could not be found.');
+        this.json(res, 200, { id: params[0], name: 'Cognigy bot', status: 'Active', selfUri: `/api/v2/conversations/messaging/integrations/open/${params[0]}` });
+      }),
+      r('GET', `/api/v2/routing/queues/${id}`, 'queue', ({ params, res }) => {
+        if (params[0] !== this.options.queueId) return this.error(res, 404, 'not.found', 'The requested queue could not be found.');
+        this.json(res, 200, { id: params[0], name: 'Support', selfUri: `/api/v2/routing/queues/${params[0]}` });
+      }),
     ];
   }
 

@@ -10,6 +10,9 @@ import type { z } from 'zod';
 export const REQUEST_ID_HEADER = 'x-zendesk-request-id';
 
 export type FakeOperation =
+  | 'getApp'
+  | 'listSwitchboards'
+  | 'listSwitchboardIntegrations'
   | 'createUser'
   | 'getUser'
   | 'listConversations'

@@ -1,5 +1,5 @@
 import { ErrorReply, badRequest, newHexId, notFound, parseBody, type FakeOperation } from './http';
-import { conversationView, userView, type FakeConversation, type FakeUser, type SwitchboardIntegration } from './model';
+import { conversationView, sbView, userView, type FakeConversation, type FakeUser, type SwitchboardIntegration } from './model';
 import { conversationCreateBody, messagePostBody, passControlBody, releaseControlBody, userCreateBody } from './schemas';
 import type { FakeZendesk } from './index';
 
@@ -29,6 +29,9 @@ export class SuncoRoutes {
       handler,
     });
     this.table = [
+      r('GET', APP, 'getApp', () => [200, { app: { id: fake.appId, displayName: 'Acme support', settings: {} } }]),
+      r('GET', `${APP}/switchboards`, 'listSwitchboards', () => [200, { switchboards: [{ id: 'sb_1', enabled: true, defaultSwitchboardIntegrationId: fake.integrations[0]?.id ?? null }] }]),
+      r('GET', `${APP}/switchboards/${SEGMENT}/switchboardIntegrations`, 'listSwitchboardIntegrations', () => [200, { switchboardIntegrations: fake.integrations.map(sbView) }]),
       r('POST', `${APP}/users`, 'createUser', (_p, _q, b) => this.createUser(b)),
       r('GET', `${APP}/users/${SEGMENT}`, 'getUser', ([id]) => [200, { user: userView(this.user(id!)) }]),
       r('GET', `${APP}/conversations`, 'listConversations', (_p, q) => this.listConversations(q)),

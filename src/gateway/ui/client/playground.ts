@@ -5,7 +5,7 @@
  */
 import type { ChatLine, PlaygroundState } from '../../playground/types';
 import { ApiError, api } from './api';
-import { announce, duration, h, keyed, pinToEnd } from './dom';
+import { announce, clock, duration, h, keyed, pinToEnd } from './dom';
 import { Desk } from './desk';
 import { withSignIn } from './signin';
 import { subscribe, type StreamStatus } from './stream';
@@ -85,7 +85,8 @@ class CustomerChat {
 
 function message(line: ChatLine): HTMLElement {
   const who = line.from === 'user' ? 'You (customer)' : line.from === 'agent' ? (line.agent ?? 'Agent') : line.from === 'bot' ? 'Bot' : 'Notice';
-  return h('li', { class: `msg from-${line.from}` }, h('span', { class: 'who' }, who), h('p', null, line.text));
+  const time = h('time', { datetime: new Date(line.at).toISOString() }, clock(line.at));
+  return h('li', { class: `msg from-${line.from}` }, h('span', { class: 'who' }, who, ' ', time), h('p', null, line.text));
 }
 
 class PlaygroundPage {
