@@ -1,6 +1,5 @@
 
 import {
-  HandoverConfigError,
   SPECIFICATION_VERSION,
   defineConnector,
   type Clock,

@@ -1,6 +1,5 @@
 
 import {
-  VendorNotFoundError,
   SPECIFICATION_VERSION,
   defineConnector,
 } from 'handover-kit/contract';

@@ -9,9 +9,10 @@ interface IO {
 /** `handover-kit extension init|build [dir]`. */
 export async function runExtension(args: string[], io: IO, usage: (message: string) => Error): Promise<number> {
   const [sub, ...rest] = args;
-  let parsed;
+  const options = { name: { type: 'string' }, entry: { type: 'string' }, target: { type: 'string' }, version: { type: 'string' } } as const;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof options }>>;
   try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { name: { type: 'string' }, entry: { type: 'string' }, target: { type: 'string' }, version: { type: 'string' } } });
+    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options });
   } catch (error) {
     throw usage(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (handover-kit extension ${sub ?? ''} does not take it)`);
   }
