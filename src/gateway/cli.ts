@@ -3,15 +3,18 @@
  *   handover-kit gateway [--config <file>]          run the gateway (config from env vars and the file)
  *   handover-kit playground [--no-open]              the gateway with the playground, opened in a browser
  *   handover-kit providers list|get|add|update|rm|test|export|import|types   manage providers over HTTP
+ *   handover-kit keys generate|rotate                encryption keys for secrets at rest (cli-keys.ts)
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HandoverConfigError, HandoverError } from '../contract';
 import { createProviderAdminClient } from '../client/admin-client';
 import { GATEWAY_ENV, loadGatewayConfig } from './config';
 import type { Gateway } from './gateway';
 import { startGateway } from './start';
+import { KEYS_USAGE, runKeys } from './cli-keys';
+import { writePrivateFile } from './secrets/files';
 
 const USAGE = `Usage:
   handover-kit gateway [--config <file.json>]
@@ -36,6 +39,8 @@ const USAGE = `Usage:
       import <file> [--mode merge|replace]
       types                               connector types and their settings
     --url defaults to HANDOVER_GATEWAY_URL or http://127.0.0.1:8080; --key to HANDOVER_GATEWAY_KEY.
+
+${KEYS_USAGE}
 
 Environment (gateway):
 ${GATEWAY_ENV.map((e) => `  ${e.env.padEnd(40)} ${e.description}`).join('\n')}
@@ -72,6 +77,8 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       return runPlayground(rest, io);
     case 'providers':
       return runProviders(rest, io);
+    case 'keys':
+      return runKeys(rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -228,7 +235,7 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
       case 'export': {
         const data = await client.export({ includeSecrets: values['include-secrets'] === true });
         if (values.out) {
-          writeFileSync(values.out, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+          writePrivateFile(values.out, `${JSON.stringify(data, null, 2)}\n`);
           io.stderr(`Exported ${data.providers.length} provider(s) to ${values.out}${values['include-secrets'] ? ' (with secrets: keep it safe)' : ''}.\n`);
         } else out(data);
         return 0;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { secretFields, toHandoverError, type Clock, type ConnectorDefinitionV1, type Logger } from '../contract';
+import { HandoverConfigError, secretFields, toHandoverError, type Clock, type ConnectorDefinitionV1, type Logger } from '../contract';
 import { systemClock } from '../clock';
 import type { Delivery } from '../delivery';
 import { Redactor, createJsonLogger, type LogLevel } from '../logger';
@@ -8,6 +8,8 @@ import { ProviderRegistry } from '../registry';
 import { HandoverService, type HandoverServiceOptions } from '../service/service';
 import type { HandoverStore } from '../store/types';
 import { ApiKeyAuth, type ApiKeys } from './auth';
+import { SecretCipher, type EncryptionKey } from './secrets/cipher';
+import { EncryptingStore } from './secrets/store';
 import { CognigyApiClient, type CognigyApiOptions } from './cognigy/client';
 import { DEFAULT_RETRY_POLICY, OutboxDelivery, createOutboxHandler, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
 import { createEventHandler, type EventQueueItem } from './events';
@@ -73,6 +75,13 @@ export interface GatewayOptions {
   shutdownTimeoutMs?: number;
   /** Memory mode only (Redis timers run on real time). */
   clock?: Clock;
+  /**
+   * Secrets at rest (provider secret fields, URLTokens) are sealed with AES-256-GCM under these keys;
+   * the first is the current one. Required with `redis` unless `allowPlaintextSecrets` (development only).
+   */
+  encryptionKeys?: readonly EncryptionKey[];
+  /** Development only: a Redis gateway without encryption keys (secrets stored in clear; logged loudly). */
+  allowPlaintextSecrets?: boolean;
   /** The web console at `/console` (default on: a page only; everything it does needs an admin key). */
   console?: boolean;
   /** The playground at `/playground` (off unless set): a sample flow on an embedded simulated center. See docs/console.md. */
@@ -124,12 +133,27 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = createGatewayMetrics();
   const timeoutMs = options.shutdownTimeoutMs ?? 15_000;
 
+  const cipher = options.encryptionKeys && options.encryptionKeys.length > 0 ? new SecretCipher(options.encryptionKeys) : undefined;
+  if (options.redis && !cipher) {
+    if (!options.allowPlaintextSecrets) {
+      throw new HandoverConfigError('Redis mode needs encryption keys for secrets at rest (HANDOVER_ENCRYPTION_KEYS or HANDOVER_ENCRYPTION_KEY_FILE)', [
+        { path: 'HANDOVER_ENCRYPTION_KEYS', message: 'Required with HANDOVER_REDIS_URL (or HANDOVER_ALLOW_PLAINTEXT_SECRETS=true, development only)' },
+      ]);
+    }
+    logger.warn('INSECURE: provider secrets and URLTokens are stored in clear text in Redis (HANDOVER_ALLOW_PLAINTEXT_SECRETS); development only');
+  }
+  const secretFieldsOf = (type: string) => {
+    const def = options.connectors.find((d) => d.type === type);
+    return def ? secretFields(def.settingsSchema) : [];
+  };
+
   const backendOptions = { clock, logger, ...pick(options, ['store', 'scheduler']) };
   // The Redis backend (ioredis, BullMQ) is loaded only when Redis is configured.
   const backend: GatewayBackend = options.redis
     ? await (await import('./backend/redis')).redisBackend(options.redis.url, options.redis.prefix ?? 'hk:', backendOptions)
     : memoryBackend(backendOptions);
-  const { store, scheduler } = backend;
+  const { scheduler } = backend;
+  const store: HandoverStore = cipher ? new EncryptingStore(backend.store, cipher, secretFieldsOf) : backend.store;
 
   let boundUrl = '';
   const publicBase = () => (options.publicUrl ?? boundUrl).replace(/\/+$/, '');
@@ -168,9 +192,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const o = options.outbox ?? {};
     const deadLetters = backend.deadLetters('outbox');
     const policy: OutboxRetryPolicy = { ...DEFAULT_RETRY_POLICY, ...pick(o, ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'maxAgeMs']) };
-    const { backend: queue, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now }), o, 16);
+    const { backend: queue, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now, cipher }), o, 16);
     outbox = { backend: queue, worker, deadLetters };
-    delivery = new OutboxDelivery(queue, worker, now);
+    delivery = new OutboxDelivery(queue, worker, now, cipher);
   } else delivery = new LogDelivery(logger);
 
   const service = new HandoverService({ registry, delivery, clock, scheduler, logger, ...options.service });
