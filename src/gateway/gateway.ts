@@ -27,6 +27,9 @@ import { nodeRoutes } from './routes/nodes';
 import { opsRoutes } from './routes/ops';
 import { providerRoutes } from './routes/providers';
 import { webhookRoutes } from './routes/webhooks';
+import { apiKeyRoutes } from './routes/api-keys';
+import { NamedApiKeys } from './keys/named';
+import { RateLimiter } from './http/guards';
 import { createUi } from './ui';
 import type { Playground, PlaygroundOptions } from './playground/playground';
 
@@ -65,7 +68,7 @@ export interface GatewayOptions {
   /** Where the default JSON logger writes its lines (default stdout). */
   logWrite?: (line: string) => void;
   redactor?: Redactor;
-  limits?: { jsonBodyBytes?: number; webhookBodyBytes?: number };
+  limits?: GatewayLimits;
   outbox?: Partial<OutboxRetryPolicy> & QueueTuning;
   events?: QueueTuning & { orphanWindowMs?: number };
   service?: Pick<HandoverServiceOptions, 'callTimeoutMs' | 'dedupeTtlMs' | 'reorderGapMs' | 'presenceTexts'>;
@@ -88,6 +91,19 @@ export interface GatewayOptions {
   playground?: PlaygroundOptions | boolean;
   /** Folder of the built console assets (default: the package's `dist/ui`). */
   uiDir?: string;
+}
+
+export interface GatewayLimits {
+  jsonBodyBytes?: number;
+  webhookBodyBytes?: number;
+  /** Failed API-key attempts one client address may make at once (default 20), then 429 ... */
+  authFailureBurst?: number;
+  /** ... until they come back at this rate (default 10 per minute). */
+  authFailuresPerMinute?: number;
+  /** Webhook requests per provider and second (default 100; per instance) ... */
+  webhookPerSecond?: number;
+  /** ... with bursts up to this many (default 200). Over it: 429 + Retry-After, so the vendor retries. */
+  webhookBurst?: number;
 }
 
 export interface Gateway {
@@ -157,13 +173,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   let boundUrl = '';
   const publicBase = () => (options.publicUrl ?? boundUrl).replace(/\/+$/, '');
+  const webhookUrl = (id: string) => (publicBase() ? `${publicBase()}/webhooks/${encodeURIComponent(id)}` : undefined);
   const registry = new ProviderRegistry({
     connectors: options.connectors,
     store,
     clock,
     logger,
     redactor,
-    webhookUrl: (id) => (publicBase() ? `${publicBase()}/webhooks/${encodeURIComponent(id)}` : undefined),
+    webhookUrl,
     connectorState: (providerId) => backend.connectorState(providerId),
   });
   // Secrets of providers created elsewhere (another instance, an earlier run) are masked in logs too.
@@ -232,21 +249,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return { ready: true };
   };
 
-  const auth = new ApiKeyAuth(options.keys);
+  const namedKeys = new NamedApiKeys(backend.apiKeys, { logger, now });
+  const auth = new ApiKeyAuth(options.keys, namedKeys);
+  const lim = options.limits ?? {};
+  const authThrottle = new RateLimiter((lim.authFailuresPerMinute ?? 10) / 60, lim.authFailureBurst ?? 20);
+  const webhookLimiter = new RateLimiter(lim.webhookPerSecond ?? 100, lim.webhookBurst ?? 200);
   const ui = await createUi({ auth, logger, console: options.console !== false, playground: options.playground, dir: options.uiDir });
   const limits = { jsonBodyBytes: options.limits?.jsonBodyBytes ?? 1_048_576, webhookBodyBytes: options.limits?.webhookBodyBytes ?? 524_288 };
   const app = createHttpApp({
     routes: [
       ...opsRoutes({ metrics: metrics.registry, ready }),
       ...nodeRoutes(service, registry),
-      ...providerRoutes(registry, service, logger, backend.providerChecks),
-      ...webhookRoutes({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now }),
+      ...providerRoutes(registry, service, logger, backend.providerChecks, { webhookUrl, redact: (text) => redactor.redactString(text) }),
+      ...apiKeyRoutes(namedKeys),
+      ...webhookRoutes({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now, limiter: webhookLimiter }),
       ...ui.routes,
     ],
     auth,
     metrics,
     logger,
     jsonBodyBytes: limits.jsonBodyBytes,
+    authThrottle,
+    redact: (body) => redactor.redact(body),
   });
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000, headersTimeout: 15_000 }, app);
   server.on('clientError', (_error, socket) => {

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { BadRequestError, BadSignatureError, HandoverError, HandoverTimeoutError, type HandoverEvent, type Logger, type WebhookRequest } from '../../contract';
+import { BadRequestError, BadSignatureError, UnknownProviderError, HandoverError, HandoverTimeoutError, type HandoverEvent, type Logger, type WebhookRequest } from '../../contract';
 import type { ProviderRegistry } from '../../registry';
 import { eventEntries, type EventQueueItem } from '../events';
 import { HttpStatusError } from '../http/errors';
 import type { Route } from '../http/server';
 import type { GatewayMetrics } from '../metrics';
 import type { QueueBackend } from '../queue/types';
+import { tooManyRequests, type RateLimiter } from '../http/guards';
 
 export const WEBHOOK_ROUTE = '/webhooks/:providerId';
 /**
@@ -23,6 +24,8 @@ export interface WebhookRouteOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   maxBodyBytes: number;
+  /** Requests per provider (token buckets): one flooding vendor gets 429 + Retry-After, the others are unaffected. */
+  limiter?: RateLimiter;
   /** How long a provider's connector is reused between store reads (default 1 s). */
   providerCacheMs?: number;
   now?: () => number;
@@ -87,10 +90,23 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
         options.kick();
       };
       try {
-        const { provider, connector } = await connectorOf(providerId);
-        type = provider.type;
-        const webhook = connector.webhook;
-        if (!webhook) throw new HttpStatusError(404, `Provider "${providerId}" does not receive webhooks`);
+        // An unknown provider, one without webhooks and a bad signature all answer the same 401, so
+        // provider ids cannot be enumerated from outside.
+        const found = await connectorOf(providerId).catch((error) => {
+          if (UnknownProviderError.isInstance(error)) return undefined;
+          throw error;
+        });
+        const webhook = found?.connector.webhook;
+        if (!found || !webhook) {
+          result = 'bad_signature';
+          throw new BadSignatureError('Webhook verification failed');
+        }
+        type = found.provider.type;
+        const wait = options.limiter?.take(providerId);
+        if (wait !== undefined) {
+          result = 'rate_limited';
+          throw tooManyRequests(wait, 'Too many webhooks for this provider; retry later');
+        }
         const rawBody = await ctx.body(options.maxBodyBytes);
         const request: WebhookRequest = { method: ctx.req.method ?? 'POST', url: ctx.req.url ?? '', headers: ctx.req.headers, rawBody, receivedAt: now() };
         const custom = webhook.handle ? await webhook.handle(request) : undefined;
@@ -124,7 +140,7 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
       } catch (error) {
         if (result === 'error') result = HandoverError.isInstance(error) ? error.code : 'error';
         if (HandoverTimeoutError.isInstance(error)) result = 'timeout';
-        if (result === 'bad_signature') logger.warn('webhook rejected: bad signature', { requestId: ctx.requestId, providerId });
+        if (result === 'bad_signature') logger.warn('webhook rejected: bad signature or unknown provider', { requestId: ctx.requestId, providerId });
         throw error;
       } finally {
         metrics.webhookResults.inc({ type, result });
