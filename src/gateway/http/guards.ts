@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BoundedMap } from '../../connector-utils/memory';
-import { ForbiddenError } from '../../contract';
+import { ForbiddenError, HandoverError } from '../../contract';
 import { HttpStatusError } from './errors';
 
 /**
@@ -42,8 +42,9 @@ export class RateLimiter {
   }
 }
 
-export function tooManyRequests(seconds: number, message: string): HttpStatusError {
-  return new HttpStatusError(429, message, { 'retry-after': String(seconds) });
+/** 429 with `code: rate_limited` and Retry-After (seconds), which the clients retry after. */
+export function tooManyRequests(seconds: number, message: string): HandoverError {
+  return new HandoverError('rate_limited', message, { details: { retryAfterMs: seconds * 1000 }, isRetryable: true });
 }
 
 /** The client's address (the socket's peer: forwarded headers are not trusted, they are easy to forge). */

@@ -123,7 +123,8 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           await webhook.verify(request);
         } catch (error) {
           result = 'bad_signature';
-          if (HandoverError.isInstance(error) && error.code !== 'internal') throw error;
+          // Every signature failure reads the same (and the same as an unknown provider).
+          if (HandoverError.isInstance(error) && error.code !== 'internal' && error.code !== 'bad_signature') throw error;
           throw new BadSignatureError('Webhook verification failed');
         }
         let events: HandoverEvent[];
