@@ -8,6 +8,7 @@ import { HandoverConfigError, secretFields } from '../contract';
 import { loadGatewayConfig } from './config';
 import { builtInConnectors } from './connectors';
 import { SecretCipher, generateKeyLine, loadEncryptionKeys } from './secrets/cipher';
+import type { ProviderAdminClient } from '../client/admin-client';
 
 export const KEYS_USAGE = `  handover-kit keys generate [--id <kid>]
       Prints a new encryption key line (<kid>:<base64 of 32 random bytes>). Put it FIRST in
@@ -53,5 +54,43 @@ export async function runKeys(args: string[], io: KeysIO): Promise<number> {
     return r.skipped > 0 ? 1 : 0;
   } finally {
     await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/** `handover-kit apikeys list|create|revoke` (over HTTP, with an unrestricted admin key). */
+export async function apiKeyCommand(
+  client: ProviderAdminClient,
+  args: string[],
+  values: { name?: string; scope?: string; providers?: string; json?: boolean },
+  out: (value: unknown) => void,
+): Promise<number> {
+  const [sub, id] = args;
+  switch (sub) {
+    case 'list': {
+      const items = await client.listApiKeys();
+      if (values.json) out(items);
+      else if (items.length === 0) out('No named API keys.');
+      else {
+        const when = (t?: number) => (t ? new Date(t).toISOString() : 'never');
+        const rows = items.map((k) => [k.id, k.name, k.scope, k.providers?.join(',') ?? 'all', when(k.lastUsedAt)]);
+        const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...[['ID', 'NAME', 'SCOPE', 'PROVIDERS', 'LAST USED'], ...rows].map((r) => r[i]!.length)));
+        out([['ID', 'NAME', 'SCOPE', 'PROVIDERS', 'LAST USED'], ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n'));
+      }
+      return 0;
+    }
+    case 'create': {
+      if (!values.name || (values.scope !== 'nodes' && values.scope !== 'admin')) throw new HandoverConfigError('apikeys create needs --name and --scope nodes|admin');
+      const providers = values.providers?.split(',').map((s) => s.trim()).filter(Boolean);
+      const created = await client.createApiKey({ name: values.name, scope: values.scope, ...(providers?.length ? { providers } : {}) });
+      out(values.json ? created : `Created ${created.apiKey.scope} key "${created.apiKey.name}" (${created.apiKey.id}). The key, shown once:\n${created.key}`);
+      return 0;
+    }
+    case 'revoke':
+      if (!id) throw new HandoverConfigError('apikeys revoke needs a key id (see apikeys list)');
+      await client.revokeApiKey(id);
+      out(`Revoked ${id}.`);
+      return 0;
+    default:
+      throw new HandoverConfigError(`Unknown apikeys command "${sub ?? ''}" (list, create or revoke)`);
   }
 }

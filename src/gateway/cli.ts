@@ -13,7 +13,7 @@ import { createProviderAdminClient } from '../client/admin-client';
 import { GATEWAY_ENV, loadGatewayConfig } from './config';
 import type { Gateway } from './gateway';
 import { startGateway } from './start';
-import { KEYS_USAGE, runKeys } from './cli-keys';
+import { KEYS_USAGE, apiKeyCommand, runKeys } from './cli-keys';
 import { writePrivateFile } from './secrets/files';
 
 const USAGE = `Usage:
@@ -39,6 +39,9 @@ const USAGE = `Usage:
       import <file> [--mode merge|replace]
       types                               connector types and their settings
     --url defaults to HANDOVER_GATEWAY_URL or http://127.0.0.1:8080; --key to HANDOVER_GATEWAY_KEY.
+
+  handover-kit apikeys list | create --name <name> --scope nodes|admin [--providers <id,id>] | revoke <id>
+      Named API keys (same --url / --key). The new key is printed once; only its hash is stored.
 
 ${KEYS_USAGE}
 
@@ -79,6 +82,8 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       return runProviders(rest, io);
     case 'keys':
       return runKeys(rest, io);
+    case 'apikeys':
+      return runProviders(['keys', ...rest], io);
     case undefined:
     case 'help':
     case '--help':
@@ -185,6 +190,8 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
       'include-secrets': { type: 'boolean' },
       out: { type: 'string' },
       mode: { type: 'string' },
+      scope: { type: 'string' },
+      providers: { type: 'string' },
     },
   });
   const [sub, arg] = positionals;
@@ -203,7 +210,10 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
         const items = await client.list();
         if (values.json) out(items);
         else if (items.length === 0) out('No providers.');
-        else out(table(['ID', 'TYPE', 'NAME', 'UPDATED'], items.map((p) => [p.id, p.type, p.name, new Date(p.updatedAt).toISOString()])));
+        else {
+          const rows = items.map((p) => [p.id, p.type, p.name, (p as { webhookUrl?: string }).webhookUrl ?? '-']);
+          out(table(['ID', 'TYPE', 'NAME', 'WEBHOOK URL (paste into the vendor)'], rows));
+        }
         return 0;
       }
       case 'get':
@@ -248,6 +258,8 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
         out(`Imported: ${result.created} created, ${result.updated} updated, ${result.deleted} deleted.`);
         return 0;
       }
+      case 'keys':
+        return await apiKeyCommand(client, positionals.slice(1), values, out);
       case 'types': {
         const types = await client.services();
         out(values.json ? types : types.map((t) => `${t.type}\t${t.label}${t.description ? ` — ${t.description}` : ''}`).join('\n'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from 'handover-kit/gateway';
-import { ADMIN_KEY, NODES_KEY, redisUrl, startTestGateway, uniquePrefix, type TestGateway } from '../helpers';
+import { ADMIN_KEY, NODES_KEY, http, redisUrl, startTestGateway, uniquePrefix, type TestGateway } from '../helpers';
 
 function io(env: Record<string, string | undefined> = {}) {
   const out: string[] = [];
@@ -28,6 +28,27 @@ describe('CLI: private files and encryption keys', () => {
     expect(await runCli(['providers', 'export', '--include-secrets', '--out', file, '--url', gw.url, '--key', ADMIN_KEY], t.io)).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8')).providers[0].id).toBe('sim');
+  });
+
+  it('apikeys create / list / revoke over HTTP; providers list shows each webhook URL', async () => {
+    const gw = await startTestGateway();
+    open.push(gw);
+    const auth = ['--url', gw.url, '--key', ADMIN_KEY];
+    const c = io();
+    expect(await runCli(['apikeys', 'create', '--name', 'flow prod', '--scope', 'nodes', '--providers', 'sim', ...auth], c.io)).toBe(0);
+    const key = c.out.join('').trim().split('\n').at(-1)!;
+    expect(key).toMatch(/^hk_[a-f0-9]{12}_/);
+    expect((await http(`${gw.url}/v1/providers`, { headers: { 'x-api-key': key } })).status).toBe(200);
+    const l = io();
+    expect(await runCli(['apikeys', 'list', ...auth], l.io)).toBe(0);
+    expect(l.out.join('')).toMatch(/flow prod\s+nodes\s+sim\s+\d{4}-\d\d-\d\dT/);
+    expect(l.out.join('')).not.toContain(key);
+    const id = key.split('_')[1]!;
+    expect(await runCli(['apikeys', 'revoke', id, ...auth], io().io)).toBe(0);
+    expect((await gw.admin.listApiKeys()).map((k) => k.id)).not.toContain(id);
+    const p = io();
+    expect(await runCli(['providers', 'list', ...auth], p.io)).toBe(0);
+    expect(p.out.join('')).toContain(`${gw.url}/webhooks/sim`);
   });
 
   it('keys generate prints a usable key; keys rotate re-seals a Redis store with the first key', async () => {
