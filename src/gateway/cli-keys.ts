@@ -24,7 +24,12 @@ interface KeysIO {
 }
 
 export async function runKeys(args: string[], io: KeysIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { config: { type: 'string' }, id: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { config: { type: 'string' }, id: { type: 'string' } },
+  });
   const [sub] = positionals;
   if (sub === 'generate') {
     io.stdout(`${generateKeyLine(values.id)}\n`);
@@ -33,7 +38,8 @@ export async function runKeys(args: string[], io: KeysIO): Promise<number> {
   if (sub !== 'rotate') throw new HandoverConfigError(`Unknown keys command "${sub ?? ''}" (generate or rotate)`);
   const config = loadGatewayConfig({ env: io.env, file: values.config });
   const keys = loadEncryptionKeys({ keys: config.encryptionKeys, file: config.encryptionKeyFile });
-  if (keys.length === 0) throw new HandoverConfigError('keys rotate needs HANDOVER_ENCRYPTION_KEYS (or HANDOVER_ENCRYPTION_KEY_FILE)');
+  if (keys.length === 0)
+    throw new HandoverConfigError('keys rotate needs HANDOVER_ENCRYPTION_KEYS (or HANDOVER_ENCRYPTION_KEY_FILE)');
   if (!config.redisUrl) {
     io.stdout('No HANDOVER_REDIS_URL: in memory mode nothing is stored across restarts, nothing to rotate.\n');
     return 0;
@@ -50,7 +56,9 @@ export async function runKeys(args: string[], io: KeysIO): Promise<number> {
     };
     const cipher = new SecretCipher(keys);
     const r = await rotateRedisSecrets(redis, config.redisPrefix, cipher, fieldsOf);
-    io.stdout(`Rotated to key "${cipher.currentKid}": ${r.resealed} value(s) re-encrypted in ${r.keys} key(s)${r.skipped ? `, ${r.skipped} changed meanwhile (run again)` : ''}.\n`);
+    io.stdout(
+      `Rotated to key "${cipher.currentKid}": ${r.resealed} value(s) re-encrypted in ${r.keys} key(s)${r.skipped ? `, ${r.skipped} changed meanwhile (run again)` : ''}.\n`,
+    );
     return r.skipped > 0 ? 1 : 0;
   } finally {
     await redis.quit().catch(() => redis.disconnect());
@@ -73,16 +81,39 @@ export async function apiKeyCommand(
       else {
         const when = (t?: number) => (t ? new Date(t).toISOString() : 'never');
         const rows = items.map((k) => [k.id, k.name, k.scope, k.providers?.join(',') ?? 'all', when(k.lastUsedAt)]);
-        const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...[['ID', 'NAME', 'SCOPE', 'PROVIDERS', 'LAST USED'], ...rows].map((r) => r[i]!.length)));
-        out([['ID', 'NAME', 'SCOPE', 'PROVIDERS', 'LAST USED'], ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n'));
+        const widths = [0, 1, 2, 3, 4].map((i) =>
+          Math.max(...[['ID', 'NAME', 'SCOPE', 'PROVIDERS', 'LAST USED'], ...rows].map((r) => r[i]!.length)),
+        );
+        out(
+          [['ID', 'NAME', 'SCOPE', 'PROVIDERS', 'LAST USED'], ...rows]
+            .map((r) =>
+              r
+                .map((c, i) => c.padEnd(widths[i]!))
+                .join('  ')
+                .trimEnd(),
+            )
+            .join('\n'),
+        );
       }
       return 0;
     }
     case 'create': {
-      if (!values.name || (values.scope !== 'nodes' && values.scope !== 'admin')) throw new HandoverConfigError('apikeys create needs --name and --scope nodes|admin');
-      const providers = values.providers?.split(',').map((s) => s.trim()).filter(Boolean);
-      const created = await client.createApiKey({ name: values.name, scope: values.scope, ...(providers?.length ? { providers } : {}) });
-      out(values.json ? created : `Created ${created.apiKey.scope} key "${created.apiKey.name}" (${created.apiKey.id}). The key, shown once:\n${created.key}`);
+      if (!values.name || (values.scope !== 'nodes' && values.scope !== 'admin'))
+        throw new HandoverConfigError('apikeys create needs --name and --scope nodes|admin');
+      const providers = values.providers
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const created = await client.createApiKey({
+        name: values.name,
+        scope: values.scope,
+        ...(providers?.length ? { providers } : {}),
+      });
+      out(
+        values.json
+          ? created
+          : `Created ${created.apiKey.scope} key "${created.apiKey.name}" (${created.apiKey.id}). The key, shown once:\n${created.key}`,
+      );
       return 0;
     }
     case 'revoke':

@@ -73,7 +73,8 @@ export function checkSameOrigin(req: IncomingMessage): void {
     throw new ForbiddenError('Cross-site requests are not allowed');
   }
   const own = req.headers['x-forwarded-host'] ?? req.headers.host;
-  if (!own || host !== (Array.isArray(own) ? own[0] : own).split(',')[0]!.trim()) throw new ForbiddenError('Cross-site requests are not allowed');
+  if (!own || host !== (Array.isArray(own) ? own[0] : own).split(',')[0]!.trim())
+    throw new ForbiddenError('Cross-site requests are not allowed');
 }
 
 /** A request with a body on a JSON route must say it is JSON (a form post or text/plain is a 415). */
@@ -84,7 +85,9 @@ export function requireJsonBody(req: IncomingMessage): void {
   if (!hasBody) return;
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type)) return;
-  throw new HttpStatusError(415, 'Send the body as JSON (content-type: application/json)', { accept: 'application/json' });
+  throw new HttpStatusError(415, 'Send the body as JSON (content-type: application/json)', {
+    accept: 'application/json',
+  });
 }
 
 /** Sent with every answer: no sniffing, no referrer, never framed. The console pages add their CSP. */

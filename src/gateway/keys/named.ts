@@ -8,7 +8,12 @@ export type ApiKeyView = Omit<ApiKeyRecord, 'digest'>;
 
 export const createKeySchema = z
   .object({
-    name: z.string().trim().min(1).max(80).regex(/^[\w .@:-]+$/, 'Letters, digits, spaces and _ . @ : - only'),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(80)
+      .regex(/^[\w .@:-]+$/, 'Letters, digits, spaces and _ . @ : - only'),
     scope: z.enum(['nodes', 'admin']),
     providers: z.array(z.string().min(1).max(128)).min(1).max(100).optional(),
   })
@@ -56,8 +61,13 @@ export class NamedApiKeys {
     const id = randomBytes(6).toString('hex');
     const key = `hk_${id}_${randomBytes(24).toString('base64url')}`;
     const record: ApiKeyRecord = {
-      id, name: parsed.name, scope: parsed.scope, ...(parsed.providers ? { providers: [...new Set(parsed.providers)] } : {}),
-      digest: digest(key), createdAt: this.now(), createdBy: by,
+      id,
+      name: parsed.name,
+      scope: parsed.scope,
+      ...(parsed.providers ? { providers: [...new Set(parsed.providers)] } : {}),
+      digest: digest(key),
+      createdAt: this.now(),
+      createdBy: by,
     };
     await this.store.put(record);
     this.cache.delete(id);
@@ -90,17 +100,29 @@ export class NamedApiKeys {
       if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     }
     const record = hit.record;
-    if (!record || !timingSafeEqual(Buffer.from(record.digest, 'hex'), Buffer.from(digest(key), 'hex'))) return undefined;
+    if (!record || !timingSafeEqual(Buffer.from(record.digest, 'hex'), Buffer.from(digest(key), 'hex')))
+      return undefined;
     if (t - (this.touched.get(id) ?? 0) >= this.touchEveryMs) {
       this.touched.set(id, t);
       if (this.touched.size > 10_000) this.touched.delete(this.touched.keys().next().value!);
-      void this.store.touch(id, t).catch((error) => this.options.logger.warn('recording an API key use failed', { keyId: id, error: (error as Error)?.message }));
+      void this.store
+        .touch(id, t)
+        .catch((error) =>
+          this.options.logger.warn('recording an API key use failed', { keyId: id, error: (error as Error)?.message }),
+        );
     }
     return record;
   }
 
   private audit(action: string, by: string, record: ApiKeyRecord) {
-    this.options.logger.info('audit', { action, by, keyId: record.id, keyName: record.name, scope: record.scope, ...(record.providers ? { providers: record.providers } : {}) });
+    this.options.logger.info('audit', {
+      action,
+      by,
+      keyId: record.id,
+      keyName: record.name,
+      scope: record.scope,
+      ...(record.providers ? { providers: record.providers } : {}),
+    });
   }
 }
 

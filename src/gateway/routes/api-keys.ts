@@ -17,7 +17,12 @@ export const API_KEY_ROUTES = {
 export function apiKeyRoutes(keys: NamedApiKeys): Route[] {
   const by = (ctx: { principal?: { name: string } }) => ctx.principal?.name ?? 'unknown';
   return [
-    { method: 'GET', path: API_KEY_ROUTES.list, auth: 'admin', handler: async () => ({ status: 200, body: { items: await keys.list() } }) },
+    {
+      method: 'GET',
+      path: API_KEY_ROUTES.list,
+      auth: 'admin',
+      handler: async () => ({ status: 200, body: { items: await keys.list() } }),
+    },
     {
       method: 'POST',
       path: API_KEY_ROUTES.create,

@@ -17,7 +17,8 @@ export interface EncryptionKey {
 const PREFIX = 'enc:v1:';
 const KID = /^[A-Za-z0-9_-]{1,32}$/;
 /** Every sealed value inside a larger text (a JSON record), for re-encryption in place. */
-export const SEALED_PATTERN = /enc:v1:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]*)/g;
+export const SEALED_PATTERN =
+  /enc:v1:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]*)/g;
 
 export class SecretCipher {
   private readonly byKid = new Map<string, Buffer>();
@@ -26,8 +27,10 @@ export class SecretCipher {
   constructor(keys: readonly EncryptionKey[]) {
     if (keys.length === 0) throw new HandoverConfigError('At least one encryption key is needed');
     for (const { kid, key } of keys) {
-      if (!KID.test(kid)) throw new HandoverConfigError(`Encryption key id "${kid}" must be 1-32 letters, digits, _ or -`);
-      if (key.length !== 32) throw new HandoverConfigError(`Encryption key "${kid}" must be 32 bytes (base64 of 32 random bytes)`);
+      if (!KID.test(kid))
+        throw new HandoverConfigError(`Encryption key id "${kid}" must be 1-32 letters, digits, _ or -`);
+      if (key.length !== 32)
+        throw new HandoverConfigError(`Encryption key "${kid}" must be 32 bytes (base64 of 32 random bytes)`);
       if (this.byKid.has(kid)) throw new HandoverConfigError(`Encryption key id "${kid}" is listed twice`);
       this.byKid.set(kid, key);
     }
@@ -55,14 +58,19 @@ export class SecretCipher {
     if (!m) throw new HandoverConfigError('A stored secret is damaged (not a valid sealed value)');
     const [, kid, iv, tag, ct] = m as unknown as [string, string, string, string, string];
     const key = this.byKid.get(kid);
-    if (!key) throw new HandoverConfigError(`A stored secret was sealed with key "${kid}", which is not configured (HANDOVER_ENCRYPTION_KEYS)`);
+    if (!key)
+      throw new HandoverConfigError(
+        `A stored secret was sealed with key "${kid}", which is not configured (HANDOVER_ENCRYPTION_KEYS)`,
+      );
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(kid));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new HandoverConfigError(`A stored secret sealed with key "${kid}" does not open: wrong key material or a damaged value`);
+      throw new HandoverConfigError(
+        `A stored secret sealed with key "${kid}" does not open: wrong key material or a damaged value`,
+      );
     }
   }
 
@@ -74,20 +82,31 @@ export class SecretCipher {
 
   /** Re-seals every sealed value inside a text (a JSON record) with the current key. */
   resealWithin(text: string): string {
-    return text.replace(SEALED_PATTERN, (sealed, kid: string) => (kid === this.currentKid ? sealed : this.encrypt(this.decrypt(sealed))));
+    return text.replace(SEALED_PATTERN, (sealed, kid: string) =>
+      kid === this.currentKid ? sealed : this.encrypt(this.decrypt(sealed)),
+    );
   }
 }
 
 /** Parses `kid1:base64,kid2:base64` (commas or newlines); the first key is the current one. */
 export function parseEncryptionKeys(text: string, source = 'HANDOVER_ENCRYPTION_KEYS'): EncryptionKey[] {
   const keys: EncryptionKey[] = [];
-  for (const part of text.split(/[,\n]/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#'))) {
+  for (const part of text
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith('#'))) {
     const i = part.indexOf(':');
-    if (i <= 0) throw new HandoverConfigError(`${source}: each key is "<kid>:<base64 of 32 bytes>"`, [{ path: source, message: 'Expected <kid>:<base64>' }]);
+    if (i <= 0)
+      throw new HandoverConfigError(`${source}: each key is "<kid>:<base64 of 32 bytes>"`, [
+        { path: source, message: 'Expected <kid>:<base64>' },
+      ]);
     const kid = part.slice(0, i);
     const key = Buffer.from(part.slice(i + 1), 'base64');
     if (!KID.test(kid) || key.length !== 32) {
-      throw new HandoverConfigError(`${source}: key "${KID.test(kid) ? kid : '?'}" must have an id of letters/digits and 32 bytes of key`, [{ path: source, message: 'Bad key' }]);
+      throw new HandoverConfigError(
+        `${source}: key "${KID.test(kid) ? kid : '?'}" must have an id of letters/digits and 32 bytes of key`,
+        [{ path: source, message: 'Bad key' }],
+      );
     }
     keys.push({ kid, key });
   }
@@ -102,7 +121,9 @@ export function loadEncryptionKeys(env: { keys?: string; file?: string }): Encry
     try {
       text = readFileSync(env.file, 'utf8');
     } catch (error) {
-      throw new HandoverConfigError(`Encryption key file ${env.file}: ${(error as Error).message}`, [{ path: 'HANDOVER_ENCRYPTION_KEY_FILE', message: 'Unreadable' }]);
+      throw new HandoverConfigError(`Encryption key file ${env.file}: ${(error as Error).message}`, [
+        { path: 'HANDOVER_ENCRYPTION_KEY_FILE', message: 'Unreadable' },
+      ]);
     }
     return parseEncryptionKeys(text, 'HANDOVER_ENCRYPTION_KEY_FILE');
   }

@@ -33,7 +33,12 @@ export interface RotationResult {
  * the current one, and secrets written before encryption was on (provider secret fields, handover
  * URLTokens) are sealed. Safe while gateways run: each rewrite is a compare-and-set.
  */
-export async function rotateRedisSecrets(redis: Redis, prefix: string, cipher: SecretCipher, secretFieldsOf: (type: string) => readonly string[]): Promise<RotationResult> {
+export async function rotateRedisSecrets(
+  redis: Redis,
+  prefix: string,
+  cipher: SecretCipher,
+  secretFieldsOf: (type: string) => readonly string[],
+): Promise<RotationResult> {
   const result: RotationResult = { keys: 0, resealed: 0, skipped: 0 };
   const transform = (key: string, field: string | undefined, value: string): string => {
     if (key === `${prefix}providers`) {
@@ -68,14 +73,35 @@ export async function rotateRedisSecrets(redis: Redis, prefix: string, cipher: S
         do {
           const [n, flat] = await redis.hscan(key, c, 'COUNT', 500);
           c = n;
-          for (let i = 0; i < flat.length; i += 2) await write('hash', key, flat[i]!, flat[i + 1]!, safe(() => transform(key, flat[i]!, flat[i + 1]!), flat[i + 1]!));
+          for (let i = 0; i < flat.length; i += 2)
+            await write(
+              'hash',
+              key,
+              flat[i]!,
+              flat[i + 1]!,
+              safe(() => transform(key, flat[i]!, flat[i + 1]!), flat[i + 1]!),
+            );
         } while (c !== '0');
       } else if (type === 'string') {
         const value = await redis.get(key);
-        if (value !== null) await write('string', key, '', value, safe(() => transform(key, undefined, value), value));
+        if (value !== null)
+          await write(
+            'string',
+            key,
+            '',
+            value,
+            safe(() => transform(key, undefined, value), value),
+          );
       } else if (type === 'list') {
         const items = await redis.lrange(key, 0, -1);
-        for (let i = 0; i < items.length; i++) await write('list', key, String(i), items[i]!, safe(() => transform(key, undefined, items[i]!), items[i]!));
+        for (let i = 0; i < items.length; i++)
+          await write(
+            'list',
+            key,
+            String(i),
+            items[i]!,
+            safe(() => transform(key, undefined, items[i]!), items[i]!),
+          );
       }
     }
   } while (cursor !== '0');
@@ -98,10 +124,14 @@ function escapeGlob(text: string): string {
 /** The outbox keeps each item's URLToken sealed while it waits in the queue. */
 export function sealDeliveryItem(cipher: SecretCipher | undefined, item: DeliveryItem): DeliveryItem {
   const token = item.session.urlToken;
-  return cipher && token && !SecretCipher.isSealed(token) ? { ...item, session: { ...item.session, urlToken: cipher.encrypt(token) } } : item;
+  return cipher && token && !SecretCipher.isSealed(token)
+    ? { ...item, session: { ...item.session, urlToken: cipher.encrypt(token) } }
+    : item;
 }
 
 export function openDeliveryItem(cipher: SecretCipher | undefined, item: DeliveryItem): DeliveryItem {
   const token = item.session.urlToken;
-  return cipher && token && SecretCipher.isSealed(token) ? { ...item, session: { ...item.session, urlToken: cipher.decrypt(token) } } : item;
+  return cipher && token && SecretCipher.isSealed(token)
+    ? { ...item, session: { ...item.session, urlToken: cipher.decrypt(token) } }
+    : item;
 }

@@ -1,7 +1,7 @@
 import type { HandoverStatus } from '../../contract';
 import type { HandoverRecord, ProviderRecord } from '../../model';
 import type { HandoverStore } from '../../store/types';
-import { SecretCipher } from './cipher';
+import type { SecretCipher } from './cipher';
 
 /**
  * A store that seals secrets before they reach the inner store (Redis, or your own) and opens them on
@@ -86,6 +86,8 @@ export class EncryptingStore implements HandoverStore {
   }
   private openHandover(record: HandoverRecord | undefined): HandoverRecord | undefined {
     const token = record?.session.urlToken;
-    return record && token ? { ...record, session: { ...record.session, urlToken: this.cipher.decrypt(token) } } : record;
+    return record && token
+      ? { ...record, session: { ...record.session, urlToken: this.cipher.decrypt(token) } }
+      : record;
   }
 }

@@ -25,7 +25,12 @@ describe('CLI: private files and encryption keys', () => {
     writeFileSync(file, 'old content that is longer than nothing at all');
     chmodSync(file, 0o644);
     const t = io();
-    expect(await runCli(['providers', 'export', '--include-secrets', '--out', file, '--url', gw.url, '--key', ADMIN_KEY], t.io)).toBe(0);
+    expect(
+      await runCli(
+        ['providers', 'export', '--include-secrets', '--out', file, '--url', gw.url, '--key', ADMIN_KEY],
+        t.io,
+      ),
+    ).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8')).providers[0].id).toBe('sim');
   });
@@ -35,7 +40,12 @@ describe('CLI: private files and encryption keys', () => {
     open.push(gw);
     const auth = ['--url', gw.url, '--key', ADMIN_KEY];
     const c = io();
-    expect(await runCli(['apikeys', 'create', '--name', 'flow prod', '--scope', 'nodes', '--providers', 'sim', ...auth], c.io)).toBe(0);
+    expect(
+      await runCli(
+        ['apikeys', 'create', '--name', 'flow prod', '--scope', 'nodes', '--providers', 'sim', ...auth],
+        c.io,
+      ),
+    ).toBe(0);
     const key = c.out.join('').trim().split('\n').at(-1)!;
     expect(key).toMatch(/^hk_[a-f0-9]{12}_/);
     expect((await http(`${gw.url}/v1/providers`, { headers: { 'x-api-key': key } })).status).toBe(200);
@@ -60,7 +70,10 @@ describe('CLI: private files and encryption keys', () => {
     const gw = await startTestGateway({ redisPrefix: prefix });
     await gw.close();
     const env = {
-      HANDOVER_REDIS_URL: redisUrl(), HANDOVER_REDIS_PREFIX: prefix, HANDOVER_GATEWAY_ADMIN_KEYS: ADMIN_KEY, HANDOVER_GATEWAY_NODE_KEYS: NODES_KEY,
+      HANDOVER_REDIS_URL: redisUrl(),
+      HANDOVER_REDIS_PREFIX: prefix,
+      HANDOVER_GATEWAY_ADMIN_KEYS: ADMIN_KEY,
+      HANDOVER_GATEWAY_NODE_KEYS: NODES_KEY,
       HANDOVER_ENCRYPTION_KEYS: `${line},test1:${Buffer.alloc(32, 7).toString('base64')}`,
     };
     const r = io(env);

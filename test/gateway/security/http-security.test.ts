@@ -3,9 +3,24 @@ import { request as httpRequest } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectorDefinitionV1, HandoverConnectorV1 } from 'handover-kit';
-import { HandoverError, SPECIFICATION_VERSION, defineCapabilities, defineConnector, secret } from 'handover-kit/contract';
+import {
+  HandoverError,
+  SPECIFICATION_VERSION,
+  defineCapabilities,
+  defineConnector,
+  secret,
+} from 'handover-kit/contract';
 import { SimulatedCenters, simulatedConnector } from 'handover-kit/connectors/simulated';
-import { ADMIN_KEY, NODES_KEY, http, postJson, redisUrl, startTestGateway, uniquePrefix, type TestGateway } from '../helpers';
+import {
+  ADMIN_KEY,
+  NODES_KEY,
+  http,
+  postJson,
+  redisUrl,
+  startTestGateway,
+  uniquePrefix,
+  type TestGateway,
+} from '../helpers';
 
 const ECHO_TOKEN = 'echoed-vendor-token-8675309xyz';
 
@@ -18,11 +33,19 @@ const echoConnector = defineConnector({
   capabilities: defineCapabilities({ availability: true }),
   create(settings): HandoverConnectorV1 {
     const fail = async (): Promise<never> => {
-      throw new HandoverError('vendor_error', `401 from upstream: invalid token "${settings.apiToken}"`, { details: { body: `token=${settings.apiToken}` } });
+      throw new HandoverError('vendor_error', `401 from upstream: invalid token "${settings.apiToken}"`, {
+        details: { body: `token=${settings.apiToken}` },
+      });
     };
     return {
-      specificationVersion: SPECIFICATION_VERSION, type: 'echo', capabilities: defineCapabilities({ availability: true }),
-      doCheckAvailability: fail, doStartHandover: fail, doSendMessage: fail, doGetStatus: fail, doCloseHandover: fail,
+      specificationVersion: SPECIFICATION_VERSION,
+      type: 'echo',
+      capabilities: defineCapabilities({ availability: true }),
+      doCheckAvailability: fail,
+      doStartHandover: fail,
+      doSendMessage: fail,
+      doGetStatus: fail,
+      doCloseHandover: fail,
     };
   },
 });
@@ -30,10 +53,14 @@ const echoConnector = defineConnector({
 /** A POST from another loopback address (another client, as far as the gateway can tell). */
 function postFrom(localAddress: string, url: string, body: string, key: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', localAddress, headers: { 'x-api-key': key, 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpRequest(
+      url,
+      { method: 'POST', localAddress, headers: { 'x-api-key': key, 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -55,7 +82,13 @@ describe('gateway HTTP security', () => {
     const gw = await start({ overrides: { limits: { authFailureBurst: 10_000 } } });
     await gw.admin.create({ id: 'other', name: 'Other', type: 'simulated', settings: { center: 'other' } });
     const mk = async (name: string, scope: string, providers?: string[]) =>
-      (await postJson(`${gw.url}/v2.0/handover/apikeys`, { name, scope, ...(providers ? { providers } : {}) }, ADMIN_KEY)).json.key as string;
+      (
+        await postJson(
+          `${gw.url}/v2.0/handover/apikeys`,
+          { name, scope, ...(providers ? { providers } : {}) },
+          ADMIN_KEY,
+        )
+      ).json.key as string;
     const keys: Record<string, string | undefined> = {
       none: undefined,
       wrong: 'hk_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
@@ -91,11 +124,12 @@ describe('gateway HTTP security', () => {
     ];
     const isAdminRoute = (p: string) => p.startsWith('/v2.0');
     /** 401 unknown key, 403 wrong scope, else 'ok' (anything the route itself answers). */
-    const expected = (scope: string, method: string, path: string): number | 'ok' => {
+    const expected = (scope: string, path: string): number | 'ok' => {
       if (scope === 'none' || scope === 'wrong') return 401;
       if ((scope === 'envNodes' || scope === 'nodes' || scope === 'nodesOther') && isAdminRoute(path)) return 403;
       if (scope === 'adminSim') {
-        const sim = /\/sim(\/test)?$/.test(path) || path === '/v2.0/handover/providers' || path === '/v2.0/handover/services';
+        const sim =
+          /\/sim(\/test)?$/.test(path) || path === '/v2.0/handover/providers' || path === '/v2.0/handover/services';
         if (isAdminRoute(path) && !sim) return 403;
         if (path === '/v1/handover/availability' || path === '/v1/handover/start') return 'ok';
       }
@@ -106,9 +140,16 @@ describe('gateway HTTP security', () => {
     let checked = 0;
     for (const [scope, key] of Object.entries(keys)) {
       for (const [method, path, body] of routes) {
-        const headers: Record<string, string> = { ...(key ? { 'x-api-key': key } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) };
-        const r = await http(`${gw.url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-        const want = expected(scope, method, path);
+        const headers: Record<string, string> = {
+          ...(key ? { 'x-api-key': key } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        };
+        const r = await http(`${gw.url}${path}`, {
+          method,
+          headers,
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
+        const want = expected(scope, path);
         const ok = want === 'ok' ? ![401, 403, 429].includes(r.status) && r.status < 500 : r.status === want;
         if (!ok) failures.push(`${scope} ${method} ${path}: ${r.status} (want ${want}) ${r.text.slice(0, 120)}`);
         checked++;
@@ -126,11 +167,19 @@ describe('gateway HTTP security', () => {
   it('named keys: created once, listed without secret, last use recorded, revoked at once; audit lines name the key', async () => {
     const logs: string[] = [];
     const gw = await start({ logs });
-    const created = await postJson(`${gw.url}/v2.0/handover/apikeys`, { name: 'deploy bot', scope: 'admin' }, ADMIN_KEY);
+    const created = await postJson(
+      `${gw.url}/v2.0/handover/apikeys`,
+      { name: 'deploy bot', scope: 'admin' },
+      ADMIN_KEY,
+    );
     expect(created.status).toBe(201);
     const key = created.json.key as string;
     expect(key).toMatch(/^hk_[a-f0-9]{12}_/);
-    const res = await postJson(`${gw.url}/v2.0/handover/provider`, { id: 'p2', name: 'P2', type: 'simulated', settings: { center: 'p2' } }, key);
+    const res = await postJson(
+      `${gw.url}/v2.0/handover/provider`,
+      { id: 'p2', name: 'P2', type: 'simulated', settings: { center: 'p2' } },
+      key,
+    );
     expect(res.status).toBe(201);
     const list = await http(`${gw.url}/v2.0/handover/apikeys`, { headers: { 'x-api-key': ADMIN_KEY } });
     const item = list.json.items.find((k: { name: string }) => k.name === 'deploy bot');
@@ -138,7 +187,10 @@ describe('gateway HTTP security', () => {
     expect(item.lastUsedAt).toBeGreaterThan(0);
     expect(JSON.stringify(list.json)).not.toContain(key.slice(16));
     expect(JSON.stringify(list.json)).not.toMatch(/digest/);
-    const revoke = await http(`${gw.url}/v2.0/handover/apikeys/${item.id}`, { method: 'DELETE', headers: { 'x-api-key': ADMIN_KEY } });
+    const revoke = await http(`${gw.url}/v2.0/handover/apikeys/${item.id}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': ADMIN_KEY },
+    });
     expect(revoke.status).toBe(204);
     expect((await http(`${gw.url}/v2.0/handover/providers`, { headers: { 'x-api-key': key } })).status).toBe(401);
     const audit = logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'audit');
@@ -152,10 +204,14 @@ describe('gateway HTTP security', () => {
     const prefix = uniquePrefix();
     const a = await start({ redisPrefix: prefix });
     const b = await start({ redisPrefix: prefix, simProvider: false });
-    const key = (await postJson(`${a.url}/v2.0/handover/apikeys`, { name: 'shared', scope: 'nodes' }, ADMIN_KEY)).json.key as string;
+    const key = (await postJson(`${a.url}/v2.0/handover/apikeys`, { name: 'shared', scope: 'nodes' }, ADMIN_KEY)).json
+      .key as string;
     expect((await http(`${b.url}/v1/providers`, { headers: { 'x-api-key': key } })).status).toBe(200);
     const id = key.split('_')[1]!;
-    expect((await http(`${b.url}/v2.0/handover/apikeys/${id}`, { method: 'DELETE', headers: { 'x-api-key': ADMIN_KEY } })).status).toBe(204);
+    expect(
+      (await http(`${b.url}/v2.0/handover/apikeys/${id}`, { method: 'DELETE', headers: { 'x-api-key': ADMIN_KEY } }))
+        .status,
+    ).toBe(204);
     expect((await http(`${b.url}/v1/providers`, { headers: { 'x-api-key': key } })).status).toBe(401);
     const redis = new Redis(redisUrl());
     try {
@@ -168,7 +224,10 @@ describe('gateway HTTP security', () => {
   it('brute force: after a burst of wrong keys one address gets 429 + Retry-After, even with a right key; another address does not', async () => {
     const gw = await start({ overrides: { limits: { authFailureBurst: 20, authFailuresPerMinute: 10 } } });
     const statuses: number[] = [];
-    for (let i = 0; i < 60; i++) statuses.push((await postJson(`${gw.url}/v1/handover/get`, { handoverId: 'x' }, `wrong-key-${i}-0000000000`)).status);
+    for (let i = 0; i < 60; i++)
+      statuses.push(
+        (await postJson(`${gw.url}/v1/handover/get`, { handoverId: 'x' }, `wrong-key-${i}-0000000000`)).status,
+      );
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
     expect(statuses.slice(20)).toEqual(Array(40).fill(429));
     const blocked = await postJson(`${gw.url}/v1/handover/get`, { handoverId: 'x' }, NODES_KEY);
@@ -182,9 +241,19 @@ describe('gateway HTTP security', () => {
     const logs: string[] = [];
     const centers = new SimulatedCenters();
     const prefix = uniquePrefix();
-    const gw = await start({ logs, centers, redisPrefix: prefix, overrides: { connectors: [simulatedConnector({ centers }) as never, echoConnector as unknown as ConnectorDefinitionV1] } });
+    const gw = await start({
+      logs,
+      centers,
+      redisPrefix: prefix,
+      overrides: {
+        connectors: [simulatedConnector({ centers }) as never, echoConnector as unknown as ConnectorDefinitionV1],
+      },
+    });
     await gw.admin.create({ id: 'echo', name: 'Echo', type: 'echo', settings: { apiToken: ECHO_TOKEN } });
-    const tested = await http(`${gw.url}/v2.0/handover/providers/echo/test`, { method: 'POST', headers: { 'x-api-key': ADMIN_KEY } });
+    const tested = await http(`${gw.url}/v2.0/handover/providers/echo/test`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY },
+    });
     expect(tested.status).toBe(200);
     expect(tested.json.error.message).toContain('[redacted]');
     const read = await http(`${gw.url}/v2.0/handover/provider/echo`, { headers: { 'x-api-key': ADMIN_KEY } });
@@ -196,7 +265,8 @@ describe('gateway HTTP security', () => {
     try {
       const stored = JSON.stringify(await redis.hgetall(`${prefix}provider-checks`));
       expect(stored).toContain('[redacted]');
-      for (const text of [tested.text, read.text, viaNodes.text, stored, logs.join('\n')]) expect(text).not.toContain(ECHO_TOKEN);
+      for (const text of [tested.text, read.text, viaNodes.text, stored, logs.join('\n')])
+        expect(text).not.toContain(ECHO_TOKEN);
     } finally {
       redis.disconnect();
     }
@@ -204,8 +274,16 @@ describe('gateway HTTP security', () => {
 
   it('webhooks: an unknown provider answers exactly like a bad signature', async () => {
     const gw = await start();
-    const unknown = await http(`${gw.url}/webhooks/no-such-provider`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    const badSig = await http(`${gw.url}/webhooks/sim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const unknown = await http(`${gw.url}/webhooks/no-such-provider`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const badSig = await http(`${gw.url}/webhooks/sim`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.json.error).toEqual(badSig.json.error);
     const sub = await http(`${gw.url}/webhooks/no-such-provider/token`, { method: 'GET' });
@@ -214,12 +292,22 @@ describe('gateway HTTP security', () => {
 
   it('415 without a JSON content type; the key is checked before a malformed URL is reported', async () => {
     const gw = await start();
-    const form = await http(`${gw.url}/v1/handover/get`, { method: 'POST', headers: { 'x-api-key': NODES_KEY, 'content-type': 'application/x-www-form-urlencoded' }, body: 'handoverId=x' });
+    const form = await http(`${gw.url}/v1/handover/get`, {
+      method: 'POST',
+      headers: { 'x-api-key': NODES_KEY, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'handoverId=x',
+    });
     expect(form.status).toBe(415);
-    const plain = await http(`${gw.url}/v2.0/handover/provider`, { method: 'POST', headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'text/plain' }, body: '{}' });
+    const plain = await http(`${gw.url}/v2.0/handover/provider`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(plain.status).toBe(415);
     expect((await http(`${gw.url}/v2.0/handover/provider/%E0%A4%A`)).status).toBe(401);
-    expect((await http(`${gw.url}/v2.0/handover/provider/%E0%A4%A`, { headers: { 'x-api-key': ADMIN_KEY } })).status).toBe(400);
+    expect(
+      (await http(`${gw.url}/v2.0/handover/provider/%E0%A4%A`, { headers: { 'x-api-key': ADMIN_KEY } })).status,
+    ).toBe(400);
   });
 
   it('cross-site state changes are refused; every answer carries the security headers', async () => {
@@ -227,12 +315,24 @@ describe('gateway HTTP security', () => {
     const host = new URL(gw.url).host;
     const body = JSON.stringify({ name: 'Renamed' });
     const json = { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' };
-    const evil = await http(`${gw.url}/v2.0/handover/providers/sim`, { method: 'PATCH', headers: { ...json, origin: 'https://evil.example' }, body });
+    const evil = await http(`${gw.url}/v2.0/handover/providers/sim`, {
+      method: 'PATCH',
+      headers: { ...json, origin: 'https://evil.example' },
+      body,
+    });
     expect(evil.status).toBe(403);
-    const fetchSite = await http(`${gw.url}/v2.0/handover/providers/sim`, { method: 'PATCH', headers: { ...json, 'sec-fetch-site': 'cross-site' }, body });
+    const fetchSite = await http(`${gw.url}/v2.0/handover/providers/sim`, {
+      method: 'PATCH',
+      headers: { ...json, 'sec-fetch-site': 'cross-site' },
+      body,
+    });
     expect(fetchSite.status).toBe(403);
     expect((await gw.admin.get('sim')).name).toBe('Simulated');
-    const same = await http(`${gw.url}/v2.0/handover/providers/sim`, { method: 'PATCH', headers: { ...json, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' }, body });
+    const same = await http(`${gw.url}/v2.0/handover/providers/sim`, {
+      method: 'PATCH',
+      headers: { ...json, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' },
+      body,
+    });
     expect(same.status).toBe(200);
     for (const r of [evil, same, await http(`${gw.url}/healthz`)]) {
       expect(r.headers['x-content-type-options']).toBe('nosniff');
@@ -240,6 +340,8 @@ describe('gateway HTTP security', () => {
       expect(String(r.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
     }
     // The webhook URL to paste into the vendor comes with each provider.
-    expect(same.json.webhookUrl ?? (await http(`${gw.url}/v2.0/handover/provider/sim`, { headers: json })).json.webhookUrl).toBe(`${gw.url}/webhooks/sim`);
+    expect(
+      same.json.webhookUrl ?? (await http(`${gw.url}/v2.0/handover/provider/sim`, { headers: json })).json.webhookUrl,
+    ).toBe(`${gw.url}/webhooks/sim`);
   });
 });

@@ -18,13 +18,19 @@ async function dumpRedis(redis: Redis): Promise<string> {
     for (const key of keys) {
       const type = await redis.type(key);
       const value =
-        type === 'string' ? await redis.get(key)
-        : type === 'hash' ? await redis.hgetall(key)
-        : type === 'list' ? await redis.lrange(key, 0, -1)
-        : type === 'set' ? await redis.smembers(key)
-        : type === 'zset' ? await redis.zrange(key, 0, -1)
-        : type === 'stream' ? await redis.xrange(key, '-', '+')
-        : null;
+        type === 'string'
+          ? await redis.get(key)
+          : type === 'hash'
+            ? await redis.hgetall(key)
+            : type === 'list'
+              ? await redis.lrange(key, 0, -1)
+              : type === 'set'
+                ? await redis.smembers(key)
+                : type === 'zset'
+                  ? await redis.zrange(key, 0, -1)
+                  : type === 'stream'
+                    ? await redis.xrange(key, '-', '+')
+                    : null;
       out.push(key, JSON.stringify(value));
     }
   } while (cursor !== '0');
@@ -37,20 +43,56 @@ const marker = (name: string) => `${name}-${randomBytes(9).toString('hex')}`;
 function settingsByType(): Record<string, Record<string, unknown>> {
   return {
     simulated: { center: 'main', delivery: 'webhook', webhookSecret: marker('sim-webhook') },
-    chatwoot: { baseUrl: 'https://chatwoot.example', accountId: 1, apiAccessToken: marker('cw-token'), inboxId: 2, webhookSecret: marker('cw-hook') },
+    chatwoot: {
+      baseUrl: 'https://chatwoot.example',
+      accountId: 1,
+      apiAccessToken: marker('cw-token'),
+      inboxId: 2,
+      webhookSecret: marker('cw-hook'),
+    },
     cxone: {
-      accessKeyId: 'AK1', accessKeySecret: marker('cx-aks'), clientId: 'c1', clientSecret: marker('cx-cs'),
-      channelId: 'chat_1', channelClientId: 'cc1', channelClientSecret: marker('cx-ccs'),
+      accessKeyId: 'AK1',
+      accessKeySecret: marker('cx-aks'),
+      clientId: 'c1',
+      clientSecret: marker('cx-cs'),
+      channelId: 'chat_1',
+      channelClientId: 'cc1',
+      channelClientSecret: marker('cx-ccs'),
     },
-    genesys: { region: 'mypurecloud.com', clientId: 'g1', clientSecret: marker('gen-cs'), integrationId: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b', webhookSecret: marker('gen-hook') },
+    genesys: {
+      region: 'mypurecloud.com',
+      clientId: 'g1',
+      clientSecret: marker('gen-cs'),
+      integrationId: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b',
+      webhookSecret: marker('gen-hook'),
+    },
     ringcentral: {
-      baseApiUrl: 'https://engage.example', apiAccessToken: marker('rc-api'), realtimeEndpointUrl: 'https://rt.engage.example/realtime/sdk/abc123',
-      realtimeAccessToken: marker('rc-rt'), verifyToken: marker('rc-verify'), webhookSecret: marker('rc-hook'), botCategoryId: 'a1b2c3d4e5f6a7b8c9d0e1f2', agentCategoryId: 'f2e1d0c9b8a7f6e5d4c3b2a1',
+      baseApiUrl: 'https://engage.example',
+      apiAccessToken: marker('rc-api'),
+      realtimeEndpointUrl: 'https://rt.engage.example/realtime/sdk/abc123',
+      realtimeAccessToken: marker('rc-rt'),
+      verifyToken: marker('rc-verify'),
+      webhookSecret: marker('rc-hook'),
+      botCategoryId: 'a1b2c3d4e5f6a7b8c9d0e1f2',
+      agentCategoryId: 'f2e1d0c9b8a7f6e5d4c3b2a1',
     },
-    'twilio-flex': { accountSid: `AC${'a'.repeat(32)}`, authToken: marker('tw-auth-token'), workspaceSid: `WS${'b'.repeat(32)}`, workflowSid: `WW${'c'.repeat(32)}` },
+    'twilio-flex': {
+      accountSid: `AC${'a'.repeat(32)}`,
+      authToken: marker('tw-auth-token'),
+      workspaceSid: `WS${'b'.repeat(32)}`,
+      workflowSid: `WW${'c'.repeat(32)}`,
+    },
     zendesk: {
-      baseUrl: 'https://api.smooch.io', appId: 'app1', keyId: 'key1', keySecret: marker('zd-key'), authMode: 'basic', botIntegration: 'bot',
-      webhookSecret: marker('zd-hook'), supportBaseUrl: 'https://x.zendesk.com', supportEmail: 'a@b.example', supportApiToken: marker('zd-support'),
+      baseUrl: 'https://api.smooch.io',
+      appId: 'app1',
+      keyId: 'key1',
+      keySecret: marker('zd-key'),
+      authMode: 'basic',
+      botIntegration: 'bot',
+      webhookSecret: marker('zd-hook'),
+      supportBaseUrl: 'https://x.zendesk.com',
+      supportEmail: 'a@b.example',
+      supportApiToken: marker('zd-support'),
     },
   };
 }
@@ -60,7 +102,7 @@ describe('secrets at rest (Redis)', () => {
   const clients: Redis[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((g) => g.kill()));
-    clients.splice(0).forEach((c) => c.disconnect());
+    for (const c of clients.splice(0)) c.disconnect();
   });
 
   it('a dump of Redis holds no provider secret of any type and no URLToken', async () => {
@@ -69,8 +111,12 @@ describe('secrets at rest (Redis)', () => {
     const prefix = uniquePrefix();
     // Cognigy unreachable: outbox items (which carry the URLToken) stay queued in Redis for the dump.
     const gw = await startTestGateway({
-      redisPrefix: prefix, centers,
-      overrides: { connectors, cognigy: { apiBaseUrl: 'http://127.0.0.1:9', apiKey: 'cognigy-key-0123456789', timeoutMs: 200 } },
+      redisPrefix: prefix,
+      centers,
+      overrides: {
+        connectors,
+        cognigy: { apiBaseUrl: 'http://127.0.0.1:9', apiKey: 'cognigy-key-0123456789', timeoutMs: 200 },
+      },
     });
     open.push(gw);
     const settings = settingsByType();
@@ -85,7 +131,11 @@ describe('secrets at rest (Redis)', () => {
     for (let i = 0; i < 3; i++) {
       const urlToken = marker('url-token');
       tokens.push(urlToken);
-      await gw.client.startHandover({ providerId: 'sim', session: { userId: `u${i}`, sessionId: `s${i}`, urlToken }, behaviour: { sendActiveEvent: true } });
+      await gw.client.startHandover({
+        providerId: 'sim',
+        session: { userId: `u${i}`, sessionId: `s${i}`, urlToken },
+        behaviour: { sendActiveEvent: true },
+      });
     }
     const redis = new Redis(redisUrl());
     clients.push(redis);
@@ -106,23 +156,41 @@ describe('secrets at rest (Redis)', () => {
   });
 
   it('rotation: old key still reads, new writes use the new key, rotate re-seals everything', async () => {
-    const [k1, k2] = parseEncryptionKeys(`old:${randomBytes(32).toString('base64')},new:${randomBytes(32).toString('base64')}`);
+    const [k1, k2] = parseEncryptionKeys(
+      `old:${randomBytes(32).toString('base64')},new:${randomBytes(32).toString('base64')}`,
+    );
     const prefix = uniquePrefix();
     const secret = 'first-secret-value';
-    const a = await startTestGateway({ redisPrefix: prefix, simProvider: { webhookSecret: secret }, overrides: { encryptionKeys: [k1!] } });
+    const a = await startTestGateway({
+      redisPrefix: prefix,
+      simProvider: { webhookSecret: secret },
+      overrides: { encryptionKeys: [k1!] },
+    });
     open.push(a);
-    await a.client.startHandover({ providerId: 'sim', session: { userId: 'u', sessionId: 's', urlToken: 'token-one-abcdef' } });
+    await a.client.startHandover({
+      providerId: 'sim',
+      session: { userId: 'u', sessionId: 's', urlToken: 'token-one-abcdef' },
+    });
     await a.kill();
     const redis = new Redis(redisUrl());
     clients.push(redis);
     expect(await redis.hget(`${prefix}providers`, 'sim')).toContain('enc:v1:old:');
 
     // Restart with the new key first: the old values still read; a new write uses the new key.
-    const b = await startTestGateway({ redisPrefix: prefix, simProvider: false, overrides: { encryptionKeys: [k2!, k1!] } });
+    const b = await startTestGateway({
+      redisPrefix: prefix,
+      simProvider: false,
+      overrides: { encryptionKeys: [k2!, k1!] },
+    });
     open.push(b);
     expect((await b.gateway.registry.get('sim', { revealSecrets: true })).settings.webhookSecret).toBe(secret);
     expect((await b.gateway.store.findHandoverBySession('u\u0000s'))?.session.urlToken).toBe('token-one-abcdef');
-    await b.admin.create({ id: 'sim2', name: 'Second', type: 'simulated', settings: { center: 'c2', webhookSecret: 'second-secret-value' } });
+    await b.admin.create({
+      id: 'sim2',
+      name: 'Second',
+      type: 'simulated',
+      settings: { center: 'c2', webhookSecret: 'second-secret-value' },
+    });
     expect(await redis.hget(`${prefix}providers`, 'sim2')).toContain('enc:v1:new:');
 
     const cipher = new SecretCipher([k2!, k1!]);
@@ -141,13 +209,17 @@ describe('secrets at rest (Redis)', () => {
   });
 
   it('a Redis gateway without encryption keys refuses to start', async () => {
-    await expect(startTestGateway({ redisPrefix: uniquePrefix(), overrides: { encryptionKeys: [] } })).rejects.toThrow(/encryption keys/);
+    await expect(startTestGateway({ redisPrefix: uniquePrefix(), overrides: { encryptionKeys: [] } })).rejects.toThrow(
+      /encryption keys/,
+    );
   });
 });
 
 describe('SecretCipher', () => {
   it('seals, opens, refuses a changed byte and an unknown key id', () => {
-    const [k1, k2] = parseEncryptionKeys(`a:${randomBytes(32).toString('base64')}\nb:${randomBytes(32).toString('base64')}`);
+    const [k1, k2] = parseEncryptionKeys(
+      `a:${randomBytes(32).toString('base64')}\nb:${randomBytes(32).toString('base64')}`,
+    );
     const c = new SecretCipher([k1!]);
     const sealed = c.encrypt('hello');
     expect(sealed).toMatch(/^enc:v1:a:/);

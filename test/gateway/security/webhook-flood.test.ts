@@ -34,16 +34,45 @@ describe('per-provider webhook limits', () => {
     cognigy = await startFakeCognigy();
     // 20 webhooks/s per provider (burst 10); the flood sends 120 as fast as 10 senders can: > 10× the rate.
     gw = await startTestGateway({ cognigy, overrides: { limits: { webhookPerSecond: 20, webhookBurst: 10 } } });
-    await gw.admin.create({ id: 'calm', name: 'Calm', type: 'simulated', settings: { center: 'calm', delivery: 'webhook', webhookSecret: SECOND_SECRET, setup: { agents: [{ id: 'cal', name: 'Cal', capacity: 5 }] } } });
-    const sessions = { flood: { userId: 'uf', sessionId: 'sf', urlToken: 'tok-flood' }, calm: { userId: 'uc', sessionId: 'sc', urlToken: 'tok-calm' } };
+    await gw.admin.create({
+      id: 'calm',
+      name: 'Calm',
+      type: 'simulated',
+      settings: {
+        center: 'calm',
+        delivery: 'webhook',
+        webhookSecret: SECOND_SECRET,
+        setup: { agents: [{ id: 'cal', name: 'Cal', capacity: 5 }] },
+      },
+    });
+    const sessions = {
+      flood: { userId: 'uf', sessionId: 'sf', urlToken: 'tok-flood' },
+      calm: { userId: 'uc', sessionId: 'sc', urlToken: 'tok-calm' },
+    };
     const conv: Record<string, string> = {};
-    for (const [name, providerId] of [['flood', 'sim'], ['calm', 'calm']] as const) {
-      const { handover } = (await gw.client.startHandover({ providerId, session: sessions[name] })) as { handover: { id: string } };
+    for (const [name, providerId] of [
+      ['flood', 'sim'],
+      ['calm', 'calm'],
+    ] as const) {
+      const { handover } = (await gw.client.startHandover({ providerId, session: sessions[name] })) as {
+        handover: { id: string };
+      };
       conv[name] = (await gw.gateway.store.getHandover(handover.id))!.conversationId!;
     }
     await gw.gateway.settle();
     const hook = (name: 'flood' | 'calm', i: number) =>
-      signedWebhook([{ type: 'agent-message', text: `${name} ${i}`, conversationId: conv[name]!, eventId: `${name}-${i}`, occurredAt: Date.now() }], name === 'calm' ? SECOND_SECRET : undefined);
+      signedWebhook(
+        [
+          {
+            type: 'agent-message',
+            text: `${name} ${i}`,
+            conversationId: conv[name]!,
+            eventId: `${name}-${i}`,
+            occurredAt: Date.now(),
+          },
+        ],
+        name === 'calm' ? SECOND_SECRET : undefined,
+      );
     const dispatcher = new Agent({ connections: 16 });
     try {
       // Baseline: the calm provider alone, one webhook at a time (4/s: well under its limit).
@@ -58,7 +87,8 @@ describe('per-provider webhook limits', () => {
       const flood = Promise.all(
         Array.from({ length: 10 }, async () => {
           let limited = 0;
-          while (next < floodIds.length) limited += (await deliver(dispatcher, `${gw!.url}/webhooks/sim`, hook('flood', floodIds[next++]!))).limited;
+          while (next < floodIds.length)
+            limited += (await deliver(dispatcher, `${gw!.url}/webhooks/sim`, hook('flood', floodIds[next++]!))).limited;
           return limited;
         }),
       );
@@ -75,10 +105,14 @@ describe('per-provider webhook limits', () => {
       expect(during.map((d) => d.limited)).toEqual(Array(10).fill(0)); // ...the calm provider never
       // Nothing lost, nothing twice.
       expect([...cognigy.texts(sessions.flood)].sort()).toEqual(floodIds.map((i) => `flood ${i}`).sort());
-      expect([...cognigy.texts(sessions.calm)].sort()).toEqual(Array.from({ length: 15 }, (_, i) => `calm ${i}`).sort());
+      expect([...cognigy.texts(sessions.calm)].sort()).toEqual(
+        Array.from({ length: 15 }, (_, i) => `calm ${i}`).sort(),
+      );
       const b = median(before);
       const d = median(during.map((x) => x.ms));
-      console.log(`calm provider webhook latency: median ${b.toFixed(1)} ms alone, ${d.toFixed(1)} ms during the flood; flood 429s: ${floodLimited}`);
+      console.log(
+        `calm provider webhook latency: median ${b.toFixed(1)} ms alone, ${d.toFixed(1)} ms during the flood; flood 429s: ${floodLimited}`,
+      );
       // Generous bound (2 shared cores): limited here means 429s, not slower answers.
       expect(d).toBeLessThan(Math.max(b * 5, 50));
     } finally {
