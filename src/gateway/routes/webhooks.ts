@@ -118,7 +118,10 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           const contentType = custom.headers?.['content-type'];
           return { status: custom.status, text: body, headers: custom.headers ?? {}, ...(contentType ? { contentType } : {}) };
         }
-        if (request.method !== 'POST' || ctx.params.sub !== undefined) throw new HttpStatusError(404, 'Not found');
+        if (request.method !== 'POST' || ctx.params.sub !== undefined) {
+          result = 'bad_signature'; // as for an unknown provider: nothing tells a known id apart
+          throw new BadSignatureError('Webhook verification failed');
+        }
         try {
           await webhook.verify(request);
         } catch (error) {
