@@ -84,8 +84,8 @@ export const GATEWAY_ENV: ReadonlyArray<{ env: string; path: string; kind: Kind;
   { env: 'HANDOVER_GATEWAY_WEBHOOK_MAX_BODY_BYTES', path: 'limits.webhookBodyBytes', kind: 'string', description: 'Largest webhook body (default 524288).' },
   { env: 'HANDOVER_GATEWAY_AUTH_FAILURE_BURST', path: 'limits.authFailureBurst', kind: 'string', description: 'Failed API-key attempts per client address before 429 (default 20).' },
   { env: 'HANDOVER_GATEWAY_AUTH_FAILURES_PER_MINUTE', path: 'limits.authFailuresPerMinute', kind: 'string', description: 'How fast those attempts come back (default 10 per minute).' },
-  { env: 'HANDOVER_GATEWAY_WEBHOOK_RATE', path: 'limits.webhookPerSecond', kind: 'string', description: 'Webhook requests per provider and second, per instance (default 100); over it 429 + Retry-After.' },
-  { env: 'HANDOVER_GATEWAY_WEBHOOK_BURST', path: 'limits.webhookBurst', kind: 'string', description: 'Webhook burst per provider (default 200).' },
+  { env: 'HANDOVER_GATEWAY_WEBHOOK_RATE', path: 'limits.webhookPerSecond', kind: 'string', description: 'Webhook requests per provider and second, per instance (default 500); over it 429 + Retry-After.' },
+  { env: 'HANDOVER_GATEWAY_WEBHOOK_BURST', path: 'limits.webhookBurst', kind: 'string', description: 'Webhook burst per provider (default 1000).' },
   { env: 'HANDOVER_GATEWAY_SHUTDOWN_TIMEOUT_MS', path: 'shutdownTimeoutMs', kind: 'string', description: 'Grace period per shutdown stage (default 15000).' },
   { env: 'HANDOVER_GATEWAY_SIMULATED', path: 'simulated', kind: 'boolean', description: 'Create the demo "simulated" provider (true/false).' },
 ];

@@ -100,9 +100,9 @@ export interface GatewayLimits {
   authFailureBurst?: number;
   /** ... until they come back at this rate (default 10 per minute). */
   authFailuresPerMinute?: number;
-  /** Webhook requests per provider and second (default 100; per instance) ... */
+  /** Webhook requests per provider and second (default 500; per instance) ... */
   webhookPerSecond?: number;
-  /** ... with bursts up to this many (default 200). Over it: 429 + Retry-After, so the vendor retries. */
+  /** ... with bursts up to this many (default 1000). Over it: 429 + Retry-After, so the vendor retries. */
   webhookBurst?: number;
 }
 
@@ -253,7 +253,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const auth = new ApiKeyAuth(options.keys, namedKeys);
   const lim = options.limits ?? {};
   const authThrottle = new RateLimiter((lim.authFailuresPerMinute ?? 10) / 60, lim.authFailureBurst ?? 20);
-  const webhookLimiter = new RateLimiter(lim.webhookPerSecond ?? 100, lim.webhookBurst ?? 200);
+  const webhookLimiter = new RateLimiter(lim.webhookPerSecond ?? 500, lim.webhookBurst ?? 1_000);
   const ui = await createUi({ auth, logger, console: options.console !== false, playground: options.playground, dir: options.uiDir });
   const limits = { jsonBodyBytes: options.limits?.jsonBodyBytes ?? 1_048_576, webhookBodyBytes: options.limits?.webhookBodyBytes ?? 524_288 };
   const app = createHttpApp({
