@@ -30,7 +30,21 @@ export interface ProviderAdminClient {
   import(data: unknown, options?: { mode?: 'merge' | 'replace' }): Promise<{ created: number; updated: number; deleted: number }>;
   services(): Promise<ConnectorTypeSummary[]>;
   test(id: string): Promise<{ ok: boolean; check: string; durationMs: number; checks?: ConnectionCheck[]; result?: unknown; error?: HandoverErrorJSON }>;
+  /** Named API keys (an unrestricted admin key only). The key itself is in `createApiKey`'s answer only. */
+  listApiKeys(): Promise<ApiKeySummary[]>;
+  createApiKey(input: { name: string; scope: 'nodes' | 'admin'; providers?: string[] }): Promise<{ key: string; apiKey: ApiKeySummary }>;
+  revokeApiKey(id: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  scope: 'nodes' | 'admin';
+  providers?: string[];
+  createdAt: number;
+  createdBy?: string;
+  lastUsedAt?: number;
 }
 
 export function createProviderAdminClient(options: ProviderAdminClientOptions): ProviderAdminClient {
@@ -75,6 +89,9 @@ export function createProviderAdminClient(options: ProviderAdminClientOptions): 
     import: (data, o = {}) => call('POST', `/v2.0/handover/providers/import?mode=${o.mode ?? 'merge'}`, data),
     services: async () => (await call<{ items: ConnectorTypeSummary[] }>('GET', '/v2.0/handover/services')).items,
     test: (providerId) => call('POST', `/v2.0/handover/providers/${id(providerId)}/test`),
+    listApiKeys: async () => (await call<{ items: ApiKeySummary[] }>('GET', '/v2.0/handover/apikeys')).items,
+    createApiKey: (input) => call('POST', '/v2.0/handover/apikeys', input),
+    revokeApiKey: async (keyId) => void (await call('DELETE', `/v2.0/handover/apikeys/${id(keyId)}`)),
     close: () => dispatcher.close(),
   };
 }

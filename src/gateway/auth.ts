@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ForbiddenError, UnauthorizedError } from '../contract';
+import { NamedApiKeys } from './keys/named';
 
 export type ApiKeyRole = 'nodes' | 'admin';
 
@@ -11,6 +12,16 @@ export interface ApiKeys {
   admin: readonly string[];
 }
 
+/** Who is calling: the key's scope and name (audit lines), and the providers it is limited to. */
+export interface Principal {
+  role: ApiKeyRole;
+  /** `env:admin` / `env:nodes` for the keys from the environment, else the named key's name. */
+  name: string;
+  keyId?: string;
+  /** Only these providers (undefined: all). */
+  providers?: readonly string[];
+}
+
 /**
  * Checks API keys without leaking them through timing: the presented key is hashed and compared
  * with every known key's hash in constant time. Keys themselves are never logged or echoed.
@@ -18,7 +29,11 @@ export interface ApiKeys {
 export class ApiKeyAuth {
   private readonly entries: Array<{ digest: Buffer; role: ApiKeyRole }>;
 
-  constructor(keys: ApiKeys) {
+  constructor(
+    keys: ApiKeys,
+    /** Named keys from the store (created and revoked through the API, no restart). */
+    readonly named?: NamedApiKeys,
+  ) {
     this.entries = [
       ...keys.admin.map((k) => ({ digest: digest(k), role: 'admin' as const })),
       ...keys.nodes.map((k) => ({ digest: digest(k), role: 'nodes' as const })),
@@ -35,12 +50,22 @@ export class ApiKeyAuth {
     return role;
   }
 
-  /** Throws 401 without a valid key, 403 when the key's role may not use the route. */
-  require(headers: IncomingHttpHeaders, allowed: 'nodes' | 'admin'): ApiKeyRole {
+  /** The caller: an environment key, else a named key from the store; undefined when unknown. */
+  async authenticate(headers: IncomingHttpHeaders): Promise<Principal | undefined> {
     const role = this.roleOf(headers);
-    if (!role) throw new UnauthorizedError();
-    if (allowed === 'admin' && role !== 'admin') throw new ForbiddenError('This route needs an admin API key');
-    return role;
+    if (role) return { role, name: `env:${role}` };
+    const key = presentedKey(headers);
+    if (!key || !this.named || !NamedApiKeys.looksNamed(key)) return undefined;
+    const record = await this.named.verify(key);
+    return record && { role: record.scope, name: record.name, keyId: record.id, ...(record.providers ? { providers: record.providers } : {}) };
+  }
+
+  /** Throws 401 without a valid key, 403 when the key's scope may not use the route. */
+  async require(headers: IncomingHttpHeaders, allowed: 'nodes' | 'admin'): Promise<Principal> {
+    const principal = await this.authenticate(headers);
+    if (!principal) throw new UnauthorizedError();
+    if (allowed === 'admin' && principal.role !== 'admin') throw new ForbiddenError('This route needs an admin API key');
+    return principal;
   }
 }
 

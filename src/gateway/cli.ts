@@ -3,9 +3,10 @@
  *   handover-kit gateway [--config <file>]          run the gateway (config from env vars and the file)
  *   handover-kit playground [--no-open]              the gateway with the playground, opened in a browser
  *   handover-kit providers list|get|add|update|rm|test|export|import|types   manage providers over HTTP
+ *   handover-kit keys generate|rotate                encryption keys for secrets at rest (cli-keys.ts)
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HandoverConfigError, HandoverError } from '../contract';
 import { createProviderAdminClient } from '../client/admin-client';
@@ -13,6 +14,8 @@ import { GATEWAY_ENV, loadGatewayConfig } from './config';
 import type { Gateway } from './gateway';
 import { startGateway } from './start';
 import { runExtension } from '../extension-build/cli';
+import { KEYS_USAGE, apiKeyCommand, runKeys } from './cli-keys';
+import { writePrivateFile } from './secrets/files';
 
 const SERVER_FLAGS = `      --port <n>          port to listen on (default 8080; env HANDOVER_GATEWAY_PORT)
       --host <address>    interface (default 127.0.0.1; 0.0.0.0 in a container; env HANDOVER_GATEWAY_HOST)
@@ -20,6 +23,14 @@ const SERVER_FLAGS = `      --port <n>          port to listen on (default 8080;
       -h, --help          this help`;
 
 const HELP: Record<string, string> = {
+  keys: `Usage:
+${KEYS_USAGE}
+`,
+  apikeys: `Usage: handover-kit apikeys list | create --name <name> --scope nodes|admin [--providers <id,id>] | revoke <id>
+      [--url <gateway url>] [--key <admin key>]
+
+Named API keys. The new key is printed once; only its hash is stored.
+`,
   main: `Usage: handover-kit <command> [options]
 
 Commands:
@@ -27,6 +38,8 @@ Commands:
   playground    the gateway with the playground (sample flow, customer chat, agent desk) in your browser
   providers     manage handover providers on a running gateway (list, add, test, …)
   extension     build a Cognigy extension with the handover nodes and your own (init, build)
+  keys          encryption keys for secrets at rest (generate, rotate)
+  apikeys       named API keys on a running gateway (list, create, revoke)
   help          this help; "handover-kit help <command>" or "handover-kit <command> --help" for one command
 `,
   gateway: `Usage: handover-kit gateway [--port <n>] [--host <address>] [--config <file>]
@@ -119,8 +132,12 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       return runProviders(rest, io);
     case 'extension':
       return runExtension(rest, io, (message) => new UsageError(message, 'extension'));
+    case 'keys':
+      return runKeys(rest, io);
+    case 'apikeys':
+      return runProviders(['keys', ...rest], io);
     case 'help':
-      if (rest[0] && !(rest[0] in HELP)) throw new UsageError(`No help for "${rest[0]}": the commands are gateway, playground, providers, extension`);
+      if (rest[0] && !(rest[0] in HELP)) throw new UsageError(`No help for "${rest[0]}": the commands are gateway, playground, providers, extension, keys, apikeys`);
       io.stdout(HELP[rest[0] ?? 'main']!);
       return 0;
     case undefined:
@@ -129,7 +146,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       io.stdout(HELP.main!);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`Unknown command "${command}": the commands are gateway, playground, providers, extension`);
+      throw new UsageError(`Unknown command "${command}": the commands are gateway, playground, providers, extension, keys, apikeys`);
   }
 }
 
@@ -241,6 +258,8 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
       'include-secrets': { type: 'boolean' },
       out: { type: 'string' },
       mode: { type: 'string' },
+      scope: { type: 'string' },
+      providers: { type: 'string' },
       },
     },
     'providers',
@@ -262,7 +281,10 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
         const items = await client.list();
         if (values.json) out(items);
         else if (items.length === 0) out('No providers.');
-        else out(table(['ID', 'TYPE', 'NAME', 'UPDATED'], items.map((p) => [p.id, p.type, p.name, new Date(p.updatedAt).toISOString()])));
+        else {
+          const rows = items.map((p) => [p.id, p.type, p.name, (p as { webhookUrl?: string }).webhookUrl ?? '-']);
+          out(table(['ID', 'TYPE', 'NAME', 'WEBHOOK URL (paste into the vendor)'], rows));
+        }
         return 0;
       }
       case 'get':
@@ -294,7 +316,7 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
       case 'export': {
         const data = await client.export({ includeSecrets: values['include-secrets'] === true });
         if (values.out) {
-          writeFileSync(values.out, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+          writePrivateFile(values.out, `${JSON.stringify(data, null, 2)}\n`);
           io.stderr(`Exported ${data.providers.length} provider(s) to ${values.out}${values['include-secrets'] ? ' (with secrets: keep it safe)' : ''}.\n`);
         } else out(data);
         return 0;
@@ -307,6 +329,8 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
         out(`Imported: ${result.created} created, ${result.updated} updated, ${result.deleted} deleted.`);
         return 0;
       }
+      case 'keys':
+        return await apiKeyCommand(client, positionals.slice(1), values, out);
       case 'types': {
         const types = await client.services();
         out(values.json ? types : types.map((t) => `${t.type}\t${t.label}${t.description ? ` — ${t.description}` : ''}`).join('\n'));

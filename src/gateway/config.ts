@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { HandoverConfigError, type ValidationIssue } from '../contract';
+import { loadEncryptionKeys } from './secrets/cipher';
 
 /**
  * The gateway's configuration: environment variables over an optional JSON file
@@ -26,6 +27,10 @@ export const gatewayConfigSchema = z
       .regex(/^rediss?:\/\//, 'Must be a redis:// or rediss:// URL')
       .optional(),
     redisPrefix: z.string().min(1).max(64).default('hk:'),
+    /** `kid1:base64,kid2:base64` (first = current); see docs/gateway.md "Security". */
+    encryptionKeys: z.string().min(1).optional(),
+    encryptionKeyFile: z.string().min(1).optional(),
+    allowPlaintextSecrets: z.boolean().default(false),
     cognigy: z
       .object({
         apiBaseUrl: z.url(),
@@ -37,7 +42,14 @@ export const gatewayConfigSchema = z
       .optional(),
     logLevel: z.enum(logLevels).default('info'),
     limits: z
-      .object({ jsonBodyBytes: z.coerce.number().int().min(1024).optional(), webhookBodyBytes: z.coerce.number().int().min(1024).optional() })
+      .object({
+        jsonBodyBytes: z.coerce.number().int().min(1024).optional(),
+        webhookBodyBytes: z.coerce.number().int().min(1024).optional(),
+        authFailureBurst: z.coerce.number().int().min(1).optional(),
+        authFailuresPerMinute: z.coerce.number().positive().optional(),
+        webhookPerSecond: z.coerce.number().positive().optional(),
+        webhookBurst: z.coerce.number().int().min(1).optional(),
+      })
       .strict()
       .default({}),
     shutdownTimeoutMs: z.coerce.number().int().positive().default(15_000),
@@ -60,6 +72,9 @@ export const GATEWAY_ENV: ReadonlyArray<{ env: string; path: string; kind: Kind;
   { env: 'HANDOVER_GATEWAY_ADMIN_KEYS', path: 'adminKeys', kind: 'list', description: 'Comma-separated admin API keys (provider management too).' },
   { env: 'HANDOVER_REDIS_URL', path: 'redisUrl', kind: 'string', description: 'redis:// URL; shared state for several instances.' },
   { env: 'HANDOVER_REDIS_PREFIX', path: 'redisPrefix', kind: 'string', description: 'Key prefix in Redis (default hk:).' },
+  { env: 'HANDOVER_ENCRYPTION_KEYS', path: 'encryptionKeys', kind: 'string', description: 'Keys sealing secrets at rest: kid1:base64(32 bytes),kid2:… (first = current). Required with Redis.' },
+  { env: 'HANDOVER_ENCRYPTION_KEY_FILE', path: 'encryptionKeyFile', kind: 'string', description: 'A file with the same key lines (one per line), instead of HANDOVER_ENCRYPTION_KEYS.' },
+  { env: 'HANDOVER_ALLOW_PLAINTEXT_SECRETS', path: 'allowPlaintextSecrets', kind: 'boolean', description: 'Development only: Redis without encryption keys (secrets in clear).' },
   { env: 'COGNIGY_API_BASE_URL', path: 'cognigy.apiBaseUrl', kind: 'string', description: 'Cognigy REST API base, e.g. https://api-trial.cognigy.ai.' },
   { env: 'COGNIGY_API_KEY', path: 'cognigy.apiKey', kind: 'string', description: 'Cognigy API key (inject / notify).' },
   { env: 'COGNIGY_URL_TOKEN', path: 'cognigy.urlToken', kind: 'string', description: "Default endpoint URLToken for sessions that did not send theirs." },
@@ -67,6 +82,10 @@ export const GATEWAY_ENV: ReadonlyArray<{ env: string; path: string; kind: Kind;
   { env: 'HANDOVER_LOG_LEVEL', path: 'logLevel', kind: 'string', description: 'debug, info (default), warn, error, silent.' },
   { env: 'HANDOVER_GATEWAY_MAX_BODY_BYTES', path: 'limits.jsonBodyBytes', kind: 'string', description: 'Largest JSON body (default 1048576).' },
   { env: 'HANDOVER_GATEWAY_WEBHOOK_MAX_BODY_BYTES', path: 'limits.webhookBodyBytes', kind: 'string', description: 'Largest webhook body (default 524288).' },
+  { env: 'HANDOVER_GATEWAY_AUTH_FAILURE_BURST', path: 'limits.authFailureBurst', kind: 'string', description: 'Failed API-key attempts per client address before 429 (default 20).' },
+  { env: 'HANDOVER_GATEWAY_AUTH_FAILURES_PER_MINUTE', path: 'limits.authFailuresPerMinute', kind: 'string', description: 'How fast those attempts come back (default 10 per minute).' },
+  { env: 'HANDOVER_GATEWAY_WEBHOOK_RATE', path: 'limits.webhookPerSecond', kind: 'string', description: 'Webhook requests per provider and second, per instance (default 500); over it 429 + Retry-After.' },
+  { env: 'HANDOVER_GATEWAY_WEBHOOK_BURST', path: 'limits.webhookBurst', kind: 'string', description: 'Webhook burst per provider (default 1000).' },
   { env: 'HANDOVER_GATEWAY_SHUTDOWN_TIMEOUT_MS', path: 'shutdownTimeoutMs', kind: 'string', description: 'Grace period per shutdown stage (default 15000).' },
   { env: 'HANDOVER_GATEWAY_SIMULATED', path: 'simulated', kind: 'boolean', description: 'Create the demo "simulated" provider (true/false).' },
 ];
@@ -127,6 +146,10 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
     const c = result.data;
     if (c.redisUrl && c.adminKeys.length === 0) {
       issues.push({ path: 'HANDOVER_GATEWAY_ADMIN_KEYS', message: 'Required with HANDOVER_REDIS_URL: every instance must accept the same keys, so they cannot be generated' });
+    }
+    const keys = loadEncryptionKeys({ keys: c.encryptionKeys, file: c.encryptionKeyFile });
+    if (c.redisUrl && keys.length === 0 && !c.allowPlaintextSecrets) {
+      issues.push({ path: 'HANDOVER_ENCRYPTION_KEYS', message: 'Required with HANDOVER_REDIS_URL: secrets at rest are encrypted (or HANDOVER_ALLOW_PLAINTEXT_SECRETS=true, development only)' });
     }
     if (c.redisUrl && c.nodeKeys.length === 0 && c.adminKeys.length > 0) {
       issues.push({ path: 'HANDOVER_GATEWAY_NODE_KEYS', message: 'Required with HANDOVER_REDIS_URL: give the nodes their own key (admin keys must not live in the Cognigy extension)' });

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { secretFields, toHandoverError, type Clock, type ConnectorDefinitionV1, type Logger } from '../contract';
+import { HandoverConfigError, secretFields, toHandoverError, type Clock, type ConnectorDefinitionV1, type Logger } from '../contract';
 import { systemClock } from '../clock';
 import type { Delivery } from '../delivery';
 import { Redactor, createJsonLogger, type LogLevel } from '../logger';
@@ -8,6 +8,9 @@ import { ProviderRegistry } from '../registry';
 import { HandoverService, type HandoverServiceOptions } from '../service/service';
 import type { HandoverStore } from '../store/types';
 import { ApiKeyAuth, type ApiKeys } from './auth';
+import { SecretCipher, type EncryptionKey } from './secrets/cipher';
+import { sealDeliveryItem } from './secrets/rotate';
+import { EncryptingStore } from './secrets/store';
 import { CognigyApiClient, type CognigyApiOptions } from './cognigy/client';
 import { DEFAULT_RETRY_POLICY, OutboxDelivery, createOutboxHandler, outboxEntry, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
 import { createEventHandler, type EventQueueItem } from './events';
@@ -27,6 +30,9 @@ import { nodeRoutes } from './routes/nodes';
 import { opsRoutes } from './routes/ops';
 import { providerRoutes } from './routes/providers';
 import { webhookRoutes } from './routes/webhooks';
+import { apiKeyRoutes } from './routes/api-keys';
+import { NamedApiKeys } from './keys/named';
+import { RateLimiter } from './http/guards';
 import { createUi } from './ui';
 import type { Playground, PlaygroundOptions } from './playground/playground';
 
@@ -65,7 +71,7 @@ export interface GatewayOptions {
   /** Where the default JSON logger writes its lines (default stdout). */
   logWrite?: (line: string) => void;
   redactor?: Redactor;
-  limits?: { jsonBodyBytes?: number; webhookBodyBytes?: number };
+  limits?: GatewayLimits;
   /** Slow and idle clients (see `HttpTimeouts`). */
   http?: Partial<HttpTimeouts>;
   outbox?: Partial<OutboxRetryPolicy> & QueueTuning;
@@ -77,12 +83,32 @@ export interface GatewayOptions {
   shutdownTimeoutMs?: number;
   /** Memory mode only (Redis timers run on real time). */
   clock?: Clock;
+  /**
+   * Secrets at rest (provider secret fields, URLTokens) are sealed with AES-256-GCM under these keys;
+   * the first is the current one. Required with `redis` unless `allowPlaintextSecrets` (development only).
+   */
+  encryptionKeys?: readonly EncryptionKey[];
+  /** Development only: a Redis gateway without encryption keys (secrets stored in clear; logged loudly). */
+  allowPlaintextSecrets?: boolean;
   /** The web console at `/console` (default on: a page only; everything it does needs an admin key). */
   console?: boolean;
   /** The playground at `/playground` (off unless set): a sample flow on an embedded simulated center. See docs/console.md. */
   playground?: PlaygroundOptions | boolean;
   /** Folder of the built console assets (default: the package's `dist/ui`). */
   uiDir?: string;
+}
+
+export interface GatewayLimits {
+  jsonBodyBytes?: number;
+  webhookBodyBytes?: number;
+  /** Failed API-key attempts one client address may make at once (default 20), then 429 ... */
+  authFailureBurst?: number;
+  /** ... until they come back at this rate (default 10 per minute). */
+  authFailuresPerMinute?: number;
+  /** Webhook requests per provider and second (default 500; per instance) ... */
+  webhookPerSecond?: number;
+  /** ... with bursts up to this many (default 1000). Over it: 429 + Retry-After, so the vendor retries. */
+  webhookBurst?: number;
 }
 
 export interface Gateway {
@@ -128,22 +154,38 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = createGatewayMetrics();
   const timeoutMs = options.shutdownTimeoutMs ?? 15_000;
 
+  const cipher = options.encryptionKeys && options.encryptionKeys.length > 0 ? new SecretCipher(options.encryptionKeys) : undefined;
+  if (options.redis && !cipher) {
+    if (!options.allowPlaintextSecrets) {
+      throw new HandoverConfigError('Redis mode needs encryption keys for secrets at rest (HANDOVER_ENCRYPTION_KEYS or HANDOVER_ENCRYPTION_KEY_FILE)', [
+        { path: 'HANDOVER_ENCRYPTION_KEYS', message: 'Required with HANDOVER_REDIS_URL (or HANDOVER_ALLOW_PLAINTEXT_SECRETS=true, development only)' },
+      ]);
+    }
+    logger.warn('INSECURE: provider secrets and URLTokens are stored in clear text in Redis (HANDOVER_ALLOW_PLAINTEXT_SECRETS); development only');
+  }
+  const secretFieldsOf = (type: string) => {
+    const def = options.connectors.find((d) => d.type === type);
+    return def ? secretFields(def.settingsSchema) : [];
+  };
+
   const backendOptions = { clock, logger, ...pick(options, ['store', 'scheduler']) };
   // The Redis backend (ioredis, BullMQ) is loaded only when Redis is configured.
   const backend: GatewayBackend = options.redis
     ? await (await import('./backend/redis')).redisBackend(options.redis.url, options.redis.prefix ?? 'hk:', backendOptions)
     : memoryBackend(backendOptions);
-  const { store, scheduler } = backend;
+  const { scheduler } = backend;
+  const store: HandoverStore = cipher ? new EncryptingStore(backend.store, cipher, secretFieldsOf) : backend.store;
 
   let boundUrl = '';
   const publicBase = () => (options.publicUrl ?? boundUrl).replace(/\/+$/, '');
+  const webhookUrl = (id: string) => (publicBase() ? `${publicBase()}/webhooks/${encodeURIComponent(id)}` : undefined);
   const registry = new ProviderRegistry({
     connectors: options.connectors,
     store,
     clock,
     logger,
     redactor,
-    webhookUrl: (id) => (publicBase() ? `${publicBase()}/webhooks/${encodeURIComponent(id)}` : undefined),
+    webhookUrl,
     connectorState: (providerId) => backend.connectorState(providerId),
   });
   // Secrets of providers created elsewhere (another instance, an earlier run) are masked in logs too.
@@ -172,11 +214,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const o = options.outbox ?? {};
     const deadLetters = backend.deadLetters('outbox');
     const policy: OutboxRetryPolicy = { ...DEFAULT_RETRY_POLICY, ...pick(o, ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'maxAgeMs']) };
-    const { backend: queue, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now }), o, 16);
+    const { backend: queue, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now, cipher }), o, 16);
     outbox = { backend: queue, worker, deadLetters };
-    delivery = new OutboxDelivery(queue, worker, now);
-    // The backend's own Redis store appends to the outbox inside each handover write (one script).
-    backend.attachOutbox?.({ queue: 'outbox', entry: (item) => outboxEntry(item, now()), appended: () => worker.kick() });
+    delivery = new OutboxDelivery(queue, worker, now, cipher);
+    // The backend's own Redis store appends to the outbox inside each handover write (one script);
+    // the URLToken is sealed there too.
+    backend.attachOutbox?.({ queue: 'outbox', entry: (item) => outboxEntry(sealDeliveryItem(cipher, item), now()), appended: () => worker.kick() });
   } else delivery = new LogDelivery(logger);
 
   const service = new HandoverService({ registry, delivery, clock, scheduler, logger, ...options.service });
@@ -222,21 +265,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return { ready: true };
   };
 
-  const auth = new ApiKeyAuth(options.keys);
+  const namedKeys = new NamedApiKeys(backend.apiKeys, { logger, now });
+  const auth = new ApiKeyAuth(options.keys, namedKeys);
+  const lim = options.limits ?? {};
+  const authThrottle = new RateLimiter((lim.authFailuresPerMinute ?? 10) / 60, lim.authFailureBurst ?? 20);
+  const webhookLimiter = new RateLimiter(lim.webhookPerSecond ?? 500, lim.webhookBurst ?? 1_000);
   const ui = await createUi({ auth, logger, console: options.console !== false, playground: options.playground, dir: options.uiDir });
   const limits = { jsonBodyBytes: options.limits?.jsonBodyBytes ?? 1_048_576, webhookBodyBytes: options.limits?.webhookBodyBytes ?? 524_288 };
   const app = createHttpApp({
     routes: [
       ...opsRoutes({ metrics: metrics.registry, ready }),
       ...nodeRoutes(service, registry),
-      ...providerRoutes(registry, service, logger, backend.providerChecks),
-      ...webhookRoutes({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now }),
+      ...providerRoutes(registry, service, logger, backend.providerChecks, { webhookUrl, redact: (text) => redactor.redactString(text) }),
+      ...apiKeyRoutes(namedKeys),
+      ...webhookRoutes({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now, limiter: webhookLimiter }),
       ...ui.routes,
     ],
     auth,
     metrics,
     logger,
     jsonBodyBytes: limits.jsonBodyBytes,
+    authThrottle,
+    redact: (body) => redactor.redact(body),
   });
   const server = createHttpServer(app, { ...DEFAULT_HTTP_TIMEOUTS, ...options.http });
 

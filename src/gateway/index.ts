@@ -4,7 +4,7 @@
  * inject / notify API. In memory for one instance, on Redis for several (ioredis and BullMQ are
  * loaded only then). See docs/gateway.md.
  */
-export { createGateway, type Gateway, type GatewayOptions, type QueueTuning } from './gateway';
+export { createGateway, type Gateway, type GatewayLimits, type GatewayOptions, type QueueTuning } from './gateway';
 export { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/node-server';
 export { startGateway, type StartGatewayOptions, type StartedGateway } from './start';
 export {
@@ -16,7 +16,13 @@ export {
   type LoadConfigOptions,
 } from './config';
 export { builtInConnectors } from './connectors';
-export type { ApiKeys, ApiKeyRole } from './auth';
+export type { ApiKeys, ApiKeyRole, Principal } from './auth';
+// Secrets at rest and named API keys (docs/gateway.md "Security").
+export { SecretCipher, parseEncryptionKeys, loadEncryptionKeys, generateKeyLine, type EncryptionKey } from './secrets/cipher';
+export { EncryptingStore } from './secrets/store';
+export type { ApiKeyView } from './keys/named';
+export type { ApiKeyRecord, ApiKeyStore } from './keys/store';
+export type { ApiKeySummary } from '../client/admin-client';
 export type { ConnectorTypeView, ProviderTestResult } from './routes/providers';
 export type { CognigyApiOptions } from './cognigy/client';
 export type { OutboxRecord, OutboxRetryPolicy } from './cognigy/outbox';

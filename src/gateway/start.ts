@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { loadEncryptionKeys } from './secrets/cipher';
 import type { ConnectorDefinitionV1 } from '../contract';
 import { SimulatedCenters } from '../../connectors/simulated';
 import type { GatewayConfig } from './config';
@@ -53,6 +54,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     port: config.port,
     publicUrl: config.publicUrl,
     redis: config.redisUrl ? { url: config.redisUrl, prefix: config.redisPrefix } : undefined,
+    encryptionKeys: loadEncryptionKeys({ keys: config.encryptionKeys, file: config.encryptionKeyFile }),
+    allowPlaintextSecrets: config.allowPlaintextSecrets,
     cognigy: config.cognigy ? { apiBaseUrl: config.cognigy.apiBaseUrl, apiKey: config.cognigy.apiKey, defaultUrlToken: config.cognigy.urlToken, timeoutMs: config.cognigy.timeoutMs } : undefined,
     logLevel: config.logLevel,
     limits: config.limits,

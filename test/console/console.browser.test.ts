@@ -108,6 +108,26 @@ describe('console in Chromium', () => {
     await expect.poll(() => row.locator('.check-cell').textContent()).toContain('settings changed since');
   });
 
+  it('shows each provider’s webhook URL; creates a named API key (shown once), lists and revokes it', async () => {
+    const row = page.locator('tr[data-id="browser-desk"]');
+    expect(await row.locator('.webhook-url code').textContent()).toBe(`${gw.url}/webhooks/browser-desk`);
+    await page.getByRole('button', { name: 'API keys' }).click();
+    await page.getByText('No named keys yet.').waitFor();
+    await page.getByLabel('Name').fill('browser key');
+    await page.getByLabel('Scope').selectOption('nodes');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = (await page.locator('.secret-once').textContent()) ?? '';
+    expect(shown).toMatch(/^hk_[a-f0-9]{12}_/);
+    const keys = page.locator('form[aria-labelledby="keys-title"] tbody');
+    await expect.poll(() => keys.textContent()).toContain('browser key');
+    expect(await keys.textContent()).not.toContain(shown);
+    expect((await fetch(`${gw.url}/v1/providers`, { headers: { 'x-api-key': shown } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Revoke browser key' }).click();
+    await page.getByText('No named keys yet.').waitFor();
+    expect((await fetch(`${gw.url}/v1/providers`, { headers: { 'x-api-key': shown } })).status).toBe(401);
+    await page.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('exports to JSON and imports it back', async () => {
     await page.getByRole('button', { name: 'Export' }).click();
     await page.getByLabel('Include secrets').check();

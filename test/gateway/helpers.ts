@@ -10,6 +10,9 @@ export const ADMIN_KEY = 'test-admin-key-7f3a9c1e5b2d4068';
 export const NODES_KEY = 'test-nodes-key-2b8e6d0f4a1c3957';
 export const WEBHOOK_SECRET = 'test-webhook-secret-5c7e9a1b3d';
 
+/** Redis gateways refuse to start without keys for secrets at rest. */
+export const TEST_ENCRYPTION_KEYS = [{ kid: 'test1', key: Buffer.alloc(32, 7) }];
+
 export function redisUrl(): string {
   const url = process.env.HANDOVER_TEST_REDIS_URL;
   if (!url) throw new Error('HANDOVER_TEST_REDIS_URL is not set: the vitest globalSetup test/setup/redis.ts must run (see vitest.config.ts)');
@@ -50,7 +53,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     connectors: [simulatedConnector({ centers }) as never],
     keys: { nodes: [NODES_KEY], admin: [ADMIN_KEY] },
     port: 0,
-    ...(options.redisPrefix ? { redis: { url: redisUrl(), prefix: options.redisPrefix } } : {}),
+    ...(options.redisPrefix ? { redis: { url: redisUrl(), prefix: options.redisPrefix }, encryptionKeys: TEST_ENCRYPTION_KEYS } : {}),
     ...(options.cognigy ? { cognigy: { apiBaseUrl: options.cognigy.url, apiKey: options.cognigy.apiKey, timeoutMs: 2_000 } } : {}),
     logLevel: logs ? 'debug' : 'silent',
     ...(logs ? { logWrite: (line: string) => logs.push(line) } : {}),

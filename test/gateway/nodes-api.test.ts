@@ -80,7 +80,7 @@ describe('nodes API and gateway client', () => {
     expect(badField.json.error.details.issues[0].path).toBe('session.userId');
     expect((await postJson(`${gw.url}/v1/handover/get`, { handoverId: 'x' })).status).toBe(401);
     expect((await postJson(`${gw.url}/v1/handover/get`, { handoverId: 'x' }, ADMIN_KEY)).status).toBe(200);
-    const bearer = await fetch(`${gw.url}/v1/handover/get`, { method: 'POST', headers: { authorization: `Bearer ${NODES_KEY}` }, body: '{"handoverId":"x"}' });
+    const bearer = await fetch(`${gw.url}/v1/handover/get`, { method: 'POST', headers: { authorization: `Bearer ${NODES_KEY}`, 'content-type': 'application/json' }, body: '{"handoverId":"x"}' });
     expect(bearer.status).toBe(200);
     expect(await bearer.json()).toEqual({ handover: null });
     expect(bearer.headers.get('x-request-id')).toBeTruthy();

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HandoverConfigError, createGatewayClient } from 'handover-kit';
 import { GATEWAY_ENV, loadGatewayConfig } from 'handover-kit/gateway';
 import type { RedisStore } from '../../src/gateway/redis/store';
+import type { EncryptingStore } from '../../src/gateway/secrets/store';
 import { startFakeCognigy, type FakeCognigy } from '../fakes/cognigy';
 import { http, simCenter, startTestGateway, uniquePrefix, waitUntil, type TestGateway } from './helpers';
 
@@ -41,7 +42,7 @@ describe('operations', () => {
     expect(metrics.text).toContain('# TYPE handover_delivery_retries_total counter');
 
     // Not ready when the store is unreachable.
-    (gw.gateway.store as RedisStore).redis.disconnect();
+    ((gw.gateway.store as EncryptingStore).inner as RedisStore).redis.disconnect();
     const notReady = await http(`${gw.url}/readyz`);
     expect(notReady.status).toBe(503);
     expect(notReady.json.reason).toBe('store unreachable');
@@ -85,7 +86,8 @@ describe('operations', () => {
     expect(fails({ COGNIGY_API_BASE_URL: 'https://api-trial.cognigy.ai' })[0]).toMatch(/^COGNIGY_API_KEY/);
     expect(fails({ COGNIGY_API_BASE_URL: 'not a url', COGNIGY_API_KEY: 'k' })).toEqual(['COGNIGY_API_BASE_URL']);
     expect(fails({ HANDOVER_GATEWAY_NODE_KEYS: 'short' })).toEqual(['HANDOVER_GATEWAY_NODE_KEYS']);
-    expect(fails({ HANDOVER_REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual(['HANDOVER_GATEWAY_ADMIN_KEYS']);
+    expect(fails({ HANDOVER_REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual(['HANDOVER_GATEWAY_ADMIN_KEYS', 'HANDOVER_ENCRYPTION_KEYS']);
+    expect(fails({ HANDOVER_REDIS_URL: 'redis://127.0.0.1:6379', HANDOVER_ALLOW_PLAINTEXT_SECRETS: 'true' })).toEqual(['HANDOVER_GATEWAY_ADMIN_KEYS']);
     expect(fails({ HANDOVER_REDIS_URL: 'http://nope' })[0]).toBe('HANDOVER_REDIS_URL');
     expect(fails({ HANDOVER_LOG_LEVEL: 'chatty' })).toEqual(['HANDOVER_LOG_LEVEL']);
     const dir = mkdtempSync(join(tmpdir(), 'hk-config-'));

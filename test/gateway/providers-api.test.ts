@@ -70,7 +70,7 @@ describe('provider management API', () => {
     expect(unknownType.json.error.code).toBe('unknown_connector');
     const strict = await postJson(`${gw.url}/v2.0/handover/provider`, { name: 'x', type: 'simulated', colour: 'red' }, ADMIN_KEY);
     expect(strict.status).toBe(400);
-    const badMode = await http(`${gw.url}/v2.0/handover/providers/import?mode=sideways`, { method: 'POST', headers: { 'x-api-key': ADMIN_KEY }, body: '{}' });
+    const badMode = await http(`${gw.url}/v2.0/handover/providers/import?mode=sideways`, { method: 'POST', headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' }, body: '{}' });
     expect(badMode.status).toBe(400);
   });
 

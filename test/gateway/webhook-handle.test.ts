@@ -54,11 +54,12 @@ describe('webhook routes a connector serves itself (handle)', () => {
     const token = await http(`${url}/webhooks/hs/token`, { method: 'POST', body: 'grant_type=client_credentials' });
     expect(token.status).toBe(200);
     expect(token.json).toEqual({ access_token: 't' });
-    expect((await http(`${url}/webhooks/hs/elsewhere`, { method: 'POST', body: '{}' })).status).toBe(404);
+    // Paths the connector does not serve answer like an unknown provider would (no id enumeration).
+    expect((await http(`${url}/webhooks/hs/elsewhere`, { method: 'POST', body: '{}' })).status).toBe(401);
     const deep = await http(`${url}/webhooks/hs/1.0/posts/thread-1/token`, { method: 'POST', body: '' });
     expect(deep.status).toBe(200); // four sub-path levels reach handle (CXone's reply path has four)
     expect((await http(`${url}/webhooks/hs/a/b/c/d/e`, { method: 'POST', body: '{}' })).status).toBe(404);
-    expect((await http(`${url}/webhooks/hs`, { method: 'GET' })).status).toBe(404);
+    expect((await http(`${url}/webhooks/hs`, { method: 'GET' })).status).toBe(401);
     expect((await http(`${url}/webhooks/hs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
   });
 });

@@ -144,7 +144,8 @@ describe('webhook ingress (real HTTP, real redis-server)', () => {
 
   it('rejects unknown providers and oversize bodies without reading them', async () => {
     const { gw } = await setup();
-    expect((await http(`${gw.url}/webhooks/nobody`, { method: 'POST', body: '{}' })).status).toBe(404);
+    // Answered like a bad signature: provider ids cannot be enumerated.
+    expect((await http(`${gw.url}/webhooks/nobody`, { method: 'POST', body: '{}' })).status).toBe(401);
     const big = await http(`${gw.url}/webhooks/sim`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(600_000, 'a') });
     expect(big.status).toBe(413);
     expect(WEBHOOK_SECRET.length).toBeGreaterThan(16);

@@ -4,6 +4,7 @@ import { MemoryStore } from '../../store/memory';
 import { MemoryDeadLetters } from '../cognigy/outbox';
 import { MemoryQueueBackend } from '../queue/memory';
 import { MemoryProviderChecks } from '../routes/provider-checks';
+import { MemoryApiKeyStore } from '../keys/store';
 import type { BackendOptions, GatewayBackend } from './types';
 
 /** One process: everything in memory, gone with it. */
@@ -19,6 +20,7 @@ export function memoryBackend(options: BackendOptions): GatewayBackend {
     store,
     scheduler,
     providerChecks: new MemoryProviderChecks(),
+    apiKeys: new MemoryApiKeyStore(),
     connectorState: (providerId) => state.forProvider(providerId),
     queue<T>() {
       const queue = new MemoryQueueBackend<T>(clock);

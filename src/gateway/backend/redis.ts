@@ -8,6 +8,7 @@ import { RedisConnectorState } from '../redis/connector-state';
 import { RedisScheduler } from '../redis/scheduler';
 import { RedisStore } from '../redis/store';
 import { RedisProviderChecks } from '../routes/provider-checks';
+import { RedisApiKeyStore } from '../keys/store';
 import type { BackendOptions, GatewayBackend } from './types';
 
 /** Several instances on one Redis: store, timers (BullMQ), queues, dead letters and connector state. */
@@ -32,6 +33,7 @@ export async function redisBackend(url: string, prefix: string, options: Backend
     store,
     scheduler,
     providerChecks: new RedisProviderChecks(redis, `${prefix}provider-checks`),
+    apiKeys: new RedisApiKeyStore(redis, prefix),
     connectorState: (providerId) => state.forProvider(providerId),
     queue<T>(name: string, o: { leaseMs?: number }) {
       const queue = new RedisQueueBackend<T>(redis, { prefix, name, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) });

@@ -4,6 +4,7 @@ import type { HandoverStore, OutboxSink } from '../../store/types';
 import type { DeadLetters } from '../cognigy/outbox';
 import type { QueueBackend } from '../queue/types';
 import type { ProviderChecks } from '../routes/provider-checks';
+import type { ApiKeyStore } from '../keys/store';
 
 /**
  * Where a gateway keeps its state: everything that differs between one process (memory) and several
@@ -16,6 +17,8 @@ export interface GatewayBackend {
   readonly store: HandoverStore;
   readonly scheduler: Scheduler;
   readonly providerChecks: ProviderChecks;
+  /** Named API keys (hashed), shared by every instance in Redis mode. */
+  readonly apiKeys: ApiKeyStore;
   connectorState(providerId: string): ConnectorStateV1;
   queue<T>(name: string, options: { leaseMs?: number }): QueueBackend<T>;
   deadLetters(name: string): DeadLetters;

@@ -4,6 +4,8 @@ import type { Delivery, DeliveryItem } from '../../delivery';
 import type { GatewayMetrics } from '../metrics';
 import type { PartitionHandler, QueueBackend } from '../queue/types';
 import type { QueueWorker } from '../queue/worker';
+import type { SecretCipher } from '../secrets/cipher';
+import { openDeliveryItem, sealDeliveryItem } from '../secrets/rotate';
 import { CognigyCallError, type CognigyApiClient } from './client';
 
 /**
@@ -88,6 +90,8 @@ export interface OutboxHandlerOptions {
   logger: Logger;
   now?: () => number;
   random?: () => number;
+  /** Opens the item's sealed URLToken just before the call (it stays sealed in the queue). */
+  cipher?: SecretCipher;
 }
 
 export function createOutboxHandler(options: OutboxHandlerOptions): PartitionHandler<OutboxRecord> {
@@ -98,7 +102,7 @@ export function createOutboxHandler(options: OutboxHandlerOptions): PartitionHan
     for (const record of items) {
       const item = record.i;
       try {
-        const call = await options.client.send(item);
+        const call = await options.client.send(openDeliveryItem(options.cipher, item));
         metrics.deliveries.inc({ kind: call, result: 'ok' });
       } catch (error) {
         const e = error instanceof CognigyCallError ? error : new CognigyCallError(String((error as Error)?.message ?? error), undefined, false);
@@ -132,10 +136,11 @@ export class OutboxDelivery implements Delivery {
     private readonly backend: QueueBackend<OutboxRecord>,
     private readonly worker: Pick<QueueWorker<OutboxRecord>, 'kick'>,
     private readonly now: () => number = Date.now,
+    private readonly cipher?: SecretCipher,
   ) {}
 
   async deliver(item: DeliveryItem): Promise<void> {
-    await this.backend.append([outboxEntry(item, this.now())]);
+    await this.backend.append([outboxEntry(sealDeliveryItem(this.cipher, item), this.now())]);
     this.worker.kick();
   }
 }

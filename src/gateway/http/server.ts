@@ -1,11 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { BadRequestError, toHandoverError, type Logger } from '../../contract';
-import type { ApiKeyAuth, ApiKeyRole } from '../auth';
+import { BadRequestError, ForbiddenError, UnauthorizedError, toHandoverError, type Logger } from '../../contract';
+import type { ApiKeyAuth, ApiKeyRole, Principal } from '../auth';
 import type { GatewayMetrics } from '../metrics';
 import { parseJson, readBody } from './body';
 import { HttpStatusError, errorReply } from './errors';
+import { BASE_SECURITY_HEADERS, checkSameOrigin, clientAddress, requireJsonBody, tooManyRequests, type RateLimiter } from './guards';
 
 export type RouteAuth = 'none' | 'nodes' | 'admin';
 
@@ -15,6 +16,8 @@ export interface RequestContext {
   params: Record<string, string>;
   query: URLSearchParams;
   role?: ApiKeyRole;
+  /** The caller (its key's name goes into audit lines; `providers` limits what it may touch). */
+  principal?: Principal;
   /** The raw body, at most `limit` bytes (default: the JSON limit). */
   body(limit?: number): Promise<Buffer>;
   /** The body parsed as JSON (`undefined` when empty). */
@@ -37,6 +40,11 @@ export interface Route {
   /** `/v1/handover/start`, `/webhooks/:providerId` */
   path: string;
   auth: RouteAuth;
+  /**
+   * Keys limited to some providers: `param` (the route's `:id` / `:providerId` must be one of them),
+   * `filter` (the handler checks or filters by `ctx.principal.providers`). Absent: such keys get 403.
+   */
+  providers?: 'param' | 'filter';
   handler(ctx: RequestContext): Promise<Reply>;
 }
 
@@ -46,6 +54,10 @@ export interface HttpAppOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   jsonBodyBytes: number;
+  /** Failed API-key attempts per client address; an empty bucket answers 429 before any key is checked. */
+  authThrottle?: RateLimiter;
+  /** Masks known secrets in error answers (a vendor error echoing a token). */
+  redact?: (value: unknown) => unknown;
 }
 
 interface CompiledRoute extends Route {
@@ -92,12 +104,21 @@ function matchSegments(segments: string[], parts: string[]): Record<string, stri
     const p = parts[i]!;
     if (s.startsWith(':')) {
       if (p === '') return undefined;
-      try {
-        params[s.slice(1)] = decodeURIComponent(p);
-      } catch {
-        throw new BadRequestError('Malformed percent-encoding in the path');
-      }
+      params[s.slice(1)] = p; // decoded after the key is checked (decodeParams)
     } else if (s !== p) return undefined;
+  }
+  return params;
+}
+
+/** Percent-decodes the path parameters: only once the caller is authenticated, so a bad URL tells nothing. */
+function decodeParams(raw: Record<string, string>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    try {
+      params[k] = decodeURIComponent(v);
+    } catch {
+      throw new BadRequestError('Malformed percent-encoding in the path');
+    }
   }
   return params;
 }
@@ -115,6 +136,23 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
   const router = new Router(options.routes);
   const { metrics, logger, auth } = options;
 
+  /** Throttled per client address: after a burst of failures, 429 before any key is even looked at. */
+  const authenticate = async (req: IncomingMessage, route: Route): Promise<Principal> => {
+    const address = clientAddress(req);
+    const wait = options.authThrottle?.blockedFor(address);
+    if (wait !== undefined) throw tooManyRequests(wait, 'Too many failed authentication attempts; retry later');
+    let principal: Principal;
+    try {
+      principal = await auth.require(req.headers, route.auth as 'nodes' | 'admin');
+    } catch (error) {
+      if (UnauthorizedError.isInstance(error)) options.authThrottle?.take(address);
+      throw error;
+    }
+    checkSameOrigin(req);
+    requireJsonBody(req);
+    return principal;
+  };
+
   return (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
@@ -124,7 +162,7 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
 
     const send = (reply: Reply) => {
       if (res.headersSent || res.destroyed) return;
-      const headers: Record<string, string> = { 'x-request-id': requestId, ...reply.headers };
+      const headers: Record<string, string> = { ...BASE_SECURITY_HEADERS, 'x-request-id': requestId, ...reply.headers };
       if (reply.stream) {
         res.writeHead(reply.status, headers);
         reply.stream(res);
@@ -148,7 +186,7 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
       if (reply.internal) {
         logger.error('request failed', { requestId, method, route: routeName, status: reply.status, error: describeError(error) });
       }
-      send({ status: reply.status, body: reply.body, headers: reply.headers });
+      send({ status: reply.status, body: options.redact ? options.redact(reply.body) : reply.body, headers: reply.headers });
     };
 
     res.on('finish', () => {
@@ -169,24 +207,41 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
       const match = router.match(method, path);
       if (!match) throw new HttpStatusError(404, `No route for ${method} ${truncate(path)}`);
       if ('allow' in match) throw new HttpStatusError(405, `Method ${truncate(method)} is not allowed here`, { allow: match.allow.join(', ') });
-      const { route, params } = match;
+      const { route } = match;
       routeName = `${route.method} ${route.path}`;
-      const role = route.auth === 'none' ? undefined : auth.require(req.headers, route.auth);
-      let bodyPromise: Promise<Buffer> | undefined;
-      const ctx: RequestContext = {
-        req,
-        requestId,
-        params,
-        query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
-        role,
-        body: (limit = options.jsonBodyBytes) => (bodyPromise ??= readBody(req, limit)),
-        json: async () => parseJson(await ctx.body()),
+      const run = async (): Promise<Reply> => {
+        const principal = route.auth === 'none' ? undefined : await authenticate(req, route);
+        const params = decodeParams(match.params);
+        if (principal?.providers) checkProviderScope(route, params, principal.providers);
+        let bodyPromise: Promise<Buffer> | undefined;
+        const ctx: RequestContext = {
+          req,
+          requestId,
+          params,
+          query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+          ...(principal ? { role: principal.role, principal } : {}),
+          body: (limit = options.jsonBodyBytes) => (bodyPromise ??= readBody(req, limit)),
+          json: async () => parseJson(await ctx.body()),
+        };
+        const reply = await route.handler(ctx);
+        if (principal && route.auth === 'admin' && route.method !== 'GET' && reply.status < 400) {
+          // One audit line per admin change, naming the key (never the key itself).
+          logger.info('audit', { action: routeName, by: principal.name, ...params, status: reply.status, requestId });
+        }
+        return reply;
       };
-      route.handler(ctx).then(send, fail);
+      run().then(send, fail);
     } catch (error) {
       fail(error);
     }
   };
+}
+
+function checkProviderScope(route: Route, params: Record<string, string>, allowed: readonly string[]): void {
+  if (route.providers === 'filter') return;
+  const id = params.providerId ?? params.id;
+  if (route.providers === 'param' && id !== undefined && allowed.includes(id)) return;
+  throw new ForbiddenError('This API key is limited to some providers and may not use this route');
 }
 
 function truncate(text: string): string {

@@ -8,6 +8,8 @@ import type {
   UserMessageInput,
 } from '../../model';
 import type { ProviderRegistry } from '../../registry';
+import { ForbiddenError } from '../../contract';
+import { sessionKeyOf } from '../../model';
 import type { Reply, RequestContext, Route } from '../http/server';
 
 /**
@@ -30,7 +32,13 @@ export function nodeRoutes(service: HandoverApi, registry: ProviderRegistry): Ro
     method: 'POST',
     path,
     auth: 'nodes',
-    handler: async (ctx: RequestContext): Promise<Reply> => ({ status: 200, body: await run(await ctx.json()) }),
+    providers: 'filter',
+    handler: async (ctx: RequestContext): Promise<Reply> => {
+      const body = await ctx.json();
+      const allowed = ctx.principal?.providers;
+      if (allowed) await checkProviderOf(body, allowed, registry);
+      return { status: 200, body: await run(body) };
+    },
   });
   return [
     post(NODE_ROUTES.availability, (b) => service.checkAvailability(b as AvailabilityInput)),
@@ -43,8 +51,10 @@ export function nodeRoutes(service: HandoverApi, registry: ProviderRegistry): Ro
       method: 'GET',
       path: NODE_ROUTES.providers,
       auth: 'nodes',
-      handler: async (): Promise<Reply> => {
-        const providers = await registry.list();
+      providers: 'filter',
+      handler: async (ctx): Promise<Reply> => {
+        const allowed = ctx.principal?.providers;
+        const providers = (await registry.list()).filter((p) => !allowed || allowed.includes(p.id));
         const withCapabilities = await Promise.all(
           providers.map(async (p) => ({ id: p.id, name: p.name, type: p.type, capabilities: (await registry.capabilitiesOf(p.id).catch(() => ({ capabilities: registry.definition(p.type).capabilities }))).capabilities })),
         );
@@ -52,4 +62,17 @@ export function nodeRoutes(service: HandoverApi, registry: ProviderRegistry): Ro
       },
     },
   ];
+}
+
+/**
+ * A key limited to some providers: the request's `providerId`, or the provider of the session's
+ * handover, must be one of them (a session without a handover has nothing to reveal).
+ */
+async function checkProviderOf(body: unknown, allowed: readonly string[], registry: ProviderRegistry): Promise<void> {
+  const b = (body ?? {}) as { providerId?: unknown; session?: { userId?: unknown; sessionId?: unknown } };
+  let providerId = typeof b.providerId === 'string' ? b.providerId : undefined;
+  if (providerId === undefined && typeof b.session?.userId === 'string' && typeof b.session.sessionId === 'string') {
+    providerId = (await registry.store.findHandoverBySession(sessionKeyOf({ userId: b.session.userId, sessionId: b.session.sessionId })))?.providerId;
+  }
+  if (providerId !== undefined && !allowed.includes(providerId)) throw new ForbiddenError('This API key may not use this provider');
 }

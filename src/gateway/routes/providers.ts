@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadRequestError, HandoverError, UnknownProviderError, toHandoverError, type ConnectionCheck, type ConnectorDefinitionV1, type HandoverConnectorV1, type HandoverErrorJSON, type Logger } from '../../contract';
+import { BadRequestError, HandoverError, UnknownProviderError, secretFields, toHandoverError, type ConnectionCheck, type ConnectorDefinitionV1, type HandoverConnectorV1, type HandoverErrorJSON, type Logger } from '../../contract';
 import type { ProviderRegistry, ProviderView } from '../../registry';
 import type { HandoverApi } from '../../model';
 import { parseJson } from '../http/body';
@@ -60,12 +60,35 @@ export function connectorTypeView(def: ConnectorDefinitionV1): ConnectorTypeView
 
 const modeSchema = z.enum(['merge', 'replace']);
 
-export function providerRoutes(registry: ProviderRegistry, service: HandoverApi, logger: Logger, checks: ProviderChecks = new MemoryProviderChecks()): Route[] {
-  const admin = (method: string, path: string, handler: Route['handler']): Route => ({ method, path, auth: 'admin', handler });
+export interface ProviderRouteExtras {
+  /** The URL to paste into the vendor's console, shown with each provider. */
+  webhookUrl?: (providerId: string) => string | undefined;
+  /** Masks every secret the gateway knows (on top of the provider's own secrets). */
+  redact?: (text: string) => string;
+}
+
+export function providerRoutes(registry: ProviderRegistry, service: HandoverApi, logger: Logger, checks: ProviderChecks = new MemoryProviderChecks(), extras: ProviderRouteExtras = {}): Route[] {
+  const admin = (method: string, path: string, handler: Route['handler'], providers?: Route['providers']): Route => ({ method, path, auth: 'admin', handler, ...(providers ? { providers } : {}) });
   // Reads carry the outcome of the provider's last "test connection" (`lastCheck`), for the console.
-  const withChecks = async (items: ProviderView[]): Promise<Array<ProviderView & { lastCheck?: ProviderCheckRecord }>> => {
+  const withChecks = async (items: ProviderView[]): Promise<Array<ProviderView & { lastCheck?: ProviderCheckRecord; webhookUrl?: string }>> => {
     const found = await checks.get(items.map((p) => p.id)).catch(() => new Map<string, ProviderCheckRecord>());
-    return items.map((p) => (found.has(p.id) ? { ...p, lastCheck: found.get(p.id)! } : p));
+    return items.map((p) => {
+      const url = extras.webhookUrl?.(p.id);
+      const check = found.get(p.id);
+      const lastCheck = check?.error ? { ...check, error: { ...check.error, message: (extras.redact ?? String)(check.error.message) } } : check;
+      return { ...p, ...(url ? { webhookUrl: url } : {}), ...(lastCheck ? { lastCheck } : {}) };
+    });
+  };
+  // A vendor error can echo a credential: mask the provider's own secrets (and every known one).
+  const redactFor = async (providerId: string, text: string): Promise<string> => {
+    let out = extras.redact ? extras.redact(text) : text;
+    const provider = await registry.get(providerId, { revealSecrets: true }).catch(() => undefined);
+    const def = provider && registry.connectorTypes().find((d) => d.type === provider.type);
+    for (const key of def ? secretFields(def.settingsSchema) : []) {
+      const v = provider!.settings[key];
+      if (typeof v === 'string' && v.length >= 4) out = out.split(v).join('[redacted]');
+    }
+    return out;
   };
   return [
     admin('POST', PROVIDER_ROUTES.create, async (ctx) => {
@@ -73,14 +96,20 @@ export function providerRoutes(registry: ProviderRegistry, service: HandoverApi,
       logger.info('provider created', { requestId: ctx.requestId, providerId: provider.id, type: provider.type });
       return { status: 201, body: provider, headers: { location: `/v2.0/handover/provider/${encodeURIComponent(provider.id)}` } };
     }),
-    admin('GET', PROVIDER_ROUTES.read, async (ctx) => ({ status: 200, body: (await withChecks([await registry.get(ctx.params.id!)]))[0] })),
-    admin('GET', PROVIDER_ROUTES.list, async () => {
-      const items = await withChecks(await registry.list());
-      return { status: 200, body: { items, total: items.length } };
-    }),
+    admin('GET', PROVIDER_ROUTES.read, async (ctx) => ({ status: 200, body: (await withChecks([await registry.get(ctx.params.id!)]))[0] }), 'param'),
+    admin(
+      'GET',
+      PROVIDER_ROUTES.list,
+      async (ctx) => {
+        const allowed = ctx.principal?.providers;
+        const items = await withChecks((await registry.list()).filter((p) => !allowed || allowed.includes(p.id)));
+        return { status: 200, body: { items, total: items.length } };
+      },
+      'filter',
+    ),
     admin('GET', PROVIDER_ROUTES.export, async (ctx) => {
       const includeSecrets = booleanQuery(ctx, 'includeSecrets');
-      logger.info('providers exported', { requestId: ctx.requestId, revealed: includeSecrets });
+      logger.info('audit', { action: 'providers exported', by: ctx.principal?.name, requestId: ctx.requestId, revealed: includeSecrets });
       return { status: 200, body: await registry.export({ includeSecrets }) };
     }),
     admin('POST', PROVIDER_ROUTES.import, async (ctx) => {
@@ -90,25 +119,26 @@ export function providerRoutes(registry: ProviderRegistry, service: HandoverApi,
       logger.info('providers imported', { requestId: ctx.requestId, mode: mode.data, ...result });
       return { status: 200, body: result };
     }),
-    admin('GET', PROVIDER_ROUTES.services, async () => ({ status: 200, body: { items: registry.connectorTypes().map(connectorTypeView) } })),
+    admin('GET', PROVIDER_ROUTES.services, async () => ({ status: 200, body: { items: registry.connectorTypes().map(connectorTypeView) } }), 'filter'),
     admin('PATCH', PROVIDER_ROUTES.update, async (ctx) => {
       const provider = await registry.update(ctx.params.id!, objectBody(await ctx.json()) as never);
       logger.info('provider updated', { requestId: ctx.requestId, providerId: provider.id });
       return { status: 200, body: provider };
-    }),
+    }, 'param'),
     admin('DELETE', PROVIDER_ROUTES.remove, async (ctx) => {
       await registry.delete(ctx.params.id!);
       await checks.remove(ctx.params.id!).catch(() => {});
       logger.info('provider deleted', { requestId: ctx.requestId, providerId: ctx.params.id });
       return { status: 204 };
-    }),
+    }, 'param'),
     admin('POST', PROVIDER_ROUTES.test, async (ctx) => {
       const result = await testProvider(registry, service, ctx.params.id!);
+      if (result.error) result.error = JSON.parse(await redactFor(result.providerId, JSON.stringify(result.error))) as HandoverErrorJSON;
       const record: ProviderCheckRecord = { ok: result.ok, check: result.check, at: Date.now(), durationMs: result.durationMs };
       if (result.error) record.error = { code: result.error.code, message: result.error.message };
       await checks.set(result.providerId, record).catch((error) => logger.warn('recording a provider check failed', { error: (error as Error).message }));
       return { status: 200, body: result };
-    }),
+    }, 'param'),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { BadRequestError, BadSignatureError, HandoverError, HandoverTimeoutError, type HandoverEvent, type Logger, type WebhookRequest } from '../../contract';
+import { BadRequestError, BadSignatureError, UnknownProviderError, HandoverError, HandoverTimeoutError, type HandoverEvent, type Logger, type WebhookRequest } from '../../contract';
 import type { ProviderRegistry } from '../../registry';
 import { eventEntries, type EventQueueItem } from '../events';
 import { isTransientFailure } from '../health/transient';
@@ -7,6 +7,7 @@ import { HttpStatusError } from '../http/errors';
 import type { Route } from '../http/server';
 import type { GatewayMetrics } from '../metrics';
 import type { QueueBackend } from '../queue/types';
+import { tooManyRequests, type RateLimiter } from '../http/guards';
 
 const RETRY_AFTER_SEC = 5;
 
@@ -36,6 +37,8 @@ export interface WebhookRouteOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   maxBodyBytes: number;
+  /** Requests per provider (token buckets): one flooding vendor gets 429 + Retry-After, the others are unaffected. */
+  limiter?: RateLimiter;
   /** How long a provider's connector is reused between store reads (default 1 s). */
   providerCacheMs?: number;
   now?: () => number;
@@ -106,13 +109,24 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
         options.kick();
       };
       try {
-        // Unknown provider: 404. The store failing to answer: 503, never a 500 the vendor gives up on.
-        const { provider, connector } = await connectorOf(providerId).catch((error: unknown) => {
+        // An unknown provider, one without webhooks and a bad signature all answer the same 401, so
+        // provider ids cannot be enumerated from outside.
+        // The store failing to answer is a 503, never a 500 the vendor gives up on.
+        const found = await connectorOf(providerId).catch((error: unknown) => {
+          if (UnknownProviderError.isInstance(error)) return undefined;
           throw HandoverError.isInstance(error) && error.code !== 'internal' ? error : unavailable(error, 'provider lookup');
         });
-        type = provider.type;
-        const webhook = connector.webhook;
-        if (!webhook) throw new HttpStatusError(404, `Provider "${providerId}" does not receive webhooks`);
+        const webhook = found?.connector.webhook;
+        if (!found || !webhook) {
+          result = 'bad_signature';
+          throw new BadSignatureError('Webhook verification failed');
+        }
+        type = found.provider.type;
+        const wait = options.limiter?.take(providerId);
+        if (wait !== undefined) {
+          result = 'rate_limited';
+          throw tooManyRequests(wait, 'Too many webhooks for this provider; retry later');
+        }
         const rawBody = await ctx.body(options.maxBodyBytes);
         const request: WebhookRequest = { method: ctx.req.method ?? 'POST', url: ctx.req.url ?? '', headers: ctx.req.headers, rawBody, receivedAt: now() };
         let custom: Awaited<ReturnType<NonNullable<typeof webhook.handle>>>;
@@ -129,13 +143,17 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           const contentType = custom.headers?.['content-type'];
           return { status: custom.status, text: body, headers: custom.headers ?? {}, ...(contentType ? { contentType } : {}) };
         }
-        if (request.method !== 'POST' || ctx.params.sub !== undefined) throw new HttpStatusError(404, 'Not found');
+        if (request.method !== 'POST' || ctx.params.sub !== undefined) {
+          result = 'bad_signature'; // as for an unknown provider: nothing tells a known id apart
+          throw new BadSignatureError('Webhook verification failed');
+        }
         try {
           await webhook.verify(request);
         } catch (error) {
           if (isTransientFailure(error)) throw unavailable(error, 'verify');
           result = 'bad_signature';
-          if (HandoverError.isInstance(error) && error.code !== 'internal') throw error;
+          // Every signature failure reads the same (and the same as an unknown provider).
+          if (HandoverError.isInstance(error) && error.code !== 'internal' && error.code !== 'bad_signature') throw error;
           throw new BadSignatureError('Webhook verification failed');
         }
         let events: HandoverEvent[];
@@ -154,7 +172,7 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
       } catch (error) {
         if (result === 'error') result = HandoverError.isInstance(error) ? error.code : 'error';
         if (HandoverTimeoutError.isInstance(error)) result = 'timeout';
-        if (result === 'bad_signature') logger.warn('webhook rejected: bad signature', { requestId: ctx.requestId, providerId });
+        if (result === 'bad_signature') logger.warn('webhook rejected: bad signature or unknown provider', { requestId: ctx.requestId, providerId });
         throw error;
       } finally {
         metrics.webhookResults.inc({ type, result });

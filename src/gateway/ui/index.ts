@@ -67,8 +67,8 @@ export async function createUi(options: UiOptions): Promise<Ui> {
   return { routes, ...(playground ? { playground } : {}), close: async () => playground?.close() };
 }
 
-function pageReply(ctx: RequestContext, auth: ApiKeyAuth, html: string | undefined): Reply {
-  const role = auth.roleOf(ctx.req.headers);
+async function pageReply(ctx: RequestContext, auth: ApiKeyAuth, html: string | undefined): Promise<Reply> {
+  const role = (await auth.authenticate(ctx.req.headers))?.role;
   const status = role === 'admin' ? 200 : role === 'nodes' ? 403 : 401;
   if (html === undefined) throw new HttpStatusError(503, 'The console assets are not built (dist/ui is missing): run "npm run build"');
   return {

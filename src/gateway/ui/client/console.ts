@@ -12,8 +12,9 @@ import { announce, duration, h } from './dom';
 import { providerForm } from './provider-form';
 import { withSignIn } from './signin';
 import { exportPanel, importPanel } from './transfer';
+import { apiKeysPanel } from './api-keys';
 
-type ListedProvider = ProviderView & { lastCheck?: ProviderCheckRecord };
+type ListedProvider = ProviderView & { lastCheck?: ProviderCheckRecord; webhookUrl?: string };
 
 class ConsolePage {
   private readonly status = h('p', { class: 'notice', role: 'status', hidden: true });
@@ -40,6 +41,7 @@ class ConsolePage {
         this.newButton,
         h('button', { type: 'button', onclick: () => this.open(exportPanel((m) => this.closePanel(m))) }, 'Export'),
         h('button', { type: 'button', onclick: () => this.open(importPanel((m) => this.refreshAfter(m))) }, 'Import'),
+        h('button', { type: 'button', onclick: () => this.open(apiKeysPanel((m) => this.closePanel(m))) }, 'API keys'),
       ),
       this.status,
       this.panel,
@@ -99,7 +101,13 @@ class ConsolePage {
       { 'data-id': p.id, tabindex: -1 },
       h('th', { scope: 'row', 'data-label': 'Name' }, p.name),
       h('td', { 'data-label': 'Type' }, type?.label ?? p.type),
-      h('td', { 'data-label': 'ID' }, h('code', null, p.id)),
+      h(
+        'td',
+        { 'data-label': 'ID' },
+        h('code', null, p.id),
+        // What to paste into the vendor's webhook settings.
+        p.webhookUrl ? h('div', { class: 'muted webhook-url' }, 'Webhook URL: ', h('code', null, p.webhookUrl)) : null,
+      ),
       check,
       h('td', { 'data-label': 'Settings' }, settingsSummary(p.settings)),
       h(
