@@ -1,13 +1,34 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../contract';
+import { parseRedisTarget } from './url';
+
+/** A plain / Sentinel-managed connection, or a Cluster client: the gateway uses either the same way. */
+export type RedisConnection = Redis | Cluster;
 
 /**
- * Opens an ioredis connection whose errors are logged (throttled) instead of crashing the process.
- * Commands fail after a couple of reconnect attempts, so a webhook is answered 503 (and retried by
- * the vendor) rather than hanging while Redis is away.
+ * Opens an ioredis connection (or Cluster client) whose errors are logged (throttled) instead of
+ * crashing the process. Commands fail after a couple of reconnect attempts, so a webhook is answered
+ * 503 (and retried by the vendor) rather than hanging while Redis is away or failing over.
  */
-export function connectRedis(url: string, logger: Logger, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, enableAutoPipelining: true, ...options });
+export function connectRedis(url: string, logger: Logger, options: RedisOptions = {}): RedisConnection {
+  const base: RedisOptions = { maxRetriesPerRequest: 2, connectTimeout: 5_000, enableAutoPipelining: true, ...options };
+  const target = parseRedisTarget(url);
+  let redis: RedisConnection;
+  if (target.kind === 'single') {
+    redis = new Redis(url, base);
+  } else {
+    const auth = {
+      ...(target.username ? { username: target.username } : {}),
+      ...(target.password ? { password: target.password } : {}),
+      ...(target.tls ? { tls: {} } : {}),
+    };
+    if (target.kind === 'sentinel') {
+      redis = new Redis({ ...base, ...auth, sentinels: target.nodes, name: target.name!, ...(target.db ? { db: target.db } : {}) });
+    } else {
+      const { enableAutoPipelining, ...redisOptions } = base;
+      redis = new Cluster(target.nodes, { enableAutoPipelining, redisOptions: { ...redisOptions, ...auth } });
+    }
+  }
   let last = 0;
   redis.on('error', (error: Error) => {
     const now = Date.now();
