@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { HandoverConfigError, type ValidationIssue } from '../contract';
+import { parseRedisTarget } from './redis/url';
 
 /**
  * The gateway's configuration: environment variables over an optional JSON file
@@ -24,6 +25,7 @@ export const gatewayConfigSchema = z
     redisUrl: z
       .string()
       .regex(/^rediss?(\+(sentinel|cluster))?:\/\//, 'Must be a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL')
+      .refine(isRedisUrl, 'Sentinel: redis+sentinel://host:port,host:port/<masterName>; Cluster: redis+cluster://host:port,host:port')
       .optional(),
     redisPrefix: z.string().min(1).max(64).default('hk:'),
     cognigy: z
@@ -70,6 +72,15 @@ export const GATEWAY_ENV: ReadonlyArray<{ env: string; path: string; kind: Kind;
   { env: 'HANDOVER_GATEWAY_SHUTDOWN_TIMEOUT_MS', path: 'shutdownTimeoutMs', kind: 'string', description: 'Grace period per shutdown stage (default 15000).' },
   { env: 'HANDOVER_GATEWAY_SIMULATED', path: 'simulated', kind: 'boolean', description: 'Create the demo "simulated" provider (true/false).' },
 ];
+
+function isRedisUrl(url: string): boolean {
+  try {
+    parseRedisTarget(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const CONFIG_FILE_ENV = 'HANDOVER_GATEWAY_CONFIG';
 

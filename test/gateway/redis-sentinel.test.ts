@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedCenters } from 'handover-kit/connectors/simulated';
 import { startFakeCognigy } from '../fakes/cognigy';
 import { http, simCenter, startTestGateway, startWebhookCapture, uniquePrefix, waitUntil, type CapturedWebhook } from './helpers';
-import { info, RedisProcs, until } from './redis-procs';
+import { info, RedisProcs, until, type RedisProc } from './redis-procs';
 
 const MASTER = 'hkmaster';
 
@@ -17,7 +17,7 @@ describe('the gateway behind Redis Sentinel', () => {
     cleanup.push(() => procs.stop());
     const master = await procs.start([]);
     const replica = await procs.start(['--replicaof', '127.0.0.1', String(master.port)]);
-    const sentinels = [];
+    const sentinels: RedisProc[] = [];
     for (let i = 0; i < 3; i++) {
       const conf = () => [
         `sentinel monitor ${MASTER} 127.0.0.1 ${master.port} 2`,
