@@ -78,8 +78,12 @@ describe('the gateway behind Redis Sentinel', () => {
     await pump();
     await until(async () => (await info(replica.port, ['ROLE'])).startsWith('["master"'), 20_000, 'the replica promoted');
 
-    await cognigy.waitFor((f) => f.texts(session).length >= texts.length, 20_000, 'every agent message');
-    expect(cognigy.texts(session)).toEqual(texts);
+    await cognigy.waitFor((f) => f.texts(session).includes('six'), 20_000, 'every agent message');
+    await gw.gateway.settle();
+    // Delivery to Cognigy is at least once: the item in flight when the master died may come twice.
+    const got = cognigy.texts(session);
+    expect(got.filter((t, i) => t !== got[i - 1])).toEqual(texts);
+    expect(got.length).toBeLessThanOrEqual(texts.length + 1);
     expect(refused.length).toBeGreaterThan(0); // the kill was felt: some webhooks were refused, then retried
     expect((await gw.client.sendUserMessage({ session, text: 'after failover', messageId: 'u-1' })).forwarded).toBe(true);
     expect((await gw.client.getHandover({ session }))?.status).toBe('active');
