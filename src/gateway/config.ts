@@ -24,8 +24,8 @@ export const gatewayConfigSchema = z
     adminKeys: z.array(apiKey).default([]),
     redisUrl: z
       .string()
-      .regex(/^rediss?(\+(sentinel|cluster))?:\/\//, 'Must be a redis://, rediss://, redis+sentinel:// or redis+cluster:// URL')
-      .refine(isRedisUrl, 'Sentinel: redis+sentinel://host:port,host:port/<masterName>; Cluster: redis+cluster://host:port,host:port')
+      .regex(/^rediss?(\+(sentinel|cluster))?:\/\//, 'Must be a redis(s)://, redis+sentinel:// or redis+cluster:// URL')
+      .refine(isRedisUrl, 'Sentinel: redis+sentinel://host:port,…/<master>; Cluster: redis+cluster://host:port,…')
       .optional(),
     redisPrefix: z.string().min(1).max(64).default('hk:'),
     cognigy: z
@@ -60,7 +60,7 @@ export const GATEWAY_ENV: ReadonlyArray<{ env: string; path: string; kind: Kind;
   { env: 'HANDOVER_PUBLIC_URL', path: 'publicUrl', kind: 'string', description: 'Public base URL, used to build webhook URLs (…/webhooks/<providerId>).' },
   { env: 'HANDOVER_GATEWAY_NODE_KEYS', path: 'nodeKeys', kind: 'list', description: 'Comma-separated API keys for the nodes (handover API only).' },
   { env: 'HANDOVER_GATEWAY_ADMIN_KEYS', path: 'adminKeys', kind: 'list', description: 'Comma-separated admin API keys (provider management too).' },
-  { env: 'HANDOVER_REDIS_URL', path: 'redisUrl', kind: 'string', description: 'redis://, redis+sentinel://h:p,h:p/master or redis+cluster://h:p,h:p URL; shared state for several instances.' },
+  { env: 'HANDOVER_REDIS_URL', path: 'redisUrl', kind: 'string', description: 'redis://, redis+sentinel://h:p,…/master or redis+cluster://h:p,… (shared state).' },
   { env: 'HANDOVER_REDIS_PREFIX', path: 'redisPrefix', kind: 'string', description: 'Key prefix in Redis (default hk:).' },
   { env: 'COGNIGY_API_BASE_URL', path: 'cognigy.apiBaseUrl', kind: 'string', description: 'Cognigy REST API base, e.g. https://api-trial.cognigy.ai.' },
   { env: 'COGNIGY_API_KEY', path: 'cognigy.apiKey', kind: 'string', description: 'Cognigy API key (inject / notify).' },

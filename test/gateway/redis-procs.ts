@@ -39,10 +39,26 @@ export class RedisProcs {
   async cluster(masters = 3): Promise<RedisProc[]> {
     const nodes: RedisProc[] = [];
     for (let i = 0; i < masters; i++) {
-      nodes.push(await this.start(['--cluster-enabled', 'yes', '--cluster-config-file', join(this.dir, `nodes-${i}.conf`), '--cluster-node-timeout', '2000']));
+      nodes.push(
+        await this.start([
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(this.dir, `nodes-${i}.conf`),
+          '--cluster-node-timeout',
+          '2000',
+        ]),
+      );
     }
     await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-yes']);
-    await until(async () => (await Promise.all(nodes.map((n) => info(n.port, ['CLUSTER', 'INFO'])))).every((i) => i.includes('cluster_state:ok')), 10_000, 'cluster_state:ok');
+    await until(
+      async () =>
+        (await Promise.all(nodes.map((n) => info(n.port, ['CLUSTER', 'INFO'])))).every((i) =>
+          i.includes('cluster_state:ok'),
+        ),
+      10_000,
+      'cluster_state:ok',
+    );
     return nodes;
   }
 
@@ -67,7 +83,13 @@ export class RedisProcs {
 
 /** One command's reply as text, on a short-lived connection. */
 export async function info(port: number, command: string[]): Promise<string> {
-  const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     const reply = await redis.call(command[0]!, ...command.slice(1));

@@ -9,7 +9,10 @@ describe('Redis URLs: single, Sentinel, Cluster', () => {
     expect(parseRedisTarget('redis://:pw@h:6379/2')).toEqual({ kind: 'single', url: 'redis://:pw@h:6379/2' });
     expect(parseRedisTarget('redis+sentinel://:p%40ss@10.0.0.5:26380,10.0.0.6/mymaster/3')).toEqual({
       kind: 'sentinel',
-      nodes: [{ host: '10.0.0.5', port: 26380 }, { host: '10.0.0.6', port: 26379 }],
+      nodes: [
+        { host: '10.0.0.5', port: 26380 },
+        { host: '10.0.0.6', port: 26379 },
+      ],
       name: 'mymaster',
       db: 3,
       password: 'p@ss',
@@ -17,7 +20,10 @@ describe('Redis URLs: single, Sentinel, Cluster', () => {
     });
     expect(parseRedisTarget('rediss+cluster://app:secret@a:7000,b:7001')).toEqual({
       kind: 'cluster',
-      nodes: [{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }],
+      nodes: [
+        { host: 'a', port: 7000 },
+        { host: 'b', port: 7001 },
+      ],
       username: 'app',
       password: 'secret',
       tls: true,
@@ -42,10 +48,15 @@ describe('Redis URLs: single, Sentinel, Cluster', () => {
   });
 
   it('config accepts the Sentinel and Cluster forms and names a malformed one', () => {
-    const env = { HANDOVER_GATEWAY_ADMIN_KEYS: 'an-admin-key-0123456789', HANDOVER_GATEWAY_NODE_KEYS: 'a-nodes-key-0123456789' };
+    const env = {
+      HANDOVER_GATEWAY_ADMIN_KEYS: 'an-admin-key-0123456789',
+      HANDOVER_GATEWAY_NODE_KEYS: 'a-nodes-key-0123456789',
+    };
     for (const url of ['redis+sentinel://a:1,b:2/m', 'redis+cluster://a:1,b:2']) {
       expect(loadGatewayConfig({ env: { ...env, HANDOVER_REDIS_URL: url } }).redisUrl).toBe(url);
     }
-    expect(() => loadGatewayConfig({ env: { ...env, HANDOVER_REDIS_URL: 'redis+sentinel://a:1,b:2' } })).toThrow(/HANDOVER_REDIS_URL/);
+    expect(() => loadGatewayConfig({ env: { ...env, HANDOVER_REDIS_URL: 'redis+sentinel://a:1,b:2' } })).toThrow(
+      /HANDOVER_REDIS_URL/,
+    );
   });
 });

@@ -140,17 +140,23 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
   }
 
   async claim(max: number, batch: number): Promise<ClaimedPartition<T>[]> {
-    const rows = await CLAIM.run<Array<[string, string, string[]]>>(this.redis, [`${this.base}ready`, `${this.base}attempts`], [this.base, this.now(), max, batch, this.leaseMs, this.owner]);
+    const rows = await CLAIM.run<Array<[string, string, string[]]>>(
+      this.redis,
+      [`${this.base}ready`, `${this.base}attempts`],
+      [this.base, this.now(), max, batch, this.leaseMs, this.owner],
+    );
     return rows.map(([partition, attempts, items]) => ({ partition, attempts: Number(attempts), items: items.map((i) => JSON.parse(i) as T) }));
   }
 
   async ack(partition: string, count: number): Promise<boolean> {
-    return (await ACK.run<number>(this.redis, [this.lease(partition), this.list(partition), `${this.base}depth`, `${this.base}attempts`], [partition, count, this.owner])) === 1;
+    const keys = [this.lease(partition), this.list(partition), `${this.base}depth`, `${this.base}attempts`];
+    return (await ACK.run<number>(this.redis, keys, [partition, count, this.owner])) === 1;
   }
 
   async release(partition: string, retryAt?: number): Promise<void> {
     const keys = [this.lease(partition), this.list(partition), `${this.base}ready`, `${this.base}attempts`];
-    await RELEASE.run(this.redis, keys, [partition, this.owner, this.now(), retryAt === undefined ? '' : Math.round(retryAt)]);
+    const at = retryAt === undefined ? '' : Math.round(retryAt);
+    await RELEASE.run(this.redis, keys, [partition, this.owner, this.now(), at]);
   }
 
   async renew(partitions: readonly string[]): Promise<void> {

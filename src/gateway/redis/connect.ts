@@ -23,7 +23,13 @@ export function connectRedis(url: string, logger: Logger, options: RedisOptions 
       ...(target.tls ? { tls: {} } : {}),
     };
     if (target.kind === 'sentinel') {
-      redis = new Redis({ ...base, ...auth, sentinels: target.nodes, name: target.name!, ...(target.db ? { db: target.db } : {}) });
+      redis = new Redis({
+        ...base,
+        ...auth,
+        sentinels: target.nodes,
+        name: target.name!,
+        ...(target.db ? { db: target.db } : {}),
+      });
     } else {
       const { enableAutoPipelining, ...redisOptions } = base;
       redis = new Cluster(target.nodes, { enableAutoPipelining, redisOptions: { ...redisOptions, ...auth } });

@@ -54,7 +54,8 @@ return false
  */
 const UPDATE = new LuaScript(`
 ${LUA_IS_LIVE}
-local id, version, status, json, hasExt, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5] == '1', tonumber(ARGV[6])
+local id, version, status, json = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local hasExt, ttl = ARGV[5] == '1', tonumber(ARGV[6])
 local hasSeen, seenTtl, now = ARGV[7] == '1', ARGV[8], ARGV[9]
 local sessionKey, key, live, count = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local k = 5
@@ -184,7 +185,8 @@ export class RedisStore implements HandoverStore {
       }
     }
     const result = await UPDATE.run<number>(this.redis, keys, [
-      ...[record.id, record.version, record.status, JSON.stringify(record), record.conversationId ? '1' : '', this.endedTtlMs],
+      ...[record.id, record.version, record.status, JSON.stringify(record)],
+      ...[record.conversationId ? '1' : '', this.endedTtlMs],
       ...[seen ? '1' : '', seen ? Math.max(1, Math.round(seen.ttlMs)) : 0, Date.now(), ...appended],
     ]);
     if (result === 1 && appended.length > 0) this.outbox!.appended();

@@ -10,9 +10,18 @@
  */
 export type RedisTarget =
   | { kind: 'single'; url: string }
-  | { kind: 'sentinel' | 'cluster'; nodes: Array<{ host: string; port: number }>; name?: string; db?: number; username?: string; password?: string; tls: boolean };
+  | {
+      kind: 'sentinel' | 'cluster';
+      nodes: Array<{ host: string; port: number }>;
+      name?: string;
+      db?: number;
+      username?: string;
+      password?: string;
+      tls: boolean;
+    };
 
-const MULTI = /^(rediss?)\+(sentinel|cluster):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)(?:\/([^/?#]*))?(?:\/(\d+))?\/?$/;
+const MULTI =
+  /^(rediss?)\+(sentinel|cluster):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)(?:\/([^/?#]*))?(?:\/(\d+))?\/?$/;
 
 export function parseRedisTarget(url: string): RedisTarget {
   if (/^rediss?:\/\//.test(url)) return { kind: 'single', url };
@@ -24,7 +33,8 @@ export function parseRedisTarget(url: string): RedisTarget {
     if (!hp) throw new TypeError('Bad host in the Redis URL');
     return { host: hp[1]!, port: hp[2] ? Number(hp[2]) : kind === 'sentinel' ? 26379 : 6379 };
   });
-  if (kind === 'sentinel' && !name) throw new TypeError('redis+sentinel:// needs the master name: redis+sentinel://host:port,…/mymaster');
+  if (kind === 'sentinel' && !name)
+    throw new TypeError('redis+sentinel:// needs the master name: redis+sentinel://host:port,…/mymaster');
   return {
     kind: kind as 'sentinel' | 'cluster',
     nodes,
