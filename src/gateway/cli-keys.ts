@@ -55,7 +55,9 @@ export async function runKeys(args: string[], io: KeysIO): Promise<number> {
       return def ? secretFields(def.settingsSchema) : [];
     };
     const cipher = new SecretCipher(keys);
-    const r = await rotateRedisSecrets(redis, config.redisPrefix, cipher, fieldsOf);
+    const { hashTaggedPrefix, isClusterUrl } = await import('./redis/url');
+    const prefix = isClusterUrl(config.redisUrl) ? hashTaggedPrefix(config.redisPrefix) : config.redisPrefix;
+    const r = await rotateRedisSecrets(redis, prefix, cipher, fieldsOf);
     io.stdout(
       `Rotated to key "${cipher.currentKid}": ${r.resealed} value(s) re-encrypted in ${r.keys} key(s)${r.skipped ? `, ${r.skipped} changed meanwhile (run again)` : ''}.\n`,
     );

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { HandoverConfigError, type ValidationIssue } from '../contract';
 import { loadEncryptionKeys } from './secrets/cipher';
+import { parseRedisTarget } from './redis/url';
 
 /**
  * The gateway's configuration: environment variables over an optional JSON file
@@ -24,7 +25,8 @@ export const gatewayConfigSchema = z
     adminKeys: z.array(apiKey).default([]),
     redisUrl: z
       .string()
-      .regex(/^rediss?:\/\//, 'Must be a redis:// or rediss:// URL')
+      .regex(/^rediss?(\+(sentinel|cluster))?:\/\//, 'Must be a redis(s)://, redis+sentinel:// or redis+cluster:// URL')
+      .refine(isRedisUrl, 'Sentinel: redis+sentinel://host:port,…/<master>; Cluster: redis+cluster://host:port,…')
       .optional(),
     redisPrefix: z.string().min(1).max(64).default('hk:'),
     /** `kid1:base64,kid2:base64` (first = current); see docs/gateway.md "Security". */
@@ -70,7 +72,7 @@ export const GATEWAY_ENV: ReadonlyArray<{ env: string; path: string; kind: Kind;
   { env: 'HANDOVER_PUBLIC_URL', path: 'publicUrl', kind: 'string', description: 'Public base URL, used to build webhook URLs (…/webhooks/<providerId>).' },
   { env: 'HANDOVER_GATEWAY_NODE_KEYS', path: 'nodeKeys', kind: 'list', description: 'Comma-separated API keys for the nodes (handover API only).' },
   { env: 'HANDOVER_GATEWAY_ADMIN_KEYS', path: 'adminKeys', kind: 'list', description: 'Comma-separated admin API keys (provider management too).' },
-  { env: 'HANDOVER_REDIS_URL', path: 'redisUrl', kind: 'string', description: 'redis:// URL; shared state for several instances.' },
+  { env: 'HANDOVER_REDIS_URL', path: 'redisUrl', kind: 'string', description: 'redis://, redis+sentinel://h:p,…/master or redis+cluster://h:p,… (shared state).' },
   { env: 'HANDOVER_REDIS_PREFIX', path: 'redisPrefix', kind: 'string', description: 'Key prefix in Redis (default hk:).' },
   { env: 'HANDOVER_ENCRYPTION_KEYS', path: 'encryptionKeys', kind: 'string', description: 'Keys sealing secrets at rest: kid1:base64(32 bytes),kid2:… (first = current). Required with Redis.' },
   { env: 'HANDOVER_ENCRYPTION_KEY_FILE', path: 'encryptionKeyFile', kind: 'string', description: 'A file with the same key lines (one per line), instead of HANDOVER_ENCRYPTION_KEYS.' },
@@ -89,6 +91,15 @@ export const GATEWAY_ENV: ReadonlyArray<{ env: string; path: string; kind: Kind;
   { env: 'HANDOVER_GATEWAY_SHUTDOWN_TIMEOUT_MS', path: 'shutdownTimeoutMs', kind: 'string', description: 'Grace period per shutdown stage (default 15000).' },
   { env: 'HANDOVER_GATEWAY_SIMULATED', path: 'simulated', kind: 'boolean', description: 'Create the demo "simulated" provider (true/false).' },
 ];
+
+function isRedisUrl(url: string): boolean {
+  try {
+    parseRedisTarget(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const CONFIG_FILE_ENV = 'HANDOVER_GATEWAY_CONFIG';
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../contract';
 import type { Redactor } from '../logger';
+import { redisUrlPassword } from './redis/url';
 
 /** Wraps a logger you bring so that secrets the gateway knows are masked before it sees them. */
 export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
@@ -10,25 +11,19 @@ export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
 
 /** Registers the secret parts of a Redis URL (password, the whole URL) with the redactor. */
 export function redactRedisUrl(url: string, redactor: Redactor): void {
+  const password = redisUrlPassword(url);
+  if (!password) return;
+  redactor.add(password);
   try {
-    const parsed = new URL(url);
-    if (parsed.password) {
-      redactor.add(decodeURIComponent(parsed.password));
-      redactor.add(parsed.password);
-      redactor.add(url);
-    }
+    redactor.add(decodeURIComponent(password));
   } catch {
-    redactor.add(url);
+    // Not percent-encoded: the raw form is registered already.
   }
+  redactor.add(url);
 }
 
-/** A Redis URL safe to show: the password replaced. */
+/** A Redis URL safe to show (any of the accepted forms): the password replaced. */
 export function safeRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://(unparseable URL)';
-  }
+  const password = redisUrlPassword(url);
+  return password ? url.replace(`:${password}@`, ':***@') : url;
 }

@@ -1,9 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../redis/connect';
 import { toHandoverError } from '../../contract';
 import { RedisDeadLetters } from '../cognigy/outbox';
 import { safeRedisUrl } from '../logging';
 import { RedisQueueBackend } from '../queue/redis';
 import { connectRedis } from '../redis/connect';
+import { hashTaggedPrefix, isClusterUrl } from '../redis/url';
 import { RedisConnectorState } from '../redis/connector-state';
 import { RedisScheduler } from '../redis/scheduler';
 import { RedisStore } from '../redis/store';
@@ -12,8 +13,10 @@ import { RedisApiKeyStore } from '../keys/store';
 import type { BackendOptions, GatewayBackend } from './types';
 
 /** Several instances on one Redis: store, timers (BullMQ), queues, dead letters and connector state. */
-export async function redisBackend(url: string, prefix: string, options: BackendOptions): Promise<GatewayBackend> {
+export async function redisBackend(url: string, keyPrefix: string, options: BackendOptions): Promise<GatewayBackend> {
   const { logger } = options;
+  // In a Cluster every key (BullMQ's too: `{hk}:bull…`) shares one hash tag, so scripts stay in one slot.
+  const prefix = isClusterUrl(url) ? hashTaggedPrefix(keyPrefix) : keyPrefix;
   const redis: Redis = connectRedis(url, logger);
   try {
     await redis.ping();

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../redis/connect';
 import type { Logger } from '../../contract';
 import type { Delivery, DeliveryItem } from '../../delivery';
 import type { GatewayMetrics } from '../metrics';

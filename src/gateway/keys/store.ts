@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../redis/connect';
 
 /** A named API key as stored: never the key itself, only its SHA-256 (the key has 192 random bits). */
 export interface ApiKeyRecord {

@@ -1,11 +1,12 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../redis/connect';
 import { newId } from '../../util/ids';
 import { LuaScript } from '../redis/lua';
 import type { ClaimedPartition, QueueBackend, QueueEntry } from './types';
 
 /*
- * Redis layout for a queue named N under the key prefix P (single Redis or Sentinel, not Cluster:
- * the scripts touch keys they build themselves):
+ * Redis layout for a queue named N under the key prefix P. Every key a script touches is in KEYS
+ * except a claim's partition keys (found by the script in the ready set): in a Cluster the prefix
+ * carries a hash tag (`{hk}:`), so those share the declared keys' slot.
  *   P N:ready            sorted set: partition → when it is next eligible (ms). A claimed partition is
  *                        pushed to now + lease, so it is invisible to others while leased and comes back
  *                        by itself if its holder dies.
@@ -17,7 +18,7 @@ import type { ClaimedPartition, QueueBackend, QueueEntry } from './types';
 
 const CLAIM = new LuaScript(`
 local base, now, max, batch, lease, owner = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
-local ready = base .. 'ready'
+local ready, attempts = KEYS[1], KEYS[2]
 local candidates = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, max * 2 + 8)
 local out = {}
 local n = 0
@@ -29,10 +30,10 @@ for _, p in ipairs(candidates) do
     if #items == 0 then
       redis.call('ZREM', ready, p)
       redis.call('DEL', leaseKey)
-      redis.call('HDEL', base .. 'attempts', p)
+      redis.call('HDEL', attempts, p)
     else
       redis.call('ZADD', ready, now + lease, p)
-      out[#out + 1] = { p, redis.call('HGET', base .. 'attempts', p) or '0', items }
+      out[#out + 1] = { p, redis.call('HGET', attempts, p) or '0', items }
       n = n + 1
     end
   else
@@ -43,27 +44,26 @@ return out
 `);
 
 const ACK = new LuaScript(`
-local base, p, count, owner = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
-if redis.call('GET', base .. 'lease:' .. p) ~= owner then return 0 end
-local q = base .. 'q:' .. p
+local leaseKey, q, depth, attempts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local p, count, owner = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+if redis.call('GET', leaseKey) ~= owner then return 0 end
 local before = redis.call('LLEN', q)
 redis.call('LTRIM', q, count, -1)
-redis.call('DECRBY', base .. 'depth', before - redis.call('LLEN', q))
-redis.call('HDEL', base .. 'attempts', p)
+redis.call('DECRBY', depth, before - redis.call('LLEN', q))
+redis.call('HDEL', attempts, p)
 return 1
 `);
 
 const RELEASE = new LuaScript(`
-local base, p, owner, now, retryAt = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local leaseKey = base .. 'lease:' .. p
+local leaseKey, q, ready, attempts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local p, owner, now, retryAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 if redis.call('GET', leaseKey) ~= owner then return 0 end
 redis.call('DEL', leaseKey)
-local ready = base .. 'ready'
-if redis.call('LLEN', base .. 'q:' .. p) == 0 then
+if redis.call('LLEN', q) == 0 then
   redis.call('ZREM', ready, p)
-  redis.call('HDEL', base .. 'attempts', p)
+  redis.call('HDEL', attempts, p)
 elseif retryAt ~= '' then
-  redis.call('HINCRBY', base .. 'attempts', p, 1)
+  redis.call('HINCRBY', attempts, p, 1)
   redis.call('ZADD', ready, tonumber(retryAt), p)
 else
   redis.call('ZADD', ready, now, p)
@@ -71,14 +71,15 @@ end
 return 1
 `);
 
+/** KEYS: the ready set, then one lease key per partition in ARGV[4..]. */
 const RENEW = new LuaScript(`
-local base, owner, until_, lease = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-for i = 5, #ARGV do
+local owner, until_, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+for i = 4, #ARGV do
   local p = ARGV[i]
-  local leaseKey = base .. 'lease:' .. p
+  local leaseKey = KEYS[i - 2]
   if redis.call('GET', leaseKey) == owner then
     redis.call('PEXPIRE', leaseKey, lease)
-    redis.call('ZADD', base .. 'ready', 'XX', until_, p)
+    redis.call('ZADD', KEYS[1], 'XX', until_, p)
   end
 end
 return 1
@@ -129,7 +130,7 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
     const now = this.now();
     const tx = this.redis.multi();
     for (const [partition, items] of grouped) {
-      tx.rpush(`${this.base}q:${partition}`, ...items);
+      tx.rpush(this.list(partition), ...items);
       tx.zadd(`${this.base}ready`, 'NX', now, partition);
     }
     tx.incrby(`${this.base}depth`, entries.length);
@@ -139,21 +140,29 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
   }
 
   async claim(max: number, batch: number): Promise<ClaimedPartition<T>[]> {
-    const rows = await CLAIM.run<Array<[string, string, string[]]>>(this.redis, [], [this.base, this.now(), max, batch, this.leaseMs, this.owner]);
+    const rows = await CLAIM.run<Array<[string, string, string[]]>>(
+      this.redis,
+      [`${this.base}ready`, `${this.base}attempts`],
+      [this.base, this.now(), max, batch, this.leaseMs, this.owner],
+    );
     return rows.map(([partition, attempts, items]) => ({ partition, attempts: Number(attempts), items: items.map((i) => JSON.parse(i) as T) }));
   }
 
   async ack(partition: string, count: number): Promise<boolean> {
-    return (await ACK.run<number>(this.redis, [], [this.base, partition, count, this.owner])) === 1;
+    const keys = [this.lease(partition), this.list(partition), `${this.base}depth`, `${this.base}attempts`];
+    return (await ACK.run<number>(this.redis, keys, [partition, count, this.owner])) === 1;
   }
 
   async release(partition: string, retryAt?: number): Promise<void> {
-    await RELEASE.run(this.redis, [], [this.base, partition, this.owner, this.now(), retryAt === undefined ? '' : Math.round(retryAt)]);
+    const keys = [this.lease(partition), this.list(partition), `${this.base}ready`, `${this.base}attempts`];
+    const at = retryAt === undefined ? '' : Math.round(retryAt);
+    await RELEASE.run(this.redis, keys, [partition, this.owner, this.now(), at]);
   }
 
   async renew(partitions: readonly string[]): Promise<void> {
     if (partitions.length === 0) return;
-    await RENEW.run(this.redis, [], [this.base, this.owner, this.now() + this.leaseMs, this.leaseMs, ...partitions]);
+    const keys = [`${this.base}ready`, ...partitions.map((p) => this.lease(p))];
+    await RENEW.run(this.redis, keys, [this.owner, this.now() + this.leaseMs, this.leaseMs, ...partitions]);
   }
 
   async depth(): Promise<number> {
@@ -166,4 +175,11 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
   }
 
   async close(): Promise<void> {}
+
+  private list(partition: string): string {
+    return `${this.base}q:${partition}`;
+  }
+  private lease(partition: string): string {
+    return `${this.base}lease:${partition}`;
+  }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from './connect';
 import type { ConnectorStateV1 } from '../../contract';
 import { LuaScript } from './lua';
 

@@ -1,5 +1,5 @@
 import type { Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from './connect';
 import { toHandoverError, type Logger } from '../../contract';
 import { silentLogger } from '../../logger';
 import { timerKey, type Scheduler, type TimerJob, type TimerKind } from '../../scheduler';

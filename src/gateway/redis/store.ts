@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from './connect';
 import { HANDOVER_STATUSES, isLiveStatus, type HandoverStatus } from '../../contract';
 import type { HandoverRecord, ProviderRecord } from '../../model';
 import { sessionKeyOfRecord, type HandoverStore, type OutboxSink, type WriteEffects, type WriteResult } from '../../store/types';
@@ -21,21 +21,27 @@ import { LuaScript } from './lua';
 const LIVE = HANDOVER_STATUSES.filter(isLiveStatus);
 const LUA_IS_LIVE = `local function isLive(s) return ${LIVE.map((s) => `s == '${s}'`).join(' or ')} end`;
 
+/**
+ * Every key a script touches is passed in KEYS, but for the handover a session index points to (found
+ * by the script): in a Cluster the prefix carries a hash tag (`{hk}:`), so it shares their slot.
+ * KEYS: session index, `ho:<id>`, `ho:live`, `ho:count`, then the optional ones the ARGV flags name.
+ */
+
 /** Inserts unless the session's current handover is live; returns the live one's JSON otherwise. */
 const INSERT = new LuaScript(`
 ${LUA_IS_LIVE}
-local P, id, version, status, json, extKey = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local sessionKey = KEYS[1]
+local P, id, version, status, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local sessionKey, key, live, count, extKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local existing = redis.call('GET', sessionKey)
 if existing then
   local cur = redis.call('HMGET', P .. 'ho:' .. existing, 's', 'j')
   if cur[1] and isLive(cur[1]) then return cur[2] end
 end
-redis.call('HSET', P .. 'ho:' .. id, 'v', version, 's', status, 'j', json)
+redis.call('HSET', key, 'v', version, 's', status, 'j', json)
 redis.call('SET', sessionKey, id)
-if extKey ~= '' then redis.call('SET', extKey, id) end
-if isLive(status) then redis.call('SADD', P .. 'ho:live', id) end
-redis.call('HINCRBY', P .. 'ho:count', status, 1)
+if extKey then redis.call('SET', extKey, id) end
+if isLive(status) then redis.call('SADD', live, id) end
+redis.call('HINCRBY', count, status, 1)
 return false
 `);
 
@@ -43,36 +49,42 @@ return false
  * Compare-and-set on the version; keeps the indexes, live set and counts in step. With a seen key it
  * refuses (2) when the key is set and sets it with the write; with outbox items it appends them to
  * the outbox queue (the layout of queue/redis.ts) in the same script: one atomic step.
+ * Optional KEYS after the four fixed ones: ext index (ARGV[6] = '1'), seen key (ARGV[8] = '1'), then
+ * with outbox items the queue's ready and depth keys and one list per item.
  */
 const UPDATE = new LuaScript(`
 ${LUA_IS_LIVE}
-local P, id, version, status, json, extKey, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
-local seenKey, seenTtl, qbase, now = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
-local sessionKey = KEYS[1]
-if seenKey ~= '' and redis.call('EXISTS', seenKey) == 1 then return 2 end
-local key = P .. 'ho:' .. id
+local id, version, status, json = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local hasExt, ttl = ARGV[5] == '1', tonumber(ARGV[6])
+local hasSeen, seenTtl, now = ARGV[7] == '1', ARGV[8], ARGV[9]
+local sessionKey, key, live, count = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local k = 5
+local extKey, seenKey
+if hasExt then extKey = KEYS[k]; k = k + 1 end
+if hasSeen then seenKey = KEYS[k]; k = k + 1 end
+if seenKey and redis.call('EXISTS', seenKey) == 1 then return 2 end
 local cur = redis.call('HMGET', key, 'v', 's')
 if not cur[1] or tonumber(cur[1]) ~= version - 1 then return 0 end
 redis.call('HSET', key, 'v', version, 's', status, 'j', json)
-if extKey ~= '' then redis.call('SET', extKey, id) end
+if extKey then redis.call('SET', extKey, id) end
 if cur[2] ~= status then
-  redis.call('HINCRBY', P .. 'ho:count', cur[2], -1)
-  redis.call('HINCRBY', P .. 'ho:count', status, 1)
+  redis.call('HINCRBY', count, cur[2], -1)
+  redis.call('HINCRBY', count, status, 1)
   if isLive(cur[2]) and not isLive(status) then
-    redis.call('SREM', P .. 'ho:live', id)
+    redis.call('SREM', live, id)
     redis.call('PEXPIRE', key, ttl)
-    if extKey ~= '' then redis.call('PEXPIRE', extKey, ttl) end
+    if extKey then redis.call('PEXPIRE', extKey, ttl) end
     if redis.call('GET', sessionKey) == id then redis.call('PEXPIRE', sessionKey, ttl) end
   end
 end
-if seenKey ~= '' then redis.call('SET', seenKey, '1', 'PX', seenTtl) end
+if seenKey then redis.call('SET', seenKey, '1', 'PX', seenTtl) end
 local n = 0
-for i = 12, #ARGV, 2 do
-  redis.call('RPUSH', qbase .. 'q:' .. ARGV[i], ARGV[i + 1])
-  redis.call('ZADD', qbase .. 'ready', 'NX', now, ARGV[i])
+for i = 10, #ARGV, 2 do
+  redis.call('RPUSH', KEYS[k + 2 + n], ARGV[i + 1])
+  redis.call('ZADD', KEYS[k], 'NX', now, ARGV[i])
   n = n + 1
 end
-if n > 0 then redis.call('INCRBY', qbase .. 'depth', n) end
+if n > 0 then redis.call('INCRBY', KEYS[k + 1], n) end
 return 1
 `);
 
@@ -137,11 +149,10 @@ export class RedisStore implements HandoverStore {
   }
 
   async insertHandover(record: HandoverRecord): Promise<HandoverRecord | undefined> {
-    const existing = await INSERT.run<string | null>(
-      this.redis,
-      [`${this.prefix}ho:session:${sessionKeyOfRecord(record)}`],
-      [this.prefix, record.id, record.version, record.status, JSON.stringify(record), record.conversationId ? this.extKey(record.providerId, record.conversationId) : ''],
-    );
+    const keys = this.recordKeys(record);
+    if (record.conversationId) keys.push(this.extKey(record.providerId, record.conversationId));
+    const args = [this.prefix, record.id, record.version, record.status, JSON.stringify(record)];
+    const existing = await INSERT.run<string | null>(this.redis, keys, args);
     return parse(existing);
   }
 
@@ -159,22 +170,25 @@ export class RedisStore implements HandoverStore {
 
   async writeHandover(record: HandoverRecord, effects: WriteEffects): Promise<WriteResult> {
     const items = this.outbox ? (effects.outbox ?? []) : [];
-    const appended: string[] = [];
-    for (const item of items) {
-      const entry = this.outbox!.entry(item);
-      appended.push(entry.partition, JSON.stringify(entry.item));
-    }
-    const ext = record.conversationId ? this.extKey(record.providerId, record.conversationId) : '';
+    const keys = this.recordKeys(record);
     const seen = effects.seen;
-    const result = await UPDATE.run<number>(
-      this.redis,
-      [`${this.prefix}ho:session:${sessionKeyOfRecord(record)}`],
-      [
-        ...[this.prefix, record.id, record.version, record.status, JSON.stringify(record), ext, this.endedTtlMs],
-        ...[seen ? this.seenKey(seen.key) : '', seen ? Math.max(1, Math.round(seen.ttlMs)) : 0],
-        ...[this.outbox ? queueBase(this.prefix, this.outbox.queue) : '', Date.now(), ...appended],
-      ],
-    );
+    if (record.conversationId) keys.push(this.extKey(record.providerId, record.conversationId));
+    if (seen) keys.push(this.seenKey(seen.key));
+    const appended: string[] = [];
+    if (items.length > 0) {
+      const base = queueBase(this.prefix, this.outbox!.queue);
+      keys.push(`${base}ready`, `${base}depth`);
+      for (const item of items) {
+        const entry = this.outbox!.entry(item);
+        appended.push(entry.partition, JSON.stringify(entry.item));
+        keys.push(`${base}q:${entry.partition}`);
+      }
+    }
+    const result = await UPDATE.run<number>(this.redis, keys, [
+      ...[record.id, record.version, record.status, JSON.stringify(record)],
+      ...[record.conversationId ? '1' : '', this.endedTtlMs],
+      ...[seen ? '1' : '', seen ? Math.max(1, Math.round(seen.ttlMs)) : 0, Date.now(), ...appended],
+    ]);
     if (result === 1 && appended.length > 0) this.outbox!.appended();
     return result === 1 ? 'written' : result === 2 ? 'seen' : 'conflict';
   }
@@ -217,6 +231,12 @@ export class RedisStore implements HandoverStore {
 
   async close(): Promise<void> {
     if (this.options.ownsConnection) await this.redis.quit().catch(() => {});
+  }
+
+  /** The four keys every handover write touches (see the scripts). */
+  private recordKeys(record: HandoverRecord): string[] {
+    const p = this.prefix;
+    return [`${p}ho:session:${sessionKeyOfRecord(record)}`, `${p}ho:${record.id}`, `${p}ho:live`, `${p}ho:count`];
   }
 
   private extKey(providerId: string, conversationId: string): string {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../redis/connect';
 import type { HandoverErrorJSON } from '../../contract';
 
 /** The outcome of a provider's last "test connection", as the list and read routes show it (`lastCheck`). */

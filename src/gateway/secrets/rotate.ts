@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connect';
 import type { DeliveryItem } from '../../delivery';
 import { LuaScript } from '../redis/lua';
 import { SecretCipher } from './cipher';
@@ -34,7 +35,7 @@ export interface RotationResult {
  * URLTokens) are sealed. Safe while gateways run: each rewrite is a compare-and-set.
  */
 export async function rotateRedisSecrets(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   cipher: SecretCipher,
   secretFieldsOf: (type: string) => readonly string[],
@@ -61,9 +62,15 @@ export async function rotateRedisSecrets(
     if ((await CAS.run<number>(redis, [key], [kind, where, old, fresh])) === 1) result.resealed++;
     else result.skipped++;
   };
+  // A Cluster is scanned node by node (the gateway's keys share one hash tag, so one master has them).
+  const scanners: Redis[] = 'nodes' in redis && typeof redis.nodes === 'function' ? redis.nodes('master') : [redis as Redis];
+  for (const scanner of scanners) await rotateOn(scanner);
+  return result;
+
+  async function rotateOn(scanner: Redis) {
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 500);
+    const [next, keys] = await scanner.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 500);
     cursor = next;
     for (const key of keys) {
       result.keys++;
@@ -105,7 +112,7 @@ export async function rotateRedisSecrets(
       }
     }
   } while (cursor !== '0');
-  return result;
+  }
 }
 
 /** A value that is not ours to parse (another tool's key under the prefix) is left as it is. */
