@@ -236,6 +236,25 @@ async function throughput(proc: ChildProcess, origin: string, requests: LoadRequ
   return { perSecond: (requests.length / r.elapsedMs) * 1000, delivered: r.delivered, cpuMicros: (serverCpuMs * 1000) / requests.length };
 }
 
+/** With BENCH_PROFILE=<dir>, a CPU profile of this process during the measured gateway runs only. */
+async function profile(name: string): Promise<() => Promise<void>> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return async () => {};
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile: p } = await session.post('Profiler.stop');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/gateway-${name}.cpuprofile`, JSON.stringify(p));
+    session.disconnect();
+  };
+}
+
 function exposeGc() {
   if ((globalThis as { gc?: unknown }).gc) return;
   setFlagsFromString('--expose-gc');
@@ -301,12 +320,14 @@ export async function benchGateway(): Promise<BenchRow[]> {
     let relayed = 0;
     const requestsBefore = gateway.cognigy!.requestCount;
     const gatewayRuns = new Map<LoadShape, Awaited<ReturnType<typeof throughput>>>();
+    const stopProfile = await profile('memory');
     for (const shape of SHAPES) {
       const run = await throughput(proc, gateway.url, agentMessages(handovers, N, `run${shape.pipelining}`), N, shape);
       await gateway.settle(30_000);
       relayed += run.delivered;
       gatewayRuns.set(shape, run);
     }
+    await stopProfile();
     const upstream = (gateway.cognigy!.requestCount - requestsBefore) / relayed;
 
     for (const shape of SHAPES) {
@@ -366,7 +387,9 @@ export async function benchGateway(): Promise<BenchRow[]> {
         const rg = await benchGatewayInstance(cognigyUrl, { url: redis.url, prefix: `bench${Date.now()}:` });
         const rh = await liveHandovers(rg, LIVE);
         await throughput(proc, rg.url, agentMessages(rh, 3_000, 'rwarm'), 3_000);
+        const stopRedisProfile = await profile('redis');
         const rr = await throughput(proc, rg.url, agentMessages(rh, 10_000, 'rrun'), 10_000);
+        await stopRedisProfile();
         const relayRate = relayRuns.get(MANY_CONNECTIONS)!.perSecond;
         rows.push({
           group,

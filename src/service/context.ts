@@ -33,18 +33,25 @@ export class ServiceContext {
   /**
    * Writes the next version of a handover. `build` gets the freshest record and returns the next
    * one (or undefined to write nothing); on a concurrent write it runs again on the newer record.
+   * `latest`, a copy the caller has just read, saves the first read (a Redis round trip): the write is
+   * a compare-and-set on the version, so a stale copy only costs a retry on the fresh record.
    */
   async commit(
     id: string,
     build: (current: HandoverRecord) => HandoverRecord | undefined,
+    latest?: HandoverRecord,
   ): Promise<{ before: HandoverRecord; after: HandoverRecord } | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
-      const current = await this.store.getHandover(id);
+      const hinted = attempt === 0 && latest?.id === id;
+      const current = hinted ? latest : await this.store.getHandover(id);
       if (!current) return undefined;
       const next = build(current);
       if (!next) return undefined;
       // The status machine guards every write, whatever the caller: terminal stays terminal.
-      if (!canTransition(current.status, next.status)) throw new IllegalTransitionError(current.status, next.status, id);
+      if (!canTransition(current.status, next.status)) {
+        if (hinted) continue; // judge on the stored record, not on the caller's copy
+        throw new IllegalTransitionError(current.status, next.status, id);
+      }
       const written: HandoverRecord = { ...next, id: current.id, version: current.version + 1, updatedAt: this.clock.now() };
       if (await this.store.updateHandover(written)) {
         await this.syncTimers(current, written);

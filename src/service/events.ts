@@ -105,15 +105,17 @@ export class EventProcessor {
       if (event.sequence <= last) return 'duplicates';
       if (event.sequence > last + 1) return this.buffer(record, event);
     }
-    const outcome = await this.apply(record.id, event);
+    const outcome = await this.apply(record.id, event, record);
     if (event.sequence !== undefined && !flushing) await this.drainContiguous(record.id);
     return outcome;
   }
 
-  private async apply(handoverId: string, event: HandoverEvent): Promise<keyof IngestResult> {
+  private async apply(handoverId: string, event: HandoverEvent, latest?: HandoverRecord): Promise<keyof IngestResult> {
     let deliveries: ReturnType<typeof applyEvent>['deliveries'] = [];
     let rejected = false;
     await this.ctx.commit(handoverId, (current) => {
+      rejected = false; // runs again after a concurrent write
+      deliveries = [];
       const lastSequence = event.sequence === undefined ? current.lastSequence : Math.max(current.lastSequence ?? 0, event.sequence);
       try {
         const applied = applyEvent(current, event, this.ctx.clock.now());
@@ -126,7 +128,7 @@ export class EventProcessor {
         this.ctx.logger.warn('event rejected by the status machine', { handoverId, eventId: event.eventId, type: event.type, error: (error as HandoverError).toJSON() });
         return { ...current, lastSequence, recentEventIds: remember(current.recentEventIds, event.eventId) };
       }
-    });
+    }, latest);
     if (rejected) return 'rejected';
     await this.ctx.deliverAll(deliveries);
     return 'accepted';
