@@ -38,7 +38,7 @@ const LIVE = 1_000;
  * timestamp and body, zod-parsed envelope), its operations answer at once. The gateway's own work is
  * what is measured, not a vendor's.
  */
-const benchConnector = defineConnector({
+export const benchConnector = defineConnector({
   specificationVersion: SPECIFICATION_VERSION,
   type: 'bench',
   label: 'Benchmark vendor',
@@ -52,7 +52,7 @@ const benchConnector = defineConnector({
       capabilities: defineCapabilities({ webhooks: true, closeFromBot: true }),
       webhook: createSimulatedWebhook(settings.webhookSecret, systemClock),
       doCheckAvailability: async () => ({ available: true }),
-      doStartHandover: async () => ({ conversationId: `conv-${++n}`, status: 'active' }),
+      doStartHandover: async () => ({ conversationId: `conv-${process.pid}-${++n}`, status: 'active' }),
       doSendMessage: async () => ({ duplicate: false }),
       doGetStatus: async () => ({ status: 'active' }),
       doCloseHandover: async () => ({ alreadyClosed: false }),
@@ -81,13 +81,16 @@ interface LoadRequest {
 
 type ChildCommand =
   | { cmd: 'cognigy' }
-  | { cmd: 'load'; origin: string; requests: LoadRequest[]; concurrency: number; expectDeliveries: number; shape: LoadShape }
+  | { cmd: 'load'; origin: string | string[]; requests: LoadRequest[]; concurrency: number; expectDeliveries: number; shape: LoadShape; track?: boolean }
   | { cmd: 'latency'; origin: string; requests: Array<LoadRequest & { tag: string }>; bare: boolean };
 
 async function child() {
   let received = 0;
   let lastReceipt = 0;
   const waiting = new Map<string, (at: number) => void>();
+  /** With `track`, send time per message text, and end-to-end latencies of what arrived. */
+  const sentAt = new Map<string, number>();
+  const e2e: number[] = [];
   const cognigy: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -96,9 +99,14 @@ async function child() {
       if (req.url?.startsWith('/new/v2.0/endpoint/') && req.headers['x-api-key'] === COGNIGY_KEY) {
         received++;
         lastReceipt = at;
-        if (waiting.size > 0) {
+        if (waiting.size > 0 || sentAt.size > 0) {
           const text = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string }).text;
           waiting.get(text)?.(at);
+          const t0 = sentAt.get(text);
+          if (t0 !== undefined) {
+            e2e.push(at - t0);
+            sentAt.delete(text);
+          }
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('"OK"');
@@ -117,7 +125,9 @@ async function child() {
     if (message.cmd === 'cognigy') {
       process.send!({ url: `http://127.0.0.1:${(cognigy.address() as AddressInfo).port}` });
     } else if (message.cmd === 'load') {
-      const p = pool(message.origin, message.shape);
+      const origins = Array.isArray(message.origin) ? message.origin : [message.origin];
+      const pools = origins.map((o) => pool(o, message.shape));
+      e2e.length = 0;
       const startReceived = received;
       const statuses: Record<number, number> = {};
       let next = 0;
@@ -126,8 +136,10 @@ async function child() {
       await Promise.all(
         Array.from({ length: message.concurrency }, async () => {
           while (next < message.requests.length) {
-            const r = message.requests[next++]!;
-            const res = await p.request({ path: r.path, method: 'POST', headers: r.headers, body: r.body });
+            const i = next++;
+            const r = message.requests[i]!;
+            if (message.track) sentAt.set((JSON.parse(r.body) as { events: Array<{ text: string }> }).events[0]!.text, performance.now());
+            const res = await pools[i % pools.length]!.request({ path: r.path, method: 'POST', headers: r.headers, body: r.body });
             await res.body.dump();
             statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
           }
@@ -138,7 +150,9 @@ async function child() {
       while (received - startReceived < message.expectDeliveries && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
       const done = message.expectDeliveries > 0 ? lastReceipt : sent;
       const cpu = process.cpuUsage(cpu0);
-      process.send!({ elapsedMs: done - t0, statuses, delivered: received - startReceived, childCpuMs: (cpu.user + cpu.system) / 1000 });
+      sentAt.clear();
+      const p99 = message.track ? percentile(e2e.sort((a, b) => a - b), 99) : undefined;
+      process.send!({ elapsedMs: done - t0, statuses, delivered: received - startReceived, childCpuMs: (cpu.user + cpu.system) / 1000, p99 });
     } else if (message.cmd === 'latency') {
       const p = pool(message.origin);
       const samples: number[] = [];
@@ -160,14 +174,14 @@ async function child() {
 // ---------------------------------------------------------------------------------------------
 // The parent: servers, setup and measurements.
 
-function ask<T>(proc: ChildProcess, command: ChildCommand): Promise<T> {
+export function ask<T>(proc: ChildProcess, command: ChildCommand | Record<string, unknown>): Promise<T> {
   return new Promise((resolve) => {
     proc.once('message', (m) => resolve(m as T));
     proc.send(command);
   });
 }
 
-async function startChild(): Promise<ChildProcess> {
+export async function startChild(): Promise<ChildProcess> {
   const proc = fork(fileURLToPath(import.meta.url), ['--load-child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise((resolve) => proc.once('message', resolve));
   return proc;
@@ -182,12 +196,12 @@ async function bareServer(): Promise<{ origin: string; close(): Promise<void> }>
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-interface Handovers {
+export interface Handovers {
   convs: string[];
   sequence: Map<string, number>;
 }
 
-async function liveHandovers(gateway: Gateway, count: number): Promise<Handovers> {
+export async function liveHandovers(gateway: Gateway, count: number): Promise<Handovers> {
   const convs: string[] = [];
   for (let i = 0; i < count; i++) {
     const { handover } = await gateway.service.startHandover({ providerId: 'bench', session: { userId: randomUUID(), sessionId: randomUUID(), urlToken: randomBytes(32).toString('hex') } });
@@ -196,7 +210,7 @@ async function liveHandovers(gateway: Gateway, count: number): Promise<Handovers
   return { convs, sequence: new Map(convs.map((c) => [c, 0])) };
 }
 
-function agentMessages(h: Handovers, count: number, tag = 'm'): Array<LoadRequest & { tag: string }> {
+export function agentMessages(h: Handovers, count: number, tag = 'm'): Array<LoadRequest & { tag: string }> {
   const out: Array<LoadRequest & { tag: string }> = [];
   const now = Date.now();
   for (let i = 0; i < count; i++) {
@@ -210,7 +224,7 @@ function agentMessages(h: Handovers, count: number, tag = 'm'): Array<LoadReques
   return out;
 }
 
-async function benchGatewayInstance(cognigyUrl: string, redis?: { url: string; prefix: string }) {
+export async function benchGatewayInstance(cognigyUrl: string, redis?: { url: string; prefix: string }) {
   const gateway = await createGateway({
     connectors: [benchConnector],
     keys: { nodes: [NODES_KEY], admin: [] },
@@ -224,16 +238,16 @@ async function benchGatewayInstance(cognigyUrl: string, redis?: { url: string; p
   return gateway;
 }
 
-async function throughput(proc: ChildProcess, origin: string, requests: LoadRequest[], expectDeliveries: number, shape: LoadShape = MANY_CONNECTIONS) {
+export async function throughput(proc: ChildProcess, origin: string | string[], requests: LoadRequest[], expectDeliveries: number, shape: LoadShape = MANY_CONNECTIONS, track = false) {
   const cpu0 = process.cpuUsage();
-  const r = await ask<{ elapsedMs: number; statuses: Record<number, number>; delivered: number; childCpuMs: number }>(proc, { cmd: 'load', origin, requests, concurrency: 128, expectDeliveries, shape });
+  const r = await ask<{ elapsedMs: number; statuses: Record<number, number>; delivered: number; childCpuMs: number; p99?: number }>(proc, { cmd: 'load', origin, requests, concurrency: 128, expectDeliveries, shape, track });
   const cpu = process.cpuUsage(cpu0);
   const serverCpuMs = (cpu.user + cpu.system) / 1000;
   if (process.env.BENCH_VERBOSE) console.error(`load ${origin} ${shape.connections}x${shape.pipelining}: ${requests.length} in ${r.elapsedMs.toFixed(0)} ms; server cpu ${(serverCpuMs / r.elapsedMs * 100).toFixed(0)} %, ${(serverCpuMs * 1000 / requests.length).toFixed(1)} µs/op (system ${(cpu.system / requests.length).toFixed(1)}); load generator cpu ${(r.childCpuMs / r.elapsedMs * 100).toFixed(0)} %`);
   const ok = r.statuses[200] ?? 0;
   if (ok !== requests.length) throw new Error(`load: expected ${requests.length} × 200, got ${JSON.stringify(r.statuses)}`);
   if (r.delivered < expectDeliveries) throw new Error(`load: only ${r.delivered} of ${expectDeliveries} delivered`);
-  return { perSecond: (requests.length / r.elapsedMs) * 1000, delivered: r.delivered, cpuMicros: (serverCpuMs * 1000) / requests.length };
+  return { perSecond: (requests.length / r.elapsedMs) * 1000, delivered: r.delivered, cpuMicros: (serverCpuMs * 1000) / requests.length, p99: r.p99 };
 }
 
 /** With BENCH_PROFILE=<dir>, a CPU profile of this process during the measured gateway runs only. */
@@ -274,7 +288,7 @@ async function memoryPerHandover(count: number): Promise<number> {
   return (after - before) / count;
 }
 
-async function startRedis(): Promise<{ url: string; stop(): Promise<void> } | undefined> {
+export async function startRedis(): Promise<{ url: string; stop(): Promise<void> } | undefined> {
   try {
     const setup = (await import('../test/setup/redis')).default;
     const stop = await setup();
