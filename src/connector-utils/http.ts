@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Agent, type Dispatcher } from 'undici';
 import { HandoverError, HandoverTimeoutError, VendorApiError, type Clock } from '../contract';
 import { vendorError } from './errors';
@@ -132,22 +133,23 @@ export class HttpClient {
     }
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     this.requestCount++;
-    // One controller and one plain timer per attempt: precise to the millisecond (undici's own
-    // header/body timeouts tick about once a second), and the caller's signal still aborts it.
-    const controller = new AbortController();
+    // One plain timer per attempt: precise to the millisecond (undici's own header/body timeouts tick
+    // about once a second), and the caller's signal still aborts it. undici takes an EventEmitter as
+    // its signal: far cheaper per call than an AbortController.
+    const signal = new DeadlineSignal();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      signal.abort(undefined);
     }, timeoutMs);
     timer.unref?.();
-    const onAbort = () => controller.abort(req.signal?.reason);
+    const onAbort = () => signal.abort(req.signal?.reason);
     if (req.signal?.aborted) onAbort();
     else req.signal?.addEventListener('abort', onAbort, { once: true });
     let res: Dispatcher.ResponseData;
     let text: string;
     try {
-      res = await this.dispatcher.request({ origin, path, method: req.method, headers, body, signal: controller.signal });
+      res = await this.dispatcher.request({ origin, path, method: req.method, headers, body, signal });
       text = await res.body.text();
     } catch (error) {
       if (HandoverError.isInstance(error)) throw error;
@@ -188,6 +190,18 @@ export class HttpClient {
       });
     }
     return { status: res.statusCode, headers: res.headers, body: parsed as T };
+  }
+}
+
+/** The per-attempt abort signal undici listens to (`aborted`, `reason`, an `abort` event). */
+class DeadlineSignal extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
   }
 }
 

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { HandoverTimeoutError } from 'handover-kit';
 import { HttpClient } from 'handover-kit/connector-utils';
 
 /** The client builds request targets without the URL parser on the common path: it must agree with it. */
@@ -33,6 +34,30 @@ describe('HttpClient request targets', () => {
         for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
         expect(seen.at(-1), `${c.base} + ${c.path}`).toBe(url.pathname + url.search);
       }
+    } finally {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('HttpClient deadlines', () => {
+  it("ends a call with a typed timeout when the vendor never answers, or when the caller's signal aborts", async () => {
+    const server = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new HttpClient({ vendor: 'acme', baseUrl: origin, timeoutMs: 100 });
+    try {
+      const timedOut = await client.send({ method: 'POST', path: '/slow', json: {}, operation: 'slow call' }).catch((e) => e);
+      expect(HandoverTimeoutError.isInstance(timedOut) && /timed out after 100 ms/.test(timedOut.message)).toBe(true);
+      const patient = new HttpClient({ vendor: 'acme', baseUrl: origin, timeoutMs: 60_000 });
+      const controller = new AbortController();
+      const pending = patient.send({ method: 'POST', path: '/slow', json: {}, operation: 'slow call', signal: controller.signal }).catch((e) => e);
+      controller.abort();
+      const aborted = await pending;
+      expect(HandoverTimeoutError.isInstance(aborted) && /was aborted/.test(aborted.message)).toBe(true);
+      await patient.close();
     } finally {
       await client.close();
       server.closeAllConnections();
