@@ -16,7 +16,12 @@ export interface RelaySession {
   sessionId: string;
 }
 
-export async function startRelay(options: { secret: string; cognigyUrl: string; apiKey: string; sessions: Map<string, RelaySession> }) {
+export async function startRelay(options: {
+  secret: string;
+  cognigyUrl: string;
+  apiKey: string;
+  sessions: Map<string, RelaySession>;
+}) {
   const webhook = createSimulatedWebhook(options.secret, systemClock);
   const pool = new Pool(options.cognigyUrl, { connections: 64, keepAliveTimeout: 30_000 });
   const headers = { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': options.apiKey };
@@ -31,7 +36,9 @@ export async function startRelay(options: { secret: string; cognigyUrl: string; 
         res.writeHead(401).end();
         return;
       }
-      const events = (JSON.parse(rawBody.toString('utf8')) as { events: Array<{ conversationId: string; text?: string }> }).events;
+      const events = (
+        JSON.parse(rawBody.toString('utf8')) as { events: Array<{ conversationId: string; text?: string }> }
+      ).events;
       Promise.all(
         events.map(async (event) => {
           const session = options.sessions.get(event.conversationId);

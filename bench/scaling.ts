@@ -10,7 +10,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Gateway } from '../src/gateway';
-import { agentMessages, ask, benchGatewayInstance, liveHandovers, startChild, startRedis, throughput, benchConnector } from './gateway';
+import {
+  agentMessages,
+  ask,
+  benchGatewayInstance,
+  liveHandovers,
+  startChild,
+  startRedis,
+  throughput,
+  benchConnector,
+} from './gateway';
 import { heapUsed, type BenchRow } from './lib';
 
 const GROUP = 'scaling';
@@ -18,7 +27,10 @@ const LIVE = 1_000;
 const MESSAGES = 6_000;
 const SELF = fileURLToPath(import.meta.url);
 
-type InstanceCommand = { cmd: 'gateway'; redisUrl: string; prefix: string; cognigyUrl: string } | { cmd: 'handovers'; count: number } | { cmd: 'memory'; counts: number[] };
+type InstanceCommand =
+  | { cmd: 'gateway'; redisUrl: string; prefix: string; cognigyUrl: string }
+  | { cmd: 'handovers'; count: number }
+  | { cmd: 'memory'; counts: number[] };
 
 /** A child process: one gateway instance (Redis mode), or the in-memory memory probe. */
 async function instance() {
@@ -37,7 +49,10 @@ async function instance() {
 }
 
 async function startInstance(execArgv: string[] = []): Promise<ChildProcess> {
-  const proc = fork(SELF, ['--scale-instance'], { execArgv: [...execArgv, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(SELF, ['--scale-instance'], {
+    execArgv: [...execArgv, '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await new Promise((resolve) => proc.once('message', resolve));
   return proc;
 }
@@ -49,7 +64,10 @@ async function startMany(gateway: Gateway, count: number, parallel = 64): Promis
     Array.from({ length: parallel }, async () => {
       while (next < count) {
         next++;
-        await gateway.service.startHandover({ providerId: 'bench', session: { userId: randomUUID(), sessionId: randomUUID(), urlToken: randomBytes(32).toString('hex') } });
+        await gateway.service.startHandover({
+          providerId: 'bench',
+          session: { userId: randomUUID(), sessionId: randomUUID(), urlToken: randomBytes(32).toString('hex') },
+        });
       }
     }),
   );
@@ -58,7 +76,15 @@ async function startMany(gateway: Gateway, count: number, parallel = 64): Promis
 /** Heap growth per live handover at each count (cumulative), in a memory-mode gateway. */
 async function memoryCurve(counts: number[]): Promise<number[]> {
   const { createGateway } = await import('../src/gateway');
-  const gateway = await createGateway({ connectors: [benchConnector], keys: { nodes: ['bench-nodes-key-0123456789ab'], admin: [] }, port: 0, logLevel: 'silent', providers: [{ id: 'bench', name: 'Bench', type: 'bench', settings: { webhookSecret: 'bench-webhook-secret-0123456789' } }] });
+  const gateway = await createGateway({
+    connectors: [benchConnector],
+    keys: { nodes: ['bench-nodes-key-0123456789ab'], admin: [] },
+    port: 0,
+    logLevel: 'silent',
+    providers: [
+      { id: 'bench', name: 'Bench', type: 'bench', settings: { webhookSecret: 'bench-webhook-secret-0123456789' } },
+    ],
+  });
   await startMany(gateway, 100); // warm the connector, schemas and caches
   const before = heapUsed();
   const out: number[] = [];
@@ -99,11 +125,22 @@ async function instancesRows(redisUrl: string): Promise<BenchRow[]> {
       const prefix = `scale${n}-${Date.now()}:`;
       const procs = await Promise.all(Array.from({ length: n }, () => startInstance()));
       try {
-        const urls = await Promise.all(procs.map((p) => ask<{ url: string }>(p, { cmd: 'gateway', redisUrl, prefix, cognigyUrl }).then((r) => r.url)));
+        const urls = await Promise.all(
+          procs.map((p) =>
+            ask<{ url: string }>(p, { cmd: 'gateway', redisUrl, prefix, cognigyUrl }).then((r) => r.url),
+          ),
+        );
         const { convs } = await ask<{ convs: string[] }>(procs[0]!, { cmd: 'handovers', count: LIVE });
         const handovers = { convs, sequence: new Map(convs.map((c) => [c, 0])) };
         await throughput(load, urls, agentMessages(handovers, 1_500, `s${n}warm`), 1_500);
-        const run = await throughput(load, urls, agentMessages(handovers, MESSAGES, `s${n}run`), MESSAGES, undefined, true);
+        const run = await throughput(
+          load,
+          urls,
+          agentMessages(handovers, MESSAGES, `s${n}run`),
+          MESSAGES,
+          undefined,
+          true,
+        );
         single ??= run.perSecond;
         rows.push({
           group: GROUP,
@@ -140,7 +177,13 @@ async function redisMemoryRows(redisUrl: string): Promise<BenchRow[]> {
       live = count;
       const per = ((await usedMemory(redis)) - before) / count;
       perAt1e5 = per;
-      rows.push({ group: GROUP, name: `Redis memory per live handover, ${count.toLocaleString('en')} live`, value: per, unit: 'bytes', note: 'INFO memory used_memory growth / handovers' });
+      rows.push({
+        group: GROUP,
+        name: `Redis memory per live handover, ${count.toLocaleString('en')} live`,
+        value: per,
+        unit: 'bytes',
+        note: 'INFO memory used_memory growth / handovers',
+      });
     }
     if (!FULL) rows.push(estimated('Redis memory per live handover, 1,000,000 live', perAt1e5, 'bytes'));
     return rows;
@@ -167,14 +210,16 @@ async function heapRows(): Promise<BenchRow[]> {
       met: perHandover[i]! <= 2048,
       note: 'heap growth after GC, realistic session ids and URLToken',
     }));
-    if (!FULL) rows.push(estimated('heap per live handover, 1,000,000 live (memory store, gateway)', perHandover[1]!, 'KB'));
+    if (!FULL)
+      rows.push(estimated('heap per live handover, 1,000,000 live (memory store, gateway)', perHandover[1]!, 'KB'));
     return rows;
   } finally {
     proc.kill();
   }
 }
 
-const verbose = (what: string, t0: number) => process.env.BENCH_VERBOSE && console.error(`scaling: ${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const verbose = (what: string, t0: number) =>
+  process.env.BENCH_VERBOSE && console.error(`scaling: ${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 export async function benchScaling(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -182,7 +227,11 @@ export async function benchScaling(): Promise<BenchRow[]> {
   rows.push(...(await heapRows()));
   verbose('heap curve', t0);
   const redis = await startRedis();
-  if (!redis) return [...rows, { group: GROUP, name: 'Redis figures', value: NaN, unit: '', note: 'skipped: no redis-server could be started' }];
+  if (!redis)
+    return [
+      ...rows,
+      { group: GROUP, name: 'Redis figures', value: NaN, unit: '', note: 'skipped: no redis-server could be started' },
+    ];
   try {
     t0 = performance.now();
     rows.push(...(await instancesRows(redis.url)));

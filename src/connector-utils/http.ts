@@ -205,8 +205,10 @@ class DeadlineSignal extends EventEmitter {
   }
 }
 
+const SAFE = "A-Za-z0-9\\-_~%:@!$&'()*+,;=";
 /** Characters a path may hold and keep its meaning when appended as is (no dot segments, query or fragment). */
-const PLAIN_PATH = /^[A-Za-z0-9\-_~/%:@!$&'()*+,;=]*(?:\.[A-Za-z0-9\-_~%:@!$&'()*+,;=][A-Za-z0-9\-_~/%:@!$&'()*+,;=]*)*$/;
+const PLAIN_PATH = new RegExp(`^[${SAFE}/]*(?:\\.[${SAFE}][${SAFE}/]*)*$`);
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
 interface Base {
   origin: string;
@@ -217,7 +219,8 @@ interface Base {
 /** Origin + path of `path` resolved against `base` as `new URL(path, base + '/')` would, plus the query. */
 function resolveTarget(base: Base, path: string, query: HttpRequest['query']): { origin: string; path: string } {
   let resolved: string;
-  if (PLAIN_PATH.test(path) && !path.startsWith('//') && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) && !path.includes('/.')) {
+  const plain = PLAIN_PATH.test(path) && !path.startsWith('//') && !SCHEME.test(path) && !path.includes('/.');
+  if (plain) {
     resolved = path.startsWith('/') ? path : base.dir + path;
   } else {
     // Anything unusual (dot segments, a query, other characters, another origin): the URL parser.
@@ -238,7 +241,8 @@ function resolveTarget(base: Base, path: string, query: HttpRequest['query']): {
 
 /** As URLSearchParams encodes (application/x-www-form-urlencoded): space as `+`. */
 function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+').replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(value).replace(/%20/g, '+');
+  return encoded.replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function parseBase(baseUrl: string): Base {

@@ -14,22 +14,30 @@ describe('HttpClient request targets', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const cases: Array<{ base: string; path: string; query?: Record<string, string | number | boolean | undefined> }> = [
-      { base: origin, path: '/api/v2/x' },
-      { base: `${origin}/api/v1`, path: 'conversations/abc' },
-      { base: `${origin}/api/v1/`, path: 'conversations/abc' },
-      { base: `${origin}/api/v1`, path: '/absolute' },
-      { base: `${origin}/api/v1`, path: 'a/./b/../c' },
-      { base: `${origin}/api/v1`, path: '../up' },
-      { base: `${origin}/api`, path: 'file.json' },
-      { base: `${origin}/api`, path: 'with space/é' },
-      { base: `${origin}/api`, path: 'x?keep=1', query: { add: 'y' } },
-      { base: origin, path: '/q', query: { a: 'b c', b: "!'()~*-._", c: 'ä&=+/', n: 3, t: true, u: undefined } },
-    ];
+    const cases: Array<{ base: string; path: string; query?: Record<string, string | number | boolean | undefined> }> =
+      [
+        { base: origin, path: '/api/v2/x' },
+        { base: `${origin}/api/v1`, path: 'conversations/abc' },
+        { base: `${origin}/api/v1/`, path: 'conversations/abc' },
+        { base: `${origin}/api/v1`, path: '/absolute' },
+        { base: `${origin}/api/v1`, path: 'a/./b/../c' },
+        { base: `${origin}/api/v1`, path: '../up' },
+        { base: `${origin}/api`, path: 'file.json' },
+        { base: `${origin}/api`, path: 'with space/é' },
+        { base: `${origin}/api`, path: 'x?keep=1', query: { add: 'y' } },
+        { base: origin, path: '/q', query: { a: 'b c', b: "!'()~*-._", c: 'ä&=+/', n: 3, t: true, u: undefined } },
+      ];
     const client = new HttpClient({ vendor: 'acme', baseUrl: origin });
     try {
       for (const c of cases) {
-        await client.send({ method: 'GET', path: c.path, query: c.query, baseUrl: c.base, operation: 'probe', retry: false });
+        await client.send({
+          method: 'GET',
+          path: c.path,
+          query: c.query,
+          baseUrl: c.base,
+          operation: 'probe',
+          retry: false,
+        });
         const url = new URL(c.path, c.base.replace(/\/?$/, '/'));
         for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
         expect(seen.at(-1), `${c.base} + ${c.path}`).toBe(url.pathname + url.search);
@@ -49,11 +57,15 @@ describe('HttpClient deadlines', () => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const client = new HttpClient({ vendor: 'acme', baseUrl: origin, timeoutMs: 100 });
     try {
-      const timedOut = await client.send({ method: 'POST', path: '/slow', json: {}, operation: 'slow call' }).catch((e) => e);
+      const timedOut = await client
+        .send({ method: 'POST', path: '/slow', json: {}, operation: 'slow call' })
+        .catch((e) => e);
       expect(HandoverTimeoutError.isInstance(timedOut) && /timed out after 100 ms/.test(timedOut.message)).toBe(true);
       const patient = new HttpClient({ vendor: 'acme', baseUrl: origin, timeoutMs: 60_000 });
       const controller = new AbortController();
-      const pending = patient.send({ method: 'POST', path: '/slow', json: {}, operation: 'slow call', signal: controller.signal }).catch((e) => e);
+      const pending = patient
+        .send({ method: 'POST', path: '/slow', json: {}, operation: 'slow call', signal: controller.signal })
+        .catch((e) => e);
       controller.abort();
       const aborted = await pending;
       expect(HandoverTimeoutError.isInstance(aborted) && /was aborted/.test(aborted.message)).toBe(true);
