@@ -2,15 +2,8 @@
  * Core benchmarks: the handover service's own overhead per operation on the simulated center,
  * and memory per live handover in the in-memory store.
  */
-import {
-  MemoryDelivery,
-  ProviderRegistry,
-  HandoverService,
-  SPECIFICATION_VERSION,
-  defineCapabilities,
-  defineConnector,
-  type HandoverConnectorV1,
-} from '../dist/index.js';
+import { MemoryDelivery, ProviderRegistry, HandoverService } from '../dist/index.js';
+import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, type HandoverConnectorV1 } from '../dist/contract.js';
 import { SimulatedCenters, simulatedConnector } from '../dist/connectors/simulated.js';
 import { z } from 'zod';
 import { heapUsed, wallMicros, type BenchRow } from './lib';

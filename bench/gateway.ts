@@ -2,15 +2,15 @@
  * Gateway benchmark (`npm run bench:gateway`, or `benchGateway()` from bench/index.ts).
  *
  * Measured side by side in one run, on this machine:
- *  1. throughput of webhook → verify → dedupe → store → deliver, as a ratio of a bare node:http server
- *     that does nothing, both driven by the same load generator in a child process (undici, keep-alive,
- *     pipelining). The child also plays Cognigy; a message counts once Cognigy has received it;
+ *  1. throughput of webhook → verify → dedupe → store → deliver, as a ratio of a minimal hand-written
+ *     relay (bench/relay.ts; goal ≥ 50 %), with a bare node:http server that does nothing beside it, all
+ *     driven by the same load generator in a child process (undici, keep-alive, pipelining). The child
+ *     also plays Cognigy; a message counts once Cognigy has received it;
  *  2. upstream (Cognigy) requests per relayed message;
  *  3. added relay latency p99 with 1 000 live handovers: webhook sent → notify received at Cognigy, one
  *     message at a time, minus a bare loopback round trip measured the same way;
- *  4. memory per live handover with 100 000 live (heap growth after GC, in-process).
- * The gateway runs in memory mode (the default single instance); the Redis-mode throughput is
- * reported too, without a goal, when a redis-server can be started.
+ * The gateway runs in memory mode (the default single instance), then in Redis mode against a local
+ * redis-server (goal ≥ 30 % of the relay). BENCH_PROFILE=<dir> writes CPU profiles of the measured runs.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -25,7 +25,8 @@ import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, secret, typ
 import { systemClock } from '../src';
 import { createSimulatedWebhook, signWebhook, webhookBody, SIGNATURE_HEADER } from '../connectors/simulated';
 import { createGateway, type Gateway } from '../src/gateway';
-import { formatRows, heapUsed, percentile, type BenchRow } from './lib';
+import { startRelay } from './relay';
+import { formatRows, percentile, type BenchRow } from './lib';
 
 const SECRET = 'bench-webhook-secret-0123456789';
 const COGNIGY_KEY = 'bench-cognigy-key-0123456789';
@@ -37,7 +38,7 @@ const LIVE = 1_000;
  * timestamp and body, zod-parsed envelope), its operations answer at once. The gateway's own work is
  * what is measured, not a vendor's.
  */
-const benchConnector = defineConnector({
+export const benchConnector = defineConnector({
   specificationVersion: SPECIFICATION_VERSION,
   type: 'bench',
   label: 'Benchmark vendor',
@@ -51,7 +52,7 @@ const benchConnector = defineConnector({
       capabilities: defineCapabilities({ webhooks: true, closeFromBot: true }),
       webhook: createSimulatedWebhook(settings.webhookSecret, systemClock),
       doCheckAvailability: async () => ({ available: true }),
-      doStartHandover: async () => ({ conversationId: `conv-${++n}`, status: 'active' }),
+      doStartHandover: async () => ({ conversationId: `conv-${process.pid}-${++n}`, status: 'active' }),
       doSendMessage: async () => ({ duplicate: false }),
       doGetStatus: async () => ({ status: 'active' }),
       doCloseHandover: async () => ({ alreadyClosed: false }),
@@ -69,6 +70,8 @@ interface LoadShape {
 }
 const MANY_CONNECTIONS: LoadShape = { connections: 128, pipelining: 1 };
 const PIPELINED: LoadShape = { connections: 16, pipelining: 8 };
+const SHAPES = [MANY_CONNECTIONS, PIPELINED];
+const shapeLabel = (s: LoadShape) => (s.pipelining === 1 ? `${s.connections} connections` : `${s.connections} connections × ${s.pipelining} pipelined`);
 
 interface LoadRequest {
   path: string;
@@ -78,13 +81,16 @@ interface LoadRequest {
 
 type ChildCommand =
   | { cmd: 'cognigy' }
-  | { cmd: 'load'; origin: string; requests: LoadRequest[]; concurrency: number; expectDeliveries: number; shape: LoadShape }
+  | { cmd: 'load'; origin: string | string[]; requests: LoadRequest[]; concurrency: number; expectDeliveries: number; shape: LoadShape; track?: boolean }
   | { cmd: 'latency'; origin: string; requests: Array<LoadRequest & { tag: string }>; bare: boolean };
 
 async function child() {
   let received = 0;
   let lastReceipt = 0;
   const waiting = new Map<string, (at: number) => void>();
+  /** With `track`, send time per message text, and end-to-end latencies of what arrived. */
+  const sentAt = new Map<string, number>();
+  const e2e: number[] = [];
   const cognigy: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -93,9 +99,14 @@ async function child() {
       if (req.url?.startsWith('/new/v2.0/endpoint/') && req.headers['x-api-key'] === COGNIGY_KEY) {
         received++;
         lastReceipt = at;
-        if (waiting.size > 0) {
+        if (waiting.size > 0 || sentAt.size > 0) {
           const text = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string }).text;
           waiting.get(text)?.(at);
+          const t0 = sentAt.get(text);
+          if (t0 !== undefined) {
+            e2e.push(at - t0);
+            sentAt.delete(text);
+          }
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('"OK"');
@@ -114,7 +125,9 @@ async function child() {
     if (message.cmd === 'cognigy') {
       process.send!({ url: `http://127.0.0.1:${(cognigy.address() as AddressInfo).port}` });
     } else if (message.cmd === 'load') {
-      const p = pool(message.origin, message.shape);
+      const origins = Array.isArray(message.origin) ? message.origin : [message.origin];
+      const pools = origins.map((o) => pool(o, message.shape));
+      e2e.length = 0;
       const startReceived = received;
       const statuses: Record<number, number> = {};
       let next = 0;
@@ -123,8 +136,10 @@ async function child() {
       await Promise.all(
         Array.from({ length: message.concurrency }, async () => {
           while (next < message.requests.length) {
-            const r = message.requests[next++]!;
-            const res = await p.request({ path: r.path, method: 'POST', headers: r.headers, body: r.body });
+            const i = next++;
+            const r = message.requests[i]!;
+            if (message.track) sentAt.set((JSON.parse(r.body) as { events: Array<{ text: string }> }).events[0]!.text, performance.now());
+            const res = await pools[i % pools.length]!.request({ path: r.path, method: 'POST', headers: r.headers, body: r.body });
             await res.body.dump();
             statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
           }
@@ -135,7 +150,9 @@ async function child() {
       while (received - startReceived < message.expectDeliveries && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
       const done = message.expectDeliveries > 0 ? lastReceipt : sent;
       const cpu = process.cpuUsage(cpu0);
-      process.send!({ elapsedMs: done - t0, statuses, delivered: received - startReceived, childCpuMs: (cpu.user + cpu.system) / 1000 });
+      sentAt.clear();
+      const p99 = message.track ? percentile(e2e.sort((a, b) => a - b), 99) : undefined;
+      process.send!({ elapsedMs: done - t0, statuses, delivered: received - startReceived, childCpuMs: (cpu.user + cpu.system) / 1000, p99 });
     } else if (message.cmd === 'latency') {
       const p = pool(message.origin);
       const samples: number[] = [];
@@ -157,14 +174,14 @@ async function child() {
 // ---------------------------------------------------------------------------------------------
 // The parent: servers, setup and measurements.
 
-function ask<T>(proc: ChildProcess, command: ChildCommand): Promise<T> {
+export function ask<T>(proc: ChildProcess, command: ChildCommand | Record<string, unknown>): Promise<T> {
   return new Promise((resolve) => {
     proc.once('message', (m) => resolve(m as T));
     proc.send(command);
   });
 }
 
-async function startChild(): Promise<ChildProcess> {
+export async function startChild(): Promise<ChildProcess> {
   const proc = fork(fileURLToPath(import.meta.url), ['--load-child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise((resolve) => proc.once('message', resolve));
   return proc;
@@ -179,12 +196,12 @@ async function bareServer(): Promise<{ origin: string; close(): Promise<void> }>
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-interface Handovers {
+export interface Handovers {
   convs: string[];
   sequence: Map<string, number>;
 }
 
-async function liveHandovers(gateway: Gateway, count: number): Promise<Handovers> {
+export async function liveHandovers(gateway: Gateway, count: number): Promise<Handovers> {
   const convs: string[] = [];
   for (let i = 0; i < count; i++) {
     const { handover } = await gateway.service.startHandover({ providerId: 'bench', session: { userId: randomUUID(), sessionId: randomUUID(), urlToken: randomBytes(32).toString('hex') } });
@@ -193,7 +210,7 @@ async function liveHandovers(gateway: Gateway, count: number): Promise<Handovers
   return { convs, sequence: new Map(convs.map((c) => [c, 0])) };
 }
 
-function agentMessages(h: Handovers, count: number, tag = 'm'): Array<LoadRequest & { tag: string }> {
+export function agentMessages(h: Handovers, count: number, tag = 'm'): Array<LoadRequest & { tag: string }> {
   const out: Array<LoadRequest & { tag: string }> = [];
   const now = Date.now();
   for (let i = 0; i < count; i++) {
@@ -207,7 +224,7 @@ function agentMessages(h: Handovers, count: number, tag = 'm'): Array<LoadReques
   return out;
 }
 
-async function benchGatewayInstance(cognigyUrl: string, redis?: { url: string; prefix: string }) {
+export async function benchGatewayInstance(cognigyUrl: string, redis?: { url: string; prefix: string }) {
   const gateway = await createGateway({
     connectors: [benchConnector],
     keys: { nodes: [NODES_KEY], admin: [] },
@@ -223,16 +240,35 @@ async function benchGatewayInstance(cognigyUrl: string, redis?: { url: string; p
   return gateway;
 }
 
-async function throughput(proc: ChildProcess, origin: string, requests: LoadRequest[], expectDeliveries: number, shape: LoadShape = MANY_CONNECTIONS) {
+export async function throughput(proc: ChildProcess, origin: string | string[], requests: LoadRequest[], expectDeliveries: number, shape: LoadShape = MANY_CONNECTIONS, track = false) {
   const cpu0 = process.cpuUsage();
-  const r = await ask<{ elapsedMs: number; statuses: Record<number, number>; delivered: number; childCpuMs: number }>(proc, { cmd: 'load', origin, requests, concurrency: 128, expectDeliveries, shape });
+  const r = await ask<{ elapsedMs: number; statuses: Record<number, number>; delivered: number; childCpuMs: number; p99?: number }>(proc, { cmd: 'load', origin, requests, concurrency: 128, expectDeliveries, shape, track });
   const cpu = process.cpuUsage(cpu0);
   const serverCpuMs = (cpu.user + cpu.system) / 1000;
   if (process.env.BENCH_VERBOSE) console.error(`load ${origin} ${shape.connections}x${shape.pipelining}: ${requests.length} in ${r.elapsedMs.toFixed(0)} ms; server cpu ${(serverCpuMs / r.elapsedMs * 100).toFixed(0)} %, ${(serverCpuMs * 1000 / requests.length).toFixed(1)} µs/op (system ${(cpu.system / requests.length).toFixed(1)}); load generator cpu ${(r.childCpuMs / r.elapsedMs * 100).toFixed(0)} %`);
   const ok = r.statuses[200] ?? 0;
   if (ok !== requests.length) throw new Error(`load: expected ${requests.length} × 200, got ${JSON.stringify(r.statuses)}`);
   if (r.delivered < expectDeliveries) throw new Error(`load: only ${r.delivered} of ${expectDeliveries} delivered`);
-  return { perSecond: (requests.length / r.elapsedMs) * 1000, delivered: r.delivered, cpuMicros: (serverCpuMs * 1000) / requests.length };
+  return { perSecond: (requests.length / r.elapsedMs) * 1000, delivered: r.delivered, cpuMicros: (serverCpuMs * 1000) / requests.length, p99: r.p99 };
+}
+
+/** With BENCH_PROFILE=<dir>, a CPU profile of this process during the measured gateway runs only. */
+async function profile(name: string): Promise<() => Promise<void>> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return async () => {};
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile: p } = await session.post('Profiler.stop');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/gateway-${name}.cpuprofile`, JSON.stringify(p));
+    session.disconnect();
+  };
 }
 
 function exposeGc() {
@@ -241,20 +277,7 @@ function exposeGc() {
   (globalThis as { gc?: unknown }).gc = runInNewContext('gc');
 }
 
-async function memoryPerHandover(count: number): Promise<number> {
-  const gateway = await createGateway({ connectors: [benchConnector], keys: { nodes: [NODES_KEY], admin: [] }, port: 0, logLevel: 'silent', providers: [{ id: 'bench', name: 'Bench', type: 'bench', settings: { webhookSecret: SECRET } }] });
-  // Warm the connector, the schemas and the behaviour cache first.
-  await liveHandovers(gateway, 100);
-  const before = heapUsed();
-  await liveHandovers(gateway, count);
-  const after = heapUsed();
-  const live = (await gateway.store.countByStatus()).active;
-  await gateway.close();
-  if (live !== count + 100) throw new Error(`memory: expected ${count + 100} live handovers, found ${live}`);
-  return (after - before) / count;
-}
-
-async function startRedis(): Promise<{ url: string; stop(): Promise<void> } | undefined> {
+export async function startRedis(): Promise<{ url: string; stop(): Promise<void> } | undefined> {
   try {
     const setup = (await import('../test/setup/redis')).default;
     const stop = await setup();
@@ -270,48 +293,71 @@ export async function benchGateway(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const proc = await startChild();
   const { url: cognigyUrl } = await ask<{ url: string }>(proc, { cmd: 'cognigy' });
-  const N = 20_000;
+  const N = 12_000;
   try {
-    // 1. Throughput, side by side: the bare server and the gateway, under both load shapes.
+    // 1. Throughput, side by side: the bare server, the hand-written relay and the gateway, under both load shapes.
     const filler = (n: number) => Array.from({ length: n }, (_, i) => agentMessages({ convs: ['x'], sequence: new Map([['x', i]]) }, 1)[0]!);
+    const gateway = await benchGatewayInstance(cognigyUrl);
+    const handovers = await liveHandovers(gateway, LIVE);
     const bare = await bareServer();
     const bareRuns = new Map<LoadShape, Awaited<ReturnType<typeof throughput>>>();
-    for (const shape of [MANY_CONNECTIONS, PIPELINED]) {
+    for (const shape of SHAPES) {
       await throughput(proc, bare.origin, filler(3_000), 0, shape); // warm-up
       bareRuns.set(shape, await throughput(proc, bare.origin, filler(N), 0, shape));
     }
     await bare.close();
 
-    const gateway = await benchGatewayInstance(cognigyUrl);
-    const handovers = await liveHandovers(gateway, LIVE);
+    // The relay gets its own sequence numbers: its messages never reach the gateway's handovers.
+    const relayFeed: Handovers = { convs: handovers.convs, sequence: new Map(handovers.convs.map((c) => [c, 0])) };
+    const sessions = new Map(handovers.convs.map((c) => [c, { URLToken: randomBytes(32).toString('hex'), userId: randomUUID(), sessionId: randomUUID() }]));
+    const relay = await startRelay({ secret: SECRET, cognigyUrl, apiKey: COGNIGY_KEY, sessions });
+    const relayRuns = new Map<LoadShape, Awaited<ReturnType<typeof throughput>>>();
+    for (const shape of SHAPES) {
+      await throughput(proc, relay.origin, agentMessages(relayFeed, 3_000, `rl-warm${shape.pipelining}`), 3_000, shape);
+      relayRuns.set(shape, await throughput(proc, relay.origin, agentMessages(relayFeed, N, `rl${shape.pipelining}`), N, shape));
+    }
+    await relay.close();
+
     await throughput(proc, gateway.url, agentMessages(handovers, 5_000, 'warm'), 5_000);
     await gateway.settle(30_000);
     let relayed = 0;
     const requestsBefore = gateway.cognigy!.requestCount;
     const gatewayRuns = new Map<LoadShape, Awaited<ReturnType<typeof throughput>>>();
-    for (const shape of [MANY_CONNECTIONS, PIPELINED]) {
+    const stopProfile = await profile('memory');
+    for (const shape of SHAPES) {
       const run = await throughput(proc, gateway.url, agentMessages(handovers, N, `run${shape.pipelining}`), N, shape);
       await gateway.settle(30_000);
       relayed += run.delivered;
       gatewayRuns.set(shape, run);
     }
+    await stopProfile();
     const upstream = (gateway.cognigy!.requestCount - requestsBefore) / relayed;
 
-    for (const shape of [MANY_CONNECTIONS, PIPELINED]) {
+    for (const shape of SHAPES) {
       const b = bareRuns.get(shape)!;
+      const r = relayRuns.get(shape)!;
       const g = gatewayRuns.get(shape)!;
-      const label = shape === MANY_CONNECTIONS ? `${shape.connections} connections` : `${shape.connections} connections × ${shape.pipelining} pipelined`;
+      const label = shapeLabel(shape);
       rows.push({ group, name: `bare node:http server, does nothing (${label})`, value: b.perSecond, unit: 'req/s', note: `server CPU ${b.cpuMicros.toFixed(0)} µs/request` });
+      rows.push({
+        group,
+        name: `minimal hand-written relay: verify → one undici request out (${label})`,
+        value: r.perSecond,
+        unit: 'msg/s',
+        baseline: { name: 'bare node:http', value: b.perSecond },
+        ratio: r.perSecond / b.perSecond,
+        note: `server CPU ${r.cpuMicros.toFixed(0)} µs/message; no queue, dedupe, store or ordering`,
+      });
       rows.push({
         group,
         name: `webhook → verify → dedupe → store → deliver, memory (${label})`,
         value: g.perSecond,
         unit: 'msg/s',
-        baseline: { name: 'bare node:http', value: b.perSecond },
-        ratio: g.perSecond / b.perSecond,
-        goal: '≥ 50 %',
-        met: g.perSecond / b.perSecond >= 0.5,
-        note: `server CPU ${g.cpuMicros.toFixed(0)} µs/message; ${N} messages over ${LIVE} live handovers, counted when Cognigy received them; each message is one inbound and one outbound HTTP request`,
+        baseline: { name: 'minimal relay', value: r.perSecond },
+        ratio: g.perSecond / r.perSecond,
+        goal: '≥ 50 % of the relay',
+        met: g.perSecond / r.perSecond >= 0.5,
+        note: `server CPU ${g.cpuMicros.toFixed(0)} µs/message (relay ${r.cpuMicros.toFixed(0)}); ${(g.perSecond / b.perSecond * 100).toFixed(1)} % of the bare server; ${N} messages over ${LIVE} live handovers, counted when Cognigy received them`,
       });
     }
     rows.push({ group, name: 'upstream requests per relayed message', value: upstream, unit: 'req/msg', goal: '1.00', met: Math.abs(upstream - 1) < 1e-9, note: `${relayed} messages relayed` });
@@ -344,9 +390,21 @@ export async function benchGateway(): Promise<BenchRow[]> {
         const rg = await benchGatewayInstance(cognigyUrl, { url: redis.url, prefix: `bench${Date.now()}:` });
         const rh = await liveHandovers(rg, LIVE);
         await throughput(proc, rg.url, agentMessages(rh, 3_000, 'rwarm'), 3_000);
+        const stopRedisProfile = await profile('redis');
         const rr = await throughput(proc, rg.url, agentMessages(rh, 10_000, 'rrun'), 10_000);
-        const bareRate = bareRuns.get(MANY_CONNECTIONS)!.perSecond;
-        rows.push({ group, name: 'webhook → … → deliver, Redis mode (128 connections)', value: rr.perSecond, unit: 'msg/s', baseline: { name: 'bare node:http', value: bareRate }, ratio: rr.perSecond / bareRate, note: `informational, no goal: a local redis-server; server CPU ${rr.cpuMicros.toFixed(0)} µs/message` });
+        await stopRedisProfile();
+        const relayRate = relayRuns.get(MANY_CONNECTIONS)!.perSecond;
+        rows.push({
+          group,
+          name: 'webhook → … → deliver, Redis mode (128 connections)',
+          value: rr.perSecond,
+          unit: 'msg/s',
+          baseline: { name: 'minimal relay', value: relayRate },
+          ratio: rr.perSecond / relayRate,
+          goal: '≥ 30 % of the relay',
+          met: rr.perSecond / relayRate >= 0.3,
+          note: `a local redis-server; server CPU ${rr.cpuMicros.toFixed(0)} µs/message; ${(rr.perSecond / bareRuns.get(MANY_CONNECTIONS)!.perSecond * 100).toFixed(1)} % of the bare server`,
+        });
         await rg.close();
       } finally {
         await redis.stop();
@@ -355,10 +413,7 @@ export async function benchGateway(): Promise<BenchRow[]> {
   } finally {
     proc.kill();
   }
-
-  // 4. Memory.
-  const bytes = await memoryPerHandover(100_000);
-  rows.push({ group, name: 'memory per live handover (100 000 live)', value: bytes / 1024, unit: 'KB', goal: '≤ 2 KB', met: bytes <= 2048, note: 'heap growth after GC, memory store, realistic session ids and URLToken' });
+  // Memory per live handover (10^4 to 10^6, memory and Redis) is in bench/scaling.ts.
   return rows;
 }
 

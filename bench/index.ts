@@ -3,10 +3,12 @@
  * Figures are ratios against baselines measured in the same run (absolute times depend on the machine).
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { formatRows, type BenchRow } from './lib';
 import { benchCore } from './core';
 
+const started = performance.now();
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
@@ -31,11 +33,13 @@ const rows: BenchRow[] = [];
 if (want('core')) rows.push(...(await benchCore()));
 if (want('nodes')) rows.push(...(await optional('./nodes.ts', 'benchNodes')));
 if (want('gateway')) rows.push(...(await optional('./gateway.ts', 'benchGateway')));
+if (want('scaling')) rows.push(...(await optional('./scaling.ts', 'benchScaling')));
 if (want('connectors') && existsSync(new URL('./connectors', import.meta.url))) {
   for (const file of readdirSync(new URL('./connectors', import.meta.url)).filter((f) => f.endsWith('.ts')).sort()) {
     rows.push(...(await optional(`./connectors/${file}`, benchFunctionName(file))));
   }
 }
-console.log(`# handover-kit benchmarks (node ${process.version}, ${new Date().toISOString()})`);
+const seconds = ((performance.now() - started) / 1000).toFixed(0);
+console.log(`# handover-kit benchmarks (node ${process.version}, ${new Date().toISOString()}, ${seconds} s, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 console.log(formatRows(rows));
 process.exit(0);

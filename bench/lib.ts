@@ -70,3 +70,8 @@ export function formatRows(rows: BenchRow[]): string {
   }
   return lines.join('\n');
 }
+
+/** Issue 15's goal for a connector's doSendMessage against a bare request of the same body. */
+export function connectorOverheadGoal(ratio: number): Pick<BenchRow, 'goal' | 'met'> {
+  return { goal: 'overhead ≤ 10 % beyond the bare request', met: ratio <= 1.1 };
+}

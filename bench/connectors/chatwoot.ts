@@ -10,7 +10,7 @@ import { Agent, request } from 'undici';
 import { silentLogger, systemClock } from '../../src';
 import { chatwootSettingsSchema, createChatwootConnector } from '../../connectors/chatwoot';
 import { startFakeChatwoot } from '../../test/fakes/chatwoot';
-import { wallMicros, type BenchRow } from '../lib';
+import { wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
 
 const GROUP = 'connector: chatwoot';
 
@@ -98,6 +98,7 @@ export async function benchChatwoot(options: { messages?: number; iterations?: n
         unit: 'µs/call',
         baseline: { name: 'bare undici request, same endpoint', value: undiciUs },
         ratio: connectorUs / undiciUs,
+        ...connectorOverheadGoal(connectorUs / undiciUs),
         note: `overhead ${(connectorUs - undiciUs).toFixed(1)} µs/call; after 2000 warm-up calls each, ${rounds} ABBA rounds × ${iterations} calls`,
       },
       {

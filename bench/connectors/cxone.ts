@@ -16,7 +16,7 @@ import { createCxoneConnector, type CxoneConnector } from '../../connectors/cxon
 import { systemClock } from '../../src/clock';
 import { FAKE_DEFAULTS, FakeCxone } from '../../test/fakes/cxone';
 import { SharedState } from '../../test/connectors/cxone/harness';
-import { cpuMicros, percentile, wallMicros, type BenchRow } from '../lib';
+import { cpuMicros, percentile, wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
 
 const GROUP = 'connector: cxone';
 const MESSAGES = 500;
@@ -177,6 +177,7 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare undici request', value: cpuBare },
         ratio: cpuConnector / cpuBare,
+        ...connectorOverheadGoal(cpuConnector / cpuBare),
         note:
           `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call ` +
           '(state reads for thread and dedupe, id hashes, body, response parse)',

@@ -13,7 +13,7 @@ import { createGenesysConnector, type GenesysConnector } from '../../connectors/
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeGenesys } from '../../test/fakes/genesys';
-import { cpuMicros, wallMicros, type BenchRow } from '../lib';
+import { connectorOverheadGoal, cpuMicros, wallMicros, type BenchRow } from '../lib';
 import { benchGenesysNotifications } from './genesys-notifications';
 
 const GROUP = 'connector: genesys';
@@ -140,6 +140,7 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare undici request', value: cpuBare },
         ratio: cpuConnector / cpuBare,
+        ...connectorOverheadGoal(cpuConnector / cpuBare),
         note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (token lookup, body build, id hash, dedupe, response check)`,
       },
     ];

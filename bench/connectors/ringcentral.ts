@@ -14,7 +14,7 @@ import { createRingcentralConnector, messageForeignId, type RingcentralConnector
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeEngage } from '../../test/fakes/ringcentral';
-import { cpuMicros, wallMicros, type BenchRow } from '../lib';
+import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
 
 const GROUP = 'connector: ringcentral';
 const MESSAGES = 500;
@@ -164,6 +164,7 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare signed undici POST', value: cpuBare },
         ratio: cpuConnector / cpuBare,
+        ...connectorOverheadGoal(cpuConnector / cpuBare),
         note:
           `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call ` +
           '(state lookups, id hash, body build, signing; HttpClient tries JSON on the `ok` answer)',

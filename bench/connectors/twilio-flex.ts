@@ -14,7 +14,7 @@ import { createTwilioFlexConnector, type TwilioFlexConnector } from '../../conne
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_TWILIO, FakeTwilio } from '../../test/fakes/twilio-flex';
-import { cpuMicros, wallMicros, type BenchRow } from '../lib';
+import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
 
 const GROUP = 'connector: twilio-flex';
 const MESSAGES = 500;
@@ -200,6 +200,7 @@ async function sendOverhead(): Promise<BenchRow[]> {
         unit: 'µs/call',
         baseline: { name: 'bare undici request', value: cpuBare },
         ratio: cpuConnector / cpuBare,
+        ...connectorOverheadGoal(cpuConnector / cpuBare),
         note:
           `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call ` +
           '(state reads/writes, form build, dedupe, response check)',

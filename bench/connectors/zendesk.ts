@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/logger';
 import { systemClock } from '../../src/clock';
 import { createZendeskConnector, zendeskSettingsSchema } from '../../connectors/zendesk';
 import { FakeZendesk } from '../../test/fakes/zendesk';
-import { cpuMicros, wallMicros, type BenchRow } from '../lib';
+import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
 
 const GROUP = 'connector: zendesk';
 const MESSAGES = 600;
@@ -102,6 +102,7 @@ export async function benchZendesk(): Promise<BenchRow[]> {
         unit: 'µs',
         baseline: { name: 'bare undici request, same body/headers/endpoint', value: bareCpu },
         ratio: connectorCpu / bareCpu,
+        ...connectorOverheadGoal(connectorCpu / bareCpu),
         note: `steadier than wall time on a busy machine; overhead ≈ ${(connectorCpu - bareCpu).toFixed(1)} µs/call`,
       },
     ];

@@ -29,7 +29,9 @@ describe('HttpClient', () => {
     const clock = createFakeClock();
     const client = new HttpClient({ vendor: 'acme', baseUrl: url, clock });
     const pending = client.send({ method: 'GET', path: '/thing', operation: 'get thing' });
-    await new Promise((r) => setTimeout(r, 50));
+    // Poll for the first attempt (not a fixed sleep: the machine may be busy).
+    for (let i = 0; i < 500 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 20));
     expect(seen).toHaveLength(1);
     await clock.advance(1999);
     expect(seen).toHaveLength(1);
