@@ -3,7 +3,12 @@
  * and memory per live handover in the in-memory store.
  */
 import { MemoryDelivery, ProviderRegistry, HandoverService } from '../dist/index.js';
-import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, type HandoverConnectorV1 } from '../dist/contract.js';
+import {
+  SPECIFICATION_VERSION,
+  defineCapabilities,
+  defineConnector,
+  type HandoverConnectorV1,
+} from '../dist/contract.js';
 import { SimulatedCenters, simulatedConnector } from '../dist/connectors/simulated.js';
 import { z } from 'zod';
 import { heapUsed, wallMicros, type BenchRow } from './lib';
@@ -52,10 +57,20 @@ async function overheadRows(): Promise<BenchRow[]> {
 
   // start: each iteration a new session (the service part includes insert + commit).
   let i = 0;
-  const startVia = await wallMicros(() => service.startHandover({ providerId: 'sim', session: { userId: `u${++i}`, sessionId: 's' } }), { iterations: 5000 });
+  const startVia = await wallMicros(
+    () => service.startHandover({ providerId: 'sim', session: { userId: `u${++i}`, sessionId: 's' } }),
+    { iterations: 5000 },
+  );
   let j = 0;
   const startDirect = await wallMicros(
-    () => connector.doStartHandover({ idempotencyKey: `d${++j}`, user: { id: 'u' }, routing: {}, transcript: [], customAttributes: {} }),
+    () =>
+      connector.doStartHandover({
+        idempotencyKey: `d${++j}`,
+        user: { id: 'u' },
+        routing: {},
+        transcript: [],
+        customAttributes: {},
+      }),
     { iterations: 5000 },
   );
   row('start handover', startVia, startDirect);
@@ -65,8 +80,13 @@ async function overheadRows(): Promise<BenchRow[]> {
   await service.startHandover({ providerId: 'sim', session });
   const conv = center.listConversations({ owner: 'sim' }).at(-1)!;
   let m = 0;
-  const sendVia = await wallMicros(() => service.sendUserMessage({ session, text: 'hello', messageId: `m${++m}` }), { iterations: 20000 });
-  const sendDirect = await wallMicros(() => connector.doSendMessage({ conversationId: conv.id, messageId: `d${++m}`, user: { id: 'u' }, text: 'hello' }), { iterations: 20000 });
+  const sendVia = await wallMicros(() => service.sendUserMessage({ session, text: 'hello', messageId: `m${++m}` }), {
+    iterations: 20000,
+  });
+  const sendDirect = await wallMicros(
+    () => connector.doSendMessage({ conversationId: conv.id, messageId: `d${++m}`, user: { id: 'u' }, text: 'hello' }),
+    { iterations: 20000 },
+  );
   row('forward a user message', sendVia, sendDirect);
 
   const getVia = await wallMicros(() => service.getHandover({ session }), { iterations: 20000 });
@@ -75,10 +95,18 @@ async function overheadRows(): Promise<BenchRow[]> {
 
   let e = 0;
   const ingest = await wallMicros(
-    () => service.ingest('sim', [{ type: 'agent-message', conversationId: conv.id, eventId: `b${++e}`, occurredAt: 1, text: 'hi' }]),
+    () =>
+      service.ingest('sim', [
+        { type: 'agent-message', conversationId: conv.id, eventId: `b${++e}`, occurredAt: 1, text: 'hi' },
+      ]),
     { iterations: 20000 },
   );
-  rows.push({ group: 'core: service overhead per operation (simulated center)', name: 'ingest an agent message (dedupe, status machine, delivery)', value: ingest, unit: 'µs' });
+  rows.push({
+    group: 'core: service overhead per operation (simulated center)',
+    name: 'ingest an agent message (dedupe, status machine, delivery)',
+    value: ingest,
+    unit: 'µs',
+  });
   await service.close();
   await registry.close();
   return rows;
@@ -94,7 +122,15 @@ async function memoryRows(count: number): Promise<BenchRow[]> {
   await service.startHandover({ providerId: 'null', session: { userId: 'warm', sessionId: 'up' }, behaviour });
   const before = heapUsed();
   for (let n = 0; n < count; n++) {
-    await service.startHandover({ providerId: 'null', session: { userId: `user-${n}`, sessionId: `session-${n}-0123456789`, urlToken: 'url-token-of-the-endpoint-0123456789' }, behaviour });
+    await service.startHandover({
+      providerId: 'null',
+      session: {
+        userId: `user-${n}`,
+        sessionId: `session-${n}-0123456789`,
+        urlToken: 'url-token-of-the-endpoint-0123456789',
+      },
+      behaviour,
+    });
   }
   const after = heapUsed();
   const counts = await registry.store.countByStatus();

@@ -21,7 +21,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Pool } from 'undici';
 import { z } from 'zod';
-import { SPECIFICATION_VERSION, defineCapabilities, defineConnector, secret, type ConnectorDefinitionV1, type HandoverConnectorV1 } from '../src/contract';
+import {
+  SPECIFICATION_VERSION,
+  defineCapabilities,
+  defineConnector,
+  secret,
+  type ConnectorDefinitionV1,
+  type HandoverConnectorV1,
+} from '../src/contract';
 import { systemClock } from '../src';
 import { createSimulatedWebhook, signWebhook, webhookBody, SIGNATURE_HEADER } from '../connectors/simulated';
 import { createGateway, type Gateway } from '../src/gateway';
@@ -71,7 +78,8 @@ interface LoadShape {
 const MANY_CONNECTIONS: LoadShape = { connections: 128, pipelining: 1 };
 const PIPELINED: LoadShape = { connections: 16, pipelining: 8 };
 const SHAPES = [MANY_CONNECTIONS, PIPELINED];
-const shapeLabel = (s: LoadShape) => (s.pipelining === 1 ? `${s.connections} connections` : `${s.connections} connections × ${s.pipelining} pipelined`);
+const shapeLabel = (s: LoadShape) =>
+  s.pipelining === 1 ? `${s.connections} connections` : `${s.connections} connections × ${s.pipelining} pipelined`;
 
 interface LoadRequest {
   path: string;
@@ -81,7 +89,15 @@ interface LoadRequest {
 
 type ChildCommand =
   | { cmd: 'cognigy' }
-  | { cmd: 'load'; origin: string | string[]; requests: LoadRequest[]; concurrency: number; expectDeliveries: number; shape: LoadShape; track?: boolean }
+  | {
+      cmd: 'load';
+      origin: string | string[];
+      requests: LoadRequest[];
+      concurrency: number;
+      expectDeliveries: number;
+      shape: LoadShape;
+      track?: boolean;
+    }
   | { cmd: 'latency'; origin: string; requests: Array<LoadRequest & { tag: string }>; bare: boolean };
 
 async function child() {
@@ -138,8 +154,17 @@ async function child() {
           while (next < message.requests.length) {
             const i = next++;
             const r = message.requests[i]!;
-            if (message.track) sentAt.set((JSON.parse(r.body) as { events: Array<{ text: string }> }).events[0]!.text, performance.now());
-            const res = await pools[i % pools.length]!.request({ path: r.path, method: 'POST', headers: r.headers, body: r.body });
+            if (message.track)
+              sentAt.set(
+                (JSON.parse(r.body) as { events: Array<{ text: string }> }).events[0]!.text,
+                performance.now(),
+              );
+            const res = await pools[i % pools.length]!.request({
+              path: r.path,
+              method: 'POST',
+              headers: r.headers,
+              body: r.body,
+            });
             await res.body.dump();
             statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
           }
@@ -147,12 +172,24 @@ async function child() {
       );
       const sent = performance.now();
       const deadline = Date.now() + 60_000;
-      while (received - startReceived < message.expectDeliveries && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+      while (received - startReceived < message.expectDeliveries && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 1));
       const done = message.expectDeliveries > 0 ? lastReceipt : sent;
       const cpu = process.cpuUsage(cpu0);
       sentAt.clear();
-      const p99 = message.track ? percentile(e2e.sort((a, b) => a - b), 99) : undefined;
-      process.send!({ elapsedMs: done - t0, statuses, delivered: received - startReceived, childCpuMs: (cpu.user + cpu.system) / 1000, p99 });
+      const p99 = message.track
+        ? percentile(
+            e2e.sort((a, b) => a - b),
+            99,
+          )
+        : undefined;
+      process.send!({
+        elapsedMs: done - t0,
+        statuses,
+        delivered: received - startReceived,
+        childCpuMs: (cpu.user + cpu.system) / 1000,
+        p99,
+      });
     } else if (message.cmd === 'latency') {
       const p = pool(message.origin);
       const samples: number[] = [];
@@ -182,7 +219,10 @@ export function ask<T>(proc: ChildProcess, command: ChildCommand | Record<string
 }
 
 export async function startChild(): Promise<ChildProcess> {
-  const proc = fork(fileURLToPath(import.meta.url), ['--load-child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(fileURLToPath(import.meta.url), ['--load-child'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await new Promise((resolve) => proc.once('message', resolve));
   return proc;
 }
@@ -193,7 +233,10 @@ async function bareServer(): Promise<{ origin: string; close(): Promise<void> }>
     req.on('end', () => res.end());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 export interface Handovers {
@@ -204,7 +247,10 @@ export interface Handovers {
 export async function liveHandovers(gateway: Gateway, count: number): Promise<Handovers> {
   const convs: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { handover } = await gateway.service.startHandover({ providerId: 'bench', session: { userId: randomUUID(), sessionId: randomUUID(), urlToken: randomBytes(32).toString('hex') } });
+    const { handover } = await gateway.service.startHandover({
+      providerId: 'bench',
+      session: { userId: randomUUID(), sessionId: randomUUID(), urlToken: randomBytes(32).toString('hex') },
+    });
     convs.push((await gateway.store.getHandover(handover.id))!.conversationId!);
   }
   return { convs, sequence: new Map(convs.map((c) => [c, 0])) };
@@ -218,8 +264,15 @@ export function agentMessages(h: Handovers, count: number, tag = 'm'): Array<Loa
     const seq = h.sequence.get(conv)! + 1;
     h.sequence.set(conv, seq);
     const text = `${tag}-${i} agent text of an ordinary length, about like this one`;
-    const body = webhookBody(`d-${tag}-${i}`, [{ type: 'agent-message', text, conversationId: conv, eventId: `${conv}:${seq}`, occurredAt: now, sequence: seq }]);
-    out.push({ tag: text, path: '/webhooks/bench', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(SECRET, body, now) }, body });
+    const body = webhookBody(`d-${tag}-${i}`, [
+      { type: 'agent-message', text, conversationId: conv, eventId: `${conv}:${seq}`, occurredAt: now, sequence: seq },
+    ]);
+    out.push({
+      tag: text,
+      path: '/webhooks/bench',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(SECRET, body, now) },
+      body,
+    });
   }
   return out;
 }
@@ -240,16 +293,38 @@ export async function benchGatewayInstance(cognigyUrl: string, redis?: { url: st
   return gateway;
 }
 
-export async function throughput(proc: ChildProcess, origin: string | string[], requests: LoadRequest[], expectDeliveries: number, shape: LoadShape = MANY_CONNECTIONS, track = false) {
+export async function throughput(
+  proc: ChildProcess,
+  origin: string | string[],
+  requests: LoadRequest[],
+  expectDeliveries: number,
+  shape: LoadShape = MANY_CONNECTIONS,
+  track = false,
+) {
   const cpu0 = process.cpuUsage();
-  const r = await ask<{ elapsedMs: number; statuses: Record<number, number>; delivered: number; childCpuMs: number; p99?: number }>(proc, { cmd: 'load', origin, requests, concurrency: 128, expectDeliveries, shape, track });
+  const r = await ask<{
+    elapsedMs: number;
+    statuses: Record<number, number>;
+    delivered: number;
+    childCpuMs: number;
+    p99?: number;
+  }>(proc, { cmd: 'load', origin, requests, concurrency: 128, expectDeliveries, shape, track });
   const cpu = process.cpuUsage(cpu0);
   const serverCpuMs = (cpu.user + cpu.system) / 1000;
-  if (process.env.BENCH_VERBOSE) console.error(`load ${origin} ${shape.connections}x${shape.pipelining}: ${requests.length} in ${r.elapsedMs.toFixed(0)} ms; server cpu ${(serverCpuMs / r.elapsedMs * 100).toFixed(0)} %, ${(serverCpuMs * 1000 / requests.length).toFixed(1)} µs/op (system ${(cpu.system / requests.length).toFixed(1)}); load generator cpu ${(r.childCpuMs / r.elapsedMs * 100).toFixed(0)} %`);
+  if (process.env.BENCH_VERBOSE)
+    console.error(
+      `load ${origin} ${shape.connections}x${shape.pipelining}: ${requests.length} in ${r.elapsedMs.toFixed(0)} ms; server cpu ${((serverCpuMs / r.elapsedMs) * 100).toFixed(0)} %, ${((serverCpuMs * 1000) / requests.length).toFixed(1)} µs/op (system ${(cpu.system / requests.length).toFixed(1)}); load generator cpu ${((r.childCpuMs / r.elapsedMs) * 100).toFixed(0)} %`,
+    );
   const ok = r.statuses[200] ?? 0;
-  if (ok !== requests.length) throw new Error(`load: expected ${requests.length} × 200, got ${JSON.stringify(r.statuses)}`);
+  if (ok !== requests.length)
+    throw new Error(`load: expected ${requests.length} × 200, got ${JSON.stringify(r.statuses)}`);
   if (r.delivered < expectDeliveries) throw new Error(`load: only ${r.delivered} of ${expectDeliveries} delivered`);
-  return { perSecond: (requests.length / r.elapsedMs) * 1000, delivered: r.delivered, cpuMicros: (serverCpuMs * 1000) / requests.length, p99: r.p99 };
+  return {
+    perSecond: (requests.length / r.elapsedMs) * 1000,
+    delivered: r.delivered,
+    cpuMicros: (serverCpuMs * 1000) / requests.length,
+    p99: r.p99,
+  };
 }
 
 /** With BENCH_PROFILE=<dir>, a CPU profile of this process during the measured gateway runs only. */
@@ -296,7 +371,8 @@ export async function benchGateway(): Promise<BenchRow[]> {
   const N = 12_000;
   try {
     // 1. Throughput, side by side: the bare server, the hand-written relay and the gateway, under both load shapes.
-    const filler = (n: number) => Array.from({ length: n }, (_, i) => agentMessages({ convs: ['x'], sequence: new Map([['x', i]]) }, 1)[0]!);
+    const filler = (n: number) =>
+      Array.from({ length: n }, (_, i) => agentMessages({ convs: ['x'], sequence: new Map([['x', i]]) }, 1)[0]!);
     const gateway = await benchGatewayInstance(cognigyUrl);
     const handovers = await liveHandovers(gateway, LIVE);
     const bare = await bareServer();
@@ -309,12 +385,20 @@ export async function benchGateway(): Promise<BenchRow[]> {
 
     // The relay gets its own sequence numbers: its messages never reach the gateway's handovers.
     const relayFeed: Handovers = { convs: handovers.convs, sequence: new Map(handovers.convs.map((c) => [c, 0])) };
-    const sessions = new Map(handovers.convs.map((c) => [c, { URLToken: randomBytes(32).toString('hex'), userId: randomUUID(), sessionId: randomUUID() }]));
+    const sessions = new Map(
+      handovers.convs.map((c) => [
+        c,
+        { URLToken: randomBytes(32).toString('hex'), userId: randomUUID(), sessionId: randomUUID() },
+      ]),
+    );
     const relay = await startRelay({ secret: SECRET, cognigyUrl, apiKey: COGNIGY_KEY, sessions });
     const relayRuns = new Map<LoadShape, Awaited<ReturnType<typeof throughput>>>();
     for (const shape of SHAPES) {
       await throughput(proc, relay.origin, agentMessages(relayFeed, 3_000, `rl-warm${shape.pipelining}`), 3_000, shape);
-      relayRuns.set(shape, await throughput(proc, relay.origin, agentMessages(relayFeed, N, `rl${shape.pipelining}`), N, shape));
+      relayRuns.set(
+        shape,
+        await throughput(proc, relay.origin, agentMessages(relayFeed, N, `rl${shape.pipelining}`), N, shape),
+      );
     }
     await relay.close();
 
@@ -338,7 +422,13 @@ export async function benchGateway(): Promise<BenchRow[]> {
       const r = relayRuns.get(shape)!;
       const g = gatewayRuns.get(shape)!;
       const label = shapeLabel(shape);
-      rows.push({ group, name: `bare node:http server, does nothing (${label})`, value: b.perSecond, unit: 'req/s', note: `server CPU ${b.cpuMicros.toFixed(0)} µs/request` });
+      rows.push({
+        group,
+        name: `bare node:http server, does nothing (${label})`,
+        value: b.perSecond,
+        unit: 'req/s',
+        note: `server CPU ${b.cpuMicros.toFixed(0)} µs/request`,
+      });
       rows.push({
         group,
         name: `minimal hand-written relay: verify → one undici request out (${label})`,
@@ -357,16 +447,42 @@ export async function benchGateway(): Promise<BenchRow[]> {
         ratio: g.perSecond / r.perSecond,
         goal: '≥ 50 % of the relay',
         met: g.perSecond / r.perSecond >= 0.5,
-        note: `server CPU ${g.cpuMicros.toFixed(0)} µs/message (relay ${r.cpuMicros.toFixed(0)}); ${(g.perSecond / b.perSecond * 100).toFixed(1)} % of the bare server; ${N} messages over ${LIVE} live handovers, counted when Cognigy received them`,
+        note: `server CPU ${g.cpuMicros.toFixed(0)} µs/message (relay ${r.cpuMicros.toFixed(0)}); ${((g.perSecond / b.perSecond) * 100).toFixed(1)} % of the bare server; ${N} messages over ${LIVE} live handovers, counted when Cognigy received them`,
       });
     }
-    rows.push({ group, name: 'upstream requests per relayed message', value: upstream, unit: 'req/msg', goal: '1.00', met: Math.abs(upstream - 1) < 1e-9, note: `${relayed} messages relayed` });
+    rows.push({
+      group,
+      name: 'upstream requests per relayed message',
+      value: upstream,
+      unit: 'req/msg',
+      goal: '1.00',
+      met: Math.abs(upstream - 1) < 1e-9,
+      note: `${relayed} messages relayed`,
+    });
 
     // 3. Latency, one message at a time, against a bare round trip measured the same way.
     const bare2 = await bareServer();
-    const bareSamples = (await ask<{ samples: number[] }>(proc, { cmd: 'latency', origin: bare2.origin, requests: filler(3_000).map((r, i) => ({ ...r, tag: String(i) })), bare: true })).samples.slice(500).sort((a, b) => a - b);
+    const bareSamples = (
+      await ask<{ samples: number[] }>(proc, {
+        cmd: 'latency',
+        origin: bare2.origin,
+        requests: filler(3_000).map((r, i) => ({ ...r, tag: String(i) })),
+        bare: true,
+      })
+    ).samples
+      .slice(500)
+      .sort((a, b) => a - b);
     await bare2.close();
-    const relaySamples = (await ask<{ samples: number[] }>(proc, { cmd: 'latency', origin: gateway.url, requests: agentMessages(handovers, 3_000, 'lat'), bare: false })).samples.slice(500).sort((a, b) => a - b);
+    const relaySamples = (
+      await ask<{ samples: number[] }>(proc, {
+        cmd: 'latency',
+        origin: gateway.url,
+        requests: agentMessages(handovers, 3_000, 'lat'),
+        bare: false,
+      })
+    ).samples
+      .slice(500)
+      .sort((a, b) => a - b);
     const bareP50 = percentile(bareSamples, 50);
     const relayP50 = percentile(relaySamples, 50);
     const relayP99 = percentile(relaySamples, 99);
@@ -403,7 +519,7 @@ export async function benchGateway(): Promise<BenchRow[]> {
           ratio: rr.perSecond / relayRate,
           goal: '≥ 30 % of the relay',
           met: rr.perSecond / relayRate >= 0.3,
-          note: `a local redis-server; server CPU ${rr.cpuMicros.toFixed(0)} µs/message; ${(rr.perSecond / bareRuns.get(MANY_CONNECTIONS)!.perSecond * 100).toFixed(1)} % of the bare server`,
+          note: `a local redis-server; server CPU ${rr.cpuMicros.toFixed(0)} µs/message; ${((rr.perSecond / bareRuns.get(MANY_CONNECTIONS)!.perSecond) * 100).toFixed(1)} % of the bare server`,
         });
         await rg.close();
       } finally {

@@ -25,7 +25,10 @@ async function optional(file: string, fn: string): Promise<BenchRow[]> {
 
 /** `genesys` → `benchGenesys`, `salesforce-miaw` → `benchSalesforceMiaw`. */
 function benchFunctionName(file: string): string {
-  const words = file.replace(/\.ts$/, '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = file
+    .replace(/\.ts$/, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
   return `bench${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`;
 }
 
@@ -35,11 +38,17 @@ if (want('nodes')) rows.push(...(await optional('./nodes.ts', 'benchNodes')));
 if (want('gateway')) rows.push(...(await optional('./gateway.ts', 'benchGateway')));
 if (want('scaling')) rows.push(...(await optional('./scaling.ts', 'benchScaling')));
 if (want('connectors') && existsSync(new URL('./connectors', import.meta.url))) {
-  for (const file of readdirSync(new URL('./connectors', import.meta.url)).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of readdirSync(new URL('./connectors', import.meta.url))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     rows.push(...(await optional(`./connectors/${file}`, benchFunctionName(file))));
   }
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
-console.log(`# handover-kit benchmarks (node ${process.version}, ${new Date().toISOString()}, ${seconds} s, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+console.log(
+  `# handover-kit benchmarks (node ${process.version}, ${new Date().toISOString()}, ${seconds} s, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')})`,
+);
 console.log(formatRows(rows));
 process.exit(0);

@@ -15,7 +15,16 @@ import { SimulatedCenters, simulatedConnector } from '../dist/connectors/simulat
 import { createHandoverKit } from '../dist/index.js';
 import { cpuMicros, wallMicros, type BenchRow } from './lib';
 
-const view: HandoverView = { id: 'ho_1', providerId: 'p', status: 'queue', createdAt: 0, updatedAt: 0, inactivityCount: 0, attempts: [], queuePosition: 2 };
+const view: HandoverView = {
+  id: 'ho_1',
+  providerId: 'p',
+  status: 'queue',
+  createdAt: 0,
+  updatedAt: 0,
+  inactivityCount: 0,
+  attempts: [],
+  queuePosition: 2,
+};
 const stub: HandoverApi = {
   checkAvailability: async () => ({ providerId: 'p', available: true, agentsAvailable: 2 }),
   startHandover: async () => ({ handover: view, alreadyInProgress: false }),
@@ -26,20 +35,55 @@ const stub: HandoverApi = {
 };
 
 const handoverConfig = {
-  providerId: 'p', text: 'Connecting you…', repeatHandoverMessage: false, cancelIntent: 'cancel', quickReply: 'Cancel',
-  sendResolveEvent: true, sendOnQueueEvent: true, sendOnActiveEvent: true, getQueuePosition: true, updateIntervalQueuePosition: 30, queuePositionText: '',
-  getEstimatedWaitTime: false, updateIntervalEstimatedWaitTime: 60, estimatedWaitTimeText: '', alternativeUpdate: false, maximumQueuePosition: '', maximumEstimatedWaitTime: '',
-  alternativeText: '', inboxId: 'support', skills: ['billing'], languages: [], priority: 'none', customAttributes: { tier: 'gold' }, sendTranscriptAsFirstMessage: false,
-  fallbackProviderIds: [], requireAvailableAgent: false, enableUserConnectsMessage: true, enableUserDisconnectsMessage: true, agentJoinedText: '', idleTimeoutMinutes: '',
+  providerId: 'p',
+  text: 'Connecting you…',
+  repeatHandoverMessage: false,
+  cancelIntent: 'cancel',
+  quickReply: 'Cancel',
+  sendResolveEvent: true,
+  sendOnQueueEvent: true,
+  sendOnActiveEvent: true,
+  getQueuePosition: true,
+  updateIntervalQueuePosition: 30,
+  queuePositionText: '',
+  getEstimatedWaitTime: false,
+  updateIntervalEstimatedWaitTime: 60,
+  estimatedWaitTimeText: '',
+  alternativeUpdate: false,
+  maximumQueuePosition: '',
+  maximumEstimatedWaitTime: '',
+  alternativeText: '',
+  inboxId: 'support',
+  skills: ['billing'],
+  languages: [],
+  priority: 'none',
+  customAttributes: { tier: 'gold' },
+  sendTranscriptAsFirstMessage: false,
+  fallbackProviderIds: [],
+  requireAvailableAgent: false,
+  enableUserConnectsMessage: true,
+  enableUserDisconnectsMessage: true,
+  agentJoinedText: '',
+  idleTimeoutMinutes: '',
 };
 
 /** One execution as Cognigy makes it: fresh input and api objects each time. */
-function executor(node: INodeDescriptor, config: Record<string, unknown>, input: () => Record<string, unknown>, context: () => Record<string, unknown> = () => ({})) {
+function executor(
+  node: INodeDescriptor,
+  config: Record<string, unknown>,
+  input: () => Record<string, unknown>,
+  context: () => Record<string, unknown> = () => ({}),
+) {
   const children = (node.dependencies?.children ?? []).map((type) => ({ id: type, type, config: {} }));
   const noop = () => {};
   return () =>
     node.function!({
-      cognigy: { api: { say: noop, log: noop, addToContext: noop, addToInput: noop, setNextNode: noop, stopExecution: noop }, input: input(), context: context(), profile: {} } as never,
+      cognigy: {
+        api: { say: noop, log: noop, addToContext: noop, addToInput: noop, setNextNode: noop, stopExecution: noop },
+        input: input(),
+        context: context(),
+        profile: {},
+      } as never,
       config: { ...config },
       childConfigs: children,
       nodeId: 'n1',
@@ -54,10 +98,13 @@ async function roundTripMicros(): Promise<number> {
   const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const post = () =>
     new Promise<void>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/', method: 'POST', agent, headers: { 'content-length': '2' } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/', method: 'POST', agent, headers: { 'content-length': '2' } },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });
@@ -75,9 +122,42 @@ export async function benchNodes(): Promise<BenchRow[]> {
   const cases: Array<[string, () => unknown]> = [
     ['Handover to Agent (start)', executor(byType('handoverToAgent'), handoverConfig, session)],
     ['Handover to Agent (user message forwarded)', executor(byType('handoverToAgent'), handoverConfig, session, live)],
-    ['Lookup Handover Status (routes an injected event)', executor(byType('lookupHandoverStatus'), { forwardUserInput: true }, () => ({ ...session(), data: flowEventData({ status: 'active', handoverId: 'ho_1', providerId: 'p' }) }))],
-    ['Check Agent Availability', executor(byType('checkAgentAvailability'), { providerId: 'p', storeLocation: 'input', inputKey: 'availableAgents', contextKey: 'availableAgents', detailsKey: 'agentAvailability', errorLogging: 'basic', abortOnError: false }, session)],
-    ['Close Handover', executor(byType('closeHandover'), { closeHandoverInProvider: true, storeLocation: 'input', inputKey: 'handoverClose', contextKey: 'handoverClose' }, session)],
+    [
+      'Lookup Handover Status (routes an injected event)',
+      executor(byType('lookupHandoverStatus'), { forwardUserInput: true }, () => ({
+        ...session(),
+        data: flowEventData({ status: 'active', handoverId: 'ho_1', providerId: 'p' }),
+      })),
+    ],
+    [
+      'Check Agent Availability',
+      executor(
+        byType('checkAgentAvailability'),
+        {
+          providerId: 'p',
+          storeLocation: 'input',
+          inputKey: 'availableAgents',
+          contextKey: 'availableAgents',
+          detailsKey: 'agentAvailability',
+          errorLogging: 'basic',
+          abortOnError: false,
+        },
+        session,
+      ),
+    ],
+    [
+      'Close Handover',
+      executor(
+        byType('closeHandover'),
+        {
+          closeHandoverInProvider: true,
+          storeLocation: 'input',
+          inputKey: 'handoverClose',
+          contextKey: 'handoverClose',
+        },
+        session,
+      ),
+    ],
     ['Set Handover Inactivity', executor(byType('handoverInactivityTimer'), { timer: '2' }, session)],
   ];
   const trip = await roundTripMicros();
@@ -99,13 +179,22 @@ export async function benchNodes(): Promise<BenchRow[]> {
   // The same node on the real in-process service and simulated center, for scale.
   const centers = new SimulatedCenters();
   centers.get('bench', { autoAssign: true, agents: [{ id: 'a', name: 'A', capacity: 1_000_000 }] });
-  const kit = await createHandoverKit({ connectors: [simulatedConnector({ centers })], providers: [{ id: 'p', name: 'P', type: 'simulated', settings: { center: 'bench' } }] });
+  const kit = await createHandoverKit({
+    connectors: [simulatedConnector({ centers })],
+    providers: [{ id: 'p', name: 'P', type: 'simulated', settings: { center: 'bench' } }],
+  });
   const inProcess = createHandoverNodes({ service: kit.service }).find((n) => n.type === 'lookupHandoverStatus')!;
   await kit.service.startHandover({ providerId: 'p', session: { userId: 'u1', sessionId: 's1' } });
   let n = 0;
   const forward = executor(inProcess, { forwardUserInput: true }, () => ({ ...session(), inputId: `i${++n}` }), live);
   const total = await wallMicros(forward, { iterations: 20_000 });
-  rows.push({ group: 'nodes: own CPU per execution (service stubbed)', name: 'Lookup forwarding a user message, in-process service + simulated center (wall)', value: total, unit: 'µs', note: 'node + service + connector' });
+  rows.push({
+    group: 'nodes: own CPU per execution (service stubbed)',
+    name: 'Lookup forwarding a user message, in-process service + simulated center (wall)',
+    value: total,
+    unit: 'µs',
+    note: 'node + service + connector',
+  });
   await kit.close();
   rows.push(...(await throughGateway(trip, session, live)));
   return rows;
@@ -125,16 +214,29 @@ async function freePort(): Promise<number> {
  * own process on loopback. The client side's CPU per execution, minus a bare undici POST of the same
  * kind, is the library's own work; requests per execution come from the client's counter.
  */
-async function throughGateway(trip: number, session: () => Record<string, unknown>, live: () => Record<string, unknown>): Promise<BenchRow[]> {
+async function throughGateway(
+  trip: number,
+  session: () => Record<string, unknown>,
+  live: () => Record<string, unknown>,
+): Promise<BenchRow[]> {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/cli.js', 'gateway'], {
-    env: { ...process.env, HANDOVER_GATEWAY_PORT: String(port), HANDOVER_GATEWAY_NODE_KEYS: 'bench-nodes-key-0123456789', HANDOVER_GATEWAY_ADMIN_KEYS: 'bench-admin-key-0123456789', HANDOVER_LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      HANDOVER_GATEWAY_PORT: String(port),
+      HANDOVER_GATEWAY_NODE_KEYS: 'bench-nodes-key-0123456789',
+      HANDOVER_GATEWAY_ADMIN_KEYS: 'bench-admin-key-0123456789',
+      HANDOVER_LOG_LEVEL: 'silent',
+    },
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; i < 100; i++) {
-      const ok = await request(`${url}/readyz`).then((r) => (r.body.dump(), r.statusCode === 200), () => false);
+      const ok = await request(`${url}/readyz`).then(
+        (r) => (r.body.dump(), r.statusCode === 200),
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -150,7 +252,12 @@ async function throughGateway(trip: number, session: () => Record<string, unknow
     let m = 0;
     const bareCall = async () => {
       const body = JSON.stringify({ session: { userId: 'u1', sessionId: 's1' }, text: 'hello', messageId: `b${++m}` });
-      const res = await request(`${url}/v1/handover/message`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-api-key': 'bench-nodes-key-0123456789' }, dispatcher });
+      const res = await request(`${url}/v1/handover/message`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-api-key': 'bench-nodes-key-0123456789' },
+        dispatcher,
+      });
       await res.body.text();
     };
     // Interleaved rounds, medians: the gateway shares the two cores with us.
@@ -183,7 +290,14 @@ async function throughGateway(trip: number, session: () => Record<string, unknow
         met: own / trip <= 0.05,
         note: `${cpu.toFixed(1)} µs with the request, bare POST ${bare.toFixed(1)} µs; medians of 7 interleaved rounds${own < 0 ? ' — below the noise of this measurement' : ''}`,
       },
-      { group: 'nodes: through the gateway client (gateway in its own process)', name: 'HTTP requests per node execution', value: perExecution, unit: 'requests', goal: 'exactly 1', met: perExecution === 1 },
+      {
+        group: 'nodes: through the gateway client (gateway in its own process)',
+        name: 'HTTP requests per node execution',
+        value: perExecution,
+        unit: 'requests',
+        goal: 'exactly 1',
+        met: perExecution === 1,
+      },
     ];
   } finally {
     child.kill('SIGTERM');

@@ -1,7 +1,16 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
 import { toHandoverError, type CapabilityName } from '../src/contract';
-import { HANDOVER_COLOR, STORAGE_SECTION, childNode, parseConfig, providerField, routingFields, storageFields, type } from './shared/common';
+import {
+  HANDOVER_COLOR,
+  STORAGE_SECTION,
+  childNode,
+  parseConfig,
+  providerField,
+  routingFields,
+  storageFields,
+  type,
+} from './shared/common';
 import { editorFrom, nodeField, optionalText } from './shared/fields';
 import { connectionField, withoutConnection } from './handover-to-agent';
 import { logFailure, routeTo, runtimeOf, serviceFor, store, type ErrorLogging } from './shared/runtime';
@@ -31,7 +40,8 @@ export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
         label: 'Key to store the details (handover-kit; not in Cognigy)',
         type: 'cognigyText',
         section: 'storage',
-        description: 'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, queueLength, estimatedWaitMs.',
+        description:
+          'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, queueLength, estimatedWaitMs.',
       }),
       errorLogging: nodeField(z.enum(['none', 'basic', 'full']).default('none'), {
         label: 'Error Logging',
@@ -46,13 +56,19 @@ export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
           required: true,
         },
       }),
-      abortOnError: nodeField(z.boolean().default(false), { label: 'Abort Flow Execution on Error', type: 'toggle', section: 'errors' }),
+      abortOnError: nodeField(z.boolean().default(false), {
+        label: 'Abort Flow Execution on Error',
+        type: 'toggle',
+        section: 'errors',
+      }),
     })
     .strict();
 }
 export type CheckAvailabilityConfig = z.output<ReturnType<typeof checkAvailabilitySchema>>;
 
-export function availabilityWants(c: CheckAvailabilityConfig): Array<{ field: string; capability: CapabilityName; used: boolean }> {
+export function availabilityWants(
+  c: CheckAvailabilityConfig,
+): Array<{ field: string; capability: CapabilityName; used: boolean }> {
   return [
     { field: 'providerId', capability: 'availability', used: true },
     { field: 'inboxId', capability: 'queueRouting', used: !!c.inboxId },
@@ -69,7 +85,9 @@ function byType(c: CheckAvailabilityConfig) {
 export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
   const schema = checkAvailabilitySchema(options);
   const parentType = type(options, NODE_TYPES.checkAgentAvailability);
-  const children = AVAILABILITY_CHILDREN.map((c) => childNode(type(options, c.child), c.label, parentType, 'color' in c ? c.color : undefined));
+  const children = AVAILABILITY_CHILDREN.map((c) =>
+    childNode(type(options, c.child), c.label, parentType, 'color' in c ? c.color : undefined),
+  );
   const sections = providerSections(options.providers, [
     { key: 'genesysCloudSettings', label: 'Genesys Cloud Settings' },
     { key: 'liveAgentSettings', label: 'Live Agent Settings' },
@@ -90,16 +108,27 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(schema, withoutConnection(params.config, options), 'Check Agent Availability', params.nodeId, true);
+      const c = parseConfig(
+        schema,
+        withoutConnection(params.config, options),
+        'Check Agent Availability',
+        params.nodeId,
+        true,
+      );
       const where = c.storeLocation;
       const key = where === 'context' ? c.contextKey : c.inputKey;
-      const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) => routeTo(rt, type(options, AVAILABILITY_CHILDREN.find((x) => x.key === k)!.child));
+      const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) =>
+        routeTo(rt, type(options, AVAILABILITY_CHILDREN.find((x) => x.key === k)!.child));
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);
       try {
         const result = await service.checkAvailability({
           providerId: c.providerId,
-          routing: { ...(c.inboxId ? { queue: c.inboxId } : {}), ...(c.skills?.length ? { skills: c.skills } : {}), ...(c.languages?.length ? { languages: c.languages } : {}) },
+          routing: {
+            ...(c.inboxId ? { queue: c.inboxId } : {}),
+            ...(c.skills?.length ? { skills: c.skills } : {}),
+            ...(c.languages?.length ? { languages: c.languages } : {}),
+          },
           ...byType(c),
         });
         store(rt, where, key, result.agentsAvailable ?? (result.available ? 1 : 0));

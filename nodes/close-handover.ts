@@ -34,17 +34,35 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(closeHandoverSchema, withoutConnection(params.config, options), 'Close Handover', params.nodeId, true);
+      const c = parseConfig(
+        closeHandoverSchema,
+        withoutConnection(params.config, options),
+        'Close Handover',
+        params.nodeId,
+        true,
+      );
       const key = c.storeLocation === 'context' ? c.contextKey : c.inputKey;
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);
       try {
-        const outcome = await service.closeHandover({ session: sessionOf(rt.input), reason: 'bot-closed', closeInProvider: c.closeHandoverInProvider });
+        const outcome = await service.closeHandover({
+          session: sessionOf(rt.input),
+          reason: 'bot-closed',
+          closeInProvider: c.closeHandoverInProvider,
+        });
         const providerError = (outcome as { providerError?: { code: string; message: string } }).providerError;
         if (!outcome.closed) rt.api.log('info', 'Close Handover: no live handover in this session; nothing to close');
-        if (providerError) rt.api.log('warn', `Close Handover: the contact center did not close its side (${providerError.code}); the user is back with the bot`);
+        if (providerError)
+          rt.api.log(
+            'warn',
+            `Close Handover: the contact center did not close its side (${providerError.code}); the user is back with the bot`,
+          );
         if (outcome.handover) setHandoverInput(rt, viewToInput(outcome.handover));
-        store(rt, c.storeLocation, key, { closed: outcome.closed, status: outcome.handover?.status ?? null, ...(providerError ? { providerError } : {}) });
+        store(rt, c.storeLocation, key, {
+          closed: outcome.closed,
+          status: outcome.handover?.status ?? null,
+          ...(providerError ? { providerError } : {}),
+        });
       } catch (error) {
         // An unknown provider or refused credentials are logged like any failure: the flow goes on.
         const e = toHandoverError(error);

@@ -17,14 +17,22 @@ export const handoverGatewayConnection: IConnectionSchema = {
  * Picks the gateway client for a node execution from its Connection (`url`, `apiKey`). Clients are
  * kept per gateway and key, so the keep-alive pool is reused across executions.
  */
-export function serviceFromConnection(options: { timeoutMs?: number } = {}): (config: Record<string, unknown>) => HandoverApi {
+export function serviceFromConnection(
+  options: { timeoutMs?: number } = {},
+): (config: Record<string, unknown>) => HandoverApi {
   const clients = new Map<string, GatewayClient>();
   return (config) => {
     const connection = (config.connection ?? {}) as { url?: unknown; apiKey?: unknown };
     const url = typeof connection.url === 'string' ? connection.url.trim() : '';
     const apiKey = typeof connection.apiKey === 'string' ? connection.apiKey.trim() : '';
-    if (!/^https?:\/\//.test(url)) throw new HandoverConfigError('The Handover Gateway connection needs the gateway URL (http… or https…)', [{ path: 'connection.url', message: 'Enter the gateway URL' }]);
-    if (!apiKey) throw new HandoverConfigError('The Handover Gateway connection needs an API key', [{ path: 'connection.apiKey', message: 'Enter the nodes API key' }]);
+    if (!/^https?:\/\//.test(url))
+      throw new HandoverConfigError('The Handover Gateway connection needs the gateway URL (http… or https…)', [
+        { path: 'connection.url', message: 'Enter the gateway URL' },
+      ]);
+    if (!apiKey)
+      throw new HandoverConfigError('The Handover Gateway connection needs an API key', [
+        { path: 'connection.apiKey', message: 'Enter the nodes API key' },
+      ]);
     const key = `${url}\u0000${apiKey}`;
     let client = clients.get(key);
     if (!client) {
@@ -37,7 +45,9 @@ export function serviceFromConnection(options: { timeoutMs?: number } = {}): (co
 }
 
 /** The five nodes for a Cognigy extension that talks to a gateway through a Connection. */
-export function createGatewayHandoverNodes(options: { typePrefix?: string; timeoutMs?: number } = {}): INodeDescriptor[] {
+export function createGatewayHandoverNodes(
+  options: { typePrefix?: string; timeoutMs?: number } = {},
+): INodeDescriptor[] {
   return createHandoverNodes({
     service: serviceFromConnection({ timeoutMs: options.timeoutMs }),
     connection: { type: HANDOVER_GATEWAY_CONNECTION },

@@ -1,13 +1,36 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
-import { PRIORITIES, isTerminalStatus, toHandoverError, type CapabilityName, type TranscriptEntry } from '../src/contract';
+import {
+  PRIORITIES,
+  isTerminalStatus,
+  toHandoverError,
+  type CapabilityName,
+  type TranscriptEntry,
+} from '../src/contract';
 import type { StartHandoverInput } from '../src/model';
 import { HANDOVER_COLOR, parseConfig, providerField, routingFields, type, whenCapable } from './shared/common';
 import { editorFrom, lenientNumber, nodeField, optionalNumber, optionalText, textList } from './shared/fields';
 import { forwardUserInput, quickReplies } from './shared/forward';
 import { readFlowEvent } from '../src/delivery';
-import { isLive, logFailure, readState, runtimeOf, serviceFor, sessionOf, setHandoverInput, viewToInput, type NodeRuntime } from './shared/runtime';
-import { flattenAttributes, genericRouting, handoverSectionFields, jsonObject, providerSections, sectionRouting } from './shared/sections';
+import {
+  isLive,
+  logFailure,
+  readState,
+  runtimeOf,
+  serviceFor,
+  sessionOf,
+  setHandoverInput,
+  viewToInput,
+  type NodeRuntime,
+} from './shared/runtime';
+import {
+  flattenAttributes,
+  genericRouting,
+  handoverSectionFields,
+  jsonObject,
+  providerSections,
+  sectionRouting,
+} from './shared/sections';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
 const onToggle = (key: string) => ({ key, value: true });
@@ -20,54 +43,197 @@ export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
   return z
     .object({
       providerId: providerField(providers, options.connection?.type),
-      text: nodeField(optionalText(), { label: 'Handover Accepted Message', type: 'cognigyText', description: 'Said to the user when the handover is requested.' }),
-      repeatHandoverMessage: nodeField(z.boolean().default(false), { label: 'Repeat Handover Accepted Message', type: 'toggle', description: 'Say it again whenever the user writes while still waiting.' }),
-      cancelIntent: nodeField(optionalText(200), { label: 'Cancel Intent', type: 'cognigyText', section: 'cancelSettings', description: 'This intent, found while waiting, cancels the handover.' }),
-      quickReply: nodeField(optionalText(200), { label: 'Cancel Button Text', type: 'cognigyText', section: 'cancelSettings', description: 'A quick reply under the accepted message that cancels the handover.' }),
+      text: nodeField(optionalText(), {
+        label: 'Handover Accepted Message',
+        type: 'cognigyText',
+        description: 'Said to the user when the handover is requested.',
+      }),
+      repeatHandoverMessage: nodeField(z.boolean().default(false), {
+        label: 'Repeat Handover Accepted Message',
+        type: 'toggle',
+        description: 'Say it again whenever the user writes while still waiting.',
+      }),
+      cancelIntent: nodeField(optionalText(200), {
+        label: 'Cancel Intent',
+        type: 'cognigyText',
+        section: 'cancelSettings',
+        description: 'This intent, found while waiting, cancels the handover.',
+      }),
+      quickReply: nodeField(optionalText(200), {
+        label: 'Cancel Button Text',
+        type: 'cognigyText',
+        section: 'cancelSettings',
+        description: 'A quick reply under the accepted message that cancels the handover.',
+      }),
       resolveBehavior: nodeField(z.enum(['resetEntrypoint', 'continueEntrypoint']).default('resetEntrypoint'), {
         label: 'Flow Continuation',
         type: 'select',
         section: 'resolveOptions',
-        description: 'Below this Node, or at the current AgentInject entrypoint (no connector offers agent inject yet: both continue below).',
-        params: { options: [{ label: 'Below this Node', value: 'resetEntrypoint' }, { label: 'At current AgentInject Entrypoint', value: 'continueEntrypoint' }] },
+        description:
+          'Below this Node, or at the current AgentInject entrypoint (no connector offers agent inject yet: both continue below).',
+        params: {
+          options: [
+            { label: 'Below this Node', value: 'resetEntrypoint' },
+            { label: 'At current AgentInject Entrypoint', value: 'continueEntrypoint' },
+          ],
+        },
       }),
-      sendResolveEvent: nodeField(z.boolean().default(true), { label: 'Send resolve event to Virtual Agent', type: 'toggle', section: 'resolveOptions' }),
+      sendResolveEvent: nodeField(z.boolean().default(true), {
+        label: 'Send resolve event to Virtual Agent',
+        type: 'toggle',
+        section: 'resolveOptions',
+      }),
       ...handoverSectionFields(),
-      sendOnQueueEvent: nodeField(z.boolean().default(false), { label: 'Send Queue Event', type: 'toggle', section: 'eventSettings', description: 'Continue below with status "queue" as soon as the handover is queued.' }),
-      sendOnActiveEvent: nodeField(z.boolean().default(false), { label: 'Send Active Event', type: 'toggle', section: 'eventSettings', description: 'Re-enter the flow with status "active" when an agent joins.' }),
-      getQueuePosition: nodeField(z.boolean().default(false), { label: 'Get Queue Position', type: 'toggle', section: 'queueSettings', ...when('queuePosition') }),
-      updateIntervalQueuePosition: nodeField(lenientNumber(86_400), { label: 'Update Interval (seconds)', type: 'number', section: 'queueSettings', condition: onToggle('getQueuePosition'), description: 'Empty: every 30 seconds.' }),
-      getEstimatedWaitTime: nodeField(z.boolean().default(false), { label: 'Get Estimated Wait Time', type: 'toggle', section: 'queueSettings', ...when('estimatedWaitTime') }),
-      updateIntervalEstimatedWaitTime: nodeField(lenientNumber(86_400), { label: 'Wait Time Update Interval (seconds)', type: 'number', section: 'queueSettings', condition: onToggle('getEstimatedWaitTime'), description: 'Empty: every 30 seconds.' }),
-      alternativeUpdate: nodeField(z.boolean().default(false), { label: 'Alternative Update', type: 'toggle', section: 'queueSettings' }),
-      maximumQueuePosition: nodeField(lenientNumber(), { label: 'Maximum Queue Position', type: 'number', section: 'queueSettings', condition: onToggle('alternativeUpdate') }),
-      maximumEstimatedWaitTime: nodeField(lenientNumber(), { label: 'Maximum Estimated Wait Time (ms)', type: 'number', section: 'queueSettings', condition: onToggle('alternativeUpdate') }),
-      alternativeText: nodeField(optionalText(), { label: 'Alternative Text', type: 'cognigyText', section: 'queueSettings', condition: onToggle('alternativeUpdate'), description: 'Over a maximum, the update carries this at input.handover.data.alternativeText.' }),
+      sendOnQueueEvent: nodeField(z.boolean().default(false), {
+        label: 'Send Queue Event',
+        type: 'toggle',
+        section: 'eventSettings',
+        description: 'Continue below with status "queue" as soon as the handover is queued.',
+      }),
+      sendOnActiveEvent: nodeField(z.boolean().default(false), {
+        label: 'Send Active Event',
+        type: 'toggle',
+        section: 'eventSettings',
+        description: 'Re-enter the flow with status "active" when an agent joins.',
+      }),
+      getQueuePosition: nodeField(z.boolean().default(false), {
+        label: 'Get Queue Position',
+        type: 'toggle',
+        section: 'queueSettings',
+        ...when('queuePosition'),
+      }),
+      updateIntervalQueuePosition: nodeField(lenientNumber(86_400), {
+        label: 'Update Interval (seconds)',
+        type: 'number',
+        section: 'queueSettings',
+        condition: onToggle('getQueuePosition'),
+        description: 'Empty: every 30 seconds.',
+      }),
+      getEstimatedWaitTime: nodeField(z.boolean().default(false), {
+        label: 'Get Estimated Wait Time',
+        type: 'toggle',
+        section: 'queueSettings',
+        ...when('estimatedWaitTime'),
+      }),
+      updateIntervalEstimatedWaitTime: nodeField(lenientNumber(86_400), {
+        label: 'Wait Time Update Interval (seconds)',
+        type: 'number',
+        section: 'queueSettings',
+        condition: onToggle('getEstimatedWaitTime'),
+        description: 'Empty: every 30 seconds.',
+      }),
+      alternativeUpdate: nodeField(z.boolean().default(false), {
+        label: 'Alternative Update',
+        type: 'toggle',
+        section: 'queueSettings',
+      }),
+      maximumQueuePosition: nodeField(lenientNumber(), {
+        label: 'Maximum Queue Position',
+        type: 'number',
+        section: 'queueSettings',
+        condition: onToggle('alternativeUpdate'),
+      }),
+      maximumEstimatedWaitTime: nodeField(lenientNumber(), {
+        label: 'Maximum Estimated Wait Time (ms)',
+        type: 'number',
+        section: 'queueSettings',
+        condition: onToggle('alternativeUpdate'),
+      }),
+      alternativeText: nodeField(optionalText(), {
+        label: 'Alternative Text',
+        type: 'cognigyText',
+        section: 'queueSettings',
+        condition: onToggle('alternativeUpdate'),
+        description: 'Over a maximum, the update carries this at input.handover.data.alternativeText.',
+      }),
       sendQueueUpdatesAsText: nodeField(z.boolean().default(false), {
         label: `Send queue updates as text${NOT_IN_COGNIGY}`,
         type: 'toggle',
         section: 'queueSettings',
-        description: 'Off (Cognigy): each update re-enters the flow (eventType "queueUpdate"). On: the kit says the texts below to the user itself.',
+        description:
+          'Off (Cognigy): each update re-enters the flow (eventType "queueUpdate"). On: the kit says the texts below to the user itself.',
       }),
-      queuePositionText: nodeField(optionalText(), { label: `Queue Position Text${NOT_IN_COGNIGY}`, type: 'cognigyText', section: 'queueSettings', condition: onToggle('sendQueueUpdatesAsText'), description: 'Token: [[position]].' }),
-      estimatedWaitTimeText: nodeField(optionalText(), { label: `Wait Time Text${NOT_IN_COGNIGY}`, type: 'cognigyText', section: 'queueSettings', condition: onToggle('sendQueueUpdatesAsText'), description: 'Tokens: [[waitMinutes]], [[waitSeconds]], [[estimatedWaitTime]] (ms).' }),
-      sendTranscriptAsFirstMessage: nodeField(z.boolean().default(false), { label: 'Send Transcript as first message', type: 'toggle', section: 'transcriptSettings', ...when('transcript') }),
+      queuePositionText: nodeField(optionalText(), {
+        label: `Queue Position Text${NOT_IN_COGNIGY}`,
+        type: 'cognigyText',
+        section: 'queueSettings',
+        condition: onToggle('sendQueueUpdatesAsText'),
+        description: 'Token: [[position]].',
+      }),
+      estimatedWaitTimeText: nodeField(optionalText(), {
+        label: `Wait Time Text${NOT_IN_COGNIGY}`,
+        type: 'cognigyText',
+        section: 'queueSettings',
+        condition: onToggle('sendQueueUpdatesAsText'),
+        description: 'Tokens: [[waitMinutes]], [[waitSeconds]], [[estimatedWaitTime]] (ms).',
+      }),
+      sendTranscriptAsFirstMessage: nodeField(z.boolean().default(false), {
+        label: 'Send Transcript as first message',
+        type: 'toggle',
+        section: 'transcriptSettings',
+        ...when('transcript'),
+      }),
       ...routingFields('routingSettings', providers, genericRouting),
-      priority: nodeField(z.enum(PRIORITIES).default('none'), { label: 'Priority', type: 'select', section: 'routingSettings', params: { options: PRIORITIES.map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p })) }, ...generic('priority') }),
-      customAttributes: nodeField(jsonObject.default({}), { label: 'Custom Attributes', type: 'json', section: 'routingSettings', description: 'JSON; nested objects are flattened (a.b), lists joined.', ...generic('customAttributes') }),
-      fallbackProviderIds: nodeField(textList(), { label: `Fallback Providers${NOT_IN_COGNIGY}`, type: 'textArray', section: 'routingSettings', description: 'Provider ids tried in order if this one fails or has nobody available.' }),
-      requireAvailableAgent: nodeField(z.boolean().default(false), { label: `Only hand over when agents are available${NOT_IN_COGNIGY}`, type: 'toggle', section: 'routingSettings', description: 'Check availability first; nobody available counts as a failure (then the fallbacks are tried).' }),
+      priority: nodeField(z.enum(PRIORITIES).default('none'), {
+        label: 'Priority',
+        type: 'select',
+        section: 'routingSettings',
+        params: { options: PRIORITIES.map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p })) },
+        ...generic('priority'),
+      }),
+      customAttributes: nodeField(jsonObject.default({}), {
+        label: 'Custom Attributes',
+        type: 'json',
+        section: 'routingSettings',
+        description: 'JSON; nested objects are flattened (a.b), lists joined.',
+        ...generic('customAttributes'),
+      }),
+      fallbackProviderIds: nodeField(textList(), {
+        label: `Fallback Providers${NOT_IN_COGNIGY}`,
+        type: 'textArray',
+        section: 'routingSettings',
+        description: 'Provider ids tried in order if this one fails or has nobody available.',
+      }),
+      requireAvailableAgent: nodeField(z.boolean().default(false), {
+        label: `Only hand over when agents are available${NOT_IN_COGNIGY}`,
+        type: 'toggle',
+        section: 'routingSettings',
+        description: 'Check availability first; nobody available counts as a failure (then the fallbacks are tried).',
+      }),
       assignmentTimeoutSec: nodeField(optionalNumber(z.number().int().min(0).max(86_400)), {
         label: `Assignment Timeout (seconds)${NOT_IN_COGNIGY}`,
         type: 'number',
         section: 'routingSettings',
-        description: 'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
+        description:
+          'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
       }),
-      assignmentTimeoutText: nodeField(optionalText(), { label: `Assignment Timeout Message${NOT_IN_COGNIGY}`, type: 'cognigyText', section: 'routingSettings', description: 'Said to the user when nobody accepted in time.' }),
-      enableUserConnectsMessage: nodeField(z.boolean().default(true), { label: 'Enable User Connects Message', type: 'toggle', section: 'presenceSettings' }),
-      enableUserDisconnectsMessage: nodeField(z.boolean().default(true), { label: 'Enable User Disconnects Message', type: 'toggle', section: 'presenceSettings' }),
-      agentJoinedText: nodeField(optionalText(), { label: `Agent Joined Message${NOT_IN_COGNIGY}`, type: 'cognigyText', section: 'presenceSettings', description: 'Said to the user when an agent joins. Token: [[agentName]].' }),
-      idleTimeoutMinutes: nodeField(lenientNumber(10080), { label: `Close when nobody wrote for (minutes)${NOT_IN_COGNIGY}`, type: 'number', section: 'presenceSettings' }),
+      assignmentTimeoutText: nodeField(optionalText(), {
+        label: `Assignment Timeout Message${NOT_IN_COGNIGY}`,
+        type: 'cognigyText',
+        section: 'routingSettings',
+        description: 'Said to the user when nobody accepted in time.',
+      }),
+      enableUserConnectsMessage: nodeField(z.boolean().default(true), {
+        label: 'Enable User Connects Message',
+        type: 'toggle',
+        section: 'presenceSettings',
+      }),
+      enableUserDisconnectsMessage: nodeField(z.boolean().default(true), {
+        label: 'Enable User Disconnects Message',
+        type: 'toggle',
+        section: 'presenceSettings',
+      }),
+      agentJoinedText: nodeField(optionalText(), {
+        label: `Agent Joined Message${NOT_IN_COGNIGY}`,
+        type: 'cognigyText',
+        section: 'presenceSettings',
+        description: 'Said to the user when an agent joins. Token: [[agentName]].',
+      }),
+      idleTimeoutMinutes: nodeField(lenientNumber(10080), {
+        label: `Close when nobody wrote for (minutes)${NOT_IN_COGNIGY}`,
+        type: 'number',
+        section: 'presenceSettings',
+      }),
     })
     .strict();
 }
@@ -99,7 +265,11 @@ export function handoverWants(c: HandoverToAgentConfig) {
     { field: 'priority', capability: 'priority' as const, used: c.priority !== 'none' },
     { field: 'getQueuePosition', capability: 'queuePosition' as const, used: c.getQueuePosition },
     { field: 'getEstimatedWaitTime', capability: 'estimatedWaitTime' as const, used: c.getEstimatedWaitTime },
-    { field: 'customAttributes', capability: 'customAttributes' as const, used: Object.keys(c.customAttributes).length > 0 },
+    {
+      field: 'customAttributes',
+      capability: 'customAttributes' as const,
+      used: Object.keys(c.customAttributes).length > 0,
+    },
     { field: 'requireAvailableAgent', capability: 'availability' as const, used: c.requireAvailableAgent },
   ];
 }
@@ -115,7 +285,12 @@ function startTemplate(c: HandoverToAgentConfig): StartTemplate {
   const template: StartTemplate = {
     providerId: c.providerId,
     fallbackProviderIds: c.fallbackProviderIds ?? [],
-    routing: { ...(c.inboxId ? { queue: c.inboxId } : {}), ...(c.skills?.length ? { skills: c.skills } : {}), ...(c.languages?.length ? { languages: c.languages } : {}), ...(c.priority !== 'none' ? { priority: c.priority } : {}) },
+    routing: {
+      ...(c.inboxId ? { queue: c.inboxId } : {}),
+      ...(c.skills?.length ? { skills: c.skills } : {}),
+      ...(c.languages?.length ? { languages: c.languages } : {}),
+      ...(c.priority !== 'none' ? { priority: c.priority } : {}),
+    },
     customAttributes: flattenAttributes(c.customAttributes),
     ...(Object.keys(byType).length ? { byConnectorType: byType } : {}),
     requireAvailableAgent: c.requireAvailableAgent,
@@ -129,7 +304,14 @@ function startTemplate(c: HandoverToAgentConfig): StartTemplate {
       ...(c.idleTimeoutMinutes ? { idleTimeoutMinutes: c.idleTimeoutMinutes } : {}),
       ...(c.assignmentTimeoutSec !== undefined ? { assignmentTimeoutSec: c.assignmentTimeoutSec } : {}),
       ...(c.assignmentTimeoutText ? { assignmentTimeoutText: c.assignmentTimeoutText } : {}),
-      ...(c.cancelIntent || c.quickReply ? { cancel: { ...(c.cancelIntent ? { intent: c.cancelIntent } : {}), ...(c.quickReply ? { text: c.quickReply } : {}) } } : {}),
+      ...(c.cancelIntent || c.quickReply
+        ? {
+            cancel: {
+              ...(c.cancelIntent ? { intent: c.cancelIntent } : {}),
+              ...(c.quickReply ? { text: c.quickReply } : {}),
+            },
+          }
+        : {}),
       ...(c.repeatHandoverMessage && c.text ? { repeatMessage: c.text } : {}),
       ...(c.getQueuePosition || c.getEstimatedWaitTime ? { queueUpdates: queueUpdatesOf(c) } : {}),
     },
@@ -139,19 +321,32 @@ function startTemplate(c: HandoverToAgentConfig): StartTemplate {
 }
 
 function queueUpdatesOf(c: HandoverToAgentConfig) {
-  const max = { ...(c.maximumQueuePosition ? { maxPosition: c.maximumQueuePosition } : {}), ...(c.maximumEstimatedWaitTime ? { maxWaitMs: c.maximumEstimatedWaitTime } : {}) };
+  const max = {
+    ...(c.maximumQueuePosition ? { maxPosition: c.maximumQueuePosition } : {}),
+    ...(c.maximumEstimatedWaitTime ? { maxWaitMs: c.maximumEstimatedWaitTime } : {}),
+  };
   return {
-    ...(c.getQueuePosition ? { position: c.updateIntervalQueuePosition ? { intervalSec: c.updateIntervalQueuePosition } : {} } : {}),
-    ...(c.getEstimatedWaitTime ? { waitTime: c.updateIntervalEstimatedWaitTime ? { intervalSec: c.updateIntervalEstimatedWaitTime } : {} } : {}),
+    ...(c.getQueuePosition
+      ? { position: c.updateIntervalQueuePosition ? { intervalSec: c.updateIntervalQueuePosition } : {} }
+      : {}),
+    ...(c.getEstimatedWaitTime
+      ? { waitTime: c.updateIntervalEstimatedWaitTime ? { intervalSec: c.updateIntervalEstimatedWaitTime } : {} }
+      : {}),
     asText: c.sendQueueUpdatesAsText,
     ...(c.queuePositionText ? { positionText: c.queuePositionText } : {}),
     ...(c.estimatedWaitTimeText ? { waitTimeText: c.estimatedWaitTimeText } : {}),
     // Cognigy accepts Alternative Update without a text or a maximum: then it never triggers.
-    ...(c.alternativeUpdate && Object.keys(max).length ? { alternative: { ...max, ...(c.alternativeText ? { text: c.alternativeText } : {}) } } : {}),
+    ...(c.alternativeUpdate && Object.keys(max).length
+      ? { alternative: { ...max, ...(c.alternativeText ? { text: c.alternativeText } : {}) } }
+      : {}),
   };
 }
 
-function startInput(rt: NodeRuntime, c: HandoverToAgentConfig, profile: Record<string, any> | undefined): StartHandoverInput {
+function startInput(
+  rt: NodeRuntime,
+  c: HandoverToAgentConfig,
+  profile: Record<string, any> | undefined,
+): StartHandoverInput {
   const session = sessionOf(rt.input);
   const name = profile ? [profile.firstname, profile.lastname].filter(Boolean).join(' ') : '';
   const t = startTemplate(c);
@@ -165,7 +360,11 @@ function startInput(rt: NodeRuntime, c: HandoverToAgentConfig, profile: Record<s
     requireAvailableAgent: t.requireAvailableAgent,
     behaviour: t.behaviour,
     session,
-    user: { id: session.userId, ...(name ? { name } : {}), ...(profile?.email ? { email: String(profile.email) } : {}) },
+    user: {
+      id: session.userId,
+      ...(name ? { name } : {}),
+      ...(profile?.email ? { email: String(profile.email) } : {}),
+    },
     transcript: c.sendTranscriptAsFirstMessage ? transcriptOf(rt) : [],
     ...(typeof rt.input.language === 'string' && rt.input.language ? { locale: rt.input.language } : {}),
   };
@@ -176,7 +375,8 @@ function transcriptOf(rt: NodeRuntime): TranscriptEntry[] {
   const raw = rt.api.getConversationTranscript?.('json', { turnLimit: 50 });
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((t: any) => {
-    const text = typeof t?.text === 'string' ? t.text : typeof t?.payload?.text === 'string' ? t.payload.text : undefined;
+    const text =
+      typeof t?.text === 'string' ? t.text : typeof t?.payload?.text === 'string' ? t.payload.text : undefined;
     if (!text) return [];
     const who = String(t.role ?? t.source ?? '').toLowerCase();
     const role = who === 'user' ? 'user' : who === 'agent' ? 'agent' : 'bot';
@@ -210,13 +410,25 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
         if (ended) setHandoverInput(rt, ended);
         return;
       }
-      const config = parseConfig(schema, withoutConnection(params.config, options), 'Handover to Agent', params.nodeId, true);
+      const config = parseConfig(
+        schema,
+        withoutConnection(params.config, options),
+        'Handover to Agent',
+        params.nodeId,
+        true,
+      );
       try {
-        const outcome = await service.startHandover(startInput(rt, config, params.cognigy.profile as Record<string, any>));
+        const outcome = await service.startHandover(
+          startInput(rt, config, params.cognigy.profile as Record<string, any>),
+        );
         const view = outcome.handover;
         if (outcome.alreadyInProgress) {
           setHandoverInput(rt, viewToInput(view));
-          rt.api.addToInput('handover', { ...viewToInput(view), status: 'handoverAlreadyInProgress', data: { currentStatus: view.status } });
+          rt.api.addToInput('handover', {
+            ...viewToInput(view),
+            status: 'handoverAlreadyInProgress',
+            data: { currentStatus: view.status },
+          });
           return;
         }
         setHandoverInput(rt, viewToInput(view));
@@ -224,8 +436,14 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
           logFailure(rt, 'Handover to Agent', toHandoverError(new Error(view.error?.message ?? 'Handover failed')));
           return; // status "error": the flow continues below at once, as with Cognigy's node
         }
-        if (config.text || config.quickReply) rt.api.say(config.text ?? '', config.quickReply ? quickReplies(config.text ?? '', [config.quickReply]) : undefined);
-        const continueNow = (view.status === 'queue' && config.sendOnQueueEvent) || (view.status === 'active' && config.sendOnActiveEvent);
+        if (config.text || config.quickReply)
+          rt.api.say(
+            config.text ?? '',
+            config.quickReply ? quickReplies(config.text ?? '', [config.quickReply]) : undefined,
+          );
+        const continueNow =
+          (view.status === 'queue' && config.sendOnQueueEvent) ||
+          (view.status === 'active' && config.sendOnActiveEvent);
         if (!continueNow) rt.api.stopExecution();
       } catch (error) {
         failed(rt, toHandoverError(error), config.providerId);
@@ -240,14 +458,28 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
  */
 function failed(rt: NodeRuntime, e: ReturnType<typeof toHandoverError>, providerId: string): void {
   logFailure(rt, 'Handover to Agent', e);
-  rt.api.addToInput('handover', { status: 'error', error: { reason: 'error', message: e.message, code: e.code }, handoverId: '', providerId });
+  rt.api.addToInput('handover', {
+    status: 'error',
+    error: { reason: 'error', message: e.message, code: e.code },
+    handoverId: '',
+    providerId,
+  });
 }
 
 /** The optional Connection field (gateway URL + key) goes first, as Cognigy extensions do. */
 export function connectionField(options: CreateHandoverNodesOptions, editor: ReturnType<typeof editorFrom>) {
   if (!options.connection) return editor;
-  const field = { key: 'connection', type: 'connection' as const, label: options.connection.label ?? 'Handover Gateway', params: { connectionType: options.connection.type, required: true } };
-  return { fields: [field, ...editor.fields], sections: editor.sections, form: [{ type: 'field' as const, key: 'connection' }, ...editor.form] };
+  const field = {
+    key: 'connection',
+    type: 'connection' as const,
+    label: options.connection.label ?? 'Handover Gateway',
+    params: { connectionType: options.connection.type, required: true },
+  };
+  return {
+    fields: [field, ...editor.fields],
+    sections: editor.sections,
+    form: [{ type: 'field' as const, key: 'connection' }, ...editor.form],
+  };
 }
 
 export function withoutConnection(config: unknown, options: CreateHandoverNodesOptions): unknown {

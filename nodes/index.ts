@@ -49,10 +49,20 @@ export function validateNodeConfig(
 ): Record<string, unknown> {
   const opts = { service: undefined as never, ...options };
   // Keys of Cognigy's nodes the kit does not use (other providers, Copilot) are accepted, not errors.
-  const raw = Object.fromEntries(Object.entries((config ?? {}) as Record<string, unknown>).filter(([k]) => !(IGNORED_COGNIGY_KEYS as readonly string[]).includes(k)));
-  const templated = new Set(Object.keys(raw).filter((k) => typeof raw[k] === 'string' && (raw[k] as string).includes('{{')));
+  const raw = Object.fromEntries(
+    Object.entries((config ?? {}) as Record<string, unknown>).filter(
+      ([k]) => !(IGNORED_COGNIGY_KEYS as readonly string[]).includes(k),
+    ),
+  );
+  const templated = new Set(
+    Object.keys(raw).filter((k) => typeof raw[k] === 'string' && (raw[k] as string).includes('{{')),
+  );
   // A templated provider id gets a stand-in so the other fields can still be validated.
-  const concrete = Object.fromEntries(Object.entries(raw).filter(([k]) => !templated.has(k) || k === 'providerId').map(([k, v]) => [k, templated.has(k) ? 'templated' : v]));
+  const concrete = Object.fromEntries(
+    Object.entries(raw)
+      .filter(([k]) => !templated.has(k) || k === 'providerId')
+      .map(([k, v]) => [k, templated.has(k) ? 'templated' : v]),
+  );
   const caps = (id: string) => ({ id, capabilities: capabilitiesOf(id) });
   const providerKnown = !templated.has('providerId');
   switch (nodeType) {
@@ -73,9 +83,17 @@ export function validateNodeConfig(
       return parseConfig(closeHandoverSchema, concrete, 'Close Handover');
     case 'handoverInactivityTimer':
     case 'setHandoverInactivity':
-      return parseConfig(setInactivitySchema as z.ZodType, concrete, 'Set Handover Inactivity') as Record<string, unknown>;
+      return parseConfig(setInactivitySchema as z.ZodType, concrete, 'Set Handover Inactivity') as Record<
+        string,
+        unknown
+      >;
     default:
       return assertNever(nodeType, 'node type');
   }
 }
-export { createGatewayHandoverNodes, handoverGatewayConnection, serviceFromConnection, HANDOVER_GATEWAY_CONNECTION } from './gateway-connection';
+export {
+  createGatewayHandoverNodes,
+  handoverGatewayConnection,
+  serviceFromConnection,
+  HANDOVER_GATEWAY_CONNECTION,
+} from './gateway-connection';

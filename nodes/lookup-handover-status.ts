@@ -5,7 +5,16 @@ import { HANDOVER_COLOR, childNode, parseConfig, type } from './shared/common';
 import { editorFrom, nodeField } from './shared/fields';
 import { forwardUserInput } from './shared/forward';
 import { connectionField, withoutConnection } from './handover-to-agent';
-import { incomingHandover, isLive, readState, routeTo, runtimeOf, serviceFor, sessionOf, setHandoverInput } from './shared/runtime';
+import {
+  incomingHandover,
+  isLive,
+  readState,
+  routeTo,
+  runtimeOf,
+  serviceFor,
+  sessionOf,
+  setHandoverInput,
+} from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
 /**
@@ -35,12 +44,14 @@ export const lookupSchema = z
     forwardUserInput: nodeField(z.boolean().default(true), {
       label: 'Forward user messages to the agent',
       type: 'toggle',
-      description: 'While a handover is live, a user message reaching this node goes to the agent and the bot stays quiet.',
+      description:
+        'While a handover is live, a user message reaching this node goes to the agent and the bot stays quiet.',
     }),
     inactivityCase: nodeField(z.boolean().default(false), {
       label: 'Route inactivity events to the Inactivity case (handover-kit; not in Cognigy)',
       type: 'toggle',
-      description: "Off (Cognigy): an inactivity event keeps its status and takes the queue / active case; check input.handover.inactivityCount.",
+      description:
+        'Off (Cognigy): an inactivity event keeps its status and takes the queue / active case; check input.handover.inactivityCount.',
     }),
   })
   .strict();
@@ -55,7 +66,9 @@ export function caseOf(handover: FlowHandoverInput | undefined, inactivityCase =
 export function createLookupNodes(options: CreateHandoverNodesOptions) {
   const parentType = type(options, NODE_TYPES.lookupHandoverStatus);
   const childType = (c: (typeof LOOKUP_CASES)[number]) => type(options, c.child);
-  const children = LOOKUP_CASES.map((c) => childNode(childType(c), c.label, parentType, 'color' in c ? c.color : undefined));
+  const children = LOOKUP_CASES.map((c) =>
+    childNode(childType(c), c.label, parentType, 'color' in c ? c.color : undefined),
+  );
   const editor = editorFrom(lookupSchema);
   const parent = createNodeDescriptor({
     type: parentType,
@@ -65,11 +78,24 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
     appearance: { color: HANDOVER_COLOR },
     behavior: { entrypoint: true },
     dependencies: { children: children.map((c) => c.type) },
-    constraints: { editable: true, deletable: true, creatable: true, movable: true, collapsable: true, placement: { children: { whitelist: children.map((c) => c.type) } } } as never,
+    constraints: {
+      editable: true,
+      deletable: true,
+      creatable: true,
+      movable: true,
+      collapsable: true,
+      placement: { children: { whitelist: children.map((c) => c.type) } },
+    } as never,
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const config = parseConfig(lookupSchema, withoutConnection(params.config, options), 'Lookup Handover Status', params.nodeId, true);
+      const config = parseConfig(
+        lookupSchema,
+        withoutConnection(params.config, options),
+        'Lookup Handover Status',
+        params.nodeId,
+        true,
+      );
       const route = (handover: FlowHandoverInput | undefined) => {
         const found = LOOKUP_CASES.find((c) => c.case === caseOf(handover, config.inactivityCase))!;
         // A case the flow builder has not wired falls through to Default, as a Lookup does.

@@ -17,15 +17,22 @@ import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 export const setInactivitySchema = z
   .object({
     // Cognigy's field is text and unchecked (Number(timer) minutes): "", "abc" or 0 arm nothing here.
-    timer: nodeField(z.preprocess((v) => (typeof v === 'string' || typeof v === 'number' ? v : undefined), z.union([z.string().max(100), z.number()]).optional()), {
-      label: 'Timer (minutes)',
-      type: 'cognigyText',
-      description: 'Minutes the user may stay silent during the handover.',
-    }),
+    timer: nodeField(
+      z.preprocess(
+        (v) => (typeof v === 'string' || typeof v === 'number' ? v : undefined),
+        z.union([z.string().max(100), z.number()]).optional(),
+      ),
+      {
+        label: 'Timer (minutes)',
+        type: 'cognigyText',
+        description: 'Minutes the user may stay silent during the handover.',
+      },
+    ),
     autoCloseAfter: nodeField(lenientNumber(100), {
       label: 'Close automatically after this many expiries (handover-kit; not in Cognigy)',
       type: 'number',
-      description: 'Empty: never; the flow decides (e.g. with Close Handover on the second inactivity). Set, the timer re-arms itself until then.',
+      description:
+        'Empty: never; the flow decides (e.g. with Close Handover on the second inactivity). Set, the timer re-arms itself until then.',
     }),
   })
   .strict();
@@ -46,18 +53,38 @@ function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, l
     appearance: { color: HANDOVER_COLOR },
     preview: { key: 'timer', type: 'text' },
     // The type id of earlier releases: flows that have it keep running; new nodes use Cognigy's id.
-    ...(legacy ? { constraints: { creatable: false, editable: true, deletable: true, movable: true, placement: {} } as never } : {}),
+    ...(legacy
+      ? { constraints: { creatable: false, editable: true, deletable: true, movable: true, placement: {} } as never }
+      : {}),
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(setInactivitySchema, withoutConnection(params.config, options), 'Set Handover Inactivity', params.nodeId, true);
+      const c = parseConfig(
+        setInactivitySchema,
+        withoutConnection(params.config, options),
+        'Set Handover Inactivity',
+        params.nodeId,
+        true,
+      );
       const minutes = timerMinutes(c.timer);
-      if (minutes === 0) rt.api.log('warn', `Set Handover Inactivity: timer "${String(c.timer ?? '')}" is not a number of minutes above 0; the inactivity timer is off`);
+      if (minutes === 0)
+        rt.api.log(
+          'warn',
+          `Set Handover Inactivity: timer "${String(c.timer ?? '')}" is not a number of minutes above 0; the inactivity timer is off`,
+        );
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);
       try {
-        const outcome = await service.setInactivity({ session: sessionOf(rt.input), minutes, ...(c.autoCloseAfter ? { autoCloseAfter: Math.round(c.autoCloseAfter) } : {}) });
-        if (!outcome.armed) rt.api.log('info', 'Set Handover Inactivity: the timer runs only while a handover is queued or active; none is');
+        const outcome = await service.setInactivity({
+          session: sessionOf(rt.input),
+          minutes,
+          ...(c.autoCloseAfter ? { autoCloseAfter: Math.round(c.autoCloseAfter) } : {}),
+        });
+        if (!outcome.armed)
+          rt.api.log(
+            'info',
+            'Set Handover Inactivity: the timer runs only while a handover is queued or active; none is',
+          );
       } catch (error) {
         logFailure(rt, 'Set Handover Inactivity', toHandoverError(error));
       }

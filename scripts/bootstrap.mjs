@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 18)) {
-  console.error(`handover-kit needs Node 20.18 or newer; this is Node ${process.versions.node}. Install a newer Node (e.g. nvm install 22).`);
+  console.error(
+    `handover-kit needs Node 20.18 or newer; this is Node ${process.versions.node}. Install a newer Node (e.g. nvm install 22).`,
+  );
   process.exit(1);
 }
 
@@ -18,7 +20,11 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 if (!existsSync(join(root, 'node_modules', '.bin', 'tsx'))) {
   const args = existsSync(join(root, 'package-lock.json')) ? ['ci'] : ['install'];
   console.log(`node_modules is missing: running npm ${args.join(' ')} first (once)…`);
-  const install = spawnSync(npm, [...args, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const install = spawnSync(npm, [...args, '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (install.status !== 0) {
     console.error(`npm ${args[0]} failed (exit ${install.status}); fix the error above, then run the command again.`);
     process.exit(install.status ?? 1);
@@ -32,5 +38,9 @@ if (!cmd) {
 }
 // Binaries from node_modules/.bin, as npm run would find them.
 const bin = join(root, 'node_modules', '.bin', cmd);
-const run = spawnSync(existsSync(bin) ? bin : cmd, rest, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+const run = spawnSync(existsSync(bin) ? bin : cmd, rest, {
+  cwd: root,
+  stdio: 'inherit',
+  shell: process.platform === 'win32',
+});
 process.exit(run.status ?? 1);

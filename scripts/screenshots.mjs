@@ -10,7 +10,9 @@ import { SimulatedCenters } from '../dist/connectors/simulated.js';
 
 const ADMIN = 'screenshots-admin-key-0123456789';
 const out = (name) => fileURLToPath(new URL(`../docs/images/${name}`, import.meta.url));
-const chromiumPath = process.env.CHROMIUM_PATH || spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).stdout.trim();
+const chromiumPath =
+  process.env.CHROMIUM_PATH ||
+  spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).stdout.trim();
 if (!chromiumPath) {
   console.error('screenshots: no chromium on the PATH (sudo apt-get install -y chromium), or set CHROMIUM_PATH');
   process.exit(1);
@@ -28,14 +30,44 @@ const url = await gateway.listen();
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 mkdirSync(out(''), { recursive: true });
 
 try {
   // Console: two providers, one tested fine, one failing with its typed error.
-  await gateway.registry.create({ id: 'support-desk', name: 'Support desk', type: 'simulated', settings: { center: 'support', delivery: 'webhook', webhookSecret: 'demo-webhook-secret-0123456789', setup: { agents: [{ id: 'ann', name: 'Ann' }] } } });
-  await gateway.registry.create({ id: 'live-agent', name: 'Live Agent (staging)', type: 'chatwoot', settings: { flavour: 'live-agent', baseUrl: 'http://127.0.0.1:9', accountId: 1, inboxId: 2, apiAccessToken: 'demo-token', webhookSecret: 'demo-webhook-secret-0123456789' } });
+  await gateway.registry.create({
+    id: 'support-desk',
+    name: 'Support desk',
+    type: 'simulated',
+    settings: {
+      center: 'support',
+      delivery: 'webhook',
+      webhookSecret: 'demo-webhook-secret-0123456789',
+      setup: { agents: [{ id: 'ann', name: 'Ann' }] },
+    },
+  });
+  await gateway.registry.create({
+    id: 'live-agent',
+    name: 'Live Agent (staging)',
+    type: 'chatwoot',
+    settings: {
+      flavour: 'live-agent',
+      baseUrl: 'http://127.0.0.1:9',
+      accountId: 1,
+      inboxId: 2,
+      apiAccessToken: 'demo-token',
+      webhookSecret: 'demo-webhook-secret-0123456789',
+    },
+  });
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
   page.setDefaultTimeout(10_000);
   await page.goto(`${url}/console#key=${ADMIN}`);

@@ -4,7 +4,12 @@
  * the in-process service, the registry, the gateway server or the connectors, so the extension's
  * `build/module.js` stays small and loads fast. Build one with `npx handover-kit extension build`.
  */
-export { createGatewayHandoverNodes, handoverGatewayConnection, serviceFromConnection, HANDOVER_GATEWAY_CONNECTION } from '../nodes/gateway-connection';
+export {
+  createGatewayHandoverNodes,
+  handoverGatewayConnection,
+  serviceFromConnection,
+  HANDOVER_GATEWAY_CONNECTION,
+} from '../nodes/gateway-connection';
 export { createHandoverNodes, NODE_TYPES, type CreateHandoverNodesOptions } from '../nodes';
 export { createGatewayClient, type GatewayClient, type GatewayClientOptions } from './client/gateway-client';
 export { HandoverError, HandoverConfigError } from './contract';

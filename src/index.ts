@@ -46,7 +46,13 @@ export type * from './model';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory';
 export type { HandoverStore } from './store/types';
 export { MemoryScheduler, type Scheduler, type TimerJob, type TimerKind } from './scheduler';
-export { MemoryDelivery, type Delivery, type DeliveryItem, type FlowHandoverInput, type FlowEventType } from './delivery';
+export {
+  MemoryDelivery,
+  type Delivery,
+  type DeliveryItem,
+  type FlowHandoverInput,
+  type FlowEventType,
+} from './delivery';
 export { systemClock } from './clock';
 export { createJsonLogger, silentLogger, type LogLevel } from './logger';
 export {

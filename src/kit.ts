@@ -27,9 +27,16 @@ export interface HandoverKit<D extends Delivery = MemoryDelivery> {
 }
 
 /** Wires a registry, a service and a delivery together: the in-process setup for tests and the demo. */
-export async function createHandoverKit<D extends Delivery = MemoryDelivery>(options: HandoverKitOptions<D>): Promise<HandoverKit<D>> {
+export async function createHandoverKit<D extends Delivery = MemoryDelivery>(
+  options: HandoverKitOptions<D>,
+): Promise<HandoverKit<D>> {
   const clock = options.clock ?? systemClock;
-  const registry = new ProviderRegistry({ connectors: options.connectors, store: options.store, clock, logger: options.logger });
+  const registry = new ProviderRegistry({
+    connectors: options.connectors,
+    store: options.store,
+    clock,
+    logger: options.logger,
+  });
   const delivery = (options.delivery ?? new MemoryDelivery()) as D;
   const service = new HandoverService({
     registry,

@@ -4,7 +4,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
 /** Field names whose values are never logged. */
-const SECRET_KEY = /(secret|password|passwd|token|api[-_]?key|apikey|authorization|cookie|credential|private[-_]?key|signature)/i;
+const SECRET_KEY =
+  /(secret|password|passwd|token|api[-_]?key|apikey|authorization|cookie|credential|private[-_]?key|signature)/i;
 
 /**
  * Masks secrets in anything about to be logged: by field name, and by value for secrets the
@@ -33,7 +34,8 @@ export class Redactor {
     if (Array.isArray(value)) return value.map((v) => this.redact(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : this.redact(v, depth + 1);
+      out[k] =
+        SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? '[redacted]' : this.redact(v, depth + 1);
     }
     return out;
   }
@@ -56,7 +58,13 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger & { re
   const base = options.base ?? {};
   const log = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < threshold) return;
-    const entry = { time: new Date().toISOString(), level, msg: redactor.redactString(message), ...base, ...(fields ? (redactor.redact(fields) as object) : {}) };
+    const entry = {
+      time: new Date().toISOString(),
+      level,
+      msg: redactor.redactString(message),
+      ...base,
+      ...(fields ? (redactor.redact(fields) as object) : {}),
+    };
     write(JSON.stringify(entry));
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), redactor };

@@ -94,7 +94,12 @@ const importSchema = z.object({
   format: z.literal('handover-kit.providers'),
   version: z.literal(1),
   providers: z.array(
-    z.object({ id: providerIdSchema, name: z.string().min(1), type: z.string().min(1), settings: z.record(z.string(), z.unknown()) }),
+    z.object({
+      id: providerIdSchema,
+      name: z.string().min(1),
+      type: z.string().min(1),
+      settings: z.record(z.string(), z.unknown()),
+    }),
   ),
 });
 
@@ -145,7 +150,9 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     }
     for (const def of options.connectors) {
       if (def.specificationVersion !== SPECIFICATION_VERSION) {
-        throw new HandoverConfigError(`Connector "${def.type}" implements spec ${String(def.specificationVersion)}, expected ${SPECIFICATION_VERSION}`);
+        throw new HandoverConfigError(
+          `Connector "${def.type}" implements spec ${String(def.specificationVersion)}, expected ${SPECIFICATION_VERSION}`,
+        );
       }
       this.definitions.set(def.type, def);
     }
@@ -162,13 +169,20 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     return def;
   }
 
-  async create(input: { id?: string; name: string; type: string; settings?: Record<string, unknown> }): Promise<ProviderView> {
+  async create(input: {
+    id?: string;
+    name: string;
+    type: string;
+    settings?: Record<string, unknown>;
+  }): Promise<ProviderView> {
     const parsed = parseOrThrow(createSchema, input, 'provider');
     const def = this.definition(parsed.type);
     const settings = this.validateSettings(def, parsed.settings);
     const id = parsed.id ?? newObjectId();
     if (await this.store.getProvider(id)) {
-      throw new HandoverConfigError(`A provider with id "${id}" already exists`, [{ path: 'id', message: 'Already exists' }]);
+      throw new HandoverConfigError(`A provider with id "${id}" already exists`, [
+        { path: 'id', message: 'Already exists' },
+      ]);
     }
     const now = this.stamp();
     const record: ProviderRecord = { id, name: parsed.name, type: def.type, settings, createdAt: now, updatedAt: now };
@@ -185,7 +199,9 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
 
   async list(options: { revealSecrets?: boolean } = {}): Promise<ProviderView[]> {
     const records = await this.store.listProviders();
-    return records.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)).map((r) => this.view(r, options.revealSecrets === true));
+    return records
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      .map((r) => this.view(r, options.revealSecrets === true));
   }
 
   /** Partial update. Settings merge over the stored ones; a masked secret keeps the stored value. */
@@ -225,20 +241,36 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
   }
 
   async export(options: { includeSecrets?: boolean } = {}): Promise<ProviderExport> {
-    return { format: 'handover-kit.providers', version: 1, exportedAt: this.clock.now(), providers: await this.list({ revealSecrets: options.includeSecrets }) };
+    return {
+      format: 'handover-kit.providers',
+      version: 1,
+      exportedAt: this.clock.now(),
+      providers: await this.list({ revealSecrets: options.includeSecrets }),
+    };
   }
 
   /**
    * Imports an export. Every provider is validated before anything is written, so a bad file
    * changes nothing. `replace` deletes providers missing from the file; `merge` keeps them.
    */
-  async import(data: unknown, options: { mode?: 'merge' | 'replace' } = {}): Promise<{ created: number; updated: number; deleted: number }> {
+  async import(
+    data: unknown,
+    options: { mode?: 'merge' | 'replace' } = {},
+  ): Promise<{ created: number; updated: number; deleted: number }> {
     const parsed = parseOrThrow(importSchema, data, 'provider import');
     const prepared = parsed.providers.map((p, i) => {
       const def = this.definition(p.type);
-      const masked = Object.entries(p.settings).filter(([, v]) => v === MASKED_SECRET).map(([k]) => k);
+      const masked = Object.entries(p.settings)
+        .filter(([, v]) => v === MASKED_SECRET)
+        .map(([k]) => k);
       if (masked.length > 0) {
-        throw new HandoverConfigError(`Provider "${p.id}" was exported without secrets`, masked.map((k) => ({ path: `providers.${i}.settings.${k}`, message: 'Secret is masked; export with secrets to import' })));
+        throw new HandoverConfigError(
+          `Provider "${p.id}" was exported without secrets`,
+          masked.map((k) => ({
+            path: `providers.${i}.settings.${k}`,
+            message: 'Secret is masked; export with secrets to import',
+          })),
+        );
       }
       return { ...p, settings: this.validateSettings(def, p.settings, `providers.${i}.settings`) };
     });
@@ -264,7 +296,8 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
         }
       }
     }
-    for (const p of prepared) this.emit('change', { type: 'updated', provider: this.view({ ...p, createdAt: now, updatedAt: now }, false) });
+    for (const p of prepared)
+      this.emit('change', { type: 'updated', provider: this.view({ ...p, createdAt: now, updatedAt: now }, false) });
     return { created, updated, deleted };
   }
 
@@ -286,13 +319,21 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
         if (cached) await this.dropInstance(providerId);
         const def = this.definition(provider.type);
         // Stored settings that no longer validate (a connector upgrade) fail with the field named.
-        const connector = def.create(parseOrThrow(def.settingsSchema, splitKitSettings(provider.settings).rest, `${def.label} settings of provider "${providerId}"`, 'settings'), {
-          clock: this.clock,
-          logger: this.logger,
-          providerId,
-          webhookUrl: this.webhookUrl?.(providerId),
-          state: this.connectorState(providerId),
-        });
+        const connector = def.create(
+          parseOrThrow(
+            def.settingsSchema,
+            splitKitSettings(provider.settings).rest,
+            `${def.label} settings of provider "${providerId}"`,
+            'settings',
+          ),
+          {
+            clock: this.clock,
+            logger: this.logger,
+            providerId,
+            webhookUrl: this.webhookUrl?.(providerId),
+            state: this.connectorState(providerId),
+          },
+        );
         this.instances.set(providerId, { updatedAt: provider.updatedAt, connector });
         this.emit('connector', providerId, connector);
         return connector;
@@ -340,7 +381,11 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     return record;
   }
 
-  private validateSettings(def: ConnectorDefinitionV1, settings: unknown, prefix = 'settings'): Record<string, unknown> {
+  private validateSettings(
+    def: ConnectorDefinitionV1,
+    settings: unknown,
+    prefix = 'settings',
+  ): Record<string, unknown> {
     const { kit, rest } = splitKitSettings(settings);
     const parsedKit = parseOrThrow(kitSettingsSchema, kit, 'provider settings', prefix);
     const parsed = parseOrThrow(def.settingsSchema, rest, `${def.label} settings`, prefix);
@@ -360,7 +405,14 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
         if (settings[key] !== undefined && settings[key] !== '') settings[key] = MASKED_SECRET;
       }
     }
-    return { id: record.id, name: record.name, type: record.type, settings, createdAt: record.createdAt, updatedAt: record.updatedAt };
+    return {
+      id: record.id,
+      name: record.name,
+      type: record.type,
+      settings,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+    };
   }
 
   private async dropInstance(id: string) {

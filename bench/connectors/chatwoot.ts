@@ -14,7 +14,9 @@ import { wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
 
 const GROUP = 'connector: chatwoot';
 
-export async function benchChatwoot(options: { messages?: number; iterations?: number; rounds?: number } = {}): Promise<BenchRow[]> {
+export async function benchChatwoot(
+  options: { messages?: number; iterations?: number; rounds?: number } = {},
+): Promise<BenchRow[]> {
   const messages = options.messages ?? 1000;
   const iterations = options.iterations ?? 1000;
   const rounds = options.rounds ?? 6;
@@ -26,7 +28,10 @@ export async function benchChatwoot(options: { messages?: number; iterations?: n
     inboxId: fake.inboxId,
     webhookSecret: 'bench-secret-0123456789',
   });
-  const connector = createChatwootConnector(settings, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench' }));
+  const connector = createChatwootConnector(
+    settings,
+    testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench' }),
+  );
   const bare = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
   try {
     const startBefore = fake.requests.length;
@@ -44,7 +49,12 @@ export async function benchChatwoot(options: { messages?: number; iterations?: n
     const countBefore = connector.api.http.requestCount;
     const connectionsBefore = fake.connections;
     for (let i = 0; i < messages; i++) {
-      await connector.doSendMessage({ conversationId, messageId: `a-${i}`, user: { id: 'bench-user' }, text: `message ${i}` });
+      await connector.doSendMessage({
+        conversationId,
+        messageId: `a-${i}`,
+        user: { id: 'bench-user' },
+        text: `message ${i}`,
+      });
     }
     const seen = fake.requests.length - logBefore;
     const counted = connector.api.http.requestCount - countBefore;
@@ -53,7 +63,13 @@ export async function benchChatwoot(options: { messages?: number; iterations?: n
     // (b) overhead per call, connector vs. bare undici, alternating rounds
     const path = `/api/v1/accounts/${fake.accountId}/conversations/${conversationId}/messages`;
     let n = 0;
-    const viaConnector = () => connector.doSendMessage({ conversationId, messageId: `b-${n++}`, user: { id: 'bench-user' }, text: 'overhead probe' });
+    const viaConnector = () =>
+      connector.doSendMessage({
+        conversationId,
+        messageId: `b-${n++}`,
+        user: { id: 'bench-user' },
+        text: 'overhead probe',
+      });
     const viaUndici = async () => {
       const res = await request(`${fake.url}${path}`, {
         method: 'POST',

@@ -50,19 +50,32 @@ function connectorFor(fake: FakeGenesys, pollIntervalMs: number): GenesysConnect
   );
 }
 
-const startRequest = (key: string) => ({ idempotencyKey: key, user: { id: `bench-${key}`, name: 'Bench' }, routing: {}, transcript: [], customAttributes: {} });
+const startRequest = (key: string) => ({
+  idempotencyKey: key,
+  user: { id: `bench-${key}`, name: 'Bench' },
+  routing: {},
+  transcript: [],
+  customAttributes: {},
+});
 
 /** (a): every upstream request the fake saw while 500 messages were relayed, polling excluded. */
 async function requestsPerMessage(): Promise<BenchRow[]> {
   const fake = await FakeGenesys.start();
   const connector = connectorFor(fake, 300_000); // no poll falls in the window; polling is measured in (c)
   try {
-    const handovers = await Promise.all([1, 2, 3, 4, 5].map((n) => connector.doStartHandover(startRequest(`rpm-${n}`))));
+    const handovers = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => connector.doStartHandover(startRequest(`rpm-${n}`))),
+    );
     const logBefore = fake.requests.length;
     const clientBefore = connector.stats().requests;
     for (let i = 0; i < MESSAGES; i++) {
       const { conversationId } = handovers[i % handovers.length]!;
-      await connector.doSendMessage({ conversationId, messageId: `m-${i}`, user: { id: `bench-rpm-${(i % handovers.length) + 1}` }, text: `message ${i}` });
+      await connector.doSendMessage({
+        conversationId,
+        messageId: `m-${i}`,
+        user: { id: `bench-rpm-${(i % handovers.length) + 1}` },
+        text: `message ${i}`,
+      });
     }
     const seen = fake.requests.slice(logBefore).filter((r) => r.operation !== 'conversation');
     const perMessage = seen.length / MESSAGES;
@@ -95,13 +108,28 @@ async function sendOverhead(): Promise<BenchRow[]> {
     const url = `${fake.url}/api/v2/conversations/messages/${FAKE_DEFAULTS.integrationId}/inbound/open/message`;
     let n = 0;
     let b = 0;
-    const viaConnector = () => connector.doSendMessage({ conversationId, messageId: `c-${n++}`, user: { id: 'bench-overhead' }, text: 'hello from the bench' });
-    const bare = async () => {
-      const body = JSON.stringify({
-        channel: { messageId: `bare-${b++}`, time: new Date().toISOString(), from: { id: 'bench-overhead', idType: 'Opaque', nickname: 'Bench' } },
+    const viaConnector = () =>
+      connector.doSendMessage({
+        conversationId,
+        messageId: `c-${n++}`,
+        user: { id: 'bench-overhead' },
         text: 'hello from the bench',
       });
-      const res = await request(url, { method: 'POST', headers: { authorization: token, 'content-type': 'application/json', accept: 'application/json' }, body, dispatcher: pool });
+    const bare = async () => {
+      const body = JSON.stringify({
+        channel: {
+          messageId: `bare-${b++}`,
+          time: new Date().toISOString(),
+          from: { id: 'bench-overhead', idType: 'Opaque', nickname: 'Bench' },
+        },
+        text: 'hello from the bench',
+      });
+      const res = await request(url, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json', accept: 'application/json' },
+        body,
+        dispatcher: pool,
+      });
       await res.body.json();
     };
     // Many short interleaved rounds (alternating which goes first); the medians resist the noise
@@ -156,7 +184,9 @@ async function pollingLoad(): Promise<BenchRow[]> {
   const fake = await FakeGenesys.start();
   const connector = connectorFor(fake, POLL_INTERVAL_MS);
   try {
-    await Promise.all(Array.from({ length: POLL_HANDOVERS }, (_, i) => connector.doStartHandover(startRequest(`poll-${i}`))));
+    await Promise.all(
+      Array.from({ length: POLL_HANDOVERS }, (_, i) => connector.doStartHandover(startRequest(`poll-${i}`))),
+    );
     const before = fake.requestsOf('conversation').length;
     const t0 = Date.now();
     await new Promise((resolve) => setTimeout(resolve, POLL_WINDOW_MS));

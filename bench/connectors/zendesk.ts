@@ -29,7 +29,10 @@ export async function benchZendesk(): Promise<BenchRow[]> {
     botIntegration: fake.bot.name,
     webhookSecret: fake.webhookSecret,
   });
-  const connector = createZendeskConnector(settings, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench' }));
+  const connector = createZendeskConnector(
+    settings,
+    testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'bench' }),
+  );
   const bare = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   try {
     const { conversationId } = await connector.doStartHandover({
@@ -41,7 +44,8 @@ export async function benchZendesk(): Promise<BenchRow[]> {
     });
     const user = { id: 'bench-user' };
     let n = 0;
-    const send = () => connector.doSendMessage({ conversationId, messageId: `b-${++n}`, user, text: 'benchmark message' });
+    const send = () =>
+      connector.doSendMessage({ conversationId, messageId: `b-${++n}`, user, text: 'benchmark message' });
 
     // (a) requests per relayed message
     const fakeBefore = fake.requests.length;
@@ -53,7 +57,11 @@ export async function benchZendesk(): Promise<BenchRow[]> {
     // (b) overhead per call against a bare undici request with the same body and headers
     const sample = fake.requestsFor('postMessage').at(-1)!;
     const url = `${fake.url}${sample.path}`;
-    const headers = { authorization: String(sample.headers.authorization), 'content-type': 'application/json', accept: 'application/json' };
+    const headers = {
+      authorization: String(sample.headers.authorization),
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
     const body = JSON.stringify(sample.body);
     const raw = async () => {
       const res = await request(url, { method: 'POST', headers, body, dispatcher: bare });

@@ -60,7 +60,13 @@ export class ChatwootApi {
   }
 
   async createContact(body: CreateContactBody, signal?: AbortSignal): Promise<VendorContact> {
-    const res = await this.call(createContactResponseSchema, { method: 'POST', path: 'contacts', json: body, operation: 'create contact', signal });
+    const res = await this.call(createContactResponseSchema, {
+      method: 'POST',
+      path: 'contacts',
+      json: body,
+      operation: 'create contact',
+      signal,
+    });
     return res.payload.contact;
   }
 
@@ -88,11 +94,22 @@ export class ChatwootApi {
   }
 
   createConversation(body: CreateConversationBody, signal?: AbortSignal): Promise<VendorConversation> {
-    return this.call(conversationSchema, { method: 'POST', path: 'conversations', json: body, operation: 'create conversation', signal });
+    return this.call(conversationSchema, {
+      method: 'POST',
+      path: 'conversations',
+      json: body,
+      operation: 'create conversation',
+      signal,
+    });
   }
 
   getConversation(id: number, signal?: AbortSignal): Promise<VendorConversation> {
-    return this.call(conversationSchema, { method: 'GET', path: `conversations/${id}`, operation: 'get conversation', signal });
+    return this.call(conversationSchema, {
+      method: 'GET',
+      path: `conversations/${id}`,
+      operation: 'get conversation',
+      signal,
+    });
   }
 
   async toggleStatus(id: number, status: ConversationStatus, signal?: AbortSignal): Promise<string | undefined> {
@@ -109,12 +126,26 @@ export class ChatwootApi {
 
   /** `null` clears the priority (Chatwoot's enum has no `none`). Answers 200 with an empty body. */
   async togglePriority(id: number, priority: VendorPriority, signal?: AbortSignal): Promise<void> {
-    await this.http.send({ method: 'POST', path: this.path(`conversations/${id}/toggle_priority`), json: { priority }, operation: 'set priority', idempotent: true, signal });
+    await this.http.send({
+      method: 'POST',
+      path: this.path(`conversations/${id}/toggle_priority`),
+      json: { priority },
+      operation: 'set priority',
+      idempotent: true,
+      signal,
+    });
   }
 
   /** Replaces the label list. */
   async setLabels(id: number, labels: string[], signal?: AbortSignal): Promise<void> {
-    await this.http.send({ method: 'POST', path: this.path(`conversations/${id}/labels`), json: { labels }, operation: 'set labels', idempotent: true, signal });
+    await this.http.send({
+      method: 'POST',
+      path: this.path(`conversations/${id}/labels`),
+      json: { labels },
+      operation: 'set labels',
+      idempotent: true,
+      signal,
+    });
   }
 
   /** Replaces the custom attributes (no merge on Chatwoot's side). */
@@ -130,7 +161,14 @@ export class ChatwootApi {
   }
 
   async assign(id: number, target: { team_id: number } | { assignee_id: number }, signal?: AbortSignal): Promise<void> {
-    await this.http.send({ method: 'POST', path: this.path(`conversations/${id}/assignments`), json: target, operation: 'assign', idempotent: true, signal });
+    await this.http.send({
+      method: 'POST',
+      path: this.path(`conversations/${id}/assignments`),
+      json: target,
+      operation: 'assign',
+      idempotent: true,
+      signal,
+    });
   }
 
   async createMessage(conversationId: number, body: CreateMessageBody, signal?: AbortSignal): Promise<number> {
@@ -145,11 +183,23 @@ export class ChatwootApi {
   }
 
   async inboxMembers(inboxId: number, signal?: AbortSignal): Promise<VendorAgent[]> {
-    return (await this.call(inboxMembersResponseSchema, { method: 'GET', path: `inbox_members/${inboxId}`, operation: 'list inbox members', signal })).payload;
+    return (
+      await this.call(inboxMembersResponseSchema, {
+        method: 'GET',
+        path: `inbox_members/${inboxId}`,
+        operation: 'list inbox members',
+        signal,
+      })
+    ).payload;
   }
 
   teamMembers(teamId: number, signal?: AbortSignal): Promise<VendorAgent[]> {
-    return this.call(agentListSchema, { method: 'GET', path: `teams/${teamId}/team_members`, operation: 'list team members', signal });
+    return this.call(agentListSchema, {
+      method: 'GET',
+      path: `teams/${teamId}/team_members`,
+      operation: 'list team members',
+      signal,
+    });
   }
 
   teams(signal?: AbortSignal): Promise<Array<{ id: number; name?: string | null }>> {

@@ -30,7 +30,12 @@ export const chatwootConnection: CognigyConnectionSchema = {
 export type ChatwootConnection = { [K in keyof ChatwootSettingsInput]?: string };
 
 /** Labels and help texts per field, for README tables and forms. */
-export function chatwootConnectionHelp(): Array<{ fieldName: string; label?: string; description?: string; secret: boolean }> {
+export function chatwootConnectionHelp(): Array<{
+  fieldName: string;
+  label?: string;
+  description?: string;
+  secret: boolean;
+}> {
   return chatwootConnectionFields.map((fieldName) => {
     const meta = settingMeta(shape![fieldName]!);
     return { fieldName, label: meta.label, description: meta.description, secret: meta.secret === true };
@@ -40,6 +45,8 @@ export function chatwootConnectionHelp(): Array<{ fieldName: string; label?: str
 /** Validates a connection's values into settings; a `HandoverConfigError` names each bad field. */
 export function settingsFromConnection(connection: ChatwootConnection | Record<string, unknown>): ChatwootSettings {
   // Cognigy may hand over keys it added itself; only ours are validated.
-  const known = Object.fromEntries(Object.entries(connection).filter(([k]) => (chatwootConnectionFields as string[]).includes(k)));
+  const known = Object.fromEntries(
+    Object.entries(connection).filter(([k]) => (chatwootConnectionFields as string[]).includes(k)),
+  );
   return parseOrThrow(chatwootSettingsSchema, known, 'Chatwoot connection', 'connection');
 }

@@ -37,7 +37,11 @@ export interface ChatwootConnectorOptions {
   dispatcher?: Dispatcher;
 }
 
-export function createChatwootConnector(settings: ChatwootSettings, runtime: ConnectorRuntime, options: ChatwootConnectorOptions = {}): HandoverConnectorV1 & { readonly api: ChatwootApi; dispose(): Promise<void> } {
+export function createChatwootConnector(
+  settings: ChatwootSettings,
+  runtime: ConnectorRuntime,
+  options: ChatwootConnectorOptions = {},
+): HandoverConnectorV1 & { readonly api: ChatwootApi; dispose(): Promise<void> } {
   const api = new ChatwootApi({
     baseUrl: settings.baseUrl,
     accountId: settings.accountId,
@@ -72,7 +76,12 @@ export function createChatwootConnector(settings: ChatwootSettings, runtime: Con
       let teams: Array<{ id: number; name?: string | null }> = [];
       return runConnectionChecks([
         { name: 'auth', field: 'settings.apiAccessToken', run: async () => void (teams = await api.teams(signal)) },
-        { name: 'inbox', field: 'settings.inboxId', run: async () => `inbox ${settings.inboxId}: ${(await api.inboxMembers(settings.inboxId, signal)).length} agent(s)` },
+        {
+          name: 'inbox',
+          field: 'settings.inboxId',
+          run: async () =>
+            `inbox ${settings.inboxId}: ${(await api.inboxMembers(settings.inboxId, signal)).length} agent(s)`,
+        },
         settings.teamId === undefined
           ? { name: 'team', field: 'settings.teamId', skip: 'not set: handovers are not assigned to a team' }
           : {
@@ -80,7 +89,11 @@ export function createChatwootConnector(settings: ChatwootSettings, runtime: Con
               field: 'settings.teamId',
               run: async () => {
                 const team = teams.find((t) => t.id === settings.teamId);
-                if (!team) throw new VendorNotFoundError(`Chatwoot has no team ${settings.teamId} in account ${settings.accountId}`, { vendor: 'chatwoot', status: 404, operation: 'test connection' });
+                if (!team)
+                  throw new VendorNotFoundError(
+                    `Chatwoot has no team ${settings.teamId} in account ${settings.accountId}`,
+                    { vendor: 'chatwoot', status: 404, operation: 'test connection' },
+                  );
                 return `team "${team.name ?? team.id}"`;
               },
             },

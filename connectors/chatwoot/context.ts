@@ -21,7 +21,11 @@ export interface ChatwootContext {
    * Conversations the bot resolved, so their `resolved` webhook says `by: 'bot'`: in the shared
    * connector state, since that webhook may reach another gateway instance.
    */
-  resolvedByBot: { mark(id: string): Promise<void>; unmark(id: string): Promise<void>; has(id: string): Promise<boolean> };
+  resolvedByBot: {
+    mark(id: string): Promise<void>;
+    unmark(id: string): Promise<void>;
+    has(id: string): Promise<boolean>;
+  };
   /** Team list for queue names (one minute). */
   teams: BoundedMap<'all', Array<{ id: number; name?: string | null }>>;
   /** Queue lengths per inbox/team (a few seconds: Chatwoot allows 30 meta calls a minute). */
@@ -30,7 +34,13 @@ export interface ChatwootContext {
 
 const RESOLVED_BY_BOT_TTL_MS = 15 * 60_000;
 
-export function createContext(settings: ChatwootSettings, api: ChatwootApi, clock: Clock, logger: Logger, state: ConnectorStateV1): ChatwootContext {
+export function createContext(
+  settings: ChatwootSettings,
+  api: ChatwootApi,
+  clock: Clock,
+  logger: Logger,
+  state: ConnectorStateV1,
+): ChatwootContext {
   const now = () => clock.now();
   const key = (id: string) => `resolved-by-bot:${id}`;
   return {

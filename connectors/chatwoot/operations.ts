@@ -19,7 +19,8 @@ import type { VendorAgent } from './vendor';
 /** A handover id is Chatwoot's conversation display id. */
 export function conversationNumber(conversationId: string): number {
   const id = Number(conversationId);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new VendorNotFoundError(`"${conversationId}" is not a Chatwoot conversation id`, { vendor: 'chatwoot' });
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new VendorNotFoundError(`"${conversationId}" is not a Chatwoot conversation id`, { vendor: 'chatwoot' });
   return id;
 }
 
@@ -29,11 +30,17 @@ export function conversationNumber(conversationId: string): number {
  * (`conversations/meta`, cached a few seconds: Chatwoot allows 30 such calls a minute per token).
  * Chatwoot has no wait-time or position API.
  */
-export async function checkAvailability(ctx: ChatwootContext, request: CheckAvailabilityRequest, signal?: AbortSignal): Promise<AvailabilityResult> {
+export async function checkAvailability(
+  ctx: ChatwootContext,
+  request: CheckAvailabilityRequest,
+  signal?: AbortSignal,
+): Promise<AvailabilityResult> {
   const routing = await resolveRouting(ctx, request.routing, {}, signal);
   const warnings: ConnectorWarning[] = routing.warnings.filter((w) => w.feature === 'queueRouting');
-  if (request.routing.skills?.length) warnings.push(unsupported('skills', 'Chatwoot has no agent skills; availability ignores them.'));
-  if (request.routing.languages?.length) warnings.push(unsupported('languages', 'Chatwoot has no agent languages; availability ignores them.'));
+  if (request.routing.skills?.length)
+    warnings.push(unsupported('skills', 'Chatwoot has no agent skills; availability ignores them.'));
+  if (request.routing.languages?.length)
+    warnings.push(unsupported('languages', 'Chatwoot has no agent languages; availability ignores them.'));
 
   const inboxId = routing.inboxId ?? ctx.settings.inboxId;
   let candidates: VendorAgent[] = await ctx.api.inboxMembers(inboxId, signal);
@@ -52,7 +59,13 @@ export async function checkAvailability(ctx: ChatwootContext, request: CheckAvai
   };
 }
 
-async function queueLengthOf(ctx: ChatwootContext, inboxId: number, teamId: number | undefined, warnings: ConnectorWarning[], signal?: AbortSignal): Promise<number | undefined> {
+async function queueLengthOf(
+  ctx: ChatwootContext,
+  inboxId: number,
+  teamId: number | undefined,
+  warnings: ConnectorWarning[],
+  signal?: AbortSignal,
+): Promise<number | undefined> {
   const key = `${inboxId}:${teamId ?? ''}`;
   const cached = ctx.queueLengths.get(key);
   if (cached !== undefined) return cached;
@@ -73,7 +86,11 @@ async function queueLengthOf(ctx: ChatwootContext, inboxId: number, teamId: numb
  * become private notes, which agents see and the user's side never echoes back. A repeated message id
  * is answered from memory without a second call.
  */
-export async function sendMessage(ctx: ChatwootContext, request: SendMessageRequest, signal?: AbortSignal): Promise<SendMessageResult> {
+export async function sendMessage(
+  ctx: ChatwootContext,
+  request: SendMessageRequest,
+  signal?: AbortSignal,
+): Promise<SendMessageResult> {
   const id = conversationNumber(request.conversationId);
   const key = `${id}\u0000${request.messageId}`;
   const known = ctx.sent.get(key);
@@ -82,19 +99,36 @@ export async function sendMessage(ctx: ChatwootContext, request: SendMessageRequ
   const warnings: ConnectorWarning[] = [];
   let content = request.text;
   if (request.attachments?.length) {
-    content = [content, ...request.attachments.map((a) => `[${a.type}] ${a.name ? `${a.name}: ` : ''}${a.url}`)].filter(Boolean).join('\n');
-    warnings.push(unsupported('attachments', 'Chatwoot takes files only as multipart uploads; the attachment links were added to the message text.'));
+    content = [content, ...request.attachments.map((a) => `[${a.type}] ${a.name ? `${a.name}: ` : ''}${a.url}`)]
+      .filter(Boolean)
+      .join('\n');
+    warnings.push(
+      unsupported(
+        'attachments',
+        'Chatwoot takes files only as multipart uploads; the attachment links were added to the message text.',
+      ),
+    );
   }
   const system = request.kind === 'system';
   const { promise, shared } = ctx.sending.run(key, () =>
-    ctx.api.createMessage(id, system ? { content, message_type: 'outgoing', private: true } : { content, message_type: 'incoming', private: false }, signal),
+    ctx.api.createMessage(
+      id,
+      system
+        ? { content, message_type: 'outgoing', private: true }
+        : { content, message_type: 'incoming', private: false },
+      signal,
+    ),
   );
   const vendorId = await promise;
   ctx.sent.set(key, vendorId);
   return { duplicate: shared, vendorMessageId: String(vendorId), ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
-export async function getStatus(ctx: ChatwootContext, conversationId: string, signal?: AbortSignal): Promise<StatusResult> {
+export async function getStatus(
+  ctx: ChatwootContext,
+  conversationId: string,
+  signal?: AbortSignal,
+): Promise<StatusResult> {
   const conversation = await ctx.api.getConversation(conversationNumber(conversationId), signal);
   const assignee = conversation.meta?.assignee_type === 'User' ? conversation.meta.assignee : undefined;
   const status = handoverStatusOf(conversation.status, Boolean(assignee));
@@ -105,7 +139,11 @@ export async function getStatus(ctx: ChatwootContext, conversationId: string, si
  * Resolves the conversation from the bot side (`toggle_status {status:"resolved"}`). Already resolved
  * → `alreadyClosed: true` and no write. The optional message reaches the agent as a private note.
  */
-export async function closeHandover(ctx: ChatwootContext, request: CloseHandoverRequest, signal?: AbortSignal): Promise<CloseHandoverResult> {
+export async function closeHandover(
+  ctx: ChatwootContext,
+  request: CloseHandoverRequest,
+  signal?: AbortSignal,
+): Promise<CloseHandoverResult> {
   const id = conversationNumber(request.conversationId);
   const conversation = await ctx.api.getConversation(id, signal);
   if (conversation.status === 'resolved') return { alreadyClosed: true };

@@ -47,16 +47,31 @@ export function labelOf(text: string): string {
   return text.trim().toLowerCase().replace(/\s+/g, '-');
 }
 
-export async function resolveRouting(ctx: ChatwootContext, routing: Routing, options: ChatwootOptions, signal?: AbortSignal): Promise<ResolvedRouting> {
+export async function resolveRouting(
+  ctx: ChatwootContext,
+  routing: Routing,
+  options: ChatwootOptions,
+  signal?: AbortSignal,
+): Promise<ResolvedRouting> {
   const warnings: ConnectorWarning[] = [];
   const labels = new Set<string>([...(ctx.settings.labels ?? []), ...(options.labels ?? [])].map(labelOf));
   if (routing.skills?.length) {
     for (const s of routing.skills) labels.add(labelOf(s));
-    warnings.push(unsupported('skills', 'Chatwoot has no skill-based routing; the skills were added as conversation labels (route on them with an automation rule).'));
+    warnings.push(
+      unsupported(
+        'skills',
+        'Chatwoot has no skill-based routing; the skills were added as conversation labels (route on them with an automation rule).',
+      ),
+    );
   }
   if (routing.languages?.length) {
     for (const l of routing.languages) labels.add(labelOf(l));
-    warnings.push(unsupported('languages', 'Chatwoot has no language-based routing; the languages were added as conversation labels.'));
+    warnings.push(
+      unsupported(
+        'languages',
+        'Chatwoot has no language-based routing; the languages were added as conversation labels.',
+      ),
+    );
   }
   const inbox = /^inbox:\s*(\d+)$/i.exec(routing.queue?.trim() ?? '');
   const inboxId = inbox ? inboxFor(ctx, Number(inbox[1]), warnings) : undefined;
@@ -73,15 +88,28 @@ export async function resolveRouting(ctx: ChatwootContext, routing: Routing, opt
 
 function inboxFor(ctx: ChatwootContext, inboxId: number, warnings: ConnectorWarning[]): number | undefined {
   if (inboxId === ctx.settings.inboxId || ctx.settings.inboxIds?.includes(inboxId)) return inboxId;
-  warnings.push(otherWarning('queueRouting', `Inbox ${inboxId} is not one of this provider's inboxes (Inbox ID, More inbox IDs); its own inbox was used.`));
+  warnings.push(
+    otherWarning(
+      'queueRouting',
+      `Inbox ${inboxId} is not one of this provider's inboxes (Inbox ID, More inbox IDs); its own inbox was used.`,
+    ),
+  );
   return undefined;
 }
 
-async function teamFor(ctx: ChatwootContext, queue: string | undefined, warnings: ConnectorWarning[], signal?: AbortSignal): Promise<number | undefined> {
+async function teamFor(
+  ctx: ChatwootContext,
+  queue: string | undefined,
+  warnings: ConnectorWarning[],
+  signal?: AbortSignal,
+): Promise<number | undefined> {
   if (queue === undefined) return ctx.settings.teamId;
   const byId = /^(?:team:)?\s*(\d+)$/i.exec(queue.trim());
   if (byId) return Number(byId[1]);
-  const name = queue.replace(/^team:/i, '').trim().toLowerCase();
+  const name = queue
+    .replace(/^team:/i, '')
+    .trim()
+    .toLowerCase();
   try {
     let teams = ctx.teams.get('all');
     if (!teams) {
@@ -93,7 +121,12 @@ async function teamFor(ctx: ChatwootContext, queue: string | undefined, warnings
     warnings.push(otherWarning('queueRouting', `No Chatwoot team is named "${queue}"; the default routing was used.`));
   } catch (error) {
     if (!HandoverError.isInstance(error)) throw error;
-    warnings.push(otherWarning('queueRouting', `Chatwoot teams could not be listed (${error.message}); the default routing was used.`));
+    warnings.push(
+      otherWarning(
+        'queueRouting',
+        `Chatwoot teams could not be listed (${error.message}); the default routing was used.`,
+      ),
+    );
   }
   return ctx.settings.teamId;
 }

@@ -25,18 +25,30 @@ const idNumber = (what: string) =>
 const positiveId = (what: string) => z.preprocess(numeric, idNumber(what));
 const optionalId = (what: string) => z.preprocess(numeric, idNumber(what).optional());
 const bounded = (what: string, min: number, max: number, fallback: number) =>
-  z.preprocess(numeric, z.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(min, `At least ${min}`).max(max, `At most ${max}`).default(fallback));
+  z.preprocess(
+    numeric,
+    z
+      .number({ error: `${what} must be a number` })
+      .int(`${what} must be a whole number`)
+      .min(min, `At least ${min}`)
+      .max(max, `At most ${max}`)
+      .default(fallback),
+  );
 
 const flag = (fallback: boolean) =>
   z.preprocess((v) => {
     const b = blank(v);
-    if (typeof b === 'string') return b.trim().toLowerCase() === 'true' ? true : b.trim().toLowerCase() === 'false' ? false : b;
+    if (typeof b === 'string')
+      return b.trim().toLowerCase() === 'true' ? true : b.trim().toLowerCase() === 'false' ? false : b;
     return b;
   }, z.boolean().default(fallback));
 
 /** `https://host`, `https://host/` and `https://host/api/v1` all mean the same API root. */
 export function normalizeBaseUrl(value: string): string {
-  return value.trim().replace(/\/+$/, '').replace(/\/api\/v1$/i, '');
+  return value
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/api\/v1$/i, '');
 }
 
 const baseUrlSchema = z
@@ -57,23 +69,31 @@ export const chatwootSettingsSchema = z
     }),
     baseUrl: field(baseUrlSchema, {
       label: 'Base URL',
-      description: 'Root of the installation, e.g. https://app.chatwoot.com or https://liveagent-app.cognigy.ai. A trailing /api/v1 is accepted and ignored.',
+      description:
+        'Root of the installation, e.g. https://app.chatwoot.com or https://liveagent-app.cognigy.ai. A trailing /api/v1 is accepted and ignored.',
       placeholder: 'https://app.chatwoot.com',
     }),
-    accountId: field(positiveId('Account ID'), { label: 'Account ID', description: 'The number after /app/accounts/ in the dashboard URL.' }),
-    apiAccessToken: secret(z.string({ error: 'API access token is required' }).trim().min(1, 'API access token is required'), {
-      label: 'API access token',
-      description: "Profile Settings → Access Token of an administrator (sent as the api_access_token header). An agent-role token self-assigns every conversation it opens.",
+    accountId: field(positiveId('Account ID'), {
+      label: 'Account ID',
+      description: 'The number after /app/accounts/ in the dashboard URL.',
     }),
-    inboxId: field(positiveId('Inbox ID'), { label: 'Inbox ID', description: 'The API-channel inbox that handovers are created in (Settings → Inboxes → the number in the URL).' }),
+    apiAccessToken: secret(
+      z.string({ error: 'API access token is required' }).trim().min(1, 'API access token is required'),
+      {
+        label: 'API access token',
+        description:
+          'Profile Settings → Access Token of an administrator (sent as the api_access_token header). An agent-role token self-assigns every conversation it opens.',
+      },
+    ),
+    inboxId: field(positiveId('Inbox ID'), {
+      label: 'Inbox ID',
+      description: 'The API-channel inbox that handovers are created in (Settings → Inboxes → the number in the URL).',
+    }),
     inboxIds: field(
-      z.preprocess(
-        (v) => {
-          const b = blank(v);
-          return typeof b === 'string' ? b.split(',').map((s) => numeric(s.trim())) : b;
-        },
-        z.array(idNumber('Inbox ID')).max(50).optional(),
-      ),
+      z.preprocess((v) => {
+        const b = blank(v);
+        return typeof b === 'string' ? b.split(',').map((s) => numeric(s.trim())) : b;
+      }, z.array(idNumber('Inbox ID')).max(50).optional()),
       {
         label: 'More inbox IDs',
         description:
@@ -84,11 +104,14 @@ export const chatwootSettingsSchema = z
       label: 'Default team ID',
       description: 'Team assigned when a handover names no queue. Leave empty to route by inbox only.',
     }),
-    webhookSecret: secret(z.string({ error: 'Webhook secret is required' }).trim().min(16, 'Use at least 16 characters'), {
-      label: 'Webhook secret',
-      description:
-        'signature mode: the secret Chatwoot shows for the inbox or account webhook (signs X-Chatwoot-Signature). url-token mode: a random string you append to the webhook URL as ?token=<secret>.',
-    }),
+    webhookSecret: secret(
+      z.string({ error: 'Webhook secret is required' }).trim().min(16, 'Use at least 16 characters'),
+      {
+        label: 'Webhook secret',
+        description:
+          'signature mode: the secret Chatwoot shows for the inbox or account webhook (signs X-Chatwoot-Signature). url-token mode: a random string you append to the webhook URL as ?token=<secret>.',
+      },
+    ),
     verification: field(z.preprocess(blank, z.enum(VERIFICATION_MODES).optional()), {
       label: 'Webhook verification',
       description:
@@ -99,16 +122,24 @@ export const chatwootSettingsSchema = z
       description: 'Signed webhooks whose X-Chatwoot-Timestamp is further than this from now are rejected.',
     }),
     labels: field(
-      z.preprocess(
-        (v) => {
-          const b = blank(v);
-          return typeof b === 'string' ? b.split(',').map((s) => s.trim()).filter(Boolean) : b;
-        },
-        z.array(z.string().trim().min(1).max(255)).max(50).optional(),
-      ),
-      { label: 'Labels', description: 'Labels put on every handover conversation (comma-separated in a Cognigy Connection).' },
+      z.preprocess((v) => {
+        const b = blank(v);
+        return typeof b === 'string'
+          ? b
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : b;
+      }, z.array(z.string().trim().min(1).max(255)).max(50).optional()),
+      {
+        label: 'Labels',
+        description: 'Labels put on every handover conversation (comma-separated in a Cognigy Connection).',
+      },
     ),
-    transcriptNote: field(flag(true), { label: 'Transcript note', description: "Post the bot transcript as a private note when a conversation is created." }),
+    transcriptNote: field(flag(true), {
+      label: 'Transcript note',
+      description: 'Post the bot transcript as a private note when a conversation is created.',
+    }),
     timeoutMs: field(bounded('Timeout', 1000, 60_000, 10_000), {
       label: 'Request timeout (ms)',
       description: 'Deadline of each call to the Chatwoot API.',

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { VendorApiError, VendorNotFoundError, type ConnectorWarning, type HandoverUser, type StartHandoverRequest, type StartHandoverResult } from 'handover-kit/contract';
+import {
+  VendorApiError,
+  VendorNotFoundError,
+  type ConnectorWarning,
+  type HandoverUser,
+  type StartHandoverRequest,
+  type StartHandoverResult,
+} from 'handover-kit/contract';
 import { otherWarning, type ChatwootContext } from './context';
 import { agentOf } from './mapping';
 import { readOptions, resolveRouting, type ResolvedRouting } from './routing';
@@ -19,7 +26,11 @@ import type { CreateContactBody, VendorConversation } from './vendor';
  * 4. Priority, labels and (new conversations only) the transcript as a private note. These are
  *    extras: if one fails the handover still stands, and a warning says what is missing.
  */
-export async function startHandover(ctx: ChatwootContext, request: StartHandoverRequest, signal?: AbortSignal): Promise<StartHandoverResult> {
+export async function startHandover(
+  ctx: ChatwootContext,
+  request: StartHandoverRequest,
+  signal?: AbortSignal,
+): Promise<StartHandoverResult> {
   const options = readOptions(request.connectorOptions);
   const routing = await resolveRouting(ctx, request.routing, options, signal);
   const warnings = [...routing.warnings];
@@ -39,7 +50,10 @@ export async function startHandover(ctx: ChatwootContext, request: StartHandover
         ...(routing.teamId !== undefined ? { team_id: routing.teamId } : {}),
         ...(routing.assigneeId !== undefined ? { assignee_id: routing.assigneeId } : {}),
         custom_attributes: request.customAttributes,
-        additional_attributes: { handover_key: sourceId, ...(request.locale ? { conversation_language: request.locale } : {}) },
+        additional_attributes: {
+          handover_key: sourceId,
+          ...(request.locale ? { conversation_language: request.locale } : {}),
+        },
       },
       signal,
     );
@@ -50,18 +64,33 @@ export async function startHandover(ctx: ChatwootContext, request: StartHandover
     await ctx.api.toggleStatus(conversation.id, 'open', signal);
     conversation = { ...conversation, status: 'open' };
   }
-  const extras = created ? newConversationExtras(ctx, conversation, request, routing) : reusedConversationExtras(ctx, conversation, request, routing);
+  const extras = created
+    ? newConversationExtras(ctx, conversation, request, routing)
+    : reusedConversationExtras(ctx, conversation, request, routing);
   for (const [feature, step] of extras) {
     try {
       await step(signal);
     } catch (error) {
       if (signal?.aborted || !VendorApiError.isInstance(error)) throw error;
-      ctx.logger.warn('chatwoot handover started without one of its extras', { feature, conversationId: conversation.id, status: error.status, vendorRequestId: error.vendorRequestId });
-      warnings.push(otherWarning(feature, `Chatwoot did not take the ${feature} (${error.message}); the handover went ahead without it.`));
+      ctx.logger.warn('chatwoot handover started without one of its extras', {
+        feature,
+        conversationId: conversation.id,
+        status: error.status,
+        vendorRequestId: error.vendorRequestId,
+      });
+      warnings.push(
+        otherWarning(
+          feature,
+          `Chatwoot did not take the ${feature} (${error.message}); the handover went ahead without it.`,
+        ),
+      );
     }
   }
 
-  const agent = conversation.meta?.assignee_type === 'User' && conversation.meta.assignee ? agentOf(conversation.meta.assignee) : undefined;
+  const agent =
+    conversation.meta?.assignee_type === 'User' && conversation.meta.assignee
+      ? agentOf(conversation.meta.assignee)
+      : undefined;
   return {
     conversationId: String(conversation.id),
     status: agent ? 'active' : 'queue',
@@ -75,7 +104,13 @@ export function sourceIdFor(idempotencyKey: string): string {
   return `hk-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
 }
 
-async function findExisting(ctx: ChatwootContext, key: string, sourceId: string, inboxId: number, signal?: AbortSignal): Promise<VendorConversation | undefined> {
+async function findExisting(
+  ctx: ChatwootContext,
+  key: string,
+  sourceId: string,
+  inboxId: number,
+  signal?: AbortSignal,
+): Promise<VendorConversation | undefined> {
   const known = ctx.handovers.get(key);
   if (known !== undefined) {
     try {
@@ -94,7 +129,12 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The contact for this user: created, or found by `identifier` when it already exists. */
-async function ensureContact(ctx: ChatwootContext, user: HandoverUser, warnings: ConnectorWarning[], signal?: AbortSignal): Promise<number> {
+async function ensureContact(
+  ctx: ChatwootContext,
+  user: HandoverUser,
+  warnings: ConnectorWarning[],
+  signal?: AbortSignal,
+): Promise<number> {
   const identifier = user.id;
   const cached = ctx.contacts.get(identifier);
   if (cached !== undefined) return cached;
@@ -103,7 +143,13 @@ async function ensureContact(ctx: ChatwootContext, user: HandoverUser, warnings:
   if (user.phone) {
     const phone = user.phone.replace(/[\s()-]/g, '');
     if (E164.test(phone)) body.phone_number = phone;
-    else warnings.push(otherWarning('contact', 'The phone number is not in E.164 form (+4912345…), so the contact was created without it.'));
+    else
+      warnings.push(
+        otherWarning(
+          'contact',
+          'The phone number is not in E.164 form (+4912345…), so the contact was created without it.',
+        ),
+      );
   }
   let id: number;
   try {
@@ -114,7 +160,12 @@ async function ensureContact(ctx: ChatwootContext, user: HandoverUser, warnings:
     if (existing) id = existing.id;
     else if (body.email || body.phone_number) {
       // The email or phone belongs to another contact: keep the handover going without them.
-      warnings.push(otherWarning('contact', 'The email or phone number belongs to another Chatwoot contact, so the contact was created without them.'));
+      warnings.push(
+        otherWarning(
+          'contact',
+          'The email or phone number belongs to another Chatwoot contact, so the contact was created without them.',
+        ),
+      );
       id = (await ctx.api.createContact({ identifier, ...(user.name ? { name: user.name } : {}) }, signal)).id;
     } else throw error;
   }
@@ -124,30 +175,50 @@ async function ensureContact(ctx: ChatwootContext, user: HandoverUser, warnings:
 
 type Extra = [feature: string, step: (signal?: AbortSignal) => Promise<unknown>];
 
-function newConversationExtras(ctx: ChatwootContext, conversation: VendorConversation, request: StartHandoverRequest, routing: ResolvedRouting): Extra[] {
+function newConversationExtras(
+  ctx: ChatwootContext,
+  conversation: VendorConversation,
+  request: StartHandoverRequest,
+  routing: ResolvedRouting,
+): Extra[] {
   const extras: Extra[] = [];
   // A new conversation has no priority yet: "none" needs no call.
   if (routing.priority) extras.push(['priority', (s) => ctx.api.togglePriority(conversation.id, routing.priority!, s)]);
   if (routing.labels.length > 0) extras.push(['labels', (s) => ctx.api.setLabels(conversation.id, routing.labels, s)]);
   const note = ctx.settings.transcriptNote ? transcriptNote(request.transcript) : undefined;
-  if (note) extras.push(['transcript', (s) => ctx.api.createMessage(conversation.id, { content: note, message_type: 'outgoing', private: true }, s)]);
+  if (note)
+    extras.push([
+      'transcript',
+      (s) => ctx.api.createMessage(conversation.id, { content: note, message_type: 'outgoing', private: true }, s),
+    ]);
   return extras;
 }
 
 /** A conversation found again (a retried start): bring routing and attributes up to date, no second transcript. */
-function reusedConversationExtras(ctx: ChatwootContext, conversation: VendorConversation, request: StartHandoverRequest, routing: ResolvedRouting): Extra[] {
+function reusedConversationExtras(
+  ctx: ChatwootContext,
+  conversation: VendorConversation,
+  request: StartHandoverRequest,
+  routing: ResolvedRouting,
+): Extra[] {
   const extras: Extra[] = [];
   const id = conversation.id;
-  if (routing.teamId !== undefined && conversation.meta?.team?.id !== routing.teamId) extras.push(['queueRouting', (s) => ctx.api.assign(id, { team_id: routing.teamId! }, s)]);
-  if (routing.assigneeId !== undefined && conversation.meta?.assignee?.id !== routing.assigneeId) extras.push(['assignee', (s) => ctx.api.assign(id, { assignee_id: routing.assigneeId! }, s)]);
-  if (routing.priority !== undefined && (conversation.priority ?? null) !== routing.priority) extras.push(['priority', (s) => ctx.api.togglePriority(id, routing.priority!, s)]);
+  if (routing.teamId !== undefined && conversation.meta?.team?.id !== routing.teamId)
+    extras.push(['queueRouting', (s) => ctx.api.assign(id, { team_id: routing.teamId! }, s)]);
+  if (routing.assigneeId !== undefined && conversation.meta?.assignee?.id !== routing.assigneeId)
+    extras.push(['assignee', (s) => ctx.api.assign(id, { assignee_id: routing.assigneeId! }, s)]);
+  if (routing.priority !== undefined && (conversation.priority ?? null) !== routing.priority)
+    extras.push(['priority', (s) => ctx.api.togglePriority(id, routing.priority!, s)]);
   const current = conversation.labels ?? [];
   const labels = [...new Set([...current, ...routing.labels])];
   if (labels.length !== current.length) extras.push(['labels', (s) => ctx.api.setLabels(id, labels, s)]);
   const attributes = conversation.custom_attributes ?? {};
   if (Object.entries(request.customAttributes).some(([k, v]) => attributes[k] !== v)) {
     // Chatwoot replaces the whole hash: merge ours over what agents or automations set.
-    extras.push(['customAttributes', (s) => ctx.api.setCustomAttributes(id, { ...attributes, ...request.customAttributes }, s)]);
+    extras.push([
+      'customAttributes',
+      (s) => ctx.api.setCustomAttributes(id, { ...attributes, ...request.customAttributes }, s),
+    ]);
   }
   return extras;
 }

@@ -9,7 +9,10 @@ const ROLE: Record<TranscriptEntry['role'], string> = { user: 'User', bot: 'Bot'
 export function transcriptNote(transcript: readonly TranscriptEntry[]): string | undefined {
   if (transcript.length === 0) return undefined;
   const header = 'Conversation with the bot before the handover:';
-  const lines = transcript.map((e) => `${e.at !== undefined ? `[${new Date(e.at).toISOString().slice(11, 16)} UTC] ` : ''}${ROLE[e.role]}: ${e.text}`);
+  const lines = transcript.map(
+    (e) =>
+      `${e.at !== undefined ? `[${new Date(e.at).toISOString().slice(11, 16)} UTC] ` : ''}${ROLE[e.role]}: ${e.text}`,
+  );
   let body = lines.join('\n');
   if (header.length + body.length > MAX_NOTE) {
     let kept = lines.length;

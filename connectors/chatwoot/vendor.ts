@@ -44,11 +44,18 @@ export const conversationSchema = z.looseObject({
 });
 export type VendorConversation = z.infer<typeof conversationSchema>;
 
-export const conversationListResponseSchema = z.looseObject({ data: z.looseObject({ payload: z.array(conversationSchema) }) });
-export const conversationMetaResponseSchema = z.looseObject({
-  meta: z.looseObject({ unassigned_count: z.number().int().nonnegative(), all_count: z.number().int().nonnegative().nullish() }),
+export const conversationListResponseSchema = z.looseObject({
+  data: z.looseObject({ payload: z.array(conversationSchema) }),
 });
-export const toggleStatusResponseSchema = z.looseObject({ payload: z.looseObject({ current_status: z.string().nullish() }) });
+export const conversationMetaResponseSchema = z.looseObject({
+  meta: z.looseObject({
+    unassigned_count: z.number().int().nonnegative(),
+    all_count: z.number().int().nonnegative().nullish(),
+  }),
+});
+export const toggleStatusResponseSchema = z.looseObject({
+  payload: z.looseObject({ current_status: z.string().nullish() }),
+});
 export const messageResponseSchema = z.looseObject({ id });
 export const inboxMembersResponseSchema = z.looseObject({ payload: z.array(agentSchema) });
 export const agentListSchema = z.array(agentSchema);
@@ -88,7 +95,9 @@ export function chatwootErrorDetails(body: unknown): { message?: string; code?: 
   if (typeof body === 'string') return { message: body.trim().slice(0, 200) || undefined };
   if (!body || typeof body !== 'object') return {};
   const b = body as Record<string, unknown>;
-  const errors = Array.isArray(b.errors) ? b.errors.filter((e): e is string => typeof e === 'string').join('; ') : undefined;
+  const errors = Array.isArray(b.errors)
+    ? b.errors.filter((e): e is string => typeof e === 'string').join('; ')
+    : undefined;
   const message = [b.error, b.message, errors].find((v): v is string => typeof v === 'string' && v.length > 0);
   // Validation failures (422) list the attributes at fault, e.g. ["identifier"]: keep them as the code.
   const attributes = Array.isArray(b.attributes) ? b.attributes.filter((a): a is string => typeof a === 'string') : [];

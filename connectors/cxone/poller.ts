@@ -36,7 +36,6 @@ export interface PollerOptions {
   emit(events: HandoverEvent[]): void;
 }
 
-
 /**
  * ONE poller per provider, shared by all its handovers: every instance ticks each interval, but
  * only the holder of the `poller` lease reads contacts (the lease is renewed each tick and lapses

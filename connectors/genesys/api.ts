@@ -25,7 +25,10 @@ export function genesysErrorDetails(body: unknown): { message?: string; code?: s
   const parsed = errorBodySchema.safeParse(body);
   if (!parsed.success) return {};
   const b = parsed.data;
-  return { message: b.message ?? b.error_description ?? b.description ?? undefined, code: b.code ?? b.error ?? undefined };
+  return {
+    message: b.message ?? b.error_description ?? b.description ?? undefined,
+    code: b.code ?? b.error ?? undefined,
+  };
 }
 
 /** The open message body we send (`OpenInboundNormalizedMessage`, with `customAttributes` added). */
@@ -37,7 +40,9 @@ export interface InboundMessageBody {
     metadata?: { customAttributes: Record<string, string> };
   };
   text?: string;
-  content?: Array<{ attachment: { mediaType: 'Image' | 'Video' | 'Audio' | 'File'; url: string; mime: string; filename?: string } }>;
+  content?: Array<{
+    attachment: { mediaType: 'Image' | 'Video' | 'Audio' | 'File'; url: string; mime: string; filename?: string };
+  }>;
 }
 
 interface CallOptions {
@@ -56,7 +61,10 @@ export class GenesysApi {
   readonly tokens: OAuthTokenCache;
   private readonly dispatcher: Agent;
 
-  constructor(private readonly settings: GenesysSettings, clock: Clock) {
+  constructor(
+    private readonly settings: GenesysSettings,
+    clock: Clock,
+  ) {
     this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
     const common = {
       vendor: VENDOR,
@@ -97,7 +105,10 @@ export class GenesysApi {
   }
 
   /** POST …/{integrationId}/inbound/open/message. Not repeated on failure: a repeat could post twice. */
-  async sendInbound(body: InboundMessageBody, options: CallOptions & { prefetchConversationId?: boolean; operation: string }) {
+  async sendInbound(
+    body: InboundMessageBody,
+    options: CallOptions & { prefetchConversationId?: boolean; operation: string },
+  ) {
     const res = await this.call<unknown>({
       method: 'POST',
       path: `api/v2/conversations/messages/${enc(this.settings.integrationId)}/inbound/open/message`,
@@ -111,7 +122,10 @@ export class GenesysApi {
   }
 
   /** GET the message conversation (participants). `retry: false` for polls: the next poll is the retry. */
-  async getConversation(conversationId: string, options: CallOptions & { operation: string; retry?: boolean }): Promise<GenesysConversation> {
+  async getConversation(
+    conversationId: string,
+    options: CallOptions & { operation: string; retry?: boolean },
+  ): Promise<GenesysConversation> {
     const res = await this.call<unknown>({
       method: 'GET',
       path: `api/v2/conversations/messages/${enc(conversationId)}`,
@@ -124,7 +138,12 @@ export class GenesysApi {
 
   /** GET …/messages/{messageId}/details: the conversation of a message, when prefetch gave none. */
   async getMessageConversationId(messageId: string, options: CallOptions = {}): Promise<string | undefined> {
-    const res = await this.call<unknown>({ method: 'GET', path: `api/v2/conversations/messages/${enc(messageId)}/details`, operation: 'get message details', signal: options.signal });
+    const res = await this.call<unknown>({
+      method: 'GET',
+      path: `api/v2/conversations/messages/${enc(messageId)}/details`,
+      operation: 'get message details',
+      signal: options.signal,
+    });
     return parse(messageDetailsSchema, res.body, 'get message details').conversationId ?? undefined;
   }
 
@@ -141,7 +160,10 @@ export class GenesysApi {
   }
 
   /** Estimated wait in ms (the BEST formula when several are given), or undefined. `retry: false` for best-effort extras. */
-  async estimatedWaitMs(queueId: string, options: CallOptions & { conversationId?: string; retry?: boolean } = {}): Promise<number | undefined> {
+  async estimatedWaitMs(
+    queueId: string,
+    options: CallOptions & { conversationId?: string; retry?: boolean } = {},
+  ): Promise<number | undefined> {
     const res = await this.call<unknown>({
       method: 'GET',
       path: `api/v2/routing/queues/${enc(queueId)}/estimatedwaittime`,
@@ -167,14 +189,24 @@ export class GenesysApi {
     });
     const body = parse(queueMembersSchema, res.body, 'check availability');
     // The filter is server-side; where Genesys also returns the status, trust it over the filter.
-    const idle = (body.entities ?? []).filter((m) => m.joined !== false && (m.routingStatus?.status == null || m.routingStatus.status === 'IDLE'));
+    const idle = (body.entities ?? []).filter(
+      (m) => m.joined !== false && (m.routingStatus?.status == null || m.routingStatus.status === 'IDLE'),
+    );
     return { count: idle.length, more: Boolean(body.nextUri) };
   }
 
   /** A named resource, for the connection test: `{ id, name }` or a typed error (404 → VendorNotFoundError). */
   async resource(kind: 'integration' | 'queue', id: string, options: CallOptions = {}): Promise<{ name?: string }> {
-    const path = kind === 'integration' ? `api/v2/conversations/messaging/integrations/open/${enc(id)}` : `api/v2/routing/queues/${enc(id)}`;
-    const res = await this.call<{ name?: unknown }>({ method: 'GET', path, operation: `get ${kind}`, signal: options.signal });
+    const path =
+      kind === 'integration'
+        ? `api/v2/conversations/messaging/integrations/open/${enc(id)}`
+        : `api/v2/routing/queues/${enc(id)}`;
+    const res = await this.call<{ name?: unknown }>({
+      method: 'GET',
+      path,
+      operation: `get ${kind}`,
+      signal: options.signal,
+    });
     return { name: typeof res.body?.name === 'string' ? res.body.name : undefined };
   }
 
@@ -195,7 +227,12 @@ function enc(id: string): string {
 
 function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string): z.output<S> {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw new VendorApiError(`genesys ${operation} returned an unexpected body`, { vendor: VENDOR, status: 200, operation });
+  if (!parsed.success)
+    throw new VendorApiError(`genesys ${operation} returned an unexpected body`, {
+      vendor: VENDOR,
+      status: 200,
+      operation,
+    });
   return parsed.data;
 }
 

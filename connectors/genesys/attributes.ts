@@ -30,7 +30,12 @@ function scalar(v: Primitive | Date): string | undefined {
  * (`order.id`), arrays of scalars are joined with commas (`tags = "a,b"`), arrays holding objects
  * are indexed (`items.0.sku`), booleans become `1` / `0`, null and undefined are left out.
  */
-export function flattenAttributes(input: Record<string, unknown>, prefix = '', out: Record<string, string> = {}, depth = 0): Record<string, string> {
+export function flattenAttributes(
+  input: Record<string, unknown>,
+  prefix = '',
+  out: Record<string, string> = {},
+  depth = 0,
+): Record<string, string> {
   for (const [k, v] of Object.entries(input)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v === null || v === undefined) continue;
@@ -52,10 +57,18 @@ export function flattenAttributes(input: Record<string, unknown>, prefix = '', o
   return out;
 }
 
-const ROLE_LABEL: Record<TranscriptEntry['role'], string> = { user: 'User', bot: 'Bot', agent: 'Agent', system: 'System' };
+const ROLE_LABEL: Record<TranscriptEntry['role'], string> = {
+  user: 'User',
+  bot: 'Bot',
+  agent: 'Agent',
+  system: 'System',
+};
 
 /** The transcript as `Role: text` lines, the most recent ones that fit in `maxChars`. */
-export function transcriptText(transcript: readonly TranscriptEntry[], maxChars: number): { text: string; truncated: boolean } {
+export function transcriptText(
+  transcript: readonly TranscriptEntry[],
+  maxChars: number,
+): { text: string; truncated: boolean } {
   const lines: string[] = [];
   let used = 0;
   let truncated = false;
@@ -85,11 +98,19 @@ export interface AttributeInput {
 }
 
 /** Everything the handover carries, as the flat, size-bounded map Genesys takes. */
-export function buildCustomAttributes(input: AttributeInput): { attributes: Record<string, string>; warnings: ConnectorWarning[] } {
+export function buildCustomAttributes(input: AttributeInput): {
+  attributes: Record<string, string>;
+  warnings: ConnectorWarning[];
+} {
   const warnings: ConnectorWarning[] = [];
   const own = flattenAttributes(
     {
-      routing: { queue: input.routing.queue, skills: input.routing.skills, languages: input.routing.languages, priority: input.routing.priority },
+      routing: {
+        queue: input.routing.queue,
+        skills: input.routing.skills,
+        languages: input.routing.languages,
+        priority: input.routing.priority,
+      },
       locale: input.locale,
       user: { email: input.user.email, phone: input.user.phone },
     },
@@ -121,12 +142,31 @@ export function buildCustomAttributes(input: AttributeInput): { attributes: Reco
     const room = Math.min(MAX_TRANSCRIPT_CHARS, MAX_ATTRIBUTES_CHARS - used - key.length);
     const { text, truncated } = transcriptText(input.transcript, room);
     if (text.length > 0) attributes[key] = text;
-    if (!text) warnings.push({ type: 'other', feature: 'transcript', message: 'Transcript left out: no room in the attribute budget' });
-    else if (truncated) warnings.push({ type: 'other', feature: 'transcript', message: `Transcript shortened to its most recent turns (${text.length} characters) to fit the attribute budget` });
+    if (!text)
+      warnings.push({
+        type: 'other',
+        feature: 'transcript',
+        message: 'Transcript left out: no room in the attribute budget',
+      });
+    else if (truncated)
+      warnings.push({
+        type: 'other',
+        feature: 'transcript',
+        message: `Transcript shortened to its most recent turns (${text.length} characters) to fit the attribute budget`,
+      });
   }
-  if (shortened > 0) warnings.push({ type: 'other', feature: 'customAttributes', message: `${shortened} attribute value(s) cut to ${MAX_ATTRIBUTE_VALUE_CHARS} characters` });
+  if (shortened > 0)
+    warnings.push({
+      type: 'other',
+      feature: 'customAttributes',
+      message: `${shortened} attribute value(s) cut to ${MAX_ATTRIBUTE_VALUE_CHARS} characters`,
+    });
   if (dropped.length > 0) {
-    warnings.push({ type: 'other', feature: 'customAttributes', message: `${dropped.length} attribute(s) left out (key too long or over the ${MAX_ATTRIBUTES_CHARS}-character budget): ${dropped.slice(0, 5).join(', ')}` });
+    warnings.push({
+      type: 'other',
+      feature: 'customAttributes',
+      message: `${dropped.length} attribute(s) left out (key too long or over the ${MAX_ATTRIBUTES_CHARS}-character budget): ${dropped.slice(0, 5).join(', ')}`,
+    });
   }
   return { attributes, warnings };
 }

@@ -22,7 +22,15 @@ import {
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
 import { BoundedMap, OnceByKey, runConnectionChecks } from 'handover-kit/connector-utils';
-import { attachmentContent, handoverOptions, routingWarnings, senderOf, stableMessageId, startText, type Sender } from './messages';
+import {
+  attachmentContent,
+  handoverOptions,
+  routingWarnings,
+  senderOf,
+  stableMessageId,
+  startText,
+  type Sender,
+} from './messages';
 import { agentOf, hasEnded, summarize } from './participants';
 import { NotificationsChannel } from './notifications';
 import { ParticipantPoller } from './poller';
@@ -142,16 +150,31 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
   const hasQueue = settings.queueId !== undefined;
   const nowIso = () => new Date(clock.now()).toISOString();
 
-  const capabilities = hasQueue ? GENESYS_CAPABILITIES : defineCapabilities({ ...GENESYS_CAPABILITIES, availability: false, estimatedWaitTime: false });
+  const capabilities = hasQueue
+    ? GENESYS_CAPABILITIES
+    : defineCapabilities({ ...GENESYS_CAPABILITIES, availability: false, estimatedWaitTime: false });
 
   /** Best-effort wait estimate: one attempt, and a failure becomes a warning, never a failed call. */
-  async function waitEstimate(queueId: string | undefined, conversationId: string | undefined, warnings: ConnectorWarning[], options?: ConnectorCallOptions) {
+  async function waitEstimate(
+    queueId: string | undefined,
+    conversationId: string | undefined,
+    warnings: ConnectorWarning[],
+    options?: ConnectorCallOptions,
+  ) {
     if (!queueId) return {};
     try {
-      const ms = await api.estimatedWaitMs(queueId, { ...(conversationId ? { conversationId } : {}), retry: false, signal: options?.signal });
+      const ms = await api.estimatedWaitMs(queueId, {
+        ...(conversationId ? { conversationId } : {}),
+        retry: false,
+        signal: options?.signal,
+      });
       return ms === undefined ? {} : { estimatedWaitMs: ms };
     } catch (error) {
-      warnings.push({ type: 'other', feature: 'estimatedWaitTime', message: `Estimated wait time unavailable: ${reason(error)}` });
+      warnings.push({
+        type: 'other',
+        feature: 'estimatedWaitTime',
+        message: `Estimated wait time unavailable: ${reason(error)}`,
+      });
       return {};
     }
   }
@@ -181,8 +204,15 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       },
       { prefetchConversationId: true, operation: 'start handover', signal: options?.signal },
     );
-    const conversationId = res.conversationId ?? (res.id ? await api.getMessageConversationId(res.id, { signal: options?.signal }) : undefined);
-    if (!conversationId) throw new VendorApiError('genesys start handover: Genesys returned no conversation id', { vendor: VENDOR, status: 200, operation: 'start handover' });
+    const conversationId =
+      res.conversationId ??
+      (res.id ? await api.getMessageConversationId(res.id, { signal: options?.signal }) : undefined);
+    if (!conversationId)
+      throw new VendorApiError('genesys start handover: Genesys returned no conversation id', {
+        vendor: VENDOR,
+        status: 200,
+        operation: 'start handover',
+      });
     await remember(conversationId, from);
     poller.track(conversationId);
     const wait = await waitEstimate(settings.queueId, conversationId, warnings, options);
@@ -193,10 +223,13 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     const { conversationId, messageId } = request;
     if (poller.hasEnded(conversationId)) {
       // Genesys threads by sender: a message now would open a new conversation, unrouted by this handover.
-      throw new HandoverNotFoundError('The Genesys conversation has ended; the message was not sent', { conversationId });
+      throw new HandoverNotFoundError('The Genesys conversation has ended; the message was not sent', {
+        conversationId,
+      });
     }
     const { content, warnings } = attachmentContent(request.attachments);
-    if (!request.text && content.length === 0) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    if (!request.text && content.length === 0)
+      return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const from = (await senderOfConversation(conversationId)) ?? senderOf(request.user);
     poller.track(conversationId); // a handover of ours from before a restart is picked up again
     const res = await api.sendInbound(
@@ -223,13 +256,31 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     }),
 
     async doCheckAvailability({ routing }, options) {
-      if (!capabilities.availability) throw new UnsupportedCapabilityError('availability', { connectorType: 'genesys' }, 'Genesys availability needs the queueId setting');
+      if (!capabilities.availability)
+        throw new UnsupportedCapabilityError(
+          'availability',
+          { connectorType: 'genesys' },
+          'Genesys availability needs the queueId setting',
+        );
       const warnings: ConnectorWarning[] = [];
       let queueId = settings.queueId!;
       if (routing.queue && GUID.test(routing.queue)) queueId = routing.queue;
-      else if (routing.queue) warnings.push({ type: 'other', feature: 'queueRouting', message: `routing.queue "${routing.queue}" is not a Genesys queue id; checked the configured queue` });
-      const [members, wait] = await Promise.all([api.idleMembers(queueId, options), waitEstimate(queueId, undefined, warnings, options)]);
-      if (members.more) warnings.push({ type: 'other', feature: 'availability', message: 'More than 100 idle agents; agentsAvailable counts the first 100' });
+      else if (routing.queue)
+        warnings.push({
+          type: 'other',
+          feature: 'queueRouting',
+          message: `routing.queue "${routing.queue}" is not a Genesys queue id; checked the configured queue`,
+        });
+      const [members, wait] = await Promise.all([
+        api.idleMembers(queueId, options),
+        waitEstimate(queueId, undefined, warnings, options),
+      ]);
+      if (members.more)
+        warnings.push({
+          type: 'other',
+          feature: 'availability',
+          message: 'More than 100 idle agents; agentsAvailable counts the first 100',
+        });
       return {
         available: members.count > 0,
         ...(members.count > 0 ? {} : { reason: 'no-agents' as const }),
@@ -244,13 +295,18 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     },
 
     async doSendMessage(request, options) {
-      const { promise, first } = sent.run(`${request.conversationId}\u0000${request.messageId}`, () => send(request, options));
+      const { promise, first } = sent.run(`${request.conversationId}\u0000${request.messageId}`, () =>
+        send(request, options),
+      );
       const result = await promise;
       return first ? result : { ...result, duplicate: true };
     },
 
     async doGetStatus({ conversationId }, options) {
-      const conversation = await api.getConversation(conversationId, { operation: 'get status', signal: options?.signal });
+      const conversation = await api.getConversation(conversationId, {
+        operation: 'get status',
+        signal: options?.signal,
+      });
       const summary = summarize(conversation);
       if (summary.status !== 'completed') poller.track(conversationId);
       poller.observe(conversationId, conversation);
@@ -262,9 +318,16 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     },
 
     async doCloseHandover({ conversationId, message }, options) {
-      const conversation = await api.getConversation(conversationId, { operation: 'close handover', signal: options?.signal });
+      const conversation = await api.getConversation(conversationId, {
+        operation: 'close handover',
+        signal: options?.signal,
+      });
       const customer = summarize(conversation).customer;
-      if (!customer) throw new VendorNotFoundError('genesys close handover: the conversation has no customer participant', { vendor: VENDOR, operation: 'close handover' });
+      if (!customer)
+        throw new VendorNotFoundError('genesys close handover: the conversation has no customer participant', {
+          vendor: VENDOR,
+          operation: 'close handover',
+        });
       if (hasEnded(customer)) {
         poller.untrack(conversationId, true);
         return { alreadyClosed: true };
@@ -272,12 +335,23 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       const warnings: ConnectorWarning[] = [];
       const from = message ? await senderOfConversation(conversationId) : undefined;
       if (message && !from) {
-        warnings.push({ type: 'other', feature: 'closeFromBot', message: 'Closing note not sent: the sender of the conversation is no longer known' });
+        warnings.push({
+          type: 'other',
+          feature: 'closeFromBot',
+          message: 'Closing note not sent: the sender of the conversation is no longer known',
+        });
       } else if (message && from) {
         try {
-          await api.sendInbound({ channel: { messageId: stableMessageId('close', conversationId), time: nowIso(), from }, text: message }, { operation: 'send closing note', signal: options?.signal });
+          await api.sendInbound(
+            { channel: { messageId: stableMessageId('close', conversationId), time: nowIso(), from }, text: message },
+            { operation: 'send closing note', signal: options?.signal },
+          );
         } catch (error) {
-          warnings.push({ type: 'other', feature: 'closeFromBot', message: `Closing note not delivered: ${reason(error)}` });
+          warnings.push({
+            type: 'other',
+            feature: 'closeFromBot',
+            message: `Closing note not delivered: ${reason(error)}`,
+          });
         }
       }
       // Stop polling first: the end is the service's own doing, not an event to report back.
@@ -296,10 +370,23 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     doTestConnection: (options) =>
       runConnectionChecks([
         { name: 'auth', field: 'settings.clientSecret', run: async () => void (await api.tokens.get()) },
-        { name: 'integration', field: 'settings.integrationId', run: async () => named('integration', (await api.resource('integration', settings.integrationId, options)).name) },
+        {
+          name: 'integration',
+          field: 'settings.integrationId',
+          run: async () =>
+            named('integration', (await api.resource('integration', settings.integrationId, options)).name),
+        },
         settings.queueId
-          ? { name: 'queue', field: 'settings.queueId', run: async () => named('queue', (await api.resource('queue', settings.queueId!, options)).name) }
-          : { name: 'queue', field: 'settings.queueId', skip: 'not set: availability and wait times are off (Architect routes the conversation)' },
+          ? {
+              name: 'queue',
+              field: 'settings.queueId',
+              run: async () => named('queue', (await api.resource('queue', settings.queueId!, options)).name),
+            }
+          : {
+              name: 'queue',
+              field: 'settings.queueId',
+              skip: 'not set: availability and wait times are off (Architect routes the conversation)',
+            },
       ]),
 
     stats: () => ({

@@ -32,12 +32,30 @@ import { GENESYS_CAPABILITIES, createGenesysConnector } from './connector';
 import { genesysSettingsSchema } from './schema';
 
 export { GENESYS_CAPABILITIES, createGenesysConnector, type GenesysConnector, type GenesysStats } from './connector';
-export { genesysSettingsSchema, CLIENT_SECRET_ENV, WEBHOOK_SECRET_ENV, type GenesysSettings, type GenesysSettingsInput } from './schema';
+export {
+  genesysSettingsSchema,
+  CLIENT_SECRET_ENV,
+  WEBHOOK_SECRET_ENV,
+  type GenesysSettings,
+  type GenesysSettingsInput,
+} from './schema';
 export { genesysConnection, type CognigyConnectionSchema } from './connection';
 export { GENESYS_REGIONS, GENESYS_REGION_HOSTS, normalizeRegion, type GenesysRegionKey } from './regions';
 export { createGenesysWebhook, signGenesysWebhook, SIGNATURE_HEADER } from './webhook';
-export { flattenAttributes, buildCustomAttributes, transcriptText, MAX_ATTRIBUTES_CHARS, MAX_ATTRIBUTE_VALUE_CHARS, MAX_TRANSCRIPT_CHARS } from './attributes';
-export { genesysHandoverOptionsSchema, stableMessageId, DEFAULT_START_TEXT, type GenesysHandoverOptions } from './messages';
+export {
+  flattenAttributes,
+  buildCustomAttributes,
+  transcriptText,
+  MAX_ATTRIBUTES_CHARS,
+  MAX_ATTRIBUTE_VALUE_CHARS,
+  MAX_TRANSCRIPT_CHARS,
+} from './attributes';
+export {
+  genesysHandoverOptionsSchema,
+  stableMessageId,
+  DEFAULT_START_TEXT,
+  type GenesysHandoverOptions,
+} from './messages';
 export { summarize, diffSnapshot, completedBy } from './participants';
 export { TOKEN_REFRESH_MARGIN_MS } from 'handover-kit/connector-utils';
 export { MAX_POLL_BACKOFF_MS, NOT_FOUND_LIMIT, MAX_TRACKED } from './poller';

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { parseOrThrow, type Attachment, type ConnectorWarning, type HandoverUser, type Routing, type TranscriptEntry } from 'handover-kit/contract';
+import {
+  parseOrThrow,
+  type Attachment,
+  type ConnectorWarning,
+  type HandoverUser,
+  type Routing,
+  type TranscriptEntry,
+} from 'handover-kit/contract';
 import type { InboundMessageBody } from './api';
 
 /** First message text when neither the flow nor the transcript gives one. */
@@ -19,9 +26,13 @@ export const genesysHandoverOptionsSchema = z
   .strict();
 export type GenesysHandoverOptions = z.infer<typeof genesysHandoverOptionsSchema>;
 
-export function handoverOptions(connectorOptions: Record<string, Record<string, unknown>> | undefined): GenesysHandoverOptions {
+export function handoverOptions(
+  connectorOptions: Record<string, Record<string, unknown>> | undefined,
+): GenesysHandoverOptions {
   const raw = connectorOptions?.genesys;
-  return raw === undefined ? {} : parseOrThrow(genesysHandoverOptionsSchema, raw, 'Genesys handover options', 'connectorOptions.genesys');
+  return raw === undefined
+    ? {}
+    : parseOrThrow(genesysHandoverOptionsSchema, raw, 'Genesys handover options', 'connectorOptions.genesys');
 }
 
 /**
@@ -77,10 +88,18 @@ const MIME_BY_EXTENSION: Record<string, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-const MEDIA_TYPE: Record<Attachment['type'], 'Image' | 'Video' | 'Audio' | 'File'> = { image: 'Image', video: 'Video', audio: 'Audio', file: 'File' };
+const MEDIA_TYPE: Record<Attachment['type'], 'Image' | 'Video' | 'Audio' | 'File'> = {
+  image: 'Image',
+  video: 'Video',
+  audio: 'Audio',
+  file: 'File',
+};
 
 /** Open-message content for our attachments (Genesys requires url and mime; mime is guessed from the file name). */
-export function attachmentContent(attachments: readonly Attachment[] | undefined): { content: NonNullable<InboundMessageBody['content']>; warnings: ConnectorWarning[] } {
+export function attachmentContent(attachments: readonly Attachment[] | undefined): {
+  content: NonNullable<InboundMessageBody['content']>;
+  warnings: ConnectorWarning[];
+} {
   const content: NonNullable<InboundMessageBody['content']> = [];
   let unknownMime = 0;
   for (const a of attachments ?? []) {
@@ -88,10 +107,18 @@ export function attachmentContent(attachments: readonly Attachment[] | undefined
     const ext = /\.([a-z0-9]{1,5})$/i.exec(name ?? '')?.[1]?.toLowerCase();
     const mime = (ext && MIME_BY_EXTENSION[ext]) || 'application/octet-stream';
     if (mime === 'application/octet-stream') unknownMime++;
-    content.push({ attachment: { mediaType: MEDIA_TYPE[a.type], url: a.url, mime, ...(name ? { filename: name } : {}) } });
+    content.push({
+      attachment: { mediaType: MEDIA_TYPE[a.type], url: a.url, mime, ...(name ? { filename: name } : {}) },
+    });
   }
   const warnings: ConnectorWarning[] = unknownMime
-    ? [{ type: 'other', feature: 'attachments', message: `${unknownMime} attachment(s) sent as application/octet-stream (no known file extension); the integration's content profile may refuse them` }]
+    ? [
+        {
+          type: 'other',
+          feature: 'attachments',
+          message: `${unknownMime} attachment(s) sent as application/octet-stream (no known file extension); the integration's content profile may refuse them`,
+        },
+      ]
     : [];
   return { content, warnings };
 }

@@ -35,9 +35,13 @@ export interface ConversationSummary {
 export function summarize(conversation: GenesysConversation): ConversationSummary {
   const participants = conversation.participants;
   const customer = participants.find((p) => purposeOf(p) === 'customer');
-  const connectedAgents = participants.filter((p) => purposeOf(p) === 'agent' && (p.state ?? '').toLowerCase() === 'connected' && !p.endTime);
+  const connectedAgents = participants.filter(
+    (p) => purposeOf(p) === 'agent' && (p.state ?? '').toLowerCase() === 'connected' && !p.endTime,
+  );
   const acd = participants.filter((p) => purposeOf(p) === 'acd' && !hasEnded(p));
-  const offered = participants.some((p) => purposeOf(p) === 'agent' && OFFERED_STATES.has((p.state ?? '').toLowerCase()));
+  const offered = participants.some(
+    (p) => purposeOf(p) === 'agent' && OFFERED_STATES.has((p.state ?? '').toLowerCase()),
+  );
   const ended = customer ? hasEnded(customer) : false;
   const queueId = acd.find((p) => p.queue?.id)?.queue?.id;
   return {
@@ -86,15 +90,30 @@ function time(iso: string | null | undefined, fallback: number): number {
  * are built from the conversation and participant ids, so a repeat (another poll, another instance)
  * carries the same id and is dropped by the service.
  */
-export function diffSnapshot(conversationId: string, conversation: GenesysConversation, state: TrackState, now: number): HandoverEvent[] {
+export function diffSnapshot(
+  conversationId: string,
+  conversation: GenesysConversation,
+  state: TrackState,
+  now: number,
+): HandoverEvent[] {
   if (state.ended) return [];
   const summary = summarize(conversation);
-  const base = (kind: string, at: number) => ({ conversationId: conversationId, eventId: `genesys:${conversationId}:${kind}`, occurredAt: at });
+  const base = (kind: string, at: number) => ({
+    conversationId: conversationId,
+    eventId: `genesys:${conversationId}:${kind}`,
+    occurredAt: at,
+  });
 
   if (summary.status === 'completed') {
     state.ended = true;
     const customer = summary.customer!;
-    return [{ ...base('completed', time(customer.endTime, now)), type: 'handover-completed', by: completedBy(customer.disconnectType) }];
+    return [
+      {
+        ...base('completed', time(customer.endTime, now)),
+        type: 'handover-completed',
+        by: completedBy(customer.disconnectType),
+      },
+    ];
   }
 
   const events: HandoverEvent[] = [];
@@ -105,7 +124,12 @@ export function diffSnapshot(conversationId: string, conversation: GenesysConver
     state.joined.delete(participantId);
     state.left.add(participantId);
     const others = summary.connectedAgents.some((a) => a.id !== participantId);
-    events.push({ ...base(`left:${participantId}`, time(p?.endTime, now)), type: 'agent-left', agent, requeued: !others && summary.waiting });
+    events.push({
+      ...base(`left:${participantId}`, time(p?.endTime, now)),
+      type: 'agent-left',
+      agent,
+      requeued: !others && summary.waiting,
+    });
   }
   for (const p of summary.connectedAgents) {
     if (state.joined.has(p.id) || state.left.has(p.id)) continue;

@@ -1,4 +1,12 @@
-import { HandoverError, RateLimitError, VendorNotFoundError, type Agent, type Clock, type HandoverEvent, type Logger } from 'handover-kit/contract';
+import {
+  HandoverError,
+  RateLimitError,
+  VendorNotFoundError,
+  type Agent,
+  type Clock,
+  type HandoverEvent,
+  type Logger,
+} from 'handover-kit/contract';
 import type { GenesysApi } from './api';
 import { diffSnapshot, newTrackState, type TrackState } from './participants';
 import type { GenesysConversation } from './vendor-types';
@@ -58,7 +66,10 @@ export class ParticipantPoller {
   track(conversationId: string): void {
     if (this.disposed || this.tracked.has(conversationId) || this.ended.has(conversationId)) return;
     if (this.tracked.size >= (this.options.maxTracked ?? MAX_TRACKED)) {
-      this.options.logger.warn('genesys poller is full; agent joined / ended will not be detected for this handover', { conversationId, tracked: this.tracked.size });
+      this.options.logger.warn('genesys poller is full; agent joined / ended will not be detected for this handover', {
+        conversationId,
+        tracked: this.tracked.size,
+      });
       return;
     }
     const t: Tracked = { id: conversationId, state: newTrackState(), failures: 0, notFound: 0 };
@@ -125,7 +136,10 @@ export class ParticipantPoller {
     if (this.options.skip?.(t.id)) return this.schedule(t, this.options.intervalMs);
     this.polls++;
     try {
-      const conversation = await this.options.api.getConversation(t.id, { operation: 'poll participants', retry: false });
+      const conversation = await this.options.api.getConversation(t.id, {
+        operation: 'poll participants',
+        retry: false,
+      });
       if (this.disposed || this.tracked.get(t.id) !== t) return;
       t.failures = 0;
       t.notFound = 0;
@@ -155,7 +169,8 @@ export class ParticipantPoller {
       ]);
       return;
     }
-    if (RateLimitError.isInstance(error)) this.pausedUntil = Math.max(this.pausedUntil, clock.now() + (error.retryAfterMs ?? intervalMs * 2));
+    if (RateLimitError.isInstance(error))
+      this.pausedUntil = Math.max(this.pausedUntil, clock.now() + (error.retryAfterMs ?? intervalMs * 2));
     const backoff = Math.min(intervalMs * 2 ** t.failures, Math.max(MAX_POLL_BACKOFF_MS, intervalMs));
     logger.warn('genesys participant poll failed; backing off', {
       conversationId: t.id,

@@ -3,15 +3,20 @@ import { field, secret } from 'handover-kit/contract';
 import { normalizeRegion } from './regions';
 
 /** Genesys object ids (integrations, queues, conversations) are GUIDs. */
-const guid = (what: string) => z.string().trim().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `Must be the ${what} id (a GUID)`);
+const guid = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `Must be the ${what} id (a GUID)`);
 
 /** An override URL: https anywhere, plain http only on loopback (the test fake). */
-const overrideUrl = z
-  .url('Must be an absolute URL')
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
-  }, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)');
+const overrideUrl = z.url('Must be an absolute URL').refine((value) => {
+  const url = new URL(value);
+  return (
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+  );
+}, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)');
 
 /** Settings of a Genesys Cloud Open Messaging provider. */
 export const genesysSettingsSchema = z
@@ -24,12 +29,19 @@ export const genesysSettingsSchema = z
         .transform((value, ctx) => {
           const host = normalizeRegion(value);
           if (!host) {
-            ctx.addIssue({ code: 'custom', message: `Unknown Genesys Cloud region "${value}" (use the environment host, e.g. mypurecloud.com, mypurecloud.de, usw2.pure.cloud)` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `Unknown Genesys Cloud region "${value}" (use the environment host, e.g. mypurecloud.com, mypurecloud.de, usw2.pure.cloud)`,
+            });
             return z.NEVER;
           }
           return host;
         }),
-      { label: 'Region', description: 'Genesys Cloud environment host, e.g. mypurecloud.de or usw2.pure.cloud.', placeholder: 'mypurecloud.com' },
+      {
+        label: 'Region',
+        description: 'Genesys Cloud environment host, e.g. mypurecloud.de or usw2.pure.cloud.',
+        placeholder: 'mypurecloud.com',
+      },
     ),
     apiBaseUrl: field(overrideUrl.optional(), {
       label: 'API base URL override',
@@ -41,7 +53,8 @@ export const genesysSettingsSchema = z
     }),
     clientId: field(z.string().trim().min(1, 'Client ID is required'), {
       label: 'OAuth client ID',
-      description: 'A Client Credentials OAuth client with a role allowing messaging, conversations and routing queue view.',
+      description:
+        'A Client Credentials OAuth client with a role allowing messaging, conversations and routing queue view.',
     }),
     clientSecret: secret(z.string().min(1, 'Client secret must not be empty').optional(), {
       label: 'OAuth client secret',
@@ -53,7 +66,8 @@ export const genesysSettingsSchema = z
     }),
     queueId: field(guid('queue').optional(), {
       label: 'Queue ID',
-      description: 'Queue used for estimated wait time and agent availability. Routing itself happens in the Inbound Message flow.',
+      description:
+        'Queue used for estimated wait time and agent availability. Routing itself happens in the Inbound Message flow.',
     }),
     webhookSecret: secret(z.string().min(16, 'Use at least 16 characters').optional(), {
       label: 'Webhook signature secret',
@@ -66,16 +80,22 @@ export const genesysSettingsSchema = z
         'notifications: one Notifications API WebSocket channel per provider (needs the notifications scope); ' +
         'polling is kept as the fallback. polling: poll every handover.',
     }),
-    pollIntervalMs: field(z.coerce.number().int().min(20, 'At least 20 ms').max(300_000, 'At most 300000 ms (5 minutes)').default(5000), {
-      label: 'Participant poll interval (ms)',
-      description:
-        'How often a live handover is checked for agent joined / left / ended when polling (the fallback while ' +
-        'the notifications channel is down; default 5000). Each poll is one API request.',
-    }),
-    requestTimeoutMs: field(z.coerce.number().int().min(100, 'At least 100 ms').max(60_000, 'At most 60000 ms').default(10_000), {
-      label: 'Request timeout (ms)',
-      description: 'Deadline per Genesys API attempt (default 10000).',
-    }),
+    pollIntervalMs: field(
+      z.coerce.number().int().min(20, 'At least 20 ms').max(300_000, 'At most 300000 ms (5 minutes)').default(5000),
+      {
+        label: 'Participant poll interval (ms)',
+        description:
+          'How often a live handover is checked for agent joined / left / ended when polling (the fallback while ' +
+          'the notifications channel is down; default 5000). Each poll is one API request.',
+      },
+    ),
+    requestTimeoutMs: field(
+      z.coerce.number().int().min(100, 'At least 100 ms').max(60_000, 'At most 60000 ms').default(10_000),
+      {
+        label: 'Request timeout (ms)',
+        description: 'Deadline per Genesys API attempt (default 10000).',
+      },
+    ),
   })
   .strict();
 

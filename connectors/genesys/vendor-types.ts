@@ -23,7 +23,10 @@ export type GenesysParticipant = z.infer<typeof participantSchema>;
 /** `MessageConversation` from GET /api/v2/conversations/messages/{conversationId}. */
 export const conversationSchema = z.object({
   id: z.string(),
-  participants: z.array(participantSchema).nullish().transform((p) => p ?? []),
+  participants: z
+    .array(participantSchema)
+    .nullish()
+    .transform((p) => p ?? []),
 });
 export type GenesysConversation = z.infer<typeof conversationSchema>;
 
@@ -39,14 +42,26 @@ export const messageDetailsSchema = z.object({ conversationId: z.string().nullis
 /** `EstimatedWaitTimePredictions`. */
 export const estimatedWaitSchema = z.object({
   results: z
-    .array(z.object({ formula: z.string().nullish(), intent: z.string().nullish(), estimatedWaitTimeSeconds: z.number().nullish() }))
+    .array(
+      z.object({
+        formula: z.string().nullish(),
+        intent: z.string().nullish(),
+        estimatedWaitTimeSeconds: z.number().nullish(),
+      }),
+    )
     .nullish(),
 });
 
 /** `QueueMemberEntityListing` (no totals: one page of up to 100 members). */
 export const queueMembersSchema = z.object({
   entities: z
-    .array(z.object({ id: z.string(), joined: z.boolean().nullish(), routingStatus: z.object({ status: z.string().nullish() }).nullish() }))
+    .array(
+      z.object({
+        id: z.string(),
+        joined: z.boolean().nullish(),
+        routingStatus: z.object({ status: z.string().nullish() }).nullish(),
+      }),
+    )
     .nullish(),
   nextUri: z.string().nullish(),
 });

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { BadRequestError, BadSignatureError, type Agent, type Attachment, type ConnectorWebhookV1, type HandoverEvent, type Logger, type WebhookRequest } from 'handover-kit/contract';
+import {
+  BadRequestError,
+  BadSignatureError,
+  type Agent,
+  type Attachment,
+  type ConnectorWebhookV1,
+  type HandoverEvent,
+  type Logger,
+  type WebhookRequest,
+} from 'handover-kit/contract';
 import { headerValue, hmac, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
 
 /**
@@ -33,7 +42,11 @@ const webhookSchema = z.object({
     })
     .nullish(),
   content: z.array(z.unknown()).nullish(),
-  events: z.array(z.object({ eventType: z.string().nullish(), typing: z.object({ type: z.string().nullish() }).nullish() }).loose()).nullish(),
+  events: z
+    .array(
+      z.object({ eventType: z.string().nullish(), typing: z.object({ type: z.string().nullish() }).nullish() }).loose(),
+    )
+    .nullish(),
 });
 type WebhookBody = z.infer<typeof webhookSchema>;
 
@@ -96,29 +109,60 @@ async function toEvents(body: WebhookBody, req: WebhookRequest, ctx: GenesysWebh
   const userId = body.channel?.to?.id ?? undefined;
   const conversationId = body.conversationId ?? (userId ? await ctx.conversationOfUser(userId) : undefined);
   if (!conversationId) {
-    ctx.logger.warn('genesys webhook names no conversation the gateway knows; dropped', { messageId: body.id, type: body.type });
+    ctx.logger.warn('genesys webhook names no conversation the gateway knows; dropped', {
+      messageId: body.id,
+      type: body.type,
+    });
     return [];
   }
   const time = body.channel?.time ? Date.parse(body.channel.time) : NaN;
-  const base = { conversationId, eventId: `genesys:${body.id}`, occurredAt: Number.isFinite(time) ? time : req.receivedAt };
+  const base = {
+    conversationId,
+    eventId: `genesys:${body.id}`,
+    occurredAt: Number.isFinite(time) ? time : req.receivedAt,
+  };
 
   switch (body.type) {
     case 'Text':
     case 'Structured': {
-      if (body.type === 'Structured') ctx.logger.debug('genesys structured message: only its text and attachments are relayed', { messageId: body.id });
+      if (body.type === 'Structured')
+        ctx.logger.debug('genesys structured message: only its text and attachments are relayed', {
+          messageId: body.id,
+        });
       const text = body.text ?? '';
       const attachments = attachmentsOf(body.content);
       if (!text && attachments.length === 0) return [];
       if ((body.originatingEntity ?? '').toLowerCase() === 'bot') {
         // Sent by a Genesys bot or flow, not an agent: surfaced to the flow without making the handover active.
-        return [{ ...base, type: 'provider-event', name: 'genesys-bot-message', text, ...(attachments.length ? { data: { attachments } } : {}) }];
+        return [
+          {
+            ...base,
+            type: 'provider-event',
+            name: 'genesys-bot-message',
+            text,
+            ...(attachments.length ? { data: { attachments } } : {}),
+          },
+        ];
       }
       const agent = ctx.currentAgent(conversationId);
-      return [{ ...base, type: 'agent-message', text, ...(attachments.length ? { attachments } : {}), ...(agent ? { agent } : {}) }];
+      return [
+        {
+          ...base,
+          type: 'agent-message',
+          text,
+          ...(attachments.length ? { attachments } : {}),
+          ...(agent ? { agent } : {}),
+        },
+      ];
     }
     case 'Event': {
       const typing = (body.events ?? []).filter((e) => (e.eventType ?? '').toLowerCase() === 'typing');
-      return typing.map((_, i) => ({ ...base, eventId: i === 0 ? base.eventId : `${base.eventId}:${i}`, type: 'agent-typing' as const, typing: true }));
+      return typing.map((_, i) => ({
+        ...base,
+        eventId: i === 0 ? base.eventId : `${base.eventId}:${i}`,
+        type: 'agent-typing' as const,
+        typing: true,
+      }));
     }
     default:
       ctx.logger.debug('genesys webhook type not relayed', { messageId: body.id, type: body.type });

@@ -29,7 +29,6 @@ interface CallOptions {
   signal?: AbortSignal;
 }
 
-
 /**
  * The MIAW REST calls (Messaging for In-App and Web API v2) over one keep-alive pool. Every call
  * but the token calls carries the end user's access token, so the token is a parameter here and

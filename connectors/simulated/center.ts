@@ -27,7 +27,11 @@ import {
   type SimulatedFailure,
 } from './model';
 
-type EventBody = HandoverEvent extends infer E ? (E extends HandoverEvent ? Omit<E, 'conversationId' | 'eventId' | 'occurredAt' | 'sequence'> : never) : never;
+type EventBody = HandoverEvent extends infer E
+  ? E extends HandoverEvent
+    ? Omit<E, 'conversationId' | 'eventId' | 'occurredAt' | 'sequence'>
+    : never
+  : never;
 
 export interface CenterEvents {
   /** Every event, tagged with the provider that owns the conversation. */
@@ -94,14 +98,21 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
   }
 
   listConversations(filter: { status?: SimConversation['status']; owner?: string } = {}): SimConversation[] {
-    return [...this.conversations.values()].filter((c) => (!filter.status || c.status === filter.status) && (!filter.owner || c.owner === filter.owner));
+    return [...this.conversations.values()].filter(
+      (c) => (!filter.status || c.status === filter.status) && (!filter.owner || c.owner === filter.owner),
+    );
   }
 
   /** Waiting conversations of a queue, in routing order (priority, then arrival). */
   waiting(queueId: string): SimConversation[] {
     return [...(this.waitingIds.get(queueId) ?? [])]
       .map((id) => this.conversations.get(id)!)
-      .sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.enqueuedAt - b.enqueuedAt || a.id.localeCompare(b.id));
+      .sort(
+        (a, b) =>
+          PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+          a.enqueuedAt - b.enqueuedAt ||
+          a.id.localeCompare(b.id),
+      );
   }
 
   // ---- what the connector calls ----------------------------------------------------------------
@@ -115,10 +126,21 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
     const queueLength = this.waiting(queueId).length;
     if (!state.open) {
       const next = nextOpening(queue.businessHours, now);
-      return { available: false, reason: state.reason, agentsAvailable: 0, queueLength, ...(next !== undefined ? { nextOpenAt: next } : {}) };
+      return {
+        available: false,
+        reason: state.reason,
+        agentsAvailable: 0,
+        queueLength,
+        ...(next !== undefined ? { nextOpenAt: next } : {}),
+      };
     }
     if (queue.maxQueueLength !== undefined && queueLength >= queue.maxQueueLength) {
-      return { available: false, reason: 'queue-full', agentsAvailable: this.onlineAgents(queueId, routing).length, queueLength };
+      return {
+        available: false,
+        reason: 'queue-full',
+        agentsAvailable: this.onlineAgents(queueId, routing).length,
+        queueLength,
+      };
     }
     // As in Cognigy: agents count as available when they are online (status available) and match,
     // even if busy with chats; their load shows in the wait estimate instead.
@@ -142,7 +164,8 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
     const now = this.clock.now();
     const state = openState(queue.businessHours, now);
     if (!state.open && this.config.rejectWhenClosed) throw new AgentsUnavailableError(state.reason);
-    if (queue.maxQueueLength !== undefined && this.waiting(queueId).length >= queue.maxQueueLength) throw new AgentsUnavailableError('queue-full');
+    if (queue.maxQueueLength !== undefined && this.waiting(queueId).length >= queue.maxQueueLength)
+      throw new AgentsUnavailableError('queue-full');
     const conv: SimConversation = {
       id: `conv-${this.nextId++}`,
       owner,
@@ -152,7 +175,12 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
       routing: request.routing,
       priority: request.routing.priority ?? 'none',
       enqueuedAt: now,
-      messages: request.transcript.map((t, i) => ({ id: `t${i}`, from: t.role === 'agent' ? 'agent' : t.role === 'system' ? 'system' : 'user', text: `[${t.role}] ${t.text}`, at: t.at ?? now })),
+      messages: request.transcript.map((t, i) => ({
+        id: `t${i}`,
+        from: t.role === 'agent' ? 'agent' : t.role === 'system' ? 'system' : 'user',
+        text: `[${t.role}] ${t.text}`,
+        at: t.at ?? now,
+      })),
       transcript: request.transcript,
       customAttributes: request.customAttributes,
       ...(request.locale ? { locale: request.locale } : {}),
@@ -167,13 +195,24 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
     return conv;
   }
 
-  async userMessage(conversationId: string, messageId: string, text: string, kind: 'user' | 'system' = 'user'): Promise<{ duplicate: boolean }> {
+  async userMessage(
+    conversationId: string,
+    messageId: string,
+    text: string,
+    kind: 'user' | 'system' = 'user',
+  ): Promise<{ duplicate: boolean }> {
     await this.maybeFail('send');
     const conv = this.requireConversation(conversationId);
     if (conv.seenMessageIds.has(messageId)) return { duplicate: true };
-    if (conv.status !== 'queue' && conv.status !== 'active') throw new SimulatedVendorError(409, `Conversation ${conv.id} is ${conv.status}`);
+    if (conv.status !== 'queue' && conv.status !== 'active')
+      throw new SimulatedVendorError(409, `Conversation ${conv.id} is ${conv.status}`);
     conv.seenMessageIds.add(messageId);
-    const message: SimMessage = { id: messageId, from: kind === 'system' ? 'system' : 'user', text, at: this.clock.now() };
+    const message: SimMessage = {
+      id: messageId,
+      from: kind === 'system' ? 'system' : 'user',
+      text,
+      at: this.clock.now(),
+    };
     conv.messages.push(message);
     this.emit('user-message', conv, message);
     this.emit('change');
@@ -196,13 +235,17 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
   }
 
   /** Closing from the bot side: a waiting conversation is cancelled, a live one completed. */
-  async close(conversationId: string, reason: 'user-cancelled' | 'bot-closed' | 'inactivity' | 'timeout'): Promise<{ alreadyClosed: boolean }> {
+  async close(
+    conversationId: string,
+    reason: 'user-cancelled' | 'bot-closed' | 'inactivity' | 'timeout',
+  ): Promise<{ alreadyClosed: boolean }> {
     await this.maybeFail('close');
     const conv = this.requireConversation(conversationId);
     if (conv.status !== 'queue' && conv.status !== 'active') return { alreadyClosed: true };
     const wasQueued = conv.status === 'queue';
     if (reason === 'user-cancelled') this.finish(conv, 'cancelled', { type: 'handover-cancelled', by: 'user' });
-    else this.finish(conv, 'completed', { type: 'handover-completed', by: reason === 'bot-closed' ? 'bot' : 'timeout' });
+    else
+      this.finish(conv, 'completed', { type: 'handover-completed', by: reason === 'bot-closed' ? 'bot' : 'timeout' });
     if (wasQueued) this.publishQueue(conv.queueId);
     return { alreadyClosed: false };
   }
@@ -260,7 +303,12 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
 
   /** Forwards a vendor-specific event to the flow (Cognigy's "Events" case). */
   providerEvent(conversationId: string, name: string, data?: Record<string, unknown>, text?: string): void {
-    this.publish(this.requireConversation(conversationId), { type: 'provider-event', name, ...(data ? { data } : {}), ...(text ? { text } : {}) });
+    this.publish(this.requireConversation(conversationId), {
+      type: 'provider-event',
+      name,
+      ...(data ? { data } : {}),
+      ...(text ? { text } : {}),
+    });
   }
 
   /** Matching agents who are online (status `available`), busy or not. */
@@ -270,7 +318,9 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
 
   /** Agents free to take this conversation now. */
   freeAgents(queueId: string, routing: Routing): AgentState[] {
-    return [...this.agents.values()].filter((a) => a.status === 'available' && agentMatches(a, queueId, routing) && this.load(a.id) < a.capacity);
+    return [...this.agents.values()].filter(
+      (a) => a.status === 'available' && agentMatches(a, queueId, routing) && this.load(a.id) < a.capacity,
+    );
   }
 
   positionOf(conv: SimConversation): number {
@@ -282,10 +332,14 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
    * matching agents' capacity, each taking the queue's average handle time.
    */
   estimateWait(queueId: string, routing: Routing, position: number): number | undefined {
-    const matching = [...this.agents.values()].filter((a) => a.status !== 'offline' && agentMatches(a, queueId, routing));
+    const matching = [...this.agents.values()].filter(
+      (a) => a.status !== 'offline' && agentMatches(a, queueId, routing),
+    );
     const capacity = matching.reduce((sum, a) => sum + a.capacity, 0);
     if (capacity === 0) return undefined;
-    const free = matching.filter((a) => a.status === 'available').reduce((sum, a) => sum + Math.max(0, a.capacity - this.load(a.id)), 0);
+    const free = matching
+      .filter((a) => a.status === 'available')
+      .reduce((sum, a) => sum + Math.max(0, a.capacity - this.load(a.id)), 0);
     const aht = (this.queueConfig(queueId).averageHandleTimeSec ?? 300) * 1000;
     return Math.round((Math.max(0, position - free) * aht) / capacity);
   }
@@ -336,7 +390,13 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
 
   private publish(conv: SimConversation, body: EventBody) {
     conv.seq++;
-    const event = { ...body, conversationId: conv.id, eventId: `${conv.id}:${conv.seq}`, occurredAt: this.clock.now(), sequence: conv.seq } as HandoverEvent;
+    const event = {
+      ...body,
+      conversationId: conv.id,
+      eventId: `${conv.id}:${conv.seq}`,
+      occurredAt: this.clock.now(),
+      sequence: conv.seq,
+    } as HandoverEvent;
     this.emit('event', conv.owner, event);
     this.emit('change');
   }
@@ -345,7 +405,11 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
   private publishQueue(queueId: string) {
     this.waiting(queueId).forEach((conv, i) => {
       const estimate = this.estimateWait(queueId, conv.routing, i + 1);
-      this.publish(conv, { type: 'queue-updated', position: i + 1, ...(estimate !== undefined ? { estimatedWaitMs: estimate } : {}) });
+      this.publish(conv, {
+        type: 'queue-updated',
+        position: i + 1,
+        ...(estimate !== undefined ? { estimatedWaitMs: estimate } : {}),
+      });
     });
   }
 
@@ -387,7 +451,8 @@ export class SimulatedContactCenter extends EventEmitter<CenterEvents> {
 
   private requireActive(agentId: string, conversationId: string): SimConversation {
     const conv = this.requireConversation(conversationId);
-    if (conv.status !== 'active' || conv.agentId !== agentId) throw new SimulatedVendorError(409, `Agent ${agentId} is not handling ${conversationId}`);
+    if (conv.status !== 'active' || conv.agentId !== agentId)
+      throw new SimulatedVendorError(409, `Agent ${agentId} is not handling ${conversationId}`);
     return conv;
   }
 }

@@ -15,13 +15,23 @@ import { SimulatedVendorError } from './model';
 import type { SimulatedSettings } from './schema';
 import { createSimulatedWebhook, createWebhookSender } from './webhook';
 
-export function createSimulatedConnector(center: SimulatedContactCenter, settings: SimulatedSettings, runtime: ConnectorRuntime): HandoverConnectorV1 {
+export function createSimulatedConnector(
+  center: SimulatedContactCenter,
+  settings: SimulatedSettings,
+  runtime: ConnectorRuntime,
+): HandoverConnectorV1 {
   const owner = runtime.providerId;
   const push = settings.delivery === 'push';
   const events = push ? new EventEmitter<ConnectorEventMap>() : undefined;
   const webhookUrl = settings.webhookUrl ?? runtime.webhookUrl;
-  const sender = !push && webhookUrl && settings.webhookSecret ? createWebhookSender(webhookUrl, settings.webhookSecret, runtime.clock, runtime.logger) : undefined;
-  if (!push && !sender) runtime.logger.warn('simulated provider in webhook mode has no webhook URL; events are dropped', { providerId: owner });
+  const sender =
+    !push && webhookUrl && settings.webhookSecret
+      ? createWebhookSender(webhookUrl, settings.webhookSecret, runtime.clock, runtime.logger)
+      : undefined;
+  if (!push && !sender)
+    runtime.logger.warn('simulated provider in webhook mode has no webhook URL; events are dropped', {
+      providerId: owner,
+    });
 
   const forward = (eventOwner: string, event: HandoverEvent) => {
     if (eventOwner !== owner) return;
@@ -37,11 +47,17 @@ export function createSimulatedConnector(center: SimulatedContactCenter, setting
     events,
     webhook: createSimulatedWebhook(settings.webhookSecret, runtime.clock),
 
-    doCheckAvailability: ({ routing }) => guard('check availability', () => center.checkAvailability({ ...routing, queue: routing.queue ?? settings.queue })),
+    doCheckAvailability: ({ routing }) =>
+      guard('check availability', () =>
+        center.checkAvailability({ ...routing, queue: routing.queue ?? settings.queue }),
+      ),
 
     doStartHandover: (request) =>
       guard('start handover', async () => {
-        const conv = await center.start(owner, { ...request, routing: { ...request.routing, queue: request.routing.queue ?? settings.queue } });
+        const conv = await center.start(owner, {
+          ...request,
+          routing: { ...request.routing, queue: request.routing.queue ?? settings.queue },
+        });
         const status = await center.status(conv.id);
         return {
           conversationId: conv.id,
@@ -54,29 +70,52 @@ export function createSimulatedConnector(center: SimulatedContactCenter, setting
 
     doSendMessage: (request) =>
       guard('send message', async () => {
-        const text = request.attachments?.length ? [request.text, ...request.attachments.map((a) => `[${a.type}] ${a.url}`)].filter(Boolean).join('\n') : request.text;
+        const text = request.attachments?.length
+          ? [request.text, ...request.attachments.map((a) => `[${a.type}] ${a.url}`)].filter(Boolean).join('\n')
+          : request.text;
         const { duplicate } = await center.userMessage(request.conversationId, request.messageId, text, request.kind);
         return { duplicate, vendorMessageId: request.messageId };
       }),
 
     doGetStatus: ({ conversationId }) => guard('get status', () => center.status(conversationId)),
 
-    doCloseHandover: ({ conversationId, reason }) => guard('close handover', () => center.close(conversationId, reason)),
+    doCloseHandover: ({ conversationId, reason }) =>
+      guard('close handover', () => center.close(conversationId, reason)),
 
     // The center stands in for the vendor's API: "auth" is reaching it (failNext('availability') fails
     // it like a vendor outage), then the configured queue and, in webhook mode, where events go.
     doTestConnection: () =>
       runConnectionChecks([
-        { name: 'auth', run: () => guard('test connection', async () => void (await center.checkAvailability({}))).then(() => `center "${settings.center}"`) },
+        {
+          name: 'auth',
+          run: () =>
+            guard('test connection', async () => void (await center.checkAvailability({}))).then(
+              () => `center "${settings.center}"`,
+            ),
+        },
         settings.queue
-          ? { name: 'queue', field: 'settings.queue', run: () => guard('check queue', async () => void (await center.checkAvailability({ queue: settings.queue }))).then(() => `queue "${settings.queue}"`) }
-          : { name: 'queue', field: 'settings.queue', skip: 'not set: the center\'s first queue is used' },
+          ? {
+              name: 'queue',
+              field: 'settings.queue',
+              run: () =>
+                guard('check queue', async () => void (await center.checkAvailability({ queue: settings.queue }))).then(
+                  () => `queue "${settings.queue}"`,
+                ),
+            }
+          : { name: 'queue', field: 'settings.queue', skip: "not set: the center's first queue is used" },
         push
           ? { name: 'webhook', field: 'settings.webhookUrl', skip: 'push delivery: no webhook' }
-          : { name: 'webhook', field: 'settings.webhookUrl', run: async () => {
-              if (!sender) throw new HandoverConfigError('webhook delivery needs a webhook URL and a webhookSecret', [{ path: 'settings.webhookUrl', message: 'Required in webhook mode' }]);
-              return `events go to ${webhookUrl}`;
-            } },
+          : {
+              name: 'webhook',
+              field: 'settings.webhookUrl',
+              run: async () => {
+                if (!sender)
+                  throw new HandoverConfigError('webhook delivery needs a webhook URL and a webhookSecret', [
+                    { path: 'settings.webhookUrl', message: 'Required in webhook mode' },
+                  ]);
+                return `events go to ${webhookUrl}`;
+              },
+            },
       ]),
 
     async dispose() {
@@ -116,7 +155,10 @@ async function guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
         status: error.status,
         operation,
         vendorMessage: error.message,
-        headers: { 'x-request-id': error.requestId, ...(error.retryAfterMs !== undefined ? { 'retry-after': String(error.retryAfterMs / 1000) } : {}) },
+        headers: {
+          'x-request-id': error.requestId,
+          ...(error.retryAfterMs !== undefined ? { 'retry-after': String(error.retryAfterMs / 1000) } : {}),
+        },
       });
     }
     throw error;

@@ -1,12 +1,7 @@
-
-import {
-  SPECIFICATION_VERSION,
-  defineConnector,
-  type Clock,
-} from 'handover-kit/contract';
+import { SPECIFICATION_VERSION, defineConnector, type Clock } from 'handover-kit/contract';
 import { SimulatedContactCenter } from './center';
 import type { CenterConfig } from './model';
-import { simulatedSettingsSchema, } from './schema';
+import { simulatedSettingsSchema } from './schema';
 import { SIMULATED_CAPABILITIES, createSimulatedConnector } from './connector';
 
 export { createSimulatedConnector, SIMULATED_CAPABILITIES } from './connector';
@@ -27,7 +22,6 @@ export {
   type SimMessage,
   type SimulatedFailure,
 } from './model';
-
 
 /** Named centers living in this process. A provider's `center` setting picks one. */
 export class SimulatedCenters {
@@ -54,7 +48,6 @@ export class SimulatedCenters {
   }
 }
 
-
 /**
  * The connector definition. Pass your own `centers` to reach the centers from your tests; the
  * default keeps them private to this definition.
@@ -65,7 +58,8 @@ export function simulatedConnector(options: { centers?: SimulatedCenters } = {})
     specificationVersion: SPECIFICATION_VERSION,
     type: 'simulated',
     label: 'Simulated contact center',
-    description: 'An in-process contact center with queues, agents, business hours and scripted agents. No account, no network.',
+    description:
+      'An in-process contact center with queues, agents, business hours and scripted agents. No account, no network.',
     settingsSchema: simulatedSettingsSchema,
     capabilities: SIMULATED_CAPABILITIES,
     create(settings, runtime) {

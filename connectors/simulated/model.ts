@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { PRIORITIES, type Agent, type CustomAttributes, type HandoverUser, type Priority, type Routing, type TranscriptEntry } from 'handover-kit/contract';
+import {
+  PRIORITIES,
+  type Agent,
+  type CustomAttributes,
+  type HandoverUser,
+  type Priority,
+  type Routing,
+  type TranscriptEntry,
+} from 'handover-kit/contract';
 import { businessHoursSchema } from './hours';
 
 /** Configuration and state of the simulated contact center. */
@@ -38,7 +46,10 @@ export type AgentState = z.output<typeof agentConfigSchema>;
 
 export const centerConfigSchema = z
   .object({
-    queues: z.array(queueConfigSchema).min(1).default([{ id: 'support', name: 'Support' }]),
+    queues: z
+      .array(queueConfigSchema)
+      .min(1)
+      .default([{ id: 'support', name: 'Support' }]),
     agents: z.array(agentConfigSchema).default([]),
     /** Refuse new handovers while closed (default) instead of queueing them. */
     rejectWhenClosed: z.boolean().default(true),
@@ -78,7 +89,10 @@ export interface SimConversation {
   seenMessageIds: Set<string>;
 }
 
-export const PRIORITY_RANK: Record<Priority, number> = Object.fromEntries(PRIORITIES.map((p, i) => [p, i])) as Record<Priority, number>;
+export const PRIORITY_RANK: Record<Priority, number> = Object.fromEntries(PRIORITIES.map((p, i) => [p, i])) as Record<
+  Priority,
+  number
+>;
 
 export function agentView(agent: AgentState): Agent {
   return { id: agent.id, name: agent.name };
@@ -90,7 +104,8 @@ export function agentMatches(agent: AgentState, queueId: string, routing: Routin
   const skills = routing.skills ?? [];
   if (!skills.every((s) => agent.skills.some((a) => a.toLowerCase() === s.toLowerCase()))) return false;
   const languages = routing.languages ?? [];
-  if (languages.length > 0 && !languages.some((l) => agent.languages.some((a) => a.toLowerCase() === l.toLowerCase()))) return false;
+  if (languages.length > 0 && !languages.some((l) => agent.languages.some((a) => a.toLowerCase() === l.toLowerCase())))
+    return false;
   return true;
 }
 

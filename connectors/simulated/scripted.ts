@@ -27,7 +27,9 @@ export interface ScriptedAgentOptions extends AgentConfig {
  */
 export function attachScriptedAgent(center: SimulatedContactCenter, options: ScriptedAgentOptions): () => void {
   // The agent part of the options is whatever the agent schema knows; the rest is the script.
-  const agentConfig = Object.fromEntries(Object.keys(agentConfigSchema.shape).flatMap((k) => (k in options ? [[k, options[k as keyof AgentConfig]]] : []))) as AgentConfig;
+  const agentConfig = Object.fromEntries(
+    Object.keys(agentConfigSchema.shape).flatMap((k) => (k in options ? [[k, options[k as keyof AgentConfig]]] : [])),
+  ) as AgentConfig;
   const agent = center.addAgent(agentConfig);
   const clock = center.clock;
   const pendingAccepts = new Set<string>();
@@ -54,7 +56,8 @@ export function attachScriptedAgent(center: SimulatedContactCenter, options: Scr
     for (const queueId of center.queueIds) {
       for (const conv of center.waiting(queueId)) {
         if (free <= 0) return;
-        if (pendingAccepts.has(conv.id) || !center.freeAgents(queueId, conv.routing).some((a) => a.id === agent.id)) continue;
+        if (pendingAccepts.has(conv.id) || !center.freeAgents(queueId, conv.routing).some((a) => a.id === agent.id))
+          continue;
         pendingAccepts.add(conv.id);
         free--;
         later(options.acceptAfterMs ?? 1000, () => {
@@ -72,7 +75,11 @@ export function attachScriptedAgent(center: SimulatedContactCenter, options: Scr
     if (conv.agentId !== agent.id || conv.status !== 'active' || message.from !== 'user') return;
     const n = (counts.get(conv.id) ?? 0) + 1;
     counts.set(conv.id, n);
-    const rule = options.replies?.find((r) => (typeof r.when === 'string' ? message.text.toLowerCase().includes(r.when.toLowerCase()) : r.when.test(message.text)));
+    const rule = options.replies?.find((r) =>
+      typeof r.when === 'string'
+        ? message.text.toLowerCase().includes(r.when.toLowerCase())
+        : r.when.test(message.text),
+    );
     const reply = rule?.reply ?? options.defaultReply;
     const resolveNow = options.resolveAfterMessages !== undefined && n >= options.resolveAfterMessages;
     if (!reply && !resolveNow) return;

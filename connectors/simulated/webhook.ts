@@ -1,6 +1,14 @@
 import { request } from 'undici';
 import { z } from 'zod';
-import { BadRequestError, BadSignatureError, handoverEventSchema, type Clock, type ConnectorWebhookV1, type HandoverEvent, type Logger } from 'handover-kit/contract';
+import {
+  BadRequestError,
+  BadSignatureError,
+  handoverEventSchema,
+  type Clock,
+  type ConnectorWebhookV1,
+  type HandoverEvent,
+  type Logger,
+} from 'handover-kit/contract';
 import { assertFresh, headerValue, hmac, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
 
 /**
@@ -11,13 +19,20 @@ export const SIGNATURE_HEADER = 'x-sim-signature';
 
 const envelopeSchema = z.object({
   deliveryId: z.string(),
-  events: z.array(z.looseObject({ conversationId: z.string(), id: z.string(), at: z.number(), type: z.string() })).max(1000),
+  events: z
+    .array(z.looseObject({ conversationId: z.string(), id: z.string(), at: z.number(), type: z.string() }))
+    .max(1000),
 });
 
 export function webhookBody(deliveryId: string, events: HandoverEvent[]): string {
   return JSON.stringify({
     deliveryId,
-    events: events.map(({ conversationId, eventId, occurredAt, ...rest }) => ({ ...rest, conversationId: conversationId, id: eventId, at: occurredAt })),
+    events: events.map(({ conversationId, eventId, occurredAt, ...rest }) => ({
+      ...rest,
+      conversationId: conversationId,
+      id: eventId,
+      at: occurredAt,
+    })),
   });
 }
 
@@ -30,18 +45,31 @@ export function createSimulatedWebhook(secret: string | undefined, clock: Clock)
     verify(req) {
       if (!secret) throw new BadSignatureError('No webhook secret is configured for this provider');
       const header = headerValue(req, SIGNATURE_HEADER);
-      const parts = Object.fromEntries((header ?? '').split(',').map((p) => p.trim().split('=', 2) as [string, string]));
+      const parts = Object.fromEntries(
+        (header ?? '').split(',').map((p) => p.trim().split('=', 2) as [string, string]),
+      );
       if (!parts.t || !parts.v1) throw new BadSignatureError(`Missing or malformed ${SIGNATURE_HEADER} header`);
       assertFresh(Number(parts.t), clock.now());
-      const expected = hmac('sha256', secret, Buffer.concat([Buffer.from(`${parts.t}.`), Buffer.from(req.rawBody)]), 'hex');
+      const expected = hmac(
+        'sha256',
+        secret,
+        Buffer.concat([Buffer.from(`${parts.t}.`), Buffer.from(req.rawBody)]),
+        'hex',
+      );
       if (!safeEqual(expected, parts.v1)) throw new BadSignatureError();
     },
     parse(req) {
       const parsed = envelopeSchema.safeParse(parseJsonBody(req));
       if (!parsed.success) throw new BadRequestError('Webhook body is not a simulated-center envelope');
       return parsed.data.events.map(({ conversationId, id, at, ...rest }) => {
-        const event = handoverEventSchema.safeParse({ ...rest, conversationId: conversationId, eventId: id, occurredAt: at });
-        if (!event.success) throw new BadRequestError(`Malformed event ${id}: ${event.error.issues[0]?.message ?? 'invalid'}`);
+        const event = handoverEventSchema.safeParse({
+          ...rest,
+          conversationId: conversationId,
+          eventId: id,
+          occurredAt: at,
+        });
+        if (!event.success)
+          throw new BadRequestError(`Malformed event ${id}: ${event.error.issues[0]?.message ?? 'invalid'}`);
         return event.data;
       });
     },
@@ -72,10 +100,13 @@ export function createWebhookSender(url: string, secret: string, clock: Clock, l
         logger.warn('simulated center gave up on a webhook', { url, error: (error as Error).message });
         return;
       }
-      const handle = clock.setTimeout(() => {
-        timers.delete(handle);
-        void send(body, attempt + 1);
-      }, 1000 * 2 ** (attempt - 1));
+      const handle = clock.setTimeout(
+        () => {
+          timers.delete(handle);
+          void send(body, attempt + 1);
+        },
+        1000 * 2 ** (attempt - 1),
+      );
       timers.add(handle);
     }
   };

@@ -24,7 +24,6 @@ export function twilioErrorDetails(body: unknown): { message?: string; code?: st
   };
 }
 
-
 const str = z.string().nullish();
 export const conversationSchema = z.object({ sid: z.string(), state: str, attributes: str }).loose();
 export const participantSchema = z

@@ -87,17 +87,44 @@ export class SunshineApi {
   }
 
   /** The app's switchboard integrations (connection test: the configured ones exist). */
-  async switchboardIntegrations(signal?: AbortSignal): Promise<Array<{ id: string; name?: string; integrationType?: string }>> {
-    const boards = await this.http.send({ method: 'GET', path: this.path('switchboards'), operation: 'list switchboards', signal });
-    const board = read(z.object({ switchboards: z.array(z.looseObject({ id: z.string() })) }), boards.body, 'list switchboards', boards.status).switchboards[0];
+  async switchboardIntegrations(
+    signal?: AbortSignal,
+  ): Promise<Array<{ id: string; name?: string; integrationType?: string }>> {
+    const boards = await this.http.send({
+      method: 'GET',
+      path: this.path('switchboards'),
+      operation: 'list switchboards',
+      signal,
+    });
+    const board = read(
+      z.object({ switchboards: z.array(z.looseObject({ id: z.string() })) }),
+      boards.body,
+      'list switchboards',
+      boards.status,
+    ).switchboards[0];
     if (!board) return [];
-    const res = await this.http.send({ method: 'GET', path: this.path('switchboards', board.id, 'switchboardIntegrations'), operation: 'list switchboard integrations', signal });
+    const res = await this.http.send({
+      method: 'GET',
+      path: this.path('switchboards', board.id, 'switchboardIntegrations'),
+      operation: 'list switchboard integrations',
+      signal,
+    });
     const item = z.looseObject({ id: z.string(), name: z.string().optional(), integrationType: z.string().optional() });
-    return read(z.object({ switchboardIntegrations: z.array(item) }), res.body, 'list switchboard integrations', res.status).switchboardIntegrations;
+    return read(
+      z.object({ switchboardIntegrations: z.array(item) }),
+      res.body,
+      'list switchboard integrations',
+      res.status,
+    ).switchboardIntegrations;
   }
 
   async getUser(idOrExternalId: string, signal?: AbortSignal) {
-    const res = await this.http.send({ method: 'GET', path: this.path('users', idOrExternalId), operation: 'get user', signal });
+    const res = await this.http.send({
+      method: 'GET',
+      path: this.path('users', idOrExternalId),
+      operation: 'get user',
+      signal,
+    });
     return read(userSchema, (res.body as { user?: unknown })?.user, 'get user', res.status);
   }
 
@@ -110,7 +137,12 @@ export class SunshineApi {
       operation: 'list conversations',
       signal,
     });
-    return read(z.array(conversationSchema), (res.body as { conversations?: unknown })?.conversations ?? [], 'list conversations', res.status);
+    return read(
+      z.array(conversationSchema),
+      (res.body as { conversations?: unknown })?.conversations ?? [],
+      'list conversations',
+      res.status,
+    );
   }
 
   async createConversation(userId: string, signal?: AbortSignal) {
@@ -121,23 +153,50 @@ export class SunshineApi {
       operation: 'create conversation',
       signal,
     });
-    return read(conversationSchema, (res.body as { conversation?: unknown })?.conversation, 'create conversation', res.status);
+    return read(
+      conversationSchema,
+      (res.body as { conversation?: unknown })?.conversation,
+      'create conversation',
+      res.status,
+    );
   }
 
   async getConversation(conversationId: string, operation: string, signal?: AbortSignal) {
-    const res = await this.http.send({ method: 'GET', path: this.path('conversations', conversationId), operation, signal });
+    const res = await this.http.send({
+      method: 'GET',
+      path: this.path('conversations', conversationId),
+      operation,
+      signal,
+    });
     return read(conversationSchema, (res.body as { conversation?: unknown })?.conversation, operation, res.status);
   }
 
   /** The user of a personal conversation, from its participants. */
   async participantUserId(conversationId: string, signal?: AbortSignal): Promise<string | undefined> {
-    const res = await this.http.send({ method: 'GET', path: this.path('conversations', conversationId, 'participants'), operation: 'list participants', signal });
-    const participants = read(z.array(participantSchema), (res.body as { participants?: unknown })?.participants ?? [], 'list participants', res.status);
+    const res = await this.http.send({
+      method: 'GET',
+      path: this.path('conversations', conversationId, 'participants'),
+      operation: 'list participants',
+      signal,
+    });
+    const participants = read(
+      z.array(participantSchema),
+      (res.body as { participants?: unknown })?.participants ?? [],
+      'list participants',
+      res.status,
+    );
     return participants.find((p) => p.userId)?.userId ?? undefined;
   }
 
   /** Posts one message; not retried (a repeat would duplicate it). Returns the first created message. */
-  async postMessage(conversationId: string, author: MessageAuthor, content: MessageContent, metadata: FlatMetadata, operation: string, signal?: AbortSignal) {
+  async postMessage(
+    conversationId: string,
+    author: MessageAuthor,
+    content: MessageContent,
+    metadata: FlatMetadata,
+    operation: string,
+    signal?: AbortSignal,
+  ) {
     const res = await this.http.send({
       method: 'POST',
       path: this.path('conversations', conversationId, 'messages'),
@@ -152,7 +211,13 @@ export class SunshineApi {
     return { id: first.id };
   }
 
-  async passControl(conversationId: string, switchboardIntegration: string, metadata: FlatMetadata, operation: string, signal?: AbortSignal): Promise<void> {
+  async passControl(
+    conversationId: string,
+    switchboardIntegration: string,
+    metadata: FlatMetadata,
+    operation: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
     await this.http.send({
       method: 'POST',
       path: this.path('conversations', conversationId, 'passControl'),
@@ -167,5 +232,9 @@ export class SunshineApi {
 function read<T extends z.ZodType>(schema: T, value: unknown, operation: string, status: number): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new VendorApiError(`${VENDOR} ${operation} answered ${status} without the expected fields`, { vendor: VENDOR, status, operation });
+  throw new VendorApiError(`${VENDOR} ${operation} answered ${status} without the expected fields`, {
+    vendor: VENDOR,
+    status,
+    operation,
+  });
 }

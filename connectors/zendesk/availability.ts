@@ -14,7 +14,12 @@ import type { HttpClient } from 'handover-kit/connector-utils';
 const MAX_PAGES = 10;
 
 const availabilitySchema = z.looseObject({
-  attributes: z.looseObject({ agent_id: z.union([z.number(), z.string()]).nullish(), group_ids: z.array(z.union([z.number(), z.string()])).nullish() }).nullish(),
+  attributes: z
+    .looseObject({
+      agent_id: z.union([z.number(), z.string()]).nullish(),
+      group_ids: z.array(z.union([z.number(), z.string()])).nullish(),
+    })
+    .nullish(),
   relationships: z
     .looseObject({ channels: z.looseObject({ data: z.array(z.looseObject({ id: z.string() })).nullish() }).nullish() })
     .nullish(),
@@ -23,7 +28,12 @@ const channelSchema = z.looseObject({
   id: z.string(),
   type: z.string().nullish(),
   attributes: z
-    .looseObject({ name: z.string().nullish(), status: z.string().nullish(), work_item_count: z.number().nullish(), max_capacity: z.number().nullish() })
+    .looseObject({
+      name: z.string().nullish(),
+      status: z.string().nullish(),
+      work_item_count: z.number().nullish(),
+      max_capacity: z.number().nullish(),
+    })
     .nullish(),
 });
 const pageSchema = z.looseObject({
@@ -32,13 +42,18 @@ const pageSchema = z.looseObject({
   meta: z.looseObject({ has_more: z.boolean().nullish(), after_cursor: z.string().nullish() }).nullish(),
 });
 
-export async function checkAgentAvailability(http: HttpClient, routing: Routing, signal?: AbortSignal): Promise<AvailabilityResult> {
+export async function checkAgentAvailability(
+  http: HttpClient,
+  routing: Routing,
+  signal?: AbortSignal,
+): Promise<AvailabilityResult> {
   const warnings: ConnectorWarning[] = [];
   if (routing.skills?.length || routing.languages?.length) {
     warnings.push({
       type: 'unsupported',
       feature: 'skills',
-      message: 'Zendesk agent availability can be narrowed by group (routing.queue) only; skills and languages were not considered.',
+      message:
+        'Zendesk agent availability can be narrowed by group (routing.queue) only; skills and languages were not considered.',
     });
   }
   let available = 0;
@@ -47,7 +62,11 @@ export async function checkAgentAvailability(http: HttpClient, routing: Routing,
     const res = await http.send({
       method: 'GET',
       path: 'api/v2/agent_availabilities',
-      query: { 'filter[channel_status]': 'messaging:online', 'page[size]': 100, ...(after ? { 'page[after]': after } : {}) },
+      query: {
+        'filter[channel_status]': 'messaging:online',
+        'page[size]': 100,
+        ...(after ? { 'page[after]': after } : {}),
+      },
       operation: 'check availability',
       signal,
     });
@@ -70,13 +89,18 @@ export async function checkAgentAvailability(http: HttpClient, routing: Routing,
   };
 }
 
-function counts(agent: z.infer<typeof availabilitySchema>, channels: Map<string, z.infer<typeof channelSchema>>, group: string | undefined): boolean {
+function counts(
+  agent: z.infer<typeof availabilitySchema>,
+  channels: Map<string, z.infer<typeof channelSchema>>,
+  group: string | undefined,
+): boolean {
   if (group && !(agent.attributes?.group_ids ?? []).some((g) => String(g) === group)) return false;
   for (const ref of agent.relationships?.channels?.data ?? []) {
     const attributes = channels.get(ref.id)?.attributes;
     if (attributes?.name !== 'messaging') continue;
     if (attributes.status && attributes.status !== 'online') return false;
-    if (typeof attributes.max_capacity === 'number' && typeof attributes.work_item_count === 'number') return attributes.work_item_count < attributes.max_capacity;
+    if (typeof attributes.max_capacity === 'number' && typeof attributes.work_item_count === 'number')
+      return attributes.work_item_count < attributes.max_capacity;
   }
   return true;
 }

@@ -48,10 +48,24 @@ export interface ZendeskConnector extends HandoverConnectorV1 {
   readonly tokensSigned: number;
 }
 
-export function createZendeskConnector(settings: ZendeskSettings, runtime: ConnectorRuntime, overrides: ZendeskConnectorOverrides = {}): ZendeskConnector {
-  const signer = settings.authMode === 'jwt' ? new JwtSigner({ keyId: settings.keyId, secret: settings.keySecret, clock: runtime.clock }) : undefined;
+export function createZendeskConnector(
+  settings: ZendeskSettings,
+  runtime: ConnectorRuntime,
+  overrides: ZendeskConnectorOverrides = {},
+): ZendeskConnector {
+  const signer =
+    settings.authMode === 'jwt'
+      ? new JwtSigner({ keyId: settings.keyId, secret: settings.keySecret, clock: runtime.clock })
+      : undefined;
   const basic = basicAuthorization(settings.keyId, settings.keySecret);
-  const common = { vendor: VENDOR, timeoutMs: settings.requestTimeoutMs, requestIdHeader: REQUEST_ID_HEADER, errorDetails: zendeskErrorDetails, retry: overrides.retry, dispatcher: overrides.dispatcher };
+  const common = {
+    vendor: VENDOR,
+    timeoutMs: settings.requestTimeoutMs,
+    requestIdHeader: REQUEST_ID_HEADER,
+    errorDetails: zendeskErrorDetails,
+    retry: overrides.retry,
+    dispatcher: overrides.dispatcher,
+  };
   const sunco = new HttpClient({
     ...common,
     baseUrl: settings.baseUrl ?? `https://${settings.subdomain}.zendesk.com/sc`,
@@ -66,7 +80,10 @@ export function createZendeskConnector(settings: ZendeskSettings, runtime: Conne
         }
       : {}),
   });
-  const supportAuth = settings.supportEmail && settings.supportApiToken ? basicAuthorization(`${settings.supportEmail}/token`, settings.supportApiToken) : undefined;
+  const supportAuth =
+    settings.supportEmail && settings.supportApiToken
+      ? basicAuthorization(`${settings.supportEmail}/token`, settings.supportApiToken)
+      : undefined;
   const support = supportAuth
     ? new HttpClient({
         ...common,
@@ -100,7 +117,11 @@ export function createZendeskConnector(settings: ZendeskSettings, runtime: Conne
 
     async doCheckAvailability({ routing }, options) {
       if (!support) {
-        throw new UnsupportedCapabilityError('availability', { connectorType: 'zendesk' }, 'Zendesk agent availability needs the Support API settings supportEmail and supportApiToken');
+        throw new UnsupportedCapabilityError(
+          'availability',
+          { connectorType: 'zendesk' },
+          'Zendesk agent availability needs the Support API settings supportEmail and supportApiToken',
+        );
       }
       return checkAgentAvailability(support, routing, options?.signal);
     },
@@ -121,16 +142,31 @@ export function createZendeskConnector(settings: ZendeskSettings, runtime: Conne
           integrations ??= await api.switchboardIntegrations(signal);
           const ref = settings[field];
           const found = integrations.find((i) => i.name === ref || i.id === ref || i.integrationType === ref);
-          if (!found) throw new VendorNotFoundError(`The app's switchboard has no integration "${ref}" (it has ${integrations.map((i) => i.name ?? i.id).join(', ') || 'none'})`, { vendor: 'zendesk', status: 404, operation: 'test connection' });
+          if (!found)
+            throw new VendorNotFoundError(
+              `The app's switchboard has no integration "${ref}" (it has ${integrations.map((i) => i.name ?? i.id).join(', ') || 'none'})`,
+              { vendor: 'zendesk', status: 404, operation: 'test connection' },
+            );
           return `switchboard integration "${found.name ?? found.id}"`;
         },
       });
       return runConnectionChecks([
-        { name: 'auth', field: 'settings.keySecret', run: async () => { const app = await api.getApp(signal); return app.name ? `app "${app.name}"` : undefined; } },
+        {
+          name: 'auth',
+          field: 'settings.keySecret',
+          run: async () => {
+            const app = await api.getApp(signal);
+            return app.name ? `app "${app.name}"` : undefined;
+          },
+        },
         integration('agentIntegration'),
         integration('botIntegration'),
         support
-          ? { name: 'support api', field: 'settings.supportApiToken', run: async () => void (await checkAgentAvailability(support, {}, signal)) }
+          ? {
+              name: 'support api',
+              field: 'settings.supportApiToken',
+              run: async () => void (await checkAgentAvailability(support, {}, signal)),
+            }
           : { name: 'support api', field: 'settings.supportApiToken', skip: 'not set: agent availability is off' },
       ]);
     },

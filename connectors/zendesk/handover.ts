@@ -34,7 +34,8 @@ const CACHE_SIZE = 10_000;
 export const TICKET_STAYS_OPEN: ConnectorWarning = {
   type: 'unsupported',
   feature: 'closeTicket',
-  message: 'Control is back with the bot, but the Zendesk ticket stays open until an agent (or a trigger) solves and closes it.',
+  message:
+    'Control is back with the bot, but the Zendesk ticket stays open until an agent (or a trigger) solves and closes it.',
 };
 
 interface StartProgress {
@@ -64,17 +65,27 @@ export class ZendeskHandovers {
 
   /** Fed with every event the webhook produces. */
   observe(event: HandoverEvent): void {
-    if (event.type === 'agent-message') this.agents.set(event.conversationId, event.agent ?? this.agents.get(event.conversationId) ?? null);
+    if (event.type === 'agent-message')
+      this.agents.set(event.conversationId, event.agent ?? this.agents.get(event.conversationId) ?? null);
     else if (event.type === 'handover-error') this.failed.set(event.conversationId, true);
     else if (event.type === 'handover-completed') this.agents.delete(event.conversationId);
   }
 
   async start(request: StartHandoverRequest, signal?: AbortSignal): Promise<StartHandoverResult> {
-    const options = parseOrThrow(zendeskOptionsSchema, request.connectorOptions?.zendesk ?? {}, 'Zendesk connector options', 'connectorOptions.zendesk');
+    const options = parseOrThrow(
+      zendeskOptionsSchema,
+      request.connectorOptions?.zendesk ?? {},
+      'Zendesk connector options',
+      'connectorOptions.zendesk',
+    );
     return this.starts.run(request.idempotencyKey, () => this.runStart(request, options, signal)).promise;
   }
 
-  private async runStart(request: StartHandoverRequest, options: ZendeskOptions, signal?: AbortSignal): Promise<StartHandoverResult> {
+  private async runStart(
+    request: StartHandoverRequest,
+    options: ZendeskOptions,
+    signal?: AbortSignal,
+  ): Promise<StartHandoverResult> {
     const progress = this.progress.get(request.idempotencyKey) ?? {};
     this.progress.set(request.idempotencyKey, progress);
     let conversation: SunshineConversation;
@@ -91,7 +102,13 @@ export class ZendeskHandovers {
         conversationId: id,
         status: agent === undefined ? 'queue' : 'active',
         ...(agent ? { agent } : {}),
-        warnings: [{ type: 'other', feature: 'passControl', message: 'The conversation was already with the agent integration; nothing was posted or passed again.' }],
+        warnings: [
+          {
+            type: 'other',
+            feature: 'passControl',
+            message: 'The conversation was already with the agent integration; nothing was posted or passed again.',
+          },
+        ],
       };
     }
     const warnings: ConnectorWarning[] = [];
@@ -116,14 +133,19 @@ export class ZendeskHandovers {
   }
 
   /** The given conversation, or the personal conversation of the SunCo user for this handover's user. */
-  private async resolveConversation(request: StartHandoverRequest, options: ZendeskOptions, signal?: AbortSignal): Promise<SunshineConversation> {
+  private async resolveConversation(
+    request: StartHandoverRequest,
+    options: ZendeskOptions,
+    signal?: AbortSignal,
+  ): Promise<SunshineConversation> {
     if (options.conversationId) {
       const conversation = await this.api.getConversation(options.conversationId, 'start handover', signal);
       if (options.userId) this.users.set(conversation.id, options.userId);
       return conversation;
     }
     const externalId = options.userExternalId ?? request.user.id;
-    const email = request.user.email && z.email().safeParse(request.user.email).success ? request.user.email : undefined;
+    const email =
+      request.user.email && z.email().safeParse(request.user.email).success ? request.user.email : undefined;
     const profile = {
       ...(request.user.name ? { givenName: request.user.name.slice(0, 128) } : {}),
       ...(email ? { email } : {}),
@@ -135,24 +157,43 @@ export class ZendeskHandovers {
       conversation = await this.api.createConversation(user.id, signal);
     } else {
       user = await this.api.getUser(externalId, signal);
-      conversation = pickPersonal(await this.api.listConversations(user.id, signal)) ?? (await this.api.createConversation(user.id, signal));
+      conversation =
+        pickPersonal(await this.api.listConversations(user.id, signal)) ??
+        (await this.api.createConversation(user.id, signal));
     }
     this.users.set(conversation.id, user.id);
     return conversation;
   }
 
   /** Posts the latest transcript entries (user lines as the user, the rest as the business); returns the first message id. */
-  private async postTranscript(conversationId: string, transcript: TranscriptEntry[], warnings: ConnectorWarning[], signal?: AbortSignal) {
+  private async postTranscript(
+    conversationId: string,
+    transcript: TranscriptEntry[],
+    warnings: ConnectorWarning[],
+    signal?: AbortSignal,
+  ) {
     const entries = transcript.filter((e) => e.text.trim().length > 0);
     const limit = this.settings.transcriptLimit;
     if (entries.length > limit) {
-      warnings.push({ type: 'other', feature: 'transcript', message: `Only the last ${limit} of ${entries.length} transcript entries were posted.` });
+      warnings.push({
+        type: 'other',
+        feature: 'transcript',
+        message: `Only the last ${limit} of ${entries.length} transcript entries were posted.`,
+      });
     }
     let firstId: string | undefined;
     for (const entry of entries.slice(-limit)) {
-      const author = entry.role === 'user' ? await this.userAuthor(conversationId, undefined, signal) : this.businessAuthor();
+      const author =
+        entry.role === 'user' ? await this.userAuthor(conversationId, undefined, signal) : this.businessAuthor();
       const text = entry.text.length > MAX_TEXT ? `${entry.text.slice(0, MAX_TEXT - 1)}…` : entry.text;
-      const message = await this.api.postMessage(conversationId, author, { type: 'text', text }, { [META.origin]: ORIGIN }, 'post transcript', signal);
+      const message = await this.api.postMessage(
+        conversationId,
+        author,
+        { type: 'text', text },
+        { [META.origin]: ORIGIN },
+        'post transcript',
+        signal,
+      );
       firstId ??= message.id;
     }
     return firstId;
@@ -168,15 +209,33 @@ export class ZendeskHandovers {
   private async deliver(request: SendMessageRequest, signal?: AbortSignal): Promise<string | undefined> {
     const known = this.users.get(request.conversationId);
     const author: MessageAuthor =
-      request.kind === 'system' ? this.businessAuthor() : known ? { type: 'user', userId: known } : await this.userAuthor(request.conversationId, request.user.id, signal);
+      request.kind === 'system'
+        ? this.businessAuthor()
+        : known
+          ? { type: 'user', userId: known }
+          : await this.userAuthor(request.conversationId, request.user.id, signal);
     const contents: MessageContent[] = chunks(request.text).map((text) => ({ type: 'text', text }));
     for (const a of request.attachments ?? []) {
-      contents.push({ type: a.type === 'image' ? 'image' : 'file', mediaUrl: a.url, ...(a.name ? { altText: a.name.slice(0, 128) } : {}) });
+      contents.push({
+        type: a.type === 'image' ? 'image' : 'file',
+        mediaUrl: a.url,
+        ...(a.name ? { altText: a.name.slice(0, 128) } : {}),
+      });
     }
     let firstId: string | undefined;
     for (const [i, content] of contents.entries()) {
-      const metadata = { [META.origin]: ORIGIN, [META.messageId]: contents.length > 1 ? `${request.messageId}#${i + 1}` : request.messageId };
-      const message = await this.api.postMessage(request.conversationId, author, content, metadata, 'send message', signal);
+      const metadata = {
+        [META.origin]: ORIGIN,
+        [META.messageId]: contents.length > 1 ? `${request.messageId}#${i + 1}` : request.messageId,
+      };
+      const message = await this.api.postMessage(
+        request.conversationId,
+        author,
+        content,
+        metadata,
+        'send message',
+        signal,
+      );
       firstId ??= message.id;
     }
     return firstId;
@@ -187,7 +246,11 @@ export class ZendeskHandovers {
   }
 
   /** The conversation's SunCo user (cached; looked up from the participants once after a restart). */
-  private async userAuthor(conversationId: string, fallbackExternalId: string | undefined, signal?: AbortSignal): Promise<MessageAuthor> {
+  private async userAuthor(
+    conversationId: string,
+    fallbackExternalId: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<MessageAuthor> {
     let userId = this.users.get(conversationId);
     if (!userId) {
       userId = await this.api.participantUserId(conversationId, signal);
@@ -195,7 +258,10 @@ export class ZendeskHandovers {
     }
     if (userId) return { type: 'user', userId };
     if (fallbackExternalId) return { type: 'user', userExternalId: fallbackExternalId };
-    throw new VendorNotFoundError(`${VENDOR} conversation has no user participant to write as`, { vendor: VENDOR, operation: 'list participants' });
+    throw new VendorNotFoundError(`${VENDOR} conversation has no user participant to write as`, {
+      vendor: VENDOR,
+      operation: 'list participants',
+    });
   }
 
   async status(conversationId: string, signal?: AbortSignal): Promise<StatusResult> {
@@ -218,10 +284,23 @@ export class ZendeskHandovers {
     if (!active || matchesIntegration(active, this.settings.botIntegration)) return { alreadyClosed: true };
     if (request.message?.trim()) {
       const text = request.message.slice(0, MAX_TEXT);
-      await this.api.postMessage(request.conversationId, this.businessAuthor(), { type: 'text', text }, { [META.origin]: ORIGIN }, 'close handover', signal);
+      await this.api.postMessage(
+        request.conversationId,
+        this.businessAuthor(),
+        { type: 'text', text },
+        { [META.origin]: ORIGIN },
+        'close handover',
+        signal,
+      );
     }
     const metadata = { [META.origin]: ORIGIN, [META.closedBy]: 'bot', [META.closeReason]: request.reason };
-    await this.api.passControl(request.conversationId, this.settings.botIntegration, metadata, 'close handover', signal);
+    await this.api.passControl(
+      request.conversationId,
+      this.settings.botIntegration,
+      metadata,
+      'close handover',
+      signal,
+    );
     this.agents.delete(request.conversationId);
     return { alreadyClosed: false, warnings: [TICKET_STAYS_OPEN] };
   }
@@ -230,7 +309,10 @@ export class ZendeskHandovers {
 /** The user's default personal conversation, else the most recently active personal one. */
 function pickPersonal(conversations: SunshineConversation[]): SunshineConversation | undefined {
   const personal = conversations.filter((c) => !c.type || c.type === 'personal');
-  return personal.find((c) => c.isDefault) ?? [...personal].sort((a, b) => (b.lastUpdatedAt ?? '').localeCompare(a.lastUpdatedAt ?? ''))[0];
+  return (
+    personal.find((c) => c.isDefault) ??
+    [...personal].sort((a, b) => (b.lastUpdatedAt ?? '').localeCompare(a.lastUpdatedAt ?? ''))[0]
+  );
 }
 
 function chunks(text: string): string[] {

@@ -20,7 +20,13 @@ export const ORIGIN = 'handover-kit';
 export const MAX_METADATA_BYTES = 4096;
 
 /** Zendesk ticket priorities: low, normal, high, urgent. */
-const TICKET_PRIORITY: Record<Priority, string | undefined> = { none: undefined, low: 'low', medium: 'normal', high: 'high', urgent: 'urgent' };
+const TICKET_PRIORITY: Record<Priority, string | undefined> = {
+  none: undefined,
+  low: 'low',
+  medium: 'normal',
+  high: 'high',
+  urgent: 'urgent',
+};
 
 /** SunCo resolves a passControl target by id, then name, then integration type; match the same way. */
 export function matchesIntegration(ref: SwitchboardRef | null | undefined, target: string): boolean {
@@ -30,7 +36,10 @@ export function matchesIntegration(ref: SwitchboardRef | null | undefined, targe
 
 /** Zendesk tags are split on spaces and commas and stored lower-case. */
 export function toTag(value: string): string {
-  return value.trim().toLowerCase().replace(/[\s,]+/g, '_');
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s,]+/g, '_');
 }
 
 export function metadataBytes(metadata: FlatMetadata): number {
@@ -50,7 +59,10 @@ export interface HandoverMetadataInput {
  * keys fill custom ticket fields). Our keys win over attributes of the same name. When the result is
  * over 4 KB, attributes are dropped (last first) with a warning.
  */
-export function handoverMetadata(input: HandoverMetadataInput): { metadata: FlatMetadata; warnings: ConnectorWarning[] } {
+export function handoverMetadata(input: HandoverMetadataInput): {
+  metadata: FlatMetadata;
+  warnings: ConnectorWarning[];
+} {
   const warnings: ConnectorWarning[] = [];
   const { routing, options } = input;
   const ours: FlatMetadata = {};
@@ -64,13 +76,15 @@ export function handoverMetadata(input: HandoverMetadataInput): { metadata: Flat
     warnings.push({
       type: 'unsupported',
       feature: 'languages',
-      message: "Zendesk has no language routing field for a passControl; the requester's locale is set from the handover's locale instead.",
+      message:
+        "Zendesk has no language routing field for a passControl; the requester's locale is set from the handover's locale instead.",
     });
   }
 
-  const extra: Array<[string, string | number | boolean]> = [...Object.entries(input.customAttributes), ...Object.entries(options.metadata ?? {})].filter(
-    ([key]) => !(key in ours),
-  );
+  const extra: Array<[string, string | number | boolean]> = [
+    ...Object.entries(input.customAttributes),
+    ...Object.entries(options.metadata ?? {}),
+  ].filter(([key]) => !(key in ours));
   const metadata: FlatMetadata = { ...Object.fromEntries(extra), ...ours };
   const dropped: string[] = [];
   for (let i = extra.length - 1; i >= 0 && metadataBytes(metadata) > MAX_METADATA_BYTES; i--) {

@@ -30,42 +30,60 @@ export const zendeskSettingsSchema = z
         .optional(),
       {
         label: 'Zendesk subdomain',
-        description: 'The API host becomes https://<subdomain>.zendesk.com/sc (and the Support API https://<subdomain>.zendesk.com).',
+        description:
+          'The API host becomes https://<subdomain>.zendesk.com/sc (and the Support API https://<subdomain>.zendesk.com).',
         placeholder: 'acme',
       },
     ),
     baseUrl: field(z.url('Must be a URL, e.g. https://api.smooch.io').optional(), {
       label: 'API base URL',
-      description: 'Overrides the host derived from the subdomain: https://api.smooch.io or https://api.eu-1.smooch.io for legacy Sunshine Conversations accounts.',
+      description:
+        'Overrides the host derived from the subdomain: https://api.smooch.io or https://api.eu-1.smooch.io for legacy Sunshine Conversations accounts.',
     }),
-    appId: field(z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use the Sunshine Conversations app id (24 hex characters)'), {
-      label: 'App id',
-      description: 'Admin Center > Apps and integrations > APIs > Conversations API.',
-    }),
-    keyId: field(z.string().trim().regex(/^[A-Za-z0-9_-]{1,128}$/, 'Use the key id (app_… or int_…), not the secret'), {
-      label: 'API key id',
-      description: 'An app key (app_…) or a custom-integration key (int_…; makes passControl retry-safe).',
-    }),
+    appId: field(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, 'Use the Sunshine Conversations app id (24 hex characters)'),
+      {
+        label: 'App id',
+        description: 'Admin Center > Apps and integrations > APIs > Conversations API.',
+      },
+    ),
+    keyId: field(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_-]{1,128}$/, 'Use the key id (app_… or int_…), not the secret'),
+      {
+        label: 'API key id',
+        description: 'An app key (app_…) or a custom-integration key (int_…; makes passControl retry-safe).',
+      },
+    ),
     keySecret: secret(z.string().min(1, 'Required'), { label: 'API key secret' }),
     authMode: field(z.enum(['basic', 'jwt']).default('basic'), {
       label: 'Authentication',
-      description: 'basic: key id and secret on every call; jwt: a self-signed HS256 token, signed once and reused until shortly before it expires.',
+      description:
+        'basic: key id and secret on every call; jwt: a self-signed HS256 token, signed once and reused until shortly before it expires.',
     }),
     agentIntegration: field(integrationRef.default('zd-agentWorkspace'), {
       label: 'Agent switchboard integration',
-      description: 'Name, id or type of the switchboard integration that gets control at handover (Agent Workspace by default).',
+      description:
+        'Name, id or type of the switchboard integration that gets control at handover (Agent Workspace by default).',
     }),
     botIntegration: field(integrationRef, {
       label: 'Bot switchboard integration',
-      description: "Name or id of this bot's own switchboard integration: control is passed back to it when the bot closes a handover.",
+      description:
+        "Name or id of this bot's own switchboard integration: control is passed back to it when the bot closes a handover.",
     }),
-    webhookSecret: secret(z.string().trim().min(8, 'Use the webhook\'s shared secret (at least 8 characters)'), {
+    webhookSecret: secret(z.string().trim().min(8, "Use the webhook's shared secret (at least 8 characters)"), {
       label: 'Webhook secret',
       description: 'The shared secret Zendesk sends in X-API-Key with every webhook of the bot integration.',
     }),
     transcript: field(z.enum(['messages', 'none']).default('messages'), {
       label: 'Transcript',
-      description: 'messages: post the bot transcript into the conversation before passing control (the ticket starts with it); none: rely on the conversation history.',
+      description:
+        'messages: post the bot transcript into the conversation before passing control (the ticket starts with it); none: rely on the conversation history.',
     }),
     transcriptLimit: field(z.number().int().min(1).max(200).default(50), {
       label: 'Transcript entries',
@@ -77,7 +95,8 @@ export const zendeskSettingsSchema = z
     }),
     supportEmail: field(z.email('Must be the email of a Zendesk admin').optional(), {
       label: 'Support API email',
-      description: 'Optional. With the API token, enables Check Agent Availability (agent_availabilities is allowed for admins).',
+      description:
+        'Optional. With the API token, enables Check Agent Availability (agent_availabilities is allowed for admins).',
     }),
     supportApiToken: secret(z.string().trim().min(1, 'Required').optional(), {
       label: 'Support API token',
@@ -95,19 +114,32 @@ export const zendeskSettingsSchema = z
   .strict()
   .superRefine((s, ctx) => {
     if (!s.subdomain && !s.baseUrl) {
-      ctx.addIssue({ code: 'custom', path: ['subdomain'], message: 'Set the Zendesk subdomain (or baseUrl for a legacy Sunshine Conversations host)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['subdomain'],
+        message: 'Set the Zendesk subdomain (or baseUrl for a legacy Sunshine Conversations host)',
+      });
     }
     for (const key of ['baseUrl', 'supportBaseUrl'] as const) {
       const url = s[key];
-      if (url && !url.startsWith('https://') && !isLoopback(url)) ctx.addIssue({ code: 'custom', path: [key], message: 'Use https' });
+      if (url && !url.startsWith('https://') && !isLoopback(url))
+        ctx.addIssue({ code: 'custom', path: [key], message: 'Use https' });
     }
     const support = [s.supportEmail, s.supportApiToken].filter(Boolean).length;
     if (support === 1) {
       const missing = s.supportEmail ? 'supportApiToken' : 'supportEmail';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'Set both supportEmail and supportApiToken, or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'Set both supportEmail and supportApiToken, or neither',
+      });
     }
     if (support === 2 && !s.subdomain && !s.supportBaseUrl) {
-      ctx.addIssue({ code: 'custom', path: ['supportBaseUrl'], message: 'Set the subdomain or supportBaseUrl for the Support API' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['supportBaseUrl'],
+        message: 'Set the subdomain or supportBaseUrl for the Support API',
+      });
     }
   });
 

@@ -27,7 +27,10 @@ export const API_KEY_HEADER = 'x-api-key';
 /** Agent Workspace's message source type. */
 export const AGENT_WORKSPACE_SOURCE = 'zd:agentWorkspace';
 
-const conversationRefSchema = z.looseObject({ id: z.string().min(1), activeSwitchboardIntegration: switchboardRefSchema.nullish() });
+const conversationRefSchema = z.looseObject({
+  id: z.string().min(1),
+  activeSwitchboardIntegration: switchboardRefSchema.nullish(),
+});
 const metadataSchema = z.record(z.string(), z.unknown()).nullish();
 const sourceSchema = z.looseObject({ type: z.string().nullish(), integrationId: z.string().nullish() }).nullish();
 const authorSchema = z.looseObject({
@@ -43,7 +46,12 @@ const messagePayloadSchema = z.looseObject({
     id: z.string().nullish(),
     received: z.string().nullish(),
     author: authorSchema,
-    content: z.looseObject({ type: z.string(), text: z.string().nullish(), mediaUrl: z.string().nullish(), altText: z.string().nullish() }),
+    content: z.looseObject({
+      type: z.string(),
+      text: z.string().nullish(),
+      mediaUrl: z.string().nullish(),
+      altText: z.string().nullish(),
+    }),
     source: sourceSchema,
     metadata: metadataSchema,
     deleted: z.boolean().nullish(),
@@ -62,7 +70,12 @@ const switchboardPayloadSchema = z.looseObject({
   error: z.looseObject({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
 });
 
-const eventSchema = z.looseObject({ id: z.string().min(1), type: z.string().min(1), createdAt: z.string().nullish(), payload: z.unknown() });
+const eventSchema = z.looseObject({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  createdAt: z.string().nullish(),
+  payload: z.unknown(),
+});
 const envelopeSchema = z.looseObject({
   app: z.looseObject({ id: z.string().nullish() }).nullish(),
   events: z.array(z.unknown()).max(10_000),
@@ -89,13 +102,19 @@ const digest = (value: string) => createHash('sha256').update(value).digest('hex
 export function verifyApiKey(request: WebhookRequest, secret: string): void {
   const got = headerValue(request, API_KEY_HEADER);
   if (!got) throw new BadSignatureError('Missing X-API-Key header');
-  if (!safeEqual(digest(got), digest(secret))) throw new BadSignatureError('X-API-Key does not match the webhook secret');
+  if (!safeEqual(digest(got), digest(secret)))
+    throw new BadSignatureError('X-API-Key does not match the webhook secret');
 }
 
 /** Turns a verified webhook body into handover events; see the file comment for what is dropped. */
-export function parseZendeskWebhook(body: unknown, options: ZendeskWebhookOptions, receivedAt: number): HandoverEvent[] {
+export function parseZendeskWebhook(
+  body: unknown,
+  options: ZendeskWebhookOptions,
+  receivedAt: number,
+): HandoverEvent[] {
   const envelope = envelopeSchema.safeParse(body);
-  if (!envelope.success) throw new BadRequestError('Webhook body is not a Sunshine Conversations v2 envelope (events[] missing)');
+  if (!envelope.success)
+    throw new BadRequestError('Webhook body is not a Sunshine Conversations v2 envelope (events[] missing)');
   const appId = envelope.data.app?.id;
   if (appId && appId !== options.appId) throw new BadRequestError('Webhook is for another Sunshine Conversations app');
   const out: HandoverEvent[] = [];
@@ -134,11 +153,18 @@ function mapEvent(ctx: Context): HandoverEvent | undefined {
 function payload<T extends z.ZodType>(ctx: Context, schema: T): z.output<T> | undefined {
   const parsed = schema.safeParse(ctx.event.payload);
   if (parsed.success) return parsed.data;
-  ctx.options.logger?.warn('zendesk webhook event with an unexpected payload dropped', { eventId: ctx.event.id, type: ctx.event.type });
+  ctx.options.logger?.warn('zendesk webhook event with an unexpected payload dropped', {
+    eventId: ctx.event.id,
+    type: ctx.event.type,
+  });
   return undefined;
 }
 
-const base = (ctx: Context, conversationId: string) => ({ conversationId: conversationId, eventId: ctx.event.id, occurredAt: ctx.occurredAt });
+const base = (ctx: Context, conversationId: string) => ({
+  conversationId: conversationId,
+  eventId: ctx.event.id,
+  occurredAt: ctx.occurredAt,
+});
 
 /**
  * Agent text: business messages from Agent Workspace (or from any non-API source, or the agent
@@ -156,7 +182,11 @@ function agentMessage(ctx: Context): HandoverEvent | undefined {
   const { content } = message;
   const attachments: Attachment[] = [];
   if ((content.type === 'image' || content.type === 'file') && content.mediaUrl) {
-    attachments.push({ url: content.mediaUrl, type: content.type, ...(content.altText ? { name: content.altText } : {}) });
+    attachments.push({
+      url: content.mediaUrl,
+      type: content.type,
+      ...(content.altText ? { name: content.altText } : {}),
+    });
   }
   const text = content.text ?? '';
   if (!text && attachments.length === 0) return undefined;
@@ -179,7 +209,12 @@ function agentTyping(ctx: Context): HandoverEvent | undefined {
   if (activity.type !== 'typing:start' && activity.type !== 'typing:stop') return undefined;
   if (!fromAgentSide(activity.source, conversation.activeSwitchboardIntegration, ctx.options)) return undefined;
   const agent = agentOf(activity.author);
-  return { ...base(ctx, conversation.id), type: 'agent-typing', typing: activity.type === 'typing:start', ...(agent ? { agent } : {}) };
+  return {
+    ...base(ctx, conversation.id),
+    type: 'agent-typing',
+    typing: activity.type === 'typing:start',
+    ...(agent ? { agent } : {}),
+  };
 }
 
 /**
@@ -193,7 +228,8 @@ function controlChange(ctx: Context): HandoverEvent | undefined {
   if (!p) return undefined;
   if (p.metadata?.[META.closedBy] === 'bot') return undefined;
   const active = p.conversation.activeSwitchboardIntegration;
-  if (ctx.event.type === 'switchboard:passControl' && matchesIntegration(active, ctx.options.agentIntegration)) return undefined;
+  if (ctx.event.type === 'switchboard:passControl' && matchesIntegration(active, ctx.options.agentIntegration))
+    return undefined;
   return { ...base(ctx, p.conversation.id), type: 'handover-completed', by: 'agent' };
 }
 
@@ -201,7 +237,10 @@ function passFailure(ctx: Context): HandoverEvent | undefined {
   const p = payload(ctx, switchboardPayloadSchema);
   if (!p) return undefined;
   if (p.metadata?.[META.closedBy] === 'bot') {
-    ctx.options.logger?.warn('zendesk could not pass control back to the bot', { conversationId: p.conversation.id, code: p.error?.code ?? undefined });
+    ctx.options.logger?.warn('zendesk could not pass control back to the bot', {
+      conversationId: p.conversation.id,
+      code: p.error?.code ?? undefined,
+    });
     return undefined;
   }
   return {

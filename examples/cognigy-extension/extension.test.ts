@@ -16,7 +16,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const unpacked = mkdtempSync(join(tmpdir(), 'hk-extension-'));
 let built = '';
 let gw: TestGateway;
-let extension: { nodes: Array<{ type: string; parentType?: string; function?: Function; dependencies?: { children: string[] } }>; connections: Array<{ type: string; fields: Array<{ fieldName: string }> }>; options: { label?: string } };
+let extension: {
+  nodes: Array<{ type: string; parentType?: string; function?: Function; dependencies?: { children: string[] } }>;
+  connections: Array<{ type: string; fields: Array<{ fieldName: string }> }>;
+  options: { label?: string };
+};
 
 beforeAll(async () => {
   // npm test builds dist/ first; a lone run builds it when missing.
@@ -37,7 +41,12 @@ async function nodeApiRequests(): Promise<number> {
     .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
-async function run(type: string, config: Record<string, unknown>, input: Record<string, unknown>, context: Record<string, unknown>) {
+async function run(
+  type: string,
+  config: Record<string, unknown>,
+  input: Record<string, unknown>,
+  context: Record<string, unknown>,
+) {
   const node = extension.nodes.find((n) => n.type === type)!;
   const said: string[] = [];
   let next: string | undefined;
@@ -53,14 +62,24 @@ async function run(type: string, config: Record<string, unknown>, input: Record<
   const childConfigs = (node.dependencies?.children ?? []).map((t) => ({ id: t, type: t, config: {} }));
   await new Promise((r) => setTimeout(r, 20)); // metrics count a request once its answer is flushed
   const before = await nodeApiRequests();
-  await node.function!({ cognigy: { api, input, context, profile: {} }, config: { connection: { url: gw.url, apiKey: NODES_KEY }, ...config }, childConfigs, nodeId: `${type}-1` });
+  await node.function!({
+    cognigy: { api, input, context, profile: {} },
+    config: { connection: { url: gw.url, apiKey: NODES_KEY }, ...config },
+    childConfigs,
+    nodeId: `${type}-1`,
+  });
   await new Promise((r) => setTimeout(r, 20));
   return { said, next, stopped, requests: (await nodeApiRequests()) - before };
 }
 
 describe('the packaged Cognigy extension', () => {
   it('is a tarball with the module, package files, README and icon', () => {
-    const entries = execFileSync('tar', ['-tzf', 'handover-kit-extension-0.1.0.tar.gz'], { cwd: here, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const entries = execFileSync('tar', ['-tzf', 'handover-kit-extension-0.1.0.tar.gz'], {
+      cwd: here,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
     expect(entries.sort()).toEqual(['README.md', 'build/module.js', 'icon.png', 'package-lock.json', 'package.json']);
     const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: 'handover-kit-extension', main: 'build/module.js' });
@@ -76,14 +95,29 @@ describe('the packaged Cognigy extension', () => {
 
   it('loads with @cognigy/extension-tools and lists the five nodes, their branches and the connection', () => {
     const parents = extension.nodes.filter((n) => !n.parentType).map((n) => n.type);
-    expect(parents).toEqual(['handoverToAgent', 'checkAgentAvailability', 'lookupHandoverStatus', 'closeHandover', 'handoverInactivityTimer', 'setHandoverInactivity']);
+    expect(parents).toEqual([
+      'handoverToAgent',
+      'checkAgentAvailability',
+      'lookupHandoverStatus',
+      'closeHandover',
+      'handoverInactivityTimer',
+      'setHandoverInactivity',
+    ]);
     expect(extension.nodes.filter((n) => n.parentType).length).toBe(13);
-    expect(extension.connections).toEqual([{ type: 'handover-gateway', label: 'Handover Gateway', fields: [{ fieldName: 'url' }, { fieldName: 'apiKey' }] }]);
+    expect(extension.connections).toEqual([
+      { type: 'handover-gateway', label: 'Handover Gateway', fields: [{ fieldName: 'url' }, { fieldName: 'apiKey' }] },
+    ]);
     expect(extension.options.label).toBe('Handover Kit');
   });
 
   it('runs the nodes against the gateway with exactly one HTTP request per execution', async () => {
-    const session = { userId: 'ext-user', sessionId: 'ext-session', URLToken: 'url-token', inputId: 'i1', text: 'agent please' };
+    const session = {
+      userId: 'ext-user',
+      sessionId: 'ext-session',
+      URLToken: 'url-token',
+      inputId: 'i1',
+      text: 'agent please',
+    };
     const context: Record<string, unknown> = {};
     const check = await run('checkAgentAvailability', { providerId: 'sim' }, { ...session }, context);
     expect(check).toMatchObject({ requests: 1, next: 'onAgentsAvailable' }); // Anna is online at the test gateway's center
@@ -92,7 +126,12 @@ describe('the packaged Cognigy extension', () => {
     expect(gw.centers.get('main').listConversations()).toHaveLength(1);
     const forward = await run('lookupHandoverStatus', {}, { ...session, inputId: 'i2', text: 'hello?' }, context);
     expect(forward).toMatchObject({ requests: 1, stopped: true, said: [] });
-    expect(gw.centers.get('main').listConversations()[0]!.messages.map((m) => m.text)).toContain('hello?');
+    expect(
+      gw.centers
+        .get('main')
+        .listConversations()[0]!
+        .messages.map((m) => m.text),
+    ).toContain('hello?');
     const timer = await run('handoverInactivityTimer', { timer: '2' }, { ...session }, context);
     expect(timer.requests).toBe(1);
     const close = await run('closeHandover', {}, { ...session }, context);
@@ -103,8 +142,16 @@ describe('the packaged Cognigy extension', () => {
   it('a node with a broken connection fails with an error naming the field', async () => {
     const node = extension.nodes.find((n) => n.type === 'closeHandover')!;
     const error = await Promise.resolve(
-      node.function!({ cognigy: { api: {}, input: { userId: 'u', sessionId: 's' }, context: {}, profile: {} }, config: { connection: { url: 'not a url', apiKey: 'k' } }, childConfigs: [], nodeId: 'x' }),
-    ).then(() => undefined, (e: unknown) => e);
+      node.function!({
+        cognigy: { api: {}, input: { userId: 'u', sessionId: 's' }, context: {}, profile: {} },
+        config: { connection: { url: 'not a url', apiKey: 'k' } },
+        childConfigs: [],
+        nodeId: 'x',
+      }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'invalid_config', details: { issues: [{ path: 'connection.url' }] } });
   });
 });

@@ -11,7 +11,11 @@ const providers = [
 ];
 
 function flow(): FlowDefinition {
-  const byTier = (vip: string, basic: string) => ({ if: ({ profile }: { profile: Record<string, any> }) => profile.vip === true, then: vip, else: basic });
+  const byTier = (vip: string, basic: string) => ({
+    if: ({ profile }: { profile: Record<string, any> }) => profile.vip === true,
+    then: vip,
+    else: basic,
+  });
   const handover = (providerId: string) => ({
     type: 'handoverToAgent',
     config: {
@@ -34,19 +38,37 @@ function flow(): FlowDefinition {
       router: { if: ({ input }) => /agent|human/i.test(input.text ?? ''), then: 'tier', else: 'faq' },
       faq: { say: 'I can help with orders and returns. Say "agent" to talk to a person.' },
       tier: byTier('checkVip', 'checkBasic'),
-      checkVip: { type: 'checkAgentAvailability', config: { providerId: 'vip-desk' }, branches: { available: 'toVip', unavailable: 'toBasicCheck', error: 'toBasicCheck' } },
+      checkVip: {
+        type: 'checkAgentAvailability',
+        config: { providerId: 'vip-desk' },
+        branches: { available: 'toVip', unavailable: 'toBasicCheck', error: 'toBasicCheck' },
+      },
       toBasicCheck: { goTo: 'checkBasic' },
-      checkBasic: { type: 'checkAgentAvailability', config: { providerId: 'basic-desk' }, branches: { available: 'toBasic', unavailable: 'callback', error: 'callback' } },
+      checkBasic: {
+        type: 'checkAgentAvailability',
+        config: { providerId: 'basic-desk' },
+        branches: { available: 'toBasic', unavailable: 'callback', error: 'callback' },
+      },
       callback: { say: 'Everyone is busy ({{input.agentAvailability.reason}}). We will call you back.' },
       toVip: handover('vip-desk'),
       toBasic: handover('basic-desk'),
       status: {
         type: 'lookupHandoverStatus',
         config: { inactivityCase: true }, // the kit's opt-in Inactivity case
-        branches: { queue: 'queued', active: 'joined', inactivity: 'silent', completed: 'thanks', cancelled: 'cancelled', error: 'failed' },
+        branches: {
+          queue: 'queued',
+          active: 'joined',
+          inactivity: 'silent',
+          completed: 'thanks',
+          cancelled: 'cancelled',
+          error: 'failed',
+        },
       },
       // The queue event and each queue update (eventType queueUpdate) carry the figures.
-      queued: { say: ({ input }) => `You are in the queue (position ${input.handover.data?.position ?? '?'}).`, next: 'armTimer' },
+      queued: {
+        say: ({ input }) => `You are in the queue (position ${input.handover.data?.position ?? '?'}).`,
+        next: 'armTimer',
+      },
       joined: { say: '{{input.handover.data.agent.name}} has joined the chat.', next: 'armTimer' },
       armTimer: { type: 'handoverInactivityTimer', config: { timer: '2' }, next: 'wait' },
       wait: { goTo: 'status', waitForInput: true },
@@ -80,12 +102,20 @@ function narrator(tester: FlowTester, start: number) {
     const steps = chat.branches.slice(seen.branches);
     if (steps.length > 0) {
       const byExecution = new Map<number, string[]>();
-      const label = (b: (typeof steps)[number]) => (b.branch ? `${b.nodeId} → ${b.branch}` : b.stopped && b.trigger === 'user' && !b.branch ? `${b.nodeId} (to the agent; the bot stays quiet)` : b.nodeId);
+      const label = (b: (typeof steps)[number]) =>
+        b.branch
+          ? `${b.nodeId} → ${b.branch}`
+          : b.stopped && b.trigger === 'user' && !b.branch
+            ? `${b.nodeId} (to the agent; the bot stays quiet)`
+            : b.nodeId;
       for (const b of steps) byExecution.set(b.execution, [...(byExecution.get(b.execution) ?? []), label(b)]);
       for (const path of byExecution.values()) console.log(`  ${' '.repeat(9)}${dim(`flow: ${path.join(' · ')}`)}`);
     }
     const handover = await chat.handover();
-    if (handover && (steps.length > 0 || chat.transcript.length > seen.lines)) console.log(`  ${' '.repeat(9)}${dim(`handover ${handover.id.slice(0, 10)}… at ${handover.providerId}: ${handover.status}`)}`);
+    if (handover && (steps.length > 0 || chat.transcript.length > seen.lines))
+      console.log(
+        `  ${' '.repeat(9)}${dim(`handover ${handover.id.slice(0, 10)}… at ${handover.providerId}: ${handover.status}`)}`,
+      );
     printed.set(chat, { lines: chat.transcript.length, branches: chat.branches.length });
   };
 }
@@ -94,8 +124,14 @@ async function main() {
   const tester = await createFlowTester({
     providers,
     centers: {
-      vip: { queues: [{ id: 'vip', averageHandleTimeSec: 180 }], agents: [{ id: 'vera', name: 'Vera', skills: ['vip'] }] },
-      support: { queues: [{ id: 'support', averageHandleTimeSec: 240 }], agents: [{ id: 'ben', name: 'Ben', capacity: 1 }] },
+      vip: {
+        queues: [{ id: 'vip', averageHandleTimeSec: 180 }],
+        agents: [{ id: 'vera', name: 'Vera', skills: ['vip'] }],
+      },
+      support: {
+        queues: [{ id: 'support', averageHandleTimeSec: 240 }],
+        agents: [{ id: 'ben', name: 'Ben', capacity: 1 }],
+      },
     },
   });
   const show = narrator(tester, tester.clock.now());
@@ -103,7 +139,11 @@ async function main() {
   const step = (title: string) => console.log(`\n${bold(title)}`);
 
   console.log(bold('handover-kit demo — five Cognigy handover nodes on the simulated contact center'));
-  console.log(dim('Providers: vip-desk (center "vip", agent Vera) · basic-desk (center "support", agent Ben, one chat at a time)'));
+  console.log(
+    dim(
+      'Providers: vip-desk (center "vip", agent Vera) · basic-desk (center "support", agent Ben, one chat at a time)',
+    ),
+  );
 
   const kim = app.session({ userId: 'kim', profile: { vip: false } });
   const alex = app.session({ userId: 'alex', profile: { vip: false } });
@@ -155,7 +195,9 @@ async function main() {
   await show(vic, 'Victoria');
 
   await tester.close();
-  console.log(`\n${dim('Done. Next: npm test, or see examples/ for routing, flow unit tests and the Cognigy extension.')}`);
+  console.log(
+    `\n${dim('Done. Next: npm test, or see examples/ for routing, flow unit tests and the Cognigy extension.')}`,
+  );
 }
 
 main().catch((error) => {

@@ -15,7 +15,9 @@ function supportFlow(options = {}) {
         config: { providerId },
         branches: { available: 'handover', unavailable: 'callback', error: 'callback' },
       },
-      callback: { say: 'All our agents are busy right now ({{input.agentAvailability.reason}}). Shall we call you back?' },
+      callback: {
+        say: 'All our agents are busy right now ({{input.agentAvailability.reason}}). Shall we call you back?',
+      },
 
       handover: {
         type: 'handoverToAgent',
@@ -32,7 +34,13 @@ function supportFlow(options = {}) {
       // active) and reaches the If below the Lookup through the Once node's empty "afterwards".
       status: {
         type: 'lookupHandoverStatus',
-        branches: { queue: 'queuedOnce', active: 'activeOnce', completed: 'thanks', cancelled: 'cancelled', error: 'failed' },
+        branches: {
+          queue: 'queuedOnce',
+          active: 'activeOnce',
+          completed: 'thanks',
+          cancelled: 'cancelled',
+          error: 'failed',
+        },
         next: 'silent',
       },
       queuedOnce: { once: 'armTimer' },
@@ -40,7 +48,11 @@ function supportFlow(options = {}) {
       greeted: { say: 'You are now chatting with {{input.handover.data.agent.name}}.', next: 'armTimer' },
       armTimer: { type: 'handoverInactivityTimer', config: { timer: '2' }, next: 'wait' },
       wait: { goTo: 'status', waitForInput: true },
-      silent: { if: "input.handover && input.handover.eventType === 'handoverInactivity'", then: 'howLong', next: 'wait' },
+      silent: {
+        if: "input.handover && input.handover.eventType === 'handoverInactivity'",
+        then: 'howLong',
+        next: 'wait',
+      },
       howLong: { if: 'input.handover.inactivityCount >= 2', then: 'close', else: 'nudge' },
       nudge: { say: 'Are you still there?', next: 'armTimer' },
       close: { type: 'closeHandover', next: 'closed' },

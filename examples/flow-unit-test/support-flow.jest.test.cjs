@@ -16,7 +16,10 @@ describe('support flow (jest)', () => {
   });
 
   test('relays messages both ways, and closes after two silences', async () => {
-    tester = await createFlowTester({ providers: [provider], centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } } });
+    tester = await createFlowTester({
+      providers: [provider],
+      centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } },
+    });
     const chat = tester.flow(supportFlow()).session();
     await chat.send('agent please');
     await chat.agent('anna').accept();

@@ -18,7 +18,10 @@ describe('support flow (node:test)', () => {
   });
 
   it('relays messages both ways, and closes after two silences', async () => {
-    tester = await createFlowTester({ providers: [provider], centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } } });
+    tester = await createFlowTester({
+      providers: [provider],
+      centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } },
+    });
     const chat = tester.flow(supportFlow()).session();
     await chat.send('agent please');
     await chat.agent('anna').accept();

@@ -11,7 +11,10 @@ afterEach(() => tester.close());
 
 describe('support flow', () => {
   it('offers a callback when no agent is available', async () => {
-    tester = await createFlowTester({ providers: [provider], centers: { support: { agents: [{ id: 'anna', name: 'Anna', status: 'offline' }] } } });
+    tester = await createFlowTester({
+      providers: [provider],
+      centers: { support: { agents: [{ id: 'anna', name: 'Anna', status: 'offline' }] } },
+    });
     const chat = tester.flow(supportFlow()).session();
     await chat.send('I want an agent');
     expect(chat.botSaid()).toEqual(['All our agents are busy right now (no-agents). Shall we call you back?']);
@@ -19,20 +22,30 @@ describe('support flow', () => {
   });
 
   it('relays messages both ways once an agent joins', async () => {
-    tester = await createFlowTester({ providers: [provider], centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } } });
+    tester = await createFlowTester({
+      providers: [provider],
+      centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } },
+    });
     const chat = tester.flow(supportFlow()).session();
     await chat.send('agent please');
     await chat.agent('anna').accept();
     await chat.agent('anna').say('Hello, Anna here. What happened?');
     await chat.send('My parcel never arrived');
-    expect(chat.seen()).toEqual(['I am connecting you to an agent.', 'You are now chatting with Anna.', 'Hello, Anna here. What happened?']);
+    expect(chat.seen()).toEqual([
+      'I am connecting you to an agent.',
+      'You are now chatting with Anna.',
+      'Hello, Anna here. What happened?',
+    ]);
     expect(await chat.agentSaw()).toEqual(['My parcel never arrived']);
     await chat.agent('anna').resolve();
     expect(chat.botSaid().at(-1)).toBe('Thanks for chatting with us!');
   });
 
   it('closes the handover when the user stays silent twice', async () => {
-    tester = await createFlowTester({ providers: [provider], centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } } });
+    tester = await createFlowTester({
+      providers: [provider],
+      centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } },
+    });
     const chat = tester.flow(supportFlow()).session();
     await chat.send('human');
     await chat.agent('anna').accept();
@@ -42,7 +55,12 @@ describe('support flow', () => {
     expect(chat.botSaid().at(-1)).toBe('We closed the chat because it went quiet. Write again any time.');
     expect((await chat.handover())?.status).toBe('completed');
     // Inactivity keeps the status, as in Cognigy: the events take the active case.
-    expect(chat.branchesOf('status')).toEqual(['onHandoverQueue', 'onHandoverActive', 'onHandoverActive', 'onHandoverActive']);
+    expect(chat.branchesOf('status')).toEqual([
+      'onHandoverQueue',
+      'onHandoverActive',
+      'onHandoverActive',
+      'onHandoverActive',
+    ]);
     expect(chat.branchesOf('howLong')).toEqual(['else', 'then']);
     await chat.send('thanks, bye');
     expect(chat.botSaid().at(-1)).toMatch(/orders and returns/); // back with the bot

@@ -81,25 +81,54 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
     // VIP → Genesys: an inbound open message from Victoria, custom attributes and transcript as participant data.
     const inbound = genesys.requestsOf('inbound');
     expect(inbound).toHaveLength(1);
-    const body = inbound[0]!.body as { text: string; channel: { from: { id: string }; metadata: { customAttributes: Record<string, string> } } };
+    const body = inbound[0]!.body as {
+      text: string;
+      channel: { from: { id: string }; metadata: { customAttributes: Record<string, string> } };
+    };
     expect(body.channel.from.id).toBe('victoria');
     expect(body.text).toBe('I want an agent');
-    expect(body.channel.metadata.customAttributes).toMatchObject({ desk: 'vip', customerId: 'C-100', 'handover.transcript': 'User: I want an agent' });
+    expect(body.channel.metadata.customAttributes).toMatchObject({
+      desk: 'vip',
+      customerId: 'C-100',
+      'handover.transcript': 'User: I want an agent',
+    });
     expect(genesysConversationOf(genesys, 'victoria')).toHaveLength(1);
     expect(genesys.requestsOf('members')).toHaveLength(1); // Check Agent Availability asked the VIP queue
 
     // Basic → Live Agent: a conversation in the API inbox for Bob, team, priority and attributes set.
     const [conversation, ...more] = liveAgentConversationsOf(liveAgent, 'bob');
     expect(more).toEqual([]);
-    expect(conversation).toMatchObject({ inbox_id: liveAgent.inboxId, status: 'open', team_id: 2, priority: 'medium', custom_attributes: { desk: 'support', customerId: 'C-200', vip: 'false' } });
+    expect(conversation).toMatchObject({
+      inbox_id: liveAgent.inboxId,
+      status: 'open',
+      team_id: 2,
+      priority: 'medium',
+      custom_attributes: { desk: 'support', customerId: 'C-200', vip: 'false' },
+    });
     expect(liveAgent.notes(conversation!.id).join('\n')).toContain('I want an agent'); // transcript as a private note
     expect(liveAgent.requestsOf('inboxMembers')).toHaveLength(1);
 
     // Nothing crossed over.
     expect(genesysConversationOf(genesys, 'bob')).toEqual([]);
     expect(liveAgentConversationsOf(liveAgent, 'victoria')).toEqual([]);
-    expect(victoria.path()).toEqual(['router', 'tier', 'vipAvailability', 'vipHandover', 'vipStatus', 'vipQueued', 'vipWait']);
-    expect(bob.path()).toEqual(['router', 'tier', 'basicAvailability', 'basicHandover', 'basicStatus', 'basicQueued', 'basicWait']);
+    expect(victoria.path()).toEqual([
+      'router',
+      'tier',
+      'vipAvailability',
+      'vipHandover',
+      'vipStatus',
+      'vipQueued',
+      'vipWait',
+    ]);
+    expect(bob.path()).toEqual([
+      'router',
+      'tier',
+      'basicAvailability',
+      'basicHandover',
+      'basicStatus',
+      'basicQueued',
+      'basicWait',
+    ]);
     expect(victoria.botSaid()).toEqual([TEXT.vipConnecting, 'You are in the queue (about 1 min).']); // Genesys' estimate: 42 s
     expect(bob.botSaid()).toEqual([TEXT.basicConnecting, 'You are in the queue.']); // Live Agent has no wait estimate
   });
@@ -115,7 +144,12 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
     genesys.join(vipConversation, { id: 'f1e2d3c4-0000-4000-8000-00000000a9e1', name: 'Ana Agent' });
     await tester.settle();
     expect(victoria.branchesOf('vipStatus')).toEqual(['onHandoverQueue']);
-    await pollUntil(tester, pollMs, () => victoria.branchesOf('vipStatus').length === 2, 'the VIP Lookup to see the agent join');
+    await pollUntil(
+      tester,
+      pollMs,
+      () => victoria.branchesOf('vipStatus').length === 2,
+      'the VIP Lookup to see the agent join',
+    );
     expect(victoria.branchesOf('vipStatus')).toEqual(['onHandoverQueue', 'onHandoverActive']);
     expect(victoria.botSaid().at(-1)).toBe('Ana Agent has joined the chat.');
     expect(await genesys.say(vipConversation, 'Hello Victoria, Ana from the VIP desk.')).toBe(200);
@@ -130,7 +164,9 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
     expect(bob.agentSaid()).toEqual(['Hi Bob, Jane here.']);
     expect(bob.branchesOf('basicStatus')).toEqual(['onHandoverQueue', 'onHandoverActive']);
     expect(bob.botSaid().at(-1)).toBe('Jane has joined the chat.'); // Live Agent's display name
-    expect(victoria.transcript.filter((l) => l.from === 'agent')).toEqual([{ from: 'agent', text: 'Hello Victoria, Ana from the VIP desk.', agent: 'Ana Agent' }]);
+    expect(victoria.transcript.filter((l) => l.from === 'agent')).toEqual([
+      { from: 'agent', text: 'Hello Victoria, Ana from the VIP desk.', agent: 'Ana Agent' },
+    ]);
 
     // The users write: each message goes to its own vendor, and the bot stays quiet.
     await victoria.send('My card was declined');
@@ -142,7 +178,12 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
 
     // Genesys: the agent ends the conversation; polled again, the VIP Lookup routes to completed.
     genesys.resolve(vipConversation);
-    await pollUntil(tester, pollMs, () => victoria.branchesOf('vipStatus').at(-1) === 'onHandoverCompleted', 'the VIP Lookup to see the end');
+    await pollUntil(
+      tester,
+      pollMs,
+      () => victoria.branchesOf('vipStatus').at(-1) === 'onHandoverCompleted',
+      'the VIP Lookup to see the end',
+    );
     expect(victoria.botSaid().at(-1)).toBe(TEXT.thanks);
     expect((await victoria.handover())!.status).toBe('completed');
     expect((await bob.handover())!.status).toBe('active'); // the other desk is unaffected
@@ -150,11 +191,25 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
     // Live Agent: the agent resolves.
     liveAgent.resolve(basicConversation);
     await liveAgent.settled();
-    await eventually(tester, () => bob.branchesOf('basicStatus').at(-1) === 'onHandoverCompleted', 'the basic Lookup to see the resolve');
+    await eventually(
+      tester,
+      () => bob.branchesOf('basicStatus').at(-1) === 'onHandoverCompleted',
+      'the basic Lookup to see the resolve',
+    );
     expect(bob.botSaid().at(-1)).toBe(TEXT.thanks);
 
-    expect(victoria.branchesOf('vipStatus')).toEqual(['onHandoverQueue', 'onHandoverActive', undefined, 'onHandoverCompleted']);
-    expect(bob.branchesOf('basicStatus')).toEqual(['onHandoverQueue', 'onHandoverActive', undefined, 'onHandoverCompleted']);
+    expect(victoria.branchesOf('vipStatus')).toEqual([
+      'onHandoverQueue',
+      'onHandoverActive',
+      undefined,
+      'onHandoverCompleted',
+    ]);
+    expect(bob.branchesOf('basicStatus')).toEqual([
+      'onHandoverQueue',
+      'onHandoverActive',
+      undefined,
+      'onHandoverCompleted',
+    ]);
     expect(hooks.vip.rejected).toEqual([]);
     expect(hooks.basic.rejected).toEqual([]);
     expect([...hooks.vip.failures, ...hooks.basic.failures]).toEqual([]);
@@ -187,7 +242,10 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
     expect(victoria.branchesOf('basicAvailability')).toEqual(['onAgentsAvailable']);
     expect(victoria.botSaid().slice(0, 2)).toEqual([TEXT.vipClosed, TEXT.basicConnecting]);
     expect(genesys.requestsOf('inbound')).toEqual([]);
-    expect(liveAgentConversationsOf(liveAgent, 'victoria')[0]!.custom_attributes).toMatchObject({ vip: 'true', customerId: 'C-100' });
+    expect(liveAgentConversationsOf(liveAgent, 'victoria')[0]!.custom_attributes).toMatchObject({
+      vip: 'true',
+      customerId: 'C-100',
+    });
 
     liveAgent.setAvailability(3, 'offline');
     await bob.send('agent');
@@ -213,6 +271,8 @@ describe('routing example on the real connectors: VIPs → Genesys, basic → Co
   it('wired the wrong way round, the flow is refused when it is built: Genesys takes no team or priority', async () => {
     const { tester, ids } = await setup();
     const swapped = routingFlow({ vip: ids.basic, basic: ids.vip });
-    expect(() => tester.flow(swapped)).toThrow(`"inboxId" needs queueRouting, which provider "${ids.vip}" does not support`);
+    expect(() => tester.flow(swapped)).toThrow(
+      `"inboxId" needs queueRouting, which provider "${ids.vip}" does not support`,
+    );
   });
 });

@@ -32,7 +32,9 @@ export const TEXT = {
 /** "You are in the queue (about 2 minutes)." when the contact center gives a wait estimate. */
 function queued({ input }: FlowContextView): string {
   const ms = input.handover?.data?.estimatedWaitTime;
-  return typeof ms === 'number' ? `You are in the queue (about ${Math.max(1, Math.round(ms / 60_000))} min).` : 'You are in the queue.';
+  return typeof ms === 'number'
+    ? `You are in the queue (about ${Math.max(1, Math.round(ms / 60_000))} min).`
+    : 'You are in the queue.';
 }
 
 /** The Lookup below a handover node and the nodes its cases lead to (one set per desk). */
@@ -40,7 +42,13 @@ function lookup(prefix: 'vip' | 'basic', lookupId: string): FlowDefinition['node
   return {
     [lookupId]: {
       type: 'lookupHandoverStatus',
-      branches: { queue: `${prefix}Queued`, active: `${prefix}Joined`, completed: 'thanks', cancelled: 'cancelled', error: `${prefix}Failed` },
+      branches: {
+        queue: `${prefix}Queued`,
+        active: `${prefix}Joined`,
+        completed: 'thanks',
+        cancelled: 'cancelled',
+        error: `${prefix}Failed`,
+      },
     },
     [`${prefix}Queued`]: { say: queued, next: `${prefix}Wait` },
     [`${prefix}Joined`]: { say: '{{input.handover.data.agent.name}} has joined the chat.', next: `${prefix}Wait` },

@@ -14,25 +14,43 @@ const officeHours = { timeZone: 'Europe/Berlin', weekly: { mon: day, tue: day, w
 const MONDAY_NOON = Date.UTC(2026, 0, 5, 11, 0); // 12:00 in Berlin
 const MONDAY_NIGHT = Date.UTC(2026, 0, 5, 21, 0); // 22:00 in Berlin
 
-function centers(overrides: { vipStatus?: 'available' | 'offline'; basicStatus?: 'available' | 'offline' } = {}): FlowTesterOptions['centers'] {
+function centers(
+  overrides: { vipStatus?: 'available' | 'offline'; basicStatus?: 'available' | 'offline' } = {},
+): FlowTesterOptions['centers'] {
   return {
-    vip: { queues: [{ id: 'vip', businessHours: officeHours }], agents: [{ id: 'vera', name: 'Vera', status: overrides.vipStatus ?? 'available' }] },
-    basic: { queues: [{ id: 'support' }], agents: [{ id: 'ben', name: 'Ben', status: overrides.basicStatus ?? 'available' }] },
+    vip: {
+      queues: [{ id: 'vip', businessHours: officeHours }],
+      agents: [{ id: 'vera', name: 'Vera', status: overrides.vipStatus ?? 'available' }],
+    },
+    basic: {
+      queues: [{ id: 'support' }],
+      agents: [{ id: 'ben', name: 'Ben', status: overrides.basicStatus ?? 'available' }],
+    },
   };
 }
 
 let tester: FlowTester;
 afterEach(() => tester?.close());
 
-async function setup(options: { startTime?: number; vipStatus?: 'available' | 'offline'; basicStatus?: 'available' | 'offline' } = {}) {
-  tester = await createFlowTester({ providers, centers: centers(options), startTime: options.startTime ?? MONDAY_NOON });
+async function setup(
+  options: { startTime?: number; vipStatus?: 'available' | 'offline'; basicStatus?: 'available' | 'offline' } = {},
+) {
+  tester = await createFlowTester({
+    providers,
+    centers: centers(options),
+    startTime: options.startTime ?? MONDAY_NOON,
+  });
   const flow = tester.flow(routingFlow({ vip: 'vip', basic: 'basic' }));
   const victoria = flow.session({ userId: 'victoria', profile: { vip: true, customerId: 'C-100' } });
   const bob = flow.session({ userId: 'bob', profile: { vip: false, customerId: 'C-200' } });
   return { flow, victoria, bob };
 }
 
-const usersAt = (center: string) => tester.center(center).listConversations().map((c) => c.user.id);
+const usersAt = (center: string) =>
+  tester
+    .center(center)
+    .listConversations()
+    .map((c) => c.user.id);
 
 describe('routing example: VIP → one contact center, basic → another (simulated)', () => {
   it('each handover reaches its own center only, and each node shows the branch it took', async () => {
@@ -45,11 +63,27 @@ describe('routing example: VIP → one contact center, basic → another (simula
     expect((await victoria.handover())!.providerId).toBe('vip');
     expect((await bob.handover())!.providerId).toBe('basic');
 
-    expect(victoria.path()).toEqual(['router', 'tier', 'vipAvailability', 'vipHandover', 'vipStatus', 'vipQueued', 'vipWait']);
+    expect(victoria.path()).toEqual([
+      'router',
+      'tier',
+      'vipAvailability',
+      'vipHandover',
+      'vipStatus',
+      'vipQueued',
+      'vipWait',
+    ]);
     expect(victoria.branchesOf('tier')).toEqual(['then']);
     expect(victoria.branchesOf('vipAvailability')).toEqual(['onAgentsAvailable']);
     expect(victoria.branchesOf('vipStatus')).toEqual(['onHandoverQueue']);
-    expect(bob.path()).toEqual(['router', 'tier', 'basicAvailability', 'basicHandover', 'basicStatus', 'basicQueued', 'basicWait']);
+    expect(bob.path()).toEqual([
+      'router',
+      'tier',
+      'basicAvailability',
+      'basicHandover',
+      'basicStatus',
+      'basicQueued',
+      'basicWait',
+    ]);
     expect(bob.branchesOf('tier')).toEqual(['else']);
     expect(bob.branchesOf('basicAvailability')).toEqual(['onAgentsAvailable']);
     expect(bob.branchesOf('basicStatus')).toEqual(['onHandoverQueue']);
@@ -94,9 +128,19 @@ describe('routing example: VIP → one contact center, basic → another (simula
     expect(bob.botSaid().at(-1)).toBe(TEXT.thanks);
 
     // The user's message went through the Lookup (forwarded: no branch), and only the VIP Lookup saw Victoria.
-    expect(victoria.branchesOf('vipStatus')).toEqual(['onHandoverQueue', 'onHandoverActive', undefined, 'onHandoverCompleted']);
+    expect(victoria.branchesOf('vipStatus')).toEqual([
+      'onHandoverQueue',
+      'onHandoverActive',
+      undefined,
+      'onHandoverCompleted',
+    ]);
     expect(victoria.branchesOf('basicStatus')).toEqual([]);
-    expect(bob.branchesOf('basicStatus')).toEqual(['onHandoverQueue', 'onHandoverActive', undefined, 'onHandoverCompleted']);
+    expect(bob.branchesOf('basicStatus')).toEqual([
+      'onHandoverQueue',
+      'onHandoverActive',
+      undefined,
+      'onHandoverCompleted',
+    ]);
     expect(bob.branchesOf('vipStatus')).toEqual([]);
 
     await victoria.send('thanks, bye');
@@ -108,11 +152,24 @@ describe('routing example: VIP → one contact center, basic → another (simula
     await victoria.send('agent');
     expect(victoria.branchesOf('vipAvailability')).toEqual(['onNoAgentsAvailable']);
     expect(victoria.branchesOf('basicAvailability')).toEqual(['onAgentsAvailable']);
-    expect(victoria.path()).toEqual(['router', 'tier', 'vipAvailability', 'vipClosed', 'basicAvailability', 'basicHandover', 'basicStatus', 'basicQueued', 'basicWait']);
+    expect(victoria.path()).toEqual([
+      'router',
+      'tier',
+      'vipAvailability',
+      'vipClosed',
+      'basicAvailability',
+      'basicHandover',
+      'basicStatus',
+      'basicQueued',
+      'basicWait',
+    ]);
     expect(victoria.botSaid().slice(0, 2)).toEqual([TEXT.vipClosed, TEXT.basicConnecting]);
     expect(usersAt('vip')).toEqual([]);
     expect(usersAt('basic')).toEqual(['victoria']);
-    expect(tester.center('basic').listConversations()[0]!.customAttributes).toMatchObject({ vip: 'true', customerId: 'C-100' });
+    expect(tester.center('basic').listConversations()[0]!.customAttributes).toMatchObject({
+      vip: 'true',
+      customerId: 'C-100',
+    });
 
     await tester.advance(11 * 60 * 60_000); // Tuesday 09:00 in Berlin
     const valentina = flow.session({ userId: 'valentina', profile: { vip: true, customerId: 'C-300' } });
@@ -149,8 +206,18 @@ describe('routing example: VIP → one contact center, basic → another (simula
     await victoria.click('Cancel');
     expect(victoria.branchesOf('vipStatus')).toEqual(['onHandoverQueue', 'onHandoverCancelled']);
     expect(victoria.botSaid().at(-1)).toBe(TEXT.cancelled);
-    expect(tester.center('vip').listConversations().map((c) => c.status)).toEqual(['cancelled']);
-    expect(tester.center('basic').listConversations().map((c) => c.status)).toEqual(['queue']);
+    expect(
+      tester
+        .center('vip')
+        .listConversations()
+        .map((c) => c.status),
+    ).toEqual(['cancelled']);
+    expect(
+      tester
+        .center('basic')
+        .listConversations()
+        .map((c) => c.status),
+    ).toEqual(['queue']);
     expect(await victoria.agentSaw()).toEqual([]); // "Cancel" never reached an agent
   });
 });

@@ -26,7 +26,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Lets loopback HTTP finish: settles the tester until `check()` holds, or fails after `timeoutMs`
  * of real time naming `what`.
  */
-export async function eventually(tester: FlowTester, check: () => boolean | Promise<boolean>, what: string, timeoutMs = 2000): Promise<void> {
+export async function eventually(
+  tester: FlowTester,
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 2000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await tester.settle();
@@ -42,7 +47,13 @@ export async function eventually(tester: FlowTester, check: () => boolean | Prom
  * time until `check()` holds. A poll in flight re-arms its timer only when its answer arrives, so
  * between steps the loop also waits in real time. Bounded by `timeoutMs` of real time.
  */
-export async function pollUntil(tester: FlowTester, intervalMs: number, check: () => boolean | Promise<boolean>, what: string, timeoutMs = 3000): Promise<void> {
+export async function pollUntil(
+  tester: FlowTester,
+  intervalMs: number,
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 3000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await tester.settle();

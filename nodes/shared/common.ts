@@ -20,7 +20,7 @@ export function providerField(providers: readonly ProviderInfo[] | undefined, co
     label: 'Handover Provider',
     type: hasList || connectionType ? 'select' : 'cognigyText',
     description:
-      'The contact center this node hands over to: a provider of your handover gateway (gateway console > Providers, or `handover-kit providers list`), not one of Cognigy\'s Deploy > Handover Providers.',
+      "The contact center this node hands over to: a provider of your handover gateway (gateway console > Providers, or `handover-kit providers list`), not one of Cognigy's Deploy > Handover Providers.",
     params: {
       required: true,
       ...(hasList ? { options: providers!.map((p) => ({ label: `${p.name} (${p.type})`, value: p.id })) } : {}),
@@ -39,8 +39,12 @@ const PROVIDERS_FROM_GATEWAY = {
     const connection = config.connection || {};
     const base = String(connection.url || '').replace(/\/+$/, '');
     if (!base || !api.httpRequest) return [];
-    const response = await api.httpRequest({ method: 'GET', url: `${base}/v1/providers`, headers: { 'x-api-key': String(connection.apiKey || '') } });
-    const providers: Array<{ id: string; name: string; type: string }> = (response?.data?.providers) || [];
+    const response = await api.httpRequest({
+      method: 'GET',
+      url: `${base}/v1/providers`,
+      headers: { 'x-api-key': String(connection.apiKey || '') },
+    });
+    const providers: Array<{ id: string; name: string; type: string }> = response?.data?.providers || [];
     return providers.map((p) => ({ label: `${p.name} (${p.type})`, value: p.id }));
   },
 } as never;
@@ -49,7 +53,11 @@ const PROVIDERS_FROM_GATEWAY = {
  * Shows a field only for providers whose connector has `capability` (when the providers are known
  * where the nodes are created), and-ed with an optional extra condition.
  */
-export function whenCapable(providers: readonly ProviderInfo[] | undefined, capability: CapabilityName, extra?: TNodeFieldCondition): { condition?: TNodeFieldCondition } {
+export function whenCapable(
+  providers: readonly ProviderInfo[] | undefined,
+  capability: CapabilityName,
+  extra?: TNodeFieldCondition,
+): { condition?: TNodeFieldCondition } {
   const byCapability: TNodeFieldCondition | undefined = providers?.length
     ? { key: 'providerId', value: providers.filter((p) => p.capabilities[capability]).map((p) => p.id) }
     : undefined;
@@ -58,13 +66,38 @@ export function whenCapable(providers: readonly ProviderInfo[] | undefined, capa
   return condition ? { condition } : {};
 }
 
-type ShowWhen = (providers: readonly ProviderInfo[] | undefined, capability: CapabilityName) => { condition?: TNodeFieldCondition };
+type ShowWhen = (
+  providers: readonly ProviderInfo[] | undefined,
+  capability: CapabilityName,
+) => { condition?: TNodeFieldCondition };
 
 /** The kit's generic routing (not in Cognigy): for connectors Cognigy has no provider section for. */
-export const routingFields = (section: string, providers: readonly ProviderInfo[] | undefined, show: ShowWhen = whenCapable) => ({
-  inboxId: nodeField(optionalText(128), { label: 'Queue / Inbox Id', type: 'cognigyText', section, description: 'Queue, inbox or team at the contact center.', ...show(providers, 'queueRouting') }),
-  skills: nodeField(textList(), { label: 'Skills', type: 'textArray', section, description: 'Only agents with all of these skills.', ...show(providers, 'skills') }),
-  languages: nodeField(textList(), { label: 'Languages', type: 'textArray', section, description: 'Only agents speaking one of these.', ...show(providers, 'languages') }),
+export const routingFields = (
+  section: string,
+  providers: readonly ProviderInfo[] | undefined,
+  show: ShowWhen = whenCapable,
+) => ({
+  inboxId: nodeField(optionalText(128), {
+    label: 'Queue / Inbox Id',
+    type: 'cognigyText',
+    section,
+    description: 'Queue, inbox or team at the contact center.',
+    ...show(providers, 'queueRouting'),
+  }),
+  skills: nodeField(textList(), {
+    label: 'Skills',
+    type: 'textArray',
+    section,
+    description: 'Only agents with all of these skills.',
+    ...show(providers, 'skills'),
+  }),
+  languages: nodeField(textList(), {
+    label: 'Languages',
+    type: 'textArray',
+    section,
+    description: 'Only agents speaking one of these.',
+    ...show(providers, 'languages'),
+  }),
 });
 
 export const storageFields = (defaultKey: string, note = '') => ({
@@ -72,10 +105,26 @@ export const storageFields = (defaultKey: string, note = '') => ({
     label: `Where to store the result${note}`,
     type: 'select',
     section: 'storage',
-    params: { options: [{ label: 'Input', value: 'input' }, { label: 'Context', value: 'context' }], required: true },
+    params: {
+      options: [
+        { label: 'Input', value: 'input' },
+        { label: 'Context', value: 'context' },
+      ],
+      required: true,
+    },
   }),
-  inputKey: nodeField(optionalText(200).default(defaultKey), { label: `Input Key to store Result${note}`, type: 'cognigyText', section: 'storage', condition: { key: 'storeLocation', value: 'input' } }),
-  contextKey: nodeField(optionalText(200).default(defaultKey), { label: `Context Key to store Result${note}`, type: 'cognigyText', section: 'storage', condition: { key: 'storeLocation', value: 'context' } }),
+  inputKey: nodeField(optionalText(200).default(defaultKey), {
+    label: `Input Key to store Result${note}`,
+    type: 'cognigyText',
+    section: 'storage',
+    condition: { key: 'storeLocation', value: 'input' },
+  }),
+  contextKey: nodeField(optionalText(200).default(defaultKey), {
+    label: `Context Key to store Result${note}`,
+    type: 'cognigyText',
+    section: 'storage',
+    condition: { key: 'storeLocation', value: 'context' },
+  }),
 });
 
 export const STORAGE_SECTION = { key: 'storage', label: 'Storage Option', defaultCollapsed: true };
@@ -87,7 +136,13 @@ const parsedConfigs = new WeakMap<z.ZodType, Map<string, { raw: unknown; parsed:
  * A node runs with the same config over and over: the last valid result per node is kept and
  * reused while the config is unchanged (comparing is far cheaper than validating thirty fields).
  */
-export function parseConfig<T extends z.ZodType>(schema: T, config: unknown, node: string, nodeId = '', lenient = false): z.output<T> {
+export function parseConfig<T extends z.ZodType>(
+  schema: T,
+  config: unknown,
+  node: string,
+  nodeId = '',
+  lenient = false,
+): z.output<T> {
   if (lenient) config = knownFieldsOnly(schema, config);
   let cache = parsedConfigs.get(schema);
   if (!cache) parsedConfigs.set(schema, (cache = new Map()));
@@ -107,7 +162,8 @@ function knownFieldsOnly(schema: z.ZodType, config: unknown): unknown {
   const shape = objectShape(schema);
   if (!shape || !config || typeof config !== 'object') return config;
   const raw = config as Record<string, unknown>;
-  for (const k in raw) if (!(k in shape)) return Object.fromEntries(Object.entries(raw).filter(([key]) => key in shape));
+  for (const k in raw)
+    if (!(k in shape)) return Object.fromEntries(Object.entries(raw).filter(([key]) => key in shape));
   return config;
 }
 
@@ -123,13 +179,21 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false;
   const ak = Object.keys(a);
   if (ak.length !== Object.keys(b).length) return false;
-  for (const k of ak) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  for (const k of ak)
+    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   return true;
 }
 
 /** Errors that mean the node itself is misconfigured: the node fails with them instead of routing. */
 export function isConfigError(error: HandoverError): boolean {
-  return ['invalid_config', 'unknown_provider', 'unknown_connector', 'unsupported_capability', 'forbidden', 'unauthorized'].includes(error.code);
+  return [
+    'invalid_config',
+    'unknown_provider',
+    'unknown_connector',
+    'unsupported_capability',
+    'forbidden',
+    'unauthorized',
+  ].includes(error.code);
 }
 
 /** Checks that every provider a node uses can do what the node asks; the error names the field. */
@@ -141,7 +205,11 @@ export function requireCapabilities(
   for (const p of providers) {
     for (const w of wants) {
       if (w.used && !p.capabilities[w.capability]) {
-        const e = new UnsupportedCapabilityError(w.capability, { providerId: p.id }, `${node}: "${w.field}" needs ${w.capability}, which provider "${p.id}" does not support`);
+        const e = new UnsupportedCapabilityError(
+          w.capability,
+          { providerId: p.id },
+          `${node}: "${w.field}" needs ${w.capability}, which provider "${p.id}" does not support`,
+        );
         e.details.field = w.field;
         throw e;
       }
@@ -153,7 +221,13 @@ export function configError(message: string, field: string): HandoverConfigError
   return new HandoverConfigError(message, [{ path: field, message }]);
 }
 
-const CHILD_CONSTRAINTS = { editable: false, deletable: false, creatable: false, movable: false, placement: { predecessor: { whitelist: [] } } };
+const CHILD_CONSTRAINTS = {
+  editable: false,
+  deletable: false,
+  creatable: false,
+  movable: false,
+  placement: { predecessor: { whitelist: [] } },
+};
 
 /** A fixed branch under a node (auto-created by Cognigy with its parent). */
 export function childNode(type: string, label: string, parentType: string, color = '#61d188'): INodeDescriptor {

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import type { INodeField, INodeFieldAndSectionFormElement, INodeOptionsResolver, INodeSection, TNodeFieldCondition } from '@cognigy/extension-tools/build/interfaces/descriptor';
+import type {
+  INodeField,
+  INodeFieldAndSectionFormElement,
+  INodeOptionsResolver,
+  INodeSection,
+  TNodeFieldCondition,
+} from '@cognigy/extension-tools/build/interfaces/descriptor';
 
 /**
  * Node configs are zod schemas; each field carries its Cognigy editor metadata. Validation, types,
@@ -31,7 +37,10 @@ export function optionalText(max = 2000) {
 
 /** A number that may arrive as text (CognigyScript fields), "" meaning "not set". */
 export function optionalNumber(inner: z.ZodNumber) {
-  return z.preprocess((v) => (v === '' || v === null || v === undefined ? undefined : typeof v === 'string' ? Number(v) : v), inner.optional());
+  return z.preprocess(
+    (v) => (v === '' || v === null || v === undefined ? undefined : typeof v === 'string' ? Number(v) : v),
+    inner.optional(),
+  );
 }
 
 /**
@@ -48,7 +57,15 @@ export function lenientNumber(max = Number.MAX_SAFE_INTEGER) {
 /** A list that may arrive as an array or a comma-separated text. */
 export function textList() {
   return z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v === null || v === '' ? undefined : v),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v === null || v === ''
+          ? undefined
+          : v,
     z.array(z.string().min(1).max(100)).max(50).optional(),
   );
 }
@@ -76,7 +93,8 @@ function defaultOf(schema: z.ZodType): unknown {
   let current: z.ZodType | undefined = schema;
   for (let depth = 0; current && depth < 8; depth++) {
     const def: WrapperDef | undefined = (current as unknown as { def?: WrapperDef }).def;
-    if (def?.type === 'default') return typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
+    if (def?.type === 'default')
+      return typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
     current = def?.innerType ?? def?.out ?? def?.in;
   }
   return undefined;
@@ -110,7 +128,13 @@ export function editorFrom(schema: z.ZodObject, sectionDefs: SectionDef[] = []) 
   }
   const sections: INodeSection[] = sectionDefs
     .filter((s) => bySection.has(s.key))
-    .map((s) => ({ key: s.key, label: s.label, defaultCollapsed: s.defaultCollapsed ?? true, fields: bySection.get(s.key)!, ...(s.condition ? { condition: s.condition } : {}) }));
+    .map((s) => ({
+      key: s.key,
+      label: s.label,
+      defaultCollapsed: s.defaultCollapsed ?? true,
+      fields: bySection.get(s.key)!,
+      ...(s.condition ? { condition: s.condition } : {}),
+    }));
   for (const s of sections) form.push({ type: 'section', key: s.key });
   return { fields, sections, form };
 }

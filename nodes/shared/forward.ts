@@ -19,7 +19,12 @@ const MAX_INTENT = 200;
  * A failure to reach the contact center does not end the handover: it is logged and the bot stays
  * quiet (the handover is still live; the next message is tried again). Only a misconfiguration throws.
  */
-export async function forwardUserInput(rt: NodeRuntime, service: HandoverApi, session: SessionAddress, node: string): Promise<FlowHandoverInput | undefined> {
+export async function forwardUserInput(
+  rt: NodeRuntime,
+  service: HandoverApi,
+  session: SessionAddress,
+  node: string,
+): Promise<FlowHandoverInput | undefined> {
   const presence = presenceOf(rt.input);
   let outcome: Awaited<ReturnType<HandoverApi['sendUserMessage']>>;
   try {
@@ -27,7 +32,9 @@ export async function forwardUserInput(rt: NodeRuntime, service: HandoverApi, se
       session,
       text: typeof rt.input.text === 'string' ? rt.input.text.slice(0, MAX_TEXT) : '',
       ...(rt.input.inputId ? { messageId: String(rt.input.inputId).slice(0, 256) } : {}),
-      ...(typeof rt.input.intent === 'string' && rt.input.intent ? { intent: rt.input.intent.slice(0, MAX_INTENT) } : {}),
+      ...(typeof rt.input.intent === 'string' && rt.input.intent
+        ? { intent: rt.input.intent.slice(0, MAX_INTENT) }
+        : {}),
       ...(presence ? { presence } : {}),
     });
   } catch (error) {

@@ -45,7 +45,12 @@ export function runtimeOf(params: INodeFunctionBaseParams): NodeRuntime {
     },
     setNextNode: (id) => raw.setNextNode?.(id),
     stopExecution: () => raw.stopExecution?.(),
-    ...(typeof raw.getConversationTranscript === 'function' ? { getConversationTranscript: (m?: 'json' | 'string', o?: { turnLimit?: number }) => raw.getConversationTranscript(m, o) } : {}),
+    ...(typeof raw.getConversationTranscript === 'function'
+      ? {
+          getConversationTranscript: (m?: 'json' | 'string', o?: { turnLimit?: number }) =>
+            raw.getConversationTranscript(m, o),
+        }
+      : {}),
   };
   return { api, input, context, childConfigs: (childConfigs ?? []) as NodeRuntime['childConfigs'], nodeId };
 }
@@ -82,7 +87,10 @@ export function writeState(rt: NodeRuntime, view: Pick<HandoverView, 'id' | 'pro
 
 /** The handover event this input carries: injected by the gateway, or set by a node above in this execution. */
 export function incomingHandover(rt: NodeRuntime): FlowHandoverInput | undefined {
-  return readFlowEvent(rt.input.data) ?? (rt.input.handover && typeof rt.input.handover.status === 'string' ? rt.input.handover : undefined);
+  return (
+    readFlowEvent(rt.input.data) ??
+    (rt.input.handover && typeof rt.input.handover.status === 'string' ? rt.input.handover : undefined)
+  );
 }
 
 const HANDOVER_STATUSES = new Set<string>(['queue', 'active', 'completed', 'cancelled', 'error']);
@@ -93,7 +101,12 @@ const HANDOVER_STATUSES = new Set<string>(['queue', 'active', 'completed', 'canc
  */
 export function setHandoverInput(rt: NodeRuntime, handover: FlowHandoverInput): void {
   rt.api.addToInput('handover', handover);
-  if (HANDOVER_STATUSES.has(handover.status)) writeState(rt, { id: handover.handoverId, providerId: handover.providerId, status: handover.status as HandoverView['status'] });
+  if (HANDOVER_STATUSES.has(handover.status))
+    writeState(rt, {
+      id: handover.handoverId,
+      providerId: handover.providerId,
+      status: handover.status as HandoverView['status'],
+    });
 }
 
 export function viewToInput(view: HandoverView, extra: Partial<FlowHandoverInput> = {}): FlowHandoverInput {
@@ -105,14 +118,21 @@ export function viewToInput(view: HandoverView, extra: Partial<FlowHandoverInput
   if (Object.keys(data).length > 0) input.data = { ...data, ...extra.data };
   if (view.error) {
     const e = view.error;
-    input.error = { reason: e.reason, message: e.message, ...(e.code ? { code: e.code } : {}), ...(e.unavailableReason ? { unavailableReason: e.unavailableReason } : {}) };
+    input.error = {
+      reason: e.reason,
+      message: e.message,
+      ...(e.code ? { code: e.code } : {}),
+      ...(e.unavailableReason ? { unavailableReason: e.unavailableReason } : {}),
+    };
   }
   if (view.inactivityCount > 0 && input.inactivityCount === undefined) input.inactivityCount = view.inactivityCount;
   return input;
 }
 
 export function routeTo(rt: NodeRuntime, childType: string, fallbackType?: string): string | undefined {
-  const child = rt.childConfigs.find((c) => c.type === childType) ?? (fallbackType ? rt.childConfigs.find((c) => c.type === fallbackType) : undefined);
+  const child =
+    rt.childConfigs.find((c) => c.type === childType) ??
+    (fallbackType ? rt.childConfigs.find((c) => c.type === fallbackType) : undefined);
   if (child) rt.api.setNextNode(child.id);
   return child?.type;
 }

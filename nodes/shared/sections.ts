@@ -48,16 +48,19 @@ const capitalised = (p: string) => p[0]!.toUpperCase() + p.slice(1);
 const PRIORITY_OPTIONS = ['none', 'urgent', 'high', 'medium', 'low'].map((p) => ({ label: capitalised(p), value: p }));
 
 /** JSON given as an object or as its text (Cognigy's json fields); empty counts as `{}`. */
-export const jsonObject = z.preprocess((v) => {
-  if (typeof v === 'string') {
-    try {
-      v = v.trim() === '' ? {} : JSON.parse(v);
-    } catch {
-      return v; // fails below with a message naming the field
+export const jsonObject = z.preprocess(
+  (v) => {
+    if (typeof v === 'string') {
+      try {
+        v = v.trim() === '' ? {} : JSON.parse(v);
+      } catch {
+        return v; // fails below with a message naming the field
+      }
     }
-  }
-  return v === null || v === undefined ? {} : v;
-}, z.record(z.string(), z.unknown(), { error: 'Enter a JSON object' }));
+    return v === null || v === undefined ? {} : v;
+  },
+  z.record(z.string(), z.unknown(), { error: 'Enter a JSON object' }),
+);
 
 type Meta = Omit<Parameters<typeof nodeField>[1], 'section'>;
 const inSection =

@@ -1,5 +1,11 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type ConnectionCheck, type HandoverErrorJSON } from '../contract';
+import {
+  HandoverError,
+  HandoverTimeoutError,
+  handoverErrorFromJSON,
+  type ConnectionCheck,
+  type HandoverErrorJSON,
+} from '../contract';
 import type { ProviderExport, ProviderView } from '../registry';
 
 /**
@@ -27,12 +33,26 @@ export interface ProviderAdminClient {
   update(id: string, patch: { name?: string; settings?: Record<string, unknown> }): Promise<ProviderView>;
   remove(id: string): Promise<void>;
   export(options?: { includeSecrets?: boolean }): Promise<ProviderExport>;
-  import(data: unknown, options?: { mode?: 'merge' | 'replace' }): Promise<{ created: number; updated: number; deleted: number }>;
+  import(
+    data: unknown,
+    options?: { mode?: 'merge' | 'replace' },
+  ): Promise<{ created: number; updated: number; deleted: number }>;
   services(): Promise<ConnectorTypeSummary[]>;
-  test(id: string): Promise<{ ok: boolean; check: string; durationMs: number; checks?: ConnectionCheck[]; result?: unknown; error?: HandoverErrorJSON }>;
+  test(id: string): Promise<{
+    ok: boolean;
+    check: string;
+    durationMs: number;
+    checks?: ConnectionCheck[];
+    result?: unknown;
+    error?: HandoverErrorJSON;
+  }>;
   /** Named API keys (an unrestricted admin key only). The key itself is in `createApiKey`'s answer only. */
   listApiKeys(): Promise<ApiKeySummary[]>;
-  createApiKey(input: { name: string; scope: 'nodes' | 'admin'; providers?: string[] }): Promise<{ key: string; apiKey: ApiKeySummary }>;
+  createApiKey(input: {
+    name: string;
+    scope: 'nodes' | 'admin';
+    providers?: string[];
+  }): Promise<{ key: string; apiKey: ApiKeySummary }>;
   revokeApiKey(id: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -57,23 +77,33 @@ export function createProviderAdminClient(options: ProviderAdminClientOptions): 
     try {
       res = await request(`${base}${path}`, {
         method,
-        headers: { accept: 'application/json', 'x-api-key': options.apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          accept: 'application/json',
+          'x-api-key': options.apiKey,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
         dispatcher,
       });
     } catch (error) {
       const name = (error as Error)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new HandoverTimeoutError(`The gateway did not answer within ${timeoutMs} ms`, { path });
+      if (name === 'TimeoutError' || name === 'AbortError')
+        throw new HandoverTimeoutError(`The gateway did not answer within ${timeoutMs} ms`, { path });
       const code = (error as { code?: string })?.code;
-      throw new HandoverError('internal', `The gateway at ${base} could not be reached${code ? ` (${code})` : ''}`, { cause: error, isRetryable: true });
+      throw new HandoverError('internal', `The gateway at ${base} could not be reached${code ? ` (${code})` : ''}`, {
+        cause: error,
+        isRetryable: true,
+      });
     }
     const text = await res.body.text();
     const parsed = text ? safeJson(text) : undefined;
     if (res.statusCode >= 400) {
       const json = (parsed as { error?: HandoverErrorJSON } | undefined)?.error;
       if (json && typeof json.code === 'string') throw handoverErrorFromJSON(json);
-      throw new HandoverError('internal', `The gateway answered ${res.statusCode}`, { details: { status: res.statusCode } });
+      throw new HandoverError('internal', `The gateway answered ${res.statusCode}`, {
+        details: { status: res.statusCode },
+      });
     }
     return parsed as T;
   }

@@ -50,13 +50,22 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const secure = base.protocol === 'https:';
   const prefix = base.pathname.replace(/\/+$/, '');
   const ownsAgent = !options.agent;
-  const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: options.connections ?? 16, maxFreeSockets: options.connections ?? 16, scheduling: 'lifo' as const };
+  const agentOptions = {
+    keepAlive: true,
+    keepAliveMsecs: 30_000,
+    maxSockets: options.connections ?? 16,
+    maxFreeSockets: options.connections ?? 16,
+    scheduling: 'lifo' as const,
+  };
   // node:https (TLS) is loaded on the first https call, not at require time: a Cognigy extension loads
   // this module cold on every worker start, and TLS costs several milliseconds there.
   let transport: Promise<{ agent: HttpAgent; send: typeof httpRequest }> | undefined;
   const connect = () =>
     (transport ??= secure
-      ? import('node:https').then((https) => ({ agent: options.agent ?? new https.Agent(agentOptions), send: https.request }))
+      ? import('node:https').then((https) => ({
+          agent: options.agent ?? new https.Agent(agentOptions),
+          send: https.request,
+        }))
       : Promise.resolve({ agent: options.agent ?? new HttpAgent(agentOptions), send: httpRequest }));
   const timeoutMs = options.timeoutMs ?? 15_000;
   let requestCount = 0;
@@ -64,15 +73,33 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   async function post(path: string, body: string): Promise<{ status: number; text: string }> {
     const { agent, send } = await connect();
     return new Promise((resolve, reject) => {
-      const headers = { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': options.apiKey, 'content-length': Buffer.byteLength(body) };
-      const req = send({ protocol: base.protocol, hostname: base.hostname, port: base.port, path: prefix + path, method: 'POST', headers, agent }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const headers = {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-api-key': options.apiKey,
+        'content-length': Buffer.byteLength(body),
+      };
+      const req = send(
+        {
+          protocol: base.protocol,
+          hostname: base.hostname,
+          port: base.port,
+          path: prefix + path,
+          method: 'POST',
+          headers,
+          agent,
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       // Idle deadline on the socket (no extra timer per call): fires when nothing moves for timeoutMs.
-      req.setTimeout(timeoutMs, () => req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path })));
+      req.setTimeout(timeoutMs, () =>
+        req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path })),
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -86,7 +113,11 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     } catch (error) {
       if (HandoverError.isInstance(error)) throw error;
       const code = (error as { code?: string })?.code;
-      throw new HandoverError('internal', `The handover gateway could not be reached${code ? ` (${code})` : ''}`, { cause: error, isRetryable: true, details: { path } });
+      throw new HandoverError('internal', `The handover gateway could not be reached${code ? ` (${code})` : ''}`, {
+        cause: error,
+        isRetryable: true,
+        details: { path },
+      });
     }
     let parsed: unknown;
     try {
@@ -97,9 +128,15 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     if (res.status >= 400) {
       const json = (parsed as { error?: HandoverErrorJSON } | undefined)?.error;
       if (json && typeof json.code === 'string' && typeof json.message === 'string') throw handoverErrorFromJSON(json);
-      throw new HandoverError('internal', `The handover gateway answered ${res.status}`, { isRetryable: res.status >= 500, details: { path, status: res.status } });
+      throw new HandoverError('internal', `The handover gateway answered ${res.status}`, {
+        isRetryable: res.status >= 500,
+        details: { path, status: res.status },
+      });
     }
-    if (parsed === undefined) throw new HandoverError('internal', 'The handover gateway sent a body that is not JSON', { details: { path, status: res.status } });
+    if (parsed === undefined)
+      throw new HandoverError('internal', 'The handover gateway sent a body that is not JSON', {
+        details: { path, status: res.status },
+      });
     return parsed as T;
   }
 
@@ -110,7 +147,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     checkAvailability: (input: AvailabilityInput) => call<AvailabilityOutcome>('/v1/handover/availability', input),
     startHandover: (input: StartHandoverInput) => call<StartHandoverOutcome>('/v1/handover/start', input),
     sendUserMessage: (input: UserMessageInput) => call<UserMessageOutcome>('/v1/handover/message', input),
-    getHandover: async (input: GetHandoverInput) => (await call<{ handover: HandoverView | null }>('/v1/handover/get', input)).handover,
+    getHandover: async (input: GetHandoverInput) =>
+      (await call<{ handover: HandoverView | null }>('/v1/handover/get', input)).handover,
     closeHandover: (input: CloseHandoverInput) => call<CloseHandoverOutcome>('/v1/handover/close', input),
     setInactivity: (input: SetInactivityInput) => call<SetInactivityOutcome>('/v1/handover/inactivity', input),
     async close() {

@@ -36,7 +36,12 @@ export async function runConnectionChecks(steps: readonly ConnectionStep[]): Pro
       checks.push({ ...base, status: 'ok', ...(found ? { message: found } : {}) });
     } catch (error) {
       const typed = toHandoverError(error);
-      failed = { ...base, status: 'failed', message: `${step.name}${step.field ? ` (${step.field})` : ''}: ${typed.message}`, error: { code: typed.code, message: typed.message } };
+      failed = {
+        ...base,
+        status: 'failed',
+        message: `${step.name}${step.field ? ` (${step.field})` : ''}: ${typed.message}`,
+        error: { code: typed.code, message: typed.message },
+      };
       checks.push(failed);
     }
   }

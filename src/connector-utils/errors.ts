@@ -32,13 +32,23 @@ function header(headers: VendorFailure['headers'], name: string): string | undef
 export function vendorError(failure: VendorFailure): HandoverError {
   const names = [...[failure.requestIdHeader ?? []].flat(), 'x-request-id', 'x-correlation-id'];
   const requestId = names.map((n) => header(failure.headers, n.toLowerCase())).find((v) => v !== undefined);
-  const init = { vendor: failure.vendor, status: failure.status, vendorRequestId: requestId, vendorCode: failure.vendorCode, operation: failure.operation };
+  const init = {
+    vendor: failure.vendor,
+    status: failure.status,
+    vendorRequestId: requestId,
+    vendorCode: failure.vendorCode,
+    operation: failure.operation,
+  };
   const what = `${failure.vendor}${failure.operation ? ` ${failure.operation}` : ''}`;
   const detail = failure.vendorMessage ? `: ${failure.vendorMessage.slice(0, 300)}` : '';
   if (failure.status === 429) {
-    return new RateLimitError(`${what} was rate limited (429)${detail}`, { ...init, retryAfterMs: parseRetryAfter(failure.headers?.['retry-after']) });
+    return new RateLimitError(`${what} was rate limited (429)${detail}`, {
+      ...init,
+      retryAfterMs: parseRetryAfter(failure.headers?.['retry-after']),
+    });
   }
-  if (failure.status === 401 || failure.status === 403) return new VendorAuthError(`${what} was refused (${failure.status})${detail}`, init);
+  if (failure.status === 401 || failure.status === 403)
+    return new VendorAuthError(`${what} was refused (${failure.status})${detail}`, init);
   if (failure.status === 404) return new VendorNotFoundError(`${what} found nothing (404)${detail}`, init);
   return new VendorApiError(`${what} failed (${failure.status})${detail}`, init);
 }

@@ -70,7 +70,8 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions) {
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
   }
 
   async send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
@@ -90,7 +91,11 @@ export class HttpClient {
     };
     if (!idempotent || req.retry === false) return attempt();
     const clock = this.options.clock;
-    return retryWithBackoff(attempt, { ...(clock ? { sleep: clockSleep(clock) } : {}), ...this.options.retry, signal: req.signal });
+    return retryWithBackoff(attempt, {
+      ...(clock ? { sleep: clockSleep(clock) } : {}),
+      ...this.options.retry,
+      signal: req.signal,
+    });
   }
 
   private readonly bases = new Map<string, Base>();
@@ -125,8 +130,9 @@ export class HttpClient {
       body = JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
     } else if (req.form) {
-      const pairs = Object.entries(req.form).flatMap(([k, v]): Array<[string, string]> =>
-        typeof v === 'string' ? [[k, v]] : v.map((x): [string, string] => [k, x]),
+      const pairs = Object.entries(req.form).flatMap(
+        ([k, v]): Array<[string, string]> =>
+          typeof v === 'string' ? [[k, v]] : v.map((x): [string, string] => [k, x]),
       );
       body = new URLSearchParams(pairs).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -153,22 +159,37 @@ export class HttpClient {
     } catch (error) {
       if (HandoverError.isInstance(error)) throw error;
       if (timedOut) {
-        throw new HandoverTimeoutError(`${this.options.vendor} ${req.operation} timed out after ${timeoutMs} ms`, { vendor: this.options.vendor, operation: req.operation }, error);
+        throw new HandoverTimeoutError(
+          `${this.options.vendor} ${req.operation} timed out after ${timeoutMs} ms`,
+          { vendor: this.options.vendor, operation: req.operation },
+          error,
+        );
       }
       const name = (error as Error)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError' || (error as { code?: string })?.code === 'UND_ERR_ABORTED') {
-        throw new HandoverTimeoutError(`${this.options.vendor} ${req.operation} was aborted`, { vendor: this.options.vendor, operation: req.operation }, error);
+      if (
+        name === 'TimeoutError' ||
+        name === 'AbortError' ||
+        (error as { code?: string })?.code === 'UND_ERR_ABORTED'
+      ) {
+        throw new HandoverTimeoutError(
+          `${this.options.vendor} ${req.operation} was aborted`,
+          { vendor: this.options.vendor, operation: req.operation },
+          error,
+        );
       }
-      throw new VendorApiError(`${this.options.vendor} ${req.operation} could not connect: ${(error as Error)?.message ?? 'network error'}`, {
-        vendor: this.options.vendor,
-        operation: req.operation,
-        cause: error,
-      });
+      throw new VendorApiError(
+        `${this.options.vendor} ${req.operation} could not connect: ${(error as Error)?.message ?? 'network error'}`,
+        {
+          vendor: this.options.vendor,
+          operation: req.operation,
+          cause: error,
+        },
+      );
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
     }
-    let parsed: unknown ;
+    let parsed: unknown;
     if (text.length > 0) {
       try {
         parsed = JSON.parse(text);
@@ -253,7 +274,9 @@ function defaultErrorDetails(body: unknown): { message?: string; code?: string }
   if (typeof body === 'string') return { message: body.slice(0, 200) };
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
-    const message = [b.message, b.error_description, b.error, b.description].find((v) => typeof v === 'string') as string | undefined;
+    const message = [b.message, b.error_description, b.error, b.description].find((v) => typeof v === 'string') as
+      | string
+      | undefined;
     const code = [b.code, b.errorCode].find((v) => typeof v === 'string') as string | undefined;
     return { message, code };
   }

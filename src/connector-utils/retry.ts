@@ -32,7 +32,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * it waits: the system clock unrefs its timers (a forgotten timer must not hold a process open), but a
  * caller awaiting this sleep is not forgotten, so a Node timer handle is ref'd again here.
  */
-export function clockSleep(clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>): (ms: number, signal?: AbortSignal) => Promise<void> {
+export function clockSleep(
+  clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>,
+): (ms: number, signal?: AbortSignal) => Promise<void> {
   return (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
@@ -63,7 +65,8 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => Promise<T>, o
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt >= max || options.signal?.aborted || !HandoverError.isInstance(error) || !error.isRetryable) throw error;
+      if (attempt >= max || options.signal?.aborted || !HandoverError.isInstance(error) || !error.isRetryable)
+        throw error;
       const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
       const delay = retryAfter ?? Math.round(random() * base * 2 ** (attempt - 1));
       if (delay > cap) throw error;

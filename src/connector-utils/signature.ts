@@ -2,7 +2,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { BadRequestError, BadSignatureError, type WebhookRequest } from '../contract';
 
 /** HMAC of `payload` with `secret`, hex or base64. */
-export function hmac(algorithm: 'sha1' | 'sha256', secret: string, payload: string | Uint8Array, encoding: 'hex' | 'base64'): string {
+export function hmac(
+  algorithm: 'sha1' | 'sha256',
+  secret: string,
+  payload: string | Uint8Array,
+  encoding: 'hex' | 'base64',
+): string {
   return createHmac(algorithm, secret).update(payload).digest(encoding);
 }
 
@@ -25,7 +30,8 @@ export function headerValue(request: WebhookRequest, name: string): string | und
 /** Rejects a signed timestamp outside the replay window (default 5 minutes either way). */
 export function assertFresh(timestampMs: number, now: number, windowMs = 5 * 60_000): void {
   if (!Number.isFinite(timestampMs)) throw new BadSignatureError('Webhook timestamp is missing or malformed');
-  if (Math.abs(now - timestampMs) > windowMs) throw new BadSignatureError('Webhook timestamp is outside the replay window', { ageMs: now - timestampMs });
+  if (Math.abs(now - timestampMs) > windowMs)
+    throw new BadSignatureError('Webhook timestamp is outside the replay window', { ageMs: now - timestampMs });
 }
 
 /** Parses a webhook body as JSON; a malformed body is a typed 400, never a crash. */

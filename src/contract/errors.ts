@@ -65,21 +65,33 @@ export class HandoverError extends Error {
     this.details = options.details ?? {};
     Object.defineProperty(this, BASE_MARKER, { value: true });
     // Mark every class in the prototype chain, so `VendorApiError.isInstance(rateLimitError)` holds.
-    for (let proto = Object.getPrototypeOf(this); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (
+      let proto = Object.getPrototypeOf(this);
+      proto && proto !== Error.prototype;
+      proto = Object.getPrototypeOf(proto)
+    ) {
       const ctor = proto.constructor as { marker?: symbol };
       if (ctor.marker) Object.defineProperty(this, ctor.marker, { value: true });
     }
   }
 
   /** True for any handover-kit error, from any copy of the package. */
-  static isInstance<T extends abstract new (...args: never[]) => HandoverError>(this: T, error: unknown): error is InstanceType<T> {
+  static isInstance<T extends abstract new (...args: never[]) => HandoverError>(
+    this: T,
+    error: unknown,
+  ): error is InstanceType<T> {
     if (typeof error !== 'object' || error === null) return false;
     if ((this as unknown) === HandoverError) return (error as Record<symbol, unknown>)[BASE_MARKER] === true;
     return (error as Record<symbol, unknown>)[(this as unknown as { marker: symbol }).marker] === true;
   }
 
   toJSON(): HandoverErrorJSON {
-    const json: HandoverErrorJSON = { name: this.name, code: this.code, message: this.message, isRetryable: this.isRetryable };
+    const json: HandoverErrorJSON = {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      isRetryable: this.isRetryable,
+    };
     if (Object.keys(this.details).length > 0) json.details = this.details;
     return json;
   }
@@ -133,7 +145,9 @@ export class UnsupportedCapabilityError extends HandoverError {
   static override readonly marker = markerFor('UnsupportedCapabilityError');
   /** `target` names the connector type, the configured provider, or both. */
   constructor(capability: string, target: { connectorType?: string; providerId?: string }, message?: string) {
-    const what = target.providerId ? `Provider "${target.providerId}"` : `Connector type "${target.connectorType ?? '?'}"`;
+    const what = target.providerId
+      ? `Provider "${target.providerId}"`
+      : `Connector type "${target.connectorType ?? '?'}"`;
     super('unsupported_capability', message ?? `${what} does not support ${capability}`, {
       details: compact({ capability, connectorType: target.connectorType, providerId: target.providerId }),
     });
@@ -157,7 +171,12 @@ export class VendorApiError extends HandoverError {
   readonly status: number | undefined;
   readonly vendorRequestId: string | undefined;
   constructor(message: string, init: VendorErrorInit, code: HandoverErrorCode = 'vendor_error') {
-    const retryable = init.status === undefined || init.status === 408 || init.status === 409 || init.status === 429 || init.status >= 500;
+    const retryable =
+      init.status === undefined ||
+      init.status === 408 ||
+      init.status === 409 ||
+      init.status === 429 ||
+      init.status >= 500;
     super(code, message, {
       cause: init.cause,
       isRetryable: retryable,
@@ -278,18 +297,22 @@ const constructors: Record<HandoverErrorCode, (json: HandoverErrorJSON) => Hando
   invalid_config: (j) => new HandoverConfigError(j.message, (j.details?.issues as ValidationIssue[]) ?? []),
   bad_request: (j) => new BadRequestError(j.message, { details: j.details }),
   unknown_provider: (j) => new UnknownProviderError(String(j.details?.providerId ?? '')),
-  unknown_connector: (j) => new UnknownConnectorError(String(j.details?.type ?? ''), (j.details?.known as string[]) ?? []),
+  unknown_connector: (j) =>
+    new UnknownConnectorError(String(j.details?.type ?? ''), (j.details?.known as string[]) ?? []),
   unsupported_capability: (j) =>
     new UnsupportedCapabilityError(String(j.details?.capability ?? ''), targetOf(j.details), j.message),
   vendor_error: (j) => new VendorApiError(j.message, vendorInit(j)),
   vendor_auth: (j) => new VendorAuthError(j.message, vendorInit(j)),
   vendor_not_found: (j) => new VendorNotFoundError(j.message, vendorInit(j)),
-  rate_limited: (j) => new RateLimitError(j.message, { ...vendorInit(j), retryAfterMs: j.details?.retryAfterMs as number | undefined }),
+  rate_limited: (j) =>
+    new RateLimitError(j.message, { ...vendorInit(j), retryAfterMs: j.details?.retryAfterMs as number | undefined }),
   bad_signature: (j) => new BadSignatureError(j.message, j.details),
-  illegal_transition: (j) => new IllegalTransitionError(String(j.details?.from), String(j.details?.to), j.details?.handoverId as string),
+  illegal_transition: (j) =>
+    new IllegalTransitionError(String(j.details?.from), String(j.details?.to), j.details?.handoverId as string),
   timeout: (j) => new HandoverTimeoutError(j.message, j.details),
   handover_not_found: (j) => new HandoverNotFoundError(j.message, j.details),
-  agents_unavailable: (j) => new AgentsUnavailableError((j.details?.reason as UnavailableReason) ?? 'unknown', j.message),
+  agents_unavailable: (j) =>
+    new AgentsUnavailableError((j.details?.reason as UnavailableReason) ?? 'unknown', j.message),
   unauthorized: (j) => new UnauthorizedError(j.message),
   forbidden: (j) => new ForbiddenError(j.message),
   internal: (j) => new HandoverError('internal', j.message, { details: j.details, isRetryable: j.isRetryable }),

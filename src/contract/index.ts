@@ -26,6 +26,8 @@ import type { z } from 'zod';
 import type { ConnectorDefinitionV1 } from './v1/connector';
 
 /** Identity helper that infers the settings type from the schema. */
-export function defineConnector<Schema extends z.ZodType>(definition: ConnectorDefinitionV1<Schema>): ConnectorDefinitionV1<Schema> {
+export function defineConnector<Schema extends z.ZodType>(
+  definition: ConnectorDefinitionV1<Schema>,
+): ConnectorDefinitionV1<Schema> {
   return definition;
 }

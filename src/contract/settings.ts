@@ -32,7 +32,9 @@ export function settingMeta(schema: z.ZodType): SettingMeta {
   for (let depth = 0; current && depth < 8; depth++) {
     const meta = z.globalRegistry.get(current) as SettingMeta | undefined;
     if (meta) for (const [k, v] of Object.entries(meta)) if (!(k in merged)) merged[k] = v;
-    const def: { innerType?: z.ZodType; in?: z.ZodType } | undefined = (current as unknown as { def?: { innerType?: z.ZodType; in?: z.ZodType } }).def;
+    const def: { innerType?: z.ZodType; in?: z.ZodType } | undefined = (
+      current as unknown as { def?: { innerType?: z.ZodType; in?: z.ZodType } }
+    ).def;
     current = def?.innerType ?? def?.in;
   }
   return merged;
@@ -66,7 +68,12 @@ export function issuesFromZod(error: z.ZodError, prefix?: string): ValidationIss
 }
 
 /** Parses `value` with `schema`, throwing a `HandoverConfigError` that names each bad field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string, prefix?: string): z.output<T> {
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what: string,
+  prefix?: string,
+): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = issuesFromZod(result.error, prefix);

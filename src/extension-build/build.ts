@@ -45,13 +45,30 @@ function loadEsbuild(dir: string): Esbuild {
 export async function buildExtension(options: BuildExtensionOptions = {}): Promise<BuiltExtension> {
   const dir = resolve(options.dir ?? '.');
   const pkgFile = join(dir, 'package.json');
-  if (!existsSync(pkgFile)) throw new HandoverConfigError(`${dir} has no package.json: run "handover-kit extension init" there first`, [{ path: 'dir', message: 'not an extension project' }]);
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as Record<string, unknown> & { name?: string; version?: string };
-  if (!pkg.name || !pkg.version) throw new HandoverConfigError('package.json needs a name and a version (they name the tarball)', [{ path: 'package.json', message: 'add name and version' }]);
-  const entry = options.entry ? resolve(dir, options.entry) : ['src/module.ts', 'src/module.js'].map((f) => join(dir, f)).find((f) => existsSync(f));
-  if (!entry || !existsSync(entry)) throw new HandoverConfigError(`No entry file: expected src/module.ts in ${dir} (or pass --entry)`, [{ path: 'entry', message: 'missing' }]);
+  if (!existsSync(pkgFile))
+    throw new HandoverConfigError(`${dir} has no package.json: run "handover-kit extension init" there first`, [
+      { path: 'dir', message: 'not an extension project' },
+    ]);
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as Record<string, unknown> & {
+    name?: string;
+    version?: string;
+  };
+  if (!pkg.name || !pkg.version)
+    throw new HandoverConfigError('package.json needs a name and a version (they name the tarball)', [
+      { path: 'package.json', message: 'add name and version' },
+    ]);
+  const entry = options.entry
+    ? resolve(dir, options.entry)
+    : ['src/module.ts', 'src/module.js'].map((f) => join(dir, f)).find((f) => existsSync(f));
+  if (!entry || !existsSync(entry))
+    throw new HandoverConfigError(`No entry file: expected src/module.ts in ${dir} (or pass --entry)`, [
+      { path: 'entry', message: 'missing' },
+    ]);
   const readme = join(dir, 'README.md');
-  if (!existsSync(readme)) throw new HandoverConfigError('README.md is missing: Cognigy shows it, and it must describe every node', [{ path: 'README.md', message: 'missing' }]);
+  if (!existsSync(readme))
+    throw new HandoverConfigError('README.md is missing: Cognigy shows it, and it must describe every node', [
+      { path: 'README.md', message: 'missing' },
+    ]);
 
   const esbuild = loadEsbuild(dir);
   const outDir = join(dir, 'build');
@@ -72,22 +89,39 @@ export async function buildExtension(options: BuildExtensionOptions = {}): Promi
     plugins: [zodEnglishOnly],
   });
   const packages: Record<string, number> = {};
-  for (const [input, info] of Object.entries(result.metafile.outputs[Object.keys(result.metafile.outputs)[0]!]!.inputs)) {
+  for (const [input, info] of Object.entries(
+    result.metafile.outputs[Object.keys(result.metafile.outputs)[0]!]!.inputs,
+  )) {
     const parts = input.split('node_modules/');
     const rest = parts.length > 1 ? parts.at(-1)! : '';
-    const name = rest ? rest.split('/').slice(0, rest.startsWith('@') ? 2 : 1).join('/') : '(your code)';
+    const name = rest
+      ? rest
+          .split('/')
+          .slice(0, rest.startsWith('@') ? 2 : 1)
+          .join('/')
+      : '(your code)';
     packages[name] = (packages[name] ?? 0) + info.bytesInOutput;
   }
 
   const readmeText = readFileSync(readme, 'utf8');
   const shipped = new Set(['build/module.js', 'package.json', 'package-lock.json', 'README.md', 'icon.png']);
   const broken = brokenLinks(readmeText, shipped);
-  if (broken.length) throw new HandoverConfigError(`README.md links to files that are not in the tarball: ${broken.join(', ')} (use https:// links)`, broken.map((l) => ({ path: 'README.md', message: l })));
+  if (broken.length)
+    throw new HandoverConfigError(
+      `README.md links to files that are not in the tarball: ${broken.join(', ')} (use https:// links)`,
+      broken.map((l) => ({ path: 'README.md', message: l })),
+    );
 
   // Everything is bundled: the uploaded package.json declares no dependencies for the platform to install.
   const { dependencies: _d, devDependencies: _dd, scripts: _s, ...manifest } = pkg;
   const packageJson = Buffer.from(`${JSON.stringify({ ...manifest, main: 'build/module.js' }, null, 2)}\n`);
-  const lock = { name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages: { '': { name: pkg.name, version: pkg.version, license: pkg.license } } };
+  const lock = {
+    name: pkg.name,
+    version: pkg.version,
+    lockfileVersion: 3,
+    requires: true,
+    packages: { '': { name: pkg.name, version: pkg.version, license: pkg.license } },
+  };
   const iconFile = join(dir, 'icon.png');
   const files = [
     { path: 'build/module.js', data: readFileSync(moduleFile) },

@@ -9,12 +9,21 @@ interface IO {
 /** `handover-kit extension init|build [dir]`. */
 export async function runExtension(args: string[], io: IO, usage: (message: string) => Error): Promise<number> {
   const [sub, ...rest] = args;
-  const options = { name: { type: 'string' }, entry: { type: 'string' }, target: { type: 'string' }, version: { type: 'string' } } as const;
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof options }>>;
+  const options = {
+    name: { type: 'string' },
+    entry: { type: 'string' },
+    target: { type: 'string' },
+    version: { type: 'string' },
+  } as const;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof options }>
+  >;
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options });
   } catch (error) {
-    throw usage(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (handover-kit extension ${sub ?? ''} does not take it)`);
+    throw usage(
+      `${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (handover-kit extension ${sub ?? ''} does not take it)`,
+    );
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw usage(`extension ${sub} takes one folder, got ${positionals.join(' ')}`);
@@ -22,17 +31,27 @@ export async function runExtension(args: string[], io: IO, usage: (message: stri
   switch (sub) {
     case 'init': {
       const { dir: at, files } = initExtension({ dir, name: values.name, handoverKitVersion: values.version });
-      io.stdout(`Created a Cognigy extension project in ${at}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: cd ${dir ?? '.'} && npm install && npm run build\n`);
+      io.stdout(
+        `Created a Cognigy extension project in ${at}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: cd ${dir ?? '.'} && npm install && npm run build\n`,
+      );
       return 0;
     }
     case 'build': {
       const built = await buildExtension({ dir, entry: values.entry, target: values.target });
       const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-      const top = Object.entries(built.packages).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([p, n]) => `${p} ${kb(n)}`).join(', ');
-      io.stdout(`build/module.js: ${kb(built.moduleBytes)} (${top})\nUpload ${built.tarball} in Cognigy.AI: Manage > Extensions > Upload extension.\n`);
+      const top = Object.entries(built.packages)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([p, n]) => `${p} ${kb(n)}`)
+        .join(', ');
+      io.stdout(
+        `build/module.js: ${kb(built.moduleBytes)} (${top})\nUpload ${built.tarball} in Cognigy.AI: Manage > Extensions > Upload extension.\n`,
+      );
       return 0;
     }
     default:
-      throw usage(sub ? `Unknown extension command "${sub}": use init or build` : 'extension needs a command: init or build');
+      throw usage(
+        sub ? `Unknown extension command "${sub}": use init or build` : 'extension needs a command: init or build',
+      );
   }
 }

@@ -20,7 +20,12 @@ export interface InitExtensionOptions {
 
 export function initExtension(options: InitExtensionOptions = {}): { dir: string; files: string[] } {
   const dir = resolve(options.dir ?? '.');
-  const name = options.name ?? (basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'my-extension');
+  const name =
+    options.name ??
+    (basename(dir)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-') ||
+      'my-extension');
   const files: Record<string, string> = {
     'package.json': `${JSON.stringify(
       {
@@ -45,7 +50,11 @@ export function initExtension(options: InitExtensionOptions = {}): { dir: string
     '.gitignore': 'node_modules\nbuild\n*.tar.gz\n',
   };
   const clashes = Object.keys(files).filter((f) => existsSync(join(dir, f)));
-  if (clashes.length) throw new HandoverConfigError(`${dir} already has ${clashes.join(', ')}: init writes a new project, pick an empty folder`, clashes.map((f) => ({ path: f, message: 'exists' })));
+  if (clashes.length)
+    throw new HandoverConfigError(
+      `${dir} already has ${clashes.join(', ')}: init writes a new project, pick an empty folder`,
+      clashes.map((f) => ({ path: f, message: 'exists' })),
+    );
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(join(dir, file, '..'), { recursive: true });
     writeFileSync(join(dir, file), text);

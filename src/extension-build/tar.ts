@@ -7,7 +7,8 @@ export function tarGz(files: Array<{ path: string; data: Buffer }>, mtime = Math
     if (Buffer.byteLength(file.path) > 100) throw new Error(`tar: path too long: ${file.path}`);
     const header = Buffer.alloc(512);
     const field = (value: string, offset: number, length: number) => header.write(value, offset, length, 'utf8');
-    const octal = (value: number, offset: number, length: number) => field(value.toString(8).padStart(length - 1, '0') + '\0', offset, length);
+    const octal = (value: number, offset: number, length: number) =>
+      field(value.toString(8).padStart(length - 1, '0') + '\0', offset, length);
     field(file.path, 0, 100);
     octal(0o644, 100, 8);
     octal(0, 108, 8);

@@ -57,14 +57,22 @@ export class ApiKeyAuth {
     const key = presentedKey(headers);
     if (!key || !this.named || !NamedApiKeys.looksNamed(key)) return undefined;
     const record = await this.named.verify(key);
-    return record && { role: record.scope, name: record.name, keyId: record.id, ...(record.providers ? { providers: record.providers } : {}) };
+    return (
+      record && {
+        role: record.scope,
+        name: record.name,
+        keyId: record.id,
+        ...(record.providers ? { providers: record.providers } : {}),
+      }
+    );
   }
 
   /** Throws 401 without a valid key, 403 when the key's scope may not use the route. */
   async require(headers: IncomingHttpHeaders, allowed: 'nodes' | 'admin'): Promise<Principal> {
     const principal = await this.authenticate(headers);
     if (!principal) throw new UnauthorizedError();
-    if (allowed === 'admin' && principal.role !== 'admin') throw new ForbiddenError('This route needs an admin API key');
+    if (allowed === 'admin' && principal.role !== 'admin')
+      throw new ForbiddenError('This route needs an admin API key');
     return principal;
   }
 }

@@ -93,7 +93,10 @@ Commands:
 };
 
 class UsageError extends Error {
-  constructor(message: string, readonly command = 'main') {
+  constructor(
+    message: string,
+    readonly command = 'main',
+  ) {
     super(message);
   }
 }
@@ -106,7 +109,11 @@ export interface CliIO {
   open?: (url: string, io: CliIO) => void;
 }
 
-const processIO: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env };
+const processIO: CliIO = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+};
 
 /** Runs one command line; resolves to the exit code (0 ok, 1 failed, 2 usage). Errors are printed, not thrown. */
 export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -137,7 +144,10 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     case 'apikeys':
       return runProviders(['keys', ...rest], io);
     case 'help':
-      if (rest[0] && !(rest[0] in HELP)) throw new UsageError(`No help for "${rest[0]}": the commands are gateway, playground, providers, extension, keys, apikeys`);
+      if (rest[0] && !(rest[0] in HELP))
+        throw new UsageError(
+          `No help for "${rest[0]}": the commands are gateway, playground, providers, extension, keys, apikeys`,
+        );
       io.stdout(HELP[rest[0] ?? 'main']!);
       return 0;
     case undefined:
@@ -146,7 +156,9 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       io.stdout(HELP.main!);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`Unknown command "${command}": the commands are gateway, playground, providers, extension, keys, apikeys`);
+      throw new UsageError(
+        `Unknown command "${command}": the commands are gateway, playground, providers, extension, keys, apikeys`,
+      );
   }
 }
 
@@ -159,9 +171,12 @@ const serverOptions = {
 
 /** --port, --host and --config, the same on gateway and playground; errors name the flag. */
 function serverConfig(values: { port?: string; host?: string; config?: string }, io: CliIO, command: string) {
-  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) throw new UsageError(`--port takes a port number (0–65535), got "${values.port}"`, command);
-  if (values.port !== undefined && Number(values.port) > 65_535) throw new UsageError(`--port takes a port number (0–65535), got "${values.port}"`, command);
-  if (values.host !== undefined && !values.host.trim()) throw new UsageError('--host takes an address, e.g. 127.0.0.1 or 0.0.0.0', command);
+  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port))
+    throw new UsageError(`--port takes a port number (0–65535), got "${values.port}"`, command);
+  if (values.port !== undefined && Number(values.port) > 65_535)
+    throw new UsageError(`--port takes a port number (0–65535), got "${values.port}"`, command);
+  if (values.host !== undefined && !values.host.trim())
+    throw new UsageError('--host takes an address, e.g. 127.0.0.1 or 0.0.0.0', command);
   return loadGatewayConfig({
     env: io.env,
     file: values.config,
@@ -190,15 +205,24 @@ async function runGateway(args: string[], io: CliIO): Promise<number> {
 }
 
 async function runPlayground(args: string[], io: CliIO): Promise<number> {
-  const options = { ...serverOptions, 'no-open': { type: 'boolean' }, 'queue-updates': { type: 'string' }, inactivity: { type: 'string' } } as const;
+  const options = {
+    ...serverOptions,
+    'no-open': { type: 'boolean' },
+    'queue-updates': { type: 'string' },
+    inactivity: { type: 'string' },
+  } as const;
   const { values } = parse({ args, options, strict: true }, 'playground');
   const seconds = (value: string | undefined, flag: string) => {
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 5) throw new UsageError(`--${flag} takes a number of seconds (at least 5), got "${value}"`, 'playground');
+    if (!Number.isFinite(n) || n < 5)
+      throw new UsageError(`--${flag} takes a number of seconds (at least 5), got "${value}"`, 'playground');
     return n;
   };
-  const playground = { queueUpdateSeconds: seconds(values['queue-updates'], 'queue-updates'), inactivitySeconds: seconds(values.inactivity, 'inactivity') };
+  const playground = {
+    queueUpdateSeconds: seconds(values['queue-updates'], 'queue-updates'),
+    inactivitySeconds: seconds(values.inactivity, 'inactivity'),
+  };
   const config = serverConfig(values, io, 'playground');
   const started = await startGateway(config, { print: (text) => io.stderr(`${text}\n`), playground });
   if (!values['no-open'] && started.pages.playground) (io.open ?? openBrowser)(started.pages.playground, io);
@@ -207,7 +231,12 @@ async function runPlayground(args: string[], io: CliIO): Promise<number> {
 
 /** Best effort: the platform's "open this URL" command; a failure only prints a hint. */
 function openBrowser(url: string, io: CliIO): void {
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
   const hint = () => io.stderr('Could not open a browser: open the playground address above (or pass --no-open).\n');
   try {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
@@ -246,20 +275,20 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
       strict: true,
       allowPositionals: true,
       options: {
-      url: { type: 'string' },
-      key: { type: 'string' },
-      json: { type: 'boolean' },
-      type: { type: 'string' },
-      name: { type: 'string' },
-      id: { type: 'string' },
-      settings: { type: 'string' },
-      'settings-file': { type: 'string' },
-      set: { type: 'string', multiple: true },
-      'include-secrets': { type: 'boolean' },
-      out: { type: 'string' },
-      mode: { type: 'string' },
-      scope: { type: 'string' },
-      providers: { type: 'string' },
+        url: { type: 'string' },
+        key: { type: 'string' },
+        json: { type: 'boolean' },
+        type: { type: 'string' },
+        name: { type: 'string' },
+        id: { type: 'string' },
+        settings: { type: 'string' },
+        'settings-file': { type: 'string' },
+        set: { type: 'string', multiple: true },
+        'include-secrets': { type: 'boolean' },
+        out: { type: 'string' },
+        mode: { type: 'string' },
+        scope: { type: 'string' },
+        providers: { type: 'string' },
       },
     },
     'providers',
@@ -267,8 +296,16 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
   const [sub, arg] = positionals;
   const url = values.url ?? io.env.HANDOVER_GATEWAY_URL ?? 'http://127.0.0.1:8080';
   const key = values.key ?? io.env.HANDOVER_GATEWAY_KEY;
-  if (!sub) throw new UsageError('providers needs a command: list, get, add, update, rm, test, export, import or types', 'providers');
-  if (!key) throw new UsageError('An admin API key is needed: --key <key> or HANDOVER_GATEWAY_KEY (one of the gateway\'s HANDOVER_GATEWAY_ADMIN_KEYS)', 'providers');
+  if (!sub)
+    throw new UsageError(
+      'providers needs a command: list, get, add, update, rm, test, export, import or types',
+      'providers',
+    );
+  if (!key)
+    throw new UsageError(
+      "An admin API key is needed: --key <key> or HANDOVER_GATEWAY_KEY (one of the gateway's HANDOVER_GATEWAY_ADMIN_KEYS)",
+      'providers',
+    );
   const client = createProviderAdminClient({ url, apiKey: key });
   const out = (value: unknown) => io.stdout(`${typeof value === 'string' ? value : JSON.stringify(value, null, 2)}\n`);
   const need = (what: string) => {
@@ -293,14 +330,22 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
       case 'add': {
         if (!values.type || !values.name) throw new UsageError('providers add needs --type and --name');
         const settings = settingsFrom(values);
-        const created = await client.create({ ...(values.id ? { id: values.id } : {}), name: values.name, type: values.type, ...(settings ? { settings } : {}) });
+        const created = await client.create({
+          ...(values.id ? { id: values.id } : {}),
+          name: values.name,
+          type: values.type,
+          ...(settings ? { settings } : {}),
+        });
         if (values.json) out(created);
         else out(`Created ${created.type} provider "${created.name}" (${created.id}).`);
         return 0;
       }
       case 'update': {
         const settings = settingsFrom(values);
-        const updated = await client.update(need('a provider id'), { ...(values.name ? { name: values.name } : {}), ...(settings ? { settings } : {}) });
+        const updated = await client.update(need('a provider id'), {
+          ...(values.name ? { name: values.name } : {}),
+          ...(settings ? { settings } : {}),
+        });
         out(values.json ? updated : `Updated ${updated.id}.`);
         return 0;
       }
@@ -317,7 +362,9 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
         const data = await client.export({ includeSecrets: values['include-secrets'] === true });
         if (values.out) {
           writePrivateFile(values.out, `${JSON.stringify(data, null, 2)}\n`);
-          io.stderr(`Exported ${data.providers.length} provider(s) to ${values.out}${values['include-secrets'] ? ' (with secrets: keep it safe)' : ''}.\n`);
+          io.stderr(
+            `Exported ${data.providers.length} provider(s) to ${values.out}${values['include-secrets'] ? ' (with secrets: keep it safe)' : ''}.\n`,
+          );
         } else out(data);
         return 0;
       }
@@ -333,21 +380,33 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
         return await apiKeyCommand(client, positionals.slice(1), values, out);
       case 'types': {
         const types = await client.services();
-        out(values.json ? types : types.map((t) => `${t.type}\t${t.label}${t.description ? ` — ${t.description}` : ''}`).join('\n'));
+        out(
+          values.json
+            ? types
+            : types.map((t) => `${t.type}\t${t.label}${t.description ? ` — ${t.description}` : ''}`).join('\n'),
+        );
         return 0;
       }
       default:
-        throw new UsageError(`Unknown providers command "${sub}": use list, get, add, update, rm, test, export, import or types`, 'providers');
+        throw new UsageError(
+          `Unknown providers command "${sub}": use list, get, add, update, rm, test, export, import or types`,
+          'providers',
+        );
     }
   } finally {
     await client.close();
   }
 }
 
-function settingsFrom(values: { settings?: string; 'settings-file'?: string; set?: string[] }): Record<string, unknown> | undefined {
+function settingsFrom(values: {
+  settings?: string;
+  'settings-file'?: string;
+  set?: string[];
+}): Record<string, unknown> | undefined {
   let settings: Record<string, unknown> | undefined;
   if (values.settings) settings = parseObject(values.settings, '--settings');
-  if (values['settings-file']) settings = { ...settings, ...(readJsonFile(values['settings-file']) as Record<string, unknown>) };
+  if (values['settings-file'])
+    settings = { ...settings, ...(readJsonFile(values['settings-file']) as Record<string, unknown>) };
   for (const pair of values.set ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects key=value, got "${pair}"`);
@@ -370,7 +429,8 @@ function parseObject(text: string, what: string): Record<string, unknown> {
   } catch {
     throw new UsageError(`${what} is not valid JSON`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${what} must be a JSON object`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(`${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -390,9 +450,15 @@ function readJsonFile(file: string): unknown {
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
-
 
 function report(error: unknown, io: CliIO, command: string | undefined): number {
   if (error instanceof UsageError) {
@@ -407,19 +473,30 @@ function report(error: unknown, io: CliIO, command: string | undefined): number 
   }
   if (HandoverError.isInstance(error)) {
     io.stderr(`error (${error.code}): ${error.message}\n`);
-    if (HandoverConfigError.isInstance(error) && !error.message.includes('\n')) for (const i of error.issues) io.stderr(`  ${i.path}: ${i.message}\n`);
+    if (HandoverConfigError.isInstance(error) && !error.message.includes('\n'))
+      for (const i of error.issues) io.stderr(`  ${i.path}: ${i.message}\n`);
   } else io.stderr(`error: ${(error as Error)?.message ?? String(error)}\n`);
-  if (command === 'gateway' || command === 'playground') io.stderr(`\nRun "handover-kit ${command} --help" for the options and environment variables.\n`);
+  if (command === 'gateway' || command === 'playground')
+    io.stderr(`\nRun "handover-kit ${command} --help" for the options and environment variables.\n`);
   return 1;
 }
 
 /** ioredis' own errors ("Reached the max retries per request limit", ECONNREFUSED …) as one line that says what to check. */
 function redisUnreachable(error: unknown, env: Record<string, string | undefined>): string | undefined {
   const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${(error as { code?: string })?.code ?? ''}`;
-  if (!/max retries per request|ECONNREFUSED|ENOTFOUND|Connection is closed|MaxRetriesPerRequestError|NOAUTH|WRONGPASS|ETIMEDOUT/i.test(text)) return undefined;
+  if (
+    !/max retries per request|ECONNREFUSED|ENOTFOUND|Connection is closed|MaxRetriesPerRequestError|NOAUTH|WRONGPASS|ETIMEDOUT/i.test(
+      text,
+    )
+  )
+    return undefined;
   if (!env.HANDOVER_REDIS_URL && !/redis/i.test(text + ((error as Error)?.stack ?? ''))) return undefined;
   const where = env.HANDOVER_REDIS_URL ? redactUrl(env.HANDOVER_REDIS_URL) : 'the configured Redis';
-  const why = /NOAUTH|WRONGPASS/i.test(text) ? 'the password was refused' : /ENOTFOUND/i.test(text) ? 'the host name does not resolve' : 'no answer (is redis-server running and reachable?)';
+  const why = /NOAUTH|WRONGPASS/i.test(text)
+    ? 'the password was refused'
+    : /ENOTFOUND/i.test(text)
+      ? 'the host name does not resolve'
+      : 'no answer (is redis-server running and reachable?)';
   return `Cannot use Redis at ${where} (HANDOVER_REDIS_URL): ${why}. Fix the URL or start Redis; without HANDOVER_REDIS_URL the gateway keeps everything in memory.`;
 }
 

@@ -13,7 +13,12 @@ const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 const apiKey = z.string().min(16, 'API keys must be at least 16 characters');
 
 const providerSchema = z
-  .object({ id: z.string().min(1).optional(), name: z.string().min(1), type: z.string().min(1), settings: z.record(z.string(), z.unknown()).optional() })
+  .object({
+    id: z.string().min(1).optional(),
+    name: z.string().min(1),
+    type: z.string().min(1),
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
   .strict();
 
 export const gatewayConfigSchema = z
@@ -67,29 +72,134 @@ export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 type Kind = 'string' | 'list' | 'boolean';
 /** Every environment variable, the config field it sets, and how to read it. */
 export const GATEWAY_ENV: ReadonlyArray<{ env: string; path: string; kind: Kind; description: string }> = [
-  { env: 'HANDOVER_GATEWAY_HOST', path: 'host', kind: 'string', description: 'Interface to listen on (default 127.0.0.1; 0.0.0.0 in a container).' },
+  {
+    env: 'HANDOVER_GATEWAY_HOST',
+    path: 'host',
+    kind: 'string',
+    description: 'Interface to listen on (default 127.0.0.1; 0.0.0.0 in a container).',
+  },
   { env: 'HANDOVER_GATEWAY_PORT', path: 'port', kind: 'string', description: 'Port (default 8080).' },
-  { env: 'HANDOVER_PUBLIC_URL', path: 'publicUrl', kind: 'string', description: 'Public base URL, used to build webhook URLs (…/webhooks/<providerId>).' },
-  { env: 'HANDOVER_GATEWAY_NODE_KEYS', path: 'nodeKeys', kind: 'list', description: 'Comma-separated API keys for the nodes (handover API only).' },
-  { env: 'HANDOVER_GATEWAY_ADMIN_KEYS', path: 'adminKeys', kind: 'list', description: 'Comma-separated admin API keys (provider management too).' },
-  { env: 'HANDOVER_REDIS_URL', path: 'redisUrl', kind: 'string', description: 'redis://, redis+sentinel://h:p,…/master or redis+cluster://h:p,… (shared state).' },
-  { env: 'HANDOVER_REDIS_PREFIX', path: 'redisPrefix', kind: 'string', description: 'Key prefix in Redis (default hk:).' },
-  { env: 'HANDOVER_ENCRYPTION_KEYS', path: 'encryptionKeys', kind: 'string', description: 'Keys sealing secrets at rest: kid1:base64(32 bytes),kid2:… (first = current). Required with Redis.' },
-  { env: 'HANDOVER_ENCRYPTION_KEY_FILE', path: 'encryptionKeyFile', kind: 'string', description: 'A file with the same key lines (one per line), instead of HANDOVER_ENCRYPTION_KEYS.' },
-  { env: 'HANDOVER_ALLOW_PLAINTEXT_SECRETS', path: 'allowPlaintextSecrets', kind: 'boolean', description: 'Development only: Redis without encryption keys (secrets in clear).' },
-  { env: 'COGNIGY_API_BASE_URL', path: 'cognigy.apiBaseUrl', kind: 'string', description: 'Cognigy REST API base, e.g. https://api-trial.cognigy.ai.' },
+  {
+    env: 'HANDOVER_PUBLIC_URL',
+    path: 'publicUrl',
+    kind: 'string',
+    description: 'Public base URL, used to build webhook URLs (…/webhooks/<providerId>).',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_NODE_KEYS',
+    path: 'nodeKeys',
+    kind: 'list',
+    description: 'Comma-separated API keys for the nodes (handover API only).',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_ADMIN_KEYS',
+    path: 'adminKeys',
+    kind: 'list',
+    description: 'Comma-separated admin API keys (provider management too).',
+  },
+  {
+    env: 'HANDOVER_REDIS_URL',
+    path: 'redisUrl',
+    kind: 'string',
+    description: 'redis://, redis+sentinel://h:p,…/master or redis+cluster://h:p,… (shared state).',
+  },
+  {
+    env: 'HANDOVER_REDIS_PREFIX',
+    path: 'redisPrefix',
+    kind: 'string',
+    description: 'Key prefix in Redis (default hk:).',
+  },
+  {
+    env: 'HANDOVER_ENCRYPTION_KEYS',
+    path: 'encryptionKeys',
+    kind: 'string',
+    description: 'Keys sealing secrets at rest: kid1:base64(32 bytes),kid2:… (first = current). Required with Redis.',
+  },
+  {
+    env: 'HANDOVER_ENCRYPTION_KEY_FILE',
+    path: 'encryptionKeyFile',
+    kind: 'string',
+    description: 'A file with the same key lines (one per line), instead of HANDOVER_ENCRYPTION_KEYS.',
+  },
+  {
+    env: 'HANDOVER_ALLOW_PLAINTEXT_SECRETS',
+    path: 'allowPlaintextSecrets',
+    kind: 'boolean',
+    description: 'Development only: Redis without encryption keys (secrets in clear).',
+  },
+  {
+    env: 'COGNIGY_API_BASE_URL',
+    path: 'cognigy.apiBaseUrl',
+    kind: 'string',
+    description: 'Cognigy REST API base, e.g. https://api-trial.cognigy.ai.',
+  },
   { env: 'COGNIGY_API_KEY', path: 'cognigy.apiKey', kind: 'string', description: 'Cognigy API key (inject / notify).' },
-  { env: 'COGNIGY_URL_TOKEN', path: 'cognigy.urlToken', kind: 'string', description: "Default endpoint URLToken for sessions that did not send theirs." },
-  { env: 'COGNIGY_TIMEOUT_MS', path: 'cognigy.timeoutMs', kind: 'string', description: 'Deadline per Cognigy call (default 10000).' },
-  { env: 'HANDOVER_LOG_LEVEL', path: 'logLevel', kind: 'string', description: 'debug, info (default), warn, error, silent.' },
-  { env: 'HANDOVER_GATEWAY_MAX_BODY_BYTES', path: 'limits.jsonBodyBytes', kind: 'string', description: 'Largest JSON body (default 1048576).' },
-  { env: 'HANDOVER_GATEWAY_WEBHOOK_MAX_BODY_BYTES', path: 'limits.webhookBodyBytes', kind: 'string', description: 'Largest webhook body (default 524288).' },
-  { env: 'HANDOVER_GATEWAY_AUTH_FAILURE_BURST', path: 'limits.authFailureBurst', kind: 'string', description: 'Failed API-key attempts per client address before 429 (default 20).' },
-  { env: 'HANDOVER_GATEWAY_AUTH_FAILURES_PER_MINUTE', path: 'limits.authFailuresPerMinute', kind: 'string', description: 'How fast those attempts come back (default 10 per minute).' },
-  { env: 'HANDOVER_GATEWAY_WEBHOOK_RATE', path: 'limits.webhookPerSecond', kind: 'string', description: 'Webhook requests per provider and second, per instance (default 500); over it 429 + Retry-After.' },
-  { env: 'HANDOVER_GATEWAY_WEBHOOK_BURST', path: 'limits.webhookBurst', kind: 'string', description: 'Webhook burst per provider (default 1000).' },
-  { env: 'HANDOVER_GATEWAY_SHUTDOWN_TIMEOUT_MS', path: 'shutdownTimeoutMs', kind: 'string', description: 'Grace period per shutdown stage (default 15000).' },
-  { env: 'HANDOVER_GATEWAY_SIMULATED', path: 'simulated', kind: 'boolean', description: 'Create the demo "simulated" provider (true/false).' },
+  {
+    env: 'COGNIGY_URL_TOKEN',
+    path: 'cognigy.urlToken',
+    kind: 'string',
+    description: 'Default endpoint URLToken for sessions that did not send theirs.',
+  },
+  {
+    env: 'COGNIGY_TIMEOUT_MS',
+    path: 'cognigy.timeoutMs',
+    kind: 'string',
+    description: 'Deadline per Cognigy call (default 10000).',
+  },
+  {
+    env: 'HANDOVER_LOG_LEVEL',
+    path: 'logLevel',
+    kind: 'string',
+    description: 'debug, info (default), warn, error, silent.',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_MAX_BODY_BYTES',
+    path: 'limits.jsonBodyBytes',
+    kind: 'string',
+    description: 'Largest JSON body (default 1048576).',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_WEBHOOK_MAX_BODY_BYTES',
+    path: 'limits.webhookBodyBytes',
+    kind: 'string',
+    description: 'Largest webhook body (default 524288).',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_AUTH_FAILURE_BURST',
+    path: 'limits.authFailureBurst',
+    kind: 'string',
+    description: 'Failed API-key attempts per client address before 429 (default 20).',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_AUTH_FAILURES_PER_MINUTE',
+    path: 'limits.authFailuresPerMinute',
+    kind: 'string',
+    description: 'How fast those attempts come back (default 10 per minute).',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_WEBHOOK_RATE',
+    path: 'limits.webhookPerSecond',
+    kind: 'string',
+    description: 'Webhook requests per provider and second, per instance (default 500); over it 429 + Retry-After.',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_WEBHOOK_BURST',
+    path: 'limits.webhookBurst',
+    kind: 'string',
+    description: 'Webhook burst per provider (default 1000).',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_SHUTDOWN_TIMEOUT_MS',
+    path: 'shutdownTimeoutMs',
+    kind: 'string',
+    description: 'Grace period per shutdown stage (default 15000).',
+  },
+  {
+    env: 'HANDOVER_GATEWAY_SIMULATED',
+    path: 'simulated',
+    kind: 'boolean',
+    description: 'Create the demo "simulated" provider (true/false).',
+  },
 ];
 
 function isRedisUrl(url: string): boolean {
@@ -126,7 +236,10 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
       const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message;
       throw new HandoverConfigError(`Config file ${file}: ${why}`, [{ path: CONFIG_FILE_ENV, message: why }]);
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HandoverConfigError(`Config file ${file} must hold a JSON object`, [{ path: CONFIG_FILE_ENV, message: 'Not a JSON object' }]);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new HandoverConfigError(`Config file ${file} must hold a JSON object`, [
+        { path: CONFIG_FILE_ENV, message: 'Not a JSON object' },
+      ]);
     Object.assign(raw, parsed);
   }
 
@@ -134,8 +247,13 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
     const value = env[name];
     if (value === undefined || value === '') continue;
     let parsed: unknown = value;
-    if (kind === 'list') parsed = value.split(',').map((s) => s.trim()).filter(Boolean);
-    if (kind === 'boolean') parsed = value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+    if (kind === 'list')
+      parsed = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    if (kind === 'boolean')
+      parsed = value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
     setPath(raw, path, parsed);
     origin.set(path, name);
   }
@@ -156,28 +274,49 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
   } else {
     const c = result.data;
     if (c.redisUrl && c.adminKeys.length === 0) {
-      issues.push({ path: 'HANDOVER_GATEWAY_ADMIN_KEYS', message: 'Required with HANDOVER_REDIS_URL: every instance must accept the same keys, so they cannot be generated' });
+      issues.push({
+        path: 'HANDOVER_GATEWAY_ADMIN_KEYS',
+        message:
+          'Required with HANDOVER_REDIS_URL: every instance must accept the same keys, so they cannot be generated',
+      });
     }
     const keys = loadEncryptionKeys({ keys: c.encryptionKeys, file: c.encryptionKeyFile });
     if (c.redisUrl && keys.length === 0 && !c.allowPlaintextSecrets) {
-      issues.push({ path: 'HANDOVER_ENCRYPTION_KEYS', message: 'Required with HANDOVER_REDIS_URL: secrets at rest are encrypted (or HANDOVER_ALLOW_PLAINTEXT_SECRETS=true, development only)' });
+      issues.push({
+        path: 'HANDOVER_ENCRYPTION_KEYS',
+        message:
+          'Required with HANDOVER_REDIS_URL: secrets at rest are encrypted (or HANDOVER_ALLOW_PLAINTEXT_SECRETS=true, development only)',
+      });
     }
     if (c.redisUrl && c.nodeKeys.length === 0 && c.adminKeys.length > 0) {
-      issues.push({ path: 'HANDOVER_GATEWAY_NODE_KEYS', message: 'Required with HANDOVER_REDIS_URL: give the nodes their own key (admin keys must not live in the Cognigy extension)' });
+      issues.push({
+        path: 'HANDOVER_GATEWAY_NODE_KEYS',
+        message:
+          'Required with HANDOVER_REDIS_URL: give the nodes their own key (admin keys must not live in the Cognigy extension)',
+      });
     }
   }
   if (issues.length > 0) {
-    throw new HandoverConfigError(`Invalid gateway configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues);
+    throw new HandoverConfigError(
+      `Invalid gateway configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      issues,
+    );
   }
   return result.data!;
 }
 
 /** "expected string, received undefined" in the user's terms: what to set, and why it is needed. */
-function missing(issue: { code: string; message: string }, path: string[], origin: Map<string, string>, file: string | undefined): string | undefined {
+function missing(
+  issue: { code: string; message: string },
+  path: string[],
+  origin: Map<string, string>,
+  file: string | undefined,
+): string | undefined {
   if (issue.code !== 'invalid_type' || !/received undefined/.test(issue.message)) return undefined;
   const parent = path.slice(0, -1).join('.');
   const siblings = [...origin.keys()].filter((k) => parent && k.startsWith(`${parent}.`)).map((k) => origin.get(k)!);
-  const because = siblings.length > 0 ? ` because ${siblings.join(', ')} ${siblings.length > 1 ? 'are' : 'is'} set` : '';
+  const because =
+    siblings.length > 0 ? ` because ${siblings.join(', ')} ${siblings.length > 1 ? 'are' : 'is'} set` : '';
   const set = label(path, new Map(), file);
   return `Missing: set ${set}${because} (or unset ${siblings.length > 0 ? siblings.join(', ') : 'it'})`;
 }

@@ -35,14 +35,21 @@ export function eventPartition(providerId: string, conversationId: string): stri
 }
 
 /** Splits a webhook's events into one queue entry per handover, keeping their order. */
-export function eventEntries(providerId: string, events: readonly HandoverEvent[], receivedAt: number): QueueEntry<EventQueueItem>[] {
+export function eventEntries(
+  providerId: string,
+  events: readonly HandoverEvent[],
+  receivedAt: number,
+): QueueEntry<EventQueueItem>[] {
   const byHandover = new Map<string, HandoverEvent[]>();
   for (const event of events) {
     const list = byHandover.get(event.conversationId);
     if (list) list.push(event);
     else byHandover.set(event.conversationId, [event]);
   }
-  return [...byHandover].map(([conversationId, e]) => ({ partition: eventPartition(providerId, conversationId), item: { p: providerId, e, r: receivedAt } }));
+  return [...byHandover].map(([conversationId, e]) => ({
+    partition: eventPartition(providerId, conversationId),
+    item: { p: providerId, e, r: receivedAt },
+  }));
 }
 
 /** Failed attempts at one item (store errors, bugs) before it is dropped so its handover can move on. */
@@ -70,7 +77,11 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
       } catch (error) {
         if (failures + 1 < MAX_ATTEMPTS) throw error; // the worker retries the partition after a pause
         metrics.eventsIngested.inc({ outcome: 'dropped' }, item.e.length);
-        logger.error('events dropped after repeated failures', { partition, events: item.e.map((e) => e.eventId), error: (error as Error)?.message });
+        logger.error('events dropped after repeated failures', {
+          partition,
+          events: item.e.map((e) => e.eventId),
+          error: (error as Error)?.message,
+        });
         if (!(await control.ack(1))) return {};
         failures = 0;
         continue;

@@ -1,6 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HandoverConfigError, secretFields, toHandoverError, type Clock, type ConnectorDefinitionV1, type Logger } from '../contract';
+import {
+  HandoverConfigError,
+  secretFields,
+  toHandoverError,
+  type Clock,
+  type ConnectorDefinitionV1,
+  type Logger,
+} from '../contract';
 import { systemClock } from '../clock';
 import type { Delivery } from '../delivery';
 import { Redactor, createJsonLogger, type LogLevel } from '../logger';
@@ -12,7 +19,15 @@ import { SecretCipher, type EncryptionKey } from './secrets/cipher';
 import { sealDeliveryItem } from './secrets/rotate';
 import { EncryptingStore } from './secrets/store';
 import { CognigyApiClient, type CognigyApiOptions } from './cognigy/client';
-import { DEFAULT_RETRY_POLICY, OutboxDelivery, createOutboxHandler, outboxEntry, type DeadLetters, type OutboxRecord, type OutboxRetryPolicy } from './cognigy/outbox';
+import {
+  DEFAULT_RETRY_POLICY,
+  OutboxDelivery,
+  createOutboxHandler,
+  outboxEntry,
+  type DeadLetters,
+  type OutboxRecord,
+  type OutboxRetryPolicy,
+} from './cognigy/outbox';
 import { createEventHandler, type EventQueueItem } from './events';
 import { createHttpApp } from './http/server';
 import { DEFAULT_HTTP_TIMEOUTS, createHttpServer, type HttpTimeouts } from './http/node-server';
@@ -76,7 +91,10 @@ export interface GatewayOptions {
   http?: Partial<HttpTimeouts>;
   outbox?: Partial<OutboxRetryPolicy> & QueueTuning;
   events?: QueueTuning & { orphanWindowMs?: number };
-  service?: Pick<HandoverServiceOptions, 'callTimeoutMs' | 'dedupeTtlMs' | 'reorderGapMs' | 'presenceTexts' | 'assignmentTimeoutSec'>;
+  service?: Pick<
+    HandoverServiceOptions,
+    'callTimeoutMs' | 'dedupeTtlMs' | 'reorderGapMs' | 'presenceTexts' | 'assignmentTimeoutSec'
+  >;
   /** Providers created at start unless one with the same id exists. */
   providers?: Array<{ id?: string; name: string; type: string; settings?: Record<string, unknown> }>;
   /** How long a graceful close waits for each stage (default 15 s). */
@@ -148,20 +166,34 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (options.redis) redactRedisUrl(options.redis.url, redactor);
   const logger = options.logger
     ? redactingLogger(options.logger, redactor)
-    : createJsonLogger({ level: options.logLevel ?? 'info', redactor, base: { service: 'handover-gateway' }, write: options.logWrite });
+    : createJsonLogger({
+        level: options.logLevel ?? 'info',
+        redactor,
+        base: { service: 'handover-gateway' },
+        write: options.logWrite,
+      });
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const metrics = createGatewayMetrics();
   const timeoutMs = options.shutdownTimeoutMs ?? 15_000;
 
-  const cipher = options.encryptionKeys && options.encryptionKeys.length > 0 ? new SecretCipher(options.encryptionKeys) : undefined;
+  const cipher =
+    options.encryptionKeys && options.encryptionKeys.length > 0 ? new SecretCipher(options.encryptionKeys) : undefined;
   if (options.redis && !cipher) {
     if (!options.allowPlaintextSecrets) {
-      throw new HandoverConfigError('Redis mode needs encryption keys for secrets at rest (HANDOVER_ENCRYPTION_KEYS or HANDOVER_ENCRYPTION_KEY_FILE)', [
-        { path: 'HANDOVER_ENCRYPTION_KEYS', message: 'Required with HANDOVER_REDIS_URL (or HANDOVER_ALLOW_PLAINTEXT_SECRETS=true, development only)' },
-      ]);
+      throw new HandoverConfigError(
+        'Redis mode needs encryption keys for secrets at rest (HANDOVER_ENCRYPTION_KEYS or HANDOVER_ENCRYPTION_KEY_FILE)',
+        [
+          {
+            path: 'HANDOVER_ENCRYPTION_KEYS',
+            message: 'Required with HANDOVER_REDIS_URL (or HANDOVER_ALLOW_PLAINTEXT_SECRETS=true, development only)',
+          },
+        ],
+      );
     }
-    logger.warn('INSECURE: provider secrets and URLTokens are stored in clear text in Redis (HANDOVER_ALLOW_PLAINTEXT_SECRETS); development only');
+    logger.warn(
+      'INSECURE: provider secrets and URLTokens are stored in clear text in Redis (HANDOVER_ALLOW_PLAINTEXT_SECRETS); development only',
+    );
   }
   const secretFieldsOf = (type: string) => {
     const def = options.connectors.find((d) => d.type === type);
@@ -171,7 +203,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const backendOptions = { clock, logger, ...pick(options, ['store', 'scheduler']) };
   // The Redis backend (ioredis, BullMQ) is loaded only when Redis is configured.
   const backend: GatewayBackend = options.redis
-    ? await (await import('./backend/redis')).redisBackend(options.redis.url, options.redis.prefix ?? 'hk:', backendOptions)
+    ? await (await import('./backend/redis')).redisBackend(
+        options.redis.url,
+        options.redis.prefix ?? 'hk:',
+        backendOptions,
+      )
     : memoryBackend(backendOptions);
   const { scheduler } = backend;
   const store: HandoverStore = cipher ? new EncryptingStore(backend.store, cipher, secretFieldsOf) : backend.store;
@@ -198,42 +234,78 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registry.on('connector', (providerId) => void rememberSecrets(providerId).catch(() => {}));
 
   /** A durable queue (Redis when shared, else in memory) and its worker: the outbox and the webhook events. */
-  function durableQueue<T>(name: string, handler: ConstructorParameters<typeof QueueWorker<T>>[1], o: { leaseMs?: number; concurrency?: number; batchSize?: number; pollMs?: number }, batchSize: number) {
+  function durableQueue<T>(
+    name: string,
+    handler: ConstructorParameters<typeof QueueWorker<T>>[1],
+    o: { leaseMs?: number; concurrency?: number; batchSize?: number; pollMs?: number },
+    batchSize: number,
+  ) {
     const queue = backend.queue<T>(name, { ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) });
-    const worker = new QueueWorker<T>(queue, handler, { name, concurrency: o.concurrency ?? 256, batchSize: o.batchSize ?? batchSize, pollMs: o.pollMs, leaseMs: o.leaseMs, logger, now });
+    const worker = new QueueWorker<T>(queue, handler, {
+      name,
+      concurrency: o.concurrency ?? 256,
+      batchSize: o.batchSize ?? batchSize,
+      pollMs: o.pollMs,
+      leaseMs: o.leaseMs,
+      logger,
+      now,
+    });
     return { backend: queue, worker };
   }
 
   // The outbox toward Cognigy (or the delivery given, or a log of what would be delivered).
   let cognigy: CognigyApiClient | undefined;
-  let outbox: { backend: QueueBackend<OutboxRecord>; worker: QueueWorker<OutboxRecord>; deadLetters: DeadLetters } | undefined;
+  let outbox:
+    | { backend: QueueBackend<OutboxRecord>; worker: QueueWorker<OutboxRecord>; deadLetters: DeadLetters }
+    | undefined;
   let delivery: Delivery;
   if (options.delivery) delivery = options.delivery;
   else if (options.cognigy) {
     cognigy = new CognigyApiClient(options.cognigy);
     const o = options.outbox ?? {};
     const deadLetters = backend.deadLetters('outbox');
-    const policy: OutboxRetryPolicy = { ...DEFAULT_RETRY_POLICY, ...pick(o, ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'maxAgeMs']) };
-    const { backend: queue, worker } = durableQueue<OutboxRecord>('outbox', createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now, cipher }), o, 16);
+    const policy: OutboxRetryPolicy = {
+      ...DEFAULT_RETRY_POLICY,
+      ...pick(o, ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'maxAgeMs']),
+    };
+    const { backend: queue, worker } = durableQueue<OutboxRecord>(
+      'outbox',
+      createOutboxHandler({ client: cognigy, policy, deadLetters, metrics, logger, now, cipher }),
+      o,
+      16,
+    );
     outbox = { backend: queue, worker, deadLetters };
     delivery = new OutboxDelivery(queue, worker, now, cipher);
     // The backend's own Redis store appends to the outbox inside each handover write (one script);
     // the URLToken is sealed there too.
-    backend.attachOutbox?.({ queue: 'outbox', entry: (item) => outboxEntry(sealDeliveryItem(cipher, item), now()), appended: () => worker.kick() });
+    backend.attachOutbox?.({
+      queue: 'outbox',
+      entry: (item) => outboxEntry(sealDeliveryItem(cipher, item), now()),
+      appended: () => worker.kick(),
+    });
   } else delivery = new LogDelivery(logger);
 
   const service = new HandoverService({ registry, delivery, clock, scheduler, logger, ...options.service });
 
   const e = options.events ?? {};
-  const { backend: eventBackend, worker: eventWorker } = durableQueue<EventQueueItem>('events', createEventHandler({ service, metrics, logger, orphanWindowMs: e.orphanWindowMs, now }), e, 32);
+  const { backend: eventBackend, worker: eventWorker } = durableQueue<EventQueueItem>(
+    'events',
+    createEventHandler({ service, metrics, logger, orphanWindowMs: e.orphanWindowMs, now }),
+    e,
+    32,
+  );
 
   metrics.registry.gauge('handover_handovers', 'Handovers in the store by status.', async () =>
     Object.entries(await store.countByStatus()).map(([status, value]) => ({ labels: { status }, value })),
   );
-  metrics.registry.gauge('handover_outbox_depth', 'Items waiting in the outbox toward Cognigy (all instances in Redis mode).', async () => [
-    { value: outbox ? await outbox.backend.depth() : 0 },
+  metrics.registry.gauge(
+    'handover_outbox_depth',
+    'Items waiting in the outbox toward Cognigy (all instances in Redis mode).',
+    async () => [{ value: outbox ? await outbox.backend.depth() : 0 }],
+  );
+  metrics.registry.gauge('handover_event_queue_depth', 'Webhook events waiting to be ingested.', async () => [
+    { value: await eventBackend.depth() },
   ]);
-  metrics.registry.gauge('handover_event_queue_depth', 'Webhook events waiting to be ingested.', async () => [{ value: await eventBackend.depth() }]);
 
   const seedProviders = async () => {
     for (const p of options.providers ?? []) {
@@ -270,15 +342,36 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const lim = options.limits ?? {};
   const authThrottle = new RateLimiter((lim.authFailuresPerMinute ?? 10) / 60, lim.authFailureBurst ?? 20);
   const webhookLimiter = new RateLimiter(lim.webhookPerSecond ?? 500, lim.webhookBurst ?? 1_000);
-  const ui = await createUi({ auth, logger, console: options.console !== false, playground: options.playground, dir: options.uiDir });
-  const limits = { jsonBodyBytes: options.limits?.jsonBodyBytes ?? 1_048_576, webhookBodyBytes: options.limits?.webhookBodyBytes ?? 524_288 };
+  const ui = await createUi({
+    auth,
+    logger,
+    console: options.console !== false,
+    playground: options.playground,
+    dir: options.uiDir,
+  });
+  const limits = {
+    jsonBodyBytes: options.limits?.jsonBodyBytes ?? 1_048_576,
+    webhookBodyBytes: options.limits?.webhookBodyBytes ?? 524_288,
+  };
   const app = createHttpApp({
     routes: [
       ...opsRoutes({ metrics: metrics.registry, ready }),
       ...nodeRoutes(service, registry),
-      ...providerRoutes(registry, service, logger, backend.providerChecks, { webhookUrl, redact: (text) => redactor.redactString(text) }),
+      ...providerRoutes(registry, service, logger, backend.providerChecks, {
+        webhookUrl,
+        redact: (text) => redactor.redactString(text),
+      }),
       ...apiKeyRoutes(namedKeys),
-      ...webhookRoutes({ registry, queue: eventBackend, kick: () => eventWorker.kick(), metrics, logger, maxBodyBytes: limits.webhookBodyBytes, now, limiter: webhookLimiter }),
+      ...webhookRoutes({
+        registry,
+        queue: eventBackend,
+        kick: () => eventWorker.kick(),
+        metrics,
+        logger,
+        maxBodyBytes: limits.webhookBodyBytes,
+        now,
+        limiter: webhookLimiter,
+      }),
       ...ui.routes,
     ],
     auth,
@@ -309,11 +402,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (outbox) {
       await outbox.worker.stop({ drain: shared ? 'inflight' : 'all', timeoutMs: stageMs });
       const left = await outbox.backend.depth().catch(() => 0);
-      if (left > 0 && !shared) logger.error('outbox items were not delivered before shutdown (memory mode: they are lost; use Redis to keep them)', { count: left });
+      if (left > 0 && !shared)
+        logger.error(
+          'outbox items were not delivered before shutdown (memory mode: they are lost; use Redis to keep them)',
+          { count: left },
+        );
       else if (left > 0) logger.info('outbox items left in Redis for the other instances', { count: left });
     }
     const pendingEvents = await eventBackend.depth().catch(() => 0);
-    if (pendingEvents > 0 && !shared) logger.error('webhook events were not ingested before shutdown', { count: pendingEvents });
+    if (pendingEvents > 0 && !shared)
+      logger.error('webhook events were not ingested before shutdown', { count: pendingEvents });
     await registry.close();
     await cognigy?.close();
     await backend.close();
@@ -354,9 +452,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         });
       });
       const address = server.address() as AddressInfo;
-      const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const host =
+        address.address === '0.0.0.0' || address.address === '::'
+          ? '127.0.0.1'
+          : address.family === 'IPv6'
+            ? `[${address.address}]`
+            : address.address;
       boundUrl = `http://${host}:${address.port}`;
-      logger.info('gateway listening', { url: boundUrl, store: store.kind, delivery: cognigy ? 'cognigy' : options.delivery ? 'custom' : 'log' });
+      logger.info('gateway listening', {
+        url: boundUrl,
+        store: store.kind,
+        delivery: cognigy ? 'cognigy' : options.delivery ? 'custom' : 'log',
+      });
       return boundUrl;
     },
     ready,
@@ -369,7 +476,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           await service.idle();
           return;
         }
-        if (Date.now() > deadline) throw new Error(`gateway did not settle within ${limitMs} ms (events ${events}, outbox ${out})`);
+        if (Date.now() > deadline)
+          throw new Error(`gateway did not settle within ${limitMs} ms (events ${events}, outbox ${out})`);
         await new Promise((r) => setTimeout(r, 5));
       }
     },
@@ -404,7 +512,10 @@ async function closeServer(server: Server, ms: number): Promise<void> {
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -18,7 +18,13 @@ export {
 export { builtInConnectors } from './connectors';
 export type { ApiKeys, ApiKeyRole, Principal } from './auth';
 // Secrets at rest and named API keys (docs/gateway.md "Security").
-export { SecretCipher, parseEncryptionKeys, loadEncryptionKeys, generateKeyLine, type EncryptionKey } from './secrets/cipher';
+export {
+  SecretCipher,
+  parseEncryptionKeys,
+  loadEncryptionKeys,
+  generateKeyLine,
+  type EncryptionKey,
+} from './secrets/cipher';
 export { EncryptingStore } from './secrets/store';
 export type { ApiKeyView } from './keys/named';
 export type { ApiKeyRecord, ApiKeyStore } from './keys/store';
@@ -38,5 +44,12 @@ export { runCli, type CliIO } from './cli';
 // The console and the playground (docs/console.md). Types only: the playground loads on demand.
 export type { ProviderCheckRecord } from './routes/provider-checks';
 export type { Playground, PlaygroundOptions } from './playground/playground';
-export type { PlaygroundState, TimelineEntry, DeskState, DeskConversation, AgentAction, ChatLine } from './playground/types';
+export type {
+  PlaygroundState,
+  TimelineEntry,
+  DeskState,
+  DeskConversation,
+  AgentAction,
+  ChatLine,
+} from './playground/types';
 export { MissingPeerDependencyError } from './redis/optional';

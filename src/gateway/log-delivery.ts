@@ -18,7 +18,11 @@ export class LogDelivery implements Delivery {
     if (this.recent.length > this.keep) this.recent.shift();
     const who = { userId: item.session.userId, sessionId: item.session.sessionId, handoverId: item.handoverId };
     if (item.type === 'message') this.logger.info(`to the user (${item.source}): ${item.text}`, who);
-    else if (item.type === 'event') this.logger.info(`into the flow: handover ${item.handover.status}${item.handover.eventType ? ` (${item.handover.eventType})` : ''}`, who);
+    else if (item.type === 'event')
+      this.logger.info(
+        `into the flow: handover ${item.handover.status}${item.handover.eventType ? ` (${item.handover.eventType})` : ''}`,
+        who,
+      );
     else this.logger.debug(`agent typing: ${item.typing}`, who);
   }
 }

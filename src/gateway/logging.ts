@@ -6,7 +6,12 @@ import { redisUrlPassword } from './redis/url';
 export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
   const wrap = (fn: Logger['info']) => (message: string, fields?: Record<string, unknown>) =>
     fn(redactor.redactString(message), fields ? (redactor.redact(fields) as Record<string, unknown>) : undefined);
-  return { debug: wrap(inner.debug.bind(inner)), info: wrap(inner.info.bind(inner)), warn: wrap(inner.warn.bind(inner)), error: wrap(inner.error.bind(inner)) };
+  return {
+    debug: wrap(inner.debug.bind(inner)),
+    info: wrap(inner.info.bind(inner)),
+    warn: wrap(inner.warn.bind(inner)),
+    error: wrap(inner.error.bind(inner)),
+  };
 }
 
 /** Registers the secret parts of a Redis URL (password, the whole URL) with the redactor. */

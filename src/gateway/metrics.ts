@@ -133,14 +133,40 @@ export function createGatewayMetrics() {
   return {
     registry,
     httpRequests: registry.counter('handover_http_requests_total', 'HTTP requests by route, method and status.'),
-    httpDuration: registry.histogram('handover_http_request_duration_seconds', 'HTTP request handling time by route.', LATENCY_BUCKETS),
-    webhookResults: registry.counter('handover_webhook_requests_total', 'Webhooks received, by provider type and result.'),
-    webhookLatency: registry.histogram('handover_webhook_latency_seconds', 'Time from receiving a webhook to answering it (verify, parse, durable enqueue).', LATENCY_BUCKETS),
-    eventsEnqueued: registry.counter('handover_events_enqueued_total', 'Contact-center events accepted into the event queue.'),
-    eventsIngested: registry.counter('handover_events_ingested_total', 'Events taken from the event queue, by outcome (accepted, duplicates, orphaned, rejected, dropped).'),
-    deliveries: registry.counter('handover_deliveries_total', 'Items sent to Cognigy, by kind (inject, notify) and result (ok, dead).'),
-    deliveryRetries: registry.counter('handover_delivery_retries_total', 'Cognigy deliveries that failed and will be retried, by reason.'),
-    deadLetters: registry.counter('handover_outbox_dead_letters_total', 'Outbox items given up (non-retryable answer, or too old).'),
+    httpDuration: registry.histogram(
+      'handover_http_request_duration_seconds',
+      'HTTP request handling time by route.',
+      LATENCY_BUCKETS,
+    ),
+    webhookResults: registry.counter(
+      'handover_webhook_requests_total',
+      'Webhooks received, by provider type and result.',
+    ),
+    webhookLatency: registry.histogram(
+      'handover_webhook_latency_seconds',
+      'Time from receiving a webhook to answering it (verify, parse, durable enqueue).',
+      LATENCY_BUCKETS,
+    ),
+    eventsEnqueued: registry.counter(
+      'handover_events_enqueued_total',
+      'Contact-center events accepted into the event queue.',
+    ),
+    eventsIngested: registry.counter(
+      'handover_events_ingested_total',
+      'Events taken from the event queue, by outcome (accepted, duplicates, orphaned, rejected, dropped).',
+    ),
+    deliveries: registry.counter(
+      'handover_deliveries_total',
+      'Items sent to Cognigy, by kind (inject, notify) and result (ok, dead).',
+    ),
+    deliveryRetries: registry.counter(
+      'handover_delivery_retries_total',
+      'Cognigy deliveries that failed and will be retried, by reason.',
+    ),
+    deadLetters: registry.counter(
+      'handover_outbox_dead_letters_total',
+      'Outbox items given up (non-retryable answer, or too old).',
+    ),
   };
 }
 

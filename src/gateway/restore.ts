@@ -14,14 +14,26 @@ export async function restoreTimers(store: HandoverStore, scheduler: Scheduler, 
     if (await scheduler.ensure(...args)) restored++;
   };
   for await (const record of store.listLiveHandovers()) {
-    if (record.inactivity?.dueAt !== undefined) await ensure({ kind: 'inactivity', handoverId: record.id, dueAt: record.inactivity.dueAt });
+    if (record.inactivity?.dueAt !== undefined)
+      await ensure({ kind: 'inactivity', handoverId: record.id, dueAt: record.inactivity.dueAt });
     if (record.idleDueAt !== undefined) await ensure({ kind: 'idle', handoverId: record.id, dueAt: record.idleDueAt });
-    if (record.status === 'queue' && record.assignmentDueAt !== undefined) await ensure({ kind: 'assignment', handoverId: record.id, dueAt: record.assignmentDueAt });
+    if (record.status === 'queue' && record.assignmentDueAt !== undefined)
+      await ensure({ kind: 'assignment', handoverId: record.id, dueAt: record.assignmentDueAt });
     if (record.pending?.length) await ensure({ kind: 'reorder', handoverId: record.id, dueAt: now });
     const updates = record.behaviour.queueUpdates;
     if (record.status === 'queue' && record.conversationId && updates) {
-      if (updates.position) await ensure({ kind: 'queue-position', handoverId: record.id, dueAt: now + queueIntervalMs(updates.position.intervalSec) });
-      if (updates.waitTime) await ensure({ kind: 'queue-wait', handoverId: record.id, dueAt: now + queueIntervalMs(updates.waitTime.intervalSec) });
+      if (updates.position)
+        await ensure({
+          kind: 'queue-position',
+          handoverId: record.id,
+          dueAt: now + queueIntervalMs(updates.position.intervalSec),
+        });
+      if (updates.waitTime)
+        await ensure({
+          kind: 'queue-wait',
+          handoverId: record.id,
+          dueAt: now + queueIntervalMs(updates.waitTime.intervalSec),
+        });
     }
   }
   return restored;

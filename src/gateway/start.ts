@@ -38,7 +38,10 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   let keys = { nodes: config.nodeKeys, admin: config.adminKeys };
   let generatedKeys: StartedGateway['generatedKeys'];
   if (keys.nodes.length === 0 && keys.admin.length === 0) {
-    generatedKeys = { admin: `hk_admin_${randomBytes(18).toString('base64url')}`, nodes: `hk_nodes_${randomBytes(18).toString('base64url')}` };
+    generatedKeys = {
+      admin: `hk_admin_${randomBytes(18).toString('base64url')}`,
+      nodes: `hk_nodes_${randomBytes(18).toString('base64url')}`,
+    };
     keys = { nodes: [generatedKeys.nodes], admin: [generatedKeys.admin] };
   }
 
@@ -56,7 +59,14 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     redis: config.redisUrl ? { url: config.redisUrl, prefix: config.redisPrefix } : undefined,
     encryptionKeys: loadEncryptionKeys({ keys: config.encryptionKeys, file: config.encryptionKeyFile }),
     allowPlaintextSecrets: config.allowPlaintextSecrets,
-    cognigy: config.cognigy ? { apiBaseUrl: config.cognigy.apiBaseUrl, apiKey: config.cognigy.apiKey, defaultUrlToken: config.cognigy.urlToken, timeoutMs: config.cognigy.timeoutMs } : undefined,
+    cognigy: config.cognigy
+      ? {
+          apiBaseUrl: config.cognigy.apiBaseUrl,
+          apiKey: config.cognigy.apiKey,
+          defaultUrlToken: config.cognigy.urlToken,
+          timeoutMs: config.cognigy.timeoutMs,
+        }
+      : undefined,
     logLevel: config.logLevel,
     limits: config.limits,
     providers,
@@ -66,7 +76,10 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   });
   const url = await gateway.listen();
 
-  const lines = [``, `handover-kit gateway listening on ${url} (store: ${gateway.store.kind}, delivery: ${gateway.cognigy ? 'Cognigy' : 'log'})`];
+  const lines = [
+    ``,
+    `handover-kit gateway listening on ${url} (store: ${gateway.store.kind}, delivery: ${gateway.cognigy ? 'Cognigy' : 'log'})`,
+  ];
   if (generatedKeys) {
     lines.push(
       ``,
@@ -90,7 +103,10 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   }
   // The admin key in the fragment signs the page in; a fragment never leaves the browser.
   const signIn = generatedKeys ? `#key=${encodeURIComponent(generatedKeys.admin)}` : '';
-  const pages = { console: `${url}/console${signIn}`, ...(gateway.playground ? { playground: `${url}/playground${signIn}` } : {}) };
+  const pages = {
+    console: `${url}/console${signIn}`,
+    ...(gateway.playground ? { playground: `${url}/playground${signIn}` } : {}),
+  };
   lines.push(``, `Console (providers): ${pages.console}${generatedKeys ? '' : '  (sign in with an admin key)'}`);
   if (pages.playground) lines.push(`Playground:           ${pages.playground}`);
   print(lines.join('\n'));

@@ -85,7 +85,10 @@ export const behaviourSchema = z
     /** Close the handover when neither side wrote for this many minutes. */
     idleTimeoutMinutes: z.number().positive().max(10080).optional(),
     /** While queued, a user message with this intent or exactly this text cancels the handover. */
-    cancel: z.object({ intent: z.string().max(200).optional(), text: z.string().max(200).optional() }).strict().optional(),
+    cancel: z
+      .object({ intent: z.string().max(200).optional(), text: z.string().max(200).optional() })
+      .strict()
+      .optional(),
     /** Said again to the user on each message while queued (Repeat Handover Accepted Message). */
     repeatMessage: templateText.optional(),
     /**
@@ -136,7 +139,9 @@ export const startHandoverInputSchema = z
   .strict();
 export type StartHandoverInput = z.input<typeof startHandoverInputSchema>;
 
-export const sessionRefSchema = z.object({ session: sessionSchema.pick({ userId: true, sessionId: true }).passthrough() });
+export const sessionRefSchema = z.object({
+  session: sessionSchema.pick({ userId: true, sessionId: true }).passthrough(),
+});
 
 export const userMessageInputSchema = z
   .object({
@@ -176,7 +181,11 @@ export const setInactivityInputSchema = z
 export type SetInactivityInput = z.input<typeof setInactivityInputSchema>;
 
 export const availabilityInputSchema = z
-  .object({ providerId: z.string().min(1).max(128), routing: routingSchema.default({}), byConnectorType: byConnectorTypeSchema.optional() })
+  .object({
+    providerId: z.string().min(1).max(128),
+    routing: routingSchema.default({}),
+    byConnectorType: byConnectorTypeSchema.optional(),
+  })
   .strict();
 export type AvailabilityInput = z.input<typeof availabilityInputSchema>;
 
@@ -291,7 +300,12 @@ export interface HandoverRecord {
   recentEventIds?: string[];
   /** Events that arrived ahead of a gap in `sequence`, waiting for it. */
   pending?: import('../contract').HandoverEvent[];
-  inactivity?: { timeoutMs: number; count: number; /** Unset: expired (or switched off) and not re-armed. */ dueAt?: number; autoCloseAfter?: number };
+  inactivity?: {
+    timeoutMs: number;
+    count: number /** Unset: expired (or switched off) and not re-armed. */;
+    dueAt?: number;
+    autoCloseAfter?: number;
+  };
   idleDueAt?: number;
   /** While queued: when the wait for an agent runs out. */
   assignmentDueAt?: number;

@@ -23,7 +23,12 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
   const idBase = `${record.id}:${event.eventId}`;
 
   const flowEvent = (suffix: string, handover: Omit<FlowHandoverInput, 'handoverId' | 'providerId'>) =>
-    out.push({ type: 'event', id: `${idBase}:${suffix}`, ...address(record), handover: { ...handover, handoverId: record.id, providerId: record.providerId } });
+    out.push({
+      type: 'event',
+      id: `${idBase}:${suffix}`,
+      ...address(record),
+      handover: { ...handover, handoverId: record.id, providerId: record.providerId },
+    });
 
   const becomeActive = (agent: Agent | undefined) => {
     const wasQueued = next.status === 'queue';
@@ -57,7 +62,8 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
       break;
     }
     case 'agent-joined':
-      if (next.status === 'active') next.agent = event.agent; // another agent took over
+      if (next.status === 'active')
+        next.agent = event.agent; // another agent took over
       else becomeActive(event.agent);
       break;
     case 'agent-message':
@@ -69,12 +75,18 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
         source: 'agent',
         text: event.text,
         ...(event.attachments ? { attachments: event.attachments } : {}),
-        ...(event.agent ?? next.agent ? { agent: event.agent ?? next.agent } : {}),
+        ...((event.agent ?? next.agent) ? { agent: event.agent ?? next.agent } : {}),
       });
       break;
     case 'agent-typing':
       if (isTerminalStatus(next.status)) return { record, deliveries: [], ignored: true };
-      out.push({ type: 'typing', id: idBase, ...address(record), typing: event.typing, ...(event.agent ? { agent: event.agent } : {}) });
+      out.push({
+        type: 'typing',
+        id: idBase,
+        ...address(record),
+        typing: event.typing,
+        ...(event.agent ? { agent: event.agent } : {}),
+      });
       return { record, deliveries: out, ignored: false };
     case 'agent-left':
       // Vendors often report the agent leaving after the conversation ended: nothing to do then.
@@ -91,7 +103,10 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
       break;
     case 'handover-cancelled':
       if (!end('cancelled')) return { record, deliveries: [], ignored: true };
-      flowEvent('cancelled', { status: 'cancelled', data: { by: event.by, ...(event.reason ? { reason: event.reason } : {}) } });
+      flowEvent('cancelled', {
+        status: 'cancelled',
+        data: { by: event.by, ...(event.reason ? { reason: event.reason } : {}) },
+      });
       break;
     case 'handover-error':
       if (!end('error')) return { record, deliveries: [], ignored: true };
@@ -102,8 +117,13 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
       if (isTerminalStatus(next.status)) return { record, deliveries: [], ignored: true };
       // As Cognigy: a contact-center bot / status message is a `genericHandoverUpdate` (text at
       // `input.data.request.text`); any other forwarded provider event is an `agentInject`.
-      const data = { name: event.name, ...(event.text !== undefined ? { text: event.text } : {}), ...(event.data ?? {}) };
-      if (GENERIC_UPDATES.has(event.name)) flowEvent('provider', { status: 'genericHandoverUpdate', eventType: 'genericHandoverUpdate', data });
+      const data = {
+        name: event.name,
+        ...(event.text !== undefined ? { text: event.text } : {}),
+        ...(event.data ?? {}),
+      };
+      if (GENERIC_UPDATES.has(event.name))
+        flowEvent('provider', { status: 'genericHandoverUpdate', eventType: 'genericHandoverUpdate', data });
       else flowEvent('provider', { status: 'agentInject', data });
       break;
     }
@@ -122,6 +142,7 @@ export function address(record: HandoverRecord) {
 
 /** Sorts a batch the way it happened: by sequence where known, then by time. */
 export function compareEvents(a: HandoverEvent, b: HandoverEvent): number {
-  if (a.sequence !== undefined && b.sequence !== undefined && a.conversationId === b.conversationId) return a.sequence - b.sequence;
+  if (a.sequence !== undefined && b.sequence !== undefined && a.conversationId === b.conversationId)
+    return a.sequence - b.sequence;
   return a.occurredAt - b.occurredAt;
 }

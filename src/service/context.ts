@@ -68,8 +68,14 @@ export class ServiceContext {
       const next = built.record;
       const deliveries = built.deliveries ?? [];
       // The status machine guards every write, whatever the caller: terminal stays terminal.
-      if (!canTransition(current.status, next.status)) throw new IllegalTransitionError(current.status, next.status, id);
-      const written: HandoverRecord = { ...next, id: current.id, version: current.version + 1, updatedAt: this.clock.now() };
+      if (!canTransition(current.status, next.status))
+        throw new IllegalTransitionError(current.status, next.status, id);
+      const written: HandoverRecord = {
+        ...next,
+        id: current.id,
+        version: current.version + 1,
+        updatedAt: this.clock.now(),
+      };
       const result = await this.write(written, deliveries, seen);
       if (result === 'seen') return 'seen';
       if (result === 'written') {
@@ -81,7 +87,11 @@ export class ServiceContext {
     throw new HandoverTimeoutError('Too many concurrent updates to one handover', { handoverId: id });
   }
 
-  private async write(record: HandoverRecord, outbox: DeliveryItem[], seen: { key: string; ttlMs: number } | undefined): Promise<WriteResult> {
+  private async write(
+    record: HandoverRecord,
+    outbox: DeliveryItem[],
+    seen: { key: string; ttlMs: number } | undefined,
+  ): Promise<WriteResult> {
     if (this.store.writeHandover) return this.store.writeHandover(record, { outbox, ...(seen ? { seen } : {}) });
     // A custom store without atomic writes: mark first, so a redelivery racing us is refused.
     if (seen && !(await this.store.markSeen(seen.key, seen.ttlMs))) return 'seen';
@@ -96,7 +106,12 @@ export class ServiceContext {
       try {
         await this.delivery.deliver(item);
       } catch (error) {
-        this.logger.error('delivery failed', { handoverId: item.handoverId, itemId: item.id, type: item.type, error: toHandoverError(error).toJSON() });
+        this.logger.error('delivery failed', {
+          handoverId: item.handoverId,
+          itemId: item.id,
+          type: item.type,
+          error: toHandoverError(error).toJSON(),
+        });
       }
     }
   }
@@ -108,7 +123,9 @@ export class ServiceContext {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new HandoverTimeoutError(`${operation} timed out after ${this.callTimeoutMs} ms`, { providerId, operation }));
+        reject(
+          new HandoverTimeoutError(`${operation} timed out after ${this.callTimeoutMs} ms`, { providerId, operation }),
+        );
       }, this.callTimeoutMs); // ref'd: the caller awaits this call (cleared below)
     });
     try {
@@ -154,18 +171,33 @@ export class ServiceContext {
     const updates = after.behaviour.queueUpdates;
     if (queued && !wasQueued && updates) {
       const now = this.clock.now();
-      if (updates.position) await s.schedule({ kind: 'queue-position', handoverId: after.id, dueAt: now + queueIntervalMs(updates.position.intervalSec) });
-      if (updates.waitTime) await s.schedule({ kind: 'queue-wait', handoverId: after.id, dueAt: now + queueIntervalMs(updates.waitTime.intervalSec) });
+      if (updates.position)
+        await s.schedule({
+          kind: 'queue-position',
+          handoverId: after.id,
+          dueAt: now + queueIntervalMs(updates.position.intervalSec),
+        });
+      if (updates.waitTime)
+        await s.schedule({
+          kind: 'queue-wait',
+          handoverId: after.id,
+          dueAt: now + queueIntervalMs(updates.waitTime.intervalSec),
+        });
     } else if (!queued && wasQueued && updates) {
       await Promise.all([s.cancel('queue-position', after.id), s.cancel('queue-wait', after.id)]);
     }
-    if (after.status === 'queue' && after.assignmentDueAt !== undefined && after.assignmentDueAt !== before.assignmentDueAt) {
+    if (
+      after.status === 'queue' &&
+      after.assignmentDueAt !== undefined &&
+      after.assignmentDueAt !== before.assignmentDueAt
+    ) {
       await s.schedule({ kind: 'assignment', handoverId: after.id, dueAt: after.assignmentDueAt });
     } else if (before.status === 'queue' && before.assignmentDueAt !== undefined && after.status !== 'queue') {
       await s.cancel('assignment', after.id); // an agent took it
     }
     const due = after.inactivity?.dueAt;
-    if (due !== undefined && due !== before.inactivity?.dueAt) await s.schedule({ kind: 'inactivity', handoverId: after.id, dueAt: due });
+    if (due !== undefined && due !== before.inactivity?.dueAt)
+      await s.schedule({ kind: 'inactivity', handoverId: after.id, dueAt: due });
     else if (due === undefined && before.inactivity?.dueAt !== undefined) await s.cancel('inactivity', after.id);
     if (after.idleDueAt !== undefined && after.idleDueAt !== before.idleDueAt) {
       await s.schedule({ kind: 'idle', handoverId: after.id, dueAt: after.idleDueAt });

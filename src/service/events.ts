@@ -48,7 +48,10 @@ export class EventProcessor {
       if (parsed.success) valid.push(parsed.data);
       else {
         result.rejected++;
-        this.ctx.logger.warn('malformed connector event dropped', { providerId, issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`) });
+        this.ctx.logger.warn('malformed connector event dropped', {
+          providerId,
+          issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`),
+        });
       }
     }
     valid.sort(compareEvents);
@@ -92,12 +95,22 @@ export class EventProcessor {
     return this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false, seen, providerId));
   }
 
-  private async applyInOrder(handoverId: string, event: HandoverEvent, flushing: boolean, seen: Seen, providerId: string): Promise<keyof IngestResult> {
+  private async applyInOrder(
+    handoverId: string,
+    event: HandoverEvent,
+    flushing: boolean,
+    seen: Seen,
+    providerId: string,
+  ): Promise<keyof IngestResult> {
     const record = await this.ctx.store.getHandover(handoverId);
     if (!record) return 'rejected';
     if (record.providerId !== providerId || record.conversationId !== event.conversationId) {
       // A conversation this handover left behind (withdrawn after an assignment timeout; a fallback took over).
-      this.ctx.logger.debug('event for a superseded conversation ignored', { handoverId, providerId, eventId: event.eventId });
+      this.ctx.logger.debug('event for a superseded conversation ignored', {
+        handoverId,
+        providerId,
+        eventId: event.eventId,
+      });
       return 'rejected';
     }
     if (record.recentEventIds?.includes(event.eventId)) return 'duplicates';
@@ -111,7 +124,12 @@ export class EventProcessor {
     return outcome;
   }
 
-  private async apply(handoverId: string, event: HandoverEvent, seen?: Seen, fromPending = false): Promise<keyof IngestResult> {
+  private async apply(
+    handoverId: string,
+    event: HandoverEvent,
+    seen?: Seen,
+    fromPending = false,
+  ): Promise<keyof IngestResult> {
     let rejected = false;
     let duplicate = false;
     const committed = await this.ctx.commitWith(
@@ -121,7 +139,8 @@ export class EventProcessor {
         duplicate = stored.recentEventIds?.includes(event.eventId) ?? false;
         const current = fromPending ? { ...stored, pending: withoutEvent(stored.pending, event) } : stored;
         if (duplicate) return fromPending ? { record: current } : undefined;
-        const lastSequence = event.sequence === undefined ? current.lastSequence : Math.max(current.lastSequence ?? 0, event.sequence);
+        const lastSequence =
+          event.sequence === undefined ? current.lastSequence : Math.max(current.lastSequence ?? 0, event.sequence);
         const recentEventIds = remember(current.recentEventIds, event.eventId);
         try {
           const applied = applyEvent(current, event, this.ctx.clock.now());
@@ -137,7 +156,11 @@ export class EventProcessor {
     );
     if (committed === 'seen' || duplicate) return 'duplicates';
     if (rejected) {
-      this.ctx.logger.warn('event rejected by the status machine', { handoverId, eventId: event.eventId, type: event.type });
+      this.ctx.logger.warn('event rejected by the status machine', {
+        handoverId,
+        eventId: event.eventId,
+        type: event.type,
+      });
       return 'rejected';
     }
     return 'accepted';
@@ -158,7 +181,12 @@ export class EventProcessor {
     if (committed === 'seen') return 'duplicates';
     // The window starts with the first event held back; later ones must not push it out, or a
     // steady stream of messages behind a lost one would wait forever.
-    if (firstHeldBack) await this.ctx.scheduler.schedule({ kind: 'reorder', handoverId: record.id, dueAt: this.ctx.clock.now() + this.reorderGapMs });
+    if (firstHeldBack)
+      await this.ctx.scheduler.schedule({
+        kind: 'reorder',
+        handoverId: record.id,
+        dueAt: this.ctx.clock.now() + this.reorderGapMs,
+      });
     return 'accepted';
   }
 
@@ -188,7 +216,11 @@ export class EventProcessor {
       parked = { events: [], expiresAt: now + ORPHAN_TTL_MS };
       this.orphans.set(key, parked);
     }
-    if (this.parkedEvents < MAX_PARKED_EVENTS && parked.events.length < MAX_PENDING && !parked.events.some((e) => e.eventId === event.eventId)) {
+    if (
+      this.parkedEvents < MAX_PARKED_EVENTS &&
+      parked.events.length < MAX_PENDING &&
+      !parked.events.some((e) => e.eventId === event.eventId)
+    ) {
       parked.events.push(event);
       this.parkedEvents++;
     }
@@ -212,7 +244,14 @@ function withoutEvent(pending: HandoverEvent[] | undefined, event: HandoverEvent
 /** Agent or user activity pushes the idle auto-close further out. */
 function bumpIdle(record: HandoverRecord, event: HandoverEvent, now: number): HandoverRecord {
   const minutes = record.behaviour.idleTimeoutMinutes;
-  if (!minutes || event.type !== 'agent-message' || record.status === 'completed' || record.status === 'cancelled' || record.status === 'error') return record;
+  if (
+    !minutes ||
+    event.type !== 'agent-message' ||
+    record.status === 'completed' ||
+    record.status === 'cancelled' ||
+    record.status === 'error'
+  )
+    return record;
   return { ...record, idleDueAt: now + minutes * 60_000 };
 }
 

@@ -93,14 +93,26 @@ export class HandoverService implements HandoverApi {
     const clock = options.clock ?? systemClock;
     this.registry = options.registry;
     const scheduler = options.scheduler ?? new MemoryScheduler(clock);
-    this.ctx = new ServiceContext(options.registry, options.registry.store, options.delivery, scheduler, clock, options.logger ?? silentLogger, options.callTimeoutMs ?? 10_000);
+    this.ctx = new ServiceContext(
+      options.registry,
+      options.registry.store,
+      options.delivery,
+      scheduler,
+      clock,
+      options.logger ?? silentLogger,
+      options.callTimeoutMs ?? 10_000,
+    );
     this.events = new EventProcessor(this.ctx, options.dedupeTtlMs ?? 86_400_000, options.reorderGapMs ?? 5_000);
     this.presence = options.presenceTexts ?? DEFAULT_PRESENCE;
     this.startBudgetMs = options.startBudgetMs ?? 15_000;
     this.ctx.defaultAssignmentTimeoutMs = (options.assignmentTimeoutSec ?? 600) * 1000;
     scheduler.setHandler((job) =>
       runTimer(this.ctx, this.events, this.timerHooks, job).catch((error) =>
-        this.ctx.logger.error('timer failed', { kind: job.kind, handoverId: job.handoverId, error: toHandoverError(error).toJSON() }),
+        this.ctx.logger.error('timer failed', {
+          kind: job.kind,
+          handoverId: job.handoverId,
+          error: toHandoverError(error).toJSON(),
+        }),
       ),
     );
     // Connectors that push events in-process (the simulated center, Genesys' participant polling)
@@ -135,9 +147,15 @@ export class HandoverService implements HandoverApi {
   async checkAvailability(input: AvailabilityInput): Promise<AvailabilityOutcome> {
     const req = parseOrThrow(availabilityInputSchema, input, 'availability request');
     const connector = await this.ctx.connector(req.providerId);
-    if (!connector.capabilities.availability) throw new UnsupportedCapabilityError('availability', { connectorType: connector.type, providerId: req.providerId });
+    if (!connector.capabilities.availability)
+      throw new UnsupportedCapabilityError('availability', {
+        connectorType: connector.type,
+        providerId: req.providerId,
+      });
     const { routing } = routingFor(connector.type, req);
-    const result = await this.ctx.call('checkAvailability', req.providerId, (signal) => connector.doCheckAvailability({ routing }, { signal }));
+    const result = await this.ctx.call('checkAvailability', req.providerId, (signal) =>
+      connector.doCheckAvailability({ routing }, { signal }),
+    );
     return { ...result, providerId: req.providerId };
   }
 
@@ -156,16 +174,27 @@ export class HandoverService implements HandoverApi {
       updatedAt: now,
       behaviour: this.intern(req.behaviour),
     };
-    if (req.user && (req.user.id !== undefined || Object.keys(req.user).length > 0)) record.user = { id: req.session.userId, ...req.user };
+    if (req.user && (req.user.id !== undefined || Object.keys(req.user).length > 0))
+      record.user = { id: req.session.userId, ...req.user };
     let existing = await this.ctx.store.insertHandover(record);
     if (existing && !existing.conversationId && now - existing.createdAt > 2 * this.startBudgetMs) {
       // A start that never finished (its gateway instance died mid-call): end it, then start afresh.
-      await this.ctx.commit(existing.id, (r) => (r.conversationId || !isLiveStatus(r.status) ? undefined : { ...r, status: 'error', error: { reason: 'error', message: 'The start was interrupted', code: 'timeout' } }));
+      await this.ctx.commit(existing.id, (r) =>
+        r.conversationId || !isLiveStatus(r.status)
+          ? undefined
+          : {
+              ...r,
+              status: 'error',
+              error: { reason: 'error', message: 'The start was interrupted', code: 'timeout' },
+            },
+      );
       existing = await this.ctx.store.insertHandover(record);
     }
     if (existing) return { handover: toView(existing), alreadyInProgress: true };
 
-    const outcome = await this.ctx.queue.run(record.id, () => tryProviders(this.ctx, this.startBudgetMs, record, chain, req));
+    const outcome = await this.ctx.queue.run(record.id, () =>
+      tryProviders(this.ctx, this.startBudgetMs, record, chain, req),
+    );
     // Events that beat the start call's answer were parked; replay them now (outside the queue slot).
     if (outcome.handover.status !== 'error') {
       const stored = await this.ctx.store.getHandover(record.id);
@@ -178,10 +207,12 @@ export class HandoverService implements HandoverApi {
   async sendUserMessage(input: UserMessageInput): Promise<UserMessageOutcome> {
     const req = parseOrThrow(userMessageInputSchema, input, 'user message');
     const found = await this.ctx.store.findHandoverBySession(sessionKeyOf(req.session));
-    if (!found || !isLiveStatus(found.status)) return { forwarded: false, duplicate: false, handover: found ? toView(found) : null };
+    if (!found || !isLiveStatus(found.status))
+      return { forwarded: false, duplicate: false, handover: found ? toView(found) : null };
     return this.ctx.queue.run(found.id, async () => {
       const record = await this.ctx.store.getHandover(found.id);
-      if (!record || !isLiveStatus(record.status) || !record.conversationId) return { forwarded: false, duplicate: false, handover: record ? toView(record) : null };
+      if (!record || !isLiveStatus(record.status) || !record.conversationId)
+        return { forwarded: false, duplicate: false, handover: record ? toView(record) : null };
       if (record.status === 'queue' && wantsCancel(record.behaviour.cancel, req.text, req.intent)) {
         const { after } = await this.end(record, 'user-cancelled', true);
         return { forwarded: false, duplicate: false, cancelled: true, handover: toView(after) };
@@ -197,9 +228,11 @@ export class HandoverService implements HandoverApi {
       let text = req.text;
       let kind: 'user' | 'system' = 'user';
       // Nothing to say (an empty input, a bare channel event): the agent gets nothing, the bot stays quiet.
-      if (!req.presence && text.trim() === '' && !req.attachments?.length) return { forwarded: true, duplicate: false, handover: toView(record) };
+      if (!req.presence && text.trim() === '' && !req.attachments?.length)
+        return { forwarded: true, duplicate: false, handover: toView(record) };
       if (req.presence) {
-        const enabled = req.presence === 'connected' ? record.behaviour.userConnectsMessage : record.behaviour.userDisconnectsMessage;
+        const enabled =
+          req.presence === 'connected' ? record.behaviour.userConnectsMessage : record.behaviour.userDisconnectsMessage;
         if (!enabled) return { forwarded: true, duplicate: false, handover: toView(record) };
         text = this.presence[req.presence];
         kind = 'system';
@@ -212,7 +245,14 @@ export class HandoverService implements HandoverApi {
           () =>
             this.ctx.call('sendMessage', record.providerId, (signal) =>
               connector.doSendMessage(
-                { conversationId: record.conversationId!, messageId, user: record.user ?? { id: record.session.userId }, text, kind, ...(req.attachments ? { attachments: req.attachments } : {}) },
+                {
+                  conversationId: record.conversationId!,
+                  messageId,
+                  user: record.user ?? { id: record.session.userId },
+                  text,
+                  kind,
+                  ...(req.attachments ? { attachments: req.attachments } : {}),
+                },
                 { signal },
               ),
             ),
@@ -236,7 +276,10 @@ export class HandoverService implements HandoverApi {
 
   async getHandover(input: GetHandoverInput): Promise<HandoverView | null> {
     const req = parseOrThrow(getHandoverInputSchema, input, 'handover lookup');
-    const record = 'handoverId' in req ? await this.ctx.store.getHandover(req.handoverId) : await this.ctx.store.findHandoverBySession(sessionKeyOf(req.session));
+    const record =
+      'handoverId' in req
+        ? await this.ctx.store.getHandover(req.handoverId)
+        : await this.ctx.store.findHandoverBySession(sessionKeyOf(req.session));
     return record ? toView(record) : null;
   }
 
@@ -264,7 +307,15 @@ export class HandoverService implements HandoverApi {
           ? undefined
           : timeoutMs <= 0
             ? { ...r, inactivity: r.inactivity ? { ...r.inactivity, timeoutMs: 0, dueAt: undefined } : undefined }
-            : { ...r, inactivity: { timeoutMs, count: r.inactivity?.count ?? 0, dueAt: this.ctx.clock.now() + timeoutMs, ...(req.autoCloseAfter ? { autoCloseAfter: req.autoCloseAfter } : {}) } },
+            : {
+                ...r,
+                inactivity: {
+                  timeoutMs,
+                  count: r.inactivity?.count ?? 0,
+                  dueAt: this.ctx.clock.now() + timeoutMs,
+                  ...(req.autoCloseAfter ? { autoCloseAfter: req.autoCloseAfter } : {}),
+                },
+              },
       ),
     );
     return committed ? { armed: true, handover: toView(committed.after) } : { armed: false, handover: toView(found) };
@@ -287,29 +338,50 @@ export class HandoverService implements HandoverApi {
   }
 
   /** Closes at the vendor (best effort) and ends the record. Caller holds the handover's queue slot. */
-  private async end(record: HandoverRecord, reason: CloseReason, closeInProvider: boolean, message?: string, deliveries?: (after: HandoverRecord) => DeliveryItem[]) {
+  private async end(
+    record: HandoverRecord,
+    reason: CloseReason,
+    closeInProvider: boolean,
+    message?: string,
+    deliveries?: (after: HandoverRecord) => DeliveryItem[],
+  ) {
     let providerError: { code: string; message: string } | undefined;
     if (closeInProvider && record.conversationId) {
       try {
         const connector = await this.ctx.connector(record.providerId);
         if (connector.capabilities.closeFromBot) {
           await this.ctx.call('closeHandover', record.providerId, (signal) =>
-            connector.doCloseHandover({ conversationId: record.conversationId!, reason, ...(message ? { message } : {}) }, { signal }),
+            connector.doCloseHandover(
+              { conversationId: record.conversationId!, reason, ...(message ? { message } : {}) },
+              { signal },
+            ),
           );
         } else {
-          providerError = { code: 'unsupported_capability', message: `Provider "${record.providerId}" cannot close the conversation from the bot side; the agent closes it there` };
-          this.ctx.logger.info('connector cannot close from the bot side; ending locally', { handoverId: record.id, providerId: record.providerId });
+          providerError = {
+            code: 'unsupported_capability',
+            message: `Provider "${record.providerId}" cannot close the conversation from the bot side; the agent closes it there`,
+          };
+          this.ctx.logger.info('connector cannot close from the bot side; ending locally', {
+            handoverId: record.id,
+            providerId: record.providerId,
+          });
         }
       } catch (error) {
         const e = toHandoverError(error);
         providerError = { code: e.code, message: e.message };
-        this.ctx.logger.error('closing at the contact center failed; the user is back with the bot', { handoverId: record.id, error: e.toJSON() });
+        this.ctx.logger.error('closing at the contact center failed; the user is back with the bot', {
+          handoverId: record.id,
+          error: e.toJSON(),
+        });
       }
     }
     const status: HandoverStatus = reason === 'user-cancelled' ? 'cancelled' : 'completed';
     const committed = await this.ctx.commit(
       record.id,
-      (r) => (isLiveStatus(r.status) ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined } : undefined),
+      (r) =>
+        isLiveStatus(r.status)
+          ? { ...r, status, inactivity: undefined, idleDueAt: undefined, pending: undefined }
+          : undefined,
       deliveries,
     );
     const after = committed?.after ?? (await this.ctx.store.getHandover(record.id)) ?? record;
@@ -323,7 +395,12 @@ export class HandoverService implements HandoverApi {
         type: 'event',
         id: `${record.id}:auto-close`,
         ...address(after),
-        handover: { status: after.status, data: { by: 'timeout', reason }, handoverId: after.id, providerId: after.providerId },
+        handover: {
+          status: after.status,
+          data: { by: 'timeout', reason },
+          handoverId: after.id,
+          providerId: after.providerId,
+        },
       },
     ]);
   }
@@ -336,7 +413,15 @@ export class HandoverService implements HandoverApi {
     const committed = await this.ctx.commit(record.id, (r) => ({
       ...r,
       // The user wrote: the count starts again and an armed (or expired) timer restarts.
-      ...(r.inactivity ? { inactivity: { ...r.inactivity, count: 0, dueAt: r.inactivity.timeoutMs > 0 ? now + r.inactivity.timeoutMs : undefined } } : {}),
+      ...(r.inactivity
+        ? {
+            inactivity: {
+              ...r.inactivity,
+              count: 0,
+              dueAt: r.inactivity.timeoutMs > 0 ? now + r.inactivity.timeoutMs : undefined,
+            },
+          }
+        : {}),
       ...(idle ? { idleDueAt: now + idle * 60_000 } : {}),
     }));
     return committed?.after ?? record;

@@ -1,10 +1,27 @@
-import { AgentsUnavailableError, HandoverTimeoutError, isLiveStatus, toHandoverError, type HandoverError } from '../contract';
+import {
+  AgentsUnavailableError,
+  HandoverTimeoutError,
+  isLiveStatus,
+  toHandoverError,
+  type HandoverError,
+} from '../contract';
 import { toView, type ServiceContext } from './context';
 import type { DeliveryItem } from '../delivery';
-import type { Attempt, ConnectorRouting, FallbackRequest, HandoverFailure, HandoverRecord, StartHandoverOutcome, startHandoverInputSchema } from '../model';
+import type {
+  Attempt,
+  ConnectorRouting,
+  FallbackRequest,
+  HandoverFailure,
+  HandoverRecord,
+  StartHandoverOutcome,
+  startHandoverInputSchema,
+} from '../model';
 import type { CustomAttributes, Routing } from '../contract';
 
-type StartRequest = Pick<ReturnType<typeof startHandoverInputSchema.parse>, keyof FallbackRequest | 'requireAvailableAgent' | 'session'>;
+type StartRequest = Pick<
+  ReturnType<typeof startHandoverInputSchema.parse>,
+  keyof FallbackRequest | 'requireAvailableAgent' | 'session'
+>;
 
 /** The generic routing with the part meant for this connector type laid over it. */
 export function routingFor(
@@ -50,14 +67,21 @@ export async function tryProviders(
   for (const providerId of chain) {
     if (ctx.clock.now() - begun > startBudgetMs - ctx.callTimeoutMs && attempts.length > 0) {
       lastError = new HandoverTimeoutError('No time left to try further providers', { providerId });
-      attempts.push({ providerId, ok: false, at: ctx.clock.now(), error: { code: lastError.code, message: lastError.message } });
+      attempts.push({
+        providerId,
+        ok: false,
+        at: ctx.clock.now(),
+        error: { code: lastError.code, message: lastError.message },
+      });
       break;
     }
     try {
       const connector = await ctx.connector(providerId);
       const own = routingFor(connector.type, req);
       if (req.requireAvailableAgent && connector.capabilities.availability) {
-        const availability = await ctx.call('checkAvailability', providerId, (signal) => connector.doCheckAvailability({ routing: own.routing }, { signal }));
+        const availability = await ctx.call('checkAvailability', providerId, (signal) =>
+          connector.doCheckAvailability({ routing: own.routing }, { signal }),
+        );
         if (!availability.available) throw new AgentsUnavailableError(availability.reason ?? 'no-agents');
       }
       const started = await ctx.call('startHandover', providerId, (signal) =>
@@ -76,7 +100,8 @@ export async function tryProviders(
       );
       attempts.push({ providerId, ok: true, at: ctx.clock.now() });
       const idle = record.behaviour.idleTimeoutMinutes;
-      const waitMs = started.status === 'queue' ? await ctx.assignmentTimeoutMs(record.behaviour, providerId) : undefined;
+      const waitMs =
+        started.status === 'queue' ? await ctx.assignmentTimeoutMs(record.behaviour, providerId) : undefined;
       const rest = chain.slice(chain.indexOf(providerId) + 1);
       const fallback = rest.length > 0 ? { providerIds: rest, request: fallbackRequest(req) } : undefined;
       const committed = await ctx.commit(record.id, (r) =>
@@ -98,14 +123,23 @@ export async function tryProviders(
             },
       );
       if (!committed) {
-        await ctx.call('closeHandover', providerId, (signal) => connector.doCloseHandover({ conversationId: started.conversationId, reason: 'bot-closed' }, { signal })).catch(() => {});
+        await ctx
+          .call('closeHandover', providerId, (signal) =>
+            connector.doCloseHandover({ conversationId: started.conversationId, reason: 'bot-closed' }, { signal }),
+          )
+          .catch(() => {});
         const ended = (await ctx.store.getHandover(record.id)) ?? record;
         return { handover: toView(ended), alreadyInProgress: false };
       }
       return { handover: toView(committed.after), alreadyInProgress: false };
     } catch (error) {
       lastError = toHandoverError(error);
-      attempts.push({ providerId, ok: false, at: ctx.clock.now(), error: { code: lastError.code, message: lastError.message } });
+      attempts.push({
+        providerId,
+        ok: false,
+        at: ctx.clock.now(),
+        error: { code: lastError.code, message: lastError.message },
+      });
       ctx.logger.warn('handover start failed', { handoverId: record.id, providerId, error: lastError.toJSON() });
     }
   }
@@ -118,7 +152,10 @@ export async function tryProviders(
   };
   const committed = await ctx.commit(
     record.id,
-    (r) => (isLiveStatus(r.status) ? { ...r, status: 'error', attempts, error, assignmentDueAt: undefined, fallback: undefined } : undefined),
+    (r) =>
+      isLiveStatus(r.status)
+        ? { ...r, status: 'error', attempts, error, assignmentDueAt: undefined, fallback: undefined }
+        : undefined,
     deliveries,
   );
   const after = committed?.after ?? (await ctx.store.getHandover(record.id)) ?? record;

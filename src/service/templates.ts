@@ -17,7 +17,10 @@ export function renderTemplate(template: string, values: Record<string, string |
   });
 }
 
-export function queueTokens(position: number | undefined, waitMs: number | undefined): Record<string, string | number | undefined> {
+export function queueTokens(
+  position: number | undefined,
+  waitMs: number | undefined,
+): Record<string, string | number | undefined> {
   return {
     position,
     estimatedWaitTime: waitMs,

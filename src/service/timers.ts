@@ -16,7 +16,12 @@ export interface TimerHooks {
 }
 
 /** Runs due timers: queue notifications, inactivity, idle close, reorder flush. */
-export async function runTimer(ctx: ServiceContext, events: EventProcessor, hooks: TimerHooks, job: TimerJob): Promise<void> {
+export async function runTimer(
+  ctx: ServiceContext,
+  events: EventProcessor,
+  hooks: TimerHooks,
+  job: TimerJob,
+): Promise<void> {
   await ctx.queue.run(job.handoverId, async () => {
     const record = await ctx.store.getHandover(job.handoverId);
     if (!record || isTerminalStatus(record.status)) return;
@@ -53,7 +58,13 @@ async function inactivityExpired(ctx: ServiceContext, hooks: TimerHooks, record:
     type: 'event',
     id: `${record.id}:inactivity:${job.dueAt}`,
     ...address(r),
-    handover: { status: r.status, eventType: 'handoverInactivity', inactivityCount: count, handoverId: r.id, providerId: r.providerId },
+    handover: {
+      status: r.status,
+      eventType: 'handoverInactivity',
+      inactivityCount: count,
+      handoverId: r.id,
+      providerId: r.providerId,
+    },
   });
   // The new timer state and the flow's event are one write: a crash fires it again or not at all.
   const committed = await ctx.commit(
@@ -76,11 +87,16 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
   let waitMs = record.estimatedWaitMs;
   try {
     const connector = await ctx.connector(record.providerId);
-    const status = await ctx.call('getStatus', record.providerId, (signal) => connector.doGetStatus({ conversationId: record.conversationId! }, { signal }));
+    const status = await ctx.call('getStatus', record.providerId, (signal) =>
+      connector.doGetStatus({ conversationId: record.conversationId! }, { signal }),
+    );
     position = status.queuePosition ?? position;
     waitMs = status.estimatedWaitMs ?? waitMs;
   } catch (error) {
-    ctx.logger.warn('queue status refresh failed; using the last known figures', { handoverId: record.id, error: toHandoverError(error).toJSON() });
+    ctx.logger.warn('queue status refresh failed; using the last known figures', {
+      handoverId: record.id,
+      error: toHandoverError(error).toJSON(),
+    });
   }
 
   const now = ctx.clock.now();
@@ -97,8 +113,19 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
   // With the kit's `asText` option the text goes straight to the user instead.
   let item: DeliveryItem;
   if (updates.asText) {
-    const template = overThreshold && alternativeText ? alternativeText : isPosition ? (updates.positionText ?? DEFAULT_POSITION_TEXT) : (updates.waitTimeText ?? DEFAULT_WAIT_TIME_TEXT);
-    item = { type: 'message', id, ...address(record), source: 'system', text: renderTemplate(template, queueTokens(position, waitMs)) };
+    const template =
+      overThreshold && alternativeText
+        ? alternativeText
+        : isPosition
+          ? (updates.positionText ?? DEFAULT_POSITION_TEXT)
+          : (updates.waitTimeText ?? DEFAULT_WAIT_TIME_TEXT);
+    item = {
+      type: 'message',
+      id,
+      ...address(record),
+      source: 'system',
+      text: renderTemplate(template, queueTokens(position, waitMs)),
+    };
   } else {
     item = {
       type: 'event',
@@ -123,5 +150,6 @@ async function queueUpdate(ctx: ServiceContext, record: HandoverRecord, job: Tim
     // Nothing to report when the contact center gave no figure this round.
     () => (figure === undefined ? [] : [item]),
   );
-  if (committed) await ctx.scheduler.schedule({ kind: job.kind, handoverId: record.id, dueAt: now + queueIntervalMs(interval) });
+  if (committed)
+    await ctx.scheduler.schedule({ kind: job.kind, handoverId: record.id, dueAt: now + queueIntervalMs(interval) });
 }

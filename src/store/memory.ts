@@ -135,7 +135,8 @@ export class MemoryStore implements HandoverStore {
       const key = sessionKeyOfRecord(old);
       if (this.bySession.get(key) === oldId) this.bySession.delete(key);
       // A vendor may reuse a conversation id for the same user's next handover: only unmap our own entry.
-      if (old.conversationId && this.byExternal.get(externalKey(old.providerId, old.conversationId)) === oldId) this.byExternal.delete(externalKey(old.providerId, old.conversationId));
+      if (old.conversationId && this.byExternal.get(externalKey(old.providerId, old.conversationId)) === oldId)
+        this.byExternal.delete(externalKey(old.providerId, old.conversationId));
     }
     if (this.endedHead > 4096 && this.endedHead * 2 > this.ended.length) {
       this.ended.splice(0, this.endedHead);

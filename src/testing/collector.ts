@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HandoverError, type ConnectorWebhookV1, type HandoverConnectorV1, type HandoverEvent, type WebhookRequest } from '../contract';
+import {
+  HandoverError,
+  type ConnectorWebhookV1,
+  type HandoverConnectorV1,
+  type HandoverEvent,
+  type WebhookRequest,
+} from '../contract';
 
 /** Collects connector events and lets a test wait for one, with a deadline. */
 export class EventCollector {
@@ -25,7 +31,11 @@ export class EventCollector {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.resolve !== done);
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; saw: ${this.events.map((e) => e.type).join(', ') || 'nothing'}`));
+        reject(
+          new Error(
+            `Timed out after ${timeoutMs} ms waiting for ${what}; saw: ${this.events.map((e) => e.type).join(', ') || 'nothing'}`,
+          ),
+        );
       }, timeoutMs);
       const done = (e: HandoverEvent) => {
         clearTimeout(timer);
@@ -63,7 +73,13 @@ export async function startWebhookReceiver(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const request: WebhookRequest = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, rawBody: Buffer.concat(chunks), receivedAt: Date.now() };
+      const request: WebhookRequest = {
+        method: req.method ?? 'POST',
+        url: req.url ?? '/',
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks),
+        receivedAt: Date.now(),
+      };
       try {
         await webhook.verify(request);
         onEvents(await webhook.parse(request));

@@ -45,7 +45,11 @@ export interface ConnectorContractHarness {
    * from the test clock. The suite asks for two 401s where it means "credentials refused", since a
    * connector may refresh its token and repeat once.
    */
-  failNext(operation: ContractOperation, failure: { status: number; retryAfterMs?: number }, count?: number): Promise<void>;
+  failNext(
+    operation: ContractOperation,
+    failure: { status: number; retryAfterMs?: number },
+    count?: number,
+  ): Promise<void>;
   /** For webhook connectors: a correctly authenticated webhook the vendor would send for this handover. */
   signedWebhook?(conversationId: string): Promise<WebhookRequest>;
   /**
@@ -75,10 +79,17 @@ export interface ConnectorContractOptions {
 /** The bits of a test runner the suite needs: vitest, jest and node:test all fit. */
 export interface TestRunner {
   describe(name: string, fn: () => void): void;
-  it: ((name: string, fn: () => Promise<void>, timeout?: number) => void) & { skip?: (name: string, fn: () => Promise<void>) => void };
+  it: ((name: string, fn: () => Promise<void>, timeout?: number) => void) & {
+    skip?: (name: string, fn: () => Promise<void>) => void;
+  };
 }
 
-type Case = (ctx: { h: ConnectorContractHarness; events: EventCollector; start: (key?: string) => Promise<string>; opts: ConnectorContractOptions }) => Promise<void>;
+type Case = (ctx: {
+  h: ConnectorContractHarness;
+  events: EventCollector;
+  start: (key?: string) => Promise<string>;
+  opts: ConnectorContractOptions;
+}) => Promise<void>;
 
 function startRequest(key: string, routing: Routing): StartHandoverRequest {
   return {
@@ -111,7 +122,8 @@ export const CONTRACT_CASES: Record<string, Case> = {
     assert.equal(h.connector.specificationVersion, SPECIFICATION_VERSION);
     assert.ok(h.connector.type.length > 0);
     connectorCapabilitiesSchema.parse(h.connector.capabilities);
-    if (h.connector.capabilities.webhooks) assert.ok(h.connector.webhook, 'webhooks capability without a webhook handler');
+    if (h.connector.capabilities.webhooks)
+      assert.ok(h.connector.webhook, 'webhooks capability without a webhook handler');
     if (h.connector.capabilities.pushEvents) assert.ok(h.connector.events, 'pushEvents capability without an emitter');
   },
   'checks availability (or refuses with UnsupportedCapabilityError)': async ({ h, opts }) => {
@@ -124,10 +136,16 @@ export const CONTRACT_CASES: Record<string, Case> = {
     if (!result.available) assert.ok(result.reason, 'unavailable without a reason');
   },
   'starts a handover with a valid result, idempotent per key': async ({ h, opts }) => {
-    const first = startHandoverResultSchema.parse(await h.connector.doStartHandover(startRequest('idem-1', opts.routing ?? {})));
-    const again = startHandoverResultSchema.parse(await h.connector.doStartHandover(startRequest('idem-1', opts.routing ?? {})));
+    const first = startHandoverResultSchema.parse(
+      await h.connector.doStartHandover(startRequest('idem-1', opts.routing ?? {})),
+    );
+    const again = startHandoverResultSchema.parse(
+      await h.connector.doStartHandover(startRequest('idem-1', opts.routing ?? {})),
+    );
     assert.equal(again.conversationId, first.conversationId, 'same idempotency key, different handover');
-    const other = startHandoverResultSchema.parse(await h.connector.doStartHandover(startRequest('idem-2', opts.routing ?? {})));
+    const other = startHandoverResultSchema.parse(
+      await h.connector.doStartHandover(startRequest('idem-2', opts.routing ?? {})),
+    );
     assert.notEqual(other.conversationId, first.conversationId, 'different keys, same handover');
   },
   'reports status with a valid shape': async ({ h, start }) => {
@@ -140,9 +158,13 @@ export const CONTRACT_CASES: Record<string, Case> = {
     await h.agent.join(id);
     const user = { id: 'user-contract' };
     for (const n of [1, 2, 3, 4, 5]) {
-      sendMessageResultSchema.parse(await h.connector.doSendMessage({ conversationId: id, messageId: `m-${n}`, user, text: `message ${n}` }));
+      sendMessageResultSchema.parse(
+        await h.connector.doSendMessage({ conversationId: id, messageId: `m-${n}`, user, text: `message ${n}` }),
+      );
     }
-    const repeat = sendMessageResultSchema.parse(await h.connector.doSendMessage({ conversationId: id, messageId: 'm-3', user, text: 'message 3' }));
+    const repeat = sendMessageResultSchema.parse(
+      await h.connector.doSendMessage({ conversationId: id, messageId: 'm-3', user, text: 'message 3' }),
+    );
     assert.equal(repeat.duplicate, true, 'a repeated message id must be reported as duplicate');
     const received = (await h.userMessagesAtVendor(id)).filter((t) => t.startsWith('message '));
     assert.deepEqual(received, ['message 1', 'message 2', 'message 3', 'message 4', 'message 5']);
@@ -152,7 +174,11 @@ export const CONTRACT_CASES: Record<string, Case> = {
     const t = opts.eventTimeoutMs ?? 5000;
     await h.agent.join(id);
     await h.agent.say(id, 'Hello from the agent');
-    const message = await events.waitFor((e) => e.conversationId === id && e.type === 'agent-message', t, 'agent-message');
+    const message = await events.waitFor(
+      (e) => e.conversationId === id && e.type === 'agent-message',
+      t,
+      'agent-message',
+    );
     assert.equal((message as Extract<HandoverEvent, { type: 'agent-message' }>).text, 'Hello from the agent');
     await h.agent.resolve(id);
     await events.waitFor((e) => e.conversationId === id && e.type === 'handover-completed', t, 'handover-completed');
@@ -166,37 +192,65 @@ export const CONTRACT_CASES: Record<string, Case> = {
     if (!h.connector.capabilities.closeFromBot) {
       // Without the capability a close must not pretend: an `unsupported` warning, or the typed error.
       try {
-        const result = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' }));
-        assert.ok(result.warnings?.some((w) => w.type === 'unsupported'), 'closeFromBot is false, but the close reported no unsupported warning');
+        const result = closeHandoverResultSchema.parse(
+          await h.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' }),
+        );
+        assert.ok(
+          result.warnings?.some((w) => w.type === 'unsupported'),
+          'closeFromBot is false, but the close reported no unsupported warning',
+        );
       } catch (error) {
-        assert.ok(UnsupportedCapabilityError.isInstance(error), `closeFromBot is false: expected UnsupportedCapabilityError, got ${String(error)}`);
+        assert.ok(
+          UnsupportedCapabilityError.isInstance(error),
+          `closeFromBot is false: expected UnsupportedCapabilityError, got ${String(error)}`,
+        );
       }
       return;
     }
-    const first = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' }));
+    const first = closeHandoverResultSchema.parse(
+      await h.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' }),
+    );
     assert.equal(first.alreadyClosed, false);
-    const second = closeHandoverResultSchema.parse(await h.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' }));
+    const second = closeHandoverResultSchema.parse(
+      await h.connector.doCloseHandover({ conversationId: id, reason: 'bot-closed' }),
+    );
     assert.equal(second.alreadyClosed, true, 'closing twice must be idempotent');
   },
   'maps vendor 401 to VendorAuthError': async ({ h, opts }) => {
     await h.failNext('start', { status: 401 }, 2); // lasting: a token refresh and one repeat do not help
-    const e = await expectError(() => h.connector.doStartHandover(startRequest('auth', opts.routing ?? {})), (e) => VendorAuthError.isInstance(e), '401');
+    const e = await expectError(
+      () => h.connector.doStartHandover(startRequest('auth', opts.routing ?? {})),
+      (e) => VendorAuthError.isInstance(e),
+      '401',
+    );
     assert.equal(e.isRetryable, false);
   },
   'maps vendor 404 to VendorNotFoundError': async ({ h, start }) => {
     const id = await start();
     await h.failNext('status', { status: 404 });
-    await expectError(() => h.connector.doGetStatus({ conversationId: id }), (e) => VendorNotFoundError.isInstance(e), '404');
+    await expectError(
+      () => h.connector.doGetStatus({ conversationId: id }),
+      (e) => VendorNotFoundError.isInstance(e),
+      '404',
+    );
   },
   'maps vendor 429 to RateLimitError with retry-after': async ({ h, opts }) => {
     await h.failNext('start', { status: 429, retryAfterMs: 3000 });
-    const e = await expectError(() => h.connector.doStartHandover(startRequest('limited', opts.routing ?? {})), (e) => RateLimitError.isInstance(e), '429');
+    const e = await expectError(
+      () => h.connector.doStartHandover(startRequest('limited', opts.routing ?? {})),
+      (e) => RateLimitError.isInstance(e),
+      '429',
+    );
     assert.equal((e as RateLimitError).retryAfterMs, 3000);
     assert.equal(e.isRetryable, true);
   },
   'maps vendor 5xx to a retryable VendorApiError with the status': async ({ h, opts }) => {
     await h.failNext('start', { status: 503 });
-    const e = await expectError(() => h.connector.doStartHandover(startRequest('down', opts.routing ?? {})), (e) => VendorApiError.isInstance(e), '503');
+    const e = await expectError(
+      () => h.connector.doStartHandover(startRequest('down', opts.routing ?? {})),
+      (e) => VendorApiError.isInstance(e),
+      '503',
+    );
     assert.equal((e as VendorApiError).status, 503);
     assert.equal(e.isRetryable, true);
   },
@@ -213,21 +267,33 @@ export const CONTRACT_CASES: Record<string, Case> = {
     if (!webhook) return;
     const good = await h.signedWebhook!(await start());
     const stripped = h.stripAuth ? h.stripAuth(good) : { ...good, headers: {} };
-    await expectError(async () => webhook.verify(stripped), (e) => BadSignatureError.isInstance(e), 'unauthenticated webhook');
+    await expectError(
+      async () => webhook.verify(stripped),
+      (e) => BadSignatureError.isInstance(e),
+      'unauthenticated webhook',
+    );
   },
   'rejects a webhook whose body changed after signing': async ({ h, start }) => {
     const webhook = webhookOf(h);
     if (!webhook || (h.webhookAuth ?? 'signature') !== 'signature') return; // only a signature covers the body
     const good = await h.signedWebhook!(await start());
     const tampered = { ...good, rawBody: Buffer.concat([Buffer.from(good.rawBody), Buffer.from(' ')]) };
-    await expectError(async () => webhook.verify(tampered), (e) => BadSignatureError.isInstance(e), 'tampered body');
+    await expectError(
+      async () => webhook.verify(tampered),
+      (e) => BadSignatureError.isInstance(e),
+      'tampered body',
+    );
   },
   'rejects a malformed webhook body with BadRequestError': async ({ h, start }) => {
     const webhook = webhookOf(h);
     if (!webhook) return;
     const good = await h.signedWebhook!(await start());
     const garbage = { ...good, rawBody: Buffer.from('{not json') };
-    await expectError(async () => webhook.parse(garbage), (e) => BadRequestError.isInstance(e), 'malformed body');
+    await expectError(
+      async () => webhook.parse(garbage),
+      (e) => BadRequestError.isInstance(e),
+      'malformed body',
+    );
   },
 };
 

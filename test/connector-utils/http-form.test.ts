@@ -21,9 +21,19 @@ describe('HttpClient form bodies', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-    const http = new HttpClient({ vendor: 'test', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const http = new HttpClient({
+      vendor: 'test',
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
     closers.push(() => http.close());
-    await http.send({ method: 'POST', path: '/x', operation: 'form', form: { Target: 'webhook', 'Configuration.Filters': ['a', 'b c'] } });
-    expect(seen).toBe('application/x-www-form-urlencoded|Target=webhook&Configuration.Filters=a&Configuration.Filters=b+c');
+    await http.send({
+      method: 'POST',
+      path: '/x',
+      operation: 'form',
+      form: { Target: 'webhook', 'Configuration.Filters': ['a', 'b c'] },
+    });
+    expect(seen).toBe(
+      'application/x-www-form-urlencoded|Target=webhook&Configuration.Filters=a&Configuration.Filters=b+c',
+    );
   });
 });

@@ -17,15 +17,22 @@ async function serve(handler: Handler) {
     handler(req, res, ++n);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 describe('HttpClient', () => {
   it('retries an idempotent call on 429, waiting as long as Retry-After says (on the given clock)', async () => {
-    const { url, seen } = await serve((_, res, n) => (n === 1 ? json(res, 429, { message: 'slow down' }, { 'retry-after': '2' }) : json(res, 200, { ok: true })));
+    const { url, seen } = await serve((_, res, n) =>
+      n === 1 ? json(res, 429, { message: 'slow down' }, { 'retry-after': '2' }) : json(res, 200, { ok: true }),
+    );
     const clock = createFakeClock();
     const client = new HttpClient({ vendor: 'acme', baseUrl: url, clock });
     const pending = client.send({ method: 'GET', path: '/thing', operation: 'get thing' });
@@ -54,7 +61,9 @@ describe('HttpClient', () => {
   });
 
   it('on a 401 hands the refused headers to onUnauthorized and repeats once with fresh ones', async () => {
-    const { url, seen } = await serve((req, res) => (req.headers.authorization === 'Bearer new' ? json(res, 200, {}) : json(res, 401, { message: 'expired' })));
+    const { url, seen } = await serve((req, res) =>
+      req.headers.authorization === 'Bearer new' ? json(res, 200, {}) : json(res, 401, { message: 'expired' }),
+    );
     let token = 'old';
     let fresh = 'new';
     const refused: string[] = [];
@@ -79,11 +88,26 @@ describe('HttpClient', () => {
   });
 
   it('keeps the vendor request id from the first header present, and the Retry-After', async () => {
-    const { url } = await serve((_, res) => json(res, 429, { message: 'too many', code: 'too.many.requests' }, { 'genesys-correlation-id': 'corr-9', 'retry-after': '7' }));
-    const client = new HttpClient({ vendor: 'genesys', baseUrl: url, requestIdHeader: ['inin-correlation-id', 'genesys-correlation-id'] });
+    const { url } = await serve((_, res) =>
+      json(
+        res,
+        429,
+        { message: 'too many', code: 'too.many.requests' },
+        { 'genesys-correlation-id': 'corr-9', 'retry-after': '7' },
+      ),
+    );
+    const client = new HttpClient({
+      vendor: 'genesys',
+      baseUrl: url,
+      requestIdHeader: ['inin-correlation-id', 'genesys-correlation-id'],
+    });
     const e = await client.send({ method: 'POST', path: '/x', json: {}, operation: 'send' }).catch((x) => x);
     expect(RateLimitError.isInstance(e)).toBe(true);
-    expect(e).toMatchObject({ vendorRequestId: 'corr-9', retryAfterMs: 7000, details: { vendorCode: 'too.many.requests' } });
+    expect(e).toMatchObject({
+      vendorRequestId: 'corr-9',
+      retryAfterMs: 7000,
+      details: { vendorCode: 'too.many.requests' },
+    });
     await client.close();
   });
 

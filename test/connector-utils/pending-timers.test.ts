@@ -10,7 +10,11 @@ import { MissingPeerDependencyError, loadPeer } from '../../src/gateway/redis/op
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function runAlone(code: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', timeout: 15_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
 }
 
 describe('timers a pending call waits on', () => {

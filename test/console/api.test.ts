@@ -27,7 +27,18 @@ const CONSOLE_ROUTES: Array<[method: string, path: string]> = [
   ['POST', '/playground/api/agent'],
 ];
 
-const session = (id: string): SessionState => ({ userId: `user-${id}`, sessionId: `session-${id}`, urlToken: 'tok', channel: 'webchat3', context: {}, profile: {}, transcript: [], branches: [], logs: [], executions: 0 });
+const session = (id: string): SessionState => ({
+  userId: `user-${id}`,
+  sessionId: `session-${id}`,
+  urlToken: 'tok',
+  channel: 'webchat3',
+  context: {},
+  profile: {},
+  transcript: [],
+  branches: [],
+  logs: [],
+  executions: 0,
+});
 
 describe('console API', () => {
   let gw: ConsoleGateway;
@@ -72,7 +83,11 @@ describe('console API', () => {
     expect(html).not.toMatch(/<script>|style=|https?:\/\//); // nothing inline, nothing from elsewhere
     const assets = [...html.matchAll(/(?:src|href)="(ui\/[^"]+)"/g)].map((m) => m[1]!);
     expect(assets.map((a) => a.split('?')[0])).toEqual(['ui/app.css', 'ui/console.js']);
-    for (const [file, type] of [['app.css', 'text/css; charset=utf-8'], ['console.js', 'text/javascript; charset=utf-8'], ['playground.js', 'text/javascript; charset=utf-8']]) {
+    for (const [file, type] of [
+      ['app.css', 'text/css; charset=utf-8'],
+      ['console.js', 'text/javascript; charset=utf-8'],
+      ['playground.js', 'text/javascript; charset=utf-8'],
+    ]) {
       const res = await fetch(`${gw.url}/ui/${file}`);
       expect(res.status, file).toBe(200);
       expect(res.headers.get('content-type')).toBe(type);
@@ -82,49 +97,102 @@ describe('console API', () => {
       const etag = res.headers.get('etag')!;
       expect((await fetch(`${gw.url}/ui/${file}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
     }
-    for (const bad of ['/ui/nope.js', '/ui/..%2Fpackage.json', '/ui/%2e%2e%2fpackage.json']) expect((await fetch(`${gw.url}${bad}`)).status, bad).toBe(404);
+    for (const bad of ['/ui/nope.js', '/ui/..%2Fpackage.json', '/ui/%2e%2e%2fpackage.json'])
+      expect((await fetch(`${gw.url}${bad}`)).status, bad).toBe(404);
   });
 
   it('a provider created through the API is usable by a node at once; once deleted, nodes take their error branch', async () => {
     const created = await fetch(`${gw.url}/v2.0/handover/provider`, {
       method: 'POST',
       headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'fresh', name: 'Fresh desk', type: 'simulated', settings: { center: 'fresh', setup: { agents: [{ id: 'kim', name: 'Kim' }] } } }),
+      body: JSON.stringify({
+        id: 'fresh',
+        name: 'Fresh desk',
+        type: 'simulated',
+        settings: { center: 'fresh', setup: { agents: [{ id: 'kim', name: 'Kim' }] } },
+      }),
     });
     expect(created.status).toBe(201);
 
     // The five nodes, bound to the gateway client (as the Cognigy extension runs them), executed by the flow runtime.
-    const providers = [{ id: 'fresh', name: 'Fresh desk', type: 'simulated', capabilities: (await gw.gateway.registry.capabilitiesOf('fresh')).capabilities }];
-    const descriptors = new Map<string, INodeDescriptor>(createHandoverNodes({ service: client, providers }).map((d) => [d.type, d]));
+    const providers = [
+      {
+        id: 'fresh',
+        name: 'Fresh desk',
+        type: 'simulated',
+        capabilities: (await gw.gateway.registry.capabilitiesOf('fresh')).capabilities,
+      },
+    ];
+    const descriptors = new Map<string, INodeDescriptor>(
+      createHandoverNodes({ service: client, providers }).map((d) => [d.type, d]),
+    );
     const flow: FlowDefinition = {
       start: 'check',
       nodes: {
-        check: { type: 'checkAgentAvailability', config: { providerId: 'fresh' }, branches: { onAgentsAvailable: 'handover', onNoAgentsAvailable: 'nobody', onAvailabilityError: 'failed' } },
+        check: {
+          type: 'checkAgentAvailability',
+          config: { providerId: 'fresh' },
+          branches: { onAgentsAvailable: 'handover', onNoAgentsAvailable: 'nobody', onAvailabilityError: 'failed' },
+        },
         handover: { type: 'handoverToAgent', config: { providerId: 'fresh', text: 'Connecting…' } },
         nobody: { say: 'nobody' },
         failed: { say: 'failed' },
       },
     };
     const first = session('1');
-    await execute(flow, descriptors, first, { text: 'agent', userId: first.userId, sessionId: first.sessionId, data: {} }, 'user');
+    await execute(
+      flow,
+      descriptors,
+      first,
+      { text: 'agent', userId: first.userId, sessionId: first.sessionId, data: {} },
+      'user',
+    );
     expect(first.branches.map((b) => b.branch ?? b.nodeId)).toEqual(['onAgentsAvailable', 'handover']);
     expect(first.transcript.map((l) => l.text)).toEqual(['Connecting…']);
-    expect((await client.getHandover({ session: { userId: first.userId, sessionId: first.sessionId } }))?.providerId).toBe('fresh');
+    expect(
+      (await client.getHandover({ session: { userId: first.userId, sessionId: first.sessionId } }))?.providerId,
+    ).toBe('fresh');
     expect(gw.centers.get('fresh').listConversations()).toHaveLength(1);
 
-    expect((await fetch(`${gw.url}/v2.0/handover/providers/fresh`, { method: 'DELETE', headers: { 'x-api-key': ADMIN_KEY } })).status).toBe(204);
-    await expect(client.checkAvailability({ providerId: 'fresh' })).rejects.toSatisfy((e) => UnknownProviderError.isInstance(e) && (e as UnknownProviderError).code === 'unknown_provider');
-    await expect(client.startHandover({ providerId: 'fresh', session: { userId: 'u2', sessionId: 's2' } })).rejects.toSatisfy((e) => UnknownProviderError.isInstance(e));
+    expect(
+      (
+        await fetch(`${gw.url}/v2.0/handover/providers/fresh`, {
+          method: 'DELETE',
+          headers: { 'x-api-key': ADMIN_KEY },
+        })
+      ).status,
+    ).toBe(204);
+    await expect(client.checkAvailability({ providerId: 'fresh' })).rejects.toSatisfy(
+      (e) => UnknownProviderError.isInstance(e) && (e as UnknownProviderError).code === 'unknown_provider',
+    );
+    await expect(
+      client.startHandover({ providerId: 'fresh', session: { userId: 'u2', sessionId: 's2' } }),
+    ).rejects.toSatisfy((e) => UnknownProviderError.isInstance(e));
     // A node naming a provider that is gone continues as Cognigy's does: its error branch, not a thrown error.
     const second = session('2');
-    await execute(flow, descriptors, second, { text: 'agent', userId: second.userId, sessionId: second.sessionId, data: {} }, 'user');
+    await execute(
+      flow,
+      descriptors,
+      second,
+      { text: 'agent', userId: second.userId, sessionId: second.sessionId, data: {} },
+      'user',
+    );
     expect(second.branches.map((b) => b.branch ?? b.nodeId)).toEqual(['onAvailabilityError', 'failed']);
     expect(second.transcript.map((l) => l.text)).toEqual(['failed']);
   });
 
   it('records the last "test connection" on the provider list; a failure keeps its typed error', async () => {
-    await admin.create({ id: 'checked', name: 'Checked', type: 'simulated', settings: { center: 'checked', setup: { agents: [{ id: 'a', name: 'A' }] } } });
-    const listed = async () => (await admin.list()).find((p) => p.id === 'checked') as { lastCheck?: Record<string, unknown>; updatedAt: number };
+    await admin.create({
+      id: 'checked',
+      name: 'Checked',
+      type: 'simulated',
+      settings: { center: 'checked', setup: { agents: [{ id: 'a', name: 'A' }] } },
+    });
+    const listed = async () =>
+      (await admin.list()).find((p) => p.id === 'checked') as {
+        lastCheck?: Record<string, unknown>;
+        updatedAt: number;
+      };
     expect((await listed()).lastCheck).toBeUndefined();
     await admin.test('checked');
     expect((await listed()).lastCheck).toMatchObject({ ok: true, check: 'connection' });
@@ -141,7 +209,12 @@ describe('console API', () => {
   });
 
   it('playground API: agent actions on the center, typed errors, validation naming the field', async () => {
-    const post = (path: string, body: unknown) => fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      fetch(`${gw.url}${path}`, {
+        method: 'POST',
+        headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const state = await (await post('/playground/api/sessions', {})).json();
     const id = state.session.id as string;
     expect((await post(`/playground/api/sessions/${id}/messages`, { text: 'I want an agent' })).status).toBe(202);
@@ -158,11 +231,15 @@ describe('console API', () => {
     const notYours = await post('/playground/api/agent', { action: 'say', conversationId: waiting[0]!.id, text: 'hi' });
     expect(notYours.status).toBe(409); // not accepted yet
     expect((await post('/playground/api/agent', { action: 'accept', conversationId: 'conv-999' })).status).toBe(404);
-    expect((await post('/playground/api/agent', { action: 'accept', conversationId: waiting[0]!.id })).status).toBe(202);
+    expect((await post('/playground/api/agent', { action: 'accept', conversationId: waiting[0]!.id })).status).toBe(
+      202,
+    );
     expect((await post('/playground/api/agent', { action: 'close', conversationId: waiting[0]!.id })).status).toBe(202);
     const ended = await playground.state(id);
     expect(ended.session.handover?.status).toBe('completed');
     expect(ended.timeline.map((e) => e.handover?.status ?? null)).toEqual(['queue', 'active', 'completed']);
-    expect((await fetch(`${gw.url}/playground/api/sessions/nope`, { headers: { 'x-api-key': ADMIN_KEY } })).status).toBe(404);
+    expect(
+      (await fetch(`${gw.url}/playground/api/sessions/nope`, { headers: { 'x-api-key': ADMIN_KEY } })).status,
+    ).toBe(404);
   });
 });

@@ -10,13 +10,17 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
 }
 
 describe('handover-kit help and errors', () => {
-  it.each(['gateway', 'playground', 'providers', 'extension'])('%s --help prints that command only', async (command) => {
-    const r = await cli([command, '--help']);
-    expect(r).toMatchObject({ code: 0, err: '' });
-    expect(r.out).toMatch(new RegExp(`^Usage: handover-kit ${command}`));
-    for (const other of ['gateway', 'playground', 'providers', 'extension'].filter((c) => c !== command)) expect(r.out).not.toContain(`Usage: handover-kit ${other}`);
-    expect((await cli(['help', command])).out).toBe(r.out);
-  });
+  it.each(['gateway', 'playground', 'providers', 'extension'])(
+    '%s --help prints that command only',
+    async (command) => {
+      const r = await cli([command, '--help']);
+      expect(r).toMatchObject({ code: 0, err: '' });
+      expect(r.out).toMatch(new RegExp(`^Usage: handover-kit ${command}`));
+      for (const other of ['gateway', 'playground', 'providers', 'extension'].filter((c) => c !== command))
+        expect(r.out).not.toContain(`Usage: handover-kit ${other}`);
+      expect((await cli(['help', command])).out).toBe(r.out);
+    },
+  );
 
   it('gateway and playground take the same --port, --host and --config', async () => {
     for (const command of ['gateway', 'playground']) {
@@ -47,7 +51,12 @@ describe('handover-kit help and errors', () => {
   });
 
   it('Redis that does not answer is one line naming the URL, not ioredis internals', async () => {
-    const env = { HANDOVER_REDIS_URL: 'redis://user:pw@127.0.0.1:9/0', HANDOVER_GATEWAY_ADMIN_KEYS: 'admin-key-0123456789abcdef', HANDOVER_GATEWAY_NODE_KEYS: 'nodes-key-0123456789abcdef', HANDOVER_LOG_LEVEL: 'silent' };
+    const env = {
+      HANDOVER_REDIS_URL: 'redis://user:pw@127.0.0.1:9/0',
+      HANDOVER_GATEWAY_ADMIN_KEYS: 'admin-key-0123456789abcdef',
+      HANDOVER_GATEWAY_NODE_KEYS: 'nodes-key-0123456789abcdef',
+      HANDOVER_LOG_LEVEL: 'silent',
+    };
     const r = await cli(['gateway', '--port', '0'], env);
     expect(r.code).toBe(1);
     expect(r.err).toContain('Cannot use Redis at redis://***@127.0.0.1:9/0 (HANDOVER_REDIS_URL)');
@@ -56,7 +65,11 @@ describe('handover-kit help and errors', () => {
 
   it('providers without a command, or with an unknown one, lists the commands', async () => {
     expect((await cli(['providers'])).err).toContain('providers needs a command: list, get, add');
-    expect((await cli(['providers', 'lsit'], { HANDOVER_GATEWAY_KEY: 'k' })).err).toContain('Unknown providers command "lsit": use list');
-    expect((await cli(['frobnicate'])).err).toContain('Unknown command "frobnicate": the commands are gateway, playground, providers, extension');
+    expect((await cli(['providers', 'lsit'], { HANDOVER_GATEWAY_KEY: 'k' })).err).toContain(
+      'Unknown providers command "lsit": use list',
+    );
+    expect((await cli(['frobnicate'])).err).toContain(
+      'Unknown command "frobnicate": the commands are gateway, playground, providers, extension',
+    );
   });
 });

@@ -10,7 +10,9 @@ const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 describe('handover-kit playground', () => {
   it('starts a newcomer gateway with the playground and prints both addresses; SIGTERM stops it', async () => {
     expect(existsSync(CLI), 'dist/cli.js is missing: build first (npm test does)').toBe(true);
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HANDOVER_') && !k.startsWith('COGNIGY_')));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('HANDOVER_') && !k.startsWith('COGNIGY_')),
+    );
     const child = spawn(process.execPath, [CLI, 'playground', '--no-open', '--port', '0', '--queue-updates', '15'], {
       env: { ...env, HANDOVER_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,7 +33,10 @@ describe('handover-kit playground', () => {
         expect(res.status, path).toBe(200);
         expect(await res.text()).toContain(`ui/${path.slice(1)}.js`);
       }
-      const session = await fetch(url!.replace('/playground', '/playground/api/sessions'), { method: 'POST', headers: admin });
+      const session = await fetch(url!.replace('/playground', '/playground/api/sessions'), {
+        method: 'POST',
+        headers: admin,
+      });
       expect(session.status).toBe(201);
       expect((await session.json()).settings).toEqual({ queueUpdateSeconds: 15, inactivitySeconds: 60 });
     } finally {

@@ -41,7 +41,9 @@ describe('console in Chromium', () => {
   it('generates each connector’s form from its settings schema', async () => {
     await page.getByRole('button', { name: 'New provider' }).click();
     const type = page.getByLabel('Connector type');
-    expect(await type.locator('option').allTextContents()).toEqual(expect.arrayContaining(['Simulated contact center', 'Chatwoot / Cognigy Live Agent']));
+    expect(await type.locator('option').allTextContents()).toEqual(
+      expect.arrayContaining(['Simulated contact center', 'Chatwoot / Cognigy Live Agent']),
+    );
     await type.selectOption('chatwoot');
     expect(await page.getByLabel('API access token').getAttribute('type')).toBe('password');
     expect(await page.getByLabel('Account ID').getAttribute('type')).toBe('number');
@@ -83,7 +85,9 @@ describe('console in Chromium', () => {
     await row.getByText('settings').first().click(); // open the settings summary
     expect(await row.textContent()).toContain('********');
     expect(await page.content()).not.toContain(SECRET);
-    expect((await gw.gateway.registry.get('browser-desk', { revealSecrets: true })).settings.webhookSecret).toBe(SECRET);
+    expect((await gw.gateway.registry.get('browser-desk', { revealSecrets: true })).settings.webhookSecret).toBe(
+      SECRET,
+    );
   });
 
   it('tests the connection, and shows the typed error when it fails', async () => {
@@ -94,7 +98,9 @@ describe('console in Chromium', () => {
     await row.getByRole('button', { name: 'Test connection' }).click();
     await expect.poll(() => row.locator('.check-cell').textContent()).toContain('✗ vendor_auth');
     await page.reload();
-    await expect.poll(() => page.locator('tr[data-id="browser-desk"] .check-cell').textContent()).toContain('✗ vendor_auth'); // kept by the gateway
+    await expect
+      .poll(() => page.locator('tr[data-id="browser-desk"] .check-cell').textContent())
+      .toContain('✗ vendor_auth'); // kept by the gateway
   });
 
   it('edits the provider: the masked secret stays unless changed', async () => {
@@ -104,7 +110,9 @@ describe('console in Chromium', () => {
     await page.getByLabel('Name').fill('Browser desk (edited)');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => row.locator('th').textContent()).toBe('Browser desk (edited)');
-    expect((await gw.gateway.registry.get('browser-desk', { revealSecrets: true })).settings.webhookSecret).toBe(SECRET);
+    expect((await gw.gateway.registry.get('browser-desk', { revealSecrets: true })).settings.webhookSecret).toBe(
+      SECRET,
+    );
     await expect.poll(() => row.locator('.check-cell').textContent()).toContain('settings changed since');
   });
 
@@ -131,7 +139,10 @@ describe('console in Chromium', () => {
   it('exports to JSON and imports it back', async () => {
     await page.getByRole('button', { name: 'Export' }).click();
     await page.getByLabel('Include secrets').check();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download JSON' }).click(),
+    ]);
     const file = await download.path();
     const exported = JSON.parse(readFileSync(file, 'utf8'));
     expect(exported.providers.map((p: { id: string }) => p.id)).toEqual(['browser-desk']);

@@ -8,7 +8,11 @@ const flow: FlowDefinition = {
   nodes: {
     router: { if: ({ input }) => /agent/i.test(input.text ?? ''), then: 'handover', else: 'faq' },
     faq: { say: 'Bot answer' },
-    handover: { type: 'handoverToAgent', config: { providerId: 'simulated', sendOnQueueEvent: true, sendOnActiveEvent: true }, next: 'status' },
+    handover: {
+      type: 'handoverToAgent',
+      config: { providerId: 'simulated', sendOnQueueEvent: true, sendOnActiveEvent: true },
+      next: 'status',
+    },
     status: { type: 'lookupHandoverStatus', branches: { queue: 'queued', active: 'joined', completed: 'done' } },
     queued: { say: 'Queued', next: 'wait' },
     joined: { say: 'Joined', next: 'wait' },

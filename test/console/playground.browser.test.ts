@@ -52,7 +52,9 @@ describe('playground in Chromium', () => {
     await customerSays('I would like to talk to an agent');
     await poll(() => page.locator('#chat-status').textContent()).toContain('In the queue');
     const waiting = page.locator('.queue li');
-    await poll(() => waiting.textContent()).toMatch(/Visitor \d+ \(this page\) · Support · number 1 · est\. \d+ s · waiting/);
+    await poll(() => waiting.textContent()).toMatch(
+      /Visitor \d+ \(this page\) · Support · number 1 · est\. \d+ s · waiting/,
+    );
     await poll(() => timeline().textContent()).toContain('Check Agent Availability → Agents Available');
     expect(await timeline().textContent()).toContain('Lookup handover status → Queue');
     expect(await timeline().locator('.tl-input').first().textContent()).toContain('status=queue');
@@ -78,7 +80,12 @@ describe('playground in Chromium', () => {
     await customerSays('Great, thanks!');
     await poll(() => texts(desk())).toContain('Great, thanks!');
 
-    const conversation = ['Hello, Alex here. Let me look at your order.', 'It is order 1234, it has not arrived.', 'It ships today; you will have it tomorrow.', 'Great, thanks!'];
+    const conversation = [
+      'Hello, Alex here. Let me look at your order.',
+      'It is order 1234, it has not arrived.',
+      'It ships today; you will have it tomorrow.',
+      'Great, thanks!',
+    ];
     await poll(async () => (await texts(customer())).filter((t) => conversation.includes(t))).toEqual(conversation);
     await poll(async () => (await texts(desk())).filter((t) => conversation.includes(t))).toEqual(conversation);
     // The bot stayed quiet while the agent had the chat: the flow passed the customer's messages on.

@@ -18,7 +18,8 @@ describe('playground flow and timers', () => {
     const clock = createFakeClock();
     playground = await Playground.create({ clock, queueUpdateSeconds: 10, inactivitySeconds: 60 });
     const id = playground.createSession();
-    const bot = async () => (await playground!.state(id)).session.transcript.filter((l) => l.from === 'bot').map((l) => l.text);
+    const bot = async () =>
+      (await playground!.state(id)).session.transcript.filter((l) => l.from === 'bot').map((l) => l.text);
 
     const t0 = clock.now();
     await playground.say(id, 'agent please');
@@ -32,7 +33,9 @@ describe('playground flow and timers', () => {
     await clock.advance(10_000);
     expect((await bot()).filter((t) => t.startsWith('You are number 1'))).toHaveLength(2);
     // Each update re-enters the flow (eventType queueUpdate) and the flow's Say formats it.
-    expect((await bot()).filter((t) => /^You are number 1 in the queue\. Estimated wait: about \d+ min\.$/.test(t))).toHaveLength(2);
+    expect(
+      (await bot()).filter((t) => /^You are number 1 in the queue\. Estimated wait: about \d+ min\.$/.test(t)),
+    ).toHaveLength(2);
 
     const conv = (await playground.state(id)).desk.queues[0]!.waiting[0]!;
     await playground.act({ action: 'accept', conversationId: conv.id });
@@ -44,8 +47,17 @@ describe('playground flow and timers', () => {
     const state = await playground.state(id);
     expect(state.session.handover?.status).toBe('completed');
     expect(state.session.quickReplies).toEqual([]); // no stale Cancel once the chat is over
-    expect(state.timeline.filter((e) => e.handover?.eventType === 'handoverInactivity').map((e) => e.handover?.inactivityCount)).toEqual([1, 2]);
-    expect(state.timeline.at(-1)!.steps.map((s) => s.label)).toEqual(['Lookup handover status', 'If: second inactivity?', 'Close Handover', 'Say: closed for inactivity']);
+    expect(
+      state.timeline
+        .filter((e) => e.handover?.eventType === 'handoverInactivity')
+        .map((e) => e.handover?.inactivityCount),
+    ).toEqual([1, 2]);
+    expect(state.timeline.at(-1)!.steps.map((s) => s.label)).toEqual([
+      'Lookup handover status',
+      'If: second inactivity?',
+      'Close Handover',
+      'Say: closed for inactivity',
+    ]);
     expect(state.desk.ended[0]).toMatchObject({ id: conv.id, status: 'completed' });
   });
 
@@ -56,7 +68,9 @@ describe('playground flow and timers', () => {
     const id = playground.createSession();
     await playground.say(id, 'human please');
     const state = await playground.state(id);
-    expect(state.session.transcript.at(-1)!.text).toBe('Sorry, no agent is available right now. Please try again later.');
+    expect(state.session.transcript.at(-1)!.text).toBe(
+      'Sorry, no agent is available right now. Please try again later.',
+    );
     expect(JSON.stringify(state.session.transcript)).not.toContain('no-agents'); // the raw reason stays in the timeline
     expect(state.timeline[0]!.steps.map((s) => s.branch).filter(Boolean)).toEqual(['then', 'No Agents Available']);
     expect(state.desk.agent.status).toBe('offline');

@@ -9,7 +9,15 @@ export const ADMIN_KEY = 'console-admin-key-4e1f8a2b7c9d3056';
 export const NODES_KEY = 'console-nodes-key-8b3c5d7e9f1a2046';
 
 /** The flags the Debian chromium needs here (no sandbox as root, no background traffic to Google). */
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The Debian `chromium` on the PATH (or CHROMIUM_PATH); a clear error when there is none. */
 export function chromiumPath(): string {

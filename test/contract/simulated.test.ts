@@ -4,6 +4,12 @@ import { vendorContract } from './vendors';
 import { simulatedVendor } from './vendors/simulated';
 
 // #region readme
-runConnectorContract(vendorContract('simulated (push)', () => simulatedVendor('push')), { describe, it });
-runConnectorContract(vendorContract('simulated (webhook)', () => simulatedVendor('webhook')), { describe, it });
+runConnectorContract(
+  vendorContract('simulated (push)', () => simulatedVendor('push')),
+  { describe, it },
+);
+runConnectorContract(
+  vendorContract('simulated (webhook)', () => simulatedVendor('webhook')),
+  { describe, it },
+);
 // #endregion

@@ -27,7 +27,12 @@ describe('handover status machine', () => {
       expect.unreachable();
     } catch (e) {
       expect(IllegalTransitionError.isInstance(e)).toBe(true);
-      expect(e).toMatchObject({ code: 'illegal_transition', from: 'completed', to: 'active', details: { handoverId: 'ho_1' } });
+      expect(e).toMatchObject({
+        code: 'illegal_transition',
+        from: 'completed',
+        to: 'active',
+        details: { handoverId: 'ho_1' },
+      });
     }
   });
 

@@ -5,7 +5,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ENV } from '../../src/gateway/config';
-import { collectSnippets, DONE, prepareSnippet, region, repoRoot, runSnippetFile, snippetEnv, type Snippet } from './snippets';
+import {
+  collectSnippets,
+  DONE,
+  prepareSnippet,
+  region,
+  repoRoot,
+  runSnippetFile,
+  snippetEnv,
+  type Snippet,
+} from './snippets';
 
 const snippets = collectSnippets();
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -13,7 +22,8 @@ const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 const scratch = join(repoRoot, 'node_modules/.cache/handover-kit-snippets');
 
 const ensureBuilt = () => {
-  if (!existsSync(join(repoRoot, 'dist/index.js'))) spawnSync('npx', ['tsup', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
+  if (!existsSync(join(repoRoot, 'dist/index.js')))
+    spawnSync('npx', ['tsup', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
 };
 
 const cliHelp = new Map<string, { status: number | null; text: string }>();
@@ -27,12 +37,21 @@ function help(command: string) {
 
 /** Each command line of a bash block: npm scripts exist, CLI subcommands and flags are the CLI's own, env vars are the gateway's. */
 function checkBash(snippet: Snippet) {
-  const knownEnv = new Set([...GATEWAY_ENV.map((e) => e.env), 'HANDOVER_GATEWAY_CONFIG', 'HANDOVER_GATEWAY_URL', 'HANDOVER_GATEWAY_KEY']);
+  const knownEnv = new Set([
+    ...GATEWAY_ENV.map((e) => e.env),
+    'HANDOVER_GATEWAY_CONFIG',
+    'HANDOVER_GATEWAY_URL',
+    'HANDOVER_GATEWAY_KEY',
+  ]);
   for (const raw of snippet.code.split('\n')) {
-    const line = raw.replace(/\s+#.*$/, '').replace(/^#.*$/, '').trim();
+    const line = raw
+      .replace(/\s+#.*$/, '')
+      .replace(/^#.*$/, '')
+      .trim();
     if (!line) continue;
     if (/^(export\s+)?[A-Z_][A-Z0-9_]*=/.test(line)) {
-      for (const [, name] of line.matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=/g)) expect(knownEnv, `${snippet.id}: ${name}`).toContain(name);
+      for (const [, name] of line.matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=/g))
+        expect(knownEnv, `${snippet.id}: ${name}`).toContain(name);
       continue;
     }
     const npmRun = /^npm run ([\w:-]+)/.exec(line);
@@ -46,11 +65,15 @@ function checkBash(snippet: Snippet) {
       const h = help(command);
       expect(h.status, `${snippet.id}: ${command} --help\n${h.text}`).toBe(0);
       const words = rest.trim().split(/\s+/).filter(Boolean);
-      for (const flag of words.filter((w) => w.startsWith('--'))) expect(h.text, `${snippet.id}: ${line}`).toContain(flag.split('=')[0]);
-      if (command === 'providers' || command === 'extension') expect(h.text, `${snippet.id}: ${line}`).toContain(words[0]);
+      for (const flag of words.filter((w) => w.startsWith('--')))
+        expect(h.text, `${snippet.id}: ${line}`).toContain(flag.split('=')[0]);
+      if (command === 'providers' || command === 'extension')
+        expect(h.text, `${snippet.id}: ${line}`).toContain(words[0]);
       continue;
     }
-    expect(line, `${snippet.id}: a command the docs test does not know how to check`).toMatch(/^(npm (test|install|ci)|node -v)\b/);
+    expect(line, `${snippet.id}: a command the docs test does not know how to check`).toMatch(
+      /^(npm (test|install|ci)|node -v)\b/,
+    );
   }
 }
 
@@ -61,7 +84,8 @@ describe('README and docs code blocks', () => {
   });
 
   it('included blocks equal the region of the tested file they come from', () => {
-    for (const s of snippets.filter((x) => x.include)) expect(s.code, `${s.file}:${s.line}`).toBe(region(s.include!.file, s.include!.region));
+    for (const s of snippets.filter((x) => x.include))
+      expect(s.code, `${s.file}:${s.line}`).toBe(region(s.include!.file, s.include!.region));
   });
 
   it('bash blocks only use real npm scripts, CLI commands, flags and variables', () => {
@@ -71,14 +95,18 @@ describe('README and docs code blocks', () => {
 
   const programs = snippets.filter((s) => s.lang === 'ts' && !s.include);
   for (const format of ['esm', 'cjs'] as const) {
-    it.each(programs.map((s) => [`${s.file}:${s.line}`, s] as const))(`%s runs to the end as ${format}`, async (_, s) => {
-      ensureBuilt();
-      mkdirSync(scratch, { recursive: true });
-      const file = join(scratch, `${s.id}.${format === 'esm' ? 'mjs' : 'cjs'}`);
-      writeFileSync(file, prepareSnippet(s.code, format));
-      const r = await runSnippetFile(file, scratch, snippetEnv());
-      expect({ code: r.code, err: r.err }, r.out).toEqual({ code: 0, err: expect.any(String) });
-      expect(r.out, r.err).toContain(DONE);
-    }, 90_000);
+    it.each(programs.map((s) => [`${s.file}:${s.line}`, s] as const))(
+      `%s runs to the end as ${format}`,
+      async (_, s) => {
+        ensureBuilt();
+        mkdirSync(scratch, { recursive: true });
+        const file = join(scratch, `${s.id}.${format === 'esm' ? 'mjs' : 'cjs'}`);
+        writeFileSync(file, prepareSnippet(s.code, format));
+        const r = await runSnippetFile(file, scratch, snippetEnv());
+        expect({ code: r.code, err: r.err }, r.out).toEqual({ code: 0, err: expect.any(String) });
+        expect(r.out, r.err).toContain(DONE);
+      },
+      90_000,
+    );
   }
 });

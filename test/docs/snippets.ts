@@ -45,7 +45,14 @@ export function collectSnippets(files = docFiles()): Snippet[] {
       for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
       const marker = /^<!--\s*include:\s*(\S+)#(\S+)\s*-->$/.exec(lines[start - 1]?.trim() ?? '');
       const id = `${file.replace(/[^\w]+/g, '-')}-${start + 1}`;
-      snippets.push({ file, line: start + 1, lang: open[1] ?? '', code: body.join('\n'), id, ...(marker ? { include: { file: marker[1]!, region: marker[2]! } } : {}) });
+      snippets.push({
+        file,
+        line: start + 1,
+        lang: open[1] ?? '',
+        code: body.join('\n'),
+        id,
+        ...(marker ? { include: { file: marker[1]!, region: marker[2]! } } : {}),
+      });
     }
   }
   return snippets;
@@ -80,7 +87,8 @@ export function prepareSnippet(code: string, format: 'esm' | 'cjs'): string {
     }
     if (!/^import\s/.test(line)) break;
     let statement = line;
-    while (!/from\s+['"][^'"]+['"];?\s*$/.test(statement) && !/^import\s+['"][^'"]+['"];?$/.test(statement)) statement += ' ' + lines[++i]!.trim();
+    while (!/from\s+['"][^'"]+['"];?\s*$/.test(statement) && !/^import\s+['"][^'"]+['"];?$/.test(statement))
+      statement += ' ' + lines[++i]!.trim();
     imports.push(statement);
     i++;
   }
@@ -100,7 +108,10 @@ function toRequire(statement: string): string {
   if (ns) return `const ${ns[1]} = require('${spec}');`;
   const named = /^\{(.*)\}$/.exec(clause.trim());
   if (named) {
-    const parts = named[1]!.split(',').map((p) => p.trim()).filter((p) => p && !p.startsWith('type '));
+    const parts = named[1]!
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p && !p.startsWith('type '));
     return `const { ${parts.map((p) => p.replace(/\s+as\s+/, ': ')).join(', ')} } = require('${spec}');`;
   }
   return `const ${clause} = require('${spec}');`;
@@ -121,10 +132,18 @@ export function snippetEnv(): Record<string, string> {
 }
 
 /** Runs a prepared snippet file; a server snippet (waits for SIGTERM) is stopped once it listens. */
-export function runSnippetFile(file: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+export function runSnippetFile(
+  file: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string }> {
   const server = readFileSync(file, 'utf8').includes('SIGTERM'); // a server: stopped once it is up
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let stopped = false;

@@ -35,10 +35,22 @@ describe('chaos: two gateway processes, steady webhooks, repeated SIGKILL + rest
     const began = Date.now();
     cognigy = await startFakeCognigy();
     const prefix = uniquePrefix();
-    const env = { ...process.env, REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, COGNIGY_URL: cognigy.url, COGNIGY_KEY: cognigy.apiKey, WEBHOOK_SECRET, NODES_KEY };
+    const env = {
+      ...process.env,
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: prefix,
+      COGNIGY_URL: cognigy.url,
+      COGNIGY_KEY: cognigy.apiKey,
+      WEBHOOK_SECRET,
+      NODES_KEY,
+    };
     const start = (): Promise<Instance> =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         children.add(child);
         let out = '';
         const timer = setTimeout(() => reject(new Error(`instance did not start: ${out}`)), 30_000);
@@ -55,10 +67,15 @@ describe('chaos: two gateway processes, steady webhooks, repeated SIGKILL + rest
       });
     const instances: Instance[] = await Promise.all([start(), start()]);
     const redis = new Redis(redisUrl());
-    const record = async (id: string) => JSON.parse((await redis.hget(`${prefix}ho:${id}`, 'j'))!) as { conversationId: string; status: string };
+    const record = async (id: string) =>
+      JSON.parse((await redis.hget(`${prefix}ho:${id}`, 'j'))!) as { conversationId: string; status: string };
 
     // The handovers: CHATS take agent messages, TIMED get an inactivity timer (auto-close after one).
-    const sessions = Array.from({ length: CHATS + TIMED }, (_, i) => ({ userId: `user-${i}`, sessionId: `chaos-${i}`, urlToken: 'url-token' }));
+    const sessions = Array.from({ length: CHATS + TIMED }, (_, i) => ({
+      userId: `user-${i}`,
+      sessionId: `chaos-${i}`,
+      urlToken: 'url-token',
+    }));
     const conversations: string[] = [];
     for (const session of sessions) {
       const res = await postJson(`${instances[0]!.url}/v1/handover/start`, { providerId: 'sim', session }, NODES_KEY);
@@ -90,7 +107,15 @@ describe('chaos: two gateway processes, steady webhooks, repeated SIGKILL + rest
         if (i === Math.floor(MESSAGES * 0.8)) await waitUntil(() => kills >= 3, 60_000, 'three kills');
         const chat = i % CHATS;
         const text = `agent message ${i}`;
-        const hook = signedWebhook([{ type: 'agent-message', text, conversationId: conversations[chat]!, eventId: `chaos-${i}`, occurredAt: Date.now() }]);
+        const hook = signedWebhook([
+          {
+            type: 'agent-message',
+            text,
+            conversationId: conversations[chat]!,
+            eventId: `chaos-${i}`,
+            occurredAt: Date.now(),
+          },
+        ]);
         const p: Promise<void> = deliver(hook.body, hook.headers).then((ok) => {
           if (ok) accepted.push(text);
           inFlight.delete(p);
@@ -108,7 +133,11 @@ describe('chaos: two gateway processes, steady webhooks, repeated SIGKILL + rest
         await new Promise((r) => setTimeout(r, 700));
         const session = sessions[CHATS + i]!;
         for (let tries = 0; tries < 100; tries++) {
-          const res = await postJson(`${alive()[tries % 2]}/v1/handover/inactivity`, { session, minutes: 0.04, autoCloseAfter: 1 }, NODES_KEY).catch(() => undefined);
+          const res = await postJson(
+            `${alive()[tries % 2]}/v1/handover/inactivity`,
+            { session, minutes: 0.04, autoCloseAfter: 1 },
+            NODES_KEY,
+          ).catch(() => undefined);
           if (res?.status === 200 && res.json.armed) break;
           await new Promise((r) => setTimeout(r, 50));
         }
@@ -131,11 +160,28 @@ describe('chaos: two gateway processes, steady webhooks, repeated SIGKILL + rest
 
     // Bounded waits for the outcome, polling Redis and the fake Cognigy.
     const allTexts = () => new Set(sessions.slice(0, CHATS).flatMap((s) => cognigy!.texts(s)));
-    await waitUntil(() => accepted.every((t) => allTexts().has(t)), 30_000, 'every accepted agent message at Cognigy').catch(() => {});
-    const timedIds = async () => Promise.all(sessions.slice(CHATS).map(async (s) => (await redis.get(`${prefix}ho:session:${s.userId}\u0000${s.sessionId}`))!));
+    await waitUntil(
+      () => accepted.every((t) => allTexts().has(t)),
+      30_000,
+      'every accepted agent message at Cognigy',
+    ).catch(() => {});
+    const timedIds = async () =>
+      Promise.all(
+        sessions
+          .slice(CHATS)
+          .map(async (s) => (await redis.get(`${prefix}ho:session:${s.userId}\u0000${s.sessionId}`))!),
+      );
     const ids = await timedIds();
-    await waitUntil(async () => (await Promise.all(ids.map(record))).every((r) => r.status === 'completed'), 30_000, 'every timed handover auto-closed').catch(() => {});
-    await waitUntil(() => sessions.slice(CHATS).every((s) => inactivityIds(cognigy!, s).size >= 1), 15_000, 'the inactivity events at Cognigy').catch(() => {});
+    await waitUntil(
+      async () => (await Promise.all(ids.map(record))).every((r) => r.status === 'completed'),
+      30_000,
+      'every timed handover auto-closed',
+    ).catch(() => {});
+    await waitUntil(
+      () => sessions.slice(CHATS).every((s) => inactivityIds(cognigy!, s).size >= 1),
+      15_000,
+      'the inactivity events at Cognigy',
+    ).catch(() => {});
 
     const lost = accepted.filter((t) => !allTexts().has(t));
     const notifies = cognigy.calls.filter((c) => c.body.text.startsWith('agent message '));

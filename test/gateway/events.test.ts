@@ -6,8 +6,20 @@ import { silentLogger, type HandoverEvent } from 'handover-kit';
 import type { IngestResult } from '../../src/service/events';
 import { createEventHandler, eventEntries } from '../../src/gateway/events';
 
-const event = (conversationId: string, n: number): HandoverEvent => ({ type: 'agent-typing', typing: true, conversationId, eventId: `${conversationId}:${n}`, occurredAt: n });
-const result = (over: Partial<IngestResult>): IngestResult => ({ accepted: 0, duplicates: 0, orphaned: 0, rejected: 0, ...over });
+const event = (conversationId: string, n: number): HandoverEvent => ({
+  type: 'agent-typing',
+  typing: true,
+  conversationId,
+  eventId: `${conversationId}:${n}`,
+  occurredAt: n,
+});
+const result = (over: Partial<IngestResult>): IngestResult => ({
+  accepted: 0,
+  duplicates: 0,
+  orphaned: 0,
+  rejected: 0,
+  ...over,
+});
 
 describe('event queue handler', () => {
   it('splits a webhook by handover, keeping each handover’s order', () => {
@@ -24,7 +36,11 @@ describe('event queue handler', () => {
     let known = false;
     const metrics = createGatewayMetrics();
     const handler = createEventHandler({
-      service: { ingest: async (_p, events) => (calls.push((events as HandoverEvent[])[0]!.eventId), known ? result({ accepted: 1 }) : result({ orphaned: 1 })) },
+      service: {
+        ingest: async (_p, events) => (
+          calls.push((events as HandoverEvent[])[0]!.eventId), known ? result({ accepted: 1 }) : result({ orphaned: 1 })
+        ),
+      },
       metrics,
       logger: silentLogger,
       orphanWindowMs: 500,

@@ -4,7 +4,16 @@ import { readdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNATURE_HEADER, signWebhook, webhookBody } from 'handover-kit/connectors/simulated';
-import { WEBHOOK_SECRET, http, redisUrl, signedWebhook, startTestGateway, uniquePrefix, waitUntil, type TestGateway } from './helpers';
+import {
+  WEBHOOK_SECRET,
+  http,
+  redisUrl,
+  signedWebhook,
+  startTestGateway,
+  uniquePrefix,
+  waitUntil,
+  type TestGateway,
+} from './helpers';
 
 /** A redis-server of this test's own, to stop under the gateway. */
 async function ownRedis(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -14,12 +23,21 @@ async function ownRedis(): Promise<{ url: string; stop(): Promise<void> }> {
       s.close(() => resolve(p));
     });
   });
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const url = `redis://127.0.0.1:${port}`;
   await waitUntil(() => ping(port), 5_000, 'redis-server');
   return {
     url,
-    stop: () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGKILL')))),
+    stop: () =>
+      new Promise<void>((resolve) =>
+        child.exitCode !== null || child.signalCode !== null
+          ? resolve()
+          : (child.once('exit', () => resolve()), child.kill('SIGKILL')),
+      ),
   };
 }
 
@@ -60,13 +78,27 @@ describe('Redis failures and hostile clients (real redis-server)', () => {
   it('Redis down during intake: 503 with Retry-After, for the provider lookup too; an unstorable body is a 400', async () => {
     const server = await ownRedis();
     cleanup.push(() => server.stop());
-    const gw = await startTestGateway({ redisPrefix: uniquePrefix(), overrides: { redis: { url: server.url, prefix: 'hk:' } } });
+    const gw = await startTestGateway({
+      redisPrefix: uniquePrefix(),
+      overrides: { redis: { url: server.url, prefix: 'hk:' } },
+    });
     cleanup.push(() => gw.kill());
-    const event = { type: 'agent-message' as const, text: 'hi', conversationId: 'conv-x', eventId: 'e-1', occurredAt: Date.now() };
+    const event = {
+      type: 'agent-message' as const,
+      text: 'hi',
+      conversationId: 'conv-x',
+      eventId: 'e-1',
+      occurredAt: Date.now(),
+    };
     // Nested 10 000 deep: JSON can decode it but not encode it again.
     const deep = '['.repeat(10_000) + ']'.repeat(10_000);
-    const body = webhookBody('dlv-deep', [{ ...event, type: 'provider-event', name: 'x', data: { deep: 'DEEP' } } as never]).replace('"DEEP"', deep);
-    const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(WEBHOOK_SECRET, body, Date.now()) };
+    const body = webhookBody('dlv-deep', [
+      { ...event, type: 'provider-event', name: 'x', data: { deep: 'DEEP' } } as never,
+    ]).replace('"DEEP"', deep);
+    const headers = {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signWebhook(WEBHOOK_SECRET, body, Date.now()),
+    };
     const refused = await http(`${gw.url}/webhooks/sim`, { method: 'POST', headers, body });
     expect(refused.status).toBe(400);
 
@@ -84,7 +116,9 @@ describe('Redis failures and hostile clients (real redis-server)', () => {
 
   it('300 silent clients do not keep their descriptors: destroyed at the header deadline', async () => {
     const gw: TestGateway = await startTestGateway({
-      overrides: { http: { headersTimeoutMs: 300, requestTimeoutMs: 600, checkIntervalMs: 100, maxConnections: 1_000 } },
+      overrides: {
+        http: { headersTimeoutMs: 300, requestTimeoutMs: 600, checkIntervalMs: 100, maxConnections: 1_000 },
+      },
     });
     cleanup.push(() => gw.close());
     const fds = () => readdirSync('/proc/self/fd').length;

@@ -13,28 +13,61 @@ import { ADMIN_KEY, NODES_KEY, startTestGateway, type TestGateway } from './help
 // top-level keys, as an export file carries `exportedAt`), the base the mutations below start from.
 const BODY_ROUTES: Array<{ method: string; path: string; key: string; valid: Record<string, unknown> }> = [
   { method: 'POST', path: '/v1/handover/availability', key: NODES_KEY, valid: { providerId: 'sim' } },
-  { method: 'POST', path: '/v1/handover/start', key: NODES_KEY, valid: { providerId: 'sim', session: { userId: 'fz', sessionId: 'fz' } } },
-  { method: 'POST', path: '/v1/handover/message', key: NODES_KEY, valid: { session: { userId: 'fz', sessionId: 'fz' }, text: 'x' } },
+  {
+    method: 'POST',
+    path: '/v1/handover/start',
+    key: NODES_KEY,
+    valid: { providerId: 'sim', session: { userId: 'fz', sessionId: 'fz' } },
+  },
+  {
+    method: 'POST',
+    path: '/v1/handover/message',
+    key: NODES_KEY,
+    valid: { session: { userId: 'fz', sessionId: 'fz' }, text: 'x' },
+  },
   { method: 'POST', path: '/v1/handover/get', key: NODES_KEY, valid: { handoverId: 'ho_x' } },
   { method: 'POST', path: '/v1/handover/close', key: NODES_KEY, valid: { session: { userId: 'fz', sessionId: 'fz' } } },
-  { method: 'POST', path: '/v1/handover/inactivity', key: NODES_KEY, valid: { session: { userId: 'fz', sessionId: 'fz' }, minutes: 1 } },
+  {
+    method: 'POST',
+    path: '/v1/handover/inactivity',
+    key: NODES_KEY,
+    valid: { session: { userId: 'fz', sessionId: 'fz' }, minutes: 1 },
+  },
   { method: 'POST', path: '/v2.0/handover/provider', key: ADMIN_KEY, valid: { name: 'n', type: 'simulated' } },
   { method: 'PATCH', path: '/v2.0/handover/providers/sim', key: ADMIN_KEY, valid: { name: 'n' } },
-  { method: 'POST', path: '/v2.0/handover/providers/import', key: ADMIN_KEY, valid: { format: 'handover-kit.providers', version: 1, providers: 'all of them' } },
+  {
+    method: 'POST',
+    path: '/v2.0/handover/providers/import',
+    key: ADMIN_KEY,
+    valid: { format: 'handover-kit.providers', version: 1, providers: 'all of them' },
+  },
   { method: 'POST', path: '/v2.0/handover/providers/nobody/test', key: ADMIN_KEY, valid: {} },
   { method: 'POST', path: '/webhooks/sim', key: '', valid: { deliveryId: 'd', events: [] } },
 ];
-const GET_ROUTES = ['/v2.0/handover/provider/sim', '/v2.0/handover/providers', '/v2.0/handover/providers/export', '/v2.0/handover/services'];
+const GET_ROUTES = [
+  '/v2.0/handover/provider/sim',
+  '/v2.0/handover/providers',
+  '/v2.0/handover/providers/export',
+  '/v2.0/handover/services',
+];
 
 /** Bodies that no route accepts. */
 const malformedBody = (valid: Record<string, unknown>) =>
   fc.oneof(
     fc.string({ maxLength: 200 }).filter((s) => !isJsonObject(s)),
     fc.string({ unit: 'binary', maxLength: 200 }).filter((s) => !isJsonObject(s)),
-    fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)).filter((b) => !isJsonObject(b.toString('utf8'))),
-    fc.jsonValue({ maxDepth: 3 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => JSON.stringify(v)),
+    fc
+      .uint8Array({ maxLength: 300 })
+      .map((bytes) => Buffer.from(bytes))
+      .filter((b) => !isJsonObject(b.toString('utf8'))),
+    fc
+      .jsonValue({ maxDepth: 3 })
+      .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+      .map((v) => JSON.stringify(v)),
     // A valid body plus a field no schema knows (every body schema is strict, or needs `format`).
-    fc.tuple(fc.jsonValue({ maxDepth: 2 }), fc.string({ minLength: 1, maxLength: 12 })).map(([v, k]) => JSON.stringify({ ...valid, [`zz_${k}`]: v })),
+    fc
+      .tuple(fc.jsonValue({ maxDepth: 2 }), fc.string({ minLength: 1, maxLength: 12 }))
+      .map(([v, k]) => JSON.stringify({ ...valid, [`zz_${k}`]: v })),
     // A valid body whose first field is replaced by something of the wrong type.
     fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 })).map((v) => {
       const [first] = Object.keys(valid);
@@ -87,10 +120,18 @@ describe('fuzz: malformed requests at every route', () => {
 
   for (const route of BODY_ROUTES) {
     it(`${route.method} ${route.path}: 400 malformed bodies, each a 4xx`, async () => {
-      const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1');
+      const contentType = fc.constantFrom(
+        'application/json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=latin1',
+      );
       await fc.assert(
         fc.asyncProperty(malformedBody(route.valid), contentType, async (body, type) => {
-          const headers: Record<string, string> = { 'content-type': type, ...(route.key ? { 'x-api-key': route.key } : {}) };
+          const headers: Record<string, string> = {
+            'content-type': type,
+            ...(route.key ? { 'x-api-key': route.key } : {}),
+          };
           expect4xxJson(await send(route.method, route.path, headers, body), `${route.method} ${route.path}`);
         }),
         { numRuns: 400 },
@@ -99,11 +140,20 @@ describe('fuzz: malformed requests at every route', () => {
   }
 
   it('bad keys, unknown paths and methods, oversize bodies: all 4xx', async () => {
-    const anyRoute = fc.constantFrom(...BODY_ROUTES.filter((r) => r.key).map((r) => [r.method, r.path] as const), ...GET_ROUTES.map((p) => ['GET', p] as const));
+    const anyRoute = fc.constantFrom(
+      ...BODY_ROUTES.filter((r) => r.key).map((r) => [r.method, r.path] as const),
+      ...GET_ROUTES.map((p) => ['GET', p] as const),
+    );
     const badAuth = fc.oneof(
       fc.constant<Record<string, string>>({}),
-      fc.string({ maxLength: 40 }).filter((s) => /^[\x21-\x7e]*$/.test(s) && s !== NODES_KEY && s !== ADMIN_KEY).map((k) => ({ 'x-api-key': k })),
-      fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)).map((k) => ({ authorization: k })),
+      fc
+        .string({ maxLength: 40 })
+        .filter((s) => /^[\x21-\x7e]*$/.test(s) && s !== NODES_KEY && s !== ADMIN_KEY)
+        .map((k) => ({ 'x-api-key': k })),
+      fc
+        .string({ maxLength: 40 })
+        .filter((s) => /^[\x20-\x7e]*$/.test(s))
+        .map((k) => ({ authorization: k })),
     );
     await fc.assert(
       fc.asyncProperty(anyRoute, badAuth, async ([method, path], headers) => {
@@ -114,14 +164,28 @@ describe('fuzz: malformed requests at every route', () => {
     );
     const segment = fc.string({ minLength: 1, maxLength: 12 }).map((s) => encodeURIComponent(s));
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), fc.array(segment, { minLength: 1, maxLength: 5 }), async (method, parts) => {
-        const r = await send(method, `/${parts.join('/')}`, { 'x-api-key': ADMIN_KEY }, method === 'GET' || method === 'OPTIONS' ? undefined : 'x');
-        expect4xxJson(r, `${method} /${parts.join('/')}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+        fc.array(segment, { minLength: 1, maxLength: 5 }),
+        async (method, parts) => {
+          const r = await send(
+            method,
+            `/${parts.join('/')}`,
+            { 'x-api-key': ADMIN_KEY },
+            method === 'GET' || method === 'OPTIONS' ? undefined : 'x',
+          );
+          expect4xxJson(r, `${method} /${parts.join('/')}`);
+        },
+      ),
       { numRuns: 600 },
     );
     for (const path of ['/v1/handover/start', '/v2.0/handover/provider', '/webhooks/sim']) {
-      const r = await send('POST', path, { 'content-type': 'application/json', 'x-api-key': path.startsWith('/v1') ? NODES_KEY : ADMIN_KEY }, Buffer.alloc(1_200_000, 0x7b));
+      const r = await send(
+        'POST',
+        path,
+        { 'content-type': 'application/json', 'x-api-key': path.startsWith('/v1') ? NODES_KEY : ADMIN_KEY },
+        Buffer.alloc(1_200_000, 0x7b),
+      );
       expect(r.status, path).toBe(413);
     }
     expect4xxJson(await send('GET', '/webhooks/%E0%A4%A', {}), 'bad percent-encoding');
@@ -129,7 +193,12 @@ describe('fuzz: malformed requests at every route', () => {
 
   it('is still alive and correct afterwards, with no unhandled rejection', async () => {
     expect((await send('GET', '/healthz', {})).status).toBe(200);
-    const ok = await send('POST', '/v1/handover/availability', { 'x-api-key': NODES_KEY, 'content-type': 'application/json' }, '{"providerId":"sim"}');
+    const ok = await send(
+      'POST',
+      '/v1/handover/availability',
+      { 'x-api-key': NODES_KEY, 'content-type': 'application/json' },
+      '{"providerId":"sim"}',
+    );
     expect(ok.status).toBe(200);
     expect(rejections).toEqual([]);
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);

@@ -1,8 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { createGatewayClient, type GatewayClient } from 'handover-kit';
-import { createGateway, createProviderAdminClient, type Gateway, type GatewayOptions, type ProviderAdminClient } from 'handover-kit/gateway';
-import { SimulatedCenters, signWebhook, simulatedConnector, SIGNATURE_HEADER, webhookBody } from 'handover-kit/connectors/simulated';
+import {
+  createGateway,
+  createProviderAdminClient,
+  type Gateway,
+  type GatewayOptions,
+  type ProviderAdminClient,
+} from 'handover-kit/gateway';
+import {
+  SimulatedCenters,
+  signWebhook,
+  simulatedConnector,
+  SIGNATURE_HEADER,
+  webhookBody,
+} from 'handover-kit/connectors/simulated';
 import type { HandoverEvent } from 'handover-kit';
 import type { FakeCognigy } from '../fakes/cognigy';
 
@@ -15,7 +27,10 @@ export const TEST_ENCRYPTION_KEYS = [{ kid: 'test1', key: Buffer.alloc(32, 7) }]
 
 export function redisUrl(): string {
   const url = process.env.HANDOVER_TEST_REDIS_URL;
-  if (!url) throw new Error('HANDOVER_TEST_REDIS_URL is not set: the vitest globalSetup test/setup/redis.ts must run (see vitest.config.ts)');
+  if (!url)
+    throw new Error(
+      'HANDOVER_TEST_REDIS_URL is not set: the vitest globalSetup test/setup/redis.ts must run (see vitest.config.ts)',
+    );
   return url;
 }
 
@@ -53,8 +68,12 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     connectors: [simulatedConnector({ centers }) as never],
     keys: { nodes: [NODES_KEY], admin: [ADMIN_KEY] },
     port: 0,
-    ...(options.redisPrefix ? { redis: { url: redisUrl(), prefix: options.redisPrefix }, encryptionKeys: TEST_ENCRYPTION_KEYS } : {}),
-    ...(options.cognigy ? { cognigy: { apiBaseUrl: options.cognigy.url, apiKey: options.cognigy.apiKey, timeoutMs: 2_000 } } : {}),
+    ...(options.redisPrefix
+      ? { redis: { url: redisUrl(), prefix: options.redisPrefix }, encryptionKeys: TEST_ENCRYPTION_KEYS }
+      : {}),
+    ...(options.cognigy
+      ? { cognigy: { apiBaseUrl: options.cognigy.url, apiKey: options.cognigy.apiKey, timeoutMs: 2_000 } }
+      : {}),
     logLevel: logs ? 'debug' : 'silent',
     ...(logs ? { logWrite: (line: string) => logs.push(line) } : {}),
     outbox: { baseDelayMs: 20, maxDelayMs: 200, leaseMs: 1_000, pollMs: 50 },
@@ -70,7 +89,13 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       id: 'sim',
       name: 'Simulated',
       type: 'simulated',
-      settings: { center: 'main', delivery: 'webhook', webhookSecret: WEBHOOK_SECRET, setup: { agents: [{ id: 'anna', name: 'Anna', capacity: 50 }] }, ...extra },
+      settings: {
+        center: 'main',
+        delivery: 'webhook',
+        webhookSecret: WEBHOOK_SECRET,
+        setup: { agents: [{ id: 'anna', name: 'Anna', capacity: 50 }] },
+        ...extra,
+      },
     });
   }
   const client = createGatewayClient({ url, apiKey: NODES_KEY, timeoutMs: 5_000 });
@@ -106,7 +131,10 @@ export interface HttpResult {
 }
 
 /** One HTTP request; never throws for a status. */
-export async function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<HttpResult> {
+export async function http(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<HttpResult> {
   const res = await request(url, { method: (init.method ?? 'GET') as never, headers: init.headers, body: init.body });
   const text = await res.body.text();
   let json: unknown;
@@ -119,16 +147,31 @@ export async function http(url: string, init: { method?: string; headers?: Recor
 }
 
 export function postJson(url: string, body: unknown, key?: string): Promise<HttpResult> {
-  return http(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) }, body: JSON.stringify(body) });
+  return http(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+    body: JSON.stringify(body),
+  });
 }
 
 /** A webhook as the simulated center signs it. */
-export function signedWebhook(events: HandoverEvent[], secret = WEBHOOK_SECRET, deliveryId = `dlv-${randomBytes(4).toString('hex')}`) {
+export function signedWebhook(
+  events: HandoverEvent[],
+  secret = WEBHOOK_SECRET,
+  deliveryId = `dlv-${randomBytes(4).toString('hex')}`,
+) {
   const body = webhookBody(deliveryId, events);
-  return { body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, body, Date.now()) } };
+  return {
+    body,
+    headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, body, Date.now()) },
+  };
 }
 
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -139,7 +182,7 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
 export function shuffle<T>(items: T[], seed = 42): T[] {
   const out = [...items];
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];
@@ -157,7 +200,11 @@ export interface CapturedWebhook {
  * its signed webhooks here (settings.webhookUrl), and the test replays them to the gateway as it likes
  * (repeated, shuffled, to another instance).
  */
-export async function startWebhookCapture(): Promise<{ url: string; webhooks: CapturedWebhook[]; close(): Promise<void> }> {
+export async function startWebhookCapture(): Promise<{
+  url: string;
+  webhooks: CapturedWebhook[];
+  close(): Promise<void>;
+}> {
   const { createServer } = await import('node:http');
   const webhooks: CapturedWebhook[] = [];
   const server = createServer((req, res) => {
@@ -200,7 +247,9 @@ export async function simCenter(gw: TestGateway) {
  * URL points here): each request goes to the next instance; one that refuses the connection is
  * skipped, as a load balancer's health check would.
  */
-export async function startLoadBalancer(targets: () => string[]): Promise<{ url: string; forwarded: Map<string, number>; close(): Promise<void> }> {
+export async function startLoadBalancer(
+  targets: () => string[],
+): Promise<{ url: string; forwarded: Map<string, number>; close(): Promise<void> }> {
   const { createServer } = await import('node:http');
   const forwarded = new Map<string, number>();
   let next = 0;
@@ -214,7 +263,8 @@ export async function startLoadBalancer(targets: () => string[]): Promise<{ url:
         const target = list[(next++ + i) % list.length]!;
         try {
           const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection' && k !== 'content-length') headers[k] = v;
+          for (const [k, v] of Object.entries(req.headers))
+            if (typeof v === 'string' && k !== 'host' && k !== 'connection' && k !== 'content-length') headers[k] = v;
           const answer = await http(`${target}${req.url}`, { method: req.method, headers, body });
           forwarded.set(target, (forwarded.get(target) ?? 0) + 1);
           res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.text);

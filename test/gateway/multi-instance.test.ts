@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedCenters } from 'handover-kit/connectors/simulated';
 import { startFakeCognigy } from '../fakes/cognigy';
-import { capturedTypes, http, shuffle, simCenter, startLoadBalancer, startTestGateway, startWebhookCapture, uniquePrefix, waitUntil } from './helpers';
+import {
+  capturedTypes,
+  http,
+  shuffle,
+  simCenter,
+  startLoadBalancer,
+  startTestGateway,
+  startWebhookCapture,
+  uniquePrefix,
+  waitUntil,
+} from './helpers';
 
 describe('two gateway instances on one Redis', () => {
   const cleanup: Array<() => Promise<void>> = [];
@@ -17,7 +27,12 @@ describe('two gateway instances on one Redis', () => {
     const alive: string[] = [];
     const lb = await startLoadBalancer(() => alive);
     cleanup.push(() => lb.close());
-    const a = await startTestGateway({ cognigy, redisPrefix: prefix, centers, simProvider: { webhookUrl: `${lb.url}/webhooks/sim` } });
+    const a = await startTestGateway({
+      cognigy,
+      redisPrefix: prefix,
+      centers,
+      simProvider: { webhookUrl: `${lb.url}/webhooks/sim` },
+    });
     cleanup.push(() => a.close());
     const b = await startTestGateway({ cognigy, redisPrefix: prefix, centers });
     cleanup.push(() => b.close());
@@ -27,7 +42,11 @@ describe('two gateway instances on one Redis', () => {
     await a.client.startHandover({ providerId: 'sim', session, behaviour: { sendActiveEvent: true } });
     const center = await simCenter(a);
     const conv = center.accept('anna');
-    await waitUntil(async () => (await b.client.getHandover({ session }))?.status === 'active', 5_000, 'active on both instances');
+    await waitUntil(
+      async () => (await b.client.getHandover({ session }))?.status === 'active',
+      5_000,
+      'active on both instances',
+    );
 
     // Cognigy is down while the handover goes on: what the agent says waits in the shared outbox.
     cognigy.failFor(60_000, { status: 503 });
@@ -44,14 +63,23 @@ describe('two gateway instances on one Redis', () => {
     expect((await b.client.sendUserMessage({ session, text: 'user via B', messageId: 'u-b' })).forwarded).toBe(true);
     cognigy.failFor(0, { status: 503 });
 
-    await cognigy.waitFor((f) => f.events(session).some((e) => e.eventType === 'handoverInactivity'), 12_000, 'the inactivity event');
+    await cognigy.waitFor(
+      (f) => f.events(session).some((e) => e.eventType === 'handoverInactivity'),
+      12_000,
+      'the inactivity event',
+    );
     await cognigy.waitFor((f) => f.texts(session).length >= 5, 5_000, 'every agent message');
     await b.gateway.settle();
     expect(cognigy.texts(session)).toEqual(['one', 'two', 'three', 'four', 'five']);
     const events = cognigy.events(session);
     expect(events.map((e) => e.status)).toEqual(['active', 'active']);
     expect(events[1]).toMatchObject({ eventType: 'handoverInactivity', inactivityCount: 1 });
-    expect(center.conversation(conv.id)!.messages.filter((m) => m.from === 'user' && m.text.startsWith('user via')).map((m) => m.text)).toEqual(['user via A', 'user via B']);
+    expect(
+      center
+        .conversation(conv.id)!
+        .messages.filter((m) => m.from === 'user' && m.text.startsWith('user via'))
+        .map((m) => m.text),
+    ).toEqual(['user via A', 'user via B']);
   });
 
   it('webhooks of one handover spread over both instances, repeated and shuffled, are applied once and in order', async () => {
@@ -61,7 +89,12 @@ describe('two gateway instances on one Redis', () => {
     cleanup.push(() => capture.close());
     const prefix = uniquePrefix();
     const centers = new SimulatedCenters();
-    const a = await startTestGateway({ cognigy, redisPrefix: prefix, centers, simProvider: { webhookUrl: capture.url } });
+    const a = await startTestGateway({
+      cognigy,
+      redisPrefix: prefix,
+      centers,
+      simProvider: { webhookUrl: capture.url },
+    });
     cleanup.push(() => a.close());
     const b = await startTestGateway({ cognigy, redisPrefix: prefix, centers });
     cleanup.push(() => b.close());
@@ -79,7 +112,9 @@ describe('two gateway instances on one Redis', () => {
     await Promise.all(
       deliveries.map(async (w, i) => {
         const target = i % 2 ? a.url : b.url;
-        expect((await http(`${target}/webhooks/sim`, { method: 'POST', headers: w.headers, body: w.body })).status).toBe(200);
+        expect(
+          (await http(`${target}/webhooks/sim`, { method: 'POST', headers: w.headers, body: w.body })).status,
+        ).toBe(200);
       }),
     );
     await cognigy.waitFor((f) => f.events(session).some((e) => e.status === 'completed'), 10_000, 'the end');

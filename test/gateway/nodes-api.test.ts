@@ -18,7 +18,13 @@ describe('nodes API and gateway client', () => {
     const res = await request(`${gw.url}/v1/providers`, { headers: { 'x-api-key': NODES_KEY } });
     const body = (await res.body.json()) as { providers: Array<Record<string, unknown>> };
     expect(res.statusCode).toBe(200);
-    expect(body.providers).toEqual([expect.objectContaining({ id: 'sim', type: 'simulated', capabilities: expect.objectContaining({ queuePosition: true }) })]);
+    expect(body.providers).toEqual([
+      expect.objectContaining({
+        id: 'sim',
+        type: 'simulated',
+        capabilities: expect.objectContaining({ queuePosition: true }),
+      }),
+    ]);
     expect(body.providers[0]).not.toHaveProperty('settings');
     expect((await request(`${gw.url}/v1/providers`)).statusCode).toBe(401);
   });
@@ -43,10 +49,21 @@ describe('nodes API and gateway client', () => {
     expect(cognigy.texts(session)).toEqual(['Hello, I am Anna']);
     expect(cognigy.events(session).map((e) => e.status)).toEqual(['active']);
     const notify = cognigy.calls.find((c) => c.kind === 'notify')!;
-    expect(notify.body).toMatchObject({ URLToken: 'url-token-1', userId: 'u1', sessionId: 's1', text: 'Hello, I am Anna' });
+    expect(notify.body).toMatchObject({
+      URLToken: 'url-token-1',
+      userId: 'u1',
+      sessionId: 's1',
+      text: 'Hello, I am Anna',
+    });
     const inject = cognigy.calls.find((c) => c.kind === 'inject')!;
     expect(inject.body.text).toBe('');
-    expect(inject.body.data).toEqual({ handoverKit: { version: 1, messageId: expect.any(String), handover: expect.objectContaining({ status: 'active', providerId: 'sim' }) } });
+    expect(inject.body.data).toEqual({
+      handoverKit: {
+        version: 1,
+        messageId: expect.any(String),
+        handover: expect.objectContaining({ status: 'active', providerId: 'sim' }),
+      },
+    });
 
     const relayed = await client.sendUserMessage({ session, text: 'Hi Anna', messageId: 'in-1' });
     expect(relayed).toMatchObject({ forwarded: true, duplicate: false, handover: { status: 'active' } });
@@ -63,8 +80,12 @@ describe('nodes API and gateway client', () => {
 
   it('rebuilds typed errors: unknown provider, a bad body naming the field, a missing key', async () => {
     gw = await startTestGateway();
-    await expect(gw.client.checkAvailability({ providerId: 'nope' })).rejects.toSatisfy((e) => UnknownProviderError.isInstance(e) && (e as UnknownProviderError).providerId === 'nope');
-    const bad = await gw.client.setInactivity({ session: { userId: 'u', sessionId: 's' }, minutes: -1 }).catch((e) => e);
+    await expect(gw.client.checkAvailability({ providerId: 'nope' })).rejects.toSatisfy(
+      (e) => UnknownProviderError.isInstance(e) && (e as UnknownProviderError).providerId === 'nope',
+    );
+    const bad = await gw.client
+      .setInactivity({ session: { userId: 'u', sessionId: 's' }, minutes: -1 })
+      .catch((e) => e);
     expect(HandoverConfigError.isInstance(bad)).toBe(true);
     expect((bad as HandoverConfigError).field).toBe('minutes');
     const anonymous = createGatewayClient({ url: gw.url, apiKey: 'not-a-key-of-this-gateway' });
@@ -74,13 +95,21 @@ describe('nodes API and gateway client', () => {
 
   it('answers 400 naming the field, 401 without a key, and accepts admin keys and Bearer auth', async () => {
     gw = await startTestGateway();
-    const badField = await postJson(`${gw.url}/v1/handover/start`, { providerId: 'sim', session: { userId: '', sessionId: 's' } }, NODES_KEY);
+    const badField = await postJson(
+      `${gw.url}/v1/handover/start`,
+      { providerId: 'sim', session: { userId: '', sessionId: 's' } },
+      NODES_KEY,
+    );
     expect(badField.status).toBe(400);
     expect(badField.json.error.code).toBe('invalid_config');
     expect(badField.json.error.details.issues[0].path).toBe('session.userId');
     expect((await postJson(`${gw.url}/v1/handover/get`, { handoverId: 'x' })).status).toBe(401);
     expect((await postJson(`${gw.url}/v1/handover/get`, { handoverId: 'x' }, ADMIN_KEY)).status).toBe(200);
-    const bearer = await fetch(`${gw.url}/v1/handover/get`, { method: 'POST', headers: { authorization: `Bearer ${NODES_KEY}`, 'content-type': 'application/json' }, body: '{"handoverId":"x"}' });
+    const bearer = await fetch(`${gw.url}/v1/handover/get`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${NODES_KEY}`, 'content-type': 'application/json' },
+      body: '{"handoverId":"x"}',
+    });
     expect(bearer.status).toBe(200);
     expect(await bearer.json()).toEqual({ handover: null });
     expect(bearer.headers.get('x-request-id')).toBeTruthy();

@@ -38,7 +38,9 @@ describe('operations', () => {
     expect(metrics.text).toMatch(/handover_webhook_requests_total\{type="simulated",result="accepted"\} [1-9]/);
     expect(metrics.text).toMatch(/handover_deliveries_total\{kind="notify",result="ok"\} 1/);
     expect(metrics.text).toMatch(/handover_outbox_depth 0/);
-    expect(metrics.text).toMatch(/handover_http_requests_total\{route="POST \/v1\/handover\/start",method="POST",status="200"\} 1/);
+    expect(metrics.text).toMatch(
+      /handover_http_requests_total\{route="POST \/v1\/handover\/start",method="POST",status="200"\} 1/,
+    );
     expect(metrics.text).toContain('# TYPE handover_delivery_retries_total counter');
 
     // Not ready when the store is unreachable.
@@ -86,18 +88,41 @@ describe('operations', () => {
     expect(fails({ COGNIGY_API_BASE_URL: 'https://api-trial.cognigy.ai' })[0]).toMatch(/^COGNIGY_API_KEY/);
     expect(fails({ COGNIGY_API_BASE_URL: 'not a url', COGNIGY_API_KEY: 'k' })).toEqual(['COGNIGY_API_BASE_URL']);
     expect(fails({ HANDOVER_GATEWAY_NODE_KEYS: 'short' })).toEqual(['HANDOVER_GATEWAY_NODE_KEYS']);
-    expect(fails({ HANDOVER_REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual(['HANDOVER_GATEWAY_ADMIN_KEYS', 'HANDOVER_ENCRYPTION_KEYS']);
-    expect(fails({ HANDOVER_REDIS_URL: 'redis://127.0.0.1:6379', HANDOVER_ALLOW_PLAINTEXT_SECRETS: 'true' })).toEqual(['HANDOVER_GATEWAY_ADMIN_KEYS']);
+    expect(fails({ HANDOVER_REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([
+      'HANDOVER_GATEWAY_ADMIN_KEYS',
+      'HANDOVER_ENCRYPTION_KEYS',
+    ]);
+    expect(fails({ HANDOVER_REDIS_URL: 'redis://127.0.0.1:6379', HANDOVER_ALLOW_PLAINTEXT_SECRETS: 'true' })).toEqual([
+      'HANDOVER_GATEWAY_ADMIN_KEYS',
+    ]);
     expect(fails({ HANDOVER_REDIS_URL: 'http://nope' })[0]).toBe('HANDOVER_REDIS_URL');
     expect(fails({ HANDOVER_LOG_LEVEL: 'chatty' })).toEqual(['HANDOVER_LOG_LEVEL']);
     const dir = mkdtempSync(join(tmpdir(), 'hk-config-'));
     const file = join(dir, 'gateway.json');
     writeFileSync(file, JSON.stringify({ port: 'x', cognigy: { apiBaseUrl: 'https://c.example' } }));
-    expect(fails({}, file)).toEqual([`HANDOVER_GATEWAY_PORT / ${file}: port`, `COGNIGY_API_KEY / ${file}: cognigy.apiKey`]);
+    expect(fails({}, file)).toEqual([
+      `HANDOVER_GATEWAY_PORT / ${file}: port`,
+      `COGNIGY_API_KEY / ${file}: cognigy.apiKey`,
+    ]);
     expect(fails({ HANDOVER_GATEWAY_CONFIG: join(dir, 'missing.json') })).toEqual(['HANDOVER_GATEWAY_CONFIG']);
-    writeFileSync(file, JSON.stringify({ port: 9000, adminKeys: ['a-file-admin-key-0000'], providers: [{ id: 'p', name: 'P', type: 'simulated' }] }));
-    const ok = loadGatewayConfig({ env: { HANDOVER_GATEWAY_PORT: '9100', COGNIGY_API_BASE_URL: 'https://c.example', COGNIGY_API_KEY: 'key' }, file });
-    expect(ok).toMatchObject({ port: 9100, adminKeys: ['a-file-admin-key-0000'], cognigy: { apiBaseUrl: 'https://c.example', apiKey: 'key' }, host: '127.0.0.1' });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 9000,
+        adminKeys: ['a-file-admin-key-0000'],
+        providers: [{ id: 'p', name: 'P', type: 'simulated' }],
+      }),
+    );
+    const ok = loadGatewayConfig({
+      env: { HANDOVER_GATEWAY_PORT: '9100', COGNIGY_API_BASE_URL: 'https://c.example', COGNIGY_API_KEY: 'key' },
+      file,
+    });
+    expect(ok).toMatchObject({
+      port: 9100,
+      adminKeys: ['a-file-admin-key-0000'],
+      cognigy: { apiBaseUrl: 'https://c.example', apiKey: 'key' },
+      host: '127.0.0.1',
+    });
     expect(ok.providers).toHaveLength(1);
   });
 
@@ -126,7 +151,11 @@ describe('operations', () => {
       const session = { userId: 'newcomer', sessionId: 'first-try' };
       expect((await client.startHandover({ providerId: 'simulated', session })).handover.status).toBe('queue');
       // The scripted agent takes it, greets, and the greeting comes back through the signed webhook.
-      await waitUntil(() => stdout.includes('to the user (agent): Hi, I am Sam'), 10_000, `the greeting; got ${stdout.slice(-500)}`);
+      await waitUntil(
+        () => stdout.includes('to the user (agent): Hi, I am Sam'),
+        10_000,
+        `the greeting; got ${stdout.slice(-500)}`,
+      );
       expect((await client.getHandover({ session }))?.status).toBe('active');
       await client.close();
       expect((await http(`${url}/v2.0/handover/providers`, { headers: { 'x-api-key': adminKey } })).json.total).toBe(1);
@@ -147,7 +176,8 @@ describe('operations', () => {
       const source = readFileSync(file, 'utf8');
       for (const m of source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)) {
         const spec = m[1]!;
-        if (spec === 'ioredis' || spec === 'bullmq' || /(^|\/)gateway(\/|$)/.test(spec)) offending.push(`${file} → ${spec}`);
+        if (spec === 'ioredis' || spec === 'bullmq' || /(^|\/)gateway(\/|$)/.test(spec))
+          offending.push(`${file} → ${spec}`);
         if (!spec.startsWith('.')) continue;
         const base = resolve(dirname(file), spec);
         const target = [`${base}.ts`, join(base, 'index.ts')].find((p) => existsSync(p));
@@ -159,4 +189,3 @@ describe('operations', () => {
     expect(offending).toEqual([]);
   });
 });
-

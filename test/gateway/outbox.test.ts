@@ -23,13 +23,21 @@ describe('Cognigy outbox', () => {
     it(`${mode}: Cognigy answering 503, then 429 with Retry-After, loses nothing and keeps each session's order`, async () => {
       const { cognigy, gw } = await setup(mode);
       const center = await simCenter(gw);
-      const sessions = [1, 2, 3].map((n) => ({ userId: `user-${n}`, sessionId: `session-${n}`, urlToken: 'url-token' }));
+      const sessions = [1, 2, 3].map((n) => ({
+        userId: `user-${n}`,
+        sessionId: `session-${n}`,
+        urlToken: 'url-token',
+      }));
       const convs: Array<{ id: string }> = [];
       for (const session of sessions) {
         await gw.client.startHandover({ providerId: 'sim', session });
         convs.push(center.accept('anna'));
       }
-      await waitUntil(async () => (await gw.client.getHandover({ session: sessions[2]! }))?.status === 'active', 5_000, 'agents joined');
+      await waitUntil(
+        async () => (await gw.client.getHandover({ session: sessions[2]! }))?.status === 'active',
+        5_000,
+        'agents joined',
+      );
       await gw.gateway.settle();
 
       cognigy.failFor(600, { status: 503 });
@@ -49,7 +57,9 @@ describe('Cognigy outbox', () => {
       await gw.gateway.settle();
       for (const s of sessions) expect(cognigy.texts(s)).toEqual(expected.get(s.userId));
       // Each message carries its stable id (the same on every retry), one per message.
-      const ids = cognigy.calls.filter((c) => c.body.text !== '').map((c) => (c.body.data?.handoverKit as { messageId?: string } | undefined)?.messageId);
+      const ids = cognigy.calls
+        .filter((c) => c.body.text !== '')
+        .map((c) => (c.body.data?.handoverKit as { messageId?: string } | undefined)?.messageId);
       expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
       expect(new Set(ids).size).toBe(ids.length);
       const retries = gw.gateway.metrics.deliveryRetries;
@@ -100,15 +110,52 @@ describe('Cognigy outbox', () => {
   });
 
   it('builds the inject / notify bodies Cognigy expects', () => {
-    const base = { id: 'i1', handoverId: 'ho_1', providerId: 'sim', session: { userId: 'u', sessionId: 's', urlToken: 'tok' } };
+    const base = {
+      id: 'i1',
+      handoverId: 'ho_1',
+      providerId: 'sim',
+      session: { userId: 'u', sessionId: 's', urlToken: 'tok' },
+    };
     const typing = cognigyRequestFor({ ...base, type: 'typing', typing: true } as DeliveryItem);
-    expect(typing).toEqual({ call: 'notify', path: '/new/v2.0/endpoint/notify', body: { URLToken: 'tok', userId: 'u', sessionId: 's', text: '', data: { handoverKit: { version: 1, messageId: 'i1', typing: { typing: true } } } } });
-    const message = cognigyRequestFor({ ...base, type: 'message', source: 'agent', text: 'see', attachments: [{ url: 'https://x/y/pic.png', type: 'image' }] } as DeliveryItem);
+    expect(typing).toEqual({
+      call: 'notify',
+      path: '/new/v2.0/endpoint/notify',
+      body: {
+        URLToken: 'tok',
+        userId: 'u',
+        sessionId: 's',
+        text: '',
+        data: { handoverKit: { version: 1, messageId: 'i1', typing: { typing: true } } },
+      },
+    });
+    const message = cognigyRequestFor({
+      ...base,
+      type: 'message',
+      source: 'agent',
+      text: 'see',
+      attachments: [{ url: 'https://x/y/pic.png', type: 'image' }],
+    } as DeliveryItem);
     expect(message.body.attachments).toEqual([{ name: 'pic.png', url: 'https://x/y/pic.png', type: 'image' }]);
     expect(message.body.data).toEqual({ handoverKit: { version: 1, messageId: 'i1', message: { source: 'agent' } } });
-    const event = cognigyRequestFor({ ...base, type: 'event', handover: { status: 'active', handoverId: 'ho_1', providerId: 'sim' } } as DeliveryItem);
+    const event = cognigyRequestFor({
+      ...base,
+      type: 'event',
+      handover: { status: 'active', handoverId: 'ho_1', providerId: 'sim' },
+    } as DeliveryItem);
     expect((event.body.data.handoverKit as { messageId: string }).messageId).toBe('i1');
-    expect(() => cognigyRequestFor({ ...base, session: { userId: 'u', sessionId: 's' }, type: 'typing', typing: false } as DeliveryItem)).toThrow(/URLToken/);
-    expect(cognigyRequestFor({ ...base, session: { userId: 'u', sessionId: 's' }, type: 'typing', typing: false } as DeliveryItem, 'default-token').body.URLToken).toBe('default-token');
+    expect(() =>
+      cognigyRequestFor({
+        ...base,
+        session: { userId: 'u', sessionId: 's' },
+        type: 'typing',
+        typing: false,
+      } as DeliveryItem),
+    ).toThrow(/URLToken/);
+    expect(
+      cognigyRequestFor(
+        { ...base, session: { userId: 'u', sessionId: 's' }, type: 'typing', typing: false } as DeliveryItem,
+        'default-token',
+      ).body.URLToken,
+    ).toBe('default-token');
   });
 });

@@ -21,10 +21,19 @@ describe('provider management API', () => {
       const base = `${gw.url}/v2.0/handover`;
       const admin = { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' };
       const settings = { center: 'crud', delivery: 'webhook', webhookSecret: SECRET };
-      const created = await http(`${base}/provider`, { method: 'POST', headers: admin, body: JSON.stringify({ id: 'vip', name: 'VIP desk', type: 'simulated', settings }) });
+      const created = await http(`${base}/provider`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ id: 'vip', name: 'VIP desk', type: 'simulated', settings }),
+      });
       expect(created.status).toBe(201);
       expect(created.headers.location).toBe('/v2.0/handover/provider/vip');
-      expect(created.json).toMatchObject({ id: 'vip', name: 'VIP desk', type: 'simulated', settings: { center: 'crud', delivery: 'webhook', webhookSecret: MASKED_SECRET } });
+      expect(created.json).toMatchObject({
+        id: 'vip',
+        name: 'VIP desk',
+        type: 'simulated',
+        settings: { center: 'crud', delivery: 'webhook', webhookSecret: MASKED_SECRET },
+      });
       expect(created.text).not.toContain(SECRET);
 
       const read = await http(`${base}/provider/vip`, { headers: admin });
@@ -34,7 +43,11 @@ describe('provider management API', () => {
       expect(list.json).toMatchObject({ total: 1, items: [{ id: 'vip', settings: { webhookSecret: MASKED_SECRET } }] });
 
       // Sending the mask back keeps the secret; the name changes.
-      const patched = await http(`${base}/providers/vip`, { method: 'PATCH', headers: admin, body: JSON.stringify({ name: 'VIP', settings: read.json.settings }) });
+      const patched = await http(`${base}/providers/vip`, {
+        method: 'PATCH',
+        headers: admin,
+        body: JSON.stringify({ name: 'VIP', settings: read.json.settings }),
+      });
       expect(patched.status).toBe(200);
       expect(patched.json.name).toBe('VIP');
       expect((await gw.gateway.registry.get('vip', { revealSecrets: true })).settings.webhookSecret).toBe(SECRET);
@@ -48,7 +61,11 @@ describe('provider management API', () => {
       expect((await http(`${base}/provider/vip`, { headers: admin })).status).toBe(404);
       expect((await http(`${base}/providers/vip`, { method: 'DELETE', headers: admin })).status).toBe(404);
 
-      const imported = await http(`${base}/providers/import?mode=replace`, { method: 'POST', headers: admin, body: withSecrets.text });
+      const imported = await http(`${base}/providers/import?mode=replace`, {
+        method: 'POST',
+        headers: admin,
+        body: withSecrets.text,
+      });
       expect(imported.json).toEqual({ created: 1, updated: 0, deleted: 0 });
       expect((await gw.admin.get('vip')).name).toBe('VIP');
       const masked = await http(`${base}/providers/import`, { method: 'POST', headers: admin, body: exported.text });
@@ -59,18 +76,32 @@ describe('provider management API', () => {
 
   it('rejects bad settings with a 400 naming the field, and an unknown type', async () => {
     gw = await startTestGateway({ simProvider: false });
-    const tooShort = await gw.admin.create({ name: 'x', type: 'simulated', settings: { delivery: 'webhook', webhookSecret: 'short' } }).catch((e) => e);
+    const tooShort = await gw.admin
+      .create({ name: 'x', type: 'simulated', settings: { delivery: 'webhook', webhookSecret: 'short' } })
+      .catch((e) => e);
     expect(HandoverConfigError.isInstance(tooShort)).toBe(true);
     expect((tooShort as HandoverConfigError).field).toBe('settings.webhookSecret');
-    const res = await postJson(`${gw.url}/v2.0/handover/provider`, { name: 'x', type: 'simulated', settings: { delivery: 'carrier-pigeon' } }, ADMIN_KEY);
+    const res = await postJson(
+      `${gw.url}/v2.0/handover/provider`,
+      { name: 'x', type: 'simulated', settings: { delivery: 'carrier-pigeon' } },
+      ADMIN_KEY,
+    );
     expect(res.status).toBe(400);
     expect(res.json.error.details.issues.map((i: { path: string }) => i.path)).toContain('settings.delivery');
     const unknownType = await postJson(`${gw.url}/v2.0/handover/provider`, { name: 'x', type: 'telepathy' }, ADMIN_KEY);
     expect(unknownType.status).toBe(400);
     expect(unknownType.json.error.code).toBe('unknown_connector');
-    const strict = await postJson(`${gw.url}/v2.0/handover/provider`, { name: 'x', type: 'simulated', colour: 'red' }, ADMIN_KEY);
+    const strict = await postJson(
+      `${gw.url}/v2.0/handover/provider`,
+      { name: 'x', type: 'simulated', colour: 'red' },
+      ADMIN_KEY,
+    );
     expect(strict.status).toBe(400);
-    const badMode = await http(`${gw.url}/v2.0/handover/providers/import?mode=sideways`, { method: 'POST', headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' }, body: '{}' });
+    const badMode = await http(`${gw.url}/v2.0/handover/providers/import?mode=sideways`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(badMode.status).toBe(400);
   });
 
@@ -90,7 +121,11 @@ describe('provider management API', () => {
     for (const [method, path] of routes) {
       const body = method === 'GET' || method === 'DELETE' ? undefined : '{}';
       expect((await http(`${gw.url}${path}`, { method, body })).status, `${method} ${path} without a key`).toBe(401);
-      expect((await http(`${gw.url}${path}`, { method, body, headers: { 'x-api-key': 'wrong-key-0000000000000000' } })).status, `${method} ${path} wrong key`).toBe(401);
+      expect(
+        (await http(`${gw.url}${path}`, { method, body, headers: { 'x-api-key': 'wrong-key-0000000000000000' } }))
+          .status,
+        `${method} ${path} wrong key`,
+      ).toBe(401);
       const nodes = await http(`${gw.url}${path}`, { method, body, headers: { 'x-api-key': NODES_KEY } });
       expect(nodes.status, `${method} ${path} with the nodes key`).toBe(403);
       expect(nodes.json.error.code).toBe('forbidden');
@@ -109,11 +144,19 @@ describe('provider management API', () => {
     expect(schema.properties.delivery).toMatchObject({ enum: ['push', 'webhook'], label: 'Event delivery' });
 
     // The connection test names every step: reaching the center ("auth"), the queue setting, the webhook.
-    expect(await gw.admin.test('sim')).toMatchObject({ ok: true, check: 'connection', checks: [{ name: 'auth', status: 'ok' }, { name: 'queue', status: 'skipped' }, { name: 'webhook' }] });
+    expect(await gw.admin.test('sim')).toMatchObject({
+      ok: true,
+      check: 'connection',
+      checks: [{ name: 'auth', status: 'ok' }, { name: 'queue', status: 'skipped' }, { name: 'webhook' }],
+    });
     const center = gw.centers.get('main');
     center.failNext('availability', { status: 503 });
     const failed = await gw.admin.test('sim');
-    expect(failed).toMatchObject({ ok: false, check: 'connection', error: { code: 'vendor_error', details: { check: 'auth' } } });
+    expect(failed).toMatchObject({
+      ok: false,
+      check: 'connection',
+      error: { code: 'vendor_error', details: { check: 'auth' } },
+    });
     expect(failed.checks!.map((c) => c.status)).toEqual(['failed', 'skipped', 'skipped']);
     expect((await postJson(`${gw.url}/v2.0/handover/providers/ghost/test`, {}, ADMIN_KEY)).status).toBe(404);
   });
@@ -131,7 +174,19 @@ describe('provider management API', () => {
       });
       return { code, stdout, stderr };
     };
-    const add = await cli('add', '--type', 'simulated', '--name', 'From CLI', '--id', 'cli-1', '--set', 'delivery=webhook', '--set', `webhookSecret=${SECRET}`);
+    const add = await cli(
+      'add',
+      '--type',
+      'simulated',
+      '--name',
+      'From CLI',
+      '--id',
+      'cli-1',
+      '--set',
+      'delivery=webhook',
+      '--set',
+      `webhookSecret=${SECRET}`,
+    );
     expect(add, add.stderr).toMatchObject({ code: 0 });
     const list = await cli('list');
     expect(list.stdout).toMatch(/cli-1\s+simulated\s+From CLI/);

@@ -21,14 +21,20 @@ describe('partitioned queue', () => {
   });
 
   const backends: Array<[string, () => { make: () => QueueBackend<Item> }]> = [
-    ['memory', () => {
-      const shared = new MemoryQueueBackend<Item>();
-      return { make: () => shared };
-    }],
-    ['redis', () => {
-      const prefix = uniquePrefix();
-      return { make: () => new RedisQueueBackend<Item>(redis, { prefix, name: 'q', leaseMs: 500 }) };
-    }],
+    [
+      'memory',
+      () => {
+        const shared = new MemoryQueueBackend<Item>();
+        return { make: () => shared };
+      },
+    ],
+    [
+      'redis',
+      () => {
+        const prefix = uniquePrefix();
+        return { make: () => new RedisQueueBackend<Item>(redis, { prefix, name: 'q', leaseMs: 500 }) };
+      },
+    ],
   ];
 
   for (const [kind, setup] of backends) {
@@ -48,8 +54,20 @@ describe('partitioned queue', () => {
         running.delete(partition);
         return {};
       };
-      const a = new QueueWorker(make(), handler, { name: 'a', logger: silentLogger, pollMs: 20, batchSize: 3, leaseMs: 500 });
-      const b = new QueueWorker(make(), handler, { name: 'b', logger: silentLogger, pollMs: 20, batchSize: 3, leaseMs: 500 });
+      const a = new QueueWorker(make(), handler, {
+        name: 'a',
+        logger: silentLogger,
+        pollMs: 20,
+        batchSize: 3,
+        leaseMs: 500,
+      });
+      const b = new QueueWorker(make(), handler, {
+        name: 'b',
+        logger: silentLogger,
+        pollMs: 20,
+        batchSize: 3,
+        leaseMs: 500,
+      });
       a.start();
       b.start();
       const producer = make();
@@ -57,11 +75,16 @@ describe('partitioned queue', () => {
         await producer.append([0, 1, 2, 3].map((p) => ({ partition: `p${p}`, item: { n } })));
         (n % 2 ? a : b).kick();
       }
-      await waitUntil(async () => (await producer.depth()) === 0 && [...seen.values()].every((v) => v.length === 40), 10_000, 'all items');
+      await waitUntil(
+        async () => (await producer.depth()) === 0 && [...seen.values()].every((v) => v.length === 40),
+        10_000,
+        'all items',
+      );
       await a.stop({ drain: 'inflight', timeoutMs: 1000 });
       await b.stop({ drain: 'inflight', timeoutMs: 1000 });
       expect(overlap).toBe(false);
-      for (const p of ['p0', 'p1', 'p2', 'p3']) expect(seen.get(p)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      for (const p of ['p0', 'p1', 'p2', 'p3'])
+        expect(seen.get(p)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     });
 
     it(`${kind}: a partition told to retry waits until then and keeps its head item`, async () => {
@@ -84,7 +107,10 @@ describe('partitioned queue', () => {
         { name: 'r', logger: silentLogger, pollMs: 20, leaseMs: 500 },
       );
       worker.start();
-      await backend.append([{ partition: 'x', item: { n: 1 } }, { partition: 'x', item: { n: 2 } }]);
+      await backend.append([
+        { partition: 'x', item: { n: 1 } },
+        { partition: 'x', item: { n: 2 } },
+      ]);
       worker.kick();
       await waitUntil(async () => (await backend.depth()) === 0, 5_000, 'the retried partition');
       await worker.stop({ drain: 'inflight', timeoutMs: 1000 });

@@ -6,8 +6,22 @@ import { RedisQueueBackend } from '../../src/gateway/queue/redis';
 import type { HandoverRecord, TimerJob } from 'handover-kit';
 import { redisUrl, uniquePrefix, waitUntil } from './helpers';
 
-function record(id: string, session = { userId: 'u', sessionId: id }, extra: Partial<HandoverRecord> = {}): HandoverRecord {
-  return { id, version: 1, providerId: 'p', session, status: 'queue', createdAt: 1, updatedAt: 1, behaviour: {} as never, ...extra };
+function record(
+  id: string,
+  session = { userId: 'u', sessionId: id },
+  extra: Partial<HandoverRecord> = {},
+): HandoverRecord {
+  return {
+    id,
+    version: 1,
+    providerId: 'p',
+    session,
+    status: 'queue',
+    createdAt: 1,
+    updatedAt: 1,
+    behaviour: {} as never,
+    ...extra,
+  };
 }
 
 describe('RedisStore (real redis-server)', () => {
@@ -22,7 +36,9 @@ describe('RedisStore (real redis-server)', () => {
   it('inserts unless the session has a live handover, atomically, and indexes by session and external id', async () => {
     const store = new RedisStore(redis, { prefix: uniquePrefix() });
     const session = { userId: 'u1', sessionId: 's1' };
-    const attempts = await Promise.all(Array.from({ length: 10 }, (_, i) => store.insertHandover(record(`ho_${i}`, session))));
+    const attempts = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.insertHandover(record(`ho_${i}`, session))),
+    );
     const winners = attempts.filter((a) => a === undefined);
     expect(winners).toHaveLength(1);
     const winner = await store.findHandoverBySession('u1\u0000s1');
@@ -46,7 +62,11 @@ describe('RedisStore (real redis-server)', () => {
   it('compare-and-set on version: of concurrent writers of the same version exactly one wins', async () => {
     const store = new RedisStore(redis, { prefix: uniquePrefix() });
     await store.insertHandover(record('ho_cas'));
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.updateHandover({ ...record('ho_cas'), version: 2, queuePosition: i + 1 })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.updateHandover({ ...record('ho_cas'), version: 2, queuePosition: i + 1 }),
+      ),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await store.getHandover('ho_cas'))?.version).toBe(2);
     expect(await store.updateHandover({ ...record('ho_cas'), version: 2 })).toBe(false);
@@ -57,13 +77,31 @@ describe('RedisStore (real redis-server)', () => {
     const store = new RedisStore(redis, { prefix: uniquePrefix() });
     const queue = new RedisQueueBackend<{ n: number }>(redis, { prefix: store.prefix, name: 'outbox' });
     let kicks = 0;
-    store.attachOutbox({ queue: 'outbox', entry: (item) => ({ partition: item.session.sessionId, item: { n: Number(item.id) } }), appended: () => kicks++ });
+    store.attachOutbox({
+      queue: 'outbox',
+      entry: (item) => ({ partition: item.session.sessionId, item: { n: Number(item.id) } }),
+      appended: () => kicks++,
+    });
     await store.insertHandover(record('ho_tx'));
-    const item = (id: string) => ({ type: 'typing' as const, id, handoverId: 'ho_tx', providerId: 'p', session: { userId: 'u', sessionId: 's' }, typing: true });
+    const item = (id: string) => ({
+      type: 'typing' as const,
+      id,
+      handoverId: 'ho_tx',
+      providerId: 'p',
+      session: { userId: 'u', sessionId: 's' },
+      typing: true,
+    });
     const seen = { key: 'evt:p:e1', ttlMs: 60_000 };
-    expect(await store.writeHandover({ ...record('ho_tx'), version: 2 }, { seen, outbox: [item('1'), item('2')] })).toBe('written');
+    expect(
+      await store.writeHandover({ ...record('ho_tx'), version: 2 }, { seen, outbox: [item('1'), item('2')] }),
+    ).toBe('written');
     // A stale writer changes nothing: no mark, no items.
-    expect(await store.writeHandover({ ...record('ho_tx'), version: 2 }, { seen: { key: 'evt:p:e2', ttlMs: 60_000 }, outbox: [item('3')] })).toBe('conflict');
+    expect(
+      await store.writeHandover(
+        { ...record('ho_tx'), version: 2 },
+        { seen: { key: 'evt:p:e2', ttlMs: 60_000 }, outbox: [item('3')] },
+      ),
+    ).toBe('conflict');
     expect(await store.isSeen('evt:p:e2')).toBe(false);
     // A redelivery of e1 is refused whatever its version.
     expect(await store.writeHandover({ ...record('ho_tx'), version: 3 }, { seen, outbox: [item('4')] })).toBe('seen');
@@ -83,7 +121,14 @@ describe('RedisStore (real redis-server)', () => {
     await new Promise((r) => setTimeout(r, 80));
     expect(await store.markSeen('evt:1', 50)).toBe(true);
     await store.putProvider({ id: 'a', name: 'A', type: 't', settings: { x: 1 }, createdAt: 1, updatedAt: 2 });
-    expect(await store.getProvider('a')).toEqual({ id: 'a', name: 'A', type: 't', settings: { x: 1 }, createdAt: 1, updatedAt: 2 });
+    expect(await store.getProvider('a')).toEqual({
+      id: 'a',
+      name: 'A',
+      type: 't',
+      settings: { x: 1 },
+      createdAt: 1,
+      updatedAt: 2,
+    });
     expect((await store.listProviders()).map((p) => p.id)).toEqual(['a']);
     expect(await store.deleteProvider('a')).toBe(true);
     expect(await store.deleteProvider('a')).toBe(false);
@@ -115,7 +160,8 @@ describe('RedisScheduler (BullMQ on a real redis-server)', () => {
     s.setHandler(async (job) => {
       fired.push(job);
       // Re-arm from inside the running job, as inactivity and queue updates do.
-      if (job.kind === 'inactivity' && fired.filter((j) => j.kind === 'inactivity').length === 1) await s.schedule({ ...job, dueAt: Date.now() + 100 });
+      if (job.kind === 'inactivity' && fired.filter((j) => j.kind === 'inactivity').length === 1)
+        await s.schedule({ ...job, dueAt: Date.now() + 100 });
     });
     const now = Date.now();
     await s.schedule({ kind: 'idle', handoverId: 'ho_a', dueAt: now + 5_000 });
@@ -123,7 +169,11 @@ describe('RedisScheduler (BullMQ on a real redis-server)', () => {
     await s.schedule({ kind: 'queue-position', handoverId: 'ho_b', dueAt: now + 150 });
     await s.cancel('queue-position', 'ho_b');
     await s.schedule({ kind: 'inactivity', handoverId: 'ho_c', dueAt: now + 100 });
-    await waitUntil(() => fired.filter((j) => j.kind === 'inactivity').length === 2 && fired.some((j) => j.kind === 'idle'), 8_000, 'timers');
+    await waitUntil(
+      () => fired.filter((j) => j.kind === 'inactivity').length === 2 && fired.some((j) => j.kind === 'idle'),
+      8_000,
+      'timers',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(fired.filter((j) => j.kind === 'idle')).toEqual([{ kind: 'idle', handoverId: 'ho_a', dueAt: now + 150 }]);
     expect(fired.some((j) => j.kind === 'queue-position')).toBe(false);

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGateway, type Gateway } from 'handover-kit/gateway';
-import { defineCapabilities, defineConnector, SPECIFICATION_VERSION, UnauthorizedError, type WebhookRequest } from 'handover-kit/contract';
+import {
+  defineCapabilities,
+  defineConnector,
+  SPECIFICATION_VERSION,
+  UnauthorizedError,
+  type WebhookRequest,
+} from 'handover-kit/contract';
 import { ADMIN_KEY, http, NODES_KEY } from './helpers';
 
 // A connector that serves a handshake (GET ?hub.challenge=…) and a token endpoint below its webhook path.
@@ -26,10 +32,16 @@ const handshake = defineConnector({
       handle: async (request: WebhookRequest) => {
         const url = new URL(request.url, 'http://gateway');
         if (request.method === 'GET' && url.searchParams.has('hub.challenge')) {
-          if (url.searchParams.get('hub.verify_token') !== settings.verifyToken) throw new UnauthorizedError('bad verify token');
-          return { status: 200, headers: { 'content-type': 'text/plain' }, body: url.searchParams.get('hub.challenge')! };
+          if (url.searchParams.get('hub.verify_token') !== settings.verifyToken)
+            throw new UnauthorizedError('bad verify token');
+          return {
+            status: 200,
+            headers: { 'content-type': 'text/plain' },
+            body: url.searchParams.get('hub.challenge')!,
+          };
         }
-        if (url.pathname.endsWith('/token')) return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"access_token":"t"}' };
+        if (url.pathname.endsWith('/token'))
+          return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"access_token":"t"}' };
         return undefined;
       },
     },
@@ -43,7 +55,12 @@ describe('webhook routes a connector serves itself (handle)', () => {
   });
 
   it('answers a handshake and a sub-path; unknown sub-paths and other methods are 404', async () => {
-    gateway = await createGateway({ connectors: [handshake], keys: { nodes: [NODES_KEY], admin: [ADMIN_KEY] }, port: 0, logLevel: 'silent' });
+    gateway = await createGateway({
+      connectors: [handshake],
+      keys: { nodes: [NODES_KEY], admin: [ADMIN_KEY] },
+      port: 0,
+      logLevel: 'silent',
+    });
     const url = await gateway.listen();
     await gateway.registry.create({ id: 'hs', name: 'Handshake', type: 'handshake', settings: { verifyToken: 'vt' } });
 
@@ -60,6 +77,14 @@ describe('webhook routes a connector serves itself (handle)', () => {
     expect(deep.status).toBe(200); // four sub-path levels reach handle (CXone's reply path has four)
     expect((await http(`${url}/webhooks/hs/a/b/c/d/e`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect((await http(`${url}/webhooks/hs`, { method: 'GET' })).status).toBe(401);
-    expect((await http(`${url}/webhooks/hs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+    expect(
+      (
+        await http(`${url}/webhooks/hs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(200);
   });
 });

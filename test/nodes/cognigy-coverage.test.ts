@@ -82,14 +82,17 @@ function measure(nodes: INodeDescriptor[]) {
       }
       sameKey++;
       if (JSON.stringify(field.defaultValue) === JSON.stringify(cognigyDefault)) sameDefault++;
-      else otherDefault.push(`${type}.${key} (${JSON.stringify(field.defaultValue)} vs Cognigy ${JSON.stringify(cognigyDefault)})`);
+      else
+        otherDefault.push(
+          `${type}.${key} (${JSON.stringify(field.defaultValue)} vs Cognigy ${JSON.stringify(cognigyDefault)})`,
+        );
     }
   }
   return { total, sameKey, sameDefault, missing, otherDefault };
 }
 
 describe("Cognigy's node interface, measured on the built descriptors", () => {
-  it('carries at least 90 % of Cognigy\'s field keys, at least 85 % with Cognigy\'s default', () => {
+  it("carries at least 90 % of Cognigy's field keys, at least 85 % with Cognigy's default", () => {
     const m = measure(createHandoverNodes({ service: noService }));
     const pct = (n: number) => Math.round((1000 * n) / m.total) / 10;
     console.log(
@@ -105,12 +108,21 @@ describe("Cognigy's node interface, measured on the built descriptors", () => {
   it('measures the same with a gateway Connection and with a provider list (the form changes, not the keys)', () => {
     const a = measure(createHandoverNodes({ service: noService, connection: { type: 'handover-gateway' } }));
     const caps = defineCapabilities({ queuePosition: true, availability: true });
-    const providers = [{ id: 'la', name: 'Live Agent', type: 'chatwoot', capabilities: caps }, { id: 'gen', name: 'Genesys', type: 'genesys', capabilities: caps }];
+    const providers = [
+      { id: 'la', name: 'Live Agent', type: 'chatwoot', capabilities: caps },
+      { id: 'gen', name: 'Genesys', type: 'genesys', capabilities: caps },
+    ];
     const b = measure(createHandoverNodes({ service: noService, providers }));
     expect(a).toEqual(b);
     const h = createHandoverNodes({ service: noService, providers }).find((n) => n.type === 'handoverToAgent')!;
     // Cognigy shows a provider's section only for that provider: here, by the provider's connector type.
-    expect(h.sections!.find((s) => s.key === 'liveAgentSettings')!.condition).toEqual({ key: 'providerId', value: ['la'] });
-    expect(h.sections!.find((s) => s.key === 'genesysSettings')!.condition).toEqual({ key: 'providerId', value: ['gen'] });
+    expect(h.sections!.find((s) => s.key === 'liveAgentSettings')!.condition).toEqual({
+      key: 'providerId',
+      value: ['la'],
+    });
+    expect(h.sections!.find((s) => s.key === 'genesysSettings')!.condition).toEqual({
+      key: 'providerId',
+      value: ['gen'],
+    });
   });
 });

@@ -20,8 +20,21 @@ describe("Cognigy's recipe: User Inactivity Detection", () => {
   const recipe: FlowDefinition = {
     start: 'handover',
     nodes: {
-      handover: { type: 'handoverToAgent', config: { providerId: 'simulated', text: 'Connecting you to an agent.', sendOnQueueEvent: true, sendOnActiveEvent: true }, next: 'lookup' },
-      lookup: { type: 'lookupHandoverStatus', branches: { queue: 'onceQueue', active: 'onceActive', completed: 'thanks' }, next: 'tooQuiet' },
+      handover: {
+        type: 'handoverToAgent',
+        config: {
+          providerId: 'simulated',
+          text: 'Connecting you to an agent.',
+          sendOnQueueEvent: true,
+          sendOnActiveEvent: true,
+        },
+        next: 'lookup',
+      },
+      lookup: {
+        type: 'lookupHandoverStatus',
+        branches: { queue: 'onceQueue', active: 'onceActive', completed: 'thanks' },
+        next: 'tooQuiet',
+      },
       onceQueue: { once: 'armQueue' },
       armQueue: { type: 'handoverInactivityTimer', config: { timer: '1' }, next: 'waitQueue' },
       waitQueue: { goTo: 'lookup', waitForInput: true },
@@ -48,7 +61,12 @@ describe("Cognigy's recipe: User Inactivity Detection", () => {
     expect(chat.botSaid().at(-1)).toBe('Are you still there? Please reply, or the chat will be closed.');
     await tester.advance(60_000);
     expect(chat.botSaid().at(-1)).toBe('You are back with the bot now!');
-    expect(chat.branchesOf('lookup')).toEqual(['onHandoverQueue', 'onHandoverActive', 'onHandoverActive', 'onHandoverActive']);
+    expect(chat.branchesOf('lookup')).toEqual([
+      'onHandoverQueue',
+      'onHandoverActive',
+      'onHandoverActive',
+      'onHandoverActive',
+    ]);
     expect(chat.branchesOf('tooQuiet')).toEqual(['else', 'then']);
     expect((await chat.conversation()).conversation.status).toBe('completed');
     await tester.advance(10 * 60_000);
@@ -94,15 +112,25 @@ describe("Cognigy's recipe: Real-Time Queue Notifications", () => {
         next: 'lookup',
       },
       lookup: { type: 'lookupHandoverStatus', branches: { queue: 'overMaximum' } },
-      overMaximum: { if: 'input.handover.data.alternativeText', then: 'sayAlternative', else: 'sayPosition', next: 'loop' },
+      overMaximum: {
+        if: 'input.handover.data.alternativeText',
+        then: 'sayAlternative',
+        else: 'sayPosition',
+        next: 'loop',
+      },
       sayAlternative: { say: '{{input.handover.data.alternativeText}}' },
       // The Handover Status page's own example text, CognigyScript expressions included.
-      sayPosition: { say: 'Estimated time: {{input?.handover?.data?.estimatedWaitTime / 1000}} seconds and Position: {{input?.handover?.data?.position}}' },
+      sayPosition: {
+        say: 'Estimated time: {{input?.handover?.data?.estimatedWaitTime / 1000}} seconds and Position: {{input?.handover?.data?.position}}',
+      },
       loop: { goTo: 'lookup', waitForInput: true },
     },
   };
   // One busy agent, one minute per conversation: each user ahead adds a minute of waiting.
-  const desk = { queues: [{ id: 'support', averageHandleTimeSec: 60 }], agents: [{ id: 'anna', name: 'Anna', capacity: 1, status: 'busy' as const }] };
+  const desk = {
+    queues: [{ id: 'support', averageHandleTimeSec: 60 }],
+    agents: [{ id: 'anna', name: 'Anna', capacity: 1, status: 'busy' as const }],
+  };
 
   it('each update re-enters the flow (eventType queueUpdate) and the Say formats it', async () => {
     tester = await createFlowTester({ centers: { default: desk } });
@@ -110,7 +138,10 @@ describe("Cognigy's recipe: Real-Time Queue Notifications", () => {
     const chat = tester.flow(recipe).session();
     await chat.send('human please');
     await tester.advance(30_000);
-    expect(chat.botSaid().slice(1)).toEqual(['Estimated time: 120 seconds and Position: 2', 'Estimated time: 120 seconds and Position: 2']);
+    expect(chat.botSaid().slice(1)).toEqual([
+      'Estimated time: 120 seconds and Position: 2',
+      'Estimated time: 120 seconds and Position: 2',
+    ]);
     expect(chat.seen().filter((t) => /queue/i.test(t))).toEqual([]); // no ready-made text from the kit
   });
 
@@ -144,22 +175,38 @@ describe("Cognigy's recipe: Check Agent Availability → If", () => {
     await chat.send('agent');
     expect(chat.branchesOf('anyone')).toEqual(['then']);
     expect(chat.botSaid()).toEqual(['Connecting you to an agent.']);
-    expect(tester.center().listConversations().map((c) => c.user.id)).toEqual([chat.userId]);
+    expect(
+      tester
+        .center()
+        .listConversations()
+        .map((c) => c.user.id),
+    ).toEqual([chat.userId]);
   });
 
   it('says everyone is busy when nobody is', async () => {
-    tester = await createFlowTester({ centers: { default: { agents: [{ id: 'anna', name: 'Anna', status: 'busy' }] } } });
+    tester = await createFlowTester({
+      centers: { default: { agents: [{ id: 'anna', name: 'Anna', status: 'busy' }] } },
+    });
     const chat = tester.flow(recipe).session();
     await chat.send('agent');
     expect(chat.branchesOf('anyone')).toEqual(['else']);
-    expect(chat.botSaid()).toEqual(['All of our agents are currently assisting other customers. Please try again later.']);
+    expect(chat.botSaid()).toEqual([
+      'All of our agents are currently assisting other customers. Please try again later.',
+    ]);
     expect(tester.center().listConversations()).toEqual([]);
   });
 });
 
 describe('the flow tester evaluates CognigyScript as Cognigy does', () => {
-  it('a `{{token}}` in a text field arrives empty; the kit\'s `[[token]]` survives', async () => {
-    tester = await createFlowTester({ centers: { default: { queues: [{ id: 'q', averageHandleTimeSec: 60 }], agents: [{ id: 'anna', name: 'Anna', capacity: 1, status: 'busy' }] } } });
+  it("a `{{token}}` in a text field arrives empty; the kit's `[[token]]` survives", async () => {
+    tester = await createFlowTester({
+      centers: {
+        default: {
+          queues: [{ id: 'q', averageHandleTimeSec: 60 }],
+          agents: [{ id: 'anna', name: 'Anna', capacity: 1, status: 'busy' }],
+        },
+      },
+    });
     await tester.center().start('someone-else', { ...start, idempotencyKey: 'ahead' });
     const flow = tester.flow({
       start: 'handover',

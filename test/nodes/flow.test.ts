@@ -20,7 +20,12 @@ describe('flows built from the handover nodes', () => {
     await chat.send('It was order 42');
     expect(await chat.agentSaw()).toEqual(['My order is late', 'It was order 42']);
     expect(chat.botSaid()).not.toContain('Bot: I can help with that.');
-    expect(chat.seen()).toEqual(['Connecting you to an agent…', 'You are in the queue.', 'An agent is with you now.', 'Hi, I am Anna. How can I help?']);
+    expect(chat.seen()).toEqual([
+      'Connecting you to an agent…',
+      'You are in the queue.',
+      'An agent is with you now.',
+      'Hi, I am Anna. How can I help?',
+    ]);
     await chat.agent('anna').resolve();
     expect(chat.botSaid().at(-1)).toBe('The agent closed the chat. Anything else?');
     await chat.send('what are your opening hours?');
@@ -49,8 +54,18 @@ describe('flow behaviour the acceptance asks for', () => {
     const basic = flow.session({ profile: { vip: false } });
     await vip.send('help');
     await basic.send('help');
-    expect(tester.center('vip').listConversations().map((c) => c.user.id)).toEqual([vip.userId]);
-    expect(tester.center('basic').listConversations().map((c) => c.user.id)).toEqual([basic.userId]);
+    expect(
+      tester
+        .center('vip')
+        .listConversations()
+        .map((c) => c.user.id),
+    ).toEqual([vip.userId]);
+    expect(
+      tester
+        .center('basic')
+        .listConversations()
+        .map((c) => c.user.id),
+    ).toEqual([basic.userId]);
     expect((await vip.handover())!.providerId).toBe('vip');
     expect(vip.path()).toEqual(['tier', 'toVip']);
     expect(basic.path()).toEqual(['tier', 'toBasic']);
@@ -62,7 +77,10 @@ describe('flow behaviour the acceptance asks for', () => {
     const byButton = flow.session();
     await byButton.send('agent please');
     const quick = byButton.transcript.find((l) => l.from === 'bot' && l.data) as { data: any };
-    expect(quick.data._cognigy._default._quickReplies.quickReplies[0]).toMatchObject({ title: 'Cancel', payload: 'Cancel' });
+    expect(quick.data._cognigy._default._quickReplies.quickReplies[0]).toMatchObject({
+      title: 'Cancel',
+      payload: 'Cancel',
+    });
     await byButton.click('Cancel');
     expect((await byButton.conversation()).conversation.status).toBe('cancelled');
     expect(byButton.branchesOf('status')).toEqual(['onHandoverQueue', 'onHandoverCancelled']);
@@ -76,12 +94,28 @@ describe('flow behaviour the acceptance asks for', () => {
     expect(byIntent.botSaid().at(-1)).toBe('Handover cancelled.');
   });
 
-  it('queue notifications as the kit\'s texts (opt-in) reach the user at the configured interval', async () => {
-    tester = await createFlowTester({ centers: { default: { agents: [{ id: 'anna', name: 'Anna', status: 'busy' }] } } });
-    const flow = tester.flow(supportFlow({ sendOnQueueEvent: false, getQueuePosition: true, updateIntervalQueuePosition: 20, sendQueueUpdatesAsText: true, queuePositionText: 'Position [[position]]' }));
+  it("queue notifications as the kit's texts (opt-in) reach the user at the configured interval", async () => {
+    tester = await createFlowTester({
+      centers: { default: { agents: [{ id: 'anna', name: 'Anna', status: 'busy' }] } },
+    });
+    const flow = tester.flow(
+      supportFlow({
+        sendOnQueueEvent: false,
+        getQueuePosition: true,
+        updateIntervalQueuePosition: 20,
+        sendQueueUpdatesAsText: true,
+        queuePositionText: 'Position [[position]]',
+      }),
+    );
     const chat = flow.session();
     // Nobody is available, so the availability check would send this user to the callback: skip it.
-    await tester.center().start('someone-else', { idempotencyKey: 'k', user: { id: 'x' }, routing: {}, transcript: [], customAttributes: {} });
+    await tester.center().start('someone-else', {
+      idempotencyKey: 'k',
+      user: { id: 'x' },
+      routing: {},
+      transcript: [],
+      customAttributes: {},
+    });
     tester.center().setAgentStatus('anna', 'available');
     await chat.send('human');
     tester.center().setAgentStatus('anna', 'busy');
@@ -101,7 +135,12 @@ describe('flow behaviour the acceptance asks for', () => {
     await tester.advance(60_000);
     expect(chat.botSaid().at(-1)).toBe('Are you still there?');
     await tester.advance(60_000);
-    expect(chat.branchesOf('status')).toEqual(['onHandoverQueue', 'onHandoverActive', 'onHandoverInactivity', 'onHandoverInactivity']);
+    expect(chat.branchesOf('status')).toEqual([
+      'onHandoverQueue',
+      'onHandoverActive',
+      'onHandoverInactivity',
+      'onHandoverInactivity',
+    ]);
     expect(chat.branchesOf('inactive')).toEqual(['else', 'then']);
     expect(chat.botSaid().at(-1)).toBe('You are back with the bot.');
     expect((await chat.conversation()).conversation.status).toBe('completed');
@@ -126,7 +165,11 @@ describe('flow behaviour the acceptance asks for', () => {
       start: 'route',
       nodes: {
         route: { if: ({ input }) => input.text === 'bye', then: 'close', else: 'handover' },
-        handover: { type: 'handoverToAgent', config: { providerId: 'simulated', text: 'Connecting…', sendOnQueueEvent: true }, next: 'wait' },
+        handover: {
+          type: 'handoverToAgent',
+          config: { providerId: 'simulated', text: 'Connecting…', sendOnQueueEvent: true },
+          next: 'wait',
+        },
         wait: { goTo: 'route', waitForInput: true },
         close: { type: 'closeHandover', next: 'after' },
         after: { say: 'closed={{input.handoverClose.closed}} status={{input.handoverClose.status}}' },
@@ -139,7 +182,9 @@ describe('flow behaviour the acceptance asks for', () => {
     expect((await chat.conversation()).conversation.status).toBe('completed');
     await chat.send('bye');
     expect(chat.botSaid().at(-1)).toBe('closed=false status=completed');
-    expect(chat.logs.map((l) => l.text)).toContain('Close Handover: no live handover in this session; nothing to close');
+    expect(chat.logs.map((l) => l.text)).toContain(
+      'Close Handover: no live handover in this session; nothing to close',
+    );
   });
 
   it('a second start in the same session does not start a second handover: "handover already in progress"', async () => {
@@ -163,18 +208,27 @@ describe('flow behaviour the acceptance asks for', () => {
     expect(chat.botSaid().at(-1)).toBe('Already with an agent (queue)');
   });
 
-  it('provider events reach the flow as Cognigy\'s statuses: genericHandoverUpdate (text at input.data.request.text) and agentInject', async () => {
+  it("provider events reach the flow as Cognigy's statuses: genericHandoverUpdate (text at input.data.request.text) and agentInject", async () => {
     tester = await createFlowTester({ centers: staffed });
-    const chat = tester.flow({
-      start: 'handover',
-      nodes: {
-        handover: { type: 'handoverToAgent', config: { providerId: 'simulated', sendOnQueueEvent: true }, next: 'status' },
-        status: { type: 'lookupHandoverStatus', branches: { queue: 'wait', genericHandoverUpdate: 'relay', agentInject: 'event' } },
-        relay: { say: '{{input.data.request.text}}', next: 'wait' },
-        event: { say: 'event {{input.handover.data.name}} while {{context.handoverKit.status}}', next: 'wait' },
-        wait: { goTo: 'status', waitForInput: true },
-      },
-    }).session();
+    const chat = tester
+      .flow({
+        start: 'handover',
+        nodes: {
+          handover: {
+            type: 'handoverToAgent',
+            config: { providerId: 'simulated', sendOnQueueEvent: true },
+            next: 'status',
+          },
+          status: {
+            type: 'lookupHandoverStatus',
+            branches: { queue: 'wait', genericHandoverUpdate: 'relay', agentInject: 'event' },
+          },
+          relay: { say: '{{input.data.request.text}}', next: 'wait' },
+          event: { say: 'event {{input.handover.data.name}} while {{context.handoverKit.status}}', next: 'wait' },
+          wait: { goTo: 'status', waitForInput: true },
+        },
+      })
+      .session();
     await chat.send('agent');
     const { center, conversation } = await chat.conversation();
     center.providerEvent(conversation.id, 'genesys-bot-message', undefined, 'All agents are busy, please hold.');

@@ -12,7 +12,10 @@ const twoDesks = [
 
 describe('the nodes under failure', () => {
   it('a passing contact-center failure while forwarding is retried: the handover stays live, the bot stays quiet', async () => {
-    tester = await createFlowTester({ providers: [support], centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } } });
+    tester = await createFlowTester({
+      providers: [support],
+      centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } },
+    });
     const chat = tester.flow(supportFlow()).session();
     await chat.send('agent please');
     await chat.agent('anna').accept();
@@ -24,7 +27,10 @@ describe('the nodes under failure', () => {
   });
 
   it('a lasting failure is logged and the message is not answered by the bot; the next one gets through', async () => {
-    tester = await createFlowTester({ providers: [support], centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } } });
+    tester = await createFlowTester({
+      providers: [support],
+      centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } },
+    });
     const chat = tester.flow(supportFlow()).session();
     await chat.send('agent please');
     await chat.agent('anna').accept();
@@ -39,7 +45,10 @@ describe('the nodes under failure', () => {
   });
 
   it('an empty input never reaches the agent', async () => {
-    tester = await createFlowTester({ providers: [support], centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } } });
+    tester = await createFlowTester({
+      providers: [support],
+      centers: { support: { agents: [{ id: 'anna', name: 'Anna' }] } },
+    });
     const chat = tester.flow(supportFlow()).session();
     await chat.send('agent please');
     await chat.agent('anna').accept();
@@ -50,34 +59,51 @@ describe('the nodes under failure', () => {
   });
 
   it('a second Handover node in the same execution starts after the first failed', async () => {
-    tester = await createFlowTester({ providers: twoDesks, centers: { a: { agents: [{ id: 'x', name: 'X', status: 'offline' }] }, b: { agents: [{ id: 'anna', name: 'Anna' }] } } });
-    const chat = tester.flow({
-      start: 'h1',
-      nodes: {
-        h1: { type: 'handoverToAgent', config: { providerId: 'a', requireAvailableAgent: true }, next: 'l1' },
-        l1: { type: 'lookupHandoverStatus', branches: { error: 'h2' } },
-        h2: { type: 'handoverToAgent', config: { providerId: 'b', text: 'Trying desk B', sendOnQueueEvent: true }, next: 'l2' },
-        l2: { type: 'lookupHandoverStatus', branches: { queue: 'queued' } },
-        queued: { say: 'queued at {{input.handover.providerId}}' },
+    tester = await createFlowTester({
+      providers: twoDesks,
+      centers: {
+        a: { agents: [{ id: 'x', name: 'X', status: 'offline' }] },
+        b: { agents: [{ id: 'anna', name: 'Anna' }] },
       },
-    }).session();
+    });
+    const chat = tester
+      .flow({
+        start: 'h1',
+        nodes: {
+          h1: { type: 'handoverToAgent', config: { providerId: 'a', requireAvailableAgent: true }, next: 'l1' },
+          l1: { type: 'lookupHandoverStatus', branches: { error: 'h2' } },
+          h2: {
+            type: 'handoverToAgent',
+            config: { providerId: 'b', text: 'Trying desk B', sendOnQueueEvent: true },
+            next: 'l2',
+          },
+          l2: { type: 'lookupHandoverStatus', branches: { queue: 'queued' } },
+          queued: { say: 'queued at {{input.handover.providerId}}' },
+        },
+      })
+      .session();
     await chat.send('agent');
     expect(tester.center('b').listConversations()).toHaveLength(1);
     expect(chat.botSaid()).toEqual(['Trying desk B', 'queued at b']);
   });
 
   it('Close Handover, then a Handover to another provider in the same execution', async () => {
-    tester = await createFlowTester({ providers: twoDesks, centers: { a: { agents: [{ id: 'x', name: 'X' }] }, b: { agents: [{ id: 'anna', name: 'Anna' }] } } });
-    const chat = tester.flow({
-      start: 'r',
-      nodes: {
-        r: { if: ({ input }) => /transfer/.test(input.text), then: 'close', else: 'h1' },
-        h1: { type: 'handoverToAgent', config: { providerId: 'a', sendOnQueueEvent: true }, next: 'w' },
-        w: { goTo: 'r', waitForInput: true },
-        close: { type: 'closeHandover', next: 'h2' },
-        h2: { type: 'handoverToAgent', config: { providerId: 'b', text: 'Moving you to desk B' } },
-      },
-    }).session();
+    tester = await createFlowTester({
+      providers: twoDesks,
+      centers: { a: { agents: [{ id: 'x', name: 'X' }] }, b: { agents: [{ id: 'anna', name: 'Anna' }] } },
+    });
+    const chat = tester
+      .flow({
+        start: 'r',
+        nodes: {
+          r: { if: ({ input }) => /transfer/.test(input.text), then: 'close', else: 'h1' },
+          h1: { type: 'handoverToAgent', config: { providerId: 'a', sendOnQueueEvent: true }, next: 'w' },
+          w: { goTo: 'r', waitForInput: true },
+          close: { type: 'closeHandover', next: 'h2' },
+          h2: { type: 'handoverToAgent', config: { providerId: 'b', text: 'Moving you to desk B' } },
+        },
+      })
+      .session();
     await chat.send('agent');
     await chat.send('transfer');
     expect(tester.center('a').listConversations()[0]!.status).toBe('completed');

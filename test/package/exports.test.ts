@@ -8,8 +8,12 @@ const require = createRequire(import.meta.url);
 
 describe('package exports', () => {
   it('has one subpath per connector folder', () => {
-    const folders = readdirSync(new URL('connectors/', root)).filter((d) => existsSync(new URL(`connectors/${d}/index.ts`, root)));
-    const subpaths = Object.keys(pkg.exports).filter((k) => k.startsWith('./connectors/')).map((k) => k.slice('./connectors/'.length));
+    const folders = readdirSync(new URL('connectors/', root)).filter((d) =>
+      existsSync(new URL(`connectors/${d}/index.ts`, root)),
+    );
+    const subpaths = Object.keys(pkg.exports)
+      .filter((k) => k.startsWith('./connectors/'))
+      .map((k) => k.slice('./connectors/'.length));
     expect(subpaths.sort()).toEqual(folders.sort());
   });
 
@@ -21,7 +25,11 @@ describe('package exports', () => {
       }
       const cjs = require(new URL(target.require.default, root).pathname);
       const esm = await import(new URL(target.import.default, root).href);
-      expect(Object.keys(cjs).sort(), subpath).toEqual(Object.keys(esm).filter((k) => k !== 'default').sort());
+      expect(Object.keys(cjs).sort(), subpath).toEqual(
+        Object.keys(esm)
+          .filter((k) => k !== 'default')
+          .sort(),
+      );
     }
   });
 });

@@ -14,10 +14,18 @@ describe('handover-kit extension init', () => {
   it('writes the documented module, a node of your own, and a README with working links', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'hk-init-')), 'acme-bot');
     const { files } = initExtension({ dir });
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'tsconfig.json', 'src/module.ts', 'src/nodes/greet.ts', 'README.md']));
-    expect(readFileSync(join(dir, 'src/module.ts'), 'utf8').trimEnd()).toBe(region('test/package/extension-module.ts.txt', 'module'));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'tsconfig.json', 'src/module.ts', 'src/nodes/greet.ts', 'README.md']),
+    );
+    expect(readFileSync(join(dir, 'src/module.ts'), 'utf8').trimEnd()).toBe(
+      region('test/package/extension-module.ts.txt', 'module'),
+    );
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    expect(pkg).toMatchObject({ name: 'acme-bot', main: 'build/module.js', scripts: { build: 'handover-kit extension build' } });
+    expect(pkg).toMatchObject({
+      name: 'acme-bot',
+      main: 'build/module.js',
+      scripts: { build: 'handover-kit extension build' },
+    });
     expect(JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).compilerOptions.moduleResolution).toBe('node');
     const shipped = new Set(['build/module.js', 'package.json', 'package-lock.json', 'README.md', 'icon.png']);
     expect(brokenLinks(readFileSync(join(dir, 'README.md'), 'utf8'), shipped)).toEqual([]);
@@ -26,7 +34,9 @@ describe('handover-kit extension init', () => {
 
   it('the README link check names links that would break inside the tarball', () => {
     const shipped = new Set(['README.md', 'icon.png']);
-    expect(brokenLinks('[gw](docs/gateway.md) [ok](https://x.dev/a.md) [top](#nodes) [icon](./icon.png)', shipped)).toEqual(['docs/gateway.md']);
+    expect(
+      brokenLinks('[gw](docs/gateway.md) [ok](https://x.dev/a.md) [top](#nodes) [icon](./icon.png)', shipped),
+    ).toEqual(['docs/gateway.md']);
   });
 
   it('tarGz writes a ustar archive tar can read back', () => {

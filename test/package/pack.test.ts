@@ -16,7 +16,11 @@ const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
 let tarball = '';
 
 function sh(cmd: string, args: string[], cwd: string) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' },
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -29,7 +33,10 @@ beforeAll(() => {
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true }));
   // What a user installs: the package (and esbuild, which the extension template lists). From npm's cache when it can.
   sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'esbuild@^0.27.0'], scratch);
-  for (const [dir, type] of [['esm', 'module'], ['cjs', 'commonjs']] as const) {
+  for (const [dir, type] of [
+    ['esm', 'module'],
+    ['cjs', 'commonjs'],
+  ] as const) {
     mkdirSync(join(scratch, dir));
     writeFileSync(join(scratch, dir, 'package.json'), JSON.stringify({ name: `scratch-${dir}`, private: true, type }));
   }
@@ -39,7 +46,14 @@ describe('the packed tarball', () => {
   it('carries no sourcemaps or screenshots, and a LICENSE', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
     expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.png'))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/dist/index.js', 'package/dist/extension.cjs']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package/LICENSE',
+        'package/README.md',
+        'package/dist/index.js',
+        'package/dist/extension.cjs',
+      ]),
+    );
   });
 
   it('installs without the Redis stack: ioredis, bullmq and their native msgpack are optional peers', () => {
@@ -56,7 +70,10 @@ describe('the packed tarball', () => {
         const file = join(scratch, format, `${s.id}.${format === 'esm' ? 'mjs' : 'cjs'}`);
         writeFileSync(file, prepareSnippet(s.code, format));
         const r = await runSnippetFile(file, join(scratch, format), env);
-        expect({ snippet: `${s.file}:${s.line}`, code: r.code }, `${r.out}\n${r.err}`).toEqual({ snippet: `${s.file}:${s.line}`, code: 0 });
+        expect({ snippet: `${s.file}:${s.line}`, code: r.code }, `${r.out}\n${r.err}`).toEqual({
+          snippet: `${s.file}:${s.line}`,
+          code: 0,
+        });
         expect(r.out, `${s.file}:${s.line}`).toContain(DONE);
       }
     }, 300_000);
@@ -64,10 +81,13 @@ describe('the packed tarball', () => {
 
   it('a gateway configured with Redis but without ioredis says which package to install', async () => {
     const file = join(scratch, 'esm', 'redis-missing.mjs');
-    writeFileSync(file, `import { createGateway, builtInConnectors } from 'handover-kit/gateway';
+    writeFileSync(
+      file,
+      `import { createGateway, builtInConnectors } from 'handover-kit/gateway';
 try {
   await createGateway({ connectors: builtInConnectors(), keys: { nodes: ['n'.repeat(16)], admin: ['a'.repeat(16)] }, redis: { url: 'redis://127.0.0.1:9' } });
-} catch (e) { console.log(e.name, e.code, e.packageName, e.message); }`);
+} catch (e) { console.log(e.name, e.code, e.packageName, e.message); }`,
+    );
     const r = await runSnippetFile(file, join(scratch, 'esm'), {});
     expect(r.out).toContain('MissingPeerDependencyError invalid_config ioredis');
     expect(r.out).toContain('npm install ioredis bullmq');
@@ -77,16 +97,35 @@ try {
     ['node16', { module: 'node16', moduleResolution: 'node16' }],
     ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
     ['legacy node', { module: 'commonjs', moduleResolution: 'node' }],
-  ])('type-checks a consumer under %s resolution', (name, options) => {
-    const dir = join(scratch, `tsc-${name.replace(' ', '-')}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...options, target: 'es2022', strict: true, noEmit: true, esModuleInterop: true, skipLibCheck: true, types: ['node'], typeRoots: [join(repoRoot, 'node_modules/@types')] }, include: ['consumer.ts'] }));
-    writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
-    const r = spawnSync(bin('tsc'), ['-p', dir], { encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  }, 120_000);
+  ])(
+    'type-checks a consumer under %s resolution',
+    (name, options) => {
+      const dir = join(scratch, `tsc-${name.replace(' ', '-')}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            ...options,
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            esModuleInterop: true,
+            skipLibCheck: true,
+            types: ['node'],
+            typeRoots: [join(repoRoot, 'node_modules/@types')],
+          },
+          include: ['consumer.ts'],
+        }),
+      );
+      writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
+      const r = spawnSync(bin('tsc'), ['-p', dir], { encoding: 'utf8' });
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    },
+    120_000,
+  );
 
   it('are-the-types-wrong finds no problem in any entry under any resolution', () => {
     const r = spawnSync(bin('attw'), [tarball, '--format', 'ascii'], { encoding: 'utf8' });
@@ -122,17 +161,43 @@ describe('a Cognigy extension from the installed package', () => {
   it('loads as Cognigy loads it and runs the handover nodes and the user node against a gateway', async () => {
     const extension = createRequire(import.meta.url)(join(unpacked, 'build/module.js')).default;
     const types = extension.nodes.map((n: { type: string }) => n.type);
-    expect(types).toEqual(expect.arrayContaining(['handoverToAgent', 'checkAgentAvailability', 'lookupHandoverStatus', 'closeHandover', 'setHandoverInactivity', 'greet']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'handoverToAgent',
+        'checkAgentAvailability',
+        'lookupHandoverStatus',
+        'closeHandover',
+        'setHandoverInactivity',
+        'greet',
+      ]),
+    );
     const said: string[] = [];
     let next: string | undefined;
-    const api = { say: (t: string) => said.push(t), log: () => {}, addToContext: () => {}, addToInput: () => {}, setNextNode: (id: string) => void (next = id), stopExecution: () => {} };
+    const api = {
+      say: (t: string) => said.push(t),
+      log: () => {},
+      addToContext: () => {},
+      addToInput: () => {},
+      setNextNode: (id: string) => void (next = id),
+      stopExecution: () => {},
+    };
     const input = { userId: 'pack-user', sessionId: 'pack-session', URLToken: 't', inputId: 'i1', text: 'agent' };
     const check = extension.nodes.find((n: { type: string }) => n.type === 'checkAgentAvailability');
     const childConfigs = (check.dependencies?.children ?? []).map((t: string) => ({ id: t, type: t, config: {} }));
-    await check.function({ cognigy: { api, input, context: {}, profile: {} }, config: { connection: { url: gw.url, apiKey: NODES_KEY }, providerId: 'sim' }, childConfigs, nodeId: 'n1' });
+    await check.function({
+      cognigy: { api, input, context: {}, profile: {} },
+      config: { connection: { url: gw.url, apiKey: NODES_KEY }, providerId: 'sim' },
+      childConfigs,
+      nodeId: 'n1',
+    });
     expect(next).toBe('onAgentsAvailable');
     const greet = extension.nodes.find((n: { type: string }) => n.type === 'greet');
-    await greet.function({ cognigy: { api, input, context: {}, profile: {} }, config: { name: 'Ada' }, childConfigs: [], nodeId: 'n2' });
+    await greet.function({
+      cognigy: { api, input, context: {}, profile: {} },
+      config: { name: 'Ada' },
+      childConfigs: [],
+      nodeId: 'n2',
+    });
     expect(said).toContain('Hello Ada!');
   });
 });

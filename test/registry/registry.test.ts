@@ -1,16 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { HandoverConfigError, MASKED_SECRET, ProviderRegistry, UnknownConnectorError, UnknownProviderError, type ProviderChange } from 'handover-kit';
+import {
+  HandoverConfigError,
+  MASKED_SECRET,
+  ProviderRegistry,
+  UnknownConnectorError,
+  UnknownProviderError,
+  type ProviderChange,
+} from 'handover-kit';
 import { createFakeClock } from 'handover-kit/testing';
 import { SimulatedCenters, simulatedConnector } from 'handover-kit/connectors/simulated';
 
 const SECRET = 'webhook-secret-0123456789abcdef';
 
 function registry() {
-  return new ProviderRegistry({ connectors: [simulatedConnector({ centers: new SimulatedCenters() })], clock: createFakeClock() });
+  return new ProviderRegistry({
+    connectors: [simulatedConnector({ centers: new SimulatedCenters() })],
+    clock: createFakeClock(),
+  });
 }
 
 async function configError(p: Promise<unknown>): Promise<HandoverConfigError> {
-  const e = await p.then(() => undefined, (error: unknown) => error);
+  const e = await p.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   expect(HandoverConfigError.isInstance(e)).toBe(true);
   return e as HandoverConfigError;
 }
@@ -60,13 +73,19 @@ describe('provider registry', () => {
 
   it('exports and imports as JSON, validating everything before writing anything', async () => {
     const source = registry();
-    await source.create({ id: 'a', name: 'A', type: 'simulated', settings: { delivery: 'webhook', webhookSecret: SECRET } });
+    await source.create({
+      id: 'a',
+      name: 'A',
+      type: 'simulated',
+      settings: { delivery: 'webhook', webhookSecret: SECRET },
+    });
     await source.create({ id: 'b', name: 'B', type: 'simulated' });
     const masked = await source.export();
     expect(masked.providers[0]!.settings.webhookSecret).toBe(MASKED_SECRET);
     const target = registry();
     await expect(target.import(JSON.parse(JSON.stringify(masked)))).rejects.toSatisfy(
-      (e) => HandoverConfigError.isInstance(e) && (e as HandoverConfigError).field === 'providers.0.settings.webhookSecret',
+      (e) =>
+        HandoverConfigError.isInstance(e) && (e as HandoverConfigError).field === 'providers.0.settings.webhookSecret',
     );
     expect(await target.list()).toEqual([]);
     const full = JSON.parse(JSON.stringify(await source.export({ includeSecrets: true })));
@@ -76,8 +95,13 @@ describe('provider registry', () => {
       ['a', SECRET],
       ['b', undefined],
     ]);
-    const broken = { ...full, providers: [...full.providers, { id: 'c', name: 'C', type: 'simulated', settings: { delivery: 'webhook' } }] };
-    await expect(target.import(broken)).rejects.toSatisfy((e) => (e as HandoverConfigError).field === 'providers.2.settings.webhookSecret');
+    const broken = {
+      ...full,
+      providers: [...full.providers, { id: 'c', name: 'C', type: 'simulated', settings: { delivery: 'webhook' } }],
+    };
+    await expect(target.import(broken)).rejects.toSatisfy(
+      (e) => (e as HandoverConfigError).field === 'providers.2.settings.webhookSecret',
+    );
     expect((await target.list()).map((p) => p.id)).toEqual(['a', 'b']);
   });
 

@@ -10,7 +10,12 @@ const twoProviders = (aSettings: Record<string, unknown> = {}) => [
 describe('assignment timeout (fake clock)', () => {
   it('nobody accepts: the fallback is tried once, then the handover ends with a timeout outcome and the user is told', async () => {
     const { service, center, delivery, clock } = await setup(nobodyOnline, twoProviders());
-    const started = await service.startHandover({ providerId: 'a', fallbackProviderIds: ['b'], session, behaviour: { assignmentTimeoutSec: 60 } });
+    const started = await service.startHandover({
+      providerId: 'a',
+      fallbackProviderIds: ['b'],
+      session,
+      behaviour: { assignmentTimeoutSec: 60 },
+    });
     expect(started.handover).toMatchObject({ providerId: 'a', status: 'queue' });
     const [first] = center.listConversations();
 
@@ -26,9 +31,18 @@ describe('assignment timeout (fake clock)', () => {
     const ended = (await service.getHandover({ session }))!;
     expect(ended.status).toBe('error');
     expect(ended.error).toMatchObject({ code: 'assignment_timeout' });
-    expect(ended.attempts.map((a) => [a.providerId, a.ok])).toEqual([['a', true], ['b', true]]);
+    expect(ended.attempts.map((a) => [a.providerId, a.ok])).toEqual([
+      ['a', true],
+      ['b', true],
+    ]);
     expect(delivery.texts(session)).toEqual(['Sorry, no agent is available right now.']);
-    expect(delivery.events(session)).toEqual([expect.objectContaining({ status: 'error', data: { outcome: 'timeout' }, error: expect.objectContaining({ code: 'assignment_timeout' }) })]);
+    expect(delivery.events(session)).toEqual([
+      expect.objectContaining({
+        status: 'error',
+        data: { outcome: 'timeout' },
+        error: expect.objectContaining({ code: 'assignment_timeout' }),
+      }),
+    ]);
     expect(center.listConversations().every((c) => c.status !== 'queue')).toBe(true);
 
     // Tried once: nothing more happens, however long we wait.
@@ -39,7 +53,11 @@ describe('assignment timeout (fake clock)', () => {
 
   it('a plain Handover to Agent with nobody online ends after the default (10 min), not never', async () => {
     const { service, delivery, clock } = await setup(nobodyOnline);
-    await service.startHandover({ providerId: 'sim', session, behaviour: { assignmentTimeoutText: 'Nobody is here, back to the bot.' } });
+    await service.startHandover({
+      providerId: 'sim',
+      session,
+      behaviour: { assignmentTimeoutText: 'Nobody is here, back to the bot.' },
+    });
     await clock.advance(599_000);
     expect((await service.getHandover({ session }))!.status).toBe('queue');
     await clock.advance(1_000);

@@ -21,12 +21,19 @@ describe('handover service: events', () => {
         const { service, center, delivery, clock } = await setup();
         const out = await service.startHandover({ providerId: 'sim', session, behaviour: { sendActiveEvent: true } });
         const conversationId = center.listConversations()[0]!.id;
-        const base = conversation(conversationId).map((e) => ({ ...e, sequence: e.sequence! + 100, eventId: `x-${e.eventId}` }));
+        const base = conversation(conversationId).map((e) => ({
+          ...e,
+          sequence: e.sequence! + 100,
+          eventId: `x-${e.eventId}`,
+        }));
         // the center already used sequences 1..n for queue updates: continue after the real ones
         const last = center.conversation(conversationId)!.seq;
         const stream = base.map((e, i) => ({ ...e, sequence: last + i + 1 }));
         const withDupes = [...stream, ...dupes.map((i) => stream[i]!)];
-        const shuffled = fc.sample(fc.shuffledSubarray(withDupes, { minLength: withDupes.length, maxLength: withDupes.length }), { seed, numRuns: 1 })[0]!;
+        const shuffled = fc.sample(
+          fc.shuffledSubarray(withDupes, { minLength: withDupes.length, maxLength: withDupes.length }),
+          { seed, numRuns: 1 },
+        )[0]!;
         for (const e of shuffled) await service.ingest('sim', [e]);
         await clock.advance(10_000); // let a gap flush if any
         expect(delivery.texts(session)).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
@@ -43,7 +50,10 @@ describe('handover service: events', () => {
     await service.startHandover({ providerId: 'sim', session });
     const id = center.listConversations()[0]!.id;
     const s = center.conversation(id)!.seq;
-    await service.ingest('sim', [event(id, s + 3, { type: 'agent-message', text: 'third' }), event(id, s + 2, { type: 'agent-message', text: 'second' })]);
+    await service.ingest('sim', [
+      event(id, s + 3, { type: 'agent-message', text: 'third' }),
+      event(id, s + 2, { type: 'agent-message', text: 'second' }),
+    ]);
     expect(delivery.texts(session)).toEqual([]); // s+1 is missing: held back
     await clock.advance(5_000);
     expect(delivery.texts(session)).toEqual(['second', 'third']);
@@ -67,16 +77,37 @@ describe('handover service: events', () => {
     await service.startHandover({ providerId: 'sim', session });
     const id = center.listConversations()[0]!.id;
     const hello = event(id, undefined, { type: 'agent-message', text: 'hello' });
-    const result = await service.ingest('sim', [hello, hello, event(id, undefined, { type: 'agent-message', text: 'again' }), hello]);
+    const result = await service.ingest('sim', [
+      hello,
+      hello,
+      event(id, undefined, { type: 'agent-message', text: 'again' }),
+      hello,
+    ]);
     expect(result).toMatchObject({ accepted: 2, duplicates: 2 });
     expect(delivery.texts(session)).toEqual(['hello', 'again']);
   });
 
   it('an event a terminal handover cannot take is rejected with a typed error, never applied', async () => {
-    const record = { id: 'ho_1', version: 3, providerId: 'p', conversationId: 'x', session, status: 'completed', createdAt: 0, updatedAt: 0, behaviour: {} } as unknown as HandoverRecord;
-    expect(() => applyEvent(record, event('x', undefined, { type: 'agent-message', text: 'late' }), 1)).toThrow(IllegalTransitionError);
-    expect(() => applyEvent(record, event('x', undefined, { type: 'handover-cancelled', by: 'user' }), 1)).toThrow(IllegalTransitionError);
-    expect(applyEvent(record, event('x', undefined, { type: 'handover-completed', by: 'agent' }), 1).ignored).toBe(true);
+    const record = {
+      id: 'ho_1',
+      version: 3,
+      providerId: 'p',
+      conversationId: 'x',
+      session,
+      status: 'completed',
+      createdAt: 0,
+      updatedAt: 0,
+      behaviour: {},
+    } as unknown as HandoverRecord;
+    expect(() => applyEvent(record, event('x', undefined, { type: 'agent-message', text: 'late' }), 1)).toThrow(
+      IllegalTransitionError,
+    );
+    expect(() => applyEvent(record, event('x', undefined, { type: 'handover-cancelled', by: 'user' }), 1)).toThrow(
+      IllegalTransitionError,
+    );
+    expect(applyEvent(record, event('x', undefined, { type: 'handover-completed', by: 'agent' }), 1).ignored).toBe(
+      true,
+    );
 
     const { service, center, delivery } = await setup();
     await service.startHandover({ providerId: 'sim', session });
@@ -122,8 +153,15 @@ describe('handover service: events', () => {
   });
 
   it('a transfer puts the handover back in the queue', async () => {
-    const { service, center, delivery } = await setup({ queues: [{ id: 'a' }, { id: 'b' }], agents: [{ id: 'anna', name: 'Anna' }] });
-    await service.startHandover({ providerId: 'sim', session, behaviour: { sendQueueEvent: true, sendActiveEvent: true } });
+    const { service, center, delivery } = await setup({
+      queues: [{ id: 'a' }, { id: 'b' }],
+      agents: [{ id: 'anna', name: 'Anna' }],
+    });
+    await service.startHandover({
+      providerId: 'sim',
+      session,
+      behaviour: { sendQueueEvent: true, sendActiveEvent: true },
+    });
     const conv = center.accept('anna');
     center.transfer('anna', conv.id, 'b');
     await service.idle();

@@ -5,7 +5,10 @@ import { SimulatedCenters, simulatedConnector, type CenterConfig } from 'handove
 export const session = { userId: 'user-1', sessionId: 'session-1', urlToken: 'url-token' };
 
 /** A kit on the fake clock with one simulated center; `center` acts as the agents. */
-export async function setup(config: CenterConfig = { agents: [{ id: 'anna', name: 'Anna', capacity: 5 }] }, providers = [{ id: 'sim', name: 'Sim', type: 'simulated' }]) {
+export async function setup(
+  config: CenterConfig = { agents: [{ id: 'anna', name: 'Anna', capacity: 5 }] },
+  providers = [{ id: 'sim', name: 'Sim', type: 'simulated' }],
+) {
   const clock = createFakeClock();
   const centers = new SimulatedCenters();
   const center = centers.get('default', config, clock);
@@ -14,6 +17,16 @@ export async function setup(config: CenterConfig = { agents: [{ id: 'anna', name
   return { clock, centers, center, kit, service: kit.service, delivery: kit.delivery };
 }
 
-export function event(conversationId: string, sequence: number | undefined, body: Record<string, unknown>): HandoverEvent {
-  return { conversationId, eventId: `e-${sequence ?? body.text}`, occurredAt: 1000 + (sequence ?? 0), ...(sequence !== undefined ? { sequence } : {}), ...body } as HandoverEvent;
+export function event(
+  conversationId: string,
+  sequence: number | undefined,
+  body: Record<string, unknown>,
+): HandoverEvent {
+  return {
+    conversationId,
+    eventId: `e-${sequence ?? body.text}`,
+    occurredAt: 1000 + (sequence ?? 0),
+    ...(sequence !== undefined ? { sequence } : {}),
+    ...body,
+  } as HandoverEvent;
 }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { session, setup } from './helpers';
 
 /** The center's own events go nowhere (webhook mode, no URL): the kit hears of the close only if it asks. */
-const silentCenter = [{ id: 'sim', name: 'Sim', type: 'simulated', settings: { delivery: 'webhook', webhookSecret: 'secret-for-tests-0001' } }];
+const silentCenter = [
+  {
+    id: 'sim',
+    name: 'Sim',
+    type: 'simulated',
+    settings: { delivery: 'webhook', webhookSecret: 'secret-for-tests-0001' },
+  },
+];
 
 describe('the end race: the agent closes while the user is writing', () => {
   it('a message refused because the agent just closed goes back to the flow, with one terminal status', async () => {
@@ -32,10 +39,15 @@ describe('the end race: the agent closes while the user is writing', () => {
     await service.startHandover({ providerId: 'sim', session });
     const conv = center.accept('anna');
     center.failNext('send', { status: 409 }, 3); // every try the service makes
-    await expect(service.sendUserMessage({ session, text: 'are you there?', messageId: 'in-2' })).rejects.toMatchObject({ code: 'vendor_error' });
+    await expect(service.sendUserMessage({ session, text: 'are you there?', messageId: 'in-2' })).rejects.toMatchObject(
+      { code: 'vendor_error' },
+    );
     expect((await service.getHandover({ session }))!.status).toBe('queue');
     // The same message again (Cognigy retries the input, or the user resends): not taken for a duplicate.
-    expect(await service.sendUserMessage({ session, text: 'are you there?', messageId: 'in-2' })).toMatchObject({ forwarded: true, duplicate: false });
+    expect(await service.sendUserMessage({ session, text: 'are you there?', messageId: 'in-2' })).toMatchObject({
+      forwarded: true,
+      duplicate: false,
+    });
     expect(center.conversation(conv.id)!.messages.filter((m) => m.text === 'are you there?')).toHaveLength(1);
   });
 
@@ -65,8 +77,13 @@ describe('the end race: the agent closes while the user is writing', () => {
     };
     await expect(service.sendUserMessage({ session, text: 'did you get this?', messageId: 'in-4' })).rejects.toThrow();
     store.markSeen = mark;
-    expect(await service.sendUserMessage({ session, text: 'did you get this?', messageId: 'in-4' })).toMatchObject({ forwarded: true });
+    expect(await service.sendUserMessage({ session, text: 'did you get this?', messageId: 'in-4' })).toMatchObject({
+      forwarded: true,
+    });
     expect(center.conversation(conv.id)!.messages.filter((m) => m.text === 'did you get this?')).toHaveLength(1);
-    expect(await service.sendUserMessage({ session, text: 'did you get this?', messageId: 'in-4' })).toMatchObject({ forwarded: true, duplicate: true });
+    expect(await service.sendUserMessage({ session, text: 'did you get this?', messageId: 'in-4' })).toMatchObject({
+      forwarded: true,
+      duplicate: true,
+    });
   });
 });

@@ -8,7 +8,11 @@ describe('smoke', () => {
     const clock = createFakeClock();
     const centers = new SimulatedCenters();
     const center = centers.get('default', { agents: [{ id: 'anna', name: 'Anna' }] }, clock);
-    const kit = await createHandoverKit({ connectors: [simulatedConnector({ centers })], clock, providers: [{ id: 'sim', name: 'Sim', type: 'simulated' }] });
+    const kit = await createHandoverKit({
+      connectors: [simulatedConnector({ centers })],
+      clock,
+      providers: [{ id: 'sim', name: 'Sim', type: 'simulated' }],
+    });
     const session = { userId: 'u1', sessionId: 's1' };
     const start = await kit.service.startHandover({ providerId: 'sim', session, behaviour: { sendActiveEvent: true } });
     expect(start.handover.status).toBe('queue');

@@ -14,7 +14,9 @@ describe('handover service: start', () => {
 
   it('concurrent starts for one session start one handover', async () => {
     const { service, center } = await setup();
-    const results = await Promise.all(Array.from({ length: 10 }, () => service.startHandover({ providerId: 'sim', session })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => service.startHandover({ providerId: 'sim', session })),
+    );
     expect(new Set(results.map((r) => r.handover.id)).size).toBe(1);
     expect(results.filter((r) => !r.alreadyInProgress)).toHaveLength(1);
     expect(center.listConversations()).toHaveLength(1);
@@ -39,12 +41,17 @@ describe('handover service: start', () => {
       customAttributes: { tier: 'gold' },
     });
     const conv = center.listConversations()[0]!;
-    expect(conv).toMatchObject({ queueId: 'vip', priority: 'high', routing: { skills: ['billing'], languages: ['de'] }, customAttributes: { tier: 'gold' } });
+    expect(conv).toMatchObject({
+      queueId: 'vip',
+      priority: 'high',
+      routing: { skills: ['billing'], languages: ['de'] },
+      customAttributes: { tier: 'gold' },
+    });
     expect(conv.transcript).toEqual([{ role: 'user', text: 'I want a refund' }]);
     expect(out.handover).toMatchObject({ status: 'queue', queuePosition: 1 });
   });
 
-  it('routing given for one connector type reaches only providers of that type (Cognigy\'s provider sections)', async () => {
+  it("routing given for one connector type reaches only providers of that type (Cognigy's provider sections)", async () => {
     const { service, center } = await setup({ queues: [{ id: 'vip' }, { id: 'basic' }], agents: [] });
     await service.startHandover({
       providerId: 'sim',
@@ -57,15 +64,28 @@ describe('handover service: start', () => {
       },
     });
     const conv = center.listConversations()[0]!;
-    expect(conv).toMatchObject({ queueId: 'vip', routing: { skills: ['general'], languages: ['de'] }, customAttributes: { tier: 'gold', desk: 'vip' } });
+    expect(conv).toMatchObject({
+      queueId: 'vip',
+      routing: { skills: ['general'], languages: ['de'] },
+      customAttributes: { tier: 'gold', desk: 'vip' },
+    });
     expect(conv.customAttributes).not.toHaveProperty('genesysOnly');
-    expect(await service.checkAvailability({ providerId: 'sim', byConnectorType: { simulated: { routing: { queue: 'vip' } } } })).toMatchObject({ providerId: 'sim' });
+    expect(
+      await service.checkAvailability({
+        providerId: 'sim',
+        byConnectorType: { simulated: { routing: { queue: 'vip' } } },
+      }),
+    ).toMatchObject({ providerId: 'sim' });
   });
 
   it('an unknown provider id is a typed error and starts nothing', async () => {
     const { service, center } = await setup();
-    await expect(service.startHandover({ providerId: 'nope', session })).rejects.toSatisfy((e) => UnknownProviderError.isInstance(e));
-    await expect(service.startHandover({ providerId: 'sim', fallbackProviderIds: ['missing'], session })).rejects.toSatisfy(
+    await expect(service.startHandover({ providerId: 'nope', session })).rejects.toSatisfy((e) =>
+      UnknownProviderError.isInstance(e),
+    );
+    await expect(
+      service.startHandover({ providerId: 'sim', fallbackProviderIds: ['missing'], session }),
+    ).rejects.toSatisfy(
       (e) => UnknownProviderError.isInstance(e) && (e as UnknownProviderError).providerId === 'missing',
     );
     expect(center.listConversations()).toHaveLength(0);
@@ -75,21 +95,37 @@ describe('handover service: start', () => {
   it('a start that never finished (its instance died) does not block the session forever', async () => {
     const { service, kit, clock, center } = await setup();
     const now = clock.now();
-    await kit.registry.store.insertHandover({ id: 'ho_dead', version: 1, providerId: 'sim', session, status: 'queue', createdAt: now, updatedAt: now, behaviour: {} as never });
+    await kit.registry.store.insertHandover({
+      id: 'ho_dead',
+      version: 1,
+      providerId: 'sim',
+      session,
+      status: 'queue',
+      createdAt: now,
+      updatedAt: now,
+      behaviour: {} as never,
+    });
     expect((await service.startHandover({ providerId: 'sim', session })).alreadyInProgress).toBe(true); // still within its time
     await clock.advance(31_000);
     const out = await service.startHandover({ providerId: 'sim', session });
     expect(out).toMatchObject({ alreadyInProgress: false, handover: { status: 'queue' } });
-    expect(await service.getHandover({ handoverId: 'ho_dead' })).toMatchObject({ status: 'error', error: { code: 'timeout' } });
+    expect(await service.getHandover({ handoverId: 'ho_dead' })).toMatchObject({
+      status: 'error',
+      error: { code: 'timeout' },
+    });
     expect(center.listConversations()).toHaveLength(1);
   });
 
   it('a malformed request names the field', async () => {
     const { service } = await setup();
-    const e = await service.startHandover({ providerId: 'sim', session: { userId: '', sessionId: 's' } }).catch((x) => x);
+    const e = await service
+      .startHandover({ providerId: 'sim', session: { userId: '', sessionId: 's' } })
+      .catch((x) => x);
     expect(HandoverConfigError.isInstance(e)).toBe(true);
     expect((e as HandoverConfigError).field).toBe('session.userId');
-    const e2 = await service.startHandover({ providerId: 'sim', session, routing: { priority: 'asap' as never } }).catch((x) => x);
+    const e2 = await service
+      .startHandover({ providerId: 'sim', session, routing: { priority: 'asap' as never } })
+      .catch((x) => x);
     expect((e2 as HandoverConfigError).field).toBe('routing.priority');
   });
 });
@@ -104,7 +140,11 @@ describe('handover service: fallback', () => {
   it('tries the next provider once when one fails, and records the chain', async () => {
     const { service, centers } = await setup(undefined, providers);
     centers.get('a').failNext('start', { status: 503 });
-    const out = await service.startHandover({ providerId: 'primary', fallbackProviderIds: ['second', 'third'], session });
+    const out = await service.startHandover({
+      providerId: 'primary',
+      fallbackProviderIds: ['second', 'third'],
+      session,
+    });
     expect(out.handover.providerId).toBe('second');
     expect(out.handover.attempts.map((a) => [a.providerId, a.ok, a.error?.code])).toEqual([
       ['primary', false, 'vendor_error'],
@@ -133,10 +173,20 @@ describe('handover service: fallback', () => {
 
   it('reports unavailable, with the reason, when the contact center is closed', async () => {
     // The fake clock starts on Monday 2026-01-05, 10:00 in Berlin: a holiday there.
-    const hours = { timeZone: 'Europe/Berlin', weekly: { mon: [['09:00', '17:00']] as [string, string][] }, holidays: ['2026-01-05'] };
-    const { service, center } = await setup({ queues: [{ id: 'q', businessHours: hours }], agents: [{ id: 'a', name: 'A' }] });
+    const hours = {
+      timeZone: 'Europe/Berlin',
+      weekly: { mon: [['09:00', '17:00']] as [string, string][] },
+      holidays: ['2026-01-05'],
+    };
+    const { service, center } = await setup({
+      queues: [{ id: 'q', businessHours: hours }],
+      agents: [{ id: 'a', name: 'A' }],
+    });
     const out = await service.startHandover({ providerId: 'sim', session });
-    expect(out.handover).toMatchObject({ status: 'error', error: { reason: 'error', unavailableReason: 'holiday', code: 'agents_unavailable' } });
+    expect(out.handover).toMatchObject({
+      status: 'error',
+      error: { reason: 'error', unavailableReason: 'holiday', code: 'agents_unavailable' },
+    });
     expect(center.listConversations()).toHaveLength(0);
   });
 });

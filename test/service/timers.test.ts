@@ -13,7 +13,9 @@ describe('handover service: inactivity', () => {
     await clock.advance(2 * MINUTE - 1);
     expect(delivery.events(session)).toEqual([]);
     await clock.advance(1);
-    expect(delivery.events(session)).toEqual([expect.objectContaining({ status: 'queue', eventType: 'handoverInactivity', inactivityCount: 1 })]);
+    expect(delivery.events(session)).toEqual([
+      expect.objectContaining({ status: 'queue', eventType: 'handoverInactivity', inactivityCount: 1 }),
+    ]);
     await clock.advance(10 * MINUTE);
     expect(delivery.events(session).map((e) => e.inactivityCount)).toEqual([1]); // not re-armed: no second expiry
     await service.setInactivity({ session, minutes: 2 }); // the flow re-arms it (the recipe does)
@@ -58,12 +60,18 @@ describe('handover service: inactivity', () => {
     expect(await service.setInactivity({ session, minutes: 1 })).toEqual({ armed: false, handover: null });
     await service.startHandover({ providerId: 'sim', session });
     await service.closeHandover({ session });
-    expect(await service.setInactivity({ session, minutes: 1 })).toMatchObject({ armed: false, handover: { status: 'completed' } });
+    expect(await service.setInactivity({ session, minutes: 1 })).toMatchObject({
+      armed: false,
+      handover: { status: 'completed' },
+    });
   });
 });
 
 describe('handover service: queue notifications', () => {
-  const hours = { queues: [{ id: 'support', averageHandleTimeSec: 240 }], agents: [{ id: 'anna', name: 'Anna', capacity: 1, status: 'busy' as const }] };
+  const hours = {
+    queues: [{ id: 'support', averageHandleTimeSec: 240 }],
+    agents: [{ id: 'anna', name: 'Anna', capacity: 1, status: 'busy' as const }],
+  };
 
   it('sends position and wait at their intervals while queued, with the figures', async () => {
     const { service, delivery, clock, center } = await setup(hours);
@@ -72,7 +80,14 @@ describe('handover service: queue notifications', () => {
     await service.startHandover({
       providerId: 'sim',
       session,
-      behaviour: { queueUpdates: { asText: true, position: { intervalSec: 30 }, waitTime: { intervalSec: 60 }, waitTimeText: 'About [[waitMinutes]] min ([[estimatedWaitTime]] ms)' } },
+      behaviour: {
+        queueUpdates: {
+          asText: true,
+          position: { intervalSec: 30 },
+          waitTime: { intervalSec: 60 },
+          waitTimeText: 'About [[waitMinutes]] min ([[estimatedWaitTime]] ms)',
+        },
+      },
     });
     await clock.advance(29_000);
     expect(delivery.texts(session)).toEqual([]);
@@ -80,7 +95,11 @@ describe('handover service: queue notifications', () => {
     expect(delivery.texts(session)).toEqual(['You are number 2 in the queue.']);
     await clock.advance(30_000);
     // Anna (capacity 1, busy) would need two handle times of 4 minutes: 8 minutes.
-    expect(delivery.texts(session)).toEqual(['You are number 2 in the queue.', 'About 8 min (480000 ms)', 'You are number 2 in the queue.']);
+    expect(delivery.texts(session)).toEqual([
+      'You are number 2 in the queue.',
+      'About 8 min (480000 ms)',
+      'You are number 2 in the queue.',
+    ]);
     center.setAgentStatus('anna', 'available');
     center.accept('anna', center.listConversations()[0]!.id); // the first user is served: we move up
     await clock.advance(30_000);
@@ -94,9 +113,19 @@ describe('handover service: queue notifications', () => {
   it('by default re-enters the flow with queueUpdate events (no text to the user), interval unset = 30 s', async () => {
     const { service, delivery, clock } = await setup(hours);
     await service.startHandover({ providerId: 'sim', session: { userId: 'u0', sessionId: 's0' } });
-    await service.startHandover({ providerId: 'sim', session, behaviour: { queueUpdates: { position: {}, waitTime: { intervalSec: 2 } } } });
+    await service.startHandover({
+      providerId: 'sim',
+      session,
+      behaviour: { queueUpdates: { position: {}, waitTime: { intervalSec: 2 } } },
+    });
     await clock.advance(2_000);
-    expect(delivery.events(session)).toEqual([expect.objectContaining({ status: 'queue', eventType: 'queueUpdate', data: { position: 2, estimatedWaitTime: 480000 } })]);
+    expect(delivery.events(session)).toEqual([
+      expect.objectContaining({
+        status: 'queue',
+        eventType: 'queueUpdate',
+        data: { position: 2, estimatedWaitTime: 480000 },
+      }),
+    ]);
     await clock.advance(28_000);
     const updates = delivery.events(session).filter((e) => e.eventType === 'queueUpdate');
     expect(updates).toHaveLength(16); // wait every 2 s (15) + position at 30 s (1): no 5-second minimum
@@ -105,16 +134,31 @@ describe('handover service: queue notifications', () => {
 
   it('sends the alternative text above the thresholds, and the event when the flow asked for it', async () => {
     const { service, delivery, clock } = await setup(hours);
-    for (const n of [1, 2, 3]) await service.startHandover({ providerId: 'sim', session: { userId: `u${n}`, sessionId: 's' } });
+    for (const n of [1, 2, 3])
+      await service.startHandover({ providerId: 'sim', session: { userId: `u${n}`, sessionId: 's' } });
     await service.startHandover({
       providerId: 'sim',
       session,
-      behaviour: { sendQueueEvent: true, queueUpdates: { position: { intervalSec: 10 }, alternative: { maxPosition: 3, text: 'It is busy; we will get to you.' } } },
+      behaviour: {
+        sendQueueEvent: true,
+        queueUpdates: {
+          position: { intervalSec: 10 },
+          alternative: { maxPosition: 3, text: 'It is busy; we will get to you.' },
+        },
+      },
     });
     await clock.advance(10_000);
     expect(delivery.texts(session)).toEqual([]); // the flow formats it itself
     expect(delivery.events(session)).toEqual([
-      expect.objectContaining({ status: 'queue', eventType: 'queueUpdate', data: expect.objectContaining({ position: 4, estimatedWaitTime: 960000, alternativeText: 'It is busy; we will get to you.' }) }),
+      expect.objectContaining({
+        status: 'queue',
+        eventType: 'queueUpdate',
+        data: expect.objectContaining({
+          position: 4,
+          estimatedWaitTime: 960000,
+          alternativeText: 'It is busy; we will get to you.',
+        }),
+      }),
     ]);
   });
 });
@@ -127,14 +171,20 @@ describe('handover service: close and failures', () => {
     center.accept('anna');
     const first = await service.closeHandover({ session });
     expect(first).toMatchObject({ closed: true, handover: { status: 'completed' } });
-    expect(await service.closeHandover({ session })).toMatchObject({ closed: false, handover: { status: 'completed' } });
+    expect(await service.closeHandover({ session })).toMatchObject({
+      closed: false,
+      handover: { status: 'completed' },
+    });
     expect(center.listConversations()[0]!.status).toBe('completed');
   });
 
   it('a user cancel while queued ends as cancelled at both ends', async () => {
     const { service, center } = await setup();
     await service.startHandover({ providerId: 'sim', session });
-    expect(await service.closeHandover({ session, reason: 'user-cancelled' })).toMatchObject({ closed: true, handover: { status: 'cancelled' } });
+    expect(await service.closeHandover({ session, reason: 'user-cancelled' })).toMatchObject({
+      closed: true,
+      handover: { status: 'cancelled' },
+    });
     expect(center.listConversations()[0]!.status).toBe('cancelled');
   });
 
@@ -143,7 +193,11 @@ describe('handover service: close and failures', () => {
     await service.startHandover({ providerId: 'sim', session });
     center.failNext('close', { status: 502 });
     const out = await service.closeHandover({ session });
-    expect(out).toMatchObject({ closed: true, handover: { status: 'completed' }, providerError: { code: 'vendor_error' } });
+    expect(out).toMatchObject({
+      closed: true,
+      handover: { status: 'completed' },
+      providerError: { code: 'vendor_error' },
+    });
   });
 
   it('a slow contact center times out with a typed, retryable error', async () => {
@@ -161,7 +215,10 @@ describe('handover service: close and failures', () => {
     expect(await service.sendUserMessage({ session, text: 'hi' })).toMatchObject({ forwarded: false, handover: null });
     await service.startHandover({ providerId: 'sim', session });
     await service.sendUserMessage({ session, text: 'hello', messageId: 'in-1' });
-    expect(await service.sendUserMessage({ session, text: 'hello', messageId: 'in-1' })).toMatchObject({ forwarded: true, duplicate: true });
+    expect(await service.sendUserMessage({ session, text: 'hello', messageId: 'in-1' })).toMatchObject({
+      forwarded: true,
+      duplicate: true,
+    });
     await service.sendUserMessage({ session, text: '', messageId: 'p1', presence: 'disconnected' });
     expect(center.listConversations()[0]!.messages.map((m) => [m.from, m.text])).toEqual([
       ['user', 'hello'],

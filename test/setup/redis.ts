@@ -41,16 +41,35 @@ export function ping(port: number): Promise<boolean> {
 
 export default async function setup(): Promise<() => Promise<void>> {
   if (spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status !== 0) {
-    throw new Error('redis-server is not installed: the gateway tests need it. Run `node scripts/ensure-services.mjs` (as root, it installs the Debian package) or install redis-server yourself.');
+    throw new Error(
+      'redis-server is not installed: the gateway tests need it. Run `node scripts/ensure-services.mjs` (as root, it installs the Debian package) or install redis-server yourself.',
+    );
   }
   let child: ChildProcess | undefined;
   let port = 0;
   let output = '';
   for (let attempt = 0; attempt < 3 && !child; attempt++) {
     port = await freePort();
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'yes',
+        '--loglevel',
+        'warning',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     proc.stdout!.on('data', (c) => (output += c));
     proc.stderr!.on('data', (c) => (output += c));
     let exited = false;

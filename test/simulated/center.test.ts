@@ -3,8 +3,18 @@ import { AgentsUnavailableError, type StartHandoverRequest } from 'handover-kit'
 import { createFakeClock } from 'handover-kit/testing';
 import { SimulatedContactCenter, attachScriptedAgent, nextOpening, openState } from 'handover-kit/connectors/simulated';
 
-const request = (key: string, routing: StartHandoverRequest['routing'] = {}): StartHandoverRequest => ({ idempotencyKey: key, user: { id: key }, routing, transcript: [], customAttributes: {} });
-const hours = { timeZone: 'America/New_York', weekly: { mon: [['09:00', '17:00']] as [string, string][], tue: [['09:00', '17:00']] as [string, string][] }, holidays: ['2026-01-06'] };
+const request = (key: string, routing: StartHandoverRequest['routing'] = {}): StartHandoverRequest => ({
+  idempotencyKey: key,
+  user: { id: key },
+  routing,
+  transcript: [],
+  customAttributes: {},
+});
+const hours = {
+  timeZone: 'America/New_York',
+  weekly: { mon: [['09:00', '17:00']] as [string, string][], tue: [['09:00', '17:00']] as [string, string][] },
+  holidays: ['2026-01-06'],
+};
 
 describe('simulated contact center', () => {
   it('knows business hours in its time zone, holidays, and when it opens next', () => {
@@ -18,9 +28,18 @@ describe('simulated contact center', () => {
 
   it('refuses handovers while closed and says why in the availability check', async () => {
     const clock = createFakeClock(Date.UTC(2026, 0, 5, 9, 0));
-    const center = new SimulatedContactCenter({ queues: [{ id: 'q', businessHours: hours }], agents: [{ id: 'a', name: 'A' }] }, clock);
-    expect(await center.checkAvailability({})).toMatchObject({ available: false, reason: 'outside-business-hours', nextOpenAt: Date.UTC(2026, 0, 5, 14, 0) });
-    await expect(center.start('p', request('k'))).rejects.toSatisfy((e) => AgentsUnavailableError.isInstance(e) && (e as AgentsUnavailableError).reason === 'outside-business-hours');
+    const center = new SimulatedContactCenter(
+      { queues: [{ id: 'q', businessHours: hours }], agents: [{ id: 'a', name: 'A' }] },
+      clock,
+    );
+    expect(await center.checkAvailability({})).toMatchObject({
+      available: false,
+      reason: 'outside-business-hours',
+      nextOpenAt: Date.UTC(2026, 0, 5, 14, 0),
+    });
+    await expect(center.start('p', request('k'))).rejects.toSatisfy(
+      (e) => AgentsUnavailableError.isInstance(e) && (e as AgentsUnavailableError).reason === 'outside-business-hours',
+    );
     await clock.advance(5 * 3600_000);
     expect(await center.checkAvailability({})).toMatchObject({ available: true, agentsAvailable: 1, queueLength: 0 });
   });
@@ -34,27 +53,48 @@ describe('simulated contact center', () => {
       ],
     });
     expect((await center.checkAvailability({ skills: ['tech'], languages: ['en'] })).agentsAvailable).toBe(1);
-    expect((await center.checkAvailability({ skills: ['billing'], languages: ['en'] }))).toMatchObject({ available: false, reason: 'no-agents', agentsAvailable: 0 });
+    expect(await center.checkAvailability({ skills: ['billing'], languages: ['en'] })).toMatchObject({
+      available: false,
+      reason: 'no-agents',
+      agentsAvailable: 0,
+    });
     const conv = await center.start('p', request('k', { skills: ['tech'], languages: ['es'] }));
     expect(center.accept('en-tech').id).toBe(conv.id);
     expect(() => center.accept('de-billing', conv.id)).toThrow(/is active/);
   });
 
   it('orders the queue by priority, then arrival, and estimates the wait from capacity and handle time', async () => {
-    const center = new SimulatedContactCenter({ queues: [{ id: 'q', averageHandleTimeSec: 300, maxQueueLength: 3 }], agents: [{ id: 'a', name: 'A', capacity: 2, status: 'busy' }] });
+    const center = new SimulatedContactCenter({
+      queues: [{ id: 'q', averageHandleTimeSec: 300, maxQueueLength: 3 }],
+      agents: [{ id: 'a', name: 'A', capacity: 2, status: 'busy' }],
+    });
     const low = await center.start('p', request('low', { priority: 'low' }));
     const none = await center.start('p', request('none'));
     const urgent = await center.start('p', request('urgent', { priority: 'urgent' }));
     expect(center.waiting('q').map((c) => c.id)).toEqual([urgent.id, low.id, none.id]);
     expect(await center.status(none.id)).toMatchObject({ queuePosition: 3, estimatedWaitMs: (3 * 300_000) / 2 });
-    await expect(center.start('p', request('fourth'))).rejects.toSatisfy((e) => (e as AgentsUnavailableError).reason === 'queue-full');
-    expect(await center.checkAvailability({})).toMatchObject({ available: false, reason: 'queue-full', queueLength: 3 });
+    await expect(center.start('p', request('fourth'))).rejects.toSatisfy(
+      (e) => (e as AgentsUnavailableError).reason === 'queue-full',
+    );
+    expect(await center.checkAvailability({})).toMatchObject({
+      available: false,
+      reason: 'queue-full',
+      queueLength: 3,
+    });
   });
 
   it('scripted agents accept, greet, answer by rule and resolve on the clock', async () => {
     const clock = createFakeClock();
     const center = new SimulatedContactCenter({}, clock);
-    attachScriptedAgent(center, { id: 'bot-anna', name: 'Anna', acceptAfterMs: 2000, greeting: 'Hi, Anna here.', replies: [{ when: 'refund', reply: 'Refund is on its way.' }], replyAfterMs: 1000, resolveAfterMessages: 2 });
+    attachScriptedAgent(center, {
+      id: 'bot-anna',
+      name: 'Anna',
+      acceptAfterMs: 2000,
+      greeting: 'Hi, Anna here.',
+      replies: [{ when: 'refund', reply: 'Refund is on its way.' }],
+      replyAfterMs: 1000,
+      resolveAfterMessages: 2,
+    });
     const seen: string[] = [];
     center.on('event', (_owner, e) => seen.push(e.type === 'agent-message' ? `msg:${e.text}` : e.type));
     const conv = await center.start('p', request('k'));
@@ -66,7 +106,14 @@ describe('simulated contact center', () => {
     await clock.advance(1000);
     await center.userMessage(conv.id, 'u2', 'thanks');
     await clock.advance(1000);
-    expect(seen).toEqual(['queue-updated', 'agent-joined', 'msg:Hi, Anna here.', 'agent-typing', 'msg:Refund is on its way.', 'handover-completed']);
+    expect(seen).toEqual([
+      'queue-updated',
+      'agent-joined',
+      'msg:Hi, Anna here.',
+      'agent-typing',
+      'msg:Refund is on its way.',
+      'handover-completed',
+    ]);
   });
 
   it('gives every conversation a gap-free event sequence', async () => {

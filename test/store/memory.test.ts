@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, type HandoverRecord } from 'handover-kit';
 
-const record = (id: string, sessionId: string, conversationId: string, status: HandoverRecord['status'] = 'queue'): HandoverRecord => ({
-  id, version: 1, providerId: 'p', conversationId, session: { userId: 'u', sessionId }, status, createdAt: 0, updatedAt: 0, behaviour: {} as never,
+const record = (
+  id: string,
+  sessionId: string,
+  conversationId: string,
+  status: HandoverRecord['status'] = 'queue',
+): HandoverRecord => ({
+  id,
+  version: 1,
+  providerId: 'p',
+  conversationId,
+  session: { userId: 'u', sessionId },
+  status,
+  createdAt: 0,
+  updatedAt: 0,
+  behaviour: {} as never,
 });
 
 describe('memory store', () => {

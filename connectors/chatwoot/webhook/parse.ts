@@ -68,7 +68,9 @@ function read<S extends z.ZodType>(schema: S, body: unknown, event: string): z.o
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new BadRequestError(`Malformed Chatwoot ${event} webhook${issue ? ` (${issue.path.join('.') || 'body'}: ${issue.message})` : ''}`);
+  throw new BadRequestError(
+    `Malformed Chatwoot ${event} webhook${issue ? ` (${issue.path.join('.') || 'body'}: ${issue.message})` : ''}`,
+  );
 }
 
 /** Where ids and times come from when the payload lacks them. */
@@ -90,7 +92,11 @@ class Source {
 function inScope(options: ParseOptions, accountId: unknown, inboxId: unknown): boolean {
   if (accountId !== undefined && accountId !== null && String(accountId) !== String(options.accountId)) return false;
   if (inboxId === undefined || inboxId === null) return true;
-  if (String(inboxId) !== String(options.inboxId) && !options.moreInboxIds?.some((id) => String(id) === String(inboxId))) return false;
+  if (
+    String(inboxId) !== String(options.inboxId) &&
+    !options.moreInboxIds?.some((id) => String(id) === String(inboxId))
+  )
+    return false;
   return true;
 }
 
@@ -141,7 +147,14 @@ function attachmentsOf(message: MessagePayload): Attachment[] {
 function messageEvents(message: MessagePayload, options: ParseOptions, source: Source): HandoverEvent[] {
   const outgoing = message.message_type === 'outgoing' || message.message_type === 1;
   if (!outgoing || message.private === true || !isUser(message.sender)) return [];
-  if (!inScope(options, message.account?.id ?? message.conversation.account?.id, message.inbox?.id ?? message.conversation.inbox_id)) return [];
+  if (
+    !inScope(
+      options,
+      message.account?.id ?? message.conversation.account?.id,
+      message.inbox?.id ?? message.conversation.inbox_id,
+    )
+  )
+    return [];
   const attachments = attachmentsOf(message);
   const text = message.content ?? '';
   if (text === '' && attachments.length === 0) return [];
@@ -162,7 +175,11 @@ function statusEvents(conversation: ConversationPayload, options: ParseOptions, 
   if (!inScope(options, conversation.account?.id, conversation.inbox_id)) return [];
   const conversationId = String(conversation.id);
   const status = conversation.status ?? '';
-  const base = { conversationId, eventId: `chatwoot:conversation:${conversationId}:status:${status}:${stamp(conversation, source)}`, occurredAt: conversationTime(conversation, source) };
+  const base = {
+    conversationId,
+    eventId: `chatwoot:conversation:${conversationId}:status:${status}:${stamp(conversation, source)}`,
+    occurredAt: conversationTime(conversation, source),
+  };
   switch (status) {
     case 'resolved':
       return [{ ...base, type: 'handover-completed', by: options.resolvedByBot(conversationId) ? 'bot' : 'agent' }];
@@ -205,7 +222,14 @@ function assigneeEvents(conversation: ConversationPayload, options: ParseOptions
     // Assigned to a user (not an agent bot): an agent has the conversation.
     const byUser = conversation.meta?.assignee_type === 'User' || isUser(assignee);
     if (!byUser || !assignee) return [];
-    return [{ ...base, type: 'agent-joined', eventId: `chatwoot:conversation:${conversationId}:assignee:${String(change.current)}:${stamp(conversation, source)}`, agent: agentOf(assignee) }];
+    return [
+      {
+        ...base,
+        type: 'agent-joined',
+        eventId: `chatwoot:conversation:${conversationId}:assignee:${String(change.current)}:${stamp(conversation, source)}`,
+        agent: agentOf(assignee),
+      },
+    ];
   }
   // Unassigned while the conversation stays open: back to the queue, unless an agent bot took it over.
   // After a resolve (or a hand-back to pending) the status event says it all.

@@ -32,7 +32,9 @@ export const conversationPayloadSchema = z.looseObject({
     })
     .nullish(),
   // An array of single-key objects ({assignee_id:{previous_value,current_value}}); tolerate a plain object too.
-  changed_attributes: z.union([z.array(z.record(z.string(), z.unknown())), z.record(z.string(), z.unknown())]).nullish(),
+  changed_attributes: z
+    .union([z.array(z.record(z.string(), z.unknown())), z.record(z.string(), z.unknown())])
+    .nullish(),
 });
 export type ConversationPayload = z.infer<typeof conversationPayloadSchema>;
 

@@ -36,12 +36,15 @@ export function verifyChatwootWebhook(request: WebhookRequest, options: VerifyOp
   const signature = headerValue(request, SIGNATURE_HEADER)?.trim();
   const timestamp = headerValue(request, TIMESTAMP_HEADER)?.trim();
   if (!signature || !timestamp) {
-    throw new BadSignatureError('Missing X-Chatwoot-Signature or X-Chatwoot-Timestamp header (does this Chatwoot build sign webhooks? If not, use url-token verification)');
+    throw new BadSignatureError(
+      'Missing X-Chatwoot-Signature or X-Chatwoot-Timestamp header (does this Chatwoot build sign webhooks? If not, use url-token verification)',
+    );
   }
   if (!/^\d{1,12}$/.test(timestamp)) throw new BadSignatureError('X-Chatwoot-Timestamp is malformed');
   const now = Number.isFinite(request.receivedAt) ? request.receivedAt : options.now();
   assertFresh(Number(timestamp) * 1000, now, options.replayWindowMs);
-  if (!safeEqual(chatwootSignature(options.secret, timestamp, request.rawBody), signature.toLowerCase())) throw new BadSignatureError();
+  if (!safeEqual(chatwootSignature(options.secret, timestamp, request.rawBody), signature.toLowerCase()))
+    throw new BadSignatureError();
 }
 
 function tokenOf(url: string): string | undefined {

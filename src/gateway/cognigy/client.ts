@@ -56,26 +56,55 @@ export class CognigyCallError extends Error {
 /** Builds the inject / notify request for a delivery item (pure; throws for a session with no URLToken). */
 export function cognigyRequestFor(item: DeliveryItem, defaultUrlToken?: string): CognigyRequest {
   const URLToken = item.session.urlToken ?? defaultUrlToken;
-  if (!URLToken) throw new CognigyCallError('The session has no URLToken and no default is configured (COGNIGY_URL_TOKEN)', undefined, false);
+  if (!URLToken)
+    throw new CognigyCallError(
+      'The session has no URLToken and no default is configured (COGNIGY_URL_TOKEN)',
+      undefined,
+      false,
+    );
   const address = { URLToken, userId: item.session.userId, sessionId: item.session.sessionId };
   switch (item.type) {
     case 'event':
-      return { call: 'inject', path: '/new/v2.0/endpoint/inject', body: { ...address, text: '', data: flowEventData(item.handover, item.id) } };
+      return {
+        call: 'inject',
+        path: '/new/v2.0/endpoint/inject',
+        body: { ...address, text: '', data: flowEventData(item.handover, item.id) },
+      };
     case 'typing':
       return {
         call: 'notify',
         path: '/new/v2.0/endpoint/notify',
-        body: { ...address, text: '', data: { [FLOW_DATA_KEY]: { version: 1, messageId: item.id, typing: { typing: item.typing, ...(item.agent ? { agent: item.agent } : {}) } } } },
+        body: {
+          ...address,
+          text: '',
+          data: {
+            [FLOW_DATA_KEY]: {
+              version: 1,
+              messageId: item.id,
+              typing: { typing: item.typing, ...(item.agent ? { agent: item.agent } : {}) },
+            },
+          },
+        },
       };
     case 'message': {
-      const attachments = item.attachments?.map((a) => ({ name: a.name ?? (a.url.split('/').pop() || a.type), url: a.url, type: a.type }));
+      const attachments = item.attachments?.map((a) => ({
+        name: a.name ?? (a.url.split('/').pop() || a.type),
+        url: a.url,
+        type: a.type,
+      }));
       return {
         call: 'notify',
         path: '/new/v2.0/endpoint/notify',
         body: {
           ...address,
           text: item.text,
-          data: { [FLOW_DATA_KEY]: { version: 1, messageId: item.id, message: { source: item.source, ...(item.agent ? { agent: item.agent } : {}) } } },
+          data: {
+            [FLOW_DATA_KEY]: {
+              version: 1,
+              messageId: item.id,
+              message: { source: item.source, ...(item.agent ? { agent: item.agent } : {}) },
+            },
+          },
           ...(attachments?.length ? { attachments } : {}),
         },
       };
@@ -104,7 +133,13 @@ export class CognigyApiClient {
     this.basePath = base.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.ownsDispatcher = !options.dispatcher;
-    this.dispatcher = options.dispatcher ?? new Pool(base.origin, { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: options.connections ?? 64 });
+    this.dispatcher =
+      options.dispatcher ??
+      new Pool(base.origin, {
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+        connections: options.connections ?? 64,
+      });
   }
 
   /** Sends one item with one request; throws `CognigyCallError`. */
@@ -124,14 +159,22 @@ export class CognigyApiClient {
       });
     } catch (error) {
       const code = (error as { code?: string })?.code;
-      const what = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'timed out' : `could not connect (${code ?? 'network error'})`;
+      const what =
+        code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+          ? 'timed out'
+          : `could not connect (${code ?? 'network error'})`;
       throw new CognigyCallError(`Cognigy ${req.call} ${what}`, undefined, true);
     }
     const text = await res.body.text().catch(() => '');
     if (res.statusCode < 300) return req.call;
     const status = res.statusCode;
     const retryable = status === 408 || status === 429 || status >= 500;
-    throw new CognigyCallError(`Cognigy ${req.call} answered ${status}${describe(text)}`, status, retryable, parseRetryAfter(res.headers['retry-after']));
+    throw new CognigyCallError(
+      `Cognigy ${req.call} answered ${status}${describe(text)}`,
+      status,
+      retryable,
+      parseRetryAfter(res.headers['retry-after']),
+    );
   }
 
   async close(): Promise<void> {

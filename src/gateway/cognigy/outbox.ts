@@ -34,7 +34,12 @@ export interface OutboxRetryPolicy {
   maxAgeMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: OutboxRetryPolicy = { baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 600_000, maxAgeMs: 86_400_000 };
+export const DEFAULT_RETRY_POLICY: OutboxRetryPolicy = {
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 600_000,
+  maxAgeMs: 86_400_000,
+};
 
 /** The outbox partition of a session: its items are delivered in order, one at a time. */
 export function sessionPartition(session: { userId: string; sessionId: string }): string {
@@ -42,7 +47,12 @@ export function sessionPartition(session: { userId: string; sessionId: string })
 }
 
 /** Delay before the next attempt: exponential with jitter, never sooner than Retry-After. */
-export function backoffDelay(attempts: number, retryAfterMs: number | undefined, policy: OutboxRetryPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempts: number,
+  retryAfterMs: number | undefined,
+  policy: OutboxRetryPolicy,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempts, 30));
   const jittered = exp / 2 + random() * (exp / 2);
   if (retryAfterMs === undefined) return Math.round(jittered);
@@ -75,7 +85,11 @@ export class RedisDeadLetters implements DeadLetters {
     private readonly max = 10_000,
   ) {}
   async add(record: OutboxRecord, reason: string) {
-    await this.redis.multi().lpush(this.key, JSON.stringify({ record, reason, at: Date.now() })).ltrim(this.key, 0, this.max - 1).exec();
+    await this.redis
+      .multi()
+      .lpush(this.key, JSON.stringify({ record, reason, at: Date.now() }))
+      .ltrim(this.key, 0, this.max - 1)
+      .exec();
   }
   async list(limit = 100) {
     return (await this.redis.lrange(this.key, 0, limit - 1)).map((j) => JSON.parse(j));
@@ -105,17 +119,35 @@ export function createOutboxHandler(options: OutboxHandlerOptions): PartitionHan
         const call = await options.client.send(openDeliveryItem(options.cipher, item));
         metrics.deliveries.inc({ kind: call, result: 'ok' });
       } catch (error) {
-        const e = error instanceof CognigyCallError ? error : new CognigyCallError(String((error as Error)?.message ?? error), undefined, false);
+        const e =
+          error instanceof CognigyCallError
+            ? error
+            : new CognigyCallError(String((error as Error)?.message ?? error), undefined, false);
         const age = now() - record.t;
         if (e.retryable && age < policy.maxAgeMs) {
           const wait = backoffDelay(failures, e.retryAfterMs, policy, options.random);
           metrics.deliveryRetries.inc({ reason: e.status === undefined ? 'network' : String(e.status) });
-          logger.warn('Cognigy delivery failed; will retry', { itemId: item.id, handoverId: item.handoverId, type: item.type, status: e.status, attempt: failures + 1, retryInMs: wait, error: e.message });
+          logger.warn('Cognigy delivery failed; will retry', {
+            itemId: item.id,
+            handoverId: item.handoverId,
+            type: item.type,
+            status: e.status,
+            attempt: failures + 1,
+            retryInMs: wait,
+            error: e.message,
+          });
           return { retryAt: now() + wait };
         }
         const reason = e.retryable ? `gave up after ${Math.round(age / 1000)} s: ${e.message}` : e.message;
         metrics.deadLetters.inc({ reason: e.status === undefined ? 'other' : String(e.status) });
-        logger.error('Cognigy delivery dead-lettered', { itemId: item.id, handoverId: item.handoverId, type: item.type, status: e.status, partition, reason });
+        logger.error('Cognigy delivery dead-lettered', {
+          itemId: item.id,
+          handoverId: item.handoverId,
+          type: item.type,
+          status: e.status,
+          partition,
+          reason,
+        });
         await options.deadLetters.add(record, reason).catch(() => {});
       }
       if (!(await control.ack(1))) return {};

@@ -69,6 +69,7 @@ export function parseJson(body: Buffer): unknown {
 /** A JSON object body, or a 400 saying what was expected. */
 export function parseJsonObject(body: Buffer, what = 'a JSON object'): Record<string, unknown> {
   const value = parseJson(body);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadRequestError(`Request body must be ${what}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new BadRequestError(`Request body must be ${what}`);
   return value as Record<string, unknown>;
 }

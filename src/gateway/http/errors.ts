@@ -61,11 +61,16 @@ export function errorReply(error: unknown, requestId: string): ErrorReply {
   const status = STATUS_BY_CODE[typed.code] ?? 500;
   const headers: Record<string, string> = {};
   const retryAfterMs = typed.details.retryAfterMs;
-  if (status === 429 && typeof retryAfterMs === 'number') headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
-  return { status, body: { error: typed.toJSON() }, headers, internal: status >= 500 && typed.code !== 'timeout' && !typed.code.startsWith('vendor') };
+  if (status === 429 && typeof retryAfterMs === 'number')
+    headers['retry-after'] = String(Math.ceil(retryAfterMs / 1000));
+  return {
+    status,
+    body: { error: typed.toJSON() },
+    headers,
+    internal: status >= 500 && typed.code !== 'timeout' && !typed.code.startsWith('vendor'),
+  };
 }
 
 export function statusForCode(code: HandoverErrorCode): number {
   return STATUS_BY_CODE[code] ?? 500;
 }
-

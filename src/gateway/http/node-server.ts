@@ -51,4 +51,3 @@ export function createHttpServer(app: RequestListener, t: HttpTimeouts): Server 
   });
   return server;
 }
-

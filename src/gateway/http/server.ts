@@ -6,7 +6,14 @@ import type { ApiKeyAuth, ApiKeyRole, Principal } from '../auth';
 import type { GatewayMetrics } from '../metrics';
 import { parseJson, readBody } from './body';
 import { HttpStatusError, errorReply } from './errors';
-import { BASE_SECURITY_HEADERS, checkSameOrigin, clientAddress, requireJsonBody, tooManyRequests, type RateLimiter } from './guards';
+import {
+  BASE_SECURITY_HEADERS,
+  checkSameOrigin,
+  clientAddress,
+  requireJsonBody,
+  tooManyRequests,
+  type RateLimiter,
+} from './guards';
 
 export type RouteAuth = 'none' | 'nodes' | 'admin';
 
@@ -80,7 +87,10 @@ class Router {
     }
   }
 
-  match(method: string, path: string): { route: Route; params: Record<string, string> } | { allow: string[] } | undefined {
+  match(
+    method: string,
+    path: string,
+  ): { route: Route; params: Record<string, string> } | { allow: string[] } | undefined {
     const exact = this.exact.get(`${method} ${path}`);
     if (exact) return { route: exact, params: {} };
     const parts = path.split('/');
@@ -156,7 +166,10 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : `${BOOT}-${(++requestCounter).toString(36)}`;
+    const requestId =
+      typeof incoming === 'string' && REQUEST_ID.test(incoming)
+        ? incoming
+        : `${BOOT}-${(++requestCounter).toString(36)}`;
     const method = req.method ?? 'GET';
     let routeName = 'unmatched';
 
@@ -184,16 +197,32 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
     const fail = (error: unknown) => {
       const reply = errorReply(error, requestId);
       if (reply.internal) {
-        logger.error('request failed', { requestId, method, route: routeName, status: reply.status, error: describeError(error) });
+        logger.error('request failed', {
+          requestId,
+          method,
+          route: routeName,
+          status: reply.status,
+          error: describeError(error),
+        });
       }
-      send({ status: reply.status, body: options.redact ? options.redact(reply.body) : reply.body, headers: reply.headers });
+      send({
+        status: reply.status,
+        body: options.redact ? options.redact(reply.body) : reply.body,
+        headers: reply.headers,
+      });
     };
 
     res.on('finish', () => {
       const seconds = (performance.now() - started) / 1000;
       metrics.httpRequests.inc({ route: routeName, method, status: String(res.statusCode) });
       metrics.httpDuration.observe(seconds, { route: routeName });
-      const fields = { requestId, method, route: routeName, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 };
+      const fields = {
+        requestId,
+        method,
+        route: routeName,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1e4) / 10,
+      };
       if (res.statusCode >= 500) logger.warn('request', fields);
       else if (res.statusCode >= 400) logger.info('request', fields);
       else logger.debug('request', fields);
@@ -206,7 +235,10 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
       const path = q < 0 ? url : url.slice(0, q);
       const match = router.match(method, path);
       if (!match) throw new HttpStatusError(404, `No route for ${method} ${truncate(path)}`);
-      if ('allow' in match) throw new HttpStatusError(405, `Method ${truncate(method)} is not allowed here`, { allow: match.allow.join(', ') });
+      if ('allow' in match)
+        throw new HttpStatusError(405, `Method ${truncate(method)} is not allowed here`, {
+          allow: match.allow.join(', '),
+        });
       const { route } = match;
       routeName = `${route.method} ${route.path}`;
       const run = async (): Promise<Reply> => {
@@ -252,5 +284,9 @@ function describeError(error: unknown) {
   const typed = toHandoverError(error);
   const json = typed.toJSON();
   const cause = typed.cause ?? (typed === error ? undefined : error);
-  return { ...json, ...(cause instanceof Error ? { cause: { name: cause.name, message: cause.message } } : {}), stack: (error as Error)?.stack?.split('\n').slice(0, 6).join('\n') };
+  return {
+    ...json,
+    ...(cause instanceof Error ? { cause: { name: cause.name, message: cause.message } } : {}),
+    stack: (error as Error)?.stack?.split('\n').slice(0, 6).join('\n'),
+  };
 }

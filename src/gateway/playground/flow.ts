@@ -22,15 +22,26 @@ export function sampleFlow(o: SampleFlowOptions): FlowDefinition {
   return {
     start: 'router',
     nodes: {
-      router: { label: 'If: asks for an agent?', if: ({ input }) => AGENT_REQUEST.test(String(input.text ?? '')), then: 'availability', else: 'faq' },
-      faq: { label: 'Say: bot answer', say: 'I am the demo bot. I can answer questions about orders and returns — or type "agent" to talk to a person.' },
+      router: {
+        label: 'If: asks for an agent?',
+        if: ({ input }) => AGENT_REQUEST.test(String(input.text ?? '')),
+        then: 'availability',
+        else: 'faq',
+      },
+      faq: {
+        label: 'Say: bot answer',
+        say: 'I am the demo bot. I can answer questions about orders and returns — or type "agent" to talk to a person.',
+      },
       availability: {
         label: 'Check Agent Availability',
         type: 'checkAgentAvailability',
         config: { providerId: o.providerId },
         branches: { available: 'handover', unavailable: 'nobody', error: 'nobody' },
       },
-      nobody: { label: 'Say: nobody available', say: 'Sorry, no agent is available right now. Please try again later.' },
+      nobody: {
+        label: 'Say: nobody available',
+        say: 'Sorry, no agent is available right now. Please try again later.',
+      },
       handover: {
         label: 'Handover to Agent',
         type: 'handoverToAgent',
@@ -52,18 +63,44 @@ export function sampleFlow(o: SampleFlowOptions): FlowDefinition {
         label: 'Lookup handover status',
         type: 'lookupHandoverStatus',
         config: { inactivityCase: true }, // the kit's Inactivity case (Cognigy's way: see docs/nodes.md)
-        branches: { queue: 'queued', active: 'joined', inactivity: 'silent', completed: 'thanks', cancelled: 'cancelled', error: 'failed', handoverAlreadyInProgress: 'wait' },
+        branches: {
+          queue: 'queued',
+          active: 'joined',
+          inactivity: 'silent',
+          completed: 'thanks',
+          cancelled: 'cancelled',
+          error: 'failed',
+          handoverAlreadyInProgress: 'wait',
+        },
       },
       queued: {
         label: 'Say: queue update',
         say: ({ input }) => queueText(input.handover),
         next: 'armTimer',
       },
-      joined: { label: 'Say: agent joined', say: '{{input.handover.data.agent.name}} has joined the chat.', next: 'armTimer' },
-      armTimer: { label: 'Set Handover Inactivity', type: 'handoverInactivityTimer', config: { timer: minutes(o.inactivitySeconds) }, next: 'wait' },
+      joined: {
+        label: 'Say: agent joined',
+        say: '{{input.handover.data.agent.name}} has joined the chat.',
+        next: 'armTimer',
+      },
+      armTimer: {
+        label: 'Set Handover Inactivity',
+        type: 'handoverInactivityTimer',
+        config: { timer: minutes(o.inactivitySeconds) },
+        next: 'wait',
+      },
       wait: { label: 'Go To: wait for input', goTo: 'status', waitForInput: true },
-      silent: { label: 'If: second inactivity?', if: ({ input }) => Number(input.handover?.inactivityCount ?? 0) >= 2, then: 'close', else: 'nudge' },
-      nudge: { label: 'Say: still there?', say: 'Are you still there? The chat closes if it stays quiet.', next: 'armTimer' },
+      silent: {
+        label: 'If: second inactivity?',
+        if: ({ input }) => Number(input.handover?.inactivityCount ?? 0) >= 2,
+        then: 'close',
+        else: 'nudge',
+      },
+      nudge: {
+        label: 'Say: still there?',
+        say: 'Are you still there? The chat closes if it stays quiet.',
+        next: 'armTimer',
+      },
       close: { label: 'Close Handover', type: 'closeHandover', next: 'closed' },
       closed: { label: 'Say: closed for inactivity', say: 'The chat was quiet, so I closed it. I am the bot again.' },
       thanks: { label: 'Say: agent closed', say: 'The agent closed the chat. Thanks! I am the bot again.' },

@@ -30,7 +30,9 @@ export const PLAYGROUND_QUEUES = [
   { id: 'billing', name: 'Billing', averageHandleTimeSec: 180 },
 ];
 const TIMELINE_LIMIT = 200;
-const BRANCH_LABELS: Record<string, string> = Object.fromEntries([...LOOKUP_CASES, ...AVAILABILITY_CHILDREN].map((c) => [c.child, c.label]));
+const BRANCH_LABELS: Record<string, string> = Object.fromEntries(
+  [...LOOKUP_CASES, ...AVAILABILITY_CHILDREN].map((c) => [c.child, c.label]),
+);
 
 interface Visit {
   id: string;
@@ -77,8 +79,15 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
   private async init() {
     this.tester = await createFlowTester({
       clock: this.options.clock ?? systemClock,
-      providers: [{ id: PLAYGROUND_PROVIDER, name: 'Playground desk', type: 'simulated', settings: { center: 'playground' } }],
-      centers: { playground: { queues: PLAYGROUND_QUEUES, agents: [{ id: PLAYGROUND_AGENT, name: this.options.agentName ?? 'Alex', capacity: 3 }] } },
+      providers: [
+        { id: PLAYGROUND_PROVIDER, name: 'Playground desk', type: 'simulated', settings: { center: 'playground' } },
+      ],
+      centers: {
+        playground: {
+          queues: PLAYGROUND_QUEUES,
+          agents: [{ id: PLAYGROUND_AGENT, name: this.options.agentName ?? 'Alex', capacity: 3 }],
+        },
+      },
       intents: { cancel: /^\s*cancel\s*$/i },
       onExecution: (record) => this.record(record),
     });
@@ -94,7 +103,11 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
   createSession(): string {
     const id = randomBytes(9).toString('base64url');
     const n = ++this.visitors;
-    const chat = this.flow.session({ userId: `visitor-${n}`, sessionId: id, profile: { firstname: 'Visitor', lastname: String(n) } });
+    const chat = this.flow.session({
+      userId: `visitor-${n}`,
+      sessionId: id,
+      profile: { firstname: 'Visitor', lastname: String(n) },
+    });
     this.sessions.set(id, { id, chat, seenAt: [], timeline: [], executions: 0 });
     const max = this.options.maxSessions ?? 20;
     for (const old of this.sessions.keys()) if (this.sessions.size > max) this.sessions.delete(old);
@@ -130,7 +143,8 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
         else c.resolve(me, a.conversationId);
       }
     } catch (error) {
-      if (error instanceof SimulatedVendorError) throw new HttpStatusError(error.status === 404 ? 404 : 409, error.message);
+      if (error instanceof SimulatedVendorError)
+        throw new HttpStatusError(error.status === 404 ? 404 : 409, error.message);
       throw error;
     }
     await this.settle();
@@ -142,14 +156,20 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
     const chat = visit.chat;
     const view = await chat.handover();
     const now = (this.options.clock ?? systemClock).now();
-    const transcript: ChatLine[] = chat.transcript.map((l, i) => ({ from: l.from, text: l.text, ...('agent' in l && l.agent ? { agent: l.agent } : {}), at: (visit.seenAt[i] ??= now) }));
+    const transcript: ChatLine[] = chat.transcript.map((l, i) => ({
+      from: l.from,
+      text: l.text,
+      ...('agent' in l && l.agent ? { agent: l.agent } : {}),
+      at: (visit.seenAt[i] ??= now),
+    }));
     return {
       session: {
         id,
         userId: chat.userId,
         transcript,
         // The handover's Cancel only means something while queued: gone once an agent joins or the chat ends.
-        quickReplies: view?.status === 'active' || (view && FINISHED.has(view.status)) ? [] : quickRepliesOf(chat.transcript),
+        quickReplies:
+          view?.status === 'active' || (view && FINISHED.has(view.status)) ? [] : quickRepliesOf(chat.transcript),
         agentTyping: chat.typing.at(-1) === true && view?.status === 'active',
         handover: view
           ? {
@@ -190,16 +210,31 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
         ...(estimate !== undefined ? { estimatedWaitMs: estimate } : {}),
         enqueuedAt: conv.enqueuedAt,
         agentTyping: this.typing.has(conv.id),
-        messages: conv.messages.map((m) => ({ id: m.id, from: /^t\d+$/.test(m.id) ? 'history' : m.from, text: m.text, at: m.at })),
+        messages: conv.messages.map((m) => ({
+          id: m.id,
+          from: /^t\d+$/.test(m.id) ? 'history' : m.from,
+          text: m.text,
+          at: m.at,
+        })),
         mine: conv.user.id === userId,
       };
     };
     const all = c.listConversations();
     return {
       agent: { id: agent.id, name: agent.name, status: agent.status },
-      queues: PLAYGROUND_QUEUES.map((q) => ({ id: q.id, name: q.name, waiting: c.waiting(q.id).map((conv, i) => view(conv, i + 1)) })),
-      active: all.filter((conv) => conv.status === 'active' && conv.agentId === PLAYGROUND_AGENT).map((conv) => view(conv)),
-      ended: all.filter((conv) => conv.status !== 'active' && conv.status !== 'queue').slice(-5).reverse().map((conv) => view(conv)),
+      queues: PLAYGROUND_QUEUES.map((q) => ({
+        id: q.id,
+        name: q.name,
+        waiting: c.waiting(q.id).map((conv, i) => view(conv, i + 1)),
+      })),
+      active: all
+        .filter((conv) => conv.status === 'active' && conv.agentId === PLAYGROUND_AGENT)
+        .map((conv) => view(conv)),
+      ended: all
+        .filter((conv) => conv.status !== 'active' && conv.status !== 'queue')
+        .slice(-5)
+        .reverse()
+        .map((conv) => view(conv)),
     };
   }
 
@@ -227,7 +262,12 @@ export class Playground extends EventEmitter<{ change: []; close: [] }> {
             }) as TimelineEntry['handover'],
           }
         : {}),
-      steps: r.steps.map((s) => ({ node: s.nodeId, label: s.label, ...(s.branch ? { branch: BRANCH_LABELS[s.branch] ?? s.branch } : {}), ...(s.stopped ? { stopped: true } : {}) })),
+      steps: r.steps.map((s) => ({
+        node: s.nodeId,
+        label: s.label,
+        ...(s.branch ? { branch: BRANCH_LABELS[s.branch] ?? s.branch } : {}),
+        ...(s.stopped ? { stopped: true } : {}),
+      })),
       ...(r.error !== undefined ? { error: toHandoverError(r.error).message } : {}),
     };
     visit.timeline.push(entry);
@@ -276,5 +316,7 @@ function clamp(n: number, min: number, max: number) {
 }
 
 function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  ) as Partial<T>;
 }

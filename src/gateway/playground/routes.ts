@@ -31,7 +31,12 @@ const HEARTBEAT_MS = 15_000;
 
 /** The playground's API (admin key, like the console's): sessions, customer messages, agent actions, and a live state stream. */
 export function playgroundRoutes(playground: Playground): Route[] {
-  const admin = (method: string, path: string, handler: Route['handler']): Route => ({ method, path, auth: 'admin', handler });
+  const admin = (method: string, path: string, handler: Route['handler']): Route => ({
+    method,
+    path,
+    auth: 'admin',
+    handler,
+  });
   const streams = new Set<ServerResponse>();
   playground.on('close', () => {
     for (const res of streams) res.end();
@@ -43,7 +48,10 @@ export function playgroundRoutes(playground: Playground): Route[] {
       const id = playground.createSession();
       return { status: 201, body: await playground.state(id) };
     }),
-    admin('GET', PLAYGROUND_ROUTES.session, async (ctx) => ({ status: 200, body: await playground.state(ctx.params.id!) })),
+    admin('GET', PLAYGROUND_ROUTES.session, async (ctx) => ({
+      status: 200,
+      body: await playground.state(ctx.params.id!),
+    })),
     admin('POST', PLAYGROUND_ROUTES.messages, async (ctx) => {
       const body = parseOrThrow(z.object({ text }).strict(), await ctx.json(), 'message');
       await playground.say(ctx.params.id!, body.text);
@@ -66,7 +74,11 @@ async function eventStream(ctx: RequestContext, playground: Playground, streams:
   const first = await playground.state(id); // 404 before the stream starts
   return {
     status: 200,
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' },
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    },
     stream: (res) => {
       streams.add(res);
       let last = '';

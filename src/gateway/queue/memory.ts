@@ -89,7 +89,8 @@ export class MemoryQueueBackend<T> implements QueueBackend<T> {
   async nextDueAt(): Promise<number | undefined> {
     if (this.ready.size > 0) return this.clock.now();
     let next: number | undefined;
-    for (const part of this.parts.values()) if (!part.leased && part.items.length > 0 && (next === undefined || part.notBefore < next)) next = part.notBefore;
+    for (const part of this.parts.values())
+      if (!part.leased && part.items.length > 0 && (next === undefined || part.notBefore < next)) next = part.notBefore;
     return next;
   }
 

@@ -145,7 +145,11 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
       [`${this.base}ready`, `${this.base}attempts`],
       [this.base, this.now(), max, batch, this.leaseMs, this.owner],
     );
-    return rows.map(([partition, attempts, items]) => ({ partition, attempts: Number(attempts), items: items.map((i) => JSON.parse(i) as T) }));
+    return rows.map(([partition, attempts, items]) => ({
+      partition,
+      attempts: Number(attempts),
+      items: items.map((i) => JSON.parse(i) as T),
+    }));
   }
 
   async ack(partition: string, count: number): Promise<boolean> {

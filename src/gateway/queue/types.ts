@@ -52,4 +52,7 @@ export interface PartitionControl {
   ack(count: number): Promise<boolean>;
 }
 
-export type PartitionHandler<T> = (claimed: ClaimedPartition<T>, control: PartitionControl) => Promise<PartitionOutcome>;
+export type PartitionHandler<T> = (
+  claimed: ClaimedPartition<T>,
+  control: PartitionControl,
+) => Promise<PartitionOutcome>;

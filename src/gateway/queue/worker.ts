@@ -61,7 +61,12 @@ export class QueueWorker<T> {
     if (this.backend.shared) {
       this.renewTimer = setInterval(() => {
         if (this.active.size === 0) return;
-        this.backend.renew([...this.active.keys()]).catch((error) => this.options.logger.warn('lease renewal failed', { queue: this.options.name, error: toHandoverError(error).toJSON() }));
+        this.backend.renew([...this.active.keys()]).catch((error) =>
+          this.options.logger.warn('lease renewal failed', {
+            queue: this.options.name,
+            error: toHandoverError(error).toJSON(),
+          }),
+        );
       }, renewEvery);
       this.renewTimer.unref?.();
     }
@@ -98,7 +103,10 @@ export class QueueWorker<T> {
     this.stopping = true;
     this.kick();
     const pending = Promise.all([this.loopDone, ...this.active.values()]);
-    const finished = await Promise.race([pending.then(() => true), delay(Math.max(0, deadline - this.now())).then(() => false)]);
+    const finished = await Promise.race([
+      pending.then(() => true),
+      delay(Math.max(0, deadline - this.now())).then(() => false),
+    ]);
     this.halt();
     return { drained: finished && (await this.backend.depth().catch(() => -1)) === 0 };
   }
@@ -126,7 +134,10 @@ export class QueueWorker<T> {
           claimed = await this.backend.claim(free, this.batchSize);
         } catch (error) {
           if (this.stopping) break;
-          this.options.logger.warn('queue claim failed; retrying', { queue: this.options.name, error: toHandoverError(error).toJSON() });
+          this.options.logger.warn('queue claim failed; retrying', {
+            queue: this.options.name,
+            error: toHandoverError(error).toJSON(),
+          });
           await this.sleep(this.errorDelayMs);
           continue;
         }
@@ -180,12 +191,18 @@ export class QueueWorker<T> {
         retryAt = outcome.retryAt;
       } catch (error) {
         retryAt = this.now() + this.errorDelayMs;
-        this.options.logger.error('queue handler failed; will retry', { queue: this.options.name, error: toHandoverError(error).toJSON() });
+        this.options.logger.error('queue handler failed; will retry', {
+          queue: this.options.name,
+          error: toHandoverError(error).toJSON(),
+        });
       }
       try {
         await this.backend.release(claimed.partition, retryAt);
       } catch (error) {
-        this.options.logger.warn('queue release failed (the lease will run out)', { queue: this.options.name, error: toHandoverError(error).toJSON() });
+        this.options.logger.warn('queue release failed (the lease will run out)', {
+          queue: this.options.name,
+          error: toHandoverError(error).toJSON(),
+        });
       }
     })();
     this.active.set(claimed.partition, task);

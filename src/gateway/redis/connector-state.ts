@@ -33,12 +33,14 @@ export class RedisConnectorState {
     return {
       get: async (k) => (await this.redis.get(key(k))) ?? undefined,
       set: async (k, value, options) => {
-        if (options?.ttlMs !== undefined) await this.redis.set(key(k), value, 'PX', Math.max(1, Math.ceil(options.ttlMs)));
+        if (options?.ttlMs !== undefined)
+          await this.redis.set(key(k), value, 'PX', Math.max(1, Math.ceil(options.ttlMs)));
         else await this.redis.set(key(k), value);
       },
       delete: async (k) => void (await this.redis.del(key(k))),
       acquireLease: async (name, ttlMs) =>
-        (await ACQUIRE.run<number>(this.redis, [key(`lease:${name}`)], [this.owner, Math.max(1, Math.ceil(ttlMs))])) === 1,
+        (await ACQUIRE.run<number>(this.redis, [key(`lease:${name}`)], [this.owner, Math.max(1, Math.ceil(ttlMs))])) ===
+        1,
       releaseLease: async (name) => void (await RELEASE.run(this.redis, [key(`lease:${name}`)], [this.owner])),
     };
   }

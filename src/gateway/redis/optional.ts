@@ -16,25 +16,37 @@ export class MissingPeerDependencyError extends HandoverConfigError {
   /** The npm package to install, e.g. `ioredis`. */
   readonly packageName: string;
   constructor(packageName: string, feature: string, cause?: unknown) {
-    const fix = packageName === 'esbuild' ? 'npm install --save-dev esbuild' : `npm install ${packageName === 'bullmq' || packageName === 'ioredis' ? 'ioredis bullmq' : packageName}`;
+    const fix =
+      packageName === 'esbuild'
+        ? 'npm install --save-dev esbuild'
+        : `npm install ${packageName === 'bullmq' || packageName === 'ioredis' ? 'ioredis bullmq' : packageName}`;
     const path = packageName === 'esbuild' ? 'esbuild' : 'redis.url';
-    super(`${feature} needs the package "${packageName}", which is not installed. Run: ${fix}`, [{ path, message: `install ${packageName} (${fix})` }], {
-      cause,
-      details: { package: packageName },
-    });
+    super(
+      `${feature} needs the package "${packageName}", which is not installed. Run: ${fix}`,
+      [{ path, message: `install ${packageName} (${fix})` }],
+      {
+        cause,
+        details: { package: packageName },
+      },
+    );
     this.name = 'MissingPeerDependencyError';
     this.packageName = packageName;
   }
 }
 
 /** Loads an optional peer, or throws `MissingPeerDependencyError` naming it. */
-export function loadPeer<T>(name: OptionalPeer, feature = 'The gateway with Redis (HANDOVER_REDIS_URL)', load: (id: string) => unknown = requireHere): T {
+export function loadPeer<T>(
+  name: OptionalPeer,
+  feature = 'The gateway with Redis (HANDOVER_REDIS_URL)',
+  load: (id: string) => unknown = requireHere,
+): T {
   try {
     return load(name) as T;
   } catch (error) {
     const code = (error as { code?: string })?.code;
     if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
-      if (String((error as Error).message).includes(`'${name}'`)) throw new MissingPeerDependencyError(name, feature, error);
+      if (String((error as Error).message).includes(`'${name}'`))
+        throw new MissingPeerDependencyError(name, feature, error);
     }
     throw error;
   }

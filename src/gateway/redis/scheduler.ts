@@ -58,8 +58,13 @@ export class RedisScheduler implements Scheduler {
     this.now = options.now ?? Date.now;
     this.bullmq = loadPeer<typeof import('bullmq')>('bullmq');
     this.queueConnection = options.connect();
-    this.queue = new this.bullmq.Queue(RedisScheduler.QUEUE, { connection: this.queueConnection, prefix: `${this.prefix}bull` });
-    this.queue.on('error', (error) => this.logger.warn('timer queue error', { error: toHandoverError(error).toJSON() }));
+    this.queue = new this.bullmq.Queue(RedisScheduler.QUEUE, {
+      connection: this.queueConnection,
+      prefix: `${this.prefix}bull`,
+    });
+    this.queue.on('error', (error) =>
+      this.logger.warn('timer queue error', { error: toHandoverError(error).toJSON() }),
+    );
   }
 
   setHandler(handler: (job: TimerJob) => Promise<void>): void {
@@ -72,7 +77,9 @@ export class RedisScheduler implements Scheduler {
       concurrency: this.options.concurrency ?? 16,
       ...(this.options.lockMs ? { lockDuration: this.options.lockMs, stalledInterval: this.options.lockMs } : {}),
     });
-    this.worker.on('error', (error) => this.logger.warn('timer worker error', { error: toHandoverError(error).toJSON() }));
+    this.worker.on('error', (error) =>
+      this.logger.warn('timer worker error', { error: toHandoverError(error).toJSON() }),
+    );
   }
 
   async schedule(job: TimerJob): Promise<void> {
@@ -80,7 +87,13 @@ export class RedisScheduler implements Scheduler {
     const id = jobIdOf(job);
     const delay = Math.max(0, job.dueAt - this.now());
     await this.queue.add(job.kind, job, { jobId: id, delay, removeOnComplete: true, removeOnFail: 1000 });
-    const previous = (await this.options.redis.set(this.pointer(job.kind, job.handoverId), id, 'PX', delay + 86_400_000, 'GET')) as string | null;
+    const previous = (await this.options.redis.set(
+      this.pointer(job.kind, job.handoverId),
+      id,
+      'PX',
+      delay + 86_400_000,
+      'GET',
+    )) as string | null;
     if (previous && previous !== id) await this.removeJob(previous);
   }
 
@@ -125,7 +138,9 @@ export class RedisScheduler implements Scheduler {
     try {
       await this.handler(data);
     } finally {
-      await CLEAR_POINTER.run(this.options.redis, [this.pointer(data.kind, data.handoverId)], [job.id ?? '']).catch(() => {});
+      await CLEAR_POINTER.run(this.options.redis, [this.pointer(data.kind, data.handoverId)], [job.id ?? '']).catch(
+        () => {},
+      );
     }
   }
 

@@ -1,7 +1,13 @@
 import type { RedisConnection as Redis } from './connect';
 import { HANDOVER_STATUSES, isLiveStatus, type HandoverStatus } from '../../contract';
 import type { HandoverRecord, ProviderRecord } from '../../model';
-import { sessionKeyOfRecord, type HandoverStore, type OutboxSink, type WriteEffects, type WriteResult } from '../../store/types';
+import {
+  sessionKeyOfRecord,
+  type HandoverStore,
+  type OutboxSink,
+  type WriteEffects,
+  type WriteResult,
+} from '../../store/types';
 import { queueBase } from '../queue/redis';
 import { LuaScript } from './lua';
 
@@ -142,10 +148,14 @@ export class RedisStore implements HandoverStore {
     return parse(await this.redis.hget(`${this.prefix}ho:${id}`, 'j'));
   }
   async findHandoverBySession(sessionKey: string): Promise<HandoverRecord | undefined> {
-    return parse(await BY_INDEX.run<string | null>(this.redis, [`${this.prefix}ho:session:${sessionKey}`], [this.prefix]));
+    return parse(
+      await BY_INDEX.run<string | null>(this.redis, [`${this.prefix}ho:session:${sessionKey}`], [this.prefix]),
+    );
   }
   async findHandoverByConversationId(providerId: string, conversationId: string): Promise<HandoverRecord | undefined> {
-    return parse(await BY_INDEX.run<string | null>(this.redis, [this.extKey(providerId, conversationId)], [this.prefix]));
+    return parse(
+      await BY_INDEX.run<string | null>(this.redis, [this.extKey(providerId, conversationId)], [this.prefix]),
+    );
   }
 
   async insertHandover(record: HandoverRecord): Promise<HandoverRecord | undefined> {
@@ -215,7 +225,10 @@ export class RedisStore implements HandoverStore {
 
   async countByStatus(): Promise<Record<HandoverStatus, number>> {
     const raw = await this.redis.hgetall(`${this.prefix}ho:count`);
-    return Object.fromEntries(HANDOVER_STATUSES.map((s) => [s, Math.max(0, Number(raw[s] ?? 0))])) as Record<HandoverStatus, number>;
+    return Object.fromEntries(HANDOVER_STATUSES.map((s) => [s, Math.max(0, Number(raw[s] ?? 0))])) as Record<
+      HandoverStatus,
+      number
+    >;
   }
 
   async markSeen(key: string, ttlMs: number): Promise<boolean> {

@@ -56,7 +56,16 @@ export function nodeRoutes(service: HandoverApi, registry: ProviderRegistry): Ro
         const allowed = ctx.principal?.providers;
         const providers = (await registry.list()).filter((p) => !allowed || allowed.includes(p.id));
         const withCapabilities = await Promise.all(
-          providers.map(async (p) => ({ id: p.id, name: p.name, type: p.type, capabilities: (await registry.capabilitiesOf(p.id).catch(() => ({ capabilities: registry.definition(p.type).capabilities }))).capabilities })),
+          providers.map(async (p) => ({
+            id: p.id,
+            name: p.name,
+            type: p.type,
+            capabilities: (
+              await registry
+                .capabilitiesOf(p.id)
+                .catch(() => ({ capabilities: registry.definition(p.type).capabilities }))
+            ).capabilities,
+          })),
         );
         return { status: 200, body: { providers: withCapabilities } };
       },
@@ -72,7 +81,12 @@ async function checkProviderOf(body: unknown, allowed: readonly string[], regist
   const b = (body ?? {}) as { providerId?: unknown; session?: { userId?: unknown; sessionId?: unknown } };
   let providerId = typeof b.providerId === 'string' ? b.providerId : undefined;
   if (providerId === undefined && typeof b.session?.userId === 'string' && typeof b.session.sessionId === 'string') {
-    providerId = (await registry.store.findHandoverBySession(sessionKeyOf({ userId: b.session.userId, sessionId: b.session.sessionId })))?.providerId;
+    providerId = (
+      await registry.store.findHandoverBySession(
+        sessionKeyOf({ userId: b.session.userId, sessionId: b.session.sessionId }),
+      )
+    )?.providerId;
   }
-  if (providerId !== undefined && !allowed.includes(providerId)) throw new ForbiddenError('This API key may not use this provider');
+  if (providerId !== undefined && !allowed.includes(providerId))
+    throw new ForbiddenError('This API key may not use this provider');
 }

@@ -17,14 +17,21 @@ export function opsRoutes(options: OpsOptions): Route[] {
       auth: 'none',
       handler: async () => {
         const state = await options.ready();
-        return { status: state.ready ? 200 : 503, body: { status: state.ready ? 'ready' : 'not ready', ...(state.reason ? { reason: state.reason } : {}) } };
+        return {
+          status: state.ready ? 200 : 503,
+          body: { status: state.ready ? 'ready' : 'not ready', ...(state.reason ? { reason: state.reason } : {}) },
+        };
       },
     },
     {
       method: 'GET',
       path: '/metrics',
       auth: 'none',
-      handler: async () => ({ status: 200, text: await options.metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' }),
+      handler: async () => ({
+        status: 200,
+        text: await options.metrics.render(),
+        contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      }),
     },
   ];
 }

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { BadRequestError, HandoverError, UnknownProviderError, secretFields, toHandoverError, type ConnectionCheck, type ConnectorDefinitionV1, type HandoverConnectorV1, type HandoverErrorJSON, type Logger } from '../../contract';
+import {
+  BadRequestError,
+  HandoverError,
+  UnknownProviderError,
+  secretFields,
+  toHandoverError,
+  type ConnectionCheck,
+  type ConnectorDefinitionV1,
+  type HandoverConnectorV1,
+  type HandoverErrorJSON,
+  type Logger,
+} from '../../contract';
 import type { ProviderRegistry, ProviderView } from '../../registry';
 import type { HandoverApi } from '../../model';
 import { parseJson } from '../http/body';
@@ -55,7 +66,13 @@ export function connectorTypeView(def: ConnectorDefinitionV1): ConnectorTypeView
   } catch {
     settingsSchema = { type: 'object' };
   }
-  return { type: def.type, label: def.label, ...(def.description ? { description: def.description } : {}), capabilities: { ...def.capabilities }, settingsSchema };
+  return {
+    type: def.type,
+    label: def.label,
+    ...(def.description ? { description: def.description } : {}),
+    capabilities: { ...def.capabilities },
+    settingsSchema,
+  };
 }
 
 const modeSchema = z.enum(['merge', 'replace']);
@@ -67,15 +84,31 @@ export interface ProviderRouteExtras {
   redact?: (text: string) => string;
 }
 
-export function providerRoutes(registry: ProviderRegistry, service: HandoverApi, logger: Logger, checks: ProviderChecks = new MemoryProviderChecks(), extras: ProviderRouteExtras = {}): Route[] {
-  const admin = (method: string, path: string, handler: Route['handler'], providers?: Route['providers']): Route => ({ method, path, auth: 'admin', handler, ...(providers ? { providers } : {}) });
+export function providerRoutes(
+  registry: ProviderRegistry,
+  service: HandoverApi,
+  logger: Logger,
+  checks: ProviderChecks = new MemoryProviderChecks(),
+  extras: ProviderRouteExtras = {},
+): Route[] {
+  const admin = (method: string, path: string, handler: Route['handler'], providers?: Route['providers']): Route => ({
+    method,
+    path,
+    auth: 'admin',
+    handler,
+    ...(providers ? { providers } : {}),
+  });
   // Reads carry the outcome of the provider's last "test connection" (`lastCheck`), for the console.
-  const withChecks = async (items: ProviderView[]): Promise<Array<ProviderView & { lastCheck?: ProviderCheckRecord; webhookUrl?: string }>> => {
+  const withChecks = async (
+    items: ProviderView[],
+  ): Promise<Array<ProviderView & { lastCheck?: ProviderCheckRecord; webhookUrl?: string }>> => {
     const found = await checks.get(items.map((p) => p.id)).catch(() => new Map<string, ProviderCheckRecord>());
     return items.map((p) => {
       const url = extras.webhookUrl?.(p.id);
       const check = found.get(p.id);
-      const lastCheck = check?.error ? { ...check, error: { ...check.error, message: (extras.redact ?? String)(check.error.message) } } : check;
+      const lastCheck = check?.error
+        ? { ...check, error: { ...check.error, message: (extras.redact ?? String)(check.error.message) } }
+        : check;
       return { ...p, ...(url ? { webhookUrl: url } : {}), ...(lastCheck ? { lastCheck } : {}) };
     });
   };
@@ -94,9 +127,18 @@ export function providerRoutes(registry: ProviderRegistry, service: HandoverApi,
     admin('POST', PROVIDER_ROUTES.create, async (ctx) => {
       const provider = await registry.create(objectBody(await ctx.json()) as never);
       logger.info('provider created', { requestId: ctx.requestId, providerId: provider.id, type: provider.type });
-      return { status: 201, body: provider, headers: { location: `/v2.0/handover/provider/${encodeURIComponent(provider.id)}` } };
+      return {
+        status: 201,
+        body: provider,
+        headers: { location: `/v2.0/handover/provider/${encodeURIComponent(provider.id)}` },
+      };
     }),
-    admin('GET', PROVIDER_ROUTES.read, async (ctx) => ({ status: 200, body: (await withChecks([await registry.get(ctx.params.id!)]))[0] }), 'param'),
+    admin(
+      'GET',
+      PROVIDER_ROUTES.read,
+      async (ctx) => ({ status: 200, body: (await withChecks([await registry.get(ctx.params.id!)]))[0] }),
+      'param',
+    ),
     admin(
       'GET',
       PROVIDER_ROUTES.list,
@@ -109,41 +151,83 @@ export function providerRoutes(registry: ProviderRegistry, service: HandoverApi,
     ),
     admin('GET', PROVIDER_ROUTES.export, async (ctx) => {
       const includeSecrets = booleanQuery(ctx, 'includeSecrets');
-      logger.info('audit', { action: 'providers exported', by: ctx.principal?.name, requestId: ctx.requestId, revealed: includeSecrets });
+      logger.info('audit', {
+        action: 'providers exported',
+        by: ctx.principal?.name,
+        requestId: ctx.requestId,
+        revealed: includeSecrets,
+      });
       return { status: 200, body: await registry.export({ includeSecrets }) };
     }),
     admin('POST', PROVIDER_ROUTES.import, async (ctx) => {
       const mode = modeSchema.safeParse(ctx.query.get('mode') ?? 'merge');
-      if (!mode.success) throw new BadRequestError('Query parameter "mode" must be "merge" or "replace"', { details: { field: 'mode' } });
+      if (!mode.success)
+        throw new BadRequestError('Query parameter "mode" must be "merge" or "replace"', {
+          details: { field: 'mode' },
+        });
       const result = await registry.import(parseJson(await ctx.body()), { mode: mode.data });
       logger.info('providers imported', { requestId: ctx.requestId, mode: mode.data, ...result });
       return { status: 200, body: result };
     }),
-    admin('GET', PROVIDER_ROUTES.services, async () => ({ status: 200, body: { items: registry.connectorTypes().map(connectorTypeView) } }), 'filter'),
-    admin('PATCH', PROVIDER_ROUTES.update, async (ctx) => {
-      const provider = await registry.update(ctx.params.id!, objectBody(await ctx.json()) as never);
-      logger.info('provider updated', { requestId: ctx.requestId, providerId: provider.id });
-      return { status: 200, body: provider };
-    }, 'param'),
-    admin('DELETE', PROVIDER_ROUTES.remove, async (ctx) => {
-      await registry.delete(ctx.params.id!);
-      await checks.remove(ctx.params.id!).catch(() => {});
-      logger.info('provider deleted', { requestId: ctx.requestId, providerId: ctx.params.id });
-      return { status: 204 };
-    }, 'param'),
-    admin('POST', PROVIDER_ROUTES.test, async (ctx) => {
-      const result = await testProvider(registry, service, ctx.params.id!);
-      if (result.error) result.error = JSON.parse(await redactFor(result.providerId, JSON.stringify(result.error))) as HandoverErrorJSON;
-      const record: ProviderCheckRecord = { ok: result.ok, check: result.check, at: Date.now(), durationMs: result.durationMs };
-      if (result.error) record.error = { code: result.error.code, message: result.error.message };
-      await checks.set(result.providerId, record).catch((error) => logger.warn('recording a provider check failed', { error: (error as Error).message }));
-      return { status: 200, body: result };
-    }, 'param'),
+    admin(
+      'GET',
+      PROVIDER_ROUTES.services,
+      async () => ({ status: 200, body: { items: registry.connectorTypes().map(connectorTypeView) } }),
+      'filter',
+    ),
+    admin(
+      'PATCH',
+      PROVIDER_ROUTES.update,
+      async (ctx) => {
+        const provider = await registry.update(ctx.params.id!, objectBody(await ctx.json()) as never);
+        logger.info('provider updated', { requestId: ctx.requestId, providerId: provider.id });
+        return { status: 200, body: provider };
+      },
+      'param',
+    ),
+    admin(
+      'DELETE',
+      PROVIDER_ROUTES.remove,
+      async (ctx) => {
+        await registry.delete(ctx.params.id!);
+        await checks.remove(ctx.params.id!).catch(() => {});
+        logger.info('provider deleted', { requestId: ctx.requestId, providerId: ctx.params.id });
+        return { status: 204 };
+      },
+      'param',
+    ),
+    admin(
+      'POST',
+      PROVIDER_ROUTES.test,
+      async (ctx) => {
+        const result = await testProvider(registry, service, ctx.params.id!);
+        if (result.error)
+          result.error = JSON.parse(
+            await redactFor(result.providerId, JSON.stringify(result.error)),
+          ) as HandoverErrorJSON;
+        const record: ProviderCheckRecord = {
+          ok: result.ok,
+          check: result.check,
+          at: Date.now(),
+          durationMs: result.durationMs,
+        };
+        if (result.error) record.error = { code: result.error.code, message: result.error.message };
+        await checks
+          .set(result.providerId, record)
+          .catch((error) => logger.warn('recording a provider check failed', { error: (error as Error).message }));
+        return { status: 200, body: result };
+      },
+      'param',
+    ),
   ];
 }
 
 /** Test connection: an availability check where the connector has one, else building the connector. */
-export async function testProvider(registry: ProviderRegistry, service: HandoverApi, providerId: string): Promise<ProviderTestResult> {
+export async function testProvider(
+  registry: ProviderRegistry,
+  service: HandoverApi,
+  providerId: string,
+): Promise<ProviderTestResult> {
   const started = Date.now();
   let connector: HandoverConnectorV1;
   try {
@@ -156,13 +240,27 @@ export async function testProvider(registry: ProviderRegistry, service: Handover
     try {
       const { ok, checks } = await connector.doTestConnection();
       const failed = checks.find((c) => c.status === 'failed');
-      const error = failed && { name: 'HandoverError', code: (failed.error?.code ?? 'internal') as HandoverErrorJSON['code'], message: failed.message ?? failed.name, isRetryable: false, details: { check: failed.name, ...(failed.field ? { field: failed.field } : {}) } };
-      return { ok, providerId, check: 'connection', durationMs: Date.now() - started, checks, ...(error ? { error } : {}) };
+      const error = failed && {
+        name: 'HandoverError',
+        code: (failed.error?.code ?? 'internal') as HandoverErrorJSON['code'],
+        message: failed.message ?? failed.name,
+        isRetryable: false,
+        details: { check: failed.name, ...(failed.field ? { field: failed.field } : {}) },
+      };
+      return {
+        ok,
+        providerId,
+        check: 'connection',
+        durationMs: Date.now() - started,
+        checks,
+        ...(error ? { error } : {}),
+      };
     } catch (error) {
       return { ok: false, providerId, check: 'connection', durationMs: Date.now() - started, error: safeJSON(error) };
     }
   }
-  if (!connector.capabilities.availability) return { ok: true, providerId, check: 'connector', durationMs: Date.now() - started };
+  if (!connector.capabilities.availability)
+    return { ok: true, providerId, check: 'connector', durationMs: Date.now() - started };
   try {
     const result = await service.checkAvailability({ providerId });
     return { ok: true, providerId, check: 'availability', durationMs: Date.now() - started, result };
@@ -173,12 +271,19 @@ export async function testProvider(registry: ProviderRegistry, service: Handover
 
 function safeJSON(error: unknown): HandoverErrorJSON {
   const typed = toHandoverError(error);
-  if (typed.code === 'internal' && !HandoverError.isInstance(error)) return { name: 'HandoverError', code: 'internal', message: 'The connector failed unexpectedly', isRetryable: false };
+  if (typed.code === 'internal' && !HandoverError.isInstance(error))
+    return {
+      name: 'HandoverError',
+      code: 'internal',
+      message: 'The connector failed unexpectedly',
+      isRetryable: false,
+    };
   return typed.toJSON();
 }
 
 function objectBody(value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadRequestError('Request body must be a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new BadRequestError('Request body must be a JSON object');
   return value as Record<string, unknown>;
 }
 

@@ -1,5 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import { BadRequestError, BadSignatureError, UnknownProviderError, HandoverError, HandoverTimeoutError, type HandoverEvent, type Logger, type WebhookRequest } from '../../contract';
+import {
+  BadRequestError,
+  BadSignatureError,
+  UnknownProviderError,
+  HandoverError,
+  HandoverTimeoutError,
+  type HandoverEvent,
+  type Logger,
+  type WebhookRequest,
+} from '../../contract';
 import type { ProviderRegistry } from '../../registry';
 import { eventEntries, type EventQueueItem } from '../events';
 import { isTransientFailure } from '../health/transient';
@@ -26,7 +35,12 @@ export const WEBHOOK_ROUTE = '/webhooks/:providerId';
  * Sub-paths a connector may serve through `webhook.handle` (token and reply endpoints, handshakes).
  * Four levels: CXone posts replies to `<box>/1.0/posts/<thread>/messages`.
  */
-const SUB_ROUTES = ['/webhooks/:providerId/:sub', '/webhooks/:providerId/:sub/:sub2', '/webhooks/:providerId/:sub/:sub2/:sub3', '/webhooks/:providerId/:sub/:sub2/:sub3/:sub4'];
+const SUB_ROUTES = [
+  '/webhooks/:providerId/:sub',
+  '/webhooks/:providerId/:sub/:sub2',
+  '/webhooks/:providerId/:sub/:sub2/:sub3',
+  '/webhooks/:providerId/:sub/:sub2/:sub3/:sub4',
+];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 
 export interface WebhookRouteOptions {
@@ -93,8 +107,14 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
       let result = 'error';
       const unavailable = (error: unknown, stage: string) => {
         result = 'unavailable';
-        logger.error(`webhook intake failed (${stage}); answered 503 so the vendor retries`, { requestId: ctx.requestId, providerId, error: (error as Error)?.message });
-        return new HttpStatusError(503, 'The gateway cannot store events right now; retry later', { 'retry-after': String(RETRY_AFTER_SEC) });
+        logger.error(`webhook intake failed (${stage}); answered 503 so the vendor retries`, {
+          requestId: ctx.requestId,
+          providerId,
+          error: (error as Error)?.message,
+        });
+        return new HttpStatusError(503, 'The gateway cannot store events right now; retry later', {
+          'retry-after': String(RETRY_AFTER_SEC),
+        });
       };
       const enqueue = async (events: HandoverEvent[], receivedAt: number) => {
         const entries = eventEntries(providerId, events, receivedAt);
@@ -114,7 +134,9 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
         // The store failing to answer is a 503, never a 500 the vendor gives up on.
         const found = await connectorOf(providerId).catch((error: unknown) => {
           if (UnknownProviderError.isInstance(error)) return undefined;
-          throw HandoverError.isInstance(error) && error.code !== 'internal' ? error : unavailable(error, 'provider lookup');
+          throw HandoverError.isInstance(error) && error.code !== 'internal'
+            ? error
+            : unavailable(error, 'provider lookup');
         });
         const webhook = found?.connector.webhook;
         if (!found || !webhook) {
@@ -128,7 +150,13 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           throw tooManyRequests(wait, 'Too many webhooks for this provider; retry later');
         }
         const rawBody = await ctx.body(options.maxBodyBytes);
-        const request: WebhookRequest = { method: ctx.req.method ?? 'POST', url: ctx.req.url ?? '', headers: ctx.req.headers, rawBody, receivedAt: now() };
+        const request: WebhookRequest = {
+          method: ctx.req.method ?? 'POST',
+          url: ctx.req.url ?? '',
+          headers: ctx.req.headers,
+          rawBody,
+          receivedAt: now(),
+        };
         let custom: Awaited<ReturnType<NonNullable<typeof webhook.handle>>>;
         try {
           custom = webhook.handle ? await webhook.handle(request) : undefined;
@@ -139,9 +167,19 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           const handled = custom.events ?? [];
           if (handled.length > 0) await enqueue(handled, request.receivedAt);
           result = 'handled';
-          const body = typeof custom.body === 'string' ? custom.body : custom.body ? Buffer.from(custom.body).toString('utf8') : '';
+          const body =
+            typeof custom.body === 'string'
+              ? custom.body
+              : custom.body
+                ? Buffer.from(custom.body).toString('utf8')
+                : '';
           const contentType = custom.headers?.['content-type'];
-          return { status: custom.status, text: body, headers: custom.headers ?? {}, ...(contentType ? { contentType } : {}) };
+          return {
+            status: custom.status,
+            text: body,
+            headers: custom.headers ?? {},
+            ...(contentType ? { contentType } : {}),
+          };
         }
         if (request.method !== 'POST' || ctx.params.sub !== undefined) {
           result = 'bad_signature'; // as for an unknown provider: nothing tells a known id apart
@@ -153,7 +191,8 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           if (isTransientFailure(error)) throw unavailable(error, 'verify');
           result = 'bad_signature';
           // Every signature failure reads the same (and the same as an unknown provider).
-          if (HandoverError.isInstance(error) && error.code !== 'internal' && error.code !== 'bad_signature') throw error;
+          if (HandoverError.isInstance(error) && error.code !== 'internal' && error.code !== 'bad_signature')
+            throw error;
           throw new BadSignatureError('Webhook verification failed');
         }
         let events: HandoverEvent[];
@@ -172,7 +211,8 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
       } catch (error) {
         if (result === 'error') result = HandoverError.isInstance(error) ? error.code : 'error';
         if (HandoverTimeoutError.isInstance(error)) result = 'timeout';
-        if (result === 'bad_signature') logger.warn('webhook rejected: bad signature or unknown provider', { requestId: ctx.requestId, providerId });
+        if (result === 'bad_signature')
+          logger.warn('webhook rejected: bad signature or unknown provider', { requestId: ctx.requestId, providerId });
         throw error;
       } finally {
         metrics.webhookResults.inc({ type, result });

@@ -63,55 +63,56 @@ export async function rotateRedisSecrets(
     else result.skipped++;
   };
   // A Cluster is scanned node by node (the gateway's keys share one hash tag, so one master has them).
-  const scanners: Redis[] = 'nodes' in redis && typeof redis.nodes === 'function' ? redis.nodes('master') : [redis as Redis];
+  const scanners: Redis[] =
+    'nodes' in redis && typeof redis.nodes === 'function' ? redis.nodes('master') : [redis as Redis];
   for (const scanner of scanners) await rotateOn(scanner);
   return result;
 
   async function rotateOn(scanner: Redis) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await scanner.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) {
-      result.keys++;
-      const type = await redis.type(key);
-      if (type === 'hash') {
-        let c = '0';
-        do {
-          const [n, flat] = await redis.hscan(key, c, 'COUNT', 500);
-          c = n;
-          for (let i = 0; i < flat.length; i += 2)
+    let cursor = '0';
+    do {
+      const [next, keys] = await scanner.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        result.keys++;
+        const type = await redis.type(key);
+        if (type === 'hash') {
+          let c = '0';
+          do {
+            const [n, flat] = await redis.hscan(key, c, 'COUNT', 500);
+            c = n;
+            for (let i = 0; i < flat.length; i += 2)
+              await write(
+                'hash',
+                key,
+                flat[i]!,
+                flat[i + 1]!,
+                safe(() => transform(key, flat[i]!, flat[i + 1]!), flat[i + 1]!),
+              );
+          } while (c !== '0');
+        } else if (type === 'string') {
+          const value = await redis.get(key);
+          if (value !== null)
             await write(
-              'hash',
+              'string',
               key,
-              flat[i]!,
-              flat[i + 1]!,
-              safe(() => transform(key, flat[i]!, flat[i + 1]!), flat[i + 1]!),
+              '',
+              value,
+              safe(() => transform(key, undefined, value), value),
             );
-        } while (c !== '0');
-      } else if (type === 'string') {
-        const value = await redis.get(key);
-        if (value !== null)
-          await write(
-            'string',
-            key,
-            '',
-            value,
-            safe(() => transform(key, undefined, value), value),
-          );
-      } else if (type === 'list') {
-        const items = await redis.lrange(key, 0, -1);
-        for (let i = 0; i < items.length; i++)
-          await write(
-            'list',
-            key,
-            String(i),
-            items[i]!,
-            safe(() => transform(key, undefined, items[i]!), items[i]!),
-          );
+        } else if (type === 'list') {
+          const items = await redis.lrange(key, 0, -1);
+          for (let i = 0; i < items.length; i++)
+            await write(
+              'list',
+              key,
+              String(i),
+              items[i]!,
+              safe(() => transform(key, undefined, items[i]!), items[i]!),
+            );
+        }
       }
-    }
-  } while (cursor !== '0');
+    } while (cursor !== '0');
   }
 }
 

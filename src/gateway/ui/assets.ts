@@ -31,7 +31,8 @@ const MARKER = 'console.js';
 export function findUiDir(start = moduleDir()): string | undefined {
   let dir = start;
   for (let depth = 0; depth < 6; depth++) {
-    for (const candidate of [join(dir, 'ui'), join(dir, 'dist', 'ui')]) if (existsSync(join(candidate, MARKER))) return candidate;
+    for (const candidate of [join(dir, 'ui'), join(dir, 'dist', 'ui')])
+      if (existsSync(join(candidate, MARKER))) return candidate;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;

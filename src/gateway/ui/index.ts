@@ -37,7 +37,10 @@ export async function createUi(options: UiOptions): Promise<Ui> {
 
   const dir = options.dir ?? findUiDir();
   const assets = dir ? loadAssets(dir) : new Map<string, Asset>();
-  if (assets.size === 0) options.logger.warn('the console and playground assets are missing (dist/ui): run "npm run build"', { dir: dir ?? null });
+  if (assets.size === 0)
+    options.logger.warn('the console and playground assets are missing (dist/ui): run "npm run build"', {
+      dir: dir ?? null,
+    });
   const version = assetsVersion(assets);
   const routes: Route[] = [];
 
@@ -45,7 +48,14 @@ export async function createUi(options: UiOptions): Promise<Ui> {
     method: 'GET',
     path: UI_ROUTES[name],
     auth: 'none',
-    handler: async (ctx) => pageReply(ctx, options.auth, assets.size > 0 ? pageHtml(name, { version, console: options.console, playground: !!playgroundOptions }) : undefined),
+    handler: async (ctx) =>
+      pageReply(
+        ctx,
+        options.auth,
+        assets.size > 0
+          ? pageHtml(name, { version, console: options.console, playground: !!playgroundOptions })
+          : undefined,
+      ),
   });
   if (options.console) routes.push(page('console'));
 
@@ -60,9 +70,17 @@ export async function createUi(options: UiOptions): Promise<Ui> {
     method: 'GET',
     path: '/',
     auth: 'none',
-    handler: async () => ({ status: 302, headers: { location: playgroundOptions ? 'playground' : 'console', 'cache-control': 'no-store' } }),
+    handler: async () => ({
+      status: 302,
+      headers: { location: playgroundOptions ? 'playground' : 'console', 'cache-control': 'no-store' },
+    }),
   });
-  routes.push({ method: 'GET', path: UI_ROUTES.asset, auth: 'none', handler: async (ctx) => assetReply(ctx, assets.get(ctx.params.file!)) });
+  routes.push({
+    method: 'GET',
+    path: UI_ROUTES.asset,
+    auth: 'none',
+    handler: async (ctx) => assetReply(ctx, assets.get(ctx.params.file!)),
+  });
 
   return { routes, ...(playground ? { playground } : {}), close: async () => playground?.close() };
 }
@@ -70,7 +88,8 @@ export async function createUi(options: UiOptions): Promise<Ui> {
 async function pageReply(ctx: RequestContext, auth: ApiKeyAuth, html: string | undefined): Promise<Reply> {
   const role = (await auth.authenticate(ctx.req.headers))?.role;
   const status = role === 'admin' ? 200 : role === 'nodes' ? 403 : 401;
-  if (html === undefined) throw new HttpStatusError(503, 'The console assets are not built (dist/ui is missing): run "npm run build"');
+  if (html === undefined)
+    throw new HttpStatusError(503, 'The console assets are not built (dist/ui is missing): run "npm run build"');
   return {
     status,
     text: html,

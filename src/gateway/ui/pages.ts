@@ -30,7 +30,8 @@ export const SECURITY_HEADERS: Record<string, string> = {
 
 export function pageHtml(page: PageName, options: { version: string; console: boolean; playground: boolean }): string {
   const v = encodeURIComponent(options.version);
-  const link = (target: PageName, label: string) => `<a href="${target}"${target === page ? ' aria-current="page"' : ''}>${label}</a>`;
+  const link = (target: PageName, label: string) =>
+    `<a href="${target}"${target === page ? ' aria-current="page"' : ''}>${label}</a>`;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -66,7 +66,10 @@ export async function execute(
       nodeId = below.pop();
       continue;
     }
-    if (steps >= MAX_STEPS) throw new FlowRuntimeError(`Flow did not settle after ${MAX_STEPS} nodes (a Go To loop without waiting for input?)`);
+    if (steps >= MAX_STEPS)
+      throw new FlowRuntimeError(
+        `Flow did not settle after ${MAX_STEPS} nodes (a Go To loop without waiting for input?)`,
+      );
     const node: FlowNode | undefined = flow.nodes[nodeId];
     if (!node) throw new FlowRuntimeError(`Flow has no node "${nodeId}"`);
     const view: FlowContextView = { input, context: session.context, profile: session.profile };
@@ -101,15 +104,22 @@ export async function execute(
     } else {
       const descriptor = descriptors.get(node.type);
       if (!descriptor?.function) throw new FlowRuntimeError(`No node type "${node.type}" (node "${nodeId}")`);
-      const children = (descriptor.dependencies?.children ?? []).map((type) => ({ id: `${nodeId}#${type}`, type, config: {} }));
+      const children = (descriptor.dependencies?.children ?? []).map((type) => ({
+        id: `${nodeId}#${type}`,
+        type,
+        config: {},
+      }));
       let next: string | undefined;
       let stopped = false;
       const api = {
-        say: (text: string, data?: unknown) => session.transcript.push({ from: 'bot', text: text ?? '', ...(data !== undefined ? { data } : {}) }),
-        output: (text: string, data?: unknown) => session.transcript.push({ from: 'bot', text: text ?? '', ...(data !== undefined ? { data } : {}) }),
+        say: (text: string, data?: unknown) =>
+          session.transcript.push({ from: 'bot', text: text ?? '', ...(data !== undefined ? { data } : {}) }),
+        output: (text: string, data?: unknown) =>
+          session.transcript.push({ from: 'bot', text: text ?? '', ...(data !== undefined ? { data } : {}) }),
         log: (level: string, text: string) => session.logs.push({ level, text }),
         addToContext: (key: string, value: unknown, mode = 'simple') => {
-          if (mode === 'array') session.context[key] = [...(Array.isArray(session.context[key]) ? session.context[key] : []), value];
+          if (mode === 'array')
+            session.context[key] = [...(Array.isArray(session.context[key]) ? session.context[key] : []), value];
           else session.context[key] = value;
         },
         getContext: (key: string) => session.context[key],
@@ -123,10 +133,17 @@ export async function execute(
           stopped = true;
         },
         getConversationTranscript: () =>
-          session.transcript.flatMap((l) => (l.from === 'user' || l.from === 'bot' ? [{ role: l.from, text: l.text }] : [])),
+          session.transcript.flatMap((l) =>
+            l.from === 'user' || l.from === 'bot' ? [{ role: l.from, text: l.text }] : [],
+          ),
       };
       const config = evaluateConfig(descriptor, node.config ?? {}, view);
-      await descriptor.function({ cognigy: { api, input, context: session.context, profile: session.profile } as never, config, childConfigs: children, nodeId });
+      await descriptor.function({
+        cognigy: { api, input, context: session.context, profile: session.profile } as never,
+        config,
+        childConfigs: children,
+        nodeId,
+      });
       if (stopped) {
         taken.stopped = true;
         if (descriptor.behavior?.entrypoint) session.entrypoint = nodeId;

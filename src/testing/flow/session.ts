@@ -48,7 +48,11 @@ export class ChatSession {
   async send(text: string, options: { intent?: string; data?: Record<string, unknown> } = {}): Promise<void> {
     this.state.transcript.push({ from: 'user', text, ...(options.data ? { data: options.data } : {}) });
     const intent = options.intent ?? Object.entries(this.tester.intents).find(([, re]) => re.test(text))?.[0];
-    await this.enqueue({ text, ...(options.data ? { data: options.data } : {}), ...(intent ? { intent } : {}) }, 'user', true);
+    await this.enqueue(
+      { text, ...(options.data ? { data: options.data } : {}), ...(intent ? { intent } : {}) },
+      'user',
+      true,
+    );
     await this.tester.settle();
   }
 
@@ -97,7 +101,8 @@ export class ChatSession {
     const provider = await this.tester.kit.registry.get(record.providerId);
     const center = this.tester.center(String(provider.settings.center ?? 'default'));
     const conversation = center.conversation(record.conversationId);
-    if (!conversation) throw new Error(`Conversation ${record.conversationId} is not at center ${String(provider.settings.center)}`);
+    if (!conversation)
+      throw new Error(`Conversation ${record.conversationId} is not at center ${String(provider.settings.center)}`);
     return { center, conversation };
   }
 

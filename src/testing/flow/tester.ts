@@ -1,11 +1,28 @@
 import type { INodeDescriptor } from '@cognigy/extension-tools';
-import { HandoverConfigError, UnsupportedCapabilityError, type Clock, type ConnectorCapabilities, type ConnectorDefinitionV1 } from '../../contract';
+import {
+  HandoverConfigError,
+  UnsupportedCapabilityError,
+  type Clock,
+  type ConnectorCapabilities,
+  type ConnectorDefinitionV1,
+} from '../../contract';
 import { createFakeClock, flushAsync, type FakeClock } from '../../clock';
 import { flowEventData, readFlowEvent, type Delivery, type DeliveryItem, type FlowHandoverInput } from '../../delivery';
 import { createHandoverKit, type HandoverKit } from '../../kit';
 import { sessionKeyOf } from '../../model';
-import { AVAILABILITY_CHILDREN, LOOKUP_CASES, NODE_TYPES, createHandoverNodes, validateNodeConfig } from '../../../nodes';
-import { SimulatedCenters, simulatedConnector, type CenterConfig, type SimulatedContactCenter } from '../../../connectors/simulated';
+import {
+  AVAILABILITY_CHILDREN,
+  LOOKUP_CASES,
+  NODE_TYPES,
+  createHandoverNodes,
+  validateNodeConfig,
+} from '../../../nodes';
+import {
+  SimulatedCenters,
+  simulatedConnector,
+  type CenterConfig,
+  type SimulatedContactCenter,
+} from '../../../connectors/simulated';
 import { ChatSession } from './session';
 import { execute, type SessionState } from './runtime';
 import type { BranchTaken, FlowDefinition } from './types';
@@ -54,7 +71,12 @@ class TesterDelivery implements Delivery {
   async deliver(item: DeliveryItem): Promise<void> {
     const chat = this.tester.sessionFor(item.session);
     if (!chat) return;
-    if (item.type === 'message') chat.state.transcript.push(item.source === 'agent' ? { from: 'agent', text: item.text, ...(item.agent?.name ? { agent: item.agent.name } : {}) } : { from: 'system', text: item.text });
+    if (item.type === 'message')
+      chat.state.transcript.push(
+        item.source === 'agent'
+          ? { from: 'agent', text: item.text, ...(item.agent?.name ? { agent: item.agent.name } : {}) }
+          : { from: 'system', text: item.text },
+      );
     else if (item.type === 'typing') chat.typing.push(item.typing);
     // Cognigy's inject is asynchronous: the flow runs after the service has moved on.
     else chat.enqueue({ text: '', data: flowEventData(item.handover) }, 'event');
@@ -82,7 +104,9 @@ export class FlowTester<C extends Clock = FakeClock> {
     this.intents = options.intents ?? {};
   }
 
-  static async create<C extends Clock = FakeClock>(options: FlowTesterOptions & { clock?: C } = {}): Promise<FlowTester<C>> {
+  static async create<C extends Clock = FakeClock>(
+    options: FlowTesterOptions & { clock?: C } = {},
+  ): Promise<FlowTester<C>> {
     const tester = new FlowTester<C>(options);
     for (const [name, setup] of Object.entries(options.centers ?? {})) tester.centers.get(name, setup, tester.clock);
     tester.kit = await createHandoverKit({
@@ -100,7 +124,10 @@ export class FlowTester<C extends Clock = FakeClock> {
     const providers = await this.kit.registry.list();
     this.capabilities = new Map();
     for (const p of providers) this.capabilities.set(p.id, (await this.kit.registry.capabilitiesOf(p.id)).capabilities);
-    const nodes = createHandoverNodes({ service: this.kit.service, providers: providers.map((p) => ({ ...p, capabilities: this.capabilities.get(p.id)! })) });
+    const nodes = createHandoverNodes({
+      service: this.kit.service,
+      providers: providers.map((p) => ({ ...p, capabilities: this.capabilities.get(p.id)! })),
+    });
     this.descriptors = new Map([...nodes, ...(this.options.nodes ?? [])].map((d) => [d.type, d]));
   }
 
@@ -120,21 +147,32 @@ export class FlowTester<C extends Clock = FakeClock> {
       nodes[id] = node;
       if ('type' in node) {
         const descriptor = this.descriptors.get(node.type);
-        if (!descriptor) throw new HandoverConfigError(`Node "${id}": unknown type "${node.type}"`, [{ path: `${id}.type`, message: 'Unknown node type' }]);
-        if (node.type in NODE_TYPES) checkConfig(id, node.type as keyof typeof NODE_TYPES, node.config ?? {}, (p) => this.capabilitiesOf(p));
+        if (!descriptor)
+          throw new HandoverConfigError(`Node "${id}": unknown type "${node.type}"`, [
+            { path: `${id}.type`, message: 'Unknown node type' },
+          ]);
+        if (node.type in NODE_TYPES)
+          checkConfig(id, node.type as keyof typeof NODE_TYPES, node.config ?? {}, (p) => this.capabilitiesOf(p));
         nodes[id] = { ...node, branches: normaliseBranches(id, node.type, node.branches, descriptor) };
       }
       for (const target of targetsOf(nodes[id]!)) {
-        if (!definition.nodes[target]) throw new HandoverConfigError(`Node "${id}" leads to "${target}", which is not in the flow`, [{ path: id, message: `Unknown node "${target}"` }]);
+        if (!definition.nodes[target])
+          throw new HandoverConfigError(`Node "${id}" leads to "${target}", which is not in the flow`, [
+            { path: id, message: `Unknown node "${target}"` },
+          ]);
       }
     }
-    if (!definition.nodes[definition.start]) throw new HandoverConfigError(`Start node "${definition.start}" is not in the flow`, [{ path: 'start', message: 'Unknown node' }]);
+    if (!definition.nodes[definition.start])
+      throw new HandoverConfigError(`Start node "${definition.start}" is not in the flow`, [
+        { path: 'start', message: 'Unknown node' },
+      ]);
     return new TestFlow(this, { start: definition.start, nodes });
   }
 
   /** Moves the fake clock, firing timers (queue updates, inactivity…) and letting the flow react. */
   async advance(ms: number): Promise<void> {
-    if (!isFakeClock(this.clock)) throw new Error('advance() needs the fake clock; this tester runs on a real clock (options.clock)');
+    if (!isFakeClock(this.clock))
+      throw new Error('advance() needs the fake clock; this tester runs on a real clock (options.clock)');
     await this.clock.advance(ms);
     await this.settle();
   }
@@ -158,7 +196,10 @@ export class FlowTester<C extends Clock = FakeClock> {
 
   capabilitiesOf(providerId: string): ConnectorCapabilities {
     const caps = this.capabilities.get(providerId);
-    if (!caps) throw new HandoverConfigError(`Unknown handover provider "${providerId}"`, [{ path: 'providerId', message: `No provider "${providerId}"` }]);
+    if (!caps)
+      throw new HandoverConfigError(`Unknown handover provider "${providerId}"`, [
+        { path: 'providerId', message: `No provider "${providerId}"` },
+      ]);
     return caps;
   }
 
@@ -173,7 +214,12 @@ export class FlowTester<C extends Clock = FakeClock> {
   }
 
   /** @internal */
-  async run(flow: FlowDefinition, state: SessionState, input: Record<string, any>, trigger: 'user' | 'event'): Promise<void> {
+  async run(
+    flow: FlowDefinition,
+    state: SessionState,
+    input: Record<string, any>,
+    trigger: 'user' | 'event',
+  ): Promise<void> {
     const observe = this.options.onExecution;
     if (!observe) return execute(flow, this.descriptors, state, input, trigger);
     const from = state.branches.length;
@@ -184,8 +230,20 @@ export class FlowTester<C extends Clock = FakeClock> {
       error = e;
       throw e;
     } finally {
-      const handover = readFlowEvent(input.data) ?? (input.handover && typeof input.handover.status === 'string' ? (input.handover as FlowHandoverInput) : undefined);
-      observe({ userId: state.userId, sessionId: state.sessionId, trigger, input, ...(handover ? { handover } : {}), steps: state.branches.slice(from), ...(error !== undefined ? { error } : {}) });
+      const handover =
+        readFlowEvent(input.data) ??
+        (input.handover && typeof input.handover.status === 'string'
+          ? (input.handover as FlowHandoverInput)
+          : undefined);
+      observe({
+        userId: state.userId,
+        sessionId: state.sessionId,
+        trigger,
+        input,
+        ...(handover ? { handover } : {}),
+        steps: state.branches.slice(from),
+        ...(error !== undefined ? { error } : {}),
+      });
     }
   }
 }
@@ -201,7 +259,9 @@ export class TestFlow {
   ) {}
 
   /** Opens a chat: one user session on this flow. */
-  session(options: { userId?: string; sessionId?: string; profile?: Record<string, any>; channel?: string } = {}): ChatSession {
+  session(
+    options: { userId?: string; sessionId?: string; profile?: Record<string, any>; channel?: string } = {},
+  ): ChatSession {
     const n = Math.random().toString(36).slice(2, 8);
     const chat = new ChatSession(this.tester, this.definition, {
       userId: options.userId ?? `user-${n}`,
@@ -221,7 +281,9 @@ export class TestFlow {
   }
 }
 
-export function createFlowTester<C extends Clock = FakeClock>(options: FlowTesterOptions & { clock?: C } = {}): Promise<FlowTester<C>> {
+export function createFlowTester<C extends Clock = FakeClock>(
+  options: FlowTesterOptions & { clock?: C } = {},
+): Promise<FlowTester<C>> {
   return FlowTester.create<C>(options);
 }
 
@@ -236,30 +298,56 @@ function targetsOf(node: FlowDefinition['nodes'][string]): string[] {
 
 const SHORT_NAMES: Record<string, Record<string, string>> = {
   // `event` / `events`: the Lookup's "Events" case (status agentInject), by its earlier short name.
-  [NODE_TYPES.lookupHandoverStatus]: { ...Object.fromEntries(LOOKUP_CASES.map((c) => [c.case, c.child])), event: 'onHandoverEvent', events: 'onHandoverEvent' },
+  [NODE_TYPES.lookupHandoverStatus]: {
+    ...Object.fromEntries(LOOKUP_CASES.map((c) => [c.case, c.child])),
+    event: 'onHandoverEvent',
+    events: 'onHandoverEvent',
+  },
   [NODE_TYPES.checkAgentAvailability]: Object.fromEntries(AVAILABILITY_CHILDREN.map((c) => [c.key, c.child])),
 };
 
-function normaliseBranches(id: string, nodeType: string, branches: Record<string, string> | undefined, descriptor: INodeDescriptor) {
+function normaliseBranches(
+  id: string,
+  nodeType: string,
+  branches: Record<string, string> | undefined,
+  descriptor: INodeDescriptor,
+) {
   if (!branches) return undefined;
   const children = descriptor.dependencies?.children ?? [];
   const out: Record<string, string> = {};
   for (const [name, target] of Object.entries(branches)) {
     const childType = children.includes(name) ? name : SHORT_NAMES[nodeType]?.[name];
-    if (!childType) throw new HandoverConfigError(`Node "${id}" has no branch "${name}" (branches: ${children.join(', ') || 'none'})`, [{ path: `${id}.branches.${name}`, message: 'Unknown branch' }]);
+    if (!childType)
+      throw new HandoverConfigError(
+        `Node "${id}" has no branch "${name}" (branches: ${children.join(', ') || 'none'})`,
+        [{ path: `${id}.branches.${name}`, message: 'Unknown branch' }],
+      );
     out[childType] = target;
   }
   return out;
 }
 
 /** Validates a handover node's config; errors say which node of the flow they are about. */
-function checkConfig(id: string, nodeType: keyof typeof NODE_TYPES, config: Record<string, unknown>, caps: (p: string) => ConnectorCapabilities) {
+function checkConfig(
+  id: string,
+  nodeType: keyof typeof NODE_TYPES,
+  config: Record<string, unknown>,
+  caps: (p: string) => ConnectorCapabilities,
+) {
   try {
     validateNodeConfig(nodeType, config, caps);
   } catch (error) {
-    if (HandoverConfigError.isInstance(error)) throw new HandoverConfigError(`Node "${id}": ${error.message}`, error.issues);
+    if (HandoverConfigError.isInstance(error))
+      throw new HandoverConfigError(`Node "${id}": ${error.message}`, error.issues);
     if (UnsupportedCapabilityError.isInstance(error)) {
-      const wrapped = new UnsupportedCapabilityError(String(error.details.capability), { connectorType: error.details.connectorType as string | undefined, providerId: error.details.providerId as string | undefined }, `Node "${id}": ${error.message}`);
+      const wrapped = new UnsupportedCapabilityError(
+        String(error.details.capability),
+        {
+          connectorType: error.details.connectorType as string | undefined,
+          providerId: error.details.providerId as string | undefined,
+        },
+        `Node "${id}": ${error.message}`,
+      );
       Object.assign(wrapped.details, { field: error.details.field, node: id });
       throw wrapped;
     }

@@ -1,12 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { objectShape, secretFields } from 'handover-kit/contract';
-import { CHATWOOT_CAPABILITIES, chatwootConnection, chatwootConnectionHelp, chatwootConnector, chatwootSettingsSchema } from 'handover-kit/connectors/chatwoot';
+import {
+  CHATWOOT_CAPABILITIES,
+  chatwootConnection,
+  chatwootConnectionHelp,
+  chatwootConnector,
+  chatwootSettingsSchema,
+} from 'handover-kit/connectors/chatwoot';
 
 describe('chatwoot definition and Cognigy Connection', () => {
   it('the connection lists exactly the settings keys, as Cognigy expects ({ type, label, fields: [{ fieldName }] })', () => {
     expect(chatwootConnection.type).toBe('handover-kit-chatwoot');
-    expect(chatwootConnection.fields.map((f) => f.fieldName)).toEqual(Object.keys(objectShape(chatwootSettingsSchema)!));
-    expect(chatwootConnection.fields.map((f) => f.fieldName)).toEqual(expect.arrayContaining(['baseUrl', 'accountId', 'apiAccessToken', 'inboxId', 'webhookSecret', 'teamId', 'verification']));
+    expect(chatwootConnection.fields.map((f) => f.fieldName)).toEqual(
+      Object.keys(objectShape(chatwootSettingsSchema)!),
+    );
+    expect(chatwootConnection.fields.map((f) => f.fieldName)).toEqual(
+      expect.arrayContaining([
+        'baseUrl',
+        'accountId',
+        'apiAccessToken',
+        'inboxId',
+        'webhookSecret',
+        'teamId',
+        'verification',
+      ]),
+    );
   });
 
   it('marks the token and the webhook secret as secrets, and labels every field', () => {

@@ -19,7 +19,13 @@ afterEach(async () => {
   bed = undefined;
 });
 
-const start = (key: string): StartHandoverRequest => ({ idempotencyKey: key, user: { id: `user-${key}` }, routing: {}, transcript: [], customAttributes: {} });
+const start = (key: string): StartHandoverRequest => ({
+  idempotencyKey: key,
+  user: { id: `user-${key}` },
+  routing: {},
+  transcript: [],
+  customAttributes: {},
+});
 
 async function caught(promise: Promise<unknown>): Promise<HandoverError> {
   const error = await promise.then(
@@ -53,7 +59,9 @@ describe('chatwoot retries: idempotent calls only', () => {
     bed = await startChatwootTestbed();
     const { conversationId } = await bed.connector.doStartHandover(start('c'));
     bed.fake.failNext('toggleStatus', { status: 502 });
-    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({ alreadyClosed: false });
+    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({
+      alreadyClosed: false,
+    });
     expect(bed.fake.requestsOf('toggleStatus').map((r) => r.status)).toEqual([502, 200]);
   });
 
@@ -87,7 +95,12 @@ describe('chatwoot error mapping', () => {
     const notFound = await caught(connector.doGetStatus({ conversationId }));
     expect(VendorNotFoundError.isInstance(notFound)).toBe(true);
     expect(notFound.message).toContain('Resource could not be found');
-    expect(notFound.details).toMatchObject({ vendor: 'chatwoot', status: 404, operation: 'get conversation', vendorRequestId: fake.requestsOf('getConversation').at(-1)!.requestId });
+    expect(notFound.details).toMatchObject({
+      vendor: 'chatwoot',
+      status: 404,
+      operation: 'get conversation',
+      vendorRequestId: fake.requestsOf('getConversation').at(-1)!.requestId,
+    });
 
     // A real 404: a conversation that does not exist.
     expect(VendorNotFoundError.isInstance(await caught(connector.doGetStatus({ conversationId: '99999' })))).toBe(true);
@@ -114,7 +127,8 @@ describe('chatwoot error mapping', () => {
       expect(e.isRetryable).toBe(false);
       expect(e.message).toContain('Invalid Access Token');
       const dump = `${e.message} ${JSON.stringify(e.toJSON())} ${String(e.stack)}`;
-      for (const secret of ['not-the-token-SECRET123', bed.fake.token, WEBHOOK_SECRET]) expect(dump).not.toContain(secret);
+      for (const secret of ['not-the-token-SECRET123', bed.fake.token, WEBHOOK_SECRET])
+        expect(dump).not.toContain(secret);
     }
     expect(bed.fake.requestsOf('inboxMembers')).toHaveLength(1);
   });
@@ -123,13 +137,17 @@ describe('chatwoot error mapping', () => {
     bed = await startChatwootTestbed({ settings: { timeoutMs: 1000 } });
     const { conversationId } = await bed.connector.doStartHandover(start('slow'));
     bed.fake.failNext('createMessage', { delayMs: 1500 });
-    const e = await caught(bed.connector.doSendMessage({ conversationId, messageId: 's', user: { id: 'u' }, text: 'slow' }));
+    const e = await caught(
+      bed.connector.doSendMessage({ conversationId, messageId: 's', user: { id: 'u' }, text: 'slow' }),
+    );
     expect(HandoverTimeoutError.isInstance(e)).toBe(true);
   });
 
   it('an unexpected response body is a VendorApiError, not a crash', async () => {
     bed = await startChatwootTestbed();
-    (bed.fake.behaviour as unknown as { getConversation: () => unknown }).getConversation = () => ({ unexpected: true });
+    (bed.fake.behaviour as unknown as { getConversation: () => unknown }).getConversation = () => ({
+      unexpected: true,
+    });
     const e = await caught(bed.connector.doGetStatus({ conversationId: '1' }));
     expect(VendorApiError.isInstance(e)).toBe(true);
     expect(e.message).toMatch(/unexpected body/);
@@ -137,7 +155,13 @@ describe('chatwoot error mapping', () => {
 });
 
 describe('chatwoot settings validation', () => {
-  const valid = { baseUrl: 'https://app.chatwoot.com', accountId: 1, apiAccessToken: 'tok-Zq9Secret', inboxId: 7, webhookSecret: WEBHOOK_SECRET };
+  const valid = {
+    baseUrl: 'https://app.chatwoot.com',
+    accountId: 1,
+    apiAccessToken: 'tok-Zq9Secret',
+    inboxId: 7,
+    webhookSecret: WEBHOOK_SECRET,
+  };
 
   it('names the field at fault (gateway provider API)', async () => {
     const registry = new ProviderRegistry({ connectors: [chatwootConnector()] });
@@ -157,14 +181,40 @@ describe('chatwoot settings validation', () => {
       expect((e as HandoverConfigError).message).toMatch(message);
       expect((e as HandoverConfigError).message).not.toContain('tok-Zq9Secret');
     }
-    const created = await registry.create({ name: 'cw', type: 'chatwoot', settings: { ...valid, baseUrl: 'https://app.chatwoot.com/api/v1/' } });
-    expect(created.settings).toMatchObject({ baseUrl: 'https://app.chatwoot.com', apiAccessToken: '********', webhookSecret: '********' });
+    const created = await registry.create({
+      name: 'cw',
+      type: 'chatwoot',
+      settings: { ...valid, baseUrl: 'https://app.chatwoot.com/api/v1/' },
+    });
+    expect(created.settings).toMatchObject({
+      baseUrl: 'https://app.chatwoot.com',
+      apiAccessToken: '********',
+      webhookSecret: '********',
+    });
     await registry.close();
   });
 
   it('takes a Cognigy Connection’s string values, and names connection fields', () => {
-    const settings = settingsFromConnection({ baseUrl: 'https://liveagent-app.cognigy.ai/api/v1', accountId: '12', apiAccessToken: 'tok', inboxId: '3', teamId: '', webhookSecret: WEBHOOK_SECRET, flavour: 'live-agent', labels: 'a, b', transcriptNote: 'false' });
-    expect(settings).toMatchObject({ baseUrl: 'https://liveagent-app.cognigy.ai', accountId: 12, inboxId: 3, teamId: undefined, flavour: 'live-agent', labels: ['a', 'b'], transcriptNote: false });
+    const settings = settingsFromConnection({
+      baseUrl: 'https://liveagent-app.cognigy.ai/api/v1',
+      accountId: '12',
+      apiAccessToken: 'tok',
+      inboxId: '3',
+      teamId: '',
+      webhookSecret: WEBHOOK_SECRET,
+      flavour: 'live-agent',
+      labels: 'a, b',
+      transcriptNote: 'false',
+    });
+    expect(settings).toMatchObject({
+      baseUrl: 'https://liveagent-app.cognigy.ai',
+      accountId: 12,
+      inboxId: 3,
+      teamId: undefined,
+      flavour: 'live-agent',
+      labels: ['a', 'b'],
+      transcriptNote: false,
+    });
     const e = (() => {
       try {
         settingsFromConnection({ ...settings, accountId: 'x', apiAccessToken: '' } as never);

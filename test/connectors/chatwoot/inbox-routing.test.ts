@@ -10,7 +10,13 @@ afterEach(async () => {
   bed = undefined;
 });
 
-const request = (queue: string) => ({ idempotencyKey: `k-${queue}`, user: { id: 'u1' }, routing: { queue }, transcript: [], customAttributes: {} });
+const request = (queue: string) => ({
+  idempotencyKey: `k-${queue}`,
+  user: { id: 'u1' },
+  routing: { queue },
+  transcript: [],
+  customAttributes: {},
+});
 
 describe('chatwoot: the inbox a node picks', () => {
   it('creates the conversation in the inbox named, when the provider lists it (not as a team)', async () => {
@@ -25,7 +31,9 @@ describe('chatwoot: the inbox a node picks', () => {
   it('an inbox the provider does not list: its own inbox, and a warning', async () => {
     bed = await startChatwootTestbed();
     const result = await bed.connector.doStartHandover(request('inbox:9'));
-    expect(result.warnings).toEqual([expect.objectContaining({ feature: 'queueRouting', message: expect.stringContaining('Inbox 9') })]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ feature: 'queueRouting', message: expect.stringContaining('Inbox 9') }),
+    ]);
     const created = bed.fake.requests.find((r) => r.method === 'POST' && /\/conversations$/.test(r.path))!;
     expect((created.body as { inbox_id: number }).inbox_id).toBe(7);
   });

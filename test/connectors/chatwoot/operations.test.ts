@@ -34,12 +34,24 @@ describe('chatwoot messages', () => {
     const b = await setup();
     const { conversationId } = await b.connector.doStartHandover(start('m'));
     const before = b.fake.requests.length;
-    const sent = await b.connector.doSendMessage({ conversationId, messageId: 'u-1', user: { id: 'user-m' }, text: 'Hello?' });
-    const repeat = await b.connector.doSendMessage({ conversationId, messageId: 'u-1', user: { id: 'user-m' }, text: 'Hello?' });
+    const sent = await b.connector.doSendMessage({
+      conversationId,
+      messageId: 'u-1',
+      user: { id: 'user-m' },
+      text: 'Hello?',
+    });
+    const repeat = await b.connector.doSendMessage({
+      conversationId,
+      messageId: 'u-1',
+      user: { id: 'user-m' },
+      text: 'Hello?',
+    });
     expect(sent).toEqual({ duplicate: false, vendorMessageId: expect.stringMatching(/^\d+$/) });
     expect(repeat).toEqual({ duplicate: true, vendorMessageId: sent.vendorMessageId });
     const calls = b.fake.requests.slice(before);
-    expect(calls.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /api/v1/accounts/1/conversations/${conversationId}/messages`]);
+    expect(calls.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST /api/v1/accounts/1/conversations/${conversationId}/messages`,
+    ]);
     expect(calls[0]!.body).toEqual({ content: 'Hello?', message_type: 'incoming', private: false });
     expect(b.fake.userMessages(conversationId)).toEqual(['Hello?']);
     // Chatwoot echoes the user's message on the inbox webhook: no event comes of it.
@@ -49,7 +61,13 @@ describe('chatwoot messages', () => {
   it('system notices become private notes; attachments become links with a warning', async () => {
     const b = await setup();
     const { conversationId } = await b.connector.doStartHandover(start('s'));
-    await b.connector.doSendMessage({ conversationId, messageId: 'sys-1', user: { id: 'u' }, text: 'User left the conversation', kind: 'system' });
+    await b.connector.doSendMessage({
+      conversationId,
+      messageId: 'sys-1',
+      user: { id: 'u' },
+      text: 'User left the conversation',
+      kind: 'system',
+    });
     const withFile = await b.connector.doSendMessage({
       conversationId,
       messageId: 'f-1',
@@ -60,7 +78,11 @@ describe('chatwoot messages', () => {
     const bodies = b.fake.requestsOf('createMessage').map((r) => r.body);
     expect(bodies).toEqual([
       { content: 'User left the conversation', message_type: 'outgoing', private: true },
-      { content: 'See attached\n[image] a.png: https://files.example.test/a.png', message_type: 'incoming', private: false },
+      {
+        content: 'See attached\n[image] a.png: https://files.example.test/a.png',
+        message_type: 'incoming',
+        private: false,
+      },
     ]);
     expect(withFile.warnings).toEqual([{ type: 'unsupported', feature: 'attachments', message: expect.any(String) }]);
     expect(await eventsFor(b, conversationId)).toEqual([]);
@@ -69,7 +91,11 @@ describe('chatwoot messages', () => {
   it('concurrent sends of one message id make one call', async () => {
     const b = await setup();
     const { conversationId } = await b.connector.doStartHandover(start('c'));
-    const results = await Promise.all([1, 2].map(() => b.connector.doSendMessage({ conversationId, messageId: 'same', user: { id: 'u' }, text: 'once' })));
+    const results = await Promise.all(
+      [1, 2].map(() =>
+        b.connector.doSendMessage({ conversationId, messageId: 'same', user: { id: 'u' }, text: 'once' }),
+      ),
+    );
     expect(results.map((r) => r.duplicate).sort()).toEqual([false, true]);
     expect(b.fake.userMessages(conversationId)).toEqual(['once']);
   });
@@ -78,7 +104,9 @@ describe('chatwoot messages', () => {
 describe('chatwoot events through the fake’s signed inbox webhook', () => {
   it('join, typing, reply, private note, unassign, rejoin and resolve become the right events in order', async () => {
     const b = await setup();
-    const { conversationId } = await b.connector.doStartHandover(start('e', { transcript: [{ role: 'user', text: 'hi' }] }));
+    const { conversationId } = await b.connector.doStartHandover(
+      start('e', { transcript: [{ role: 'user', text: 'hi' }] }),
+    );
     b.fake.join(conversationId, 3);
     b.fake.typing(conversationId, true);
     b.fake.say(conversationId, 'Hi, Jane here');
@@ -126,7 +154,10 @@ describe('chatwoot status and close', () => {
     const { conversationId } = await b.connector.doStartHandover(start('st'));
     expect(await b.connector.doGetStatus({ conversationId })).toEqual({ status: 'queue' });
     b.fake.join(conversationId, 3);
-    expect(await b.connector.doGetStatus({ conversationId })).toEqual({ status: 'active', agent: { id: '3', name: 'Jane', avatarUrl: 'https://fake.chatwoot.test/avatars/3.png' } });
+    expect(await b.connector.doGetStatus({ conversationId })).toEqual({
+      status: 'active',
+      agent: { id: '3', name: 'Jane', avatarUrl: 'https://fake.chatwoot.test/avatars/3.png' },
+    });
     b.fake.setStatus(conversationId, 'pending');
     expect((await b.connector.doGetStatus({ conversationId })).status).toBe('completed');
     b.fake.resolve(conversationId);
@@ -137,17 +168,27 @@ describe('chatwoot status and close', () => {
   it('closes with toggle_status resolved (note first when given); a second close writes nothing', async () => {
     const b = await setup();
     const { conversationId } = await b.connector.doStartHandover(start('cl'));
-    expect(await b.connector.doCloseHandover({ conversationId, reason: 'user-cancelled', message: 'The user cancelled the handover.' })).toEqual({ alreadyClosed: false });
+    expect(
+      await b.connector.doCloseHandover({
+        conversationId,
+        reason: 'user-cancelled',
+        message: 'The user cancelled the handover.',
+      }),
+    ).toEqual({ alreadyClosed: false });
     expect(b.fake.requestsOf('toggleStatus').map((r) => r.body)).toEqual([{ status: 'resolved' }]);
     expect(b.fake.notes(conversationId)).toEqual(['The user cancelled the handover.']);
-    expect(await b.connector.doCloseHandover({ conversationId, reason: 'user-cancelled' })).toEqual({ alreadyClosed: true });
+    expect(await b.connector.doCloseHandover({ conversationId, reason: 'user-cancelled' })).toEqual({
+      alreadyClosed: true,
+    });
     expect(b.fake.requestsOf('toggleStatus')).toHaveLength(1);
     expect(b.fake.conversation(conversationId).status).toBe('resolved');
   });
 
   it('an id that is not a Chatwoot conversation id is not found, without a call', async () => {
     const b = await setup();
-    await expect(b.connector.doGetStatus({ conversationId: 'abc' })).rejects.toMatchObject({ code: 'vendor_not_found' });
+    await expect(b.connector.doGetStatus({ conversationId: 'abc' })).rejects.toMatchObject({
+      code: 'vendor_not_found',
+    });
     expect(b.fake.requests).toHaveLength(0);
   });
 });
@@ -175,7 +216,9 @@ describe('chatwoot availability', () => {
 
   it('with a team: inbox members who are in the team; skills and languages are warned about', async () => {
     const b = await setup({ agents, teams: [{ id: 2, name: 'Support', members: [3, 4, 5] }] });
-    const result = await b.connector.doCheckAvailability({ routing: { queue: 'Support', skills: ['x'], languages: ['de'] } });
+    const result = await b.connector.doCheckAvailability({
+      routing: { queue: 'Support', skills: ['x'], languages: ['de'] },
+    });
     expect(result).toMatchObject({ available: true, agentsAvailable: 1, queueLength: 0 });
     expect(result.warnings?.map((w) => w.feature)).toEqual(['skills', 'languages']);
     expect(b.fake.requestsOf('teamMembers')[0]!.path).toBe('/api/v1/accounts/1/teams/2/team_members');
@@ -184,9 +227,16 @@ describe('chatwoot availability', () => {
 
   it('nobody online → unavailable, reason no-agents', async () => {
     const b = await setup({ agents: [{ id: 3, name: 'Jane Doe', availability: 'offline' }] });
-    expect(await b.connector.doCheckAvailability({ routing: {} })).toMatchObject({ available: false, reason: 'no-agents', agentsAvailable: 0 });
+    expect(await b.connector.doCheckAvailability({ routing: {} })).toMatchObject({
+      available: false,
+      reason: 'no-agents',
+      agentsAvailable: 0,
+    });
     b.fake.setAvailability(3, 'online');
-    expect(await b.connector.doCheckAvailability({ routing: {} })).toMatchObject({ available: true, agentsAvailable: 1 });
+    expect(await b.connector.doCheckAvailability({ routing: {} })).toMatchObject({
+      available: true,
+      agentsAvailable: 1,
+    });
   });
 
   it('a throttled or refused meta call leaves the queue length out, with a warning', async () => {
@@ -194,11 +244,20 @@ describe('chatwoot availability', () => {
     b.fake.failNext('conversationMeta', { status: 401 });
     const result = await b.connector.doCheckAvailability({ routing: {} });
     expect(result.queueLength).toBeUndefined();
-    expect(result.warnings).toEqual([{ type: 'other', feature: 'queueLength', message: expect.stringContaining('Invalid Access Token') }]);
+    expect(result.warnings).toEqual([
+      { type: 'other', feature: 'queueLength', message: expect.stringContaining('Invalid Access Token') },
+    ]);
   });
 
   it('declares no wait time or queue position', async () => {
     const b = await setup();
-    expect(b.connector.capabilities).toMatchObject({ availability: true, estimatedWaitTime: false, queuePosition: false, attachments: false, pushEvents: false, webhooks: true });
+    expect(b.connector.capabilities).toMatchObject({
+      availability: true,
+      estimatedWaitTime: false,
+      queuePosition: false,
+      attachments: false,
+      pushEvents: false,
+      webhooks: true,
+    });
   });
 });

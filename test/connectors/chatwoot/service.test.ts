@@ -19,12 +19,37 @@ async function setup(flavour: 'chatwoot' | 'live-agent') {
   const kit: HandoverKit = await createHandoverKit({
     connectors: [chatwootConnector({ retry: { baseDelayMs: 1 } })],
     clock,
-    providers: [{ id: 'cw', name: 'Chatwoot', type: 'chatwoot', settings: { flavour, baseUrl: `${fake.url}/api/v1`, accountId: '1', apiAccessToken: fake.token, inboxId: '7', webhookSecret: WEBHOOK_SECRET } }],
+    providers: [
+      {
+        id: 'cw',
+        name: 'Chatwoot',
+        type: 'chatwoot',
+        settings: {
+          flavour,
+          baseUrl: `${fake.url}/api/v1`,
+          accountId: '1',
+          apiAccessToken: fake.token,
+          inboxId: '7',
+          webhookSecret: WEBHOOK_SECRET,
+        },
+      },
+    ],
   });
   const { connector } = await kit.registry.connector('cw');
-  const receiver: WebhookReceiver = await startWebhookReceiver(connector, (events) => void kit.service.ingest('cw', events));
-  fake.setWebhook(flavour === 'live-agent' ? { url: `${receiver.url}?token=${WEBHOOK_SECRET}` } : { url: receiver.url, secret: WEBHOOK_SECRET });
-  cleanup.push(() => fake.close(), () => receiver.close(), () => kit.close());
+  const receiver: WebhookReceiver = await startWebhookReceiver(
+    connector,
+    (events) => void kit.service.ingest('cw', events),
+  );
+  fake.setWebhook(
+    flavour === 'live-agent'
+      ? { url: `${receiver.url}?token=${WEBHOOK_SECRET}` }
+      : { url: receiver.url, secret: WEBHOOK_SECRET },
+  );
+  cleanup.push(
+    () => fake.close(),
+    () => receiver.close(),
+    () => kit.close(),
+  );
   const settle = async () => {
     await fake.settled();
     await kit.service.idle();

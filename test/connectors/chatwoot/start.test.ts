@@ -48,7 +48,11 @@ describe('chatwoot start: requests on the wire', () => {
       if (r.method === 'POST') expect(r.headers['content-type']).toBe('application/json');
     }
     expect(fake.requests[0]!.query).toEqual({ source_id: sourceId, inbox_id: '7', status: 'all' });
-    expect(fake.requests[1]!.body).toEqual({ identifier: 'cg-user-1', name: 'Visitor One', email: 'visitor@example.test' });
+    expect(fake.requests[1]!.body).toEqual({
+      identifier: 'cg-user-1',
+      name: 'Visitor One',
+      email: 'visitor@example.test',
+    });
     expect(fake.requests[2]!.body).toEqual({
       source_id: sourceId,
       inbox_id: 7,
@@ -58,7 +62,8 @@ describe('chatwoot start: requests on the wire', () => {
       additional_attributes: { handover_key: sourceId, conversation_language: 'de-DE' },
     });
     expect(fake.requests[3]!.body).toEqual({
-      content: 'Conversation with the bot before the handover:\n[10:14 UTC] User: I need a human\nBot: Connecting you to an agent',
+      content:
+        'Conversation with the bot before the handover:\n[10:14 UTC] User: I need a human\nBot: Connecting you to an agent',
       message_type: 'outgoing',
       private: true,
     });
@@ -78,11 +83,26 @@ describe('chatwoot start: requests on the wire', () => {
   });
 
   it('routing: team by id, "team:<id>" or name (teams listed once), priority, labels from settings, options, skills and languages', async () => {
-    const { fake, connector } = await setup({ teams: [{ id: 2, name: 'Support', members: [3] }, { id: 5, name: 'Billing Team', members: [4] }] }, { labels: 'handover, VIP' });
-    const a = await connector.doStartHandover(request('r-1', { routing: { queue: '5', priority: 'high', skills: ['Billing Disputes'], languages: ['German'] }, connectorOptions: { chatwoot: { labels: ['from-flow'] } } }));
+    const { fake, connector } = await setup(
+      {
+        teams: [
+          { id: 2, name: 'Support', members: [3] },
+          { id: 5, name: 'Billing Team', members: [4] },
+        ],
+      },
+      { labels: 'handover, VIP' },
+    );
+    const a = await connector.doStartHandover(
+      request('r-1', {
+        routing: { queue: '5', priority: 'high', skills: ['Billing Disputes'], languages: ['German'] },
+        connectorOptions: { chatwoot: { labels: ['from-flow'] } },
+      }),
+    );
     expect(fake.requestsOf('createConversation')[0]!.body).toMatchObject({ team_id: 5 });
     expect(fake.requestsOf('togglePriority')[0]!.body).toEqual({ priority: 'high' });
-    expect(fake.requestsOf('setLabels')[0]!.body).toEqual({ labels: ['handover', 'vip', 'from-flow', 'billing-disputes', 'german'] });
+    expect(fake.requestsOf('setLabels')[0]!.body).toEqual({
+      labels: ['handover', 'vip', 'from-flow', 'billing-disputes', 'german'],
+    });
     expect(a.warnings?.map((w) => [w.type, w.feature])).toEqual([
       ['unsupported', 'skills'],
       ['unsupported', 'languages'],
@@ -92,7 +112,12 @@ describe('chatwoot start: requests on the wire', () => {
     await connector.doStartHandover(request('r-2', { routing: { queue: 'team:2' } }));
     await connector.doStartHandover(request('r-3', { routing: { queue: 'billing team' } }));
     await connector.doStartHandover(request('r-4', { routing: { queue: 'Billing Team' } }));
-    expect(fake.requestsOf('createConversation').slice(1).map((r) => (r.body as { team_id?: number }).team_id)).toEqual([2, 5, 5]);
+    expect(
+      fake
+        .requestsOf('createConversation')
+        .slice(1)
+        .map((r) => (r.body as { team_id?: number }).team_id),
+    ).toEqual([2, 5, 5]);
     expect(fake.requestsOf('teams')).toHaveLength(1);
   });
 
@@ -100,20 +125,30 @@ describe('chatwoot start: requests on the wire', () => {
     const { fake, connector } = await setup(undefined, { teamId: 2 });
     const result = await connector.doStartHandover(request('u-1', { routing: { queue: 'Nobody', priority: 'none' } }));
     expect(fake.requestsOf('createConversation')[0]!.body).toMatchObject({ team_id: 2 });
-    expect(result.warnings).toEqual([{ type: 'other', feature: 'queueRouting', message: expect.stringContaining('No Chatwoot team is named "Nobody"') }]);
+    expect(result.warnings).toEqual([
+      {
+        type: 'other',
+        feature: 'queueRouting',
+        message: expect.stringContaining('No Chatwoot team is named "Nobody"'),
+      },
+    ]);
     expect(fake.requestsOf('togglePriority')).toHaveLength(0);
   });
 
   it('assignee from connectorOptions: the handover starts active with the agent', async () => {
     const { fake, connector } = await setup();
-    const result = await connector.doStartHandover(request('a-1', { connectorOptions: { chatwoot: { assigneeId: 3 } } }));
+    const result = await connector.doStartHandover(
+      request('a-1', { connectorOptions: { chatwoot: { assigneeId: 3 } } }),
+    );
     expect(fake.requestsOf('createConversation')[0]!.body).toMatchObject({ assignee_id: 3 });
     expect(result).toMatchObject({ status: 'active', agent: { id: '3', name: 'Jane' } });
   });
 
   it('bad connectorOptions are a config error naming the field', async () => {
     const { connector } = await setup();
-    const error = await connector.doStartHandover(request('o-1', { connectorOptions: { chatwoot: { assigneeId: 'three' } } })).catch((e) => e);
+    const error = await connector
+      .doStartHandover(request('o-1', { connectorOptions: { chatwoot: { assigneeId: 'three' } } }))
+      .catch((e) => e);
     expect(HandoverConfigError.isInstance(error)).toBe(true);
     expect((error as HandoverConfigError).field).toBe('connectorOptions.chatwoot.assigneeId');
   });
@@ -147,7 +182,11 @@ describe('chatwoot start: idempotency and reuse', () => {
     fake.conversation(conversationId).custom_attributes.set_by_agent = 'keep me';
     fake.resolve(conversationId);
     const fresh = connectorFor(fake);
-    await fresh.doStartHandover(request('reuse', { routing: { queue: '2', priority: 'none' }, customAttributes: { plan: 'platinum' } })).finally(() => fresh.dispose());
+    await fresh
+      .doStartHandover(
+        request('reuse', { routing: { queue: '2', priority: 'none' }, customAttributes: { plan: 'platinum' } }),
+      )
+      .finally(() => fresh.dispose());
     const c = fake.conversation(conversationId);
     expect(c.status).toBe('open');
     expect(c.team_id).toBe(2);
@@ -206,16 +245,23 @@ describe('chatwoot start: contacts', () => {
   it('an email owned by another contact: created without it, with a warning; a non-E.164 phone is left out', async () => {
     const { fake, connector } = await setup();
     await connector.doStartHandover(request('e-1', { user: { id: 'someone-else', email: 'shared@example.test' } }));
-    const result = await connector.doStartHandover(request('e-2', { user: { id: 'new-user', email: 'shared@example.test', phone: '0049 170 123' } }));
+    const result = await connector.doStartHandover(
+      request('e-2', { user: { id: 'new-user', email: 'shared@example.test', phone: '0049 170 123' } }),
+    );
     const creates = fake.requestsOf('createContact').slice(1);
     expect(creates.map((r) => [r.status, r.body])).toEqual([
       [422, { identifier: 'new-user', email: 'shared@example.test' }],
       [200, { identifier: 'new-user' }],
     ]);
     expect(result.warnings?.map((w) => w.feature)).toEqual(['contact', 'contact']);
-    const withPhone = await connector.doStartHandover(request('e-3', { user: { id: 'phone-user', phone: '+49 170 1234567' } }));
+    const withPhone = await connector.doStartHandover(
+      request('e-3', { user: { id: 'phone-user', phone: '+49 170 1234567' } }),
+    );
     expect(withPhone.warnings).toBeUndefined();
-    expect(fake.requestsOf('createContact').at(-1)!.body).toEqual({ identifier: 'phone-user', phone_number: '+491701234567' });
+    expect(fake.requestsOf('createContact').at(-1)!.body).toEqual({
+      identifier: 'phone-user',
+      phone_number: '+491701234567',
+    });
   });
 
   it('extras that fail (labels, transcript) become warnings: the handover stands', async () => {

@@ -6,7 +6,11 @@ import { fixture, fixtureJson, webhookRequest } from '../../fakes/chatwoot/fixtu
 
 const options: ParseOptions = { accountId: 1, inboxId: 7, resolvedByBot: () => false };
 
-function parse(body: string | Record<string, unknown>, extra: Partial<ParseOptions> = {}, request: Parameters<typeof webhookRequest>[1] = {}): HandoverEvent[] {
+function parse(
+  body: string | Record<string, unknown>,
+  extra: Partial<ParseOptions> = {},
+  request: Parameters<typeof webhookRequest>[1] = {},
+): HandoverEvent[] {
   const events = parseChatwootWebhook(webhookRequest(body, request), { ...options, ...extra });
   for (const e of events) handoverEventSchema.parse(e);
   return events;
@@ -65,7 +69,14 @@ describe('chatwoot webhook parsing: documented examples', () => {
 
   it('conversation_updated with the assignee removed while open → agent-left, requeued', () => {
     expect(parse(fixture('conversation-updated-unassigned'))).toEqual([
-      { type: 'agent-left', conversationId: '123', eventId: 'chatwoot:conversation:123:assignee:none:1781950600.5', occurredAt: 1781950600500, agent: { id: '3' }, requeued: true },
+      {
+        type: 'agent-left',
+        conversationId: '123',
+        eventId: 'chatwoot:conversation:123:assignee:none:1781950600.5',
+        occurredAt: 1781950600500,
+        agent: { id: '3' },
+        requeued: true,
+      },
     ]);
   });
 
@@ -83,20 +94,32 @@ describe('chatwoot webhook parsing: documented examples', () => {
 
   it('conversation_status_changed resolved → handover-completed by the agent', () => {
     expect(parse(fixture('conversation-status-resolved'))).toEqual([
-      { type: 'handover-completed', conversationId: '123', eventId: 'chatwoot:conversation:123:status:resolved:1781950700.75', occurredAt: 1781950700750, by: 'agent' },
+      {
+        type: 'handover-completed',
+        conversationId: '123',
+        eventId: 'chatwoot:conversation:123:status:resolved:1781950700.75',
+        occurredAt: 1781950700750,
+        by: 'agent',
+      },
     ]);
   });
 
   it('resolved by this connector → by: bot', () => {
-    expect(parse(fixture('conversation-status-resolved'), { resolvedByBot: (id) => id === '123' })).toMatchObject([{ type: 'handover-completed', by: 'bot' }]);
+    expect(parse(fixture('conversation-status-resolved'), { resolvedByBot: (id) => id === '123' })).toMatchObject([
+      { type: 'handover-completed', by: 'bot' },
+    ]);
   });
 
   it('pending after open (handed back to the bot) → handover-completed', () => {
-    expect(parse(fixture('conversation-status-pending'))).toMatchObject([{ type: 'handover-completed', by: 'agent', conversationId: '123' }]);
+    expect(parse(fixture('conversation-status-pending'))).toMatchObject([
+      { type: 'handover-completed', by: 'agent', conversationId: '123' },
+    ]);
   });
 
   it('snoozed → a provider event with the snooze time; open → nothing', () => {
-    expect(parse(fixture('conversation-status-snoozed'))).toMatchObject([{ type: 'provider-event', name: 'conversation-snoozed', data: { snoozedUntil: '2026-06-21T09:00:00.000Z' } }]);
+    expect(parse(fixture('conversation-status-snoozed'))).toMatchObject([
+      { type: 'provider-event', name: 'conversation-snoozed', data: { snoozedUntil: '2026-06-21T09:00:00.000Z' } },
+    ]);
     const open = fixtureJson('conversation-status-resolved');
     open.status = 'open';
     expect(parse(open)).toEqual([]);
@@ -105,7 +128,14 @@ describe('chatwoot webhook parsing: documented examples', () => {
   it('conversation_typing_on by an agent → agent-typing', () => {
     const received = 1781950531000;
     expect(parse(fixture('conversation-typing-on'), {}, { delivery: 'd-1', receivedAt: received })).toEqual([
-      { type: 'agent-typing', conversationId: '123', eventId: 'chatwoot:conversation:123:typing:on:d-1', occurredAt: received, typing: true, agent: { id: '3', name: 'Jane', avatarUrl: 'https://cw.acme.test/jane.png' } },
+      {
+        type: 'agent-typing',
+        conversationId: '123',
+        eventId: 'chatwoot:conversation:123:typing:on:d-1',
+        occurredAt: received,
+        typing: true,
+        agent: { id: '3', name: 'Jane', avatarUrl: 'https://cw.acme.test/jane.png' },
+      },
     ]);
   });
 });
@@ -148,7 +178,11 @@ describe('chatwoot webhook parsing: scope, ids and leniency', () => {
   });
 
   it('different changes of one conversation get different ids', () => {
-    const ids = ['conversation-updated-assigned', 'conversation-updated-unassigned', 'conversation-status-resolved'].map((n) => parse(fixture(n))[0]!.eventId);
+    const ids = [
+      'conversation-updated-assigned',
+      'conversation-updated-unassigned',
+      'conversation-status-resolved',
+    ].map((n) => parse(fixture(n))[0]!.eventId);
     expect(new Set(ids).size).toBe(3);
   });
 
@@ -186,7 +220,13 @@ describe('chatwoot webhook parsing: scope, ids and leniency', () => {
   });
 
   it('malformed bodies are BadRequestError', () => {
-    for (const body of ['{not json', '[]', '{"id":1}', JSON.stringify({ event: 'message_created', id: 1 }), JSON.stringify({ event: 'conversation_updated', status: 'open' })]) {
+    for (const body of [
+      '{not json',
+      '[]',
+      '{"id":1}',
+      JSON.stringify({ event: 'message_created', id: 1 }),
+      JSON.stringify({ event: 'conversation_updated', status: 'open' }),
+    ]) {
       expect(() => parseChatwootWebhook(webhookRequest(body), options)).toThrow(BadRequestError);
     }
   });

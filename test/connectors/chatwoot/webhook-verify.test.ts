@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BadSignatureError, type HandoverError } from 'handover-kit';
 import { createFakeClock } from 'handover-kit/testing';
-import { chatwootSettingsSchema, createChatwootWebhook, type ChatwootSettingsInput } from 'handover-kit/connectors/chatwoot';
+import {
+  chatwootSettingsSchema,
+  createChatwootWebhook,
+  type ChatwootSettingsInput,
+} from 'handover-kit/connectors/chatwoot';
 import { chatwootWebhookHeaders } from '../../fakes/chatwoot';
 import { fixture, webhookRequest } from '../../fakes/chatwoot/fixtures';
 
@@ -9,7 +13,14 @@ const SECRET = 'inbox-secret-Yk3nV8qP2w';
 const NOW = Date.parse('2026-06-20T10:15:31Z');
 
 function webhook(overrides: Partial<ChatwootSettingsInput> = {}) {
-  const settings = chatwootSettingsSchema.parse({ baseUrl: 'https://cw.acme.test', accountId: 1, apiAccessToken: 't', inboxId: 7, webhookSecret: SECRET, ...overrides });
+  const settings = chatwootSettingsSchema.parse({
+    baseUrl: 'https://cw.acme.test',
+    accountId: 1,
+    apiAccessToken: 't',
+    inboxId: 7,
+    webhookSecret: SECRET,
+    ...overrides,
+  });
   return createChatwootWebhook(settings, createFakeClock(NOW));
 }
 
@@ -36,7 +47,9 @@ describe('chatwoot webhook verification: X-Chatwoot-Signature', () => {
 
   it('accepts an upper-case hex digest (proxies may rewrite nothing else)', () => {
     const req = webhookRequest(body, { secret: SECRET, receivedAt: NOW });
-    (req.headers as Record<string, string>)['x-chatwoot-signature'] = String(req.headers['x-chatwoot-signature']).replace(/[0-9a-f]{64}$/, (h) => h.toUpperCase());
+    (req.headers as Record<string, string>)['x-chatwoot-signature'] = String(
+      req.headers['x-chatwoot-signature'],
+    ).replace(/[0-9a-f]{64}$/, (h) => h.toUpperCase());
     webhook().verify(req);
   });
 
@@ -55,9 +68,15 @@ describe('chatwoot webhook verification: X-Chatwoot-Signature', () => {
   it('rejects stale and future timestamps outside the replay window, and malformed ones', () => {
     const nowSec = Math.floor(NOW / 1000);
     webhook().verify(webhookRequest(body, { secret: SECRET, timestamp: nowSec - 299, receivedAt: NOW }));
-    expect(rejects(() => webhook().verify(webhookRequest(body, { secret: SECRET, timestamp: nowSec - 301, receivedAt: NOW }))).message).toMatch(/replay window/);
+    expect(
+      rejects(() =>
+        webhook().verify(webhookRequest(body, { secret: SECRET, timestamp: nowSec - 301, receivedAt: NOW })),
+      ).message,
+    ).toMatch(/replay window/);
     rejects(() => webhook().verify(webhookRequest(body, { secret: SECRET, timestamp: nowSec + 301, receivedAt: NOW })));
-    webhook({ replayWindowSeconds: 900 }).verify(webhookRequest(body, { secret: SECRET, timestamp: nowSec - 600, receivedAt: NOW }));
+    webhook({ replayWindowSeconds: 900 }).verify(
+      webhookRequest(body, { secret: SECRET, timestamp: nowSec - 600, receivedAt: NOW }),
+    );
     const malformed = webhookRequest(body, { secret: SECRET, receivedAt: NOW });
     (malformed.headers as Record<string, string>)['x-chatwoot-timestamp'] = '2026-06-20T10:15:31Z';
     rejects(() => webhook().verify(malformed));

@@ -7,7 +7,13 @@ import { FakeCxone } from '../../fakes/cxone';
 import { redisUrl, uniquePrefix } from '../../gateway/helpers';
 import { PROVIDER_ID, connectorOn, startIngress } from './harness';
 
-const request = (key: string) => ({ idempotencyKey: key, user: { id: `u-${key}` }, routing: {}, transcript: [], customAttributes: {} });
+const request = (key: string) => ({
+  idempotencyKey: key,
+  user: { id: `u-${key}` },
+  routing: {},
+  transcript: [],
+  customAttributes: {},
+});
 
 describe('cxone on a Redis gateway (two instances, real redis-server)', () => {
   let redis: Redis;
@@ -33,7 +39,9 @@ describe('cxone on a Redis gateway (two instances, real redis-server)', () => {
       const t2 = (await b.doStartHandover(request('2'))).conversationId;
       // A message for A's thread relayed by B, once.
       await b.doSendMessage({ conversationId: t1, messageId: 'm1', user: { id: 'u-1' }, text: 'via b' });
-      expect((await a.doSendMessage({ conversationId: t1, messageId: 'm1', user: { id: 'u-1' }, text: 'via b' })).duplicate).toBe(true);
+      expect(
+        (await a.doSendMessage({ conversationId: t1, messageId: 'm1', user: { id: 'u-1' }, text: 'via b' })).duplicate,
+      ).toBe(true);
       // A token issued by A is accepted by B's reply endpoint; Redis holds only its hash.
       const token = await a.issueToken();
       expect(await redis.keys(`${prefix}*${token}*`)).toEqual([]);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MAX_ATTRIBUTES_CHARS, MAX_ATTRIBUTE_VALUE_CHARS, MAX_TRANSCRIPT_CHARS, buildCustomAttributes, flattenAttributes, transcriptText } from 'handover-kit/connectors/genesys';
+import {
+  MAX_ATTRIBUTES_CHARS,
+  MAX_ATTRIBUTE_VALUE_CHARS,
+  MAX_TRANSCRIPT_CHARS,
+  buildCustomAttributes,
+  flattenAttributes,
+  transcriptText,
+} from 'handover-kit/connectors/genesys';
 
 const base = { customAttributes: {}, routing: {}, user: { id: 'u' }, transcript: [], includeTranscript: true };
 
@@ -35,7 +42,10 @@ describe('genesys custom attributes', () => {
   });
 
   it('keeps the most recent transcript turns that fit, marked as shortened', () => {
-    const turns = Array.from({ length: 200 }, (_, i) => ({ role: i % 2 ? ('bot' as const) : ('user' as const), text: `turn ${i} ${'x'.repeat(40)}` }));
+    const turns = Array.from({ length: 200 }, (_, i) => ({
+      role: i % 2 ? ('bot' as const) : ('user' as const),
+      text: `turn ${i} ${'x'.repeat(40)}`,
+    }));
     const { text, truncated } = transcriptText(turns, 1000);
     expect(truncated).toBe(true);
     expect(text.length).toBeLessThanOrEqual(1000);
@@ -47,7 +57,9 @@ describe('genesys custom attributes', () => {
   });
 
   it('cuts long values and leaves out what exceeds the budget, with warnings', () => {
-    const big = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v'.repeat(MAX_ATTRIBUTE_VALUE_CHARS + 10)]));
+    const big = Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v'.repeat(MAX_ATTRIBUTE_VALUE_CHARS + 10)]),
+    );
     const { attributes, warnings } = buildCustomAttributes({ ...base, customAttributes: big });
     expect(attributes.k0!.length).toBe(MAX_ATTRIBUTE_VALUE_CHARS);
     const total = Object.entries(attributes).reduce((n, [k, v]) => n + k.length + v.length, 0);
@@ -57,18 +69,34 @@ describe('genesys custom attributes', () => {
 
   it('always yields a flat string map within the budget (property)', () => {
     const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), tie('value'), { maxKeys: 4 })),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), tie('value'), { maxKeys: 4 }),
+      ),
     })).value;
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), json, { maxKeys: 8 }), fc.array(fc.string({ maxLength: 300 }), { maxLength: 30 }), (extra, texts) => {
-        const { attributes } = buildCustomAttributes({ ...base, extra, transcript: texts.map((text) => ({ role: 'user' as const, text })) });
-        let total = 0;
-        for (const [k, v] of Object.entries(attributes)) {
-          if (typeof v !== 'string') return false;
-          total += k.length + v.length;
-        }
-        return total <= MAX_ATTRIBUTES_CHARS;
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), json, { maxKeys: 8 }),
+        fc.array(fc.string({ maxLength: 300 }), { maxLength: 30 }),
+        (extra, texts) => {
+          const { attributes } = buildCustomAttributes({
+            ...base,
+            extra,
+            transcript: texts.map((text) => ({ role: 'user' as const, text })),
+          });
+          let total = 0;
+          for (const [k, v] of Object.entries(attributes)) {
+            if (typeof v !== 'string') return false;
+            total += k.length + v.length;
+          }
+          return total <= MAX_ATTRIBUTES_CHARS;
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -10,8 +10,10 @@ afterEach(async () => {
 });
 
 const user = { id: 'user-auth' };
-const start = (key = 'auth-1') => bed.connector.doStartHandover({ idempotencyKey: key, user, routing: {}, transcript: [], customAttributes: {} });
-const send = (conversationId: string, n: number) => bed.connector.doSendMessage({ conversationId, messageId: `m-${n}`, user, text: `message ${n}` });
+const start = (key = 'auth-1') =>
+  bed.connector.doStartHandover({ idempotencyKey: key, user, routing: {}, transcript: [], customAttributes: {} });
+const send = (conversationId: string, n: number) =>
+  bed.connector.doSendMessage({ conversationId, messageId: `m-${n}`, user, text: `message ${n}` });
 
 describe('genesys OAuth client credentials', () => {
   it('asks login/oauth/token with Basic clientId:secret and the client_credentials form', async () => {
@@ -20,7 +22,9 @@ describe('genesys OAuth client credentials', () => {
     const [token] = bed.fake.requestsOf('token');
     expect(token).toMatchObject({ method: 'POST', path: '/oauth/token', rawBody: 'grant_type=client_credentials' });
     expect(token!.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(token!.headers.authorization).toBe(`Basic ${Buffer.from(`${FAKE_DEFAULTS.clientId}:${FAKE_DEFAULTS.clientSecret}`).toString('base64')}`);
+    expect(token!.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${FAKE_DEFAULTS.clientId}:${FAKE_DEFAULTS.clientSecret}`).toString('base64')}`,
+    );
   });
 
   it('concurrent callers share one token request, and later calls reuse the token', async () => {

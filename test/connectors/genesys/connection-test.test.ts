@@ -29,7 +29,11 @@ describe('genesys test connection', () => {
     bed = await startTestBed({ settings: { clientSecret: 'not-the-secret' } });
     const result = await bed.connector.doTestConnection!();
     expect(result.ok).toBe(false);
-    expect(result.checks.map((c) => [c.name, c.status])).toEqual([['auth', 'failed'], ['integration', 'skipped'], ['queue', 'skipped']]);
+    expect(result.checks.map((c) => [c.name, c.status])).toEqual([
+      ['auth', 'failed'],
+      ['integration', 'skipped'],
+      ['queue', 'skipped'],
+    ]);
     expect(result.checks[0]!.message).toMatch(/^auth \(settings\.clientSecret\): /);
     expect(result.checks[0]!.error?.code).toBe('vendor_auth');
   });
@@ -51,19 +55,31 @@ describe('genesys test connection', () => {
     bed = await startTestBed({ settings: { integrationId: OTHER_GUID } });
     let result = await bed.connector.doTestConnection!();
     expect(result.ok).toBe(false);
-    expect(result.checks.find((c) => c.status === 'failed')).toMatchObject({ name: 'integration', field: 'settings.integrationId', error: { code: 'vendor_not_found' } });
+    expect(result.checks.find((c) => c.status === 'failed')).toMatchObject({
+      name: 'integration',
+      field: 'settings.integrationId',
+      error: { code: 'vendor_not_found' },
+    });
     await bed.close();
 
     bed = await startTestBed({ settings: { queueId: OTHER_GUID } });
     result = await bed.connector.doTestConnection!();
     expect(result.ok).toBe(false);
-    expect(result.checks.find((c) => c.status === 'failed')).toMatchObject({ name: 'queue', field: 'settings.queueId', error: { code: 'vendor_not_found' } });
+    expect(result.checks.find((c) => c.status === 'failed')).toMatchObject({
+      name: 'queue',
+      field: 'settings.queueId',
+      error: { code: 'vendor_not_found' },
+    });
   });
 
   it('without a queue id the queue check is skipped, and says what that means', async () => {
     bed = await startTestBed({ settings: { queueId: undefined } });
     const result = await bed.connector.doTestConnection!();
     expect(result.ok).toBe(true);
-    expect(result.checks[2]).toMatchObject({ name: 'queue', status: 'skipped', message: expect.stringContaining('availability and wait times are off') });
+    expect(result.checks[2]).toMatchObject({
+      name: 'queue',
+      status: 'skipped',
+      message: expect.stringContaining('availability and wait times are off'),
+    });
   });
 });

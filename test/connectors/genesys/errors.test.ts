@@ -9,7 +9,15 @@ afterEach(async () => {
 
 const user = { id: 'user-err' };
 async function started() {
-  return (await bed.connector.doStartHandover({ idempotencyKey: 'err-1', user, routing: {}, transcript: [], customAttributes: {} })).conversationId;
+  return (
+    await bed.connector.doStartHandover({
+      idempotencyKey: 'err-1',
+      user,
+      routing: {},
+      transcript: [],
+      customAttributes: {},
+    })
+  ).conversationId;
 }
 
 describe('genesys errors', () => {
@@ -31,7 +39,9 @@ describe('genesys errors', () => {
     bed = await startTestBed();
     const conversationId = await started();
     bed.fake.failNext('inbound', { status: 400 });
-    const error = (await bed.connector.doSendMessage({ conversationId, messageId: 'm', user, text: 'x' }).catch((e: unknown) => e)) as VendorApiError;
+    const error = (await bed.connector
+      .doSendMessage({ conversationId, messageId: 'm', user, text: 'x' })
+      .catch((e: unknown) => e)) as VendorApiError;
     expect(error.status).toBe(400);
     expect(error.isRetryable).toBe(false);
     expect(error.details.vendorCode).toBe('bad.request');
@@ -41,7 +51,9 @@ describe('genesys errors', () => {
     bed = await startTestBed();
     const conversationId = await started();
     bed.fake.failNext('inbound', { status: 429, retryAfterMs: 7000 });
-    const error = (await bed.connector.doSendMessage({ conversationId, messageId: 'm', user, text: 'x' }).catch((e: unknown) => e)) as RateLimitError;
+    const error = (await bed.connector
+      .doSendMessage({ conversationId, messageId: 'm', user, text: 'x' })
+      .catch((e: unknown) => e)) as RateLimitError;
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect(error.retryAfterMs).toBe(7000);
     expect(error.details.vendorCode).toBe('too.many.requests.retry.after');
@@ -53,7 +65,10 @@ describe('genesys errors', () => {
     const conversationId = await started();
     bed.fake.failNext('conversation', { status: 429, retryAfterMs: 2000 });
     const pending = bed.connector.doGetStatus({ conversationId });
-    await waitUntil(() => bed.fake.requestsOf('conversation').length === 1 && bed.fake.requestsOf('conversation')[0]!.status === 429, 'the 429');
+    await waitUntil(
+      () => bed.fake.requestsOf('conversation').length === 1 && bed.fake.requestsOf('conversation')[0]!.status === 429,
+      'the 429',
+    );
     await bed.clock.advance(1900);
     expect(bed.fake.requestsOf('conversation')).toHaveLength(1);
     await bed.clock.advance(100);
@@ -66,12 +81,19 @@ describe('genesys errors', () => {
     const conversationId = await started();
     bed.fake.failNext('conversation', { status: 503 });
     const status = bed.connector.doGetStatus({ conversationId });
-    await waitUntil(() => bed.fake.requestsOf('conversation').length === 1 && bed.fake.requestsOf('conversation')[0]!.status !== undefined, 'the 503');
+    await waitUntil(
+      () =>
+        bed.fake.requestsOf('conversation').length === 1 &&
+        bed.fake.requestsOf('conversation')[0]!.status !== undefined,
+      'the 503',
+    );
     await bed.clock.advance(250); // first backoff: at most 250 ms
     await expect(status).resolves.toMatchObject({ status: 'queue' });
 
     bed.fake.failNext('inbound', { status: 503 });
-    const error = (await bed.connector.doSendMessage({ conversationId, messageId: 'm', user, text: 'x' }).catch((e: unknown) => e)) as VendorApiError;
+    const error = (await bed.connector
+      .doSendMessage({ conversationId, messageId: 'm', user, text: 'x' })
+      .catch((e: unknown) => e)) as VendorApiError;
     expect(error.status).toBe(503);
     expect(error.isRetryable).toBe(true);
     expect(bed.fake.requestsOf('inbound').map((r) => r.status)).toEqual([200, 503]);
@@ -81,7 +103,9 @@ describe('genesys errors', () => {
     bed = await startTestBed({ settings: { requestTimeoutMs: 150 } });
     const conversationId = await started();
     bed.fake.failNext('inbound', { status: 200, delayMs: 600 });
-    const error = await bed.connector.doSendMessage({ conversationId, messageId: 'm', user, text: 'x' }).catch((e: unknown) => e);
+    const error = await bed.connector
+      .doSendMessage({ conversationId, messageId: 'm', user, text: 'x' })
+      .catch((e: unknown) => e);
     expect(HandoverTimeoutError.isInstance(error)).toBe(true);
   });
 
@@ -90,7 +114,10 @@ describe('genesys errors', () => {
     const conversationId = await started();
     bed.fake.failNext('inbound', { status: 200, delayMs: 600 });
     const controller = new AbortController();
-    const pending = bed.connector.doSendMessage({ conversationId, messageId: 'm', user, text: 'x' }, { signal: controller.signal });
+    const pending = bed.connector.doSendMessage(
+      { conversationId, messageId: 'm', user, text: 'x' },
+      { signal: controller.signal },
+    );
     controller.abort();
     await expect(pending).rejects.toBeDefined();
   });

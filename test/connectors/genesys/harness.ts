@@ -49,12 +49,26 @@ export async function waitUntil(check: () => boolean, what: string, timeoutMs = 
  * fake, on a fake clock: polls run only when a test calls `poll()`.
  */
 export async function startTestBed(
-  options: { settings?: Partial<GenesysSettingsInput>; fake?: FakeGenesysOptions; onEvents?: (events: HandoverEvent[]) => void; logger?: Logger } = {},
+  options: {
+    settings?: Partial<GenesysSettingsInput>;
+    fake?: FakeGenesysOptions;
+    onEvents?: (events: HandoverEvent[]) => void;
+    logger?: Logger;
+  } = {},
 ): Promise<GenesysTestBed> {
   const fake = await FakeGenesys.start({ webhookRetryDelayMs: 10, ...options.fake });
   const clock = createFakeClock(Date.now());
-  const registry = new ProviderRegistry({ connectors: [genesysConnector()], clock, logger: options.logger ?? silentLogger });
-  await registry.create({ id: 'genesys-test', name: 'Genesys', type: 'genesys', settings: settingsFor(fake, options.settings) as Record<string, unknown> });
+  const registry = new ProviderRegistry({
+    connectors: [genesysConnector()],
+    clock,
+    logger: options.logger ?? silentLogger,
+  });
+  await registry.create({
+    id: 'genesys-test',
+    name: 'Genesys',
+    type: 'genesys',
+    settings: settingsFor(fake, options.settings) as Record<string, unknown>,
+  });
   const connector = (await registry.connector('genesys-test')).connector as GenesysConnector;
   const events: HandoverEvent[] = [];
   const push = (list: HandoverEvent[]) => {

@@ -22,7 +22,12 @@ describe('Genesys on two gateway instances (real redis-server)', () => {
     const cognigy = await startFakeCognigy();
     cleanup.push(() => cognigy.close());
     const prefix = uniquePrefix();
-    const provider = { id: 'gen', name: 'Genesys', type: 'genesys', settings: settingsFor(fake, { pollIntervalMs: 60_000 }) as Record<string, unknown> };
+    const provider = {
+      id: 'gen',
+      name: 'Genesys',
+      type: 'genesys',
+      settings: settingsFor(fake, { pollIntervalMs: 60_000 }) as Record<string, unknown>,
+    };
     const instance = async (): Promise<Gateway> => {
       const gw = await createGateway({
         connectors: [genesysConnector() as never],
@@ -53,15 +58,26 @@ describe('Genesys on two gateway instances (real redis-server)', () => {
     await first.close({ graceful: false }); // SIGKILL-like: nothing of its memory survives
     fake.webhook = { url: `${second.url}/webhooks/gen`, secret: WEBHOOK_SECRET };
     // Genesys sends an agent text without a conversationId: only the user → conversation map finds it.
-    const body = fake.outbound(conversationId, { type: 'Text', text: 'Hello from the agent', originatingEntity: 'Human', content: [] });
+    const body = fake.outbound(conversationId, {
+      type: 'Text',
+      text: 'Hello from the agent',
+      originatingEntity: 'Human',
+      content: [],
+    });
     delete body.conversationId;
     expect(await fake.deliver(body)).toBe(200);
-    await cognigy.waitFor((f) => f.texts(session).includes('Hello from the agent'), 5_000, 'the agent text via the second instance');
+    await cognigy.waitFor(
+      (f) => f.texts(session).includes('Hello from the agent'),
+      5_000,
+      'the agent text via the second instance',
+    );
 
     // And the user's answer goes out through the second instance, as the same Genesys sender.
     const other = createGatewayClient({ url: second.url, apiKey: NODES_KEY, timeoutMs: 5_000 });
     cleanup.push(() => other.close());
-    expect(await other.sendUserMessage({ session, text: 'Thanks!', messageId: 'in-1' })).toMatchObject({ forwarded: true });
+    expect(await other.sendUserMessage({ session, text: 'Thanks!', messageId: 'in-1' })).toMatchObject({
+      forwarded: true,
+    });
     await waitUntil(() => fake.userTexts(conversationId).includes('Thanks!'), 3_000, 'the user text at Genesys');
     expect(fake.conversation(conversationId)!.customerId).toBe(session.userId);
     expect((await http(`${second.url}/readyz`)).status).toBe(200);

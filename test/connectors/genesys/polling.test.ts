@@ -3,7 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HandoverNotFoundError, createHandoverKit, silentLogger, type HandoverEvent } from 'handover-kit';
 import { createFakeClock } from 'handover-kit/testing';
 import { startWebhookReceiver } from 'handover-kit/testing';
-import { NOT_FOUND_LIMIT, createGenesysConnector, diffSnapshot, genesysConnector, type GenesysConnector } from 'handover-kit/connectors/genesys';
+import {
+  NOT_FOUND_LIMIT,
+  createGenesysConnector,
+  diffSnapshot,
+  genesysConnector,
+  type GenesysConnector,
+} from 'handover-kit/connectors/genesys';
 import { FakeGenesys } from '../../fakes/genesys';
 import { POLL_MS, WEBHOOK_SECRET, settingsFor, startTestBed, waitUntil, type GenesysTestBed } from './harness';
 
@@ -13,7 +19,15 @@ afterEach(async () => {
 });
 
 const start = async (key = 'poll-1', userId = `user-${key}`) =>
-  (await bed.connector.doStartHandover({ idempotencyKey: key, user: { id: userId, name: 'Pat' }, routing: {}, transcript: [], customAttributes: {} })).conversationId;
+  (
+    await bed.connector.doStartHandover({
+      idempotencyKey: key,
+      user: { id: userId, name: 'Pat' },
+      routing: {},
+      transcript: [],
+      customAttributes: {},
+    })
+  ).conversationId;
 
 /** Waits until every poll in flight has answered and re-armed its timer. */
 const settled = () => waitUntil(() => bed.clock.pending() >= bed.connector.stats().polledHandovers, 'polls to settle');
@@ -42,7 +56,11 @@ describe('genesys participant polling: events', () => {
     await settled();
     await bed.poll();
     await waitUntil(() => of('agent-left').length === 1, 'agent-left');
-    expect(of('agent-left')[0]).toMatchObject({ eventId: `genesys:${id}:left:${first.id}`, requeued: true, agent: { id: 'agent-1' } });
+    expect(of('agent-left')[0]).toMatchObject({
+      eventId: `genesys:${id}:left:${first.id}`,
+      requeued: true,
+      agent: { id: 'agent-1' },
+    });
 
     bed.fake.join(id, { id: 'agent-2', name: 'Bo Agent' });
     await settled();
@@ -54,7 +72,11 @@ describe('genesys participant polling: events', () => {
     await settled();
     await bed.poll();
     await waitUntil(() => of('handover-completed').length === 1, 'handover-completed');
-    expect(of('handover-completed')[0]).toMatchObject({ conversationId: id, eventId: `genesys:${id}:completed`, by: 'agent' });
+    expect(of('handover-completed')[0]).toMatchObject({
+      conversationId: id,
+      eventId: `genesys:${id}:completed`,
+      by: 'agent',
+    });
 
     // Ended: no more polls, and a late user message is refused instead of opening a new conversation.
     expect(bed.connector.stats().polledHandovers).toBe(0);
@@ -62,7 +84,9 @@ describe('genesys participant polling: events', () => {
     await bed.clock.advance(POLL_MS * 5);
     expect(gets()).toBe(before);
     const inbound = bed.fake.requestsOf('inbound').length;
-    const late = await bed.connector.doSendMessage({ conversationId: id, messageId: 'late', user: { id: 'user-poll-1' }, text: 'still there?' }).catch((e: unknown) => e);
+    const late = await bed.connector
+      .doSendMessage({ conversationId: id, messageId: 'late', user: { id: 'user-poll-1' }, text: 'still there?' })
+      .catch((e: unknown) => e);
     expect(HandoverNotFoundError.isInstance(late)).toBe(true);
     expect(bed.fake.requestsOf('inbound')).toHaveLength(inbound);
   });
@@ -70,10 +94,21 @@ describe('genesys participant polling: events', () => {
   it('maps the customer disconnectType to who ended it', () => {
     const conversation = (disconnectType: string) => ({
       id: 'c',
-      participants: [{ id: 'p', purpose: 'customer', state: 'disconnected', disconnectType, endTime: '2026-03-02T10:30:00.000Z' }],
+      participants: [
+        { id: 'p', purpose: 'customer', state: 'disconnected', disconnectType, endTime: '2026-03-02T10:30:00.000Z' },
+      ],
     });
-    const by = (t: string) => (diffSnapshot('c', conversation(t), { joined: new Map(), left: new Set(), ended: false }, 0)[0] as { by: string }).by;
-    expect([by('peer'), by('client'), by('system'), by('endpoint'), by('inactivity'), by('session.expired')]).toEqual(['agent', 'agent', 'agent', 'user', 'timeout', 'timeout']);
+    const by = (t: string) =>
+      (diffSnapshot('c', conversation(t), { joined: new Map(), left: new Set(), ended: false }, 0)[0] as { by: string })
+        .by;
+    expect([by('peer'), by('client'), by('system'), by('endpoint'), by('inactivity'), by('session.expired')]).toEqual([
+      'agent',
+      'agent',
+      'agent',
+      'user',
+      'timeout',
+      'timeout',
+    ]);
   });
 
   it('closing from the bot stops polling and reports no end of its own', async () => {
@@ -88,13 +123,23 @@ describe('genesys participant polling: events', () => {
   it('drives the handover service end to end: active, agent text delivered, completed', async () => {
     const fake = await FakeGenesys.start({ webhookRetryDelayMs: 10 });
     const clock = createFakeClock(Date.now());
-    const kit = await createHandoverKit({ connectors: [genesysConnector()], clock, providers: [{ id: 'gen', name: 'Genesys', type: 'genesys', settings: settingsFor(fake) as Record<string, unknown> }] });
+    const kit = await createHandoverKit({
+      connectors: [genesysConnector()],
+      clock,
+      providers: [
+        { id: 'gen', name: 'Genesys', type: 'genesys', settings: settingsFor(fake) as Record<string, unknown> },
+      ],
+    });
     const { connector } = await kit.registry.connector('gen');
     const receiver = await startWebhookReceiver(connector, (events) => void kit.service.ingest('gen', events));
     fake.webhook = { url: receiver.url, secret: WEBHOOK_SECRET };
     try {
       const session = { userId: 'u-svc', sessionId: 's-svc' };
-      const started = await kit.service.startHandover({ providerId: 'gen', session, behaviour: { sendActiveEvent: true } });
+      const started = await kit.service.startHandover({
+        providerId: 'gen',
+        session,
+        behaviour: { sendActiveEvent: true },
+      });
       expect(started.handover.status).toBe('queue');
       const conversationId = [...fake.store.conversations.keys()][0]!;
       fake.join(conversationId);
@@ -122,7 +167,10 @@ describe('genesys participant polling: load and failures', () => {
     bed = await startTestBed();
     await Promise.all(['a', 'b', 'c'].map((k) => start(k)));
     // A conversation somebody else created on the same integration is never polled.
-    const foreign = bed.fake.store.inbound(bed.fake.options.integrationId, { channel: { time: new Date().toISOString(), from: { id: 'other', idType: 'Opaque' } }, text: 'hi' });
+    const foreign = bed.fake.store.inbound(bed.fake.options.integrationId, {
+      channel: { time: new Date().toISOString(), from: { id: 'other', idType: 'Opaque' } },
+      text: 'hi',
+    });
     expect(gets()).toBe(0);
     await bed.poll();
     await settled();
@@ -172,7 +220,9 @@ describe('genesys participant polling: load and failures', () => {
       await bed.clock.advance(POLL_MS * 4);
       await new Promise((r) => setTimeout(r, 10));
     }
-    expect(of('handover-error')).toEqual([expect.objectContaining({ conversationId: id, code: 'conversation-not-found', eventId: `genesys:${id}:gone` })]);
+    expect(of('handover-error')).toEqual([
+      expect.objectContaining({ conversationId: id, code: 'conversation-not-found', eventId: `genesys:${id}:gone` }),
+    ]);
     expect(bed.connector.stats().polledHandovers).toBe(0);
   });
 
@@ -180,7 +230,10 @@ describe('genesys participant polling: load and failures', () => {
     bed = await startTestBed();
     const id = await start();
     const clock = createFakeClock(Date.now());
-    const restarted: GenesysConnector = createGenesysConnector(settingsFor(bed.fake), testConnectorRuntime({ clock, logger: silentLogger, providerId: 'genesys-test' }));
+    const restarted: GenesysConnector = createGenesysConnector(
+      settingsFor(bed.fake),
+      testConnectorRuntime({ clock, logger: silentLogger, providerId: 'genesys-test' }),
+    );
     expect(restarted.stats().polledHandovers).toBe(0);
     await restarted.doGetStatus({ conversationId: id });
     expect(restarted.stats().polledHandovers).toBe(1);

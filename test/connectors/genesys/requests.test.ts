@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandoverConfigError, HandoverError, UnsupportedCapabilityError, type StartHandoverRequest } from 'handover-kit';
+import {
+  HandoverConfigError,
+  HandoverError,
+  UnsupportedCapabilityError,
+  type StartHandoverRequest,
+} from 'handover-kit';
 import { DEFAULT_START_TEXT } from 'handover-kit/connectors/genesys';
 import { FAKE_DEFAULTS } from '../../fakes/genesys';
 import { startTestBed, type GenesysTestBed } from './harness';
@@ -47,7 +52,8 @@ describe('genesys requests: start handover', () => {
         vip: '1',
         'handover.locale': 'es-ES',
         'handover.user.email': 'ana@example.com',
-        'handover.transcript': 'User: My invoice is wrong\nBot: Let me connect you to a person.\nUser: Yes please, a human',
+        'handover.transcript':
+          'User: My invoice is wrong\nBot: Let me connect you to a person.\nUser: Yes please, a human',
       },
     });
     // The participant data Genesys keeps is what the flow reads with Get Participant Data.
@@ -59,7 +65,10 @@ describe('genesys requests: start handover', () => {
 
   it('is idempotent per key (one upstream message) and uses the same channel.messageId for the same key', async () => {
     bed = await startTestBed();
-    const [a, b] = await Promise.all([bed.connector.doStartHandover(startRequest()), bed.connector.doStartHandover(startRequest())]);
+    const [a, b] = await Promise.all([
+      bed.connector.doStartHandover(startRequest()),
+      bed.connector.doStartHandover(startRequest()),
+    ]);
     expect(a.conversationId).toBe(b.conversationId);
     expect(bed.fake.requestsOf('inbound')).toHaveLength(1);
   });
@@ -76,26 +85,47 @@ describe('genesys requests: start handover', () => {
 
   it('warns that skills, priority and queue routing happen in the Architect flow, and passes them as attributes', async () => {
     bed = await startTestBed();
-    const result = await bed.connector.doStartHandover(startRequest({ routing: { skills: ['billing', 'spanish'], priority: 'high', queue: 'vip' } }));
+    const result = await bed.connector.doStartHandover(
+      startRequest({ routing: { skills: ['billing', 'spanish'], priority: 'high', queue: 'vip' } }),
+    );
     expect(result.warnings?.map((w) => [w.type, w.feature])).toEqual([
       ['unsupported', 'queueRouting'],
       ['unsupported', 'skills'],
       ['unsupported', 'priority'],
     ]);
-    const attributes = (bed.fake.requestsOf('inbound')[0]!.body as { channel: { metadata: { customAttributes: Record<string, string> } } }).channel.metadata.customAttributes;
-    expect(attributes).toMatchObject({ 'handover.routing.skills': 'billing,spanish', 'handover.routing.priority': 'high', 'handover.routing.queue': 'vip' });
+    const attributes = (
+      bed.fake.requestsOf('inbound')[0]!.body as { channel: { metadata: { customAttributes: Record<string, string> } } }
+    ).channel.metadata.customAttributes;
+    expect(attributes).toMatchObject({
+      'handover.routing.skills': 'billing,spanish',
+      'handover.routing.priority': 'high',
+      'handover.routing.queue': 'vip',
+    });
   });
 
   it('reads connectorOptions.genesys (nested attributes, first text, no transcript) and rejects unknown options by field', async () => {
     bed = await startTestBed();
     await bed.connector.doStartHandover(
-      startRequest({ connectorOptions: { genesys: { text: 'Billing question', includeTranscript: false, customAttributes: { order: { id: 'A-1', lines: [{ sku: 'X' }] } } } } }),
+      startRequest({
+        connectorOptions: {
+          genesys: {
+            text: 'Billing question',
+            includeTranscript: false,
+            customAttributes: { order: { id: 'A-1', lines: [{ sku: 'X' }] } },
+          },
+        },
+      }),
     );
-    const body = bed.fake.requestsOf('inbound')[0]!.body as { text: string; channel: { metadata: { customAttributes: Record<string, string> } } };
+    const body = bed.fake.requestsOf('inbound')[0]!.body as {
+      text: string;
+      channel: { metadata: { customAttributes: Record<string, string> } };
+    };
     expect(body.text).toBe('Billing question');
     expect(body.channel.metadata.customAttributes).toMatchObject({ 'order.id': 'A-1', 'order.lines.0.sku': 'X' });
     expect(body.channel.metadata.customAttributes['handover.transcript']).toBeUndefined();
-    const error = await bed.connector.doStartHandover(startRequest({ idempotencyKey: 'k2', connectorOptions: { genesys: { queue: 'x' } } })).catch((e: unknown) => e);
+    const error = await bed.connector
+      .doStartHandover(startRequest({ idempotencyKey: 'k2', connectorOptions: { genesys: { queue: 'x' } } }))
+      .catch((e: unknown) => e);
     expect(HandoverConfigError.isInstance(error)).toBe(true);
     expect((error as HandoverConfigError).field).toBe('connectorOptions.genesys');
   });
@@ -122,16 +152,26 @@ describe('genesys requests: messages, status, close', () => {
     const again = await bed.connector.doSendMessage({ conversationId, messageId: 'm-1', user, text: 'hello' });
     expect(again.duplicate).toBe(true);
     expect(bed.fake.requests.length - before).toBe(1);
-    const body = bed.fake.requestsOf('inbound').at(-1)!.body as { channel: { messageId: string; from: unknown }; text: string };
+    const body = bed.fake.requestsOf('inbound').at(-1)!.body as {
+      channel: { messageId: string; from: unknown };
+      text: string;
+    };
     expect(body.channel.from).toEqual({ id: 'user-8842', idType: 'Opaque', nickname: 'Ana Ruiz' });
     expect(body.channel.messageId).toMatch(/^hk-msg-[0-9a-f]{32}$/);
-    expect(body.channel.messageId).not.toBe((bed.fake.requestsOf('inbound')[0]!.body as { channel: { messageId: string } }).channel.messageId);
+    expect(body.channel.messageId).not.toBe(
+      (bed.fake.requestsOf('inbound')[0]!.body as { channel: { messageId: string } }).channel.messageId,
+    );
 
     // A failed send can be repeated, and the repeat names the same message.
     bed.fake.failNext('inbound', { status: 503 });
-    await expect(bed.connector.doSendMessage({ conversationId, messageId: 'm-2', user, text: 'second' })).rejects.toMatchObject({ status: 503 });
+    await expect(
+      bed.connector.doSendMessage({ conversationId, messageId: 'm-2', user, text: 'second' }),
+    ).rejects.toMatchObject({ status: 503 });
     await bed.connector.doSendMessage({ conversationId, messageId: 'm-2', user, text: 'second' });
-    const [failed, repeated] = bed.fake.requestsOf('inbound').slice(-2).map((r) => JSON.parse(r.rawBody).channel.messageId);
+    const [failed, repeated] = bed.fake
+      .requestsOf('inbound')
+      .slice(-2)
+      .map((r) => JSON.parse(r.rawBody).channel.messageId);
     expect(repeated).toBe(failed);
     expect(bed.fake.userTexts(conversationId).slice(1)).toEqual(['hello', 'second']);
   });
@@ -152,8 +192,22 @@ describe('genesys requests: messages, status, close', () => {
     const body = bed.fake.requestsOf('inbound').at(-1)!.body as { text?: string; content: unknown };
     expect(body.text).toBeUndefined();
     expect(body.content).toEqual([
-      { attachment: { mediaType: 'Image', url: 'https://cdn.example.com/photos/broken.png', mime: 'image/png', filename: 'broken.png' } },
-      { attachment: { mediaType: 'File', url: 'https://cdn.example.com/blob/123', mime: 'application/octet-stream', filename: 'scan' } },
+      {
+        attachment: {
+          mediaType: 'Image',
+          url: 'https://cdn.example.com/photos/broken.png',
+          mime: 'image/png',
+          filename: 'broken.png',
+        },
+      },
+      {
+        attachment: {
+          mediaType: 'File',
+          url: 'https://cdn.example.com/blob/123',
+          mime: 'application/octet-stream',
+          filename: 'scan',
+        },
+      },
     ]);
     expect(result.warnings).toEqual([expect.objectContaining({ feature: 'attachments' })]);
   });
@@ -164,7 +218,10 @@ describe('genesys requests: messages, status, close', () => {
     expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'queue', estimatedWaitMs: 42_000 });
     expect(bed.fake.requestsOf('conversation').at(-1)!.path).toBe(`/api/v2/conversations/messages/${conversationId}`);
     bed.fake.join(conversationId, { id: 'agent-7', name: 'Bo Agent' });
-    expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'active', agent: { id: 'agent-7', name: 'Bo Agent' } });
+    expect(await bed.connector.doGetStatus({ conversationId })).toEqual({
+      status: 'active',
+      agent: { id: 'agent-7', name: 'Bo Agent' },
+    });
     bed.fake.resolve(conversationId);
     expect(await bed.connector.doGetStatus({ conversationId })).toEqual({ status: 'completed' });
   });
@@ -173,12 +230,24 @@ describe('genesys requests: messages, status, close', () => {
     bed = await startTestBed();
     const { conversationId } = await bed.connector.doStartHandover(startRequest());
     const customer = bed.fake.conversation(conversationId)!.participants.find((p) => p.purpose === 'customer')!;
-    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'user-cancelled', message: 'The customer left the chat.' })).toEqual({ alreadyClosed: false });
+    expect(
+      await bed.connector.doCloseHandover({
+        conversationId,
+        reason: 'user-cancelled',
+        message: 'The customer left the chat.',
+      }),
+    ).toEqual({ alreadyClosed: false });
     const [patch] = bed.fake.requestsOf('participant');
-    expect(patch).toMatchObject({ method: 'PATCH', path: `/api/v2/conversations/messages/${conversationId}/participants/${customer.id}`, body: { state: 'disconnected' } });
+    expect(patch).toMatchObject({
+      method: 'PATCH',
+      path: `/api/v2/conversations/messages/${conversationId}/participants/${customer.id}`,
+      body: { state: 'disconnected' },
+    });
     expect(bed.fake.userTexts(conversationId).at(-1)).toBe('The customer left the chat.');
     expect(customer.state).toBe('disconnected');
-    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({ alreadyClosed: true });
+    expect(await bed.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({
+      alreadyClosed: true,
+    });
     expect(bed.fake.requestsOf('participant')).toHaveLength(1);
   });
 });
@@ -190,17 +259,30 @@ describe('genesys requests: availability', () => {
       { id: 'a-1', name: 'A' },
       { id: 'a-2', name: 'B' },
     ];
-    expect(await bed.connector.doCheckAvailability({ routing: {} })).toEqual({ available: true, agentsAvailable: 2, estimatedWaitMs: 42_000 });
+    expect(await bed.connector.doCheckAvailability({ routing: {} })).toEqual({
+      available: true,
+      agentsAvailable: 2,
+      estimatedWaitMs: 42_000,
+    });
     const [members] = bed.fake.requestsOf('members');
-    expect(members).toMatchObject({ path: `/api/v2/routing/queues/${FAKE_DEFAULTS.queueId}/members`, query: { routingStatus: 'IDLE', joined: 'true', pageSize: '100' } });
+    expect(members).toMatchObject({
+      path: `/api/v2/routing/queues/${FAKE_DEFAULTS.queueId}/members`,
+      query: { routingStatus: 'IDLE', joined: 'true', pageSize: '100' },
+    });
     bed.fake.idleAgents = [];
-    expect(await bed.connector.doCheckAvailability({ routing: {} })).toMatchObject({ available: false, reason: 'no-agents', agentsAvailable: 0 });
+    expect(await bed.connector.doCheckAvailability({ routing: {} })).toMatchObject({
+      available: false,
+      reason: 'no-agents',
+      agentsAvailable: 0,
+    });
   });
 
   it('checks routing.queue when it is a queue id, and warns otherwise', async () => {
     bed = await startTestBed();
     const other = '11111111-2222-4333-8444-555555555555';
-    await expect(bed.connector.doCheckAvailability({ routing: { queue: other } })).rejects.toMatchObject({ status: 404 });
+    await expect(bed.connector.doCheckAvailability({ routing: { queue: other } })).rejects.toMatchObject({
+      status: 404,
+    });
     expect(bed.fake.requestsOf('members')[0]!.path).toContain(other);
     const result = await bed.connector.doCheckAvailability({ routing: { queue: 'Billing' } });
     expect(result.warnings).toEqual([expect.objectContaining({ feature: 'queueRouting' })]);

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { HandoverConfigError, MASKED_SECRET, ProviderRegistry } from 'handover-kit';
 import { createFakeClock } from 'handover-kit/testing';
 import { parseOrThrow, secretFields } from 'handover-kit/contract';
-import { GENESYS_REGIONS, genesysConnection, genesysConnector, genesysSettingsSchema, normalizeRegion } from 'handover-kit/connectors/genesys';
+import {
+  GENESYS_REGIONS,
+  genesysConnection,
+  genesysConnector,
+  genesysSettingsSchema,
+  normalizeRegion,
+} from 'handover-kit/connectors/genesys';
 
 const valid = {
   region: 'mypurecloud.de',
@@ -27,7 +33,9 @@ describe('genesys settings', () => {
   it('accepts the region as host, URL or SDK key, against the SDK region list', () => {
     expect(Object.keys(GENESYS_REGIONS)).toHaveLength(18);
     expect(genesysSettingsSchema.parse(valid).region).toBe('mypurecloud.de');
-    expect(genesysSettingsSchema.parse({ ...valid, region: 'https://api.usw2.pure.cloud/' }).region).toBe('usw2.pure.cloud');
+    expect(genesysSettingsSchema.parse({ ...valid, region: 'https://api.usw2.pure.cloud/' }).region).toBe(
+      'usw2.pure.cloud',
+    );
     expect(genesysSettingsSchema.parse({ ...valid, region: 'eu_central_1' }).region).toBe('mypurecloud.de');
     expect(normalizeRegion('login.mypurecloud.com.au')).toBe('mypurecloud.com.au');
     expect(normalizeRegion('mypurecloud.example')).toBeUndefined();
@@ -46,8 +54,17 @@ describe('genesys settings', () => {
   });
 
   it('allows plain http overrides on loopback only, and coerces numbers from Cognigy connection strings', () => {
-    const parsed = genesysSettingsSchema.parse({ ...valid, apiBaseUrl: 'http://127.0.0.1:4010', loginBaseUrl: 'https://login.proxy.example', pollIntervalMs: '2500' });
-    expect(parsed).toMatchObject({ apiBaseUrl: 'http://127.0.0.1:4010', pollIntervalMs: 2500, requestTimeoutMs: 10_000 });
+    const parsed = genesysSettingsSchema.parse({
+      ...valid,
+      apiBaseUrl: 'http://127.0.0.1:4010',
+      loginBaseUrl: 'https://login.proxy.example',
+      pollIntervalMs: '2500',
+    });
+    expect(parsed).toMatchObject({
+      apiBaseUrl: 'http://127.0.0.1:4010',
+      pollIntervalMs: 2500,
+      requestTimeoutMs: 10_000,
+    });
     expect(genesysSettingsSchema.parse(valid).pollIntervalMs).toBe(5000);
   });
 
@@ -55,8 +72,14 @@ describe('genesys settings', () => {
     expect(secretFields(genesysSettingsSchema).sort()).toEqual(['clientSecret', 'webhookSecret']);
     const registry = new ProviderRegistry({ connectors: [genesysConnector()], clock: createFakeClock() });
     const view = await registry.create({ id: 'g', name: 'Genesys', type: 'genesys', settings: valid });
-    expect(view.settings).toMatchObject({ clientSecret: MASKED_SECRET, webhookSecret: MASKED_SECRET, clientId: 'client-1' });
-    const error = await registry.create({ id: 'h', name: 'Genesys', type: 'genesys', settings: { ...valid, region: 'nowhere' } }).catch((e: unknown) => e);
+    expect(view.settings).toMatchObject({
+      clientSecret: MASKED_SECRET,
+      webhookSecret: MASKED_SECRET,
+      clientId: 'client-1',
+    });
+    const error = await registry
+      .create({ id: 'h', name: 'Genesys', type: 'genesys', settings: { ...valid, region: 'nowhere' } })
+      .catch((e: unknown) => e);
     expect((error as HandoverConfigError).field).toBe('settings.region');
     expect((error as HandoverConfigError).message).not.toContain(valid.clientSecret);
   });
@@ -69,6 +92,17 @@ describe('genesys settings', () => {
 
   it('declares honest static capabilities', () => {
     const caps = genesysConnector().capabilities;
-    expect(caps).toMatchObject({ queuePosition: false, estimatedWaitTime: true, availability: true, pushEvents: true, webhooks: true, agentJoined: true, skills: false, priority: false, queueRouting: false, businessHours: false });
+    expect(caps).toMatchObject({
+      queuePosition: false,
+      estimatedWaitTime: true,
+      availability: true,
+      pushEvents: true,
+      webhooks: true,
+      agentJoined: true,
+      skills: false,
+      priority: false,
+      queueRouting: false,
+      businessHours: false,
+    });
   });
 });

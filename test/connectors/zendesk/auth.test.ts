@@ -25,7 +25,8 @@ describe('zendesk auth', () => {
   it('JWT: HS256 with kid and the app scope, signed once and reused across calls', async () => {
     s = await setup({ webhook: false, settings: { authMode: 'jwt' } });
     const { conversationId } = await s.connector.doStartHandover(startRequest('j'));
-    for (let i = 0; i < 20; i++) await s.connector.doSendMessage({ conversationId, messageId: `m${i}`, user: { id: 'u' }, text: `t${i}` });
+    for (let i = 0; i < 20; i++)
+      await s.connector.doSendMessage({ conversationId, messageId: `m${i}`, user: { id: 'u' }, text: `t${i}` });
     const headers = bearer(s);
     expect(headers.length).toBe(25);
     expect(new Set(headers).size).toBe(1);
@@ -57,18 +58,27 @@ describe('zendesk auth', () => {
     const { conversationId } = await s.connector.doStartHandover(startRequest('401'));
     await clock.advance(1000); // a fresh token differs by its iat
     s.fake.failNext('postMessage', { status: 401 });
-    const sent = await s.connector.doSendMessage({ conversationId, messageId: 'x', user: { id: 'u' }, text: 'after 401' });
+    const sent = await s.connector.doSendMessage({
+      conversationId,
+      messageId: 'x',
+      user: { id: 'u' },
+      text: 'after 401',
+    });
     expect(sent.duplicate).toBe(false);
     expect(s.fake.requestsFor('postMessage').map((r) => r.status)).toEqual([201, 201, 401, 201]);
     expect(s.connector.tokensSigned).toBe(2);
     s.fake.failNext('postMessage', { status: 401 }, 2);
-    await expect(s.connector.doSendMessage({ conversationId, messageId: 'y', user: { id: 'u' }, text: 'refused' })).rejects.toSatisfy((e) => VendorAuthError.isInstance(e));
+    await expect(
+      s.connector.doSendMessage({ conversationId, messageId: 'y', user: { id: 'u' }, text: 'refused' }),
+    ).rejects.toSatisfy((e) => VendorAuthError.isInstance(e));
   });
 
   it('Basic: a 401 is not repeated', async () => {
     s = await setup({ webhook: false });
     s.fake.failNext('createUser', { status: 401 });
-    await expect(s.connector.doStartHandover(startRequest('no'))).rejects.toSatisfy((e) => VendorAuthError.isInstance(e));
+    await expect(s.connector.doStartHandover(startRequest('no'))).rejects.toSatisfy((e) =>
+      VendorAuthError.isInstance(e),
+    );
     expect(s.fake.requests).toHaveLength(1);
   });
 
@@ -77,7 +87,11 @@ describe('zendesk auth', () => {
     expect(scopeForKey('int_123')).toBe('integration');
     expect(scopeForKey('act_123')).toBe('account');
     expect(scopeForKey('svc_123')).toBe('account');
-    const signer = new JwtSigner({ keyId: 'int_9', secret: 'x', clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => {} } });
+    const signer = new JwtSigner({
+      keyId: 'int_9',
+      secret: 'x',
+      clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => {} },
+    });
     expect(decode(signer.token().split('.')[1]!).scope).toBe('integration');
   });
 });

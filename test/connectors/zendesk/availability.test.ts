@@ -11,12 +11,17 @@ afterEach(async () => {
 
 describe('zendesk agent availability (Support API)', () => {
   it('counts agents online for messaging, on the documented path with email/token auth', async () => {
-    s = await setup({ webhook: false, fake: { agents: [{ id: 1 }, { id: 2, messaging: 'away' }, { id: 3, messaging: 'online' }] } });
+    s = await setup({
+      webhook: false,
+      fake: { agents: [{ id: 1 }, { id: 2, messaging: 'away' }, { id: 3, messaging: 'online' }] },
+    });
     expect(await s.connector.doCheckAvailability({ routing: {} })).toEqual({ available: true, agentsAvailable: 2 });
     const [req] = s.fake.requestsFor('agentAvailabilities');
     expect(req!.path).toBe('/api/v2/agent_availabilities');
     expect(req!.query).toEqual({ 'filter[channel_status]': 'messaging:online', 'page[size]': '100' });
-    expect(req!.headers.authorization).toBe(basicAuthorization(`${SUPPORT.supportEmail}/token`, SUPPORT.supportApiToken));
+    expect(req!.headers.authorization).toBe(
+      basicAuthorization(`${SUPPORT.supportEmail}/token`, SUPPORT.supportApiToken),
+    );
   });
 
   it('narrows to the routing group and to agents with capacity left', async () => {
@@ -31,14 +36,25 @@ describe('zendesk agent availability (Support API)', () => {
         ],
       },
     });
-    expect(await s.connector.doCheckAvailability({ routing: { queue: '42' } })).toEqual({ available: true, agentsAvailable: 2 });
-    expect(await s.connector.doCheckAvailability({ routing: { queue: '99' } })).toEqual({ available: false, agentsAvailable: 0, reason: 'no-agents' });
+    expect(await s.connector.doCheckAvailability({ routing: { queue: '42' } })).toEqual({
+      available: true,
+      agentsAvailable: 2,
+    });
+    expect(await s.connector.doCheckAvailability({ routing: { queue: '99' } })).toEqual({
+      available: false,
+      agentsAvailable: 0,
+      reason: 'no-agents',
+    });
   });
 
   it('follows the cursor over pages', async () => {
     s = await setup({ webhook: false, fake: { agents: Array.from({ length: 230 }, (_, i) => ({ id: i + 1 })) } });
     expect((await s.connector.doCheckAvailability({ routing: {} })).agentsAvailable).toBe(230);
-    expect(s.fake.requestsFor('agentAvailabilities').map((r) => r.query['page[after]'])).toEqual([undefined, '100', '200']);
+    expect(s.fake.requestsFor('agentAvailabilities').map((r) => r.query['page[after]'])).toEqual([
+      undefined,
+      '100',
+      '200',
+    ]);
   });
 
   it('says no agents when nobody is online, and warns that skills are not considered', async () => {
@@ -52,7 +68,10 @@ describe('zendesk agent availability (Support API)', () => {
   });
 
   it('without Support credentials: no capability, and the call refuses with UnsupportedCapabilityError', async () => {
-    s = await setup({ webhook: false, settings: { supportEmail: undefined, supportApiToken: undefined, supportBaseUrl: undefined } });
+    s = await setup({
+      webhook: false,
+      settings: { supportEmail: undefined, supportApiToken: undefined, supportBaseUrl: undefined },
+    });
     expect(s.connector.capabilities.availability).toBe(false);
     const error = await s.connector.doCheckAvailability({ routing: {} }).catch((e) => e);
     expect(UnsupportedCapabilityError.isInstance(error)).toBe(true);

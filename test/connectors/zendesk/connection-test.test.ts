@@ -14,7 +14,12 @@ describe('zendesk test connection', () => {
   it('finds the app, both switchboard integrations and the Support API', async () => {
     s = await setup({ webhook: false });
     const result = await test();
-    expect(result.checks.map((c) => [c.name, c.status])).toEqual([['auth', 'ok'], ['agent integration', 'ok'], ['bot integration', 'ok'], ['support api', 'ok']]);
+    expect(result.checks.map((c) => [c.name, c.status])).toEqual([
+      ['auth', 'ok'],
+      ['agent integration', 'ok'],
+      ['bot integration', 'ok'],
+      ['support api', 'ok'],
+    ]);
     expect(result.ok).toBe(true);
     expect(result.checks[1]!.message).toBe('switchboard integration "zd-agentWorkspace"');
   });
@@ -32,13 +37,21 @@ describe('zendesk test connection', () => {
     const result = await test();
     expect(result.ok).toBe(false);
     const failed = result.checks.find((c) => c.status === 'failed')!;
-    expect(failed).toMatchObject({ name: 'bot integration', field: 'settings.botIntegration', error: { code: 'vendor_not_found' } });
+    expect(failed).toMatchObject({
+      name: 'bot integration',
+      field: 'settings.botIntegration',
+      error: { code: 'vendor_not_found' },
+    });
     expect(failed.message).toContain('no integration "no-such-bot"');
   });
 
   it('wrong Support API credentials are named; none at all is a skipped check', async () => {
     s = await setup({ webhook: false, settings: { supportApiToken: 'wrong-token' } });
-    expect((await test()).checks[3]).toMatchObject({ name: 'support api', status: 'failed', error: { code: 'vendor_auth' } });
+    expect((await test()).checks[3]).toMatchObject({
+      name: 'support api',
+      status: 'failed',
+      error: { code: 'vendor_auth' },
+    });
     await s.close();
     s = await setup({ webhook: false, settings: { supportEmail: undefined, supportApiToken: undefined } });
     const result = await test();

@@ -1,6 +1,15 @@
 import { testConnectorRuntime } from 'handover-kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandoverError, HandoverTimeoutError, RateLimitError, VendorApiError, VendorAuthError, VendorNotFoundError, silentLogger, systemClock } from 'handover-kit';
+import {
+  HandoverError,
+  HandoverTimeoutError,
+  RateLimitError,
+  VendorApiError,
+  VendorAuthError,
+  VendorNotFoundError,
+  silentLogger,
+  systemClock,
+} from 'handover-kit';
 import { createZendeskConnector } from 'handover-kit/connectors/zendesk';
 import { setup, secretsOf, startRequest, type Setup } from './helpers';
 
@@ -32,12 +41,16 @@ describe('zendesk retries', () => {
     s = await setup({ webhook: false });
     const { conversationId } = await s.connector.doStartHandover(startRequest('p', { transcript: [] }));
     s.fake.failNext('postMessage', { status: 503 });
-    const error = await failure(s.connector.doSendMessage({ conversationId, messageId: 'm', user: { id: 'u' }, text: 'once' }));
+    const error = await failure(
+      s.connector.doSendMessage({ conversationId, messageId: 'm', user: { id: 'u' }, text: 'once' }),
+    );
     expect(VendorApiError.isInstance(error) && error.status).toBe(503);
     expect(error.isRetryable).toBe(true);
     expect(s.fake.requestsFor('postMessage')).toHaveLength(1);
     // Not remembered as sent: the service may try again.
-    expect((await s.connector.doSendMessage({ conversationId, messageId: 'm', user: { id: 'u' }, text: 'once' })).duplicate).toBe(false);
+    expect(
+      (await s.connector.doSendMessage({ conversationId, messageId: 'm', user: { id: 'u' }, text: 'once' })).duplicate,
+    ).toBe(false);
   });
 
   it('repeats passControl only with an integration key (the only case Zendesk calls idempotent)', async () => {
@@ -80,13 +93,22 @@ describe('zendesk error mapping', () => {
     const error = await failure(s.connector.doGetStatus({ conversationId: 'c93bb9c14dde8ffb94564eae' }));
     expect(VendorNotFoundError.isInstance(error)).toBe(true);
     const failed = s.fake.requestsFor('getConversation')[0]!;
-    expect(error.details).toMatchObject({ vendor: 'zendesk', status: 404, vendorCode: 'conversation_not_found', operation: 'get status', vendorRequestId: failed.requestId });
+    expect(error.details).toMatchObject({
+      vendor: 'zendesk',
+      status: 404,
+      vendorCode: 'conversation_not_found',
+      operation: 'get status',
+      vendorRequestId: failed.requestId,
+    });
     expect(error.message).toContain('Conversation not found');
   });
 
-  it('a base URL without the /sc prefix reaches no SunCo route: 404 not_found in SunCo\'s error shape', async () => {
+  it("a base URL without the /sc prefix reaches no SunCo route: 404 not_found in SunCo's error shape", async () => {
     s = await setup({ webhook: false });
-    const wrong = createZendeskConnector({ ...s.settings, baseUrl: s.fake.url }, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'zd' }));
+    const wrong = createZendeskConnector(
+      { ...s.settings, baseUrl: s.fake.url },
+      testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'zd' }),
+    );
     try {
       const error = await failure(wrong.doStartHandover(startRequest('no-prefix')));
       expect(VendorNotFoundError.isInstance(error)).toBe(true);
@@ -100,7 +122,15 @@ describe('zendesk error mapping', () => {
   it('maps a 400 with the validation titles (bad input is not retryable)', async () => {
     s = await setup({ webhook: false });
     const { conversationId } = await s.connector.doStartHandover(startRequest('400', { transcript: [] }));
-    const error = await failure(s.connector.doSendMessage({ conversationId, messageId: 'bad', user: { id: 'u' }, text: '', attachments: [{ url: 'not a url', type: 'file' }] }));
+    const error = await failure(
+      s.connector.doSendMessage({
+        conversationId,
+        messageId: 'bad',
+        user: { id: 'u' },
+        text: '',
+        attachments: [{ url: 'not a url', type: 'file' }],
+      }),
+    );
     expect(VendorApiError.isInstance(error) && error.status).toBe(400);
     expect(error.details.vendorCode).toBe('bad_request');
     expect(error.message).toMatch(/content\.mediaUrl/);
@@ -118,7 +148,9 @@ describe('zendesk error mapping', () => {
     s = await setup({ webhook: false, settings: { requestTimeoutMs: 500 } });
     const { conversationId } = await s.connector.doStartHandover(startRequest('slow', { transcript: [] }));
     s.fake.failNext('postMessage', { delayMs: 900 });
-    const error = await failure(s.connector.doSendMessage({ conversationId, messageId: 'slow', user: { id: 'u' }, text: 'hi' }));
+    const error = await failure(
+      s.connector.doSendMessage({ conversationId, messageId: 'slow', user: { id: 'u' }, text: 'hi' }),
+    );
     expect(HandoverTimeoutError.isInstance(error)).toBe(true);
   });
 
@@ -128,11 +160,25 @@ describe('zendesk error mapping', () => {
     const errors: HandoverError[] = [];
     for (const status of [400, 401, 403, 404, 409, 423, 429, 500, 503]) {
       s.fake.failNext('postMessage', { status, retryAfterSeconds: 1 });
-      errors.push(await failure(s.connector.doSendMessage({ conversationId, messageId: `s${status}`, user: { id: 'u' }, text: 'x' })));
+      errors.push(
+        await failure(
+          s.connector.doSendMessage({ conversationId, messageId: `s${status}`, user: { id: 'u' }, text: 'x' }),
+        ),
+      );
     }
     s.fake.failNext('postMessage', { delayMs: 900 });
-    errors.push(await failure(s.connector.doSendMessage({ conversationId, messageId: 'timeout', user: { id: 'u' }, text: 'x' })));
-    errors.push(await failure(s.connector.doStartHandover(startRequest('bad-opts', { connectorOptions: { zendesk: { conversationId: s.settings.keySecret, nope: 1 } } }))));
+    errors.push(
+      await failure(s.connector.doSendMessage({ conversationId, messageId: 'timeout', user: { id: 'u' }, text: 'x' })),
+    );
+    errors.push(
+      await failure(
+        s.connector.doStartHandover(
+          startRequest('bad-opts', {
+            connectorOptions: { zendesk: { conversationId: s.settings.keySecret, nope: 1 } },
+          }),
+        ),
+      ),
+    );
     const text = errors.map((e) => `${e.message}\n${JSON.stringify(e.toJSON())}\n${e.stack}`).join('\n');
     for (const secret of secretsOf(s)) expect(text).not.toContain(secret);
   });

@@ -1,6 +1,13 @@
 import { testConnectorRuntime } from 'handover-kit/testing';
 import { EventCollector, startWebhookReceiver, type WebhookReceiver } from 'handover-kit/testing';
-import { systemClock, type Clock, type HandoverEvent, type Logger, type StartHandoverRequest, type WebhookRequest } from 'handover-kit';
+import {
+  systemClock,
+  type Clock,
+  type HandoverEvent,
+  type Logger,
+  type StartHandoverRequest,
+  type WebhookRequest,
+} from 'handover-kit';
 import {
   API_KEY_HEADER,
   createZendeskConnector,
@@ -20,7 +27,8 @@ export interface LogLine {
 }
 
 export function recordingLogger(lines: LogLine[]): Logger {
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields ? { fields } : {}) });
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, ...(fields ? { fields } : {}) });
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
@@ -35,7 +43,15 @@ export interface Setup {
 }
 
 /** A fake Zendesk, a connector pointed at it, and (unless `webhook: false`) a receiver the fake posts to. */
-export async function setup(options: { fake?: FakeZendeskOptions; settings?: Partial<ZendeskSettingsInput>; clock?: Clock; webhook?: boolean; retry?: boolean } = {}): Promise<Setup> {
+export async function setup(
+  options: {
+    fake?: FakeZendeskOptions;
+    settings?: Partial<ZendeskSettingsInput>;
+    clock?: Clock;
+    webhook?: boolean;
+    retry?: boolean;
+  } = {},
+): Promise<Setup> {
   const fake = await FakeZendesk.start({ ...SUPPORT, ...options.fake });
   const settings = zendeskSettingsSchema.parse({
     baseUrl: fake.suncoBaseUrl,
@@ -94,7 +110,13 @@ export function startRequest(key: string, overrides: Partial<StartHandoverReques
 /** A webhook request as the gateway would hand it over. */
 export function webhookRequest(body: unknown, apiKey: string | undefined, receivedAt = Date.now()): WebhookRequest {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  return { method: 'POST', url: '/webhooks/zd', headers: apiKey === undefined ? {} : { [API_KEY_HEADER]: apiKey }, rawBody: Buffer.from(raw), receivedAt };
+  return {
+    method: 'POST',
+    url: '/webhooks/zd',
+    headers: apiKey === undefined ? {} : { [API_KEY_HEADER]: apiKey },
+    rawBody: Buffer.from(raw),
+    receivedAt,
+  };
 }
 
 /** Every secret a setup uses, for "no secret in errors" checks. */

@@ -10,7 +10,8 @@ afterEach(async () => {
   s = undefined;
 });
 
-const ops = (x: Setup) => x.fake.requests.map((r) => `${r.method} ${r.path.replace(x.fake.appId, ':app').replace(/[0-9a-f]{24}/g, ':id')}`);
+const ops = (x: Setup) =>
+  x.fake.requests.map((r) => `${r.method} ${r.path.replace(x.fake.appId, ':app').replace(/[0-9a-f]{24}/g, ':id')}`);
 
 describe('zendesk start handover', () => {
   it('creates the user and a personal conversation, posts the transcript, then passes control with routing metadata', async () => {
@@ -30,11 +31,22 @@ describe('zendesk start handover', () => {
       'POST /sc/v2/apps/:app/conversations/:id/passControl',
     ]);
     const [user, conv, line1, line2, pass] = s.fake.requests;
-    expect(user!.body).toEqual({ externalId: 'user-k1', profile: { givenName: 'Jane Doe', email: 'jane@example.com', locale: 'en-US' } });
+    expect(user!.body).toEqual({
+      externalId: 'user-k1',
+      profile: { givenName: 'Jane Doe', email: 'jane@example.com', locale: 'en-US' },
+    });
     const userId = [...s.fake.users.values()][0]!.id;
     expect(conv!.body).toEqual({ type: 'personal', participants: [{ userId }] });
-    expect(line1!.body).toEqual({ author: { type: 'user', userId }, content: { type: 'text', text: 'I want to talk to a person' }, metadata: { 'handoverKit.origin': 'handover-kit' } });
-    expect(line2!.body).toEqual({ author: { type: 'business', displayName: 'Helper Bot' }, content: { type: 'text', text: 'Let me find someone for you' }, metadata: { 'handoverKit.origin': 'handover-kit' } });
+    expect(line1!.body).toEqual({
+      author: { type: 'user', userId },
+      content: { type: 'text', text: 'I want to talk to a person' },
+      metadata: { 'handoverKit.origin': 'handover-kit' },
+    });
+    expect(line2!.body).toEqual({
+      author: { type: 'business', displayName: 'Helper Bot' },
+      content: { type: 'text', text: 'Let me find someone for you' },
+      metadata: { 'handoverKit.origin': 'handover-kit' },
+    });
     const firstMessageId = s.fake.conversation(result.conversationId).messages[0]!.id;
     expect(pass!.body).toEqual({
       switchboardIntegration: 'zd-agentWorkspace',
@@ -51,7 +63,9 @@ describe('zendesk start handover', () => {
     expect(result).toEqual({ conversationId: result.conversationId, status: 'queue' });
     expect(s.fake.ticketOf(result.conversationId)!.metadata.first_message_id).toBe(firstMessageId);
     for (const r of s.fake.requests) {
-      expect(r.headers.authorization).toBe(`Basic ${Buffer.from(`${s.fake.keyId}:${s.fake.keySecret}`).toString('base64')}`);
+      expect(r.headers.authorization).toBe(
+        `Basic ${Buffer.from(`${s.fake.keyId}:${s.fake.keySecret}`).toString('base64')}`,
+      );
       expect(r.headers['content-type']).toBe('application/json');
       expect(r.status).toBeLessThan(300);
     }
@@ -64,9 +78,16 @@ describe('zendesk start handover', () => {
     s.fake.requests.length = 0;
     const second = await s.connector.doStartHandover(startRequest('b', { user: { id: 'crm-42' } }));
     expect(second.conversationId).toBe(first.conversationId);
-    expect(ops(s).slice(0, 3)).toEqual(['POST /sc/v2/apps/:app/users', 'GET /sc/v2/apps/:app/users/crm-42', 'GET /sc/v2/apps/:app/conversations']);
+    expect(ops(s).slice(0, 3)).toEqual([
+      'POST /sc/v2/apps/:app/users',
+      'GET /sc/v2/apps/:app/users/crm-42',
+      'GET /sc/v2/apps/:app/conversations',
+    ]);
     expect(s.fake.requests[0]!.status).toBe(409);
-    expect(s.fake.requests[2]!.query).toEqual({ 'filter[userId]': [...s.fake.users.values()][0]!.id, 'page[size]': '100' });
+    expect(s.fake.requests[2]!.query).toEqual({
+      'filter[userId]': [...s.fake.users.values()][0]!.id,
+      'page[size]': '100',
+    });
     expect(s.fake.requestsFor('createConversation')).toEqual([]);
     expect(s.fake.conversation(second.conversationId).tickets).toHaveLength(2);
   });
@@ -77,19 +98,31 @@ describe('zendesk start handover', () => {
     await s.connector.doCloseHandover({ conversationId: existing.conversationId, reason: 'bot-closed' });
     s.fake.requests.length = 0;
     const result = await s.connector.doStartHandover(
-      startRequest('given', { connectorOptions: { zendesk: { conversationId: existing.conversationId, firstMessageId: 'msg-from-widget' } } }),
+      startRequest('given', {
+        connectorOptions: { zendesk: { conversationId: existing.conversationId, firstMessageId: 'msg-from-widget' } },
+      }),
     );
     expect(result.conversationId).toBe(existing.conversationId);
-    expect(ops(s)).toEqual(['GET /sc/v2/apps/:app/conversations/:id', 'POST /sc/v2/apps/:app/conversations/:id/passControl']);
-    expect(s.fake.requestsFor('passControl')[0]!.body).toEqual({ switchboardIntegration: 'zd-agentWorkspace', metadata: { first_message_id: 'msg-from-widget' } });
+    expect(ops(s)).toEqual([
+      'GET /sc/v2/apps/:app/conversations/:id',
+      'POST /sc/v2/apps/:app/conversations/:id/passControl',
+    ]);
+    expect(s.fake.requestsFor('passControl')[0]!.body).toEqual({
+      switchboardIntegration: 'zd-agentWorkspace',
+      metadata: { first_message_id: 'msg-from-widget' },
+    });
   });
 
   it('names the bad connectorOptions field', async () => {
     s = await setup({ webhook: false });
-    const call = s.connector.doStartHandover(startRequest('bad', { connectorOptions: { zendesk: { conversationId: 42, colour: 'red' } } }));
+    const call = s.connector.doStartHandover(
+      startRequest('bad', { connectorOptions: { zendesk: { conversationId: 42, colour: 'red' } } }),
+    );
     const error = await call.catch((e) => e);
     expect(HandoverConfigError.isInstance(error)).toBe(true);
-    expect((error as HandoverConfigError).issues.map((i) => i.path)).toEqual(expect.arrayContaining(['connectorOptions.zendesk.conversationId', 'connectorOptions.zendesk']));
+    expect((error as HandoverConfigError).issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['connectorOptions.zendesk.conversationId', 'connectorOptions.zendesk']),
+    );
     expect(s.fake.requests).toEqual([]);
   });
 
@@ -118,7 +151,9 @@ describe('zendesk start handover', () => {
   it('keeps metadata under 4 KB by leaving attributes out, and warns about languages', async () => {
     s = await setup({ webhook: false });
     const big = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`attr${i}`, 'x'.repeat(150)]));
-    const result = await s.connector.doStartHandover(startRequest('big', { customAttributes: big, routing: { languages: ['de'] } }));
+    const result = await s.connector.doStartHandover(
+      startRequest('big', { customAttributes: big, routing: { languages: ['de'] } }),
+    );
     const sent = (s.fake.requestsFor('passControl')[0]!.body as { metadata: Record<string, unknown> }).metadata;
     expect(Buffer.byteLength(JSON.stringify(sent))).toBeLessThanOrEqual(4096);
     expect(sent.first_message_id).toBeDefined();
@@ -146,8 +181,15 @@ describe('zendesk user messages', () => {
     const again = await s.connector.doSendMessage({ conversationId, messageId: 'msg-1', user, text: 'Hello' });
     expect(ops(s)).toEqual(['POST /sc/v2/apps/:app/conversations/:id/messages']);
     const userId = s.fake.conversation(conversationId).userId;
-    expect(s.fake.requests[0]!.body).toEqual({ author: { type: 'user', userId }, content: { type: 'text', text: 'Hello' }, metadata: { 'handoverKit.origin': 'handover-kit', 'handoverKit.messageId': 'msg-1' } });
-    expect(sent).toEqual({ duplicate: false, vendorMessageId: s.fake.conversation(conversationId).messages.at(-1)!.id });
+    expect(s.fake.requests[0]!.body).toEqual({
+      author: { type: 'user', userId },
+      content: { type: 'text', text: 'Hello' },
+      metadata: { 'handoverKit.origin': 'handover-kit', 'handoverKit.messageId': 'msg-1' },
+    });
+    expect(sent).toEqual({
+      duplicate: false,
+      vendorMessageId: s.fake.conversation(conversationId).messages.at(-1)!.id,
+    });
     expect(again).toEqual({ duplicate: true, vendorMessageId: sent.vendorMessageId });
   });
 
@@ -166,8 +208,19 @@ describe('zendesk user messages', () => {
         { url: 'https://cdn.example.com/doc.pdf', type: 'file' },
       ],
     });
-    await s.connector.doSendMessage({ conversationId, messageId: 'sys-1', user, text: 'User left the conversation', kind: 'system' });
-    const bodies = s.fake.requestsFor('postMessage').map((r) => r.body as { author: { type: string }; content: Record<string, unknown>; metadata: Record<string, string> });
+    await s.connector.doSendMessage({
+      conversationId,
+      messageId: 'sys-1',
+      user,
+      text: 'User left the conversation',
+      kind: 'system',
+    });
+    const bodies = s.fake
+      .requestsFor('postMessage')
+      .map(
+        (r) =>
+          r.body as { author: { type: string }; content: Record<string, unknown>; metadata: Record<string, string> },
+      );
     expect(bodies.map((b) => [b.content.type, b.metadata['handoverKit.messageId']])).toEqual([
       ['text', 'a-1#1'],
       ['text', 'a-1#2'],
@@ -183,11 +236,18 @@ describe('zendesk user messages', () => {
   it('after a restart, finds the user from the participants once', async () => {
     s = await setup({ webhook: false });
     const { conversationId } = await s.connector.doStartHandover(startRequest('restart'));
-    const fresh = createZendeskConnector(s.settings, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'zd' }));
+    const fresh = createZendeskConnector(
+      s.settings,
+      testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'zd' }),
+    );
     try {
       s.fake.requests.length = 0;
-      for (const n of [1, 2, 3]) await fresh.doSendMessage({ conversationId, messageId: `r-${n}`, user: { id: 'user-restart' }, text: `m${n}` });
-      expect(ops(s)).toEqual(['GET /sc/v2/apps/:app/conversations/:id/participants', ...Array(3).fill('POST /sc/v2/apps/:app/conversations/:id/messages')]);
+      for (const n of [1, 2, 3])
+        await fresh.doSendMessage({ conversationId, messageId: `r-${n}`, user: { id: 'user-restart' }, text: `m${n}` });
+      expect(ops(s)).toEqual([
+        'GET /sc/v2/apps/:app/conversations/:id/participants',
+        ...Array(3).fill('POST /sc/v2/apps/:app/conversations/:id/messages'),
+      ]);
     } finally {
       await fresh.dispose?.();
     }
@@ -201,10 +261,15 @@ describe('zendesk status and close', () => {
     expect(await s.connector.doGetStatus({ conversationId })).toEqual({ status: 'queue' });
     s.fake.agentJoin(conversationId, 'Ann');
     await s.fake.agentSay(conversationId, 'hello');
-    expect(await s.connector.doGetStatus({ conversationId })).toEqual({ status: 'active', agent: { id: 'Ann', name: 'Ann', avatarUrl: 'https://example.zendesk.com/avatar.png' } });
+    expect(await s.connector.doGetStatus({ conversationId })).toEqual({
+      status: 'active',
+      agent: { id: 'Ann', name: 'Ann', avatarUrl: 'https://example.zendesk.com/avatar.png' },
+    });
     await s.fake.closeTicket(conversationId);
     expect(await s.connector.doGetStatus({ conversationId })).toEqual({ status: 'completed' });
-    expect(s.fake.requestsFor('getConversation').map((r) => r.path)).toEqual(Array(3).fill(`/sc/v2/apps/${s.fake.appId}/conversations/${conversationId}`));
+    expect(s.fake.requestsFor('getConversation').map((r) => r.path)).toEqual(
+      Array(3).fill(`/sc/v2/apps/${s.fake.appId}/conversations/${conversationId}`),
+    );
   });
 
   it('reports error after Zendesk could not pass control (handover-error event)', async () => {
@@ -219,17 +284,34 @@ describe('zendesk status and close', () => {
     s = await setup();
     const { conversationId } = await s.connector.doStartHandover(startRequest('close'));
     s.fake.requests.length = 0;
-    const first = await s.connector.doCloseHandover({ conversationId, reason: 'user-cancelled', message: 'The user left' });
+    const first = await s.connector.doCloseHandover({
+      conversationId,
+      reason: 'user-cancelled',
+      message: 'The user left',
+    });
     expect(first).toEqual({ alreadyClosed: false, warnings: [TICKET_STAYS_OPEN] });
-    expect(ops(s)).toEqual(['GET /sc/v2/apps/:app/conversations/:id', 'POST /sc/v2/apps/:app/conversations/:id/messages', 'POST /sc/v2/apps/:app/conversations/:id/passControl']);
-    expect(s.fake.requests[1]!.body).toMatchObject({ author: { type: 'business' }, content: { type: 'text', text: 'The user left' } });
+    expect(ops(s)).toEqual([
+      'GET /sc/v2/apps/:app/conversations/:id',
+      'POST /sc/v2/apps/:app/conversations/:id/messages',
+      'POST /sc/v2/apps/:app/conversations/:id/passControl',
+    ]);
+    expect(s.fake.requests[1]!.body).toMatchObject({
+      author: { type: 'business' },
+      content: { type: 'text', text: 'The user left' },
+    });
     expect(s.fake.requests[2]!.body).toEqual({
       switchboardIntegration: s.fake.bot.name,
-      metadata: { 'handoverKit.origin': 'handover-kit', 'handoverKit.closedBy': 'bot', 'handoverKit.closeReason': 'user-cancelled' },
+      metadata: {
+        'handoverKit.origin': 'handover-kit',
+        'handoverKit.closedBy': 'bot',
+        'handoverKit.closeReason': 'user-cancelled',
+      },
     });
     expect(s.fake.conversation(conversationId).activeId).toBe(s.fake.bot.id);
     expect(s.fake.ticketOf(conversationId)!.status).not.toBe('closed');
-    expect(await s.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({ alreadyClosed: true });
+    expect(await s.connector.doCloseHandover({ conversationId, reason: 'bot-closed' })).toEqual({
+      alreadyClosed: true,
+    });
     expect(s.fake.requestsFor('passControl')).toHaveLength(1);
     await s.fake.webhooks.idle();
     expect(s.events.of(conversationId)).toEqual([]); // our own pass back is an echo, not a completion

@@ -19,12 +19,22 @@ async function start() {
         id: 'zd',
         name: 'Zendesk',
         type: 'zendesk',
-        settings: { baseUrl: fake.suncoBaseUrl, appId: fake.appId, keyId: fake.keyId, keySecret: fake.keySecret, botIntegration: fake.bot.name, webhookSecret: fake.webhookSecret },
+        settings: {
+          baseUrl: fake.suncoBaseUrl,
+          appId: fake.appId,
+          keyId: fake.keyId,
+          keySecret: fake.keySecret,
+          botIntegration: fake.bot.name,
+          webhookSecret: fake.webhookSecret,
+        },
       },
     ],
   });
   const { connector } = await kit.registry.connector('zd');
-  receiver = await startWebhookReceiver(connector, (events) => void kit.service.ingest('zd', events as HandoverEvent[]));
+  receiver = await startWebhookReceiver(
+    connector,
+    (events) => void kit.service.ingest('zd', events as HandoverEvent[]),
+  );
   fake.setWebhookUrl(receiver.url);
 }
 

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { HandoverConfigError, MASKED_SECRET, ProviderRegistry } from 'handover-kit';
 import { objectShape, secretFields } from 'handover-kit/contract';
-import { ZENDESK_CAPABILITIES, zendeskConnection, zendeskConnector, zendeskSettingsSchema } from 'handover-kit/connectors/zendesk';
+import {
+  ZENDESK_CAPABILITIES,
+  zendeskConnection,
+  zendeskConnector,
+  zendeskSettingsSchema,
+} from 'handover-kit/connectors/zendesk';
 
 const valid = {
   subdomain: 'acme',
@@ -53,7 +58,11 @@ describe('zendesk settings', () => {
     ['a short webhook secret', { webhookSecret: 'abc' }, 'settings.webhookSecret'],
     ['a Support email without token', { supportEmail: 'admin@example.com' }, 'settings.supportApiToken'],
     ['a Support token without email', { supportApiToken: 'tok-123' }, 'settings.supportEmail'],
-    ['Support credentials without a host', { subdomain: undefined, baseUrl: 'https://api.smooch.io', supportEmail: 'a@b.co', supportApiToken: 't' }, 'settings.supportBaseUrl'],
+    [
+      'Support credentials without a host',
+      { subdomain: undefined, baseUrl: 'https://api.smooch.io', supportEmail: 'a@b.co', supportApiToken: 't' },
+      'settings.supportBaseUrl',
+    ],
     ['an unknown key', { region: 'eu' }, 'settings'],
     ['an unknown auth mode', { authMode: 'oauth' }, 'settings.authMode'],
   ])('rejects %s, naming the field', async (_name, patch, path) => {
@@ -63,34 +72,66 @@ describe('zendesk settings', () => {
   });
 
   it('accepts a legacy smooch host instead of a subdomain, and a loopback http URL for tests', async () => {
-    await expect(createWith({ ...valid, subdomain: undefined, baseUrl: 'https://api.eu-1.smooch.io' })).resolves.toBeDefined();
+    await expect(
+      createWith({ ...valid, subdomain: undefined, baseUrl: 'https://api.eu-1.smooch.io' }),
+    ).resolves.toBeDefined();
     await expect(createWith({ ...valid, baseUrl: 'http://127.0.0.1:9999/sc' })).resolves.toBeDefined();
   });
 
   it('marks the three secrets, and the registry masks them', async () => {
     expect(secretFields(zendeskSettingsSchema).sort()).toEqual(['keySecret', 'supportApiToken', 'webhookSecret']);
-    const view = await createWith({ ...valid, supportEmail: 'admin@example.com', supportApiToken: 'support-token-789' });
-    expect(view.settings).toMatchObject({ keySecret: MASKED_SECRET, webhookSecret: MASKED_SECRET, supportApiToken: MASKED_SECRET, keyId: valid.keyId });
+    const view = await createWith({
+      ...valid,
+      supportEmail: 'admin@example.com',
+      supportApiToken: 'support-token-789',
+    });
+    expect(view.settings).toMatchObject({
+      keySecret: MASKED_SECRET,
+      webhookSecret: MASKED_SECRET,
+      supportApiToken: MASKED_SECRET,
+      keyId: valid.keyId,
+    });
   });
 
   it('derives the Cognigy connection fields from the settings schema', () => {
     expect(zendeskConnection.type).toBe('handover-kit-zendesk');
     expect(zendeskConnection.fields.map((f) => f.fieldName)).toEqual(Object.keys(objectShape(zendeskSettingsSchema)!));
-    expect(zendeskConnection.fields.map((f) => f.fieldName)).toEqual(expect.arrayContaining(['subdomain', 'appId', 'keyId', 'keySecret', 'webhookSecret', 'supportApiToken']));
+    expect(zendeskConnection.fields.map((f) => f.fieldName)).toEqual(
+      expect.arrayContaining(['subdomain', 'appId', 'keyId', 'keySecret', 'webhookSecret', 'supportApiToken']),
+    );
   });
 });
 
 describe('zendesk capabilities', () => {
   it('declares what Zendesk can do; position, wait time, languages, hours and a joined signal it cannot', () => {
-    expect(ZENDESK_CAPABILITIES).toMatchObject({ availability: true, transcript: true, closeFromBot: true, webhooks: true, priority: true, queueRouting: true });
-    expect(ZENDESK_CAPABILITIES).toMatchObject({ queuePosition: false, estimatedWaitTime: false, languages: false, businessHours: false, agentJoined: false, pushEvents: false });
+    expect(ZENDESK_CAPABILITIES).toMatchObject({
+      availability: true,
+      transcript: true,
+      closeFromBot: true,
+      webhooks: true,
+      priority: true,
+      queueRouting: true,
+    });
+    expect(ZENDESK_CAPABILITIES).toMatchObject({
+      queuePosition: false,
+      estimatedWaitTime: false,
+      languages: false,
+      businessHours: false,
+      agentJoined: false,
+      pushEvents: false,
+    });
   });
 
   it('an instance has availability only with Support API credentials', async () => {
     const registry = new ProviderRegistry({ connectors: [zendeskConnector()] });
     try {
       await registry.create({ id: 'plain', name: 'Plain', type: 'zendesk', settings: valid });
-      await registry.create({ id: 'support', name: 'Support', type: 'zendesk', settings: { ...valid, supportEmail: 'admin@example.com', supportApiToken: 'tok-123' } });
+      await registry.create({
+        id: 'support',
+        name: 'Support',
+        type: 'zendesk',
+        settings: { ...valid, supportEmail: 'admin@example.com', supportApiToken: 'tok-123' },
+      });
       expect((await registry.capabilitiesOf('plain')).capabilities.availability).toBe(false);
       expect((await registry.capabilitiesOf('support')).capabilities.availability).toBe(true);
     } finally {

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError, BadSignatureError, type HandoverError } from 'handover-kit';
 import { handoverEventSchema } from 'handover-kit/contract';
-import { createZendeskWebhook, parseZendeskWebhook, verifyApiKey, type ZendeskWebhookOptions } from 'handover-kit/connectors/zendesk';
+import {
+  createZendeskWebhook,
+  parseZendeskWebhook,
+  verifyApiKey,
+  type ZendeskWebhookOptions,
+} from 'handover-kit/connectors/zendesk';
 import * as fx from '../../fakes/zendesk/fixtures';
 import { setup, startRequest, webhookRequest } from './helpers';
 
 const SECRET = 'wh-secret-4f3e2d1c0b';
-const options: ZendeskWebhookOptions = { webhookSecret: SECRET, appId: fx.APP_ID, agentIntegration: 'zd-agentWorkspace', botIntegration: 'bot' };
+const options: ZendeskWebhookOptions = {
+  webhookSecret: SECRET,
+  appId: fx.APP_ID,
+  agentIntegration: 'zd-agentWorkspace',
+  botIntegration: 'bot',
+};
 const RECEIVED = Date.parse('2026-07-01T12:00:00.000Z');
 const parse = (body: unknown, opts: ZendeskWebhookOptions = options) => parseZendeskWebhook(body, opts, RECEIVED);
 
@@ -38,22 +48,45 @@ describe('zendesk webhook: documented examples', () => {
 
   it('carries an agent image as an attachment', () => {
     const [event] = parse(fx.agentImage);
-    expect(event).toMatchObject({ type: 'agent-message', text: '', attachments: [{ url: 'https://example.zendesk.com/attachments/receipt.png', type: 'image', name: 'receipt.png' }] });
+    expect(event).toMatchObject({
+      type: 'agent-message',
+      text: '',
+      attachments: [{ url: 'https://example.zendesk.com/attachments/receipt.png', type: 'image', name: 'receipt.png' }],
+    });
   });
 
   it('maps agent typing, and drops the user typing', () => {
     expect(parse(fx.agentTyping)).toEqual([
-      { type: 'agent-typing', conversationId: fx.CONVERSATION, eventId: '66a1000000000000000000b8', occurredAt: Date.parse('2026-07-01T10:02:30.000Z'), typing: false, agent: { id: 'Sam (Support)', name: 'Sam (Support)' } },
+      {
+        type: 'agent-typing',
+        conversationId: fx.CONVERSATION,
+        eventId: '66a1000000000000000000b8',
+        occurredAt: Date.parse('2026-07-01T10:02:30.000Z'),
+        typing: false,
+        agent: { id: 'Sam (Support)', name: 'Sam (Support)' },
+      },
     ]);
     expect(parse(fx.userTyping)).toEqual([]);
   });
 
   it('completes the handover (by the agent) when control comes back on a closed ticket', () => {
     expect(parse(fx.handbackTicketClosed)).toEqual([
-      { type: 'handover-completed', by: 'agent', conversationId: fx.CONVERSATION, eventId: '66a1000000000000000000c1', occurredAt: Date.parse('2026-07-05T09:00:00.000Z') },
+      {
+        type: 'handover-completed',
+        by: 'agent',
+        conversationId: fx.CONVERSATION,
+        eventId: '66a1000000000000000000c1',
+        occurredAt: Date.parse('2026-07-05T09:00:00.000Z'),
+      },
     ]);
     expect(parse(fx.releaseTicketClosed)).toEqual([
-      { type: 'handover-completed', by: 'agent', conversationId: fx.CONVERSATION, eventId: '66a1000000000000000000d1', occurredAt: Date.parse('2026-07-05T09:00:00.000Z') },
+      {
+        type: 'handover-completed',
+        by: 'agent',
+        conversationId: fx.CONVERSATION,
+        eventId: '66a1000000000000000000d1',
+        occurredAt: Date.parse('2026-07-05T09:00:00.000Z'),
+      },
     ]);
   });
 
@@ -87,7 +120,10 @@ describe('zendesk webhook: documented examples', () => {
     const other = structuredClone(fx.agentReply);
     other.events[0]!.id = 'evt-other';
     (other.events[0]!.payload as { conversation: { id: string } }).conversation.id = 'conv-other';
-    const batch = { ...fx.agentReply, events: [...fx.userMessage.events, ...fx.agentReply.events, ...other.events, ...fx.handbackTicketClosed.events] };
+    const batch = {
+      ...fx.agentReply,
+      events: [...fx.userMessage.events, ...fx.agentReply.events, ...other.events, ...fx.handbackTicketClosed.events],
+    };
     const first = parse(batch);
     expect(first.map((e) => [e.type, e.conversationId])).toEqual([
       ['agent-message', fx.CONVERSATION],
@@ -98,7 +134,15 @@ describe('zendesk webhook: documented examples', () => {
   });
 
   it('ignores unknown event types and unknown fields, and skips an event without id', () => {
-    const body = { ...fx.agentReply, extra: 1, events: [{ type: 'conversation:message' }, { id: 'x1', type: 'user:merge', payload: {} }, ...fx.agentReply.events] };
+    const body = {
+      ...fx.agentReply,
+      extra: 1,
+      events: [
+        { type: 'conversation:message' },
+        { id: 'x1', type: 'user:merge', payload: {} },
+        ...fx.agentReply.events,
+      ],
+    };
     expect(parse(body).map((e) => e.eventId)).toEqual(['66a0c2aa00000000000000a1']);
   });
 
@@ -139,13 +183,19 @@ describe('zendesk webhook: verification and malformed bodies', () => {
     expectTyped(() => webhook.parse(webhookRequest('{not json', SECRET)), BadRequestError);
     expectTyped(() => webhook.parse(webhookRequest({ app: { id: fx.APP_ID } }, SECRET)), BadRequestError);
     expectTyped(() => webhook.parse(webhookRequest({ events: 'nope' }, SECRET)), BadRequestError);
-    expectTyped(() => webhook.parse(webhookRequest({ ...fx.agentReply, app: { id: 'another-app' } }, SECRET)), BadRequestError);
+    expectTyped(
+      () => webhook.parse(webhookRequest({ ...fx.agentReply, app: { id: 'another-app' } }, SECRET)),
+      BadRequestError,
+    );
   });
 });
 
 describe('zendesk webhook: end to end with the fake', () => {
   it('the fake signs with X-API-Key; a receiver with another secret answers 401', async () => {
-    const s = await setup({ fake: { webhookSecret: 'the-real-secret-123' }, settings: { webhookSecret: 'a-different-secret-456' } });
+    const s = await setup({
+      fake: { webhookSecret: 'the-real-secret-123' },
+      settings: { webhookSecret: 'a-different-secret-456' },
+    });
     try {
       const { conversationId } = await s.connector.doStartHandover(startRequest('e2e-1'));
       await s.fake.webhooks.idle();
@@ -162,14 +212,23 @@ describe('zendesk webhook: end to end with the fake', () => {
     const s = await setup();
     try {
       const { conversationId } = await s.connector.doStartHandover(startRequest('e2e-2'));
-      await s.connector.doSendMessage({ conversationId, messageId: 'u-1', user: { id: 'user-e2e-2' }, text: 'Are you there?' });
+      await s.connector.doSendMessage({
+        conversationId,
+        messageId: 'u-1',
+        user: { id: 'user-e2e-2' },
+        text: 'Are you there?',
+      });
       await s.fake.userSays(conversationId, 'typed on the widget');
       s.fake.agentJoin(conversationId, 'Ann');
       await s.fake.agentTyping(conversationId, true);
       await s.fake.agentSay(conversationId, 'Hi, Ann here');
       await s.fake.closeTicket(conversationId);
       await s.events.waitFor((e) => e.type === 'handover-completed', 5000);
-      expect(s.events.of(conversationId).map((e) => e.type)).toEqual(['agent-typing', 'agent-message', 'handover-completed']);
+      expect(s.events.of(conversationId).map((e) => e.type)).toEqual([
+        'agent-typing',
+        'agent-message',
+        'handover-completed',
+      ]);
       expect(s.events.of(conversationId)[1]).toMatchObject({ text: 'Hi, Ann here', agent: { name: 'Ann' } });
       expect(s.receiver!.rejected).toEqual([]);
       // Redelivering the same POST yields the same event ids (the service dedupes on them).

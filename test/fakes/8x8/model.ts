@@ -4,7 +4,15 @@ import { Response as UndiciResponse } from 'undici';
 /** Types, defaults and body helpers of the fake 8x8. */
 
 export type FakeOperation =
-  'create' | 'message' | 'attachment' | 'conversation' | 'participant' | 'jwk' | 'token' | 'metrics' | 'file';
+  | 'create'
+  | 'message'
+  | 'attachment'
+  | 'conversation'
+  | 'participant'
+  | 'jwk'
+  | 'token'
+  | 'metrics'
+  | 'file';
 export interface FakeFailure {
   status: number;
   retryAfterMs?: number;

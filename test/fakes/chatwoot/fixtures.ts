@@ -16,7 +16,14 @@ export function fixtureJson(name: string): Record<string, unknown> {
 /** A webhook request as the gateway hands it over; signed like Chatwoot when `secret` is given. */
 export function webhookRequest(
   body: string | Record<string, unknown>,
-  options: { secret?: string; timestamp?: number; delivery?: string; url?: string; headers?: Record<string, string>; receivedAt?: number } = {},
+  options: {
+    secret?: string;
+    timestamp?: number;
+    delivery?: string;
+    url?: string;
+    headers?: Record<string, string>;
+    receivedAt?: number;
+  } = {},
 ): WebhookRequest {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const receivedAt = options.receivedAt ?? Date.now();
@@ -27,5 +34,11 @@ export function webhookRequest(
     headers['x-chatwoot-timestamp'] = ts;
     headers['x-chatwoot-signature'] = chatwootSignature(options.secret, ts, raw);
   }
-  return { method: 'POST', url: options.url ?? '/webhooks/cw', headers: { ...headers, ...options.headers }, rawBody: Buffer.from(raw), receivedAt };
+  return {
+    method: 'POST',
+    url: options.url ?? '/webhooks/cw',
+    headers: { ...headers, ...options.headers },
+    rawBody: Buffer.from(raw),
+    receivedAt,
+  };
 }

@@ -26,7 +26,8 @@ export class HttpError extends Error {
 }
 
 export const NOT_FOUND = () => new HttpError(404, { error: 'Resource could not be found' });
-const INTERNAL = (message: string) => new HttpError(500, { status: 500, error: 'Internal Server Error', exception: message });
+const INTERNAL = (message: string) =>
+  new HttpError(500, { status: 500, error: 'Internal Server Error', exception: message });
 
 export interface RouteInput {
   params: Record<string, string>;
@@ -39,7 +40,9 @@ function body<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new HttpError(422, { error: `param is missing or the value is empty: ${issue.path.join('.') || 'body'} (${issue.message})` });
+  throw new HttpError(422, {
+    error: `param is missing or the value is empty: ${issue.path.join('.') || 'body'} (${issue.message})`,
+  });
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -79,11 +82,14 @@ export class FakeChatwootBehaviour {
       });
       if (same) {
         invalid.push(field);
-        messages.push(`${field === 'phone_number' ? 'Phone number' : field[0]!.toUpperCase() + field.slice(1)} has already been taken`);
+        messages.push(
+          `${field === 'phone_number' ? 'Phone number' : field[0]!.toUpperCase() + field.slice(1)} has already been taken`,
+        );
       }
     };
-    if (b.email && !EMAIL.test(b.email)) (invalid.push('email'), messages.push('Email Invalid email'));
-    if (b.phone_number && !E164.test(b.phone_number)) (invalid.push('phone_number'), messages.push('Phone number should be in e164 format'));
+    if (b.email && !EMAIL.test(b.email)) invalid.push('email'), messages.push('Email Invalid email');
+    if (b.phone_number && !E164.test(b.phone_number))
+      invalid.push('phone_number'), messages.push('Phone number should be in e164 format');
     taken('identifier', b.identifier, false);
     taken('email', b.email, true);
     taken('phone_number', b.phone_number, false);
@@ -100,28 +106,45 @@ export class FakeChatwootBehaviour {
     };
     this.account.contacts.set(contact.id, contact);
     const ci = b.inbox_id !== undefined ? this.contactInbox(contact.id, b.inbox_id, b.source_id) : undefined;
-    return { payload: { contact: this.account.contactPartial(contact), contact_inbox: { inbox: ci ? this.account.inboxPartial() : null, source_id: ci?.source_id ?? null } } };
+    return {
+      payload: {
+        contact: this.account.contactPartial(contact),
+        contact_inbox: { inbox: ci ? this.account.inboxPartial() : null, source_id: ci?.source_id ?? null },
+      },
+    };
   }
 
   searchContacts({ query }: RouteInput) {
     const q = query.get('q')?.trim();
     if (!q) throw new HttpError(422, { error: 'Specify search string with parameter q' });
     const hits = [...this.account.contacts.values()].filter(
-      (c) => [c.name, c.email, c.phone_number].some((v) => v?.toLowerCase().includes(q.toLowerCase())) || (c.identifier ?? '').includes(q),
+      (c) =>
+        [c.name, c.email, c.phone_number].some((v) => v?.toLowerCase().includes(q.toLowerCase())) ||
+        (c.identifier ?? '').includes(q),
     );
     const page = hits.slice(0, 15);
-    return { meta: { count: page.length, current_page: 1, has_more: hits.length > 15 }, payload: page.map((c) => this.account.contactPartial(c)) };
+    return {
+      meta: { count: page.length, current_page: 1, has_more: hits.length > 15 },
+      payload: page.map((c) => this.account.contactPartial(c)),
+    };
   }
 
   /** `ContactInboxBuilder`: find or create the (contact, inbox, source_id) row; a source id owned by another contact is a 422. */
   private contactInbox(contactId: number, inboxId: number, sourceId?: string) {
     if (inboxId !== this.account.inbox.id) throw NOT_FOUND();
     if (sourceId) {
-      const existing = [...this.account.contactInboxes.values()].find((ci) => ci.inbox_id === inboxId && ci.source_id === sourceId);
+      const existing = [...this.account.contactInboxes.values()].find(
+        (ci) => ci.inbox_id === inboxId && ci.source_id === sourceId,
+      );
       if (existing && existing.contact_id === contactId) return existing;
       if (existing) throw new HttpError(422, { error: 'source_id should be unique' });
     }
-    const ci = { id: this.account.nextId('contactInbox'), contact_id: contactId, inbox_id: inboxId, source_id: sourceId ?? randomUUID() };
+    const ci = {
+      id: this.account.nextId('contactInbox'),
+      contact_id: contactId,
+      inbox_id: inboxId,
+      source_id: sourceId ?? randomUUID(),
+    };
     this.account.contactInboxes.set(ci.id, ci);
     return ci;
   }
@@ -145,12 +168,19 @@ export class FakeChatwootBehaviour {
 
   private counts(list: FakeConversation[]) {
     const unassigned = list.filter((c) => c.assignee_id === null).length;
-    return { mine_count: list.filter((c) => c.assignee_id === this.tokenUser.id).length, assigned_count: list.length - unassigned, unassigned_count: unassigned, all_count: list.length };
+    return {
+      mine_count: list.filter((c) => c.assignee_id === this.tokenUser.id).length,
+      assigned_count: list.length - unassigned,
+      unassigned_count: unassigned,
+      all_count: list.length,
+    };
   }
 
   listConversations({ query }: RouteInput) {
     const list = this.filtered(query).sort((a, b) => b.updated_at - a.updated_at);
-    return { data: { meta: this.counts(list), payload: list.slice(0, 25).map((c) => this.account.conversationPartial(c)) } };
+    return {
+      data: { meta: this.counts(list), payload: list.slice(0, 25).map((c) => this.account.conversationPartial(c)) },
+    };
   }
 
   conversationMeta({ query }: RouteInput) {
@@ -184,7 +214,13 @@ export class FakeChatwootBehaviour {
     this.account.touch(conversation);
     this.account.conversations.set(conversation.id, conversation);
     this.webhooks.send('conversation_created', () => this.account.conversationWebhook(conversation));
-    if (b.message) this.addMessage(conversation, { content: b.message.content, message_type: 'outgoing', private: false, sender: { kind: 'user', id: this.tokenUser.id } });
+    if (b.message)
+      this.addMessage(conversation, {
+        content: b.message.content,
+        message_type: 'outgoing',
+        private: false,
+        sender: { kind: 'user', id: this.tokenUser.id },
+      });
     return this.account.conversationPartial(conversation);
   }
 
@@ -201,15 +237,20 @@ export class FakeChatwootBehaviour {
     else throw INTERNAL(`'${b.status}' is not a valid status`);
     this.setStatus(c, next, b.snoozed_until !== undefined ? Number(b.snoozed_until) : null);
     // An agent-role token that opens a conversation takes it (Chatwoot's should_assign_conversation?).
-    if (c.status === 'open' && this.tokenUser.role === 'agent' && c.assignee_id === null) this.assign(c, this.tokenUser.id);
-    return { meta: {}, payload: { success: true, conversation_id: c.id, current_status: c.status, snoozed_until: c.snoozed_until } };
+    if (c.status === 'open' && this.tokenUser.role === 'agent' && c.assignee_id === null)
+      this.assign(c, this.tokenUser.id);
+    return {
+      meta: {},
+      payload: { success: true, conversation_id: c.id, current_status: c.status, snoozed_until: c.snoozed_until },
+    };
   }
 
   togglePriority({ params, body: raw }: RouteInput) {
     const c = this.conversation(params.id!);
     const b = body(togglePriorityBody, raw);
     const value = b.priority === null || b.priority === '' ? null : b.priority;
-    if (value !== null && !(PRIORITIES as readonly string[]).includes(value)) throw INTERNAL(`'${value}' is not a valid priority`);
+    if (value !== null && !(PRIORITIES as readonly string[]).includes(value))
+      throw INTERNAL(`'${value}' is not a valid priority`);
     this.update(c, 'priority', c.priority, value as Priority, () => (c.priority = value as Priority));
     return undefined; // 200, empty body
   }
@@ -229,7 +270,13 @@ export class FakeChatwootBehaviour {
   setCustomAttributes({ params, body: raw }: RouteInput) {
     const c = this.conversation(params.id!);
     const b = body(customAttributesBody, raw);
-    this.update(c, 'custom_attributes', c.custom_attributes, b.custom_attributes, () => (c.custom_attributes = b.custom_attributes));
+    this.update(
+      c,
+      'custom_attributes',
+      c.custom_attributes,
+      b.custom_attributes,
+      () => (c.custom_attributes = b.custom_attributes),
+    );
     return { custom_attributes: c.custom_attributes };
   }
 
@@ -244,7 +291,13 @@ export class FakeChatwootBehaviour {
     if (b.team_id !== undefined) {
       const team = b.team_id === null ? undefined : this.account.teams.get(b.team_id);
       this.update(c, 'team_id', c.team_id, team?.id ?? null, () => (c.team_id = team?.id ?? null));
-      return team ? { ...this.account.teamPartial(team), created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' } : null;
+      return team
+        ? {
+            ...this.account.teamPartial(team),
+            created_at: '2026-01-01T00:00:00.000Z',
+            updated_at: '2026-01-01T00:00:00.000Z',
+          }
+        : null;
     }
     return null;
   }
@@ -253,22 +306,38 @@ export class FakeChatwootBehaviour {
     const c = this.conversation(params.id!);
     const b = body(createMessageBody, raw);
     const type = b.message_type ?? 'outgoing';
-    const sender = type === 'incoming' ? ({ kind: 'contact', id: c.contact_id } as const) : ({ kind: 'user', id: this.tokenUser.id } as const);
-    const recent = Number.isFinite(this.messageLimitPerMinute) ? this.account.messagesOf(c.id).filter((m) => this.now() - m.created_at < 60_000).length : 0;
-    if (recent >= this.messageLimitPerMinute) throw new HttpError(422, { error: 'Validation failed: Too many messages' });
-    return this.account.messagePartial(this.addMessage(c, { content: b.content, message_type: type, private: b.private ?? false, sender }));
+    const sender =
+      type === 'incoming'
+        ? ({ kind: 'contact', id: c.contact_id } as const)
+        : ({ kind: 'user', id: this.tokenUser.id } as const);
+    const recent = Number.isFinite(this.messageLimitPerMinute)
+      ? this.account.messagesOf(c.id).filter((m) => this.now() - m.created_at < 60_000).length
+      : 0;
+    if (recent >= this.messageLimitPerMinute)
+      throw new HttpError(422, { error: 'Validation failed: Too many messages' });
+    return this.account.messagePartial(
+      this.addMessage(c, { content: b.content, message_type: type, private: b.private ?? false, sender }),
+    );
   }
 
   listMessages({ params }: RouteInput) {
     const c = this.conversation(params.id!);
-    return { meta: { labels: c.labels, additional_attributes: c.additional_attributes }, payload: this.account.messagesOf(c.id).slice(-20).map((m) => this.account.messagePartial(m)) };
+    return {
+      meta: { labels: c.labels, additional_attributes: c.additional_attributes },
+      payload: this.account
+        .messagesOf(c.id)
+        .slice(-20)
+        .map((m) => this.account.messagePartial(m)),
+    };
   }
 
   // ---- agents, inbox members, teams ----
 
   inboxMembers({ params }: RouteInput) {
     if (Number(params.inboxId) !== this.account.inbox.id) throw NOT_FOUND();
-    return { payload: [...this.account.agents.values()].filter((a) => a.inInbox).map((a) => this.account.agentPartial(a)) };
+    return {
+      payload: [...this.account.agents.values()].filter((a) => a.inInbox).map((a) => this.account.agentPartial(a)),
+    };
   }
 
   agents() {
@@ -282,16 +351,31 @@ export class FakeChatwootBehaviour {
   teamMembers({ params }: RouteInput) {
     const team = this.account.teams.get(Number(params.teamId));
     if (!team) throw NOT_FOUND();
-    return team.members.map((id) => this.account.agents.get(id)).filter((a) => a !== undefined).map((a) => this.account.agentPartial(a));
+    return team.members
+      .map((id) => this.account.agents.get(id))
+      .filter((a) => a !== undefined)
+      .map((a) => this.account.agentPartial(a));
   }
 
   // ---- shared state changes (REST and control) ----
 
-  addMessage(c: FakeConversation, m: Omit<FakeMessage, 'id' | 'conversation_id' | 'created_at' | 'attachments'> & { attachments?: FakeMessage['attachments'] }): FakeMessage {
-    const message: FakeMessage = { id: this.account.nextId('message'), conversation_id: c.id, created_at: this.now(), attachments: [], ...m };
+  addMessage(
+    c: FakeConversation,
+    m: Omit<FakeMessage, 'id' | 'conversation_id' | 'created_at' | 'attachments'> & {
+      attachments?: FakeMessage['attachments'];
+    },
+  ): FakeMessage {
+    const message: FakeMessage = {
+      id: this.account.nextId('message'),
+      conversation_id: c.id,
+      created_at: this.now(),
+      attachments: [],
+      ...m,
+    };
     this.account.messages.push(message);
     this.account.touch(c);
-    if (message.message_type !== 'activity') this.webhooks.send('message_created', () => this.account.messageWebhook(message));
+    if (message.message_type !== 'activity')
+      this.webhooks.send('message_created', () => this.account.messageWebhook(message));
     return message;
   }
 
@@ -302,8 +386,14 @@ export class FakeChatwootBehaviour {
     c.snoozed_until = next === 'snoozed' ? snoozedUntil : null;
     this.account.touch(c);
     // Both fire for one change; status_changed carries no usable changed_attributes.
-    this.webhooks.send('conversation_status_changed', () => ({ ...this.account.conversationWebhook(c), changed_attributes: null }));
-    this.webhooks.send('conversation_updated', () => ({ ...this.account.conversationWebhook(c), changed_attributes: this.changes('status', previous, next) }));
+    this.webhooks.send('conversation_status_changed', () => ({
+      ...this.account.conversationWebhook(c),
+      changed_attributes: null,
+    }));
+    this.webhooks.send('conversation_updated', () => ({
+      ...this.account.conversationWebhook(c),
+      changed_attributes: this.changes('status', previous, next),
+    }));
   }
 
   assign(c: FakeConversation, agentId: number | null): void {
@@ -312,7 +402,9 @@ export class FakeChatwootBehaviour {
 
   typing(c: FakeConversation, on: boolean, user: { kind: 'user' | 'contact'; id: number }, isPrivate = false): void {
     this.webhooks.send(on ? 'conversation_typing_on' : 'conversation_typing_off', () => ({
-      user: this.account.senderWebhook(user.kind === 'user' ? { kind: 'user', id: user.id } : { kind: 'contact', id: user.id }),
+      user: this.account.senderWebhook(
+        user.kind === 'user' ? { kind: 'user', id: user.id } : { kind: 'contact', id: user.id },
+      ),
       conversation: this.account.conversationWebhook(c),
       is_private: isPrivate,
     }));
@@ -322,10 +414,16 @@ export class FakeChatwootBehaviour {
     if (JSON.stringify(previous) === JSON.stringify(next)) return;
     apply();
     this.account.touch(c);
-    this.webhooks.send('conversation_updated', () => ({ ...this.account.conversationWebhook(c), changed_attributes: this.changes(key, previous, next) }));
+    this.webhooks.send('conversation_updated', () => ({
+      ...this.account.conversationWebhook(c),
+      changed_attributes: this.changes(key, previous, next),
+    }));
   }
 
   private changes(key: string, previous: unknown, current: unknown) {
-    return [{ [key]: { previous_value: previous, current_value: current } }, { updated_at: { previous_value: null, current_value: new Date(this.now()).toISOString() } }];
+    return [
+      { [key]: { previous_value: previous, current_value: current } },
+      { updated_at: { previous_value: null, current_value: new Date(this.now()).toISOString() } },
+    ];
   }
 }

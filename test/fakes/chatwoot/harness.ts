@@ -1,7 +1,19 @@
 import { testConnectorRuntime } from 'handover-kit/testing';
-import { ProviderRegistry, silentLogger, systemClock, type HandoverConnectorV1, type HandoverEvent, type WebhookRequest } from 'handover-kit';
+import {
+  ProviderRegistry,
+  silentLogger,
+  systemClock,
+  type HandoverConnectorV1,
+  type HandoverEvent,
+  type WebhookRequest,
+} from 'handover-kit';
 import { startWebhookReceiver, type WebhookReceiver } from 'handover-kit/testing';
-import { chatwootConnector, createChatwootConnector, chatwootSettingsSchema, type ChatwootSettingsInput } from 'handover-kit/connectors/chatwoot';
+import {
+  chatwootConnector,
+  createChatwootConnector,
+  chatwootSettingsSchema,
+  type ChatwootSettingsInput,
+} from 'handover-kit/connectors/chatwoot';
 import { startFakeChatwoot, type FakeChatwoot, type FakeChatwootOptions } from './server';
 
 export const WEBHOOK_SECRET = 'whsec-test-4f1c9a0b7d2e';
@@ -42,15 +54,28 @@ export async function startChatwootTestbed(options: TestbedOptions = {}): Promis
   let registry: ProviderRegistry | undefined;
   if (options.viaRegistry) {
     registry = new ProviderRegistry({ connectors: [chatwootConnector({ retry })] });
-    await registry.create({ id: 'cw', name: 'Chatwoot', type: 'chatwoot', settings: settingsInput as Record<string, unknown> });
+    await registry.create({
+      id: 'cw',
+      name: 'Chatwoot',
+      type: 'chatwoot',
+      settings: settingsInput as Record<string, unknown>,
+    });
     connector = (await registry.connector('cw')).connector;
   } else {
-    connector = createChatwootConnector(chatwootSettingsSchema.parse(settingsInput), testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'cw' }), { retry });
+    connector = createChatwootConnector(
+      chatwootSettingsSchema.parse(settingsInput),
+      testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'cw' }),
+      { retry },
+    );
   }
   const events: HandoverEvent[] = [];
   const receiver = await startWebhookReceiver(connector, options.onEvents ?? ((e) => events.push(...e)));
   const mode = settingsInput.verification ?? (settingsInput.flavour === 'live-agent' ? 'url-token' : 'signature');
-  fake.setWebhook(mode === 'url-token' ? { url: `${receiver.url}?token=${encodeURIComponent(String(settingsInput.webhookSecret))}` } : { url: receiver.url, secret: String(settingsInput.webhookSecret) });
+  fake.setWebhook(
+    mode === 'url-token'
+      ? { url: `${receiver.url}?token=${encodeURIComponent(String(settingsInput.webhookSecret))}` }
+      : { url: receiver.url, secret: String(settingsInput.webhookSecret) },
+  );
   return {
     fake,
     connector,
@@ -75,7 +100,11 @@ export function connectorFor(fake: FakeChatwoot, settings: Partial<ChatwootSetti
     webhookSecret: WEBHOOK_SECRET,
     ...settings,
   });
-  return createChatwootConnector(parsed, testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'cw' }), { retry: { baseDelayMs: 1, maxAttempts: 3 } });
+  return createChatwootConnector(
+    parsed,
+    testConnectorRuntime({ clock: systemClock, logger: silentLogger, providerId: 'cw' }),
+    { retry: { baseDelayMs: 1, maxAttempts: 3 } },
+  );
 }
 
 /** The last webhook the fake sent, as the gateway would receive it. */
@@ -84,5 +113,11 @@ export function lastDeliveryAsRequest(fake: FakeChatwoot, path = '/webhooks/cw')
   if (!delivery) throw new Error('the fake has sent no webhook');
   // Keep the target's query: in url-token mode it carries the token.
   const query = fake.webhooks.target ? new URL(fake.webhooks.target.url).search : '';
-  return { method: 'POST', url: `${path}${query}`, headers: delivery.headers, rawBody: Buffer.from(delivery.body), receivedAt: Date.now() };
+  return {
+    method: 'POST',
+    url: `${path}${query}`,
+    headers: delivery.headers,
+    rawBody: Buffer.from(delivery.body),
+    receivedAt: Date.now(),
+  };
 }

@@ -126,7 +126,14 @@ export class FakeAccount {
   }
 
   teamPartial(t: FakeTeam) {
-    return { id: t.id, name: t.name, description: `${t.name} team`, allow_auto_assign: true, account_id: this.id, is_member: false };
+    return {
+      id: t.id,
+      name: t.name,
+      description: `${t.name} team`,
+      allow_auto_assign: true,
+      account_id: this.id,
+      is_member: false,
+    };
   }
 
   contactPartial(c: FakeContact) {
@@ -149,7 +156,14 @@ export class FakeAccount {
   }
 
   inboxPartial() {
-    return { id: this.inbox.id, avatar_url: '', channel_id: 3, name: this.inbox.name, channel_type: 'Channel::Api', provider: null };
+    return {
+      id: this.inbox.id,
+      avatar_url: '',
+      channel_id: 3,
+      name: this.inbox.name,
+      channel_type: 'Channel::Api',
+      provider: null,
+    };
   }
 
   messagePartial(m: FakeMessage) {
@@ -232,10 +246,26 @@ export class FakeAccount {
   private senderPush(sender: NonNullable<FakeMessage['sender']>) {
     if (sender.kind === 'user') {
       const a = this.agents.get(sender.id)!;
-      return { id: a.id, name: a.name, available_name: a.name.split(' ')[0], avatar_url: '', type: 'user', availability_status: a.availability, thumbnail: '' };
+      return {
+        id: a.id,
+        name: a.name,
+        available_name: a.name.split(' ')[0],
+        avatar_url: '',
+        type: 'user',
+        availability_status: a.availability,
+        thumbnail: '',
+      };
     }
     const c = this.contacts.get(sender.id)!;
-    return { id: c.id, name: c.name, identifier: c.identifier, email: c.email, phone_number: c.phone_number, thumbnail: '', type: 'contact' };
+    return {
+      id: c.id,
+      name: c.name,
+      identifier: c.identifier,
+      email: c.email,
+      phone_number: c.phone_number,
+      thumbnail: '',
+      type: 'contact',
+    };
   }
 
   /** `User#webhook_data`, or `Contact#webhook_data` (which has no `type`). */
@@ -271,12 +301,20 @@ export class FakeAccount {
     const team = c.team_id !== null ? this.teams.get(c.team_id) : undefined;
     const contact = this.contacts.get(c.contact_id)!;
     const ci = this.contactInboxOf(c);
-    const last = this.messagesOf(c.id).filter((m) => m.message_type !== 'activity').at(-1);
+    const last = this.messagesOf(c.id)
+      .filter((m) => m.message_type !== 'activity')
+      .at(-1);
     return {
       additional_attributes: c.additional_attributes,
       can_reply: true,
       channel: 'Channel::Api',
-      contact_inbox: { ...ci, created_at: new Date(c.created_at * 1000).toISOString(), updated_at: new Date(c.created_at * 1000).toISOString(), hmac_verified: false, pubsub_token: 'pubsub' },
+      contact_inbox: {
+        ...ci,
+        created_at: new Date(c.created_at * 1000).toISOString(),
+        updated_at: new Date(c.created_at * 1000).toISOString(),
+        hmac_verified: false,
+        pubsub_token: 'pubsub',
+      },
       id: c.id,
       inbox_id: c.inbox_id,
       messages: last ? [this.pushMessage(last)] : [],
@@ -323,7 +361,16 @@ export class FakeAccount {
       sender: this.senderWebhook(m.sender),
       source_id: null,
       ...(m.attachments.length > 0
-        ? { attachments: m.attachments.map((a, i) => ({ id: m.id * 10 + i, message_id: m.id, file_type: a.file_type, account_id: this.id, data_url: a.data_url, thumb_url: '' })) }
+        ? {
+            attachments: m.attachments.map((a, i) => ({
+              id: m.id * 10 + i,
+              message_id: m.id,
+              file_type: a.file_type,
+              account_id: this.id,
+              data_url: a.data_url,
+              thumb_url: '',
+            })),
+          }
         : {}),
     };
   }

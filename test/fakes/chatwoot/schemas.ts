@@ -36,7 +36,10 @@ export const createConversationBody = z.strictObject({
 });
 
 /** Any string is accepted here: an unknown status is Chatwoot's unhandled ArgumentError (500). */
-export const toggleStatusBody = z.strictObject({ status: z.string().optional(), snoozed_until: z.union([z.string(), z.number()]).optional() });
+export const toggleStatusBody = z.strictObject({
+  status: z.string().optional(),
+  snoozed_until: z.union([z.string(), z.number()]).optional(),
+});
 
 /** Same for priority: "none" or any unknown value raises ArgumentError (500); null or blank clears. */
 export const togglePriorityBody = z.strictObject({ priority: z.string().nullable() });

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeChatwootBehaviour, HttpError, NOT_FOUND, type RouteInput } from './handlers';
 import { FakeAccount, type Availability, type ConversationStatus, type FakeConversation } from './model';
@@ -51,7 +57,13 @@ export interface FakeChatwootOptions {
   /** The token's owner: an `agent` self-assigns conversations it opens (Chatwoot's pitfall). */
   tokenRole?: 'administrator' | 'agent';
   inbox?: { id?: number; name?: string; agentBot?: boolean };
-  agents?: Array<{ id: number; name: string; availability?: Availability; inInbox?: boolean; role?: 'agent' | 'administrator' }>;
+  agents?: Array<{
+    id: number;
+    name: string;
+    availability?: Availability;
+    inInbox?: boolean;
+    role?: 'agent' | 'administrator';
+  }>;
   teams?: Array<{ id: number; name: string; members: number[] }>;
   webhook?: WebhookTarget;
   now?: () => number;
@@ -70,7 +82,12 @@ const ROUTES: Array<{ method: string; pattern: RegExp; operation: FakeOperation;
   { method: 'POST', pattern: /^conversations\/(\d+)\/toggle_priority$/, operation: 'togglePriority', keys: ['id'] },
   { method: 'POST', pattern: /^conversations\/(\d+)\/labels$/, operation: 'setLabels', keys: ['id'] },
   { method: 'GET', pattern: /^conversations\/(\d+)\/labels$/, operation: 'getLabels', keys: ['id'] },
-  { method: 'POST', pattern: /^conversations\/(\d+)\/custom_attributes$/, operation: 'setCustomAttributes', keys: ['id'] },
+  {
+    method: 'POST',
+    pattern: /^conversations\/(\d+)\/custom_attributes$/,
+    operation: 'setCustomAttributes',
+    keys: ['id'],
+  },
   { method: 'POST', pattern: /^conversations\/(\d+)\/assignments$/, operation: 'assignments', keys: ['id'] },
   { method: 'POST', pattern: /^conversations\/(\d+)\/messages$/, operation: 'createMessage', keys: ['id'] },
   { method: 'GET', pattern: /^conversations\/(\d+)\/messages$/, operation: 'listMessages', keys: ['id'] },
@@ -102,22 +119,46 @@ export class FakeChatwoot {
   constructor(options: FakeChatwootOptions = {}) {
     const now = options.now ?? Date.now;
     this.token = options.token ?? 'cw-user-token-7Qv9xK2m';
-    const inbox = { id: options.inbox?.id ?? 7, name: options.inbox?.name ?? 'Handover API', agentBot: options.inbox?.agentBot ?? false };
+    const inbox = {
+      id: options.inbox?.id ?? 7,
+      name: options.inbox?.name ?? 'Handover API',
+      agentBot: options.inbox?.agentBot ?? false,
+    };
     this.account = new FakeAccount(options.accountId ?? 1, 'Acme', inbox, now);
     const agents = options.agents ?? [
       { id: 3, name: 'Jane Doe', availability: 'online' },
       { id: 4, name: 'Max Mustermann', availability: 'offline' },
     ];
     for (const a of agents) {
-      this.account.agents.set(a.id, { id: a.id, name: a.name, email: `${a.name.split(' ')[0]!.toLowerCase()}@acme.test`, availability: a.availability ?? 'online', role: a.role ?? 'agent', inInbox: a.inInbox ?? true });
+      this.account.agents.set(a.id, {
+        id: a.id,
+        name: a.name,
+        email: `${a.name.split(' ')[0]!.toLowerCase()}@acme.test`,
+        availability: a.availability ?? 'online',
+        role: a.role ?? 'agent',
+        inInbox: a.inInbox ?? true,
+      });
     }
     // The token's owner: an administrator who is not one of the inbox agents.
     const ownerId = 1;
-    this.account.agents.set(ownerId, { id: ownerId, name: 'Bot Admin', email: 'admin@acme.test', availability: 'offline', role: options.tokenRole ?? 'administrator', inInbox: false });
+    this.account.agents.set(ownerId, {
+      id: ownerId,
+      name: 'Bot Admin',
+      email: 'admin@acme.test',
+      availability: 'offline',
+      role: options.tokenRole ?? 'administrator',
+      inInbox: false,
+    });
     for (const t of options.teams ?? [{ id: 2, name: 'Support', members: [3] }]) this.account.teams.set(t.id, { ...t });
     this.webhooks = new WebhookSender(now);
     this.webhooks.target = options.webhook;
-    this.behaviour = new FakeChatwootBehaviour(this.account, this.webhooks, now, { id: ownerId, role: options.tokenRole ?? 'administrator' }, options.messageLimitPerMinute);
+    this.behaviour = new FakeChatwootBehaviour(
+      this.account,
+      this.webhooks,
+      now,
+      { id: ownerId, role: options.tokenRole ?? 'administrator' },
+      options.messageLimitPerMinute,
+    );
   }
 
   async listen(): Promise<this> {
@@ -167,7 +208,11 @@ export class FakeChatwoot {
     this.behaviour.assign(this.conversation(conversationId), null);
   }
 
-  say(conversationId: string | number, text: string, options: { agentId?: number; private?: boolean; attachments?: Array<{ file_type: string; data_url: string }> } = {}): number {
+  say(
+    conversationId: string | number,
+    text: string,
+    options: { agentId?: number; private?: boolean; attachments?: Array<{ file_type: string; data_url: string }> } = {},
+  ): number {
     const c = this.conversation(conversationId);
     return this.behaviour.addMessage(c, {
       content: text,
@@ -188,7 +233,12 @@ export class FakeChatwoot {
 
   typing(conversationId: string | number, on: boolean, options: { agentId?: number; private?: boolean } = {}): void {
     const c = this.conversation(conversationId);
-    this.behaviour.typing(c, on, { kind: 'user', id: options.agentId ?? c.assignee_id ?? this.firstAgent() }, options.private);
+    this.behaviour.typing(
+      c,
+      on,
+      { kind: 'user', id: options.agentId ?? c.assignee_id ?? this.firstAgent() },
+      options.private,
+    );
   }
 
   setAvailability(agentId: number, availability: Availability): void {
@@ -197,11 +247,17 @@ export class FakeChatwoot {
 
   /** What the user said, as Chatwoot stored it (incoming, public). */
   userMessages(conversationId: string | number): string[] {
-    return this.account.messagesOf(Number(conversationId)).filter((m) => m.message_type === 'incoming' && !m.private).map((m) => m.content ?? '');
+    return this.account
+      .messagesOf(Number(conversationId))
+      .filter((m) => m.message_type === 'incoming' && !m.private)
+      .map((m) => m.content ?? '');
   }
 
   notes(conversationId: string | number): string[] {
-    return this.account.messagesOf(Number(conversationId)).filter((m) => m.private).map((m) => m.content ?? '');
+    return this.account
+      .messagesOf(Number(conversationId))
+      .filter((m) => m.private)
+      .map((m) => m.content ?? '');
   }
 
   settled(): Promise<void> {
@@ -238,7 +294,12 @@ export class FakeChatwoot {
       requestId,
     };
     this.requests.push(record);
-    const send = (status: number, payload: unknown, type = 'application/json; charset=utf-8', extra: Record<string, string> = {}) => {
+    const send = (
+      status: number,
+      payload: unknown,
+      type = 'application/json; charset=utf-8',
+      extra: Record<string, string> = {},
+    ) => {
       record.status = status;
       const text = payload === undefined ? '' : typeof payload === 'string' ? payload : JSON.stringify(payload);
       res.writeHead(status, { 'content-type': type, 'x-request-id': requestId, ...extra });
@@ -258,7 +319,8 @@ export class FakeChatwoot {
       if (failure?.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
       if (failure?.status) return this.sendFailure(failure, send);
       const token = req.headers['api_access_token'];
-      if (token === undefined) throw new HttpError(401, { errors: ['You need to sign in or sign up before continuing.'] });
+      if (token === undefined)
+        throw new HttpError(401, { errors: ['You need to sign in or sign up before continuing.'] });
       if (token !== this.token) throw new HttpError(401, { error: 'Invalid Access Token' });
       if (Number(match[1]) !== this.account.id) throw NOT_FOUND();
       const params = Object.fromEntries(route.keys.map((k, i) => [k, route.pattern.exec(match[2]!)![i + 1]!]));
@@ -270,17 +332,22 @@ export class FakeChatwoot {
     }
   }
 
-  private sendFailure(failure: FailureSpec, send: (status: number, payload: unknown, type?: string, extra?: Record<string, string>) => void): void {
+  private sendFailure(
+    failure: FailureSpec,
+    send: (status: number, payload: unknown, type?: string, extra?: Record<string, string>) => void,
+  ): void {
     const status = failure.status!;
     if (status === 429) {
       // Rack::Attack's default responder: plain text, no Retry-After (unless an edge adds one).
-      const extra: Record<string, string> = failure.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(failure.retryAfterMs / 1000)) } : {};
+      const extra: Record<string, string> =
+        failure.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(failure.retryAfterMs / 1000)) } : {};
       return send(429, 'Retry later\n', 'text/plain', extra);
     }
     if (status === 401) return send(401, { error: 'Invalid Access Token' });
     if (status === 404) return send(404, { error: 'Resource could not be found' });
     if (status === 422) return send(422, { message: 'Validation failed', attributes: [] });
-    if (status >= 502) return send(status, `<html><body><h1>${status} Service Unavailable</h1></body></html>`, 'text/html');
+    if (status >= 502)
+      return send(status, `<html><body><h1>${status} Service Unavailable</h1></body></html>`, 'text/html');
     send(status, { status, error: 'Internal Server Error' });
   }
 }

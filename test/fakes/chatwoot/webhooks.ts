@@ -17,7 +17,12 @@ export interface WebhookDelivery {
 }
 
 /** Headers exactly as `Webhooks::Trigger#request_headers` builds them. */
-export function chatwootWebhookHeaders(body: string, deliveryId: string | undefined, secret: string | undefined, nowSeconds: number): Record<string, string> {
+export function chatwootWebhookHeaders(
+  body: string,
+  deliveryId: string | undefined,
+  secret: string | undefined,
+  nowSeconds: number,
+): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (deliveryId) headers['x-chatwoot-delivery'] = deliveryId;
   if (secret) {

@@ -8,10 +8,24 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 
-const address = { URLToken: z.string().min(1), userId: z.string().min(1), sessionId: z.string().min(1), text: z.string() };
-const media = z.object({ name: z.string(), url: z.string(), type: z.enum(['file', 'document', 'image', 'video', 'audio', 'sticker']), caption: z.string().optional() }).strict();
+const address = {
+  URLToken: z.string().min(1),
+  userId: z.string().min(1),
+  sessionId: z.string().min(1),
+  text: z.string(),
+};
+const media = z
+  .object({
+    name: z.string(),
+    url: z.string(),
+    type: z.enum(['file', 'document', 'image', 'video', 'audio', 'sticker']),
+    caption: z.string().optional(),
+  })
+  .strict();
 const injectSchema = z.object({ ...address, data: z.record(z.string(), z.unknown()).optional() }).strict();
-const notifySchema = z.object({ ...address, data: z.record(z.string(), z.unknown()).optional(), attachments: z.array(media).optional() }).strict();
+const notifySchema = z
+  .object({ ...address, data: z.record(z.string(), z.unknown()).optional(), attachments: z.array(media).optional() })
+  .strict();
 
 export type CognigyBody = z.infer<typeof notifySchema>;
 
@@ -77,17 +91,26 @@ export async function startFakeCognigy(options: { apiKey?: string } = {}): Promi
       delayMs = ms;
     },
     texts(session) {
-      return fake.calls.filter((c) => c.kind === 'notify' && c.body.text !== '' && matches(c, session)).map((c) => c.body.text);
+      return fake.calls
+        .filter((c) => c.kind === 'notify' && c.body.text !== '' && matches(c, session))
+        .map((c) => c.body.text);
     },
     events(session) {
       return fake.calls
         .filter((c) => c.kind === 'inject' && matches(c, session))
-        .map((c) => ((c.body.data?.handoverKit as { handover?: Record<string, unknown> } | undefined)?.handover ?? {}) as Record<string, unknown>);
+        .map(
+          (c) =>
+            ((c.body.data?.handoverKit as { handover?: Record<string, unknown> } | undefined)?.handover ??
+              {}) as Record<string, unknown>,
+        );
     },
     async waitFor(predicate, timeoutMs = 10_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(fake)) {
-        if (Date.now() > deadline) throw new Error(`fake Cognigy: timed out waiting for ${what}; got ${JSON.stringify(fake.calls.map((c) => c.body.text || (c.body.data as Record<string, unknown>)))}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `fake Cognigy: timed out waiting for ${what}; got ${JSON.stringify(fake.calls.map((c) => c.body.text || (c.body.data as Record<string, unknown>)))}`,
+          );
         await new Promise((r) => setTimeout(r, 10));
       }
     },
@@ -116,13 +139,23 @@ export async function startFakeCognigy(options: { apiKey?: string } = {}): Promi
         answer(status, { type: 'about:blank', status, title, detail }, headers);
       };
       fake.requests++;
-      const kind = req.url === '/new/v2.0/endpoint/inject' ? 'inject' : req.url === '/new/v2.0/endpoint/notify' ? 'notify' : undefined;
+      const kind =
+        req.url === '/new/v2.0/endpoint/inject'
+          ? 'inject'
+          : req.url === '/new/v2.0/endpoint/notify'
+            ? 'notify'
+            : undefined;
       if (!kind) return problem(404, 'Not Found', `No route ${req.method} ${req.url}`);
       if (req.method !== 'POST') return problem(405, 'Method Not Allowed', `${req.method} is not allowed`);
       if (req.headers['x-api-key'] !== apiKey) return problem(401, 'Unauthorized', 'Missing or wrong x-api-key');
       if (failCount > 0 || Date.now() < failUntil) {
         if (failCount > 0) failCount--;
-        return problem(refusal.status, 'Refused', 'Told to refuse', refusal.retryAfterSec !== undefined ? { 'retry-after': String(refusal.retryAfterSec) } : {});
+        return problem(
+          refusal.status,
+          'Refused',
+          'Told to refuse',
+          refusal.retryAfterSec !== undefined ? { 'retry-after': String(refusal.retryAfterSec) } : {},
+        );
       }
       let json: unknown;
       try {
@@ -131,7 +164,12 @@ export async function startFakeCognigy(options: { apiKey?: string } = {}): Promi
         return problem(400, 'Bad Request', 'Body is not JSON');
       }
       const parsed = (kind === 'inject' ? injectSchema : notifySchema).safeParse(json);
-      if (!parsed.success) return problem(400, 'Bad Request', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (!parsed.success)
+        return problem(
+          400,
+          'Bad Request',
+          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        );
       fake.calls.push({ kind, body: parsed.data, at: Date.now() });
       answer(200, 'OK');
     });

@@ -1,4 +1,11 @@
-export { FakeGenesys, FAKE_DEFAULTS, type FakeFailure, type FakeGenesysOptions, type FakeOperation, type RecordedRequest } from './server';
+export {
+  FakeGenesys,
+  FAKE_DEFAULTS,
+  type FakeFailure,
+  type FakeGenesysOptions,
+  type FakeOperation,
+  type RecordedRequest,
+} from './server';
 export { ConversationStore, type FakeAgent, type FakeConversation, type FakeParticipant } from './model';
 export { inboundMessageSchema, participantPatchSchema } from './schemas';
 export { signBody, outboundMessage } from './webhooks';

@@ -50,7 +50,9 @@ export class ConversationStore {
   /** The open conversation of this sender, or a new one routed to the queue. */
   inbound(integrationId: string, body: InboundMessage): { conversation: FakeConversation; messageId: string } {
     const from = body.channel.from;
-    let conversation = [...this.conversations.values()].find((c) => c.integrationId === integrationId && c.customerId === from.id && !this.ended(c));
+    let conversation = [...this.conversations.values()].find(
+      (c) => c.integrationId === integrationId && c.customerId === from.id && !this.ended(c),
+    );
     if (!conversation) {
       const now = iso();
       conversation = {
@@ -108,7 +110,8 @@ export class ConversationStore {
   agentJoin(id: string, agent: FakeAgent): FakeParticipant {
     const c = this.require(id);
     const now = iso();
-    for (const p of c.participants) if (p.purpose === 'acd' && p.state !== 'disconnected') this.disconnect(p, 'transfer', now);
+    for (const p of c.participants)
+      if (p.purpose === 'acd' && p.state !== 'disconnected') this.disconnect(p, 'transfer', now);
     const participant: FakeParticipant = {
       id: randomUUID(),
       name: agent.name,
@@ -132,7 +135,8 @@ export class ConversationStore {
   /** The connected agent transfers back to the queue: the agent leg ends, a new ACD leg starts. */
   agentTransferToQueue(id: string): void {
     const c = this.require(id);
-    for (const p of c.participants) if (p.purpose === 'agent' && p.state !== 'disconnected') this.disconnect(p, 'transfer');
+    for (const p of c.participants)
+      if (p.purpose === 'agent' && p.state !== 'disconnected') this.disconnect(p, 'transfer');
     c.participants.push(this.acdParticipant());
   }
 
@@ -140,7 +144,8 @@ export class ConversationStore {
   agentResolve(id: string, customerDisconnectType = 'peer'): void {
     const c = this.require(id);
     const now = iso();
-    for (const p of c.participants) if (p.purpose !== 'customer' && p.state !== 'disconnected') this.disconnect(p, 'client', now);
+    for (const p of c.participants)
+      if (p.purpose !== 'customer' && p.state !== 'disconnected') this.disconnect(p, 'client', now);
     this.disconnect(this.customer(c), customerDisconnectType, now);
   }
 

@@ -56,7 +56,10 @@ export const inboundMessageSchema = z
     metadata: z.record(z.string(), z.string()).optional(),
   })
   .strict()
-  .refine((m) => (m.text !== undefined && m.text.length > 0) || (m.content?.length ?? 0) > 0, 'A message needs text or content');
+  .refine(
+    (m) => (m.text !== undefined && m.text.length > 0) || (m.content?.length ?? 0) > 0,
+    'A message needs text or content',
+  );
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
 
 /** `MediaParticipantRequest` for PATCH …/participants/{participantId}. */

@@ -145,7 +145,10 @@ export class FakeGenesys {
     const c = this.store.require(conversationId);
     const leaving = c.participants.filter((p) => p.purpose === 'agent' && p.state !== 'disconnected');
     this.store.agentTransferToQueue(conversationId);
-    this.notifications.publish(c, leaving.map((participant) => ({ kind: 'user.end' as const, participant })));
+    this.notifications.publish(
+      c,
+      leaving.map((participant) => ({ kind: 'user.end' as const, participant })),
+    );
   }
 
   resolve(conversationId: string, customerDisconnectType = 'peer'): void {
@@ -158,11 +161,18 @@ export class FakeGenesys {
 
   /** An agent text, delivered to the webhook as Genesys sends it. Resolves with the last attempt's status. */
   say(conversationId: string, text: string, extra: Record<string, unknown> = {}) {
-    return this.deliver(this.outbound(conversationId, { type: 'Text', text, originatingEntity: 'Human', content: [], ...extra }));
+    return this.deliver(
+      this.outbound(conversationId, { type: 'Text', text, originatingEntity: 'Human', content: [], ...extra }),
+    );
   }
 
   typing(conversationId: string) {
-    return this.deliver(this.outbound(conversationId, { type: 'Event', events: [{ eventType: 'Typing', typing: { type: 'On', duration: 5000 } }] }));
+    return this.deliver(
+      this.outbound(conversationId, {
+        type: 'Event',
+        events: [{ eventType: 'Typing', typing: { type: 'On', duration: 5000 } }],
+      }),
+    );
   }
 
   /** A normalized outbound message for this conversation (the webhook body), as an object. */
@@ -201,7 +211,14 @@ export class FakeGenesys {
       const rawBody = Buffer.concat(chunks).toString('utf8');
       const query: RecordedRequest['query'] = {};
       for (const [k, v] of url.searchParams) query[k] = k in query ? ([] as string[]).concat(query[k]!, v) : v;
-      const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, headers: req.headers, rawBody, body: undefined };
+      const rec: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query,
+        headers: req.headers,
+        rawBody,
+        body: undefined,
+      };
       this.requests.push(rec);
       res.on('finish', () => (rec.status = res.statusCode));
       const route = this.routes.find((r) => r.method === rec.method && r.pattern.test(rec.path));
@@ -212,11 +229,17 @@ export class FakeGenesys {
         if (failure) return this.fail(res, route.operation, failure);
         if (route.operation === 'token' ? !this.checkBasic(rec, res) : !this.checkBearer(rec, res)) return;
         if (rawBody.length > 0 && route.operation !== 'token') {
-          if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return this.error(res, 415, 'unsupported.media.type', 'Content-Type must be application/json');
+          if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+            return this.error(res, 415, 'unsupported.media.type', 'Content-Type must be application/json');
           try {
             rec.body = JSON.parse(rawBody);
           } catch {
-            return this.error(res, 400, 'bad.request', 'The request could not be understood by the server due to malformed syntax.');
+            return this.error(
+              res,
+              400,
+              'bad.request',
+              'The request could not be understood by the server due to malformed syntax.',
+            );
           }
         }
         route.handle({ params: route.pattern.exec(rec.path)!.slice(1), rec, res });
@@ -228,7 +251,12 @@ export class FakeGenesys {
 
   private buildRoutes(): Route[] {
     const id = '([^/]+)';
-    const r = (method: string, path: string, operation: FakeOperation, handle: Route['handle']): Route => ({ method, pattern: new RegExp(`^${path}$`), operation, handle });
+    const r = (method: string, path: string, operation: FakeOperation, handle: Route['handle']): Route => ({
+      method,
+      pattern: new RegExp(`^${path}$`),
+      operation,
+      handle,
+    });
     return [
       r('POST', '/oauth/token', 'token', ({ res }) => {
         const token = hex() + hex();
@@ -236,20 +264,37 @@ export class FakeGenesys {
         this.tokensIssued++;
         this.json(res, 200, { access_token: token, token_type: 'bearer', expires_in: this.options.tokenLifetimeSec });
       }),
-      r('POST', `/api/v2/conversations/messages/${id}/inbound/open/message`, 'inbound', ({ params, rec, res }) => this.inbound(params[0]!, rec, res)),
+      r('POST', `/api/v2/conversations/messages/${id}/inbound/open/message`, 'inbound', ({ params, rec, res }) =>
+        this.inbound(params[0]!, rec, res),
+      ),
       r('GET', `/api/v2/conversations/messages/${id}/details`, 'details', ({ params, res }) => {
         const m = this.store.messages.get(params[0]!);
         if (!m) return this.error(res, 404, 'not.found', 'The requested message could not be found.');
-        this.json(res, 200, { id: params[0], conversationId: m.conversationId, direction: 'inbound', messengerType: 'open', textBody: m.body.text, status: 'received', timestamp: m.time, selfUri: `/api/v2/conversations/messages/${params[0]}/details` });
+        this.json(res, 200, {
+          id: params[0],
+          conversationId: m.conversationId,
+          direction: 'inbound',
+          messengerType: 'open',
+          textBody: m.body.text,
+          status: 'received',
+          timestamp: m.time,
+          selfUri: `/api/v2/conversations/messages/${params[0]}/details`,
+        });
       }),
       r('GET', `/api/v2/conversations/messages/${id}`, 'conversation', ({ params, res }) => {
         const c = this.store.get(params[0]!);
         if (!c) return this.error(res, 404, 'not.found', 'The requested conversation could not be found.');
-        this.json(res, 200, { id: c.id, participants: c.participants, otherMediaUris: [], selfUri: `/api/v2/conversations/messages/${c.id}` });
+        this.json(res, 200, {
+          id: c.id,
+          participants: c.participants,
+          otherMediaUris: [],
+          selfUri: `/api/v2/conversations/messages/${c.id}`,
+        });
       }),
       r('PATCH', `/api/v2/conversations/messages/${id}/participants/${id}`, 'participant', ({ params, rec, res }) => {
         const parsed = participantPatchSchema.safeParse(rec.body);
-        if (!parsed.success) return this.error(res, 400, 'bad.request', parsed.error.issues[0]?.message ?? 'invalid body');
+        if (!parsed.success)
+          return this.error(res, 400, 'bad.request', parsed.error.issues[0]?.message ?? 'invalid body');
         const c = this.store.get(params[0]!);
         const p = c?.participants.find((x) => x.id === params[1]);
         if (!c || !p) return this.error(res, 404, 'not.found', 'The requested participant could not be found.');
@@ -261,11 +306,17 @@ export class FakeGenesys {
         res.writeHead(202, this.headers()).end();
       }),
       r('GET', `/api/v2/routing/queues/${id}/estimatedwaittime`, 'ewt', ({ params, res }) => {
-        if (params[0] !== this.options.queueId) return this.error(res, 404, 'not.found', 'The requested queue could not be found.');
-        const results = this.estimatedWaitSeconds === null ? [] : [{ intent: 'ALL', formula: 'BEST', estimatedWaitTimeSeconds: this.estimatedWaitSeconds }];
+        if (params[0] !== this.options.queueId)
+          return this.error(res, 404, 'not.found', 'The requested queue could not be found.');
+        const results =
+          this.estimatedWaitSeconds === null
+            ? []
+            : [{ intent: 'ALL', formula: 'BEST', estimatedWaitTimeSeconds: this.estimatedWaitSeconds }];
         this.json(res, 200, { results });
       }),
-      r('GET', `/api/v2/routing/queues/${id}/members`, 'members', ({ params, rec, res }) => this.members(params[0]!, rec, res)),
+      r('GET', `/api/v2/routing/queues/${id}/members`, 'members', ({ params, rec, res }) =>
+        this.members(params[0]!, rec, res),
+      ),
       r('POST', '/api/v2/notifications/channels', 'channel', ({ res }) =>
         this.answer(res, this.notifications.createChannel()),
       ),
@@ -275,18 +326,26 @@ export class FakeGenesys {
         ),
       ),
       r('GET', `/api/v2/conversations/messaging/integrations/open/${id}`, 'integration', ({ params, res }) => {
-        if (params[0] !== this.options.integrationId) return this.error(res, 404, 'not.found', 'The requested integration could not be found.');
-        this.json(res, 200, { id: params[0], name: 'Cognigy bot', status: 'Active', selfUri: `/api/v2/conversations/messaging/integrations/open/${params[0]}` });
+        if (params[0] !== this.options.integrationId)
+          return this.error(res, 404, 'not.found', 'The requested integration could not be found.');
+        this.json(res, 200, {
+          id: params[0],
+          name: 'Cognigy bot',
+          status: 'Active',
+          selfUri: `/api/v2/conversations/messaging/integrations/open/${params[0]}`,
+        });
       }),
       r('GET', `/api/v2/routing/queues/${id}`, 'queue', ({ params, res }) => {
-        if (params[0] !== this.options.queueId) return this.error(res, 404, 'not.found', 'The requested queue could not be found.');
+        if (params[0] !== this.options.queueId)
+          return this.error(res, 404, 'not.found', 'The requested queue could not be found.');
         this.json(res, 200, { id: params[0], name: 'Support', selfUri: `/api/v2/routing/queues/${params[0]}` });
       }),
     ];
   }
 
   private inbound(integrationId: string, rec: RecordedRequest, res: ServerResponse): void {
-    if (integrationId !== this.options.integrationId) return this.error(res, 404, 'not.found', 'The requested integration could not be found.');
+    if (integrationId !== this.options.integrationId)
+      return this.error(res, 404, 'not.found', 'The requested integration could not be found.');
     const parsed = inboundMessageSchema.safeParse(rec.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -307,7 +366,9 @@ export class FakeGenesys {
       },
       type: 'Text',
       text: parsed.data.text,
-      ...(parsed.data.content ? { content: parsed.data.content.map((c) => ({ contentType: 'Attachment', attachment: c.attachment })) } : {}),
+      ...(parsed.data.content
+        ? { content: parsed.data.content.map((c) => ({ contentType: 'Attachment', attachment: c.attachment })) }
+        : {}),
       direction: 'Inbound',
       ...(prefetch && this.prefetchConversationId ? { conversationId: conversation.id } : {}),
     });
@@ -320,11 +381,14 @@ export class FakeGenesys {
   }
 
   private members(queueId: string, rec: RecordedRequest, res: ServerResponse): void {
-    if (queueId !== this.options.queueId) return this.error(res, 404, 'not.found', 'The requested queue could not be found.');
+    if (queueId !== this.options.queueId)
+      return this.error(res, 404, 'not.found', 'The requested queue could not be found.');
     const statuses = ([] as string[]).concat(rec.query.routingStatus ?? []);
-    if (statuses.some((s) => !(MEMBER_ROUTING_STATUSES as readonly string[]).includes(s))) return this.error(res, 400, 'bad.request', 'Invalid routingStatus');
+    if (statuses.some((s) => !(MEMBER_ROUTING_STATUSES as readonly string[]).includes(s)))
+      return this.error(res, 400, 'bad.request', 'Invalid routingStatus');
     const pageSize = Number(rec.query.pageSize ?? 25);
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) return this.error(res, 400, 'bad.request', 'pageSize must be 1..100');
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+      return this.error(res, 400, 'bad.request', 'pageSize must be 1..100');
     const wantIdle = statuses.length === 0 || statuses.includes('IDLE');
     const entities = (wantIdle ? this.idleAgents : []).slice(0, pageSize).map((a) => ({
       id: a.id,
@@ -337,7 +401,13 @@ export class FakeGenesys {
       selfUri: `/api/v2/routing/queues/${queueId}/members/${a.id}`,
     }));
     const more = wantIdle && this.idleAgents.length > pageSize;
-    this.json(res, 200, { entities, pageSize, pageNumber: 1, firstUri: `/api/v2/routing/queues/${queueId}/members?pageNumber=1`, ...(more ? { nextUri: `/api/v2/routing/queues/${queueId}/members?pageNumber=2` } : {}) });
+    this.json(res, 200, {
+      entities,
+      pageSize,
+      pageNumber: 1,
+      firstUri: `/api/v2/routing/queues/${queueId}/members?pageNumber=1`,
+      ...(more ? { nextUri: `/api/v2/routing/queues/${queueId}/members?pageNumber=2` } : {}),
+    });
   }
 
   private checkBasic(rec: RecordedRequest, res: ServerResponse): boolean {
@@ -347,8 +417,10 @@ export class FakeGenesys {
       res.writeHead(status, this.headers()).end(JSON.stringify({ error, description, error_description: description }));
       return false;
     };
-    if (!String(rec.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return oauth(400, 'invalid_request', 'form body required');
-    if (form.get('grant_type') !== 'client_credentials' || [...form.keys()].length !== 1) return oauth(400, 'unsupported_grant_type', 'grant type not supported');
+    if (!String(rec.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      return oauth(400, 'invalid_request', 'form body required');
+    if (form.get('grant_type') !== 'client_credentials' || [...form.keys()].length !== 1)
+      return oauth(400, 'unsupported_grant_type', 'grant type not supported');
     if (rec.headers.authorization !== expected) return oauth(401, 'invalid_client', 'authentication failed');
     return true;
   }
@@ -356,7 +428,12 @@ export class FakeGenesys {
   private checkBearer(rec: RecordedRequest, res: ServerResponse): boolean {
     const auth = rec.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ')) {
-      this.error(res, 401, 'authentication.required', 'No authentication bearer token specified in authorization header.');
+      this.error(
+        res,
+        401,
+        'authentication.required',
+        'No authentication bearer token specified in authorization header.',
+      );
       return false;
     }
     const expiresAt = this.tokens.get(auth.slice(7));
@@ -377,7 +454,13 @@ export class FakeGenesys {
 
   private fail(res: ServerResponse, op: FakeOperation, f: FakeFailure): void {
     if (op === 'token' && (f.status === 400 || f.status === 401)) {
-      res.writeHead(f.status, this.headers()).end(JSON.stringify({ error: 'invalid_client', description: 'authentication failed', error_description: 'authentication failed' }));
+      res.writeHead(f.status, this.headers()).end(
+        JSON.stringify({
+          error: 'invalid_client',
+          description: 'authentication failed',
+          error_description: 'authentication failed',
+        }),
+      );
       return;
     }
     const codes: Record<number, [string, string]> = {
@@ -385,11 +468,18 @@ export class FakeGenesys {
       401: ['bad.credentials', 'Invalid login credentials.'],
       403: ['missing.permissions', 'You are missing the following permission(s): conversation:message:receive'],
       404: ['not.found', 'The requested resource could not be found.'],
-      429: ['too.many.requests.retry.after', `Rate limit exceeded the maximum. Retry the request in [${Math.ceil((f.retryAfterMs ?? 1000) / 1000)}] seconds`],
+      429: [
+        'too.many.requests.retry.after',
+        `Rate limit exceeded the maximum. Retry the request in [${Math.ceil((f.retryAfterMs ?? 1000) / 1000)}] seconds`,
+      ],
       503: ['service.unavailable', 'Service Unavailable'],
     };
-    const [code, message] = codes[f.status] ?? ['internal.server.error', 'The server encountered an unexpected condition.'];
-    const extra: Record<string, string> = f.status === 429 ? { 'Retry-After': String(Math.ceil((f.retryAfterMs ?? 1000) / 1000)) } : {};
+    const [code, message] = codes[f.status] ?? [
+      'internal.server.error',
+      'The server encountered an unexpected condition.',
+    ];
+    const extra: Record<string, string> =
+      f.status === 429 ? { 'Retry-After': String(Math.ceil((f.retryAfterMs ?? 1000) / 1000)) } : {};
     this.error(res, f.status, code, message, extra);
   }
 
@@ -402,9 +492,17 @@ export class FakeGenesys {
   }
 
   /** Genesys `ErrorBody`; `contextId` is the correlation id, also sent as `ININ-Correlation-Id`. */
-  private error(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+  private error(
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    extra: Record<string, string> = {},
+  ): void {
     const contextId = randomUUID();
-    res.writeHead(status, this.headers(extra, contextId)).end(JSON.stringify({ message, code, status, contextId, details: [], errors: [] }));
+    res
+      .writeHead(status, this.headers(extra, contextId))
+      .end(JSON.stringify({ message, code, status, contextId, details: [], errors: [] }));
   }
 
   private later(fn: () => void, ms: number): void {

@@ -36,7 +36,11 @@ export function outboundMessage(c: FakeConversation, fields: Record<string, unkn
 export async function deliverWithRetries(
   target: { url: string; secret: string },
   raw: string,
-  options: { retryDelayMs: number; sleep(ms: number): Promise<void>; record(attempt: { body: string; status: number | 'error' }): void },
+  options: {
+    retryDelayMs: number;
+    sleep(ms: number): Promise<void>;
+    record(attempt: { body: string; status: number | 'error' }): void;
+  },
 ): Promise<number | 'error'> {
   let status: number | 'error' = 'error';
   for (let attempt = 0; attempt <= 5; attempt++) {

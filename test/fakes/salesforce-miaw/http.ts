@@ -9,7 +9,7 @@ export function readRequest(req: IncomingMessage): Promise<{ rec: RecordedReques
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
       const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown ;
+      let body: unknown;
       try {
         body = raw ? JSON.parse(raw) : undefined;
       } catch {

@@ -13,13 +13,37 @@ export interface FixtureEvent {
   payload: Record<string, unknown>;
 }
 
-const envelope = (...events: FixtureEvent[]) => ({ app: { id: APP_ID }, webhook: { id: '5f4eaef81e3dcc117c7ba48a', version: 'v2' }, events });
+const envelope = (...events: FixtureEvent[]) => ({
+  app: { id: APP_ID },
+  webhook: { id: '5f4eaef81e3dcc117c7ba48a', version: 'v2' },
+  events,
+});
 
-export const BOT = { id: '5eecde2dcdbffb08f5c3ed37', name: 'bot', integrationId: '5f11a650e4e987667c2051d1', integrationType: 'custom' };
-export const AGENT_WORKSPACE = { id: '5ef21b86e933b7355c11c604', name: 'zd-agentWorkspace', integrationId: '5ef21b86e933b7355c11c605', integrationType: 'zd:agentWorkspace' };
-const HUMAN = { id: '5eece1cacdbffb08f5c3ed43', name: 'human', integrationId: '5f11a65ae4e987667c2051d2', integrationType: 'custom' };
+export const BOT = {
+  id: '5eecde2dcdbffb08f5c3ed37',
+  name: 'bot',
+  integrationId: '5f11a650e4e987667c2051d1',
+  integrationType: 'custom',
+};
+export const AGENT_WORKSPACE = {
+  id: '5ef21b86e933b7355c11c604',
+  name: 'zd-agentWorkspace',
+  integrationId: '5ef21b86e933b7355c11c605',
+  integrationType: 'zd:agentWorkspace',
+};
+const HUMAN = {
+  id: '5eece1cacdbffb08f5c3ed43',
+  name: 'human',
+  integrationId: '5f11a65ae4e987667c2051d2',
+  integrationType: 'custom',
+};
 
-const conversation = (active?: object, extra: object = {}) => ({ id: CONVERSATION, type: 'personal', ...(active ? { activeSwitchboardIntegration: active } : {}), ...extra });
+const conversation = (active?: object, extra: object = {}) => ({
+  id: CONVERSATION,
+  type: 'personal',
+  ...(active ? { activeSwitchboardIntegration: active } : {}),
+  ...extra,
+});
 
 export const userMessage = envelope({
   id: '66a0c1d2e3f4a5b6c7d8e901',
@@ -30,7 +54,12 @@ export const userMessage = envelope({
     message: {
       id: '66a0c1d2e3f4a5b6c7d8e902',
       received: '2026-07-01T10:00:00.100Z',
-      author: { type: 'user', userId: '26508c10541a4b0ff472e5e2', displayName: 'Jane Doe', user: { id: '26508c10541a4b0ff472e5e2', externalId: 'crm-42', authenticated: true } },
+      author: {
+        type: 'user',
+        userId: '26508c10541a4b0ff472e5e2',
+        displayName: 'Jane Doe',
+        user: { id: '26508c10541a4b0ff472e5e2', externalId: 'crm-42', authenticated: true },
+      },
       content: { type: 'text', text: 'I want to talk to a person' },
       source: { type: 'web', integrationId: '5ec69c6e12dda33be985cb1a' },
     },
@@ -46,7 +75,12 @@ export const agentReply = envelope({
     message: {
       id: '66a0c2aa00000000000000a2',
       received: '2026-07-01T10:03:12.480Z',
-      author: { type: 'business', displayName: 'Sam (Support)', avatarUrl: 'https://example.zendesk.com/avatar.png', subtypes: ['agent'] },
+      author: {
+        type: 'business',
+        displayName: 'Sam (Support)',
+        avatarUrl: 'https://example.zendesk.com/avatar.png',
+        subtypes: ['agent'],
+      },
       content: { type: 'text', text: 'Hi Jane, Sam here. Let me check your order.' },
       source: { type: 'zd:agentWorkspace' },
       futureField: { anything: true },
@@ -64,7 +98,13 @@ export const agentImage = envelope({
       id: '66a0c2aa00000000000000b2',
       received: '2026-07-01T10:04:00.000Z',
       author: { type: 'business', displayName: 'Sam (Support)', subtypes: ['agent'] },
-      content: { type: 'image', mediaUrl: 'https://example.zendesk.com/attachments/receipt.png', altText: 'receipt.png', mediaType: 'image/png', mediaSize: 1234 },
+      content: {
+        type: 'image',
+        mediaUrl: 'https://example.zendesk.com/attachments/receipt.png',
+        altText: 'receipt.png',
+        mediaType: 'image/png',
+        mediaSize: 1234,
+      },
       source: { type: 'zd:agentWorkspace' },
     },
   },
@@ -95,7 +135,12 @@ export const foreignApiMessage = envelope({
   type: 'conversation:message',
   payload: {
     conversation: conversation(AGENT_WORKSPACE),
-    message: { id: '66a0c2aa00000000000000d2', author: { type: 'business' }, content: { type: 'text', text: 'Automated notice' }, source: { type: 'api:conversations' } },
+    message: {
+      id: '66a0c2aa00000000000000d2',
+      author: { type: 'business' },
+      content: { type: 'text', text: 'Automated notice' },
+      source: { type: 'api:conversations' },
+    },
   },
 });
 
@@ -123,7 +168,11 @@ export const passToAgents = envelope({
   type: 'switchboard:passControl',
   payload: {
     conversation: conversation(AGENT_WORKSPACE),
-    metadata: { first_message_id: '66a0c1d2e3f4a5b6c7d8e902', 'dataCapture.systemField.tags': 'handover,vip', 'dataCapture.ticketField.360001234567': 'order-991' },
+    metadata: {
+      first_message_id: '66a0c1d2e3f4a5b6c7d8e902',
+      'dataCapture.systemField.tags': 'handover,vip',
+      'dataCapture.ticketField.360001234567': 'order-991',
+    },
   },
 });
 
@@ -146,14 +195,24 @@ export const ownCloseEcho = envelope({
   id: '66a1000000000000000000d9',
   createdAt: '2026-07-05T09:00:00.000Z',
   type: 'switchboard:passControl',
-  payload: { conversation: conversation(BOT), metadata: { 'handoverKit.origin': 'handover-kit', 'handoverKit.closedBy': 'bot', 'handoverKit.closeReason': 'bot-closed' } },
+  payload: {
+    conversation: conversation(BOT),
+    metadata: {
+      'handoverKit.origin': 'handover-kit',
+      'handoverKit.closedBy': 'bot',
+      'handoverKit.closeReason': 'bot-closed',
+    },
+  },
 });
 
 export const offerControl = envelope({
   id: '66a1000000000000000000e1',
   createdAt: '2026-07-01T10:00:05.000Z',
   type: 'switchboard:offerControl',
-  payload: { conversation: conversation(BOT, { pendingSwitchboardIntegration: HUMAN }), metadata: { reason: 'escalation' } },
+  payload: {
+    conversation: conversation(BOT, { pendingSwitchboardIntegration: HUMAN }),
+    metadata: { reason: 'escalation' },
+  },
 });
 
 export const acceptControl = envelope({
@@ -182,7 +241,11 @@ export const userTyping = envelope({
     conversation: conversation(AGENT_WORKSPACE),
     activity: {
       type: 'typing:start',
-      author: { type: 'user', userId: '7283cdd6f586679a5fc43cfb', user: { id: '7283cdd6f586679a5fc43cfb', authenticated: false } },
+      author: {
+        type: 'user',
+        userId: '7283cdd6f586679a5fc43cfb',
+        user: { id: '7283cdd6f586679a5fc43cfb', authenticated: false },
+      },
       source: { type: 'web', integrationId: '5ecff63ffc3ab25f4561c8a0' },
     },
   },
@@ -194,6 +257,10 @@ export const agentTyping = envelope({
   type: 'conversation:typing',
   payload: {
     conversation: conversation(AGENT_WORKSPACE),
-    activity: { type: 'typing:stop', author: { type: 'business', displayName: 'Sam (Support)' }, source: { type: 'zd:agentWorkspace' } },
+    activity: {
+      type: 'typing:stop',
+      author: { type: 'business', displayName: 'Sam (Support)' },
+      source: { type: 'zd:agentWorkspace' },
+    },
   },
 });

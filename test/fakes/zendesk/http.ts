@@ -68,7 +68,12 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -76,7 +81,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /** SunCo's error body; the Support API has its own. */
 export function errorBody(api: 'sunco' | 'support', error: ErrorReply): unknown {
-  return api === 'sunco' ? { errors: [{ code: error.code, title: error.title }] } : { error: error.code, description: error.title };
+  return api === 'sunco'
+    ? { errors: [{ code: error.code, title: error.title }] }
+    : { error: error.code, description: error.title };
 }
 
 const safeEq = (a: string, b: string) => {
@@ -115,13 +122,21 @@ export function checkSuncoAuth(header: string | undefined, creds: SuncoCredentia
   const head = JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg?: string; kid?: string };
   const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as { scope?: string; exp?: number };
   if (head.alg !== 'HS256' || head.kid !== creds.keyId) throw unauthorized;
-  const scope = creds.keyId.startsWith('int_') ? 'integration' : creds.keyId.startsWith('act_') || creds.keyId.startsWith('svc_') ? 'account' : 'app';
+  const scope = creds.keyId.startsWith('int_')
+    ? 'integration'
+    : creds.keyId.startsWith('act_') || creds.keyId.startsWith('svc_')
+      ? 'account'
+      : 'app';
   if (claims.scope !== scope) throw unauthorized;
   if (claims.exp !== undefined && claims.exp * 1000 <= nowMs) throw unauthorized;
   return token;
 }
 
-export function checkSupportAuth(header: string | undefined, email: string | undefined, token: string | undefined): void {
+export function checkSupportAuth(
+  header: string | undefined,
+  email: string | undefined,
+  token: string | undefined,
+): void {
   const basic = header ? decodeBasic(header) : undefined;
   if (!email || !token || !basic || basic[0] !== `${email}/token` || !safeEq(basic[1], token)) {
     throw new ErrorReply(401, "Couldn't authenticate you", "Couldn't authenticate you");
@@ -144,7 +159,8 @@ export class Failures {
     if (!failure) return;
     if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
     if (!failure.status) return;
-    const headers: Record<string, string> = failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {};
+    const headers: Record<string, string> =
+      failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {};
     const defaults: Record<number, [string, string]> = {
       401: ['unauthorized', 'Authorization is required'],
       403: ['forbidden', 'Forbidden'],

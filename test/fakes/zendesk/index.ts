@@ -59,7 +59,13 @@ export interface FakeZendeskOptions {
   agents?: FakeAgent[];
 }
 
-export const DEFAULT_TRIGGERS = ['conversation:message', 'conversation:typing', 'switchboard:passControl', 'switchboard:passControl:failure', 'switchboard:releaseControl'];
+export const DEFAULT_TRIGGERS = [
+  'conversation:message',
+  'conversation:typing',
+  'switchboard:passControl',
+  'switchboard:passControl:failure',
+  'switchboard:releaseControl',
+];
 
 export class FakeZendesk {
   readonly appId: string;
@@ -92,8 +98,18 @@ export class FakeZendesk {
     this.webhookSecret = options.webhookSecret ?? 'fake-webhook-secret-0a1b2c3d';
     this.supportEmail = options.supportEmail;
     this.supportApiToken = options.supportApiToken;
-    this.bot = switchboardIntegration(options.botName ?? 'handover-bot', 'custom', null, options.deliverStandbyEvents ?? true);
-    this.agentWorkspace = switchboardIntegration('zd-agentWorkspace', 'zd:agentWorkspace', options.agentWorkspaceNext === null ? null : this.bot.id, false);
+    this.bot = switchboardIntegration(
+      options.botName ?? 'handover-bot',
+      'custom',
+      null,
+      options.deliverStandbyEvents ?? true,
+    );
+    this.agentWorkspace = switchboardIntegration(
+      'zd-agentWorkspace',
+      'zd:agentWorkspace',
+      options.agentWorkspaceNext === null ? null : this.bot.id,
+      false,
+    );
     this.agents = options.agents ?? [];
     this.triggers = new Set(options.triggers ?? DEFAULT_TRIGGERS);
     this.echoApiMessages = options.echoApiMessages ?? true;
@@ -170,7 +186,12 @@ export class FakeZendesk {
     ticket.status = 'open';
     const content = options.imageUrl ? { type: 'image', mediaUrl: options.imageUrl, text } : { type: 'text', text };
     const message = this.addMessage(conversationId, {
-      author: { type: 'business', displayName: options.name ?? ticket.assignee ?? 'Sam (Support)', avatarUrl: 'https://example.zendesk.com/avatar.png', subtypes: ['agent'] },
+      author: {
+        type: 'business',
+        displayName: options.name ?? ticket.assignee ?? 'Sam (Support)',
+        avatarUrl: 'https://example.zendesk.com/avatar.png',
+        subtypes: ['agent'],
+      },
       content,
       source: { type: 'zd:agentWorkspace' },
     });
@@ -180,14 +201,22 @@ export class FakeZendesk {
   agentTyping(conversationId: string, typing: boolean): Promise<void> {
     this.requireTicket(conversationId);
     return this.emitConversation(conversationId, 'conversation:typing', {
-      activity: { type: typing ? 'typing:start' : 'typing:stop', author: { type: 'business', displayName: 'Sam (Support)' }, source: { type: 'zd:agentWorkspace' } },
+      activity: {
+        type: typing ? 'typing:start' : 'typing:stop',
+        author: { type: 'business', displayName: 'Sam (Support)' },
+        source: { type: 'zd:agentWorkspace' },
+      },
     });
   }
 
   /** The user writes on a Zendesk channel (the connector must drop it). */
   userSays(conversationId: string, text: string): Promise<void> {
     const c = this.conversation(conversationId);
-    const message = this.addMessage(conversationId, { author: { type: 'user', userId: c.userId }, content: { type: 'text', text }, source: { type: 'web', integrationId: newHexId() } });
+    const message = this.addMessage(conversationId, {
+      author: { type: 'user', userId: c.userId },
+      content: { type: 'text', text },
+      source: { type: 'web', integrationId: newHexId() },
+    });
     return this.emitConversation(conversationId, 'conversation:message', { message });
   }
 
@@ -195,7 +224,10 @@ export class FakeZendesk {
    * The ticket goes Solved → Closed: Zendesk posts a system activity message and returns control
    * to Agent Workspace's next integration (passControl), or releases it when there is none.
    */
-  async closeTicket(conversationId: string, reason: 'ticketClosed' | 'transferToEmail' = 'ticketClosed'): Promise<void> {
+  async closeTicket(
+    conversationId: string,
+    reason: 'ticketClosed' | 'transferToEmail' = 'ticketClosed',
+  ): Promise<void> {
     const c = this.conversation(conversationId);
     const ticket = this.requireTicket(conversationId);
     ticket.status = 'closed';
@@ -208,7 +240,10 @@ export class FakeZendesk {
     await this.emitConversation(conversationId, 'conversation:message', { message: activity });
     const next = this.agentWorkspace.nextSwitchboardIntegrationId;
     c.activeId = next ?? undefined;
-    await this.emitConversation(conversationId, next ? 'switchboard:passControl' : 'switchboard:releaseControl', { reason, metadata: {} });
+    await this.emitConversation(conversationId, next ? 'switchboard:passControl' : 'switchboard:releaseControl', {
+      reason,
+      metadata: {},
+    });
   }
 
   // ---- internals shared with the routes ----
@@ -231,13 +266,16 @@ export class FakeZendesk {
     if (!this.triggers.has(type)) return this.webhooks.idle();
     const standby = c.activeId !== this.bot.id;
     if (type.startsWith('conversation:') && standby && !this.bot.deliverStandbyEvents) return this.webhooks.idle();
-    return this.webhooks.send([webhookEvent(type, { conversation: conversationView(c, this.integrations, false), ...payload })]);
+    return this.webhooks.send([
+      webhookEvent(type, { conversation: conversationView(c, this.integrations, false), ...payload }),
+    ]);
   }
 
   private requireTicket(conversationId: string): FakeTicket {
     const c = this.conversation(conversationId);
     const ticket = c.tickets.at(-1);
-    if (c.activeId !== this.agentWorkspace.id || !ticket || ticket.status === 'closed') throw new Error('fake zendesk: Agent Workspace has no open ticket in this conversation');
+    if (c.activeId !== this.agentWorkspace.id || !ticket || ticket.status === 'closed')
+      throw new Error('fake zendesk: Agent Workspace has no open ticket in this conversation');
     return ticket;
   }
 
@@ -269,7 +307,11 @@ export class FakeZendesk {
         if (jwt) this.jwtsSeen.add(jwt);
       }
       await this.failures.apply(route.operation);
-      if (entry.method === 'POST' && text && !String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      if (
+        entry.method === 'POST' &&
+        text &&
+        !String(req.headers['content-type'] ?? '').startsWith('application/json')
+      ) {
         throw badRequest('content-type must be application/json');
       }
       if (text && entry.body === undefined) throw badRequest('Request body is not valid JSON');
@@ -277,7 +319,8 @@ export class FakeZendesk {
       entry.status = status;
       sendJson(res, status, body, headers);
     } catch (error) {
-      const reply = error instanceof ErrorReply ? error : new ErrorReply(500, 'internal_server_error', (error as Error).message);
+      const reply =
+        error instanceof ErrorReply ? error : new ErrorReply(500, 'internal_server_error', (error as Error).message);
       entry.status = reply.status;
       sendJson(res, reply.status, errorBody(api, reply), { ...headers, ...reply.headers });
     }
@@ -286,7 +329,8 @@ export class FakeZendesk {
   /** Availability answers for the Support route. */
   availability(query: URLSearchParams): [number, unknown] {
     const filter = query.get('filter[channel_status]');
-    if (filter && !/^(messaging|support|talk):(online|away|offline|transfers_only)$/.test(filter)) throw badRequest('Invalid filter[channel_status]');
+    if (filter && !/^(messaging|support|talk):(online|away|offline|transfers_only)$/.test(filter))
+      throw badRequest('Invalid filter[channel_status]');
     const size = Number(query.get('page[size]') ?? 100);
     if (!Number.isInteger(size) || size < 1 || size > 100) throw badRequest('page[size] must be between 1 and 100');
     const [channel, status] = filter?.split(':') ?? [];

@@ -57,11 +57,28 @@ export interface FakeAgent {
   maxCapacity?: number;
 }
 
-export function switchboardIntegration(name: string, integrationType: string, next: string | null, deliverStandbyEvents: boolean): SwitchboardIntegration {
-  return { id: newHexId(), name, integrationId: newHexId(), integrationType, nextSwitchboardIntegrationId: next, deliverStandbyEvents };
+export function switchboardIntegration(
+  name: string,
+  integrationType: string,
+  next: string | null,
+  deliverStandbyEvents: boolean,
+): SwitchboardIntegration {
+  return {
+    id: newHexId(),
+    name,
+    integrationId: newHexId(),
+    integrationType,
+    nextSwitchboardIntegrationId: next,
+    deliverStandbyEvents,
+  };
 }
 
-export const sbView = (sb: SwitchboardIntegration) => ({ id: sb.id, name: sb.name, integrationId: sb.integrationId, integrationType: sb.integrationType });
+export const sbView = (sb: SwitchboardIntegration) => ({
+  id: sb.id,
+  name: sb.name,
+  integrationId: sb.integrationId,
+  integrationType: sb.integrationType,
+});
 
 export const userView = (u: FakeUser) => ({
   id: u.id,
@@ -77,9 +94,23 @@ export const userView = (u: FakeUser) => ({
 /** The conversation as the REST API shows it (the webhook's truncated form is the first keys). */
 export function conversationView(c: FakeConversation, integrations: SwitchboardIntegration[], full = true) {
   const active = integrations.find((i) => i.id === c.activeId);
-  const truncated = { id: c.id, type: c.type, metadata: {}, ...(active ? { activeSwitchboardIntegration: sbView(active) } : {}) };
+  const truncated = {
+    id: c.id,
+    type: c.type,
+    metadata: {},
+    ...(active ? { activeSwitchboardIntegration: sbView(active) } : {}),
+  };
   if (!full) return truncated;
-  return { ...truncated, isDefault: c.isDefault, displayName: null, description: null, iconUrl: null, businessLastRead: null, lastUpdatedAt: c.lastUpdatedAt, createdAt: c.createdAt };
+  return {
+    ...truncated,
+    isDefault: c.isDefault,
+    displayName: null,
+    description: null,
+    iconUrl: null,
+    businessLastRead: null,
+    lastUpdatedAt: c.lastUpdatedAt,
+    createdAt: c.createdAt,
+  };
 }
 
 /** One page of `agent_availabilities` in Zendesk's JSON:API shape. */

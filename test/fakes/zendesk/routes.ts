@@ -1,6 +1,19 @@
 import { ErrorReply, badRequest, newHexId, notFound, parseBody, type FakeOperation } from './http';
-import { conversationView, sbView, userView, type FakeConversation, type FakeUser, type SwitchboardIntegration } from './model';
-import { conversationCreateBody, messagePostBody, passControlBody, releaseControlBody, userCreateBody } from './schemas';
+import {
+  conversationView,
+  sbView,
+  userView,
+  type FakeConversation,
+  type FakeUser,
+  type SwitchboardIntegration,
+} from './model';
+import {
+  conversationCreateBody,
+  messagePostBody,
+  passControlBody,
+  releaseControlBody,
+  userCreateBody,
+} from './schemas';
 import type { FakeZendesk } from './index';
 
 /** The Sunshine Conversations v2 routes (under `/sc`) and the Support availability route. */
@@ -21,7 +34,13 @@ export class SuncoRoutes {
   private readonly table: Route[];
 
   constructor(private readonly fake: FakeZendesk) {
-    const r = (method: string, path: string, operation: FakeOperation, handler: Handler, api: Route['api'] = 'sunco'): Route => ({
+    const r = (
+      method: string,
+      path: string,
+      operation: FakeOperation,
+      handler: Handler,
+      api: Route['api'] = 'sunco',
+    ): Route => ({
       method,
       pattern: new RegExp(`^${path}$`),
       api,
@@ -30,17 +49,38 @@ export class SuncoRoutes {
     });
     this.table = [
       r('GET', APP, 'getApp', () => [200, { app: { id: fake.appId, displayName: 'Acme support', settings: {} } }]),
-      r('GET', `${APP}/switchboards`, 'listSwitchboards', () => [200, { switchboards: [{ id: 'sb_1', enabled: true, defaultSwitchboardIntegrationId: fake.integrations[0]?.id ?? null }] }]),
-      r('GET', `${APP}/switchboards/${SEGMENT}/switchboardIntegrations`, 'listSwitchboardIntegrations', () => [200, { switchboardIntegrations: fake.integrations.map(sbView) }]),
+      r('GET', `${APP}/switchboards`, 'listSwitchboards', () => [
+        200,
+        {
+          switchboards: [
+            { id: 'sb_1', enabled: true, defaultSwitchboardIntegrationId: fake.integrations[0]?.id ?? null },
+          ],
+        },
+      ]),
+      r('GET', `${APP}/switchboards/${SEGMENT}/switchboardIntegrations`, 'listSwitchboardIntegrations', () => [
+        200,
+        { switchboardIntegrations: fake.integrations.map(sbView) },
+      ]),
       r('POST', `${APP}/users`, 'createUser', (_p, _q, b) => this.createUser(b)),
       r('GET', `${APP}/users/${SEGMENT}`, 'getUser', ([id]) => [200, { user: userView(this.user(id!)) }]),
       r('GET', `${APP}/conversations`, 'listConversations', (_p, q) => this.listConversations(q)),
       r('POST', `${APP}/conversations`, 'createConversation', (_p, _q, b) => this.createConversation(b)),
-      r('GET', `${APP}/conversations/${SEGMENT}`, 'getConversation', ([id]) => [200, { conversation: this.view(this.conv(id!)) }]),
-      r('GET', `${APP}/conversations/${SEGMENT}/participants`, 'listParticipants', ([id]) => this.participants(this.conv(id!))),
-      r('POST', `${APP}/conversations/${SEGMENT}/messages`, 'postMessage', ([id], _q, b) => this.postMessage(this.conv(id!), b)),
-      r('POST', `${APP}/conversations/${SEGMENT}/passControl`, 'passControl', ([id], _q, b) => this.passControl(this.conv(id!), b)),
-      r('POST', `${APP}/conversations/${SEGMENT}/releaseControl`, 'releaseControl', ([id], _q, b) => this.releaseControl(this.conv(id!), b)),
+      r('GET', `${APP}/conversations/${SEGMENT}`, 'getConversation', ([id]) => [
+        200,
+        { conversation: this.view(this.conv(id!)) },
+      ]),
+      r('GET', `${APP}/conversations/${SEGMENT}/participants`, 'listParticipants', ([id]) =>
+        this.participants(this.conv(id!)),
+      ),
+      r('POST', `${APP}/conversations/${SEGMENT}/messages`, 'postMessage', ([id], _q, b) =>
+        this.postMessage(this.conv(id!), b),
+      ),
+      r('POST', `${APP}/conversations/${SEGMENT}/passControl`, 'passControl', ([id], _q, b) =>
+        this.passControl(this.conv(id!), b),
+      ),
+      r('POST', `${APP}/conversations/${SEGMENT}/releaseControl`, 'releaseControl', ([id], _q, b) =>
+        this.releaseControl(this.conv(id!), b),
+      ),
       r('GET', '/api/v2/agent_availabilities', 'agentAvailabilities', (_p, q) => fake.availability(q), 'support'),
     ];
   }
@@ -65,7 +105,8 @@ export class SuncoRoutes {
   }
 
   private user(idOrExternalId: string): FakeUser {
-    const user = this.fake.users.get(idOrExternalId) ?? [...this.fake.users.values()].find((u) => u.externalId === idOrExternalId);
+    const user =
+      this.fake.users.get(idOrExternalId) ?? [...this.fake.users.values()].find((u) => u.externalId === idOrExternalId);
     if (!user) throw notFound('user_not_found', 'User not found');
     return user;
   }
@@ -82,8 +123,15 @@ export class SuncoRoutes {
 
   private createUser(body: unknown): [number, unknown] {
     const b = parseBody(userCreateBody, body);
-    if (b.externalId && [...this.fake.users.values()].some((u) => u.externalId === b.externalId)) throw new ErrorReply(409, 'conflict', 'User already exists');
-    const user: FakeUser = { id: newHexId(), externalId: b.externalId, profile: { ...b.profile }, metadata: { ...b.metadata }, signedUpAt: new Date().toISOString() };
+    if (b.externalId && [...this.fake.users.values()].some((u) => u.externalId === b.externalId))
+      throw new ErrorReply(409, 'conflict', 'User already exists');
+    const user: FakeUser = {
+      id: newHexId(),
+      externalId: b.externalId,
+      profile: { ...b.profile },
+      metadata: { ...b.metadata },
+      signedUpAt: new Date().toISOString(),
+    };
     this.fake.users.set(user.id, user);
     return [201, { user: userView(user) }];
   }
@@ -91,7 +139,8 @@ export class SuncoRoutes {
   private listConversations(query: URLSearchParams): [number, unknown] {
     const byId = query.get('filter[userId]');
     const byExternal = query.get('filter[userExternalId]');
-    if (!!byId === !!byExternal) throw badRequest('Exactly one of filter[userId] or filter[userExternalId] is required');
+    if (!!byId === !!byExternal)
+      throw badRequest('Exactly one of filter[userId] or filter[userExternalId] is required');
     const size = Number(query.get('page[size]') ?? 25);
     if (!Number.isInteger(size) || size < 1 || size > 100) throw badRequest('Invalid page query parameters');
     const user = this.user((byId ?? byExternal)!);
@@ -104,7 +153,9 @@ export class SuncoRoutes {
     const p = b.participants![0]!;
     const user = this.user('userId' in p ? p.userId : p.userExternalId);
     const now = new Date().toISOString();
-    const hasPersonal = [...this.fake.conversations.values()].some((c) => c.userId === user.id && c.type === 'personal');
+    const hasPersonal = [...this.fake.conversations.values()].some(
+      (c) => c.userId === user.id && c.type === 'personal',
+    );
     const c: FakeConversation = {
       id: newHexId(),
       type: b.type,
@@ -123,7 +174,14 @@ export class SuncoRoutes {
 
   private participants(c: FakeConversation): [number, unknown] {
     const user = this.fake.users.get(c.userId);
-    const participant = { id: newHexId(), userId: c.userId, userExternalId: user?.externalId ?? null, unreadCount: 0, clientAssociations: [], lastRead: null };
+    const participant = {
+      id: newHexId(),
+      userId: c.userId,
+      userExternalId: user?.externalId ?? null,
+      unreadCount: 0,
+      clientAssociations: [],
+      lastRead: null,
+    };
     return [200, { participants: [participant], meta: { hasMore: false }, links: {} }];
   }
 
@@ -151,9 +209,12 @@ export class SuncoRoutes {
   /** Target by id, then name, then integration type; `next` is the active integration's next. */
   private target(c: FakeConversation, ref: string): SwitchboardIntegration | undefined {
     const all = this.fake.integrations;
-    if (ref === 'next') return all.find((i) => i.id === all.find((a) => a.id === c.activeId)?.nextSwitchboardIntegrationId);
+    if (ref === 'next')
+      return all.find((i) => i.id === all.find((a) => a.id === c.activeId)?.nextSwitchboardIntegrationId);
     const byType = all.filter((i) => i.integrationType === ref);
-    return all.find((i) => i.id === ref) ?? all.find((i) => i.name === ref) ?? (byType.length === 1 ? byType[0] : undefined);
+    return (
+      all.find((i) => i.id === ref) ?? all.find((i) => i.name === ref) ?? (byType.length === 1 ? byType[0] : undefined)
+    );
   }
 
   private passControl(c: FakeConversation, body: unknown): [number, unknown] {
@@ -162,7 +223,10 @@ export class SuncoRoutes {
     const target = this.target(c, b.switchboardIntegration);
     if (!target) {
       // Accepted, then failed asynchronously, as Zendesk reports an invalid target.
-      void this.fake.emitConversation(c.id, 'switchboard:passControl:failure', { error: { code: 'switchboard_invalid_target', message: 'Switchboard invalid target' }, metadata });
+      void this.fake.emitConversation(c.id, 'switchboard:passControl:failure', {
+        error: { code: 'switchboard_invalid_target', message: 'Switchboard invalid target' },
+        metadata,
+      });
       return [200, {}];
     }
     // With an integration key and a named target, a repeated pass is ignored (idempotent).
@@ -175,10 +239,10 @@ export class SuncoRoutes {
 
   private releaseControl(c: FakeConversation, body: unknown): [number, unknown] {
     const b = parseBody(releaseControlBody, body);
-    if (this.fake.keyId.startsWith('int_') && c.activeId !== this.fake.bot.id) throw new ErrorReply(403, 'forbidden', 'Forbidden');
+    if (this.fake.keyId.startsWith('int_') && c.activeId !== this.fake.bot.id)
+      throw new ErrorReply(403, 'forbidden', 'Forbidden');
     c.activeId = undefined;
     void this.fake.emitConversation(c.id, 'switchboard:releaseControl', { metadata: b.metadata ?? {} });
     return [200, {}];
   }
 }
-

@@ -45,12 +45,19 @@ export const conversationCreateBody = z
     metadata: flatMetadata.nullish(),
   })
   .strict()
-  .refine((b) => b.type !== 'personal' || b.participants?.length === 1, { message: 'A personal conversation needs exactly one participant', path: ['participants'] });
+  .refine((b) => b.type !== 'personal' || b.participants?.length === 1, {
+    message: 'A personal conversation needs exactly one participant',
+    path: ['participants'],
+  });
 
 const author = z
   .object({
     type: z.enum(['business', 'user']),
-    subtypes: z.array(z.enum(['AI'])).min(1).max(1).optional(),
+    subtypes: z
+      .array(z.enum(['AI']))
+      .min(1)
+      .max(1)
+      .optional(),
     userId: z.string().min(1).optional(),
     userExternalId: z.string().min(1).optional(),
     brandId: z.string().min(1).max(24).nullish(),
@@ -58,10 +65,18 @@ const author = z
     avatarUrl: z.url().max(2048).optional(),
   })
   .strict()
-  .refine((a) => a.type === 'user' || (!a.userId && !a.userExternalId), { message: 'userId and userExternalId are only supported for user authors' })
-  .refine((a) => a.type === 'business' || !!a.userId !== !!a.userExternalId, { message: 'A user author needs exactly one of userId or userExternalId' });
+  .refine((a) => a.type === 'user' || (!a.userId && !a.userExternalId), {
+    message: 'userId and userExternalId are only supported for user authors',
+  })
+  .refine((a) => a.type === 'business' || !!a.userId !== !!a.userExternalId, {
+    message: 'A user author needs exactly one of userId or userExternalId',
+  });
 
-const rich = { htmlText: z.string().optional(), markdownText: z.string().optional(), blockChatInput: z.boolean().optional() };
+const rich = {
+  htmlText: z.string().optional(),
+  markdownText: z.string().optional(),
+  blockChatInput: z.boolean().optional(),
+};
 const media = (type: 'image' | 'file') =>
   z
     .object({
@@ -77,9 +92,17 @@ const media = (type: 'image' | 'file') =>
 
 const content = z.discriminatedUnion('type', [
   z
-    .object({ type: z.literal('text'), text: z.string().max(4096).optional(), actions: z.array(z.unknown()).optional(), payload: z.string().optional(), ...rich })
+    .object({
+      type: z.literal('text'),
+      text: z.string().max(4096).optional(),
+      actions: z.array(z.unknown()).optional(),
+      payload: z.string().optional(),
+      ...rich,
+    })
     .strict()
-    .refine((c) => !!(c.text || c.actions || c.htmlText || c.markdownText), { message: 'text is required unless actions, htmlText or markdownText is provided' }),
+    .refine((c) => !!(c.text || c.actions || c.htmlText || c.markdownText), {
+      message: 'text is required unless actions, htmlText or markdownText is provided',
+    }),
   media('image'),
   media('file'),
 ]);
@@ -88,14 +111,19 @@ export const messagePostBody = z
   .object({
     author,
     content,
-    destination: z.object({ integrationId: z.string().optional(), integrationType: z.string().optional() }).strict().optional(),
+    destination: z
+      .object({ integrationId: z.string().optional(), integrationType: z.string().optional() })
+      .strict()
+      .optional(),
     metadata: flatMetadata.nullish(),
     override: z.record(z.string(), z.unknown()).optional(),
     schema: z.string().optional(),
   })
   .strict();
 
-export const passControlBody = z.object({ switchboardIntegration: z.string().min(1), metadata: flatMetadata.nullish() }).strict();
+export const passControlBody = z
+  .object({ switchboardIntegration: z.string().min(1), metadata: flatMetadata.nullish() })
+  .strict();
 export const releaseControlBody = z.object({ metadata: flatMetadata.nullish() }).strict();
 
 export type MessagePostBody = z.infer<typeof messagePostBody>;

@@ -68,7 +68,12 @@ export class WebhookSender {
 
   private async post(url: string, delivery: Delivery): Promise<void> {
     try {
-      const res = await request(url, { method: 'POST', headers: delivery.headers, body: delivery.body, signal: AbortSignal.timeout(5000) });
+      const res = await request(url, {
+        method: 'POST',
+        headers: delivery.headers,
+        body: delivery.body,
+        signal: AbortSignal.timeout(5000),
+      });
       await res.body.dump();
       delivery.status = res.statusCode;
     } catch (error) {

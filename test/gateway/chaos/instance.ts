@@ -33,7 +33,14 @@ const gateway = await createGateway({
   scheduler: new RedisScheduler({ redis, connect, prefix, lockMs: 1_000 }),
   cognigy: { apiBaseUrl: env('COGNIGY_URL'), apiKey: env('COGNIGY_KEY'), timeoutMs: 2_000 },
   logLevel: 'silent',
-  providers: [{ id: 'sim', name: 'Simulated', type: 'simulated', settings: { delivery: 'webhook', webhookSecret: env('WEBHOOK_SECRET') } }],
+  providers: [
+    {
+      id: 'sim',
+      name: 'Simulated',
+      type: 'simulated',
+      settings: { delivery: 'webhook', webhookSecret: env('WEBHOOK_SECRET') },
+    },
+  ],
   outbox: { baseDelayMs: 20, maxDelayMs: 200, leaseMs: 1_000, pollMs: 50 },
   events: { leaseMs: 1_000, pollMs: 50, orphanWindowMs: 5_000 },
 });

@@ -27,7 +27,9 @@ export class ApiError extends Error {
   /** Validation issues (400): `details.issues[].path` names each bad field. */
   get issues(): ApiIssue[] {
     const issues = this.details.issues;
-    return Array.isArray(issues) ? issues.filter((i): i is ApiIssue => !!i && typeof i.path === 'string' && typeof i.message === 'string') : [];
+    return Array.isArray(issues)
+      ? issues.filter((i): i is ApiIssue => !!i && typeof i.path === 'string' && typeof i.message === 'string')
+      : [];
   }
 }
 
@@ -56,10 +58,17 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     throw new ApiError(0, 'network', 'The gateway could not be reached. Is it still running?');
   }
   if (res.status === 204) return undefined as T;
-  const json = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined;
+  const json = (await res.json().catch(() => undefined)) as
+    | { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
+    | undefined;
   if (!res.ok) {
     const e = json?.error;
-    throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? `The gateway answered ${res.status}`, e?.details ?? {});
+    throw new ApiError(
+      res.status,
+      e?.code ?? 'internal',
+      e?.message ?? `The gateway answered ${res.status}`,
+      e?.details ?? {},
+    );
   }
   return json as T;
 }

@@ -20,7 +20,11 @@ class ConsolePage {
   private readonly status = h('p', { class: 'notice', role: 'status', hidden: true });
   private readonly panel = h('div', { class: 'panel' });
   private readonly body = h('tbody');
-  private readonly newButton = h('button', { type: 'button', class: 'primary', onclick: () => this.open(this.form()) }, 'New provider');
+  private readonly newButton = h(
+    'button',
+    { type: 'button', class: 'primary', onclick: () => this.open(this.form()) },
+    'New provider',
+  );
   private providers: ListedProvider[] = [];
 
   constructor(private readonly types: ConnectorTypeView[]) {}
@@ -30,23 +34,42 @@ class ConsolePage {
       'table',
       { class: 'providers' },
       h('caption', { class: 'visually-hidden' }, 'Handover providers'),
-      h('thead', null, h('tr', null, ['Name', 'Type', 'ID', 'Last check', 'Settings', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['Name', 'Type', 'ID', 'Last check', 'Settings', 'Actions'].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
       this.body,
     );
-    document.getElementById('app')!.replaceChildren(
-      h('div', { class: 'page-head' }, h('h1', null, 'Handover providers'), h('p', { class: 'muted' }, 'The contact centers your flows hand over to. Nodes pick one by its ID.')),
-      h(
-        'div',
-        { class: 'toolbar', role: 'toolbar', 'aria-label': 'Providers' },
-        this.newButton,
-        h('button', { type: 'button', onclick: () => this.open(exportPanel((m) => this.closePanel(m))) }, 'Export'),
-        h('button', { type: 'button', onclick: () => this.open(importPanel((m) => this.refreshAfter(m))) }, 'Import'),
-        h('button', { type: 'button', onclick: () => this.open(apiKeysPanel((m) => this.closePanel(m))) }, 'API keys'),
-      ),
-      this.status,
-      this.panel,
-      h('div', { class: 'table-wrap' }, table),
-    );
+    document
+      .getElementById('app')!
+      .replaceChildren(
+        h(
+          'div',
+          { class: 'page-head' },
+          h('h1', null, 'Handover providers'),
+          h('p', { class: 'muted' }, 'The contact centers your flows hand over to. Nodes pick one by its ID.'),
+        ),
+        h(
+          'div',
+          { class: 'toolbar', role: 'toolbar', 'aria-label': 'Providers' },
+          this.newButton,
+          h('button', { type: 'button', onclick: () => this.open(exportPanel((m) => this.closePanel(m))) }, 'Export'),
+          h('button', { type: 'button', onclick: () => this.open(importPanel((m) => this.refreshAfter(m))) }, 'Import'),
+          h(
+            'button',
+            { type: 'button', onclick: () => this.open(apiKeysPanel((m) => this.closePanel(m))) },
+            'API keys',
+          ),
+        ),
+        this.status,
+        this.panel,
+        h('div', { class: 'table-wrap' }, table),
+      );
     void this.refresh();
   }
 
@@ -54,7 +77,13 @@ class ConsolePage {
     return providerForm({
       types: this.types,
       provider,
-      onDone: (saved) => (saved ? void this.refreshAfter(`${provider ? 'Saved' : 'Created'} provider “${saved.name}” (${saved.id}).`, saved.id) : this.closePanel()),
+      onDone: (saved) =>
+        saved
+          ? void this.refreshAfter(
+              `${provider ? 'Saved' : 'Created'} provider “${saved.name}” (${saved.id}).`,
+              saved.id,
+            )
+          : this.closePanel(),
     });
   }
 
@@ -86,7 +115,9 @@ class ConsolePage {
       return announce(this.status, `Could not list the providers: ${e.code}: ${e.message}`, 'error');
     }
     if (this.providers.length === 0) {
-      this.body.replaceChildren(h('tr', null, h('td', { colspan: 6, class: 'empty' }, 'No providers yet. Create one, or import an export.')));
+      this.body.replaceChildren(
+        h('tr', null, h('td', { colspan: 6, class: 'empty' }, 'No providers yet. Create one, or import an export.')),
+      );
       return;
     }
     this.body.replaceChildren(...this.providers.map((p) => this.row(p)));
@@ -95,7 +126,11 @@ class ConsolePage {
   private row(p: ListedProvider): HTMLElement {
     const type = this.types.find((t) => t.type === p.type);
     const check = h('td', { 'data-label': 'Last check', class: 'check-cell' }, checkSummary(p));
-    const testButton = h('button', { type: 'button', onclick: () => void this.test(p, check, testButton) }, 'Test connection');
+    const testButton = h(
+      'button',
+      { type: 'button', onclick: () => void this.test(p, check, testButton) },
+      'Test connection',
+    );
     return h(
       'tr',
       { 'data-id': p.id, tabindex: -1 },
@@ -115,7 +150,11 @@ class ConsolePage {
         { 'data-label': 'Actions', class: 'row-actions' },
         h('button', { type: 'button', onclick: () => this.open(this.form(p)), 'aria-label': `Edit ${p.name}` }, 'Edit'),
         testButton,
-        h('button', { type: 'button', class: 'danger', onclick: () => this.confirmDelete(p), 'aria-label': `Delete ${p.name}` }, 'Delete'),
+        h(
+          'button',
+          { type: 'button', class: 'danger', onclick: () => this.confirmDelete(p), 'aria-label': `Delete ${p.name}` },
+          'Delete',
+        ),
       ),
     );
   }
@@ -125,9 +164,21 @@ class ConsolePage {
     cell.replaceChildren(h('span', { class: 'muted' }, 'Testing…'));
     try {
       const r = await api<ProviderTestResult>('POST', `v2.0/handover/providers/${encodeURIComponent(p.id)}/test`);
-      const record: ProviderCheckRecord = { ok: r.ok, check: r.check, at: Date.now(), durationMs: r.durationMs, ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}) };
+      const record: ProviderCheckRecord = {
+        ok: r.ok,
+        check: r.check,
+        at: Date.now(),
+        durationMs: r.durationMs,
+        ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+      };
       cell.replaceChildren(checkSummary({ ...p, lastCheck: record }, r.result));
-      announce(this.status, r.ok ? `Connection to “${p.name}” works.` : `Connection to “${p.name}” failed: ${r.error?.code}: ${r.error?.message}`, r.ok ? 'info' : 'error');
+      announce(
+        this.status,
+        r.ok
+          ? `Connection to “${p.name}” works.`
+          : `Connection to “${p.name}” failed: ${r.error?.code}: ${r.error?.message}`,
+        r.ok ? 'info' : 'error',
+      );
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       cell.replaceChildren(h('span', { class: 'bad' }, `${e.code}: ${e.message}`));
@@ -144,14 +195,19 @@ class ConsolePage {
       'dialog',
       { class: 'confirm', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-text' },
       h('h2', { id: 'confirm-title' }, `Delete “${p.name}”?`),
-      h('p', { id: 'confirm-text' }, `Nodes that use the ID “${p.id}” will fail with unknown_provider until a provider with that ID exists again.`),
+      h(
+        'p',
+        { id: 'confirm-text' },
+        `Nodes that use the ID “${p.id}” will fail with unknown_provider until a provider with that ID exists again.`,
+      ),
       h('div', { class: 'actions' }, cancel, confirm),
     );
     cancel.addEventListener('click', () => dialog.close('cancel'));
     confirm.addEventListener('click', () => dialog.close('delete'));
     dialog.addEventListener('close', async () => {
       dialog.remove();
-      if (dialog.returnValue !== 'delete') return void this.body.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(p.id)}"] .danger`)?.focus();
+      if (dialog.returnValue !== 'delete')
+        return void this.body.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(p.id)}"] .danger`)?.focus();
       try {
         await api('DELETE', `v2.0/handover/providers/${encodeURIComponent(p.id)}`);
         await this.refreshAfter(`Deleted provider “${p.name}”.`);
@@ -171,10 +227,30 @@ function checkSummary(p: ListedProvider, result?: unknown): HTMLElement {
   if (!c) return h('span', { class: 'muted' }, 'Not tested');
   const stale = c.at < p.updatedAt ? h('span', { class: 'muted' }, ' (settings changed since)') : null;
   const when = h('span', { class: 'muted' }, ` · ${duration(Date.now() - c.at)} ago`);
-  if (!c.ok) return h('span', { class: 'check bad' }, h('strong', null, `✗ ${c.error?.code ?? 'failed'}`), `: ${c.error?.message ?? ''}`, when, stale);
+  if (!c.ok)
+    return h(
+      'span',
+      { class: 'check bad' },
+      h('strong', null, `✗ ${c.error?.code ?? 'failed'}`),
+      `: ${c.error?.message ?? ''}`,
+      when,
+      stale,
+    );
   const agents = (result as { agentsAvailable?: number } | undefined)?.agentsAvailable;
-  const detail = c.check === 'availability' ? (agents !== undefined ? `${agents} agent(s) available` : 'availability answered') : 'settings build a connector';
-  return h('span', { class: 'check good' }, h('strong', null, '✓ OK'), ` · ${detail} · ${c.durationMs} ms`, when, stale);
+  const detail =
+    c.check === 'availability'
+      ? agents !== undefined
+        ? `${agents} agent(s) available`
+        : 'availability answered'
+      : 'settings build a connector';
+  return h(
+    'span',
+    { class: 'check good' },
+    h('strong', null, '✓ OK'),
+    ` · ${detail} · ${c.durationMs} ms`,
+    when,
+    stale,
+  );
 }
 
 function settingsSummary(settings: Record<string, unknown>): HTMLElement {
@@ -184,7 +260,16 @@ function settingsSummary(settings: Record<string, unknown>): HTMLElement {
     const text = typeof v === 'string' ? v : JSON.stringify(v);
     return text.length > 80 ? `${text.slice(0, 80)}…` : text;
   };
-  return h('details', null, h('summary', null, `${entries.length} setting${entries.length === 1 ? '' : 's'}`), h('dl', { class: 'settings-list' }, entries.map(([k, v]) => [h('dt', null, k), h('dd', null, h('code', null, show(v)))])));
+  return h(
+    'details',
+    null,
+    h('summary', null, `${entries.length} setting${entries.length === 1 ? '' : 's'}`),
+    h(
+      'dl',
+      { class: 'settings-list' },
+      entries.map(([k, v]) => [h('dt', null, k), h('dd', null, h('code', null, show(v)))]),
+    ),
+  );
 }
 
 void withSignIn(

@@ -10,12 +10,29 @@ import { announce, duration, h, keyed, pinToEnd } from './dom';
  */
 export class Desk {
   readonly el: HTMLElement;
-  private readonly status = h('select', { id: 'agent-status' }, ['available', 'busy', 'offline'].map((s) => h('option', { value: s }, s)));
+  private readonly status = h(
+    'select',
+    { id: 'agent-status' },
+    ['available', 'busy', 'offline'].map((s) => h('option', { value: s }, s)),
+  );
   private readonly queue = h('ul', { class: 'queue', 'aria-label': 'Waiting conversations' });
   private readonly queueEmpty = h('p', { class: 'empty' }, 'Nobody is waiting.');
   private readonly tabs = h('div', { class: 'tabs', role: 'group', 'aria-label': 'Your chats' });
-  private readonly messages = h('ol', { class: 'messages', id: 'desk-messages', 'aria-label': 'Chat with the customer', 'aria-live': 'polite', tabindex: 0 });
-  private readonly input = h('input', { id: 'agent-text', type: 'text', autocomplete: 'off', enterkeyhint: 'send', placeholder: 'Reply to the customer', maxlength: 2000 });
+  private readonly messages = h('ol', {
+    class: 'messages',
+    id: 'desk-messages',
+    'aria-label': 'Chat with the customer',
+    'aria-live': 'polite',
+    tabindex: 0,
+  });
+  private readonly input = h('input', {
+    id: 'agent-text',
+    type: 'text',
+    autocomplete: 'off',
+    enterkeyhint: 'send',
+    placeholder: 'Reply to the customer',
+    maxlength: 2000,
+  });
   private readonly typingButton = h('button', { type: 'button', 'aria-pressed': 'false' }, 'Typing…');
   private readonly transferTo = h('select', { id: 'transfer-queue' });
   private readonly conversation: HTMLElement;
@@ -29,12 +46,19 @@ export class Desk {
   private accepted?: string;
 
   constructor(private readonly base: string) {
-    this.status.addEventListener('change', () => void this.act({ action: 'status', status: this.status.value as 'available' }));
-    this.typingButton.addEventListener('click', () => this.selected && void this.act({ action: 'typing', conversationId: this.selected, on: !this.typing }));
+    this.status.addEventListener(
+      'change',
+      () => void this.act({ action: 'status', status: this.status.value as 'available' }),
+    );
+    this.typingButton.addEventListener(
+      'click',
+      () => this.selected && void this.act({ action: 'typing', conversationId: this.selected, on: !this.typing }),
+    );
     // Typing follows the reply box: on while there is text, off when it is emptied (or sent).
     this.input.addEventListener('input', () => {
       const want = this.input.value !== '';
-      if (this.selected && want !== this.typing) void this.act({ action: 'typing', conversationId: this.selected, on: want });
+      if (this.selected && want !== this.typing)
+        void this.act({ action: 'typing', conversationId: this.selected, on: want });
     });
     this.conversation = h(
       'div',
@@ -42,7 +66,12 @@ export class Desk {
       this.messages,
       h(
         'form',
-        { class: 'composer', method: 'post', novalidate: true, onsubmit: (e: SubmitEvent) => (e.preventDefault(), void this.reply()) },
+        {
+          class: 'composer',
+          method: 'post',
+          novalidate: true,
+          onsubmit: (e: SubmitEvent) => (e.preventDefault(), void this.reply()),
+        },
         h('label', { for: 'agent-text', class: 'visually-hidden' }, 'Reply from the agent'),
         this.input,
         h('button', { type: 'submit', class: 'primary' }, 'Send'),
@@ -51,14 +80,42 @@ export class Desk {
         'div',
         { class: 'tools' },
         this.typingButton,
-        h('span', { class: 'transfer' }, h('label', { for: 'transfer-queue' }, 'Transfer to'), this.transferTo, h('button', { type: 'button', onclick: () => this.selected && void this.act({ action: 'transfer', conversationId: this.selected, queueId: this.transferTo.value }) }, 'Transfer')),
-        h('button', { type: 'button', class: 'danger', onclick: () => this.selected && void this.act({ action: 'close', conversationId: this.selected }) }, 'Close chat'),
+        h(
+          'span',
+          { class: 'transfer' },
+          h('label', { for: 'transfer-queue' }, 'Transfer to'),
+          this.transferTo,
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () =>
+                this.selected &&
+                void this.act({ action: 'transfer', conversationId: this.selected, queueId: this.transferTo.value }),
+            },
+            'Transfer',
+          ),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'danger',
+            onclick: () => this.selected && void this.act({ action: 'close', conversationId: this.selected }),
+          },
+          'Close chat',
+        ),
       ),
     );
     this.el = h(
       'section',
       { class: 'pane desk', 'aria-labelledby': 'desk-title' },
-      h('header', { class: 'pane-head' }, h('h2', { id: 'desk-title' }, 'Agent desk'), h('span', { class: 'agent-status' }, h('label', { for: 'agent-status' }, 'Status'), this.status)),
+      h(
+        'header',
+        { class: 'pane-head' },
+        h('h2', { id: 'desk-title' }, 'Agent desk'),
+        h('span', { class: 'agent-status' }, h('label', { for: 'agent-status' }, 'Status'), this.status),
+      ),
       h('h3', null, 'Queue'),
       this.queue,
       this.queueEmpty,
@@ -79,12 +136,20 @@ export class Desk {
     this.renderQueue(state);
     const justAccepted = this.accepted !== undefined && d.active.some((c) => c.id === this.accepted);
     if (justAccepted) [this.selected, this.accepted] = [this.accepted, undefined];
-    else if (!d.active.some((c) => c.id === this.selected)) this.selected = (d.active.find((c) => c.mine) ?? d.active[0])?.id;
-    keyed(this.tabs, d.active, (c) => c.id, (c) => h('button', { type: 'button', onclick: () => this.select(c.id) }, tabLabel(c)), (el, c) => {
-      el.textContent = tabLabel(c);
-      el.setAttribute('aria-pressed', String(c.id === this.selected));
-    });
-    for (const b of Array.from(this.tabs.children)) b.setAttribute('aria-pressed', String((b as HTMLElement).dataset.key === this.selected));
+    else if (!d.active.some((c) => c.id === this.selected))
+      this.selected = (d.active.find((c) => c.mine) ?? d.active[0])?.id;
+    keyed(
+      this.tabs,
+      d.active,
+      (c) => c.id,
+      (c) => h('button', { type: 'button', onclick: () => this.select(c.id) }, tabLabel(c)),
+      (el, c) => {
+        el.textContent = tabLabel(c);
+        el.setAttribute('aria-pressed', String(c.id === this.selected));
+      },
+    );
+    for (const b of Array.from(this.tabs.children))
+      b.setAttribute('aria-pressed', String((b as HTMLElement).dataset.key === this.selected));
     const current = d.active.find((c) => c.id === this.selected);
     this.conversation.hidden = !current;
     this.noChat.hidden = !!current;
@@ -97,9 +162,19 @@ export class Desk {
       if (justAccepted) this.input.focus();
       this.typing = current.agentTyping;
       this.typingButton.setAttribute('aria-pressed', String(this.typing));
-      keyed(this.transferTo, d.queues, (q) => q.id, (q) => h('option', { value: q.id }, q.name));
+      keyed(
+        this.transferTo,
+        d.queues,
+        (q) => q.id,
+        (q) => h('option', { value: q.id }, q.name),
+      );
     }
-    keyed(this.ended, d.ended, (c) => c.id, (c) => h('li', null, `${c.user} · ${c.status} · ${c.messages.length} messages`));
+    keyed(
+      this.ended,
+      d.ended,
+      (c) => c.id,
+      (c) => h('li', null, `${c.user} · ${c.status} · ${c.messages.length} messages`),
+    );
   }
 
   private renderQueue(state: PlaygroundState) {
@@ -110,7 +185,22 @@ export class Desk {
       this.queue,
       waiting,
       ({ c }) => c.id,
-      (w) => h('li', null, h('span', { class: 'info' }, info(w)), h('button', { type: 'button', class: 'primary', 'aria-label': `Accept ${w.c.user}`, onclick: () => void this.accept(w.c.id) }, 'Accept')),
+      (w) =>
+        h(
+          'li',
+          null,
+          h('span', { class: 'info' }, info(w)),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'primary',
+              'aria-label': `Accept ${w.c.user}`,
+              onclick: () => void this.accept(w.c.id),
+            },
+            'Accept',
+          ),
+        ),
       (el, w) => {
         el.querySelector('.info')!.textContent = info(w);
       },
@@ -132,7 +222,8 @@ export class Desk {
     const text = this.input.value.trim();
     if (!text || !this.selected) return;
     this.input.value = '';
-    if (await this.act({ action: 'say', conversationId: this.selected, text })) this.typing = false; // sending ends typing
+    if (await this.act({ action: 'say', conversationId: this.selected, text }))
+      this.typing = false; // sending ends typing
     else this.input.value = text;
     this.input.focus();
   }
@@ -156,6 +247,18 @@ function tabLabel(c: DeskConversation): string {
 }
 
 function deskMessage(m: DeskMessage): HTMLElement {
-  const who = m.from === 'agent' ? 'You (agent)' : m.from === 'user' ? 'Customer' : m.from === 'history' ? 'Before the handover' : 'Notice';
-  return h('li', { class: `msg from-${m.from === 'user' ? 'customer' : m.from}` }, h('span', { class: 'who' }, who), h('p', null, m.text));
+  const who =
+    m.from === 'agent'
+      ? 'You (agent)'
+      : m.from === 'user'
+        ? 'Customer'
+        : m.from === 'history'
+          ? 'Before the handover'
+          : 'Notice';
+  return h(
+    'li',
+    { class: `msg from-${m.from === 'user' ? 'customer' : m.from}` },
+    h('span', { class: 'who' }, who),
+    h('p', null, m.text),
+  );
 }

@@ -7,7 +7,11 @@
 export type Child = Node | string | number | false | null | undefined | Child[];
 export type Attrs = Record<string, string | number | boolean | ((event: any) => void) | null | undefined>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === undefined || value === null || value === false) continue;
@@ -37,9 +41,16 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
  * Makes `parent`'s children match `items`: elements are kept by key (so a focused button stays
  * focused), updated with `update`, created with `create`, and moved or removed as needed.
  */
-export function keyed<T>(parent: HTMLElement, items: readonly T[], keyOf: (item: T) => string, create: (item: T) => HTMLElement, update?: (el: HTMLElement, item: T) => void): void {
+export function keyed<T>(
+  parent: HTMLElement,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  create: (item: T) => HTMLElement,
+  update?: (el: HTMLElement, item: T) => void,
+): void {
   const existing = new Map<string, HTMLElement>();
-  for (const child of Array.from(parent.children) as HTMLElement[]) if (child.dataset.key !== undefined) existing.set(child.dataset.key, child);
+  for (const child of Array.from(parent.children) as HTMLElement[])
+    if (child.dataset.key !== undefined) existing.set(child.dataset.key, child);
   let previous: Element | null = null;
   for (const item of items) {
     const key = keyOf(item);

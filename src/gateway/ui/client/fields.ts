@@ -42,7 +42,10 @@ export interface FieldSpec {
   max?: number;
 }
 
-export type FieldValue = { state: 'value'; value: unknown } | { state: 'empty' } | { state: 'invalid'; message: string };
+export type FieldValue =
+  | { state: 'value'; value: unknown }
+  | { state: 'empty' }
+  | { state: 'invalid'; message: string };
 
 export interface FieldControl {
   spec: FieldSpec;
@@ -55,7 +58,9 @@ export interface FieldControl {
 /** The fields of an object schema, in the schema's order. */
 export function fieldsOf(schema: JsonSchema, prefix: string): FieldSpec[] {
   const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties ?? {}).map(([name, s]) => specOf(`${prefix}${name}`, name, s, required.has(name)));
+  return Object.entries(schema.properties ?? {}).map(([name, s]) =>
+    specOf(`${prefix}${name}`, name, s, required.has(name)),
+  );
 }
 
 function specOf(path: string, name: string, s: JsonSchema, required: boolean): FieldSpec {
@@ -72,7 +77,8 @@ function specOf(path: string, name: string, s: JsonSchema, required: boolean): F
   if (s.default !== undefined) spec.default = s.default;
   if (kind === 'select') spec.options = choices as string[];
   if (s.placeholder) spec.placeholder = s.placeholder;
-  else if (s.default !== undefined && kind !== 'checkbox' && kind !== 'select') spec.placeholder = kind === 'json' ? JSON.stringify(s.default) : `Default: ${String(s.default)}`;
+  else if (s.default !== undefined && kind !== 'checkbox' && kind !== 'select')
+    spec.placeholder = kind === 'json' ? JSON.stringify(s.default) : `Default: ${String(s.default)}`;
   if (s.format === 'uri' || s.format === 'url') spec.inputType = 'url';
   if (s.format === 'email') spec.inputType = 'email';
   if (typeof s.minimum === 'number') spec.min = s.minimum;
@@ -94,7 +100,9 @@ export function fieldControl(spec: FieldSpec, current: unknown, editing: boolean
   const id = `field-${spec.path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   const helpId = `${id}-help`;
   const errorId = `${id}-error`;
-  const describedBy = [spec.help || (spec.kind === 'secret' && editing) ? helpId : '', errorId].filter(Boolean).join(' ');
+  const describedBy = [spec.help || (spec.kind === 'secret' && editing) ? helpId : '', errorId]
+    .filter(Boolean)
+    .join(' ');
   const value = current !== undefined ? current : editing ? undefined : spec.default;
   const common = { id, name: spec.path, 'aria-describedby': describedBy, required: spec.required };
 
@@ -102,14 +110,24 @@ export function fieldControl(spec: FieldSpec, current: unknown, editing: boolean
   if (spec.kind === 'select') {
     // An empty choice only where "nothing" means something: optional and without a default.
     const none = !spec.required && spec.default === undefined ? [h('option', { value: '' }, '— not set —')] : [];
-    input = h('select', common, none, (spec.options ?? []).map((o) => h('option', { value: o, selected: o === value }, o)));
+    input = h(
+      'select',
+      common,
+      none,
+      (spec.options ?? []).map((o) => h('option', { value: o, selected: o === value }, o)),
+    );
   } else if (spec.kind === 'checkbox') {
     input = h('input', { ...common, type: 'checkbox', checked: value === true });
   } else if (spec.kind === 'json') {
     input = h('textarea', { ...common, rows: 4, spellcheck: 'false', placeholder: spec.placeholder, class: 'mono' });
     input.value = value === undefined ? '' : JSON.stringify(value, null, 2);
   } else {
-    const type = spec.kind === 'secret' ? 'password' : spec.kind === 'integer' || spec.kind === 'number' ? 'number' : (spec.inputType ?? 'text');
+    const type =
+      spec.kind === 'secret'
+        ? 'password'
+        : spec.kind === 'integer' || spec.kind === 'number'
+          ? 'number'
+          : (spec.inputType ?? 'text');
     const placeholder = spec.kind === 'secret' && editing ? 'Unchanged — type to replace' : spec.placeholder;
     input = h('input', {
       ...common,
@@ -124,9 +142,17 @@ export function fieldControl(spec: FieldSpec, current: unknown, editing: boolean
     if (spec.kind !== 'secret' && value !== undefined && value !== null) input.value = String(value);
   }
 
-  const help = spec.kind === 'secret' && editing ? [spec.help, 'Stored and masked; leave empty to keep it.'].filter(Boolean).join(' ') : spec.help;
+  const help =
+    spec.kind === 'secret' && editing
+      ? [spec.help, 'Stored and masked; leave empty to keep it.'].filter(Boolean).join(' ')
+      : spec.help;
   const error = h('p', { id: errorId, class: 'field-error', hidden: true });
-  const label = h('label', { for: id }, spec.label, spec.required ? h('span', { class: 'required', title: 'required' }, ' *') : null);
+  const label = h(
+    'label',
+    { for: id },
+    spec.label,
+    spec.required ? h('span', { class: 'required', title: 'required' }, ' *') : null,
+  );
   const el = h(
     'div',
     { class: `field field-${spec.kind}`, 'data-path': spec.path },
@@ -147,7 +173,8 @@ export function fieldControl(spec: FieldSpec, current: unknown, editing: boolean
       else input.removeAttribute('aria-invalid');
     },
     read(): FieldValue {
-      if (input instanceof HTMLInputElement && input.type === 'checkbox') return { state: 'value', value: input.checked };
+      if (input instanceof HTMLInputElement && input.type === 'checkbox')
+        return { state: 'value', value: input.checked };
       const raw = input.value.trim();
       if (raw === '') return { state: 'empty' };
       if (spec.kind === 'integer' || spec.kind === 'number') {

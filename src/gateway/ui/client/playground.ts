@@ -16,11 +16,24 @@ const base = 'playground/api';
 
 class CustomerChat {
   readonly el: HTMLElement;
-  private readonly messages = h('ol', { class: 'messages', id: 'chat-messages', 'aria-label': 'Customer conversation', 'aria-live': 'polite', tabindex: 0 });
+  private readonly messages = h('ol', {
+    class: 'messages',
+    id: 'chat-messages',
+    'aria-label': 'Customer conversation',
+    'aria-live': 'polite',
+    tabindex: 0,
+  });
   private readonly status = h('span', { class: 'pill', id: 'chat-status' }, 'With the bot');
   private readonly typing = h('p', { class: 'typing', hidden: true });
   private readonly replies = h('div', { class: 'quick-replies', role: 'group', 'aria-label': 'Quick replies' });
-  private readonly input = h('input', { id: 'customer-text', type: 'text', autocomplete: 'off', enterkeyhint: 'send', placeholder: 'Type a message — try “agent”', maxlength: 2000 });
+  private readonly input = h('input', {
+    id: 'customer-text',
+    type: 'text',
+    autocomplete: 'off',
+    enterkeyhint: 'send',
+    placeholder: 'Type a message — try “agent”',
+    maxlength: 2000,
+  });
   private readonly error = h('p', { class: 'notice error', role: 'alert', hidden: true });
   private sessionId = '';
 
@@ -34,7 +47,12 @@ class CustomerChat {
       this.replies,
       h(
         'form',
-        { class: 'composer', method: 'post', novalidate: true, onsubmit: (e: SubmitEvent) => (e.preventDefault(), void this.send(this.input.value)) },
+        {
+          class: 'composer',
+          method: 'post',
+          novalidate: true,
+          onsubmit: (e: SubmitEvent) => (e.preventDefault(), void this.send(this.input.value)),
+        },
         h('label', { for: 'customer-text', class: 'visually-hidden' }, 'Message from the customer'),
         this.input,
         h('button', { type: 'submit', class: 'primary' }, 'Send'),
@@ -54,7 +72,14 @@ class CustomerChat {
       this.sessionId = s.id;
       this.messages.replaceChildren();
     }
-    pinToEnd(this.messages, () => keyed(this.messages, s.transcript.map((line, i) => ({ line, i })), ({ i }) => String(i), ({ line }) => message(line)));
+    pinToEnd(this.messages, () =>
+      keyed(
+        this.messages,
+        s.transcript.map((line, i) => ({ line, i })),
+        ({ i }) => String(i),
+        ({ line }) => message(line),
+      ),
+    );
     const ho = s.handover;
     this.status.textContent =
       ho?.status === 'queue'
@@ -65,7 +90,12 @@ class CustomerChat {
     this.status.dataset.status = ho?.status === 'queue' || ho?.status === 'active' ? ho.status : 'bot';
     this.typing.textContent = s.agentTyping ? `${ho?.agent ?? 'The agent'} is typing…` : '';
     this.typing.hidden = !s.agentTyping;
-    keyed(this.replies, s.quickReplies, (r) => r, (r) => h('button', { type: 'button', onclick: () => void this.send(r) }, r));
+    keyed(
+      this.replies,
+      s.quickReplies,
+      (r) => r,
+      (r) => h('button', { type: 'button', onclick: () => void this.send(r) }, r),
+    );
   }
 
   private async send(text: string) {
@@ -84,9 +114,21 @@ class CustomerChat {
 }
 
 function message(line: ChatLine): HTMLElement {
-  const who = line.from === 'user' ? 'You (customer)' : line.from === 'agent' ? (line.agent ?? 'Agent') : line.from === 'bot' ? 'Bot' : 'Notice';
+  const who =
+    line.from === 'user'
+      ? 'You (customer)'
+      : line.from === 'agent'
+        ? (line.agent ?? 'Agent')
+        : line.from === 'bot'
+          ? 'Bot'
+          : 'Notice';
   const time = h('time', { datetime: new Date(line.at).toISOString() }, clock(line.at));
-  return h('li', { class: `msg from-${line.from}` }, h('span', { class: 'who' }, who, ' ', time), h('p', null, line.text));
+  return h(
+    'li',
+    { class: `msg from-${line.from}` },
+    h('span', { class: 'who' }, who, ' ', time),
+    h('p', null, line.text),
+  );
 }
 
 class PlaygroundPage {
@@ -98,20 +140,22 @@ class PlaygroundPage {
 
   start(first: PlaygroundState) {
     const settings = first.settings;
-    document.getElementById('app')!.replaceChildren(
-      h(
-        'div',
-        { class: 'page-head' },
-        h('h1', null, 'Playground'),
+    document
+      .getElementById('app')!
+      .replaceChildren(
         h(
-          'p',
-          { class: 'muted' },
-          `A customer, a flow built from the five handover nodes, and an agent desk on the embedded simulated contact center. Ask for an “agent”, then answer as the agent. Queue updates every ${settings.queueUpdateSeconds} s; an inactivity event after ${duration(settings.inactivitySeconds * 1000)} of silence (the second one closes).`,
+          'div',
+          { class: 'page-head' },
+          h('h1', null, 'Playground'),
+          h(
+            'p',
+            { class: 'muted' },
+            `A customer, a flow built from the five handover nodes, and an agent desk on the embedded simulated contact center. Ask for an “agent”, then answer as the agent. Queue updates every ${settings.queueUpdateSeconds} s; an inactivity event after ${duration(settings.inactivitySeconds * 1000)} of silence (the second one closes).`,
+          ),
+          this.live,
         ),
-        this.live,
-      ),
-      h('div', { class: 'playground' }, this.chat.el, this.desk.el, this.timeline.el),
-    );
+        h('div', { class: 'playground' }, this.chat.el, this.desk.el, this.timeline.el),
+      );
     this.show(first);
     this.connect(first.session.id);
     this.chat.focus();
@@ -126,11 +170,21 @@ class PlaygroundPage {
   private connect(id: string) {
     this.unsubscribe?.();
     sessionStorage.setItem(SESSION_ITEM, id);
-    this.unsubscribe = subscribe<PlaygroundState>(`${base}/sessions/${encodeURIComponent(id)}/events`, (s) => this.show(s), (status) => this.onStatus(status));
+    this.unsubscribe = subscribe<PlaygroundState>(
+      `${base}/sessions/${encodeURIComponent(id)}/events`,
+      (s) => this.show(s),
+      (status) => this.onStatus(status),
+    );
   }
 
   private onStatus(status: StreamStatus) {
-    const text: Record<StreamStatus, string> = { connecting: 'Connecting…', live: '● Live', reconnecting: 'Reconnecting…', denied: 'Signed out', gone: 'Session ended' };
+    const text: Record<StreamStatus, string> = {
+      connecting: 'Connecting…',
+      live: '● Live',
+      reconnecting: 'Reconnecting…',
+      denied: 'Signed out',
+      gone: 'Session ended',
+    };
     this.live.textContent = text[status];
     this.live.dataset.status = status;
     if (status === 'gone') void this.newSession();

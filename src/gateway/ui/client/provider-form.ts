@@ -26,8 +26,32 @@ export function providerForm(options: ProviderFormOptions): HTMLElement {
   const saveButton = h('button', { type: 'submit', class: 'primary' }, editing ? 'Save changes' : 'Create provider');
 
   const general = [
-    fieldControl({ path: 'name', label: 'Name', kind: 'text', required: true, help: 'Shown to flow builders in the node’s provider list.' }, provider?.name, editing),
-    ...(editing ? [] : [fieldControl({ path: 'id', label: 'ID', kind: 'text', required: false, help: 'Letters, digits, ".", "_" and "-". Nodes refer to the provider by it; generated when empty.' }, undefined, false)]),
+    fieldControl(
+      {
+        path: 'name',
+        label: 'Name',
+        kind: 'text',
+        required: true,
+        help: 'Shown to flow builders in the node’s provider list.',
+      },
+      provider?.name,
+      editing,
+    ),
+    ...(editing
+      ? []
+      : [
+          fieldControl(
+            {
+              path: 'id',
+              label: 'ID',
+              kind: 'text',
+              required: false,
+              help: 'Letters, digits, ".", "_" and "-". Nodes refer to the provider by it; generated when empty.',
+            },
+            undefined,
+            false,
+          ),
+        ]),
   ];
   const typeSelect = h(
     'select',
@@ -39,10 +63,14 @@ export function providerForm(options: ProviderFormOptions): HTMLElement {
   const renderSettings = () => {
     const type = types.find((t) => t.type === typeSelect.value);
     typeHelp.textContent = type?.description ?? '';
-    controls = fieldsOf((type?.settingsSchema ?? {}) as JsonSchema, 'settings.').map((spec) => fieldControl(spec, provider?.settings[spec.path.slice('settings.'.length)], editing));
+    controls = fieldsOf((type?.settingsSchema ?? {}) as JsonSchema, 'settings.').map((spec) =>
+      fieldControl(spec, provider?.settings[spec.path.slice('settings.'.length)], editing),
+    );
     settingsBox.replaceChildren(
       h('legend', null, `${type?.label ?? 'Connector'} settings`),
-      ...(controls.length ? controls.map((c) => c.el) : [h('p', { class: 'muted' }, 'This connector has no settings.')]),
+      ...(controls.length
+        ? controls.map((c) => c.el)
+        : [h('p', { class: 'muted' }, 'This connector has no settings.')]),
     );
   };
   typeSelect.addEventListener('change', renderSettings);
@@ -54,7 +82,9 @@ export function providerForm(options: ProviderFormOptions): HTMLElement {
     const unplaced: string[] = [];
     for (const issue of messages) {
       // The longest field path the issue's path starts with: settings.setup.queues.0.id → settings.setup.
-      const target = all.filter((c) => issue.path === c.spec.path || issue.path.startsWith(`${c.spec.path}.`)).sort((a, b) => b.spec.path.length - a.spec.path.length)[0];
+      const target = all
+        .filter((c) => issue.path === c.spec.path || issue.path.startsWith(`${c.spec.path}.`))
+        .sort((a, b) => b.spec.path.length - a.spec.path.length)[0];
       if (target) target.setError(issue.message);
       else unplaced.push(issue.path && issue.path !== '(root)' ? `${issue.path}: ${issue.message}` : issue.message);
     }
@@ -74,7 +104,8 @@ export function providerForm(options: ProviderFormOptions): HTMLElement {
       if (v.state === 'invalid') problems.push({ path: c.spec.path, message: v.message });
       else if (v.state === 'value') (key ? settings : body)[key ?? c.spec.path] = v.value;
       // Empty while editing: remove the stored value (null), except a secret, which stays as it is.
-      else if (editing && key && c.spec.kind !== 'secret' && provider?.settings[key] !== undefined) settings[key] = null;
+      else if (editing && key && c.spec.kind !== 'secret' && provider?.settings[key] !== undefined)
+        settings[key] = null;
     }
     if (!editing) body.type = typeSelect.value;
     body.settings = settings;
@@ -116,7 +147,12 @@ export function providerForm(options: ProviderFormOptions): HTMLElement {
     ),
     settingsBox,
     formError,
-    h('div', { class: 'actions' }, saveButton, h('button', { type: 'button', onclick: () => options.onDone() }, 'Cancel')),
+    h(
+      'div',
+      { class: 'actions' },
+      saveButton,
+      h('button', { type: 'button', onclick: () => options.onDone() }, 'Cancel'),
+    ),
   );
   form.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') options.onDone();

@@ -19,7 +19,8 @@ export async function withSignIn<T>(verify: () => Promise<T>, start: (result: T)
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.status === 401 || error.status === 403) adminKey.clear();
-      if (error.status === 403) return 'This is a nodes key: it may only call the handover API. Sign in with an admin key.';
+      if (error.status === 403)
+        return 'This is a nodes key: it may only call the handover API. Sign in with an admin key.';
       if (error.status === 401) return 'The gateway does not know this key.';
       return error.message;
     }
@@ -28,14 +29,30 @@ export async function withSignIn<T>(verify: () => Promise<T>, start: (result: T)
   if (problem === undefined && adminKey.get()) return; // signed in
   if (problem !== undefined && adminKey.get()) {
     // Not a key problem (the gateway is away…): say so, offer to retry.
-    app.replaceChildren(h('p', { class: 'notice error', role: 'alert' }, problem, ' ', h('button', { type: 'button', onclick: () => location.reload() }, 'Retry')));
+    app.replaceChildren(
+      h(
+        'p',
+        { class: 'notice error', role: 'alert' },
+        problem,
+        ' ',
+        h('button', { type: 'button', onclick: () => location.reload() }, 'Retry'),
+      ),
+    );
     return;
   }
   showForm(app, problem, attempt);
 }
 
 function showForm(app: HTMLElement, problem: string | undefined, attempt: () => Promise<string | undefined>) {
-  const input = h('input', { id: 'admin-key', name: 'key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'signin-help signin-error' });
+  const input = h('input', {
+    id: 'admin-key',
+    name: 'key',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    'aria-describedby': 'signin-help signin-error',
+  });
   const error = h('p', { id: 'signin-error', class: 'field-error', role: 'alert' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const setError = (text: string | undefined) => {
@@ -74,7 +91,14 @@ function showForm(app: HTMLElement, problem: string | undefined, attempt: () => 
     error,
     button,
   );
-  app.replaceChildren(h('section', { class: 'signin card', 'aria-labelledby': 'signin-title' }, h('h1', { id: 'signin-title' }, 'Sign in'), form));
+  app.replaceChildren(
+    h(
+      'section',
+      { class: 'signin card', 'aria-labelledby': 'signin-title' },
+      h('h1', { id: 'signin-title' }, 'Sign in'),
+      form,
+    ),
+  );
   input.focus();
 }
 

@@ -8,7 +8,11 @@ export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'denied' | '
  * as `EventSource` would need) and hands each `state` event's JSON to `onState`. Reconnects with a
  * growing pause (1 s … 10 s) when the connection drops; stops on 401/403/404.
  */
-export function subscribe<T>(url: string, onState: (state: T) => void, onStatus: (status: StreamStatus) => void): () => void {
+export function subscribe<T>(
+  url: string,
+  onState: (state: T) => void,
+  onStatus: (status: StreamStatus) => void,
+): () => void {
   let stopped = false;
   let controller: AbortController | undefined;
 
@@ -17,7 +21,12 @@ export function subscribe<T>(url: string, onState: (state: T) => void, onStatus:
     while (!stopped) {
       controller = new AbortController();
       try {
-        const res = await fetch(url, { headers: headers({ accept: 'text/event-stream' }), signal: controller.signal, cache: 'no-store', credentials: 'omit' });
+        const res = await fetch(url, {
+          headers: headers({ accept: 'text/event-stream' }),
+          signal: controller.signal,
+          cache: 'no-store',
+          credentials: 'omit',
+        });
         if (res.status === 401 || res.status === 403) return onStatus('denied');
         if (res.status === 404) return onStatus('gone');
         if (!res.ok || !res.body) throw new Error(`status ${res.status}`);

@@ -17,7 +17,11 @@ export class Timeline {
       'section',
       { class: 'pane timeline-pane', 'aria-labelledby': 'timeline-title' },
       h('header', { class: 'pane-head' }, h('h2', { id: 'timeline-title' }, 'What the flow saw')),
-      h('p', { class: 'muted small' }, 'Each run of the flow: what started it, the input.handover it carried, and the branch each node took.'),
+      h(
+        'p',
+        { class: 'muted small' },
+        'Each run of the flow: what started it, the input.handover it carried, and the branch each node took.',
+      ),
       this.list,
       this.empty,
     );
@@ -41,7 +45,13 @@ function entry(e: TimelineEntry): HTMLElement {
   return h(
     'li',
     { class: `tl-entry trigger-${e.trigger}${e.error ? ' failed' : ''}` },
-    h('div', { class: 'tl-head' }, h('span', { class: 'tl-n' }, `#${e.n}`), h('time', { datetime: new Date(e.at).toISOString() }, clock(e.at)), trigger),
+    h(
+      'div',
+      { class: 'tl-head' },
+      h('span', { class: 'tl-n' }, `#${e.n}`),
+      h('time', { datetime: new Date(e.at).toISOString() }, clock(e.at)),
+      trigger,
+    ),
     e.handover ? h('p', { class: 'tl-input' }, h('code', null, 'input.handover'), ' ', fields(e.handover)) : null,
     h(
       'ol',
@@ -52,7 +62,15 @@ function entry(e: TimelineEntry): HTMLElement {
           null,
           h('span', { class: 'node' }, s.label),
           s.branch ? [' → ', h('strong', { class: 'branch' }, s.branch)] : null,
-          s.stopped ? h('span', { class: 'muted' }, e.trigger === 'user' && !s.branch ? ' · message to the agent; the bot stays quiet' : ' · waits for input') : null,
+          s.stopped
+            ? h(
+                'span',
+                { class: 'muted' },
+                e.trigger === 'user' && !s.branch
+                  ? ' · message to the agent; the bot stays quiet'
+                  : ' · waits for input',
+              )
+            : null,
         ),
       ),
     ),
@@ -65,6 +83,14 @@ function fields(handover: NonNullable<TimelineEntry['handover']>): HTMLElement {
   return h(
     'span',
     { class: 'kv' },
-    Object.entries(shown).map(([k, v]) => h('span', null, h('span', { class: 'k' }, k), '=', h('span', { class: 'v' }, typeof v === 'string' ? v : String(v)))),
+    Object.entries(shown).map(([k, v]) =>
+      h(
+        'span',
+        null,
+        h('span', { class: 'k' }, k),
+        '=',
+        h('span', { class: 'v' }, typeof v === 'string' ? v : String(v)),
+      ),
+    ),
   );
 }

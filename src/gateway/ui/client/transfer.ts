@@ -17,9 +17,17 @@ export function exportPanel(onDone: (message?: string) => void): HTMLElement {
       onsubmit: async (event: SubmitEvent) => {
         event.preventDefault();
         try {
-          const data = await api<ProviderExport>('GET', `v2.0/handover/providers/export${secrets.checked ? '?includeSecrets=true' : ''}`);
-          download(`handover-providers-${new Date().toISOString().slice(0, 10)}.json`, `${JSON.stringify(data, null, 2)}\n`);
-          onDone(`Exported ${data.providers.length} provider(s)${secrets.checked ? ' with their secrets: keep the file safe' : ''}.`);
+          const data = await api<ProviderExport>(
+            'GET',
+            `v2.0/handover/providers/export${secrets.checked ? '?includeSecrets=true' : ''}`,
+          );
+          download(
+            `handover-providers-${new Date().toISOString().slice(0, 10)}.json`,
+            `${JSON.stringify(data, null, 2)}\n`,
+          );
+          onDone(
+            `Exported ${data.providers.length} provider(s)${secrets.checked ? ' with their secrets: keep the file safe' : ''}.`,
+          );
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
           error.textContent = `${e.code}: ${e.message}`;
@@ -28,16 +36,35 @@ export function exportPanel(onDone: (message?: string) => void): HTMLElement {
       },
     },
     h('h2', { id: 'export-title' }, 'Export providers'),
-    h('div', { class: 'field' }, h('div', { class: 'check' }, secrets, h('label', { for: 'export-secrets' }, 'Include secrets')), h('p', { id: 'export-secrets-help', class: 'help' }, 'Without secrets the file documents the setup but cannot be imported as is; with them, treat it like a password.')),
+    h(
+      'div',
+      { class: 'field' },
+      h('div', { class: 'check' }, secrets, h('label', { for: 'export-secrets' }, 'Include secrets')),
+      h(
+        'p',
+        { id: 'export-secrets-help', class: 'help' },
+        'Without secrets the file documents the setup but cannot be imported as is; with them, treat it like a password.',
+      ),
+    ),
     error,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Download JSON'), h('button', { type: 'button', onclick: () => onDone() }, 'Cancel')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Download JSON'),
+      h('button', { type: 'button', onclick: () => onDone() }, 'Cancel'),
+    ),
   );
 }
 
 /** Import: a JSON export, merged into or replacing the providers; nothing is written if any provider is invalid. */
 export function importPanel(onDone: (message?: string) => void): HTMLElement {
   const file = h('input', { id: 'import-file', type: 'file', accept: '.json,application/json', required: true });
-  const mode = h('select', { id: 'import-mode', 'aria-describedby': 'import-mode-help' }, h('option', { value: 'merge' }, 'Merge (keep providers not in the file)'), h('option', { value: 'replace' }, 'Replace (delete providers not in the file)'));
+  const mode = h(
+    'select',
+    { id: 'import-mode', 'aria-describedby': 'import-mode-help' },
+    h('option', { value: 'merge' }, 'Merge (keep providers not in the file)'),
+    h('option', { value: 'replace' }, 'Replace (delete providers not in the file)'),
+  );
   const error = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const fail = (lines: string[]) => {
     error.replaceChildren(...lines.map((l) => h('p', null, l)));
@@ -61,7 +88,11 @@ export function importPanel(onDone: (message?: string) => void): HTMLElement {
           return fail([`${chosen.name} is not valid JSON.`]);
         }
         try {
-          const r = await api<{ created: number; updated: number; deleted: number }>('POST', `v2.0/handover/providers/import?mode=${mode.value}`, data);
+          const r = await api<{ created: number; updated: number; deleted: number }>(
+            'POST',
+            `v2.0/handover/providers/import?mode=${mode.value}`,
+            data,
+          );
           onDone(`Imported: ${r.created} created, ${r.updated} updated, ${r.deleted} deleted.`);
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
@@ -71,9 +102,24 @@ export function importPanel(onDone: (message?: string) => void): HTMLElement {
     },
     h('h2', { id: 'import-title' }, 'Import providers'),
     h('div', { class: 'field' }, h('label', { for: 'import-file' }, 'Export file (JSON)'), file),
-    h('div', { class: 'field' }, h('label', { for: 'import-mode' }, 'Mode'), mode, h('p', { id: 'import-mode-help', class: 'help' }, 'Every provider in the file is validated before anything is written.')),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'import-mode' }, 'Mode'),
+      mode,
+      h(
+        'p',
+        { id: 'import-mode-help', class: 'help' },
+        'Every provider in the file is validated before anything is written.',
+      ),
+    ),
     error,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Import'), h('button', { type: 'button', onclick: () => onDone() }, 'Cancel')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Import'),
+      h('button', { type: 'button', onclick: () => onDone() }, 'Cancel'),
+    ),
   );
 }
 
