@@ -22,7 +22,7 @@ run('node', ['scripts/ensure-services.mjs'], { mustPass: true });
 run('npx', ['tsup', '--silent'], { mustPass: true });
 if (extra.length === 0) {
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-  run('npx', ['biome', 'lint', '.']);
+  run('npx', ['biome', 'check', '.']);
   run('npx', ['publint', '--strict']);
 }
 // A failure does not skip the later runners: every runner reports, then the exit code says.
