@@ -41,7 +41,8 @@ export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
         type: 'cognigyText',
         section: 'storage',
         description:
-          'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, queueLength, estimatedWaitMs.',
+          'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, ' +
+          'queueLength, estimatedWaitMs.',
       }),
       errorLogging: nodeField(z.enum(['none', 'basic', 'full']).default('none'), {
         label: 'Error Logging',

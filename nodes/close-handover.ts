@@ -55,7 +55,8 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
         if (providerError)
           rt.api.log(
             'warn',
-            `Close Handover: the contact center did not close its side (${providerError.code}); the user is back with the bot`,
+            `Close Handover: the contact center did not close its side (${providerError.code}); the user is ` +
+              `back with the bot`,
           );
         if (outcome.handover) setHandoverInput(rt, viewToInput(outcome.handover));
         store(rt, c.storeLocation, key, {

@@ -70,7 +70,8 @@ export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
         type: 'select',
         section: 'resolveOptions',
         description:
-          'Below this Node, or at the current AgentInject entrypoint (no connector offers agent inject yet: both continue below).',
+          'Below this Node, or at the current AgentInject entrypoint (no connector offers agent inject yet: both ' +
+          'continue below).',
         params: {
           options: [
             { label: 'Below this Node', value: 'resetEntrypoint' },
@@ -151,7 +152,8 @@ export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
         type: 'toggle',
         section: 'queueSettings',
         description:
-          'Off (Cognigy): each update re-enters the flow (eventType "queueUpdate"). On: the kit says the texts below to the user itself.',
+          'Off (Cognigy): each update re-enters the flow (eventType "queueUpdate"). On: the kit says the texts ' +
+          'below to the user itself.',
       }),
       queuePositionText: nodeField(optionalText(), {
         label: `Queue Position Text${NOT_IN_COGNIGY}`,
@@ -205,7 +207,8 @@ export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
         type: 'number',
         section: 'routingSettings',
         description:
-          'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
+          'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code ' +
+          'assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
       }),
       assignmentTimeoutText: nodeField(optionalText(), {
         label: `Assignment Timeout Message${NOT_IN_COGNIGY}`,

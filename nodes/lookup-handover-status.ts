@@ -51,12 +51,15 @@ export const lookupSchema = z
       label: 'Route inactivity events to the Inactivity case (handover-kit; not in Cognigy)',
       type: 'toggle',
       description:
-        'Off (Cognigy): an inactivity event keeps its status and takes the queue / active case; check input.handover.inactivityCount.',
+        'Off (Cognigy): an inactivity event keeps its status and takes the queue / active case; check ' +
+        'input.handover.inactivityCount.',
     }),
   })
   .strict();
 
-/** Which case an event takes: its status, as Cognigy's Lookup compares it (the kit's Inactivity case only on request). */
+/**
+ * Which case an event takes: its status, as Cognigy's Lookup compares it (the kit's Inactivity case only on request).
+ */
 export function caseOf(handover: FlowHandoverInput | undefined, inactivityCase = false): LookupCase {
   if (!handover) return 'default';
   if (inactivityCase && handover.eventType === 'handoverInactivity') return 'inactivity';

@@ -32,7 +32,8 @@ export const setInactivitySchema = z
       label: 'Close automatically after this many expiries (handover-kit; not in Cognigy)',
       type: 'number',
       description:
-        'Empty: never; the flow decides (e.g. with Close Handover on the second inactivity). Set, the timer re-arms itself until then.',
+        'Empty: never; the flow decides (e.g. with Close Handover on the second inactivity). Set, the timer ' +
+        're-arms itself until then.',
     }),
   })
   .strict();
@@ -70,7 +71,8 @@ function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, l
       if (minutes === 0)
         rt.api.log(
           'warn',
-          `Set Handover Inactivity: timer "${String(c.timer ?? '')}" is not a number of minutes above 0; the inactivity timer is off`,
+          `Set Handover Inactivity: timer "${String(c.timer ?? '')}" is not a number of minutes above 0; the ` +
+            `inactivity timer is off`,
         );
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);

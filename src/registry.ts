@@ -151,7 +151,8 @@ export class ProviderRegistry extends EventEmitter<RegistryEvents> {
     for (const def of options.connectors) {
       if (def.specificationVersion !== SPECIFICATION_VERSION) {
         throw new HandoverConfigError(
-          `Connector "${def.type}" implements spec ${String(def.specificationVersion)}, expected ${SPECIFICATION_VERSION}`,
+          `Connector "${def.type}" implements spec ${String(def.specificationVersion)}, expected ` +
+            `${SPECIFICATION_VERSION}`,
         );
       }
       this.definitions.set(def.type, def);

@@ -43,7 +43,8 @@ export function chatwootConnector(options: ChatwootConnectorOptions = {}) {
     type: 'chatwoot',
     label: 'Chatwoot / Cognigy Live Agent',
     description:
-      'Hands conversations to agents in a Chatwoot (or Cognigy Live Agent) API inbox: routing by team, priority and labels, transcript as a private note, events by webhook.',
+      'Hands conversations to agents in a Chatwoot (or Cognigy Live Agent) API inbox: routing by team, priority ' +
+      'and labels, transcript as a private note, events by webhook.',
     settingsSchema: chatwootSettingsSchema,
     capabilities: CHATWOOT_CAPABILITIES,
     create: (settings, runtime) => createChatwootConnector(settings, runtime, options),

@@ -60,7 +60,8 @@ export async function resolveRouting(
     warnings.push(
       unsupported(
         'skills',
-        'Chatwoot has no skill-based routing; the skills were added as conversation labels (route on them with an automation rule).',
+        'Chatwoot has no skill-based routing; the skills were added as conversation labels (route on them with an ' +
+          'automation rule).',
       ),
     );
   }

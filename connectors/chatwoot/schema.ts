@@ -65,12 +65,14 @@ export const chatwootSettingsSchema = z
     flavour: field(z.preprocess(blank, z.enum(FLAVOURS).default('chatwoot')), {
       label: 'Flavour',
       description:
-        'chatwoot: upstream Chatwoot (cloud or self-hosted). live-agent: Cognigy Live Agent (the same API; webhooks default to URL-token verification because Live Agent does not sign them).',
+        'chatwoot: upstream Chatwoot (cloud or self-hosted). live-agent: Cognigy Live Agent (the same API; ' +
+        'webhooks default to URL-token verification because Live Agent does not sign them).',
     }),
     baseUrl: field(baseUrlSchema, {
       label: 'Base URL',
       description:
-        'Root of the installation, e.g. https://app.chatwoot.com or https://liveagent-app.cognigy.ai. A trailing /api/v1 is accepted and ignored.',
+        'Root of the installation, e.g. https://app.chatwoot.com or https://liveagent-app.cognigy.ai. A trailing ' +
+        '/api/v1 is accepted and ignored.',
       placeholder: 'https://app.chatwoot.com',
     }),
     accountId: field(positiveId('Account ID'), {
@@ -82,7 +84,8 @@ export const chatwootSettingsSchema = z
       {
         label: 'API access token',
         description:
-          'Profile Settings → Access Token of an administrator (sent as the api_access_token header). An agent-role token self-assigns every conversation it opens.',
+          'Profile Settings → Access Token of an administrator (sent as the api_access_token header). An ' +
+          'agent-role token self-assigns every conversation it opens.',
       },
     ),
     inboxId: field(positiveId('Inbox ID'), {
@@ -97,7 +100,9 @@ export const chatwootSettingsSchema = z
       {
         label: 'More inbox IDs',
         description:
-          "Further API inboxes a node may pick with Cognigy's Chatwoot / Live Agent Inbox Id (comma-separated in a Cognigy Connection). Their webhooks must reach this provider too: use the account webhook, or give each inbox's webhook the same secret.",
+          "Further API inboxes a node may pick with Cognigy's Chatwoot / Live Agent Inbox Id (comma-separated " +
+          'in a Cognigy Connection). Their webhooks must reach this provider too: use the account webhook, or ' +
+          "give each inbox's webhook the same secret.",
       },
     ),
     teamId: field(optionalId('Team ID'), {
@@ -109,13 +114,17 @@ export const chatwootSettingsSchema = z
       {
         label: 'Webhook secret',
         description:
-          'signature mode: the secret Chatwoot shows for the inbox or account webhook (signs X-Chatwoot-Signature). url-token mode: a random string you append to the webhook URL as ?token=<secret>.',
+          'signature mode: the secret Chatwoot shows for the inbox or account webhook (signs ' +
+          'X-Chatwoot-Signature). url-token mode: a random string you append to the webhook URL as ' +
+          '?token=<secret>.',
       },
     ),
     verification: field(z.preprocess(blank, z.enum(VERIFICATION_MODES).optional()), {
       label: 'Webhook verification',
       description:
-        'signature (Chatwoot ≥ 4.11.2 account webhooks, ≥ 4.13 inbox webhooks): HMAC-SHA256 with a replay window. url-token: for builds that do not sign (older Chatwoot, Cognigy Live Agent). Defaults to signature, or url-token for the live-agent flavour.',
+        'signature (Chatwoot ≥ 4.11.2 account webhooks, ≥ 4.13 inbox webhooks): HMAC-SHA256 with a replay window. ' +
+        'url-token: for builds that do not sign (older Chatwoot, Cognigy Live Agent). Defaults to signature, or ' +
+        'url-token for the live-agent flavour.',
     }),
     replayWindowSeconds: field(bounded('Replay window', 30, 3600, 300), {
       label: 'Replay window (s)',

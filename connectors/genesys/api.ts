@@ -159,7 +159,10 @@ export class GenesysApi {
     });
   }
 
-  /** Estimated wait in ms (the BEST formula when several are given), or undefined. `retry: false` for best-effort extras. */
+  /**
+   * Estimated wait in ms (the BEST formula when several are given), or undefined. `retry: false` for best-effort
+   * extras.
+   */
   async estimatedWaitMs(
     queueId: string,
     options: CallOptions & { conversationId?: string; retry?: boolean } = {},

@@ -152,7 +152,8 @@ export function buildCustomAttributes(input: AttributeInput): {
       warnings.push({
         type: 'other',
         feature: 'transcript',
-        message: `Transcript shortened to its most recent turns (${text.length} characters) to fit the attribute budget`,
+        message:
+          `Transcript shortened to its most recent turns (${text.length} characters) to fit the ` + `attribute budget`,
       });
   }
   if (shortened > 0)
@@ -165,7 +166,9 @@ export function buildCustomAttributes(input: AttributeInput): {
     warnings.push({
       type: 'other',
       feature: 'customAttributes',
-      message: `${dropped.length} attribute(s) left out (key too long or over the ${MAX_ATTRIBUTES_CHARS}-character budget): ${dropped.slice(0, 5).join(', ')}`,
+      message:
+        `${dropped.length} attribute(s) left out (key too long or over the ` +
+        `${MAX_ATTRIBUTES_CHARS}-character budget): ${dropped.slice(0, 5).join(', ')}`,
     });
   }
   return { attributes, warnings };

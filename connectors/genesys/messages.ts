@@ -64,7 +64,9 @@ export function routingWarnings(routing: Routing): ConnectorWarning[] {
   return given.map((feature) => ({
     type: 'unsupported' as const,
     feature: feature === 'queue' ? 'queueRouting' : feature,
-    message: `Genesys Open Messaging routes in the Architect Inbound Message flow; ${feature} is passed as the participant attribute "handover.routing.${feature}" for the flow to use`,
+    message:
+      `Genesys Open Messaging routes in the Architect Inbound Message flow; ${feature} is passed as the ` +
+      `participant attribute "handover.routing.${feature}" for the flow to use`,
   }));
 }
 
@@ -116,7 +118,9 @@ export function attachmentContent(attachments: readonly Attachment[] | undefined
         {
           type: 'other',
           feature: 'attachments',
-          message: `${unknownMime} attachment(s) sent as application/octet-stream (no known file extension); the integration's content profile may refuse them`,
+          message:
+            `${unknownMime} attachment(s) sent as application/octet-stream (no known file extension); ` +
+            `the integration's content profile may refuse them`,
         },
       ]
     : [];

@@ -82,7 +82,9 @@ export async function createChannel(http: HttpClient, now: number): Promise<Chan
   };
 }
 
-/** PUT …/subscriptions: replaces the channel's topics with exactly these (idempotent, so unsubscribing is a PUT too). */
+/**
+ * PUT …/subscriptions: replaces the channel's topics with exactly these (idempotent, so unsubscribing is a PUT too).
+ */
 export async function replaceSubscriptions(http: HttpClient, channelId: string, topics: string[]): Promise<void> {
   await http.send({
     method: 'PUT',

@@ -31,7 +31,9 @@ export const genesysSettingsSchema = z
           if (!host) {
             ctx.addIssue({
               code: 'custom',
-              message: `Unknown Genesys Cloud region "${value}" (use the environment host, e.g. mypurecloud.com, mypurecloud.de, usw2.pure.cloud)`,
+              message:
+                `Unknown Genesys Cloud region "${value}" (use the environment host, e.g. ` +
+                `mypurecloud.com, mypurecloud.de, usw2.pure.cloud)`,
             });
             return z.NEVER;
           }
@@ -67,12 +69,14 @@ export const genesysSettingsSchema = z
     queueId: field(guid('queue').optional(), {
       label: 'Queue ID',
       description:
-        'Queue used for estimated wait time and agent availability. Routing itself happens in the Inbound Message flow.',
+        'Queue used for estimated wait time and agent availability. Routing itself happens in the Inbound Message ' +
+        'flow.',
     }),
     webhookSecret: secret(z.string().min(16, 'Use at least 16 characters').optional(), {
       label: 'Webhook signature secret',
       description:
-        "The integration's outbound webhook signature secret token (X-Hub-Signature-256). Falls back to HANDOVER_GENESYS_WEBHOOK_SECRET when empty.",
+        "The integration's outbound webhook signature secret token (X-Hub-Signature-256). Falls back to " +
+        'HANDOVER_GENESYS_WEBHOOK_SECRET when empty.',
     }),
     eventSource: field(z.enum(['notifications', 'polling']).default('notifications'), {
       label: 'Agent event source',

@@ -53,7 +53,9 @@ export const centerConfigSchema = z
     agents: z.array(agentConfigSchema).default([]),
     /** Refuse new handovers while closed (default) instead of queueing them. */
     rejectWhenClosed: z.boolean().default(true),
-    /** Push routing (like an ACD): a free matching agent gets a waiting conversation at once. Default: agents accept. */
+    /**
+     * Push routing (like an ACD): a free matching agent gets a waiting conversation at once. Default: agents accept.
+     */
     autoAssign: z.boolean().default(false),
   })
   .strict();

@@ -48,7 +48,8 @@ export class JwtSigner {
     if (this.cached && now < this.cached.expiresAt - this.refreshBeforeMs) return this.cached.token;
     const iat = Math.floor(now / 1000);
     const exp = iat + Math.floor(this.ttlMs / 1000);
-    const unsigned = `${b64url({ alg: 'HS256', typ: 'JWT', kid: this.options.keyId })}.${b64url({ scope: scopeForKey(this.options.keyId), iat, exp })}`;
+    const header = b64url({ alg: 'HS256', typ: 'JWT', kid: this.options.keyId });
+    const unsigned = `${header}.${b64url({ scope: scopeForKey(this.options.keyId), iat, exp })}`;
     const signature = createHmac('sha256', this.options.secret).update(unsigned).digest('base64url');
     this.cached = { token: `${unsigned}.${signature}`, expiresAt: exp * 1000 };
     this.signed++;

@@ -53,7 +53,8 @@ export async function checkAgentAvailability(
       type: 'unsupported',
       feature: 'skills',
       message:
-        'Zendesk agent availability can be narrowed by group (routing.queue) only; skills and languages were not considered.',
+        'Zendesk agent availability can be narrowed by group (routing.queue) only; skills and languages were not ' +
+        'considered.',
     });
   }
   let available = 0;

@@ -144,7 +144,8 @@ export function createZendeskConnector(
           const found = integrations.find((i) => i.name === ref || i.id === ref || i.integrationType === ref);
           if (!found)
             throw new VendorNotFoundError(
-              `The app's switchboard has no integration "${ref}" (it has ${integrations.map((i) => i.name ?? i.id).join(', ') || 'none'})`,
+              `The app's switchboard has no integration "${ref}" (it has ` +
+                `${integrations.map((i) => i.name ?? i.id).join(', ') || 'none'})`,
               { vendor: 'zendesk', status: 404, operation: 'test connection' },
             );
           return `switchboard integration "${found.name ?? found.id}"`;

@@ -35,7 +35,8 @@ export const TICKET_STAYS_OPEN: ConnectorWarning = {
   type: 'unsupported',
   feature: 'closeTicket',
   message:
-    'Control is back with the bot, but the Zendesk ticket stays open until an agent (or a trigger) solves and closes it.',
+    'Control is back with the bot, but the Zendesk ticket stays open until an agent (or a trigger) solves and ' +
+    'closes it.',
 };
 
 interface StartProgress {
@@ -165,7 +166,10 @@ export class ZendeskHandovers {
     return conversation;
   }
 
-  /** Posts the latest transcript entries (user lines as the user, the rest as the business); returns the first message id. */
+  /**
+   * Posts the latest transcript entries (user lines as the user, the rest as the business); returns the first message
+   * id.
+   */
   private async postTranscript(
     conversationId: string,
     transcript: TranscriptEntry[],

@@ -31,7 +31,8 @@ export function zendeskConnector(overrides: ZendeskConnectorOverrides = {}) {
     type: 'zendesk',
     label: 'Zendesk (Sunshine Conversations)',
     description:
-      'Hands the conversation to Zendesk Agent Workspace through the Sunshine Conversations switchboard; agent replies arrive as webhooks.',
+      'Hands the conversation to Zendesk Agent Workspace through the Sunshine Conversations switchboard; agent ' +
+      'replies arrive as webhooks.',
     settingsSchema: zendeskSettingsSchema,
     capabilities: ZENDESK_CAPABILITIES,
     create: (settings, runtime) => createZendeskConnector(settings, runtime, overrides),

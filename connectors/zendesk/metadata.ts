@@ -77,7 +77,8 @@ export function handoverMetadata(input: HandoverMetadataInput): {
       type: 'unsupported',
       feature: 'languages',
       message:
-        "Zendesk has no language routing field for a passControl; the requester's locale is set from the handover's locale instead.",
+        "Zendesk has no language routing field for a passControl; the requester's locale is set from the " +
+        "handover's locale instead.",
     });
   }
 
@@ -96,7 +97,9 @@ export function handoverMetadata(input: HandoverMetadataInput): {
     warnings.push({
       type: 'other',
       feature: 'customAttributes',
-      message: `passControl metadata is limited to 4 KB; left out: ${dropped.slice(0, 10).join(', ')}${dropped.length > 10 ? ', …' : ''}`,
+      message:
+        `passControl metadata is limited to 4 KB; left out: ` +
+        `${dropped.slice(0, 10).join(', ')}${dropped.length > 10 ? ', …' : ''}`,
     });
   }
   return { metadata, warnings };

@@ -31,14 +31,16 @@ export const zendeskSettingsSchema = z
       {
         label: 'Zendesk subdomain',
         description:
-          'The API host becomes https://<subdomain>.zendesk.com/sc (and the Support API https://<subdomain>.zendesk.com).',
+          'The API host becomes https://<subdomain>.zendesk.com/sc (and the Support API ' +
+          'https://<subdomain>.zendesk.com).',
         placeholder: 'acme',
       },
     ),
     baseUrl: field(z.url('Must be a URL, e.g. https://api.smooch.io').optional(), {
       label: 'API base URL',
       description:
-        'Overrides the host derived from the subdomain: https://api.smooch.io or https://api.eu-1.smooch.io for legacy Sunshine Conversations accounts.',
+        'Overrides the host derived from the subdomain: https://api.smooch.io or https://api.eu-1.smooch.io for ' +
+        'legacy Sunshine Conversations accounts.',
     }),
     appId: field(
       z
@@ -64,7 +66,8 @@ export const zendeskSettingsSchema = z
     authMode: field(z.enum(['basic', 'jwt']).default('basic'), {
       label: 'Authentication',
       description:
-        'basic: key id and secret on every call; jwt: a self-signed HS256 token, signed once and reused until shortly before it expires.',
+        'basic: key id and secret on every call; jwt: a self-signed HS256 token, signed once and reused until ' +
+        'shortly before it expires.',
     }),
     agentIntegration: field(integrationRef.default('zd-agentWorkspace'), {
       label: 'Agent switchboard integration',
@@ -74,7 +77,8 @@ export const zendeskSettingsSchema = z
     botIntegration: field(integrationRef, {
       label: 'Bot switchboard integration',
       description:
-        "Name or id of this bot's own switchboard integration: control is passed back to it when the bot closes a handover.",
+        "Name or id of this bot's own switchboard integration: control is passed back to it when the bot closes " +
+        'a handover.',
     }),
     webhookSecret: secret(z.string().trim().min(8, "Use the webhook's shared secret (at least 8 characters)"), {
       label: 'Webhook secret',
@@ -83,7 +87,8 @@ export const zendeskSettingsSchema = z
     transcript: field(z.enum(['messages', 'none']).default('messages'), {
       label: 'Transcript',
       description:
-        'messages: post the bot transcript into the conversation before passing control (the ticket starts with it); none: rely on the conversation history.',
+        'messages: post the bot transcript into the conversation before passing control (the ticket starts with ' +
+        'it); none: rely on the conversation history.',
     }),
     transcriptLimit: field(z.number().int().min(1).max(200).default(50), {
       label: 'Transcript entries',

@@ -20,7 +20,8 @@ export function providerField(providers: readonly ProviderInfo[] | undefined, co
     label: 'Handover Provider',
     type: hasList || connectionType ? 'select' : 'cognigyText',
     description:
-      "The contact center this node hands over to: a provider of your handover gateway (gateway console > Providers, or `handover-kit providers list`), not one of Cognigy's Deploy > Handover Providers.",
+      'The contact center this node hands over to: a provider of your handover gateway (gateway console > ' +
+      "Providers, or `handover-kit providers list`), not one of Cognigy's Deploy > Handover Providers.",
     params: {
       required: true,
       ...(hasList ? { options: providers!.map((p) => ({ label: `${p.name} (${p.type})`, value: p.id })) } : {}),

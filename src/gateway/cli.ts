@@ -303,7 +303,8 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
     );
   if (!key)
     throw new UsageError(
-      "An admin API key is needed: --key <key> or HANDOVER_GATEWAY_KEY (one of the gateway's HANDOVER_GATEWAY_ADMIN_KEYS)",
+      "An admin API key is needed: --key <key> or HANDOVER_GATEWAY_KEY (one of the gateway's " +
+        'HANDOVER_GATEWAY_ADMIN_KEYS)',
       'providers',
     );
   const client = createProviderAdminClient({ url, apiKey: key });
@@ -481,15 +482,17 @@ function report(error: unknown, io: CliIO, command: string | undefined): number 
   return 1;
 }
 
-/** ioredis' own errors ("Reached the max retries per request limit", ECONNREFUSED …) as one line that says what to check. */
+/**
+ * ioredis' own errors ("Reached the max retries per request limit", ECONNREFUSED …) as one line that says what to
+ * check.
+ */
+const REDIS_UNREACHABLE =
+  /max retries per request|ECONNREFUSED|ENOTFOUND|Connection is closed|MaxRetriesPerRequestError|NOAUTH|WRONGPASS|ETIMEDOUT/i;
+
 function redisUnreachable(error: unknown, env: Record<string, string | undefined>): string | undefined {
-  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${(error as { code?: string })?.code ?? ''}`;
-  if (
-    !/max retries per request|ECONNREFUSED|ENOTFOUND|Connection is closed|MaxRetriesPerRequestError|NOAUTH|WRONGPASS|ETIMEDOUT/i.test(
-      text,
-    )
-  )
-    return undefined;
+  const e = error as { name?: string; message?: string; code?: string } | undefined;
+  const text = `${e?.name ?? ''} ${e?.message ?? ''} ${e?.code ?? ''}`;
+  if (!REDIS_UNREACHABLE.test(text)) return undefined;
   if (!env.HANDOVER_REDIS_URL && !/redis/i.test(text + ((error as Error)?.stack ?? ''))) return undefined;
   const where = env.HANDOVER_REDIS_URL ? redactUrl(env.HANDOVER_REDIS_URL) : 'the configured Redis';
   const why = /NOAUTH|WRONGPASS/i.test(text)

@@ -285,14 +285,16 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
       issues.push({
         path: 'HANDOVER_ENCRYPTION_KEYS',
         message:
-          'Required with HANDOVER_REDIS_URL: secrets at rest are encrypted (or HANDOVER_ALLOW_PLAINTEXT_SECRETS=true, development only)',
+          'Required with HANDOVER_REDIS_URL: secrets at rest are encrypted (or ' +
+          'HANDOVER_ALLOW_PLAINTEXT_SECRETS=true, development only)',
       });
     }
     if (c.redisUrl && c.nodeKeys.length === 0 && c.adminKeys.length > 0) {
       issues.push({
         path: 'HANDOVER_GATEWAY_NODE_KEYS',
         message:
-          'Required with HANDOVER_REDIS_URL: give the nodes their own key (admin keys must not live in the Cognigy extension)',
+          'Required with HANDOVER_REDIS_URL: give the nodes their own key (admin keys must not live in the ' +
+          'Cognigy extension)',
       });
     }
   }

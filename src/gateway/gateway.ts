@@ -110,7 +110,10 @@ export interface GatewayOptions {
   allowPlaintextSecrets?: boolean;
   /** The web console at `/console` (default on: a page only; everything it does needs an admin key). */
   console?: boolean;
-  /** The playground at `/playground` (off unless set): a sample flow on an embedded simulated center. See docs/console.md. */
+  /**
+   * The playground at `/playground` (off unless set): a sample flow on an embedded simulated center. See
+   * docs/console.md.
+   */
   playground?: PlaygroundOptions | boolean;
   /** Folder of the built console assets (default: the package's `dist/ui`). */
   uiDir?: string;
@@ -182,7 +185,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (options.redis && !cipher) {
     if (!options.allowPlaintextSecrets) {
       throw new HandoverConfigError(
-        'Redis mode needs encryption keys for secrets at rest (HANDOVER_ENCRYPTION_KEYS or HANDOVER_ENCRYPTION_KEY_FILE)',
+        'Redis mode needs encryption keys for secrets at rest (HANDOVER_ENCRYPTION_KEYS or ' +
+          'HANDOVER_ENCRYPTION_KEY_FILE)',
         [
           {
             path: 'HANDOVER_ENCRYPTION_KEYS',
@@ -192,7 +196,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       );
     }
     logger.warn(
-      'INSECURE: provider secrets and URLTokens are stored in clear text in Redis (HANDOVER_ALLOW_PLAINTEXT_SECRETS); development only',
+      'INSECURE: provider secrets and URLTokens are stored in clear text in Redis ' +
+        '(HANDOVER_ALLOW_PLAINTEXT_SECRETS); development only',
     );
   }
   const secretFieldsOf = (type: string) => {

@@ -20,7 +20,8 @@ export class LogDelivery implements Delivery {
     if (item.type === 'message') this.logger.info(`to the user (${item.source}): ${item.text}`, who);
     else if (item.type === 'event')
       this.logger.info(
-        `into the flow: handover ${item.handover.status}${item.handover.eventType ? ` (${item.handover.eventType})` : ''}`,
+        `into the flow: handover ${item.handover.status}` +
+          (item.handover.eventType ? ` (${item.handover.eventType})` : ''),
         who,
       );
     else this.logger.debug(`agent typing: ${item.typing}`, who);

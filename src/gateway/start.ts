@@ -23,7 +23,10 @@ export interface StartedGateway {
   url: string;
   /** Keys generated because none were configured (printed once). */
   generatedKeys?: { admin: string; nodes: string };
-  /** The console's and (when enabled) the playground's addresses; with a generated admin key, it rides in the fragment (never sent to the server). */
+  /**
+   * The console's and (when enabled) the playground's addresses; with a generated admin key, it rides in the fragment
+   * (never sent to the server).
+   */
   pages: { console: string; playground?: string };
 }
 
@@ -78,7 +81,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
 
   const lines = [
     ``,
-    `handover-kit gateway listening on ${url} (store: ${gateway.store.kind}, delivery: ${gateway.cognigy ? 'Cognigy' : 'log'})`,
+    `handover-kit gateway listening on ${url} (store: ${gateway.store.kind}, delivery: ` +
+      `${gateway.cognigy ? 'Cognigy' : 'log'})`,
   ];
   if (generatedKeys) {
     lines.push(
@@ -98,7 +102,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
       `    -d '{"providerId":"simulated","session":{"userId":"u1","sessionId":"s1"}}'`,
       `  curl -s ${url}/v1/handover/message -H 'x-api-key: ${key}' -H 'content-type: application/json' \\`,
       `    -d '{"session":{"userId":"u1","sessionId":"s1"},"text":"Hello"}'`,
-      `What Cognigy would deliver to the user is logged (configure COGNIGY_API_BASE_URL and COGNIGY_API_KEY to deliver it).`,
+      `What Cognigy would deliver to the user is logged (configure COGNIGY_API_BASE_URL and COGNIGY_API_KEY to ` +
+        `deliver it).`,
     );
   }
   // The admin key in the fragment signs the page in; a fragment never leaves the browser.

@@ -23,7 +23,9 @@ interface Orphans {
 const ORPHAN_TTL_MS = 60_000;
 const MAX_ORPHAN_KEYS = 10_000;
 const MAX_PENDING = 500;
-/** Events waiting for their handover, in all (a vendor may send webhooks for conversations the bot never handed over). */
+/**
+ * Events waiting for their handover, in all (a vendor may send webhooks for conversations the bot never handed over).
+ */
 const MAX_PARKED_EVENTS = 20_000;
 
 /**

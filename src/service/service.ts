@@ -162,7 +162,8 @@ export class HandoverService implements HandoverApi {
   async startHandover(input: StartHandoverInput): Promise<StartHandoverOutcome> {
     const req = parseOrThrow(startHandoverInputSchema, input, 'handover request');
     const chain = [...new Set([req.providerId, ...req.fallbackProviderIds])];
-    for (const id of chain) await this.registry.capabilitiesOf(id); // unknown provider → typed error, before anything starts
+    // An unknown provider is a typed error before anything starts.
+    for (const id of chain) await this.registry.capabilitiesOf(id);
     const now = this.ctx.clock.now();
     const record: HandoverRecord = {
       id: newId('ho'),
@@ -359,7 +360,9 @@ export class HandoverService implements HandoverApi {
         } else {
           providerError = {
             code: 'unsupported_capability',
-            message: `Provider "${record.providerId}" cannot close the conversation from the bot side; the agent closes it there`,
+            message:
+              `Provider "${record.providerId}" cannot close the conversation from the bot side; the ` +
+              `agent closes it there`,
           };
           this.ctx.logger.info('connector cannot close from the bot side; ending locally', {
             handoverId: record.id,

@@ -33,7 +33,8 @@ export class EventCollector {
         this.waiters = this.waiters.filter((w) => w.resolve !== done);
         reject(
           new Error(
-            `Timed out after ${timeoutMs} ms waiting for ${what}; saw: ${this.events.map((e) => e.type).join(', ') || 'nothing'}`,
+            `Timed out after ${timeoutMs} ms waiting for ${what}; saw: ` +
+              `${this.events.map((e) => e.type).join(', ') || 'nothing'}`,
           ),
         );
       }, timeoutMs);

@@ -34,7 +34,8 @@ export interface ParseOptions {
  *   the bot (only a status change fires this event, so pending here always follows open); `snoozed` →
  *   `provider-event` `conversation-snoozed`; `open` → nothing (the handover itself, or a reopen).
  * - `conversation_updated` with `assignee_id` in `changed_attributes`: a user assigned → `agent-joined`;
- *   unassigned while still open → `agent-left` with `requeued: true` (`false` when an agent bot took it). Status changes in this event are
+ * unassigned while still open → `agent-left` with `requeued: true` (`false` when an agent bot took it). Status changes
+ * in this event are
  *   left to `conversation_status_changed` (both fire for one change).
  * - `conversation_typing_on` / `_off` by a user, not in a private note → `agent-typing`.
  * - Anything else, and events of another account or inbox (account webhooks are account-wide), → [].
@@ -226,7 +227,8 @@ function assigneeEvents(conversation: ConversationPayload, options: ParseOptions
       {
         ...base,
         type: 'agent-joined',
-        eventId: `chatwoot:conversation:${conversationId}:assignee:${String(change.current)}:${stamp(conversation, source)}`,
+        eventId:
+          `chatwoot:conversation:${conversationId}:assignee:${String(change.current)}:` + stamp(conversation, source),
         agent: agentOf(assignee),
       },
     ];

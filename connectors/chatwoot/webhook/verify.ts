@@ -37,7 +37,8 @@ export function verifyChatwootWebhook(request: WebhookRequest, options: VerifyOp
   const timestamp = headerValue(request, TIMESTAMP_HEADER)?.trim();
   if (!signature || !timestamp) {
     throw new BadSignatureError(
-      'Missing X-Chatwoot-Signature or X-Chatwoot-Timestamp header (does this Chatwoot build sign webhooks? If not, use url-token verification)',
+      'Missing X-Chatwoot-Signature or X-Chatwoot-Timestamp header (does this Chatwoot build sign webhooks? If ' +
+        'not, use url-token verification)',
     );
   }
   if (!/^\d{1,12}$/.test(timestamp)) throw new BadSignatureError('X-Chatwoot-Timestamp is malformed');

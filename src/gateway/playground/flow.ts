@@ -30,7 +30,9 @@ export function sampleFlow(o: SampleFlowOptions): FlowDefinition {
       },
       faq: {
         label: 'Say: bot answer',
-        say: 'I am the demo bot. I can answer questions about orders and returns — or type "agent" to talk to a person.',
+        say:
+          'I am the demo bot. I can answer questions about orders and returns — or type "agent" to talk to a ' +
+          'person.',
       },
       availability: {
         label: 'Check Agent Availability',

@@ -29,7 +29,10 @@ const agentAction = z.discriminatedUnion('action', [
 
 const HEARTBEAT_MS = 15_000;
 
-/** The playground's API (admin key, like the console's): sessions, customer messages, agent actions, and a live state stream. */
+/**
+ * The playground's API (admin key, like the console's): sessions, customer messages, agent actions, and a live state
+ * stream.
+ */
 export function playgroundRoutes(playground: Playground): Route[] {
   const admin = (method: string, path: string, handler: Route['handler']): Route => ({
     method,

@@ -17,7 +17,8 @@ import type { ClaimedPartition, QueueBackend, QueueEntry } from './types';
  */
 
 const CLAIM = new LuaScript(`
-local base, now, max, batch, lease, owner = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local base, now, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local batch, lease, owner = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local ready, attempts = KEYS[1], KEYS[2]
 local candidates = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, max * 2 + 8)
 local out = {}

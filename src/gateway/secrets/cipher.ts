@@ -47,7 +47,8 @@ export class SecretCipher {
     const cipher = createCipheriv('aes-256-gcm', this.byKid.get(this.currentKid)!, iv);
     cipher.setAAD(Buffer.from(this.currentKid));
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return `${PREFIX}${this.currentKid}:${iv.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}.${ct.toString('base64url')}`;
+    const tag = cipher.getAuthTag().toString('base64url');
+    return `${PREFIX}${this.currentKid}:${iv.toString('base64url')}.${tag}.${ct.toString('base64url')}`;
   }
 
   /** Opens a sealed value; a value that is not sealed (written before encryption was on) is returned as is. */

@@ -41,7 +41,10 @@ export interface IfNode {
   label?: string;
 }
 
-/** A Once node: `once` the first time it is reached in a session, `afterwards` every later time; both continue at `next`. */
+/**
+ * A Once node: `once` the first time it is reached in a session, `afterwards` every later time; both continue at
+ * `next`.
+ */
 export interface OnceNode {
   once: string;
   afterwards?: string;

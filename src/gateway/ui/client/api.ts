@@ -73,7 +73,9 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   return json as T;
 }
 
-/** Picks the key out of `#key=…` (how `handover-kit playground` signs the page in) and removes it from the address bar. */
+/**
+ * Picks the key out of `#key=…` (how `handover-kit playground` signs the page in) and removes it from the address bar.
+ */
 export function takeKeyFromFragment(): void {
   const match = /(?:^#|&)key=([^&]+)/.exec(location.hash);
   if (!match) return;

@@ -150,7 +150,9 @@ class PlaygroundPage {
           h(
             'p',
             { class: 'muted' },
-            `A customer, a flow built from the five handover nodes, and an agent desk on the embedded simulated contact center. Ask for an “agent”, then answer as the agent. Queue updates every ${settings.queueUpdateSeconds} s; an inactivity event after ${duration(settings.inactivitySeconds * 1000)} of silence (the second one closes).`,
+            `A customer, a flow built from the five handover nodes, and an agent desk on the embedded simulated ` +
+              `contact center. Ask for an “agent”, then answer as the agent. Queue updates every ` +
+              `${settings.queueUpdateSeconds} s; an inactivity event after ${duration(settings.inactivitySeconds * 1000)} of silence (the second one closes).`,
           ),
           this.live,
         ),

@@ -86,7 +86,8 @@ function showForm(app: HTMLElement, problem: string | undefined, attempt: () => 
     h(
       'p',
       { id: 'signin-help', class: 'help' },
-      'One of the gateway’s admin keys (HANDOVER_GATEWAY_ADMIN_KEYS, or the one printed when it started). It stays in this tab only.',
+      'One of the gateway’s admin keys (HANDOVER_GATEWAY_ADMIN_KEYS, or the one printed when it started). It ' +
+        'stays in this tab only.',
     ),
     error,
     button,

@@ -26,7 +26,8 @@ export function exportPanel(onDone: (message?: string) => void): HTMLElement {
             `${JSON.stringify(data, null, 2)}\n`,
           );
           onDone(
-            `Exported ${data.providers.length} provider(s)${secrets.checked ? ' with their secrets: keep the file safe' : ''}.`,
+            `Exported ${data.providers.length} ` +
+              `provider(s)${secrets.checked ? ' with their secrets: keep the file safe' : ''}.`,
           );
         } catch (e) {
           if (!(e instanceof ApiError)) throw e;
@@ -43,7 +44,8 @@ export function exportPanel(onDone: (message?: string) => void): HTMLElement {
       h(
         'p',
         { id: 'export-secrets-help', class: 'help' },
-        'Without secrets the file documents the setup but cannot be imported as is; with them, treat it like a password.',
+        'Without secrets the file documents the setup but cannot be imported as is; with them, treat it like a ' +
+          'password.',
       ),
     ),
     error,
