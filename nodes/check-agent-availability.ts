@@ -12,7 +12,7 @@ import {
   type,
 } from './shared/common';
 import { editorFrom, nodeField, optionalText } from './shared/fields';
-import { connectionField, withoutConnection } from './handover-to-agent';
+import { connectionField, nodeConfig } from './handover-to-agent';
 import { logFailure, routeTo, runtimeOf, serviceFor, store, type ErrorLogging } from './shared/runtime';
 import { availabilitySectionFields, genericRouting, providerSections, sectionRouting } from './shared/sections';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
@@ -109,13 +109,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(
-        schema,
-        withoutConnection(params.config, options),
-        'Check Agent Availability',
-        params.nodeId,
-        true,
-      );
+      const c = nodeConfig(schema, params, options, 'Check Agent Availability');
       const where = c.storeLocation;
       const key = where === 'context' ? c.contextKey : c.inputKey;
       const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) =>

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { toHandoverError } from '../src/contract';
 import { HANDOVER_COLOR, STORAGE_SECTION, parseConfig, storageFields, type } from './shared/common';
 import { editorFrom, nodeField } from './shared/fields';
-import { connectionField, withoutConnection } from './handover-to-agent';
+import { connectionField, nodeConfig } from './handover-to-agent';
 import { logFailure, runtimeOf, serviceFor, sessionOf, setHandoverInput, store, viewToInput } from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
@@ -34,13 +34,7 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(
-        closeHandoverSchema,
-        withoutConnection(params.config, options),
-        'Close Handover',
-        params.nodeId,
-        true,
-      );
+      const c = nodeConfig(closeHandoverSchema, params, options, 'Close Handover');
       const key = c.storeLocation === 'context' ? c.contextKey : c.inputKey;
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);

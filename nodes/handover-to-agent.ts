@@ -413,13 +413,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
         if (ended) setHandoverInput(rt, ended);
         return;
       }
-      const config = parseConfig(
-        schema,
-        withoutConnection(params.config, options),
-        'Handover to Agent',
-        params.nodeId,
-        true,
-      );
+      const config = nodeConfig(schema, params, options, 'Handover to Agent');
       try {
         const outcome = await service.startHandover(
           startInput(rt, config, params.cognigy.profile as Record<string, any>),
@@ -489,4 +483,14 @@ export function withoutConnection(config: unknown, options: CreateHandoverNodesO
   if (!options.connection || !config || typeof config !== 'object') return config;
   const { connection: _ignored, ...rest } = config as Record<string, unknown>;
   return rest;
+}
+
+/** A node's config at run time: without the gateway connection, parsed leniently (as Cognigy's nodes read theirs). */
+export function nodeConfig<T extends z.ZodType>(
+  schema: T,
+  params: INodeFunctionBaseParams,
+  options: CreateHandoverNodesOptions,
+  node: string,
+): z.output<T> {
+  return parseConfig(schema, withoutConnection(params.config, options), node, params.nodeId, true);
 }

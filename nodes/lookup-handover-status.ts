@@ -4,7 +4,7 @@ import type { FlowHandoverInput } from '../src/delivery';
 import { HANDOVER_COLOR, childNode, parseConfig, type } from './shared/common';
 import { editorFrom, nodeField } from './shared/fields';
 import { forwardUserInput } from './shared/forward';
-import { connectionField, withoutConnection } from './handover-to-agent';
+import { connectionField, nodeConfig } from './handover-to-agent';
 import {
   incomingHandover,
   isLive,
@@ -92,13 +92,7 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const config = parseConfig(
-        lookupSchema,
-        withoutConnection(params.config, options),
-        'Lookup Handover Status',
-        params.nodeId,
-        true,
-      );
+      const config = nodeConfig(lookupSchema, params, options, 'Lookup Handover Status');
       const route = (handover: FlowHandoverInput | undefined) => {
         const found = LOOKUP_CASES.find((c) => c.case === caseOf(handover, config.inactivityCase))!;
         // A case the flow builder has not wired falls through to Default, as a Lookup does.

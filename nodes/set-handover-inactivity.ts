@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { toHandoverError } from '../src/contract';
 import { HANDOVER_COLOR, parseConfig, type } from './shared/common';
 import { editorFrom, lenientNumber, nodeField } from './shared/fields';
-import { connectionField, withoutConnection } from './handover-to-agent';
+import { connectionField, nodeConfig } from './handover-to-agent';
 import { logFailure, runtimeOf, serviceFor, sessionOf } from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
@@ -60,13 +60,7 @@ function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, l
     ...connectionField(options, editor),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = parseConfig(
-        setInactivitySchema,
-        withoutConnection(params.config, options),
-        'Set Handover Inactivity',
-        params.nodeId,
-        true,
-      );
+      const c = nodeConfig(setInactivitySchema, params, options, 'Set Handover Inactivity');
       const minutes = timerMinutes(c.timer);
       if (minutes === 0)
         rt.api.log(
