@@ -53,6 +53,7 @@ describe('handover-kit help and errors', () => {
   it('Redis that does not answer is one line naming the URL, not ioredis internals', async () => {
     const env = {
       HANDOVER_REDIS_URL: 'redis://user:pw@127.0.0.1:9/0',
+      HANDOVER_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
       HANDOVER_GATEWAY_ADMIN_KEYS: 'admin-key-0123456789abcdef',
       HANDOVER_GATEWAY_NODE_KEYS: 'nodes-key-0123456789abcdef',
       HANDOVER_LOG_LEVEL: 'silent',

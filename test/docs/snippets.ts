@@ -127,7 +127,13 @@ export function snippetEnv(): Record<string, string> {
     HANDOVER_GATEWAY_HOST: '127.0.0.1',
     HANDOVER_GATEWAY_PORT: '0',
     HANDOVER_LOG_LEVEL: 'warn',
-    ...(process.env.HANDOVER_TEST_REDIS_URL ? { HANDOVER_REDIS_URL: process.env.HANDOVER_TEST_REDIS_URL } : {}),
+    // With Redis, secrets at rest are encrypted: a snippet gets a key as an operator would set one.
+    ...(process.env.HANDOVER_TEST_REDIS_URL
+      ? {
+          HANDOVER_REDIS_URL: process.env.HANDOVER_TEST_REDIS_URL,
+          HANDOVER_ENCRYPTION_KEYS: `docs1:${Buffer.alloc(32, 3).toString('base64')}`,
+        }
+      : {}),
   };
 }
 

@@ -68,9 +68,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     connectors: [simulatedConnector({ centers }) as never],
     keys: { nodes: [NODES_KEY], admin: [ADMIN_KEY] },
     port: 0,
-    ...(options.redisPrefix
-      ? { redis: { url: redisUrl(), prefix: options.redisPrefix }, encryptionKeys: TEST_ENCRYPTION_KEYS }
-      : {}),
+    ...(options.redisPrefix ? { redis: { url: redisUrl(), prefix: options.redisPrefix } } : {}),
+    // Every Redis gateway seals secrets at rest (the cluster and sentinel tests pass their own URL).
+    ...(options.redisPrefix || options.overrides?.redis ? { encryptionKeys: TEST_ENCRYPTION_KEYS } : {}),
     ...(options.cognigy
       ? { cognigy: { apiBaseUrl: options.cognigy.url, apiKey: options.cognigy.apiKey, timeoutMs: 2_000 } }
       : {}),

@@ -51,6 +51,7 @@ describe('Redis URLs: single, Sentinel, Cluster', () => {
     const env = {
       HANDOVER_GATEWAY_ADMIN_KEYS: 'an-admin-key-0123456789',
       HANDOVER_GATEWAY_NODE_KEYS: 'a-nodes-key-0123456789',
+      HANDOVER_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
     };
     for (const url of ['redis+sentinel://a:1,b:2/m', 'redis+cluster://a:1,b:2']) {
       expect(loadGatewayConfig({ env: { ...env, HANDOVER_REDIS_URL: url } }).redisUrl).toBe(url);

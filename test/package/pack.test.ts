@@ -85,7 +85,7 @@ describe('the packed tarball', () => {
       file,
       `import { createGateway, builtInConnectors } from 'handover-kit/gateway';
 try {
-  await createGateway({ connectors: builtInConnectors(), keys: { nodes: ['n'.repeat(16)], admin: ['a'.repeat(16)] }, redis: { url: 'redis://127.0.0.1:9' } });
+  await createGateway({ connectors: builtInConnectors(), keys: { nodes: ['n'.repeat(16)], admin: ['a'.repeat(16)] }, redis: { url: 'redis://127.0.0.1:9' }, encryptionKeys: [{ kid: 'k1', key: Buffer.alloc(32, 1) }] });
 } catch (e) { console.log(e.name, e.code, e.packageName, e.message); }`,
     );
     const r = await runSnippetFile(file, join(scratch, 'esm'), {});

@@ -34,6 +34,7 @@ describe('Genesys on two gateway instances (real redis-server)', () => {
         keys: { nodes: [NODES_KEY], admin: [] },
         port: 0,
         redis: { url: redisUrl(), prefix },
+        encryptionKeys: [{ kid: 'test1', key: Buffer.alloc(32, 7) }],
         cognigy: { apiBaseUrl: cognigy.url, apiKey: cognigy.apiKey, timeoutMs: 2_000 },
         logLevel: 'silent',
         providers: [provider],

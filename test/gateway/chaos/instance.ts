@@ -30,6 +30,7 @@ const gateway = await createGateway({
   keys: { nodes: [env('NODES_KEY')], admin: [] },
   port: 0,
   redis: { url, prefix },
+  encryptionKeys: [{ kid: 'chaos', key: Buffer.alloc(32, 9) }],
   scheduler: new RedisScheduler({ redis, connect, prefix, lockMs: 1_000 }),
   cognigy: { apiBaseUrl: env('COGNIGY_URL'), apiKey: env('COGNIGY_KEY'), timeoutMs: 2_000 },
   logLevel: 'silent',

@@ -43,6 +43,15 @@ const marker = (name: string) => `${name}-${randomBytes(9).toString('hex')}`;
 function settingsByType(): Record<string, Record<string, unknown>> {
   return {
     simulated: { center: 'main', delivery: 'webhook', webhookSecret: marker('sim-webhook') },
+    '8x8': { apiKey: marker('8x8-key'), apiSecret: marker('8x8-secret'), channelId: 'ch1' },
+    'salesforce-miaw': {
+      baseUrl: 'https://acme.my.salesforce-scrt.com',
+      organizationId: '00D000000000001',
+      esDeveloperName: 'Messaging_Web',
+      authMode: 'authenticated',
+      identityToken: marker('miaw-identity'),
+      tokenEncryptionKey: marker('miaw-token-encryption-key-0123456789'),
+    },
     chatwoot: {
       baseUrl: 'https://chatwoot.example',
       accountId: 1,
