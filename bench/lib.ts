@@ -75,3 +75,28 @@ export function formatRows(rows: BenchRow[]): string {
 export function connectorOverheadGoal(ratio: number): Pick<BenchRow, 'goal' | 'met'> {
   return { goal: 'overhead ≤ 10 % beyond the bare request', met: ratio <= 1.1 };
 }
+
+/**
+ * Times the connector's call and the bare baseline in alternating short rounds (which goes first
+ * alternates): medians of short rounds resist a shared machine's noise.
+ */
+export async function interleavedRounds(
+  viaConnector: () => unknown,
+  bare: () => unknown,
+  rounds: number,
+  perRound: number,
+): Promise<{ connectorRounds: number[]; bareRounds: number[]; ratios: number[] }> {
+  const connectorRounds: number[] = [];
+  const bareRounds: number[] = [];
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const bareFirst = r % 2 === 0;
+    const first = await wallMicros(bareFirst ? bare : viaConnector, { iterations: perRound, warmup: 20 });
+    const second = await wallMicros(bareFirst ? viaConnector : bare, { iterations: perRound, warmup: 20 });
+    const [b, c] = bareFirst ? [first, second] : [second, first];
+    bareRounds.push(b);
+    connectorRounds.push(c);
+    ratios.push(c / b);
+  }
+  return { connectorRounds, bareRounds, ratios };
+}

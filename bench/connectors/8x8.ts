@@ -14,7 +14,7 @@ import { createEightByEightConnector, type EightByEightConnector } from '../../c
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeEightByEight, signedHeaders } from '../../test/fakes/8x8';
-import { cpuMicros, wallMicros, type BenchRow } from '../lib';
+import { cpuMicros, wallMicros, type BenchRow, interleavedRounds } from '../lib';
 
 const GROUP = 'connector: 8x8';
 const MESSAGES = 500;
@@ -100,19 +100,7 @@ async function sendOverhead(fake: FakeEightByEight, connector: EightByEightConne
       });
       await res.body.text();
     };
-    const connectorRounds: number[] = [];
-    const bareRounds: number[] = [];
-    const ratios: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      // Alternate which goes first; medians of short rounds resist a shared machine's noise.
-      const pair = r % 2 === 0 ? [bare, viaConnector] : [viaConnector, bare];
-      const first = await wallMicros(pair[0]!, { iterations: PER_ROUND, warmup: 20 });
-      const second = await wallMicros(pair[1]!, { iterations: PER_ROUND, warmup: 20 });
-      const [b, c] = r % 2 === 0 ? [first, second] : [second, first];
-      bareRounds.push(b);
-      connectorRounds.push(c);
-      ratios.push(c / b);
-    }
+    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, PER_ROUND);
     const cpuConnector = await cpuMicros(viaConnector, { iterations: PER_ROUND * 4, warmup: 20 });
     const cpuBare = await cpuMicros(bare, { iterations: PER_ROUND * 4, warmup: 20 });
     return [

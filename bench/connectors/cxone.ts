@@ -16,7 +16,7 @@ import { createCxoneConnector, type CxoneConnector } from '../../connectors/cxon
 import { systemClock } from '../../src/clock';
 import { FAKE_DEFAULTS, FakeCxone } from '../../test/fakes/cxone';
 import { SharedState } from '../../test/connectors/cxone/harness';
-import { cpuMicros, percentile, wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
+import { cpuMicros, percentile, wallMicros, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
 
 const GROUP = 'connector: cxone';
 const MESSAGES = 500;
@@ -142,20 +142,8 @@ async function sendOverhead(): Promise<BenchRow[]> {
       });
       await res.body.json();
     };
-    const connectorRounds: number[] = [];
-    const bareRounds: number[] = [];
-    const ratios: number[] = [];
     const perRound = TIMING_ITERATIONS / ROUNDS;
-    for (let r = 0; r < ROUNDS; r++) {
-      // Alternating which goes first; medians of short rounds resist a shared machine's noise.
-      const bareFirst = r % 2 === 0;
-      const first = await wallMicros(bareFirst ? bare : viaConnector, { iterations: perRound, warmup: 20 });
-      const second = await wallMicros(bareFirst ? viaConnector : bare, { iterations: perRound, warmup: 20 });
-      const [bw, cw] = bareFirst ? [first, second] : [second, first];
-      bareRounds.push(bw);
-      connectorRounds.push(cw);
-      ratios.push(cw / bw);
-    }
+    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
     const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
     const cpuBare = await cpuMicros(bare, { iterations: perRound * 2, warmup: 20 });
     return [

@@ -13,7 +13,7 @@ import { createGenesysConnector, type GenesysConnector } from '../../connectors/
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeGenesys } from '../../test/fakes/genesys';
-import { connectorOverheadGoal, cpuMicros, wallMicros, type BenchRow } from '../lib';
+import { connectorOverheadGoal, cpuMicros, wallMicros, type BenchRow, interleavedRounds } from '../lib';
 import { benchGenesysNotifications } from './genesys-notifications';
 
 const GROUP = 'connector: genesys';
@@ -134,19 +134,8 @@ async function sendOverhead(): Promise<BenchRow[]> {
     };
     // Many short interleaved rounds (alternating which goes first); the medians resist the noise
     // of a shared machine better than one long run each.
-    const connectorRounds: number[] = [];
-    const bareRounds: number[] = [];
-    const ratios: number[] = [];
     const perRound = TIMING_ITERATIONS / ROUNDS;
-    for (let r = 0; r < ROUNDS; r++) {
-      const pair = r % 2 === 0 ? [bare, viaConnector] : [viaConnector, bare];
-      const first = await wallMicros(pair[0]!, { iterations: perRound, warmup: 20 });
-      const second = await wallMicros(pair[1]!, { iterations: perRound, warmup: 20 });
-      const [b, c] = r % 2 === 0 ? [first, second] : [second, first];
-      bareRounds.push(b);
-      connectorRounds.push(c);
-      ratios.push(c / b);
-    }
+    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
     const connectorUs = median(connectorRounds);
     const bareUs = median(bareRounds);
     const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });

@@ -14,7 +14,7 @@ import { createRingcentralConnector, messageForeignId, type RingcentralConnector
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeEngage } from '../../test/fakes/ringcentral';
-import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
+import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
 
 const GROUP = 'connector: ringcentral';
 const MESSAGES = 500;
@@ -130,19 +130,8 @@ async function sendOverhead(): Promise<BenchRow[]> {
       });
       await res.body.text();
     };
-    const connectorRounds: number[] = [];
-    const bareRounds: number[] = [];
-    const ratios: number[] = [];
     const perRound = TIMING_ITERATIONS / ROUNDS;
-    for (let r = 0; r < ROUNDS; r++) {
-      const pair = r % 2 === 0 ? [bare, viaConnector] : [viaConnector, bare];
-      const first = await wallMicros(pair[0]!, { iterations: perRound, warmup: 20 });
-      const second = await wallMicros(pair[1]!, { iterations: perRound, warmup: 20 });
-      const [bareUs, connectorUs] = r % 2 === 0 ? [first, second] : [second, first];
-      bareRounds.push(bareUs);
-      connectorRounds.push(connectorUs);
-      ratios.push(connectorUs / bareUs);
-    }
+    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
     const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
     const cpuBare = await cpuMicros(bare, { iterations: perRound * 2, warmup: 20 });
     return [

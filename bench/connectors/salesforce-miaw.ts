@@ -17,7 +17,7 @@ import { createSalesforceMiawConnector, type SalesforceMiawConnector } from '../
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_MIAW, FakeMiaw } from '../../test/fakes/salesforce-miaw';
-import { cpuMicros, percentile, wallMicros, type BenchRow } from '../lib';
+import { cpuMicros, percentile, wallMicros, type BenchRow, interleavedRounds } from '../lib';
 
 const GROUP = 'connector: salesforce-miaw';
 const HANDOVERS = 5;
@@ -135,19 +135,8 @@ const sendOverhead = () =>
         });
         await res.body.text();
       };
-      const connectorRounds: number[] = [];
-      const bareRounds: number[] = [];
-      const ratios: number[] = [];
       const perRound = TIMING_ITERATIONS / ROUNDS;
-      for (let r = 0; r < ROUNDS; r++) {
-        const [first, second] = r % 2 === 0 ? [bare, viaConnector] : [viaConnector, bare];
-        const a = await wallMicros(first, { iterations: perRound, warmup: 20 });
-        const b = await wallMicros(second, { iterations: perRound, warmup: 20 });
-        const [bareUs, connectorUs] = r % 2 === 0 ? [a, b] : [b, a];
-        bareRounds.push(bareUs);
-        connectorRounds.push(connectorUs);
-        ratios.push(connectorUs / bareUs);
-      }
+      const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
       const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
       const cpuBare = await cpuMicros(bare, { iterations: perRound * 2, warmup: 20 });
       return [

@@ -14,7 +14,7 @@ import { createTwilioFlexConnector, type TwilioFlexConnector } from '../../conne
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_TWILIO, FakeTwilio } from '../../test/fakes/twilio-flex';
-import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
+import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
 
 const GROUP = 'connector: twilio-flex';
 const MESSAGES = 500;
@@ -162,19 +162,8 @@ async function sendOverhead(): Promise<BenchRow[]> {
       const res = await request(url, { method: 'POST', headers, body, dispatcher: pool });
       await res.body.json();
     };
-    const connectorRounds: number[] = [];
-    const bareRounds: number[] = [];
-    const ratios: number[] = [];
     const perRound = TIMING_ITERATIONS / ROUNDS;
-    for (let r = 0; r < ROUNDS; r++) {
-      const pair = r % 2 === 0 ? [bare, viaConnector] : [viaConnector, bare];
-      const first = await wallMicros(pair[0]!, { iterations: perRound, warmup: 20 });
-      const second = await wallMicros(pair[1]!, { iterations: perRound, warmup: 20 });
-      const [bw, cw] = r % 2 === 0 ? [first, second] : [second, first];
-      bareRounds.push(bw);
-      connectorRounds.push(cw);
-      ratios.push(cw / bw);
-    }
+    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
     // Echo webhooks run on after each call returns: drain them so neither side pays for the other's.
     await fake.idle();
     const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
