@@ -5,7 +5,6 @@ import {
   HANDOVER_COLOR,
   STORAGE_SECTION,
   childNode,
-  parseConfig,
   providerField,
   routingFields,
   storageFields,

@@ -1,7 +1,7 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
 import { toHandoverError } from '../src/contract';
-import { HANDOVER_COLOR, STORAGE_SECTION, parseConfig, storageFields, type } from './shared/common';
+import { HANDOVER_COLOR, STORAGE_SECTION, storageFields, type } from './shared/common';
 import { editorFrom, nodeField } from './shared/fields';
 import { connectionField, nodeConfig } from './handover-to-agent';
 import { logFailure, runtimeOf, serviceFor, sessionOf, setHandoverInput, store, viewToInput } from './shared/runtime';

@@ -1,7 +1,7 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
 import type { FlowHandoverInput } from '../src/delivery';
-import { HANDOVER_COLOR, childNode, parseConfig, type } from './shared/common';
+import { HANDOVER_COLOR, childNode, type } from './shared/common';
 import { editorFrom, nodeField } from './shared/fields';
 import { forwardUserInput } from './shared/forward';
 import { connectionField, nodeConfig } from './handover-to-agent';

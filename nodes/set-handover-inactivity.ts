@@ -1,7 +1,7 @@
 import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { z } from 'zod';
 import { toHandoverError } from '../src/contract';
-import { HANDOVER_COLOR, parseConfig, type } from './shared/common';
+import { HANDOVER_COLOR, type } from './shared/common';
 import { editorFrom, lenientNumber, nodeField } from './shared/fields';
 import { connectionField, nodeConfig } from './handover-to-agent';
 import { logFailure, runtimeOf, serviceFor, sessionOf } from './shared/runtime';

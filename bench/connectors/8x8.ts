@@ -14,7 +14,7 @@ import { createEightByEightConnector, type EightByEightConnector } from '../../c
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeEightByEight, signedHeaders } from '../../test/fakes/8x8';
-import { cpuMicros, wallMicros, type BenchRow, interleavedRounds } from '../lib';
+import { cpuMicros, type BenchRow, interleavedRounds } from '../lib';
 
 const GROUP = 'connector: 8x8';
 const MESSAGES = 500;

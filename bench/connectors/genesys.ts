@@ -13,7 +13,7 @@ import { createGenesysConnector, type GenesysConnector } from '../../connectors/
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeGenesys } from '../../test/fakes/genesys';
-import { connectorOverheadGoal, cpuMicros, wallMicros, type BenchRow, interleavedRounds } from '../lib';
+import { connectorOverheadGoal, cpuMicros, type BenchRow, interleavedRounds } from '../lib';
 import { benchGenesysNotifications } from './genesys-notifications';
 
 const GROUP = 'connector: genesys';

@@ -14,7 +14,7 @@ import { createRingcentralConnector, messageForeignId, type RingcentralConnector
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeEngage } from '../../test/fakes/ringcentral';
-import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
+import { cpuMicros, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
 
 const GROUP = 'connector: ringcentral';
 const MESSAGES = 500;

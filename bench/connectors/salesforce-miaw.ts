@@ -17,7 +17,7 @@ import { createSalesforceMiawConnector, type SalesforceMiawConnector } from '../
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_MIAW, FakeMiaw } from '../../test/fakes/salesforce-miaw';
-import { cpuMicros, percentile, wallMicros, type BenchRow, interleavedRounds } from '../lib';
+import { cpuMicros, percentile, type BenchRow, interleavedRounds } from '../lib';
 
 const GROUP = 'connector: salesforce-miaw';
 const HANDOVERS = 5;

@@ -14,7 +14,7 @@ import { createTwilioFlexConnector, type TwilioFlexConnector } from '../../conne
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_TWILIO, FakeTwilio } from '../../test/fakes/twilio-flex';
-import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
+import { cpuMicros, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
 
 const GROUP = 'connector: twilio-flex';
 const MESSAGES = 500;
