@@ -100,3 +100,54 @@ export async function interleavedRounds(
   }
   return { connectorRounds, bareRounds, ratios };
 }
+
+export interface SendOverheadOptions {
+  group: string;
+  viaConnector: () => unknown;
+  bare: () => unknown;
+  rounds: number;
+  perRound: number;
+  /** What the bare request is, e.g. `bare undici request, same endpoint and body`. */
+  baseline: string;
+  /** What both sides include (the fake's own handling). */
+  shared: string;
+  /** What the connector does beyond the bare request (named in the CPU row). */
+  connectorWork: string;
+  /** Runs before each CPU measurement (e.g. draining a fake's echo webhooks). */
+  settle?: () => Promise<unknown>;
+}
+
+/**
+ * Every connector's two `doSendMessage` rows: wall time in interleaved rounds and CPU time, each
+ * against a bare request of the same body to the same fake, with the ≤ 10 % overhead goal.
+ */
+export async function sendOverheadRows(o: SendOverheadOptions): Promise<BenchRow[]> {
+  const { connectorRounds, bareRounds, ratios } = await interleavedRounds(o.viaConnector, o.bare, o.rounds, o.perRound);
+  await o.settle?.();
+  const cpuConnector = await cpuMicros(o.viaConnector, { iterations: o.perRound * 2, warmup: 20 });
+  await o.settle?.();
+  const cpuBare = await cpuMicros(o.bare, { iterations: o.perRound * 2, warmup: 20 });
+  await o.settle?.();
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return [
+    {
+      group: o.group,
+      name: 'doSendMessage wall time (median of rounds)',
+      value: median(connectorRounds),
+      unit: 'µs/call',
+      baseline: { name: o.baseline, value: median(bareRounds) },
+      ratio: median(ratios),
+      note: `median per-round ratio; ${o.rounds} interleaved rounds of ${o.perRound} calls; ${o.shared}`,
+    },
+    {
+      group: o.group,
+      name: 'doSendMessage CPU time (process, fake included)',
+      value: cpuConnector,
+      unit: 'µs/call',
+      baseline: { name: 'bare request', value: cpuBare },
+      ratio: cpuConnector / cpuBare,
+      ...connectorOverheadGoal(cpuConnector / cpuBare),
+      note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (${o.connectorWork})`,
+    },
+  ];
+}

@@ -14,18 +14,12 @@ import { createEightByEightConnector, type EightByEightConnector } from '../../c
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeEightByEight, signedHeaders } from '../../test/fakes/8x8';
-import { cpuMicros, type BenchRow, interleavedRounds } from '../lib';
+import { cpuMicros, type BenchRow, sendOverheadRows } from '../lib';
 
 const GROUP = 'connector: 8x8';
 const MESSAGES = 500;
 const ROUNDS = 20;
 const PER_ROUND = 200;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 function connectorFor(fake: FakeEightByEight): EightByEightConnector {
   const settings = {
@@ -100,29 +94,16 @@ async function sendOverhead(fake: FakeEightByEight, connector: EightByEightConne
       });
       await res.body.text();
     };
-    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, PER_ROUND);
-    const cpuConnector = await cpuMicros(viaConnector, { iterations: PER_ROUND * 4, warmup: 20 });
-    const cpuBare = await cpuMicros(bare, { iterations: PER_ROUND * 4, warmup: 20 });
-    return [
-      {
-        group: GROUP,
-        name: 'doSendMessage wall time (median of rounds)',
-        value: median(connectorRounds),
-        unit: 'µs/call',
-        baseline: { name: 'bare undici request, same endpoint, body and headers', value: median(bareRounds) },
-        ratio: median(ratios),
-        note: `median per-round ratio; ${ROUNDS} interleaved rounds of ${PER_ROUND} sequential calls; fake in both`,
-      },
-      {
-        group: GROUP,
-        name: 'doSendMessage CPU time (process, fake included)',
-        value: cpuConnector,
-        unit: 'µs/call',
-        baseline: { name: 'bare undici request', value: cpuBare },
-        ratio: cpuConnector / cpuBare,
-        note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (dedupe, body, typed errors)`,
-      },
-    ];
+    return await sendOverheadRows({
+      group: GROUP,
+      viaConnector,
+      bare,
+      rounds: ROUNDS,
+      perRound: PER_ROUND,
+      baseline: 'bare undici request, same endpoint, body and headers',
+      shared: 'fake in both',
+      connectorWork: 'dedupe, body, typed errors',
+    });
   } finally {
     await pool.close();
   }

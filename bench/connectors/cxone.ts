@@ -16,7 +16,7 @@ import { createCxoneConnector, type CxoneConnector } from '../../connectors/cxon
 import { systemClock } from '../../src/clock';
 import { FAKE_DEFAULTS, FakeCxone } from '../../test/fakes/cxone';
 import { SharedState } from '../../test/connectors/cxone/harness';
-import { cpuMicros, percentile, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
+import { percentile, type BenchRow, sendOverheadRows } from '../lib';
 
 const GROUP = 'connector: cxone';
 const MESSAGES = 500;
@@ -24,12 +24,6 @@ const TIMING_ITERATIONS = 4000;
 const ROUNDS = 20;
 const POLL_HANDOVERS = 200;
 const POLL_TICKS = 5;
-
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 
 function connectorFor(
   fake: FakeCxone,
@@ -143,34 +137,16 @@ async function sendOverhead(): Promise<BenchRow[]> {
       await res.body.json();
     };
     const perRound = TIMING_ITERATIONS / ROUNDS;
-    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
-    const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
-    const cpuBare = await cpuMicros(bare, { iterations: perRound * 2, warmup: 20 });
-    return [
-      {
-        group: GROUP,
-        name: 'doSendMessage wall time (median of rounds)',
-        value: median(connectorRounds),
-        unit: 'µs/call',
-        baseline: { name: 'bare undici request, same endpoint and body', value: median(bareRounds) },
-        ratio: median(ratios),
-        note:
-          `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} calls; ` +
-          `the fake's handling (body validation, store) is in both`,
-      },
-      {
-        group: GROUP,
-        name: 'doSendMessage CPU time (process, fake included)',
-        value: cpuConnector,
-        unit: 'µs/call',
-        baseline: { name: 'bare undici request', value: cpuBare },
-        ratio: cpuConnector / cpuBare,
-        ...connectorOverheadGoal(cpuConnector / cpuBare),
-        note:
-          `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call ` +
-          '(state reads for thread and dedupe, id hashes, body, response parse)',
-      },
-    ];
+    return await sendOverheadRows({
+      group: GROUP,
+      viaConnector,
+      bare,
+      rounds: ROUNDS,
+      perRound: perRound,
+      baseline: 'bare undici request, same endpoint and body',
+      shared: "the fake's handling (body validation, store) is in both",
+      connectorWork: 'state reads for thread and dedupe, id hashes, body, response parse',
+    });
   } finally {
     await pool.close();
     await connector.dispose();

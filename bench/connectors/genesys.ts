@@ -13,7 +13,7 @@ import { createGenesysConnector, type GenesysConnector } from '../../connectors/
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeGenesys } from '../../test/fakes/genesys';
-import { connectorOverheadGoal, cpuMicros, type BenchRow, interleavedRounds } from '../lib';
+import { type BenchRow, sendOverheadRows } from '../lib';
 import { benchGenesysNotifications } from './genesys-notifications';
 
 const GROUP = 'connector: genesys';
@@ -26,12 +26,6 @@ const POLL_WINDOW_MS = 2000;
 const DEFAULT_POLL_INTERVAL_MS = 5000;
 /** Genesys' documented client-credentials budget (requests per minute per token). */
 const TOKEN_RATE_PER_MINUTE = 300;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function connectorFor(fake: FakeGenesys, pollIntervalMs: number): GenesysConnector {
   return createGenesysConnector(
@@ -135,32 +129,16 @@ async function sendOverhead(): Promise<BenchRow[]> {
     // Many short interleaved rounds (alternating which goes first); the medians resist the noise
     // of a shared machine better than one long run each.
     const perRound = TIMING_ITERATIONS / ROUNDS;
-    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
-    const connectorUs = median(connectorRounds);
-    const bareUs = median(bareRounds);
-    const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
-    const cpuBare = await cpuMicros(bare, { iterations: perRound * 2, warmup: 20 });
-    return [
-      {
-        group: GROUP,
-        name: 'doSendMessage wall time (median of rounds)',
-        value: connectorUs,
-        unit: 'µs/call',
-        baseline: { name: 'bare undici request, same endpoint and body', value: bareUs },
-        ratio: median(ratios),
-        note: `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} sequential calls each; includes the fake's own handling in both`,
-      },
-      {
-        group: GROUP,
-        name: 'doSendMessage CPU time (process, fake included)',
-        value: cpuConnector,
-        unit: 'µs/call',
-        baseline: { name: 'bare undici request', value: cpuBare },
-        ratio: cpuConnector / cpuBare,
-        ...connectorOverheadGoal(cpuConnector / cpuBare),
-        note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (token lookup, body build, id hash, dedupe, response check)`,
-      },
-    ];
+    return await sendOverheadRows({
+      group: GROUP,
+      viaConnector,
+      bare,
+      rounds: ROUNDS,
+      perRound: perRound,
+      baseline: 'bare undici request, same endpoint and body',
+      shared: "includes the fake's own handling in both",
+      connectorWork: 'token lookup, body build, id hash, dedupe, response check',
+    });
   } finally {
     await pool.close();
     await connector.dispose();

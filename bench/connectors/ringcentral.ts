@@ -14,18 +14,12 @@ import { createRingcentralConnector, messageForeignId, type RingcentralConnector
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeEngage } from '../../test/fakes/ringcentral';
-import { cpuMicros, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
+import { type BenchRow, sendOverheadRows } from '../lib';
 
 const GROUP = 'connector: ringcentral';
 const MESSAGES = 500;
 const TIMING_ITERATIONS = 4000;
 const ROUNDS = 20;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function connectorFor(fake: FakeEngage): RingcentralConnector {
   return createRingcentralConnector(
@@ -131,34 +125,16 @@ async function sendOverhead(): Promise<BenchRow[]> {
       await res.body.text();
     };
     const perRound = TIMING_ITERATIONS / ROUNDS;
-    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
-    const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
-    const cpuBare = await cpuMicros(bare, { iterations: perRound * 2, warmup: 20 });
-    return [
-      {
-        group: GROUP,
-        name: 'doSendMessage wall time (median of rounds)',
-        value: median(connectorRounds),
-        unit: 'µs/call',
-        baseline: { name: 'bare signed undici POST, same endpoint and body', value: median(bareRounds) },
-        ratio: median(ratios),
-        note:
-          `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} sequential calls each; ` +
-          "the fake's own handling (signature check, JSON) is in both",
-      },
-      {
-        group: GROUP,
-        name: 'doSendMessage CPU time (process, fake included)',
-        value: cpuConnector,
-        unit: 'µs/call',
-        baseline: { name: 'bare signed undici POST', value: cpuBare },
-        ratio: cpuConnector / cpuBare,
-        ...connectorOverheadGoal(cpuConnector / cpuBare),
-        note:
-          `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call ` +
-          '(state lookups, id hash, body build, signing; HttpClient tries JSON on the `ok` answer)',
-      },
-    ];
+    return await sendOverheadRows({
+      group: GROUP,
+      viaConnector,
+      bare,
+      rounds: ROUNDS,
+      perRound: perRound,
+      baseline: 'bare signed undici POST, same endpoint and body',
+      shared: "the fake's own handling (signature check, JSON) is in both",
+      connectorWork: 'state lookups, id hash, body build, signing',
+    });
   } finally {
     await pool.close();
     await connector.dispose();

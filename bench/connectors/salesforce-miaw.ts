@@ -17,7 +17,7 @@ import { createSalesforceMiawConnector, type SalesforceMiawConnector } from '../
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_MIAW, FakeMiaw } from '../../test/fakes/salesforce-miaw';
-import { cpuMicros, percentile, type BenchRow, interleavedRounds } from '../lib';
+import { percentile, type BenchRow, sendOverheadRows } from '../lib';
 
 const GROUP = 'connector: salesforce-miaw';
 const HANDOVERS = 5;
@@ -25,12 +25,6 @@ const MESSAGES = 500;
 const TIMING_ITERATIONS = 4000;
 const ROUNDS = 20;
 const LATENCY_SAMPLES = 200;
-
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 
 function connectorFor(fake: FakeMiaw): SalesforceMiawConnector {
   return createSalesforceMiawConnector(
@@ -136,29 +130,16 @@ const sendOverhead = () =>
         await res.body.text();
       };
       const perRound = TIMING_ITERATIONS / ROUNDS;
-      const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
-      const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
-      const cpuBare = await cpuMicros(bare, { iterations: perRound * 2, warmup: 20 });
-      return [
-        {
-          group: GROUP,
-          name: 'doSendMessage wall time (median of rounds)',
-          value: median(connectorRounds),
-          unit: 'µs/call',
-          baseline: { name: 'bare undici request, same endpoint, body and token', value: median(bareRounds) },
-          ratio: median(ratios),
-          note: `median per-round ratio; ${ROUNDS} interleaved rounds × ${perRound} calls; echoes on the stream`,
-        },
-        {
-          group: GROUP,
-          name: 'doSendMessage CPU time (process, fake included)',
-          value: cpuConnector,
-          unit: 'µs/call',
-          baseline: { name: 'bare undici request', value: cpuBare },
-          ratio: cpuConnector / cpuBare,
-          note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (token, id hash, dedupe, body)`,
-        },
-      ] satisfies BenchRow[];
+      return await sendOverheadRows({
+        group: GROUP,
+        viaConnector,
+        bare,
+        rounds: ROUNDS,
+        perRound: perRound,
+        baseline: 'bare undici request, same endpoint, body and token',
+        shared: 'echoes on the stream',
+        connectorWork: 'token, id hash, dedupe, body',
+      });
     } finally {
       await pool.close();
     }

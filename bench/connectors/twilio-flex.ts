@@ -14,18 +14,12 @@ import { createTwilioFlexConnector, type TwilioFlexConnector } from '../../conne
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_TWILIO, FakeTwilio } from '../../test/fakes/twilio-flex';
-import { cpuMicros, type BenchRow, connectorOverheadGoal, interleavedRounds } from '../lib';
+import { type BenchRow, sendOverheadRows } from '../lib';
 
 const GROUP = 'connector: twilio-flex';
 const MESSAGES = 500;
 const TIMING_ITERATIONS = 4000;
 const ROUNDS = 20;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function bedFor(): Promise<{ fake: FakeTwilio; connector: TwilioFlexConnector; close(): Promise<void> }> {
   const fake = await FakeTwilio.start();
@@ -163,38 +157,17 @@ async function sendOverhead(): Promise<BenchRow[]> {
       await res.body.json();
     };
     const perRound = TIMING_ITERATIONS / ROUNDS;
-    const { connectorRounds, bareRounds, ratios } = await interleavedRounds(viaConnector, bare, ROUNDS, perRound);
-    // Echo webhooks run on after each call returns: drain them so neither side pays for the other's.
-    await fake.idle();
-    const cpuConnector = await cpuMicros(viaConnector, { iterations: perRound * 2, warmup: 20 });
-    await fake.idle();
-    const cpuBare = await cpuMicros(bare, { iterations: perRound * 2, warmup: 20 });
-    await fake.idle();
-    return [
-      {
-        group: GROUP,
-        name: 'doSendMessage wall time (median of rounds)',
-        value: median(connectorRounds),
-        unit: 'µs/call',
-        baseline: { name: 'bare undici request, same endpoint, form body and headers', value: median(bareRounds) },
-        ratio: median(ratios),
-        note:
-          `median per-round ratio; ${ROUNDS} interleaved rounds of ${perRound} calls; ` +
-          "both trigger the fake's signed echo webhook",
-      },
-      {
-        group: GROUP,
-        name: 'doSendMessage CPU time (process, fake and receiver included)',
-        value: cpuConnector,
-        unit: 'µs/call',
-        baseline: { name: 'bare undici request', value: cpuBare },
-        ratio: cpuConnector / cpuBare,
-        ...connectorOverheadGoal(cpuConnector / cpuBare),
-        note:
-          `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call ` +
-          '(state reads/writes, form build, dedupe, response check)',
-      },
-    ];
+    return await sendOverheadRows({
+      group: GROUP,
+      viaConnector,
+      bare,
+      rounds: ROUNDS,
+      perRound: perRound,
+      baseline: 'bare undici request, same endpoint, form body and headers',
+      shared: "both trigger the fake's signed echo webhook",
+      connectorWork: 'state reads/writes, form build, dedupe, response check',
+      settle: () => fake.idle(),
+    });
   } finally {
     await pool.close();
     await bed.close();
