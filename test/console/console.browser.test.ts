@@ -16,7 +16,7 @@ describe('console in Chromium', () => {
     gw = await startConsoleGateway();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(5_000);
+    page.setDefaultTimeout(15_000); // bounded waits, generous for a loaded CI machine
     problems = watchPage(page);
   }, 40_000);
   afterAll(async () => {

@@ -17,7 +17,7 @@ describe('playground in Chromium', () => {
     gw = await startConsoleGateway({ playground: { queueUpdateSeconds: 5, inactivitySeconds: 60 } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(5_000);
+    page.setDefaultTimeout(15_000); // bounded waits, generous for a loaded CI machine
     problems = watchPage(page);
   }, 40_000);
   afterAll(async () => {
@@ -29,7 +29,7 @@ describe('playground in Chromium', () => {
   const customer = () => page.locator('#chat-messages');
   const desk = () => page.locator('#desk-messages');
   const timeline = () => page.locator('.timeline');
-  const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 5_000 });
+  const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 
   /** The customer writes in the chat box and presses Enter. */
   async function customerSays(text: string) {
