@@ -15,7 +15,7 @@ import {
   type StartHandoverRequest,
   type StartHandoverResult,
 } from 'handover-kit/contract';
-import { BoundedMap, OnceByKey } from 'handover-kit/connector-utils';
+import { BoundedMap, OnceByKey, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
 import { fetchFile, uploadFile } from './attachments';
 import { EightByEightApi, type QueueMetrics } from './api';
 import { STATE_TTL_MS, stateKey } from './events';
@@ -50,9 +50,6 @@ export interface EightByEightConnector extends HandoverConnectorV1 {
   /** Request counters for benchmarks and diagnostics. */
   stats(): { requests: number; tokenRequests: number; keyFetches: number; uploads: number };
 }
-
-const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
-const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
 
 export function createEightByEightConnector(
   input: EightByEightSettingsInput,
@@ -91,11 +88,7 @@ export function createEightByEightConnector(
     try {
       return (await metrics(queue))['interactionsAvgWaitTime.int-15m'];
     } catch (error) {
-      warnings?.push({
-        type: 'other',
-        feature: 'estimatedWaitTime',
-        message: `Estimated wait time unavailable: ${reason(error)}`,
-      });
+      warnings?.push(featureWarning('estimatedWaitTime', `Estimated wait time unavailable: ${failureReason(error)}`));
       return undefined;
     }
   }
@@ -120,7 +113,7 @@ export function createEightByEightConnector(
       conversationId,
       status: 'queue',
       ...(wait !== undefined ? { estimatedWaitMs: wait } : {}),
-      ...warn(warnings),
+      ...withWarnings(warnings),
     };
   }
 
@@ -136,11 +129,7 @@ export function createEightByEightConnector(
       } catch (error) {
         links.push(attachment.url);
         const why = HandoverError.isInstance(error) ? error.message : (error as Error)?.message;
-        warnings.push({
-          type: 'other',
-          feature: 'attachments',
-          message: `File sent as a link: ${why ?? 'unknown error'}`,
-        });
+        warnings.push(featureWarning('attachments', `File sent as a link: ${why ?? 'unknown error'}`));
       }
     }
     return { ids, links };
@@ -158,7 +147,7 @@ export function createEightByEightConnector(
       ...(ids.length ? { attachments: ids } : {}),
     };
     await api.sendMessage(request.conversationId, body, 'send message', options?.signal);
-    return { duplicate: false, ...warn(warnings) };
+    return { duplicate: false, ...withWarnings(warnings) };
   }
 
   const connector: EightByEightConnector = {
@@ -225,7 +214,7 @@ export function createEightByEightConnector(
       if (assignment?.type === 'agent' && assignment.id) return { status: 'active', agent: { id: assignment.id } };
       const warnings: ConnectorWarning[] = [];
       const wait = await waitEstimate(assignment?.type === 'queue' ? assignment.id : undefined, warnings);
-      return { status: 'queue', ...(wait !== undefined ? { estimatedWaitMs: wait } : {}), ...warn(warnings) };
+      return { status: 'queue', ...(wait !== undefined ? { estimatedWaitMs: wait } : {}), ...withWarnings(warnings) };
     },
 
     async doCloseHandover({ conversationId, message }, options) {
@@ -242,11 +231,7 @@ export function createEightByEightConnector(
             options?.signal,
           );
         } catch (error) {
-          warnings.push({
-            type: 'other',
-            feature: 'closeFromBot',
-            message: `Closing note not delivered: ${reason(error)}`,
-          });
+          warnings.push(featureWarning('closeFromBot', `Closing note not delivered: ${failureReason(error)}`));
         }
       }
       // Marked first: the "user left" webhook this close causes must not come back as an event.
@@ -258,12 +243,12 @@ export function createEightByEightConnector(
           const conversation = await api
             .getConversation(conversationId, 'close handover', options?.signal)
             .catch(() => undefined);
-          if (conversation?.state === 'idle') return { alreadyClosed: true, ...warn(warnings) };
+          if (conversation?.state === 'idle') return { alreadyClosed: true, ...withWarnings(warnings) };
         }
         await state.delete(closedKey);
         throw error;
       }
-      return { alreadyClosed: false, ...warn(warnings) };
+      return { alreadyClosed: false, ...withWarnings(warnings) };
     },
 
     stats: () => ({ requests: api.requestCount, tokenRequests: api.tokenRequests, keyFetches: keys.fetches, uploads }),

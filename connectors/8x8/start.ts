@@ -1,4 +1,5 @@
 import { parseOrThrow, type ConnectorWarning, type StartHandoverRequest } from 'handover-kit/contract';
+import { featureWarning } from 'handover-kit/connector-utils';
 import { eightByEightOptionsSchema, type EightByEightOptions, type EightByEightSettings } from './schema';
 
 /** Languages 8x8 routes on (CreateTransactionRequest `user.language`). */
@@ -88,11 +89,7 @@ export function buildCreateBody(
   const wanted = routing.languages?.[0] ?? request.locale;
   const language = eightByEightLanguage(wanted);
   if (wanted && !language)
-    warnings.push({
-      type: 'other',
-      feature: 'languages',
-      message: `8x8 does not route on language "${wanted}"; none sent`,
-    });
+    warnings.push(featureWarning('languages', `8x8 does not route on language "${wanted}"; none sent`));
 
   const properties = Object.entries(request.customAttributes).map(([key, value]) => ({ key, value: String(value) }));
   const vendorUser: Json = {
@@ -106,11 +103,7 @@ export function buildCreateBody(
   const queueId = routing.queue ?? options.queueId ?? settings.queueId;
   const entries = request.transcript.filter((t) => t.text.trim() !== '');
   if (entries.length > MAX_HISTORY) {
-    warnings.push({
-      type: 'other',
-      feature: 'transcript',
-      message: `Transcript cut to its last ${MAX_HISTORY} entries (8x8's limit)`,
-    });
+    warnings.push(featureWarning('transcript', `Transcript cut to its last ${MAX_HISTORY} entries (8x8's limit)`));
   }
   const history = entries
     .slice(-MAX_HISTORY)
@@ -126,11 +119,9 @@ export function buildCreateBody(
   const merged = (body.user as Json | undefined)?.additionalProperties;
   if (Array.isArray(merged) && merged.length > MAX_PROPERTIES) {
     (body.user as Json).additionalProperties = merged.slice(0, MAX_PROPERTIES);
-    warnings.push({
-      type: 'other',
-      feature: 'customAttributes',
-      message: `Only the first ${MAX_PROPERTIES} properties were sent (8x8's limit)`,
-    });
+    warnings.push(
+      featureWarning('customAttributes', `Only the first ${MAX_PROPERTIES} properties were sent (8x8's limit)`),
+    );
   }
   return { body, warnings };
 }

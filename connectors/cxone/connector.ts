@@ -1,6 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
 import {
-  HandoverError,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
@@ -17,7 +16,7 @@ import {
   type StartHandoverRequest,
   type StartHandoverResult,
 } from 'handover-kit/contract';
-import { SingleFlight } from 'handover-kit/connector-utils';
+import { SingleFlight, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
 import { CxoneApi } from './api';
 import type { CxoneHosts } from './hosts';
 import { agentOf, isEnded, statusOf } from './mapping';
@@ -57,8 +56,6 @@ export interface CxoneConnector extends HandoverConnectorV1 {
   dispose(): Promise<void>;
   stats(): { requests: number; tokenRequests: number; polls: number };
 }
-
-const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
 
 export function createCxoneConnector(input: CxoneSettingsInput, runtime: ConnectorRuntime): CxoneConnector {
   const settings = parseOrThrow(cxoneSettingsSchema, input, 'NiCE CXone settings', 'settings');
@@ -111,11 +108,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
       const { estimatedWaitMs } = await queueFigures(skillId, { ...options, retry: false });
       return estimatedWaitMs === undefined ? {} : { estimatedWaitMs };
     } catch (error) {
-      warnings.push({
-        type: 'other',
-        feature: 'estimatedWaitTime',
-        message: `Queue figures unavailable: ${HandoverError.isInstance(error) ? error.message : 'unexpected error'}`,
-      });
+      warnings.push(featureWarning('estimatedWaitTime', `Queue figures unavailable: ${failureReason(error)}`));
       return {};
     }
   }
@@ -159,7 +152,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     const wait = await waitEstimate(skillId, warnings, options);
     // A repeated start reports what the poller last saw.
     const status = known?.phase === 'active' ? 'active' : 'queue';
-    return { conversationId: threadId, status, ...wait, ...warn(warnings) };
+    return { conversationId: threadId, status, ...wait, ...withWarnings(warnings) };
   }
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
@@ -196,7 +189,11 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
       options,
     );
     await threads.markSent(threadId, messageId);
-    return { ...(res.message?.id ? { vendorMessageId: res.message.id } : {}), duplicate: false, ...warn(warnings) };
+    return {
+      ...(res.message?.id ? { vendorMessageId: res.message.id } : {}),
+      duplicate: false,
+      ...withWarnings(warnings),
+    };
   }
 
   const webhook = createCxoneWebhook({
@@ -248,7 +245,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
         ...(figures.agentsAvailable !== undefined ? { agentsAvailable: figures.agentsAvailable } : {}),
         ...(figures.queueLength !== undefined ? { queueLength: figures.queueLength } : {}),
         ...(figures.estimatedWaitMs !== undefined ? { estimatedWaitMs: figures.estimatedWaitMs } : {}),
-        ...warn(warning ? [warning] : []),
+        ...withWarnings(warning ? [warning] : []),
       };
     },
 
@@ -269,7 +266,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
         : statusOf(contact);
       const warnings: ConnectorWarning[] = [];
       const wait = status === 'queue' ? await waitEstimate(settings.skillId, warnings, options) : {};
-      return { status, ...(agent ? { agent } : {}), ...wait, ...warn(warnings) };
+      return { status, ...(agent ? { agent } : {}), ...wait, ...withWarnings(warnings) };
     },
 
     async doCloseHandover({ conversationId }, options) {

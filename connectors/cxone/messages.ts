@@ -5,6 +5,7 @@ import type {
   Routing,
   StartHandoverRequest,
 } from 'handover-kit/contract';
+import { featureWarning } from 'handover-kit/connector-utils';
 
 /** What the agent sees first when the transcript is not sent. */
 export const DEFAULT_START_TEXT = 'The customer asked for an agent.';
@@ -75,11 +76,9 @@ export function attachmentsFor(list: Attachment[] | undefined): {
   const warnings: ConnectorWarning[] = [];
   for (const a of list ?? []) {
     if (!/^https?:\/\//i.test(a.url)) {
-      warnings.push({
-        type: 'other',
-        feature: 'attachments',
-        message: `Attachment "${a.name ?? a.url.slice(0, 40)}" is not an http(s) URL; not sent`,
-      });
+      warnings.push(
+        featureWarning('attachments', `Attachment "${a.name ?? a.url.slice(0, 40)}" is not an http(s) URL; not sent`),
+      );
       continue;
     }
     attachments.push({ friendlyName: a.name ?? new URL(a.url).pathname.split('/').pop() ?? 'attachment', url: a.url });

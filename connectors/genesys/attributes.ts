@@ -1,4 +1,5 @@
 import type { ConnectorWarning, CustomAttributes, HandoverUser, Routing, TranscriptEntry } from 'handover-kit/contract';
+import { featureWarning } from 'handover-kit/connector-utils';
 
 /**
  * Routing context for Genesys travels as `channel.metadata.customAttributes`: a flat map of strings
@@ -142,34 +143,30 @@ export function buildCustomAttributes(input: AttributeInput): {
     const room = Math.min(MAX_TRANSCRIPT_CHARS, MAX_ATTRIBUTES_CHARS - used - key.length);
     const { text, truncated } = transcriptText(input.transcript, room);
     if (text.length > 0) attributes[key] = text;
-    if (!text)
-      warnings.push({
-        type: 'other',
-        feature: 'transcript',
-        message: 'Transcript left out: no room in the attribute budget',
-      });
+    if (!text) warnings.push(featureWarning('transcript', 'Transcript left out: no room in the attribute budget'));
     else if (truncated)
-      warnings.push({
-        type: 'other',
-        feature: 'transcript',
-        message:
+      warnings.push(
+        featureWarning(
+          'transcript',
           `Transcript shortened to its most recent turns (${text.length} characters) to fit the ` + `attribute budget`,
-      });
+        ),
+      );
   }
   if (shortened > 0)
-    warnings.push({
-      type: 'other',
-      feature: 'customAttributes',
-      message: `${shortened} attribute value(s) cut to ${MAX_ATTRIBUTE_VALUE_CHARS} characters`,
-    });
+    warnings.push(
+      featureWarning(
+        'customAttributes',
+        `${shortened} attribute value(s) cut to ${MAX_ATTRIBUTE_VALUE_CHARS} characters`,
+      ),
+    );
   if (dropped.length > 0) {
-    warnings.push({
-      type: 'other',
-      feature: 'customAttributes',
-      message:
+    warnings.push(
+      featureWarning(
+        'customAttributes',
         `${dropped.length} attribute(s) left out (key too long or over the ` +
-        `${MAX_ATTRIBUTES_CHARS}-character budget): ${dropped.slice(0, 5).join(', ')}`,
-    });
+          `${MAX_ATTRIBUTES_CHARS}-character budget): ${dropped.slice(0, 5).join(', ')}`,
+      ),
+    );
   }
   return { attributes, warnings };
 }

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
 import {
-  HandoverError,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
@@ -21,7 +20,14 @@ import {
 } from 'handover-kit/contract';
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
-import { BoundedMap, OnceByKey, runConnectionChecks } from 'handover-kit/connector-utils';
+import {
+  BoundedMap,
+  OnceByKey,
+  runConnectionChecks,
+  withWarnings,
+  failureReason,
+  featureWarning,
+} from 'handover-kit/connector-utils';
 import {
   attachmentContent,
   handoverOptions,
@@ -80,9 +86,6 @@ const channelStats = (c: NotificationsChannel) => ({
   frames: c.framesReceived,
   failures: c.failures,
 });
-
-const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
-const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
 
 export function createGenesysConnector(input: GenesysSettingsInput, runtime: ConnectorRuntime): GenesysConnector {
   const settings = parseOrThrow(genesysSettingsSchema, input, 'Genesys Cloud settings', 'settings');
@@ -170,11 +173,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       });
       return ms === undefined ? {} : { estimatedWaitMs: ms };
     } catch (error) {
-      warnings.push({
-        type: 'other',
-        feature: 'estimatedWaitTime',
-        message: `Estimated wait time unavailable: ${reason(error)}`,
-      });
+      warnings.push(featureWarning('estimatedWaitTime', `Estimated wait time unavailable: ${failureReason(error)}`));
       return {};
     }
   }
@@ -216,7 +215,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     await remember(conversationId, from);
     poller.track(conversationId);
     const wait = await waitEstimate(settings.queueId, conversationId, warnings, options);
-    return { conversationId: conversationId, status: 'queue', ...wait, ...warn(warnings) };
+    return { conversationId: conversationId, status: 'queue', ...wait, ...withWarnings(warnings) };
   }
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
@@ -240,7 +239,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       },
       { operation: 'send message', signal: options?.signal },
     );
-    return { ...(res.id ? { vendorMessageId: res.id } : {}), duplicate: false, ...warn(warnings) };
+    return { ...(res.id ? { vendorMessageId: res.id } : {}), duplicate: false, ...withWarnings(warnings) };
   }
 
   const connector: GenesysConnector = {
@@ -266,27 +265,26 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       let queueId = settings.queueId!;
       if (routing.queue && GUID.test(routing.queue)) queueId = routing.queue;
       else if (routing.queue)
-        warnings.push({
-          type: 'other',
-          feature: 'queueRouting',
-          message: `routing.queue "${routing.queue}" is not a Genesys queue id; checked the configured queue`,
-        });
+        warnings.push(
+          featureWarning(
+            'queueRouting',
+            `routing.queue "${routing.queue}" is not a Genesys queue id; checked the configured queue`,
+          ),
+        );
       const [members, wait] = await Promise.all([
         api.idleMembers(queueId, options),
         waitEstimate(queueId, undefined, warnings, options),
       ]);
       if (members.more)
-        warnings.push({
-          type: 'other',
-          feature: 'availability',
-          message: 'More than 100 idle agents; agentsAvailable counts the first 100',
-        });
+        warnings.push(
+          featureWarning('availability', 'More than 100 idle agents; agentsAvailable counts the first 100'),
+        );
       return {
         available: members.count > 0,
         ...(members.count > 0 ? {} : { reason: 'no-agents' as const }),
         agentsAvailable: members.count,
         ...wait,
-        ...warn(warnings),
+        ...withWarnings(warnings),
       };
     },
 
@@ -314,7 +312,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       if (summary.status === 'active') return { status: 'active', agent: agentOf(summary.connectedAgents.at(-1)!) };
       const warnings: ConnectorWarning[] = [];
       const wait = await waitEstimate(summary.queueId ?? settings.queueId, conversationId, warnings, options);
-      return { status: 'queue', ...wait, ...warn(warnings) };
+      return { status: 'queue', ...wait, ...withWarnings(warnings) };
     },
 
     async doCloseHandover({ conversationId, message }, options) {
@@ -335,11 +333,9 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       const warnings: ConnectorWarning[] = [];
       const from = message ? await senderOfConversation(conversationId) : undefined;
       if (message && !from) {
-        warnings.push({
-          type: 'other',
-          feature: 'closeFromBot',
-          message: 'Closing note not sent: the sender of the conversation is no longer known',
-        });
+        warnings.push(
+          featureWarning('closeFromBot', 'Closing note not sent: the sender of the conversation is no longer known'),
+        );
       } else if (message && from) {
         try {
           await api.sendInbound(
@@ -347,11 +343,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
             { operation: 'send closing note', signal: options?.signal },
           );
         } catch (error) {
-          warnings.push({
-            type: 'other',
-            feature: 'closeFromBot',
-            message: `Closing note not delivered: ${reason(error)}`,
-          });
+          warnings.push(featureWarning('closeFromBot', `Closing note not delivered: ${failureReason(error)}`));
         }
       }
       // Stop polling first: the end is the service's own doing, not an event to report back.
@@ -363,7 +355,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
         throw error;
       }
       poller.untrack(conversationId, true);
-      return { alreadyClosed: false, ...warn(warnings) };
+      return { alreadyClosed: false, ...withWarnings(warnings) };
     },
 
     // Authenticates (client credentials), then reads the integration and the queue the settings name.

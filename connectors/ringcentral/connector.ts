@@ -14,7 +14,7 @@ import {
   type StartHandoverResult,
   type StatusResult,
 } from 'handover-kit/contract';
-import { OnceByKey, SingleFlight } from 'handover-kit/connector-utils';
+import { OnceByKey, SingleFlight, withWarnings, featureWarning } from 'handover-kit/connector-utils';
 import type { ConnectorRuntime } from 'handover-kit/contract';
 import { EngageApi, VENDOR } from './api';
 import { authorOf, contextData, attachmentsFor, openingText, threadTitle } from './mapping';
@@ -64,8 +64,6 @@ export function messageForeignId(conversationId: string, messageId: string): str
   return `hk-msg-${createHash('sha256').update(`${conversationId}\n${messageId}`).digest('hex').slice(0, 32)}`;
 }
 
-const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
-
 export function createRingcentralConnector(
   input: RingcentralSettingsInput,
   runtime: ConnectorRuntime,
@@ -113,11 +111,12 @@ export function createRingcentralConnector(
     if (!threadId) {
       const { data, dropped } = contextData(request.customAttributes, request.locale);
       if (dropped.length)
-        warnings.push({
-          type: 'other',
-          feature: 'customAttributes',
-          message: `Engage context_data keys must be letters and dashes; renamed or dropped: ${dropped.join(', ')}`,
-        });
+        warnings.push(
+          featureWarning(
+            'customAttributes',
+            `Engage context_data keys must be letters and dashes; renamed or dropped: ${dropped.join(', ')}`,
+          ),
+        );
       const at = nowIso();
       await api.send(
         {
@@ -145,7 +144,7 @@ export function createRingcentralConnector(
       ...(request.user.name ? { userName: request.user.name } : {}),
     });
     await api.categorize(threadId, [...new Set(categories)], 'start handover', options);
-    return { conversationId, status: 'queue', ...warn(warnings) };
+    return { conversationId, status: 'queue', ...withWarnings(warnings) };
   }
 
   async function record(conversationId: string) {
@@ -205,7 +204,7 @@ export function createRingcentralConnector(
       options,
     );
     await state.markSent(conversationId, messageId);
-    return { vendorMessageId: id, duplicate: false, ...warn(warnings) };
+    return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
   }
 
   const connector: RingcentralConnector = {
@@ -241,8 +240,8 @@ export function createRingcentralConnector(
             },
           ];
       return free > 0
-        ? { available: true, agentsAvailable: free, ...warn(warnings) }
-        : { available: false, reason: 'no-agents', agentsAvailable: 0, ...warn(warnings) };
+        ? { available: true, agentsAvailable: free, ...withWarnings(warnings) }
+        : { available: false, reason: 'no-agents', agentsAvailable: 0, ...withWarnings(warnings) };
     },
 
     doStartHandover(request, options) {

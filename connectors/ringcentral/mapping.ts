@@ -5,6 +5,7 @@ import type {
   HandoverUser,
   TranscriptEntry,
 } from 'handover-kit/contract';
+import { featureWarning } from 'handover-kit/connector-utils';
 
 /** Engage's limit on a content body (characters). */
 export const MAX_BODY_CHARS = 20_000;
@@ -79,11 +80,7 @@ export function attachmentsFor(list: readonly Attachment[] | undefined): {
   const warnings: ConnectorWarning[] = [];
   for (const a of list ?? []) {
     if (!/^https?:\/\//i.test(a.url)) {
-      warnings.push({
-        type: 'other',
-        feature: 'attachments',
-        message: 'An attachment without an http(s) URL was not sent',
-      });
+      warnings.push(featureWarning('attachments', 'An attachment without an http(s) URL was not sent'));
       continue;
     }
     attachments.push({

@@ -14,14 +14,14 @@ import {
   type StartHandoverResult,
   type StatusResult,
 } from 'handover-kit/contract';
-import { BoundedMap, OnceByKey, SingleFlight } from 'handover-kit/connector-utils';
+import { BoundedMap, OnceByKey, SingleFlight, withWarnings, featureWarning } from 'handover-kit/connector-utils';
 import { MiawApi } from './api';
 import { emptyView, mapStreamMessage, type ConversationView, type StreamMessage } from './entries';
 import { withLinks } from './messages';
 import { salesforceMiawSettingsSchema, type SalesforceMiawSettingsInput } from './schema';
 import { MiawState, type ConversationCredentials } from './state';
 import { ConversationStream } from './stream';
-import { isStatus, stableUuid, startConversation, statusOf, warn } from './start';
+import { isStatus, stableUuid, startConversation, statusOf } from './start';
 
 export const SALESFORCE_MIAW_CAPABILITIES = defineCapabilities({
   estimatedWaitTime: true,
@@ -261,7 +261,7 @@ export function createSalesforceMiawConnector(
           if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
           throw error;
         }
-        return { vendorMessageId: id, duplicate: false, ...warn(warnings) };
+        return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
       })();
       sent.set(key, pending);
       pending.catch(() => sent.delete(key));
@@ -310,11 +310,7 @@ export function createSalesforceMiawConnector(
             ),
           );
         } catch (error) {
-          warnings.push({
-            type: 'other',
-            feature: 'closeFromBot',
-            message: `Closing note not delivered: ${(error as Error).message}`,
-          });
+          warnings.push(featureWarning('closeFromBot', `Closing note not delivered: ${(error as Error).message}`));
         }
       }
       await state.markClosedByBot(conversationId); // first: the close event the stream brings is ours
@@ -331,7 +327,7 @@ export function createSalesforceMiawConnector(
         alreadyClosed = true;
       }
       await finish(conversationId);
-      return { alreadyClosed, ...warn(warnings) };
+      return { alreadyClosed, ...withWarnings(warnings) };
     },
 
     sweep,

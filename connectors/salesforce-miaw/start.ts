@@ -3,11 +3,11 @@ import {
   HandoverConfigError,
   VendorApiError,
   type ConnectorCallOptions,
-  type ConnectorWarning,
   type StartHandoverRequest,
   type StartHandoverResult,
   type StatusResult,
 } from 'handover-kit/contract';
+import { withWarnings, featureWarning } from 'handover-kit/connector-utils';
 import { VENDOR, type MiawApi } from './api';
 import { emptyView, type ConversationView } from './entries';
 import { routingAttributesFor, routingWarnings, transcriptChunks } from './messages';
@@ -31,7 +31,6 @@ export function statusOf(view: ConversationView, routingStatus: string | undefin
   return { status: 'queue', ...(view.estimatedWaitMs !== undefined ? { estimatedWaitMs: view.estimatedWaitMs } : {}) };
 }
 
-export const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
 export const isStatus = (error: unknown, ...codes: number[]) =>
   VendorApiError.isInstance(error) && codes.includes(error.status ?? 0);
 
@@ -118,21 +117,13 @@ export async function startConversation(
           { operation: 'send transcript' },
         );
       } catch (error) {
-        warnings.push({
-          type: 'other',
-          feature: 'transcript',
-          message: `Transcript not fully sent: ${(error as Error).message}`,
-        });
+        warnings.push(featureWarning('transcript', `Transcript not fully sent: ${(error as Error).message}`));
         break;
       }
     }
   } else if (request.transcript.length > 0) {
-    warnings.push({
-      type: 'other',
-      feature: 'transcript',
-      message: 'Transcript not sent: sendTranscriptAsFirstMessage is off',
-    });
+    warnings.push(featureWarning('transcript', 'Transcript not sent: sendTranscriptAsFirstMessage is off'));
   }
   await deps.ensureStream(conversationId, true);
-  return { conversationId, status: 'queue', ...warn(warnings) };
+  return { conversationId, status: 'queue', ...withWarnings(warnings) };
 }

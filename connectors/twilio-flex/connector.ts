@@ -1,6 +1,5 @@
 import {
   HandoverConfigError,
-  HandoverError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
   defineCapabilities,
@@ -14,7 +13,7 @@ import {
   type StartHandoverRequest,
   type StartHandoverResult,
 } from 'handover-kit/contract';
-import { OnceByKey } from 'handover-kit/connector-utils';
+import { OnceByKey, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
 import { TwilioApi } from './api';
 import { QueueInsight } from './queue';
 import { interactionChannel, interactionRouting, isQueueSid, taskAttributes, transcriptBodies } from './routing';
@@ -52,9 +51,6 @@ export interface TwilioFlexConnector extends HandoverConnectorV1 {
   /** Request counters for benchmarks and diagnostics. */
   stats(): { requests: number };
 }
-
-const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
-const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
 
 export function createTwilioFlexConnector(
   input: TwilioFlexSettingsInput,
@@ -133,7 +129,7 @@ export function createTwilioFlexConnector(
       };
       await state.save(conversationId, record);
       await state.rememberStart(request.idempotencyKey, conversationId);
-      return { conversationId, status: 'queue', ...warn(warnings) };
+      return { conversationId, status: 'queue', ...withWarnings(warnings) };
     } catch (error) {
       // Do not leave a half-built conversation open at Twilio.
       await api
@@ -145,7 +141,7 @@ export function createTwilioFlexConnector(
         .catch((cleanup) => {
           logger.warn('twilio-flex: could not close a half-started conversation', {
             conversationId,
-            error: reason(cleanup),
+            error: failureReason(cleanup),
           });
         });
       throw error;
@@ -179,7 +175,7 @@ export function createTwilioFlexConnector(
       },
     );
     await state.rememberSent(conversationId, messageId, message.sid);
-    return { vendorMessageId: message.sid, duplicate: false, ...warn(warnings) };
+    return { vendorMessageId: message.sid, duplicate: false, ...withWarnings(warnings) };
   }
 
   /** Closes routing (tasks closed, not left wrapping) and then the conversation. */
@@ -196,11 +192,7 @@ export function createTwilioFlexConnector(
           operation: 'close handover: note',
         })
         .catch((error) => {
-          warnings.push({
-            type: 'other',
-            feature: 'closeFromBot',
-            message: `Closing note not delivered: ${reason(error)}`,
-          });
+          warnings.push(featureWarning('closeFromBot', `Closing note not delivered: ${failureReason(error)}`));
         });
     }
     const channel = await queue.interactionChannel(conversationId, record, call);
@@ -219,18 +211,16 @@ export function createTwilioFlexConnector(
         },
       );
     } else if (!channel?.channelSid) {
-      warnings.push({
-        type: 'other',
-        feature: 'closeFromBot',
-        message: 'No Flex interaction channel found yet; only the conversation was closed',
-      });
+      warnings.push(
+        featureWarning('closeFromBot', 'No Flex interaction channel found yet; only the conversation was closed'),
+      );
     }
     await api.updateConversation(
       conversationId,
       { State: 'closed' },
       { ...call, operation: 'close handover: conversation' },
     );
-    return { alreadyClosed: false, ...warn(warnings) };
+    return { alreadyClosed: false, ...withWarnings(warnings) };
   }
 
   const connector: TwilioFlexConnector = {

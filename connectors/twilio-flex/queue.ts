@@ -1,10 +1,5 @@
-import {
-  HandoverError,
-  type AvailabilityResult,
-  type ConnectorCallOptions,
-  type ConnectorWarning,
-  type StatusResult,
-} from 'handover-kit/contract';
+import type { AvailabilityResult, ConnectorCallOptions, ConnectorWarning, StatusResult } from 'handover-kit/contract';
+import { withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
 import type { TwilioApi, TwilioChannel, TwilioTask } from './api';
 import { estimateWaitMs, pickTask } from './routing';
 import type { TwilioFlexSettings } from './schema';
@@ -14,9 +9,6 @@ import type { HandoverRecord } from './state';
 export const POSITION_PAGE_SIZE = 1000;
 /** TaskRouter ordering that mirrors a FIFO queue: higher priority first, then the oldest. */
 export const QUEUE_ORDERING = 'Priority:desc,DateCreated:asc';
-
-const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
-const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
 
 function attributesOf(task: TwilioTask): Record<string, unknown> {
   try {
@@ -66,7 +58,7 @@ export class QueueInsight {
       agentsAvailable: agents,
       ...(queued !== undefined ? { queueLength: queued } : {}),
       ...(estimatedWaitMs !== undefined ? { estimatedWaitMs } : {}),
-      ...warn(warnings),
+      ...withWarnings(warnings),
     };
   }
 
@@ -81,10 +73,11 @@ export class QueueInsight {
     try {
       task = await this.taskOf(conversationSid, { signal: options?.signal, retry: false });
     } catch (error) {
-      warnings.push({ type: 'other', feature: 'queuePosition', message: `Task lookup failed: ${reason(error)}` });
+      warnings.push(featureWarning('queuePosition', `Task lookup failed: ${failureReason(error)}`));
     }
     // No task yet: the interaction is still being set up (creation is asynchronous), or it failed.
-    if (!task) return (await this.setupFailure(record, warnings, options)) ?? { status: 'queue', ...warn(warnings) };
+    if (!task)
+      return (await this.setupFailure(record, warnings, options)) ?? { status: 'queue', ...withWarnings(warnings) };
     switch (task.assignment_status) {
       case 'canceled':
         return { status: 'cancelled' };
@@ -95,7 +88,7 @@ export class QueueInsight {
         return { status: 'active' };
     }
     const queueSid = task.task_queue_sid ?? record?.queueSid ?? this.settings.queueSid;
-    if (!queueSid) return { status: 'queue', ...warn(warnings) };
+    if (!queueSid) return { status: 'queue', ...withWarnings(warnings) };
     const [position, wait] = await Promise.all([
       this.position(task, queueSid, warnings, options),
       this.averageWaitSeconds(queueSid, warnings, options),
@@ -105,7 +98,7 @@ export class QueueInsight {
       status: 'queue',
       ...(position !== undefined ? { queuePosition: position } : {}),
       ...(estimatedWaitMs !== undefined ? { estimatedWaitMs } : {}),
-      ...warn(warnings),
+      ...withWarnings(warnings),
     };
   }
 
@@ -151,7 +144,7 @@ export class QueueInsight {
         warnings: [...warnings, { type: 'other', message: `Flex could not set up the interaction: ${why}` }],
       };
     } catch (error) {
-      warnings.push({ type: 'other', message: `Interaction lookup failed: ${reason(error)}` });
+      warnings.push({ type: 'other', message: `Interaction lookup failed: ${failureReason(error)}` });
       return undefined;
     }
   }
@@ -171,17 +164,11 @@ export class QueueInsight {
       const index = tasks.findIndex((t) => t.sid === task.sid);
       if (index >= 0) return index + 1;
       if (more)
-        warnings.push({
-          type: 'other',
-          feature: 'queuePosition',
-          message: `More than ${POSITION_PAGE_SIZE} tasks wait ahead; position unknown`,
-        });
+        warnings.push(
+          featureWarning('queuePosition', `More than ${POSITION_PAGE_SIZE} tasks wait ahead; position unknown`),
+        );
     } catch (error) {
-      warnings.push({
-        type: 'other',
-        feature: 'queuePosition',
-        message: `Queue position unavailable: ${reason(error)}`,
-      });
+      warnings.push(featureWarning('queuePosition', `Queue position unavailable: ${failureReason(error)}`));
     }
     return undefined;
   }
@@ -199,11 +186,7 @@ export class QueueInsight {
       });
       return stats.wait_duration_in_queue_until_accepted?.avg ?? stats.avg_task_acceptance_time ?? undefined;
     } catch (error) {
-      warnings.push({
-        type: 'other',
-        feature: 'estimatedWaitTime',
-        message: `Wait estimate unavailable: ${reason(error)}`,
-      });
+      warnings.push(featureWarning('estimatedWaitTime', `Wait estimate unavailable: ${failureReason(error)}`));
       return undefined;
     }
   }

@@ -1,4 +1,5 @@
 import type { ConnectorWarning, Priority, StartHandoverRequest, TranscriptEntry } from 'handover-kit/contract';
+import { featureWarning } from 'handover-kit/connector-utils';
 import type { TwilioTask } from './api';
 import type { TwilioFlexSettings } from './schema';
 
@@ -25,11 +26,7 @@ export function taskAttributes(request: StartHandoverRequest, conversationSid: s
   const custom: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(request.customAttributes)) {
     if (RESERVED.has(key))
-      warnings.push({
-        type: 'other',
-        feature: 'customAttributes',
-        message: `Attribute "${key}" is reserved by the connector; not sent`,
-      });
+      warnings.push(featureWarning('customAttributes', `Attribute "${key}" is reserved by the connector; not sent`));
     else custom[key] = value;
   }
   const name = user.name ?? user.id;

@@ -15,7 +15,7 @@ import {
   type TranscriptEntry,
 } from 'handover-kit/contract';
 import type { MessageAuthor, MessageContent, SunshineApi, SunshineConversation } from './api';
-import { BoundedMap, OnceByKey } from 'handover-kit/connector-utils';
+import { BoundedMap, OnceByKey, featureWarning } from 'handover-kit/connector-utils';
 import { VENDOR } from './errors';
 import { META, ORIGIN, handoverMetadata, matchesIntegration } from './metadata';
 import { zendeskOptionsSchema, type ZendeskOptions, type ZendeskSettings } from './schema';
@@ -179,11 +179,9 @@ export class ZendeskHandovers {
     const entries = transcript.filter((e) => e.text.trim().length > 0);
     const limit = this.settings.transcriptLimit;
     if (entries.length > limit) {
-      warnings.push({
-        type: 'other',
-        feature: 'transcript',
-        message: `Only the last ${limit} of ${entries.length} transcript entries were posted.`,
-      });
+      warnings.push(
+        featureWarning('transcript', `Only the last ${limit} of ${entries.length} transcript entries were posted.`),
+      );
     }
     let firstId: string | undefined;
     for (const entry of entries.slice(-limit)) {

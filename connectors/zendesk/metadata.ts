@@ -1,4 +1,5 @@
 import type { ConnectorWarning, CustomAttributes, Priority, Routing } from 'handover-kit/contract';
+import { featureWarning } from 'handover-kit/connector-utils';
 import type { FlatMetadata, SwitchboardRef } from './api';
 import type { ZendeskOptions } from './schema';
 
@@ -94,13 +95,13 @@ export function handoverMetadata(input: HandoverMetadataInput): {
     dropped.unshift(key);
   }
   if (dropped.length) {
-    warnings.push({
-      type: 'other',
-      feature: 'customAttributes',
-      message:
+    warnings.push(
+      featureWarning(
+        'customAttributes',
         `passControl metadata is limited to 4 KB; left out: ` +
-        `${dropped.slice(0, 10).join(', ')}${dropped.length > 10 ? ', …' : ''}`,
-    });
+          `${dropped.slice(0, 10).join(', ')}${dropped.length > 10 ? ', …' : ''}`,
+      ),
+    );
   }
   return { metadata, warnings };
 }

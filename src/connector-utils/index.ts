@@ -7,3 +7,4 @@ export * from './memory';
 export * from './crc32';
 export * from './oauth';
 export * from './connection-test';
+export * from './results';
