@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { VendorApiError, type Clock } from 'handover-kit/contract';
-import { HttpClient, OAuthTokenCache, type HttpRequest } from 'handover-kit/connector-utils';
+import { HttpClient, OAuthTokenCache, type HttpRequest, unexpectedAnswer } from 'handover-kit/connector-utils';
 import type { EightByEightSettings } from './schema';
 
 export const VENDOR = '8x8';
@@ -113,11 +113,7 @@ export class EightByEightApi {
     const parsed = createdSchema.safeParse(res.body);
     const id = parsed.success ? (parsed.data.conversationId ?? parsed.data.id) : undefined;
     if (!id)
-      throw new VendorApiError('8x8 start handover: no conversation id in the answer', {
-        vendor: VENDOR,
-        status: res.status,
-        operation: 'start handover',
-      });
+      throw unexpectedAnswer(VENDOR, 'start handover', 'start handover: no conversation id in the answer', res.status);
     return id;
   }
 

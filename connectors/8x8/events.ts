@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Agent, Attachment, ConnectorStateV1, HandoverEvent, Logger } from 'handover-kit/contract';
+import { agentAttachment, agentMessageEvent } from 'handover-kit/connector-utils';
 
 /**
  * Chat Gateway v1 webhook events → handover events. Only the current event names are read
@@ -75,19 +76,8 @@ export interface EventContext {
   estimateWaitMs(queueId: string | undefined): Promise<number | undefined>;
 }
 
-const MEDIA: Record<string, Attachment['type']> = { image: 'image', video: 'video', audio: 'audio' };
-
 function attachmentsOf(list: z.infer<typeof messageData>['attachments']): Attachment[] {
-  const out: Attachment[] = [];
-  for (const a of list ?? []) {
-    if (!a.preSignedUrl) continue;
-    out.push({
-      url: a.preSignedUrl,
-      type: MEDIA[(a.type ?? '').toLowerCase()] ?? 'file',
-      ...(a.fileName ? { name: a.fileName } : {}),
-    });
-  }
-  return out;
+  return (list ?? []).flatMap((a) => (a.preSignedUrl ? [agentAttachment(a.preSignedUrl, a.type, a.fileName)] : []));
 }
 
 const agentOf = (id: string | undefined): Agent | undefined => (id ? { id } : undefined);
@@ -146,15 +136,7 @@ export async function toEvents(
           return [{ ...base, type: 'provider-event', name: '8x8-cards', data: { cards } }];
         }
         const agent = agentOf(data.data.sender?.id);
-        return [
-          {
-            ...base,
-            type: 'agent-message',
-            text,
-            ...(attachments.length ? { attachments } : {}),
-            ...(agent ? { agent } : {}),
-          },
-        ];
+        return [agentMessageEvent(base, text, attachments, agent)];
       }
       if (sender === 'system' && text) return [{ ...base, type: 'provider-event', name: '8x8-system-message', text }];
       return []; // the user's own and the bot's messages are not agent activity

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
+import { blankAsUnset, isHttpsOrLoopback, requestTimeoutMs, requiredText } from 'handover-kit/connector-utils';
 
 /**
  * Settings of an 8x8 Contact Center (Chat Gateway) provider. Names follow Cognigy's 8x8 provider
@@ -7,24 +8,17 @@ import { field, secret } from 'handover-kit/contract';
  * Every field accepts the string form a Cognigy Connection hands over ("" for unset).
  */
 
-/** A blank string means "not set". */
-const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const optionalText = (max: number) => z.preprocess(blank, z.string().trim().min(1).max(max).optional());
-
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
+const optionalText = (max: number) => z.preprocess(blankAsUnset, z.string().trim().min(1).max(max).optional());
 
 /** https anywhere; plain http only on loopback (the test fake, a local proxy). */
 const baseUrl = z
-  .preprocess(blank, z.url('Must be an absolute URL').default('https://api.8x8.com'))
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.includes(url.hostname));
-  }, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)')
+  .preprocess(blankAsUnset, z.url('Must be an absolute URL').default('https://api.8x8.com'))
+  .refine(isHttpsOrLoopback, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)')
   .transform((value) => value.replace(/\/+$/, ''));
 
 /** A JSON object given as an object or as its text (Cognigy's JSON fields arrive either way). */
 export const jsonObjectSchema = z.preprocess((value, ctx) => {
-  const b = blank(value);
+  const b = blankAsUnset(value);
   if (typeof b !== 'string') return b;
   try {
     return JSON.parse(b);
@@ -43,7 +37,7 @@ export const eightByEightSettingsSchema = z
       description: 'Chat Gateway host (default https://api.8x8.com). Paths /chat-gateway/v1/… are added.',
       placeholder: 'https://api.8x8.com',
     }),
-    apiKey: secret(z.string({ error: 'API key is required' }).trim().min(1, 'API key is required'), {
+    apiKey: secret(requiredText('API key'), {
       label: 'API Key',
       description: 'Key of an Admin Console app with the "Chat Gateway" product (sent as x-api-key).',
     }),
@@ -51,7 +45,7 @@ export const eightByEightSettingsSchema = z
       label: '8x8-Tenant',
       description: 'Contact Center tenant id (X-8x8-Tenant). Needed when the customer has more than one tenant.',
     }),
-    channelId: field(z.string({ error: '8x8 Channel Id is required' }).trim().min(1, '8x8 Channel Id is required'), {
+    channelId: field(requiredText('8x8 Channel Id'), {
       label: '8x8 Channel Id',
       description: 'The Chat API channel handovers are created in (Configuration Manager › Channels › Chat API).',
     }),
@@ -67,7 +61,7 @@ export const eightByEightSettingsSchema = z
       label: 'API secret (real-time metrics)',
       description: "The same app's secret, with the real-time analytics product: turns on availability and wait times.",
     }),
-    metricsRegion: field(z.preprocess(blank, z.enum(METRICS_REGIONS).default('us')), {
+    metricsRegion: field(z.preprocess(blankAsUnset, z.enum(METRICS_REGIONS).default('us')), {
       label: 'Real-time metrics region',
       description: 'Where the tenant lives: us, eu, au or ca (selects the analytics host path).',
     }),
@@ -79,10 +73,7 @@ export const eightByEightSettingsSchema = z
       label: 'Webhook replay window (ms)',
       description: 'Signed transmission times older or newer than this are refused (default 300000).',
     }),
-    requestTimeoutMs: field(z.coerce.number().int().min(100).max(60_000).default(10_000), {
-      label: 'Request timeout (ms)',
-      description: 'Deadline per 8x8 API attempt (default 10000).',
-    }),
+    requestTimeoutMs: requestTimeoutMs('8x8 API'),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
+import { blankAsUnset, requiredText } from 'handover-kit/connector-utils';
 
 /**
  * Settings of a Chatwoot / Cognigy Live Agent provider.
@@ -8,12 +9,9 @@ import { field, secret } from 'handover-kit/contract';
  * "vip, billing", "" for unset), so one schema serves the gateway's provider API and extension users.
  */
 
-/** An empty or blank string means "not set". */
-const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
 /** Blank → unset; a numeric string → its number; anything else is left for zod to reject. */
 const numeric = (value: unknown) => {
-  const b = blank(value);
+  const b = blankAsUnset(value);
   return typeof b === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(b) ? Number(b) : b;
 };
 
@@ -37,7 +35,7 @@ const bounded = (what: string, min: number, max: number, fallback: number) =>
 
 const flag = (fallback: boolean) =>
   z.preprocess((v) => {
-    const b = blank(v);
+    const b = blankAsUnset(v);
     if (typeof b === 'string')
       return b.trim().toLowerCase() === 'true' ? true : b.trim().toLowerCase() === 'false' ? false : b;
     return b;
@@ -62,7 +60,7 @@ export const VERIFICATION_MODES = ['signature', 'url-token'] as const;
 
 export const chatwootSettingsSchema = z
   .object({
-    flavour: field(z.preprocess(blank, z.enum(FLAVOURS).default('chatwoot')), {
+    flavour: field(z.preprocess(blankAsUnset, z.enum(FLAVOURS).default('chatwoot')), {
       label: 'Flavour',
       description:
         'chatwoot: upstream Chatwoot (cloud or self-hosted). live-agent: Cognigy Live Agent (the same API; ' +
@@ -79,22 +77,19 @@ export const chatwootSettingsSchema = z
       label: 'Account ID',
       description: 'The number after /app/accounts/ in the dashboard URL.',
     }),
-    apiAccessToken: secret(
-      z.string({ error: 'API access token is required' }).trim().min(1, 'API access token is required'),
-      {
-        label: 'API access token',
-        description:
-          'Profile Settings → Access Token of an administrator (sent as the api_access_token header). An ' +
-          'agent-role token self-assigns every conversation it opens.',
-      },
-    ),
+    apiAccessToken: secret(requiredText('API access token'), {
+      label: 'API access token',
+      description:
+        'Profile Settings → Access Token of an administrator (sent as the api_access_token header). An ' +
+        'agent-role token self-assigns every conversation it opens.',
+    }),
     inboxId: field(positiveId('Inbox ID'), {
       label: 'Inbox ID',
       description: 'The API-channel inbox that handovers are created in (Settings → Inboxes → the number in the URL).',
     }),
     inboxIds: field(
       z.preprocess((v) => {
-        const b = blank(v);
+        const b = blankAsUnset(v);
         return typeof b === 'string' ? b.split(',').map((s) => numeric(s.trim())) : b;
       }, z.array(idNumber('Inbox ID')).max(50).optional()),
       {
@@ -119,7 +114,7 @@ export const chatwootSettingsSchema = z
           '?token=<secret>.',
       },
     ),
-    verification: field(z.preprocess(blank, z.enum(VERIFICATION_MODES).optional()), {
+    verification: field(z.preprocess(blankAsUnset, z.enum(VERIFICATION_MODES).optional()), {
       label: 'Webhook verification',
       description:
         'signature (Chatwoot ≥ 4.11.2 account webhooks, ≥ 4.13 inbox webhooks): HMAC-SHA256 with a replay window. ' +
@@ -132,7 +127,7 @@ export const chatwootSettingsSchema = z
     }),
     labels: field(
       z.preprocess((v) => {
-        const b = blank(v);
+        const b = blankAsUnset(v);
         return typeof b === 'string'
           ? b
               .split(',')

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { VendorApiError, type Clock } from 'handover-kit/contract';
-import { HttpClient, type HttpRequest } from 'handover-kit/connector-utils';
+import type { Clock } from 'handover-kit/contract';
+import { HttpClient, type HttpRequest, parseVendorBody } from 'handover-kit/connector-utils';
 import { CxoneSession, VENDOR } from './auth';
 import { AUTH_HOSTS } from './hosts';
 import type { CxoneSettings } from './schema';
@@ -194,12 +194,5 @@ function enc(id: string): string {
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string): z.output<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new VendorApiError(`cxone ${operation} returned an unexpected body`, {
-      vendor: VENDOR,
-      status: 200,
-      operation,
-    });
-  return parsed.data;
+  return parseVendorBody(VENDOR, operation, schema, body);
 }

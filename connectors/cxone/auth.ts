@@ -1,5 +1,5 @@
 import { VendorApiError, type Clock } from 'handover-kit/contract';
-import { OAuthTokenCache, type HttpClient } from 'handover-kit/connector-utils';
+import { OAuthTokenCache, type HttpClient, unexpectedAnswer } from 'handover-kit/connector-utils';
 import { cxoneConfigurationSchema, hostsFor, tenantIdOf, type CxoneHosts } from './hosts';
 import type { CxoneSettings } from './schema';
 
@@ -86,11 +86,7 @@ export class CxoneSession {
     const config = cxoneConfigurationSchema.safeParse(res.body);
     const hosts = config.success ? hostsFor(config.data, this.settings.dfoHostStyle) : undefined;
     if (!hosts)
-      throw new VendorApiError('cxone discovery returned no usable area / domain', {
-        vendor: VENDOR,
-        status: res.status,
-        operation: 'discover api hosts',
-      });
+      throw unexpectedAnswer(VENDOR, 'discover api hosts', 'discovery returned no usable area / domain', res.status);
     return hosts;
   }
 }

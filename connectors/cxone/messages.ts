@@ -5,7 +5,7 @@ import type {
   Routing,
   StartHandoverRequest,
 } from 'handover-kit/contract';
-import { featureWarning } from 'handover-kit/connector-utils';
+import { fetchableAttachments } from 'handover-kit/connector-utils';
 
 /** What the agent sees first when the transcript is not sent. */
 export const DEFAULT_START_TEXT = 'The customer asked for an agent.';
@@ -72,16 +72,13 @@ export function attachmentsFor(list: Attachment[] | undefined): {
   attachments: Array<{ friendlyName: string; url: string }>;
   warnings: ConnectorWarning[];
 } {
-  const attachments: Array<{ friendlyName: string; url: string }> = [];
-  const warnings: ConnectorWarning[] = [];
-  for (const a of list ?? []) {
-    if (!/^https?:\/\//i.test(a.url)) {
-      warnings.push(
-        featureWarning('attachments', `Attachment "${a.name ?? a.url.slice(0, 40)}" is not an http(s) URL; not sent`),
-      );
-      continue;
-    }
-    attachments.push({ friendlyName: a.name ?? new URL(a.url).pathname.split('/').pop() ?? 'attachment', url: a.url });
-  }
+  const { fetchable, warnings } = fetchableAttachments(
+    list,
+    (a) => `Attachment "${a.name ?? a.url.slice(0, 40)}" is not an http(s) URL; not sent`,
+  );
+  const attachments = fetchable.map((a) => ({
+    friendlyName: a.name ?? new URL(a.url).pathname.split('/').pop() ?? 'attachment',
+    url: a.url,
+  }));
   return { attachments, warnings };
 }

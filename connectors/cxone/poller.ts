@@ -1,5 +1,4 @@
 import {
-  HandoverError,
   RateLimitError,
   VendorNotFoundError,
   type Clock,
@@ -7,16 +6,13 @@ import {
   type HandoverEvent,
   type Logger,
 } from 'handover-kit/contract';
-import { BoundedMap, retryWithBackoff, clockSleep } from 'handover-kit/connector-utils';
+import { BoundedMap, SharedIdList, errorForLog, conversationGoneEvent } from 'handover-kit/connector-utils';
 import type { CxoneApi } from './api';
 import { diffContact } from './mapping';
 import type { ThreadStore } from './threads';
 
 /** The lease that makes one gateway instance the provider's poller. */
 export const POLLER_LEASE = 'poller';
-/** The lease that guards the shared list of polled threads while it is rewritten. */
-const INDEX_LOCK = 'polled-index';
-const INDEX_KEY = 'polled';
 /** Threads one provider polls at most; more are refused with a warning. */
 export const MAX_TRACKED = 5_000;
 /** Consecutive 404s after which a contact counts as gone. */
@@ -52,10 +48,18 @@ export class ContactPoller {
   private pausedUntil = 0;
   private disposed = false;
   private running: Promise<void> | undefined;
-  private indexChain: Promise<unknown> = Promise.resolve();
   private readonly notFound = new BoundedMap<string, number>(MAX_TRACKED);
+  /** The polled threads, shared by every instance (the lease `polled-index` guards rewrites). */
+  private readonly polled: SharedIdList;
 
-  constructor(private readonly options: PollerOptions) {}
+  constructor(private readonly options: PollerOptions) {
+    this.polled = new SharedIdList(options.state, {
+      key: 'polled',
+      lock: 'polled-index',
+      clock: options.clock,
+      what: 'cxone polled-thread list',
+    });
+  }
 
   /** Contact reads per tick (at least one). */
   get budget(): number {
@@ -71,19 +75,12 @@ export class ContactPoller {
   }
 
   /** Threads polled by this provider (shared state). */
-  async tracked(): Promise<string[]> {
-    const raw = await this.options.state.get(INDEX_KEY);
-    if (!raw) return [];
-    try {
-      const ids: unknown = JSON.parse(raw);
-      return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
-    } catch {
-      return [];
-    }
+  tracked(): Promise<string[]> {
+    return this.polled.read();
   }
 
   async track(threadId: string): Promise<void> {
-    await this.mutate((ids) => {
+    await this.polled.edit((ids) => {
       if (ids.includes(threadId)) return ids;
       if (ids.length >= MAX_TRACKED) {
         this.options.logger.warn('cxone poller is full; agent joined / ended will not be detected for this handover', {
@@ -97,7 +94,7 @@ export class ContactPoller {
   }
 
   async untrack(threadId: string): Promise<void> {
-    await this.mutate((ids) => (ids.includes(threadId) ? ids.filter((id) => id !== threadId) : ids));
+    await this.polled.edit((ids) => (ids.includes(threadId) ? ids.filter((id) => id !== threadId) : ids));
   }
 
   /** One tick: take or renew the lease; when held, read a budget's worth of contacts. */
@@ -132,7 +129,7 @@ export class ContactPoller {
       this.holding = await this.options.state.acquireLease(POLLER_LEASE, this.leaseMs);
       if (this.holding && this.options.clock.now() >= this.pausedUntil) await this.pollBatch();
     } catch (error) {
-      this.options.logger.warn('cxone poller tick failed', { error: describe(error) });
+      this.options.logger.warn('cxone poller tick failed', { error: errorForLog(error) });
     }
   }
 
@@ -167,7 +164,7 @@ export class ContactPoller {
     } catch (error) {
       await this.failed(threadId, error);
       if (!VendorNotFoundError.isInstance(error))
-        logger.warn('cxone contact poll failed', { threadId, error: describe(error) });
+        logger.warn('cxone contact poll failed', { threadId, error: errorForLog(error) });
     }
   }
 
@@ -181,49 +178,7 @@ export class ContactPoller {
     if (misses < NOT_FOUND_LIMIT) return;
     this.notFound.delete(threadId);
     await this.untrack(threadId);
-    this.options.emit([
-      {
-        type: 'handover-error',
-        conversationId: threadId,
-        eventId: `cxone:${threadId}:gone`,
-        occurredAt: clock.now(),
-        code: 'contact-not-found',
-        message: 'The CXone contact no longer exists',
-      },
-    ]);
+    const gone = { code: 'contact-not-found', message: 'The CXone contact no longer exists' };
+    this.options.emit([conversationGoneEvent('cxone', threadId, clock.now(), gone)]);
   }
-
-  /**
-   * Rewrites the shared list: in order within this process, and under a short lease across
-   * instances (another instance holding it is retried on the runtime clock).
-   */
-  private mutate(change: (ids: string[]) => string[]): Promise<void> {
-    const { state, clock } = this.options;
-    const run = async () => {
-      await retryWithBackoff(
-        async () => {
-          if (!(await state.acquireLease(INDEX_LOCK, 5_000))) {
-            throw new HandoverError('internal', 'cxone polled-thread list is being changed by another instance', {
-              isRetryable: true,
-            });
-          }
-        },
-        { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000, sleep: clockSleep(clock) },
-      );
-      try {
-        const ids = await this.tracked();
-        const next = change(ids);
-        if (next !== ids) await state.set(INDEX_KEY, JSON.stringify(next));
-      } finally {
-        await state.releaseLease(INDEX_LOCK);
-      }
-    };
-    const result = this.indexChain.then(run, run);
-    this.indexChain = result.catch(() => undefined);
-    return result;
-  }
-}
-
-function describe(error: unknown) {
-  return HandoverError.isInstance(error) ? error.toJSON() : String(error);
 }

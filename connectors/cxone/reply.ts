@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError, type Agent, type Attachment } from 'handover-kit/contract';
+import { agentAttachment } from 'handover-kit/connector-utils';
 
 /**
  * What we read out of a reply CXone posts to the integration box. Public material shows two shapes
@@ -51,21 +52,13 @@ export interface ParsedReply {
   notFromAgent: boolean;
 }
 
-const MEDIA: Array<[RegExp, Attachment['type']]> = [
-  [/^image\/|\.(png|jpe?g|gif|webp)$/i, 'image'],
-  [/^video\/|\.(mp4|mov|webm)$/i, 'video'],
-  [/^audio\/|\.(mp3|ogg|wav|m4a)$/i, 'audio'],
-];
-
 function attachmentsOf(list: readonly unknown[] | null | undefined): Attachment[] {
   const out: Attachment[] = [];
   for (const item of list ?? []) {
     const parsed = attachmentSchema.safeParse(item);
     if (!parsed.success) continue;
     const { url, friendlyName, mimeType } = parsed.data;
-    const hint = mimeType ?? friendlyName ?? url.split(/[?#]/)[0]!;
-    const type = MEDIA.find(([re]) => re.test(hint))?.[1] ?? 'file';
-    out.push({ url, type, ...(friendlyName ? { name: friendlyName } : {}) });
+    out.push(agentAttachment(url, mimeType ?? friendlyName ?? url, friendlyName));
   }
   return out;
 }

@@ -1,14 +1,6 @@
 import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
-
-/** An override URL: https anywhere, plain http only on loopback (the test fake). */
-const overrideUrl = z.url('Must be an absolute URL').refine((value) => {
-  const url = new URL(value);
-  return (
-    url.protocol === 'https:' ||
-    (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-  );
-}, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)');
+import { baseUrlOverride, requestTimeoutMs, requiredText } from 'handover-kit/connector-utils';
 
 /** A path below `/webhooks/<providerId>/`: plain segments, `{thread}` / `{channel}` placeholders allowed. */
 const subPath = z
@@ -36,21 +28,21 @@ export const cxoneSettingsSchema = z
       label: 'Tenant ID',
       description: 'Optional: read from the token (id_token claim tenantId) when empty.',
     }),
-    accessKeyId: field(z.string().trim().min(1, 'Access Key ID is required'), {
+    accessKeyId: field(requiredText('Access Key ID'), {
       label: 'Access Key ID',
       description: 'Access key of the CXone user the connector acts as (Admin › Employees › Access Keys).',
     }),
     accessKeySecret: secret(z.string().min(1, 'Access Key Secret is required'), { label: 'Access Key Secret' }),
-    clientId: field(z.string().trim().min(1, 'Client ID is required'), {
+    clientId: field(requiredText('Client ID'), {
       label: 'Client ID',
       description: 'The OAuth application NICE registered for you (sent as Basic credentials to the token endpoint).',
     }),
     clientSecret: secret(z.string().min(1, 'Client Secret is required'), { label: 'Client Secret' }),
-    channelId: field(z.string().trim().min(1, 'Channel ID is required'), {
+    channelId: field(requiredText('Channel ID'), {
       label: 'Channel ID',
       description: 'The DFO channel (point of contact) of the bring-your-own-channel integration, e.g. chat_1a2b….',
     }),
-    channelClientId: field(z.string().trim().min(1, 'Channel integration client ID is required'), {
+    channelClientId: field(requiredText('Channel integration client ID'), {
       label: 'Channel integration client ID',
       description: "The Client ID entered in CXone's BYOC integration form: CXone presents it at our token endpoint.",
     }),
@@ -104,22 +96,10 @@ export const cxoneSettingsSchema = z
       label: 'Poll budget (requests per hour)',
       description: 'Cap for contact reads by the poller; CXone allows 120,000 "get contact" per hour per tenant.',
     }),
-    authBaseUrl: field(overrideUrl.optional(), {
-      label: 'Auth base URL override',
-      description: 'Replaces https://cxone.niceincontact.com (tests, proxies).',
-    }),
-    dfoBaseUrl: field(overrideUrl.optional(), {
-      label: 'DFO API base URL override',
-      description: 'Replaces the discovered DFO host (tests, proxies).',
-    }),
-    apiBaseUrl: field(overrideUrl.optional(), {
-      label: 'API base URL override',
-      description: 'Replaces the discovered api_endpoint (tests, proxies).',
-    }),
-    requestTimeoutMs: field(z.coerce.number().int().min(100).max(60_000).default(10_000), {
-      label: 'Request timeout (ms)',
-      description: 'Deadline per CXone API attempt (default 10000).',
-    }),
+    authBaseUrl: baseUrlOverride('Auth', 'Replaces https://cxone.niceincontact.com (tests, proxies).'),
+    dfoBaseUrl: baseUrlOverride('DFO API', 'Replaces the discovered DFO host (tests, proxies).'),
+    apiBaseUrl: baseUrlOverride('API', 'Replaces the discovered api_endpoint (tests, proxies).'),
+    requestTimeoutMs: requestTimeoutMs('CXone API'),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectorStateV1 } from 'handover-kit/contract';
+import { readStateJson } from 'handover-kit/connector-utils';
 
 /**
  * What the connector remembers per thread, in `runtime.state` so that every gateway instance (and
@@ -38,15 +39,8 @@ export function messageIdFor(kind: string, ...parts: string[]): string {
 export class ThreadStore {
   constructor(private readonly state: ConnectorStateV1) {}
 
-  async get(threadId: string): Promise<ThreadRecord | undefined> {
-    const raw = await this.state.get(`thread:${threadId}`);
-    if (!raw) return undefined;
-    try {
-      const parsed = threadRecordSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
+  get(threadId: string): Promise<ThreadRecord | undefined> {
+    return readStateJson(this.state, `thread:${threadId}`, threadRecordSchema);
   }
 
   async put(threadId: string, record: ThreadRecord): Promise<void> {

@@ -10,7 +10,7 @@ import {
   type WebhookReply,
   type WebhookRequest,
 } from 'handover-kit/contract';
-import { headerValue, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
+import { headerValue, parseJsonBody, safeEqual, agentMessageEvent } from 'handover-kit/connector-utils';
 import { readReply } from './reply';
 import { messageIdFor, sha256, type ThreadStore } from './threads';
 
@@ -148,16 +148,13 @@ export function createCxoneWebhook(ctx: CxoneWebhookContext): ConnectorWebhookV1
       return { events: [], ourId, threadId };
     }
     const agent = reply.agent ?? record.agent;
-    const event: HandoverEvent = {
-      type: 'agent-message',
-      conversationId: threadId,
-      eventId: `cxone:reply:${threadId}:${key}`,
+    const event = agentMessageEvent(
       // The runtime clock, like the poller's events: one time base orders joined, replies and the end.
-      occurredAt: ctx.now(),
-      text: reply.text,
-      ...(reply.attachments.length > 0 ? { attachments: reply.attachments } : {}),
-      ...(agent ? { agent } : {}),
-    };
+      { conversationId: threadId, eventId: `cxone:reply:${threadId}:${key}`, occurredAt: ctx.now() },
+      reply.text,
+      reply.attachments,
+      agent,
+    );
     return { events: [event], ourId, threadId };
   }
 

@@ -1,7 +1,13 @@
 import { Agent } from 'undici';
 import type { z } from 'zod';
-import { VendorApiError, type Clock } from 'handover-kit/contract';
-import { HttpClient, OAuthTokenCache, type HttpRequest, type HttpResponse } from 'handover-kit/connector-utils';
+import type { Clock } from 'handover-kit/contract';
+import {
+  HttpClient,
+  OAuthTokenCache,
+  type HttpRequest,
+  type HttpResponse,
+  parseVendorBody,
+} from 'handover-kit/connector-utils';
 import { apiBaseUrlFor, loginBaseUrlFor } from './regions';
 import { CLIENT_SECRET_ENV, type GenesysSettings } from './schema';
 import {
@@ -229,14 +235,7 @@ function enc(id: string): string {
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string): z.output<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new VendorApiError(`genesys ${operation} returned an unexpected body`, {
-      vendor: VENDOR,
-      status: 200,
-      operation,
-    });
-  return parsed.data;
+  return parseVendorBody(VENDOR, operation, schema, body);
 }
 
 /** Read at each token request, so a secret from the environment can be rotated. */

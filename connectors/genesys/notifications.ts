@@ -1,5 +1,5 @@
 import { HandoverError, type Clock, type ConnectorStateV1, type Logger } from 'handover-kit/contract';
-import { BoundedMap, SingleFlight, type HttpClient } from 'handover-kit/connector-utils';
+import { BoundedMap, SingleFlight, type HttpClient, parseIdList } from 'handover-kit/connector-utils';
 import {
   DETAIL_KINDS,
   MAX_TOPICS,
@@ -381,13 +381,7 @@ export class NotificationsChannel {
   }
 
   private async readIndex(): Promise<Set<string>> {
-    const raw = await this.o.state.get(INDEX_KEY);
-    try {
-      const list: unknown = raw ? JSON.parse(raw) : [];
-      return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : []);
-    } catch {
-      return new Set();
-    }
+    return new Set(parseIdList(await this.o.state.get(INDEX_KEY)));
   }
 
   /** Read-modify-write of the shared set; per-conversation keys repair a lost update on the next tick. */

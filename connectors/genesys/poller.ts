@@ -1,5 +1,4 @@
 import {
-  HandoverError,
   RateLimitError,
   VendorNotFoundError,
   type Agent,
@@ -7,6 +6,7 @@ import {
   type HandoverEvent,
   type Logger,
 } from 'handover-kit/contract';
+import { conversationGoneEvent, errorForLog } from 'handover-kit/connector-utils';
 import type { GenesysApi } from './api';
 import { diffSnapshot, newTrackState, type TrackState } from './participants';
 import type { GenesysConversation } from './vendor-types';
@@ -157,16 +157,8 @@ export class ParticipantPoller {
     if (VendorNotFoundError.isInstance(error) && ++t.notFound >= NOT_FOUND_LIMIT) {
       this.untrack(t.id, true);
       logger.warn('genesys conversation is gone; ending the handover with an error', { conversationId: t.id });
-      this.options.emit([
-        {
-          type: 'handover-error',
-          conversationId: t.id,
-          eventId: `genesys:${t.id}:gone`,
-          occurredAt: clock.now(),
-          code: 'conversation-not-found',
-          message: 'The Genesys conversation no longer exists',
-        },
-      ]);
+      const gone = { code: 'conversation-not-found', message: 'The Genesys conversation no longer exists' };
+      this.options.emit([conversationGoneEvent('genesys', t.id, clock.now(), gone)]);
       return;
     }
     if (RateLimitError.isInstance(error))
@@ -176,7 +168,7 @@ export class ParticipantPoller {
       conversationId: t.id,
       failures: t.failures,
       nextPollMs: backoff,
-      error: HandoverError.isInstance(error) ? error.toJSON() : String(error),
+      error: errorForLog(error),
     });
     this.schedule(t, backoff);
   }

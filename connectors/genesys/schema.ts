@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
+import { baseUrlOverride, requestTimeoutMs, requiredText } from 'handover-kit/connector-utils';
 import { normalizeRegion } from './regions';
 
 /** Genesys object ids (integrations, queues, conversations) are GUIDs. */
@@ -8,15 +9,6 @@ const guid = (what: string) =>
     .string()
     .trim()
     .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `Must be the ${what} id (a GUID)`);
-
-/** An override URL: https anywhere, plain http only on loopback (the test fake). */
-const overrideUrl = z.url('Must be an absolute URL').refine((value) => {
-  const url = new URL(value);
-  return (
-    url.protocol === 'https:' ||
-    (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-  );
-}, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)');
 
 /** Settings of a Genesys Cloud Open Messaging provider. */
 export const genesysSettingsSchema = z
@@ -45,15 +37,9 @@ export const genesysSettingsSchema = z
         placeholder: 'mypurecloud.com',
       },
     ),
-    apiBaseUrl: field(overrideUrl.optional(), {
-      label: 'API base URL override',
-      description: 'Replaces https://api.<region> (tests and proxies only).',
-    }),
-    loginBaseUrl: field(overrideUrl.optional(), {
-      label: 'Login base URL override',
-      description: 'Replaces https://login.<region> (tests and proxies only).',
-    }),
-    clientId: field(z.string().trim().min(1, 'Client ID is required'), {
+    apiBaseUrl: baseUrlOverride('API', 'Replaces https://api.<region> (tests and proxies only).'),
+    loginBaseUrl: baseUrlOverride('Login', 'Replaces https://login.<region> (tests and proxies only).'),
+    clientId: field(requiredText('Client ID'), {
       label: 'OAuth client ID',
       description:
         'A Client Credentials OAuth client with a role allowing messaging, conversations and routing queue view.',
@@ -93,13 +79,7 @@ export const genesysSettingsSchema = z
           'the notifications channel is down; default 5000). Each poll is one API request.',
       },
     ),
-    requestTimeoutMs: field(
-      z.coerce.number().int().min(100, 'At least 100 ms').max(60_000, 'At most 60000 ms').default(10_000),
-      {
-        label: 'Request timeout (ms)',
-        description: 'Deadline per Genesys API attempt (default 10000).',
-      },
-    ),
+    requestTimeoutMs: requestTimeoutMs('Genesys API'),
   })
   .strict();
 

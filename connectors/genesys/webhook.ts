@@ -9,7 +9,14 @@ import {
   type Logger,
   type WebhookRequest,
 } from 'handover-kit/contract';
-import { headerValue, hmac, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
+import {
+  headerValue,
+  hmac,
+  parseJsonBody,
+  safeEqual,
+  agentAttachment,
+  agentMessageEvent,
+} from 'handover-kit/connector-utils';
 
 /**
  * Genesys open-messaging webhooks: one normalized message per POST, signed
@@ -63,15 +70,13 @@ export interface GenesysWebhookContext {
   logger: Logger;
 }
 
-const MEDIA: Record<string, Attachment['type']> = { image: 'image', video: 'video', audio: 'audio' };
-
 function attachmentsOf(content: readonly unknown[] | null | undefined): Attachment[] {
   const out: Attachment[] = [];
   for (const item of content ?? []) {
     const parsed = attachmentSchema.safeParse(item);
     if (!parsed.success) continue;
     const { mediaType, url, filename } = parsed.data.attachment;
-    out.push({ url, type: MEDIA[(mediaType ?? '').toLowerCase()] ?? 'file', ...(filename ? { name: filename } : {}) });
+    out.push(agentAttachment(url, mediaType, filename));
   }
   return out;
 }
@@ -144,16 +149,7 @@ async function toEvents(body: WebhookBody, req: WebhookRequest, ctx: GenesysWebh
           },
         ];
       }
-      const agent = ctx.currentAgent(conversationId);
-      return [
-        {
-          ...base,
-          type: 'agent-message',
-          text,
-          ...(attachments.length ? { attachments } : {}),
-          ...(agent ? { agent } : {}),
-        },
-      ];
+      return [agentMessageEvent(base, text, attachments, ctx.currentAgent(conversationId))];
     }
     case 'Event': {
       const typing = (body.events ?? []).filter((e) => (e.eventType ?? '').toLowerCase() === 'typing');

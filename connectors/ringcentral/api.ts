@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { VendorApiError, VendorAuthError, VendorNotFoundError, type Clock } from 'handover-kit/contract';
-import { HttpClient, type HttpRequest } from 'handover-kit/connector-utils';
+import { HttpClient, type HttpRequest, parseVendorBody } from 'handover-kit/connector-utils';
 import type { RingcentralSettings } from './schema';
 import { SDK_SIGNATURE_HEADER, signSdk } from './sdk';
 import {
@@ -179,12 +179,5 @@ function sendApiError(error: unknown, operation: string): unknown {
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown, operation: string): z.output<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new VendorApiError(`${VENDOR} ${operation} returned an unexpected body`, {
-      vendor: VENDOR,
-      status: 200,
-      operation,
-    });
-  return parsed.data;
+  return parseVendorBody(VENDOR, operation, schema, body);
 }

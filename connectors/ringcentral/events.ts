@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Attachment, HandoverEvent, Logger } from 'handover-kit/contract';
+import { agentAttachment, agentMessageEvent } from 'handover-kit/connector-utils';
 import type { EngageState } from './state';
 
 /** Turns what Engage sends — Channel SDK actions and Webhook API events — into handover events. */
@@ -51,19 +52,8 @@ const queueSchema = z
   })
   .loose();
 
-const ATTACHMENT_TYPES: Record<string, Attachment['type']> = { image: 'image', video: 'video', audio: 'audio' };
-
 function attachmentsOf(list: z.infer<typeof agentContentSchema>['attachments']): Attachment[] {
-  const out: Attachment[] = [];
-  for (const a of list ?? []) {
-    if (!a.url) continue;
-    out.push({
-      url: a.url,
-      type: ATTACHMENT_TYPES[(a.type ?? '').toLowerCase()] ?? 'file',
-      ...(a.filename ? { name: a.filename } : {}),
-    });
-  }
-  return out;
+  return (list ?? []).flatMap((a) => (a.url ? [agentAttachment(a.url, a.type, a.filename)] : []));
 }
 
 /** The id we answer a created content with: stable, so Engage's retries of one content get one id. */
@@ -100,17 +90,13 @@ export async function sdkEvents(
       const text = c.data.body ?? '';
       if (!text && attachments.length === 0) return [];
       const agentId = c.data.author_id != null ? String(c.data.author_id) : undefined;
-      return [
-        {
-          type: 'agent-message',
-          conversationId,
-          eventId: `ringcentral:content:${c.data.content_id ?? digest(raw)}`,
-          occurredAt: time(c.data.created_at, time(envelope.time, receivedAt)),
-          text,
-          ...(attachments.length ? { attachments } : {}),
-          ...(agentId ? { agent: { id: agentId, ...(c.data.sender_name ? { name: c.data.sender_name } : {}) } } : {}),
-        },
-      ];
+      const eventBase = {
+        conversationId,
+        eventId: `ringcentral:content:${c.data.content_id ?? digest(raw)}`,
+        occurredAt: time(c.data.created_at, time(envelope.time, receivedAt)),
+      };
+      const agent = agentId ? { id: agentId, ...(c.data.sender_name ? { name: c.data.sender_name } : {}) } : undefined;
+      return [agentMessageEvent(eventBase, text, attachments, agent)];
     }
     case 'messaging.queuing_update': {
       const q = queueSchema.safeParse(params);

@@ -5,7 +5,7 @@ import type {
   HandoverUser,
   TranscriptEntry,
 } from 'handover-kit/contract';
-import { featureWarning } from 'handover-kit/connector-utils';
+import { fetchableAttachments } from 'handover-kit/connector-utils';
 
 /** Engage's limit on a content body (characters). */
 export const MAX_BODY_CHARS = 20_000;
@@ -76,18 +76,11 @@ export function attachmentsFor(list: readonly Attachment[] | undefined): {
   attachments: Array<Record<string, string>>;
   warnings: ConnectorWarning[];
 } {
-  const attachments: Array<Record<string, string>> = [];
-  const warnings: ConnectorWarning[] = [];
-  for (const a of list ?? []) {
-    if (!/^https?:\/\//i.test(a.url)) {
-      warnings.push(featureWarning('attachments', 'An attachment without an http(s) URL was not sent'));
-      continue;
-    }
-    attachments.push({
-      url: a.url,
-      ...(a.name ? { filename: a.name } : {}),
-      ...(a.type === 'audio' || a.type === 'video' ? { type: a.type } : {}),
-    });
-  }
+  const { fetchable, warnings } = fetchableAttachments(list, () => 'An attachment without an http(s) URL was not sent');
+  const attachments = fetchable.map((a) => ({
+    url: a.url,
+    ...(a.name ? { filename: a.name } : {}),
+    ...(a.type === 'audio' || a.type === 'video' ? { type: a.type } : {}),
+  }));
   return { attachments, warnings };
 }

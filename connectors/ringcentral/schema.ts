@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
-
-/** https anywhere; plain http only on loopback (the test fake). */
-const httpsUrl = (what: string) =>
-  z.url(`${what} must be an absolute URL`).refine((value) => {
-    const url = new URL(value);
-    return (
-      url.protocol === 'https:' ||
-      (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-    );
-  }, `${what}: use https (plain http is only allowed on 127.0.0.1 / localhost)`);
+import { httpsUrl, requestTimeoutMs } from 'handover-kit/connector-utils';
 
 /** Engage object ids (categories, sources) are 24 hex characters; tenants may use other opaque ids. */
 const engageId = (what: string) =>
@@ -101,13 +92,7 @@ export const ringcentralSettingsSchema = z
         description: 'Always on: a thread is created in Engage only when a handover starts.',
       },
     ),
-    requestTimeoutMs: field(
-      z.coerce.number().int().min(100, 'At least 100 ms').max(60_000, 'At most 60000 ms').default(10_000),
-      {
-        label: 'Request timeout (ms)',
-        description: 'Deadline per Engage request attempt (default 10000).',
-      },
-    ),
+    requestTimeoutMs: requestTimeoutMs('Engage request'),
   })
   .strict();
 

@@ -1,7 +1,13 @@
 import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { VendorApiError, type Clock } from 'handover-kit/contract';
-import { HttpClient, type HttpRequest, clockSleep } from 'handover-kit/connector-utils';
+import type { Clock } from 'handover-kit/contract';
+import {
+  HttpClient,
+  type HttpRequest,
+  clockSleep,
+  parseVendorBody,
+  unexpectedAnswer,
+} from 'handover-kit/connector-utils';
 import type { RoutingAttributes, SalesforceMiawSettings } from './schema';
 
 export const VENDOR = 'salesforce-miaw';
@@ -145,14 +151,7 @@ export class MiawApi {
       operation: 'get status',
       signal: options.signal,
     });
-    const parsed = routingStatusSchema.safeParse(res.body ?? {});
-    if (!parsed.success)
-      throw new VendorApiError(`${VENDOR} get status returned an unexpected body`, {
-        vendor: VENDOR,
-        status: res.status,
-        operation: 'get status',
-      });
-    return parsed.data.routingStatus ?? undefined;
+    return parseVendorBody(VENDOR, 'get status', routingStatusSchema, res.body, res.status).routingStatus ?? undefined;
   }
 
   /** The newest entries of the conversation (at most 50, Salesforce's cap), oldest first. */
@@ -204,12 +203,7 @@ function authed(token: string): { headers: Record<string, string> } {
 
 function tokenOf(body: unknown, operation: string): AccessToken {
   const parsed = tokenResponseSchema.safeParse(body ?? {});
-  if (!parsed.success)
-    throw new VendorApiError(`${VENDOR} ${operation} returned no access token`, {
-      vendor: VENDOR,
-      status: 200,
-      operation,
-    });
+  if (!parsed.success) throw unexpectedAnswer(VENDOR, operation, `${operation} returned no access token`);
   const last = parsed.data.lastEventId;
   return {
     accessToken: parsed.data.accessToken,

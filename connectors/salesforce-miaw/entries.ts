@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Agent, Attachment, HandoverEvent } from 'handover-kit/contract';
+import { agentAttachment, agentMessageEvent } from 'handover-kit/connector-utils';
 
 /**
  * Turns one server-sent event of the MIAW stream into handover events. The event NAMES differ
@@ -178,13 +179,7 @@ export function mapStreamMessage(
       }
       if (!content.text && content.attachments.length === 0) break;
       const agent = agentOf(entry.sender?.subject, entry.senderDisplayName ?? undefined, role);
-      events.push({
-        ...ev(''),
-        type: 'agent-message',
-        text: content.text,
-        agent,
-        ...(content.attachments.length > 0 ? { attachments: content.attachments } : {}),
-      });
+      events.push(agentMessageEvent(ev(''), content.text, content.attachments, agent));
       break;
     }
     case 'ParticipantChanged':
@@ -301,16 +296,9 @@ function messageContent(payload: Payload): { text: string; attachments: Attachme
     const url = str(a.url);
     if (!url) continue;
     const name = str(a.name);
-    attachments.push({ url, type: attachmentType(str(a.mimeType)), ...(name ? { name } : {}) });
+    attachments.push(agentAttachment(url, str(a.mimeType), name));
   }
   return { text, attachments };
-}
-
-function attachmentType(mime: string | undefined): Attachment['type'] {
-  if (mime?.startsWith('image/')) return 'image';
-  if (mime?.startsWith('video/')) return 'video';
-  if (mime?.startsWith('audio/')) return 'audio';
-  return 'file';
 }
 
 /** The SDK's single typing event: an explicit flag where present, otherwise "started". */

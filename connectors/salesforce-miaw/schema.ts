@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
+import { isHttpsOrLoopback, requestTimeoutMs } from 'handover-kit/connector-utils';
 
 /** The SCRT host: https anywhere, plain http only on loopback (the test fake). */
 const scrtUrl = z
   .url('Must be an absolute URL, e.g. https://acme.my.salesforce-scrt.com')
-  .refine((value) => {
-    const url = new URL(value);
-    return (
-      url.protocol === 'https:' ||
-      (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-    );
-  }, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)')
+  .refine(isHttpsOrLoopback, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)')
   .transform((value) => value.replace(/\/+$/, ''));
 
 /** Routing attributes: flat key → string / number / boolean, each a hidden pre-chat field at Salesforce. */
@@ -106,10 +101,7 @@ export const salesforceMiawSettingsSchema = z
         'another gateway instance (or this one after a restart) can resume the stream. Without it they ' +
         'live only in this process.',
     }),
-    requestTimeoutMs: field(z.coerce.number().int().min(100).max(60_000).default(10_000), {
-      label: 'Request timeout (ms)',
-      description: 'Deadline per API attempt (default 10000).',
-    }),
+    requestTimeoutMs: requestTimeoutMs('API'),
     heartbeatTimeoutMs: field(z.coerce.number().int().min(50).max(600_000).default(90_000), {
       label: 'Stream heartbeat timeout (ms)',
       description: 'A stream silent this long is reconnected (default 90000, as the sample app).',

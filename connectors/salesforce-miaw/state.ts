@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { Clock, ConnectorStateV1 } from 'handover-kit/contract';
-import { BoundedMap } from 'handover-kit/connector-utils';
-import { clockSleep } from 'handover-kit/connector-utils';
+import { BoundedMap, SharedIdList } from 'handover-kit/connector-utils';
 import { emptyView, type ConversationView } from './entries';
 
 /** How long a conversation's mapping and cursor are kept (MIAW conversations rarely last a week). */
@@ -28,14 +27,21 @@ export interface ConversationCredentials {
 export class MiawState {
   private readonly tokens = new BoundedMap<string, ConversationCredentials>(MEMORY);
   private readonly key: Buffer | undefined;
-  /** Index edits of this process, one after the other (the lease below only separates processes). */
-  private indexEdits: Promise<void> = Promise.resolve();
+  /** Conversations streamed by this provider, read by every instance's sweep. */
+  private readonly liveIndex: SharedIdList;
 
   constructor(
     private readonly state: ConnectorStateV1,
     private readonly clock: Clock,
     encryptionKey: string | undefined,
   ) {
+    this.liveIndex = new SharedIdList(state, {
+      key: 'live',
+      lock: 'live-index',
+      clock,
+      ttlMs: RECORD_TTL_MS,
+      what: 'salesforce-miaw live-conversation index',
+    });
     this.key = encryptionKey
       ? Buffer.from(hkdfSync('sha256', encryptionKey, 'handover-kit', 'salesforce-miaw tokens', 32))
       : undefined;
@@ -111,46 +117,18 @@ export class MiawState {
   }
 
   // ---- the index of live conversations (read by every instance's sweep) -----------------------
-  async live(): Promise<string[]> {
-    const raw = await this.state.get('live');
-    try {
-      const list: unknown = raw ? JSON.parse(raw) : [];
-      return Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
-    } catch {
-      return [];
-    }
+  live(): Promise<string[]> {
+    return this.liveIndex.read();
   }
 
   addLive(conversationId: string): Promise<void> {
-    return this.editLive((list) =>
+    return this.liveIndex.edit((list) =>
       list.includes(conversationId) ? list : [...list, conversationId].slice(-INDEX_MAX),
     );
   }
 
   removeLive(conversationId: string): Promise<void> {
-    return this.editLive((list) => list.filter((id) => id !== conversationId));
-  }
-
-  private editLive(edit: (list: string[]) => string[]): Promise<void> {
-    const run = this.indexEdits.then(() => this.editLiveLocked(edit));
-    this.indexEdits = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Read-modify-write under a short lease, so two instances never lose each other's update. */
-  private async editLiveLocked(edit: (list: string[]) => string[]): Promise<void> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      if (await this.state.acquireLease('live-index', 5_000)) {
-        try {
-          await this.state.set('live', JSON.stringify(edit(await this.live())), { ttlMs: RECORD_TTL_MS });
-        } finally {
-          await this.state.releaseLease('live-index');
-        }
-        return;
-      }
-      await clockSleep(this.clock)(10 + attempt * 5);
-    }
-    throw new Error('salesforce-miaw: the live-conversation index stayed locked');
+    return this.liveIndex.edit((list) => list.filter((id) => id !== conversationId));
   }
 
   private seal(credentials: ConversationCredentials): string {

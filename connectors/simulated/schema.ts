@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
+import { settingIssue } from 'handover-kit/connector-utils';
 import { centerConfigSchema } from './model';
 
 /** Settings of a simulated-center provider. */
@@ -33,9 +34,8 @@ export const simulatedSettingsSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.delivery === 'webhook' && !s.webhookSecret) {
-      ctx.addIssue({ code: 'custom', path: ['webhookSecret'], message: 'Required when event delivery is "webhook"' });
-    }
+    if (s.delivery === 'webhook' && !s.webhookSecret)
+      settingIssue(ctx, 'webhookSecret', 'Required when event delivery is "webhook"');
   });
 
 export type SimulatedSettings = z.output<typeof simulatedSettingsSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
+import { baseUrlOverride, httpsUrl, requestTimeoutMs, settingIssue } from 'handover-kit/connector-utils';
 
 /** Twilio SIDs: two letters and 32 hex digits. */
 const sid = (prefix: string, what: string) =>
@@ -7,13 +8,6 @@ const sid = (prefix: string, what: string) =>
     .string()
     .trim()
     .regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `Must be the ${what} SID (${prefix} followed by 32 hex digits)`);
-
-const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
-/** https anywhere, plain http only on loopback (the test fake, a local gateway). */
-const httpsUrl = z.url('Must be an absolute URL').refine((value) => {
-  const url = new URL(value);
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.includes(url.hostname));
-}, 'Use https (plain http is only allowed on 127.0.0.1 / localhost)');
 
 /** The Interactions API's channel types (`interaction_channel_enum_type` in twilio_flex_v1.json). */
 export const INTERACTION_CHANNEL_TYPES = ['web', 'chat', 'sms', 'whatsapp', 'messenger', 'gbm', 'email'] as const;
@@ -61,7 +55,7 @@ export const twilioFlexSettingsSchema = z
       label: 'Interaction channel type',
       description: 'Channel type of the interaction (default web, as Flex Webchat; some setups use chat).',
     }),
-    webhookUrl: field(httpsUrl.optional(), {
+    webhookUrl: field(httpsUrl().optional(), {
       label: 'Public webhook URL',
       description:
         'The exact URL Twilio calls (https://<gateway>/webhooks/<providerId>). Set it behind a proxy: signatures ' +
@@ -93,32 +87,15 @@ export const twilioFlexSettingsSchema = z
           'this much inactivity.',
       },
     ),
-    conversationsBaseUrl: field(httpsUrl.optional(), {
-      label: 'Conversations API base URL override',
-      description: 'Tests and proxies only.',
-    }),
-    flexBaseUrl: field(httpsUrl.optional(), {
-      label: 'Flex API base URL override',
-      description: 'Tests and proxies only.',
-    }),
-    taskrouterBaseUrl: field(httpsUrl.optional(), {
-      label: 'TaskRouter API base URL override',
-      description: 'Tests and proxies only.',
-    }),
-    requestTimeoutMs: field(z.coerce.number().int().min(100).max(60_000).default(10_000), {
-      label: 'Request timeout (ms)',
-      description: 'Deadline per Twilio API attempt (default 10000).',
-    }),
+    conversationsBaseUrl: baseUrlOverride('Conversations API'),
+    flexBaseUrl: baseUrlOverride('Flex API'),
+    taskrouterBaseUrl: baseUrlOverride('TaskRouter API'),
+    requestTimeoutMs: requestTimeoutMs('Twilio API'),
   })
   .strict()
   .superRefine((s, ctx) => {
-    if ((s.apiKeySid === undefined) !== (s.apiKeySecret === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['apiKeySecret'],
-        message: 'Set both the API key SID and its secret, or neither',
-      });
-    }
+    if ((s.apiKeySid === undefined) !== (s.apiKeySecret === undefined))
+      settingIssue(ctx, 'apiKeySecret', 'Set both the API key SID and its secret, or neither');
   });
 
 export type TwilioFlexSettings = z.output<typeof twilioFlexSettingsSchema>;

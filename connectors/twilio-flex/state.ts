@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorStateV1 } from 'handover-kit/contract';
+import { readStateJson } from 'handover-kit/connector-utils';
 
 /**
  * What the connector keeps per handover in `runtime.state` (shared by gateway instances, durable
@@ -29,15 +30,8 @@ const sentKey = (conversationSid: string, messageId: string) => `sent:${conversa
 export class HandoverState {
   constructor(private readonly state: ConnectorStateV1) {}
 
-  async record(conversationSid: string): Promise<HandoverRecord | undefined> {
-    const raw = await this.state.get(recordKey(conversationSid));
-    if (raw === undefined) return undefined;
-    try {
-      const parsed = recordSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
+  record(conversationSid: string): Promise<HandoverRecord | undefined> {
+    return readStateJson(this.state, recordKey(conversationSid), recordSchema);
   }
 
   async save(conversationSid: string, record: HandoverRecord): Promise<void> {

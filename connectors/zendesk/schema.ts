@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { field, secret } from 'handover-kit/contract';
+import { isHttpsOrLoopback, settingIssue } from 'handover-kit/connector-utils';
 
 /**
  * Settings of a Zendesk Sunshine Conversations (switchboard) provider, and the per-handover
@@ -14,11 +15,6 @@ const integrationRef = z
   .min(1, 'Required')
   .max(128)
   .regex(/^[A-Za-z0-9:_-]+$/, 'Use the switchboard integration name, id or type (letters, digits, ":", "-", "_")');
-
-const isLoopback = (url: string) => {
-  const host = new URL(url).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-};
 
 export const zendeskSettingsSchema = z
   .object({
@@ -118,34 +114,19 @@ export const zendeskSettingsSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (!s.subdomain && !s.baseUrl) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['subdomain'],
-        message: 'Set the Zendesk subdomain (or baseUrl for a legacy Sunshine Conversations host)',
-      });
-    }
+    if (!s.subdomain && !s.baseUrl)
+      settingIssue(ctx, 'subdomain', 'Set the Zendesk subdomain (or baseUrl for a legacy Sunshine Conversations host)');
     for (const key of ['baseUrl', 'supportBaseUrl'] as const) {
       const url = s[key];
-      if (url && !url.startsWith('https://') && !isLoopback(url))
-        ctx.addIssue({ code: 'custom', path: [key], message: 'Use https' });
+      if (url && !isHttpsOrLoopback(url)) settingIssue(ctx, key, 'Use https');
     }
     const support = [s.supportEmail, s.supportApiToken].filter(Boolean).length;
     if (support === 1) {
       const missing = s.supportEmail ? 'supportApiToken' : 'supportEmail';
-      ctx.addIssue({
-        code: 'custom',
-        path: [missing],
-        message: 'Set both supportEmail and supportApiToken, or neither',
-      });
+      settingIssue(ctx, missing, 'Set both supportEmail and supportApiToken, or neither');
     }
-    if (support === 2 && !s.subdomain && !s.supportBaseUrl) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['supportBaseUrl'],
-        message: 'Set the subdomain or supportBaseUrl for the Support API',
-      });
-    }
+    if (support === 2 && !s.subdomain && !s.supportBaseUrl)
+      settingIssue(ctx, 'supportBaseUrl', 'Set the subdomain or supportBaseUrl for the Support API');
   });
 
 export type ZendeskSettings = z.output<typeof zendeskSettingsSchema>;

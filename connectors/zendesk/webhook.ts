@@ -10,7 +10,7 @@ import {
   type Logger,
   type WebhookRequest,
 } from 'handover-kit/contract';
-import { headerValue, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
+import { headerValue, parseJsonBody, safeEqual, agentMessageEvent } from 'handover-kit/connector-utils';
 import { switchboardRefSchema } from './api';
 import { META, ORIGIN, matchesIntegration } from './metadata';
 
@@ -191,14 +191,8 @@ function agentMessage(ctx: Context): HandoverEvent | undefined {
   const text = content.text ?? '';
   if (!text && attachments.length === 0) return undefined;
   const agent = agentOf(message.author);
-  return {
-    ...base(ctx, conversation.id),
-    occurredAt: time(message.received) ?? ctx.occurredAt,
-    type: 'agent-message',
-    text,
-    ...(attachments.length ? { attachments } : {}),
-    ...(agent ? { agent } : {}),
-  };
+  const occurredAt = time(message.received) ?? ctx.occurredAt;
+  return agentMessageEvent({ ...base(ctx, conversation.id), occurredAt }, text, attachments, agent);
 }
 
 function agentTyping(ctx: Context): HandoverEvent | undefined {

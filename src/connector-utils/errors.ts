@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { RateLimitError, VendorApiError, VendorAuthError, VendorNotFoundError, type HandoverError } from '../contract';
 
 export interface VendorFailure {
@@ -51,4 +52,25 @@ export function vendorError(failure: VendorFailure): HandoverError {
     return new VendorAuthError(`${what} was refused (${failure.status})${detail}`, init);
   if (failure.status === 404) return new VendorNotFoundError(`${what} found nothing (404)${detail}`, init);
   return new VendorApiError(`${what} failed (${failure.status})${detail}`, init);
+}
+
+/**
+ * A success answer the connector cannot use (another shape, no id): a `VendorApiError` carrying the
+ * status, so a changed vendor API fails loudly instead of being read as empty.
+ */
+export function unexpectedAnswer(vendor: string, operation: string, message: string, status = 200): VendorApiError {
+  return new VendorApiError(`${vendor} ${message}`, { vendor, status, operation });
+}
+
+/** Reads a vendor's success body with `schema` (an empty body as `{}`); another shape throws. */
+export function parseVendorBody<S extends z.ZodType>(
+  vendor: string,
+  operation: string,
+  schema: S,
+  body: unknown,
+  status = 200,
+): z.output<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw unexpectedAnswer(vendor, operation, `${operation} returned an unexpected body`, status);
+  return parsed.data;
 }

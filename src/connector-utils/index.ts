@@ -8,3 +8,7 @@ export * from './crc32';
 export * from './oauth';
 export * from './connection-test';
 export * from './results';
+export * from './settings';
+export * from './state';
+export * from './attachments';
+export * from './events';

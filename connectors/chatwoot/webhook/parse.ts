@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { BadRequestError, type Attachment, type HandoverEvent, type WebhookRequest } from 'handover-kit/contract';
-import { headerValue, parseJsonBody } from 'handover-kit/connector-utils';
+import { headerValue, parseJsonBody, agentAttachment, agentMessageEvent } from 'handover-kit/connector-utils';
 import { agentOf } from '../mapping';
 import {
   conversationPayloadSchema,
@@ -133,14 +133,11 @@ function conversationTime(conversation: ConversationPayload, source: Source): nu
   return epochMs(conversation.updated_at, source.receivedAt);
 }
 
-const ATTACHMENT_TYPES = new Set(['image', 'audio', 'video', 'file']);
-
 function attachmentsOf(message: MessagePayload): Attachment[] {
   const out: Attachment[] = [];
   for (const a of message.attachments ?? []) {
     if (!a.data_url) continue;
-    const type = (ATTACHMENT_TYPES.has(a.file_type ?? '') ? a.file_type : 'file') as Attachment['type'];
-    out.push({ url: a.data_url, type, ...(a.fallback_title ? { name: a.fallback_title } : {}) });
+    out.push(agentAttachment(a.data_url, a.file_type, a.fallback_title));
   }
   return out;
 }
@@ -159,17 +156,12 @@ function messageEvents(message: MessagePayload, options: ParseOptions, source: S
   const attachments = attachmentsOf(message);
   const text = message.content ?? '';
   if (text === '' && attachments.length === 0) return [];
-  return [
-    {
-      type: 'agent-message',
-      conversationId: String(message.conversation.id),
-      eventId: `chatwoot:message:${message.id}`,
-      occurredAt: epochMs(message.created_at, source.receivedAt),
-      text,
-      agent: agentFrom(message.sender!, message.conversation),
-      ...(attachments.length > 0 ? { attachments } : {}),
-    },
-  ];
+  const base = {
+    conversationId: String(message.conversation.id),
+    eventId: `chatwoot:message:${message.id}`,
+    occurredAt: epochMs(message.created_at, source.receivedAt),
+  };
+  return [agentMessageEvent(base, text, attachments, agentFrom(message.sender!, message.conversation))];
 }
 
 function statusEvents(conversation: ConversationPayload, options: ParseOptions, source: Source): HandoverEvent[] {

@@ -1,0 +1,95 @@
+import type { z } from 'zod';
+import { HandoverError, type Clock, type ConnectorStateV1 } from '../contract';
+import { clockSleep, retryWithBackoff } from './retry';
+
+/**
+ * Helpers over `runtime.state` (the connector state every gateway instance shares): JSON records
+ * read defensively, and a list of ids edited by several instances without losing an update.
+ */
+
+export const DAY_MS = 86_400_000;
+
+/** A JSON record from the state, checked with `schema`: missing, unreadable or of another shape reads as undefined. */
+export async function readStateJson<S extends z.ZodType>(
+  state: ConnectorStateV1,
+  key: string,
+  schema: S,
+): Promise<z.output<S> | undefined> {
+  const raw = await state.get(key);
+  if (!raw) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The strings of a JSON array (anything else in it, or a value that is no array, is ignored). */
+export function parseIdList(raw: string | undefined): string[] {
+  try {
+    const list: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface SharedIdListOptions {
+  /** The state key holding the JSON array. */
+  key: string;
+  /** The lease that separates instances while one rewrites the list. */
+  lock: string;
+  clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+  /** Kept this long after the last write (default: no expiry). */
+  ttlMs?: number;
+  /** Named in the error when the lock stays taken. */
+  what: string;
+}
+
+/**
+ * A list of ids in the shared state (handovers one provider polls or streams). Edits are
+ * read-modify-write: in order within this process, and under a short lease across instances (a
+ * lease held elsewhere is waited for with backoff on the runtime clock), so no update is lost.
+ */
+export class SharedIdList {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly state: ConnectorStateV1,
+    private readonly options: SharedIdListOptions,
+  ) {}
+
+  async read(): Promise<string[]> {
+    return parseIdList(await this.state.get(this.options.key));
+  }
+
+  /** Applies `change`; returning the same array writes nothing (unless the list has a ttl to renew). */
+  edit(change: (ids: string[]) => string[]): Promise<void> {
+    const run = () => this.editLocked(change);
+    const result = this.chain.then(run, run);
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+
+  private async editLocked(change: (ids: string[]) => string[]): Promise<void> {
+    const { state, options } = this;
+    await retryWithBackoff(
+      async () => {
+        if (!(await state.acquireLease(options.lock, 5_000)))
+          throw new HandoverError('internal', `${options.what} is being changed by another instance`, {
+            isRetryable: true,
+          });
+      },
+      { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000, sleep: clockSleep(options.clock) },
+    );
+    try {
+      const ids = await this.read();
+      const next = change(ids);
+      if (next !== ids || options.ttlMs !== undefined)
+        await state.set(options.key, JSON.stringify(next), options.ttlMs ? { ttlMs: options.ttlMs } : undefined);
+    } finally {
+      await state.releaseLease(options.lock);
+    }
+  }
+}
