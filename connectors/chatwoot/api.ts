@@ -125,50 +125,28 @@ export class ChatwootApi {
   }
 
   /** `null` clears the priority (Chatwoot's enum has no `none`). Answers 200 with an empty body. */
-  async togglePriority(id: number, priority: VendorPriority, signal?: AbortSignal): Promise<void> {
-    await this.http.send({
-      method: 'POST',
-      path: this.path(`conversations/${id}/toggle_priority`),
-      json: { priority },
-      operation: 'set priority',
-      idempotent: true,
-      signal,
-    });
+  togglePriority(id: number, priority: VendorPriority, signal?: AbortSignal): Promise<void> {
+    return this.setOnConversation(id, 'toggle_priority', { priority }, 'set priority', signal);
   }
 
   /** Replaces the label list. */
-  async setLabels(id: number, labels: string[], signal?: AbortSignal): Promise<void> {
-    await this.http.send({
-      method: 'POST',
-      path: this.path(`conversations/${id}/labels`),
-      json: { labels },
-      operation: 'set labels',
-      idempotent: true,
-      signal,
-    });
+  setLabels(id: number, labels: string[], signal?: AbortSignal): Promise<void> {
+    return this.setOnConversation(id, 'labels', { labels }, 'set labels', signal);
   }
 
   /** Replaces the custom attributes (no merge on Chatwoot's side). */
-  async setCustomAttributes(id: number, attributes: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
-    await this.http.send({
-      method: 'POST',
-      path: this.path(`conversations/${id}/custom_attributes`),
-      json: { custom_attributes: attributes },
-      operation: 'set custom attributes',
-      idempotent: true,
+  setCustomAttributes(id: number, attributes: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+    return this.setOnConversation(
+      id,
+      'custom_attributes',
+      { custom_attributes: attributes },
+      'set custom attributes',
       signal,
-    });
+    );
   }
 
-  async assign(id: number, target: { team_id: number } | { assignee_id: number }, signal?: AbortSignal): Promise<void> {
-    await this.http.send({
-      method: 'POST',
-      path: this.path(`conversations/${id}/assignments`),
-      json: target,
-      operation: 'assign',
-      idempotent: true,
-      signal,
-    });
+  assign(id: number, target: { team_id: number } | { assignee_id: number }, signal?: AbortSignal): Promise<void> {
+    return this.setOnConversation(id, 'assignments', target, 'assign', signal);
   }
 
   async createMessage(conversationId: number, body: CreateMessageBody, signal?: AbortSignal): Promise<number> {
@@ -224,6 +202,18 @@ export class ChatwootApi {
 
   private path(rest: string): string {
     return `${this.account}/${rest}`;
+  }
+
+  /** POSTs a value that replaces the conversation's current one: repeating it is harmless. */
+  private async setOnConversation(
+    id: number,
+    action: string,
+    json: unknown,
+    operation: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const path = this.path(`conversations/${id}/${action}`);
+    await this.http.send({ method: 'POST', path, json, operation, idempotent: true, signal });
   }
 
   private async call<S extends z.ZodType>(schema: S, req: HttpRequest): Promise<z.output<S>> {

@@ -64,9 +64,8 @@ export async function startHandover(
     await ctx.api.toggleStatus(conversation.id, 'open', signal);
     conversation = { ...conversation, status: 'open' };
   }
-  const extras = created
-    ? newConversationExtras(ctx, conversation, request, routing)
-    : reusedConversationExtras(ctx, conversation, request, routing);
+  const input: ExtrasInput = { ctx, conversation, request, routing };
+  const extras = created ? newConversationExtras(input) : reusedConversationExtras(input);
   for (const [feature, step] of extras) {
     try {
       await step(signal);
@@ -175,12 +174,15 @@ async function ensureContact(
 
 type Extra = [feature: string, step: (signal?: AbortSignal) => Promise<unknown>];
 
-function newConversationExtras(
-  ctx: ChatwootContext,
-  conversation: VendorConversation,
-  request: StartHandoverRequest,
-  routing: ResolvedRouting,
-): Extra[] {
+/** What the steps after creating or finding the conversation depend on. */
+interface ExtrasInput {
+  ctx: ChatwootContext;
+  conversation: VendorConversation;
+  request: StartHandoverRequest;
+  routing: ResolvedRouting;
+}
+
+function newConversationExtras({ ctx, conversation, request, routing }: ExtrasInput): Extra[] {
   const extras: Extra[] = [];
   // A new conversation has no priority yet: "none" needs no call.
   if (routing.priority) extras.push(['priority', (s) => ctx.api.togglePriority(conversation.id, routing.priority!, s)]);
@@ -195,12 +197,7 @@ function newConversationExtras(
 }
 
 /** A conversation found again (a retried start): bring routing and attributes up to date, no second transcript. */
-function reusedConversationExtras(
-  ctx: ChatwootContext,
-  conversation: VendorConversation,
-  request: StartHandoverRequest,
-  routing: ResolvedRouting,
-): Extra[] {
+function reusedConversationExtras({ ctx, conversation, request, routing }: ExtrasInput): Extra[] {
   const extras: Extra[] = [];
   const id = conversation.id;
   if (routing.teamId !== undefined && conversation.meta?.team?.id !== routing.teamId)

@@ -1,17 +1,15 @@
 import type { TranscriptEntry } from 'handover-kit/contract';
+import { transcriptLine } from 'handover-kit/connector-utils';
 
 /** Chatwoot refuses message content over 150,000 characters; stay well below. */
 const MAX_NOTE = 100_000;
-
-const ROLE: Record<TranscriptEntry['role'], string> = { user: 'User', bot: 'Bot', agent: 'Agent', system: 'System' };
 
 /** The bot transcript as one private note, oldest lines dropped if it is too long. */
 export function transcriptNote(transcript: readonly TranscriptEntry[]): string | undefined {
   if (transcript.length === 0) return undefined;
   const header = 'Conversation with the bot before the handover:';
   const lines = transcript.map(
-    (e) =>
-      `${e.at !== undefined ? `[${new Date(e.at).toISOString().slice(11, 16)} UTC] ` : ''}${ROLE[e.role]}: ${e.text}`,
+    (e) => `${e.at !== undefined ? `[${new Date(e.at).toISOString().slice(11, 16)} UTC] ` : ''}${transcriptLine(e)}`,
   );
   let body = lines.join('\n');
   if (header.length + body.length > MAX_NOTE) {

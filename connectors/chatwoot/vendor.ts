@@ -8,15 +8,16 @@ import { z } from 'zod';
 
 const id = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
 
-export const agentSchema = z.looseObject({
-  id,
+/** How Chatwoot shows a user, agent bot or contact, in REST answers and webhooks alike. */
+export const personFields = {
   name: z.string().nullish(),
   available_name: z.string().nullish(),
   thumbnail: z.string().nullish(),
   avatar_url: z.string().nullish(),
-  availability_status: z.string().nullish(),
   type: z.string().nullish(),
-});
+};
+
+export const agentSchema = z.looseObject({ id, ...personFields, availability_status: z.string().nullish() });
 export type VendorAgent = z.infer<typeof agentSchema>;
 
 export const contactSchema = z.looseObject({ id, identifier: z.string().nullish(), email: z.string().nullish() });

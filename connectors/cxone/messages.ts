@@ -5,25 +5,20 @@ import type {
   Routing,
   StartHandoverRequest,
 } from 'handover-kit/contract';
-import { fetchableAttachments } from 'handover-kit/connector-utils';
+import { fetchableAttachments, newestLines, transcriptLine } from 'handover-kit/connector-utils';
 
 /** What the agent sees first when the transcript is not sent. */
 export const DEFAULT_START_TEXT = 'The customer asked for an agent.';
 /** DFO text messages are capped well above this; longer transcripts keep their newest lines. */
 export const MAX_START_TEXT = 10_000;
 
-const ROLE: Record<string, string> = { user: 'User', bot: 'Bot', agent: 'Agent', system: 'System' };
-
 /** The thread's first message: the bot transcript (Cognigy's "Send Transcript as first message"). */
 export function startText(request: Pick<StartHandoverRequest, 'transcript'>, sendTranscript: boolean): string {
   if (!sendTranscript || request.transcript.length === 0) return DEFAULT_START_TEXT;
-  const lines = request.transcript.map((entry) => `${ROLE[entry.role] ?? entry.role}: ${entry.text}`);
-  let text = lines.join('\n');
-  while (text.length > MAX_START_TEXT && lines.length > 1) {
-    lines.shift();
-    text = `…\n${lines.join('\n')}`;
-  }
-  return text.slice(-MAX_START_TEXT);
+  return newestLines(
+    request.transcript.map((entry) => transcriptLine(entry)),
+    MAX_START_TEXT,
+  );
 }
 
 /** routing.queue names a CXone skill id; otherwise the provider's skill (or the channel default). */

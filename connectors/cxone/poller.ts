@@ -1,12 +1,17 @@
 import {
-  RateLimitError,
   VendorNotFoundError,
   type Clock,
   type ConnectorStateV1,
   type HandoverEvent,
   type Logger,
 } from 'handover-kit/contract';
-import { BoundedMap, SharedIdList, errorForLog, conversationGoneEvent } from 'handover-kit/connector-utils';
+import {
+  BoundedMap,
+  PeriodicTask,
+  SharedIdList,
+  errorForLog,
+  conversationGoneEvent,
+} from 'handover-kit/connector-utils';
 import type { CxoneApi } from './api';
 import { diffContact } from './mapping';
 import type { ThreadStore } from './threads';
@@ -43,11 +48,9 @@ export class ContactPoller {
   /** Contact reads sent (benchmarks and tests read it). */
   polls = 0;
   holding = false;
-  private timer: unknown;
   private cursor = 0;
-  private pausedUntil = 0;
   private disposed = false;
-  private running: Promise<void> | undefined;
+  private readonly ticks: PeriodicTask;
   private readonly notFound = new BoundedMap<string, number>(MAX_TRACKED);
   /** The polled threads, shared by every instance (the lease `polled-index` guards rewrites). */
   private readonly polled: SharedIdList;
@@ -58,6 +61,13 @@ export class ContactPoller {
       lock: 'polled-index',
       clock: options.clock,
       what: 'cxone polled-thread list',
+    });
+    this.ticks = new PeriodicTask({
+      clock: options.clock,
+      intervalMs: options.intervalMs,
+      run: () => this.tick(),
+      // A failure (shared state away, lock busy) is logged and the next tick tries again.
+      onError: (error) => options.logger.warn('cxone poller tick failed', { error: errorForLog(error) }),
     });
   }
 
@@ -71,7 +81,7 @@ export class ContactPoller {
   }
 
   start(): void {
-    this.schedule(this.options.intervalMs);
+    this.ticks.start();
   }
 
   /** Threads polled by this provider (shared state). */
@@ -99,48 +109,28 @@ export class ContactPoller {
 
   /** One tick: take or renew the lease; when held, read a budget's worth of contacts. */
   runOnce(): Promise<void> {
-    this.running ??= this.tick().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.ticks.runOnce();
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.ticks.dispose();
     if (this.holding) await this.options.state.releaseLease(POLLER_LEASE).catch(() => undefined);
     this.holding = false;
   }
 
-  private schedule(delayMs: number): void {
-    if (this.disposed) return;
-    const wait = Math.max(delayMs, this.pausedUntil - this.options.clock.now());
-    this.timer = this.options.clock.setTimeout(() => {
-      this.timer = undefined;
-      void this.runOnce().finally(() => this.schedule(this.options.intervalMs));
-    }, wait);
-  }
-
-  /** Never rejects: a failure (shared state away, lock busy) is logged and the next tick tries again. */
   private async tick(): Promise<void> {
-    if (this.disposed) return;
-    try {
-      this.holding = await this.options.state.acquireLease(POLLER_LEASE, this.leaseMs);
-      if (this.holding && this.options.clock.now() >= this.pausedUntil) await this.pollBatch();
-    } catch (error) {
-      this.options.logger.warn('cxone poller tick failed', { error: errorForLog(error) });
-    }
+    this.holding = await this.options.state.acquireLease(POLLER_LEASE, this.leaseMs);
+    if (this.holding && !this.ticks.paused) await this.pollBatch();
   }
 
   private async pollBatch(): Promise<void> {
-    const { clock } = this.options;
     const ids = await this.tracked();
     if (ids.length === 0) return;
     const count = Math.min(this.budget, ids.length);
     const batch = Array.from({ length: count }, (_, i) => ids[(this.cursor + i) % ids.length]!);
     this.cursor = (this.cursor + count) % ids.length;
-    for (let i = 0; i < batch.length && !this.disposed && clock.now() >= this.pausedUntil; i += CONCURRENCY) {
+    for (let i = 0; i < batch.length && !this.disposed && !this.ticks.paused; i += CONCURRENCY) {
       const results = await Promise.allSettled(batch.slice(i, i + CONCURRENCY).map((id) => this.pollThread(id)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -170,8 +160,7 @@ export class ContactPoller {
 
   private async failed(threadId: string, error: unknown): Promise<void> {
     const { clock, intervalMs } = this.options;
-    if (RateLimitError.isInstance(error))
-      this.pausedUntil = Math.max(this.pausedUntil, clock.now() + (error.retryAfterMs ?? intervalMs * 2));
+    this.ticks.pauseOnRateLimit(error, intervalMs * 2);
     if (!VendorNotFoundError.isInstance(error)) return;
     const misses = (this.notFound.get(threadId) ?? 0) + 1;
     this.notFound.set(threadId, misses);

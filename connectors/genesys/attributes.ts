@@ -1,5 +1,5 @@
 import type { ConnectorWarning, CustomAttributes, HandoverUser, Routing, TranscriptEntry } from 'handover-kit/contract';
-import { featureWarning } from 'handover-kit/connector-utils';
+import { featureWarning, transcriptLine } from 'handover-kit/connector-utils';
 
 /**
  * Routing context for Genesys travels as `channel.metadata.customAttributes`: a flat map of strings
@@ -58,13 +58,6 @@ export function flattenAttributes(
   return out;
 }
 
-const ROLE_LABEL: Record<TranscriptEntry['role'], string> = {
-  user: 'User',
-  bot: 'Bot',
-  agent: 'Agent',
-  system: 'System',
-};
-
 /** The transcript as `Role: text` lines, the most recent ones that fit in `maxChars`. */
 export function transcriptText(
   transcript: readonly TranscriptEntry[],
@@ -75,7 +68,7 @@ export function transcriptText(
   let truncated = false;
   for (let i = transcript.length - 1; i >= 0; i--) {
     const entry = transcript[i]!;
-    const line = `${ROLE_LABEL[entry.role]}: ${entry.text.replace(/\s*\n\s*/g, ' ')}`;
+    const line = transcriptLine({ ...entry, text: entry.text.replace(/\s*\n\s*/g, ' ') });
     if (used + line.length + 1 > maxChars - 2) {
       truncated = true;
       break;

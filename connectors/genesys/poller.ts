@@ -1,12 +1,5 @@
-import {
-  RateLimitError,
-  VendorNotFoundError,
-  type Agent,
-  type Clock,
-  type HandoverEvent,
-  type Logger,
-} from 'handover-kit/contract';
-import { conversationGoneEvent, errorForLog } from 'handover-kit/connector-utils';
+import { VendorNotFoundError, type Agent, type Clock, type HandoverEvent, type Logger } from 'handover-kit/contract';
+import { conversationGoneEvent, errorForLog, rateLimitedUntil } from 'handover-kit/connector-utils';
 import type { GenesysApi } from './api';
 import { diffSnapshot, newTrackState, type TrackState } from './participants';
 import type { GenesysConversation } from './vendor-types';
@@ -161,8 +154,7 @@ export class ParticipantPoller {
       this.options.emit([conversationGoneEvent('genesys', t.id, clock.now(), gone)]);
       return;
     }
-    if (RateLimitError.isInstance(error))
-      this.pausedUntil = Math.max(this.pausedUntil, clock.now() + (error.retryAfterMs ?? intervalMs * 2));
+    this.pausedUntil = Math.max(this.pausedUntil, rateLimitedUntil(error, clock.now(), intervalMs * 2) ?? 0);
     const backoff = Math.min(intervalMs * 2 ** t.failures, Math.max(MAX_POLL_BACKOFF_MS, intervalMs));
     logger.warn('genesys participant poll failed; backing off', {
       conversationId: t.id,

@@ -5,28 +5,21 @@ import type {
   HandoverUser,
   TranscriptEntry,
 } from 'handover-kit/contract';
-import { fetchableAttachments } from 'handover-kit/connector-utils';
+import { fetchableAttachments, newestLines, transcriptLine, TRANSCRIPT_LABELS } from 'handover-kit/connector-utils';
 
 /** Engage's limit on a content body (characters). */
 export const MAX_BODY_CHARS = 20_000;
 
-const ROLE: Record<TranscriptEntry['role'], string> = {
-  user: 'Customer',
-  bot: 'Bot',
-  agent: 'Agent',
-  system: 'System',
-};
+/** Engage agents know the end user as the customer. */
+const LABELS = { ...TRANSCRIPT_LABELS, user: 'Customer' };
 
 /** The thread's first content: the bot conversation so far, newest lines kept when it is too long. */
 export function openingText(transcript: readonly TranscriptEntry[]): string {
   if (transcript.length === 0) return 'The customer asked for an agent.';
-  const lines = transcript.map((t) => `${ROLE[t.role]}: ${t.text}`);
-  let text = lines.join('\n');
-  while (text.length > MAX_BODY_CHARS && lines.length > 1) {
-    lines.shift();
-    text = `…\n${lines.join('\n')}`;
-  }
-  return text.slice(-MAX_BODY_CHARS);
+  return newestLines(
+    transcript.map((t) => transcriptLine(t, LABELS)),
+    MAX_BODY_CHARS,
+  );
 }
 
 export function threadTitle(user: HandoverUser): string {

@@ -14,7 +14,14 @@ import {
   type StartHandoverResult,
   type StatusResult,
 } from 'handover-kit/contract';
-import { BoundedMap, OnceByKey, SingleFlight, withWarnings, featureWarning } from 'handover-kit/connector-utils';
+import {
+  BoundedMap,
+  OnceByKey,
+  SingleFlight,
+  withWarnings,
+  featureWarning,
+  PeriodicTask,
+} from 'handover-kit/connector-utils';
 import { MiawApi } from './api';
 import { emptyView, mapStreamMessage, type ConversationView, type StreamMessage } from './entries';
 import { withLinks } from './messages';
@@ -62,7 +69,6 @@ export function createSalesforceMiawConnector(
   const ensuring = new SingleFlight<void>();
   const refreshing = new SingleFlight<boolean>();
   let disposed = false;
-  let sweepTimer: unknown;
 
   const emit = (list: HandoverEvent[]) => {
     for (const e of list) events.emit('event', e);
@@ -207,16 +213,13 @@ export function createSalesforceMiawConnector(
     for (const id of await state.live()) await ensureStream(id);
   }
 
-  function scheduleSweep(): void {
-    sweepTimer = clock.setTimeout(
-      () => {
-        void sweep()
-          .catch((error) => logger.warn('salesforce-miaw sweep failed', { error: (error as Error)?.message }))
-          .finally(() => !disposed && scheduleSweep());
-      },
-      Math.max(50, Math.floor(settings.streamLeaseMs / 2)),
-    );
-  }
+  // Streams whose owner died are taken over within half a lease.
+  const sweeps = new PeriodicTask({
+    clock,
+    intervalMs: Math.max(50, Math.floor(settings.streamLeaseMs / 2)),
+    run: sweep,
+    onError: (error) => logger.warn('salesforce-miaw sweep failed', { error: (error as Error)?.message }),
+  });
 
   const connector: SalesforceMiawConnector = {
     specificationVersion: SPECIFICATION_VERSION,
@@ -341,13 +344,13 @@ export function createSalesforceMiawConnector(
     async dispose() {
       if (disposed) return;
       disposed = true;
-      if (sweepTimer !== undefined) clock.clearTimeout(sweepTimer);
+      await sweeps.dispose();
       await Promise.all([...streams.values()].map((s) => s.stop(true)));
       streams.clear();
       events.removeAllListeners();
       await api.close();
     },
   };
-  scheduleSweep();
+  sweeps.start();
   return connector;
 }

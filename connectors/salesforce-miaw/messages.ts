@@ -1,15 +1,9 @@
 import type { Attachment, ConnectorWarning, CustomAttributes, Routing, TranscriptEntry } from 'handover-kit/contract';
+import { packLines, transcriptLine } from 'handover-kit/connector-utils';
 import type { RoutingAttributes } from './schema';
 
 /** Cognigy splits MIAW transcripts above this many characters per message. */
 export const MAX_TRANSCRIPT_MESSAGE_CHARS = 3000;
-
-const ROLE_LABEL: Record<TranscriptEntry['role'], string> = {
-  user: 'User',
-  bot: 'Bot',
-  agent: 'Agent',
-  system: 'System',
-};
 
 /**
  * The attributes the conversation is created with: provider defaults, then the handover's custom
@@ -38,28 +32,12 @@ export function routingWarnings(routing: Routing): ConnectorWarning[] {
   return warnings;
 }
 
-/** The transcript as lines, packed into messages of at most 3000 characters (a longer line is cut). */
+/** The transcript as lines, packed into messages of at most 3000 characters (a longer line is split). */
 export function transcriptChunks(transcript: readonly TranscriptEntry[]): string[] {
-  const chunks: string[] = [];
-  let current = '';
-  for (const entry of transcript) {
-    let line = `${ROLE_LABEL[entry.role]}: ${entry.text}`;
-    while (line.length > 0) {
-      const room = MAX_TRANSCRIPT_MESSAGE_CHARS - (current ? current.length + 1 : 0);
-      if (line.length <= room) {
-        current = current ? `${current}\n${line}` : line;
-        line = '';
-      } else if (current) {
-        chunks.push(current);
-        current = '';
-      } else {
-        chunks.push(line.slice(0, MAX_TRANSCRIPT_MESSAGE_CHARS));
-        line = line.slice(MAX_TRANSCRIPT_MESSAGE_CHARS);
-      }
-    }
-  }
-  if (current) chunks.push(current);
-  return chunks;
+  return packLines(
+    transcript.map((entry) => transcriptLine(entry)),
+    MAX_TRANSCRIPT_MESSAGE_CHARS,
+  );
 }
 
 /**

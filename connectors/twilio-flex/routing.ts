@@ -1,5 +1,5 @@
 import type { ConnectorWarning, Priority, StartHandoverRequest, TranscriptEntry } from 'handover-kit/contract';
-import { featureWarning } from 'handover-kit/connector-utils';
+import { featureWarning, packLines, transcriptLine } from 'handover-kit/connector-utils';
 import type { TwilioTask } from './api';
 import type { TwilioFlexSettings } from './schema';
 
@@ -79,19 +79,8 @@ export function interactionChannel(settings: TwilioFlexSettings, conversationSid
 
 /** The bot transcript as a few message bodies, each within Twilio's 1,600 characters. */
 export function transcriptBodies(transcript: readonly TranscriptEntry[]): string[] {
-  const label: Record<TranscriptEntry['role'], string> = { user: 'User', bot: 'Bot', agent: 'Agent', system: 'System' };
-  const bodies: string[] = [];
-  let current = '';
-  for (const entry of transcript) {
-    const line = `${label[entry.role]}: ${entry.text}`.slice(0, MAX_BODY_CHARS);
-    if (current && current.length + 1 + line.length > MAX_BODY_CHARS) {
-      bodies.push(current);
-      current = '';
-    }
-    current = current ? `${current}\n${line}` : line;
-  }
-  if (current) bodies.push(current);
-  return bodies.slice(-MAX_TRANSCRIPT_MESSAGES);
+  const lines = transcript.map((entry) => transcriptLine(entry).slice(0, MAX_BODY_CHARS));
+  return packLines(lines, MAX_BODY_CHARS).slice(-MAX_TRANSCRIPT_MESSAGES);
 }
 
 /** Our task among a conversation's tasks: the newest one still live, else the newest. */

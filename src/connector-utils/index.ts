@@ -12,3 +12,5 @@ export * from './settings';
 export * from './state';
 export * from './attachments';
 export * from './events';
+export * from './transcript';
+export * from './periodic';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personFields } from '../vendor';
 
 /**
  * Chatwoot webhook bodies, reduced to the fields the connector reads (lenient: unknown fields pass,
@@ -9,14 +10,7 @@ const id = z.union([z.number(), z.string().min(1)]);
 const ref = z.looseObject({ id }).nullish();
 
 /** A user, agent bot or contact. Contacts have no `type` in message senders. */
-export const actorSchema = z.looseObject({
-  id,
-  name: z.string().nullish(),
-  available_name: z.string().nullish(),
-  thumbnail: z.string().nullish(),
-  avatar_url: z.string().nullish(),
-  type: z.string().nullish(),
-});
+export const actorSchema = z.looseObject({ id, ...personFields });
 
 export const conversationPayloadSchema = z.looseObject({
   id,

@@ -1,0 +1,80 @@
+import { RateLimitError, type Clock } from '../contract';
+
+export interface PeriodicTaskOptions {
+  clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
+  intervalMs: number;
+  /** One round. A rejection goes to `onError`; the next round is planned all the same. */
+  run(): Promise<void>;
+  onError?(error: unknown): void;
+}
+
+/**
+ * Work repeated on the runtime clock (polls, lease renewals, sweeps): never two rounds at once, the
+ * next one planned when a round ends, rounds pushed back while paused (a 429's Retry-After), and
+ * `dispose` stops planning and waits for the round in progress.
+ */
+export class PeriodicTask {
+  private timer: unknown;
+  private running: Promise<void> | undefined;
+  private disposed = false;
+  private until = 0;
+
+  constructor(private readonly options: PeriodicTaskOptions) {}
+
+  /** Plans the first round (after one interval unless told otherwise). */
+  start(delayMs = this.options.intervalMs): void {
+    this.schedule(delayMs);
+  }
+
+  /** Runs a round now, or joins the one in progress; nothing once disposed. Never rejects. */
+  runOnce(): Promise<void> {
+    if (this.disposed) return this.running ?? Promise.resolve();
+    this.running ??= this.options
+      .run()
+      .catch((error: unknown) => this.options.onError?.(error))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  /** Epoch ms before which no round starts. */
+  get pausedUntil(): number {
+    return this.until;
+  }
+
+  get paused(): boolean {
+    return this.options.clock.now() < this.until;
+  }
+
+  pauseUntil(at: number): void {
+    this.until = Math.max(this.until, at);
+  }
+
+  /** After a rate limit: pause for its Retry-After, or `fallbackMs` when it gave none. Other errors: nothing. */
+  pauseOnRateLimit(error: unknown, fallbackMs: number): void {
+    const until = rateLimitedUntil(error, this.options.clock.now(), fallbackMs);
+    if (until !== undefined) this.pauseUntil(until);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.timer !== undefined) this.options.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.disposed) return;
+    const wait = Math.max(delayMs, this.until - this.options.clock.now());
+    this.timer = this.options.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.runOnce().finally(() => this.schedule(this.options.intervalMs));
+    }, wait);
+  }
+}
+
+/** When a rate-limited vendor may be called again (`now` + Retry-After or `fallbackMs`); undefined for other errors. */
+export function rateLimitedUntil(error: unknown, now: number, fallbackMs: number): number | undefined {
+  return RateLimitError.isInstance(error) ? now + (error.retryAfterMs ?? fallbackMs) : undefined;
+}
