@@ -9,6 +9,7 @@ import { loadGatewayConfig } from './config';
 import { builtInConnectors } from './connectors';
 import { SecretCipher, generateKeyLine, loadEncryptionKeys } from './secrets/cipher';
 import type { ProviderAdminClient } from '../client/admin-client';
+import { listOutput } from './cli-output';
 
 export const KEYS_USAGE = `  handover-kit keys generate [--id <kid>]
       Prints a new encryption key line (<kid>:<base64 of 32 random bytes>). Put it FIRST in
@@ -78,25 +79,15 @@ export async function apiKeyCommand(
   switch (sub) {
     case 'list': {
       const items = await client.listApiKeys();
-      if (values.json) out(items);
-      else if (items.length === 0) out('No named API keys.');
-      else {
-        const when = (t?: number) => (t ? new Date(t).toISOString() : 'never');
-        const rows = items.map((k) => [k.id, k.name, k.scope, k.providers?.join(',') ?? 'all', when(k.lastUsedAt)]);
-        const widths = [0, 1, 2, 3, 4].map((i) =>
-          Math.max(...[['ID', 'NAME', 'SCOPE', 'PROVIDERS', 'LAST USED'], ...rows].map((r) => r[i]!.length)),
-        );
-        out(
-          [['ID', 'NAME', 'SCOPE', 'PROVIDERS', 'LAST USED'], ...rows]
-            .map((r) =>
-              r
-                .map((c, i) => c.padEnd(widths[i]!))
-                .join('  ')
-                .trimEnd(),
-            )
-            .join('\n'),
-        );
-      }
+      const when = (t?: number) => (t ? new Date(t).toISOString() : 'never');
+      out(
+        listOutput(items, {
+          json: values.json,
+          empty: 'No named API keys.',
+          head: ['ID', 'NAME', 'SCOPE', 'PROVIDERS', 'LAST USED'],
+          row: (k) => [k.id, k.name, k.scope, k.providers?.join(',') ?? 'all', when(k.lastUsedAt)],
+        }),
+      );
       return 0;
     }
     case 'create': {

@@ -16,6 +16,7 @@ import { startGateway } from './start';
 import { runExtension } from '../extension-build/cli';
 import { KEYS_USAGE, apiKeyCommand, runKeys } from './cli-keys';
 import { writePrivateFile } from './secrets/files';
+import { listOutput } from './cli-output';
 
 const SERVER_FLAGS = `      --port <n>          port to listen on (default 8080; env HANDOVER_GATEWAY_PORT)
       --host <address>    interface (default 127.0.0.1; 0.0.0.0 in a container; env HANDOVER_GATEWAY_HOST)
@@ -317,12 +318,14 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
     switch (sub) {
       case 'list': {
         const items = await client.list();
-        if (values.json) out(items);
-        else if (items.length === 0) out('No providers.');
-        else {
-          const rows = items.map((p) => [p.id, p.type, p.name, (p as { webhookUrl?: string }).webhookUrl ?? '-']);
-          out(table(['ID', 'TYPE', 'NAME', 'WEBHOOK URL (paste into the vendor)'], rows));
-        }
+        out(
+          listOutput(items, {
+            json: values.json,
+            empty: 'No providers.',
+            head: ['ID', 'TYPE', 'NAME', 'WEBHOOK URL (paste into the vendor)'],
+            row: (p) => [p.id, p.type, p.name, (p as { webhookUrl?: string }).webhookUrl ?? '-'],
+          }),
+        );
         return 0;
       }
       case 'get':
@@ -447,18 +450,6 @@ function readJsonFile(file: string): unknown {
   } catch {
     throw new UsageError(`${file} is not valid JSON`);
   }
-}
-
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows]
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 function report(error: unknown, io: CliIO, command: string | undefined): number {

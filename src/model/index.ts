@@ -143,41 +143,37 @@ export const sessionRefSchema = z.object({
   session: sessionSchema.pick({ userId: true, sessionId: true }).passthrough(),
 });
 
-export const userMessageInputSchema = z
-  .object({
-    session: sessionSchema,
-    /** Cognigy's inputId; repeats are forwarded once. */
-    messageId: z.string().min(1).max(256).optional(),
-    text: z.string().max(20000),
-    attachments: z.array(attachmentSchema).max(20).optional(),
-    /** `connected` / `disconnected`: the user came back to or left the chat (sent to the agent as a notice). */
-    presence: z.enum(['connected', 'disconnected']).optional(),
-    /** The intent the NLU found, checked against the handover's cancel intent. */
-    intent: z.string().max(200).optional(),
-  })
-  .strict();
+/** A service call about one Cognigy session: the session, then the call's own fields; nothing else. */
+function sessionInput<F extends z.ZodRawShape>(fields: F) {
+  return z.object({ session: sessionSchema, ...fields }).strict();
+}
+
+export const userMessageInputSchema = sessionInput({
+  /** Cognigy's inputId; repeats are forwarded once. */
+  messageId: z.string().min(1).max(256).optional(),
+  text: z.string().max(20000),
+  attachments: z.array(attachmentSchema).max(20).optional(),
+  /** `connected` / `disconnected`: the user came back to or left the chat (sent to the agent as a notice). */
+  presence: z.enum(['connected', 'disconnected']).optional(),
+  /** The intent the NLU found, checked against the handover's cancel intent. */
+  intent: z.string().max(200).optional(),
+});
 export type UserMessageInput = z.input<typeof userMessageInputSchema>;
 
-export const closeHandoverInputSchema = z
-  .object({
-    session: sessionSchema,
-    reason: closeReasonSchema.default('bot-closed'),
-    /** Also close at the contact center (Cognigy's closeHandoverInProvider). */
-    closeInProvider: z.boolean().default(true),
-    message: z.string().max(2000).optional(),
-  })
-  .strict();
+export const closeHandoverInputSchema = sessionInput({
+  reason: closeReasonSchema.default('bot-closed'),
+  /** Also close at the contact center (Cognigy's closeHandoverInProvider). */
+  closeInProvider: z.boolean().default(true),
+  message: z.string().max(2000).optional(),
+});
 export type CloseHandoverInput = z.input<typeof closeHandoverInputSchema>;
 
-export const setInactivityInputSchema = z
-  .object({
-    session: sessionSchema,
-    /** Minutes of user silence before an inactivity event (Cognigy's `timer`); 0 switches the timer off. */
-    minutes: z.number().min(0).max(1440),
-    /** Close automatically on this expiry (e.g. 2: warn once, close on the second). */
-    autoCloseAfter: z.number().int().positive().max(100).optional(),
-  })
-  .strict();
+export const setInactivityInputSchema = sessionInput({
+  /** Minutes of user silence before an inactivity event (Cognigy's `timer`); 0 switches the timer off. */
+  minutes: z.number().min(0).max(1440),
+  /** Close automatically on this expiry (e.g. 2: warn once, close on the second). */
+  autoCloseAfter: z.number().int().positive().max(100).optional(),
+});
 export type SetInactivityInput = z.input<typeof setInactivityInputSchema>;
 
 export const availabilityInputSchema = z
@@ -190,7 +186,7 @@ export const availabilityInputSchema = z
 export type AvailabilityInput = z.input<typeof availabilityInputSchema>;
 
 export const getHandoverInputSchema = z.union([
-  z.object({ session: sessionSchema }).strict(),
+  sessionInput({}),
   z.object({ handoverId: z.string().min(1).max(128) }).strict(),
 ]);
 export type GetHandoverInput = z.input<typeof getHandoverInputSchema>;

@@ -84,12 +84,13 @@ export interface TestRunner {
   };
 }
 
-type Case = (ctx: {
+interface CaseContext {
   h: ConnectorContractHarness;
   events: EventCollector;
   start: (key?: string) => Promise<string>;
   opts: ConnectorContractOptions;
-}) => Promise<void>;
+}
+type Case = (ctx: CaseContext) => Promise<void>;
 
 function startRequest(key: string, routing: Routing): StartHandoverRequest {
   return {
@@ -114,6 +115,16 @@ async function expectError(fn: () => Promise<unknown>, check: (e: HandoverError)
     return error;
   }
   assert.fail(`${what}: expected a typed error, but the call succeeded`);
+}
+
+/** Starts a handover the fake vendor was told to refuse; returns the typed error `check` accepts. */
+function expectStartError(
+  { h, opts }: CaseContext,
+  idempotencyKey: string,
+  check: (e: HandoverError) => boolean,
+  what: string,
+) {
+  return expectError(() => h.connector.doStartHandover(startRequest(idempotencyKey, opts.routing ?? {})), check, what);
 }
 
 /** The shared contract, as named cases. */
@@ -216,13 +227,9 @@ export const CONTRACT_CASES: Record<string, Case> = {
     );
     assert.equal(second.alreadyClosed, true, 'closing twice must be idempotent');
   },
-  'maps vendor 401 to VendorAuthError': async ({ h, opts }) => {
-    await h.failNext('start', { status: 401 }, 2); // lasting: a token refresh and one repeat do not help
-    const e = await expectError(
-      () => h.connector.doStartHandover(startRequest('auth', opts.routing ?? {})),
-      (e) => VendorAuthError.isInstance(e),
-      '401',
-    );
+  'maps vendor 401 to VendorAuthError': async (ctx) => {
+    await ctx.h.failNext('start', { status: 401 }, 2); // lasting: a token refresh and one repeat do not help
+    const e = await expectStartError(ctx, 'auth', (e) => VendorAuthError.isInstance(e), '401');
     assert.equal(e.isRetryable, false);
   },
   'maps vendor 404 to VendorNotFoundError': async ({ h, start }) => {
@@ -234,23 +241,15 @@ export const CONTRACT_CASES: Record<string, Case> = {
       '404',
     );
   },
-  'maps vendor 429 to RateLimitError with retry-after': async ({ h, opts }) => {
-    await h.failNext('start', { status: 429, retryAfterMs: 3000 });
-    const e = await expectError(
-      () => h.connector.doStartHandover(startRequest('limited', opts.routing ?? {})),
-      (e) => RateLimitError.isInstance(e),
-      '429',
-    );
+  'maps vendor 429 to RateLimitError with retry-after': async (ctx) => {
+    await ctx.h.failNext('start', { status: 429, retryAfterMs: 3000 });
+    const e = await expectStartError(ctx, 'limited', (e) => RateLimitError.isInstance(e), '429');
     assert.equal((e as RateLimitError).retryAfterMs, 3000);
     assert.equal(e.isRetryable, true);
   },
-  'maps vendor 5xx to a retryable VendorApiError with the status': async ({ h, opts }) => {
-    await h.failNext('start', { status: 503 });
-    const e = await expectError(
-      () => h.connector.doStartHandover(startRequest('down', opts.routing ?? {})),
-      (e) => VendorApiError.isInstance(e),
-      '503',
-    );
+  'maps vendor 5xx to a retryable VendorApiError with the status': async (ctx) => {
+    await ctx.h.failNext('start', { status: 503 });
+    const e = await expectStartError(ctx, 'down', (e) => VendorApiError.isInstance(e), '503');
     assert.equal((e as VendorApiError).status, 503);
     assert.equal(e.isRetryable, true);
   },

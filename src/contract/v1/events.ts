@@ -15,63 +15,52 @@ const base = {
   sequence: z.number().int().positive().optional(),
 };
 
-export const queueUpdatedEventSchema = z.object({
-  ...base,
-  type: z.literal('queue-updated'),
+/** An event's schema: the fields every event has, its `type`, then its own fields. */
+function eventSchema<T extends string, F extends z.ZodRawShape>(type: T, fields: F) {
+  return z.object({ ...base, type: z.literal(type), ...fields });
+}
+
+export const queueUpdatedEventSchema = eventSchema('queue-updated', {
   position: z.number().int().positive().optional(),
   estimatedWaitMs: z.number().nonnegative().optional(),
 });
 
-export const agentJoinedEventSchema = z.object({ ...base, type: z.literal('agent-joined'), agent: agentSchema });
+export const agentJoinedEventSchema = eventSchema('agent-joined', { agent: agentSchema });
 
-export const agentMessageEventSchema = z.object({
-  ...base,
-  type: z.literal('agent-message'),
+export const agentMessageEventSchema = eventSchema('agent-message', {
   text: z.string(),
   attachments: z.array(attachmentSchema).optional(),
   agent: agentSchema.optional(),
 });
 
-export const agentTypingEventSchema = z.object({
-  ...base,
-  type: z.literal('agent-typing'),
+export const agentTypingEventSchema = eventSchema('agent-typing', {
   typing: z.boolean(),
   agent: agentSchema.optional(),
 });
 
-export const agentLeftEventSchema = z.object({
-  ...base,
-  type: z.literal('agent-left'),
+export const agentLeftEventSchema = eventSchema('agent-left', {
   agent: agentSchema.optional(),
   /** The conversation went back to a queue (a transfer), so the handover is waiting again. */
   requeued: z.boolean(),
 });
 
 export const COMPLETED_BY = ['agent', 'user', 'bot', 'timeout'] as const;
-export const handoverCompletedEventSchema = z.object({
-  ...base,
-  type: z.literal('handover-completed'),
+export const handoverCompletedEventSchema = eventSchema('handover-completed', {
   by: z.enum(COMPLETED_BY),
 });
 
-export const handoverCancelledEventSchema = z.object({
-  ...base,
-  type: z.literal('handover-cancelled'),
+export const handoverCancelledEventSchema = eventSchema('handover-cancelled', {
   by: z.enum(['user', 'bot', 'agent', 'system']),
   reason: z.string().optional(),
 });
 
-export const handoverErrorEventSchema = z.object({
-  ...base,
-  type: z.literal('handover-error'),
+export const handoverErrorEventSchema = eventSchema('handover-error', {
   code: z.string(),
   message: z.string(),
 });
 
 /** Anything else the vendor wants the flow to see (Cognigy's "Events" Lookup case). */
-export const providerEventSchema = z.object({
-  ...base,
-  type: z.literal('provider-event'),
+export const providerEventSchema = eventSchema('provider-event', {
   name: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
   text: z.string().optional(),

@@ -5,7 +5,7 @@ import { MemoryDeadLetters } from '../cognigy/outbox';
 import { MemoryQueueBackend } from '../queue/memory';
 import { MemoryProviderChecks } from '../routes/provider-checks';
 import { MemoryApiKeyStore } from '../keys/store';
-import type { BackendOptions, GatewayBackend } from './types';
+import { BackendResources, type BackendOptions, type GatewayBackend } from './types';
 
 /** One process: everything in memory, gone with it. */
 export function memoryBackend(options: BackendOptions): GatewayBackend {
@@ -13,7 +13,7 @@ export function memoryBackend(options: BackendOptions): GatewayBackend {
   const store = options.store ?? new MemoryStore({ clock });
   const scheduler = options.scheduler ?? new MemoryScheduler(clock);
   const state = new MemoryConnectorState(clock);
-  const queues: Array<{ close(): Promise<void> }> = [];
+  const resources = new BackendResources({ store, scheduler });
   return {
     kind: 'memory',
     shared: false,
@@ -22,18 +22,10 @@ export function memoryBackend(options: BackendOptions): GatewayBackend {
     providerChecks: new MemoryProviderChecks(),
     apiKeys: new MemoryApiKeyStore(),
     connectorState: (providerId) => state.forProvider(providerId),
-    queue<T>() {
-      const queue = new MemoryQueueBackend<T>(clock);
-      queues.push(queue);
-      return queue;
-    },
+    queue: <T>() => resources.queue(new MemoryQueueBackend<T>(clock)),
     deadLetters: () => new MemoryDeadLetters(),
     ping: async () => true,
     abort: () => scheduler.abort(),
-    async close() {
-      await scheduler.close();
-      await Promise.all(queues.map((q) => q.close()));
-      await store.close();
-    },
+    close: () => resources.close(),
   };
 }

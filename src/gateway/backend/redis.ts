@@ -10,7 +10,7 @@ import { RedisScheduler } from '../redis/scheduler';
 import { RedisStore } from '../redis/store';
 import { RedisProviderChecks } from '../routes/provider-checks';
 import { RedisApiKeyStore } from '../keys/store';
-import type { BackendOptions, GatewayBackend } from './types';
+import { BackendResources, type BackendOptions, type GatewayBackend } from './types';
 
 /** Several instances on one Redis: store, timers (BullMQ), queues, dead letters and connector state. */
 export async function redisBackend(url: string, keyPrefix: string, options: BackendOptions): Promise<GatewayBackend> {
@@ -29,7 +29,7 @@ export async function redisBackend(url: string, keyPrefix: string, options: Back
   const connect = () => connectRedis(url, logger, { maxRetriesPerRequest: null });
   const scheduler = options.scheduler ?? new RedisScheduler({ redis, connect, prefix, logger });
   const state = new RedisConnectorState(redis, prefix);
-  const queues: Array<{ close(): Promise<void> }> = [];
+  const resources = new BackendResources({ store, scheduler });
   return {
     kind: 'redis',
     shared: true,
@@ -39,9 +39,9 @@ export async function redisBackend(url: string, keyPrefix: string, options: Back
     apiKeys: new RedisApiKeyStore(redis, prefix),
     connectorState: (providerId) => state.forProvider(providerId),
     queue<T>(name: string, o: { leaseMs?: number }) {
-      const queue = new RedisQueueBackend<T>(redis, { prefix, name, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) });
-      queues.push(queue);
-      return queue;
+      return resources.queue(
+        new RedisQueueBackend<T>(redis, { prefix, name, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) }),
+      );
     },
     deadLetters: (name) => new RedisDeadLetters(redis, `${prefix}${name}:dead`),
     attachOutbox: (sink) => own?.attachOutbox(sink),
@@ -53,9 +53,7 @@ export async function redisBackend(url: string, keyPrefix: string, options: Back
       redis.disconnect();
     },
     async close() {
-      await scheduler.close();
-      await Promise.all(queues.map((q) => q.close()));
-      await store.close();
+      await resources.close();
       await redis.quit().catch(() => {});
     },
   };

@@ -41,3 +41,25 @@ export interface BackendOptions {
   store?: HandoverStore;
   scheduler?: Scheduler;
 }
+
+/**
+ * What a backend opens and must close, in the one safe order: timers first (nothing new is
+ * started), then the queues a gateway asked for, then the store.
+ */
+export class BackendResources {
+  private readonly queues: Array<{ close(): Promise<void> }> = [];
+
+  constructor(private readonly owned: { store: HandoverStore; scheduler: Scheduler }) {}
+
+  /** Remembers a queue so `close` closes it. */
+  queue<Q extends { close(): Promise<void> }>(queue: Q): Q {
+    this.queues.push(queue);
+    return queue;
+  }
+
+  async close(): Promise<void> {
+    await this.owned.scheduler.close();
+    await Promise.all(this.queues.map((q) => q.close()));
+    await this.owned.store.close();
+  }
+}

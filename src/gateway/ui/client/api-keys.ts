@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { ApiKeyView } from '../../keys/named';
 import { ApiError, api } from './api';
-import { duration, h } from './dom';
+import { duration, formActions, h } from './dom';
 
 /**
  * API keys: the named keys (scope, providers, last use), a form to create one (the key is shown once,
@@ -126,11 +126,6 @@ export function apiKeysPanel(onDone: (message?: string) => void): HTMLElement {
     ),
     created,
     error,
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit', class: 'primary' }, 'Create key'),
-      h('button', { type: 'button', onclick: () => onDone() }, 'Close'),
-    ),
+    formActions('Create key', onDone, 'Close'),
   );
 }

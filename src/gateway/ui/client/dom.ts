@@ -31,6 +31,12 @@ export function append(parent: Node, children: Child[]): void {
   }
 }
 
+/** A form's buttons: the primary submit (a label or a ready button) and one that leaves without saving. */
+export function formActions(submit: string | HTMLElement, onLeave: () => void, leave = 'Cancel'): HTMLElement {
+  const primary = typeof submit === 'string' ? h('button', { type: 'submit', class: 'primary' }, submit) : submit;
+  return h('div', { class: 'actions' }, primary, h('button', { type: 'button', onclick: () => onLeave() }, leave));
+}
+
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
   if (!el) throw new Error(`#${id} is missing`);

@@ -2,7 +2,7 @@
 import type { ConnectorTypeView } from '../../routes/providers';
 import type { ProviderView } from '../../../registry';
 import { ApiError, api } from './api';
-import { h } from './dom';
+import { formActions, h } from './dom';
 import { fieldControl, fieldsOf, type FieldControl, type JsonSchema } from './fields';
 
 export interface ProviderFormOptions {
@@ -147,12 +147,7 @@ export function providerForm(options: ProviderFormOptions): HTMLElement {
     ),
     settingsBox,
     formError,
-    h(
-      'div',
-      { class: 'actions' },
-      saveButton,
-      h('button', { type: 'button', onclick: () => options.onDone() }, 'Cancel'),
-    ),
+    formActions(saveButton, options.onDone),
   );
   form.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') options.onDone();

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { ProviderExport } from '../../../registry';
 import { ApiError, api } from './api';
-import { h } from './dom';
+import { formActions, h } from './dom';
 
 /** Export: the provider API's export as a downloaded JSON file (secrets masked unless asked). */
 export function exportPanel(onDone: (message?: string) => void): HTMLElement {
@@ -49,12 +49,7 @@ export function exportPanel(onDone: (message?: string) => void): HTMLElement {
       ),
     ),
     error,
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit', class: 'primary' }, 'Download JSON'),
-      h('button', { type: 'button', onclick: () => onDone() }, 'Cancel'),
-    ),
+    formActions('Download JSON', onDone),
   );
 }
 
@@ -116,12 +111,7 @@ export function importPanel(onDone: (message?: string) => void): HTMLElement {
       ),
     ),
     error,
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit', class: 'primary' }, 'Import'),
-      h('button', { type: 'button', onclick: () => onDone() }, 'Cancel'),
-    ),
+    formActions('Import', onDone),
   );
 }
 
