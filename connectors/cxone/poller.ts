@@ -6,13 +6,15 @@ import {
   type Logger,
 } from 'handover-kit/contract';
 import {
-  BoundedMap,
   PeriodicTask,
   SharedIdList,
   errorForLog,
   conversationGoneEvent,
+  NotFoundStreaks,
 } from 'handover-kit/connector-utils';
 import type { CxoneApi } from './api';
+
+export { NOT_FOUND_LIMIT } from 'handover-kit/connector-utils';
 import { diffContact } from './mapping';
 import type { ThreadStore } from './threads';
 
@@ -20,8 +22,6 @@ import type { ThreadStore } from './threads';
 export const POLLER_LEASE = 'poller';
 /** Threads one provider polls at most; more are refused with a warning. */
 export const MAX_TRACKED = 5_000;
-/** Consecutive 404s after which a contact counts as gone. */
-export const NOT_FOUND_LIMIT = 3;
 /** Contact reads in flight at once. */
 const CONCURRENCY = 8;
 
@@ -51,7 +51,7 @@ export class ContactPoller {
   private cursor = 0;
   private disposed = false;
   private readonly ticks: PeriodicTask;
-  private readonly notFound = new BoundedMap<string, number>(MAX_TRACKED);
+  private readonly notFound = new NotFoundStreaks(MAX_TRACKED);
   /** The polled threads, shared by every instance (the lease `polled-index` guards rewrites). */
   private readonly polled: SharedIdList;
 
@@ -144,7 +144,7 @@ export class ContactPoller {
       if (!record || record.phase === 'ended') return void (await this.untrack(threadId));
       this.polls++;
       const contact = await api.getContact(record.contactId, 'poll contact status', { retry: false });
-      this.notFound.delete(threadId);
+      this.notFound.reset(threadId);
       const { events, record: next } = diffContact(threadId, record, contact, clock.now());
       if (events.length === 0) return;
       // Emitted before saving: after a crash in between, the next holder repeats the same event ids.
@@ -161,11 +161,7 @@ export class ContactPoller {
   private async failed(threadId: string, error: unknown): Promise<void> {
     const { clock, intervalMs } = this.options;
     this.ticks.pauseOnRateLimit(error, intervalMs * 2);
-    if (!VendorNotFoundError.isInstance(error)) return;
-    const misses = (this.notFound.get(threadId) ?? 0) + 1;
-    this.notFound.set(threadId, misses);
-    if (misses < NOT_FOUND_LIMIT) return;
-    this.notFound.delete(threadId);
+    if (!this.notFound.isGone(threadId, error)) return;
     await this.untrack(threadId);
     const gone = { code: 'contact-not-found', message: 'The CXone contact no longer exists' };
     this.options.emit([conversationGoneEvent('cxone', threadId, clock.now(), gone)]);

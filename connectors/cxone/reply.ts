@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError, type Agent, type Attachment } from 'handover-kit/contract';
-import { agentAttachment } from 'handover-kit/connector-utils';
+import { agentAttachment, validItems } from 'handover-kit/connector-utils';
 
 /**
  * What we read out of a reply CXone posts to the integration box. Public material shows two shapes
@@ -53,14 +53,9 @@ export interface ParsedReply {
 }
 
 function attachmentsOf(list: readonly unknown[] | null | undefined): Attachment[] {
-  const out: Attachment[] = [];
-  for (const item of list ?? []) {
-    const parsed = attachmentSchema.safeParse(item);
-    if (!parsed.success) continue;
-    const { url, friendlyName, mimeType } = parsed.data;
-    out.push(agentAttachment(url, mimeType ?? friendlyName ?? url, friendlyName));
-  }
-  return out;
+  return validItems(attachmentSchema, list).map(({ url, friendlyName, mimeType }) =>
+    agentAttachment(url, mimeType ?? friendlyName ?? url, friendlyName),
+  );
 }
 
 function agentOf(user: z.infer<typeof userSchema> | null | undefined): Agent | undefined {

@@ -1,16 +1,22 @@
-import { VendorNotFoundError, type Agent, type Clock, type HandoverEvent, type Logger } from 'handover-kit/contract';
-import { conversationGoneEvent, errorForLog, rateLimitedUntil } from 'handover-kit/connector-utils';
+import type { Agent, Clock, HandoverEvent, Logger } from 'handover-kit/contract';
+import {
+  conversationGoneEvent,
+  errorForLog,
+  rateLimitedUntil,
+  NotFoundStreaks,
+  BoundedMap,
+} from 'handover-kit/connector-utils';
 import type { GenesysApi } from './api';
 import { diffSnapshot, newTrackState, type TrackState } from './participants';
 import type { GenesysConversation } from './vendor-types';
 
 /** Longest wait between polls after repeated errors (or the interval, if that is longer). */
 export const MAX_POLL_BACKOFF_MS = 60_000;
-/** Consecutive 404s after which a conversation counts as gone. */
-export const NOT_FOUND_LIMIT = 3;
 /** Handovers one instance polls at most; more are refused with a warning. */
 export const MAX_TRACKED = 5_000;
 const ENDED_MEMORY = 10_000;
+
+export { NOT_FOUND_LIMIT } from 'handover-kit/connector-utils';
 
 export interface PollerOptions {
   api: GenesysApi;
@@ -31,7 +37,6 @@ interface Tracked {
   state: TrackState;
   timer?: unknown;
   failures: number;
-  notFound: number;
 }
 
 /**
@@ -45,7 +50,8 @@ export class ParticipantPoller {
   /** Poll requests sent (the benchmark reports them apart from relayed messages). */
   polls = 0;
   private readonly tracked = new Map<string, Tracked>();
-  private readonly ended = new Set<string>();
+  private readonly ended = new BoundedMap<string, true>(ENDED_MEMORY);
+  private readonly notFound = new NotFoundStreaks(MAX_TRACKED);
   private pausedUntil = 0;
   private disposed = false;
 
@@ -65,7 +71,7 @@ export class ParticipantPoller {
       });
       return;
     }
-    const t: Tracked = { id: conversationId, state: newTrackState(), failures: 0, notFound: 0 };
+    const t: Tracked = { id: conversationId, state: newTrackState(), failures: 0 };
     this.tracked.set(conversationId, t);
     this.schedule(t, this.options.intervalMs);
     this.options.onTrack?.(conversationId);
@@ -76,7 +82,8 @@ export class ParticipantPoller {
     const t = this.tracked.get(conversationId);
     if (t?.timer !== undefined) this.options.clock.clearTimeout(t.timer);
     this.tracked.delete(conversationId);
-    if (ended) this.rememberEnded(conversationId);
+    this.notFound.reset(conversationId);
+    if (ended) this.ended.set(conversationId, true);
     if (t || ended) this.options.onUntrack?.(conversationId, ended);
   }
 
@@ -135,7 +142,7 @@ export class ParticipantPoller {
       });
       if (this.disposed || this.tracked.get(t.id) !== t) return;
       t.failures = 0;
-      t.notFound = 0;
+      this.notFound.reset(t.id);
       this.apply(t, conversation);
       if (this.tracked.get(t.id) === t) this.schedule(t, this.options.intervalMs);
     } catch (error) {
@@ -147,7 +154,7 @@ export class ParticipantPoller {
   private failed(t: Tracked, error: unknown): void {
     const { clock, intervalMs, logger } = this.options;
     t.failures++;
-    if (VendorNotFoundError.isInstance(error) && ++t.notFound >= NOT_FOUND_LIMIT) {
+    if (this.notFound.isGone(t.id, error)) {
       this.untrack(t.id, true);
       logger.warn('genesys conversation is gone; ending the handover with an error', { conversationId: t.id });
       const gone = { code: 'conversation-not-found', message: 'The Genesys conversation no longer exists' };
@@ -163,10 +170,5 @@ export class ParticipantPoller {
       error: errorForLog(error),
     });
     this.schedule(t, backoff);
-  }
-
-  private rememberEnded(conversationId: string): void {
-    this.ended.add(conversationId);
-    if (this.ended.size > ENDED_MEMORY) this.ended.delete(this.ended.values().next().value!);
   }
 }

@@ -16,6 +16,7 @@ import {
   safeEqual,
   agentAttachment,
   agentMessageEvent,
+  validItems,
 } from 'handover-kit/connector-utils';
 
 /**
@@ -71,14 +72,9 @@ export interface GenesysWebhookContext {
 }
 
 function attachmentsOf(content: readonly unknown[] | null | undefined): Attachment[] {
-  const out: Attachment[] = [];
-  for (const item of content ?? []) {
-    const parsed = attachmentSchema.safeParse(item);
-    if (!parsed.success) continue;
-    const { mediaType, url, filename } = parsed.data.attachment;
-    out.push(agentAttachment(url, mediaType, filename));
-  }
-  return out;
+  return validItems(attachmentSchema, content).map(({ attachment: a }) =>
+    agentAttachment(a.url, a.mediaType, a.filename),
+  );
 }
 
 export function createGenesysWebhook(ctx: GenesysWebhookContext): ConnectorWebhookV1 {

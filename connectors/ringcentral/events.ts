@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Attachment, HandoverEvent, Logger } from 'handover-kit/contract';
-import { agentAttachment, agentMessageEvent } from 'handover-kit/connector-utils';
+import { agentAttachment, agentMessageEvent, validItems } from 'handover-kit/connector-utils';
 import type { EngageState } from './state';
 
 /** Turns what Engage sends — Channel SDK actions and Webhook API events — into handover events. */
@@ -218,10 +218,7 @@ export async function webhookEvents(
   ctx: EventContext,
 ): Promise<HandoverEvent[]> {
   const out: HandoverEvent[] = [];
-  for (const item of body.events) {
-    const parsed = webhookEventSchema.safeParse(item);
-    if (!parsed.success) continue;
-    const e = parsed.data;
+  for (const e of validItems(webhookEventSchema, body.events)) {
     const mapper = WEBHOOK_MAPPERS[e.type];
     if (!mapper) {
       ctx.logger.debug('ringcentral webhook event not relayed', { type: e.type, eventId: e.id });

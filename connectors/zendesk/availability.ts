@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AvailabilityResult, ConnectorWarning, Routing } from 'handover-kit/contract';
+import { validItems, withWarnings } from 'handover-kit/connector-utils';
 import type { HttpClient } from 'handover-kit/connector-utils';
 
 /**
@@ -74,10 +75,8 @@ export async function checkAgentAvailability(
     const parsed = pageSchema.safeParse(res.body);
     if (!parsed.success) break;
     const channels = new Map<string, z.infer<typeof channelSchema>>();
-    for (const item of parsed.data.included ?? []) {
-      const channel = channelSchema.safeParse(item);
-      if (channel.success && channel.data.type === 'channels') channels.set(channel.data.id, channel.data);
-    }
+    for (const channel of validItems(channelSchema, parsed.data.included))
+      if (channel.type === 'channels') channels.set(channel.id, channel);
     for (const agent of parsed.data.data) if (counts(agent, channels, routing.queue)) available++;
     after = parsed.data.meta?.has_more ? (parsed.data.meta.after_cursor ?? undefined) : undefined;
     if (!after) break;
@@ -86,7 +85,7 @@ export async function checkAgentAvailability(
     available: available > 0,
     agentsAvailable: available,
     ...(available > 0 ? {} : { reason: 'no-agents' as const }),
-    ...(warnings.length ? { warnings } : {}),
+    ...withWarnings(warnings),
   };
 }
 

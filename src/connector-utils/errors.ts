@@ -74,3 +74,13 @@ export function parseVendorBody<S extends z.ZodType>(
   if (!parsed.success) throw unexpectedAnswer(vendor, operation, `${operation} returned an unexpected body`, status);
   return parsed.data;
 }
+
+/** The items of a vendor's list that match `schema`; the others are skipped (lists may mix kinds). */
+export function validItems<S extends z.ZodType>(schema: S, list: readonly unknown[] | null | undefined): z.output<S>[] {
+  const out: z.output<S>[] = [];
+  for (const item of list ?? []) {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) out.push(parsed.data);
+  }
+  return out;
+}

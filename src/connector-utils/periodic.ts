@@ -1,4 +1,5 @@
-import { RateLimitError, type Clock } from '../contract';
+import { RateLimitError, VendorNotFoundError, type Clock } from '../contract';
+import { BoundedMap } from './memory';
 
 export interface PeriodicTaskOptions {
   clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
@@ -77,4 +78,36 @@ export class PeriodicTask {
 /** When a rate-limited vendor may be called again (`now` + Retry-After or `fallbackMs`); undefined for other errors. */
 export function rateLimitedUntil(error: unknown, now: number, fallbackMs: number): number | undefined {
   return RateLimitError.isInstance(error) ? now + (error.retryAfterMs ?? fallbackMs) : undefined;
+}
+
+/** Consecutive 404s after which a polled conversation counts as gone (a single one can be the vendor's lag). */
+export const NOT_FOUND_LIMIT = 3;
+
+/** Consecutive "not found" answers per polled conversation, to tell a vendor's hiccup from a conversation gone. */
+export class NotFoundStreaks {
+  private readonly counts: BoundedMap<string, number>;
+
+  constructor(
+    max: number,
+    readonly limit = NOT_FOUND_LIMIT,
+  ) {
+    this.counts = new BoundedMap(max);
+  }
+
+  /** The conversation answered (or is no longer polled): its streak starts over. */
+  reset(id: string): void {
+    this.counts.delete(id);
+  }
+
+  /** After a failed poll: true when `error` is the 404 that completes the streak. */
+  isGone(id: string, error: unknown): boolean {
+    if (!VendorNotFoundError.isInstance(error)) return false;
+    const misses = (this.counts.get(id) ?? 0) + 1;
+    if (misses < this.limit) {
+      this.counts.set(id, misses);
+      return false;
+    }
+    this.counts.delete(id);
+    return true;
+  }
 }

@@ -253,29 +253,29 @@ export const CONTRACT_CASES: Record<string, Case> = {
     assert.equal((e as VendorApiError).status, 503);
     assert.equal(e.isRetryable, true);
   },
-  'accepts an authenticated webhook and parses it into valid events': async ({ h, start }) => {
-    const webhook = webhookOf(h);
-    if (!webhook) return;
-    const good = await h.signedWebhook!(await start());
-    await webhook.verify(good);
-    const events = await webhook.parse(good);
+  'accepts an authenticated webhook and parses it into valid events': async (ctx) => {
+    const signed = await signedWebhook(ctx);
+    if (!signed) return;
+    await signed.webhook.verify(signed.good);
+    const events = await signed.webhook.parse(signed.good);
     for (const e of events) handoverEventSchema.parse(e);
   },
-  'rejects a webhook without its authentication': async ({ h, start }) => {
-    const webhook = webhookOf(h);
-    if (!webhook) return;
-    const good = await h.signedWebhook!(await start());
-    const stripped = h.stripAuth ? h.stripAuth(good) : { ...good, headers: {} };
+  'rejects a webhook without its authentication': async (ctx) => {
+    const signed = await signedWebhook(ctx);
+    if (!signed) return;
+    const { webhook, good } = signed;
+    const stripped = ctx.h.stripAuth ? ctx.h.stripAuth(good) : { ...good, headers: {} };
     await expectError(
       async () => webhook.verify(stripped),
       (e) => BadSignatureError.isInstance(e),
       'unauthenticated webhook',
     );
   },
-  'rejects a webhook whose body changed after signing': async ({ h, start }) => {
-    const webhook = webhookOf(h);
-    if (!webhook || (h.webhookAuth ?? 'signature') !== 'signature') return; // only a signature covers the body
-    const good = await h.signedWebhook!(await start());
+  'rejects a webhook whose body changed after signing': async (ctx) => {
+    if ((ctx.h.webhookAuth ?? 'signature') !== 'signature') return; // only a signature covers the body
+    const signed = await signedWebhook(ctx);
+    if (!signed) return;
+    const { webhook, good } = signed;
     const tampered = { ...good, rawBody: Buffer.concat([Buffer.from(good.rawBody), Buffer.from(' ')]) };
     await expectError(
       async () => webhook.verify(tampered),
@@ -283,18 +283,24 @@ export const CONTRACT_CASES: Record<string, Case> = {
       'tampered body',
     );
   },
-  'rejects a malformed webhook body with BadRequestError': async ({ h, start }) => {
-    const webhook = webhookOf(h);
-    if (!webhook) return;
-    const good = await h.signedWebhook!(await start());
-    const garbage = { ...good, rawBody: Buffer.from('{not json') };
+  'rejects a malformed webhook body with BadRequestError': async (ctx) => {
+    const signed = await signedWebhook(ctx);
+    if (!signed) return;
+    const garbage = { ...signed.good, rawBody: Buffer.from('{not json') };
     await expectError(
-      async () => webhook.parse(garbage),
+      async () => signed.webhook.parse(garbage),
       (e) => BadRequestError.isInstance(e),
       'malformed body',
     );
   },
 };
+
+/** The connector's webhook and a correctly signed request about a fresh handover; none without webhooks. */
+async function signedWebhook({ h, start }: CaseContext) {
+  const webhook = webhookOf(h);
+  if (!webhook) return undefined;
+  return { webhook, good: await h.signedWebhook!(await start()) };
+}
 
 function webhookOf(h: ConnectorContractHarness) {
   if (!h.connector.capabilities.webhooks || !h.connector.webhook) return undefined;
