@@ -1,6 +1,6 @@
 import { createPublicKey, verify as verifySignature, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { BadSignatureError, HandoverError, type Clock, type Logger, type WebhookRequest } from 'handover-kit/contract';
-import { BoundedMap, SingleFlight, assertFresh, crc32, headerValue } from 'handover-kit/connector-utils';
+import { BoundedMap, SingleFlight, assertFresh, crc32, requiredHeader } from 'handover-kit/connector-utils';
 
 /**
  * 8x8 signs each webhook with a detached JWS (RFC 7515 compact form with an empty payload part,
@@ -36,14 +36,8 @@ export function signedPayload(body: Uint8Array | string, h: SignedHeaders): stri
 const B64URL = /^[A-Za-z0-9_-]+$/;
 const KID = /^[A-Za-z0-9._-]{1,128}$/;
 
-function header(req: WebhookRequest, name: string): string {
-  const value = headerValue(req, name)?.trim();
-  if (!value) throw new BadSignatureError(`Missing ${name} header`);
-  return value;
-}
-
 function integer(req: WebhookRequest, name: string): number {
-  const value = header(req, name);
+  const value = requiredHeader(req, name);
   if (!/^\d{1,15}$/.test(value)) throw new BadSignatureError(`Malformed ${name} header`);
   return Number(value);
 }
@@ -51,9 +45,9 @@ function integer(req: WebhookRequest, name: string): number {
 /** Reads and checks the signed headers; throws `BadSignatureError` on anything missing or malformed. */
 export function readSignedHeaders(req: WebhookRequest): SignedHeaders {
   return {
-    customerId: header(req, SIGNATURE_HEADERS.customerId),
-    tenantId: header(req, SIGNATURE_HEADERS.tenantId),
-    eventId: header(req, SIGNATURE_HEADERS.eventId),
+    customerId: requiredHeader(req, SIGNATURE_HEADERS.customerId),
+    tenantId: requiredHeader(req, SIGNATURE_HEADERS.tenantId),
+    eventId: requiredHeader(req, SIGNATURE_HEADERS.eventId),
     retry: integer(req, SIGNATURE_HEADERS.retry),
     transmissionTime: integer(req, SIGNATURE_HEADERS.transmissionTime),
   };
@@ -164,7 +158,7 @@ export interface VerifyOptions {
 
 /** Verifies one webhook as 8x8 signs it; throws `BadSignatureError` otherwise. Returns the signed headers. */
 export async function verifyEightByEightWebhook(req: WebhookRequest, options: VerifyOptions): Promise<SignedHeaders> {
-  const jws = parseDetachedJws(header(req, SIGNATURE_HEADERS.signature));
+  const jws = parseDetachedJws(requiredHeader(req, SIGNATURE_HEADERS.signature));
   const signed = readSignedHeaders(req);
   assertFresh(signed.transmissionTime, options.now, options.maxAgeMs);
   const key = await options.keys.get(jws.kid);

@@ -10,13 +10,14 @@ import {
   type WebhookRequest,
 } from 'handover-kit/contract';
 import {
-  headerValue,
   hmac,
   parseJsonBody,
   safeEqual,
   agentAttachment,
   agentMessageEvent,
   validItems,
+  configuredSecret,
+  requiredHeader,
 } from 'handover-kit/connector-utils';
 
 /**
@@ -80,10 +81,8 @@ function attachmentsOf(content: readonly unknown[] | null | undefined): Attachme
 export function createGenesysWebhook(ctx: GenesysWebhookContext): ConnectorWebhookV1 {
   return {
     verify(req) {
-      const secret = ctx.secret();
-      if (!secret) throw new BadSignatureError('No webhook secret is configured for this provider');
-      const header = headerValue(req, SIGNATURE_HEADER)?.trim();
-      if (!header) throw new BadSignatureError('Missing X-Hub-Signature-256 header');
+      const secret = configuredSecret(ctx.secret());
+      const header = requiredHeader(req, SIGNATURE_HEADER, 'X-Hub-Signature-256');
       const match = /^sha256=(.+)$/i.exec(header);
       if (!match) throw new BadSignatureError('Malformed X-Hub-Signature-256 header');
       const given = match[1]!;

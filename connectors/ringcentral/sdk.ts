@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { BadSignatureError, type WebhookRequest } from 'handover-kit/contract';
-import { headerValue, safeEqual } from 'handover-kit/connector-utils';
+import { headerValue, safeEqual, configuredSecret, requiredHeader, matchesSecret } from 'handover-kit/connector-utils';
 
 /**
  * The Channel SDK's signature, used in both directions: Engage signs what it sends to our source
@@ -23,19 +23,18 @@ export function sdkSignatureOf(request: WebhookRequest): string | undefined {
 
 /** Throws `BadSignatureError` unless the body is signed with `secret` (constant-time compare). */
 export function verifySdk(request: WebhookRequest, secret: string | undefined): void {
-  if (!secret) throw new BadSignatureError('No realtime access token is configured for this provider');
+  const key = configuredSecret(secret, 'realtime access token');
   const given = sdkSignatureOf(request);
   if (!given) throw new BadSignatureError('Missing X-SMCCSDK-SIGNATURE');
   if (!/^[0-9a-f]{128}$/i.test(given)) throw new BadSignatureError('Malformed X-SMCCSDK-SIGNATURE');
-  if (!safeEqual(signSdk(secret, request.rawBody), given.toLowerCase())) throw new BadSignatureError();
+  if (!safeEqual(signSdk(key, request.rawBody), given.toLowerCase())) throw new BadSignatureError();
 }
 
 /** The webhooks' shared secret (not an HMAC: it authenticates the sender, not the body). */
 export const DIMELO_SECRET_HEADER = 'x-dimelo-secret';
 
 export function verifyDimeloSecret(request: WebhookRequest, secret: string | undefined): void {
-  if (!secret) throw new BadSignatureError('No webhook secret is configured for this provider');
-  const given = headerValue(request, DIMELO_SECRET_HEADER);
-  if (!given) throw new BadSignatureError('Missing X-Dimelo-Secret');
-  if (!safeEqual(given, secret)) throw new BadSignatureError();
+  const expected = configuredSecret(secret);
+  const given = requiredHeader(request, DIMELO_SECRET_HEADER, 'X-Dimelo-Secret');
+  if (!matchesSecret(given, expected)) throw new BadSignatureError();
 }

@@ -6,7 +6,7 @@ import {
   type WebhookReply,
   type WebhookRequest,
 } from 'handover-kit/contract';
-import { headerValue, parseJsonBody, safeEqual } from 'handover-kit/connector-utils';
+import { headerValue, matchesSecret, parseJsonBody } from 'handover-kit/connector-utils';
 import {
   localContentId,
   sdkEnvelopeSchema,
@@ -122,7 +122,7 @@ export function createRingcentralWebhook(secrets: WebhookSecrets, ctx: EventCont
       const url = new URL(request.url, 'http://gateway');
       if (request.method === 'GET' && url.searchParams.get('hub.mode') === 'subscribe') {
         const token = url.searchParams.get('hub.verify_token') ?? '';
-        if (!safeEqual(token, secrets.verifyToken)) throw new BadSignatureError('hub.verify_token does not match');
+        if (!matchesSecret(token, secrets.verifyToken)) throw new BadSignatureError('hub.verify_token does not match');
         // Engage sends X-Dimelo-Secret with the validation request too, when a secret is set.
         if (secrets.webhookSecret || headerValue(request, DIMELO_SECRET_HEADER))
           verifyDimeloSecret(request, secrets.webhookSecret);

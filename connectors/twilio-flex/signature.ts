@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BadSignatureError, type WebhookRequest } from 'handover-kit/contract';
-import { headerValue, hmac, safeEqual } from 'handover-kit/connector-utils';
+import { headerValue, hmac, safeEqual, requiredHeader } from 'handover-kit/connector-utils';
 
 /**
  * Twilio's request signature (twilio.com/docs/usage/webhooks/webhooks-security):
@@ -62,8 +62,7 @@ function isJson(request: WebhookRequest): boolean {
 
 /** Throws `BadSignatureError` unless `X-Twilio-Signature` matches the request. Constant-time compares. */
 export function verifyTwilioSignature(request: WebhookRequest, authToken: string, publicUrl: string): void {
-  const given = headerValue(request, SIGNATURE_HEADER)?.trim();
-  if (!given) throw new BadSignatureError('Missing X-Twilio-Signature header');
+  const given = requiredHeader(request, SIGNATURE_HEADER, 'X-Twilio-Signature');
   let params: Array<[string, string]> = [];
   if (isJson(request)) {
     const claimed = new URL(publicUrl).searchParams.get('bodySHA256');

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import {
   BadRequestError,
-  BadSignatureError,
   type Agent,
   type ConnectorWebhookV1,
   type HandoverEvent,
   type Logger,
   type WebhookRequest,
 } from 'handover-kit/contract';
-import { headerValue } from 'handover-kit/connector-utils';
+import { headerValue, configuredSecret } from 'handover-kit/connector-utils';
 import { publicUrlOf, verifyTwilioSignature } from './signature';
 import type { HandoverState } from './state';
 
@@ -176,8 +175,7 @@ export function createTwilioWebhook(ctx: TwilioWebhookContext): ConnectorWebhook
 
   return {
     verify(request) {
-      const token = ctx.authToken();
-      if (!token) throw new BadSignatureError('No Auth Token is configured for this provider');
+      const token = configuredSecret(ctx.authToken(), 'Auth Token');
       verifyTwilioSignature(request, token, publicUrlOf(request, ctx.publicUrl()));
     },
     async parse(request) {

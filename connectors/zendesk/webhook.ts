@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   BadRequestError,
@@ -10,7 +9,7 @@ import {
   type Logger,
   type WebhookRequest,
 } from 'handover-kit/contract';
-import { headerValue, parseJsonBody, safeEqual, agentMessageEvent } from 'handover-kit/connector-utils';
+import { parseJsonBody, agentMessageEvent, requiredHeader, matchesSecret } from 'handover-kit/connector-utils';
 import { switchboardRefSchema } from './api';
 import { META, ORIGIN, matchesIntegration } from './metadata';
 
@@ -96,14 +95,10 @@ export interface ZendeskWebhookOptions {
 type Parsed = z.infer<typeof eventSchema>;
 type Context = { options: ZendeskWebhookOptions; event: Parsed; occurredAt: number };
 
-const digest = (value: string) => createHash('sha256').update(value).digest('hex');
-
 /** Compares the X-API-Key header with the secret in constant time (over digests: no length leak). */
 export function verifyApiKey(request: WebhookRequest, secret: string): void {
-  const got = headerValue(request, API_KEY_HEADER);
-  if (!got) throw new BadSignatureError('Missing X-API-Key header');
-  if (!safeEqual(digest(got), digest(secret)))
-    throw new BadSignatureError('X-API-Key does not match the webhook secret');
+  const got = requiredHeader(request, API_KEY_HEADER, 'X-API-Key');
+  if (!matchesSecret(got, secret)) throw new BadSignatureError('X-API-Key does not match the webhook secret');
 }
 
 /** Turns a verified webhook body into handover events; see the file comment for what is dropped. */

@@ -11,8 +11,9 @@ export interface PeriodicTaskOptions {
 
 /**
  * Work repeated on the runtime clock (polls, lease renewals, sweeps): never two rounds at once, the
- * next one planned when a round ends, rounds pushed back while paused (a 429's Retry-After), and
- * `dispose` stops planning and waits for the round in progress.
+ * next one planned when a round ends and not before a pause ends (a 429's Retry-After; a round
+ * planned earlier still runs and can check `paused`), and `dispose` stops planning and waits for the
+ * round in progress.
  */
 export class PeriodicTask {
   private timer: unknown;

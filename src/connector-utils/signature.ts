@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { BadRequestError, BadSignatureError, type WebhookRequest } from '../contract';
 
 /** HMAC of `payload` with `secret`, hex or base64. */
@@ -25,6 +25,25 @@ export function safeEqual(a: string, b: string): boolean {
 export function headerValue(request: WebhookRequest, name: string): string | undefined {
   const v = request.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** The secret webhooks are checked with; with none configured nothing can be trusted, so every request is refused. */
+export function configuredSecret(secret: string | undefined, what = 'webhook secret'): string {
+  if (!secret) throw new BadSignatureError(`No ${what} is configured for this provider`);
+  return secret;
+}
+
+/** A header a webhook must carry (trimmed); missing or blank, the request is refused. `label` names it in the error. */
+export function requiredHeader(request: WebhookRequest, name: string, label = name): string {
+  const value = headerValue(request, name)?.trim();
+  if (!value) throw new BadSignatureError(`Missing ${label} header`);
+  return value;
+}
+
+/** A shared secret sent as is (not an HMAC), compared over digests: neither its content nor its length leaks. */
+export function matchesSecret(given: string, secret: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest('hex');
+  return safeEqual(digest(given), digest(secret));
 }
 
 /** Rejects a signed timestamp outside the replay window (default 5 minutes either way). */

@@ -1,5 +1,5 @@
 import { BadSignatureError, type WebhookRequest } from 'handover-kit/contract';
-import { assertFresh, headerValue, hmac, safeEqual } from 'handover-kit/connector-utils';
+import { assertFresh, headerValue, hmac, matchesSecret, safeEqual } from 'handover-kit/connector-utils';
 import type { VerificationMode } from '../schema';
 
 export const SIGNATURE_HEADER = 'x-chatwoot-signature';
@@ -30,7 +30,7 @@ export function verifyChatwootWebhook(request: WebhookRequest, options: VerifyOp
   if (options.mode === 'url-token') {
     const token = tokenOf(request.url);
     if (!token) throw new BadSignatureError(`Missing ?${TOKEN_PARAM}= in the webhook URL (url-token verification)`);
-    if (!safeEqual(token, options.secret)) throw new BadSignatureError('Webhook URL token does not match');
+    if (!matchesSecret(token, options.secret)) throw new BadSignatureError('Webhook URL token does not match');
     return;
   }
   const signature = headerValue(request, SIGNATURE_HEADER)?.trim();
