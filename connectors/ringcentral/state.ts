@@ -1,4 +1,5 @@
 import type { ConnectorStateV1 } from 'handover-kit/contract';
+import { DAY_MS } from 'handover-kit/connector-utils';
 
 /**
  * What a webhook on any gateway instance needs, in the shared connector state: our source thread
@@ -16,9 +17,8 @@ export interface QueueInfo {
   estimatedWaitMs?: number;
 }
 
-const DAY = 24 * 60 * 60 * 1000;
 /** A handover's records outlive any realistic handover; the state forgets them afterwards. */
-const RECORD_TTL_MS = 30 * DAY;
+const RECORD_TTL_MS = 30 * DAY_MS;
 
 export class EngageState {
   constructor(private readonly state: ConnectorStateV1) {}
@@ -57,7 +57,7 @@ export class EngageState {
   }
 
   markSent(conversationId: string, messageId: string): Promise<void> {
-    return this.state.set(`sent:${conversationId}:${messageId}`, '1', { ttlMs: DAY });
+    return this.state.set(`sent:${conversationId}:${messageId}`, '1', { ttlMs: DAY_MS });
   }
 
   async isClosed(conversationId: string): Promise<boolean> {

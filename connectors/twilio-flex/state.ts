@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorStateV1 } from 'handover-kit/contract';
-import { readStateJson } from 'handover-kit/connector-utils';
+import { readStateJson, DAY_MS } from 'handover-kit/connector-utils';
 
 /**
  * What the connector keeps per handover in `runtime.state` (shared by gateway instances, durable
@@ -19,9 +19,8 @@ const recordSchema = z.object({
 });
 export type HandoverRecord = z.infer<typeof recordSchema>;
 
-const DAY = 24 * 60 * 60_000;
-export const RECORD_TTL_MS = 7 * DAY;
-export const SENT_TTL_MS = DAY;
+export const RECORD_TTL_MS = 7 * DAY_MS;
+export const SENT_TTL_MS = DAY_MS;
 
 const recordKey = (conversationSid: string) => `conversation:${conversationSid}`;
 const startKey = (idempotencyKey: string) => `start:${idempotencyKey}`;

@@ -3,13 +3,18 @@ import {
   BadRequestError,
   BadSignatureError,
   type Agent,
-  type Attachment,
   type ConnectorWebhookV1,
   type HandoverEvent,
   type Logger,
   type WebhookRequest,
 } from 'handover-kit/contract';
-import { parseJsonBody, agentMessageEvent, requiredHeader, matchesSecret } from 'handover-kit/connector-utils';
+import {
+  parseJsonBody,
+  agentMessageEvent,
+  requiredHeader,
+  matchesSecret,
+  agentAttachment,
+} from 'handover-kit/connector-utils';
 import { switchboardRefSchema } from './api';
 import { META, ORIGIN, matchesIntegration } from './metadata';
 
@@ -175,14 +180,8 @@ function agentMessage(ctx: Context): HandoverEvent | undefined {
   if (message.author.subtypes?.includes('activity')) return undefined;
   if (!fromAgentSide(message.source, conversation.activeSwitchboardIntegration, ctx.options)) return undefined;
   const { content } = message;
-  const attachments: Attachment[] = [];
-  if ((content.type === 'image' || content.type === 'file') && content.mediaUrl) {
-    attachments.push({
-      url: content.mediaUrl,
-      type: content.type,
-      ...(content.altText ? { name: content.altText } : {}),
-    });
-  }
+  const media = content.type === 'image' || content.type === 'file' ? content.mediaUrl : undefined;
+  const attachments = media ? [agentAttachment(media, content.type, content.altText)] : [];
   const text = content.text ?? '';
   if (!text && attachments.length === 0) return undefined;
   const agent = agentOf(message.author);
