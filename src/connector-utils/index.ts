@@ -1,4 +1,7 @@
-/** Helpers for connector authors: HTTP with typed errors, retries, webhook signatures. */
+/**
+ * Helpers for connector authors: HTTP with typed errors and retries, webhook checks, settings
+ * builders, results and events, transcripts, shared state and periodic work (polls, sweeps).
+ */
 export * from './errors';
 export * from './http';
 export * from './retry';
