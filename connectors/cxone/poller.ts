@@ -11,6 +11,7 @@ import {
   errorForLog,
   conversationGoneEvent,
   NotFoundStreaks,
+  HeldLease,
 } from 'handover-kit/connector-utils';
 import type { CxoneApi } from './api';
 
@@ -47,10 +48,10 @@ export interface PollerOptions {
 export class ContactPoller {
   /** Contact reads sent (benchmarks and tests read it). */
   polls = 0;
-  holding = false;
   private cursor = 0;
   private disposed = false;
   private readonly ticks: PeriodicTask;
+  private readonly lease: HeldLease;
   private readonly notFound = new NotFoundStreaks(MAX_TRACKED);
   /** The polled threads, shared by every instance (the lease `polled-index` guards rewrites). */
   private readonly polled: SharedIdList;
@@ -62,6 +63,7 @@ export class ContactPoller {
       clock: options.clock,
       what: 'cxone polled-thread list',
     });
+    this.lease = new HeldLease(options.state, POLLER_LEASE, this.leaseMs);
     this.ticks = new PeriodicTask({
       clock: options.clock,
       intervalMs: options.intervalMs,
@@ -76,8 +78,14 @@ export class ContactPoller {
     return Math.max(1, Math.floor((this.options.requestsPerHour * this.options.intervalMs) / 3_600_000));
   }
 
+  /** Outlives a few missed ticks, so a busy holder keeps it; a dead one loses it quickly. */
   get leaseMs(): number {
     return Math.max(3 * this.options.intervalMs, 15_000);
+  }
+
+  /** True while this instance holds the `poller` lease (renewed each tick). */
+  get holding(): boolean {
+    return this.lease.held;
   }
 
   start(): void {
@@ -115,13 +123,11 @@ export class ContactPoller {
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.ticks.dispose();
-    if (this.holding) await this.options.state.releaseLease(POLLER_LEASE).catch(() => undefined);
-    this.holding = false;
+    await this.lease.release();
   }
 
   private async tick(): Promise<void> {
-    this.holding = await this.options.state.acquireLease(POLLER_LEASE, this.leaseMs);
-    if (this.holding && !this.ticks.paused) await this.pollBatch();
+    if ((await this.lease.renew()) && !this.ticks.paused) await this.pollBatch();
   }
 
   private async pollBatch(): Promise<void> {

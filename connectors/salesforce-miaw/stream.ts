@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { request } from 'undici';
 import type { Clock, ConnectorStateV1, Logger } from 'handover-kit/contract';
-import { BoundedMap, parseRetryAfter } from 'handover-kit/connector-utils';
+import { BoundedMap, parseRetryAfter, HeldLease } from 'handover-kit/connector-utils';
 import type { MiawApi } from './api';
 import type { MiawState } from './state';
 
@@ -64,7 +64,11 @@ export class ConversationStream {
   /** Events are handled one after the other, across reconnects too (the cursor is read after the last). */
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: StreamOptions) {}
+  private readonly lease: HeldLease;
+
+  constructor(private readonly o: StreamOptions) {
+    this.lease = new HeldLease(o.leases, streamLease(o.conversationId), o.leaseMs);
+  }
 
   get running(): boolean {
     return !this.stopped;
@@ -72,7 +76,7 @@ export class ConversationStream {
 
   /** Takes the lease and connects; false (and nothing started) when another instance owns it. */
   async start(): Promise<boolean> {
-    if (!(await this.o.leases.acquireLease(streamLease(this.o.conversationId), this.o.leaseMs))) {
+    if (!(await this.lease.renew())) {
       this.stopped = true;
       return false;
     }
@@ -88,17 +92,14 @@ export class ConversationStream {
     this.controller?.abort();
     for (const t of [this.heartbeat, this.renewTimer, this.reconnectTimer])
       if (t !== undefined) this.o.clock.clearTimeout(t);
-    if (release) await this.o.leases.releaseLease(streamLease(this.o.conversationId)).catch(() => undefined);
+    if (release) await this.lease.release();
   }
 
   private scheduleRenew(): void {
     this.renewTimer = this.o.clock.setTimeout(
       async () => {
         if (this.stopped) return;
-        const held = await this.o.leases
-          .acquireLease(streamLease(this.o.conversationId), this.o.leaseMs)
-          .catch(() => false);
-        if (!held) {
+        if (!(await this.lease.renew().catch(() => false))) {
           this.o.logger.warn('salesforce-miaw stream lease lost; another instance owns the stream now', {
             conversationId: this.o.conversationId,
           });

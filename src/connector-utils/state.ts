@@ -93,3 +93,31 @@ export class SharedIdList {
     }
   }
 }
+
+/**
+ * A named lease in the shared state, taken and renewed by the instance that runs what it guards (a
+ * poller, a stream): while held it is this instance's job; if the holder dies the lease lapses and
+ * another instance takes over.
+ */
+export class HeldLease {
+  held = false;
+
+  constructor(
+    private readonly state: ConnectorStateV1,
+    readonly name: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Takes or renews the lease; false while another instance holds it. */
+  async renew(): Promise<boolean> {
+    this.held = await this.state.acquireLease(this.name, this.ttlMs);
+    return this.held;
+  }
+
+  /** Hands a held lease back at once instead of letting it lapse; a failure to do so is ignored. */
+  async release(): Promise<void> {
+    if (!this.held) return;
+    this.held = false;
+    await this.state.releaseLease(this.name).catch(() => undefined);
+  }
+}

@@ -7,9 +7,11 @@ import {
   RateLimitError,
   VendorApiError,
   VendorNotFoundError,
+  type ConnectorStateV1,
   type WebhookRequest,
 } from 'handover-kit/contract';
 import {
+  HeldLease,
   NotFoundStreaks,
   PeriodicTask,
   SharedIdList,
@@ -170,6 +172,42 @@ describe('shared state', () => {
     await list.edit((ids) => ids.filter((id) => id !== 'b'));
     expect(await list.read()).toEqual(['a', 'c']);
     expect(await state.acquireLease('ids-lock', 1000)).toBe(true); // released after each edit
+  });
+});
+
+describe('held leases', () => {
+  /** Two instances' views of one shared lease table (the in-memory state gives every caller the lease). */
+  function twoInstances() {
+    const owners = new Map<string, object>();
+    const released: string[] = [];
+    const instance = () => {
+      const me = {};
+      return {
+        acquireLease: async (name: string) => {
+          if (owners.has(name) && owners.get(name) !== me) return false;
+          owners.set(name, me);
+          return true;
+        },
+        releaseLease: async (name: string) => {
+          released.push(name);
+          if (owners.get(name) === me) owners.delete(name);
+        },
+      } as unknown as ConnectorStateV1;
+    };
+    return { a: instance(), b: instance(), released };
+  }
+
+  it('one holder at a time; handed back at once, and only by its holder', async () => {
+    const { a: stateA, b: stateB, released } = twoInstances();
+    const a = new HeldLease(stateA, 'poller', 10_000);
+    const b = new HeldLease(stateB, 'poller', 10_000);
+    expect(await a.renew()).toBe(true);
+    expect(await b.renew()).toBe(false);
+    await b.release(); // not held: nothing to hand back
+    expect(released).toEqual([]);
+    await a.release();
+    expect([a.held, released]).toEqual([false, ['poller']]);
+    expect(await b.renew()).toBe(true);
   });
 });
 
