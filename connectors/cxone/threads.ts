@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectorStateV1 } from 'handover-kit/contract';
-import { readStateJson } from 'handover-kit/connector-utils';
+import { StateRecords } from 'handover-kit/connector-utils';
 
 /**
  * What the connector remembers per thread, in `runtime.state` so that every gateway instance (and
@@ -37,14 +37,18 @@ export function messageIdFor(kind: string, ...parts: string[]): string {
 }
 
 export class ThreadStore {
-  constructor(private readonly state: ConnectorStateV1) {}
+  private readonly records: StateRecords<typeof threadRecordSchema>;
 
-  get(threadId: string): Promise<ThreadRecord | undefined> {
-    return readStateJson(this.state, `thread:${threadId}`, threadRecordSchema);
+  constructor(private readonly state: ConnectorStateV1) {
+    this.records = new StateRecords(state, threadRecordSchema, THREAD_TTL_MS);
   }
 
-  async put(threadId: string, record: ThreadRecord): Promise<void> {
-    await this.state.set(`thread:${threadId}`, JSON.stringify(record), { ttlMs: THREAD_TTL_MS });
+  get(threadId: string): Promise<ThreadRecord | undefined> {
+    return this.records.get(`thread:${threadId}`);
+  }
+
+  put(threadId: string, record: ThreadRecord): Promise<void> {
+    return this.records.put(`thread:${threadId}`, record);
   }
 
   async wasSent(threadId: string, messageId: string): Promise<boolean> {

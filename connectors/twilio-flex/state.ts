@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorStateV1 } from 'handover-kit/contract';
-import { readStateJson, DAY_MS } from 'handover-kit/connector-utils';
+import { DAY_MS, StateRecords } from 'handover-kit/connector-utils';
 
 /**
  * What the connector keeps per handover in `runtime.state` (shared by gateway instances, durable
@@ -27,14 +27,18 @@ const startKey = (idempotencyKey: string) => `start:${idempotencyKey}`;
 const sentKey = (conversationSid: string, messageId: string) => `sent:${conversationSid}:${messageId}`;
 
 export class HandoverState {
-  constructor(private readonly state: ConnectorStateV1) {}
+  private readonly records: StateRecords<typeof recordSchema>;
 
-  record(conversationSid: string): Promise<HandoverRecord | undefined> {
-    return readStateJson(this.state, recordKey(conversationSid), recordSchema);
+  constructor(private readonly state: ConnectorStateV1) {
+    this.records = new StateRecords(state, recordSchema, RECORD_TTL_MS);
   }
 
-  async save(conversationSid: string, record: HandoverRecord): Promise<void> {
-    await this.state.set(recordKey(conversationSid), JSON.stringify(record), { ttlMs: RECORD_TTL_MS });
+  record(conversationSid: string): Promise<HandoverRecord | undefined> {
+    return this.records.get(recordKey(conversationSid));
+  }
+
+  save(conversationSid: string, record: HandoverRecord): Promise<void> {
+    return this.records.put(recordKey(conversationSid), record);
   }
 
   async update(

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { HandoverError, type Clock, type ConnectorStateV1 } from '../contract';
+import { BoundedMap } from './memory';
 import { clockSleep, retryWithBackoff } from './retry';
 
 /**
@@ -9,19 +10,41 @@ import { clockSleep, retryWithBackoff } from './retry';
 
 export const DAY_MS = 86_400_000;
 
-/** A JSON record from the state, checked with `schema`: missing, unreadable or of another shape reads as undefined. */
-export async function readStateJson<S extends z.ZodType>(
-  state: ConnectorStateV1,
-  key: string,
-  schema: S,
-): Promise<z.output<S> | undefined> {
-  const raw = await state.get(key);
-  if (!raw) return undefined;
-  try {
-    const parsed = schema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+/**
+ * Records of one schema kept as JSON in the shared state. Every read goes to the state (the source
+ * of truth), but the last value parsed per key is remembered with its raw text, so an unchanged value
+ * skips the JSON and schema pass (hot paths read the same record per message). A missing, unreadable
+ * or differently shaped value reads as undefined. Records are values: never mutate one, `put` a new one.
+ */
+export class StateRecords<S extends z.ZodType> {
+  private readonly parsed: BoundedMap<string, { raw: string; record: z.output<S> }>;
+
+  constructor(
+    private readonly state: ConnectorStateV1,
+    private readonly schema: S,
+    private readonly ttlMs?: number,
+    memory = 1000,
+  ) {
+    this.parsed = new BoundedMap(memory);
+  }
+
+  async get(key: string): Promise<z.output<S> | undefined> {
+    const raw = await this.state.get(key);
+    if (!raw) return undefined;
+    const seen = this.parsed.get(key);
+    if (seen?.raw === raw) return seen.record;
+    try {
+      const parsed = this.schema.safeParse(JSON.parse(raw));
+      if (!parsed.success) return undefined;
+      this.parsed.set(key, { raw, record: parsed.data });
+      return parsed.data;
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(key: string, record: z.output<S>): Promise<void> {
+    return this.state.set(key, JSON.stringify(record), this.ttlMs ? { ttlMs: this.ttlMs } : undefined);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   NotFoundStreaks,
   PeriodicTask,
   SharedIdList,
+  StateRecords,
   agentAttachment,
   agentMessageEvent,
   attachmentType,
@@ -27,7 +28,6 @@ import {
   packLines,
   parseIdList,
   parseVendorBody,
-  readStateJson,
   requestTimeoutMs,
   requiredHeader,
   requiredText,
@@ -151,16 +151,19 @@ describe('attachments and transcripts', () => {
 });
 
 describe('shared state', () => {
-  it('readStateJson reads a valid record and treats anything else as absent', async () => {
+  it('StateRecords reads valid records, treats anything else as absent, and follows every change', async () => {
     const state = new MemoryConnectorState().forProvider('p');
-    const schema = z.object({ n: z.number() });
-    await state.set('good', '{"n":1}');
+    const records = new StateRecords(state, z.object({ n: z.number() }), 60_000);
+    await records.put('good', { n: 1 });
     await state.set('bad', '{"n":"x"}');
     await state.set('garbage', '{nope');
-    expect(await readStateJson(state, 'good', schema)).toEqual({ n: 1 });
-    expect(await readStateJson(state, 'bad', schema)).toBeUndefined();
-    expect(await readStateJson(state, 'garbage', schema)).toBeUndefined();
-    expect(await readStateJson(state, 'missing', schema)).toBeUndefined();
+    expect(await records.get('good')).toEqual({ n: 1 });
+    expect(await records.get('good')).toEqual({ n: 1 }); // the same value, parsed once
+    await state.set('good', '{"n":2}'); // written by another instance
+    expect(await records.get('good')).toEqual({ n: 2 });
+    expect(await records.get('bad')).toBeUndefined();
+    expect(await records.get('garbage')).toBeUndefined();
+    expect(await records.get('missing')).toBeUndefined();
     expect(parseIdList('["a",1,"b"]')).toEqual(['a', 'b']);
   });
 
