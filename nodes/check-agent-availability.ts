@@ -1,17 +1,16 @@
-import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { z } from 'zod';
+import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { toHandoverError, type CapabilityName } from '../src/contract';
 import {
-  HANDOVER_COLOR,
   STORAGE_SECTION,
   childNode,
+  handoverNode,
   providerField,
   routingFields,
   storageFields,
   type,
 } from './shared/common';
-import { editorFrom, nodeField, optionalText } from './shared/fields';
-import { connectionField, nodeConfig } from './handover-to-agent';
+import { fieldList, inSection, toggle, type ConfigOf } from './shared/fields';
+import { configReader } from './shared/lazy-config';
 import { logFailure, routeTo, runtimeOf, serviceFor, store, type ErrorLogging } from './shared/runtime';
 import { availabilitySectionFields, genericRouting, providerSections, sectionRouting } from './shared/sections';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
@@ -28,25 +27,28 @@ export const AVAILABILITY_CHILDREN = [
   { key: 'error', child: 'onAvailabilityError', label: 'On Error', color: '#cf142b' },
 ] as const;
 
-export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
-  return z
-    .object({
-      providerId: providerField(options.providers, options.connection?.type),
-      ...availabilitySectionFields(),
-      ...routingFields('routingSettings', options.providers, genericRouting),
-      ...storageFields('availableAgents'),
-      detailsKey: nodeField(optionalText(200).default('agentAvailability'), {
-        label: 'Key to store the details (handover-kit; not in Cognigy)',
-        type: 'cognigyText',
-        section: 'storage',
-        description:
-          'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, ' +
-          'queueLength, estimatedWaitMs.',
-      }),
-      errorLogging: nodeField(z.enum(['none', 'basic', 'full']).default('none'), {
+export function checkAvailabilityFields(options: CreateHandoverNodesOptions) {
+  return fieldList([
+    providerField(options.providers, options.connection?.type),
+    ...availabilitySectionFields(),
+    ...routingFields('routingSettings', options.providers, genericRouting),
+    ...storageFields('availableAgents'),
+    {
+      key: 'detailsKey',
+      value: { kind: 'text', max: 200, default: 'agentAvailability' },
+      label: 'Key to store the details (handover-kit; not in Cognigy)',
+      type: 'cognigyText',
+      section: 'storage',
+      description:
+        'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, ' +
+        'queueLength, estimatedWaitMs.',
+    },
+    ...inSection('errors', [
+      {
+        key: 'errorLogging',
         label: 'Error Logging',
         type: 'select',
-        section: 'errors',
+        value: { kind: 'enum', values: ['none', 'basic', 'full'], default: 'none' },
         params: {
           options: [
             { label: "Don't log errors", value: 'none' },
@@ -55,16 +57,12 @@ export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
           ],
           required: true,
         },
-      }),
-      abortOnError: nodeField(z.boolean().default(false), {
-        label: 'Abort Flow Execution on Error',
-        type: 'toggle',
-        section: 'errors',
-      }),
-    })
-    .strict();
+      },
+      toggle('abortOnError', 'Abort Flow Execution on Error', false),
+    ]),
+  ]);
 }
-export type CheckAvailabilityConfig = z.output<ReturnType<typeof checkAvailabilitySchema>>;
+export type CheckAvailabilityConfig = ConfigOf<ReturnType<typeof checkAvailabilityFields>>;
 
 export function availabilityWants(
   c: CheckAvailabilityConfig,
@@ -83,32 +81,31 @@ function byType(c: CheckAvailabilityConfig) {
 }
 
 export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
-  const schema = checkAvailabilitySchema(options);
+  const fields = checkAvailabilityFields(options);
+  const configOf = configReader(fields, options, 'Check Agent Availability');
   const parentType = type(options, NODE_TYPES.checkAgentAvailability);
   const children = AVAILABILITY_CHILDREN.map((c) =>
     childNode(type(options, c.child), c.label, parentType, 'color' in c ? c.color : undefined),
   );
-  const sections = providerSections(options.providers, [
-    { key: 'genesysCloudSettings', label: 'Genesys Cloud Settings' },
-    { key: 'liveAgentSettings', label: 'Live Agent Settings' },
-    { key: 'chatwootSettings', label: 'Chatwoot Settings' },
-    { key: 'routingSettings', label: 'Routing (other contact centers)' },
-    STORAGE_SECTION,
-    { key: 'errors', label: 'Error Handling' },
-  ]);
-  const editor = editorFrom(schema, sections);
-  const parent = createNodeDescriptor({
-    type: parentType,
-    defaultLabel: 'Check Agent Availability',
+  const parent = handoverNode(options, {
+    type: NODE_TYPES.checkAgentAvailability,
+    label: 'Check Agent Availability',
     summary: 'Asks the contact center whether agents are available',
     tags: ['service'],
-    appearance: { color: HANDOVER_COLOR },
     preview: { key: 'providerId', type: 'text' },
     dependencies: { children: children.map((c) => c.type) },
-    ...connectionField(options, editor),
+    fields,
+    sections: providerSections(options.providers, [
+      { key: 'genesysCloudSettings', label: 'Genesys Cloud Settings' },
+      { key: 'liveAgentSettings', label: 'Live Agent Settings' },
+      { key: 'chatwootSettings', label: 'Chatwoot Settings' },
+      { key: 'routingSettings', label: 'Routing (other contact centers)' },
+      STORAGE_SECTION,
+      { key: 'errors', label: 'Error Handling' },
+    ]),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const c = nodeConfig(schema, params, options, 'Check Agent Availability');
+      const c = configOf.now(params) ?? (await configOf.load(params));
       const where = c.storeLocation;
       const key = where === 'context' ? c.contextKey : c.inputKey;
       const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) =>

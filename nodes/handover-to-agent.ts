@@ -1,19 +1,14 @@
-import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { z } from 'zod';
-import {
-  PRIORITIES,
-  isTerminalStatus,
-  toHandoverError,
-  type CapabilityName,
-  type TranscriptEntry,
-} from '../src/contract';
+import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
+import { PRIORITIES, toHandoverError, type CapabilityName, type TranscriptEntry } from '../src/contract';
 import type { StartHandoverInput } from '../src/model';
-import { HANDOVER_COLOR, parseConfig, providerField, routingFields, type, whenCapable } from './shared/common';
-import { editorFrom, lenientNumber, nodeField, optionalNumber, optionalText, textList } from './shared/fields';
+import { handoverNode, providerField, routingFields, whenCapable } from './shared/common';
+import { fieldList, inSection, toggle, type ConfigOf } from './shared/fields';
 import { forwardUserInput, quickReplies } from './shared/forward';
+import { configReader } from './shared/lazy-config';
 import { readFlowEvent } from '../src/delivery';
 import {
   isLive,
+  isLiveStatus,
   logFailure,
   readState,
   runtimeOf,
@@ -27,48 +22,59 @@ import {
   flattenAttributes,
   genericRouting,
   handoverSectionFields,
-  jsonObject,
+  priorityValue,
   providerSections,
   sectionRouting,
 } from './shared/sections';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
-const onToggle = (key: string) => ({ key, value: true });
+const onToggle = (key: string) => ({ condition: { key, value: true } });
 const NOT_IN_COGNIGY = ' (handover-kit; not in Cognigy)';
+const TEXT = { kind: 'text' } as const;
+const text = (max: number) => ({ kind: 'text', max }) as const;
+const seconds = { kind: 'lenientNumber', max: 86_400 } as const;
+const count = { kind: 'lenientNumber' } as const;
+const EVERY_30S = 'Empty: every 30 seconds.';
 
-export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
+/** Handover to Agent's fields, in Cognigy's order, then the kit's own. */
+export function handoverToAgentFields(options: CreateHandoverNodesOptions) {
   const providers = options.providers;
   const when = (cap: CapabilityName) => whenCapable(providers, cap);
   const generic = (cap: CapabilityName) => genericRouting(providers, cap);
-  return z
-    .object({
-      providerId: providerField(providers, options.connection?.type),
-      text: nodeField(optionalText(), {
-        label: 'Handover Accepted Message',
-        type: 'cognigyText',
-        description: 'Said to the user when the handover is requested.',
-      }),
-      repeatHandoverMessage: nodeField(z.boolean().default(false), {
-        label: 'Repeat Handover Accepted Message',
-        type: 'toggle',
-        description: 'Say it again whenever the user writes while still waiting.',
-      }),
-      cancelIntent: nodeField(optionalText(200), {
+  return fieldList([
+    providerField(providers, options.connection?.type),
+    {
+      key: 'text',
+      value: TEXT,
+      label: 'Handover Accepted Message',
+      type: 'cognigyText',
+      description: 'Said to the user when the handover is requested.',
+    },
+    toggle('repeatHandoverMessage', 'Repeat Handover Accepted Message', false, {
+      description: 'Say it again whenever the user writes while still waiting.',
+    }),
+    ...inSection('cancelSettings', [
+      {
+        key: 'cancelIntent',
+        value: text(200),
         label: 'Cancel Intent',
         type: 'cognigyText',
-        section: 'cancelSettings',
         description: 'This intent, found while waiting, cancels the handover.',
-      }),
-      quickReply: nodeField(optionalText(200), {
+      },
+      {
+        key: 'quickReply',
+        value: text(200),
         label: 'Cancel Button Text',
         type: 'cognigyText',
-        section: 'cancelSettings',
         description: 'A quick reply under the accepted message that cancels the handover.',
-      }),
-      resolveBehavior: nodeField(z.enum(['resetEntrypoint', 'continueEntrypoint']).default('resetEntrypoint'), {
+      },
+    ]),
+    ...inSection('resolveOptions', [
+      {
+        key: 'resolveBehavior',
         label: 'Flow Continuation',
         type: 'select',
-        section: 'resolveOptions',
+        value: { kind: 'enum', values: ['resetEntrypoint', 'continueEntrypoint'], default: 'resetEntrypoint' },
         description:
           'Below this Node, or at the current AgentInject entrypoint (no connector offers agent inject yet: both ' +
           'continue below).',
@@ -78,169 +84,151 @@ export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
             { label: 'At current AgentInject Entrypoint', value: 'continueEntrypoint' },
           ],
         },
-      }),
-      sendResolveEvent: nodeField(z.boolean().default(true), {
-        label: 'Send resolve event to Virtual Agent',
-        type: 'toggle',
-        section: 'resolveOptions',
-      }),
-      ...handoverSectionFields(),
-      sendOnQueueEvent: nodeField(z.boolean().default(false), {
-        label: 'Send Queue Event',
-        type: 'toggle',
-        section: 'eventSettings',
+      },
+      toggle('sendResolveEvent', 'Send resolve event to Virtual Agent', true),
+    ]),
+    ...handoverSectionFields(),
+    ...inSection('eventSettings', [
+      toggle('sendOnQueueEvent', 'Send Queue Event', false, {
         description: 'Continue below with status "queue" as soon as the handover is queued.',
       }),
-      sendOnActiveEvent: nodeField(z.boolean().default(false), {
-        label: 'Send Active Event',
-        type: 'toggle',
-        section: 'eventSettings',
+      toggle('sendOnActiveEvent', 'Send Active Event', false, {
         description: 'Re-enter the flow with status "active" when an agent joins.',
       }),
-      getQueuePosition: nodeField(z.boolean().default(false), {
-        label: 'Get Queue Position',
-        type: 'toggle',
-        section: 'queueSettings',
-        ...when('queuePosition'),
-      }),
-      updateIntervalQueuePosition: nodeField(lenientNumber(86_400), {
+    ]),
+    ...inSection('queueSettings', [
+      toggle('getQueuePosition', 'Get Queue Position', false, when('queuePosition')),
+      {
+        key: 'updateIntervalQueuePosition',
+        value: seconds,
         label: 'Update Interval (seconds)',
         type: 'number',
-        section: 'queueSettings',
-        condition: onToggle('getQueuePosition'),
-        description: 'Empty: every 30 seconds.',
-      }),
-      getEstimatedWaitTime: nodeField(z.boolean().default(false), {
-        label: 'Get Estimated Wait Time',
-        type: 'toggle',
-        section: 'queueSettings',
-        ...when('estimatedWaitTime'),
-      }),
-      updateIntervalEstimatedWaitTime: nodeField(lenientNumber(86_400), {
+        description: EVERY_30S,
+        ...onToggle('getQueuePosition'),
+      },
+      toggle('getEstimatedWaitTime', 'Get Estimated Wait Time', false, when('estimatedWaitTime')),
+      {
+        key: 'updateIntervalEstimatedWaitTime',
+        value: seconds,
         label: 'Wait Time Update Interval (seconds)',
         type: 'number',
-        section: 'queueSettings',
-        condition: onToggle('getEstimatedWaitTime'),
-        description: 'Empty: every 30 seconds.',
-      }),
-      alternativeUpdate: nodeField(z.boolean().default(false), {
-        label: 'Alternative Update',
-        type: 'toggle',
-        section: 'queueSettings',
-      }),
-      maximumQueuePosition: nodeField(lenientNumber(), {
+        description: EVERY_30S,
+        ...onToggle('getEstimatedWaitTime'),
+      },
+      toggle('alternativeUpdate', 'Alternative Update', false),
+      {
+        key: 'maximumQueuePosition',
+        value: count,
         label: 'Maximum Queue Position',
         type: 'number',
-        section: 'queueSettings',
-        condition: onToggle('alternativeUpdate'),
-      }),
-      maximumEstimatedWaitTime: nodeField(lenientNumber(), {
+        ...onToggle('alternativeUpdate'),
+      },
+      {
+        key: 'maximumEstimatedWaitTime',
+        value: count,
         label: 'Maximum Estimated Wait Time (ms)',
         type: 'number',
-        section: 'queueSettings',
-        condition: onToggle('alternativeUpdate'),
-      }),
-      alternativeText: nodeField(optionalText(), {
+        ...onToggle('alternativeUpdate'),
+      },
+      {
+        key: 'alternativeText',
+        value: TEXT,
         label: 'Alternative Text',
         type: 'cognigyText',
-        section: 'queueSettings',
-        condition: onToggle('alternativeUpdate'),
         description: 'Over a maximum, the update carries this at input.handover.data.alternativeText.',
-      }),
-      sendQueueUpdatesAsText: nodeField(z.boolean().default(false), {
-        label: `Send queue updates as text${NOT_IN_COGNIGY}`,
-        type: 'toggle',
-        section: 'queueSettings',
+        ...onToggle('alternativeUpdate'),
+      },
+      toggle('sendQueueUpdatesAsText', `Send queue updates as text${NOT_IN_COGNIGY}`, false, {
         description:
           'Off (Cognigy): each update re-enters the flow (eventType "queueUpdate"). On: the kit says the texts ' +
           'below to the user itself.',
       }),
-      queuePositionText: nodeField(optionalText(), {
+      {
+        key: 'queuePositionText',
+        value: TEXT,
         label: `Queue Position Text${NOT_IN_COGNIGY}`,
         type: 'cognigyText',
-        section: 'queueSettings',
-        condition: onToggle('sendQueueUpdatesAsText'),
         description: 'Token: [[position]].',
-      }),
-      estimatedWaitTimeText: nodeField(optionalText(), {
+        ...onToggle('sendQueueUpdatesAsText'),
+      },
+      {
+        key: 'estimatedWaitTimeText',
+        value: TEXT,
         label: `Wait Time Text${NOT_IN_COGNIGY}`,
         type: 'cognigyText',
-        section: 'queueSettings',
-        condition: onToggle('sendQueueUpdatesAsText'),
         description: 'Tokens: [[waitMinutes]], [[waitSeconds]], [[estimatedWaitTime]] (ms).',
-      }),
-      sendTranscriptAsFirstMessage: nodeField(z.boolean().default(false), {
-        label: 'Send Transcript as first message',
-        type: 'toggle',
-        section: 'transcriptSettings',
-        ...when('transcript'),
-      }),
-      ...routingFields('routingSettings', providers, genericRouting),
-      priority: nodeField(z.enum(PRIORITIES).default('none'), {
+        ...onToggle('sendQueueUpdatesAsText'),
+      },
+    ]),
+    toggle('sendTranscriptAsFirstMessage', 'Send Transcript as first message', false, {
+      section: 'transcriptSettings',
+      ...when('transcript'),
+    }),
+    ...routingFields('routingSettings', providers, genericRouting),
+    ...inSection('routingSettings', [
+      {
+        key: 'priority',
+        value: priorityValue,
         label: 'Priority',
         type: 'select',
-        section: 'routingSettings',
         params: { options: PRIORITIES.map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p })) },
         ...generic('priority'),
-      }),
-      customAttributes: nodeField(jsonObject.default({}), {
+      },
+      {
+        key: 'customAttributes',
+        value: { kind: 'json' },
         label: 'Custom Attributes',
         type: 'json',
-        section: 'routingSettings',
         description: 'JSON; nested objects are flattened (a.b), lists joined.',
         ...generic('customAttributes'),
-      }),
-      fallbackProviderIds: nodeField(textList(), {
+      },
+      {
+        key: 'fallbackProviderIds',
+        value: { kind: 'list' },
         label: `Fallback Providers${NOT_IN_COGNIGY}`,
         type: 'textArray',
-        section: 'routingSettings',
         description: 'Provider ids tried in order if this one fails or has nobody available.',
-      }),
-      requireAvailableAgent: nodeField(z.boolean().default(false), {
-        label: `Only hand over when agents are available${NOT_IN_COGNIGY}`,
-        type: 'toggle',
-        section: 'routingSettings',
+      },
+      toggle('requireAvailableAgent', `Only hand over when agents are available${NOT_IN_COGNIGY}`, false, {
         description: 'Check availability first; nobody available counts as a failure (then the fallbacks are tried).',
       }),
-      assignmentTimeoutSec: nodeField(optionalNumber(z.number().int().min(0).max(86_400)), {
+      {
+        key: 'assignmentTimeoutSec',
+        value: { kind: 'wholeNumber', max: 86_400 },
         label: `Assignment Timeout (seconds)${NOT_IN_COGNIGY}`,
         type: 'number',
-        section: 'routingSettings',
         description:
           'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code ' +
           'assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
-      }),
-      assignmentTimeoutText: nodeField(optionalText(), {
+      },
+      {
+        key: 'assignmentTimeoutText',
+        value: TEXT,
         label: `Assignment Timeout Message${NOT_IN_COGNIGY}`,
         type: 'cognigyText',
-        section: 'routingSettings',
         description: 'Said to the user when nobody accepted in time.',
-      }),
-      enableUserConnectsMessage: nodeField(z.boolean().default(true), {
-        label: 'Enable User Connects Message',
-        type: 'toggle',
-        section: 'presenceSettings',
-      }),
-      enableUserDisconnectsMessage: nodeField(z.boolean().default(true), {
-        label: 'Enable User Disconnects Message',
-        type: 'toggle',
-        section: 'presenceSettings',
-      }),
-      agentJoinedText: nodeField(optionalText(), {
+      },
+    ]),
+    ...inSection('presenceSettings', [
+      toggle('enableUserConnectsMessage', 'Enable User Connects Message', true),
+      toggle('enableUserDisconnectsMessage', 'Enable User Disconnects Message', true),
+      {
+        key: 'agentJoinedText',
+        value: TEXT,
         label: `Agent Joined Message${NOT_IN_COGNIGY}`,
         type: 'cognigyText',
-        section: 'presenceSettings',
         description: 'Said to the user when an agent joins. Token: [[agentName]].',
-      }),
-      idleTimeoutMinutes: nodeField(lenientNumber(10080), {
+      },
+      {
+        key: 'idleTimeoutMinutes',
+        value: { kind: 'lenientNumber', max: 10080 },
         label: `Close when nobody wrote for (minutes)${NOT_IN_COGNIGY}`,
         type: 'number',
-        section: 'presenceSettings',
-      }),
-    })
-    .strict();
+      },
+    ]),
+  ]);
 }
-export type HandoverToAgentConfig = z.output<ReturnType<typeof handoverToAgentSchema>>;
+export type HandoverToAgentConfig = ConfigOf<ReturnType<typeof handoverToAgentFields>>;
 
 /** Cognigy's form order, then the kit's own sections. */
 export const HANDOVER_SECTIONS = [
@@ -388,17 +376,17 @@ function transcriptOf(rt: NodeRuntime): TranscriptEntry[] {
 }
 
 export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
-  const schema = handoverToAgentSchema(options);
-  const editor = editorFrom(schema, providerSections(options.providers, HANDOVER_SECTIONS));
-  return createNodeDescriptor({
-    type: type(options, NODE_TYPES.handoverToAgent),
-    defaultLabel: 'Handover to Agent',
+  const fields = handoverToAgentFields(options);
+  const configOf = configReader(fields, options, 'Handover to Agent');
+  return handoverNode(options, {
+    type: NODE_TYPES.handoverToAgent,
+    label: 'Handover to Agent',
     summary: 'Hands the conversation over to a human agent at the chosen contact center',
     tags: ['service', 'livechat', 'chat', 'hand over'],
-    appearance: { color: HANDOVER_COLOR },
     behavior: { entrypoint: true },
     preview: { key: 'providerId', type: 'text' },
-    ...connectionField(options, editor),
+    fields,
+    sections: providerSections(options.providers, HANDOVER_SECTIONS),
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
       // Re-entered by an injected handover event: hand it to the Lookup below. No config needed.
@@ -413,7 +401,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
         if (ended) setHandoverInput(rt, ended);
         return;
       }
-      const config = nodeConfig(schema, params, options, 'Handover to Agent');
+      const config = configOf.now(params) ?? (await configOf.load(params));
       try {
         const outcome = await service.startHandover(
           startInput(rt, config, params.cognigy.profile as Record<string, any>),
@@ -429,7 +417,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
           return;
         }
         setHandoverInput(rt, viewToInput(view));
-        if (isTerminalStatus(view.status)) {
+        if (!isLiveStatus(view.status)) {
           logFailure(rt, 'Handover to Agent', toHandoverError(new Error(view.error?.message ?? 'Handover failed')));
           return; // status "error": the flow continues below at once, as with Cognigy's node
         }
@@ -461,36 +449,4 @@ function failed(rt: NodeRuntime, e: ReturnType<typeof toHandoverError>, provider
     handoverId: '',
     providerId,
   });
-}
-
-/** The optional Connection field (gateway URL + key) goes first, as Cognigy extensions do. */
-export function connectionField(options: CreateHandoverNodesOptions, editor: ReturnType<typeof editorFrom>) {
-  if (!options.connection) return editor;
-  const field = {
-    key: 'connection',
-    type: 'connection' as const,
-    label: options.connection.label ?? 'Handover Gateway',
-    params: { connectionType: options.connection.type, required: true },
-  };
-  return {
-    fields: [field, ...editor.fields],
-    sections: editor.sections,
-    form: [{ type: 'field' as const, key: 'connection' }, ...editor.form],
-  };
-}
-
-export function withoutConnection(config: unknown, options: CreateHandoverNodesOptions): unknown {
-  if (!options.connection || !config || typeof config !== 'object') return config;
-  const { connection: _ignored, ...rest } = config as Record<string, unknown>;
-  return rest;
-}
-
-/** A node's config at run time: without the gateway connection, parsed leniently (as Cognigy's nodes read theirs). */
-export function nodeConfig<T extends z.ZodType>(
-  schema: T,
-  params: INodeFunctionBaseParams,
-  options: CreateHandoverNodesOptions,
-  node: string,
-): z.output<T> {
-  return parseConfig(schema, withoutConnection(params.config, options), node, params.nodeId, true);
 }

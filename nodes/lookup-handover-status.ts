@@ -1,10 +1,9 @@
-import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { z } from 'zod';
+import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import type { FlowHandoverInput } from '../src/delivery';
-import { HANDOVER_COLOR, childNode, type } from './shared/common';
-import { editorFrom, nodeField } from './shared/fields';
+import { childNode, handoverNode, type } from './shared/common';
+import { fieldList, toggle } from './shared/fields';
 import { forwardUserInput } from './shared/forward';
-import { connectionField, nodeConfig } from './handover-to-agent';
+import { configReader } from './shared/lazy-config';
 import {
   incomingHandover,
   isLive,
@@ -39,23 +38,17 @@ export const LOOKUP_CASES = [
 ] as const;
 export type LookupCase = (typeof LOOKUP_CASES)[number]['case'];
 
-export const lookupSchema = z
-  .object({
-    forwardUserInput: nodeField(z.boolean().default(true), {
-      label: 'Forward user messages to the agent',
-      type: 'toggle',
-      description:
-        'While a handover is live, a user message reaching this node goes to the agent and the bot stays quiet.',
-    }),
-    inactivityCase: nodeField(z.boolean().default(false), {
-      label: 'Route inactivity events to the Inactivity case (handover-kit; not in Cognigy)',
-      type: 'toggle',
-      description:
-        'Off (Cognigy): an inactivity event keeps its status and takes the queue / active case; check ' +
-        'input.handover.inactivityCount.',
-    }),
-  })
-  .strict();
+export const LOOKUP_FIELDS = fieldList([
+  toggle('forwardUserInput', 'Forward user messages to the agent', true, {
+    description:
+      'While a handover is live, a user message reaching this node goes to the agent and the bot stays quiet.',
+  }),
+  toggle('inactivityCase', 'Route inactivity events to the Inactivity case (handover-kit; not in Cognigy)', false, {
+    description:
+      'Off (Cognigy): an inactivity event keeps its status and takes the queue / active case; check ' +
+      'input.handover.inactivityCount.',
+  }),
+]);
 
 /**
  * Which case an event takes: its status, as Cognigy's Lookup compares it (the kit's Inactivity case only on request).
@@ -72,13 +65,12 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
   const children = LOOKUP_CASES.map((c) =>
     childNode(childType(c), c.label, parentType, 'color' in c ? c.color : undefined),
   );
-  const editor = editorFrom(lookupSchema);
-  const parent = createNodeDescriptor({
-    type: parentType,
-    defaultLabel: 'Lookup Handover Status',
+  const configOf = configReader(LOOKUP_FIELDS, options, 'Lookup Handover Status');
+  const parent = handoverNode(options, {
+    type: NODE_TYPES.lookupHandoverStatus,
+    label: 'Lookup Handover Status',
     summary: 'Branches on the handover status: queue, active, completed, cancelled, error, events…',
     tags: ['logic', 'handover'],
-    appearance: { color: HANDOVER_COLOR },
     behavior: { entrypoint: true },
     dependencies: { children: children.map((c) => c.type) },
     constraints: {
@@ -89,10 +81,10 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
       collapsable: true,
       placement: { children: { whitelist: children.map((c) => c.type) } },
     } as never,
-    ...connectionField(options, editor),
+    fields: LOOKUP_FIELDS,
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
-      const config = nodeConfig(lookupSchema, params, options, 'Lookup Handover Status');
+      const config = configOf.now(params) ?? (await configOf.load(params));
       const route = (handover: FlowHandoverInput | undefined) => {
         const found = LOOKUP_CASES.find((c) => c.case === caseOf(handover, config.inactivityCase))!;
         // A case the flow builder has not wired falls through to Default, as a Lookup does.

@@ -75,8 +75,11 @@ export function readState(rt: NodeRuntime): HandoverState | undefined {
   return s && typeof s === 'object' && typeof s.handoverId === 'string' ? (s as HandoverState) : undefined;
 }
 
+/** Queued or with an agent: not ended (completed, cancelled, error). */
+export const isLiveStatus = (status: HandoverView['status']) => status === 'queue' || status === 'active';
+
 export function isLive(state: HandoverState | undefined): state is HandoverState {
-  return !!state && (state.status === 'queue' || state.status === 'active');
+  return !!state && isLiveStatus(state.status);
 }
 
 export function writeState(rt: NodeRuntime, view: Pick<HandoverView, 'id' | 'providerId' | 'status'>): void {
