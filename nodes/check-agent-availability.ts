@@ -1,5 +1,6 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { toHandoverError, type CapabilityName } from '../src/contract';
+import type { CapabilityName } from '../src/contract';
+import { toHandoverError } from '../src/contract/errors';
 import {
   STORAGE_SECTION,
   childNode,

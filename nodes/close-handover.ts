@@ -1,5 +1,5 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { toHandoverError } from '../src/contract';
+import { toHandoverError } from '../src/contract/errors';
 import { STORAGE_SECTION, handoverNode, storageFields } from './shared/common';
 import { fieldList, toggle } from './shared/fields';
 import { configReader } from './shared/lazy-config';

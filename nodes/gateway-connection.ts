@@ -1,6 +1,6 @@
 import type { IConnectionSchema, INodeDescriptor } from '@cognigy/extension-tools';
 import { createGatewayClient, type GatewayClient } from '../src/client/gateway-client';
-import { HandoverConfigError } from '../src/contract';
+import { HandoverConfigError } from '../src/contract/errors';
 import type { HandoverApi } from '../src/model';
 import { createHandoverNodes } from './create';
 

@@ -1,5 +1,7 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { PRIORITIES, toHandoverError, type CapabilityName, type TranscriptEntry } from '../src/contract';
+import type { CapabilityName, TranscriptEntry } from '../src/contract';
+import { toHandoverError } from '../src/contract/errors';
+import { PRIORITIES } from '../src/contract/v1/priorities';
 import type { StartHandoverInput } from '../src/model';
 import { handoverNode, providerField, routingFields, whenCapable } from './shared/common';
 import { fieldList, inSection, toggle, type ConfigOf } from './shared/fields';

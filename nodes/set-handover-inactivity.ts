@@ -1,5 +1,5 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { toHandoverError } from '../src/contract';
+import { toHandoverError } from '../src/contract/errors';
 import { handoverNode } from './shared/common';
 import { fieldList } from './shared/fields';
 import { configReader } from './shared/lazy-config';

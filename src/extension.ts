@@ -12,4 +12,4 @@ export {
 } from '../nodes/gateway-connection';
 export { createHandoverNodes, NODE_TYPES, type CreateHandoverNodesOptions } from '../nodes/create';
 export { createGatewayClient, type GatewayClient, type GatewayClientOptions } from './client/gateway-client';
-export { HandoverError, HandoverConfigError } from './contract';
+export { HandoverError, HandoverConfigError } from './contract/errors';

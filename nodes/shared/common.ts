@@ -1,12 +1,8 @@
 import { createNodeDescriptor, type INodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import type { TNodeFieldCondition } from '@cognigy/extension-tools/build/interfaces/descriptor';
-import {
-  HandoverConfigError,
-  UnsupportedCapabilityError,
-  type CapabilityName,
-  type ConnectorCapabilities,
-  type HandoverError,
-} from '../../src/contract';
+import type { CapabilityName, ConnectorCapabilities } from '../../src/contract';
+// The errors module itself, not the contract's index: the extension loads no zod schemas.
+import { HandoverConfigError, UnsupportedCapabilityError, type HandoverError } from '../../src/contract/errors';
 import { editorFrom, type FieldSpec, type SectionDef } from './fields';
 import type { CreateHandoverNodesOptions, ProviderInfo } from './types';
 

@@ -1,5 +1,5 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { toHandoverError, type HandoverError } from '../../src/contract';
+import { toHandoverError, type HandoverError } from '../../src/contract/errors';
 import type { FlowHandoverInput } from '../../src/delivery';
 import { readFlowEvent } from '../../src/delivery';
 import type { HandoverApi, HandoverView, SessionAddress } from '../../src/model';

@@ -1,5 +1,6 @@
 import type { TNodeFieldCondition } from '@cognigy/extension-tools/build/interfaces/descriptor';
-import { PRIORITIES, type CapabilityName, type Priority } from '../../src/contract';
+import type { CapabilityName, Priority } from '../../src/contract';
+import { PRIORITIES } from '../../src/contract/v1/priorities';
 import type { ConnectorRouting } from '../../src/model';
 import { inSection, type ConfigOf, type SectionDef } from './fields';
 import type { ProviderInfo } from './types';
