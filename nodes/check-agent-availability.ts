@@ -1,5 +1,6 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import type { CapabilityName } from '../src/contract';
+import type { HandoverApi } from '../src/model';
 import { toHandoverError } from '../src/contract/errors';
 import {
   STORAGE_SECTION,
@@ -76,9 +77,26 @@ export function availabilityWants(
   ];
 }
 
-function byType(c: CheckAvailabilityConfig) {
-  const routing = sectionRouting(c);
-  return Object.keys(routing).length ? { byConnectorType: routing } : {};
+type AvailabilityRequest = Parameters<HandoverApi['checkAvailability']>[0];
+const requests = new WeakMap<CheckAvailabilityConfig, AvailabilityRequest>();
+
+/** The request follows from the config alone: built once per (cached, frozen) config, not per execution. */
+function availabilityRequest(c: CheckAvailabilityConfig): AvailabilityRequest {
+  let request = requests.get(c);
+  if (!request) {
+    const byType = sectionRouting(c);
+    request = {
+      providerId: c.providerId,
+      routing: {
+        ...(c.inboxId ? { queue: c.inboxId } : {}),
+        ...(c.skills?.length ? { skills: c.skills } : {}),
+        ...(c.languages?.length ? { languages: c.languages } : {}),
+      },
+      ...(Object.keys(byType).length ? { byConnectorType: byType } : {}),
+    };
+    requests.set(c, request);
+  }
+  return request;
 }
 
 export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
@@ -114,15 +132,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);
       try {
-        const result = await service.checkAvailability({
-          providerId: c.providerId,
-          routing: {
-            ...(c.inboxId ? { queue: c.inboxId } : {}),
-            ...(c.skills?.length ? { skills: c.skills } : {}),
-            ...(c.languages?.length ? { languages: c.languages } : {}),
-          },
-          ...byType(c),
-        });
+        const result = await service.checkAvailability(availabilityRequest(c));
         store(rt, where, key, result.agentsAvailable ?? (result.available ? 1 : 0));
         store(rt, where, c.detailsKey, result);
         branch(result.available ? 'available' : 'unavailable');

@@ -104,7 +104,8 @@ const parsedConfigs = new WeakMap<z.ZodType, Map<string, { raw: unknown; parsed:
 /**
  * Validates a node's config; the error names the field, e.g. `timer: Enter the minutes …`.
  * A node runs with the same config over and over: the last valid result per node is kept and
- * reused while the config is unchanged (comparing is far cheaper than validating thirty fields).
+ * reused while the config, as given, is unchanged (comparing is far cheaper than validating thirty
+ * fields, and a hit skips dropping unknown fields too).
  */
 export function parseConfig<T extends z.ZodType>(
   schema: T,
@@ -113,12 +114,11 @@ export function parseConfig<T extends z.ZodType>(
   nodeId = '',
   lenient = false,
 ): z.output<T> {
-  if (lenient) config = knownFieldsOnly(schema, config);
   let cache = parsedConfigs.get(schema);
   if (!cache) parsedConfigs.set(schema, (cache = new Map()));
   const known = cache.get(nodeId);
   if (known && sameValue(known.raw, config)) return known.parsed as z.output<T>;
-  const parsed = parseOrThrow(schema, config ?? {}, `${node} config`);
+  const parsed = parseOrThrow(schema, (lenient ? knownFieldsOnly(schema, config) : config) ?? {}, `${node} config`);
   if (cache.size >= 256) cache.delete(cache.keys().next().value!);
   cache.set(nodeId, { raw: structuredClone(config), parsed: Object.freeze(parsed) });
   return parsed;
@@ -137,19 +137,25 @@ function knownFieldsOnly(schema: z.ZodType, config: unknown): unknown {
   return config;
 }
 
-/** Deep equality for JSON-like values (node configs). */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Deep equality for JSON-like values (node configs): one pass over the keys, no arrays of keys built. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (!isObject(a) || !isObject(b)) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !sameValue(a[i], b[i])) return false;
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ak = Object.keys(a);
-  if (ak.length !== Object.keys(b).length) return false;
-  for (const k of ak)
-    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
+  let keys = 0;
+  for (const k in b) {
+    keys++;
+    const x = a[k];
+    const y = b[k];
+    if (x === y ? x === undefined && !(k in a) : !isObject(x) || !sameValue(x, y)) return false;
+  }
+  for (const _ in a) if (--keys < 0) return false;
+  return keys === 0;
 }
