@@ -4,12 +4,11 @@ import type { HandoverApi } from '../src/model';
 import { toHandoverError } from '../src/contract/errors';
 import {
   STORAGE_SECTION,
-  childNode,
+  branchNodes,
   handoverNode,
   providerField,
   routingFields,
   storageFields,
-  type,
 } from './shared/common';
 import { fieldList, inSection, toggle, type ConfigOf } from './shared/fields';
 import { configReader } from './shared/lazy-config';
@@ -102,9 +101,11 @@ function availabilityRequest(c: CheckAvailabilityConfig): AvailabilityRequest {
 export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
   const fields = checkAvailabilityFields(options);
   const configOf = configReader(fields, options, 'Check Agent Availability');
-  const parentType = type(options, NODE_TYPES.checkAgentAvailability);
-  const children = AVAILABILITY_CHILDREN.map((c) =>
-    childNode(type(options, c.child), c.label, parentType, 'color' in c ? c.color : undefined),
+  const { children, childType, types } = branchNodes(
+    options,
+    NODE_TYPES.checkAgentAvailability,
+    AVAILABILITY_CHILDREN,
+    (c) => c.key,
   );
   const parent = handoverNode(options, {
     type: NODE_TYPES.checkAgentAvailability,
@@ -112,7 +113,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
     summary: 'Asks the contact center whether agents are available',
     tags: ['service'],
     preview: { key: 'providerId', type: 'text' },
-    dependencies: { children: children.map((c) => c.type) },
+    dependencies: { children: types },
     fields,
     sections: providerSections(options.providers, [
       { key: 'genesysCloudSettings', label: 'Genesys Cloud Settings' },
@@ -127,8 +128,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
       const c = configOf.now(params) ?? (await configOf.load(params));
       const where = c.storeLocation;
       const key = where === 'context' ? c.contextKey : c.inputKey;
-      const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) =>
-        routeTo(rt, type(options, AVAILABILITY_CHILDREN.find((x) => x.key === k)!.child));
+      const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) => routeTo(rt, childType(k));
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);
       try {

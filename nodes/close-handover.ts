@@ -1,6 +1,6 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { toHandoverError } from '../src/contract/errors';
-import { STORAGE_SECTION, handoverNode, storageFields } from './shared/common';
+import { HANDOVER_TAGS, STORAGE_SECTION, handoverNode, storageFields } from './shared/common';
 import { fieldList, toggle } from './shared/fields';
 import { configReader } from './shared/lazy-config';
 import { logFailure, runtimeOf, serviceFor, sessionOf, setHandoverInput, store, viewToInput } from './shared/runtime';
@@ -24,7 +24,7 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
     type: NODE_TYPES.closeHandover,
     label: 'Close Handover',
     summary: 'Ends the live handover and returns the user to the bot',
-    tags: ['service', 'livechat', 'chat', 'hand over'],
+    tags: HANDOVER_TAGS,
     fields: CLOSE_HANDOVER_FIELDS,
     sections: [STORAGE_SECTION],
     function: async (params: INodeFunctionBaseParams) => {

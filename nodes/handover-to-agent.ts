@@ -3,8 +3,8 @@ import type { CapabilityName, TranscriptEntry } from '../src/contract';
 import { toHandoverError } from '../src/contract/errors';
 import { PRIORITIES } from '../src/contract/v1/priorities';
 import type { StartHandoverInput } from '../src/model';
-import { handoverNode, providerField, routingFields, whenCapable } from './shared/common';
-import { fieldList, inSection, toggle, type ConfigOf } from './shared/fields';
+import { HANDOVER_TAGS, handoverNode, providerField, routingFields, whenCapable } from './shared/common';
+import { field, fieldList, inSection, textField, toggle, type ConfigOf } from './shared/fields';
 import { forwardUserInput, quickReplies } from './shared/forward';
 import { configReader } from './shared/lazy-config';
 import { readFlowEvent } from '../src/delivery';
@@ -32,11 +32,28 @@ import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
 const onToggle = (key: string) => ({ condition: { key, value: true } });
 const NOT_IN_COGNIGY = ' (handover-kit; not in Cognigy)';
-const TEXT = { kind: 'text' } as const;
-const text = (max: number) => ({ kind: 'text', max }) as const;
-const seconds = { kind: 'lenientNumber', max: 86_400 } as const;
-const count = { kind: 'lenientNumber' } as const;
-const EVERY_30S = 'Empty: every 30 seconds.';
+const ours = (label: string) => `${label}${NOT_IN_COGNIGY}`;
+const COUNT = { kind: 'lenientNumber' } as const;
+
+/** An update interval in seconds, shown when its toggle is on. */
+const interval = <const K extends string>(key: K, label: string, toggleKey: string) =>
+  field(key, { kind: 'lenientNumber', max: 86_400 }, label, 'number', {
+    description: 'Empty: every 30 seconds.',
+    ...onToggle(toggleKey),
+  });
+
+const FLOW_CONTINUATION = {
+  options: [
+    { label: 'Below this Node', value: 'resetEntrypoint' },
+    { label: 'At current AgentInject Entrypoint', value: 'continueEntrypoint' },
+  ],
+};
+const RESOLVE_BEHAVIORS = {
+  kind: 'enum',
+  values: ['resetEntrypoint', 'continueEntrypoint'],
+  default: 'resetEntrypoint',
+} as const;
+const PRIORITY_CHOICES = { options: PRIORITIES.map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p })) };
 
 /** Handover to Agent's fields, in Cognigy's order, then the kit's own. */
 export function handoverToAgentFields(options: CreateHandoverNodesOptions) {
@@ -45,48 +62,33 @@ export function handoverToAgentFields(options: CreateHandoverNodesOptions) {
   const generic = (cap: CapabilityName) => genericRouting(providers, cap);
   return fieldList([
     providerField(providers, options.connection?.type),
-    {
-      key: 'text',
-      value: TEXT,
-      label: 'Handover Accepted Message',
-      type: 'cognigyText',
-      description: 'Said to the user when the handover is requested.',
-    },
+    textField('text', 'Handover Accepted Message', { description: 'Said to the user when the handover is requested.' }),
     toggle('repeatHandoverMessage', 'Repeat Handover Accepted Message', false, {
       description: 'Say it again whenever the user writes while still waiting.',
     }),
     ...inSection('cancelSettings', [
-      {
-        key: 'cancelIntent',
-        value: text(200),
-        label: 'Cancel Intent',
-        type: 'cognigyText',
-        description: 'This intent, found while waiting, cancels the handover.',
-      },
-      {
-        key: 'quickReply',
-        value: text(200),
-        label: 'Cancel Button Text',
-        type: 'cognigyText',
-        description: 'A quick reply under the accepted message that cancels the handover.',
-      },
+      textField(
+        'cancelIntent',
+        'Cancel Intent',
+        { description: 'This intent, found while waiting, cancels the handover.' },
+        200,
+      ),
+      textField(
+        'quickReply',
+        'Cancel Button Text',
+        {
+          description: 'A quick reply under the accepted message that cancels the handover.',
+        },
+        200,
+      ),
     ]),
     ...inSection('resolveOptions', [
-      {
-        key: 'resolveBehavior',
-        label: 'Flow Continuation',
-        type: 'select',
-        value: { kind: 'enum', values: ['resetEntrypoint', 'continueEntrypoint'], default: 'resetEntrypoint' },
+      field('resolveBehavior', RESOLVE_BEHAVIORS, 'Flow Continuation', 'select', {
         description:
           'Below this Node, or at the current AgentInject entrypoint (no connector offers agent inject yet: both ' +
           'continue below).',
-        params: {
-          options: [
-            { label: 'Below this Node', value: 'resetEntrypoint' },
-            { label: 'At current AgentInject Entrypoint', value: 'continueEntrypoint' },
-          ],
-        },
-      },
+        params: FLOW_CONTINUATION,
+      }),
       toggle('sendResolveEvent', 'Send resolve event to Virtual Agent', true),
     ]),
     ...handoverSectionFields(),
@@ -100,67 +102,35 @@ export function handoverToAgentFields(options: CreateHandoverNodesOptions) {
     ]),
     ...inSection('queueSettings', [
       toggle('getQueuePosition', 'Get Queue Position', false, when('queuePosition')),
-      {
-        key: 'updateIntervalQueuePosition',
-        value: seconds,
-        label: 'Update Interval (seconds)',
-        type: 'number',
-        description: EVERY_30S,
-        ...onToggle('getQueuePosition'),
-      },
+      interval('updateIntervalQueuePosition', 'Update Interval (seconds)', 'getQueuePosition'),
       toggle('getEstimatedWaitTime', 'Get Estimated Wait Time', false, when('estimatedWaitTime')),
-      {
-        key: 'updateIntervalEstimatedWaitTime',
-        value: seconds,
-        label: 'Wait Time Update Interval (seconds)',
-        type: 'number',
-        description: EVERY_30S,
-        ...onToggle('getEstimatedWaitTime'),
-      },
+      interval('updateIntervalEstimatedWaitTime', 'Wait Time Update Interval (seconds)', 'getEstimatedWaitTime'),
       toggle('alternativeUpdate', 'Alternative Update', false),
-      {
-        key: 'maximumQueuePosition',
-        value: count,
-        label: 'Maximum Queue Position',
-        type: 'number',
-        ...onToggle('alternativeUpdate'),
-      },
-      {
-        key: 'maximumEstimatedWaitTime',
-        value: count,
-        label: 'Maximum Estimated Wait Time (ms)',
-        type: 'number',
-        ...onToggle('alternativeUpdate'),
-      },
-      {
-        key: 'alternativeText',
-        value: TEXT,
-        label: 'Alternative Text',
-        type: 'cognigyText',
+      field('maximumQueuePosition', COUNT, 'Maximum Queue Position', 'number', onToggle('alternativeUpdate')),
+      field(
+        'maximumEstimatedWaitTime',
+        COUNT,
+        'Maximum Estimated Wait Time (ms)',
+        'number',
+        onToggle('alternativeUpdate'),
+      ),
+      textField('alternativeText', 'Alternative Text', {
         description: 'Over a maximum, the update carries this at input.handover.data.alternativeText.',
         ...onToggle('alternativeUpdate'),
-      },
-      toggle('sendQueueUpdatesAsText', `Send queue updates as text${NOT_IN_COGNIGY}`, false, {
+      }),
+      toggle('sendQueueUpdatesAsText', ours('Send queue updates as text'), false, {
         description:
           'Off (Cognigy): each update re-enters the flow (eventType "queueUpdate"). On: the kit says the texts ' +
           'below to the user itself.',
       }),
-      {
-        key: 'queuePositionText',
-        value: TEXT,
-        label: `Queue Position Text${NOT_IN_COGNIGY}`,
-        type: 'cognigyText',
+      textField('queuePositionText', ours('Queue Position Text'), {
         description: 'Token: [[position]].',
         ...onToggle('sendQueueUpdatesAsText'),
-      },
-      {
-        key: 'estimatedWaitTimeText',
-        value: TEXT,
-        label: `Wait Time Text${NOT_IN_COGNIGY}`,
-        type: 'cognigyText',
+      }),
+      textField('estimatedWaitTimeText', ours('Wait Time Text'), {
         description: 'Tokens: [[waitMinutes]], [[waitSeconds]], [[estimatedWaitTime]] (ms).',
         ...onToggle('sendQueueUpdatesAsText'),
-      },
+      }),
     ]),
     toggle('sendTranscriptAsFirstMessage', 'Send Transcript as first message', false, {
       section: 'transcriptSettings',
@@ -168,65 +138,44 @@ export function handoverToAgentFields(options: CreateHandoverNodesOptions) {
     }),
     ...routingFields('routingSettings', providers, genericRouting),
     ...inSection('routingSettings', [
-      {
-        key: 'priority',
-        value: priorityValue,
-        label: 'Priority',
-        type: 'select',
-        params: { options: PRIORITIES.map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p })) },
-        ...generic('priority'),
-      },
-      {
-        key: 'customAttributes',
-        value: { kind: 'json' },
-        label: 'Custom Attributes',
-        type: 'json',
+      field('priority', priorityValue, 'Priority', 'select', { params: PRIORITY_CHOICES, ...generic('priority') }),
+      field('customAttributes', { kind: 'json' }, 'Custom Attributes', 'json', {
         description: 'JSON; nested objects are flattened (a.b), lists joined.',
         ...generic('customAttributes'),
-      },
-      {
-        key: 'fallbackProviderIds',
-        value: { kind: 'list' },
-        label: `Fallback Providers${NOT_IN_COGNIGY}`,
-        type: 'textArray',
+      }),
+      field('fallbackProviderIds', { kind: 'list' }, ours('Fallback Providers'), 'textArray', {
         description: 'Provider ids tried in order if this one fails or has nobody available.',
-      },
-      toggle('requireAvailableAgent', `Only hand over when agents are available${NOT_IN_COGNIGY}`, false, {
+      }),
+      toggle('requireAvailableAgent', ours('Only hand over when agents are available'), false, {
         description: 'Check availability first; nobody available counts as a failure (then the fallbacks are tried).',
       }),
-      {
-        key: 'assignmentTimeoutSec',
-        value: { kind: 'wholeNumber', max: 86_400 },
-        label: `Assignment Timeout (seconds)${NOT_IN_COGNIGY}`,
-        type: 'number',
-        description:
-          'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code ' +
-          'assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
-      },
-      {
-        key: 'assignmentTimeoutText',
-        value: TEXT,
-        label: `Assignment Timeout Message${NOT_IN_COGNIGY}`,
-        type: 'cognigyText',
+      field(
+        'assignmentTimeoutSec',
+        { kind: 'wholeNumber', max: 86_400 },
+        ours('Assignment Timeout (seconds)'),
+        'number',
+        {
+          description:
+            'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code ' +
+            'assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
+        },
+      ),
+      textField('assignmentTimeoutText', ours('Assignment Timeout Message'), {
         description: 'Said to the user when nobody accepted in time.',
-      },
+      }),
     ]),
     ...inSection('presenceSettings', [
       toggle('enableUserConnectsMessage', 'Enable User Connects Message', true),
       toggle('enableUserDisconnectsMessage', 'Enable User Disconnects Message', true),
-      {
-        key: 'agentJoinedText',
-        value: TEXT,
-        label: `Agent Joined Message${NOT_IN_COGNIGY}`,
-        type: 'cognigyText',
+      textField('agentJoinedText', ours('Agent Joined Message'), {
         description: 'Said to the user when an agent joins. Token: [[agentName]].',
-      },
-      {
-        key: 'idleTimeoutMinutes',
-        value: { kind: 'lenientNumber', max: 10080 },
-        label: `Close when nobody wrote for (minutes)${NOT_IN_COGNIGY}`,
-        type: 'number',
-      },
+      }),
+      field(
+        'idleTimeoutMinutes',
+        { kind: 'lenientNumber', max: 10080 },
+        ours('Close when nobody wrote for (minutes)'),
+        'number',
+      ),
     ]),
   ]);
 }
@@ -384,7 +333,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
     type: NODE_TYPES.handoverToAgent,
     label: 'Handover to Agent',
     summary: 'Hands the conversation over to a human agent at the chosen contact center',
-    tags: ['service', 'livechat', 'chat', 'hand over'],
+    tags: HANDOVER_TAGS,
     behavior: { entrypoint: true },
     preview: { key: 'providerId', type: 'text' },
     fields,

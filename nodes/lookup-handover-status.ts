@@ -1,6 +1,6 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import type { FlowHandoverInput } from '../src/delivery';
-import { childNode, handoverNode, type } from './shared/common';
+import { branchNodes, handoverNode } from './shared/common';
 import { fieldList, toggle } from './shared/fields';
 import { forwardUserInput } from './shared/forward';
 import { configReader } from './shared/lazy-config';
@@ -60,10 +60,11 @@ export function caseOf(handover: FlowHandoverInput | undefined, inactivityCase =
 }
 
 export function createLookupNodes(options: CreateHandoverNodesOptions) {
-  const parentType = type(options, NODE_TYPES.lookupHandoverStatus);
-  const childType = (c: (typeof LOOKUP_CASES)[number]) => type(options, c.child);
-  const children = LOOKUP_CASES.map((c) =>
-    childNode(childType(c), c.label, parentType, 'color' in c ? c.color : undefined),
+  const { children, childType, types } = branchNodes(
+    options,
+    NODE_TYPES.lookupHandoverStatus,
+    LOOKUP_CASES,
+    (c) => c.case,
   );
   const configOf = configReader(LOOKUP_FIELDS, options, 'Lookup Handover Status');
   const parent = handoverNode(options, {
@@ -72,23 +73,22 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
     summary: 'Branches on the handover status: queue, active, completed, cancelled, error, events…',
     tags: ['logic', 'handover'],
     behavior: { entrypoint: true },
-    dependencies: { children: children.map((c) => c.type) },
+    dependencies: { children: types },
     constraints: {
       editable: true,
       deletable: true,
       creatable: true,
       movable: true,
       collapsable: true,
-      placement: { children: { whitelist: children.map((c) => c.type) } },
+      placement: { children: { whitelist: types } },
     } as never,
     fields: LOOKUP_FIELDS,
     function: async (params: INodeFunctionBaseParams) => {
       const rt = runtimeOf(params);
       const config = configOf.now(params) ?? (await configOf.load(params));
       const route = (handover: FlowHandoverInput | undefined) => {
-        const found = LOOKUP_CASES.find((c) => c.case === caseOf(handover, config.inactivityCase))!;
         // A case the flow builder has not wired falls through to Default, as a Lookup does.
-        routeTo(rt, childType(found), childType(LOOKUP_CASES.at(-1)!));
+        routeTo(rt, childType(caseOf(handover, config.inactivityCase)), childType('default'));
       };
       const event = incomingHandover(rt);
       if (event) {

@@ -1,6 +1,6 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { toHandoverError } from '../src/contract/errors';
-import { handoverNode } from './shared/common';
+import { HANDOVER_TAGS, handoverNode } from './shared/common';
 import { fieldList } from './shared/fields';
 import { configReader } from './shared/lazy-config';
 import { logFailure, runtimeOf, serviceFor, sessionOf } from './shared/runtime';
@@ -44,7 +44,7 @@ function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, l
     type: nodeType,
     label: 'Set Handover Inactivity',
     summary: 'Starts the user inactivity timer of the live handover',
-    tags: ['service', 'livechat', 'chat', 'hand over', 'inactivity'],
+    tags: [...HANDOVER_TAGS, 'inactivity'],
     preview: { key: 'timer', type: 'text' },
     // The type id of earlier releases: flows that have it keep running; new nodes use Cognigy's id.
     ...(legacy

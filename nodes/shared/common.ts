@@ -3,7 +3,7 @@ import type { TNodeFieldCondition } from '@cognigy/extension-tools/build/interfa
 import type { CapabilityName, ConnectorCapabilities } from '../../src/contract';
 // The errors module itself, not the contract's index: the extension loads no zod schemas.
 import { HandoverConfigError, UnsupportedCapabilityError, type HandoverError } from '../../src/contract/errors';
-import { editorFrom, type FieldSpec, type SectionDef } from './fields';
+import { editorFrom, field, textField, type FieldSpec, type SectionDef } from './fields';
 import type { CreateHandoverNodesOptions, ProviderInfo } from './types';
 
 /** Fields several nodes share, so their keys, labels and validation never drift apart. */
@@ -72,66 +72,42 @@ export const routingFields = (
   section: string,
   providers: readonly ProviderInfo[] | undefined,
   show: ShowWhen = whenCapable,
-) =>
-  [
-    {
-      key: 'inboxId',
-      value: { kind: 'text', max: 128 },
-      label: 'Queue / Inbox Id',
-      type: 'cognigyText',
-      section,
-      description: 'Queue, inbox or team at the contact center.',
-      ...show(providers, 'queueRouting'),
-    },
-    {
-      key: 'skills',
-      value: { kind: 'list' },
-      label: 'Skills',
-      type: 'textArray',
-      section,
-      description: 'Only agents with all of these skills.',
-      ...show(providers, 'skills'),
-    },
-    {
-      key: 'languages',
-      value: { kind: 'list' },
-      label: 'Languages',
-      type: 'textArray',
-      section,
-      description: 'Only agents speaking one of these.',
-      ...show(providers, 'languages'),
-    },
-  ] as const satisfies FieldSpec[];
+) => {
+  const list = <const K extends string>(key: K, label: string, capability: CapabilityName, description: string) =>
+    field(key, { kind: 'list' }, label, 'textArray', { section, description, ...show(providers, capability) });
+  return [
+    textField(
+      'inboxId',
+      'Queue / Inbox Id',
+      { section, description: 'Queue, inbox or team at the contact center.', ...show(providers, 'queueRouting') },
+      128,
+    ),
+    list('skills', 'Skills', 'skills', 'Only agents with all of these skills.'),
+    list('languages', 'Languages', 'languages', 'Only agents speaking one of these.'),
+  ];
+};
+
+const STORE_LOCATIONS = { kind: 'enum', values: ['input', 'context'], default: 'input' } as const;
+const WHERE_TO_STORE = [
+  { label: 'Input', value: 'input' },
+  { label: 'Context', value: 'context' },
+];
 
 /** Where a node stores its result, as Cognigy's storage options do. */
-export const storageFields = <const D extends string>(defaultKey: D, note = '') => {
-  const key = <const W extends 'input' | 'context'>(where: W, label: string) =>
-    ({
-      key: `${where}Key`,
-      value: { kind: 'text', max: 200, default: defaultKey },
-      label: `${label} Key to store Result${note}`,
-      type: 'cognigyText',
+export const storageFields = (defaultKey: string, note = '') => {
+  const key = <const K extends string>(key: K, label: string, where: 'input' | 'context') =>
+    field(key, { kind: 'text', max: 200, default: defaultKey }, `${label} Key to store Result${note}`, 'cognigyText', {
       section: 'storage',
       condition: { key: 'storeLocation', value: where },
-    }) as const satisfies FieldSpec;
+    });
   return [
-    {
-      key: 'storeLocation',
-      value: { kind: 'enum', values: ['input', 'context'], default: 'input' },
-      label: `Where to store the result${note}`,
-      type: 'select',
+    field('storeLocation', STORE_LOCATIONS, `Where to store the result${note}`, 'select', {
       section: 'storage',
-      params: {
-        options: [
-          { label: 'Input', value: 'input' },
-          { label: 'Context', value: 'context' },
-        ],
-        required: true,
-      },
-    },
-    key('input', 'Input'),
-    key('context', 'Context'),
-  ] as const satisfies FieldSpec[];
+      params: { options: WHERE_TO_STORE, required: true },
+    }),
+    key('inputKey', 'Input', 'input'),
+    key('contextKey', 'Context', 'context'),
+  ];
 };
 
 export const STORAGE_SECTION = { key: 'storage', label: 'Storage Option', defaultCollapsed: true };
@@ -182,7 +158,7 @@ const CHILD_CONSTRAINTS = {
 };
 
 /** A fixed branch under a node (auto-created by Cognigy with its parent). */
-export function childNode(type: string, label: string, parentType: string, color = '#61d188'): INodeDescriptor {
+function childNode(type: string, label: string, parentType: string, color = '#61d188'): INodeDescriptor {
   return createNodeDescriptor({
     type,
     parentType,
@@ -191,6 +167,28 @@ export function childNode(type: string, label: string, parentType: string, color
     appearance: { color, textColor: 'white', variant: 'mini' },
   });
 }
+
+interface Branch {
+  child: string;
+  label: string;
+  color?: string;
+}
+
+/** A node's fixed branches, from its table: their descriptors, and each branch's (prefixed) type by its key. */
+export function branchNodes<B extends Branch>(
+  options: CreateHandoverNodesOptions,
+  parentBase: string,
+  table: readonly B[],
+  keyOf: (branch: B) => string,
+) {
+  const parentType = type(options, parentBase);
+  const types = new Map(table.map((b) => [keyOf(b), type(options, b.child)]));
+  const children = table.map((b) => childNode(types.get(keyOf(b))!, b.label, parentType, b.color));
+  return { children, childType: (key: string) => types.get(key)!, types: children.map((c) => c.type) };
+}
+
+/** Tags of the nodes that run a handover (Cognigy's own handover nodes carry these). */
+export const HANDOVER_TAGS = ['service', 'livechat', 'chat', 'hand over'];
 
 export const HANDOVER_COLOR = '#1d6fe0';
 

@@ -79,13 +79,30 @@ export const fieldList = <const F extends readonly FieldSpec[]>(fields: F): F =>
 export const inSection = <const F extends readonly Omit<FieldSpec, 'section'>[]>(section: string, fields: F) =>
   fields.map((f) => ({ ...f, section })) as unknown as { [I in keyof F]: F[I] & { section: string } };
 
-/** Shorthand for the many toggles; `extra` carries a section, a description or a condition. */
+/** One field; `extra` carries a section, a description, a condition or params. */
+export const field = <const K extends string, const V extends ValueSpec>(
+  key: K,
+  value: V,
+  label: string,
+  type: CognigyFieldType,
+  extra: Partial<NodeFieldMeta> = {},
+) => ({ key, value, label, type, ...extra });
+
+/** A toggle (on or off by default). */
 export const toggle = <const K extends string>(
   key: K,
   label: string,
   on: boolean,
   extra: Partial<NodeFieldMeta> = {},
-) => ({ key, label, type: 'toggle' as const, value: { kind: 'bool' as const, default: on }, ...extra });
+) => field(key, { kind: 'bool', default: on }, label, 'toggle', extra);
+
+/** A CognigyScript text field (at most `max` characters, 2000 unless given); "" counts as not set. */
+export const textField = <const K extends string>(
+  key: K,
+  label: string,
+  extra: Partial<NodeFieldMeta> = {},
+  max?: number,
+) => field(key, max === undefined ? { kind: 'text' } : { kind: 'text', max }, label, 'cognigyText', extra);
 
 export interface SectionDef {
   key: string;
