@@ -2,7 +2,7 @@ import type { TNodeFieldCondition } from '@cognigy/extension-tools/build/interfa
 import type { CapabilityName, Priority } from '../../src/contract';
 import { PRIORITIES } from '../../src/contract/v1/priorities';
 import type { ConnectorRouting } from '../../src/model';
-import { inSection, type ConfigOf, type SectionDef } from './fields';
+import { field, inSection, textField, type ConfigOf, type SectionDef } from './fields';
 import type { ProviderInfo } from './types';
 
 /**
@@ -52,85 +52,55 @@ export const PRIORITY_OPTIONS = ['none', 'urgent', 'high', 'medium', 'low'].map(
 }));
 export const priorityValue = { kind: 'enum', values: PRIORITIES, default: 'none' } as const;
 
-const text = (max: number) => ({ kind: 'text', max }) as const;
-const LIST = { kind: 'list' } as const;
+const listField = <const K extends string>(key: K, label: string, description?: string) =>
+  field(key, { kind: 'list' }, label, 'textArray', description ? { description } : {});
+
+/** Live Agent's inbox, skills and languages (both nodes have them; Handover to Agent explains them). */
+const liveAgentFields = (skills?: string, languages?: string) =>
+  inSection('liveAgentSettings', [
+    textField('liveAgentInboxId', 'Live Agent Inbox Id', {}, 128),
+    listField('liveAgentSkills', 'Skills', skills),
+    listField('liveAgentLanguages', 'Languages', languages),
+  ]);
 
 /** Handover to Agent: Live Agent, Chatwoot and Genesys sections (Cognigy 4.85 keys and defaults). */
 export const handoverSectionFields = () => [
-  ...inSection('liveAgentSettings', [
-    { key: 'liveAgentInboxId', value: text(128), label: 'Live Agent Inbox Id', type: 'cognigyText' },
+  ...liveAgentFields(
+    'Only agents with these skills, e.g. technical support, billing.',
+    'Only agents speaking these, e.g. english, spanish.',
+  ),
+  field('liveAgentPriority', priorityValue, 'Priority', 'select', {
+    section: 'liveAgentSettings',
+    params: { options: PRIORITY_OPTIONS },
+  }),
+  textField(
+    'chatwootInboxId',
+    'Chatwoot Inbox Id',
     {
-      key: 'liveAgentSkills',
-      value: LIST,
-      label: 'Skills',
-      type: 'textArray',
-      description: 'Only agents with these skills, e.g. technical support, billing.',
-    },
-    {
-      key: 'liveAgentLanguages',
-      value: LIST,
-      label: 'Languages',
-      type: 'textArray',
-      description: 'Only agents speaking these, e.g. english, spanish.',
-    },
-    {
-      key: 'liveAgentPriority',
-      value: priorityValue,
-      label: 'Priority',
-      type: 'select',
-      params: { options: PRIORITY_OPTIONS },
-    },
-  ]),
-  ...inSection('chatwootSettings', [
-    {
-      key: 'chatwootInboxId',
-      value: text(128),
-      label: 'Chatwoot Inbox Id',
-      type: 'cognigyText',
+      section: 'chatwootSettings',
       description: 'The inbox this conversation goes to (the provider must list it; see docs/connectors/chatwoot.md).',
     },
-  ]),
+    128,
+  ),
   ...inSection('genesysSettings', [
-    { key: 'genesysLanguage', value: text(100), label: 'Language', type: 'cognigyText', description: 'e.g. english' },
-    {
-      key: 'genesysSkills',
-      value: { kind: 'list', default: [] },
-      label: 'Skills',
-      type: 'textArray',
-      description: 'e.g. escalation',
-    },
-    {
-      key: 'genesysPriority',
-      value: text(100),
-      label: 'Priority',
-      type: 'cognigyText',
-      description: 'e.g. 1 (needs a matching Genesys flow).',
-    },
-    {
-      key: 'genesysCustomAttributes',
-      value: { kind: 'json' },
-      label: 'Custom Attributes',
-      type: 'json',
+    textField('genesysLanguage', 'Language', { description: 'e.g. english' }, 100),
+    field('genesysSkills', { kind: 'list', default: [] }, 'Skills', 'textArray', { description: 'e.g. escalation' }),
+    textField('genesysPriority', 'Priority', { description: 'e.g. 1 (needs a matching Genesys flow).' }, 100),
+    field('genesysCustomAttributes', { kind: 'json' }, 'Custom Attributes', 'json', {
       description: 'JSON; nested objects are flattened (a.b), lists joined.',
-    },
+    }),
   ]),
 ];
 
 /** Check Agent Availability: Genesys Cloud, Live Agent and Chatwoot sections. */
 export const availabilitySectionFields = () => [
   ...inSection('genesysCloudSettings', [
-    { key: 'genesysCloudSkills', value: LIST, label: 'Skills', type: 'textArray' },
-    { key: 'genesysCloudProfileSkills', value: LIST, label: 'Profile Skills', type: 'textArray' },
-    { key: 'genesysCloudLanguageSkills', value: LIST, label: 'Language Skills', type: 'textArray' },
+    listField('genesysCloudSkills', 'Skills'),
+    listField('genesysCloudProfileSkills', 'Profile Skills'),
+    listField('genesysCloudLanguageSkills', 'Language Skills'),
   ]),
-  ...inSection('liveAgentSettings', [
-    { key: 'liveAgentInboxId', value: text(128), label: 'Live Agent Inbox Id', type: 'cognigyText' },
-    { key: 'liveAgentSkills', value: LIST, label: 'Skills', type: 'textArray' },
-    { key: 'liveAgentLanguages', value: LIST, label: 'Languages', type: 'textArray' },
-  ]),
-  ...inSection('chatwootSettings', [
-    { key: 'chatwootInboxId', value: text(128), label: 'Chatwoot Inbox Id', type: 'cognigyText' },
-  ]),
+  ...liveAgentFields(),
+  textField('chatwootInboxId', 'Chatwoot Inbox Id', { section: 'chatwootSettings' }, 128),
 ];
 
 type Sections = Partial<
