@@ -1,4 +1,3 @@
-import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import type { CapabilityName } from '../src/contract';
 import type { HandoverApi } from '../src/model';
 import { toHandoverError } from '../src/contract/errors';
@@ -11,7 +10,6 @@ import {
   storageFields,
 } from './shared/common';
 import { fieldList, inSection, toggle, type ConfigOf } from './shared/fields';
-import { configReader } from './shared/lazy-config';
 import { logFailure, routeTo, runtimeOf, serviceFor, store, type ErrorLogging } from './shared/runtime';
 import { availabilitySectionFields, genericRouting, providerSections, sectionRouting } from './shared/sections';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
@@ -100,7 +98,6 @@ function availabilityRequest(c: CheckAvailabilityConfig): AvailabilityRequest {
 
 export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
   const fields = checkAvailabilityFields(options);
-  const configOf = configReader(fields, options, 'Check Agent Availability');
   const { children, childType, types } = branchNodes(
     options,
     NODE_TYPES.checkAgentAvailability,
@@ -123,7 +120,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
       STORAGE_SECTION,
       { key: 'errors', label: 'Error Handling' },
     ]),
-    function: async (params: INodeFunctionBaseParams) => {
+    function: async (params, configOf) => {
       const rt = runtimeOf(params);
       const c = configOf.now(params) ?? (await configOf.load(params));
       const where = c.storeLocation;

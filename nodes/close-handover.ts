@@ -1,8 +1,6 @@
-import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { toHandoverError } from '../src/contract/errors';
 import { HANDOVER_TAGS, STORAGE_SECTION, handoverNode, storageFields } from './shared/common';
 import { fieldList, toggle } from './shared/fields';
-import { configReader } from './shared/lazy-config';
 import { logFailure, runtimeOf, serviceFor, sessionOf, setHandoverInput, store, viewToInput } from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
@@ -19,7 +17,6 @@ export const CLOSE_HANDOVER_FIELDS = fieldList([
 ]);
 
 export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
-  const configOf = configReader(CLOSE_HANDOVER_FIELDS, options, 'Close Handover');
   return handoverNode(options, {
     type: NODE_TYPES.closeHandover,
     label: 'Close Handover',
@@ -27,7 +24,7 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
     tags: HANDOVER_TAGS,
     fields: CLOSE_HANDOVER_FIELDS,
     sections: [STORAGE_SECTION],
-    function: async (params: INodeFunctionBaseParams) => {
+    function: async (params, configOf) => {
       const rt = runtimeOf(params);
       const c = configOf.now(params) ?? (await configOf.load(params));
       const key = c.storeLocation === 'context' ? c.contextKey : c.inputKey;

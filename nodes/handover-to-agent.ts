@@ -1,4 +1,3 @@
-import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import type { CapabilityName, TranscriptEntry } from '../src/contract';
 import { toHandoverError } from '../src/contract/errors';
 import { PRIORITIES } from '../src/contract/v1/priorities';
@@ -6,7 +5,6 @@ import type { StartHandoverInput } from '../src/model';
 import { HANDOVER_TAGS, handoverNode, providerField, routingFields, whenCapable } from './shared/common';
 import { field, fieldList, inSection, textField, toggle, type ConfigOf } from './shared/fields';
 import { forwardUserInput, quickReplies } from './shared/forward';
-import { configReader } from './shared/lazy-config';
 import { readFlowEvent } from '../src/delivery';
 import {
   isLive,
@@ -328,7 +326,6 @@ function transcriptOf(rt: NodeRuntime): TranscriptEntry[] {
 
 export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
   const fields = handoverToAgentFields(options);
-  const configOf = configReader(fields, options, 'Handover to Agent');
   return handoverNode(options, {
     type: NODE_TYPES.handoverToAgent,
     label: 'Handover to Agent',
@@ -338,7 +335,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
     preview: { key: 'providerId', type: 'text' },
     fields,
     sections: providerSections(options.providers, HANDOVER_SECTIONS),
-    function: async (params: INodeFunctionBaseParams) => {
+    function: async (params, configOf) => {
       const rt = runtimeOf(params);
       // Re-entered by an injected handover event: hand it to the Lookup below. No config needed.
       // (Only an injected event: `input.handover` set by an earlier node of this execution — a

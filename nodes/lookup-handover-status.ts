@@ -1,9 +1,7 @@
-import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import type { FlowHandoverInput } from '../src/delivery';
 import { branchNodes, handoverNode } from './shared/common';
 import { fieldList, toggle } from './shared/fields';
 import { forwardUserInput } from './shared/forward';
-import { configReader } from './shared/lazy-config';
 import {
   incomingHandover,
   isLive,
@@ -66,7 +64,6 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
     LOOKUP_CASES,
     (c) => c.case,
   );
-  const configOf = configReader(LOOKUP_FIELDS, options, 'Lookup Handover Status');
   const parent = handoverNode(options, {
     type: NODE_TYPES.lookupHandoverStatus,
     label: 'Lookup Handover Status',
@@ -83,7 +80,7 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
       placement: { children: { whitelist: types } },
     } as never,
     fields: LOOKUP_FIELDS,
-    function: async (params: INodeFunctionBaseParams) => {
+    function: async (params, configOf) => {
       const rt = runtimeOf(params);
       const config = configOf.now(params) ?? (await configOf.load(params));
       const route = (handover: FlowHandoverInput | undefined) => {

@@ -1,8 +1,6 @@
-import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import { toHandoverError } from '../src/contract/errors';
 import { HANDOVER_TAGS, handoverNode } from './shared/common';
 import { fieldList } from './shared/fields';
-import { configReader } from './shared/lazy-config';
 import { logFailure, runtimeOf, serviceFor, sessionOf } from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
@@ -39,7 +37,6 @@ export function timerMinutes(timer: string | number | undefined): number {
 }
 
 function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, legacy: boolean) {
-  const configOf = configReader(SET_INACTIVITY_FIELDS, options, 'Set Handover Inactivity');
   return handoverNode(options, {
     type: nodeType,
     label: 'Set Handover Inactivity',
@@ -51,7 +48,7 @@ function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, l
       ? { constraints: { creatable: false, editable: true, deletable: true, movable: true, placement: {} } as never }
       : {}),
     fields: SET_INACTIVITY_FIELDS,
-    function: async (params: INodeFunctionBaseParams) => {
+    function: async (params, configOf) => {
       const rt = runtimeOf(params);
       const c = configOf.now(params) ?? (await configOf.load(params));
       const minutes = timerMinutes(c.timer);

@@ -3,7 +3,8 @@ import type { TNodeFieldCondition } from '@cognigy/extension-tools/build/interfa
 import type { CapabilityName, ConnectorCapabilities } from '../../src/contract';
 // The errors module itself, not the contract's index: the extension loads no zod schemas.
 import { HandoverConfigError, UnsupportedCapabilityError, type HandoverError } from '../../src/contract/errors';
-import { editorFrom, field, textField, type FieldSpec, type SectionDef } from './fields';
+import { editorFrom, field, textField, type ConfigOf, type FieldSpec, type SectionDef } from './fields';
+import { configReader, type NodeConfigReader } from './lazy-config';
 import type { CreateHandoverNodesOptions, ProviderInfo } from './types';
 
 /** Fields several nodes share, so their keys, labels and validation never drift apart. */
@@ -215,24 +216,30 @@ function connectionField(options: CreateHandoverNodesOptions, editor: ReturnType
 
 type DescriptorParams = Parameters<typeof createNodeDescriptor>[0];
 
-export interface HandoverNodeSpec
+export interface HandoverNodeSpec<F extends readonly FieldSpec[]>
   extends Omit<DescriptorParams, 'type' | 'defaultLabel' | 'fields' | 'sections' | 'form' | 'function'> {
   /** The node type before any prefix. */
   type: string;
   label: string;
-  fields: readonly FieldSpec[];
+  fields: F;
   sections?: readonly SectionDef[];
-  function: (params: INodeFunctionBaseParams) => Promise<void>;
+  /** The node's work; `config` reads its parsed config (zod loads on the first execution). */
+  function: (params: INodeFunctionBaseParams, config: NodeConfigReader<ConfigOf<F>>) => Promise<void>;
 }
 
-/** A handover node's descriptor: prefixed type, the kit's colour, the editor from its field list. */
-export function handoverNode(options: CreateHandoverNodesOptions, spec: HandoverNodeSpec): INodeDescriptor {
-  const { type: base, label, fields, sections, appearance, ...rest } = spec;
+/** A handover node's descriptor: prefixed type, the kit's colour, the editor and the config reader from its fields. */
+export function handoverNode<const F extends readonly FieldSpec[]>(
+  options: CreateHandoverNodesOptions,
+  spec: HandoverNodeSpec<F>,
+): INodeDescriptor {
+  const { type: base, label, fields, sections, appearance, function: run, ...rest } = spec;
+  const config = configReader(fields, options, label);
   return createNodeDescriptor({
     ...rest,
     type: type(options, base),
     defaultLabel: label,
     appearance: { color: HANDOVER_COLOR, ...appearance },
     ...connectionField(options, editorFrom(fields, sections)),
+    function: (params: INodeFunctionBaseParams) => run(params, config),
   });
 }
