@@ -1,14 +1,7 @@
 import type { CapabilityName } from '../src/contract';
 import type { HandoverApi } from '../src/model';
 import { toHandoverError } from '../src/contract/errors';
-import {
-  STORAGE_SECTION,
-  branchNodes,
-  handoverNode,
-  providerField,
-  routingFields,
-  storageFields,
-} from './shared/common';
+import { STORAGE_SECTION, branchedNode, providerField, routingFields, storageFields } from './shared/common';
 import { fieldList, inSection, toggle, type ConfigOf } from './shared/fields';
 import { logFailure, routeTo, runtimeOf, serviceFor, store, type ErrorLogging } from './shared/runtime';
 import { availabilitySectionFields, genericRouting, providerSections, sectionRouting } from './shared/sections';
@@ -98,19 +91,14 @@ function availabilityRequest(c: CheckAvailabilityConfig): AvailabilityRequest {
 
 export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
   const fields = checkAvailabilityFields(options);
-  const { children, childType, types } = branchNodes(
-    options,
-    NODE_TYPES.checkAgentAvailability,
-    AVAILABILITY_CHILDREN,
-    (c) => c.key,
-  );
-  const parent = handoverNode(options, {
+  return branchedNode(options, {
     type: NODE_TYPES.checkAgentAvailability,
     label: 'Check Agent Availability',
     summary: 'Asks the contact center whether agents are available',
     tags: ['service'],
     preview: { key: 'providerId', type: 'text' },
-    dependencies: { children: types },
+    branches: AVAILABILITY_CHILDREN,
+    branchKey: (c) => c.key,
     fields,
     sections: providerSections(options.providers, [
       { key: 'genesysCloudSettings', label: 'Genesys Cloud Settings' },
@@ -120,7 +108,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
       STORAGE_SECTION,
       { key: 'errors', label: 'Error Handling' },
     ]),
-    function: async (params, configOf) => {
+    function: async (params, configOf, childType) => {
       const rt = runtimeOf(params);
       const c = configOf.now(params) ?? (await configOf.load(params));
       const where = c.storeLocation;
@@ -145,5 +133,4 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
       }
     },
   });
-  return [parent, ...children];
 }

@@ -1,5 +1,5 @@
 import type { FlowHandoverInput } from '../src/delivery';
-import { branchNodes, handoverNode } from './shared/common';
+import { branchedNode, type } from './shared/common';
 import { fieldList, toggle } from './shared/fields';
 import { forwardUserInput } from './shared/forward';
 import {
@@ -58,29 +58,24 @@ export function caseOf(handover: FlowHandoverInput | undefined, inactivityCase =
 }
 
 export function createLookupNodes(options: CreateHandoverNodesOptions) {
-  const { children, childType, types } = branchNodes(
-    options,
-    NODE_TYPES.lookupHandoverStatus,
-    LOOKUP_CASES,
-    (c) => c.case,
-  );
-  const parent = handoverNode(options, {
+  return branchedNode(options, {
     type: NODE_TYPES.lookupHandoverStatus,
     label: 'Lookup Handover Status',
     summary: 'Branches on the handover status: queue, active, completed, cancelled, error, events…',
     tags: ['logic', 'handover'],
     behavior: { entrypoint: true },
-    dependencies: { children: types },
     constraints: {
       editable: true,
       deletable: true,
       creatable: true,
       movable: true,
       collapsable: true,
-      placement: { children: { whitelist: types } },
+      placement: { children: { whitelist: LOOKUP_CASES.map((c) => type(options, c.child)) } },
     } as never,
     fields: LOOKUP_FIELDS,
-    function: async (params, configOf) => {
+    branches: LOOKUP_CASES,
+    branchKey: (c) => c.case,
+    function: async (params, configOf, childType) => {
       const rt = runtimeOf(params);
       const config = configOf.now(params) ?? (await configOf.load(params));
       const route = (handover: FlowHandoverInput | undefined) => {
@@ -102,5 +97,4 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
       route(undefined);
     },
   });
-  return [parent, ...children];
 }

@@ -175,19 +175,6 @@ interface Branch {
   color?: string;
 }
 
-/** A node's fixed branches, from its table: their descriptors, and each branch's (prefixed) type by its key. */
-export function branchNodes<B extends Branch>(
-  options: CreateHandoverNodesOptions,
-  parentBase: string,
-  table: readonly B[],
-  keyOf: (branch: B) => string,
-) {
-  const parentType = type(options, parentBase);
-  const types = new Map(table.map((b) => [keyOf(b), type(options, b.child)]));
-  const children = table.map((b) => childNode(types.get(keyOf(b))!, b.label, parentType, b.color));
-  return { children, childType: (key: string) => types.get(key)!, types: children.map((c) => c.type) };
-}
-
 /** Tags of the nodes that run a handover (Cognigy's own handover nodes carry these). */
 export const HANDOVER_TAGS = ['service', 'livechat', 'chat', 'hand over'];
 
@@ -242,4 +229,33 @@ export function handoverNode<const F extends readonly FieldSpec[]>(
     ...connectionField(options, editorFrom(fields, sections)),
     function: (params: INodeFunctionBaseParams) => run(params, config),
   });
+}
+
+/**
+ * A handover node with fixed branches (Cognigy creates them with it), from its table of branches: the
+ * parent and its branches' descriptors. The node function gets each branch's (prefixed) type by its key.
+ */
+export function branchedNode<const F extends readonly FieldSpec[], B extends Branch>(
+  options: CreateHandoverNodesOptions,
+  spec: Omit<HandoverNodeSpec<F>, 'function'> & {
+    branches: readonly B[];
+    branchKey: (branch: B) => string;
+    function: (
+      params: INodeFunctionBaseParams,
+      config: NodeConfigReader<ConfigOf<F>>,
+      branchType: (key: string) => string,
+    ) => Promise<void>;
+  },
+): INodeDescriptor[] {
+  const { branches, branchKey, function: run, ...node } = spec;
+  const parentType = type(options, node.type);
+  const types = new Map(branches.map((b) => [branchKey(b), type(options, b.child)]));
+  const children = branches.map((b) => childNode(types.get(branchKey(b))!, b.label, parentType, b.color));
+  const branchType = (key: string) => types.get(key)!;
+  const parent = handoverNode(options, {
+    ...node,
+    dependencies: { children: children.map((c) => c.type) },
+    function: (params, config) => run(params, config, branchType),
+  });
+  return [parent, ...children];
 }
