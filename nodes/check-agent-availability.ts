@@ -90,7 +90,6 @@ function availabilityRequest(c: CheckAvailabilityConfig): AvailabilityRequest {
 }
 
 export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
-  const fields = checkAvailabilityFields(options);
   return branchedNode(options, {
     type: NODE_TYPES.checkAgentAvailability,
     label: 'Check Agent Availability',
@@ -99,7 +98,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
     preview: { key: 'providerId', type: 'text' },
     branches: AVAILABILITY_CHILDREN,
     branchKey: (c) => c.key,
-    fields,
+    fields: checkAvailabilityFields(options),
     sections: providerSections(options.providers, [
       { key: 'genesysCloudSettings', label: 'Genesys Cloud Settings' },
       { key: 'liveAgentSettings', label: 'Live Agent Settings' },

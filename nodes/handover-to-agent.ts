@@ -325,7 +325,6 @@ function transcriptOf(rt: NodeRuntime): TranscriptEntry[] {
 }
 
 export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
-  const fields = handoverToAgentFields(options);
   return handoverNode(options, {
     type: NODE_TYPES.handoverToAgent,
     label: 'Handover to Agent',
@@ -333,7 +332,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
     tags: HANDOVER_TAGS,
     behavior: { entrypoint: true },
     preview: { key: 'providerId', type: 'text' },
-    fields,
+    fields: handoverToAgentFields(options),
     sections: providerSections(options.providers, HANDOVER_SECTIONS),
     function: async (params, configOf) => {
       const rt = runtimeOf(params);
