@@ -1,17 +1,25 @@
-import { z } from 'zod';
-import { objectShape, parseOrThrow } from '../../src/contract';
+import type { ZodType } from 'zod';
+import * as z from 'zod/mini';
+// The settings module itself (not the contract's index), whose parse helper works on any zod schema:
+// classic zod and the contract's schemas then stay out of the extension bundle.
+import { parseOrThrow } from '../../src/contract/settings';
 import type { ConfigOf, FieldSpec, ValueSpec } from './fields';
 
 /**
  * The zod side of the nodes' field lists: validation and error messages. Loaded on a node's first
- * execution (./lazy-config.ts) or where a flow is validated, never when an extension loads.
+ * execution (./lazy-config.ts) or where a flow is validated, never when an extension loads. Built with
+ * zod/mini (a fraction of zod's size in the extension bundle), with zod's English messages.
  */
+z.config(z.locales.en());
 
 const blankIsUnset = (v: unknown) => (v === '' || v === null ? undefined : v);
+/** Cognigy hands values over loosely typed: `read` turns the raw value into what `schema` checks. */
+const readAs = <T extends z.core.$ZodType>(read: (v: unknown) => unknown, schema: T) =>
+  z.pipe(z.transform(read), schema);
 
 /** A list that may arrive as an array or a comma-separated text. */
 const textList = () =>
-  z.preprocess(
+  readAs(
     (v) =>
       typeof v === 'string'
         ? v
@@ -21,12 +29,12 @@ const textList = () =>
         : v === null || v === ''
           ? undefined
           : v,
-    z.array(z.string().min(1).max(100)).max(50).optional(),
+    z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50))),
   );
 
 /** JSON given as an object or as its text (Cognigy's json fields); empty counts as `{}`. */
 const jsonObject = () =>
-  z.preprocess(
+  readAs(
     (v) => {
       if (typeof v === 'string') {
         try {
@@ -45,61 +53,57 @@ const jsonObject = () =>
  * nothing usable (empty, not a number, not above 0) means "not set" instead of an error.
  */
 const lenientNumber = (max = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess((v) => {
+  readAs((v) => {
     const n = typeof v === 'string' ? (v.trim() === '' ? NaN : Number(v)) : typeof v === 'number' ? v : NaN;
     return Number.isFinite(n) && n > 0 ? Math.min(n, max) : undefined;
-  }, z.number().optional());
+  }, z.optional(z.number()));
 
 /** A whole number that may arrive as text (CognigyScript fields), "" meaning "not set". */
 const wholeNumber = (max: number) =>
-  z.preprocess(
+  readAs(
     (v) => (v === '' || v === null || v === undefined ? undefined : typeof v === 'string' ? Number(v) : v),
-    z.number().int().min(0).max(max).optional(),
+    z.optional(z.number().check(z.int(), z.gte(0), z.lte(max))),
   );
 
-function zodOf(value: ValueSpec): z.ZodType {
+function zodOf(value: ValueSpec): z.core.$ZodType {
   switch (value.kind) {
     case 'text': {
-      const text = z.preprocess(
-        blankIsUnset,
-        z
-          .string()
-          .max(value.max ?? 2000)
-          .optional(),
-      );
-      return value.default === undefined ? text : text.default(value.default);
+      const text = readAs(blankIsUnset, z.optional(z.string().check(z.maxLength(value.max ?? 2000))));
+      return value.default === undefined ? text : z._default(text, value.default);
     }
     case 'bool':
-      return z.boolean().default(value.default);
+      return z._default(z.boolean(), value.default);
     case 'enum':
-      return z.enum(value.values as [string, ...string[]]).default(value.default);
+      return z._default(z.enum(value.values as [string, ...string[]]), value.default);
     case 'list':
-      return value.default ? textList().default([...value.default]) : textList();
+      return value.default ? z._default(textList(), [...value.default]) : textList();
     case 'lenientNumber':
       return lenientNumber(value.max);
     case 'wholeNumber':
       return wholeNumber(value.max);
     case 'json':
-      return jsonObject().default({});
+      return z._default(jsonObject(), {});
     case 'provider':
-      return z.string({ error: 'Choose a handover provider' }).min(1, 'Choose a handover provider').max(128);
+      return z
+        .string({ error: 'Choose a handover provider' })
+        .check(z.minLength(1, 'Choose a handover provider'), z.maxLength(128));
     case 'timer':
       // Cognigy's field is text and unchecked (Number(timer) minutes): "", "abc" or 0 arm nothing.
-      return z.preprocess(
+      return readAs(
         (v) => (typeof v === 'string' || typeof v === 'number' ? v : undefined),
-        z.union([z.string().max(100), z.number()]).optional(),
+        z.optional(z.union([z.string().check(z.maxLength(100)), z.number()])),
       );
   }
 }
 
-export type ConfigSchema<F extends readonly FieldSpec[]> = z.ZodType<ConfigOf<F>>;
+export type ConfigSchema<F extends readonly FieldSpec[]> = z.ZodMiniType<ConfigOf<F>>;
 
 /** The strict zod object a field list declares (unknown keys are errors where a flow is built). */
 export function configSchema<const F extends readonly FieldSpec[]>(fields: F): ConfigSchema<F> {
   return z.strictObject(Object.fromEntries(fields.map((f) => [f.key, zodOf(f.value)]))) as never;
 }
 
-const parsedConfigs = new WeakMap<z.ZodType, Map<string, { raw: unknown; parsed: unknown }>>();
+const parsedConfigs = new WeakMap<z.ZodMiniType, Map<string, { raw: unknown; parsed: unknown }>>();
 
 /**
  * Validates a node's config; the error names the field, e.g. `timer: Enter the minutes …`.
@@ -107,18 +111,19 @@ const parsedConfigs = new WeakMap<z.ZodType, Map<string, { raw: unknown; parsed:
  * reused while the config, as given, is unchanged (comparing is far cheaper than validating thirty
  * fields, and a hit skips dropping unknown fields too).
  */
-export function parseConfig<T extends z.ZodType>(
-  schema: T,
+export function parseConfig<T>(
+  schema: z.ZodMiniType<T>,
   config: unknown,
   node: string,
   nodeId = '',
   lenient = false,
-): z.output<T> {
+): T {
   let cache = parsedConfigs.get(schema);
   if (!cache) parsedConfigs.set(schema, (cache = new Map()));
   const known = cache.get(nodeId);
-  if (known && sameValue(known.raw, config)) return known.parsed as z.output<T>;
-  const parsed = parseOrThrow(schema, (lenient ? knownFieldsOnly(schema, config) : config) ?? {}, `${node} config`);
+  if (known && sameValue(known.raw, config)) return known.parsed as T;
+  const value = (lenient ? knownFieldsOnly(schema, config) : config) ?? {};
+  const parsed: T = parseOrThrow(schema as unknown as ZodType<T>, value, `${node} config`);
   if (cache.size >= 256) cache.delete(cache.keys().next().value!);
   cache.set(nodeId, { raw: structuredClone(config), parsed: Object.freeze(parsed) });
   return parsed;
@@ -128,8 +133,8 @@ export function parseConfig<T extends z.ZodType>(
  * At run time a stored config may still carry a field an older release had: drop what the schema
  * does not know instead of failing every execution. (Where a flow is built, unknown fields are errors.)
  */
-function knownFieldsOnly(schema: z.ZodType, config: unknown): unknown {
-  const shape = objectShape(schema);
+function knownFieldsOnly(schema: z.ZodMiniType, config: unknown): unknown {
+  const shape = (schema._zod.def as { shape?: Record<string, unknown> }).shape;
   if (!shape || !config || typeof config !== 'object') return config;
   const raw = config as Record<string, unknown>;
   for (const k in raw)
