@@ -2,13 +2,14 @@ import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import type { ConfigOf, FieldSpec } from './fields';
 import type { CreateHandoverNodesOptions } from './types';
 
-type ConfigModule = typeof import('./config');
+type ConfigModule = Pick<typeof import('./config'), 'configSchema' | 'parseConfig'>;
 let loaded: ConfigModule | undefined;
 let loading: Promise<ConfigModule> | undefined;
 
 /** zod and the config schemas, loaded once, on the first node execution (an extension loads without them). */
 function loadConfigModule(): Promise<ConfigModule> {
-  loading ??= import('./config').then((m) => (loaded = m));
+  // Plain references, not the module namespace: read on every execution.
+  loading ??= import('./config').then(({ configSchema, parseConfig }) => (loaded = { configSchema, parseConfig }));
   return loading;
 }
 
