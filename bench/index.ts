@@ -35,6 +35,7 @@ function benchFunctionName(file: string): string {
 const rows: BenchRow[] = [];
 if (want('core')) rows.push(...(await benchCore()));
 if (want('nodes')) rows.push(...(await optional('./nodes.ts', 'benchNodes')));
+if (want('extension')) rows.push(...(await optional('./extension.ts', 'benchExtension')));
 if (want('gateway')) rows.push(...(await optional('./gateway.ts', 'benchGateway')));
 if (want('scaling')) rows.push(...(await optional('./scaling.ts', 'benchScaling')));
 if (want('connectors') && existsSync(new URL('./connectors', import.meta.url))) {

@@ -1,17 +1,8 @@
-import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { z } from 'zod';
-import { toHandoverError, type CapabilityName } from '../src/contract';
-import {
-  HANDOVER_COLOR,
-  STORAGE_SECTION,
-  childNode,
-  providerField,
-  routingFields,
-  storageFields,
-  type,
-} from './shared/common';
-import { editorFrom, nodeField, optionalText } from './shared/fields';
-import { connectionField, nodeConfig } from './handover-to-agent';
+import type { CapabilityName } from '../src/contract';
+import type { HandoverApi } from '../src/model';
+import { toHandoverError } from '../src/contract/errors';
+import { STORAGE_SECTION, branchedNode, providerField, routingFields, storageFields } from './shared/common';
+import { fieldList, inSection, toggle, type ConfigOf } from './shared/fields';
 import { logFailure, routeTo, runtimeOf, serviceFor, store, type ErrorLogging } from './shared/runtime';
 import { availabilitySectionFields, genericRouting, providerSections, sectionRouting } from './shared/sections';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
@@ -28,25 +19,28 @@ export const AVAILABILITY_CHILDREN = [
   { key: 'error', child: 'onAvailabilityError', label: 'On Error', color: '#cf142b' },
 ] as const;
 
-export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
-  return z
-    .object({
-      providerId: providerField(options.providers, options.connection?.type),
-      ...availabilitySectionFields(),
-      ...routingFields('routingSettings', options.providers, genericRouting),
-      ...storageFields('availableAgents'),
-      detailsKey: nodeField(optionalText(200).default('agentAvailability'), {
-        label: 'Key to store the details (handover-kit; not in Cognigy)',
-        type: 'cognigyText',
-        section: 'storage',
-        description:
-          'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, ' +
-          'queueLength, estimatedWaitMs.',
-      }),
-      errorLogging: nodeField(z.enum(['none', 'basic', 'full']).default('none'), {
+export function checkAvailabilityFields(options: CreateHandoverNodesOptions) {
+  return fieldList([
+    providerField(options.providers, options.connection?.type),
+    ...availabilitySectionFields(),
+    ...routingFields('routingSettings', options.providers, genericRouting),
+    ...storageFields('availableAgents'),
+    {
+      key: 'detailsKey',
+      value: { kind: 'text', max: 200, default: 'agentAvailability' },
+      label: 'Key to store the details (handover-kit; not in Cognigy)',
+      type: 'cognigyText',
+      section: 'storage',
+      description:
+        'available, reason (no-agents, outside-business-hours, holiday, queue-full), agentsAvailable, ' +
+        'queueLength, estimatedWaitMs.',
+    },
+    ...inSection('errors', [
+      {
+        key: 'errorLogging',
         label: 'Error Logging',
         type: 'select',
-        section: 'errors',
+        value: { kind: 'enum', values: ['none', 'basic', 'full'], default: 'none' },
         params: {
           options: [
             { label: "Don't log errors", value: 'none' },
@@ -55,16 +49,12 @@ export function checkAvailabilitySchema(options: CreateHandoverNodesOptions) {
           ],
           required: true,
         },
-      }),
-      abortOnError: nodeField(z.boolean().default(false), {
-        label: 'Abort Flow Execution on Error',
-        type: 'toggle',
-        section: 'errors',
-      }),
-    })
-    .strict();
+      },
+      toggle('abortOnError', 'Abort Flow Execution on Error', false),
+    ]),
+  ]);
 }
-export type CheckAvailabilityConfig = z.output<ReturnType<typeof checkAvailabilitySchema>>;
+export type CheckAvailabilityConfig = ConfigOf<ReturnType<typeof checkAvailabilityFields>>;
 
 export function availabilityWants(
   c: CheckAvailabilityConfig,
@@ -77,54 +67,56 @@ export function availabilityWants(
   ];
 }
 
-function byType(c: CheckAvailabilityConfig) {
-  const routing = sectionRouting(c);
-  return Object.keys(routing).length ? { byConnectorType: routing } : {};
+type AvailabilityRequest = Parameters<HandoverApi['checkAvailability']>[0];
+const requests = new WeakMap<CheckAvailabilityConfig, AvailabilityRequest>();
+
+/** The request follows from the config alone: built once per (cached, frozen) config, not per execution. */
+function availabilityRequest(c: CheckAvailabilityConfig): AvailabilityRequest {
+  let request = requests.get(c);
+  if (!request) {
+    const byType = sectionRouting(c);
+    request = {
+      providerId: c.providerId,
+      routing: {
+        ...(c.inboxId ? { queue: c.inboxId } : {}),
+        ...(c.skills?.length ? { skills: c.skills } : {}),
+        ...(c.languages?.length ? { languages: c.languages } : {}),
+      },
+      ...(Object.keys(byType).length ? { byConnectorType: byType } : {}),
+    };
+    requests.set(c, request);
+  }
+  return request;
 }
 
 export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions) {
-  const schema = checkAvailabilitySchema(options);
-  const parentType = type(options, NODE_TYPES.checkAgentAvailability);
-  const children = AVAILABILITY_CHILDREN.map((c) =>
-    childNode(type(options, c.child), c.label, parentType, 'color' in c ? c.color : undefined),
-  );
-  const sections = providerSections(options.providers, [
-    { key: 'genesysCloudSettings', label: 'Genesys Cloud Settings' },
-    { key: 'liveAgentSettings', label: 'Live Agent Settings' },
-    { key: 'chatwootSettings', label: 'Chatwoot Settings' },
-    { key: 'routingSettings', label: 'Routing (other contact centers)' },
-    STORAGE_SECTION,
-    { key: 'errors', label: 'Error Handling' },
-  ]);
-  const editor = editorFrom(schema, sections);
-  const parent = createNodeDescriptor({
-    type: parentType,
-    defaultLabel: 'Check Agent Availability',
+  return branchedNode(options, {
+    type: NODE_TYPES.checkAgentAvailability,
+    label: 'Check Agent Availability',
     summary: 'Asks the contact center whether agents are available',
     tags: ['service'],
-    appearance: { color: HANDOVER_COLOR },
     preview: { key: 'providerId', type: 'text' },
-    dependencies: { children: children.map((c) => c.type) },
-    ...connectionField(options, editor),
-    function: async (params: INodeFunctionBaseParams) => {
+    branches: AVAILABILITY_CHILDREN,
+    branchKey: (c) => c.key,
+    fields: checkAvailabilityFields(options),
+    sections: providerSections(options.providers, [
+      { key: 'genesysCloudSettings', label: 'Genesys Cloud Settings' },
+      { key: 'liveAgentSettings', label: 'Live Agent Settings' },
+      { key: 'chatwootSettings', label: 'Chatwoot Settings' },
+      { key: 'routingSettings', label: 'Routing (other contact centers)' },
+      STORAGE_SECTION,
+      { key: 'errors', label: 'Error Handling' },
+    ]),
+    function: async (params, configOf, childType) => {
       const rt = runtimeOf(params);
-      const c = nodeConfig(schema, params, options, 'Check Agent Availability');
+      const c = configOf.now(params) ?? (await configOf.load(params));
       const where = c.storeLocation;
       const key = where === 'context' ? c.contextKey : c.inputKey;
-      const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) =>
-        routeTo(rt, type(options, AVAILABILITY_CHILDREN.find((x) => x.key === k)!.child));
+      const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) => routeTo(rt, childType(k));
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);
       try {
-        const result = await service.checkAvailability({
-          providerId: c.providerId,
-          routing: {
-            ...(c.inboxId ? { queue: c.inboxId } : {}),
-            ...(c.skills?.length ? { skills: c.skills } : {}),
-            ...(c.languages?.length ? { languages: c.languages } : {}),
-          },
-          ...byType(c),
-        });
+        const result = await service.checkAvailability(availabilityRequest(c));
         store(rt, where, key, result.agentsAvailable ?? (result.available ? 1 : 0));
         store(rt, where, c.detailsKey, result);
         branch(result.available ? 'available' : 'unavailable');
@@ -140,5 +132,4 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
       }
     },
   });
-  return [parent, ...children];
 }

@@ -1,9 +1,6 @@
-import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { z } from 'zod';
-import { toHandoverError } from '../src/contract';
-import { HANDOVER_COLOR, STORAGE_SECTION, storageFields, type } from './shared/common';
-import { editorFrom, nodeField } from './shared/fields';
-import { connectionField, nodeConfig } from './handover-to-agent';
+import { toHandoverError } from '../src/contract/errors';
+import { HANDOVER_TAGS, STORAGE_SECTION, handoverNode, storageFields } from './shared/common';
+import { fieldList, toggle } from './shared/fields';
 import { logFailure, runtimeOf, serviceFor, sessionOf, setHandoverInput, store, viewToInput } from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
@@ -11,30 +8,25 @@ import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
  * Close Handover: ends the session's live handover at the contact center and returns the user to
  * the bot. Idempotent; without a live handover it logs and stores `{ closed: false }` instead of failing.
  */
-export const closeHandoverSchema = z
-  .object({
-    closeHandoverInProvider: nodeField(z.boolean().default(true), {
-      label: 'Close Handover in Provider',
-      type: 'toggle',
-      description: 'Also end the conversation at the contact center. If off, the user is only returned to the bot.',
-    }),
-    // The kit's addition (not in Cognigy): where the outcome { closed, status, providerError } goes.
-    ...storageFields('handoverClose', ' (handover-kit; not in Cognigy)'),
-  })
-  .strict();
+export const CLOSE_HANDOVER_FIELDS = fieldList([
+  toggle('closeHandoverInProvider', 'Close Handover in Provider', true, {
+    description: 'Also end the conversation at the contact center. If off, the user is only returned to the bot.',
+  }),
+  // The kit's addition (not in Cognigy): where the outcome { closed, status, providerError } goes.
+  ...storageFields('handoverClose', ' (handover-kit; not in Cognigy)'),
+]);
 
 export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
-  const editor = editorFrom(closeHandoverSchema, [STORAGE_SECTION]);
-  return createNodeDescriptor({
-    type: type(options, NODE_TYPES.closeHandover),
-    defaultLabel: 'Close Handover',
+  return handoverNode(options, {
+    type: NODE_TYPES.closeHandover,
+    label: 'Close Handover',
     summary: 'Ends the live handover and returns the user to the bot',
-    tags: ['service', 'livechat', 'chat', 'hand over'],
-    appearance: { color: HANDOVER_COLOR },
-    ...connectionField(options, editor),
-    function: async (params: INodeFunctionBaseParams) => {
+    tags: HANDOVER_TAGS,
+    fields: CLOSE_HANDOVER_FIELDS,
+    sections: [STORAGE_SECTION],
+    function: async (params, configOf) => {
       const rt = runtimeOf(params);
-      const c = nodeConfig(closeHandoverSchema, params, options, 'Close Handover');
+      const c = configOf.now(params) ?? (await configOf.load(params));
       const key = c.storeLocation === 'context' ? c.contextKey : c.inputKey;
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);

@@ -1,8 +1,8 @@
 import type { IConnectionSchema, INodeDescriptor } from '@cognigy/extension-tools';
 import { createGatewayClient, type GatewayClient } from '../src/client/gateway-client';
-import { HandoverConfigError } from '../src/contract';
+import { HandoverConfigError } from '../src/contract/errors';
 import type { HandoverApi } from '../src/model';
-import { createHandoverNodes } from './index';
+import { createHandoverNodes } from './create';
 
 /** The Connection a Cognigy extension needs to reach a handover gateway. */
 export const HANDOVER_GATEWAY_CONNECTION = 'handover-gateway';

@@ -1,19 +1,14 @@
-import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { z } from 'zod';
-import {
-  PRIORITIES,
-  isTerminalStatus,
-  toHandoverError,
-  type CapabilityName,
-  type TranscriptEntry,
-} from '../src/contract';
+import type { CapabilityName, TranscriptEntry } from '../src/contract';
+import { toHandoverError } from '../src/contract/errors';
+import { PRIORITIES } from '../src/contract/v1/priorities';
 import type { StartHandoverInput } from '../src/model';
-import { HANDOVER_COLOR, parseConfig, providerField, routingFields, type, whenCapable } from './shared/common';
-import { editorFrom, lenientNumber, nodeField, optionalNumber, optionalText, textList } from './shared/fields';
+import { HANDOVER_TAGS, handoverNode, providerField, routingFields, whenCapable } from './shared/common';
+import { field, fieldList, inSection, textField, toggle, type ConfigOf } from './shared/fields';
 import { forwardUserInput, quickReplies } from './shared/forward';
 import { readFlowEvent } from '../src/delivery';
 import {
   isLive,
+  isLiveStatus,
   logFailure,
   readState,
   runtimeOf,
@@ -27,220 +22,162 @@ import {
   flattenAttributes,
   genericRouting,
   handoverSectionFields,
-  jsonObject,
+  priorityValue,
   providerSections,
   sectionRouting,
 } from './shared/sections';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
-const onToggle = (key: string) => ({ key, value: true });
+const onToggle = (key: string) => ({ condition: { key, value: true } });
 const NOT_IN_COGNIGY = ' (handover-kit; not in Cognigy)';
+const ours = (label: string) => `${label}${NOT_IN_COGNIGY}`;
+const COUNT = { kind: 'lenientNumber' } as const;
 
-export function handoverToAgentSchema(options: CreateHandoverNodesOptions) {
+/** An update interval in seconds, shown when its toggle is on. */
+const interval = <const K extends string>(key: K, label: string, toggleKey: string) =>
+  field(key, { kind: 'lenientNumber', max: 86_400 }, label, 'number', {
+    description: 'Empty: every 30 seconds.',
+    ...onToggle(toggleKey),
+  });
+
+const FLOW_CONTINUATION = {
+  options: [
+    { label: 'Below this Node', value: 'resetEntrypoint' },
+    { label: 'At current AgentInject Entrypoint', value: 'continueEntrypoint' },
+  ],
+};
+const RESOLVE_BEHAVIORS = {
+  kind: 'enum',
+  values: ['resetEntrypoint', 'continueEntrypoint'],
+  default: 'resetEntrypoint',
+} as const;
+const PRIORITY_CHOICES = { options: PRIORITIES.map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p })) };
+
+/** Handover to Agent's fields, in Cognigy's order, then the kit's own. */
+export function handoverToAgentFields(options: CreateHandoverNodesOptions) {
   const providers = options.providers;
   const when = (cap: CapabilityName) => whenCapable(providers, cap);
   const generic = (cap: CapabilityName) => genericRouting(providers, cap);
-  return z
-    .object({
-      providerId: providerField(providers, options.connection?.type),
-      text: nodeField(optionalText(), {
-        label: 'Handover Accepted Message',
-        type: 'cognigyText',
-        description: 'Said to the user when the handover is requested.',
-      }),
-      repeatHandoverMessage: nodeField(z.boolean().default(false), {
-        label: 'Repeat Handover Accepted Message',
-        type: 'toggle',
-        description: 'Say it again whenever the user writes while still waiting.',
-      }),
-      cancelIntent: nodeField(optionalText(200), {
-        label: 'Cancel Intent',
-        type: 'cognigyText',
-        section: 'cancelSettings',
-        description: 'This intent, found while waiting, cancels the handover.',
-      }),
-      quickReply: nodeField(optionalText(200), {
-        label: 'Cancel Button Text',
-        type: 'cognigyText',
-        section: 'cancelSettings',
-        description: 'A quick reply under the accepted message that cancels the handover.',
-      }),
-      resolveBehavior: nodeField(z.enum(['resetEntrypoint', 'continueEntrypoint']).default('resetEntrypoint'), {
-        label: 'Flow Continuation',
-        type: 'select',
-        section: 'resolveOptions',
+  return fieldList([
+    providerField(providers, options.connection?.type),
+    textField('text', 'Handover Accepted Message', { description: 'Said to the user when the handover is requested.' }),
+    toggle('repeatHandoverMessage', 'Repeat Handover Accepted Message', false, {
+      description: 'Say it again whenever the user writes while still waiting.',
+    }),
+    ...inSection('cancelSettings', [
+      textField(
+        'cancelIntent',
+        'Cancel Intent',
+        { description: 'This intent, found while waiting, cancels the handover.' },
+        200,
+      ),
+      textField(
+        'quickReply',
+        'Cancel Button Text',
+        {
+          description: 'A quick reply under the accepted message that cancels the handover.',
+        },
+        200,
+      ),
+    ]),
+    ...inSection('resolveOptions', [
+      field('resolveBehavior', RESOLVE_BEHAVIORS, 'Flow Continuation', 'select', {
         description:
           'Below this Node, or at the current AgentInject entrypoint (no connector offers agent inject yet: both ' +
           'continue below).',
-        params: {
-          options: [
-            { label: 'Below this Node', value: 'resetEntrypoint' },
-            { label: 'At current AgentInject Entrypoint', value: 'continueEntrypoint' },
-          ],
-        },
+        params: FLOW_CONTINUATION,
       }),
-      sendResolveEvent: nodeField(z.boolean().default(true), {
-        label: 'Send resolve event to Virtual Agent',
-        type: 'toggle',
-        section: 'resolveOptions',
-      }),
-      ...handoverSectionFields(),
-      sendOnQueueEvent: nodeField(z.boolean().default(false), {
-        label: 'Send Queue Event',
-        type: 'toggle',
-        section: 'eventSettings',
+      toggle('sendResolveEvent', 'Send resolve event to Virtual Agent', true),
+    ]),
+    ...handoverSectionFields(),
+    ...inSection('eventSettings', [
+      toggle('sendOnQueueEvent', 'Send Queue Event', false, {
         description: 'Continue below with status "queue" as soon as the handover is queued.',
       }),
-      sendOnActiveEvent: nodeField(z.boolean().default(false), {
-        label: 'Send Active Event',
-        type: 'toggle',
-        section: 'eventSettings',
+      toggle('sendOnActiveEvent', 'Send Active Event', false, {
         description: 'Re-enter the flow with status "active" when an agent joins.',
       }),
-      getQueuePosition: nodeField(z.boolean().default(false), {
-        label: 'Get Queue Position',
-        type: 'toggle',
-        section: 'queueSettings',
-        ...when('queuePosition'),
-      }),
-      updateIntervalQueuePosition: nodeField(lenientNumber(86_400), {
-        label: 'Update Interval (seconds)',
-        type: 'number',
-        section: 'queueSettings',
-        condition: onToggle('getQueuePosition'),
-        description: 'Empty: every 30 seconds.',
-      }),
-      getEstimatedWaitTime: nodeField(z.boolean().default(false), {
-        label: 'Get Estimated Wait Time',
-        type: 'toggle',
-        section: 'queueSettings',
-        ...when('estimatedWaitTime'),
-      }),
-      updateIntervalEstimatedWaitTime: nodeField(lenientNumber(86_400), {
-        label: 'Wait Time Update Interval (seconds)',
-        type: 'number',
-        section: 'queueSettings',
-        condition: onToggle('getEstimatedWaitTime'),
-        description: 'Empty: every 30 seconds.',
-      }),
-      alternativeUpdate: nodeField(z.boolean().default(false), {
-        label: 'Alternative Update',
-        type: 'toggle',
-        section: 'queueSettings',
-      }),
-      maximumQueuePosition: nodeField(lenientNumber(), {
-        label: 'Maximum Queue Position',
-        type: 'number',
-        section: 'queueSettings',
-        condition: onToggle('alternativeUpdate'),
-      }),
-      maximumEstimatedWaitTime: nodeField(lenientNumber(), {
-        label: 'Maximum Estimated Wait Time (ms)',
-        type: 'number',
-        section: 'queueSettings',
-        condition: onToggle('alternativeUpdate'),
-      }),
-      alternativeText: nodeField(optionalText(), {
-        label: 'Alternative Text',
-        type: 'cognigyText',
-        section: 'queueSettings',
-        condition: onToggle('alternativeUpdate'),
+    ]),
+    ...inSection('queueSettings', [
+      toggle('getQueuePosition', 'Get Queue Position', false, when('queuePosition')),
+      interval('updateIntervalQueuePosition', 'Update Interval (seconds)', 'getQueuePosition'),
+      toggle('getEstimatedWaitTime', 'Get Estimated Wait Time', false, when('estimatedWaitTime')),
+      interval('updateIntervalEstimatedWaitTime', 'Wait Time Update Interval (seconds)', 'getEstimatedWaitTime'),
+      toggle('alternativeUpdate', 'Alternative Update', false),
+      field('maximumQueuePosition', COUNT, 'Maximum Queue Position', 'number', onToggle('alternativeUpdate')),
+      field(
+        'maximumEstimatedWaitTime',
+        COUNT,
+        'Maximum Estimated Wait Time (ms)',
+        'number',
+        onToggle('alternativeUpdate'),
+      ),
+      textField('alternativeText', 'Alternative Text', {
         description: 'Over a maximum, the update carries this at input.handover.data.alternativeText.',
+        ...onToggle('alternativeUpdate'),
       }),
-      sendQueueUpdatesAsText: nodeField(z.boolean().default(false), {
-        label: `Send queue updates as text${NOT_IN_COGNIGY}`,
-        type: 'toggle',
-        section: 'queueSettings',
+      toggle('sendQueueUpdatesAsText', ours('Send queue updates as text'), false, {
         description:
           'Off (Cognigy): each update re-enters the flow (eventType "queueUpdate"). On: the kit says the texts ' +
           'below to the user itself.',
       }),
-      queuePositionText: nodeField(optionalText(), {
-        label: `Queue Position Text${NOT_IN_COGNIGY}`,
-        type: 'cognigyText',
-        section: 'queueSettings',
-        condition: onToggle('sendQueueUpdatesAsText'),
+      textField('queuePositionText', ours('Queue Position Text'), {
         description: 'Token: [[position]].',
+        ...onToggle('sendQueueUpdatesAsText'),
       }),
-      estimatedWaitTimeText: nodeField(optionalText(), {
-        label: `Wait Time Text${NOT_IN_COGNIGY}`,
-        type: 'cognigyText',
-        section: 'queueSettings',
-        condition: onToggle('sendQueueUpdatesAsText'),
+      textField('estimatedWaitTimeText', ours('Wait Time Text'), {
         description: 'Tokens: [[waitMinutes]], [[waitSeconds]], [[estimatedWaitTime]] (ms).',
+        ...onToggle('sendQueueUpdatesAsText'),
       }),
-      sendTranscriptAsFirstMessage: nodeField(z.boolean().default(false), {
-        label: 'Send Transcript as first message',
-        type: 'toggle',
-        section: 'transcriptSettings',
-        ...when('transcript'),
-      }),
-      ...routingFields('routingSettings', providers, genericRouting),
-      priority: nodeField(z.enum(PRIORITIES).default('none'), {
-        label: 'Priority',
-        type: 'select',
-        section: 'routingSettings',
-        params: { options: PRIORITIES.map((p) => ({ label: p[0]!.toUpperCase() + p.slice(1), value: p })) },
-        ...generic('priority'),
-      }),
-      customAttributes: nodeField(jsonObject.default({}), {
-        label: 'Custom Attributes',
-        type: 'json',
-        section: 'routingSettings',
+    ]),
+    toggle('sendTranscriptAsFirstMessage', 'Send Transcript as first message', false, {
+      section: 'transcriptSettings',
+      ...when('transcript'),
+    }),
+    ...routingFields('routingSettings', providers, genericRouting),
+    ...inSection('routingSettings', [
+      field('priority', priorityValue, 'Priority', 'select', { params: PRIORITY_CHOICES, ...generic('priority') }),
+      field('customAttributes', { kind: 'json' }, 'Custom Attributes', 'json', {
         description: 'JSON; nested objects are flattened (a.b), lists joined.',
         ...generic('customAttributes'),
       }),
-      fallbackProviderIds: nodeField(textList(), {
-        label: `Fallback Providers${NOT_IN_COGNIGY}`,
-        type: 'textArray',
-        section: 'routingSettings',
+      field('fallbackProviderIds', { kind: 'list' }, ours('Fallback Providers'), 'textArray', {
         description: 'Provider ids tried in order if this one fails or has nobody available.',
       }),
-      requireAvailableAgent: nodeField(z.boolean().default(false), {
-        label: `Only hand over when agents are available${NOT_IN_COGNIGY}`,
-        type: 'toggle',
-        section: 'routingSettings',
+      toggle('requireAvailableAgent', ours('Only hand over when agents are available'), false, {
         description: 'Check availability first; nobody available counts as a failure (then the fallbacks are tried).',
       }),
-      assignmentTimeoutSec: nodeField(optionalNumber(z.number().int().min(0).max(86_400)), {
-        label: `Assignment Timeout (seconds)${NOT_IN_COGNIGY}`,
-        type: 'number',
-        section: 'routingSettings',
-        description:
-          'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code ' +
-          'assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
-      }),
-      assignmentTimeoutText: nodeField(optionalText(), {
-        label: `Assignment Timeout Message${NOT_IN_COGNIGY}`,
-        type: 'cognigyText',
-        section: 'routingSettings',
+      field(
+        'assignmentTimeoutSec',
+        { kind: 'wholeNumber', max: 86_400 },
+        ours('Assignment Timeout (seconds)'),
+        'number',
+        {
+          description:
+            'Longest wait for an agent; then the fallbacks are tried once, else the handover ends in Error (code ' +
+            'assignment_timeout). Empty: the provider default (10 min unless set); 0: wait for ever.',
+        },
+      ),
+      textField('assignmentTimeoutText', ours('Assignment Timeout Message'), {
         description: 'Said to the user when nobody accepted in time.',
       }),
-      enableUserConnectsMessage: nodeField(z.boolean().default(true), {
-        label: 'Enable User Connects Message',
-        type: 'toggle',
-        section: 'presenceSettings',
-      }),
-      enableUserDisconnectsMessage: nodeField(z.boolean().default(true), {
-        label: 'Enable User Disconnects Message',
-        type: 'toggle',
-        section: 'presenceSettings',
-      }),
-      agentJoinedText: nodeField(optionalText(), {
-        label: `Agent Joined Message${NOT_IN_COGNIGY}`,
-        type: 'cognigyText',
-        section: 'presenceSettings',
+    ]),
+    ...inSection('presenceSettings', [
+      toggle('enableUserConnectsMessage', 'Enable User Connects Message', true),
+      toggle('enableUserDisconnectsMessage', 'Enable User Disconnects Message', true),
+      textField('agentJoinedText', ours('Agent Joined Message'), {
         description: 'Said to the user when an agent joins. Token: [[agentName]].',
       }),
-      idleTimeoutMinutes: nodeField(lenientNumber(10080), {
-        label: `Close when nobody wrote for (minutes)${NOT_IN_COGNIGY}`,
-        type: 'number',
-        section: 'presenceSettings',
-      }),
-    })
-    .strict();
+      field(
+        'idleTimeoutMinutes',
+        { kind: 'lenientNumber', max: 10080 },
+        ours('Close when nobody wrote for (minutes)'),
+        'number',
+      ),
+    ]),
+  ]);
 }
-export type HandoverToAgentConfig = z.output<ReturnType<typeof handoverToAgentSchema>>;
+export type HandoverToAgentConfig = ConfigOf<ReturnType<typeof handoverToAgentFields>>;
 
 /** Cognigy's form order, then the kit's own sections. */
 export const HANDOVER_SECTIONS = [
@@ -388,18 +325,16 @@ function transcriptOf(rt: NodeRuntime): TranscriptEntry[] {
 }
 
 export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
-  const schema = handoverToAgentSchema(options);
-  const editor = editorFrom(schema, providerSections(options.providers, HANDOVER_SECTIONS));
-  return createNodeDescriptor({
-    type: type(options, NODE_TYPES.handoverToAgent),
-    defaultLabel: 'Handover to Agent',
+  return handoverNode(options, {
+    type: NODE_TYPES.handoverToAgent,
+    label: 'Handover to Agent',
     summary: 'Hands the conversation over to a human agent at the chosen contact center',
-    tags: ['service', 'livechat', 'chat', 'hand over'],
-    appearance: { color: HANDOVER_COLOR },
+    tags: HANDOVER_TAGS,
     behavior: { entrypoint: true },
     preview: { key: 'providerId', type: 'text' },
-    ...connectionField(options, editor),
-    function: async (params: INodeFunctionBaseParams) => {
+    fields: handoverToAgentFields(options),
+    sections: providerSections(options.providers, HANDOVER_SECTIONS),
+    function: async (params, configOf) => {
       const rt = runtimeOf(params);
       // Re-entered by an injected handover event: hand it to the Lookup below. No config needed.
       // (Only an injected event: `input.handover` set by an earlier node of this execution — a
@@ -413,7 +348,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
         if (ended) setHandoverInput(rt, ended);
         return;
       }
-      const config = nodeConfig(schema, params, options, 'Handover to Agent');
+      const config = configOf.now(params) ?? (await configOf.load(params));
       try {
         const outcome = await service.startHandover(
           startInput(rt, config, params.cognigy.profile as Record<string, any>),
@@ -429,7 +364,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
           return;
         }
         setHandoverInput(rt, viewToInput(view));
-        if (isTerminalStatus(view.status)) {
+        if (!isLiveStatus(view.status)) {
           logFailure(rt, 'Handover to Agent', toHandoverError(new Error(view.error?.message ?? 'Handover failed')));
           return; // status "error": the flow continues below at once, as with Cognigy's node
         }
@@ -461,36 +396,4 @@ function failed(rt: NodeRuntime, e: ReturnType<typeof toHandoverError>, provider
     handoverId: '',
     providerId,
   });
-}
-
-/** The optional Connection field (gateway URL + key) goes first, as Cognigy extensions do. */
-export function connectionField(options: CreateHandoverNodesOptions, editor: ReturnType<typeof editorFrom>) {
-  if (!options.connection) return editor;
-  const field = {
-    key: 'connection',
-    type: 'connection' as const,
-    label: options.connection.label ?? 'Handover Gateway',
-    params: { connectionType: options.connection.type, required: true },
-  };
-  return {
-    fields: [field, ...editor.fields],
-    sections: editor.sections,
-    form: [{ type: 'field' as const, key: 'connection' }, ...editor.form],
-  };
-}
-
-export function withoutConnection(config: unknown, options: CreateHandoverNodesOptions): unknown {
-  if (!options.connection || !config || typeof config !== 'object') return config;
-  const { connection: _ignored, ...rest } = config as Record<string, unknown>;
-  return rest;
-}
-
-/** A node's config at run time: without the gateway connection, parsed leniently (as Cognigy's nodes read theirs). */
-export function nodeConfig<T extends z.ZodType>(
-  schema: T,
-  params: INodeFunctionBaseParams,
-  options: CreateHandoverNodesOptions,
-  node: string,
-): z.output<T> {
-  return parseConfig(schema, withoutConnection(params.config, options), node, params.nodeId, true);
 }

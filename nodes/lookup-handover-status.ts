@@ -1,10 +1,7 @@
-import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { z } from 'zod';
 import type { FlowHandoverInput } from '../src/delivery';
-import { HANDOVER_COLOR, childNode, type } from './shared/common';
-import { editorFrom, nodeField } from './shared/fields';
+import { branchedNode, type } from './shared/common';
+import { fieldList, toggle } from './shared/fields';
 import { forwardUserInput } from './shared/forward';
-import { connectionField, nodeConfig } from './handover-to-agent';
 import {
   incomingHandover,
   isLive,
@@ -39,23 +36,17 @@ export const LOOKUP_CASES = [
 ] as const;
 export type LookupCase = (typeof LOOKUP_CASES)[number]['case'];
 
-export const lookupSchema = z
-  .object({
-    forwardUserInput: nodeField(z.boolean().default(true), {
-      label: 'Forward user messages to the agent',
-      type: 'toggle',
-      description:
-        'While a handover is live, a user message reaching this node goes to the agent and the bot stays quiet.',
-    }),
-    inactivityCase: nodeField(z.boolean().default(false), {
-      label: 'Route inactivity events to the Inactivity case (handover-kit; not in Cognigy)',
-      type: 'toggle',
-      description:
-        'Off (Cognigy): an inactivity event keeps its status and takes the queue / active case; check ' +
-        'input.handover.inactivityCount.',
-    }),
-  })
-  .strict();
+export const LOOKUP_FIELDS = fieldList([
+  toggle('forwardUserInput', 'Forward user messages to the agent', true, {
+    description:
+      'While a handover is live, a user message reaching this node goes to the agent and the bot stays quiet.',
+  }),
+  toggle('inactivityCase', 'Route inactivity events to the Inactivity case (handover-kit; not in Cognigy)', false, {
+    description:
+      'Off (Cognigy): an inactivity event keeps its status and takes the queue / active case; check ' +
+      'input.handover.inactivityCount.',
+  }),
+]);
 
 /**
  * Which case an event takes: its status, as Cognigy's Lookup compares it (the kit's Inactivity case only on request).
@@ -67,36 +58,29 @@ export function caseOf(handover: FlowHandoverInput | undefined, inactivityCase =
 }
 
 export function createLookupNodes(options: CreateHandoverNodesOptions) {
-  const parentType = type(options, NODE_TYPES.lookupHandoverStatus);
-  const childType = (c: (typeof LOOKUP_CASES)[number]) => type(options, c.child);
-  const children = LOOKUP_CASES.map((c) =>
-    childNode(childType(c), c.label, parentType, 'color' in c ? c.color : undefined),
-  );
-  const editor = editorFrom(lookupSchema);
-  const parent = createNodeDescriptor({
-    type: parentType,
-    defaultLabel: 'Lookup Handover Status',
+  return branchedNode(options, {
+    type: NODE_TYPES.lookupHandoverStatus,
+    label: 'Lookup Handover Status',
     summary: 'Branches on the handover status: queue, active, completed, cancelled, error, events…',
     tags: ['logic', 'handover'],
-    appearance: { color: HANDOVER_COLOR },
     behavior: { entrypoint: true },
-    dependencies: { children: children.map((c) => c.type) },
     constraints: {
       editable: true,
       deletable: true,
       creatable: true,
       movable: true,
       collapsable: true,
-      placement: { children: { whitelist: children.map((c) => c.type) } },
+      placement: { children: { whitelist: LOOKUP_CASES.map((c) => type(options, c.child)) } },
     } as never,
-    ...connectionField(options, editor),
-    function: async (params: INodeFunctionBaseParams) => {
+    fields: LOOKUP_FIELDS,
+    branches: LOOKUP_CASES,
+    branchKey: (c) => c.case,
+    function: async (params, configOf, childType) => {
       const rt = runtimeOf(params);
-      const config = nodeConfig(lookupSchema, params, options, 'Lookup Handover Status');
+      const config = configOf.now(params) ?? (await configOf.load(params));
       const route = (handover: FlowHandoverInput | undefined) => {
-        const found = LOOKUP_CASES.find((c) => c.case === caseOf(handover, config.inactivityCase))!;
         // A case the flow builder has not wired falls through to Default, as a Lookup does.
-        routeTo(rt, childType(found), childType(LOOKUP_CASES.at(-1)!));
+        routeTo(rt, childType(caseOf(handover, config.inactivityCase)), childType('default'));
       };
       const event = incomingHandover(rt);
       if (event) {
@@ -113,5 +97,4 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
       route(undefined);
     },
   });
-  return [parent, ...children];
 }

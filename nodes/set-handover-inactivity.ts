@@ -1,9 +1,6 @@
-import { createNodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { z } from 'zod';
-import { toHandoverError } from '../src/contract';
-import { HANDOVER_COLOR, type } from './shared/common';
-import { editorFrom, lenientNumber, nodeField } from './shared/fields';
-import { connectionField, nodeConfig } from './handover-to-agent';
+import { toHandoverError } from '../src/contract/errors';
+import { HANDOVER_TAGS, handoverNode } from './shared/common';
+import { fieldList } from './shared/fields';
 import { logFailure, runtimeOf, serviceFor, sessionOf } from './shared/runtime';
 import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
 
@@ -14,29 +11,24 @@ import { NODE_TYPES, type CreateHandoverNodesOptions } from './shared/types';
  * flow re-arms it (the User Inactivity Detection recipe does, after its warning). Each user message
  * resets the count and restarts the timer.
  */
-export const setInactivitySchema = z
-  .object({
-    // Cognigy's field is text and unchecked (Number(timer) minutes): "", "abc" or 0 arm nothing here.
-    timer: nodeField(
-      z.preprocess(
-        (v) => (typeof v === 'string' || typeof v === 'number' ? v : undefined),
-        z.union([z.string().max(100), z.number()]).optional(),
-      ),
-      {
-        label: 'Timer (minutes)',
-        type: 'cognigyText',
-        description: 'Minutes the user may stay silent during the handover.',
-      },
-    ),
-    autoCloseAfter: nodeField(lenientNumber(100), {
-      label: 'Close automatically after this many expiries (handover-kit; not in Cognigy)',
-      type: 'number',
-      description:
-        'Empty: never; the flow decides (e.g. with Close Handover on the second inactivity). Set, the timer ' +
-        're-arms itself until then.',
-    }),
-  })
-  .strict();
+export const SET_INACTIVITY_FIELDS = fieldList([
+  {
+    key: 'timer',
+    value: { kind: 'timer' },
+    label: 'Timer (minutes)',
+    type: 'cognigyText',
+    description: 'Minutes the user may stay silent during the handover.',
+  },
+  {
+    key: 'autoCloseAfter',
+    value: { kind: 'lenientNumber', max: 100 },
+    label: 'Close automatically after this many expiries (handover-kit; not in Cognigy)',
+    type: 'number',
+    description:
+      'Empty: never; the flow decides (e.g. with Close Handover on the second inactivity). Set, the timer ' +
+      're-arms itself until then.',
+  },
+]);
 
 /** Cognigy's conversion: `Number(timer)` minutes; anything that is not more than 0 switches the timer off. */
 export function timerMinutes(timer: string | number | undefined): number {
@@ -45,22 +37,20 @@ export function timerMinutes(timer: string | number | undefined): number {
 }
 
 function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, legacy: boolean) {
-  const editor = editorFrom(setInactivitySchema);
-  return createNodeDescriptor({
-    type: type(options, nodeType),
-    defaultLabel: 'Set Handover Inactivity',
+  return handoverNode(options, {
+    type: nodeType,
+    label: 'Set Handover Inactivity',
     summary: 'Starts the user inactivity timer of the live handover',
-    tags: ['service', 'livechat', 'chat', 'hand over', 'inactivity'],
-    appearance: { color: HANDOVER_COLOR },
+    tags: [...HANDOVER_TAGS, 'inactivity'],
     preview: { key: 'timer', type: 'text' },
     // The type id of earlier releases: flows that have it keep running; new nodes use Cognigy's id.
     ...(legacy
       ? { constraints: { creatable: false, editable: true, deletable: true, movable: true, placement: {} } as never }
       : {}),
-    ...connectionField(options, editor),
-    function: async (params: INodeFunctionBaseParams) => {
+    fields: SET_INACTIVITY_FIELDS,
+    function: async (params, configOf) => {
       const rt = runtimeOf(params);
-      const c = nodeConfig(setInactivitySchema, params, options, 'Set Handover Inactivity');
+      const c = configOf.now(params) ?? (await configOf.load(params));
       const minutes = timerMinutes(c.timer);
       if (minutes === 0)
         rt.api.log(

@@ -10,6 +10,6 @@ export {
   serviceFromConnection,
   HANDOVER_GATEWAY_CONNECTION,
 } from '../nodes/gateway-connection';
-export { createHandoverNodes, NODE_TYPES, type CreateHandoverNodesOptions } from '../nodes';
+export { createHandoverNodes, NODE_TYPES, type CreateHandoverNodesOptions } from '../nodes/create';
 export { createGatewayClient, type GatewayClient, type GatewayClientOptions } from './client/gateway-client';
-export { HandoverError, HandoverConfigError } from './contract';
+export { HandoverError, HandoverConfigError } from './contract/errors';

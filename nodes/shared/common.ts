@@ -1,22 +1,18 @@
-import { createNodeDescriptor, type INodeDescriptor } from '@cognigy/extension-tools';
+import { createNodeDescriptor, type INodeDescriptor, type INodeFunctionBaseParams } from '@cognigy/extension-tools';
 import type { TNodeFieldCondition } from '@cognigy/extension-tools/build/interfaces/descriptor';
-import { z } from 'zod';
-import {
-  HandoverConfigError,
-  UnsupportedCapabilityError,
-  objectShape,
-  parseOrThrow,
-  type CapabilityName,
-  type ConnectorCapabilities,
-  type HandoverError,
-} from '../../src/contract';
-import { nodeField, optionalText, textList } from './fields';
-import type { ProviderInfo } from './types';
+import type { CapabilityName, ConnectorCapabilities } from '../../src/contract';
+// The errors module itself, not the contract's index: the extension loads no zod schemas.
+import { HandoverConfigError, UnsupportedCapabilityError, type HandoverError } from '../../src/contract/errors';
+import { editorFrom, field, textField, type ConfigOf, type FieldSpec, type SectionDef } from './fields';
+import { configReader, type NodeConfigReader } from './lazy-config';
+import type { CreateHandoverNodesOptions, ProviderInfo } from './types';
 
 /** Fields several nodes share, so their keys, labels and validation never drift apart. */
 export function providerField(providers: readonly ProviderInfo[] | undefined, connectionType?: string) {
   const hasList = !!providers && providers.length > 0;
-  return nodeField(z.string({ error: 'Choose a handover provider' }).min(1, 'Choose a handover provider').max(128), {
+  return {
+    key: 'providerId',
+    value: { kind: 'provider' },
     label: 'Handover Provider',
     type: hasList || connectionType ? 'select' : 'cognigyText',
     description:
@@ -27,7 +23,7 @@ export function providerField(providers: readonly ProviderInfo[] | undefined, co
       ...(hasList ? { options: providers!.map((p) => ({ label: `${p.name} (${p.type})`, value: p.id })) } : {}),
     },
     ...(!hasList && connectionType ? { optionsResolver: PROVIDERS_FROM_GATEWAY } : {}),
-  });
+  } as const satisfies FieldSpec;
 }
 
 /**
@@ -77,113 +73,45 @@ export const routingFields = (
   section: string,
   providers: readonly ProviderInfo[] | undefined,
   show: ShowWhen = whenCapable,
-) => ({
-  inboxId: nodeField(optionalText(128), {
-    label: 'Queue / Inbox Id',
-    type: 'cognigyText',
-    section,
-    description: 'Queue, inbox or team at the contact center.',
-    ...show(providers, 'queueRouting'),
-  }),
-  skills: nodeField(textList(), {
-    label: 'Skills',
-    type: 'textArray',
-    section,
-    description: 'Only agents with all of these skills.',
-    ...show(providers, 'skills'),
-  }),
-  languages: nodeField(textList(), {
-    label: 'Languages',
-    type: 'textArray',
-    section,
-    description: 'Only agents speaking one of these.',
-    ...show(providers, 'languages'),
-  }),
-});
+) => {
+  const list = <const K extends string>(key: K, label: string, capability: CapabilityName, description: string) =>
+    field(key, { kind: 'list' }, label, 'textArray', { section, description, ...show(providers, capability) });
+  return [
+    textField(
+      'inboxId',
+      'Queue / Inbox Id',
+      { section, description: 'Queue, inbox or team at the contact center.', ...show(providers, 'queueRouting') },
+      128,
+    ),
+    list('skills', 'Skills', 'skills', 'Only agents with all of these skills.'),
+    list('languages', 'Languages', 'languages', 'Only agents speaking one of these.'),
+  ];
+};
 
-export const storageFields = (defaultKey: string, note = '') => ({
-  storeLocation: nodeField(z.enum(['input', 'context']).default('input'), {
-    label: `Where to store the result${note}`,
-    type: 'select',
-    section: 'storage',
-    params: {
-      options: [
-        { label: 'Input', value: 'input' },
-        { label: 'Context', value: 'context' },
-      ],
-      required: true,
-    },
-  }),
-  inputKey: nodeField(optionalText(200).default(defaultKey), {
-    label: `Input Key to store Result${note}`,
-    type: 'cognigyText',
-    section: 'storage',
-    condition: { key: 'storeLocation', value: 'input' },
-  }),
-  contextKey: nodeField(optionalText(200).default(defaultKey), {
-    label: `Context Key to store Result${note}`,
-    type: 'cognigyText',
-    section: 'storage',
-    condition: { key: 'storeLocation', value: 'context' },
-  }),
-});
+const STORE_LOCATIONS = { kind: 'enum', values: ['input', 'context'], default: 'input' } as const;
+const WHERE_TO_STORE = [
+  { label: 'Input', value: 'input' },
+  { label: 'Context', value: 'context' },
+];
+
+/** Where a node stores its result, as Cognigy's storage options do. */
+export const storageFields = (defaultKey: string, note = '') => {
+  const key = <const K extends string>(key: K, label: string, where: 'input' | 'context') =>
+    field(key, { kind: 'text', max: 200, default: defaultKey }, `${label} Key to store Result${note}`, 'cognigyText', {
+      section: 'storage',
+      condition: { key: 'storeLocation', value: where },
+    });
+  return [
+    field('storeLocation', STORE_LOCATIONS, `Where to store the result${note}`, 'select', {
+      section: 'storage',
+      params: { options: WHERE_TO_STORE, required: true },
+    }),
+    key('inputKey', 'Input', 'input'),
+    key('contextKey', 'Context', 'context'),
+  ];
+};
 
 export const STORAGE_SECTION = { key: 'storage', label: 'Storage Option', defaultCollapsed: true };
-
-const parsedConfigs = new WeakMap<z.ZodType, Map<string, { raw: unknown; parsed: unknown }>>();
-
-/**
- * Validates a node's config; the error names the field, e.g. `timer: Enter the minutes …`.
- * A node runs with the same config over and over: the last valid result per node is kept and
- * reused while the config is unchanged (comparing is far cheaper than validating thirty fields).
- */
-export function parseConfig<T extends z.ZodType>(
-  schema: T,
-  config: unknown,
-  node: string,
-  nodeId = '',
-  lenient = false,
-): z.output<T> {
-  if (lenient) config = knownFieldsOnly(schema, config);
-  let cache = parsedConfigs.get(schema);
-  if (!cache) parsedConfigs.set(schema, (cache = new Map()));
-  const known = cache.get(nodeId);
-  if (known && sameValue(known.raw, config)) return known.parsed as z.output<T>;
-  const parsed = parseOrThrow(schema, config ?? {}, `${node} config`);
-  if (cache.size >= 256) cache.delete(cache.keys().next().value!);
-  cache.set(nodeId, { raw: structuredClone(config), parsed: Object.freeze(parsed) });
-  return parsed;
-}
-
-/**
- * At run time a stored config may still carry a field an older release had: drop what the schema
- * does not know instead of failing every execution. (Where a flow is built, unknown fields are errors.)
- */
-function knownFieldsOnly(schema: z.ZodType, config: unknown): unknown {
-  const shape = objectShape(schema);
-  if (!shape || !config || typeof config !== 'object') return config;
-  const raw = config as Record<string, unknown>;
-  for (const k in raw)
-    if (!(k in shape)) return Object.fromEntries(Object.entries(raw).filter(([key]) => key in shape));
-  return config;
-}
-
-/** Deep equality for JSON-like values (node configs). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ak = Object.keys(a);
-  if (ak.length !== Object.keys(b).length) return false;
-  for (const k of ak)
-    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
-}
 
 /** Errors that mean the node itself is misconfigured: the node fails with them instead of routing. */
 export function isConfigError(error: HandoverError): boolean {
@@ -231,7 +159,7 @@ const CHILD_CONSTRAINTS = {
 };
 
 /** A fixed branch under a node (auto-created by Cognigy with its parent). */
-export function childNode(type: string, label: string, parentType: string, color = '#61d188'): INodeDescriptor {
+function childNode(type: string, label: string, parentType: string, color = '#61d188'): INodeDescriptor {
   return createNodeDescriptor({
     type,
     parentType,
@@ -241,9 +169,93 @@ export function childNode(type: string, label: string, parentType: string, color
   });
 }
 
+interface Branch {
+  child: string;
+  label: string;
+  color?: string;
+}
+
+/** Tags of the nodes that run a handover (Cognigy's own handover nodes carry these). */
+export const HANDOVER_TAGS = ['service', 'livechat', 'chat', 'hand over'];
+
 export const HANDOVER_COLOR = '#1d6fe0';
 
 /** The node type with the configured prefix (`handoverToAgent` → `acmeHandoverToAgent`). */
 export function type(options: { typePrefix?: string }, base: string): string {
   return options.typePrefix ? `${options.typePrefix}${base[0]!.toUpperCase()}${base.slice(1)}` : base;
+}
+
+/** The optional Connection field (gateway URL + key) goes first, as Cognigy extensions do. */
+function connectionField(options: CreateHandoverNodesOptions, editor: ReturnType<typeof editorFrom>) {
+  if (!options.connection) return editor;
+  const field = {
+    key: 'connection',
+    type: 'connection' as const,
+    label: options.connection.label ?? 'Handover Gateway',
+    params: { connectionType: options.connection.type, required: true },
+  };
+  return {
+    fields: [field, ...editor.fields],
+    sections: editor.sections,
+    form: [{ type: 'field' as const, key: 'connection' }, ...editor.form],
+  };
+}
+
+type DescriptorParams = Parameters<typeof createNodeDescriptor>[0];
+
+export interface HandoverNodeSpec<F extends readonly FieldSpec[]>
+  extends Omit<DescriptorParams, 'type' | 'defaultLabel' | 'fields' | 'sections' | 'form' | 'function'> {
+  /** The node type before any prefix. */
+  type: string;
+  label: string;
+  fields: F;
+  sections?: readonly SectionDef[];
+  /** The node's work; `config` reads its parsed config (zod loads on the first execution). */
+  function: (params: INodeFunctionBaseParams, config: NodeConfigReader<ConfigOf<F>>) => Promise<void>;
+}
+
+/** A handover node's descriptor: prefixed type, the kit's colour, the editor and the config reader from its fields. */
+export function handoverNode<const F extends readonly FieldSpec[]>(
+  options: CreateHandoverNodesOptions,
+  spec: HandoverNodeSpec<F>,
+): INodeDescriptor {
+  const { type: base, label, fields, sections, appearance, function: run, ...rest } = spec;
+  const config = configReader(fields, options, label);
+  return createNodeDescriptor({
+    ...rest,
+    type: type(options, base),
+    defaultLabel: label,
+    appearance: { color: HANDOVER_COLOR, ...appearance },
+    ...connectionField(options, editorFrom(fields, sections)),
+    function: (params: INodeFunctionBaseParams) => run(params, config),
+  });
+}
+
+/**
+ * A handover node with fixed branches (Cognigy creates them with it), from its table of branches: the
+ * parent and its branches' descriptors. The node function gets each branch's (prefixed) type by its key.
+ */
+export function branchedNode<const F extends readonly FieldSpec[], B extends Branch>(
+  options: CreateHandoverNodesOptions,
+  spec: Omit<HandoverNodeSpec<F>, 'function'> & {
+    branches: readonly B[];
+    branchKey: (branch: B) => string;
+    function: (
+      params: INodeFunctionBaseParams,
+      config: NodeConfigReader<ConfigOf<F>>,
+      branchType: (key: string) => string,
+    ) => Promise<void>;
+  },
+): INodeDescriptor[] {
+  const { branches, branchKey, function: run, ...node } = spec;
+  const parentType = type(options, node.type);
+  const types = new Map(branches.map((b) => [branchKey(b), type(options, b.child)]));
+  const children = branches.map((b) => childNode(types.get(branchKey(b))!, b.label, parentType, b.color));
+  const branchType = (key: string) => types.get(key)!;
+  const parent = handoverNode(options, {
+    ...node,
+    dependencies: { children: children.map((c) => c.type) },
+    function: (params, config) => run(params, config, branchType),
+  });
+  return [parent, ...children];
 }

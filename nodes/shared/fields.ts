@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type {
   INodeField,
   INodeFieldAndSectionFormElement,
@@ -8,10 +7,30 @@ import type {
 } from '@cognigy/extension-tools/build/interfaces/descriptor';
 
 /**
- * Node configs are zod schemas; each field carries its Cognigy editor metadata. Validation, types,
- * error messages and the descriptor's `fields` / `sections` / `form` all come from that one schema.
+ * A node's config is declared as data: each field's Cognigy editor metadata and the kind of value it
+ * takes. The descriptor's `fields` / `sections` / `form` come from that data alone, so loading an
+ * extension builds no validator; the zod schema (validation, error messages) is built from the same
+ * data on a node's first execution (./config.ts). Types follow from the data too (`ConfigOf`).
  */
 export type CognigyFieldType = INodeField['type'];
+
+/** What a field holds, and how Cognigy's loosely typed value is read (see ./config.ts). */
+export type ValueSpec =
+  /** Text; Cognigy's "" counts as not set. */
+  | { kind: 'text'; max?: number; default?: string }
+  | { kind: 'bool'; default: boolean }
+  | { kind: 'enum'; values: readonly string[]; default: string }
+  /** A list given as an array or as comma-separated text. */
+  | { kind: 'list'; default?: readonly string[] }
+  /** A number above 0 (text allowed); anything else means not set, as Cognigy reads it. */
+  | { kind: 'lenientNumber'; max?: number }
+  /** A whole number from 0 to `max` (text allowed); "" means not set. */
+  | { kind: 'wholeNumber'; max: number }
+  /** A JSON object, given as an object or as its text; empty counts as `{}`. */
+  | { kind: 'json' }
+  | { kind: 'provider' }
+  /** Set Handover Inactivity's timer: text or a number, read as Cognigy does (`Number(timer)`). */
+  | { kind: 'timer' };
 
 export interface NodeFieldMeta {
   label: string;
@@ -23,82 +42,67 @@ export interface NodeFieldMeta {
   optionsResolver?: INodeOptionsResolver;
 }
 
-const KEY = 'cognigyField';
-
-/** Attaches Cognigy editor metadata to a config field. */
-export function nodeField<T extends z.ZodType>(schema: T, meta: NodeFieldMeta): T {
-  return schema.meta({ [KEY]: meta }) as T;
+export interface FieldSpec extends NodeFieldMeta {
+  key: string;
+  value: ValueSpec;
 }
 
-/** Cognigy sends "" for an empty text field: treat it as "not set". */
-export function optionalText(max = 2000) {
-  return z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().max(max).optional());
-}
+type ValueOf<V> = V extends { kind: 'bool' }
+  ? boolean
+  : V extends { kind: 'text'; default: string }
+    ? string
+    : V extends { kind: 'text' }
+      ? string | undefined
+      : V extends { kind: 'enum'; values: readonly (infer E)[] }
+        ? E
+        : V extends { kind: 'list'; default: readonly string[] }
+          ? string[]
+          : V extends { kind: 'list' }
+            ? string[] | undefined
+            : V extends { kind: 'lenientNumber' | 'wholeNumber' }
+              ? number | undefined
+              : V extends { kind: 'json' }
+                ? Record<string, unknown>
+                : V extends { kind: 'provider' }
+                  ? string
+                  : V extends { kind: 'timer' }
+                    ? string | number | undefined
+                    : never;
 
-/** A number that may arrive as text (CognigyScript fields), "" meaning "not set". */
-export function optionalNumber(inner: z.ZodNumber) {
-  return z.preprocess(
-    (v) => (v === '' || v === null || v === undefined ? undefined : typeof v === 'string' ? Number(v) : v),
-    inner.optional(),
-  );
-}
+/** The parsed config a list of fields declares. */
+export type ConfigOf<F extends readonly FieldSpec[]> = { [S in F[number] as S['key']]: ValueOf<S['value']> };
 
-/**
- * A number as Cognigy's number / text fields hand it over. Cognigy accepts anything there, so
- * nothing usable (empty, not a number, not above 0) means "not set" instead of an error.
- */
-export function lenientNumber(max = Number.MAX_SAFE_INTEGER) {
-  return z.preprocess((v) => {
-    const n = typeof v === 'string' ? (v.trim() === '' ? NaN : Number(v)) : typeof v === 'number' ? v : NaN;
-    return Number.isFinite(n) && n > 0 ? Math.min(n, max) : undefined;
-  }, z.number().optional());
-}
+/** Keeps the literal keys and value kinds of a field list, so `ConfigOf` can type the config. */
+export const fieldList = <const F extends readonly FieldSpec[]>(fields: F): F => fields;
 
-/** A list that may arrive as an array or a comma-separated text. */
-export function textList() {
-  return z.preprocess(
-    (v) =>
-      typeof v === 'string'
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : v === null || v === ''
-          ? undefined
-          : v,
-    z.array(z.string().min(1).max(100)).max(50).optional(),
-  );
-}
+/** The same fields, all in one editor section. */
+export const inSection = <const F extends readonly Omit<FieldSpec, 'section'>[]>(section: string, fields: F) =>
+  fields.map((f) => ({ ...f, section })) as unknown as { [I in keyof F]: F[I] & { section: string } };
 
-function metaOf(schema: z.ZodType): NodeFieldMeta | undefined {
-  let current: z.ZodType | undefined = schema;
-  for (let depth = 0; current && depth < 8; depth++) {
-    const meta = z.globalRegistry.get(current)?.[KEY] as NodeFieldMeta | undefined;
-    if (meta) return meta;
-    const def: WrapperDef | undefined = (current as unknown as { def?: WrapperDef }).def;
-    current = def?.innerType ?? def?.out ?? def?.in;
-  }
-  return undefined;
-}
+/** One field; `extra` carries a section, a description, a condition or params. */
+export const field = <const K extends string, const V extends ValueSpec>(
+  key: K,
+  value: V,
+  label: string,
+  type: CognigyFieldType,
+  extra: Partial<NodeFieldMeta> = {},
+) => ({ key, value, label, type, ...extra });
 
-interface WrapperDef {
-  type?: string;
-  defaultValue?: unknown;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  out?: z.ZodType;
-}
+/** A toggle (on or off by default). */
+export const toggle = <const K extends string>(
+  key: K,
+  label: string,
+  on: boolean,
+  extra: Partial<NodeFieldMeta> = {},
+) => field(key, { kind: 'bool', default: on }, label, 'toggle', extra);
 
-function defaultOf(schema: z.ZodType): unknown {
-  let current: z.ZodType | undefined = schema;
-  for (let depth = 0; current && depth < 8; depth++) {
-    const def: WrapperDef | undefined = (current as unknown as { def?: WrapperDef }).def;
-    if (def?.type === 'default')
-      return typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
-    current = def?.innerType ?? def?.out ?? def?.in;
-  }
-  return undefined;
-}
+/** A CognigyScript text field (at most `max` characters, 2000 unless given); "" counts as not set. */
+export const textField = <const K extends string>(
+  key: K,
+  label: string,
+  extra: Partial<NodeFieldMeta> = {},
+  max?: number,
+) => field(key, max === undefined ? { kind: 'text' } : { kind: 'text', max }, label, 'cognigyText', extra);
 
 export interface SectionDef {
   key: string;
@@ -107,23 +111,28 @@ export interface SectionDef {
   condition?: TNodeFieldCondition;
 }
 
-/** The descriptor's `fields`, `sections` and `form`, in schema order. */
-export function editorFrom(schema: z.ZodObject, sectionDefs: SectionDef[] = []) {
+/** The default a field shows in the editor: the value an unset field is read as. */
+function defaultOf(value: ValueSpec): unknown {
+  if (value.kind === 'json') return {};
+  return 'default' in value ? (Array.isArray(value.default) ? [...value.default] : value.default) : undefined;
+}
+
+/** The descriptor's `fields`, `sections` and `form`, in declaration order. */
+export function editorFrom(specs: readonly FieldSpec[], sectionDefs: readonly SectionDef[] = []) {
   const fields: INodeField[] = [];
   const bySection = new Map<string, string[]>();
   const form: INodeFieldAndSectionFormElement[] = [];
-  for (const [key, value] of Object.entries(schema.shape)) {
-    const meta = metaOf(value as z.ZodType);
-    if (!meta) continue;
-    const field: INodeField = { key, type: meta.type, label: meta.label };
-    if (meta.description) field.description = meta.description;
-    if (meta.condition) field.condition = meta.condition;
-    if (meta.params) field.params = meta.params;
-    if (meta.optionsResolver) field.optionsResolver = meta.optionsResolver;
-    const dflt = defaultOf(value as z.ZodType);
+  for (const spec of specs) {
+    const { key } = spec;
+    const field: INodeField = { key, type: spec.type, label: spec.label };
+    if (spec.description) field.description = spec.description;
+    if (spec.condition) field.condition = spec.condition;
+    if (spec.params) field.params = spec.params;
+    if (spec.optionsResolver) field.optionsResolver = spec.optionsResolver;
+    const dflt = defaultOf(spec.value);
     if (dflt !== undefined) field.defaultValue = dflt;
     fields.push(field);
-    if (meta.section) bySection.set(meta.section, [...(bySection.get(meta.section) ?? []), key]);
+    if (spec.section) bySection.set(spec.section, [...(bySection.get(spec.section) ?? []), key]);
     else form.push({ type: 'field', key });
   }
   const sections: INodeSection[] = sectionDefs

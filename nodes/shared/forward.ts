@@ -1,4 +1,4 @@
-import { toHandoverError } from '../../src/contract';
+import { toHandoverError } from '../../src/contract/errors';
 import type { FlowHandoverInput } from '../../src/delivery';
 import { FLOW_DATA_KEY } from '../../src/delivery';
 import type { HandoverApi, SessionAddress } from '../../src/model';

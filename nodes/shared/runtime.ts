@@ -1,5 +1,5 @@
 import type { INodeFunctionBaseParams } from '@cognigy/extension-tools';
-import { toHandoverError, type HandoverError } from '../../src/contract';
+import { toHandoverError, type HandoverError } from '../../src/contract/errors';
 import type { FlowHandoverInput } from '../../src/delivery';
 import { readFlowEvent } from '../../src/delivery';
 import type { HandoverApi, HandoverView, SessionAddress } from '../../src/model';
@@ -26,32 +26,53 @@ export interface NodeRuntime {
   nodeId: string;
 }
 
-/** Adapts Cognigy's params to `NodeRuntime`, filling gaps in older runtimes defensively. */
+/**
+ * Cognigy's api behind `NodeApi`, filling gaps in older runtimes defensively. One object per
+ * execution with its methods on the prototype: no closures to allocate on every execution.
+ */
+class CognigyApi implements NodeApi {
+  readonly #raw: Record<string, any>;
+  readonly #input: Record<string, any>;
+  readonly #context: Record<string, any>;
+  constructor(raw: Record<string, any>, input: Record<string, any>, context: Record<string, any>) {
+    this.#raw = raw;
+    this.#input = input;
+    this.#context = context;
+  }
+  say(text: string, data?: unknown): void {
+    this.#raw.say?.(text, data);
+  }
+  log(level: 'debug' | 'info' | 'warn' | 'error', text: string): void {
+    this.#raw.log?.(level, text);
+  }
+  addToContext(key: string, value: unknown, mode: 'simple' | 'array'): void {
+    if (this.#raw.addToContext) this.#raw.addToContext(key, value, mode);
+    else this.#context[key] = value;
+  }
+  addToInput(key: string, value: unknown): void {
+    if (this.#raw.addToInput) this.#raw.addToInput(key, value);
+    this.#input[key] = value; // visible to the next nodes of this execution in every runtime
+  }
+  setNextNode(nodeId: string): void {
+    this.#raw.setNextNode?.(nodeId);
+  }
+  stopExecution(): void {
+    this.#raw.stopExecution?.();
+  }
+  /** `undefined` where the runtime has no transcript API. */
+  getConversationTranscript(mode?: 'json' | 'string', options?: { turnLimit?: number }): unknown {
+    return typeof this.#raw.getConversationTranscript === 'function'
+      ? this.#raw.getConversationTranscript(mode, options)
+      : undefined;
+  }
+}
+
+/** Adapts Cognigy's params to `NodeRuntime`. */
 export function runtimeOf(params: INodeFunctionBaseParams): NodeRuntime {
   const { cognigy, childConfigs, nodeId } = params;
-  const raw = cognigy.api as Record<string, any>;
   const input = cognigy.input as Record<string, any>;
   const context = (cognigy.context ?? {}) as Record<string, any>;
-  const api: NodeApi = {
-    say: (text, data) => raw.say?.(text, data),
-    log: (level, text) => raw.log?.(level, text),
-    addToContext: (key, value, mode) => {
-      if (raw.addToContext) raw.addToContext(key, value, mode);
-      else context[key] = value;
-    },
-    addToInput: (key, value) => {
-      if (raw.addToInput) raw.addToInput(key, value);
-      input[key] = value; // visible to the next nodes of this execution in every runtime
-    },
-    setNextNode: (id) => raw.setNextNode?.(id),
-    stopExecution: () => raw.stopExecution?.(),
-    ...(typeof raw.getConversationTranscript === 'function'
-      ? {
-          getConversationTranscript: (m?: 'json' | 'string', o?: { turnLimit?: number }) =>
-            raw.getConversationTranscript(m, o),
-        }
-      : {}),
-  };
+  const api = new CognigyApi(cognigy.api as Record<string, any>, input, context);
   return { api, input, context, childConfigs: (childConfigs ?? []) as NodeRuntime['childConfigs'], nodeId };
 }
 
@@ -75,8 +96,11 @@ export function readState(rt: NodeRuntime): HandoverState | undefined {
   return s && typeof s === 'object' && typeof s.handoverId === 'string' ? (s as HandoverState) : undefined;
 }
 
+/** Queued or with an agent: not ended (completed, cancelled, error). */
+export const isLiveStatus = (status: HandoverView['status']) => status === 'queue' || status === 'active';
+
 export function isLive(state: HandoverState | undefined): state is HandoverState {
-  return !!state && (state.status === 'queue' || state.status === 'active');
+  return !!state && isLiveStatus(state.status);
 }
 
 export function writeState(rt: NodeRuntime, view: Pick<HandoverView, 'id' | 'providerId' | 'status'>): void {

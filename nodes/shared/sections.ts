@@ -1,8 +1,8 @@
 import type { TNodeFieldCondition } from '@cognigy/extension-tools/build/interfaces/descriptor';
-import { z } from 'zod';
-import { PRIORITIES, type CapabilityName, type Priority } from '../../src/contract';
+import type { CapabilityName, Priority } from '../../src/contract';
+import { PRIORITIES } from '../../src/contract/v1/priorities';
 import type { ConnectorRouting } from '../../src/model';
-import { nodeField, optionalText, textList, type SectionDef } from './fields';
+import { field, inSection, textField, type ConfigOf, type SectionDef } from './fields';
 import type { ProviderInfo } from './types';
 
 /**
@@ -45,87 +45,67 @@ export function providerSections(providers: Providers, defs: Array<Omit<SectionD
 }
 
 const capitalised = (p: string) => p[0]!.toUpperCase() + p.slice(1);
-const PRIORITY_OPTIONS = ['none', 'urgent', 'high', 'medium', 'low'].map((p) => ({ label: capitalised(p), value: p }));
+/** Priority choices in Cognigy's order. */
+export const PRIORITY_OPTIONS = ['none', 'urgent', 'high', 'medium', 'low'].map((p) => ({
+  label: capitalised(p),
+  value: p,
+}));
+export const priorityValue = { kind: 'enum', values: PRIORITIES, default: 'none' } as const;
 
-/** JSON given as an object or as its text (Cognigy's json fields); empty counts as `{}`. */
-export const jsonObject = z.preprocess(
-  (v) => {
-    if (typeof v === 'string') {
-      try {
-        v = v.trim() === '' ? {} : JSON.parse(v);
-      } catch {
-        return v; // fails below with a message naming the field
-      }
-    }
-    return v === null || v === undefined ? {} : v;
-  },
-  z.record(z.string(), z.unknown(), { error: 'Enter a JSON object' }),
-);
+const listField = <const K extends string>(key: K, label: string, description?: string) =>
+  field(key, { kind: 'list' }, label, 'textArray', description ? { description } : {});
 
-type Meta = Omit<Parameters<typeof nodeField>[1], 'section'>;
-const inSection =
-  (section: string) =>
-  <T extends z.ZodType>(schema: T, meta: Meta) =>
-    nodeField(schema, { ...meta, section });
-const liveAgent = inSection('liveAgentSettings');
-const chatwoot = inSection('chatwootSettings');
-const genesys = inSection('genesysSettings');
-const genesysCloud = inSection('genesysCloudSettings');
+/** Live Agent's inbox, skills and languages (both nodes have them; Handover to Agent explains them). */
+const liveAgentFields = (skills?: string, languages?: string) =>
+  inSection('liveAgentSettings', [
+    textField('liveAgentInboxId', 'Live Agent Inbox Id', {}, 128),
+    listField('liveAgentSkills', 'Skills', skills),
+    listField('liveAgentLanguages', 'Languages', languages),
+  ]);
 
 /** Handover to Agent: Live Agent, Chatwoot and Genesys sections (Cognigy 4.85 keys and defaults). */
-export const handoverSectionFields = () => ({
-  liveAgentInboxId: liveAgent(optionalText(128), { label: 'Live Agent Inbox Id', type: 'cognigyText' }),
-  liveAgentSkills: liveAgent(textList(), {
-    label: 'Skills',
-    type: 'textArray',
-    description: 'Only agents with these skills, e.g. technical support, billing.',
-  }),
-  liveAgentLanguages: liveAgent(textList(), {
-    label: 'Languages',
-    type: 'textArray',
-    description: 'Only agents speaking these, e.g. english, spanish.',
-  }),
-  liveAgentPriority: liveAgent(z.enum(PRIORITIES).default('none'), {
-    label: 'Priority',
-    type: 'select',
+export const handoverSectionFields = () => [
+  ...liveAgentFields(
+    'Only agents with these skills, e.g. technical support, billing.',
+    'Only agents speaking these, e.g. english, spanish.',
+  ),
+  field('liveAgentPriority', priorityValue, 'Priority', 'select', {
+    section: 'liveAgentSettings',
     params: { options: PRIORITY_OPTIONS },
   }),
-  chatwootInboxId: chatwoot(optionalText(128), {
-    label: 'Chatwoot Inbox Id',
-    type: 'cognigyText',
-    description: 'The inbox this conversation goes to (the provider must list it; see docs/connectors/chatwoot.md).',
-  }),
-  genesysLanguage: genesys(optionalText(100), { label: 'Language', type: 'cognigyText', description: 'e.g. english' }),
-  genesysSkills: genesys(textList().default([]), {
-    label: 'Skills',
-    type: 'textArray',
-    description: 'e.g. escalation',
-  }),
-  genesysPriority: genesys(optionalText(100), {
-    label: 'Priority',
-    type: 'cognigyText',
-    description: 'e.g. 1 (needs a matching Genesys flow).',
-  }),
-  genesysCustomAttributes: genesys(jsonObject.default({}), {
-    label: 'Custom Attributes',
-    type: 'json',
-    description: 'JSON; nested objects are flattened (a.b), lists joined.',
-  }),
-});
+  textField(
+    'chatwootInboxId',
+    'Chatwoot Inbox Id',
+    {
+      section: 'chatwootSettings',
+      description: 'The inbox this conversation goes to (the provider must list it; see docs/connectors/chatwoot.md).',
+    },
+    128,
+  ),
+  ...inSection('genesysSettings', [
+    textField('genesysLanguage', 'Language', { description: 'e.g. english' }, 100),
+    field('genesysSkills', { kind: 'list', default: [] }, 'Skills', 'textArray', { description: 'e.g. escalation' }),
+    textField('genesysPriority', 'Priority', { description: 'e.g. 1 (needs a matching Genesys flow).' }, 100),
+    field('genesysCustomAttributes', { kind: 'json' }, 'Custom Attributes', 'json', {
+      description: 'JSON; nested objects are flattened (a.b), lists joined.',
+    }),
+  ]),
+];
 
 /** Check Agent Availability: Genesys Cloud, Live Agent and Chatwoot sections. */
-export const availabilitySectionFields = () => ({
-  genesysCloudSkills: genesysCloud(textList(), { label: 'Skills', type: 'textArray' }),
-  genesysCloudProfileSkills: genesysCloud(textList(), { label: 'Profile Skills', type: 'textArray' }),
-  genesysCloudLanguageSkills: genesysCloud(textList(), { label: 'Language Skills', type: 'textArray' }),
-  liveAgentInboxId: liveAgent(optionalText(128), { label: 'Live Agent Inbox Id', type: 'cognigyText' }),
-  liveAgentSkills: liveAgent(textList(), { label: 'Skills', type: 'textArray' }),
-  liveAgentLanguages: liveAgent(textList(), { label: 'Languages', type: 'textArray' }),
-  chatwootInboxId: chatwoot(optionalText(128), { label: 'Chatwoot Inbox Id', type: 'cognigyText' }),
-});
+export const availabilitySectionFields = () => [
+  ...inSection('genesysCloudSettings', [
+    listField('genesysCloudSkills', 'Skills'),
+    listField('genesysCloudProfileSkills', 'Profile Skills'),
+    listField('genesysCloudLanguageSkills', 'Language Skills'),
+  ]),
+  ...liveAgentFields(),
+  textField('chatwootInboxId', 'Chatwoot Inbox Id', { section: 'chatwootSettings' }, 128),
+];
 
-type Out<T extends () => z.ZodRawShape> = z.output<z.ZodObject<ReturnType<T>>>;
-type Sections = Partial<Out<typeof handoverSectionFields> & Out<typeof availabilitySectionFields>>;
+type Sections = Partial<
+  ConfigOf<ReturnType<typeof handoverSectionFields>> & ConfigOf<ReturnType<typeof availabilitySectionFields>>
+>;
 
 const list = (...lists: Array<string[] | undefined>) => {
   const all = [...new Set(lists.flatMap((l) => l ?? []))];

@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../contract';
+import type { Agent as HttpAgent, request as httpRequest, IncomingMessage } from 'node:http';
+// From the errors module, not the contract's index: the extension bundle then loads no zod schemas.
+import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../contract/errors';
 import type {
   AvailabilityInput,
   AvailabilityOutcome,
@@ -57,8 +58,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     maxFreeSockets: options.connections ?? 16,
     scheduling: 'lifo' as const,
   };
-  // node:https (TLS) is loaded on the first https call, not at require time: a Cognigy extension loads
-  // this module cold on every worker start, and TLS costs several milliseconds there.
+  // node:http / node:https are loaded on the first call, not at require time: a Cognigy extension loads
+  // this module cold on every worker start, and each costs milliseconds there (TLS the most).
   let transport: Promise<{ agent: HttpAgent; send: typeof httpRequest }> | undefined;
   const connect = () =>
     (transport ??= secure
@@ -66,7 +67,10 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           agent: options.agent ?? new https.Agent(agentOptions),
           send: https.request,
         }))
-      : Promise.resolve({ agent: options.agent ?? new HttpAgent(agentOptions), send: httpRequest }));
+      : import('node:http').then((http) => ({
+          agent: options.agent ?? new http.Agent(agentOptions),
+          send: http.request,
+        })));
   const timeoutMs = options.timeoutMs ?? 15_000;
   let requestCount = 0;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UNAVAILABLE_REASONS } from '../errors';
 import { handoverStatusSchema } from '../status';
+import { PRIORITIES } from './priorities';
 
 /**
  * Requests and results of the five connector operations. The zod schemas are the single source:
@@ -8,7 +9,7 @@ import { handoverStatusSchema } from '../status';
  * Connectors receive requests the service has already validated.
  */
 
-export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
+export { PRIORITIES };
 export const prioritySchema = z.enum(PRIORITIES);
 export type Priority = z.infer<typeof prioritySchema>;
 
