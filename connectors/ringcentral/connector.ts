@@ -178,11 +178,16 @@ export function createRingcentralConnector(
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId, messageId } = request;
-    const known = await record(conversationId);
-    if (await state.isClosed(conversationId))
+    // The three reads at once: one state round trip on a Redis gateway instead of three.
+    const [known, closed, sentBefore] = await Promise.all([
+      record(conversationId),
+      state.isClosed(conversationId),
+      state.wasSent(conversationId, messageId),
+    ]);
+    if (closed)
       throw new HandoverNotFoundError('The handover was closed; the message was not sent', { conversationId });
     const id = messageForeignId(conversationId, messageId);
-    if (await state.wasSent(conversationId, messageId)) return { vendorMessageId: id, duplicate: true };
+    if (sentBefore) return { vendorMessageId: id, duplicate: true };
     const { attachments, warnings } = attachmentsFor(request.attachments);
     if (!request.text && attachments.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };

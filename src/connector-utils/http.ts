@@ -36,6 +36,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | boolean | undefined>;
   /** JSON body. */
   json?: unknown;
+  /** A JSON body serialised already (one that was signed), sent as is; instead of `json`. */
+  jsonText?: string;
   /** Form-encoded body (OAuth token calls, Twilio); an array value repeats the key (Twilio's list parameters). */
   form?: Record<string, string | readonly string[]>;
   headers?: Record<string, string>;
@@ -126,8 +128,8 @@ export class HttpClient {
     const { origin, path } = this.target(req);
     const headers: Record<string, string> = { ...baseHeaders };
     let body: string | undefined;
-    if (req.json !== undefined) {
-      body = JSON.stringify(req.json);
+    if (req.jsonText !== undefined || req.json !== undefined) {
+      body = req.jsonText ?? JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
     } else if (req.form) {
       const pairs = Object.entries(req.form).flatMap(
