@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorStateV1 } from 'handover-kit/contract';
+import { BoundedMap } from 'handover-kit/connector-utils';
 
 /**
  * What the connector keeps per handover in `runtime.state` (shared by gateway instances, durable
@@ -27,14 +28,25 @@ const startKey = (idempotencyKey: string) => `start:${idempotencyKey}`;
 const sentKey = (conversationSid: string, messageId: string) => `sent:${conversationSid}:${messageId}`;
 
 export class HandoverState {
+  /**
+   * The last record parsed per conversation, with the raw state value it came from: an unchanged
+   * value skips the JSON and schema pass (the state is still read every time). Records are values:
+   * callers never mutate one, they save a new one.
+   */
+  private readonly parsed = new BoundedMap<string, { raw: string; record: HandoverRecord }>(1000);
+
   constructor(private readonly state: ConnectorStateV1) {}
 
   async record(conversationSid: string): Promise<HandoverRecord | undefined> {
     const raw = await this.state.get(recordKey(conversationSid));
     if (raw === undefined) return undefined;
+    const seen = this.parsed.get(conversationSid);
+    if (seen?.raw === raw) return seen.record;
     try {
       const parsed = recordSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : undefined;
+      if (!parsed.success) return undefined;
+      this.parsed.set(conversationSid, { raw, record: parsed.data });
+      return parsed.data;
     } catch {
       return undefined;
     }
