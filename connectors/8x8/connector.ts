@@ -51,6 +51,7 @@ export interface EightByEightConnector extends HandoverConnectorV1 {
   stats(): { requests: number; tokenRequests: number; keyFetches: number; uploads: number };
 }
 
+const NO_FILES: { ids: Array<{ id: string }>; links: string[] } = { ids: [], links: [] };
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
 const reason = (error: unknown) => (HandoverError.isInstance(error) ? error.message : 'unexpected error');
 
@@ -148,8 +149,13 @@ export function createEightByEightConnector(
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const warnings: ConnectorWarning[] = [];
-    const { ids, links } = await upload(request, warnings, options?.signal);
-    const text = [request.text, ...links].filter((t) => t.trim() !== '').join('\n');
+    // Without files (the usual message) no upload step and no join: the text as it came.
+    const { ids, links } = request.attachments?.length ? await upload(request, warnings, options?.signal) : NO_FILES;
+    const text = links.length
+      ? [request.text, ...links].filter((t) => t.trim() !== '').join('\n')
+      : request.text.trim() !== ''
+        ? request.text
+        : '';
     if (!text && ids.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const body = {
