@@ -78,26 +78,30 @@ export class HttpClient {
 
   async send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
-    let refreshed = false;
-    const attempt = async (): Promise<HttpResponse<T>> => {
-      const headers = await this.headersFor(req);
-      try {
-        return await this.once<T>(req, headers);
-      } catch (error) {
-        if (!refreshed && this.options.onUnauthorized && VendorApiError.isInstance(error) && error.status === 401) {
-          refreshed = true;
-          if (await this.options.onUnauthorized(headers)) return this.once<T>(req, await this.headersFor(req));
-        }
-        throw error;
-      }
-    };
-    if (!idempotent || req.retry === false) return attempt();
+    // The 401 refresh is made once per call, retries included.
+    const refresh = { done: false };
+    if (!idempotent || req.retry === false) return this.attempt<T>(req, refresh);
     const clock = this.options.clock;
-    return retryWithBackoff(attempt, {
+    return retryWithBackoff(() => this.attempt<T>(req, refresh), {
       ...(clock ? { sleep: clockSleep(clock) } : {}),
       ...this.options.retry,
       signal: req.signal,
     });
+  }
+
+  private async attempt<T>(req: HttpRequest, refresh: { done: boolean }): Promise<HttpResponse<T>> {
+    const computed = this.headersFor(req);
+    // Plain headers (a cached token) are used without a microtask turn.
+    const headers = computed instanceof Promise ? await computed : computed;
+    try {
+      return await this.once<T>(req, headers);
+    } catch (error) {
+      if (!refresh.done && this.options.onUnauthorized && VendorApiError.isInstance(error) && error.status === 401) {
+        refresh.done = true;
+        if (await this.options.onUnauthorized(headers)) return this.once<T>(req, await this.headersFor(req));
+      }
+      throw error;
+    }
   }
 
   private readonly bases = new Map<string, Base>();
@@ -117,16 +121,20 @@ export class HttpClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async headersFor(req: HttpRequest): Promise<Record<string, string>> {
+  /** A fresh object per attempt (the attempt adds its content type to it). */
+  private headersFor(req: HttpRequest): Record<string, string> | Promise<Record<string, string>> {
     const computed = this.options.headers?.();
-    // A plain object (a cached token) is used without a microtask turn.
-    const own = typeof (computed as Promise<unknown> | undefined)?.then === 'function' ? await computed : computed;
-    return { accept: 'application/json', ...own, ...req.headers };
+    if (typeof (computed as Promise<unknown> | undefined)?.then === 'function')
+      return (computed as Promise<Record<string, string>>).then((own) => ({
+        accept: 'application/json',
+        ...own,
+        ...req.headers,
+      }));
+    return { accept: 'application/json', ...(computed as Record<string, string> | undefined), ...req.headers };
   }
 
-  private async once<T>(req: HttpRequest, baseHeaders: Record<string, string>): Promise<HttpResponse<T>> {
+  private async once<T>(req: HttpRequest, headers: Record<string, string>): Promise<HttpResponse<T>> {
     const { origin, path } = this.target(req);
-    const headers: Record<string, string> = { ...baseHeaders };
     let body: string | undefined;
     if (req.jsonText !== undefined || req.json !== undefined) {
       body = req.jsonText ?? JSON.stringify(req.json);
