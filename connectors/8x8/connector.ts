@@ -158,13 +158,11 @@ export function createEightByEightConnector(
         : '';
     if (!text && ids.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-    const body = {
-      authorType: request.kind === 'system' ? 'bot' : 'user',
-      ...(text ? { text } : {}),
-      ...(ids.length ? { attachments: ids } : {}),
-    };
+    const body: Record<string, unknown> = { authorType: request.kind === 'system' ? 'bot' : 'user' };
+    if (text) body.text = text;
+    if (ids.length) body.attachments = ids;
     await api.sendMessage(request.conversationId, body, 'send message', options?.signal);
-    return { duplicate: false, ...warn(warnings) };
+    return warnings.length ? { duplicate: false, warnings } : { duplicate: false };
   }
 
   const connector: EightByEightConnector = {
@@ -213,11 +211,11 @@ export function createEightByEightConnector(
       return starts.run(request.idempotencyKey, () => start(request, options)).promise;
     },
 
-    async doSendMessage(request, options) {
+    doSendMessage(request, options) {
       const key = `${request.conversationId}\u0000${request.messageId}`;
       const { promise, first } = sent.run(key, () => send(request, options));
-      const result = await promise;
-      return first ? result : { ...result, duplicate: true };
+      // The first call gets the send's own promise (no extra async step on the hot path).
+      return first ? promise : promise.then((result) => ({ ...result, duplicate: true }));
     },
 
     async doGetStatus({ conversationId }, options) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
@@ -56,12 +56,13 @@ export interface RingcentralConnector extends HandoverConnectorV1 {
 
 /** Our source's thread id for a handover: the same key always names the same thread at Engage. */
 export function threadForeignId(providerId: string, idempotencyKey: string): string {
-  return `hk-${createHash('sha256').update(`${providerId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+  return `hk-${hash('sha256', `${providerId}\n${idempotencyKey}`, 'hex').slice(0, 32)}`;
 }
 
 /** Our id for a user message: a repeat of one message id is the same content at Engage. */
 export function messageForeignId(conversationId: string, messageId: string): string {
-  return `hk-msg-${createHash('sha256').update(`${conversationId}\n${messageId}`).digest('hex').slice(0, 32)}`;
+  // One-shot `hash`: about 3× cheaper than createHash().update().digest() for a short value.
+  return `hk-msg-${hash('sha256', `${conversationId}\n${messageId}`, 'hex').slice(0, 32)}`;
 }
 
 const warn = (list: ConnectorWarning[]) => (list.length > 0 ? { warnings: list } : {});
