@@ -92,7 +92,7 @@ export class HttpClient {
   private async attempt<T>(req: HttpRequest, refresh: { done: boolean }): Promise<HttpResponse<T>> {
     const computed = this.headersFor(req);
     // Plain headers (a cached token) are used without a microtask turn.
-    const headers = computed instanceof Promise ? await computed : computed;
+    const headers = isPromise(computed) ? await computed : computed;
     try {
       return await this.once<T>(req, headers);
     } catch (error) {
@@ -124,8 +124,8 @@ export class HttpClient {
   /** A fresh object per attempt (the attempt adds its content type to it). */
   private headersFor(req: HttpRequest): Record<string, string> | Promise<Record<string, string>> {
     const computed = this.options.headers?.();
-    if (typeof (computed as Promise<unknown> | undefined)?.then === 'function')
-      return (computed as Promise<Record<string, string>>).then((own) => ({
+    if (isPromise(computed))
+      return Promise.resolve(computed).then((own) => ({
         accept: 'application/json',
         ...own,
         ...req.headers,
@@ -221,6 +221,10 @@ export class HttpClient {
     }
     return { status: res.statusCode, headers: res.headers, body: parsed as T };
   }
+}
+
+function isPromise<T>(value: T | PromiseLike<T> | undefined): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
 
 /** The per-attempt abort signal undici listens to (`aborted`, `reason`, an `abort` event). */
