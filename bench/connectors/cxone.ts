@@ -16,7 +16,7 @@ import { createCxoneConnector, type CxoneConnector } from '../../connectors/cxon
 import { systemClock } from '../../src/clock';
 import { FAKE_DEFAULTS, FakeCxone } from '../../test/fakes/cxone';
 import { SharedState } from '../../test/connectors/cxone/harness';
-import { percentile, type BenchRow, sendOverheadRows } from '../lib';
+import { type BenchRow, sendOverheadRows } from '../lib';
 
 const GROUP = 'connector: cxone';
 const MESSAGES = 500;

@@ -117,13 +117,13 @@ export class EightByEightApi {
     return id;
   }
 
-  async sendMessage(
+  sendMessage(
     conversationId: string,
     body: Record<string, unknown>,
     operation: string,
     signal?: AbortSignal,
-  ): Promise<void> {
-    await this.send({
+  ): Promise<unknown> {
+    return this.send({
       method: 'POST',
       path: `${GATEWAY}/conversations/${seg(conversationId)}/messages`,
       json: body,

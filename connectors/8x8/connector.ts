@@ -51,6 +51,8 @@ export interface EightByEightConnector extends HandoverConnectorV1 {
   stats(): { requests: number; tokenRequests: number; keyFetches: number; uploads: number };
 }
 
+const NO_FILES: { ids: Array<{ id: string }>; links: string[] } = { ids: [], links: [] };
+
 export function createEightByEightConnector(
   input: EightByEightSettingsInput,
   runtime: ConnectorRuntime,
@@ -137,17 +139,20 @@ export function createEightByEightConnector(
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const warnings: ConnectorWarning[] = [];
-    const { ids, links } = await upload(request, warnings, options?.signal);
-    const text = [request.text, ...links].filter((t) => t.trim() !== '').join('\n');
+    // Without files (the usual message) no upload step and no join: the text as it came.
+    const { ids, links } = request.attachments?.length ? await upload(request, warnings, options?.signal) : NO_FILES;
+    const text = links.length
+      ? [request.text, ...links].filter((t) => t.trim() !== '').join('\n')
+      : request.text.trim() !== ''
+        ? request.text
+        : '';
     if (!text && ids.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-    const body = {
-      authorType: request.kind === 'system' ? 'bot' : 'user',
-      ...(text ? { text } : {}),
-      ...(ids.length ? { attachments: ids } : {}),
-    };
+    const body: Record<string, unknown> = { authorType: request.kind === 'system' ? 'bot' : 'user' };
+    if (text) body.text = text;
+    if (ids.length) body.attachments = ids;
     await api.sendMessage(request.conversationId, body, 'send message', options?.signal);
-    return { duplicate: false, ...withWarnings(warnings) };
+    return warnings.length ? { duplicate: false, warnings } : { duplicate: false };
   }
 
   const connector: EightByEightConnector = {
@@ -196,11 +201,11 @@ export function createEightByEightConnector(
       return starts.run(request.idempotencyKey, () => start(request, options)).promise;
     },
 
-    async doSendMessage(request, options) {
+    doSendMessage(request, options) {
       const key = `${request.conversationId}\u0000${request.messageId}`;
       const { promise, first } = sent.run(key, () => send(request, options));
-      const result = await promise;
-      return first ? result : { ...result, duplicate: true };
+      // The first call gets the send's own promise (no extra async step on the hot path).
+      return first ? promise : promise.then((result) => ({ ...result, duplicate: true }));
     },
 
     async doGetStatus({ conversationId }, options) {

@@ -35,6 +35,11 @@ const createMessageResponseSchema = z
   })
   .loose();
 
+/** What a user message's answer is read for: the message id (the contact in it is not used). */
+const addMessageResponseSchema = z.object({
+  message: z.object({ id: z.union([z.string(), z.number()]).transform(String).nullish() }).nullish(),
+});
+
 /** One skill's real-time figures (`skillActivity[]` of the real-time data API). */
 const skillActivitySchema = z
   .object({
@@ -97,6 +102,7 @@ export class CxoneApi {
   readonly http: HttpClient;
   readonly session: CxoneSession;
   private readonly authHttp: HttpClient;
+  private bearer: { token: string; headers: Record<string, string> } | undefined;
 
   constructor(
     private readonly settings: CxoneSettings,
@@ -115,12 +121,23 @@ export class CxoneApi {
     this.http = new HttpClient({
       ...common,
       baseUrl: authBaseUrl,
-      headers: async () => ({ authorization: `Bearer ${await this.session.accessToken()}` }),
+      headers: () => {
+        // A fresh cached token is used without a promise, its header object reused.
+        const token = this.session.currentToken();
+        if (token === undefined)
+          return this.session.accessToken().then((value) => ({ authorization: `Bearer ${value}` }));
+        if (this.bearer?.token !== token) this.bearer = { token, headers: { authorization: `Bearer ${token}` } };
+        return this.bearer.headers;
+      },
       onUnauthorized: async (refused) => {
         this.session.invalidate((refused.authorization ?? '').replace(/^Bearer /, ''));
         return true;
       },
     });
+  }
+
+  private get messagesPath(): string {
+    return `dfo/3.0/channels/${enc(this.settings.channelId)}/messages`;
   }
 
   /** Upstream requests sent so far (token and discovery requests included). */
@@ -132,13 +149,29 @@ export class CxoneApi {
   async createMessage(message: NewMessage, operation: string, options: CallOptions = {}) {
     const res = await this.dfo<unknown>({
       method: 'POST',
-      path: `dfo/3.0/channels/${enc(this.settings.channelId)}/messages`,
+      path: this.messagesPath,
       json: message,
       operation,
       idempotent: false,
       signal: options.signal,
     });
     return parse(createMessageResponseSchema, res, operation);
+  }
+
+  /** A user message on a started thread: as `createMessage`, reading only the message id of the answer. */
+  async addMessage(message: NewMessage, operation: string, options: CallOptions = {}) {
+    const res = await this.dfo<unknown>({
+      method: 'POST',
+      path: this.messagesPath,
+      json: message,
+      operation,
+      idempotent: false,
+      signal: options.signal,
+    });
+    // Hot path: the one field used, checked by hand; anything unexpected goes through the schema (typed error).
+    const id = (res as { message?: { id?: unknown } | null } | undefined)?.message?.id;
+    if (typeof id === 'string' && id) return { messageId: id };
+    return { messageId: parse(addMessageResponseSchema, res, operation).message?.id ?? undefined };
   }
 
   /** `GET /dfo/3.0/contacts/{contactId}`: status and assignee. */
@@ -184,8 +217,8 @@ export class CxoneApi {
   }
 
   private async dfo<T>(req: HttpRequest): Promise<T> {
-    const hosts = await this.session.hosts();
-    return (await this.http.send<T>({ ...req, baseUrl: hosts.dfo })).body;
+    req.baseUrl = (this.session.knownHosts ?? (await this.session.hosts())).dfo;
+    return (await this.http.send<T>(req)).body;
   }
 }
 

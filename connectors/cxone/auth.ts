@@ -15,6 +15,8 @@ export class CxoneSession {
   private readonly tokens: OAuthTokenCache;
   private discovered: Promise<CxoneHosts> | undefined;
   private idToken: string | undefined;
+  /** The hosts once known (overrides, or discovered): read without a promise on the hot path. */
+  knownHosts: CxoneHosts | undefined;
 
   constructor(
     private readonly http: HttpClient,
@@ -47,6 +49,11 @@ export class CxoneSession {
     return this.tokens.get();
   }
 
+  /** The cached token while it is fresh, else undefined (then `accessToken()`). */
+  currentToken(): string | undefined {
+    return this.tokens.current();
+  }
+
   /** Forgets `value` after the API refused it; a token fetched meanwhile by another caller is kept. */
   invalidate(value: string): void {
     this.tokens.invalidate(value);
@@ -55,10 +62,19 @@ export class CxoneSession {
   /** DFO and API hosts: the overrides, or discovered from the token's tenant (once per session). */
   hosts(): Promise<CxoneHosts> {
     const { dfoBaseUrl, apiBaseUrl } = this.settings;
-    if (dfoBaseUrl && apiBaseUrl)
-      return Promise.resolve({ area: 'override', domain: 'override', dfo: dfoBaseUrl, api: apiBaseUrl });
+    if (dfoBaseUrl && apiBaseUrl) {
+      this.knownHosts ??= { area: 'override', domain: 'override', dfo: dfoBaseUrl, api: apiBaseUrl };
+      return Promise.resolve(this.knownHosts);
+    }
     this.discovered ??= this.discover().then(
-      (hosts) => ({ ...hosts, ...(dfoBaseUrl ? { dfo: dfoBaseUrl } : {}), ...(apiBaseUrl ? { api: apiBaseUrl } : {}) }),
+      (hosts) => {
+        this.knownHosts = {
+          ...hosts,
+          ...(dfoBaseUrl ? { dfo: dfoBaseUrl } : {}),
+          ...(apiBaseUrl ? { api: apiBaseUrl } : {}),
+        };
+        return this.knownHosts;
+      },
       (error: unknown) => {
         this.discovered = undefined;
         throw error;

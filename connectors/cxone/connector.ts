@@ -23,7 +23,7 @@ import { agentOf, isEnded, statusOf } from './mapping';
 import { attachmentsFor, customFieldsOf, nameParts, skillOf, startText } from './messages';
 import { ContactPoller } from './poller';
 import { cxoneSettingsSchema, type CxoneSettingsInput } from './schema';
-import { ThreadStore, messageIdFor, threadIdFor } from './threads';
+import { ThreadStore, messageIdFor, sentKey, threadIdFor } from './threads';
 import { createCxoneWebhook } from './webhook';
 
 /**
@@ -158,7 +158,8 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId: threadId, messageId } = request;
     // Both reads at once: one state round trip on a Redis gateway instead of two.
-    const [record, sentBefore] = await Promise.all([threads.get(threadId), threads.wasSent(threadId, messageId)]);
+    const sent = sentKey(threadId, messageId);
+    const [record, sentBefore] = await Promise.all([threads.get(threadId), threads.wasSent(sent)]);
     if (!record)
       throw new HandoverNotFoundError('This CXone provider has no thread with that id', { conversationId: threadId });
     // A message after the end would open a new contact in CXone, unrouted by this handover.
@@ -171,7 +172,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     if (!request.text && attachments.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const { firstName, lastName } = nameParts(request.user.name);
-    const res = await api.createMessage(
+    const res = await api.addMessage(
       {
         idOnExternalPlatform: messageIdFor('msg', threadId, messageId),
         direction: 'inbound',
@@ -188,9 +189,9 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
       'send message',
       options,
     );
-    await threads.markSent(threadId, messageId);
+    await threads.markSent(sent);
     return {
-      ...(res.message?.id ? { vendorMessageId: res.message.id } : {}),
+      ...(res.messageId ? { vendorMessageId: res.messageId } : {}),
       duplicate: false,
       ...withWarnings(warnings),
     };

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { VendorApiError, VendorAuthError, VendorNotFoundError, type Clock } from 'handover-kit/contract';
 import { HttpClient, type HttpRequest, parseVendorBody } from 'handover-kit/connector-utils';
@@ -47,11 +48,9 @@ export class EngageApi {
   readonly rest: HttpClient;
   readonly realtime: HttpClient;
   private readonly realtimePath: string;
+  private readonly signingKey: KeyObject;
 
-  constructor(
-    private readonly settings: RingcentralSettings,
-    clock: Clock,
-  ) {
+  constructor(settings: RingcentralSettings, clock: Clock) {
     const common = { vendor: VENDOR, timeoutMs: settings.requestTimeoutMs, errorDetails: engageErrorDetails, clock };
     this.rest = new HttpClient({
       ...common,
@@ -63,6 +62,7 @@ export class EngageApi {
     const realtime = new URL(settings.realtimeEndpointUrl);
     this.realtimePath = realtime.pathname.replace(/^\/+|\/+$/g, '');
     this.realtime = new HttpClient({ ...common, baseUrl: realtime.origin });
+    this.signingKey = createSecretKey(Buffer.from(settings.realtimeAccessToken, 'utf8'));
   }
 
   /** Requests sent on both hosts (retries included). */
@@ -75,13 +75,14 @@ export class EngageApi {
    * content, and a repeat would be a second content unless its id matched. A 422 names what is wrong.
    */
   async send(body: SdkAction, operation: string, options: CallOptions = {}): Promise<void> {
-    // HttpClient serialises `json` with JSON.stringify, so this is byte for byte the body it sends.
-    const signature = signSdk(this.settings.realtimeAccessToken, JSON.stringify(body));
+    // Serialised once: the signed bytes are the bytes sent.
+    const text = JSON.stringify(body);
+    const signature = signSdk(this.signingKey, text);
     try {
       await this.realtime.send({
         method: 'POST',
         path: this.realtimePath,
-        json: body,
+        jsonText: text,
         headers: { [SDK_SIGNATURE_HEADER]: signature },
         operation,
         idempotent: false,

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import { BadSignatureError, type WebhookRequest } from 'handover-kit/contract';
 import { headerValue, safeEqual, configuredSecret, requiredHeader, matchesSecret } from 'handover-kit/connector-utils';
 
@@ -9,7 +9,8 @@ import { headerValue, safeEqual, configuredSecret, requiredHeader, matchesSecret
  */
 export const SDK_SIGNATURE_HEADER = 'x-smccsdk-signature';
 
-export function signSdk(secret: string, body: string | Uint8Array): string {
+/** `secret` may be a KeyObject made once from the token (cheaper per signature than the string). */
+export function signSdk(secret: string | KeyObject, body: string | Uint8Array): string {
   return createHmac('sha512', secret).update(body).digest('hex');
 }
 

@@ -33,6 +33,8 @@ const participantPageSchema = z
   .object({ participants: z.array(participantSchema), meta: z.object({ next_page_url: str }).loose().nullish() })
   .loose();
 const sidSchema = z.object({ sid: z.string() }).loose();
+/** A sent message's answer (all of Twilio's message fields) is read for its sid only, not copied. */
+const messageSidSchema = z.object({ sid: z.string() });
 export const channelSchema = z.object({ sid: z.string(), status: str, type: str, error_message: str }).loose();
 const channelPageSchema = z.object({ channels: z.array(channelSchema) }).loose();
 export const taskSchema = z
@@ -204,7 +206,7 @@ export class TwilioApi {
     const headers = webhooks ? { 'X-Twilio-Webhook-Enabled': 'true' } : undefined;
     return this.call(
       'createMessage',
-      sidSchema,
+      messageSidSchema,
       { params: { ConversationSid: conversationSid }, form, ...(headers ? { headers } : {}) },
       options,
     );

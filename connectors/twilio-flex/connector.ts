@@ -150,7 +150,11 @@ export function createTwilioFlexConnector(
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId, messageId } = request;
-    const earlier = await state.sentMessage(conversationId, messageId);
+    // Both reads at once: one state round trip on a Redis gateway instead of two.
+    const [earlier, record] = await Promise.all([
+      state.sentMessage(conversationId, messageId),
+      state.record(conversationId),
+    ]);
     if (earlier) return { vendorMessageId: earlier, duplicate: true };
     const warnings: ConnectorWarning[] = [];
     if (request.attachments?.length)
@@ -163,7 +167,7 @@ export function createTwilioFlexConnector(
       return { duplicate: false, warnings: [...warnings, { type: 'other', message: 'Empty message not sent' }] };
     // System notices go out as Twilio's `system` author; user messages as the customer participant
     // this handover created (the record), whoever the request names.
-    const customer = (await state.record(conversationId))?.identity || identityOf(request.user.id);
+    const customer = record?.identity || identityOf(request.user.id);
     const author = request.kind === 'system' ? 'system' : customer;
     const message = await api.sendMessage(
       conversationId,

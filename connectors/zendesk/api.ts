@@ -59,8 +59,11 @@ export class SunshineApi {
   ) {}
 
   private path(...segments: string[]): string {
-    return ['v2', 'apps', this.appId, ...segments].map(encodeURIComponent).join('/');
+    // The app's prefix is encoded once (every relayed message builds a path).
+    this.prefix ??= ['v2', 'apps', this.appId].map(encodeURIComponent).join('/');
+    return segments.length ? `${this.prefix}/${segments.map(encodeURIComponent).join('/')}` : this.prefix;
   }
+  private prefix: string | undefined;
 
   /** Creates the user, or returns undefined when a user with this externalId exists (409). */
   async createUser(externalId: string, profile: UserProfile, signal?: AbortSignal) {

@@ -36,6 +36,8 @@ export interface HttpRequest {
   query?: Record<string, string | number | boolean | undefined>;
   /** JSON body. */
   json?: unknown;
+  /** A JSON body serialised already (one that was signed), sent as is; instead of `json`. */
+  jsonText?: string;
   /** Form-encoded body (OAuth token calls, Twilio); an array value repeats the key (Twilio's list parameters). */
   form?: Record<string, string | readonly string[]>;
   headers?: Record<string, string>;
@@ -76,26 +78,30 @@ export class HttpClient {
 
   async send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
-    let refreshed = false;
-    const attempt = async (): Promise<HttpResponse<T>> => {
-      const headers = await this.headersFor(req);
-      try {
-        return await this.once<T>(req, headers);
-      } catch (error) {
-        if (!refreshed && this.options.onUnauthorized && VendorApiError.isInstance(error) && error.status === 401) {
-          refreshed = true;
-          if (await this.options.onUnauthorized(headers)) return this.once<T>(req, await this.headersFor(req));
-        }
-        throw error;
-      }
-    };
-    if (!idempotent || req.retry === false) return attempt();
+    // The 401 refresh is made once per call, retries included.
+    const refresh = { done: false };
+    if (!idempotent || req.retry === false) return this.attempt<T>(req, refresh);
     const clock = this.options.clock;
-    return retryWithBackoff(attempt, {
+    return retryWithBackoff(() => this.attempt<T>(req, refresh), {
       ...(clock ? { sleep: clockSleep(clock) } : {}),
       ...this.options.retry,
       signal: req.signal,
     });
+  }
+
+  private async attempt<T>(req: HttpRequest, refresh: { done: boolean }): Promise<HttpResponse<T>> {
+    const computed = this.headersFor(req);
+    // Plain headers (a cached token) are used without a microtask turn.
+    const headers = isPromise(computed) ? await computed : computed;
+    try {
+      return await this.once<T>(req, headers);
+    } catch (error) {
+      if (!refresh.done && this.options.onUnauthorized && VendorApiError.isInstance(error) && error.status === 401) {
+        refresh.done = true;
+        if (await this.options.onUnauthorized(headers)) return this.once<T>(req, await this.headersFor(req));
+      }
+      throw error;
+    }
   }
 
   private readonly bases = new Map<string, Base>();
@@ -115,19 +121,23 @@ export class HttpClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async headersFor(req: HttpRequest): Promise<Record<string, string>> {
+  /** A fresh object per attempt (the attempt adds its content type to it). */
+  private headersFor(req: HttpRequest): Record<string, string> | Promise<Record<string, string>> {
     const computed = this.options.headers?.();
-    // A plain object (a cached token) is used without a microtask turn.
-    const own = typeof (computed as Promise<unknown> | undefined)?.then === 'function' ? await computed : computed;
-    return { accept: 'application/json', ...own, ...req.headers };
+    if (isPromise(computed))
+      return Promise.resolve(computed).then((own) => ({
+        accept: 'application/json',
+        ...own,
+        ...req.headers,
+      }));
+    return { accept: 'application/json', ...(computed as Record<string, string> | undefined), ...req.headers };
   }
 
-  private async once<T>(req: HttpRequest, baseHeaders: Record<string, string>): Promise<HttpResponse<T>> {
+  private async once<T>(req: HttpRequest, headers: Record<string, string>): Promise<HttpResponse<T>> {
     const { origin, path } = this.target(req);
-    const headers: Record<string, string> = { ...baseHeaders };
     let body: string | undefined;
-    if (req.json !== undefined) {
-      body = JSON.stringify(req.json);
+    if (req.jsonText !== undefined || req.json !== undefined) {
+      body = req.jsonText ?? JSON.stringify(req.json);
       headers['content-type'] = 'application/json';
     } else if (req.form) {
       const pairs = Object.entries(req.form).flatMap(
@@ -192,7 +202,7 @@ export class HttpClient {
     let parsed: unknown;
     if (text.length > 0) {
       try {
-        parsed = JSON.parse(text);
+        parsed = JSON_START.test(text) ? JSON.parse(text) : text;
       } catch {
         parsed = text;
       }
@@ -213,6 +223,10 @@ export class HttpClient {
   }
 }
 
+function isPromise<T>(value: T | PromiseLike<T> | undefined): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
 /** The per-attempt abort signal undici listens to (`aborted`, `reason`, an `abort` event). */
 class DeadlineSignal extends EventEmitter {
   aborted = false;
@@ -224,6 +238,12 @@ class DeadlineSignal extends EventEmitter {
     this.emit('abort');
   }
 }
+
+/**
+ * What a JSON text can start with. A body that cannot be JSON (RingCentral's `ok`, an HTML error
+ * page) is kept as text without trying JSON.parse: a thrown SyntaxError costs tens of µs.
+ */
+const JSON_START = /^\s*[[{"\-0-9tfn]/;
 
 const SAFE = "A-Za-z0-9\\-_~%:@!$&'()*+,;=";
 /** Characters a path may hold and keep its meaning when appended as is (no dot segments, query or fragment). */

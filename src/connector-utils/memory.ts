@@ -16,6 +16,8 @@ export class BoundedMap<K, V> {
   private readonly entries = new Map<K, { value: V; at: number }>();
   private readonly ttlMs: number;
   private readonly now: () => number;
+  /** Walks the keys oldest first; every key it passed has been evicted. */
+  private evictor: Iterator<K> | undefined;
 
   constructor(
     private readonly max: number,
@@ -43,7 +45,10 @@ export class BoundedMap<K, V> {
     this.entries.delete(key);
     this.entries.set(key, { value, at: this.ttlMs === Number.POSITIVE_INFINITY ? 0 : this.now() });
     while (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next();
+      // One live iterator, kept between calls: a fresh `keys().next()` walks past every slot earlier
+      // evictions emptied (until the map is rehashed), which made a full map's `set` O(size).
+      let oldest = (this.evictor ??= this.entries.keys()).next();
+      if (oldest.done) oldest = (this.evictor = this.entries.keys()).next();
       if (oldest.done) break;
       this.entries.delete(oldest.value);
     }

@@ -55,6 +55,11 @@ export class OAuthTokenCache {
     return this.inflight;
   }
 
+  /** The cached token while it is fresh, without a promise (a request's header callback); else undefined. */
+  current(): string | undefined {
+    return this.token && this.options.clock.now() < this.token.refreshAt ? this.token.value : undefined;
+  }
+
   /** Forgets `value` after the API refused it; a token fetched meanwhile by another caller is kept. */
   invalidate(value: string): void {
     if (this.token?.value === value) this.token = undefined;

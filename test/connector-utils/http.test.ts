@@ -122,4 +122,13 @@ describe('HttpClient', () => {
     expect(VendorApiError.isInstance(d) && d.isRetryable && d.status === undefined).toBe(true);
     await dead.close();
   });
+  it('parses JSON answers and keeps any other answer as text (no parse tried where JSON cannot start)', async () => {
+    const answers = ['ok', ' {"a":[1]}', 'true', '"quoted"', 'not json', '<html>busy</html>'];
+    const { url } = await serve((_, res, n) => res.writeHead(200).end(answers[n - 1]));
+    const client = new HttpClient({ vendor: 'acme', baseUrl: url });
+    const bodies: unknown[] = [];
+    for (const _ of answers) bodies.push((await client.send({ method: 'GET', path: '/a', operation: 'read' })).body);
+    expect(bodies).toEqual(['ok', { a: [1] }, true, 'quoted', 'not json', '<html>busy</html>']);
+    await client.close();
+  });
 });
