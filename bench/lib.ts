@@ -80,19 +80,29 @@ export function connectorOverheadGoal(ratio: number): Pick<BenchRow, 'goal' | 'm
  * Times the connector's call and the bare baseline in alternating short rounds (which goes first
  * alternates): medians of short rounds resist a shared machine's noise.
  */
+/**
+ * Both sides measured in alternating rounds (the order swapped each round), so that a load change on
+ * the shared machine hits both alike; the per-round ratio is what a row reports (as a median).
+ */
 export async function interleavedRounds(
   viaConnector: () => unknown,
   bare: () => unknown,
   rounds: number,
   perRound: number,
+  measure: (fn: () => unknown, options: TimingOptions) => Promise<number> = wallMicros,
+  settle?: () => Promise<unknown>,
 ): Promise<{ connectorRounds: number[]; bareRounds: number[]; ratios: number[] }> {
   const connectorRounds: number[] = [];
   const bareRounds: number[] = [];
   const ratios: number[] = [];
+  const once = async (fn: () => unknown) => {
+    await settle?.();
+    return measure(fn, { iterations: perRound, warmup: 20 });
+  };
   for (let r = 0; r < rounds; r++) {
     const bareFirst = r % 2 === 0;
-    const first = await wallMicros(bareFirst ? bare : viaConnector, { iterations: perRound, warmup: 20 });
-    const second = await wallMicros(bareFirst ? viaConnector : bare, { iterations: perRound, warmup: 20 });
+    const first = await once(bareFirst ? bare : viaConnector);
+    const second = await once(bareFirst ? viaConnector : bare);
     const [b, c] = bareFirst ? [first, second] : [second, first];
     bareRounds.push(b);
     connectorRounds.push(c);
@@ -122,22 +132,23 @@ export interface SendOverheadOptions {
  * against a bare request of the same body to the same fake, with the ≤ 10 % overhead goal.
  */
 export async function sendOverheadRows(o: SendOverheadOptions): Promise<BenchRow[]> {
-  const { connectorRounds, bareRounds, ratios } = await interleavedRounds(o.viaConnector, o.bare, o.rounds, o.perRound);
-  await o.settle?.();
-  const cpuConnector = await cpuMicros(o.viaConnector, { iterations: o.perRound * 2, warmup: 20 });
-  await o.settle?.();
-  const cpuBare = await cpuMicros(o.bare, { iterations: o.perRound * 2, warmup: 20 });
-  await o.settle?.();
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const wall = await interleavedRounds(o.viaConnector, o.bare, o.rounds, o.perRound);
+  const cpu = await interleavedRounds(o.viaConnector, o.bare, o.rounds, o.perRound, cpuMicros, o.settle);
+  await o.settle?.();
+  const cpuConnector = median(cpu.connectorRounds);
+  const cpuBare = median(cpu.bareRounds);
+  const cpuRatio = median(cpu.ratios);
+  const rounds = `${o.rounds} interleaved rounds of ${o.perRound} calls`;
   return [
     {
       group: o.group,
       name: 'doSendMessage wall time (median of rounds)',
-      value: median(connectorRounds),
+      value: median(wall.connectorRounds),
       unit: 'µs/call',
-      baseline: { name: o.baseline, value: median(bareRounds) },
-      ratio: median(ratios),
-      note: `median per-round ratio; ${o.rounds} interleaved rounds of ${o.perRound} calls; ${o.shared}`,
+      baseline: { name: o.baseline, value: median(wall.bareRounds) },
+      ratio: median(wall.ratios),
+      note: `median per-round ratio; ${rounds}; ${o.shared}`,
     },
     {
       group: o.group,
@@ -145,9 +156,9 @@ export async function sendOverheadRows(o: SendOverheadOptions): Promise<BenchRow
       value: cpuConnector,
       unit: 'µs/call',
       baseline: { name: 'bare request', value: cpuBare },
-      ratio: cpuConnector / cpuBare,
-      ...connectorOverheadGoal(cpuConnector / cpuBare),
-      note: `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (${o.connectorWork})`,
+      ratio: cpuRatio,
+      ...connectorOverheadGoal(cpuRatio),
+      note: `median per-round ratio, ${rounds}; connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (${o.connectorWork})`,
     },
   ];
 }

@@ -11,12 +11,12 @@ import { silentLogger } from '../../src/logger';
 import { systemClock } from '../../src/clock';
 import { createZendeskConnector, zendeskSettingsSchema } from '../../connectors/zendesk';
 import { FakeZendesk } from '../../test/fakes/zendesk';
-import { cpuMicros, wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
+import { wallMicros, type BenchRow, sendOverheadRows } from '../lib';
 
 const GROUP = 'connector: zendesk';
 const MESSAGES = 600;
-const ROUNDS = 9;
-const PER_ROUND = 300;
+const ROUNDS = 20;
+const PER_ROUND = 200;
 
 export async function benchZendesk(): Promise<BenchRow[]> {
   const fake = await FakeZendesk.start({ echoApiMessages: false });
@@ -67,22 +67,22 @@ export async function benchZendesk(): Promise<BenchRow[]> {
       const res = await request(url, { method: 'POST', headers, body, dispatcher: bare });
       JSON.parse(await res.body.text());
     };
-    const wall = { connector: [] as number[], bare: [] as number[] };
-    const cpu = { connector: [] as number[], bare: [] as number[] };
     await wallMicros(send, { iterations: 1000 }); // JIT warm-up for both paths
     await wallMicros(raw, { iterations: 1000 });
-    for (let round = 0; round < ROUNDS; round++) {
-      wall.connector.push(await wallMicros(send, { iterations: PER_ROUND, warmup: 20 }));
-      wall.bare.push(await wallMicros(raw, { iterations: PER_ROUND, warmup: 20 }));
-      cpu.connector.push(await cpuMicros(send, { iterations: PER_ROUND, warmup: 20 }));
-      cpu.bare.push(await cpuMicros(raw, { iterations: PER_ROUND, warmup: 20 }));
-      fake.requests.length = 0; // the request log grows with every call; keep memory flat
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const connectorUs = median(wall.connector);
-    const bareUs = median(wall.bare);
-    const connectorCpu = median(cpu.connector);
-    const bareCpu = median(cpu.bare);
+    const overhead = await sendOverheadRows({
+      group: GROUP,
+      viaConnector: send,
+      bare: raw,
+      rounds: ROUNDS,
+      perRound: PER_ROUND,
+      baseline: 'bare undici request, same body/headers/endpoint',
+      shared: 'client and fake share the process',
+      connectorWork: 'JWT reuse, request building, answer check',
+      // The fake's request log grows with every call; keep memory flat.
+      settle: async () => {
+        fake.requests.length = 0;
+      },
+    });
 
     return [
       {
@@ -94,25 +94,7 @@ export async function benchZendesk(): Promise<BenchRow[]> {
         met: perMessage <= 1,
         note: `${MESSAGES} messages; HttpClient counted ${perMessageClient.toFixed(2)} req/msg; JWTs signed: ${connector.tokensSigned}; distinct JWTs seen by the fake: ${fake.jwtsSeen.size}`,
       },
-      {
-        group: GROUP,
-        name: 'doSendMessage wall time per call',
-        value: connectorUs,
-        unit: 'µs',
-        baseline: { name: 'bare undici request, same body/headers/endpoint', value: bareUs },
-        ratio: connectorUs / bareUs,
-        note: `median of ${ROUNDS} alternating rounds × ${PER_ROUND} calls; overhead ≈ ${(connectorUs - bareUs).toFixed(1)} µs/call`,
-      },
-      {
-        group: GROUP,
-        name: 'doSendMessage CPU time per call (client and fake share the process)',
-        value: connectorCpu,
-        unit: 'µs',
-        baseline: { name: 'bare undici request, same body/headers/endpoint', value: bareCpu },
-        ratio: connectorCpu / bareCpu,
-        ...connectorOverheadGoal(connectorCpu / bareCpu),
-        note: `steadier than wall time on a busy machine; overhead ≈ ${(connectorCpu - bareCpu).toFixed(1)} µs/call`,
-      },
+      ...overhead,
     ];
   } finally {
     await connector.dispose?.();
