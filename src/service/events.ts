@@ -84,8 +84,11 @@ export class EventProcessor {
   }
 
   private async ingestOne(providerId: string, event: HandoverEvent): Promise<keyof IngestResult> {
-    const record = await this.ctx.store.findHandoverByConversationId(providerId, event.conversationId);
-    if (!record) {
+    const store = this.ctx.store;
+    const id = store.findHandoverIdByConversationId
+      ? await store.findHandoverIdByConversationId(providerId, event.conversationId)
+      : (await store.findHandoverByConversationId(providerId, event.conversationId))?.id;
+    if (!id) {
       this.park(providerId, event);
       return 'orphaned';
     }
@@ -94,7 +97,7 @@ export class EventProcessor {
     // deliveries) the event caused, so a seen event has been applied or durably buffered. The write
     // refuses a seen event: no separate check (and round trip) before it.
     const seen = { key: `evt:${providerId}:${event.eventId}`, ttlMs: this.dedupeTtlMs };
-    return this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false, seen, providerId));
+    return this.ctx.queue.run(id, () => this.applyInOrder(id, event, false, seen, providerId));
   }
 
   private async applyInOrder(
@@ -104,6 +107,7 @@ export class EventProcessor {
     seen: Seen,
     providerId: string,
   ): Promise<keyof IngestResult> {
+    // The one read of this event, under the handover's lock; the write below starts from it.
     const record = await this.ctx.store.getHandover(handoverId);
     if (!record) return 'rejected';
     if (record.providerId !== providerId || record.conversationId !== event.conversationId) {
@@ -121,17 +125,25 @@ export class EventProcessor {
       if (event.sequence <= last) return 'duplicates';
       if (event.sequence > last + 1) return this.buffer(record, event, seen);
     }
-    const outcome = await this.apply(record.id, event, seen);
-    if (event.sequence !== undefined && !flushing) await this.drainContiguous(record.id);
+    const { outcome, after } = await this.apply(record.id, event, seen, false, record);
+    // A reorder timer is only armed while events are held back: with none before this event there is
+    // nothing to drain and no timer to cancel (one a crash left armed finds nothing to flush).
+    if (event.sequence !== undefined && !flushing && (record.pending?.length || after?.pending?.length))
+      await this.drainContiguous(record.id, after);
     return outcome;
   }
 
+  /**
+   * `first`: the record just read under the handover's lock, for the first attempt of the write (a
+   * compare-and-set on its version: if it is stale the write is refused and retried on a fresh read).
+   */
   private async apply(
     handoverId: string,
     event: HandoverEvent,
     seen?: Seen,
     fromPending = false,
-  ): Promise<keyof IngestResult> {
+    first?: HandoverRecord,
+  ): Promise<{ outcome: keyof IngestResult; after?: HandoverRecord }> {
     let rejected = false;
     let duplicate = false;
     const committed = await this.ctx.commitWith(
@@ -155,17 +167,19 @@ export class EventProcessor {
         }
       },
       seen,
+      first,
     );
-    if (committed === 'seen' || duplicate) return 'duplicates';
+    const after = committed && committed !== 'seen' ? committed.after : undefined;
+    if (committed === 'seen' || duplicate) return { outcome: 'duplicates', after };
     if (rejected) {
       this.ctx.logger.warn('event rejected by the status machine', {
         handoverId,
         eventId: event.eventId,
         type: event.type,
       });
-      return 'rejected';
+      return { outcome: 'rejected', after };
     }
-    return 'accepted';
+    return { outcome: 'accepted', after };
   }
 
   private async buffer(record: HandoverRecord, event: HandoverEvent, seen?: Seen): Promise<keyof IngestResult> {
@@ -192,15 +206,17 @@ export class EventProcessor {
     return 'accepted';
   }
 
-  private async drainContiguous(handoverId: string): Promise<void> {
+  /** `latest`: the record as this instance just wrote it, if known (else it is read). */
+  private async drainContiguous(handoverId: string, latest?: HandoverRecord): Promise<void> {
+    let record = latest ?? (await this.ctx.store.getHandover(handoverId));
     for (let i = 0; i < MAX_PENDING; i++) {
-      const record = await this.ctx.store.getHandover(handoverId);
       const next = record?.pending?.[0];
       if (!record || !next || next.sequence !== (record.lastSequence ?? 0) + 1) {
         if (record && !record.pending?.length) await this.ctx.scheduler.cancel('reorder', handoverId);
         return;
       }
-      await this.apply(handoverId, next, undefined, true);
+      const { after } = await this.apply(handoverId, next, undefined, true);
+      record = after ?? (await this.ctx.store.getHandover(handoverId));
     }
   }
 

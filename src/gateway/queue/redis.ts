@@ -55,10 +55,17 @@ redis.call('HDEL', attempts, p)
 return 1
 `);
 
+/** With ARGV[5] > 0, first acknowledges that many items (as ACK does): one round trip for both. */
 const RELEASE = new LuaScript(`
-local leaseKey, q, ready, attempts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local p, owner, now, retryAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local leaseKey, q, ready, attempts, depth = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local p, owner, now, retryAt, ack = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 if redis.call('GET', leaseKey) ~= owner then return 0 end
+if ack > 0 then
+  local before = redis.call('LLEN', q)
+  redis.call('LTRIM', q, ack, -1)
+  redis.call('DECRBY', depth, before - redis.call('LLEN', q))
+  redis.call('HDEL', attempts, p)
+end
 redis.call('DEL', leaseKey)
 if redis.call('LLEN', q) == 0 then
   redis.call('ZREM', ready, p)
@@ -84,6 +91,24 @@ for i = 4, #ARGV do
   end
 end
 return 1
+`);
+
+/**
+ * All entries of one append, atomically, in one round trip. KEYS: ready, depth, then one list per
+ * partition; ARGV: now, then per partition its name, its item count and the items.
+ */
+const APPEND = new LuaScript(`
+local ready, depth, now = KEYS[1], KEYS[2], ARGV[1]
+local i, total = 2, 0
+for k = 3, #KEYS do
+  local p, count = ARGV[i], tonumber(ARGV[i + 1])
+  for j = i + 2, i + 1 + count do redis.call('RPUSH', KEYS[k], ARGV[j]) end
+  redis.call('ZADD', ready, 'NX', now, p)
+  i = i + 2 + count
+  total = total + count
+end
+redis.call('INCRBY', depth, total)
+return total
 `);
 
 /** Where the keys of queue `name` start (the Redis store appends to the outbox with this too). */
@@ -128,16 +153,13 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
       list.push(JSON.stringify(item));
       grouped.set(partition, list);
     }
-    const now = this.now();
-    const tx = this.redis.multi();
+    const keys = [`${this.base}ready`, `${this.base}depth`];
+    const args: Array<string | number> = [this.now()];
     for (const [partition, items] of grouped) {
-      tx.rpush(this.list(partition), ...items);
-      tx.zadd(`${this.base}ready`, 'NX', now, partition);
+      keys.push(this.list(partition));
+      args.push(partition, items.length, ...items);
     }
-    tx.incrby(`${this.base}depth`, entries.length);
-    const results = await tx.exec();
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction was discarded');
+    await APPEND.run(this.redis, keys, args);
   }
 
   async claim(max: number, batch: number): Promise<ClaimedPartition<T>[]> {
@@ -158,10 +180,11 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
     return (await ACK.run<number>(this.redis, keys, [partition, count, this.owner])) === 1;
   }
 
-  async release(partition: string, retryAt?: number): Promise<void> {
-    const keys = [this.lease(partition), this.list(partition), `${this.base}ready`, `${this.base}attempts`];
+  async release(partition: string, retryAt?: number, ack = 0): Promise<void> {
+    const base = this.base;
+    const keys = [this.lease(partition), this.list(partition), `${base}ready`, `${base}attempts`, `${base}depth`];
     const at = retryAt === undefined ? '' : Math.round(retryAt);
-    await RELEASE.run(this.redis, keys, [partition, this.owner, this.now(), at]);
+    await RELEASE.run(this.redis, keys, [partition, this.owner, this.now(), at, ack]);
   }
 
   async renew(partitions: readonly string[]): Promise<void> {

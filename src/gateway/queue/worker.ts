@@ -186,9 +186,11 @@ export class QueueWorker<T> {
   private run(claimed: ClaimedPartition<T>): void {
     const task = (async () => {
       let retryAt: number | undefined;
+      let ack: number | undefined;
       try {
         const outcome = await this.handler(claimed, { ack: (count) => this.backend.ack(claimed.partition, count) });
         retryAt = outcome.retryAt;
+        ack = outcome.ack;
       } catch (error) {
         retryAt = this.now() + this.errorDelayMs;
         this.options.logger.error('queue handler failed; will retry', {
@@ -197,7 +199,7 @@ export class QueueWorker<T> {
         });
       }
       try {
-        await this.backend.release(claimed.partition, retryAt);
+        await this.backend.release(claimed.partition, retryAt, ack);
       } catch (error) {
         this.options.logger.warn('queue release failed (the lease will run out)', {
           queue: this.options.name,

@@ -13,6 +13,8 @@ export class EncryptingStore implements HandoverStore {
   // The inner store's atomic write (state + dedupe mark + outbox in one step) is kept, not hidden.
   readonly writeHandover?: HandoverStore['writeHandover'];
   readonly isSeen?: HandoverStore['isSeen'];
+  // An id holds no secret: passed through as is.
+  readonly findHandoverIdByConversationId?: HandoverStore['findHandoverIdByConversationId'];
 
   constructor(
     readonly inner: HandoverStore,
@@ -23,6 +25,8 @@ export class EncryptingStore implements HandoverStore {
     const write = inner.writeHandover?.bind(inner);
     if (write) this.writeHandover = (record, effects) => write(this.sealHandover(record), effects);
     if (inner.isSeen) this.isSeen = inner.isSeen.bind(inner);
+    if (inner.findHandoverIdByConversationId)
+      this.findHandoverIdByConversationId = inner.findHandoverIdByConversationId.bind(inner);
   }
 
   get outboxAttached(): boolean | undefined {
@@ -90,14 +94,13 @@ export class EncryptingStore implements HandoverStore {
     return settings;
   }
 
+  // A record read, changed and written back keeps the sealed URLToken it was read with (see sealToken).
   private sealHandover(record: HandoverRecord): HandoverRecord {
-    const token = record.session.urlToken;
-    return token ? { ...record, session: { ...record.session, urlToken: this.cipher.encrypt(token) } } : record;
+    const session = this.cipher.sealToken(record.session);
+    return session === record.session ? record : { ...record, session };
   }
   private openHandover(record: HandoverRecord | undefined): HandoverRecord | undefined {
-    const token = record?.session.urlToken;
-    return record && token
-      ? { ...record, session: { ...record.session, urlToken: this.cipher.decrypt(token) } }
-      : record;
+    const session = record && this.cipher.openToken(record.session);
+    return record && session !== record.session ? { ...record, session: session! } : record;
   }
 }
