@@ -71,7 +71,7 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
   return async ({ items, attempts, partition }, control) => {
     let failures = attempts; // earlier failed tries at the head item; the items behind it have none
     // Each ingested item is removed at once; the last one with the release (one step for both).
-    const done = async (index: number) => index === items.length - 1 || (await control.ack(1));
+    const last = items.length - 1;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       let result: IngestResult;
@@ -85,7 +85,7 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
           events: item.e.map((e) => e.eventId),
           error: (error as Error)?.message,
         });
-        if (!(await done(i))) return {};
+        if (i < last && !(await control.ack(1))) return {};
         failures = 0;
         continue;
       }
@@ -97,7 +97,7 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
       if (result.accepted) metrics.eventsIngested.inc({ outcome: 'accepted' }, result.accepted);
       if (result.duplicates) metrics.eventsIngested.inc({ outcome: 'duplicates' }, result.duplicates);
       if (result.rejected) metrics.eventsIngested.inc({ outcome: 'rejected' }, result.rejected);
-      if (!(await done(i))) return {};
+      if (i < last && !(await control.ack(1))) return {};
       failures = 0;
     }
     return items.length > 0 ? { ack: 1 } : {};

@@ -188,7 +188,7 @@ export class QueueWorker<T> {
       let retryAt: number | undefined;
       let ack: number | undefined;
       try {
-        const outcome = await this.handler(claimed, { ack: (count) => this.backend.ack(claimed.partition, count) });
+        const outcome = await this.handler(claimed, { ack: this.backend.ack.bind(this.backend, claimed.partition) });
         retryAt = outcome.retryAt;
         ack = outcome.ack;
       } catch (error) {
