@@ -57,9 +57,6 @@ export class MemoryStore implements HandoverStore {
     const id = this.byExternal.get(externalKey(providerId, conversationId));
     return id ? copy(this.handovers.get(id)) : undefined;
   }
-  async findHandoverIdByConversationId(providerId: string, conversationId: string) {
-    return this.byExternal.get(externalKey(providerId, conversationId));
-  }
 
   async insertHandover(record: HandoverRecord) {
     const key = sessionKeyOfRecord(record);

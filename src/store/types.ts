@@ -42,8 +42,6 @@ export interface HandoverStore {
   /** The session's live handover, or its most recent one. */
   findHandoverBySession(sessionKey: string): Promise<HandoverRecord | undefined>;
   findHandoverByConversationId(providerId: string, conversationId: string): Promise<HandoverRecord | undefined>;
-  /** Only the id of that handover (no record read): the event path reads the record once, under its lock. */
-  findHandoverIdByConversationId?(providerId: string, conversationId: string): Promise<string | undefined>;
   /**
    * Inserts `record` unless the session already has a live handover, atomically.
    * Returns the existing live handover, or `undefined` when `record` was inserted.

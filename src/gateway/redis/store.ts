@@ -158,10 +158,6 @@ export class RedisStore implements HandoverStore {
     );
   }
 
-  async findHandoverIdByConversationId(providerId: string, conversationId: string): Promise<string | undefined> {
-    return (await this.redis.get(this.extKey(providerId, conversationId))) ?? undefined;
-  }
-
   async insertHandover(record: HandoverRecord): Promise<HandoverRecord | undefined> {
     const keys = this.recordKeys(record);
     if (record.conversationId) keys.push(this.extKey(record.providerId, record.conversationId));

@@ -13,8 +13,6 @@ export class EncryptingStore implements HandoverStore {
   // The inner store's atomic write (state + dedupe mark + outbox in one step) is kept, not hidden.
   readonly writeHandover?: HandoverStore['writeHandover'];
   readonly isSeen?: HandoverStore['isSeen'];
-  // An id holds no secret: passed through as is.
-  readonly findHandoverIdByConversationId?: HandoverStore['findHandoverIdByConversationId'];
 
   constructor(
     readonly inner: HandoverStore,
@@ -25,8 +23,6 @@ export class EncryptingStore implements HandoverStore {
     const write = inner.writeHandover?.bind(inner);
     if (write) this.writeHandover = (record, effects) => write(this.sealHandover(record), effects);
     if (inner.isSeen) this.isSeen = inner.isSeen.bind(inner);
-    if (inner.findHandoverIdByConversationId)
-      this.findHandoverIdByConversationId = inner.findHandoverIdByConversationId.bind(inner);
   }
 
   get outboxAttached(): boolean | undefined {
