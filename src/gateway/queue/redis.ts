@@ -1,5 +1,6 @@
 import type { RedisConnection as Redis } from '../redis/connect';
 import { newId } from '../../util/ids';
+import { TickBatch } from '../redis/batch';
 import { LuaScript } from '../redis/lua';
 import type { ClaimedPartition, QueueBackend, QueueEntry } from './types';
 
@@ -55,28 +56,42 @@ redis.call('HDEL', attempts, p)
 return 1
 `);
 
-/** With ARGV[5] > 0, first acknowledges that many items (as ACK does): one round trip for both. */
+/**
+ * Releases several leases in one round trip (releases made in the same tick are batched). KEYS: ready,
+ * attempts, depth, then per partition its lease and list; ARGV: owner, now, then per partition its
+ * name, `retryAt` ('' for none) and how many items to acknowledge first (as ACK does).
+ */
 const RELEASE = new LuaScript(`
-local leaseKey, q, ready, attempts, depth = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local p, owner, now, retryAt, ack = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
-if redis.call('GET', leaseKey) ~= owner then return 0 end
-if ack > 0 then
-  local before = redis.call('LLEN', q)
-  redis.call('LTRIM', q, ack, -1)
-  redis.call('DECRBY', depth, before - redis.call('LLEN', q))
-  redis.call('HDEL', attempts, p)
+local ready, attempts, depth = KEYS[1], KEYS[2], KEYS[3]
+local owner, now = ARGV[1], tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV, 3 do
+  local k = 4 + (i - 3) / 3 * 2
+  local leaseKey, q = KEYS[k], KEYS[k + 1]
+  local p, retryAt, ack = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  if redis.call('GET', leaseKey) ~= owner then
+    out[#out + 1] = 0
+  else
+    if ack > 0 then
+      local before = redis.call('LLEN', q)
+      redis.call('LTRIM', q, ack, -1)
+      redis.call('DECRBY', depth, before - redis.call('LLEN', q))
+      redis.call('HDEL', attempts, p)
+    end
+    redis.call('DEL', leaseKey)
+    if redis.call('LLEN', q) == 0 then
+      redis.call('ZREM', ready, p)
+      redis.call('HDEL', attempts, p)
+    elseif retryAt ~= '' then
+      redis.call('HINCRBY', attempts, p, 1)
+      redis.call('ZADD', ready, tonumber(retryAt), p)
+    else
+      redis.call('ZADD', ready, now, p)
+    end
+    out[#out + 1] = 1
+  end
 end
-redis.call('DEL', leaseKey)
-if redis.call('LLEN', q) == 0 then
-  redis.call('ZREM', ready, p)
-  redis.call('HDEL', attempts, p)
-elseif retryAt ~= '' then
-  redis.call('HINCRBY', attempts, p, 1)
-  redis.call('ZADD', ready, tonumber(retryAt), p)
-else
-  redis.call('ZADD', ready, now, p)
-end
-return 1
+return out
 `);
 
 /** KEYS: the ready set, then one lease key per partition in ARGV[4..]. */
@@ -135,6 +150,7 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
   readonly leaseMs: number;
   private readonly base: string;
   private readonly now: () => number;
+  private readonly releases = new TickBatch(this.releaseAll.bind(this));
 
   constructor(
     private readonly redis: Redis,
@@ -181,10 +197,18 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
   }
 
   async release(partition: string, retryAt?: number, ack = 0): Promise<void> {
-    const base = this.base;
-    const keys = [this.lease(partition), this.list(partition), `${base}ready`, `${base}attempts`, `${base}depth`];
-    const at = retryAt === undefined ? '' : Math.round(retryAt);
-    await RELEASE.run(this.redis, keys, [partition, this.owner, this.now(), at, ack]);
+    await this.releases.add({ partition, at: retryAt === undefined ? '' : Math.round(retryAt), ack });
+  }
+
+  /** Everything released in one tick, in one script: partitions often finish together. */
+  private async releaseAll(batch: Array<{ partition: string; at: number | ''; ack: number }>): Promise<unknown[]> {
+    const keys = [`${this.base}ready`, `${this.base}attempts`, `${this.base}depth`];
+    const args: Array<string | number> = [this.owner, this.now()];
+    for (const r of batch) {
+      keys.push(this.lease(r.partition), this.list(r.partition));
+      args.push(r.partition, r.at, r.ack);
+    }
+    return RELEASE.run<unknown[]>(this.redis, keys, args);
   }
 
   async renew(partitions: readonly string[]): Promise<void> {

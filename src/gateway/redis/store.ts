@@ -9,6 +9,7 @@ import {
   type WriteResult,
 } from '../../store/types';
 import { queueBase } from '../queue/redis';
+import { TickBatch } from './batch';
 import { LuaScript } from './lua';
 
 /*
@@ -101,6 +102,16 @@ if not id then return false end
 return redis.call('HGET', ARGV[1] .. 'ho:' .. id, 'j')
 `);
 
+/** BY_INDEX for several index keys at once (lookups made in the same tick): one JSON or false each. */
+const BY_INDEXES = new LuaScript(`
+local out = {}
+for i, key in ipairs(KEYS) do
+  local id = redis.call('GET', key)
+  out[i] = id and redis.call('HGET', ARGV[1] .. 'ho:' .. id, 'j') or false
+end
+return out
+`);
+
 export interface RedisStoreOptions {
   /** Key prefix (default `hk:`); instances that share state use the same one. */
   prefix?: string;
@@ -152,11 +163,13 @@ export class RedisStore implements HandoverStore {
       await BY_INDEX.run<string | null>(this.redis, [`${this.prefix}ho:session:${sessionKey}`], [this.prefix]),
     );
   }
+  /** Every webhook event starts with this lookup: the ones made in the same tick share one round trip. */
   async findHandoverByConversationId(providerId: string, conversationId: string): Promise<HandoverRecord | undefined> {
-    return parse(
-      await BY_INDEX.run<string | null>(this.redis, [this.extKey(providerId, conversationId)], [this.prefix]),
-    );
+    return parse(await this.byConversation.add(this.extKey(providerId, conversationId)));
   }
+  private readonly byConversation = new TickBatch((keys: string[]) =>
+    BY_INDEXES.run<Array<string | null>>(this.redis, keys, [this.prefix]),
+  );
 
   async insertHandover(record: HandoverRecord): Promise<HandoverRecord | undefined> {
     const keys = this.recordKeys(record);
