@@ -151,6 +151,7 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
   private readonly base: string;
   private readonly now: () => number;
   private readonly releases = new TickBatch(this.releaseAll.bind(this));
+  private readonly appends = new TickBatch(this.appendAll.bind(this), 'turn');
 
   constructor(
     private readonly redis: Redis,
@@ -169,13 +170,20 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
       list.push(JSON.stringify(item));
       grouped.set(partition, list);
     }
+    await this.appends.add(grouped);
+  }
+
+  /** The appends of one turn of the event loop (webhooks read from many sockets) in one script. */
+  private async appendAll(batch: Array<Map<string, string[]>>): Promise<unknown[]> {
     const keys = [`${this.base}ready`, `${this.base}depth`];
     const args: Array<string | number> = [this.now()];
-    for (const [partition, items] of grouped) {
-      keys.push(this.list(partition));
-      args.push(partition, items.length, ...items);
-    }
+    for (const grouped of batch)
+      for (const [partition, items] of grouped) {
+        keys.push(this.list(partition));
+        args.push(partition, items.length, ...items);
+      }
     await APPEND.run(this.redis, keys, args);
+    return batch;
   }
 
   async claim(max: number, batch: number): Promise<ClaimedPartition<T>[]> {
