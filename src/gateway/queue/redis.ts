@@ -72,21 +72,26 @@ for i = 3, #ARGV, 3 do
   if redis.call('GET', leaseKey) ~= owner then
     out[#out + 1] = 0
   else
-    if ack > 0 then
-      local before = redis.call('LLEN', q)
+    local left = redis.call('LLEN', q)
+    local removed = math.min(ack, left)
+    if removed > 0 then
       redis.call('LTRIM', q, ack, -1)
-      redis.call('DECRBY', depth, before - redis.call('LLEN', q))
-      redis.call('HDEL', attempts, p)
+      redis.call('DECRBY', depth, removed)
+      left = left - removed
     end
     redis.call('DEL', leaseKey)
-    if redis.call('LLEN', q) == 0 then
+    if left == 0 then
       redis.call('ZREM', ready, p)
       redis.call('HDEL', attempts, p)
-    elseif retryAt ~= '' then
-      redis.call('HINCRBY', attempts, p, 1)
-      redis.call('ZADD', ready, tonumber(retryAt), p)
     else
-      redis.call('ZADD', ready, now, p)
+      -- acknowledged items take their failed attempts with them
+      if ack > 0 then redis.call('HDEL', attempts, p) end
+      if retryAt ~= '' then
+        redis.call('HINCRBY', attempts, p, 1)
+        redis.call('ZADD', ready, tonumber(retryAt), p)
+      else
+        redis.call('ZADD', ready, now, p)
+      end
     end
     out[#out + 1] = 1
   end
