@@ -70,7 +70,10 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
   const { metrics, logger } = options;
   return async ({ items, attempts, partition }, control) => {
     let failures = attempts; // earlier failed tries at the head item; the items behind it have none
-    for (const item of items) {
+    // Each ingested item is removed at once; the last one with the release (one step for both).
+    const last = items.length - 1;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       let result: IngestResult;
       try {
         result = await options.service.ingest(item.p, item.e);
@@ -82,7 +85,7 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
           events: item.e.map((e) => e.eventId),
           error: (error as Error)?.message,
         });
-        if (!(await control.ack(1))) return {};
+        if (i < last && !(await control.ack(1))) return {};
         failures = 0;
         continue;
       }
@@ -94,9 +97,9 @@ export function createEventHandler(options: EventHandlerOptions): PartitionHandl
       if (result.accepted) metrics.eventsIngested.inc({ outcome: 'accepted' }, result.accepted);
       if (result.duplicates) metrics.eventsIngested.inc({ outcome: 'duplicates' }, result.duplicates);
       if (result.rejected) metrics.eventsIngested.inc({ outcome: 'rejected' }, result.rejected);
-      if (!(await control.ack(1))) return {};
+      if (i < last && !(await control.ack(1))) return {};
       failures = 0;
     }
-    return {};
+    return items.length > 0 ? { ack: 1 } : {};
   };
 }

@@ -11,6 +11,30 @@ function labelKey(labels: Labels): string {
   return key;
 }
 
+/**
+ * `labelKey` remembered per label set (names and values, in order), found again with a few map
+ * lookups instead of building and escaping the text on every increment: metrics run per request.
+ */
+class LabelKeys {
+  private readonly root: KeyNode = new Map();
+  key(labels: Labels): string {
+    let node = this.root;
+    for (const k in labels) {
+      const v = labels[k]!;
+      let byValue = node.get(k) as Map<string, KeyNode> | undefined;
+      if (!byValue) node.set(k, (byValue = new Map()));
+      let next = byValue.get(v);
+      if (!next) byValue.set(v, (next = new Map()));
+      node = next;
+    }
+    let key = node.get(KEY) as string | undefined;
+    if (key === undefined) node.set(KEY, (key = labelKey(labels)));
+    return key;
+  }
+}
+type KeyNode = Map<string | typeof KEY, unknown>;
+const KEY = Symbol('key');
+
 const NEEDS_ESCAPE = /[\\\n"]/;
 function escapeLabel(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : value;
@@ -26,12 +50,13 @@ interface Metric {
 
 export class Counter implements Metric {
   private readonly values = new Map<string, number>();
+  private readonly keys = new LabelKeys();
   constructor(
     readonly name: string,
     private readonly help: string,
   ) {}
   inc(labels: Labels = {}, by = 1): void {
-    const key = labelKey(labels);
+    const key = this.keys.key(labels);
     this.values.set(key, (this.values.get(key) ?? 0) + by);
   }
   get(labels: Labels = {}): number {
@@ -52,13 +77,14 @@ export class Counter implements Metric {
 
 export class Histogram implements Metric {
   private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  private readonly keys = new LabelKeys();
   constructor(
     readonly name: string,
     private readonly help: string,
     private readonly buckets: readonly number[],
   ) {}
   observe(value: number, labels: Labels = {}): void {
-    const key = labelKey(labels);
+    const key = this.keys.key(labels);
     let s = this.series.get(key);
     if (!s) {
       s = { counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 };

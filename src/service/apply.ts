@@ -20,39 +20,7 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
   const out: DeliveryItem[] = [];
   const next: HandoverRecord = { ...record, updatedAt: now };
   const b = record.behaviour;
-  const idBase = `${record.id}:${event.eventId}`;
-
-  const flowEvent = (suffix: string, handover: Omit<FlowHandoverInput, 'handoverId' | 'providerId'>) =>
-    out.push({
-      type: 'event',
-      id: `${idBase}:${suffix}`,
-      ...address(record),
-      handover: { ...handover, handoverId: record.id, providerId: record.providerId },
-    });
-
-  const becomeActive = (agent: Agent | undefined) => {
-    const wasQueued = next.status === 'queue';
-    next.status = transition(next.status, 'active', record.id);
-    if (agent) next.agent = agent;
-    next.queuePosition = undefined;
-    next.estimatedWaitMs = undefined;
-    next.assignmentDueAt = undefined; // assigned: the wait is over
-    if (!wasQueued) return;
-    if (b.sendActiveEvent) flowEvent('active', { status: 'active', data: agent ? { agent } : {} });
-    if (b.agentJoinedText) {
-      const text = renderTemplate(b.agentJoinedText, { agentName: agent?.name ?? 'An agent' });
-      out.push({ type: 'message', id: `${idBase}:joined`, ...address(record), source: 'system', text });
-    }
-  };
-
-  const end = (status: HandoverStatus) => {
-    if (next.status === status && isTerminalStatus(status)) return false; // a repeat of the end: nothing new
-    next.status = transition(next.status, status, record.id);
-    next.inactivity = undefined;
-    next.idleDueAt = undefined;
-    next.pending = undefined;
-    return true;
-  };
+  const at: Applying = { record, next, out, idBase: `${record.id}:${event.eventId}` };
 
   switch (event.type) {
     case 'queue-updated': {
@@ -64,13 +32,13 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
     case 'agent-joined':
       if (next.status === 'active')
         next.agent = event.agent; // another agent took over
-      else becomeActive(event.agent);
+      else becomeActive(at, event.agent);
       break;
     case 'agent-message':
-      if (next.status !== 'active') becomeActive(event.agent);
+      if (next.status !== 'active') becomeActive(at, event.agent);
       out.push({
         type: 'message',
-        id: idBase,
+        id: at.idBase,
         ...address(record),
         source: 'agent',
         text: event.text,
@@ -82,7 +50,7 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
       if (isTerminalStatus(next.status)) return { record, deliveries: [], ignored: true };
       out.push({
         type: 'typing',
-        id: idBase,
+        id: at.idBase,
         ...address(record),
         typing: event.typing,
         ...(event.agent ? { agent: event.agent } : {}),
@@ -94,24 +62,27 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
       next.agent = undefined;
       if (event.requeued && next.status === 'active') {
         next.status = transition(next.status, 'queue', record.id);
-        if (b.sendQueueEvent) flowEvent('requeued', { status: 'queue', data: { requeued: true } });
+        if (b.sendQueueEvent) pushFlowEvent(at, 'requeued', { status: 'queue', data: { requeued: true } });
       }
       break;
     case 'handover-completed':
-      if (!end('completed')) return { record, deliveries: [], ignored: true };
-      if (b.sendResolveEvent) flowEvent('completed', { status: 'completed', data: { by: event.by } });
+      if (!endAs(next, 'completed')) return { record, deliveries: [], ignored: true };
+      if (b.sendResolveEvent) pushFlowEvent(at, 'completed', { status: 'completed', data: { by: event.by } });
       break;
     case 'handover-cancelled':
-      if (!end('cancelled')) return { record, deliveries: [], ignored: true };
-      flowEvent('cancelled', {
+      if (!endAs(next, 'cancelled')) return { record, deliveries: [], ignored: true };
+      pushFlowEvent(at, 'cancelled', {
         status: 'cancelled',
         data: { by: event.by, ...(event.reason ? { reason: event.reason } : {}) },
       });
       break;
     case 'handover-error':
-      if (!end('error')) return { record, deliveries: [], ignored: true };
+      if (!endAs(next, 'error')) return { record, deliveries: [], ignored: true };
       next.error = { reason: 'error', message: event.message, code: event.code };
-      flowEvent('error', { status: 'error', error: { reason: 'error', message: event.message, code: event.code } });
+      pushFlowEvent(at, 'error', {
+        status: 'error',
+        error: { reason: 'error', message: event.message, code: event.code },
+      });
       break;
     case 'provider-event': {
       if (isTerminalStatus(next.status)) return { record, deliveries: [], ignored: true };
@@ -123,14 +94,63 @@ export function applyEvent(record: HandoverRecord, event: HandoverEvent, now: nu
         ...(event.data ?? {}),
       };
       if (GENERIC_UPDATES.has(event.name))
-        flowEvent('provider', { status: 'genericHandoverUpdate', eventType: 'genericHandoverUpdate', data });
-      else flowEvent('provider', { status: 'agentInject', data });
+        pushFlowEvent(at, 'provider', { status: 'genericHandoverUpdate', eventType: 'genericHandoverUpdate', data });
+      else pushFlowEvent(at, 'provider', { status: 'agentInject', data });
       break;
     }
     default:
       return assertNever(event, 'event type');
   }
   return { record: next, deliveries: out, ignored: false };
+}
+
+/** One event being applied: the record before, the next version, what it delivers. */
+interface Applying {
+  record: HandoverRecord;
+  next: HandoverRecord;
+  out: DeliveryItem[];
+  idBase: string;
+}
+
+function pushFlowEvent(
+  at: Applying,
+  suffix: string,
+  handover: Omit<FlowHandoverInput, 'handoverId' | 'providerId'>,
+): void {
+  const { record } = at;
+  at.out.push({
+    type: 'event',
+    id: `${at.idBase}:${suffix}`,
+    ...address(record),
+    handover: { ...handover, handoverId: record.id, providerId: record.providerId },
+  });
+}
+
+function becomeActive(at: Applying, agent: Agent | undefined): void {
+  const { record, next, out, idBase } = at;
+  const b = record.behaviour;
+  const wasQueued = next.status === 'queue';
+  next.status = transition(next.status, 'active', record.id);
+  if (agent) next.agent = agent;
+  next.queuePosition = undefined;
+  next.estimatedWaitMs = undefined;
+  next.assignmentDueAt = undefined; // assigned: the wait is over
+  if (!wasQueued) return;
+  if (b.sendActiveEvent) pushFlowEvent(at, 'active', { status: 'active', data: agent ? { agent } : {} });
+  if (b.agentJoinedText) {
+    const text = renderTemplate(b.agentJoinedText, { agentName: agent?.name ?? 'An agent' });
+    out.push({ type: 'message', id: `${idBase}:joined`, ...address(record), source: 'system', text });
+  }
+}
+
+/** Ends the handover; false for a repeat of the same end (nothing new). */
+function endAs(next: HandoverRecord, status: HandoverStatus): boolean {
+  if (next.status === status && isTerminalStatus(status)) return false;
+  next.status = transition(next.status, status, next.id);
+  next.inactivity = undefined;
+  next.idleDueAt = undefined;
+  next.pending = undefined;
+  return true;
 }
 
 /** Provider events Cognigy delivers as `genericHandoverUpdate` (Genesys bot and status messages). */

@@ -54,14 +54,17 @@ export class ServiceContext {
    * `commit` with what the change delivers and, optionally, a dedupe mark: the mark, the new
    * version and the deliveries are stored in one atomic step where the store can (Redis with the
    * outbox attached), so a crash leaves either all of them or none. `seen` when the mark was set.
+   * `first`: a copy of the record the caller has just read, used for the first attempt instead of a
+   * second read; the write is a compare-and-set on its version, so a stale one costs only a retry.
    */
   async commitWith(
     id: string,
     build: (current: HandoverRecord) => { record: HandoverRecord; deliveries?: DeliveryItem[] } | undefined,
     seen?: { key: string; ttlMs: number },
+    first?: HandoverRecord,
   ): Promise<{ before: HandoverRecord; after: HandoverRecord; deliveries: DeliveryItem[] } | 'seen' | undefined> {
     for (let attempt = 0; attempt < 8; attempt++) {
-      const current = await this.store.getHandover(id);
+      const current = attempt === 0 && first ? first : await this.store.getHandover(id);
       if (!current) return undefined;
       const built = build(current);
       if (!built) return undefined;

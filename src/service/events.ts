@@ -94,50 +94,73 @@ export class EventProcessor {
     // deliveries) the event caused, so a seen event has been applied or durably buffered. The write
     // refuses a seen event: no separate check (and round trip) before it.
     const seen = { key: `evt:${providerId}:${event.eventId}`, ttlMs: this.dedupeTtlMs };
-    return this.ctx.queue.run(record.id, () => this.applyInOrder(record.id, event, false, seen, providerId));
+    return this.ctx.queue.run(record.id, () => this.applyInOrder(record, event, seen, providerId));
   }
 
+  /**
+   * `record` is the one read of this event (by the lookup); the write starts from it. It may be older
+   * than the stored version (another writer, here or on another instance, got in first): the checks
+   * here only return early where an older copy cannot mislead (event ids and `lastSequence` only
+   * grow), and everything a newer version could change is decided again inside the write, on the
+   * version written against (a stale copy costs one retry of the compare-and-set).
+   */
   private async applyInOrder(
-    handoverId: string,
+    record: HandoverRecord,
     event: HandoverEvent,
-    flushing: boolean,
     seen: Seen,
     providerId: string,
   ): Promise<keyof IngestResult> {
-    const record = await this.ctx.store.getHandover(handoverId);
-    if (!record) return 'rejected';
-    if (record.providerId !== providerId || record.conversationId !== event.conversationId) {
-      // A conversation this handover left behind (withdrawn after an assignment timeout; a fallback took over).
-      this.ctx.logger.debug('event for a superseded conversation ignored', {
-        handoverId,
-        providerId,
-        eventId: event.eventId,
-      });
-      return 'rejected';
-    }
+    if (this.superseded(record, providerId, event)) return 'rejected';
     if (record.recentEventIds?.includes(event.eventId)) return 'duplicates';
-    if (event.sequence !== undefined && !flushing) {
+    if (event.sequence !== undefined) {
       const last = record.lastSequence ?? 0;
       if (event.sequence <= last) return 'duplicates';
-      if (event.sequence > last + 1) return this.buffer(record, event, seen);
+      if (event.sequence > last + 1) {
+        const held = await this.buffer(record, event, seen, providerId);
+        if (held !== 'next') return held;
+      }
     }
-    const outcome = await this.apply(record.id, event, seen);
-    if (event.sequence !== undefined && !flushing) await this.drainContiguous(record.id);
+    const { outcome, after } = await this.apply(record.id, event, seen, false, record, providerId);
+    // A reorder timer is only armed while events are held back: with none before this event there is
+    // nothing to drain and no timer to cancel (one a crash left armed finds nothing to flush).
+    if (event.sequence !== undefined && (record.pending?.length || after?.pending?.length))
+      await this.drainContiguous(record.id, after);
     return outcome;
   }
 
+  /** A conversation this handover left behind (withdrawn after an assignment timeout; a fallback took over). */
+  private superseded(record: HandoverRecord, providerId: string, event: HandoverEvent): boolean {
+    if (record.providerId === providerId && record.conversationId === event.conversationId) return false;
+    this.ctx.logger.debug('event for a superseded conversation ignored', {
+      handoverId: record.id,
+      providerId,
+      eventId: event.eventId,
+    });
+    return true;
+  }
+
+  /**
+   * `first`: a record just read, for the first attempt of the write (a compare-and-set on its
+   * version: if it is stale the write is refused and retried on a fresh read). `providerId`: check
+   * on each attempt that the event's conversation is still the handover's.
+   */
   private async apply(
     handoverId: string,
     event: HandoverEvent,
     seen?: Seen,
     fromPending = false,
-  ): Promise<keyof IngestResult> {
+    first?: HandoverRecord,
+    providerId?: string,
+  ): Promise<{ outcome: keyof IngestResult; after?: HandoverRecord }> {
     let rejected = false;
     let duplicate = false;
+    let superseded = false;
     const committed = await this.ctx.commitWith(
       handoverId,
       (stored) => {
         rejected = false;
+        superseded = providerId !== undefined && this.superseded(stored, providerId, event);
+        if (superseded) return undefined;
         duplicate = stored.recentEventIds?.includes(event.eventId) ?? false;
         const current = fromPending ? { ...stored, pending: withoutEvent(stored.pending, event) } : stored;
         if (duplicate) return fromPending ? { record: current } : undefined;
@@ -155,31 +178,53 @@ export class EventProcessor {
         }
       },
       seen,
+      first,
     );
-    if (committed === 'seen' || duplicate) return 'duplicates';
+    const after = committed && committed !== 'seen' ? committed.after : undefined;
+    if (superseded) return { outcome: 'rejected' };
+    if (committed === 'seen' || duplicate) return { outcome: 'duplicates', after };
     if (rejected) {
       this.ctx.logger.warn('event rejected by the status machine', {
         handoverId,
         eventId: event.eventId,
         type: event.type,
       });
-      return 'rejected';
+      return { outcome: 'rejected', after };
     }
-    return 'accepted';
+    return { outcome: 'accepted', after };
   }
 
-  private async buffer(record: HandoverRecord, event: HandoverEvent, seen?: Seen): Promise<keyof IngestResult> {
+  /**
+   * Holds an event back until the gap before it fills. Decided on the version written against:
+   * `next` when that version shows the event is next after all (the caller applies it).
+   */
+  private async buffer(
+    record: HandoverRecord,
+    event: HandoverEvent,
+    seen: Seen,
+    providerId: string,
+  ): Promise<keyof IngestResult | 'next'> {
     if (record.pending?.some((e) => e.sequence === event.sequence)) return 'duplicates';
-    const firstHeldBack = !record.pending?.length;
+    let decided: keyof IngestResult | 'next' | undefined;
+    let firstHeldBack = false;
     const committed = await this.ctx.commitWith(
       record.id,
       (current) => {
+        decided = undefined;
+        const last = current.lastSequence ?? 0;
+        if (this.superseded(current, providerId, event)) decided = 'rejected';
+        else if (event.sequence! <= last) decided = 'duplicates';
+        else if (event.sequence === last + 1) decided = 'next';
+        if (decided) return undefined;
         const pending = (current.pending ?? []).filter((e) => e.sequence !== event.sequence);
         if (pending.length >= MAX_PENDING) return undefined;
+        firstHeldBack = !current.pending?.length;
         return { record: { ...current, pending: [...pending, event].sort(compareEvents) } };
       },
       seen,
+      record,
     );
+    if (decided) return decided;
     if (committed === 'seen') return 'duplicates';
     // The window starts with the first event held back; later ones must not push it out, or a
     // steady stream of messages behind a lost one would wait forever.
@@ -192,15 +237,17 @@ export class EventProcessor {
     return 'accepted';
   }
 
-  private async drainContiguous(handoverId: string): Promise<void> {
+  /** `latest`: the record as this instance just wrote it, if known (else it is read). */
+  private async drainContiguous(handoverId: string, latest?: HandoverRecord): Promise<void> {
+    let record = latest ?? (await this.ctx.store.getHandover(handoverId));
     for (let i = 0; i < MAX_PENDING; i++) {
-      const record = await this.ctx.store.getHandover(handoverId);
       const next = record?.pending?.[0];
       if (!record || !next || next.sequence !== (record.lastSequence ?? 0) + 1) {
         if (record && !record.pending?.length) await this.ctx.scheduler.cancel('reorder', handoverId);
         return;
       }
-      await this.apply(handoverId, next, undefined, true);
+      const { after } = await this.apply(handoverId, next, undefined, true);
+      record = after ?? (await this.ctx.store.getHandover(handoverId));
     }
   }
 

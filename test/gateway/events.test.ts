@@ -55,11 +55,14 @@ describe('event queue handler', () => {
     expect(await handler(claimed!, control)).toEqual({ retryAt: 1_050 });
     expect(acked).toEqual([]); // nothing removed: c:2 must not overtake c:1
     known = true;
-    expect(await handler({ ...claimed!, attempts: 1 }, control)).toEqual({});
+    // c:1 is removed at once, c:2 (the last of the batch) with the release.
+    expect(await handler({ ...claimed!, attempts: 1 }, control)).toEqual({ ack: 1 });
+    expect(acked).toEqual([1]);
     expect(calls).toEqual(['c:1', 'c:1', 'c:2']);
     known = false;
     clock = 2_000; // past the window: dropped, the partition moves on
-    expect(await handler({ ...claimed!, attempts: 5 }, control)).toEqual({});
+    expect(await handler({ ...claimed!, attempts: 5 }, control)).toEqual({ ack: 1 });
+    expect(acked).toEqual([1, 1]);
     expect(metrics.eventsIngested.get({ outcome: 'dropped' })).toBe(2);
   });
 
@@ -72,7 +75,10 @@ describe('event queue handler', () => {
     const claimed = { partition: 'p:x', items: [{ p: 'p', e: [event('x', 1)], r: 0 }], attempts: 3 };
     const acked: number[] = [];
     await expect(handler(claimed, { ack: async (n) => (acked.push(n), true) })).rejects.toThrow('store unreachable');
-    expect(await handler({ ...claimed, attempts: 19 }, { ack: async (n) => (acked.push(n), true) })).toEqual({});
-    expect(acked).toEqual([1]);
+    // Dropped: removed with the release (the outcome's ack), so its handover moves on.
+    expect(await handler({ ...claimed, attempts: 19 }, { ack: async (n) => (acked.push(n), true) })).toEqual({
+      ack: 1,
+    });
+    expect(acked).toEqual([]);
   });
 });

@@ -117,6 +117,25 @@ describe('partitioned queue', () => {
       expect(tries).toHaveLength(3);
       expect(tries[2]! - tries[0]!).toBeGreaterThanOrEqual(190);
     });
+
+    it(`${kind}: a release that acknowledges removes those items with the lease, in one step; batched releases each count`, async () => {
+      const { make } = setup();
+      const backend = make();
+      await backend.append(['a', 'b', 'c'].flatMap((p) => [1, 2, 3].map((n) => ({ partition: p, item: { n } }))));
+      const claimed = await backend.claim(3, 10);
+      expect(claimed.map((c) => c.partition).sort()).toEqual(['a', 'b', 'c']);
+      // Released together (one script call in Redis): all of a, two of b, none of c (with a retry time).
+      await Promise.all([
+        backend.release('a', undefined, 3),
+        backend.release('b', undefined, 2),
+        backend.release('c', Date.now() + 60_000, 0),
+      ]);
+      expect(await backend.depth()).toBe(4);
+      const again = await backend.claim(3, 10); // c waits for its retry time
+      expect(again.map((c) => [c.partition, c.items.map((i) => i.n), c.attempts])).toEqual([['b', [3], 0]]);
+      expect(await backend.ack('a', 1)).toBe(false); // a's lease went with the release
+      await backend.close();
+    });
   }
 
   it('redis: a crashed holder loses its lease and another worker resumes at the first unacknowledged item', async () => {

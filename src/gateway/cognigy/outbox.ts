@@ -113,7 +113,8 @@ export function createOutboxHandler(options: OutboxHandlerOptions): PartitionHan
   const { metrics, logger, policy } = options;
   return async ({ items, attempts, partition }, control) => {
     let failures = attempts;
-    for (const record of items) {
+    for (let index = 0; index < items.length; index++) {
+      const record = items[index]!;
       const item = record.i;
       try {
         const call = await options.client.send(openDeliveryItem(options.cipher, item));
@@ -150,6 +151,8 @@ export function createOutboxHandler(options: OutboxHandlerOptions): PartitionHan
         });
         await options.deadLetters.add(record, reason).catch(() => {});
       }
+      // Removed once sent (or dead-lettered); the last item with the release, in one step.
+      if (index === items.length - 1) return { ack: 1 };
       if (!(await control.ack(1))) return {};
       failures = 0;
     }

@@ -13,37 +13,54 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     if (!Number.isInteger(n) || n < 0) return Promise.reject(new BadRequestError('Malformed Content-Length'));
     if (n > limit) return Promise.reject(tooLarge(limit));
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (error?: Error) => {
-      if (settled) return;
-      settled = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-      if (error) reject(error);
-      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        finish(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => finish();
-    const onError = () => finish(new BadRequestError('The request body could not be read'));
-    const onAborted = () => finish(new BadRequestError('The client aborted the request'));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
-  });
+  return new Promise((resolve, reject) => new BodyReader(req, limit, resolve, reject));
+}
+
+/** One body being read: its listeners are bound methods (no closures to allocate per request). */
+class BodyReader {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private settled = false;
+  private readonly onData = this.data.bind(this);
+  private readonly onEnd = this.finish.bind(this, undefined);
+  private readonly onError = this.finish.bind(this, 'error');
+  private readonly onAborted = this.finish.bind(this, 'aborted');
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly limit: number,
+    private readonly resolve: (body: Buffer) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    req.on('data', this.onData);
+    req.on('end', this.onEnd);
+    req.on('error', this.onError);
+    req.on('aborted', this.onAborted);
+  }
+
+  private data(chunk: Buffer) {
+    this.size += chunk.length;
+    if (this.size > this.limit) {
+      this.req.pause();
+      this.finish('too-large');
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  private finish(failure?: 'error' | 'aborted' | 'too-large') {
+    if (this.settled) return;
+    this.settled = true;
+    const { req, chunks } = this;
+    req.off('data', this.onData);
+    req.off('end', this.onEnd);
+    req.off('error', this.onError);
+    req.off('aborted', this.onAborted);
+    if (failure === 'too-large') this.reject(tooLarge(this.limit));
+    else if (failure === 'error') this.reject(new BadRequestError('The request body could not be read'));
+    else if (failure === 'aborted') this.reject(new BadRequestError('The client aborted the request'));
+    else this.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size));
+  }
 }
 
 function tooLarge(limit: number) {

@@ -30,14 +30,18 @@ export class RateLimiter {
 
   /** Seconds until one token is back, when the bucket is empty; else undefined (nothing taken). */
   blockedFor(key: string): number | undefined {
-    const b = this.bucket(key);
+    return this.wait(this.bucket(key));
+  }
+
+  private wait(b: { tokens: number }): number | undefined {
     return b.tokens >= 1 ? undefined : Math.max(1, Math.ceil((1 - b.tokens) / this.perSecond));
   }
 
   /** Takes a token; returns the Retry-After (seconds) when there was none. */
   take(key: string): number | undefined {
-    const wait = this.blockedFor(key);
-    if (wait === undefined) this.bucket(key).tokens -= 1;
+    const b = this.bucket(key);
+    const wait = this.wait(b);
+    if (wait === undefined) b.tokens -= 1;
     return wait;
   }
 }

@@ -144,7 +144,7 @@ let requestCounter = 0;
  */
 export function createHttpApp(options: HttpAppOptions): RequestListener {
   const router = new Router(options.routes);
-  const { metrics, logger, auth } = options;
+  const { auth } = options;
 
   /** Throttled per client address: after a burst of failures, 429 before any key is even looked at. */
   const authenticate = async (req: IncomingMessage, route: Route): Promise<Principal> => {
@@ -163,110 +163,174 @@ export function createHttpApp(options: HttpAppOptions): RequestListener {
     return principal;
   };
 
+  const app: App = { options, router, authenticate };
   return (req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now();
     const incoming = req.headers['x-request-id'];
     const requestId =
       typeof incoming === 'string' && REQUEST_ID.test(incoming)
         ? incoming
         : `${BOOT}-${(++requestCounter).toString(36)}`;
-    const method = req.method ?? 'GET';
-    let routeName = 'unmatched';
-
-    const send = (reply: Reply) => {
-      if (res.headersSent || res.destroyed) return;
-      const headers: Record<string, string> = { ...BASE_SECURITY_HEADERS, 'x-request-id': requestId, ...reply.headers };
-      if (reply.stream) {
-        res.writeHead(reply.status, headers);
-        reply.stream(res);
-        return;
-      }
-      let payload: string | undefined;
-      if (reply.text !== undefined) {
-        payload = reply.text;
-        headers['content-type'] = reply.contentType ?? 'text/plain; charset=utf-8';
-      } else if (reply.body !== undefined) {
-        payload = JSON.stringify(reply.body);
-        headers['content-type'] = 'application/json; charset=utf-8';
-      }
-      if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
-      res.writeHead(reply.status, headers);
-      res.end(payload);
-    };
-
-    const fail = (error: unknown) => {
-      const reply = errorReply(error, requestId);
-      if (reply.internal) {
-        logger.error('request failed', {
-          requestId,
-          method,
-          route: routeName,
-          status: reply.status,
-          error: describeError(error),
-        });
-      }
-      send({
-        status: reply.status,
-        body: options.redact ? options.redact(reply.body) : reply.body,
-        headers: reply.headers,
-      });
-    };
-
-    res.on('finish', () => {
-      const seconds = (performance.now() - started) / 1000;
-      metrics.httpRequests.inc({ route: routeName, method, status: String(res.statusCode) });
-      metrics.httpDuration.observe(seconds, { route: routeName });
-      const fields = {
-        requestId,
-        method,
-        route: routeName,
-        status: res.statusCode,
-        ms: Math.round(seconds * 1e4) / 10,
-      };
-      if (res.statusCode >= 500) logger.warn('request', fields);
-      else if (res.statusCode >= 400) logger.info('request', fields);
-      else logger.debug('request', fields);
-    });
-    req.on('error', () => {});
-
+    const exchange = new Exchange(app, req, res, requestId);
+    res.on('finish', exchange.onFinish);
+    req.on('error', ignore);
     try {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);
-      const match = router.match(method, path);
-      if (!match) throw new HttpStatusError(404, `No route for ${method} ${truncate(path)}`);
+      const match = router.match(exchange.method, path);
+      if (!match) throw new HttpStatusError(404, `No route for ${exchange.method} ${truncate(path)}`);
       if ('allow' in match)
-        throw new HttpStatusError(405, `Method ${truncate(method)} is not allowed here`, {
+        throw new HttpStatusError(405, `Method ${truncate(exchange.method)} is not allowed here`, {
           allow: match.allow.join(', '),
         });
-      const { route } = match;
-      routeName = `${route.method} ${route.path}`;
-      const run = async (): Promise<Reply> => {
-        const principal = route.auth === 'none' ? undefined : await authenticate(req, route);
-        const params = decodeParams(match.params);
-        if (principal?.providers) checkProviderScope(route, params, principal.providers);
-        let bodyPromise: Promise<Buffer> | undefined;
-        const ctx: RequestContext = {
-          req,
-          requestId,
-          params,
-          query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
-          ...(principal ? { role: principal.role, principal } : {}),
-          body: (limit = options.jsonBodyBytes) => (bodyPromise ??= readBody(req, limit)),
-          json: async () => parseJson(await ctx.body()),
-        };
-        const reply = await route.handler(ctx);
-        if (principal && route.auth === 'admin' && route.method !== 'GET' && reply.status < 400) {
-          // One audit line per admin change, naming the key (never the key itself).
-          logger.info('audit', { action: routeName, by: principal.name, ...params, status: reply.status, requestId });
-        }
-        return reply;
-      };
-      run().then(send, fail);
+      exchange.routeName = `${match.route.method} ${match.route.path}`;
+      exchange.run(match.route, match.params, url, q).then(exchange.send, exchange.fail);
     } catch (error) {
-      fail(error);
+      exchange.fail(error);
     }
   };
+}
+
+const ignore = () => {};
+
+interface App {
+  options: HttpAppOptions;
+  router: Router;
+  authenticate(req: IncomingMessage, route: Route): Promise<Principal>;
+}
+
+/** One request and its answer. Methods, not per-request closures: this runs for every webhook. */
+class Exchange {
+  readonly started = performance.now();
+  readonly method: string;
+  routeName = 'unmatched';
+  readonly send = this.reply.bind(this);
+  readonly fail = this.failed.bind(this);
+  readonly onFinish = this.finished.bind(this);
+
+  constructor(
+    private readonly app: App,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly requestId: string,
+  ) {
+    this.method = req.method ?? 'GET';
+  }
+
+  async run(route: Route, rawParams: Record<string, string>, url: string, q: number): Promise<Reply> {
+    const { req, app } = this;
+    const principal = route.auth === 'none' ? undefined : await app.authenticate(req, route);
+    const params = decodeParams(rawParams);
+    if (principal?.providers) checkProviderScope(route, params, principal.providers);
+    const ctx = new Context(req, this.requestId, params, q < 0 ? '' : url.slice(q + 1), app.options.jsonBodyBytes);
+    if (principal) {
+      ctx.role = principal.role;
+      ctx.principal = principal;
+    }
+    const reply = await route.handler(ctx);
+    if (principal && route.auth === 'admin' && route.method !== 'GET' && reply.status < 400) {
+      // One audit line per admin change, naming the key (never the key itself).
+      app.options.logger.info('audit', {
+        action: this.routeName,
+        by: principal.name,
+        ...params,
+        status: reply.status,
+        requestId: this.requestId,
+      });
+    }
+    return reply;
+  }
+
+  private reply(reply: Reply) {
+    const { res } = this;
+    if (res.headersSent || res.destroyed) return;
+    const headers: Record<string, string> = {
+      ...BASE_SECURITY_HEADERS,
+      'x-request-id': this.requestId,
+      ...reply.headers,
+    };
+    if (reply.stream) {
+      res.writeHead(reply.status, headers);
+      reply.stream(res);
+      return;
+    }
+    let payload: string | undefined;
+    if (reply.text !== undefined) {
+      payload = reply.text;
+      headers['content-type'] = reply.contentType ?? 'text/plain; charset=utf-8';
+    } else if (reply.body !== undefined) {
+      payload = JSON.stringify(reply.body);
+      headers['content-type'] = 'application/json; charset=utf-8';
+    }
+    if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+    res.writeHead(reply.status, headers);
+    res.end(payload);
+  }
+
+  private failed(error: unknown) {
+    const { options } = this.app;
+    const reply = errorReply(error, this.requestId);
+    if (reply.internal) {
+      options.logger.error('request failed', {
+        requestId: this.requestId,
+        method: this.method,
+        route: this.routeName,
+        status: reply.status,
+        error: describeError(error),
+      });
+    }
+    this.reply({
+      status: reply.status,
+      body: options.redact ? options.redact(reply.body) : reply.body,
+      headers: reply.headers,
+    });
+  }
+
+  private finished() {
+    const { metrics, logger } = this.app.options;
+    const status = this.res.statusCode;
+    const seconds = (performance.now() - this.started) / 1000;
+    metrics.httpRequests.inc({ route: this.routeName, method: this.method, status: String(status) });
+    metrics.httpDuration.observe(seconds, { route: this.routeName });
+    const level = status >= 500 ? 'warn' : status >= 400 ? 'info' : 'debug';
+    logger[level]('request', {
+      requestId: this.requestId,
+      method: this.method,
+      route: this.routeName,
+      status,
+      ms: Math.round(seconds * 1e4) / 10,
+    });
+  }
+}
+
+/** What a handler gets: the query is parsed and the body read only when asked for. */
+class Context implements RequestContext {
+  role?: ApiKeyRole;
+  principal?: Principal;
+  private bodyPromise?: Promise<Buffer>;
+  private parsedQuery?: URLSearchParams;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly requestId: string,
+    readonly params: Record<string, string>,
+    private readonly search: string,
+    private readonly jsonBodyBytes: number,
+  ) {}
+
+  get query(): URLSearchParams {
+    this.parsedQuery ??= new URLSearchParams(this.search);
+    return this.parsedQuery;
+  }
+
+  body(limit = this.jsonBodyBytes): Promise<Buffer> {
+    this.bodyPromise ??= readBody(this.req, limit);
+    return this.bodyPromise;
+  }
+
+  async json(): Promise<unknown> {
+    return parseJson(await this.body());
+  }
 }
 
 function checkProviderScope(route: Route, params: Record<string, string>, allowed: readonly string[]): void {

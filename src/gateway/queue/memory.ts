@@ -52,15 +52,19 @@ export class MemoryQueueBackend<T> implements QueueBackend<T> {
   async ack(partition: string, count: number): Promise<boolean> {
     const part = this.parts.get(partition);
     if (!part?.leased) return false;
-    const removed = part.items.splice(0, count).length;
-    this.count -= removed;
-    part.attempts = 0;
+    this.remove(part, count);
     return true;
   }
 
-  async release(partition: string, retryAt?: number): Promise<void> {
+  private remove(part: Partition<T>, count: number) {
+    this.count -= part.items.splice(0, count).length;
+    part.attempts = 0;
+  }
+
+  async release(partition: string, retryAt?: number, ack?: number): Promise<void> {
     const part = this.parts.get(partition);
     if (!part?.leased) return;
+    if (ack) this.remove(part, ack);
     part.leased = false;
     if (retryAt !== undefined && part.items.length > 0) {
       part.attempts++;

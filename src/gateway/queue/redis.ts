@@ -1,5 +1,6 @@
 import type { RedisConnection as Redis } from '../redis/connect';
 import { newId } from '../../util/ids';
+import { TickBatch } from '../redis/batch';
 import { LuaScript } from '../redis/lua';
 import type { ClaimedPartition, QueueBackend, QueueEntry } from './types';
 
@@ -55,21 +56,47 @@ redis.call('HDEL', attempts, p)
 return 1
 `);
 
+/**
+ * Releases several leases in one round trip (releases made in the same tick are batched). KEYS: ready,
+ * attempts, depth, then per partition its lease and list; ARGV: owner, now, then per partition its
+ * name, `retryAt` ('' for none) and how many items to acknowledge first (as ACK does).
+ */
 const RELEASE = new LuaScript(`
-local leaseKey, q, ready, attempts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local p, owner, now, retryAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
-if redis.call('GET', leaseKey) ~= owner then return 0 end
-redis.call('DEL', leaseKey)
-if redis.call('LLEN', q) == 0 then
-  redis.call('ZREM', ready, p)
-  redis.call('HDEL', attempts, p)
-elseif retryAt ~= '' then
-  redis.call('HINCRBY', attempts, p, 1)
-  redis.call('ZADD', ready, tonumber(retryAt), p)
-else
-  redis.call('ZADD', ready, now, p)
+local ready, attempts, depth = KEYS[1], KEYS[2], KEYS[3]
+local owner, now = ARGV[1], tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV, 3 do
+  local k = 4 + (i - 3) / 3 * 2
+  local leaseKey, q = KEYS[k], KEYS[k + 1]
+  local p, retryAt, ack = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  if redis.call('GET', leaseKey) ~= owner then
+    out[#out + 1] = 0
+  else
+    local left = redis.call('LLEN', q)
+    local removed = math.min(ack, left)
+    if removed > 0 then
+      redis.call('LTRIM', q, ack, -1)
+      redis.call('DECRBY', depth, removed)
+      left = left - removed
+    end
+    redis.call('DEL', leaseKey)
+    if left == 0 then
+      redis.call('ZREM', ready, p)
+      redis.call('HDEL', attempts, p)
+    else
+      -- acknowledged items take their failed attempts with them
+      if ack > 0 then redis.call('HDEL', attempts, p) end
+      if retryAt ~= '' then
+        redis.call('HINCRBY', attempts, p, 1)
+        redis.call('ZADD', ready, tonumber(retryAt), p)
+      else
+        redis.call('ZADD', ready, now, p)
+      end
+    end
+    out[#out + 1] = 1
+  end
 end
-return 1
+return out
 `);
 
 /** KEYS: the ready set, then one lease key per partition in ARGV[4..]. */
@@ -84,6 +111,24 @@ for i = 4, #ARGV do
   end
 end
 return 1
+`);
+
+/**
+ * All entries of one append, atomically, in one round trip. KEYS: ready, depth, then one list per
+ * partition; ARGV: now, then per partition its name, its item count and the items.
+ */
+const APPEND = new LuaScript(`
+local ready, depth, now = KEYS[1], KEYS[2], ARGV[1]
+local i, total = 2, 0
+for k = 3, #KEYS do
+  local p, count = ARGV[i], tonumber(ARGV[i + 1])
+  for j = i + 2, i + 1 + count do redis.call('RPUSH', KEYS[k], ARGV[j]) end
+  redis.call('ZADD', ready, 'NX', now, p)
+  i = i + 2 + count
+  total = total + count
+end
+redis.call('INCRBY', depth, total)
+return total
 `);
 
 /** Where the keys of queue `name` start (the Redis store appends to the outbox with this too). */
@@ -110,6 +155,8 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
   readonly leaseMs: number;
   private readonly base: string;
   private readonly now: () => number;
+  private readonly releases = new TickBatch(this.releaseAll.bind(this));
+  private readonly appends = new TickBatch(this.appendAll.bind(this), 'turn');
 
   constructor(
     private readonly redis: Redis,
@@ -128,16 +175,20 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
       list.push(JSON.stringify(item));
       grouped.set(partition, list);
     }
-    const now = this.now();
-    const tx = this.redis.multi();
-    for (const [partition, items] of grouped) {
-      tx.rpush(this.list(partition), ...items);
-      tx.zadd(`${this.base}ready`, 'NX', now, partition);
-    }
-    tx.incrby(`${this.base}depth`, entries.length);
-    const results = await tx.exec();
-    const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction was discarded');
+    await this.appends.add(grouped);
+  }
+
+  /** The appends of one turn of the event loop (webhooks read from many sockets) in one script. */
+  private async appendAll(batch: Array<Map<string, string[]>>): Promise<unknown[]> {
+    const keys = [`${this.base}ready`, `${this.base}depth`];
+    const args: Array<string | number> = [this.now()];
+    for (const grouped of batch)
+      for (const [partition, items] of grouped) {
+        keys.push(this.list(partition));
+        args.push(partition, items.length, ...items);
+      }
+    await APPEND.run(this.redis, keys, args);
+    return batch;
   }
 
   async claim(max: number, batch: number): Promise<ClaimedPartition<T>[]> {
@@ -158,10 +209,19 @@ export class RedisQueueBackend<T> implements QueueBackend<T> {
     return (await ACK.run<number>(this.redis, keys, [partition, count, this.owner])) === 1;
   }
 
-  async release(partition: string, retryAt?: number): Promise<void> {
-    const keys = [this.lease(partition), this.list(partition), `${this.base}ready`, `${this.base}attempts`];
-    const at = retryAt === undefined ? '' : Math.round(retryAt);
-    await RELEASE.run(this.redis, keys, [partition, this.owner, this.now(), at]);
+  async release(partition: string, retryAt?: number, ack = 0): Promise<void> {
+    await this.releases.add({ partition, at: retryAt === undefined ? '' : Math.round(retryAt), ack });
+  }
+
+  /** Everything released in one tick, in one script: partitions often finish together. */
+  private async releaseAll(batch: Array<{ partition: string; at: number | ''; ack: number }>): Promise<unknown[]> {
+    const keys = [`${this.base}ready`, `${this.base}attempts`, `${this.base}depth`];
+    const args: Array<string | number> = [this.owner, this.now()];
+    for (const r of batch) {
+      keys.push(this.lease(r.partition), this.list(r.partition));
+      args.push(r.partition, r.at, r.ack);
+    }
+    return RELEASE.run<unknown[]>(this.redis, keys, args);
   }
 
   async renew(partitions: readonly string[]): Promise<void> {

@@ -28,8 +28,11 @@ export interface QueueBackend<T> {
   claim(max: number, batch: number): Promise<ClaimedPartition<T>[]>;
   /** Removes the first `count` items of a leased partition; false when the lease was lost. */
   ack(partition: string, count: number): Promise<boolean>;
-  /** Gives the lease back; with `retryAt` the partition waits until then (and its attempts grow). */
-  release(partition: string, retryAt?: number): Promise<void>;
+  /**
+   * Gives the lease back; with `retryAt` the partition waits until then (and its attempts grow). With
+   * `ack`, first removes that many items as `ack` does (nothing when the lease was lost), in the same step.
+   */
+  release(partition: string, retryAt?: number, ack?: number): Promise<void>;
   /** Extends the leases this worker holds. */
   renew(partitions: readonly string[]): Promise<void>;
   /** Items waiting in all partitions. */
@@ -45,6 +48,11 @@ export interface QueueBackend<T> {
 export interface PartitionOutcome {
   /** Stop here and try the head item again at this time (epoch ms). */
   retryAt?: number;
+  /**
+   * Processed items not acknowledged yet: removed together with the release (one step instead of
+   * two; the last item of a batch is usually acknowledged this way).
+   */
+  ack?: number;
 }
 
 export interface PartitionControl {

@@ -37,6 +37,7 @@ export class QueueWorker<T> {
   private wake?: () => void;
   private loopDone?: Promise<void>;
   private renewTimer?: ReturnType<typeof setInterval>;
+  private nudgeTimer?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly backend: QueueBackend<T>,
@@ -69,6 +70,11 @@ export class QueueWorker<T> {
         );
       }, renewEvery);
       this.renewTimer.unref?.();
+    } else {
+      // Local appends kick us and delayed partitions wake us: an idle worker just waits for a kick,
+      // without a timer per wait (it waits several times per message under load). This is the safety net.
+      this.nudgeTimer = setInterval(() => this.kick(), LOCAL_NUDGE_MS);
+      this.nudgeTimer.unref?.();
     }
   }
 
@@ -121,7 +127,9 @@ export class QueueWorker<T> {
   private halt() {
     this.running = false;
     if (this.renewTimer) clearInterval(this.renewTimer);
+    if (this.nudgeTimer) clearInterval(this.nudgeTimer);
     this.renewTimer = undefined;
+    this.nudgeTimer = undefined;
   }
 
   private async loop(): Promise<void> {
@@ -150,15 +158,12 @@ export class QueueWorker<T> {
       for (const c of claimed) this.run(c);
       if (claimed.length > 0 && claimed.length === free) continue; // maybe more waiting
       if (this.kicked) continue;
-      await this.sleep(await this.idleWait());
+      await this.sleep(this.backend.shared ? await this.idleWait() : undefined);
     }
   }
 
+  /** How long a worker on a shared queue waits for a kick before claiming again. */
   private async idleWait(): Promise<number> {
-    if (!this.backend.shared) {
-      // Local appends kick us and delayed partitions wake us; a long nap is only a safety net.
-      return 5_000;
-    }
     try {
       const next = await this.backend.nextDueAt();
       if (next === undefined) return this.pollMs;
@@ -168,8 +173,12 @@ export class QueueWorker<T> {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number | undefined): Promise<void> {
     if (this.kicked || this.stopping) return Promise.resolve();
+    if (ms === undefined)
+      return new Promise((resolve) => {
+        this.wake = resolve;
+      });
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wake = undefined;
@@ -186,9 +195,11 @@ export class QueueWorker<T> {
   private run(claimed: ClaimedPartition<T>): void {
     const task = (async () => {
       let retryAt: number | undefined;
+      let ack: number | undefined;
       try {
-        const outcome = await this.handler(claimed, { ack: (count) => this.backend.ack(claimed.partition, count) });
+        const outcome = await this.handler(claimed, { ack: this.backend.ack.bind(this.backend, claimed.partition) });
         retryAt = outcome.retryAt;
+        ack = outcome.ack;
       } catch (error) {
         retryAt = this.now() + this.errorDelayMs;
         this.options.logger.error('queue handler failed; will retry', {
@@ -197,7 +208,7 @@ export class QueueWorker<T> {
         });
       }
       try {
-        await this.backend.release(claimed.partition, retryAt);
+        await this.backend.release(claimed.partition, retryAt, ack);
       } catch (error) {
         this.options.logger.warn('queue release failed (the lease will run out)', {
           queue: this.options.name,
@@ -212,6 +223,9 @@ export class QueueWorker<T> {
     });
   }
 }
+
+/** How often an idle worker on a local queue looks for work nobody kicked it for (a safety net). */
+const LOCAL_NUDGE_MS = 5_000;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => {

@@ -9,6 +9,7 @@ import {
   type WriteResult,
 } from '../../store/types';
 import { queueBase } from '../queue/redis';
+import { TickBatch } from './batch';
 import { LuaScript } from './lua';
 
 /*
@@ -58,8 +59,8 @@ return false
  * Optional KEYS after the four fixed ones: ext index (ARGV[6] = '1'), seen key (ARGV[8] = '1'), then
  * with outbox items the queue's ready and depth keys and one list per item.
  */
-const UPDATE = new LuaScript(`
-${LUA_IS_LIVE}
+const UPDATE = `
+local function update(KEYS, ARGV)
 local id, version, status, json = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local hasExt, ttl = ARGV[5] == '1', tonumber(ARGV[6])
 local hasSeen, seenTtl, now = ARGV[7] == '1', ARGV[8], ARGV[9]
@@ -92,6 +93,26 @@ for i = 10, #ARGV, 2 do
 end
 if n > 0 then redis.call('INCRBY', KEYS[k + 1], n) end
 return 1
+end`;
+
+/**
+ * UPDATE for the writes made in the same tick (each its own compare-and-set, answered in order):
+ * ARGV holds per write its key count, its argument count and its arguments; KEYS its keys, in turn.
+ */
+const UPDATES = new LuaScript(`
+${LUA_IS_LIVE}
+${UPDATE}
+local out, k, a = {}, 1, 1
+while a <= #ARGV do
+  local nk, na = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  local keys, args = {}, {}
+  for i = 1, nk do keys[i] = KEYS[k + i - 1] end
+  for i = 1, na do args[i] = ARGV[a + 1 + i] end
+  out[#out + 1] = update(keys, args)
+  k = k + nk
+  a = a + 2 + na
+end
+return out
 `);
 
 /** Follows an index key to the record JSON in one round trip. */
@@ -99,6 +120,16 @@ const BY_INDEX = new LuaScript(`
 local id = redis.call('GET', KEYS[1])
 if not id then return false end
 return redis.call('HGET', ARGV[1] .. 'ho:' .. id, 'j')
+`);
+
+/** BY_INDEX for several index keys at once (lookups made in the same tick): one JSON or false each. */
+const BY_INDEXES = new LuaScript(`
+local out = {}
+for i, key in ipairs(KEYS) do
+  local id = redis.call('GET', key)
+  out[i] = id and redis.call('HGET', ARGV[1] .. 'ho:' .. id, 'j') or false
+end
+return out
 `);
 
 export interface RedisStoreOptions {
@@ -152,11 +183,23 @@ export class RedisStore implements HandoverStore {
       await BY_INDEX.run<string | null>(this.redis, [`${this.prefix}ho:session:${sessionKey}`], [this.prefix]),
     );
   }
+  /** Every webhook event starts with this lookup: the ones made in the same tick share one round trip. */
   async findHandoverByConversationId(providerId: string, conversationId: string): Promise<HandoverRecord | undefined> {
-    return parse(
-      await BY_INDEX.run<string | null>(this.redis, [this.extKey(providerId, conversationId)], [this.prefix]),
-    );
+    return parse(await this.byConversation.add(this.extKey(providerId, conversationId)));
   }
+  /** Handover writes made in the same tick share one script call (each stays its own atomic step). */
+  private readonly writes = new TickBatch((batch: Array<{ keys: string[]; args: Array<string | number> }>) => {
+    const keys: string[] = [];
+    const args: Array<string | number> = [];
+    for (const w of batch) {
+      keys.push(...w.keys);
+      args.push(w.keys.length, w.args.length, ...w.args);
+    }
+    return UPDATES.run<number[]>(this.redis, keys, args);
+  });
+  private readonly byConversation = new TickBatch((keys: string[]) =>
+    BY_INDEXES.run<Array<string | null>>(this.redis, keys, [this.prefix]),
+  );
 
   async insertHandover(record: HandoverRecord): Promise<HandoverRecord | undefined> {
     const keys = this.recordKeys(record);
@@ -194,11 +237,14 @@ export class RedisStore implements HandoverStore {
         keys.push(`${base}q:${entry.partition}`);
       }
     }
-    const result = await UPDATE.run<number>(this.redis, keys, [
-      ...[record.id, record.version, record.status, JSON.stringify(record)],
-      ...[record.conversationId ? '1' : '', this.endedTtlMs],
-      ...[seen ? '1' : '', seen ? Math.max(1, Math.round(seen.ttlMs)) : 0, Date.now(), ...appended],
-    ]);
+    const result = await this.writes.add({
+      keys,
+      args: [
+        ...[record.id, record.version, record.status, JSON.stringify(record)],
+        ...[record.conversationId ? '1' : '', this.endedTtlMs],
+        ...[seen ? '1' : '', seen ? Math.max(1, Math.round(seen.ttlMs)) : 0, Date.now(), ...appended],
+      ],
+    });
     if (result === 1 && appended.length > 0) this.outbox!.appended();
     return result === 1 ? 'written' : result === 2 ? 'seen' : 'conflict';
   }

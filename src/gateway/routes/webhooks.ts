@@ -31,6 +31,14 @@ function storable(value: unknown): boolean {
 }
 
 export const WEBHOOK_ROUTE = '/webhooks/:providerId';
+
+/** One webhook request's outcome, for its metrics and logs. */
+interface Intake {
+  providerId: string;
+  requestId: string;
+  type: string;
+  result: string;
+}
 /**
  * Sub-paths a connector may serve through `webhook.handle` (token and reply endpoints, handshakes).
  * Four levels: CXone posts replies to `<box>/1.0/posts/<thread>/messages`.
@@ -96,6 +104,30 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
     return lookup;
   };
   registry.on('change', (change) => cache.delete(change.type === 'deleted' ? change.providerId : change.provider.id));
+  // Defined once, not per request: a request's outcome travels in `intake`.
+  const unavailable = (intake: Intake, error: unknown, stage: string) => {
+    intake.result = 'unavailable';
+    logger.error(`webhook intake failed (${stage}); answered 503 so the vendor retries`, {
+      requestId: intake.requestId,
+      providerId: intake.providerId,
+      error: (error as Error)?.message,
+    });
+    return new HttpStatusError(503, 'The gateway cannot store events right now; retry later', {
+      'retry-after': String(RETRY_AFTER_SEC),
+    });
+  };
+  const enqueue = async (intake: Intake, events: HandoverEvent[], receivedAt: number) => {
+    const entries = eventEntries(intake.providerId, events, receivedAt);
+    try {
+      await options.queue.append(entries);
+    } catch (error) {
+      if (storable(entries)) throw unavailable(intake, error, 'queue');
+      intake.result = 'bad_request';
+      throw new BadRequestError('The webhook body cannot be stored (nested too deeply)');
+    }
+    metrics.eventsEnqueued.inc({}, events.length);
+    options.kick();
+  };
   return {
     method: 'POST',
     path: WEBHOOK_ROUTE,
@@ -103,31 +135,7 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
     handler: async (ctx) => {
       const started = performance.now();
       const providerId = ctx.params.providerId!;
-      let type = 'unknown';
-      let result = 'error';
-      const unavailable = (error: unknown, stage: string) => {
-        result = 'unavailable';
-        logger.error(`webhook intake failed (${stage}); answered 503 so the vendor retries`, {
-          requestId: ctx.requestId,
-          providerId,
-          error: (error as Error)?.message,
-        });
-        return new HttpStatusError(503, 'The gateway cannot store events right now; retry later', {
-          'retry-after': String(RETRY_AFTER_SEC),
-        });
-      };
-      const enqueue = async (events: HandoverEvent[], receivedAt: number) => {
-        const entries = eventEntries(providerId, events, receivedAt);
-        try {
-          await options.queue.append(entries);
-        } catch (error) {
-          if (storable(entries)) throw unavailable(error, 'queue');
-          result = 'bad_request';
-          throw new BadRequestError('The webhook body cannot be stored (nested too deeply)');
-        }
-        metrics.eventsEnqueued.inc({}, events.length);
-        options.kick();
-      };
+      const intake: Intake = { providerId, requestId: ctx.requestId, type: 'unknown', result: 'error' };
       try {
         // An unknown provider, one without webhooks and a bad signature all answer the same 401, so
         // provider ids cannot be enumerated from outside.
@@ -136,17 +144,17 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           if (UnknownProviderError.isInstance(error)) return undefined;
           throw HandoverError.isInstance(error) && error.code !== 'internal'
             ? error
-            : unavailable(error, 'provider lookup');
+            : unavailable(intake, error, 'provider lookup');
         });
         const webhook = found?.connector.webhook;
         if (!found || !webhook) {
-          result = 'bad_signature';
+          intake.result = 'bad_signature';
           throw new BadSignatureError('Webhook verification failed');
         }
-        type = found.provider.type;
+        intake.type = found.provider.type;
         const wait = options.limiter?.take(providerId);
         if (wait !== undefined) {
-          result = 'rate_limited';
+          intake.result = 'rate_limited';
           throw tooManyRequests(wait, 'Too many webhooks for this provider; retry later');
         }
         const rawBody = await ctx.body(options.maxBodyBytes);
@@ -161,12 +169,12 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
         try {
           custom = webhook.handle ? await webhook.handle(request) : undefined;
         } catch (error) {
-          throw isTransientFailure(error) ? unavailable(error, 'handle') : error;
+          throw isTransientFailure(error) ? unavailable(intake, error, 'handle') : error;
         }
         if (custom) {
           const handled = custom.events ?? [];
-          if (handled.length > 0) await enqueue(handled, request.receivedAt);
-          result = 'handled';
+          if (handled.length > 0) await enqueue(intake, handled, request.receivedAt);
+          intake.result = 'handled';
           const body =
             typeof custom.body === 'string'
               ? custom.body
@@ -182,14 +190,14 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           };
         }
         if (request.method !== 'POST' || ctx.params.sub !== undefined) {
-          result = 'bad_signature'; // as for an unknown provider: nothing tells a known id apart
+          intake.result = 'bad_signature'; // as for an unknown provider: nothing tells a known id apart
           throw new BadSignatureError('Webhook verification failed');
         }
         try {
           await webhook.verify(request);
         } catch (error) {
-          if (isTransientFailure(error)) throw unavailable(error, 'verify');
-          result = 'bad_signature';
+          if (isTransientFailure(error)) throw unavailable(intake, error, 'verify');
+          intake.result = 'bad_signature';
           // Every signature failure reads the same (and the same as an unknown provider).
           if (HandoverError.isInstance(error) && error.code !== 'internal' && error.code !== 'bad_signature')
             throw error;
@@ -200,23 +208,23 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           events = await webhook.parse(request);
         } catch (error) {
           // A connector reading its state (Redis) while it is away: retry later, not a 400.
-          if (isTransientFailure(error)) throw unavailable(error, 'parse');
-          result = 'bad_request';
+          if (isTransientFailure(error)) throw unavailable(intake, error, 'parse');
+          intake.result = 'bad_request';
           if (HandoverError.isInstance(error) && error.code !== 'internal') throw error;
           throw new BadRequestError('Webhook body could not be parsed');
         }
-        if (events.length > 0) await enqueue(events, request.receivedAt);
-        result = 'accepted';
+        if (events.length > 0) await enqueue(intake, events, request.receivedAt);
+        intake.result = 'accepted';
         return { status: 200, body: { received: events.length } };
       } catch (error) {
-        if (result === 'error') result = HandoverError.isInstance(error) ? error.code : 'error';
-        if (HandoverTimeoutError.isInstance(error)) result = 'timeout';
-        if (result === 'bad_signature')
+        if (intake.result === 'error') intake.result = HandoverError.isInstance(error) ? error.code : 'error';
+        if (HandoverTimeoutError.isInstance(error)) intake.result = 'timeout';
+        if (intake.result === 'bad_signature')
           logger.warn('webhook rejected: bad signature or unknown provider', { requestId: ctx.requestId, providerId });
         throw error;
       } finally {
-        metrics.webhookResults.inc({ type, result });
-        metrics.webhookLatency.observe((performance.now() - started) / 1000, { type });
+        metrics.webhookResults.inc({ type: intake.type, result: intake.result });
+        metrics.webhookLatency.observe((performance.now() - started) / 1000, { type: intake.type });
       }
     },
   };

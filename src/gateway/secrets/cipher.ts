@@ -20,9 +20,16 @@ const KID = /^[A-Za-z0-9_-]{1,32}$/;
 export const SEALED_PATTERN =
   /enc:v1:([A-Za-z0-9_-]{1,32}):([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]*)/g;
 
+/** Values `decryptCached` remembers: about one per live handover being worked on. */
+const OPENED_MAX = 4096;
+
 export class SecretCipher {
   private readonly byKid = new Map<string, Buffer>();
   readonly currentKid: string;
+  /** Sealed text → plain, for `decryptCached` (oldest first). */
+  private readonly opened = new Map<string, string>();
+  /** Sessions `openToken` returned → the sealed text they were opened from, for `sealToken`. */
+  private readonly sealedOf = new WeakMap<object, { plain: string; sealed: string }>();
 
   constructor(keys: readonly EncryptionKey[]) {
     if (keys.length === 0) throw new HandoverConfigError('At least one encryption key is needed');
@@ -73,6 +80,44 @@ export class SecretCipher {
         `A stored secret sealed with key "${kid}" does not open: wrong key material or a damaged value`,
       );
     }
+  }
+
+  /**
+   * `decrypt`, remembering the last few thousand values opened: a handover's URLToken is read with its
+   * record for every event and again by the outbox, and AES-GCM with a fresh decipher is not free.
+   * Only exact sealed texts that opened (authenticated) are remembered, so a changed byte still fails.
+   */
+  decryptCached(value: string): string {
+    const hit = this.opened.get(value);
+    if (hit !== undefined) return hit;
+    const plain = this.decrypt(value);
+    if (plain !== value) {
+      this.opened.set(value, plain);
+      if (this.opened.size > OPENED_MAX) this.opened.delete(this.opened.keys().next().value!);
+    }
+    return plain;
+  }
+
+  /** A copy of `session` with its URLToken opened; `sealToken` of that copy gives the same sealed text back. */
+  openToken<S extends { urlToken?: string }>(session: S): S {
+    const sealed = session.urlToken;
+    if (!sealed || !SecretCipher.isSealed(sealed)) return session;
+    const opened = { ...session, urlToken: this.decryptCached(sealed) };
+    this.sealedOf.set(opened, { plain: opened.urlToken, sealed });
+    return opened;
+  }
+
+  /**
+   * A copy of `session` with its URLToken sealed. A session `openToken` returned, token unchanged, gets
+   * the text it was opened from (if sealed with the current key): a record read, changed and written
+   * back, or the deliveries it makes, do not pay a fresh encryption each time.
+   */
+  sealToken<S extends { urlToken?: string }>(session: S): S {
+    const token = session.urlToken;
+    if (!token || SecretCipher.isSealed(token)) return session;
+    const known = this.sealedOf.get(session);
+    const reuse = known && known.plain === token && known.sealed.startsWith(`${PREFIX}${this.currentKid}:`);
+    return { ...session, urlToken: reuse ? known.sealed : this.encrypt(token) };
   }
 
   /** Plain in, sealed out; sealed with an old key in, sealed with the current one out; else unchanged. */

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RedisConnection } from '../redis/connect';
 import type { DeliveryItem } from '../../delivery';
 import { LuaScript } from '../redis/lua';
-import { SecretCipher } from './cipher';
+import type { SecretCipher } from './cipher';
 
 /** Compare-and-set on one value: a value changed meanwhile by a gateway is left alone (it was just written). */
 const CAS = new LuaScript(`
@@ -131,15 +131,11 @@ function escapeGlob(text: string): string {
 
 /** The outbox keeps each item's URLToken sealed while it waits in the queue. */
 export function sealDeliveryItem(cipher: SecretCipher | undefined, item: DeliveryItem): DeliveryItem {
-  const token = item.session.urlToken;
-  return cipher && token && !SecretCipher.isSealed(token)
-    ? { ...item, session: { ...item.session, urlToken: cipher.encrypt(token) } }
-    : item;
+  const session = cipher ? cipher.sealToken(item.session) : item.session;
+  return session === item.session ? item : { ...item, session };
 }
 
 export function openDeliveryItem(cipher: SecretCipher | undefined, item: DeliveryItem): DeliveryItem {
-  const token = item.session.urlToken;
-  return cipher && token && SecretCipher.isSealed(token)
-    ? { ...item, session: { ...item.session, urlToken: cipher.decrypt(token) } }
-    : item;
+  const session = cipher ? cipher.openToken(item.session) : item.session;
+  return session === item.session ? item : { ...item, session };
 }

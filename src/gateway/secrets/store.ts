@@ -90,14 +90,13 @@ export class EncryptingStore implements HandoverStore {
     return settings;
   }
 
+  // A record read, changed and written back keeps the sealed URLToken it was read with (see sealToken).
   private sealHandover(record: HandoverRecord): HandoverRecord {
-    const token = record.session.urlToken;
-    return token ? { ...record, session: { ...record.session, urlToken: this.cipher.encrypt(token) } } : record;
+    const session = this.cipher.sealToken(record.session);
+    return session === record.session ? record : { ...record, session };
   }
   private openHandover(record: HandoverRecord | undefined): HandoverRecord | undefined {
-    const token = record?.session.urlToken;
-    return record && token
-      ? { ...record, session: { ...record.session, urlToken: this.cipher.decrypt(token) } }
-      : record;
+    const session = record && this.cipher.openToken(record.session);
+    return record && session !== record.session ? { ...record, session: session! } : record;
   }
 }
