@@ -109,7 +109,7 @@ export function createCheckAvailabilityNodes(options: CreateHandoverNodesOptions
     ]),
     function: async (params, configOf, childType) => {
       const rt = runtimeOf(params);
-      const c = configOf.now(params) ?? (await configOf.load(params));
+      const c = configOf(params);
       const where = c.storeLocation;
       const key = where === 'context' ? c.contextKey : c.inputKey;
       const branch = (k: (typeof AVAILABILITY_CHILDREN)[number]['key']) => routeTo(rt, childType(k));

@@ -26,7 +26,7 @@ export function createCloseHandoverNode(options: CreateHandoverNodesOptions) {
     sections: [STORAGE_SECTION],
     function: async (params, configOf) => {
       const rt = runtimeOf(params);
-      const c = configOf.now(params) ?? (await configOf.load(params));
+      const c = configOf(params);
       const key = c.storeLocation === 'context' ? c.contextKey : c.inputKey;
       // A broken gateway connection is the node's own misconfiguration: it throws, as Cognigy's nodes do.
       const service = serviceFor(options.service, params.config as Record<string, unknown>);

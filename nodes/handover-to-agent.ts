@@ -348,7 +348,7 @@ export function createHandoverToAgentNode(options: CreateHandoverNodesOptions) {
         if (ended) setHandoverInput(rt, ended);
         return;
       }
-      const config = configOf.now(params) ?? (await configOf.load(params));
+      const config = configOf(params);
       try {
         const outcome = await service.startHandover(
           startInput(rt, config, params.cognigy.profile as Record<string, any>),

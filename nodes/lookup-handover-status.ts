@@ -77,7 +77,7 @@ export function createLookupNodes(options: CreateHandoverNodesOptions) {
     branchKey: (c) => c.case,
     function: async (params, configOf, childType) => {
       const rt = runtimeOf(params);
-      const config = configOf.now(params) ?? (await configOf.load(params));
+      const config = configOf(params);
       const route = (handover: FlowHandoverInput | undefined) => {
         // A case the flow builder has not wired falls through to Default, as a Lookup does.
         routeTo(rt, childType(caseOf(handover, config.inactivityCase)), childType('default'));

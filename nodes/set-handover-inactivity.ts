@@ -50,7 +50,7 @@ function inactivityNode(options: CreateHandoverNodesOptions, nodeType: string, l
     fields: SET_INACTIVITY_FIELDS,
     function: async (params, configOf) => {
       const rt = runtimeOf(params);
-      const c = configOf.now(params) ?? (await configOf.load(params));
+      const c = configOf(params);
       const minutes = timerMinutes(c.timer);
       if (minutes === 0)
         rt.api.log(

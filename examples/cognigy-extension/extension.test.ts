@@ -110,33 +110,6 @@ describe('the packaged Cognigy extension', () => {
     expect(extension.options.label).toBe('Handover Kit');
   });
 
-  it('loads without running zod or loading node:http: both wait for the first node execution', () => {
-    // A fresh process, as a Cognigy worker starts; zod marks itself on globalThis when it initialises.
-    const probe = (step: string) =>
-      JSON.parse(
-        execFileSync(
-          'node',
-          [
-            '-e',
-            `(async()=>{const ext=require(${JSON.stringify(join(unpacked, 'build/module.js'))}).default;${step};` +
-              'console.log(JSON.stringify({zod:"__zod_globalConfig" in globalThis,' +
-              'http:process.moduleLoadList.includes("NativeModule http")}))})()',
-          ],
-          { encoding: 'utf8' },
-        ),
-      );
-    expect(probe('')).toEqual({ zod: false, http: false });
-    // The first execution validates its config with zod (here it finds an error, so no request is made).
-    const params = JSON.stringify({
-      cognigy: { api: {}, input: {}, context: {}, profile: {} },
-      config: { closeHandoverInProvider: 'yes' },
-      childConfigs: [],
-      nodeId: 'x',
-    });
-    const execute = `await ext.nodes.find((n)=>n.type==="closeHandover").function(${params}).catch(()=>{})`;
-    expect(probe(execute)).toEqual({ zod: true, http: false });
-  });
-
   it('runs the nodes against the gateway with exactly one HTTP request per execution', async () => {
     const session = {
       userId: 'ext-user',

@@ -4,7 +4,7 @@ import type { CapabilityName, ConnectorCapabilities } from '../../src/contract';
 // The errors module itself, not the contract's index: the extension loads no zod schemas.
 import { HandoverConfigError, UnsupportedCapabilityError, type HandoverError } from '../../src/contract/errors';
 import { editorFrom, field, textField, type ConfigOf, type FieldSpec, type SectionDef } from './fields';
-import { configReader, type NodeConfigReader } from './lazy-config';
+import { configReader, type NodeConfigReader } from './config-reader';
 import type { CreateHandoverNodesOptions, ProviderInfo } from './types';
 
 /** Fields several nodes share, so their keys, labels and validation never drift apart. */

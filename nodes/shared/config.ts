@@ -7,7 +7,7 @@ import type { ConfigOf, FieldSpec, ValueSpec } from './fields';
 
 /**
  * The zod side of the nodes' field lists: validation and error messages. Loaded on a node's first
- * execution (./lazy-config.ts) or where a flow is validated, never when an extension loads. Built with
+ * execution (./config-reader.ts) or where a flow is validated, never when an extension loads. Built with
  * zod/mini (a fraction of zod's size in the extension bundle), with zod's English messages.
  */
 z.config(z.locales.en());

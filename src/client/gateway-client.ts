@@ -1,4 +1,6 @@
+import * as http from 'node:http';
 import type { Agent as HttpAgent, request as httpRequest, IncomingMessage } from 'node:http';
+import * as https from 'node:https';
 // From the errors module, not the contract's index: the extension bundle then loads no zod schemas.
 import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../contract/errors';
 import type {
@@ -58,24 +60,18 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     maxFreeSockets: options.connections ?? 16,
     scheduling: 'lifo' as const,
   };
-  // node:http / node:https are loaded on the first call, not at require time: a Cognigy extension loads
-  // this module cold on every worker start, and each costs milliseconds there (TLS the most).
-  let transport: Promise<{ agent: HttpAgent; send: typeof httpRequest }> | undefined;
+  // The agent is made on the first call. node:http/https are imported statically: a lazy `import()` fails
+  // under jest (CommonJS without --experimental-vm-modules), where flows using the nodes are tested.
+  let transport: { agent: HttpAgent; send: typeof httpRequest } | undefined;
   const connect = () =>
     (transport ??= secure
-      ? import('node:https').then((https) => ({
-          agent: options.agent ?? new https.Agent(agentOptions),
-          send: https.request,
-        }))
-      : import('node:http').then((http) => ({
-          agent: options.agent ?? new http.Agent(agentOptions),
-          send: http.request,
-        })));
+      ? { agent: options.agent ?? new https.Agent(agentOptions), send: https.request }
+      : { agent: options.agent ?? new http.Agent(agentOptions), send: http.request });
   const timeoutMs = options.timeoutMs ?? 15_000;
   let requestCount = 0;
 
   async function post(path: string, body: string): Promise<{ status: number; text: string }> {
-    const { agent, send } = await connect();
+    const { agent, send } = connect();
     return new Promise((resolve, reject) => {
       const headers = {
         'content-type': 'application/json',
