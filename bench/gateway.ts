@@ -286,7 +286,7 @@ export async function benchGatewayInstance(cognigyUrl: string, redis?: { url: st
     cognigy: { apiBaseUrl: cognigyUrl, apiKey: COGNIGY_KEY, connections: 64 },
     providers: [{ id: 'bench', name: 'Bench', type: 'bench', settings: { webhookSecret: SECRET } }],
     // Redis mode seals secrets at rest (an ephemeral key); the bench floods one provider, so no webhook limit.
-    ...(redis ? { redis, encryptionKeys: [{ kid: 'bench', key: randomBytes(32) }] } : {}),
+    ...(redis ? { redis, encryptionKeys: [{ kid: 'bench', key: benchKey() }] } : {}),
     limits: { webhookPerSecond: 1e9, webhookBurst: 1e9 },
   });
   await gateway.listen();
@@ -351,6 +351,11 @@ function exposeGc() {
   setFlagsFromString('--expose-gc');
   (globalThis as { gc?: unknown }).gc = runInNewContext('gc');
 }
+
+// One key per bench run, set when this module loads (before any fork): the gateway processes a run starts
+// on one Redis inherit it, so each opens the secrets the others sealed.
+process.env.BENCH_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
+const benchKey = () => Buffer.from(process.env.BENCH_ENCRYPTION_KEY!, 'base64');
 
 export async function startRedis(): Promise<{ url: string; stop(): Promise<void> } | undefined> {
   try {
