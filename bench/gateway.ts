@@ -211,11 +211,22 @@ async function child() {
 // ---------------------------------------------------------------------------------------------
 // The parent: servers, setup and measurements.
 
-export function ask<T>(proc: ChildProcess, command: ChildCommand | Record<string, unknown>): Promise<T> {
-  return new Promise((resolve) => {
-    proc.once('message', (m) => resolve(m as T));
-    proc.send(command);
+/** The child's next message; rejects when the child exits first (a crashed child never hangs the bench). */
+export function reply<T>(proc: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const exited = (code: number | null) => reject(new Error(`bench child exited (${code}) before answering`));
+    proc.once('exit', exited);
+    proc.once('message', (m) => {
+      proc.off('exit', exited);
+      resolve(m as T);
+    });
   });
+}
+
+export function ask<T>(proc: ChildProcess, command: ChildCommand | Record<string, unknown>): Promise<T> {
+  const answer = reply<T>(proc);
+  proc.send(command);
+  return answer;
 }
 
 export async function startChild(): Promise<ChildProcess> {
@@ -223,7 +234,7 @@ export async function startChild(): Promise<ChildProcess> {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise((resolve) => proc.once('message', resolve));
+  await reply(proc);
   return proc;
 }
 

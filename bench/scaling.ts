@@ -13,6 +13,7 @@ import type { Gateway } from '../src/gateway';
 import {
   agentMessages,
   ask,
+  reply,
   benchGatewayInstance,
   liveHandovers,
   startChild,
@@ -53,7 +54,7 @@ async function startInstance(execArgv: string[] = []): Promise<ChildProcess> {
     execArgv: [...execArgv, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise((resolve) => proc.once('message', resolve));
+  await reply(proc);
   return proc;
 }
 
