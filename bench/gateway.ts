@@ -324,7 +324,11 @@ export async function throughput(
   const serverCpuMs = (cpu.user + cpu.system) / 1000;
   if (process.env.BENCH_VERBOSE)
     console.error(
-      `load ${origin} ${shape.connections}x${shape.pipelining}: ${requests.length} in ${r.elapsedMs.toFixed(0)} ms; server cpu ${((serverCpuMs / r.elapsedMs) * 100).toFixed(0)} %, ${((serverCpuMs * 1000) / requests.length).toFixed(1)} µs/op (system ${(cpu.system / requests.length).toFixed(1)}); load generator cpu ${((r.childCpuMs / r.elapsedMs) * 100).toFixed(0)} %`,
+      `load ${origin} ${shape.connections}x${shape.pipelining}: ${requests.length} in ${r.elapsedMs.toFixed(0)} ms; ` +
+        `server cpu ${((serverCpuMs / r.elapsedMs) * 100).toFixed(0)} %, ` +
+        `${((serverCpuMs * 1000) / requests.length).toFixed(1)} µs/op ` +
+        `(system ${(cpu.system / requests.length).toFixed(1)}); ` +
+        `load generator cpu ${((r.childCpuMs / r.elapsedMs) * 100).toFixed(0)} %`,
     );
   const ok = r.statuses[200] ?? 0;
   if (ok !== requests.length)
@@ -505,7 +509,12 @@ export async function benchGateway(): Promise<BenchRow[]> {
         ratio,
         goal: '≥ 50 % of the relay',
         met: ratio >= 0.5,
-        note: `median of ${ROUNDS} alternating rounds' ratios; server CPU ${g.cpuMicros.toFixed(0)} µs/message (relay ${r.cpuMicros.toFixed(0)}); ${((g.perSecond / b.perSecond) * 100).toFixed(1)} % of the bare server; ${N} messages over ${LIVE} live handovers, counted when Cognigy received them`,
+        note:
+          `median of ${ROUNDS} alternating rounds' ratios; ` +
+          `server CPU ${g.cpuMicros.toFixed(0)} µs/message (relay ${r.cpuMicros.toFixed(0)}); ` +
+          `${((g.perSecond / b.perSecond) * 100).toFixed(1)} % of the bare server; ` +
+          `${N} messages over ${LIVE} live handovers, ` +
+          `counted when Cognigy received them`,
       });
     }
     rows.push({
@@ -553,7 +562,9 @@ export async function benchGateway(): Promise<BenchRow[]> {
       baseline: { name: 'bare round trip p50 (ms)', value: bareP50 },
       goal: '≤ 2 ms',
       met: added <= 2,
-      note: `webhook sent → notify received: p50 ${relayP50.toFixed(2)} ms, p99 ${relayP99.toFixed(2)} ms, minus a bare round trip`,
+      note:
+        `webhook sent → notify received: p50 ${relayP50.toFixed(2)} ms, ` +
+        `p99 ${relayP99.toFixed(2)} ms, minus a bare round trip`,
     });
     await gateway.close();
 
@@ -580,7 +591,11 @@ export async function benchGateway(): Promise<BenchRow[]> {
           ratio: runs.ratio,
           goal: '≥ 30 % of the relay',
           met: runs.ratio >= 0.3,
-          note: `median of ${ROUNDS} alternating rounds' ratios; a local redis-server; server CPU ${rr.cpuMicros.toFixed(0)} µs/message (relay ${runs.baseline.cpuMicros.toFixed(0)}); ${((rr.perSecond / bareRuns.get(MANY_CONNECTIONS)!.perSecond) * 100).toFixed(1)} % of the bare server`,
+          note:
+            `median of ${ROUNDS} alternating rounds' ratios; a local redis-server; ` +
+            `server CPU ${rr.cpuMicros.toFixed(0)} µs/message ` +
+            `(relay ${runs.baseline.cpuMicros.toFixed(0)}); ` +
+            `${((rr.perSecond / bareRuns.get(MANY_CONNECTIONS)!.perSecond) * 100).toFixed(1)} % of the bare server`,
         });
         await rg.close();
       } finally {

@@ -47,9 +47,10 @@ if (want('connectors') && existsSync(new URL('./connectors', import.meta.url))) 
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
 console.log(
-  `# handover-kit benchmarks (node ${process.version}, ${new Date().toISOString()}, ${seconds} s, load average ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')})`,
+  `# handover-kit benchmarks (node ${process.version}, ${new Date().toISOString()}, ` +
+    `${seconds} s, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
 );
 console.log(formatRows(rows));
 process.exit(0);

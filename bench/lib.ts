@@ -158,7 +158,9 @@ export async function sendOverheadRows(o: SendOverheadOptions): Promise<BenchRow
       baseline: { name: 'bare request', value: cpuBare },
       ratio: cpuRatio,
       ...connectorOverheadGoal(cpuRatio),
-      note: `median per-round ratio, ${rounds}; connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (${o.connectorWork})`,
+      note:
+        `median per-round ratio, ${rounds}; ` +
+        `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (${o.connectorWork})`,
     },
   ];
 }

@@ -288,7 +288,10 @@ async function throughGateway(
         ratio: own / trip,
         goal: '≤ 5 % of a round trip',
         met: own / trip <= 0.05,
-        note: `${cpu.toFixed(1)} µs with the request, bare POST ${bare.toFixed(1)} µs; medians of 7 interleaved rounds${own < 0 ? ' — below the noise of this measurement' : ''}`,
+        note:
+          `${cpu.toFixed(1)} µs with the request, bare POST ${bare.toFixed(1)} µs; ` +
+          `medians of 7 interleaved rounds` +
+          `${own < 0 ? ' — below the noise of this measurement' : ''}`,
       },
       {
         group: 'nodes: through the gateway client (gateway in its own process)',

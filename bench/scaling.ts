@@ -107,7 +107,11 @@ function estimated(name: string, bytesPerHandoverAt1e5: number, unit: 'KB' | 'by
     value: unit === 'KB' ? bytesPerHandoverAt1e5 / 1024 : bytesPerHandoverAt1e5,
     unit,
     ...(unit === 'KB' ? { goal: '≤ 2 KB', met: bytesPerHandoverAt1e5 <= 2048 } : {}),
-    note: `estimated, not measured: the 100,000 figure extrapolated (≈ ${((bytesPerHandoverAt1e5 * 1e6) / 2 ** 20).toFixed(0)} MiB for a million); starting a million does not fit the two-minute run — BENCH_FULL=1 measures it`,
+    note:
+      `estimated, not measured: the 100,000 figure extrapolated ` +
+      `(≈ ${((bytesPerHandoverAt1e5 * 1e6) / 2 ** 20).toFixed(0)} MiB for a million); ` +
+      `starting a million does not fit the two-minute run ` +
+      `— BENCH_FULL=1 measures it`,
   };
 }
 
@@ -150,7 +154,11 @@ async function instancesRows(redisUrl: string): Promise<BenchRow[]> {
           unit: 'msg/s',
           baseline: { name: '1 instance, msg/s', value: single },
           ratio: run.perSecond / single,
-          note: `end-to-end p99 ${run.p99!.toFixed(1)} ms (webhook sent → Cognigy received, at saturation); ${MESSAGES} messages over ${LIVE} live handovers; all processes share the machine's cores with Redis and the load generator`,
+          note:
+            `end-to-end p99 ${run.p99!.toFixed(1)} ms ` +
+            `(webhook sent → Cognigy received, at saturation); ` +
+            `${MESSAGES} messages over ${LIVE} live handovers; ` +
+            `all processes share the machine's cores with Redis and the load generator`,
         });
       } finally {
         for (const p of procs) p.kill();

@@ -105,7 +105,9 @@ export async function benchChatwoot(
         unit: 'req/msg',
         goal: '1.00',
         met: perMessage <= 1,
-        note: `${messages} messages: ${seen} requests at the fake, HttpClient.requestCount +${counted}, ${fake.connections - connectionsBefore} new TCP connection(s)`,
+        note:
+          `${messages} messages: ${seen} requests at the fake, ` +
+          `HttpClient.requestCount +${counted}, ${fake.connections - connectionsBefore} new TCP connection(s)`,
       },
       {
         group: GROUP,
@@ -115,7 +117,9 @@ export async function benchChatwoot(
         baseline: { name: 'bare undici request, same endpoint', value: undiciUs },
         ratio: connectorUs / undiciUs,
         ...connectorOverheadGoal(connectorUs / undiciUs),
-        note: `overhead ${(connectorUs - undiciUs).toFixed(1)} µs/call; after 2000 warm-up calls each, ${rounds} ABBA rounds × ${iterations} calls`,
+        note:
+          `overhead ${(connectorUs - undiciUs).toFixed(1)} µs/call; ` +
+          `after 2000 warm-up calls each, ${rounds} ABBA rounds × ${iterations} calls`,
       },
       {
         group: GROUP,

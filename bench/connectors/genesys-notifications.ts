@@ -4,7 +4,8 @@
  * 5 s, against one OAuth client's documented budget of 300 requests/min. Real fake server on
  * 127.0.0.1 (HTTP + WebSocket); simulated minutes on a fake clock, so the run takes seconds.
  *
- *   npx tsx -e "import('./bench/connectors/genesys-notifications.ts').then(async m => console.log(await m.benchGenesysNotifications()))"
+ *   f=./bench/connectors/genesys-notifications.ts
+ *   npx tsx -e "import('$f').then(async m => console.log(await m.benchGenesysNotifications()))"
  */
 import { createFakeClock, testConnectorRuntime, type FakeClock } from 'handover-kit/testing';
 import { createGenesysConnector, type GenesysConnector } from '../../connectors/genesys';
@@ -141,8 +142,10 @@ export async function benchGenesysNotifications(): Promise<BenchRow[]> {
       goal: `≤ ${BUDGET_PER_MINUTE / 2} req/min (half of one OAuth client's ${BUDGET_PER_MINUTE})`,
       met: perMinute <= BUDGET_PER_MINUTE / 2 && polls === 0,
       note:
-        `10 simulated min, ${events} events pushed (a join for each, an end for a tenth), participant polls ${polls}; ` +
-        `${setup} requests once per channel (token, channel, subscription). Polling: ${(polled / BUDGET_PER_MINUTE).toFixed(0)}× ` +
+        `10 simulated min, ${events} events pushed (a join for each, an end for a tenth), ` +
+        `participant polls ${polls}; ` +
+        `${setup} requests once per channel (token, channel, subscription). ` +
+        `Polling: ${(polled / BUDGET_PER_MINUTE).toFixed(0)}× ` +
         `the budget, which covers ${Math.floor(BUDGET_PER_MINUTE / (60_000 / DEFAULT_POLL_MS))} live handovers`,
     });
   } finally {
@@ -157,12 +160,16 @@ export async function benchGenesysNotifications(): Promise<BenchRow[]> {
     const { perMinute } = await window(perConversation, 10, true);
     rows.push({
       group: GROUP,
-      name: 'joined/left/ended requests per minute, 300 live handovers, notifications channel (topics per conversation)',
+      name:
+        'joined/left/ended requests per minute, 300 live handovers, ' +
+        'notifications channel (topics per conversation)',
       value: perMinute,
       unit: 'req/min',
       note:
-        'no queueId; 10 simulated min: one GET per notified change (a join for each, an end for a tenth). Per new handover ' +
-        'besides: one catch-up GET and a share of a batched subscription PUT. One channel holds 333 handovers this way (1,000 topics): set queueId for more',
+        'no queueId; 10 simulated min: one GET per notified change ' +
+        '(a join for each, an end for a tenth). Per new handover ' +
+        'besides: one catch-up GET and a share of a batched subscription PUT. ' +
+        'One channel holds 333 handovers this way (1,000 topics): set queueId for more',
     });
   } finally {
     await perConversation.close();

@@ -82,7 +82,11 @@ async function requestsPerMessage(): Promise<BenchRow[]> {
         unit: 'req/msg',
         goal: '= 1.00',
         met: perMessage === 1,
-        note: `${MESSAGES} messages over ${handovers.length} handovers; fake log ${seen.length} (token ${seen.filter((r) => r.operation === 'token').length}), HttpClient.requestCount ${clientPerMessage.toFixed(2)}/msg; token requests in all: ${fake.tokensIssued}`,
+        note:
+          `${MESSAGES} messages over ${handovers.length} handovers; ` +
+          `fake log ${seen.length} (token ${seen.filter((r) => r.operation === 'token').length}), ` +
+          `HttpClient.requestCount ${clientPerMessage.toFixed(2)}/msg; ` +
+          `token requests in all: ${fake.tokensIssued}`,
       },
     ];
   } finally {
@@ -170,14 +174,19 @@ async function pollingLoad(): Promise<BenchRow[]> {
         unit: 'req/s',
         goal: `≤ 1 per interval (${1000 / POLL_INTERVAL_MS}/s)`,
         met: perInterval <= 1.0001,
-        note: `${polls} GETs for ${POLL_HANDOVERS} handovers in ${seconds.toFixed(2)} s = ${perInterval.toFixed(2)} per handover per interval`,
+        note:
+          `${polls} GETs for ${POLL_HANDOVERS} handovers in ${seconds.toFixed(2)} s ` +
+          `= ${perInterval.toFixed(2)} per handover per interval`,
       },
       {
         group: GROUP,
         name: `polling at the default interval (${DEFAULT_POLL_INTERVAL_MS} ms)`,
         value: atDefault,
         unit: 'req/s per handover',
-        note: `${(atDefault * 60).toFixed(0)} req/min each: one token's ${TOKEN_RATE_PER_MINUTE} req/min covers about ${Math.floor(TOKEN_RATE_PER_MINUTE / (atDefault * 60))} live handovers before messages`,
+        note:
+          `${(atDefault * 60).toFixed(0)} req/min each: ` +
+          `one token's ${TOKEN_RATE_PER_MINUTE} req/min ` +
+          `covers about ${Math.floor(TOKEN_RATE_PER_MINUTE / (atDefault * 60))} live handovers before messages`,
       },
     ];
   } finally {

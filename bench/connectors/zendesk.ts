@@ -92,7 +92,9 @@ export async function benchZendesk(): Promise<BenchRow[]> {
         unit: 'req/msg',
         goal: '1.00',
         met: perMessage <= 1,
-        note: `${MESSAGES} messages; HttpClient counted ${perMessageClient.toFixed(2)} req/msg; JWTs signed: ${connector.tokensSigned}; distinct JWTs seen by the fake: ${fake.jwtsSeen.size}`,
+        note:
+          `${MESSAGES} messages; HttpClient counted ${perMessageClient.toFixed(2)} req/msg; ` +
+          `JWTs signed: ${connector.tokensSigned}; distinct JWTs seen by the fake: ${fake.jwtsSeen.size}`,
       },
       ...overhead,
     ];

@@ -112,10 +112,10 @@ function narrator(tester: FlowTester, start: number) {
       for (const path of byExecution.values()) console.log(`  ${' '.repeat(9)}${dim(`flow: ${path.join(' · ')}`)}`);
     }
     const handover = await chat.handover();
-    if (handover && (steps.length > 0 || chat.transcript.length > seen.lines))
-      console.log(
-        `  ${' '.repeat(9)}${dim(`handover ${handover.id.slice(0, 10)}… at ${handover.providerId}: ${handover.status}`)}`,
-      );
+    if (handover && (steps.length > 0 || chat.transcript.length > seen.lines)) {
+      const line = `handover ${handover.id.slice(0, 10)}… at ${handover.providerId}: ${handover.status}`;
+      console.log(`  ${' '.repeat(9)}${dim(line)}`);
+    }
     printed.set(chat, { lines: chat.transcript.length, branches: chat.branches.length });
   };
 }

@@ -21,9 +21,8 @@ export async function runExtension(args: string[], io: IO, usage: (message: stri
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options });
   } catch (error) {
-    throw usage(
-      `${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (handover-kit extension ${sub ?? ''} does not take it)`,
-    );
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw usage(`${message} (handover-kit extension ${sub ?? ''} does not take it)`);
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw usage(`extension ${sub} takes one folder, got ${positionals.join(' ')}`);
@@ -31,9 +30,9 @@ export async function runExtension(args: string[], io: IO, usage: (message: stri
   switch (sub) {
     case 'init': {
       const { dir: at, files } = initExtension({ dir, name: values.name, handoverKitVersion: values.version });
-      io.stdout(
-        `Created a Cognigy extension project in ${at}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: cd ${dir ?? '.'} && npm install && npm run build\n`,
-      );
+      const list = files.map((f) => `  ${f}`).join('\n');
+      const next = `cd ${dir ?? '.'} && npm install && npm run build`;
+      io.stdout(`Created a Cognigy extension project in ${at}:\n${list}\nNext: ${next}\n`);
       return 0;
     }
     case 'build': {
@@ -45,7 +44,8 @@ export async function runExtension(args: string[], io: IO, usage: (message: stri
         .map(([p, n]) => `${p} ${kb(n)}`)
         .join(', ');
       io.stdout(
-        `build/module.js: ${kb(built.moduleBytes)} (${top})\nUpload ${built.tarball} in Cognigy.AI: Manage > Extensions > Upload extension.\n`,
+        `build/module.js: ${kb(built.moduleBytes)} (${top})\n` +
+          `Upload ${built.tarball} in Cognigy.AI: Manage > Extensions > Upload extension.\n`,
       );
       return 0;
     }

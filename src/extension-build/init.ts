@@ -18,6 +18,20 @@ export interface InitExtensionOptions {
   handoverKitVersion?: string;
 }
 
+/** Cognigy's stock extension tsconfig (legacy `moduleResolution: node`); handover-kit resolves there too. */
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'es2017',
+    module: 'commonjs',
+    moduleResolution: 'node',
+    esModuleInterop: true,
+    skipLibCheck: true,
+    strict: true,
+    outDir: 'build',
+  },
+  include: ['src'],
+};
+
 export function initExtension(options: InitExtensionOptions = {}): { dir: string; files: string[] } {
   const dir = resolve(options.dir ?? '.');
   const name =
@@ -42,8 +56,7 @@ export function initExtension(options: InitExtensionOptions = {}): { dir: string
       null,
       2,
     )}\n`,
-    // Cognigy's stock extension tsconfig (legacy `moduleResolution: node`); handover-kit resolves there too.
-    'tsconfig.json': `${JSON.stringify({ compilerOptions: { target: 'es2017', module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, skipLibCheck: true, strict: true, outDir: 'build' }, include: ['src'] }, null, 2)}\n`,
+    'tsconfig.json': `${JSON.stringify(TSCONFIG, null, 2)}\n`,
     'src/module.ts': MODULE,
     'src/nodes/greet.ts': GREET,
     'README.md': readme(name),
@@ -99,7 +112,8 @@ back into the user's session), plus our own nodes.
 
 - **Handover to Agent**: hands the conversation to the chosen handover provider.
 - **Check Agent Availability**: branches *Agents Available*, *No Agents Available*, *On Error*.
-- **Lookup Handover Status**: branches on \`input.handover\` (Queue, Active, Completed, Cancelled, Error, Inactivity, …).
+- **Lookup Handover Status**: branches on \`input.handover\` (Queue, Active, Completed, Cancelled, Error,
+  Inactivity, …).
 - **Close Handover**: ends the live handover and returns the user to the bot.
 - **Set Handover Inactivity**: a user-inactivity timer in minutes.
 - **Greet**: says hello (an example of your own node: edit \`src/nodes/greet.ts\`).
@@ -113,7 +127,8 @@ ${REPO}/blob/main/docs/gateway.md
 
 ## Build and upload
 
-\`npm run build\` (\`handover-kit extension build\`) bundles everything into \`build/module.js\` (for ${EXTENSION_NODE_TARGET}) and
-writes \`${name}-<version>.tar.gz\`. Upload it in Cognigy.AI under **Manage > Extensions > Upload extension**.
+\`npm run build\` (\`handover-kit extension build\`) bundles everything into \`build/module.js\`
+(for ${EXTENSION_NODE_TARGET}) and writes \`${name}-<version>.tar.gz\`. Upload it in Cognigy.AI under
+**Manage > Extensions > Upload extension**.
 `;
 }

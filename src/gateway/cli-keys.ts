@@ -59,8 +59,9 @@ export async function runKeys(args: string[], io: KeysIO): Promise<number> {
     const { hashTaggedPrefix, isClusterUrl } = await import('./redis/url');
     const prefix = isClusterUrl(config.redisUrl) ? hashTaggedPrefix(config.redisPrefix) : config.redisPrefix;
     const r = await rotateRedisSecrets(redis, prefix, cipher, fieldsOf);
+    const skipped = r.skipped ? `, ${r.skipped} changed meanwhile (run again)` : '';
     io.stdout(
-      `Rotated to key "${cipher.currentKid}": ${r.resealed} value(s) re-encrypted in ${r.keys} key(s)${r.skipped ? `, ${r.skipped} changed meanwhile (run again)` : ''}.\n`,
+      `Rotated to key "${cipher.currentKid}": ${r.resealed} value(s) re-encrypted in ${r.keys} key(s)${skipped}.\n`,
     );
     return r.skipped > 0 ? 1 : 0;
   } finally {
@@ -105,7 +106,8 @@ export async function apiKeyCommand(
       out(
         values.json
           ? created
-          : `Created ${created.apiKey.scope} key "${created.apiKey.name}" (${created.apiKey.id}). The key, shown once:\n${created.key}`,
+          : `Created ${created.apiKey.scope} key "${created.apiKey.name}" (${created.apiKey.id}). ` +
+              `The key, shown once:\n${created.key}`,
       );
       return 0;
     }

@@ -27,7 +27,9 @@ const HELP: Record<string, string> = {
   keys: `Usage:
 ${KEYS_USAGE}
 `,
-  apikeys: `Usage: handover-kit apikeys list | create --name <name> --scope nodes|admin [--providers <id,id>] | revoke <id>
+  apikeys: `Usage: handover-kit apikeys list
+       handover-kit apikeys create --name <name> --scope nodes|admin [--providers <id,id>]
+       handover-kit apikeys revoke <id>
       [--url <gateway url>] [--key <admin key>]
 
 Named API keys. The new key is printed once; only its hash is stored.
@@ -55,7 +57,8 @@ Environment:
 ${GATEWAY_ENV.map((e) => `  ${e.env.padEnd(40)} ${e.description}`).join('\n')}
   ${'HANDOVER_GATEWAY_CONFIG'.padEnd(40)} Path of a JSON config file (same fields, env vars win).
 `,
-  playground: `Usage: handover-kit playground [--port <n>] [--host <address>] [--config <file>] [--no-open] [--queue-updates <s>] [--inactivity <s>]
+  playground: `Usage: handover-kit playground [--port <n>] [--host <address>] [--config <file>] [--no-open]
+         [--queue-updates <s>] [--inactivity <s>]
 
 The gateway as "handover-kit gateway" starts it, with the playground at /playground: a sample flow of
 the five nodes, a customer chat and an agent desk on the embedded simulated contact center.
@@ -366,9 +369,8 @@ async function runProviders(args: string[], io: CliIO): Promise<number> {
         const data = await client.export({ includeSecrets: values['include-secrets'] === true });
         if (values.out) {
           writePrivateFile(values.out, `${JSON.stringify(data, null, 2)}\n`);
-          io.stderr(
-            `Exported ${data.providers.length} provider(s) to ${values.out}${values['include-secrets'] ? ' (with secrets: keep it safe)' : ''}.\n`,
-          );
+          const secrets = values['include-secrets'] ? ' (with secrets: keep it safe)' : '';
+          io.stderr(`Exported ${data.providers.length} provider(s) to ${values.out}${secrets}.\n`);
         } else out(data);
         return 0;
       }
@@ -477,8 +479,19 @@ function report(error: unknown, io: CliIO, command: string | undefined): number 
  * ioredis' own errors ("Reached the max retries per request limit", ECONNREFUSED …) as one line that says what to
  * check.
  */
-const REDIS_UNREACHABLE =
-  /max retries per request|ECONNREFUSED|ENOTFOUND|Connection is closed|MaxRetriesPerRequestError|NOAUTH|WRONGPASS|ETIMEDOUT/i;
+const REDIS_UNREACHABLE = new RegExp(
+  [
+    'max retries per request',
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'Connection is closed',
+    'MaxRetriesPerRequestError',
+    'NOAUTH',
+    'WRONGPASS',
+    'ETIMEDOUT',
+  ].join('|'),
+  'i',
+);
 
 function redisUnreachable(error: unknown, env: Record<string, string | undefined>): string | undefined {
   const e = error as { name?: string; message?: string; code?: string } | undefined;
@@ -491,7 +504,10 @@ function redisUnreachable(error: unknown, env: Record<string, string | undefined
     : /ENOTFOUND/i.test(text)
       ? 'the host name does not resolve'
       : 'no answer (is redis-server running and reachable?)';
-  return `Cannot use Redis at ${where} (HANDOVER_REDIS_URL): ${why}. Fix the URL or start Redis; without HANDOVER_REDIS_URL the gateway keeps everything in memory.`;
+  return (
+    `Cannot use Redis at ${where} (HANDOVER_REDIS_URL): ${why}. Fix the URL or start Redis; ` +
+    'without HANDOVER_REDIS_URL the gateway keeps everything in memory.'
+  );
 }
 
 function redactUrl(url: string): string {

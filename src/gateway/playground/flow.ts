@@ -117,5 +117,6 @@ function queueText(handover: { eventType?: string; data?: Record<string, unknown
   const data = handover?.data ?? {};
   if (handover?.eventType !== 'queueUpdate') return 'You are in the queue.';
   const ms = typeof data.estimatedWaitTime === 'number' ? data.estimatedWaitTime : undefined;
-  return `You are number ${String(data.position ?? '?')} in the queue.${ms === undefined ? '' : ` Estimated wait: about ${Math.max(1, Math.ceil(ms / 60_000))} min.`}`;
+  const wait = ms === undefined ? '' : ` Estimated wait: about ${Math.max(1, Math.ceil(ms / 60_000))} min.`;
+  return `You are number ${String(data.position ?? '?')} in the queue.${wait}`;
 }

@@ -47,10 +47,13 @@ export function pageHtml(page: PageName, options: { version: string; console: bo
 <a class="skip" href="#app">Skip to content</a>
 <header class="topbar">
 <span class="brand">handover-kit</span>
-<nav aria-label="Pages">${options.console ? link('console', 'Providers') : ''}${options.playground ? link('playground', 'Playground') : ''}</nav>
+<nav aria-label="Pages">${options.console ? link('console', 'Providers') : ''}${
+    options.playground ? link('playground', 'Playground') : ''
+  }</nav>
 <span id="account" class="account"></span>
 </header>
-<main id="app" tabindex="-1"><noscript>This page needs JavaScript.</noscript><p class="muted" id="loading">Loading…</p></main>
+<main id="app" tabindex="-1"><noscript>This page needs JavaScript.</noscript>
+<p class="muted" id="loading">Loading…</p></main>
 </body>
 </html>
 `;

@@ -179,8 +179,12 @@ export class Desk {
 
   private renderQueue(state: PlaygroundState) {
     const waiting = state.desk.queues.flatMap((q) => q.waiting.map((c) => ({ c, queue: q.name })));
-    const info = ({ c, queue }: (typeof waiting)[number]) =>
-      `${c.user}${c.mine ? ' (this page)' : ''} · ${queue} · number ${c.position}${c.estimatedWaitMs !== undefined ? ` · est. ${duration(c.estimatedWaitMs)}` : ''} · waiting ${duration(Date.now() - c.enqueuedAt)}`;
+    const info = ({ c, queue }: (typeof waiting)[number]) => {
+      const estimate = c.estimatedWaitMs !== undefined ? ` · est. ${duration(c.estimatedWaitMs)}` : '';
+      const waited = duration(Date.now() - c.enqueuedAt);
+      const who = `${c.user}${c.mine ? ' (this page)' : ''}`;
+      return `${who} · ${queue} · number ${c.position}${estimate} · waiting ${waited}`;
+    };
     keyed(
       this.queue,
       waiting,

@@ -83,7 +83,8 @@ class CustomerChat {
     const ho = s.handover;
     this.status.textContent =
       ho?.status === 'queue'
-        ? `In the queue${ho.position ? ` · number ${ho.position}` : ''}${ho.estimatedWaitMs !== undefined ? ` · about ${duration(ho.estimatedWaitMs)}` : ''}`
+        ? `In the queue${ho.position ? ` · number ${ho.position}` : ''}` +
+          (ho.estimatedWaitMs !== undefined ? ` · about ${duration(ho.estimatedWaitMs)}` : '')
         : ho?.status === 'active'
           ? `With ${ho.agent ?? 'an agent'}`
           : 'With the bot';
@@ -152,7 +153,8 @@ class PlaygroundPage {
             { class: 'muted' },
             `A customer, a flow built from the five handover nodes, and an agent desk on the embedded simulated ` +
               `contact center. Ask for an “agent”, then answer as the agent. Queue updates every ` +
-              `${settings.queueUpdateSeconds} s; an inactivity event after ${duration(settings.inactivitySeconds * 1000)} of silence (the second one closes).`,
+              `${settings.queueUpdateSeconds} s; an inactivity event after ` +
+              `${duration(settings.inactivitySeconds * 1000)} of silence (the second one closes).`,
           ),
           this.live,
         ),
