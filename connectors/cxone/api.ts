@@ -147,7 +147,11 @@ export class CxoneApi {
 
   /** `POST /dfo/3.0/channels/{channelId}/messages`: starts the thread or adds to it. Never repeated. */
   async createMessage(message: NewMessage, operation: string, options: CallOptions = {}) {
-    const res = await this.dfo<unknown>({
+    return parse(createMessageResponseSchema, await this.postMessage(message, operation, options), operation);
+  }
+
+  private postMessage(message: NewMessage, operation: string, options: CallOptions) {
+    return this.dfo<unknown>({
       method: 'POST',
       path: this.messagesPath,
       json: message,
@@ -155,19 +159,11 @@ export class CxoneApi {
       idempotent: false,
       signal: options.signal,
     });
-    return parse(createMessageResponseSchema, res, operation);
   }
 
   /** A user message on a started thread: as `createMessage`, reading only the message id of the answer. */
   async addMessage(message: NewMessage, operation: string, options: CallOptions = {}) {
-    const res = await this.dfo<unknown>({
-      method: 'POST',
-      path: this.messagesPath,
-      json: message,
-      operation,
-      idempotent: false,
-      signal: options.signal,
-    });
+    const res = await this.postMessage(message, operation, options);
     // Hot path: the one field used, checked by hand; anything unexpected goes through the schema (typed error).
     const id = (res as { message?: { id?: unknown } | null } | undefined)?.message?.id;
     if (typeof id === 'string' && id) return { messageId: id };
