@@ -219,7 +219,9 @@ export class Desk {
   }
 
   private async accept(id: string) {
-    if (await this.act({ action: 'accept', conversationId: id })) this.accepted = id;
+    // Marked before the request: the state showing the chat can arrive (over SSE) before the answer does.
+    this.accepted = id;
+    if (!(await this.act({ action: 'accept', conversationId: id })) && this.accepted === id) this.accepted = undefined;
   }
 
   private async reply() {
