@@ -61,6 +61,17 @@ describe('playground in Chromium', () => {
   });
 
   it('completes the handover from both panes; each side sees the other’s messages in order', async () => {
+    // The answer to the accept is held until the state showing the chat has arrived over SSE: the
+    // reply box must get focus whichever of the two comes first.
+    await page.route(
+      '**/agent',
+      async (route) => {
+        const response = await route.fetch();
+        await page.locator('#chat-status').filter({ hasText: 'With Alex' }).waitFor();
+        await route.fulfill({ response });
+      },
+      { times: 1 },
+    );
     await page.getByRole('button', { name: /^Accept Visitor/ }).click();
     await poll(() => texts(customer())).toContain('Alex has joined the chat.');
     await poll(() => page.locator('#chat-status').textContent()).toBe('With Alex');
