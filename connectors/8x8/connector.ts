@@ -1,4 +1,5 @@
 import {
+  CAPABILITY_GROUPS,
   HandoverConfigError,
   HandoverError,
   SPECIFICATION_VERSION,
@@ -25,19 +26,12 @@ import { buildCreateBody } from './start';
 import { createEightByEightWebhook } from './webhook';
 
 /** Everything the connector type can do; an instance without an API secret has no metrics. */
-export const EIGHT_BY_EIGHT_CAPABILITIES = defineCapabilities({
-  availability: true,
-  estimatedWaitTime: true,
-  languages: true,
-  queueRouting: true,
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true,
-  attachments: true,
-  typing: true,
-  agentJoined: true,
-  webhooks: true,
-});
+export const EIGHT_BY_EIGHT_CAPABILITIES = defineCapabilities(
+  CAPABILITY_GROUPS.handover,
+  CAPABILITY_GROUPS.liveAgent,
+  CAPABILITY_GROUPS.queueFigures,
+  ['languages', 'queueRouting', 'attachments', 'webhooks'],
+);
 
 const MEMORY = 10_000;
 /** 8x8 refreshes real-time metrics every 5 s: asking more often only repeats the same figures. */

@@ -1,6 +1,7 @@
 // The connector itself: createChatwootConnector(settings, runtime) builds one instance.
 import type { Dispatcher } from 'undici';
 import {
+  CAPABILITY_GROUPS,
   VendorNotFoundError,
   SPECIFICATION_VERSION,
   defineCapabilities,
@@ -15,19 +16,16 @@ import type { ChatwootSettings } from './schema';
 import { startHandover } from './start';
 import { createChatwootWebhook } from './webhook';
 
-export const CHATWOOT_CAPABILITIES = defineCapabilities({
-  availability: true,
-  priority: true,
-  queueRouting: true,
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true,
-  typing: true,
-  agentJoined: true,
-  webhooks: true,
-  // No wait-time or queue-position API, no skills or languages, files only as multipart uploads,
-  // no opening hours in the API we use, no in-process push.
-});
+/**
+ * No wait-time or queue-position API, no skills or languages, files only as multipart uploads, no
+ * opening hours in the API we use, no in-process push.
+ */
+export const CHATWOOT_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.handover, CAPABILITY_GROUPS.liveAgent, [
+  'availability',
+  'priority',
+  'queueRouting',
+  'webhooks',
+]);
 
 /** Test and tuning hooks that are not provider settings. */
 export interface ChatwootConnectorOptions {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import {
+  CAPABILITY_GROUPS,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
@@ -32,18 +33,13 @@ import { createCxoneWebhook } from './webhook';
  * figures from the skill's real-time queue figures (only with a skill id). No queue position, no
  * typing indicators (the reply calls carry messages only).
  */
-export const CXONE_CAPABILITIES = defineCapabilities({
-  availability: true,
-  estimatedWaitTime: true,
-  queueRouting: true,
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true,
-  attachments: true,
-  agentJoined: true,
-  webhooks: true,
-  pushEvents: true,
-});
+export const CXONE_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.handover, CAPABILITY_GROUPS.queueFigures, [
+  'queueRouting',
+  'attachments',
+  'agentJoined',
+  'webhooks',
+  'pushEvents',
+]);
 
 export interface CxoneConnector extends HandoverConnectorV1 {
   readonly type: 'cxone';

@@ -1,10 +1,4 @@
-import {
-  VendorNotFoundError,
-  type Clock,
-  type ConnectorStateV1,
-  type HandoverEvent,
-  type Logger,
-} from 'handover-kit/contract';
+import { VendorNotFoundError, type ConnectorRuntime, type HandoverEvent } from 'handover-kit/contract';
 import {
   PeriodicTask,
   SharedIdList,
@@ -12,26 +6,22 @@ import {
   conversationGoneEvent,
   NotFoundStreaks,
   HeldLease,
+  MAX_POLLED,
 } from 'handover-kit/connector-utils';
 import type { CxoneApi } from './api';
 
-export { NOT_FOUND_LIMIT } from 'handover-kit/connector-utils';
+export { NOT_FOUND_LIMIT, MAX_POLLED as MAX_TRACKED } from 'handover-kit/connector-utils';
 import { diffContact } from './mapping';
 import type { ThreadStore } from './threads';
 
 /** The lease that makes one gateway instance the provider's poller. */
 export const POLLER_LEASE = 'poller';
-/** Threads one provider polls at most; more are refused with a warning. */
-export const MAX_TRACKED = 5_000;
 /** Contact reads in flight at once. */
 const CONCURRENCY = 8;
 
-export interface PollerOptions {
+export interface PollerOptions extends Pick<ConnectorRuntime, 'clock' | 'logger' | 'state'> {
   api: CxoneApi;
   threads: ThreadStore;
-  state: ConnectorStateV1;
-  clock: Clock;
-  logger: Logger;
   intervalMs: number;
   /** Contact reads allowed per hour (CXone: 120,000 "get contact" per tenant). */
   requestsPerHour: number;
@@ -52,7 +42,7 @@ export class ContactPoller {
   private disposed = false;
   private readonly ticks: PeriodicTask;
   private readonly lease: HeldLease;
-  private readonly notFound = new NotFoundStreaks(MAX_TRACKED);
+  private readonly notFound = new NotFoundStreaks(MAX_POLLED);
   /** The polled threads, shared by every instance (the lease `polled-index` guards rewrites). */
   private readonly polled: SharedIdList;
 
@@ -100,7 +90,7 @@ export class ContactPoller {
   async track(threadId: string): Promise<void> {
     await this.polled.edit((ids) => {
       if (ids.includes(threadId)) return ids;
-      if (ids.length >= MAX_TRACKED) {
+      if (ids.length >= MAX_POLLED) {
         this.options.logger.warn('cxone poller is full; agent joined / ended will not be detected for this handover', {
           threadId,
           tracked: ids.length,

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import {
+  CAPABILITY_GROUPS,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
@@ -43,18 +44,12 @@ import { ParticipantPoller } from './poller';
 import { WEBHOOK_SECRET_ENV, genesysSettingsSchema, type GenesysSettingsInput } from './schema';
 import { createGenesysWebhook } from './webhook';
 
-export const GENESYS_CAPABILITIES = defineCapabilities({
-  availability: true,
-  estimatedWaitTime: true,
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true,
-  attachments: true,
-  typing: true,
-  agentJoined: true,
-  webhooks: true,
-  pushEvents: true,
-});
+export const GENESYS_CAPABILITIES = defineCapabilities(
+  CAPABILITY_GROUPS.handover,
+  CAPABILITY_GROUPS.liveAgent,
+  CAPABILITY_GROUPS.queueFigures,
+  ['attachments', 'webhooks', 'pushEvents'],
+);
 
 const MEMORY = 10_000;
 /** How long a conversation's sender and a user's conversation are kept (Genesys conversations rarely last a week). */

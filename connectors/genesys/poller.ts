@@ -1,10 +1,11 @@
-import type { Agent, Clock, HandoverEvent, Logger } from 'handover-kit/contract';
+import type { Agent, ConnectorRuntime, HandoverEvent } from 'handover-kit/contract';
 import {
   conversationGoneEvent,
   errorForLog,
   rateLimitedUntil,
   NotFoundStreaks,
   BoundedMap,
+  MAX_POLLED,
 } from 'handover-kit/connector-utils';
 import type { GenesysApi } from './api';
 import { diffSnapshot, newTrackState, type TrackState } from './participants';
@@ -12,16 +13,12 @@ import type { GenesysConversation } from './vendor-types';
 
 /** Longest wait between polls after repeated errors (or the interval, if that is longer). */
 export const MAX_POLL_BACKOFF_MS = 60_000;
-/** Handovers one instance polls at most; more are refused with a warning. */
-export const MAX_TRACKED = 5_000;
 const ENDED_MEMORY = 10_000;
 
-export { NOT_FOUND_LIMIT } from 'handover-kit/connector-utils';
+export { NOT_FOUND_LIMIT, MAX_POLLED as MAX_TRACKED } from 'handover-kit/connector-utils';
 
-export interface PollerOptions {
+export interface PollerOptions extends Pick<ConnectorRuntime, 'clock' | 'logger'> {
   api: GenesysApi;
-  clock: Clock;
-  logger: Logger;
   intervalMs: number;
   emit(events: HandoverEvent[]): void;
   maxTracked?: number;
@@ -51,7 +48,7 @@ export class ParticipantPoller {
   polls = 0;
   private readonly tracked = new Map<string, Tracked>();
   private readonly ended = new BoundedMap<string, true>(ENDED_MEMORY);
-  private readonly notFound = new NotFoundStreaks(MAX_TRACKED);
+  private readonly notFound = new NotFoundStreaks(MAX_POLLED);
   private pausedUntil = 0;
   private disposed = false;
 
@@ -64,7 +61,7 @@ export class ParticipantPoller {
   /** Starts polling a conversation (no-op when already polled or known to have ended). */
   track(conversationId: string): void {
     if (this.disposed || this.tracked.has(conversationId) || this.ended.has(conversationId)) return;
-    if (this.tracked.size >= (this.options.maxTracked ?? MAX_TRACKED)) {
+    if (this.tracked.size >= (this.options.maxTracked ?? MAX_POLLED)) {
       this.options.logger.warn('genesys poller is full; agent joined / ended will not be detected for this handover', {
         conversationId,
         tracked: this.tracked.size,

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import {
+  CAPABILITY_GROUPS,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
   VendorApiError,
@@ -27,20 +28,12 @@ import {
 import { EngageState } from './state';
 import { createRingcentralWebhook } from './webhook';
 
-export const RINGCENTRAL_CAPABILITIES = defineCapabilities({
-  availability: true,
-  queuePosition: true,
-  estimatedWaitTime: true,
-  languages: false,
-  queueRouting: true,
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true,
-  attachments: true,
-  typing: true,
-  agentJoined: true,
-  webhooks: true,
-});
+export const RINGCENTRAL_CAPABILITIES = defineCapabilities(
+  CAPABILITY_GROUPS.handover,
+  CAPABILITY_GROUPS.liveAgent,
+  CAPABILITY_GROUPS.queueFigures,
+  ['queuePosition', 'queueRouting', 'attachments', 'webhooks'],
+);
 
 const MEMORY = 10_000;
 /** Engage imports Send API contents asynchronously: look for the new thread this often, this long. */

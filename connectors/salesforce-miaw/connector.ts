@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import {
+  CAPABILITY_GROUPS,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
@@ -30,15 +31,11 @@ import { MiawState, type ConversationCredentials } from './state';
 import { ConversationStream } from './stream';
 import { isStatus, stableUuid, startConversation, statusOf } from './start';
 
-export const SALESFORCE_MIAW_CAPABILITIES = defineCapabilities({
-  estimatedWaitTime: true,
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true,
-  typing: true,
-  agentJoined: true,
-  pushEvents: true,
-});
+export const SALESFORCE_MIAW_CAPABILITIES = defineCapabilities(
+  CAPABILITY_GROUPS.handover,
+  CAPABILITY_GROUPS.liveAgent,
+  ['estimatedWaitTime', 'pushEvents'],
+);
 
 const MEMORY = 10_000;
 

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { request } from 'undici';
-import type { Clock, ConnectorStateV1, Logger } from 'handover-kit/contract';
+import type { ConnectorRuntime, ConnectorStateV1 } from 'handover-kit/contract';
 import { BoundedMap, parseRetryAfter, HeldLease } from 'handover-kit/connector-utils';
 import type { MiawApi } from './api';
 import type { MiawState } from './state';
@@ -11,13 +11,11 @@ export const MAX_RECONNECT_DELAY_MS = 30_000;
 export const MAX_CONNECT_FAILURES = 10;
 const SEEN_IDS = 2_000;
 
-export interface StreamOptions {
+export interface StreamOptions extends Pick<ConnectorRuntime, 'clock' | 'logger'> {
   conversationId: string;
   api: MiawApi;
   state: MiawState;
   leases: ConnectorStateV1;
-  clock: Clock;
-  logger: Logger;
   organizationId: string;
   heartbeatTimeoutMs: number;
   reconnectBaseMs: number;

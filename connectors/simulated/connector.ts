@@ -1,6 +1,7 @@
 // The connector itself: createSimulatedConnector(center, settings, runtime) builds one instance.
 import { EventEmitter } from 'eventemitter3';
 import {
+  CAPABILITY_GROUPS,
   HandoverConfigError,
   SPECIFICATION_VERSION,
   defineCapabilities,
@@ -125,24 +126,7 @@ export function createSimulatedConnector(
   };
 }
 
-export const SIMULATED_CAPABILITIES = defineCapabilities({
-  availability: true,
-  queuePosition: true,
-  estimatedWaitTime: true,
-  skills: true,
-  languages: true,
-  priority: true,
-  queueRouting: true,
-  businessHours: true,
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true,
-  attachments: true,
-  typing: true,
-  agentJoined: true,
-  webhooks: true,
-  pushEvents: true,
-});
+export const SIMULATED_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.all);
 
 /** Maps the center's vendor-style failures onto the typed errors, as an HTTP connector would. */
 async function guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {

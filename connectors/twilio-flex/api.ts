@@ -134,6 +134,17 @@ export class TwilioApi {
     await this.dispatcher.close();
   }
 
+  /** Posts `form` to a collection under one conversation (its participants, its scoped webhooks). */
+  private postUnder<T extends z.ZodType>(
+    name: TwilioEndpointName,
+    schema: T,
+    conversationSid: string,
+    form: Form,
+    options?: CallOptions,
+  ) {
+    return this.call(name, schema, { params: { ConversationSid: conversationSid }, form }, options);
+  }
+
   private async call<T extends z.ZodType>(
     name: TwilioEndpointName,
     schema: T,
@@ -182,12 +193,7 @@ export class TwilioApi {
   }
 
   addParticipant(conversationSid: string, form: Form, options?: CallOptions) {
-    return this.call(
-      'createParticipant',
-      participantSchema,
-      { params: { ConversationSid: conversationSid }, form },
-      options,
-    );
+    return this.postUnder('createParticipant', participantSchema, conversationSid, form, options);
   }
 
   /** First page (up to 100): a handover conversation has the customer, the agent(s) and maybe a supervisor. */
@@ -213,7 +219,7 @@ export class TwilioApi {
   }
 
   addScopedWebhook(conversationSid: string, form: Form, options?: CallOptions) {
-    return this.call('createScopedWebhook', sidSchema, { params: { ConversationSid: conversationSid }, form }, options);
+    return this.postUnder('createScopedWebhook', sidSchema, conversationSid, form, options);
   }
 
   createInteraction(channel: unknown, routing: unknown, options?: CallOptions) {

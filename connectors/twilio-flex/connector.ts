@@ -1,4 +1,5 @@
 import {
+  CAPABILITY_GROUPS,
   HandoverConfigError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
@@ -26,20 +27,15 @@ import { WEBHOOK_FILTERS, createTwilioWebhook } from './webhook';
  * queue's pending tasks; the queue's average wait minus the task's age): estimates, not Twilio
  * figures. Typing is false: Conversations has no typing webhook. Attachments are not relayed.
  */
-export const TWILIO_FLEX_CAPABILITIES = defineCapabilities({
-  availability: true,
-  queuePosition: true,
-  estimatedWaitTime: true,
-  skills: true,
-  languages: true,
-  priority: true,
-  queueRouting: true,
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true,
-  agentJoined: true,
-  webhooks: true,
-});
+export const TWILIO_FLEX_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.handover, CAPABILITY_GROUPS.queueFigures, [
+  'queuePosition',
+  'skills',
+  'languages',
+  'priority',
+  'queueRouting',
+  'agentJoined',
+  'webhooks',
+]);
 /** Capabilities whose figures the connector derives (estimates). */
 export const TWILIO_FLEX_ESTIMATED = ['queuePosition', 'estimatedWaitTime'] as const;
 

@@ -1,6 +1,7 @@
 // The connector itself: createZendeskConnector(settings, runtime) builds one instance.
 import type { Dispatcher } from 'undici';
 import {
+  CAPABILITY_GROUPS,
   VendorNotFoundError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
@@ -19,20 +20,19 @@ import { createZendeskWebhook } from './webhook';
 
 /**
  * What Zendesk can do through this connector. `availability` needs the optional Support API
- * credentials: an instance without them reports it false.
+ * credentials: an instance without them reports it false. Skills travel as ticket tags (for
+ * omnichannel skill routing rules), the routing queue is a Zendesk group id, and closing from the
+ * bot hands control back while the ticket stays open.
  */
-export const ZENDESK_CAPABILITIES = defineCapabilities({
-  availability: true,
-  skills: true, // as ticket tags, for omnichannel skill routing rules
-  priority: true,
-  queueRouting: true, // routing.queue = Zendesk group id
-  transcript: true,
-  customAttributes: true,
-  closeFromBot: true, // control comes back; the ticket stays open
-  attachments: true,
-  typing: true,
-  webhooks: true,
-});
+export const ZENDESK_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.handover, [
+  'availability',
+  'skills',
+  'priority',
+  'queueRouting',
+  'attachments',
+  'typing',
+  'webhooks',
+]);
 
 /** Test and benchmark hooks; the registry passes none. */
 export interface ZendeskConnectorOverrides {

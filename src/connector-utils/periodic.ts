@@ -81,6 +81,12 @@ export function rateLimitedUntil(error: unknown, now: number, fallbackMs: number
   return RateLimitError.isInstance(error) ? now + (error.retryAfterMs ?? fallbackMs) : undefined;
 }
 
+/**
+ * Conversations one poller watches at most: each costs memory and a share of the vendor's rate
+ * limit, so more are refused with a warning rather than slowing every poll down.
+ */
+export const MAX_POLLED = 5_000;
+
 /** Consecutive 404s after which a polled conversation counts as gone (a single one can be the vendor's lag). */
 export const NOT_FOUND_LIMIT = 3;
 

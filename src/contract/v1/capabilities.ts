@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HandoverConfigError } from '../errors';
 
 /**
  * What a contact center can do, as data. Nodes and the service check these where a node or a
@@ -46,9 +47,49 @@ export const connectorCapabilitiesSchema = z.object(
   Object.fromEntries(CAPABILITY_NAMES.map((n) => [n, z.boolean()])) as Record<CapabilityName, z.ZodBoolean>,
 );
 
-/** Builds a full capability map: everything not listed is `false`. */
-export function defineCapabilities(enabled: Partial<Record<CapabilityName, boolean>>): ConnectorCapabilities {
+/** Capability names a connector has; everything not named is `false`. */
+export type CapabilityList = readonly CapabilityName[];
+
+/**
+ * Capabilities that contact centers offer together, so a connector's declaration reads as the
+ * groups it has plus what it adds: `defineCapabilities(CAPABILITY_GROUPS.handover, ['webhooks'])`.
+ */
+export const CAPABILITY_GROUPS = {
+  /** The bot's transcript and attributes reach the agent, and the bot can end the conversation. */
+  handover: ['transcript', 'customAttributes', 'closeFromBot'],
+  /** A live agent desk that signals typing and the moment an agent joins. */
+  liveAgent: ['typing', 'agentJoined'],
+  /** Whether agents are available and how long the wait is. */
+  queueFigures: ['availability', 'estimatedWaitTime'],
+  /** Everything, e.g. for a stand-in contact center. */
+  all: CAPABILITY_NAMES,
+} as const satisfies Record<string, CapabilityList>;
+
+const KNOWN: ReadonlySet<string> = new Set(CAPABILITY_NAMES);
+
+function isList(value: unknown): value is CapabilityList {
+  return Array.isArray(value);
+}
+
+/**
+ * Builds a full capability map: everything not listed is `false`. Takes either a map of flags
+ * (`{ availability: true }`) or lists of names and groups, which are joined. A listed name that
+ * is not a capability is a `HandoverConfigError` (a typo would otherwise turn a capability off).
+ */
+export function defineCapabilities(
+  enabled: Partial<Record<CapabilityName, boolean>> | CapabilityList,
+  ...more: CapabilityList[]
+): ConnectorCapabilities {
+  const flags = isList(enabled) ? {} : enabled;
+  const listed = (isList(enabled) ? [enabled, ...more] : more).flat();
+  const unknown = listed.filter((name) => !KNOWN.has(name));
+  if (unknown.length > 0) {
+    throw new HandoverConfigError(
+      `Not capability names: ${unknown.join(', ')}`,
+      unknown.map((name) => ({ path: 'capabilities', message: `"${name}" is not a capability name` })),
+    );
+  }
   const out = {} as Record<CapabilityName, boolean>;
-  for (const name of CAPABILITY_NAMES) out[name] = enabled[name] === true;
+  for (const name of CAPABILITY_NAMES) out[name] = flags[name] === true || listed.includes(name);
   return Object.freeze(out);
 }

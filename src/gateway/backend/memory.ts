@@ -12,16 +12,13 @@ export function memoryBackend(options: BackendOptions): GatewayBackend {
   const { clock } = options;
   const store = options.store ?? new MemoryStore({ clock });
   const scheduler = options.scheduler ?? new MemoryScheduler(clock);
-  const state = new MemoryConnectorState(clock);
-  const resources = new BackendResources({ store, scheduler });
+  const resources = new BackendResources({ store, scheduler, state: new MemoryConnectorState(clock) });
   return {
     kind: 'memory',
     shared: false,
-    store,
-    scheduler,
+    ...resources.members(),
     providerChecks: new MemoryProviderChecks(),
     apiKeys: new MemoryApiKeyStore(),
-    connectorState: (providerId) => state.forProvider(providerId),
     queue: <T>() => resources.queue(new MemoryQueueBackend<T>(clock)),
     deadLetters: () => new MemoryDeadLetters(),
     ping: async () => true,

@@ -28,16 +28,13 @@ export async function redisBackend(url: string, keyPrefix: string, options: Back
   const store = options.store ?? own!;
   const connect = () => connectRedis(url, logger, { maxRetriesPerRequest: null });
   const scheduler = options.scheduler ?? new RedisScheduler({ redis, connect, prefix, logger });
-  const state = new RedisConnectorState(redis, prefix);
-  const resources = new BackendResources({ store, scheduler });
+  const resources = new BackendResources({ store, scheduler, state: new RedisConnectorState(redis, prefix) });
   return {
     kind: 'redis',
     shared: true,
-    store,
-    scheduler,
+    ...resources.members(),
     providerChecks: new RedisProviderChecks(redis, `${prefix}provider-checks`),
     apiKeys: new RedisApiKeyStore(redis, prefix),
-    connectorState: (providerId) => state.forProvider(providerId),
     queue<T>(name: string, o: { leaseMs?: number }) {
       return resources.queue(
         new RedisQueueBackend<T>(redis, { prefix, name, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) }),

@@ -49,7 +49,20 @@ export interface BackendOptions {
 export class BackendResources {
   private readonly queues: Array<{ close(): Promise<void> }> = [];
 
-  constructor(private readonly owned: { store: HandoverStore; scheduler: Scheduler }) {}
+  constructor(
+    private readonly owned: {
+      store: HandoverStore;
+      scheduler: Scheduler;
+      /** Connector state, handed out per provider. */
+      state: { forProvider(providerId: string): ConnectorStateV1 };
+    },
+  ) {}
+
+  /** The members every backend builds the same way from what it owns. */
+  members(): Pick<GatewayBackend, 'store' | 'scheduler' | 'connectorState'> {
+    const { store, scheduler, state } = this.owned;
+    return { store, scheduler, connectorState: (providerId) => state.forProvider(providerId) };
+  }
 
   /** Remembers a queue so `close` closes it. */
   queue<Q extends { close(): Promise<void> }>(queue: Q): Q {
