@@ -8,18 +8,16 @@ export class KeyedQueue {
   private idleWaiters: Array<() => void> = [];
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const previous = this.tails.get(key);
     this.inFlight++;
-    const result = previous.then(task, task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
+    // Nothing queued for this key (the usual case): start at once instead of a tick later.
+    const result = previous ? previous.then(task, task) : start(task);
+    const settled = () => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
       this.done();
-    });
+    };
+    const tail: Promise<void> = result.then(settled, settled);
+    this.tails.set(key, tail);
     return result;
   }
 
@@ -46,5 +44,14 @@ export class KeyedQueue {
 
   get size(): number {
     return this.inFlight;
+  }
+}
+
+/** Runs a task now; a synchronous throw becomes a rejection, as it would inside `then`. */
+function start<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

@@ -165,8 +165,12 @@ export class CognigyApiClient {
           : `could not connect (${code ?? 'network error'})`;
       throw new CognigyCallError(`Cognigy ${req.call} ${what}`, undefined, true);
     }
+    // A success's body says nothing we use: drained, not decoded.
+    if (res.statusCode < 300) {
+      await res.body.dump().catch(() => {});
+      return req.call;
+    }
     const text = await res.body.text().catch(() => '');
-    if (res.statusCode < 300) return req.call;
     const status = res.statusCode;
     const retryable = status === 408 || status === 429 || status >= 500;
     throw new CognigyCallError(
