@@ -12,13 +12,17 @@ export class KeyedQueue {
     this.inFlight++;
     // Nothing queued for this key (the usual case): start at once instead of a tick later.
     const result = previous ? previous.then(task, task) : start(task);
-    const settled = () => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-      this.done();
-    };
-    const tail: Promise<void> = result.then(settled, settled);
+    const tail: Promise<void> = result.then(
+      () => this.settled(key, tail),
+      () => this.settled(key, tail),
+    );
     this.tails.set(key, tail);
     return result;
+  }
+
+  private settled(key: string, tail: Promise<void>) {
+    if (this.tails.get(key) === tail) this.tails.delete(key);
+    this.done();
   }
 
   /** Counts work that has not reached `run` yet (an ingest looking up its handover) towards `idle`. */

@@ -157,8 +157,10 @@ export class QueueWorker<T> {
       }
       for (const c of claimed) this.run(c);
       if (claimed.length > 0 && claimed.length === free) continue; // maybe more waiting
-      if (this.kicked) continue;
-      await this.sleep(this.backend.shared ? await this.idleWait() : undefined);
+      if (!this.kicked) await this.sleep(this.backend.shared ? await this.idleWait() : undefined);
+      // Kicks come in bursts (every append and every finished partition kicks): claim once per turn of
+      // the event loop, after the burst, instead of once per kick (a claim per message, mostly empty).
+      if (!this.stopping) await nextTurn();
     }
   }
 
@@ -238,6 +240,10 @@ class Control<T> implements PartitionControl {
 
 /** How often an idle worker on a local queue looks for work nobody kicked it for (a safety net). */
 const LOCAL_NUDGE_MS = 5_000;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => {
