@@ -113,12 +113,6 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
     if (cache.size > 1_000) cache.delete(cache.keys().next().value!);
     return lookup;
   };
-  const lookupFailed = (intake: Intake, error: unknown): undefined => {
-    if (UnknownProviderError.isInstance(error)) return undefined;
-    throw HandoverError.isInstance(error) && error.code !== 'internal'
-      ? error
-      : unavailable(intake, error, 'provider lookup');
-  };
   registry.on('change', (change) => cache.delete(change.type === 'deleted' ? change.providerId : change.provider.id));
   // Defined once, not per request: a request's outcome travels in `intake`.
   const unavailable = (intake: Intake, error: unknown, stage: string) => {
@@ -131,6 +125,13 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
     return new HttpStatusError(503, 'The gateway cannot store events right now; retry later', {
       'retry-after': String(RETRY_AFTER_SEC),
     });
+  };
+  // An unknown provider reads as none (a 401 below); a store that cannot answer is a 503.
+  const lookupFailed = (intake: Intake, error: unknown): undefined => {
+    if (UnknownProviderError.isInstance(error)) return undefined;
+    throw HandoverError.isInstance(error) && error.code !== 'internal'
+      ? error
+      : unavailable(intake, error, 'provider lookup');
   };
   const enqueue = async (intake: Intake, events: HandoverEvent[], receivedAt: number) => {
     const entries = eventEntries(intake.providerId, events, receivedAt);
