@@ -40,6 +40,15 @@ export function eventEntries(
   events: readonly HandoverEvent[],
   receivedAt: number,
 ): QueueEntry<EventQueueItem>[] {
+  // The usual webhook carries one event, or events of one conversation: one entry, no grouping.
+  const first = events[0];
+  if (first && events.every((e) => e.conversationId === first.conversationId))
+    return [
+      {
+        partition: eventPartition(providerId, first.conversationId),
+        item: { p: providerId, e: [...events], r: receivedAt },
+      },
+    ];
   const byHandover = new Map<string, HandoverEvent[]>();
   for (const event of events) {
     const list = byHandover.get(event.conversationId);

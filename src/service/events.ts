@@ -281,8 +281,11 @@ const RECENT_EVENTS = 32;
 
 /** The last applied event ids of a handover, newest last, bounded. */
 function remember(recent: string[] | undefined, eventId: string): string[] {
-  const next = [...(recent ?? []), eventId];
-  return next.length > RECENT_EVENTS ? next.slice(next.length - RECENT_EVENTS) : next;
+  if (!recent) return [eventId];
+  // One copy: the newest RECENT_EVENTS - 1 kept, then the new id.
+  const next = recent.length >= RECENT_EVENTS ? recent.slice(recent.length - RECENT_EVENTS + 1) : recent.slice();
+  next.push(eventId);
+  return next;
 }
 
 function withoutEvent(pending: HandoverEvent[] | undefined, event: HandoverEvent): HandoverEvent[] | undefined {

@@ -19,7 +19,8 @@ export class MemoryStore implements HandoverStore {
   private readonly providers = new Map<string, ProviderRecord>();
   private readonly handovers = new Map<string, HandoverRecord>();
   private readonly bySession = new Map<string, string>();
-  private readonly byExternal = new Map<string, string>();
+  /** Provider id → the vendor's conversation id → handover id (two levels: no key to build per lookup). */
+  private readonly byExternal = new Map<string, Map<string, string>>();
   private readonly ended: string[] = [];
   private endedHead = 0;
   private readonly seen = new Map<string, number>();
@@ -54,7 +55,7 @@ export class MemoryStore implements HandoverStore {
     return id ? copy(this.handovers.get(id)) : undefined;
   }
   async findHandoverByConversationId(providerId: string, conversationId: string) {
-    const id = this.byExternal.get(externalKey(providerId, conversationId));
+    const id = this.byExternal.get(providerId)?.get(conversationId);
     return id ? copy(this.handovers.get(id)) : undefined;
   }
 
@@ -65,7 +66,7 @@ export class MemoryStore implements HandoverStore {
     if (existing && isLiveStatus(existing.status)) return copy(existing);
     this.handovers.set(record.id, copy(record)!);
     this.bySession.set(key, record.id);
-    if (record.conversationId) this.byExternal.set(externalKey(record.providerId, record.conversationId), record.id);
+    if (record.conversationId) this.mapConversation(record);
     return undefined;
   }
 
@@ -79,7 +80,7 @@ export class MemoryStore implements HandoverStore {
     const current = this.handovers.get(record.id);
     if (!current || current.version !== record.version - 1) return 'conflict';
     this.handovers.set(record.id, copy(record)!);
-    if (record.conversationId) this.byExternal.set(externalKey(record.providerId, record.conversationId), record.id);
+    if (record.conversationId) this.mapConversation(record);
     if (isLiveStatus(current.status) && !isLiveStatus(record.status)) this.retire(record.id);
     if (effects.seen) this.setSeen(effects.seen.key, effects.seen.ttlMs);
     return 'written';
@@ -124,6 +125,13 @@ export class MemoryStore implements HandoverStore {
 
   async close() {}
 
+  /** The record's conversation now names it (a vendor may reuse a conversation id for a later handover). */
+  private mapConversation(record: HandoverRecord) {
+    let conversations = this.byExternal.get(record.providerId);
+    if (!conversations) this.byExternal.set(record.providerId, (conversations = new Map()));
+    if (conversations.get(record.conversationId!) !== record.id) conversations.set(record.conversationId!, record.id);
+  }
+
   /** Ended handovers stay readable for a while, then make room. */
   private retire(id: string) {
     this.ended.push(id);
@@ -135,18 +143,14 @@ export class MemoryStore implements HandoverStore {
       const key = sessionKeyOfRecord(old);
       if (this.bySession.get(key) === oldId) this.bySession.delete(key);
       // A vendor may reuse a conversation id for the same user's next handover: only unmap our own entry.
-      if (old.conversationId && this.byExternal.get(externalKey(old.providerId, old.conversationId)) === oldId)
-        this.byExternal.delete(externalKey(old.providerId, old.conversationId));
+      const conversations = old.conversationId ? this.byExternal.get(old.providerId) : undefined;
+      if (conversations?.get(old.conversationId!) === oldId) conversations.delete(old.conversationId!);
     }
     if (this.endedHead > 4096 && this.endedHead * 2 > this.ended.length) {
       this.ended.splice(0, this.endedHead);
       this.endedHead = 0;
     }
   }
-}
-
-function externalKey(providerId: string, conversationId: string) {
-  return `${providerId}\u0000${conversationId}`;
 }
 
 function deepFreeze<T>(value: T): T {

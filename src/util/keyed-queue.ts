@@ -8,19 +8,21 @@ export class KeyedQueue {
   private idleWaiters: Array<() => void> = [];
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const previous = this.tails.get(key);
     this.inFlight++;
-    const result = previous.then(task, task);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
+    // Nothing queued for this key (the usual case): start at once instead of a tick later.
+    const result = previous ? previous.then(task, task) : start(task);
+    const tail: Promise<void> = result.then(
+      () => this.settled(key, tail),
+      () => this.settled(key, tail),
     );
     this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-      this.done();
-    });
     return result;
+  }
+
+  private settled(key: string, tail: Promise<void>) {
+    if (this.tails.get(key) === tail) this.tails.delete(key);
+    this.done();
   }
 
   /** Counts work that has not reached `run` yet (an ingest looking up its handover) towards `idle`. */
@@ -46,5 +48,14 @@ export class KeyedQueue {
 
   get size(): number {
     return this.inFlight;
+  }
+}
+
+/** Runs a task now; a synchronous throw becomes a rejection, as it would inside `then`. */
+function start<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

@@ -87,27 +87,23 @@ export function cognigyRequestFor(item: DeliveryItem, defaultUrlToken?: string):
         },
       };
     case 'message': {
-      const attachments = item.attachments?.map((a) => ({
-        name: a.name ?? (a.url.split('/').pop() || a.type),
-        url: a.url,
-        type: a.type,
-      }));
-      return {
-        call: 'notify',
-        path: '/new/v2.0/endpoint/notify',
-        body: {
-          ...address,
-          text: item.text,
-          data: {
-            [FLOW_DATA_KEY]: {
-              version: 1,
-              messageId: item.id,
-              message: { source: item.source, ...(item.agent ? { agent: item.agent } : {}) },
-            },
-          },
-          ...(attachments?.length ? { attachments } : {}),
-        },
+      // Built field by field (no spreads): this runs for every agent message.
+      const message: { source: string; agent?: typeof item.agent } = { source: item.source };
+      if (item.agent) message.agent = item.agent;
+      const body: CognigyRequest['body'] = {
+        URLToken,
+        userId: item.session.userId,
+        sessionId: item.session.sessionId,
+        text: item.text,
+        data: { [FLOW_DATA_KEY]: { version: 1, messageId: item.id, message } },
       };
+      if (item.attachments?.length)
+        body.attachments = item.attachments.map((a) => ({
+          name: a.name ?? (a.url.split('/').pop() || a.type),
+          url: a.url,
+          type: a.type,
+        }));
+      return { call: 'notify', path: '/new/v2.0/endpoint/notify', body };
     }
     default:
       return assertNever(item, 'delivery item');
@@ -126,8 +122,11 @@ export class CognigyApiClient {
   private readonly origin: string;
   private readonly basePath: string;
   private readonly timeoutMs: number;
+  /** The same for every call (undici only reads them): built once. */
+  private readonly headers: Record<string, string>;
 
   constructor(private readonly options: CognigyApiOptions) {
+    this.headers = { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': options.apiKey };
     const base = new URL(options.apiBaseUrl);
     this.origin = base.origin;
     this.basePath = base.pathname.replace(/\/+$/, '');
@@ -152,7 +151,7 @@ export class CognigyApiClient {
         origin: this.origin,
         path: this.basePath + req.path,
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': this.options.apiKey },
+        headers: this.headers,
         body: JSON.stringify(req.body),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
@@ -165,8 +164,12 @@ export class CognigyApiClient {
           : `could not connect (${code ?? 'network error'})`;
       throw new CognigyCallError(`Cognigy ${req.call} ${what}`, undefined, true);
     }
+    // A success's body says nothing we use: drained, not decoded.
+    if (res.statusCode < 300) {
+      await res.body.dump().catch(() => {});
+      return req.call;
+    }
     const text = await res.body.text().catch(() => '');
-    if (res.statusCode < 300) return req.call;
     const status = res.statusCode;
     const retryable = status === 408 || status === 429 || status >= 500;
     throw new CognigyCallError(

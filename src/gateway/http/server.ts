@@ -122,6 +122,9 @@ function matchSegments(segments: string[], parts: string[]): Record<string, stri
 
 /** Percent-decodes the path parameters: only once the caller is authenticated, so a bad URL tells nothing. */
 function decodeParams(raw: Record<string, string>): Record<string, string> {
+  let encoded = false;
+  for (const k in raw) if (raw[k]!.includes('%')) encoded = true;
+  if (!encoded) return raw; // nothing to decode (the usual case): `raw` is this request's own object
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
     try {

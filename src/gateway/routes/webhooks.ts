@@ -30,6 +30,10 @@ function storable(value: unknown): boolean {
   }
 }
 
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
 export const WEBHOOK_ROUTE = '/webhooks/:providerId';
 
 /** One webhook request's outcome, for its metrics and logs. */
@@ -92,14 +96,20 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
   // Webhooks come in bursts: the provider lookup (a store read, in Redis a round trip) is reused for
   // a second. A changed secret or a deleted provider therefore takes effect within that second.
   const ttl = options.providerCacheMs ?? 1_000;
-  const cache = new Map<string, { until: number; lookup: ReturnType<ProviderRegistry['connector']> }>();
-  const connectorOf = (providerId: string) => {
+  type Lookup = Awaited<ReturnType<ProviderRegistry['connector']>>;
+  // `found` is set once the lookup succeeded: a hit then costs no promise and no await.
+  const cache = new Map<string, { until: number; lookup: Promise<Lookup>; found?: Lookup }>();
+  const connectorOf = (providerId: string): Lookup | Promise<Lookup> => {
     const t = now();
     const hit = cache.get(providerId);
-    if (hit && hit.until > t) return hit.lookup;
+    if (hit && hit.until > t) return hit.found ?? hit.lookup;
     const lookup = registry.connector(providerId);
-    cache.set(providerId, { until: t + ttl, lookup });
-    lookup.catch(() => cache.delete(providerId));
+    const entry: { until: number; lookup: Promise<Lookup>; found?: Lookup } = { until: t + ttl, lookup };
+    cache.set(providerId, entry);
+    lookup.then(
+      (found) => (entry.found = found),
+      () => cache.get(providerId) === entry && cache.delete(providerId),
+    );
     if (cache.size > 1_000) cache.delete(cache.keys().next().value!);
     return lookup;
   };
@@ -115,6 +125,13 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
     return new HttpStatusError(503, 'The gateway cannot store events right now; retry later', {
       'retry-after': String(RETRY_AFTER_SEC),
     });
+  };
+  // An unknown provider reads as none (a 401 below); a store that cannot answer is a 503.
+  const lookupFailed = (intake: Intake, error: unknown): undefined => {
+    if (UnknownProviderError.isInstance(error)) return undefined;
+    throw HandoverError.isInstance(error) && error.code !== 'internal'
+      ? error
+      : unavailable(intake, error, 'provider lookup');
   };
   const enqueue = async (intake: Intake, events: HandoverEvent[], receivedAt: number) => {
     const entries = eventEntries(intake.providerId, events, receivedAt);
@@ -140,12 +157,8 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
         // An unknown provider, one without webhooks and a bad signature all answer the same 401, so
         // provider ids cannot be enumerated from outside.
         // The store failing to answer is a 503, never a 500 the vendor gives up on.
-        const found = await connectorOf(providerId).catch((error: unknown) => {
-          if (UnknownProviderError.isInstance(error)) return undefined;
-          throw HandoverError.isInstance(error) && error.code !== 'internal'
-            ? error
-            : unavailable(intake, error, 'provider lookup');
-        });
+        const cached = connectorOf(providerId);
+        const found = cached instanceof Promise ? await cached.catch((e: unknown) => lookupFailed(intake, e)) : cached;
         const webhook = found?.connector.webhook;
         if (!found || !webhook) {
           intake.result = 'bad_signature';
@@ -194,7 +207,8 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
           throw new BadSignatureError('Webhook verification failed');
         }
         try {
-          await webhook.verify(request);
+          const verifying = webhook.verify(request);
+          if (verifying) await verifying; // most connectors verify synchronously: no await then
         } catch (error) {
           if (isTransientFailure(error)) throw unavailable(intake, error, 'verify');
           intake.result = 'bad_signature';
@@ -205,7 +219,8 @@ export function webhookRoute(options: WebhookRouteOptions): Route {
         }
         let events: HandoverEvent[];
         try {
-          events = await webhook.parse(request);
+          const parsed = webhook.parse(request);
+          events = isThenable(parsed) ? await parsed : parsed;
         } catch (error) {
           // A connector reading its state (Redis) while it is away: retry later, not a 400.
           if (isTransientFailure(error)) throw unavailable(intake, error, 'parse');
