@@ -17,7 +17,7 @@ import {
   type StartHandoverResult,
 } from 'handover-kit/contract';
 import { SingleFlight, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
-import { CxoneApi } from './api';
+import { CxoneApi, type NewMessage } from './api';
 import type { CxoneHosts } from './hosts';
 import { agentOf, isEnded, statusOf } from './mapping';
 import { attachmentsFor, customFieldsOf, nameParts, skillOf, startText } from './messages';
@@ -157,9 +157,10 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId: threadId, messageId } = request;
+    const externalId = messageIdFor('msg', threadId, messageId);
+    const sent = sentKey(externalId);
     // Both reads at once: one state round trip on a Redis gateway instead of two.
-    const sent = sentKey(threadId, messageId);
-    const [record, sentBefore] = await Promise.all([threads.get(threadId), threads.wasSent(sent)]);
+    const [record, sentBefore] = await Promise.all([threads.get(threadId), threads.sentMarker(sent)]);
     if (!record)
       throw new HandoverNotFoundError('This CXone provider has no thread with that id', { conversationId: threadId });
     // A message after the end would open a new contact in CXone, unrouted by this handover.
@@ -167,34 +168,29 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
       throw new HandoverNotFoundError('The CXone contact has ended; the message was not sent', {
         conversationId: threadId,
       });
-    if (sentBefore) return { duplicate: true };
+    if (sentBefore !== undefined) return { duplicate: true };
     const { attachments, warnings } = attachmentsFor(request.attachments);
     if (!request.text && attachments.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const { firstName, lastName } = nameParts(request.user.name);
-    const res = await api.addMessage(
-      {
-        idOnExternalPlatform: messageIdFor('msg', threadId, messageId),
-        direction: 'inbound',
-        createdAtWithMilliseconds: nowIso(),
-        thread: { idOnExternalPlatform: threadId },
-        messageContent: { type: 'TEXT', payload: { text: request.text } },
-        authorEndUserIdentity: {
-          idOnExternalPlatform: record.userId || request.user.id,
-          ...(firstName ? { firstName } : {}),
-          ...(lastName ? { lastName } : {}),
-        },
-        ...(attachments.length > 0 ? { attachments } : {}),
-      },
-      'send message',
-      options,
-    );
-    await threads.markSent(sent);
-    return {
-      ...(res.messageId ? { vendorMessageId: res.messageId } : {}),
-      duplicate: false,
-      ...withWarnings(warnings),
+    const author: NewMessage['authorEndUserIdentity'] = { idOnExternalPlatform: record.userId || request.user.id };
+    if (firstName) author.firstName = firstName;
+    if (lastName) author.lastName = lastName;
+    const message: NewMessage = {
+      idOnExternalPlatform: externalId,
+      direction: 'inbound',
+      createdAtWithMilliseconds: nowIso(),
+      thread: { idOnExternalPlatform: threadId },
+      messageContent: { type: 'TEXT', payload: { text: request.text } },
+      authorEndUserIdentity: author,
     };
+    if (attachments.length > 0) message.attachments = attachments;
+    const { messageId: vendorMessageId } = await api.addMessage(message, 'send message', options);
+    await threads.markSent(sent);
+    const result: SendMessageResult = { duplicate: false };
+    if (vendorMessageId) result.vendorMessageId = vendorMessageId;
+    if (warnings.length > 0) result.warnings = warnings;
+    return result;
   }
 
   const webhook = createCxoneWebhook({
