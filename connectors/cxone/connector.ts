@@ -155,9 +155,13 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     return { conversationId: threadId, status, ...wait, ...withWarnings(warnings) };
   }
 
-  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
-    const { conversationId: threadId, messageId } = request;
-    const externalId = messageIdFor('msg', threadId, messageId);
+  /** `externalId`: the message's `messageIdFor('msg', …)`, also the key of concurrent repeats. */
+  async function send(
+    request: SendMessageRequest,
+    externalId: string,
+    options?: ConnectorCallOptions,
+  ): Promise<SendMessageResult> {
+    const threadId = request.conversationId;
     const sent = sentKey(externalId);
     // Both reads at once: one state round trip on a Redis gateway instead of two.
     const [record, sentBefore] = await Promise.all([threads.get(threadId), threads.sentMarker(sent)]);
@@ -249,8 +253,10 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise,
 
     // Concurrent repeats share one request; later ones find the id in the shared state (duplicate).
-    doSendMessage: (request, options) =>
-      sends.run(`${request.conversationId}\u0000${request.messageId}`, () => send(request, options)).promise,
+    doSendMessage: (request, options) => {
+      const externalId = messageIdFor('msg', request.conversationId, request.messageId);
+      return sends.run(externalId, () => send(request, externalId, options)).promise;
+    },
 
     async doGetStatus({ conversationId }, options) {
       const record = await recordOf(conversationId);

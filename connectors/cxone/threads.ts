@@ -34,8 +34,8 @@ export function threadIdFor(providerId: string, idempotencyKey: string): string 
 }
 
 /** A stable external message id: CXone may dedupe on it, and a repeat gets the same one. */
-export function messageIdFor(kind: string, ...parts: string[]): string {
-  return `hk-${kind}-${sha256(parts.join('\u0000')).slice(0, 32)}`;
+export function messageIdFor(kind: string, threadId: string, key?: string): string {
+  return `hk-${kind}-${sha256(key === undefined ? threadId : `${threadId}\u0000${key}`).slice(0, 32)}`;
 }
 
 /**

@@ -108,6 +108,21 @@ describe('cxone requests', () => {
     }
   });
 
+  it('sends concurrent repeats of a message once, and different messages each', async () => {
+    bed = await startTestBed();
+    const id = (await bed.connector.doStartHandover(startRequest('k'))).conversationId;
+    const send = (messageId: string) =>
+      bed.connector.doSendMessage({ conversationId: id, messageId, user: { id: 'user-42' }, text: messageId });
+    const results = await Promise.all([send('m1'), send('m1'), send('m2')]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, false]);
+    expect(results[0]!.vendorMessageId).toBe(results[1]!.vendorMessageId);
+    expect((await send('m1')).duplicate).toBe(true);
+    const texts = bed.fake
+      .requestsOf('messages')
+      .map((r) => newMessageSchema.parse(r.body).messageContent.payload.text);
+    expect(texts.slice(1).sort()).toEqual(['m1', 'm2']);
+  });
+
   it('refuses to send into an unknown or ended thread', async () => {
     bed = await startTestBed();
     await expect(
