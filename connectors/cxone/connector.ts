@@ -255,7 +255,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     // Concurrent repeats share one request; later ones find the id in the shared state (duplicate).
     doSendMessage: (request, options) => {
       const externalId = messageIdFor('msg', request.conversationId, request.messageId);
-      return sends.run(externalId, () => send(request, externalId, options)).promise;
+      return sends.share(externalId, () => send(request, externalId, options));
     },
 
     async doGetStatus({ conversationId }, options) {

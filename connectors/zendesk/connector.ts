@@ -34,8 +34,6 @@ export const ZENDESK_CAPABILITIES = defineCapabilities({
   webhooks: true,
 });
 
-const USER_AGENT = { 'user-agent': 'handover-kit' } as const;
-
 /** Test and benchmark hooks; the registry passes none. */
 export interface ZendeskConnectorOverrides {
   retry?: RetryOptions;
@@ -49,6 +47,8 @@ export interface ZendeskConnector extends HandoverConnectorV1 {
   /** JWTs signed so far (0 with Basic auth). */
   readonly tokensSigned: number;
 }
+
+const USER_AGENT = { 'user-agent': 'handover-kit' } as const;
 
 export function createZendeskConnector(
   settings: ZendeskSettings,
