@@ -154,7 +154,11 @@ export class CxoneApi {
     return parse(createMessageResponseSchema, res.body, operation);
   }
 
-  private postMessage(message: NewMessage, operation: string, options: CallOptions | undefined) {
+  /**
+   * The same post for a user message on a started thread: the client's own promise, without an async
+   * step of its own (every relayed message); its answer is read only for the message id (`addedMessageId`).
+   */
+  postMessage(message: NewMessage, operation: string, options?: CallOptions): Promise<HttpResponse<unknown>> {
     return this.dfo({
       method: 'POST',
       path: this.messagesPath,
@@ -165,14 +169,6 @@ export class CxoneApi {
     });
   }
 
-  /** A user message on a started thread: as `createMessage`, reading only the message id of the answer. */
-  async addMessage(message: NewMessage, operation: string, options?: CallOptions) {
-    const { body } = await this.postMessage(message, operation, options);
-    // Hot path: the one field used, checked by hand; anything unexpected goes through the schema (typed error).
-    const id = (body as { message?: { id?: unknown } | null } | undefined)?.message?.id;
-    if (typeof id === 'string' && id) return { messageId: id };
-    return { messageId: parse(addMessageResponseSchema, body, operation).message?.id ?? undefined };
-  }
 
   /** `GET /dfo/3.0/contacts/{contactId}`: status and assignee. */
   async getContact(contactId: string, operation: string, options: CallOptions = {}): Promise<CxoneContact> {
@@ -228,6 +224,14 @@ export class CxoneApi {
       return this.http.send(req);
     });
   }
+}
+
+/** The message id in the answer to `postMessage`; anything unexpected goes through the schema (typed error). */
+export function addedMessageId(body: unknown, operation: string): string | undefined {
+  // Hot path: the one field used, checked by hand.
+  const id = (body as { message?: { id?: unknown } | null } | undefined)?.message?.id;
+  if (typeof id === 'string' && id) return id;
+  return parse(addMessageResponseSchema, body, operation).message?.id ?? undefined;
 }
 
 function enc(id: string): string {

@@ -17,7 +17,7 @@ import {
   type StartHandoverResult,
 } from 'handover-kit/contract';
 import { SingleFlight, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
-import { CxoneApi, type NewMessage } from './api';
+import { CxoneApi, addedMessageId, type NewMessage } from './api';
 import type { CxoneHosts } from './hosts';
 import { agentOf, isEnded, statusOf } from './mapping';
 import { attachmentsFor, customFieldsOf, nameParts, skillOf, startText } from './messages';
@@ -189,7 +189,8 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
       authorEndUserIdentity: author,
     };
     if (attachments.length > 0) message.attachments = attachments;
-    const { messageId: vendorMessageId } = await api.addMessage(message, 'send message', options);
+    const { body } = await api.postMessage(message, 'send message', options);
+    const vendorMessageId = addedMessageId(body, 'send message');
     await threads.markSent(sent);
     const result: SendMessageResult = { duplicate: false };
     if (vendorMessageId) result.vendorMessageId = vendorMessageId;
