@@ -169,7 +169,6 @@ export class CxoneApi {
     });
   }
 
-
   /** `GET /dfo/3.0/contacts/{contactId}`: status and assignee. */
   async getContact(contactId: string, operation: string, options: CallOptions = {}): Promise<CxoneContact> {
     const res = await this.dfo({

@@ -3,10 +3,11 @@ import {
   HandoverConfigError,
   HandoverNotFoundError,
   UnsupportedCapabilityError,
+  VendorApiError,
   parseOrThrow,
   secretFields,
 } from 'handover-kit/contract';
-import { cxoneSettingsSchema, threadIdFor } from 'handover-kit/connectors/cxone';
+import { addedMessageId, cxoneSettingsSchema, threadIdFor } from 'handover-kit/connectors/cxone';
 import { FAKE_DEFAULTS, newMessageSchema } from '../../fakes/cxone';
 import { PROVIDER_ID, SharedState, connectorOn, settingsFor, startTestBed, type CxoneTestBed } from './harness';
 
@@ -239,5 +240,14 @@ describe('cxone settings', () => {
     expect(bad({ authBaseUrl: 'http://example.com' })).toBe('settings.authBaseUrl');
     expect(bad({ pollRequestsPerHour: 500_000 })).toBe('settings.pollRequestsPerHour');
     expect(bad({ unknownField: 1 })).toBeDefined();
+  });
+});
+
+describe('cxone user message answers', () => {
+  it("reads a user message's answer for its id; an answer of another shape is a typed error", () => {
+    expect(addedMessageId({ message: { id: 'm-1' }, consumerContact: {} }, 'send message')).toBe('m-1');
+    expect(addedMessageId({ message: { id: 42 } }, 'send message')).toBe('42');
+    expect(addedMessageId({}, 'send message')).toBeUndefined();
+    expect(() => addedMessageId({ message: 'm-1' }, 'send message')).toThrow(VendorApiError);
   });
 });
