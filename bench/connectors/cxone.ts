@@ -145,7 +145,7 @@ async function sendOverhead(): Promise<BenchRow[]> {
       perRound: perRound,
       baseline: 'bare undici request, same endpoint and body',
       shared: "the fake's handling (body validation, store) is in both",
-      connectorWork: 'state reads for thread and dedupe, id hashes, body, response parse',
+      connectorWork: 'state reads for thread and dedupe, one id hash, sent marker write, body, response read',
     });
   } finally {
     await pool.close();

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { Clock } from 'handover-kit/contract';
-import { HttpClient, type HttpRequest, parseVendorBody } from 'handover-kit/connector-utils';
+import {
+  HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  headersPerCredential,
+  parseVendorBody,
+} from 'handover-kit/connector-utils';
 import { CxoneSession, VENDOR } from './auth';
 import { AUTH_HOSTS } from './hosts';
 import type { CxoneSettings } from './schema';
@@ -102,12 +108,12 @@ export class CxoneApi {
   readonly http: HttpClient;
   readonly session: CxoneSession;
   private readonly authHttp: HttpClient;
-  private bearer: { token: string; headers: Record<string, string> } | undefined;
 
   constructor(
     private readonly settings: CxoneSettings,
     clock: Clock,
   ) {
+    this.messagesPath = `dfo/3.0/channels/${enc(settings.channelId)}/messages`;
     const authBaseUrl = settings.authBaseUrl ?? AUTH_HOSTS[settings.environment];
     const common = {
       vendor: VENDOR,
@@ -117,6 +123,7 @@ export class CxoneApi {
       retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000 },
     };
     this.authHttp = new HttpClient({ ...common, baseUrl: authBaseUrl });
+    const bearer = headersPerCredential((token) => ({ authorization: `Bearer ${token}` }));
     this.session = new CxoneSession(this.authHttp, settings, authBaseUrl, clock);
     this.http = new HttpClient({
       ...common,
@@ -124,10 +131,7 @@ export class CxoneApi {
       headers: () => {
         // A fresh cached token is used without a promise, its header object reused.
         const token = this.session.currentToken();
-        if (token === undefined)
-          return this.session.accessToken().then((value) => ({ authorization: `Bearer ${value}` }));
-        if (this.bearer?.token !== token) this.bearer = { token, headers: { authorization: `Bearer ${token}` } };
-        return this.bearer.headers;
+        return token === undefined ? this.session.accessToken().then(bearer) : bearer(token);
       },
       onUnauthorized: async (refused) => {
         this.session.invalidate((refused.authorization ?? '').replace(/^Bearer /, ''));
@@ -136,9 +140,8 @@ export class CxoneApi {
     });
   }
 
-  private get messagesPath(): string {
-    return `dfo/3.0/channels/${enc(this.settings.channelId)}/messages`;
-  }
+  /** The channel's messages path, encoded once (every relayed message posts to it). */
+  private readonly messagesPath: string;
 
   /** Upstream requests sent so far (token and discovery requests included). */
   get requestCount(): number {
@@ -146,40 +149,36 @@ export class CxoneApi {
   }
 
   /** `POST /dfo/3.0/channels/{channelId}/messages`: starts the thread or adds to it. Never repeated. */
-  async createMessage(message: NewMessage, operation: string, options: CallOptions = {}) {
-    return parse(createMessageResponseSchema, await this.postMessage(message, operation, options), operation);
+  async createMessage(message: NewMessage, operation: string, options?: CallOptions) {
+    const res = await this.postMessage(message, operation, options);
+    return parse(createMessageResponseSchema, res.body, operation);
   }
 
-  private postMessage(message: NewMessage, operation: string, options: CallOptions) {
-    return this.dfo<unknown>({
+  /**
+   * The same post for a user message on a started thread: the client's own promise, without an async
+   * step of its own (every relayed message); its answer is read only for the message id (`addedMessageId`).
+   */
+  postMessage(message: NewMessage, operation: string, options?: CallOptions): Promise<HttpResponse<unknown>> {
+    return this.dfo({
       method: 'POST',
       path: this.messagesPath,
       json: message,
       operation,
       idempotent: false,
-      signal: options.signal,
+      signal: options?.signal,
     });
-  }
-
-  /** A user message on a started thread: as `createMessage`, reading only the message id of the answer. */
-  async addMessage(message: NewMessage, operation: string, options: CallOptions = {}) {
-    const res = await this.postMessage(message, operation, options);
-    // Hot path: the one field used, checked by hand; anything unexpected goes through the schema (typed error).
-    const id = (res as { message?: { id?: unknown } | null } | undefined)?.message?.id;
-    if (typeof id === 'string' && id) return { messageId: id };
-    return { messageId: parse(addMessageResponseSchema, res, operation).message?.id ?? undefined };
   }
 
   /** `GET /dfo/3.0/contacts/{contactId}`: status and assignee. */
   async getContact(contactId: string, operation: string, options: CallOptions = {}): Promise<CxoneContact> {
-    const res = await this.dfo<unknown>({
+    const res = await this.dfo({
       method: 'GET',
       path: `dfo/3.0/contacts/${enc(contactId)}`,
       operation,
       retry: options.retry,
       signal: options.signal,
     });
-    return parse(contactSchema, res, operation);
+    return parse(contactSchema, res.body, operation);
   }
 
   /** `PUT /dfo/3.0/contacts/{contactId}/status`: setting a status is idempotent. */
@@ -212,10 +211,26 @@ export class CxoneApi {
     await this.authHttp.close();
   }
 
-  private async dfo<T>(req: HttpRequest): Promise<T> {
-    req.baseUrl = (this.session.knownHosts ?? (await this.session.hosts())).dfo;
-    return (await this.http.send<T>(req)).body;
+  /** A call to the tenant's DFO host: straight to the client once the host is known (no extra async step). */
+  private dfo(req: HttpRequest): Promise<HttpResponse<unknown>> {
+    const known = this.session.knownHosts;
+    if (known) {
+      req.baseUrl = known.dfo;
+      return this.http.send(req);
+    }
+    return this.session.hosts().then((hosts) => {
+      req.baseUrl = hosts.dfo;
+      return this.http.send(req);
+    });
   }
+}
+
+/** The message id in the answer to `postMessage`; anything unexpected goes through the schema (typed error). */
+export function addedMessageId(body: unknown, operation: string): string | undefined {
+  // Hot path: the one field used, checked by hand.
+  const id = (body as { message?: { id?: unknown } | null } | undefined)?.message?.id;
+  if (typeof id === 'string' && id) return id;
+  return parse(addMessageResponseSchema, body, operation).message?.id ?? undefined;
 }
 
 function enc(id: string): string {

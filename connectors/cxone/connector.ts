@@ -18,7 +18,7 @@ import {
   type StartHandoverResult,
 } from 'handover-kit/contract';
 import { SingleFlight, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
-import { CxoneApi } from './api';
+import { CxoneApi, addedMessageId, type NewMessage } from './api';
 import type { CxoneHosts } from './hosts';
 import { agentOf, isEnded, statusOf } from './mapping';
 import { attachmentsFor, customFieldsOf, nameParts, skillOf, startText } from './messages';
@@ -151,11 +151,16 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     return { conversationId: threadId, status, ...wait, ...withWarnings(warnings) };
   }
 
-  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
-    const { conversationId: threadId, messageId } = request;
+  /** `externalId`: the message's `messageIdFor('msg', …)`, also the key of concurrent repeats. */
+  async function send(
+    request: SendMessageRequest,
+    externalId: string,
+    options?: ConnectorCallOptions,
+  ): Promise<SendMessageResult> {
+    const threadId = request.conversationId;
+    const sent = sentKey(externalId);
     // Both reads at once: one state round trip on a Redis gateway instead of two.
-    const sent = sentKey(threadId, messageId);
-    const [record, sentBefore] = await Promise.all([threads.get(threadId), threads.wasSent(sent)]);
+    const [record, sentBefore] = await Promise.all([threads.get(threadId), threads.sentMarker(sent)]);
     if (!record)
       throw new HandoverNotFoundError('This CXone provider has no thread with that id', { conversationId: threadId });
     // A message after the end would open a new contact in CXone, unrouted by this handover.
@@ -163,34 +168,30 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
       throw new HandoverNotFoundError('The CXone contact has ended; the message was not sent', {
         conversationId: threadId,
       });
-    if (sentBefore) return { duplicate: true };
+    if (sentBefore !== undefined) return { duplicate: true };
     const { attachments, warnings } = attachmentsFor(request.attachments);
     if (!request.text && attachments.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const { firstName, lastName } = nameParts(request.user.name);
-    const res = await api.addMessage(
-      {
-        idOnExternalPlatform: messageIdFor('msg', threadId, messageId),
-        direction: 'inbound',
-        createdAtWithMilliseconds: nowIso(),
-        thread: { idOnExternalPlatform: threadId },
-        messageContent: { type: 'TEXT', payload: { text: request.text } },
-        authorEndUserIdentity: {
-          idOnExternalPlatform: record.userId || request.user.id,
-          ...(firstName ? { firstName } : {}),
-          ...(lastName ? { lastName } : {}),
-        },
-        ...(attachments.length > 0 ? { attachments } : {}),
-      },
-      'send message',
-      options,
-    );
-    await threads.markSent(sent);
-    return {
-      ...(res.messageId ? { vendorMessageId: res.messageId } : {}),
-      duplicate: false,
-      ...withWarnings(warnings),
+    const author: NewMessage['authorEndUserIdentity'] = { idOnExternalPlatform: record.userId || request.user.id };
+    if (firstName) author.firstName = firstName;
+    if (lastName) author.lastName = lastName;
+    const message: NewMessage = {
+      idOnExternalPlatform: externalId,
+      direction: 'inbound',
+      createdAtWithMilliseconds: nowIso(),
+      thread: { idOnExternalPlatform: threadId },
+      messageContent: { type: 'TEXT', payload: { text: request.text } },
+      authorEndUserIdentity: author,
     };
+    if (attachments.length > 0) message.attachments = attachments;
+    const { body } = await api.postMessage(message, 'send message', options);
+    const vendorMessageId = addedMessageId(body, 'send message');
+    await threads.markSent(sent);
+    const result: SendMessageResult = { duplicate: false };
+    if (vendorMessageId) result.vendorMessageId = vendorMessageId;
+    if (warnings.length > 0) result.warnings = warnings;
+    return result;
   }
 
   const webhook = createCxoneWebhook({
@@ -249,8 +250,10 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise,
 
     // Concurrent repeats share one request; later ones find the id in the shared state (duplicate).
-    doSendMessage: (request, options) =>
-      sends.run(`${request.conversationId}\u0000${request.messageId}`, () => send(request, options)).promise,
+    doSendMessage: (request, options) => {
+      const externalId = messageIdFor('msg', request.conversationId, request.messageId);
+      return sends.share(externalId, () => send(request, externalId, options));
+    },
 
     async doGetStatus({ conversationId }, options) {
       const record = await recordOf(conversationId);

@@ -30,6 +30,7 @@ export { diffContact, statusOf, ENDED_STATUSES } from './mapping';
 export { readReply, type ParsedReply } from './reply';
 export { matchPath, subPathOf } from './webhook';
 export { threadIdFor, messageIdFor } from './threads';
+export { addedMessageId } from './api';
 export { startText, DEFAULT_START_TEXT } from './messages';
 
 /** The connector definition for the provider registry. */

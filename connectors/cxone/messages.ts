@@ -55,7 +55,8 @@ export function customFieldsOf(attributes: CustomAttributes): Array<{ ident: str
 }
 
 export function nameParts(name: string | undefined): { firstName?: string; lastName?: string } {
-  const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  if (!name) return {};
+  const parts = name.trim().split(/\s+/).filter(Boolean);
   if (parts.length === 0) return {};
   return parts.length === 1
     ? { firstName: parts[0] }
@@ -67,6 +68,7 @@ export function attachmentsFor(list: Attachment[] | undefined): {
   attachments: Array<{ friendlyName: string; url: string }>;
   warnings: ConnectorWarning[];
 } {
+  if (!list?.length) return { attachments: [], warnings: [] };
   const { fetchable, warnings } = fetchableAttachments(
     list,
     (a) => `Attachment "${a.name ?? a.url.slice(0, 40)}" is not an http(s) URL; not sent`,

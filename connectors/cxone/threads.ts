@@ -23,6 +23,7 @@ export type ThreadRecord = z.infer<typeof threadRecordSchema>;
 export const THREAD_TTL_MS = 7 * 86_400_000;
 /** Sent user message ids are remembered a day (the service retries within minutes). */
 export const SENT_TTL_MS = 86_400_000;
+const SENT_TTL = { ttlMs: SENT_TTL_MS } as const;
 
 // One-shot `hash` is about 3× cheaper than createHash().update().digest() for short values.
 export const sha256 = (value: string) => hash('sha256', value, 'hex');
@@ -33,12 +34,15 @@ export function threadIdFor(providerId: string, idempotencyKey: string): string 
 }
 
 /** A stable external message id: CXone may dedupe on it, and a repeat gets the same one. */
-export function messageIdFor(kind: string, ...parts: string[]): string {
-  return `hk-${kind}-${sha256(parts.join('\u0000')).slice(0, 32)}`;
+export function messageIdFor(kind: string, threadId: string, key?: string): string {
+  return `hk-${kind}-${sha256(key === undefined ? threadId : `${threadId}\u0000${key}`).slice(0, 32)}`;
 }
 
-/** The state key remembering that a user message was sent (hash computed once per send). */
-export const sentKey = (threadId: string, messageId: string) => `sent:${threadId}:${sha256(messageId)}`;
+/**
+ * The state key remembering that a user message was sent. It is keyed by the message's external id
+ * (`messageIdFor('msg', threadId, messageId)`, a hash of both already), so a send hashes once.
+ */
+export const sentKey = (externalMessageId: string) => `sent:${externalMessageId}`;
 
 export class ThreadStore {
   private readonly records: StateRecords<typeof threadRecordSchema>;
@@ -55,12 +59,12 @@ export class ThreadStore {
     return this.records.put(`thread:${threadId}`, record);
   }
 
-  /** `key` from `sentKey(threadId, messageId)`. */
-  async wasSent(key: string): Promise<boolean> {
-    return (await this.state.get(key)) !== undefined;
+  /** The marker `markSent` left under `key` (from `sentKey`), undefined when the message was not sent. */
+  sentMarker(key: string): Promise<string | undefined> {
+    return this.state.get(key);
   }
 
-  async markSent(key: string): Promise<void> {
-    await this.state.set(key, '1', { ttlMs: SENT_TTL_MS });
+  markSent(key: string): Promise<void> {
+    return this.state.set(key, '1', SENT_TTL);
   }
 }

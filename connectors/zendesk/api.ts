@@ -51,19 +51,27 @@ export interface UserProfile {
 }
 
 export class SunshineApi {
+  /** `v2/apps/{appId}`, encoded once (every relayed message builds a path below it). */
+  private readonly prefix: string;
+
   constructor(
     private readonly http: HttpClient,
-    private readonly appId: string,
+    appId: string,
     /** passControl may be retried only with a named target and an integration (int_) key. */
     private readonly passControlRetrySafe: boolean,
-  ) {}
+  ) {
+    this.prefix = `v2/apps/${encodeURIComponent(appId)}`;
+  }
 
   private path(...segments: string[]): string {
-    // The app's prefix is encoded once (every relayed message builds a path).
-    this.prefix ??= ['v2', 'apps', this.appId].map(encodeURIComponent).join('/');
     return segments.length ? `${this.prefix}/${segments.map(encodeURIComponent).join('/')}` : this.prefix;
   }
-  private prefix: string | undefined;
+
+  /** `…/conversations/{id}` and a fixed sub-path below it, built without arrays (one per relayed message). */
+  private conversationPath(conversationId: string, below?: 'messages' | 'participants' | 'passControl'): string {
+    const path = `${this.prefix}/conversations/${encodeURIComponent(conversationId)}`;
+    return below ? `${path}/${below}` : path;
+  }
 
   /** Creates the user, or returns undefined when a user with this externalId exists (409). */
   async createUser(externalId: string, profile: UserProfile, signal?: AbortSignal) {
@@ -167,7 +175,7 @@ export class SunshineApi {
   async getConversation(conversationId: string, operation: string, signal?: AbortSignal) {
     const res = await this.http.send({
       method: 'GET',
-      path: this.path('conversations', conversationId),
+      path: this.conversationPath(conversationId),
       operation,
       signal,
     });
@@ -178,7 +186,7 @@ export class SunshineApi {
   async participantUserId(conversationId: string, signal?: AbortSignal): Promise<string | undefined> {
     const res = await this.http.send({
       method: 'GET',
-      path: this.path('conversations', conversationId, 'participants'),
+      path: this.conversationPath(conversationId, 'participants'),
       operation: 'list participants',
       signal,
     });
@@ -202,7 +210,7 @@ export class SunshineApi {
   ) {
     const res = await this.http.send({
       method: 'POST',
-      path: this.path('conversations', conversationId, 'messages'),
+      path: this.conversationPath(conversationId, 'messages'),
       json: { author, content, metadata },
       operation,
       idempotent: false,
@@ -223,7 +231,7 @@ export class SunshineApi {
   ): Promise<void> {
     await this.http.send({
       method: 'POST',
-      path: this.path('conversations', conversationId, 'passControl'),
+      path: this.conversationPath(conversationId, 'passControl'),
       json: { switchboardIntegration, ...(Object.keys(metadata).length ? { metadata } : {}) },
       operation,
       idempotent: this.passControlRetrySafe,

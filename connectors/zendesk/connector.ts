@@ -9,7 +9,7 @@ import {
   type ConnectorRuntime,
   type HandoverConnectorV1,
 } from 'handover-kit/contract';
-import { HttpClient, runConnectionChecks, type RetryOptions } from 'handover-kit/connector-utils';
+import { HttpClient, headersPerCredential, runConnectionChecks, type RetryOptions } from 'handover-kit/connector-utils';
 import { SunshineApi } from './api';
 import { JwtSigner, basicAuthorization } from './auth';
 import { checkAgentAvailability } from './availability';
@@ -48,6 +48,8 @@ export interface ZendeskConnector extends HandoverConnectorV1 {
   readonly tokensSigned: number;
 }
 
+const USER_AGENT = { 'user-agent': 'handover-kit' } as const;
+
 export function createZendeskConnector(
   settings: ZendeskSettings,
   runtime: ConnectorRuntime,
@@ -57,7 +59,8 @@ export function createZendeskConnector(
     settings.authMode === 'jwt'
       ? new JwtSigner({ keyId: settings.keyId, secret: settings.keySecret, clock: runtime.clock })
       : undefined;
-  const basic = basicAuthorization(settings.keyId, settings.keySecret);
+  const basicHeaders = { authorization: basicAuthorization(settings.keyId, settings.keySecret), ...USER_AGENT };
+  const signedHeaders = headersPerCredential((jwt) => ({ authorization: `Bearer ${jwt}`, ...USER_AGENT }));
   const common = {
     vendor: VENDOR,
     timeoutMs: settings.requestTimeoutMs,
@@ -69,7 +72,8 @@ export function createZendeskConnector(
   const sunco = new HttpClient({
     ...common,
     baseUrl: settings.baseUrl ?? `https://${settings.subdomain}.zendesk.com/sc`,
-    headers: () => ({ authorization: signer ? `Bearer ${signer.token()}` : basic, 'user-agent': 'handover-kit' }),
+    // The JWT is reused until it nears expiry, and so is its header object.
+    headers: signer ? () => signedHeaders(signer.token()) : () => basicHeaders,
     // A refused JWT is re-signed once (clock skew, rotated key); Basic credentials are not retried.
     ...(signer
       ? {
@@ -88,7 +92,7 @@ export function createZendeskConnector(
     ? new HttpClient({
         ...common,
         baseUrl: settings.supportBaseUrl ?? `https://${settings.subdomain}.zendesk.com`,
-        headers: () => ({ authorization: supportAuth, 'user-agent': 'handover-kit' }),
+        headers: () => ({ authorization: supportAuth, ...USER_AGENT }),
       })
     : undefined;
 

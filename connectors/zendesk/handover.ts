@@ -204,7 +204,8 @@ export class ZendeskHandovers {
   async send(request: SendMessageRequest, signal?: AbortSignal): Promise<SendMessageResult> {
     const key = `${request.conversationId}\u0000${request.messageId}`;
     const { promise, first } = this.sent.run(key, () => this.deliver(request, signal));
-    return { duplicate: !first, ...opt('vendorMessageId', await promise) };
+    const vendorMessageId = await promise;
+    return vendorMessageId === undefined ? { duplicate: !first } : { duplicate: !first, vendorMessageId };
   }
 
   /** One SunCo message per text chunk and per attachment; returns the first message id. */
@@ -225,15 +226,13 @@ export class ZendeskHandovers {
       });
     }
     let firstId: string | undefined;
-    for (const [i, content] of contents.entries()) {
-      const metadata = {
-        [META.origin]: ORIGIN,
-        [META.messageId]: contents.length > 1 ? `${request.messageId}#${i + 1}` : request.messageId,
-      };
+    for (let i = 0; i < contents.length; i++) {
+      const messageId = contents.length > 1 ? `${request.messageId}#${i + 1}` : request.messageId;
+      const metadata = { [META.origin]: ORIGIN, [META.messageId]: messageId };
       const message = await this.api.postMessage(
         request.conversationId,
         author,
-        content,
+        contents[i]!,
         metadata,
         'send message',
         signal,
@@ -319,11 +318,8 @@ function pickPersonal(conversations: SunshineConversation[]): SunshineConversati
 
 function chunks(text: string): string[] {
   if (!text) return [];
+  if (text.length <= MAX_TEXT) return [text];
   const out: string[] = [];
   for (let i = 0; i < text.length; i += MAX_TEXT) out.push(text.slice(i, i + MAX_TEXT));
   return out;
-}
-
-function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -4,6 +4,7 @@
  */
 export * from './errors';
 export * from './http';
+export * from './auth-headers';
 export * from './retry';
 export * from './signature';
 export * from './memory';

@@ -75,6 +75,23 @@ export class SingleFlight<T> {
     this.pending.set(key, promise);
     return { promise, shared: false };
   }
+
+  /**
+   * As `run`, answering the promise alone. The key is dropped by a branch off the caller's own
+   * promise (callers resume after it): no `finally` step, which measured several µs of CPU per
+   * call on a connector's send path (cxone), and no result object.
+   */
+  share(key: string, fn: () => Promise<T>): Promise<T> {
+    const existing = this.pending.get(key);
+    if (existing) return existing;
+    const promise = fn();
+    this.pending.set(key, promise);
+    promise.then(
+      () => this.pending.delete(key),
+      () => this.pending.delete(key),
+    );
+    return promise;
+  }
 }
 
 /**

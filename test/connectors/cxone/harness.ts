@@ -206,6 +206,15 @@ export class SharedState {
   }
 }
 
+/** A start request with nothing but a key and a user (`u-<key>`). */
+export const plainStart = (key: string) => ({
+  idempotencyKey: key,
+  user: { id: `u-${key}` },
+  routing: {},
+  transcript: [],
+  customAttributes: {},
+});
+
 /** A connector made directly (no registry) on a given state, e.g. a second gateway instance. */
 export function connectorOn(
   fake: FakeCxone,

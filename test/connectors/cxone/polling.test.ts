@@ -3,15 +3,7 @@ import { createFakeClock, type FakeClock } from 'handover-kit/testing';
 import type { ConnectorStateV1, HandoverEvent } from 'handover-kit/contract';
 import { POLLER_LEASE, type CxoneConnector } from 'handover-kit/connectors/cxone';
 import { FakeCxone } from '../../fakes/cxone';
-import { POLL_MS, SharedState, connectorOn } from './harness';
-
-const request = (key: string) => ({
-  idempotencyKey: key,
-  user: { id: `u-${key}` },
-  routing: {},
-  transcript: [],
-  customAttributes: {},
-});
+import { POLL_MS, SharedState, connectorOn, plainStart } from './harness';
 
 async function waitUntil(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -50,7 +42,7 @@ describe('cxone shared contact poller', () => {
   it('derives joined, transfer, requeue and completed from the contact status', async () => {
     await setup();
     const { c, events } = instance('a');
-    const id = (await c.doStartHandover(request('k'))).conversationId;
+    const id = (await c.doStartHandover(plainStart('k'))).conversationId;
     fake.assign(id);
     await c.poller.runOnce();
     fake.assign(id, { id: 42, firstName: 'Bo', surname: 'Second' });
@@ -83,7 +75,7 @@ describe('cxone shared contact poller', () => {
   it('reports a contact closed before any agent took it as cancelled', async () => {
     await setup();
     const { c, events } = instance('a');
-    const id = (await c.doStartHandover(request('k'))).conversationId;
+    const id = (await c.doStartHandover(plainStart('k'))).conversationId;
     fake.resolve(id, 'closed');
     await c.poller.runOnce();
     expect(events).toMatchObject([{ type: 'handover-cancelled', by: 'agent', conversationId: id }]);
@@ -93,8 +85,8 @@ describe('cxone shared contact poller', () => {
     await setup();
     const a = instance('a');
     const b = instance('b');
-    const t1 = (await a.c.doStartHandover(request('1'))).conversationId;
-    const t2 = (await b.c.doStartHandover(request('2'))).conversationId; // started on B, polled by A
+    const t1 = (await a.c.doStartHandover(plainStart('1'))).conversationId;
+    const t2 = (await b.c.doStartHandover(plainStart('2'))).conversationId; // started on B, polled by A
     fake.assign(t1);
     fake.assign(t2);
     await a.c.poller.runOnce();
@@ -115,7 +107,7 @@ describe('cxone shared contact poller', () => {
     // A process that dies never releases its lease.
     const a = instance('a', {}, { ...crashed, releaseLease: async () => undefined });
     const b = instance('b');
-    const id = (await a.c.doStartHandover(request('1'))).conversationId;
+    const id = (await a.c.doStartHandover(plainStart('1'))).conversationId;
     await a.c.poller.runOnce();
     await a.c.dispose();
     fake.assign(id);
@@ -130,7 +122,7 @@ describe('cxone shared contact poller', () => {
   it('keeps the polled set in the shared state: a restarted instance picks the handovers up', async () => {
     await setup();
     const first = instance('a');
-    const id = (await first.c.doStartHandover(request('1'))).conversationId;
+    const id = (await first.c.doStartHandover(plainStart('1'))).conversationId;
     await first.c.dispose();
     const restarted = instance('a2');
     fake.assign(id);
@@ -141,7 +133,7 @@ describe('cxone shared contact poller', () => {
   it('polls on its own timer, on the injected clock', async () => {
     await setup();
     const { c, events } = instance('a');
-    const id = (await c.doStartHandover(request('1'))).conversationId;
+    const id = (await c.doStartHandover(plainStart('1'))).conversationId;
     fake.assign(id);
     expect(fake.requestsOf('contact')).toHaveLength(0);
     await clock.advance(POLL_MS);
@@ -155,7 +147,7 @@ describe('cxone shared contact poller', () => {
     const { c } = instance('a', { pollRequestsPerHour: 720 });
     expect(c.poller.budget).toBe(1);
     const ids = [];
-    for (const k of ['1', '2', '3']) ids.push((await c.doStartHandover(request(k))).conversationId);
+    for (const k of ['1', '2', '3']) ids.push((await c.doStartHandover(plainStart(k))).conversationId);
     for (let i = 0; i < 6; i++) await c.poller.runOnce();
     const contactOf = new Map([...fake.store.contacts.values()].map((x) => [x.id, x.threadId]));
     const polled = fake.requestsOf('contact').map((r) => contactOf.get(r.path.split('/').pop()!));
@@ -165,7 +157,7 @@ describe('cxone shared contact poller', () => {
   it('pauses all polling on a 429 for the Retry-After time', async () => {
     await setup();
     const { c } = instance('a');
-    await c.doStartHandover(request('1'));
+    await c.doStartHandover(plainStart('1'));
     fake.failNext('contact', { status: 429, retryAfterMs: 30_000 });
     await c.poller.runOnce();
     await c.poller.runOnce();
@@ -178,7 +170,7 @@ describe('cxone shared contact poller', () => {
   it('ends the handover with an error when the contact is gone', async () => {
     await setup();
     const { c, events } = instance('a');
-    const id = (await c.doStartHandover(request('1'))).conversationId;
+    const id = (await c.doStartHandover(plainStart('1'))).conversationId;
     fake.failNext('contact', { status: 404 }, 3);
     for (let i = 0; i < 3; i++) await c.poller.runOnce();
     expect(events).toMatchObject([{ type: 'handover-error', code: 'contact-not-found', conversationId: id }]);
@@ -197,7 +189,7 @@ describe('cxone shared contact poller', () => {
       },
     };
     const { c, events } = instance('a', {}, flaky);
-    const id = (await c.doStartHandover(request('1'))).conversationId;
+    const id = (await c.doStartHandover(plainStart('1'))).conversationId;
     fake.assign(id);
     away = true;
     await expect(c.poller.runOnce()).resolves.toBeUndefined();

@@ -5,15 +5,7 @@ import { createFakeClock } from 'handover-kit/testing';
 import type { HandoverEvent } from 'handover-kit/contract';
 import { FakeCxone } from '../../fakes/cxone';
 import { redisUrl, uniquePrefix } from '../../gateway/helpers';
-import { PROVIDER_ID, connectorOn, startIngress } from './harness';
-
-const request = (key: string) => ({
-  idempotencyKey: key,
-  user: { id: `u-${key}` },
-  routing: {},
-  transcript: [],
-  customAttributes: {},
-});
+import { PROVIDER_ID, connectorOn, plainStart, startIngress } from './harness';
 
 describe('cxone on a Redis gateway (two instances, real redis-server)', () => {
   let redis: Redis;
@@ -35,8 +27,8 @@ describe('cxone on a Redis gateway (two instances, real redis-server)', () => {
     a.events.on('event', (e) => fromA.push(e));
     const ingressB = await startIngress(b, (list) => fromB.push(...list));
     try {
-      const t1 = (await a.doStartHandover(request('1'))).conversationId;
-      const t2 = (await b.doStartHandover(request('2'))).conversationId;
+      const t1 = (await a.doStartHandover(plainStart('1'))).conversationId;
+      const t2 = (await b.doStartHandover(plainStart('2'))).conversationId;
       // A message for A's thread relayed by B, once.
       await b.doSendMessage({ conversationId: t1, messageId: 'm1', user: { id: 'u-1' }, text: 'via b' });
       expect(

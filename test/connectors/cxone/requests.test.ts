@@ -3,10 +3,11 @@ import {
   HandoverConfigError,
   HandoverNotFoundError,
   UnsupportedCapabilityError,
+  VendorApiError,
   parseOrThrow,
   secretFields,
 } from 'handover-kit/contract';
-import { cxoneSettingsSchema, threadIdFor } from 'handover-kit/connectors/cxone';
+import { addedMessageId, cxoneSettingsSchema, threadIdFor } from 'handover-kit/connectors/cxone';
 import { FAKE_DEFAULTS, newMessageSchema } from '../../fakes/cxone';
 import { PROVIDER_ID, SharedState, connectorOn, settingsFor, startTestBed, type CxoneTestBed } from './harness';
 
@@ -106,6 +107,21 @@ describe('cxone requests', () => {
       await a.dispose();
       await b.dispose();
     }
+  });
+
+  it('sends concurrent repeats of a message once, and different messages each', async () => {
+    bed = await startTestBed();
+    const id = (await bed.connector.doStartHandover(startRequest('k'))).conversationId;
+    const send = (messageId: string) =>
+      bed.connector.doSendMessage({ conversationId: id, messageId, user: { id: 'user-42' }, text: messageId });
+    const results = await Promise.all([send('m1'), send('m1'), send('m2')]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, false]);
+    expect(results[0]!.vendorMessageId).toBe(results[1]!.vendorMessageId);
+    expect((await send('m1')).duplicate).toBe(true);
+    const texts = bed.fake
+      .requestsOf('messages')
+      .map((r) => newMessageSchema.parse(r.body).messageContent.payload.text);
+    expect(texts.slice(1).sort()).toEqual(['m1', 'm2']);
   });
 
   it('refuses to send into an unknown or ended thread', async () => {
@@ -224,5 +240,14 @@ describe('cxone settings', () => {
     expect(bad({ authBaseUrl: 'http://example.com' })).toBe('settings.authBaseUrl');
     expect(bad({ pollRequestsPerHour: 500_000 })).toBe('settings.pollRequestsPerHour');
     expect(bad({ unknownField: 1 })).toBeDefined();
+  });
+});
+
+describe('cxone user message answers', () => {
+  it("reads a user message's answer for its id; an answer of another shape is a typed error", () => {
+    expect(addedMessageId({ message: { id: 'm-1' }, consumerContact: {} }, 'send message')).toBe('m-1');
+    expect(addedMessageId({ message: { id: 42 } }, 'send message')).toBe('42');
+    expect(addedMessageId({}, 'send message')).toBeUndefined();
+    expect(() => addedMessageId({ message: 'm-1' }, 'send message')).toThrow(VendorApiError);
   });
 });

@@ -20,6 +20,18 @@ import { FakeZendesk, type FakeZendeskOptions } from '../../fakes/zendesk';
 
 export const SUPPORT = { supportEmail: 'admin@example.com', supportApiToken: 'support-token-abcdef123456' };
 
+/** The provider settings that point a connector at a fake's Sunshine Conversations app. */
+export function suncoSettingsOf(fake: FakeZendesk): ZendeskSettingsInput {
+  return {
+    baseUrl: fake.suncoBaseUrl,
+    appId: fake.appId,
+    keyId: fake.keyId,
+    keySecret: fake.keySecret,
+    botIntegration: fake.bot.name,
+    webhookSecret: fake.webhookSecret,
+  };
+}
+
 export interface LogLine {
   level: string;
   message: string;
@@ -54,12 +66,7 @@ export async function setup(
 ): Promise<Setup> {
   const fake = await FakeZendesk.start({ ...SUPPORT, ...options.fake });
   const settings = zendeskSettingsSchema.parse({
-    baseUrl: fake.suncoBaseUrl,
-    appId: fake.appId,
-    keyId: fake.keyId,
-    keySecret: fake.keySecret,
-    botIntegration: fake.bot.name,
-    webhookSecret: fake.webhookSecret,
+    ...suncoSettingsOf(fake),
     supportBaseUrl: fake.url,
     ...SUPPORT,
     ...options.settings,

@@ -3,6 +3,7 @@ import { createHandoverKit, type HandoverKit, type HandoverEvent } from 'handove
 import { startWebhookReceiver, type WebhookReceiver } from 'handover-kit/testing';
 import { zendeskConnector } from 'handover-kit/connectors/zendesk';
 import { FakeZendesk } from '../../fakes/zendesk';
+import { suncoSettingsOf } from './helpers';
 
 /** The connector inside the handover service: webhooks from the fake go through verify → parse → ingest. */
 
@@ -19,14 +20,7 @@ async function start() {
         id: 'zd',
         name: 'Zendesk',
         type: 'zendesk',
-        settings: {
-          baseUrl: fake.suncoBaseUrl,
-          appId: fake.appId,
-          keyId: fake.keyId,
-          keySecret: fake.keySecret,
-          botIntegration: fake.bot.name,
-          webhookSecret: fake.webhookSecret,
-        },
+        settings: suncoSettingsOf(fake),
       },
     ],
   });
