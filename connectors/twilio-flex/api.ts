@@ -80,11 +80,19 @@ export interface CallOptions {
 
 type Form = Record<string, string | readonly string[] | undefined>;
 
-const clean = (form: Form) =>
-  Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string | readonly string[]
-  >;
+type CleanForm = Record<string, string | readonly string[]>;
+
+/** The form without its undefined fields; the form itself when it has none (the usual case: no copy). */
+function clean(form: Form): CleanForm {
+  for (const key in form) {
+    if (form[key] === undefined)
+      return Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as CleanForm;
+  }
+  return form as CleanForm;
+}
+
+/** Conversations' switch for webhooks on an API-made message (one object: HttpClient copies headers). */
+const WEBHOOKS_ON: Record<string, string> = { 'X-Twilio-Webhook-Enabled': 'true' };
 
 /**
  * The Twilio requests, over one keep-alive pool shared by the three hosts: Basic auth (API key or
@@ -147,15 +155,16 @@ export class TwilioApi {
   ): Promise<z.output<T>> {
     const endpoint = TWILIO_ENDPOINTS[name];
     const operation = options.operation ?? name;
+    // One request object, no spreads: a field left undefined is one HttpClient treats as not given.
     const res: HttpResponse<unknown> = await this.http.send({
       method: endpoint.method,
       baseUrl: this.bases[endpoint.api],
       path: endpointPath(name, req.params),
-      ...(req.form ? { form: clean(req.form) } : {}),
-      ...(req.query ? { query: req.query } : {}),
-      ...(req.headers ? { headers: req.headers } : {}),
+      form: req.form && clean(req.form),
+      query: req.query,
+      headers: req.headers,
       operation,
-      ...(options.retry === false ? { retry: false } : {}),
+      retry: options.retry,
       signal: options.signal,
     });
     const parsed = schema.safeParse(res.body);
@@ -203,11 +212,11 @@ export class TwilioApi {
 
   /** With `X-Twilio-Webhook-Enabled: true` when `webhooks`, so Flex and other listeners see the message. */
   sendMessage(conversationSid: string, form: Form, webhooks: boolean, options?: CallOptions) {
-    const headers = webhooks ? { 'X-Twilio-Webhook-Enabled': 'true' } : undefined;
+    const headers = webhooks ? WEBHOOKS_ON : undefined;
     return this.call(
       'createMessage',
       messageSidSchema,
-      { params: { ConversationSid: conversationSid }, form, ...(headers ? { headers } : {}) },
+      { params: { ConversationSid: conversationSid }, form, headers },
       options,
     );
   }
