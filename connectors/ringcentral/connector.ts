@@ -148,12 +148,15 @@ export function createRingcentralConnector(
     return { conversationId, status: 'queue', ...withWarnings(warnings) };
   }
 
+  function notStarted(conversationId: string) {
+    return new HandoverNotFoundError('This RingCentral provider did not start this conversation (or forgot it)', {
+      conversationId,
+    });
+  }
+
   async function record(conversationId: string) {
     const known = await state.conversation(conversationId);
-    if (!known)
-      throw new HandoverNotFoundError('This RingCentral provider did not start this conversation (or forgot it)', {
-        conversationId,
-      });
+    if (!known) throw notStarted(conversationId);
     return known;
   }
 
@@ -180,37 +183,33 @@ export function createRingcentralConnector(
     const { conversationId, messageId } = request;
     // The three reads at once: one state round trip on a Redis gateway instead of three.
     const [known, closed, sentBefore] = await Promise.all([
-      record(conversationId),
+      state.conversation(conversationId),
       state.isClosed(conversationId),
       state.wasSent(conversationId, messageId),
     ]);
+    if (!known) throw notStarted(conversationId);
     if (closed)
       throw new HandoverNotFoundError('The handover was closed; the message was not sent', { conversationId });
     const id = messageForeignId(conversationId, messageId);
     if (sentBefore) return { vendorMessageId: id, duplicate: true };
-    const { attachments, warnings } = attachmentsFor(request.attachments);
-    if (!request.text && attachments.length === 0)
+    // The usual message has no files: no attachment pass, no warnings array.
+    const files = request.attachments?.length ? attachmentsFor(request.attachments) : undefined;
+    if (!request.text && !files?.attachments.length)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const at = nowIso();
-    await api.send(
-      {
-        action: 'messages.create',
-        params: {
-          id,
-          thread_id: conversationId,
-          // Engage has no system messages: a notice (user left the chat) is shown bracketed.
-          ...(request.text ? { body: request.kind === 'system' ? `[${request.text}]` : request.text } : {}),
-          format: 'text',
-          author: authorOf({ ...request.user, name: request.user.name ?? known.userName }, at),
-          created_at: at,
-          ...(attachments.length ? { attachments } : {}),
-        },
-      },
-      'send message',
-      options,
-    );
+    // Built field by field (no spreads), in the order Engage has always been sent.
+    const params: Record<string, unknown> = { id, thread_id: conversationId };
+    // Engage has no system messages: a notice (user left the chat) is shown bracketed.
+    if (request.text) params.body = request.kind === 'system' ? `[${request.text}]` : request.text;
+    params.format = 'text';
+    params.author = authorOf(request.user, at, request.user.name ?? known.userName);
+    params.created_at = at;
+    if (files?.attachments.length) params.attachments = files.attachments;
+    await api.send({ action: 'messages.create', params }, 'send message', options);
     await state.markSent(conversationId, messageId);
-    return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
+    return files?.warnings.length
+      ? { vendorMessageId: id, duplicate: false, warnings: files.warnings }
+      : { vendorMessageId: id, duplicate: false };
   }
 
   const connector: RingcentralConnector = {
@@ -254,12 +253,12 @@ export function createRingcentralConnector(
       return starts.run(request.idempotencyKey, () => start(request, options)).promise;
     },
 
-    async doSendMessage(request, options) {
+    doSendMessage(request, options) {
       const { conversationId, messageId } = request;
       // Concurrent repeats share the one send; later repeats find the id in the shared state.
       const { promise, shared } = sends.run(`${conversationId}\n${messageId}`, () => send(request, options));
-      const result = await promise;
-      return shared ? { ...result, duplicate: true } : result;
+      // The first caller gets the send's own promise (no extra async step on the hot path).
+      return shared ? promise.then((result) => ({ ...result, duplicate: true })) : promise;
     },
 
     doGetStatus({ conversationId }, options) {

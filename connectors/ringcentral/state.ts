@@ -1,5 +1,5 @@
 import type { ConnectorStateV1 } from 'handover-kit/contract';
-import { DAY_MS } from 'handover-kit/connector-utils';
+import { BoundedMap, DAY_MS } from 'handover-kit/connector-utils';
 
 /**
  * What a webhook on any gateway instance needs, in the shared connector state: our source thread
@@ -21,10 +21,23 @@ export interface QueueInfo {
 const RECORD_TTL_MS = 30 * DAY_MS;
 
 export class EngageState {
+  /**
+   * The last record read per conversation with its raw text. Every read still goes to the state;
+   * an unchanged value (every message of a handover reads the same one) is not parsed again.
+   */
+  private readonly parsed = new BoundedMap<string, { raw: string; record: ConversationRecord }>(1000);
+
   constructor(private readonly state: ConnectorStateV1) {}
 
+  /** The conversation's record (a value: never mutated, `saveConversation` writes a new one). */
   async conversation(conversationId: string): Promise<ConversationRecord | undefined> {
-    return json<ConversationRecord>(await this.state.get(`conv:${conversationId}`));
+    const raw = await this.state.get(`conv:${conversationId}`);
+    if (raw === undefined) return undefined;
+    const seen = this.parsed.get(conversationId);
+    if (seen?.raw === raw) return seen.record;
+    const record = json<ConversationRecord>(raw);
+    if (record) this.parsed.set(conversationId, { raw, record });
+    return record;
   }
 
   async saveConversation(conversationId: string, record: ConversationRecord): Promise<void> {
