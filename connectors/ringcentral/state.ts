@@ -29,9 +29,15 @@ export class EngageState {
 
   constructor(private readonly state: ConnectorStateV1) {}
 
-  /** The conversation's record (a value: never mutated, `saveConversation` writes a new one). */
-  async conversation(conversationId: string): Promise<ConversationRecord | undefined> {
-    const raw = await this.state.get(`conv:${conversationId}`);
+  /**
+   * The conversation's record (a value: never mutated, `saveConversation` writes a new one). The
+   * reads on the send path are plain `then`s, not async functions: less to allocate per message.
+   */
+  conversation(conversationId: string): Promise<ConversationRecord | undefined> {
+    return this.state.get(`conv:${conversationId}`).then((raw) => this.record(conversationId, raw));
+  }
+
+  private record(conversationId: string, raw: string | undefined): ConversationRecord | undefined {
     if (raw === undefined) return undefined;
     const seen = this.parsed.get(conversationId);
     if (seen?.raw === raw) return seen.record;
@@ -65,22 +71,24 @@ export class EngageState {
     return this.state.set(`queue:${conversationId}`, JSON.stringify(info), { ttlMs: RECORD_TTL_MS });
   }
 
-  async wasSent(conversationId: string, messageId: string): Promise<boolean> {
-    return (await this.state.get(`sent:${conversationId}:${messageId}`)) !== undefined;
+  wasSent(conversationId: string, messageId: string): Promise<boolean> {
+    return this.state.get(`sent:${conversationId}:${messageId}`).then(isSet);
   }
 
   markSent(conversationId: string, messageId: string): Promise<void> {
     return this.state.set(`sent:${conversationId}:${messageId}`, '1', { ttlMs: DAY_MS });
   }
 
-  async isClosed(conversationId: string): Promise<boolean> {
-    return (await this.state.get(`closed:${conversationId}`)) !== undefined;
+  isClosed(conversationId: string): Promise<boolean> {
+    return this.state.get(`closed:${conversationId}`).then(isSet);
   }
 
   markClosed(conversationId: string): Promise<void> {
     return this.state.set(`closed:${conversationId}`, '1', { ttlMs: RECORD_TTL_MS });
   }
 }
+
+const isSet = (value: string | undefined) => value !== undefined;
 
 function json<T>(raw: string | undefined): T | undefined {
   if (raw === undefined) return undefined;
