@@ -114,7 +114,7 @@ export class TwilioApi {
       throw new HandoverConfigError('Twilio Flex needs an Auth Token (or an API key and secret)', [
         { path: 'settings.authToken', message: 'required' },
       ]);
-    const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const auth = { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
     this.bases = {
       conversations: settings.conversationsBaseUrl ?? TWILIO_HOSTS.conversations,
       flex: settings.flexBaseUrl ?? TWILIO_HOSTS.flex,
@@ -127,7 +127,8 @@ export class TwilioApi {
       timeoutMs: settings.requestTimeoutMs,
       requestIdHeader: REQUEST_ID_HEADER,
       errorDetails: twilioErrorDetails,
-      headers: () => ({ authorization }),
+      // One object for every request (HttpClient copies it into each request's own headers).
+      headers: () => auth,
       retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: clockSleep(clock) },
       clock,
       dispatcher: this.dispatcher,
@@ -142,7 +143,8 @@ export class TwilioApi {
     await this.dispatcher.close();
   }
 
-  private async call<T extends z.ZodType>(
+  /** A plain `then`, not an async frame: every relayed message takes this path. */
+  private call<T extends z.ZodType>(
     name: TwilioEndpointName,
     schema: T,
     req: {
@@ -156,26 +158,27 @@ export class TwilioApi {
     const endpoint = TWILIO_ENDPOINTS[name];
     const operation = options.operation ?? name;
     // One request object, no spreads: a field left undefined is one HttpClient treats as not given.
-    const res: HttpResponse<unknown> = await this.http.send({
-      method: endpoint.method,
-      baseUrl: this.bases[endpoint.api],
-      path: endpointPath(name, req.params),
-      form: req.form && clean(req.form),
-      query: req.query,
-      headers: req.headers,
-      operation,
-      retry: options.retry,
-      signal: options.signal,
-    });
-    const parsed = schema.safeParse(res.body);
-    if (!parsed.success) {
-      throw new VendorApiError(`${VENDOR} ${operation}: unexpected response body`, {
-        vendor: VENDOR,
-        status: res.status,
+    return this.http
+      .send({
+        method: endpoint.method,
+        baseUrl: this.bases[endpoint.api],
+        path: endpointPath(name, req.params),
+        form: req.form && clean(req.form),
+        query: req.query,
+        headers: req.headers,
         operation,
+        retry: options.retry,
+        signal: options.signal,
+      })
+      .then((res: HttpResponse<unknown>) => {
+        const parsed = schema.safeParse(res.body);
+        if (parsed.success) return parsed.data;
+        throw new VendorApiError(`${VENDOR} ${operation}: unexpected response body`, {
+          vendor: VENDOR,
+          status: res.status,
+          operation,
+        });
       });
-    }
-    return parsed.data;
   }
 
   createConversation(form: Form, options?: CallOptions) {
