@@ -33,8 +33,6 @@ const participantPageSchema = z
   .object({ participants: z.array(participantSchema), meta: z.object({ next_page_url: str }).loose().nullish() })
   .loose();
 const sidSchema = z.object({ sid: z.string() }).loose();
-/** A sent message's answer (all of Twilio's message fields) is read for its sid only, not copied. */
-const messageSidSchema = z.object({ sid: z.string() });
 export const channelSchema = z.object({ sid: z.string(), status: str, type: str, error_message: str }).loose();
 const channelPageSchema = z.object({ channels: z.array(channelSchema) }).loose();
 export const taskSchema = z
@@ -81,6 +79,17 @@ export interface CallOptions {
 type Form = Record<string, string | readonly string[] | undefined>;
 
 type CleanForm = Record<string, string | readonly string[]>;
+
+interface EndpointRequest {
+  params?: Record<string, string>;
+  form?: Form;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+}
+
+function unexpectedBody(operation: string, status: number): VendorApiError {
+  return new VendorApiError(`${VENDOR} ${operation}: unexpected response body`, { vendor: VENDOR, status, operation });
+}
 
 /** The form without its undefined fields; the form itself when it has none (the usual case: no copy). */
 function clean(form: Form): CleanForm {
@@ -143,42 +152,39 @@ export class TwilioApi {
     await this.dispatcher.close();
   }
 
-  /** A plain `then`, not an async frame: every relayed message takes this path. */
+  /** The request of one endpoint, answer unchecked (a plain promise, no async frame: the send path). */
+  private request(
+    name: TwilioEndpointName,
+    req: EndpointRequest,
+    options: CallOptions,
+  ): Promise<HttpResponse<unknown>> {
+    const endpoint = TWILIO_ENDPOINTS[name];
+    // One request object, no spreads: a field left undefined is one HttpClient treats as not given.
+    return this.http.send({
+      method: endpoint.method,
+      baseUrl: this.bases[endpoint.api],
+      path: endpointPath(name, req.params),
+      form: req.form && clean(req.form),
+      query: req.query,
+      headers: req.headers,
+      operation: options.operation ?? name,
+      retry: options.retry,
+      signal: options.signal,
+    });
+  }
+
+  /** One endpoint's answer, checked with its (lenient) schema. */
   private call<T extends z.ZodType>(
     name: TwilioEndpointName,
     schema: T,
-    req: {
-      params?: Record<string, string>;
-      form?: Form;
-      query?: Record<string, string | number | undefined>;
-      headers?: Record<string, string>;
-    },
+    req: EndpointRequest,
     options: CallOptions = {},
   ): Promise<z.output<T>> {
-    const endpoint = TWILIO_ENDPOINTS[name];
-    const operation = options.operation ?? name;
-    // One request object, no spreads: a field left undefined is one HttpClient treats as not given.
-    return this.http
-      .send({
-        method: endpoint.method,
-        baseUrl: this.bases[endpoint.api],
-        path: endpointPath(name, req.params),
-        form: req.form && clean(req.form),
-        query: req.query,
-        headers: req.headers,
-        operation,
-        retry: options.retry,
-        signal: options.signal,
-      })
-      .then((res: HttpResponse<unknown>) => {
-        const parsed = schema.safeParse(res.body);
-        if (parsed.success) return parsed.data;
-        throw new VendorApiError(`${VENDOR} ${operation}: unexpected response body`, {
-          vendor: VENDOR,
-          status: res.status,
-          operation,
-        });
-      });
+    return this.request(name, req, options).then((res) => {
+      const parsed = schema.safeParse(res.body);
+      if (parsed.success) return parsed.data;
+      throw unexpectedBody(options.operation ?? name, res.status);
+    });
   }
 
   createConversation(form: Form, options?: CallOptions) {
@@ -215,13 +221,13 @@ export class TwilioApi {
 
   /** With `X-Twilio-Webhook-Enabled: true` when `webhooks`, so Flex and other listeners see the message. */
   sendMessage(conversationSid: string, form: Form, webhooks: boolean, options?: CallOptions) {
-    const headers = webhooks ? WEBHOOKS_ON : undefined;
-    return this.call(
-      'createMessage',
-      messageSidSchema,
-      { params: { ConversationSid: conversationSid }, form, headers },
-      options,
-    );
+    const req = { params: { ConversationSid: conversationSid }, form, headers: webhooks ? WEBHOOKS_ON : undefined };
+    // Only the sid of Twilio's full message answer is read: a plain check, no schema pass per message.
+    return this.request('createMessage', req, options ?? {}).then((res) => {
+      const sid = (res.body as { sid?: unknown } | undefined)?.sid;
+      if (typeof sid === 'string') return { sid };
+      throw unexpectedBody(options?.operation ?? 'createMessage', res.status);
+    });
   }
 
   addScopedWebhook(conversationSid: string, form: Form, options?: CallOptions) {
