@@ -45,7 +45,8 @@ export interface EightByEightConnector extends HandoverConnectorV1 {
   stats(): { requests: number; tokenRequests: number; keyFetches: number; uploads: number };
 }
 
-const NO_FILES: { ids: Array<{ id: string }>; links: string[] } = { ids: [], links: [] };
+const EMPTY_NOT_SENT = (): ConnectorWarning => ({ type: 'other', message: 'Empty message not sent' });
+const authorTypeOf = (request: SendMessageRequest) => (request.kind === 'system' ? 'bot' : 'user');
 
 export function createEightByEightConnector(
   input: EightByEightSettingsInput,
@@ -132,17 +133,20 @@ export function createEightByEightConnector(
   }
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+    if (request.attachments?.length) return sendWithFiles(request, options);
+    // The usual message (text only): no upload step, no join, no warnings array; the text as it came.
+    if (request.text.trim() === '') return { duplicate: false, warnings: [EMPTY_NOT_SENT()] };
+    const body = { authorType: authorTypeOf(request), text: request.text };
+    await api.sendMessage(request.conversationId, body, 'send message', options?.signal);
+    return { duplicate: false };
+  }
+
+  async function sendWithFiles(request: SendMessageRequest, options?: ConnectorCallOptions) {
     const warnings: ConnectorWarning[] = [];
-    // Without files (the usual message) no upload step and no join: the text as it came.
-    const { ids, links } = request.attachments?.length ? await upload(request, warnings, options?.signal) : NO_FILES;
-    const text = links.length
-      ? [request.text, ...links].filter((t) => t.trim() !== '').join('\n')
-      : request.text.trim() !== ''
-        ? request.text
-        : '';
-    if (!text && ids.length === 0)
-      return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-    const body: Record<string, unknown> = { authorType: request.kind === 'system' ? 'bot' : 'user' };
+    const { ids, links } = await upload(request, warnings, options?.signal);
+    const text = [request.text, ...links].filter((t) => t.trim() !== '').join('\n');
+    if (!text && ids.length === 0) return { duplicate: false, warnings: [EMPTY_NOT_SENT()] };
+    const body: Record<string, unknown> = { authorType: authorTypeOf(request) };
     if (text) body.text = text;
     if (ids.length) body.attachments = ids;
     await api.sendMessage(request.conversationId, body, 'send message', options?.signal);

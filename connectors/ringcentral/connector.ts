@@ -141,12 +141,15 @@ export function createRingcentralConnector(
     return { conversationId, status: 'queue', ...withWarnings(warnings) };
   }
 
+  function notStarted(conversationId: string) {
+    return new HandoverNotFoundError('This RingCentral provider did not start this conversation (or forgot it)', {
+      conversationId,
+    });
+  }
+
   async function record(conversationId: string) {
     const known = await state.conversation(conversationId);
-    if (!known)
-      throw new HandoverNotFoundError('This RingCentral provider did not start this conversation (or forgot it)', {
-        conversationId,
-      });
+    if (!known) throw notStarted(conversationId);
     return known;
   }
 
@@ -171,39 +174,45 @@ export function createRingcentralConnector(
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId, messageId } = request;
-    // The three reads at once: one state round trip on a Redis gateway instead of three.
-    const [known, closed, sentBefore] = await Promise.all([
-      record(conversationId),
+    // The three reads at once: one state round trip on a Redis gateway instead of three. Read by
+    // index: array destructuring runs the iterator protocol (objects and a larger async frame).
+    const reads = await Promise.all([
+      state.conversation(conversationId),
       state.isClosed(conversationId),
       state.wasSent(conversationId, messageId),
     ]);
-    if (closed)
+    const known = reads[0];
+    if (!known) throw notStarted(conversationId);
+    if (reads[1])
       throw new HandoverNotFoundError('The handover was closed; the message was not sent', { conversationId });
     const id = messageForeignId(conversationId, messageId);
-    if (sentBefore) return { vendorMessageId: id, duplicate: true };
-    const { attachments, warnings } = attachmentsFor(request.attachments);
-    if (!request.text && attachments.length === 0)
-      return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-    const at = nowIso();
-    await api.send(
-      {
-        action: 'messages.create',
-        params: {
-          id,
-          thread_id: conversationId,
-          // Engage has no system messages: a notice (user left the chat) is shown bracketed.
-          ...(request.text ? { body: request.kind === 'system' ? `[${request.text}]` : request.text } : {}),
-          format: 'text',
-          author: authorOf({ ...request.user, name: request.user.name ?? known.userName }, at),
-          created_at: at,
-          ...(attachments.length ? { attachments } : {}),
-        },
-      },
-      'send message',
-      options,
-    );
+    if (reads[2]) return { vendorMessageId: id, duplicate: true };
+    const message = messageAction(request, id, known.userName);
+    if (!message) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    await api.send(message.action, 'send message', options);
     await state.markSent(conversationId, messageId);
-    return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
+    return message.warnings?.length
+      ? { vendorMessageId: id, duplicate: false, warnings: message.warnings }
+      : { vendorMessageId: id, duplicate: false };
+  }
+
+  /**
+   * The Send API action for a user message (undefined when there is nothing to send). Kept apart
+   * from the async `send`: a smaller async frame per message, fields set one by one (no spreads).
+   */
+  function messageAction(request: SendMessageRequest, id: string, startName: string | undefined) {
+    // The usual message has no files: no attachment pass, no warnings array.
+    const files = request.attachments?.length ? attachmentsFor(request.attachments) : undefined;
+    if (!request.text && !files?.attachments.length) return undefined;
+    const at = nowIso();
+    const params: Record<string, unknown> = { id, thread_id: request.conversationId };
+    // Engage has no system messages: a notice (user left the chat) is shown bracketed.
+    if (request.text) params.body = request.kind === 'system' ? `[${request.text}]` : request.text;
+    params.format = 'text';
+    params.author = authorOf(request.user, at, request.user.name ?? startName);
+    params.created_at = at;
+    if (files?.attachments.length) params.attachments = files.attachments;
+    return { action: { action: 'messages.create', params }, warnings: files?.warnings };
   }
 
   const connector: RingcentralConnector = {
@@ -247,12 +256,12 @@ export function createRingcentralConnector(
       return starts.run(request.idempotencyKey, () => start(request, options)).promise;
     },
 
-    async doSendMessage(request, options) {
+    doSendMessage(request, options) {
       const { conversationId, messageId } = request;
       // Concurrent repeats share the one send; later repeats find the id in the shared state.
       const { promise, shared } = sends.run(`${conversationId}\n${messageId}`, () => send(request, options));
-      const result = await promise;
-      return shared ? { ...result, duplicate: true } : result;
+      // The first caller gets the send's own promise (no extra async step on the hot path).
+      return shared ? promise.then((result) => ({ ...result, duplicate: true })) : promise;
     },
 
     doGetStatus({ conversationId }, options) {

@@ -26,16 +26,20 @@ export function threadTitle(user: HandoverUser): string {
   return `Handover: ${user.name ?? user.id}`.slice(0, 200);
 }
 
-/** A Channel SDK user object (screenname, created_at and updated_at are required). */
-export function authorOf(user: HandoverUser, at: string): Record<string, string> {
-  return {
+/**
+ * A Channel SDK user object (screenname, created_at and updated_at are required). `name` stands in
+ * for the user's own name (the name the handover started with). Built field by field, no spreads.
+ */
+export function authorOf(user: HandoverUser, at: string, name = user.name): Record<string, string> {
+  const author: Record<string, string> = {
     id: user.id,
-    screenname: user.name ?? `Customer ${user.id.slice(0, 12)}`,
+    screenname: name ?? `Customer ${user.id.slice(0, 12)}`,
     created_at: at,
     updated_at: at,
-    ...(user.email ? { email: user.email } : {}),
-    ...(user.phone ? { mobile_phone: user.phone } : {}),
   };
+  if (user.email) author.email = user.email;
+  if (user.phone) author.mobile_phone = user.phone;
+  return author;
 }
 
 /**

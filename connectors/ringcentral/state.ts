@@ -1,5 +1,5 @@
 import type { ConnectorStateV1 } from 'handover-kit/contract';
-import { DAY_MS } from 'handover-kit/connector-utils';
+import { BoundedMap, DAY_MS } from 'handover-kit/connector-utils';
 
 /**
  * What a webhook on any gateway instance needs, in the shared connector state: our source thread
@@ -21,10 +21,29 @@ export interface QueueInfo {
 const RECORD_TTL_MS = 30 * DAY_MS;
 
 export class EngageState {
+  /**
+   * The last record read per conversation with its raw text. Every read still goes to the state;
+   * an unchanged value (every message of a handover reads the same one) is not parsed again.
+   */
+  private readonly parsed = new BoundedMap<string, { raw: string; record: ConversationRecord }>(1000);
+
   constructor(private readonly state: ConnectorStateV1) {}
 
-  async conversation(conversationId: string): Promise<ConversationRecord | undefined> {
-    return json<ConversationRecord>(await this.state.get(`conv:${conversationId}`));
+  /**
+   * The conversation's record (a value: never mutated, `saveConversation` writes a new one). The
+   * reads on the send path are plain `then`s, not async functions: less to allocate per message.
+   */
+  conversation(conversationId: string): Promise<ConversationRecord | undefined> {
+    return this.state.get(`conv:${conversationId}`).then((raw) => this.record(conversationId, raw));
+  }
+
+  private record(conversationId: string, raw: string | undefined): ConversationRecord | undefined {
+    if (raw === undefined) return undefined;
+    const seen = this.parsed.get(conversationId);
+    if (seen?.raw === raw) return seen.record;
+    const record = json<ConversationRecord>(raw);
+    if (record) this.parsed.set(conversationId, { raw, record });
+    return record;
   }
 
   async saveConversation(conversationId: string, record: ConversationRecord): Promise<void> {
@@ -52,22 +71,24 @@ export class EngageState {
     return this.state.set(`queue:${conversationId}`, JSON.stringify(info), { ttlMs: RECORD_TTL_MS });
   }
 
-  async wasSent(conversationId: string, messageId: string): Promise<boolean> {
-    return (await this.state.get(`sent:${conversationId}:${messageId}`)) !== undefined;
+  wasSent(conversationId: string, messageId: string): Promise<boolean> {
+    return this.state.get(`sent:${conversationId}:${messageId}`).then(isSet);
   }
 
   markSent(conversationId: string, messageId: string): Promise<void> {
     return this.state.set(`sent:${conversationId}:${messageId}`, '1', { ttlMs: DAY_MS });
   }
 
-  async isClosed(conversationId: string): Promise<boolean> {
-    return (await this.state.get(`closed:${conversationId}`)) !== undefined;
+  isClosed(conversationId: string): Promise<boolean> {
+    return this.state.get(`closed:${conversationId}`).then(isSet);
   }
 
   markClosed(conversationId: string): Promise<void> {
     return this.state.set(`closed:${conversationId}`, '1', { ttlMs: RECORD_TTL_MS });
   }
 }
+
+const isSet = (value: string | undefined) => value !== undefined;
 
 function json<T>(raw: string | undefined): T | undefined {
   if (raw === undefined) return undefined;

@@ -33,8 +33,6 @@ const participantPageSchema = z
   .object({ participants: z.array(participantSchema), meta: z.object({ next_page_url: str }).loose().nullish() })
   .loose();
 const sidSchema = z.object({ sid: z.string() }).loose();
-/** A sent message's answer (all of Twilio's message fields) is read for its sid only, not copied. */
-const messageSidSchema = z.object({ sid: z.string() });
 export const channelSchema = z.object({ sid: z.string(), status: str, type: str, error_message: str }).loose();
 const channelPageSchema = z.object({ channels: z.array(channelSchema) }).loose();
 export const taskSchema = z
@@ -80,11 +78,30 @@ export interface CallOptions {
 
 type Form = Record<string, string | readonly string[] | undefined>;
 
-const clean = (form: Form) =>
-  Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string | readonly string[]
-  >;
+type CleanForm = Record<string, string | readonly string[]>;
+
+interface EndpointRequest {
+  params?: Record<string, string>;
+  form?: Form;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+}
+
+function unexpectedBody(operation: string, status: number): VendorApiError {
+  return new VendorApiError(`${VENDOR} ${operation}: unexpected response body`, { vendor: VENDOR, status, operation });
+}
+
+/** The form without its undefined fields; the form itself when it has none (the usual case: no copy). */
+function clean(form: Form): CleanForm {
+  for (const key in form) {
+    if (form[key] === undefined)
+      return Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as CleanForm;
+  }
+  return form as CleanForm;
+}
+
+/** Conversations' switch for webhooks on an API-made message (one object: HttpClient copies headers). */
+const WEBHOOKS_ON: Record<string, string> = { 'X-Twilio-Webhook-Enabled': 'true' };
 
 /**
  * The Twilio requests, over one keep-alive pool shared by the three hosts: Basic auth (API key or
@@ -106,7 +123,7 @@ export class TwilioApi {
       throw new HandoverConfigError('Twilio Flex needs an Auth Token (or an API key and secret)', [
         { path: 'settings.authToken', message: 'required' },
       ]);
-    const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const auth = { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
     this.bases = {
       conversations: settings.conversationsBaseUrl ?? TWILIO_HOSTS.conversations,
       flex: settings.flexBaseUrl ?? TWILIO_HOSTS.flex,
@@ -119,7 +136,8 @@ export class TwilioApi {
       timeoutMs: settings.requestTimeoutMs,
       requestIdHeader: REQUEST_ID_HEADER,
       errorDetails: twilioErrorDetails,
-      headers: () => ({ authorization }),
+      // One object for every request (HttpClient copies it into each request's own headers).
+      headers: () => auth,
       retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 10_000, sleep: clockSleep(clock) },
       clock,
       dispatcher: this.dispatcher,
@@ -134,50 +152,39 @@ export class TwilioApi {
     await this.dispatcher.close();
   }
 
-  /** Posts `form` to a collection under one conversation (its participants, its scoped webhooks). */
-  private postUnder<T extends z.ZodType>(
+  /** The request of one endpoint, answer unchecked (a plain promise, no async frame: the send path). */
+  private request(
     name: TwilioEndpointName,
-    schema: T,
-    conversationSid: string,
-    form: Form,
-    options?: CallOptions,
-  ) {
-    return this.call(name, schema, { params: { ConversationSid: conversationSid }, form }, options);
-  }
-
-  private async call<T extends z.ZodType>(
-    name: TwilioEndpointName,
-    schema: T,
-    req: {
-      params?: Record<string, string>;
-      form?: Form;
-      query?: Record<string, string | number | undefined>;
-      headers?: Record<string, string>;
-    },
-    options: CallOptions = {},
-  ): Promise<z.output<T>> {
+    req: EndpointRequest,
+    options: CallOptions,
+  ): Promise<HttpResponse<unknown>> {
     const endpoint = TWILIO_ENDPOINTS[name];
-    const operation = options.operation ?? name;
-    const res: HttpResponse<unknown> = await this.http.send({
+    // One request object, no spreads: a field left undefined is one HttpClient treats as not given.
+    return this.http.send({
       method: endpoint.method,
       baseUrl: this.bases[endpoint.api],
       path: endpointPath(name, req.params),
-      ...(req.form ? { form: clean(req.form) } : {}),
-      ...(req.query ? { query: req.query } : {}),
-      ...(req.headers ? { headers: req.headers } : {}),
-      operation,
-      ...(options.retry === false ? { retry: false } : {}),
+      form: req.form && clean(req.form),
+      query: req.query,
+      headers: req.headers,
+      operation: options.operation ?? name,
+      retry: options.retry,
       signal: options.signal,
     });
-    const parsed = schema.safeParse(res.body);
-    if (!parsed.success) {
-      throw new VendorApiError(`${VENDOR} ${operation}: unexpected response body`, {
-        vendor: VENDOR,
-        status: res.status,
-        operation,
-      });
-    }
-    return parsed.data;
+  }
+
+  /** One endpoint's answer, checked with its (lenient) schema. */
+  private call<T extends z.ZodType>(
+    name: TwilioEndpointName,
+    schema: T,
+    req: EndpointRequest,
+    options: CallOptions = {},
+  ): Promise<z.output<T>> {
+    return this.request(name, req, options).then((res) => {
+      const parsed = schema.safeParse(res.body);
+      if (parsed.success) return parsed.data;
+      throw unexpectedBody(options.operation ?? name, res.status);
+    });
   }
 
   createConversation(form: Form, options?: CallOptions) {
@@ -193,7 +200,12 @@ export class TwilioApi {
   }
 
   addParticipant(conversationSid: string, form: Form, options?: CallOptions) {
-    return this.postUnder('createParticipant', participantSchema, conversationSid, form, options);
+    return this.call(
+      'createParticipant',
+      participantSchema,
+      { params: { ConversationSid: conversationSid }, form },
+      options,
+    );
   }
 
   /** First page (up to 100): a handover conversation has the customer, the agent(s) and maybe a supervisor. */
@@ -209,17 +221,17 @@ export class TwilioApi {
 
   /** With `X-Twilio-Webhook-Enabled: true` when `webhooks`, so Flex and other listeners see the message. */
   sendMessage(conversationSid: string, form: Form, webhooks: boolean, options?: CallOptions) {
-    const headers = webhooks ? { 'X-Twilio-Webhook-Enabled': 'true' } : undefined;
-    return this.call(
-      'createMessage',
-      messageSidSchema,
-      { params: { ConversationSid: conversationSid }, form, ...(headers ? { headers } : {}) },
-      options,
-    );
+    const req = { params: { ConversationSid: conversationSid }, form, headers: webhooks ? WEBHOOKS_ON : undefined };
+    // Only the sid of Twilio's full message answer is read: a plain check, no schema pass per message.
+    return this.request('createMessage', req, options ?? {}).then((res) => {
+      const sid = (res.body as { sid?: unknown } | undefined)?.sid;
+      if (typeof sid === 'string') return { sid };
+      throw unexpectedBody(options?.operation ?? 'createMessage', res.status);
+    });
   }
 
   addScopedWebhook(conversationSid: string, form: Form, options?: CallOptions) {
-    return this.postUnder('createScopedWebhook', sidSchema, conversationSid, form, options);
+    return this.call('createScopedWebhook', sidSchema, { params: { ConversationSid: conversationSid }, form }, options);
   }
 
   createInteraction(channel: unknown, routing: unknown, options?: CallOptions) {

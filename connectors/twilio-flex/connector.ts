@@ -14,7 +14,7 @@ import {
   type StartHandoverRequest,
   type StartHandoverResult,
 } from 'handover-kit/contract';
-import { OnceByKey, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
+import { OnceByKey, SingleFlight, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
 import { TwilioApi } from './api';
 import { QueueInsight } from './queue';
 import { interactionChannel, interactionRouting, isQueueSid, taskAttributes, transcriptBodies } from './routing';
@@ -58,7 +58,9 @@ export function createTwilioFlexConnector(
   const state = new HandoverState(runtime.state);
   const queue = new QueueInsight(api, settings);
   const starts = new OnceByKey<StartHandoverResult>(MEMORY);
-  const sends = new OnceByKey<SendMessageResult>(MEMORY);
+  // Concurrent repeats of a message share one send; a later repeat finds its sid in the shared state
+  // (no in-process memory of every message: the state already keeps that, for every instance).
+  const sends = new SingleFlight<SendMessageResult>();
   const publicUrl = () => settings.webhookUrl ?? runtime.webhookUrl;
   const identityOf = (userId: string) => `${settings.identityPrefix}${userId}`;
   const capabilities = settings.queueSid
@@ -146,36 +148,47 @@ export function createTwilioFlexConnector(
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId, messageId } = request;
-    // Both reads at once: one state round trip on a Redis gateway instead of two.
-    const [earlier, record] = await Promise.all([
-      state.sentMessage(conversationId, messageId),
-      state.record(conversationId),
-    ]);
+    // Both reads at once: one state round trip on a Redis gateway instead of two. Read by index:
+    // array destructuring runs the iterator protocol (objects and a larger async frame per message).
+    const reads = await Promise.all([state.sentMessage(conversationId, messageId), state.record(conversationId)]);
+    const earlier = reads[0];
+    const record = reads[1];
     if (earlier) return { vendorMessageId: earlier, duplicate: true };
-    const warnings: ConnectorWarning[] = [];
-    if (request.attachments?.length)
-      warnings.push({
+    const warnings = attachmentWarnings(request);
+    if (!request.text)
+      return {
+        duplicate: false,
+        warnings: [...(warnings ?? []), { type: 'other', message: 'Empty message not sent' }],
+      };
+    const message = await api.sendMessage(conversationId, messageForm(request, record), true, {
+      signal: options?.signal,
+      operation: 'send message',
+    });
+    await state.rememberSent(conversationId, messageId, message.sid);
+    return warnings
+      ? { vendorMessageId: message.sid, duplicate: false, warnings }
+      : { vendorMessageId: message.sid, duplicate: false };
+  }
+
+  /** No warnings array unless there is something to warn about (the usual message has none). */
+  function attachmentWarnings(request: SendMessageRequest): ConnectorWarning[] | undefined {
+    if (!request.attachments?.length) return undefined;
+    return [
+      {
         type: 'unsupported',
         feature: 'attachments',
         message: 'Attachments are not relayed to Twilio; the text was sent',
-      });
-    if (!request.text)
-      return { duplicate: false, warnings: [...warnings, { type: 'other', message: 'Empty message not sent' }] };
+      },
+    ];
+  }
+
+  /** The message's form, built apart from the async `send` (a smaller async frame per message). */
+  function messageForm(request: SendMessageRequest, record: HandoverRecord | undefined) {
     // System notices go out as Twilio's `system` author; user messages as the customer participant
     // this handover created (the record), whoever the request names.
-    const customer = record?.identity || identityOf(request.user.id);
-    const author = request.kind === 'system' ? 'system' : customer;
-    const message = await api.sendMessage(
-      conversationId,
-      { Author: author, Body: request.text, Attributes: JSON.stringify({ handoverKitMessageId: messageId }) },
-      true,
-      {
-        signal: options?.signal,
-        operation: 'send message',
-      },
-    );
-    await state.rememberSent(conversationId, messageId, message.sid);
-    return { vendorMessageId: message.sid, duplicate: false, ...withWarnings(warnings) };
+    const author = request.kind === 'system' ? 'system' : record?.identity || identityOf(request.user.id);
+    const attributes = `{"handoverKitMessageId":${JSON.stringify(request.messageId)}}`;
+    return { Author: author, Body: request.text, Attributes: attributes };
   }
 
   /** Closes routing (tasks closed, not left wrapping) and then the conversation. */
@@ -249,11 +262,11 @@ export function createTwilioFlexConnector(
 
     doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise,
 
-    async doSendMessage(request, options) {
+    doSendMessage(request, options) {
       const key = `${request.conversationId}\u0000${request.messageId}`;
-      const { promise, first } = sends.run(key, () => send(request, options));
-      const result = await promise;
-      return first ? result : { ...result, duplicate: true };
+      const { promise, shared } = sends.run(key, () => send(request, options));
+      // The first call gets the send's own promise (no extra async step on the hot path).
+      return shared ? promise.then((result) => ({ ...result, duplicate: true })) : promise;
     },
 
     async doGetStatus({ conversationId }, options) {

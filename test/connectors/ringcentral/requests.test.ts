@@ -127,6 +127,32 @@ describe('ringcentral: requests', () => {
     expect(bed.fake.requests.length).toBe(before); // no upstream request for a duplicate
   });
 
+  it("a system notice goes bracketed with the user's contacts; an unfetchable file is a warning; empty is not sent", async () => {
+    bed = await startTestBed();
+    const { conversationId } = await bed.connector.doStartHandover(startRequest('s5b'));
+    const user = { id: 'user-s5b', email: 'jane@example.com', phone: '+15550100' };
+    const notice = await bed.connector.doSendMessage({
+      conversationId,
+      messageId: 'n1',
+      kind: 'system',
+      user,
+      text: 'The user left the chat',
+      attachments: [{ url: 'file:///etc/passwd', type: 'file' }],
+    });
+    expect(notice).toMatchObject({ duplicate: false, warnings: [{ type: 'other', feature: 'attachments' }] });
+    const params = bed.fake.actions.at(-1)!.params;
+    expect(params).toMatchObject({
+      body: '[The user left the chat]',
+      format: 'text',
+      author: { id: 'user-s5b', screenname: 'Jane Doe', email: 'jane@example.com', mobile_phone: '+15550100' },
+    });
+    expect(params.attachments).toBeUndefined();
+    const before = bed.fake.requests.length;
+    const empty = await bed.connector.doSendMessage({ conversationId, messageId: 'n2', user, text: '' });
+    expect(empty).toEqual({ duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] });
+    expect(bed.fake.requests.length).toBe(before);
+  });
+
   it('after a restart (same shared state): still a duplicate, and webhooks still find the thread', async () => {
     bed = await startTestBed();
     const runtime = testConnectorRuntime({ providerId: PROVIDER_ID });

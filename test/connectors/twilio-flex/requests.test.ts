@@ -83,6 +83,19 @@ describe('twilio-flex requests', () => {
     expect(bed.events).toEqual([]); // the echo came back and was dropped
   });
 
+  it('sends a repeated message id once: concurrent repeats share the send, a later one finds it in the state', async () => {
+    bed = await startTestBed();
+    const { connector, fake } = bed;
+    const { conversationId } = await connector.doStartHandover(startRequest('s2d'));
+    const message = { conversationId, messageId: 'm1', user: { id: 'user-s2d' }, text: 'once' };
+    const [a, b] = await Promise.all([connector.doSendMessage(message), connector.doSendMessage(message)]);
+    expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
+    expect(b.vendorMessageId).toBe(a.vendorMessageId);
+    const later = await connector.doSendMessage(message);
+    expect(later).toEqual({ vendorMessageId: a.vendorMessageId, duplicate: true });
+    expect(fake.userTexts(conversationId)).toEqual(['once']);
+  });
+
   it('closes with the channel inactive and routing closed: the task does not hang in wrapping', async () => {
     bed = await startTestBed();
     const { connector, fake } = bed;
