@@ -136,9 +136,13 @@ export async function sendOverheadRows(o: SendOverheadOptions): Promise<BenchRow
   const wall = await interleavedRounds(o.viaConnector, o.bare, o.rounds, o.perRound);
   const cpu = await interleavedRounds(o.viaConnector, o.bare, o.rounds, o.perRound, cpuMicros, o.settle);
   await o.settle?.();
-  const cpuConnector = median(cpu.connectorRounds);
-  const cpuBare = median(cpu.bareRounds);
-  const cpuRatio = median(cpu.ratios);
+  // CPU: the totals over all rounds, not a median of per-round ratios. A short round holds zero or
+  // one young-generation GC, so per-round ratios fall in two clusters and their median lands in
+  // whichever cluster wins; over all rounds each side pays for the garbage it makes, in proportion.
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const cpuConnector = mean(cpu.connectorRounds);
+  const cpuBare = mean(cpu.bareRounds);
+  const cpuRatio = cpuConnector / cpuBare;
   const rounds = `${o.rounds} interleaved rounds of ${o.perRound} calls`;
   return [
     {
@@ -159,7 +163,7 @@ export async function sendOverheadRows(o: SendOverheadOptions): Promise<BenchRow
       ratio: cpuRatio,
       ...connectorOverheadGoal(cpuRatio),
       note:
-        `median per-round ratio, ${rounds}; ` +
+        `ratio of CPU totals over ${rounds}; ` +
         `connector work ≈ ${(cpuConnector - cpuBare).toFixed(1)} µs CPU/call (${o.connectorWork})`,
     },
   ];

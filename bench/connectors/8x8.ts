@@ -10,7 +10,7 @@
  */
 import { testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
-import { createEightByEightConnector, type EightByEightConnector } from '../../connectors/8x8';
+import { createEightByEightConnector, type EightByEightConnector } from '../../dist/connectors/8x8.js';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeEightByEight, signedHeaders } from '../../test/fakes/8x8';

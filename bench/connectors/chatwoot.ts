@@ -8,7 +8,7 @@
 import { testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
 import { silentLogger, systemClock } from '../../src';
-import { chatwootSettingsSchema, createChatwootConnector } from '../../connectors/chatwoot';
+import { chatwootSettingsSchema, createChatwootConnector } from '../../dist/connectors/chatwoot.js';
 import { startFakeChatwoot } from '../../test/fakes/chatwoot';
 import { wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
 

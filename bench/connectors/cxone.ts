@@ -12,7 +12,7 @@
 import { Agent, request } from 'undici';
 import { createFakeClock, testConnectorRuntime } from 'handover-kit/testing';
 import type { Clock, ConnectorStateV1 } from 'handover-kit/contract';
-import { createCxoneConnector, type CxoneConnector } from '../../connectors/cxone';
+import { createCxoneConnector, type CxoneConnector } from '../../dist/connectors/cxone.js';
 import { systemClock } from '../../src/clock';
 import { FAKE_DEFAULTS, FakeCxone } from '../../test/fakes/cxone';
 import { SharedState } from '../../test/connectors/cxone/harness';

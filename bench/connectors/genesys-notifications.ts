@@ -8,7 +8,7 @@
  *   npx tsx -e "import('$f').then(async m => console.log(await m.benchGenesysNotifications()))"
  */
 import { createFakeClock, testConnectorRuntime, type FakeClock } from 'handover-kit/testing';
-import { createGenesysConnector, type GenesysConnector } from '../../connectors/genesys';
+import { createGenesysConnector, type GenesysConnector } from '../../dist/connectors/genesys.js';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeGenesys, type FakeOperation } from '../../test/fakes/genesys';
 import type { BenchRow } from '../lib';

@@ -9,7 +9,7 @@
  */
 import { testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
-import { createGenesysConnector, type GenesysConnector } from '../../connectors/genesys';
+import { createGenesysConnector, type GenesysConnector } from '../../dist/connectors/genesys.js';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeGenesys } from '../../test/fakes/genesys';

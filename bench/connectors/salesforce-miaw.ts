@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { testConnectorRuntime } from 'handover-kit/testing';
-import { createSalesforceMiawConnector, type SalesforceMiawConnector } from '../../connectors/salesforce-miaw';
+import { createSalesforceMiawConnector, type SalesforceMiawConnector } from '../../dist/connectors/salesforce-miaw.js';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_MIAW, FakeMiaw } from '../../test/fakes/salesforce-miaw';

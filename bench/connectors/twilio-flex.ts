@@ -10,7 +10,7 @@
  */
 import { startWebhookReceiver, testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
-import { createTwilioFlexConnector, type TwilioFlexConnector } from '../../connectors/twilio-flex';
+import { createTwilioFlexConnector, type TwilioFlexConnector } from '../../dist/connectors/twilio-flex.js';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_TWILIO, FakeTwilio } from '../../test/fakes/twilio-flex';

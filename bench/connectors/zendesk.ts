@@ -9,7 +9,7 @@ import { testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
 import { silentLogger } from '../../src/logger';
 import { systemClock } from '../../src/clock';
-import { createZendeskConnector, zendeskSettingsSchema } from '../../connectors/zendesk';
+import { createZendeskConnector, zendeskSettingsSchema } from '../../dist/connectors/zendesk.js';
 import { FakeZendesk } from '../../test/fakes/zendesk';
 import { wallMicros, type BenchRow, sendOverheadRows } from '../lib';
 
