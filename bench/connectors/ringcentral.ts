@@ -10,7 +10,11 @@
 import { createHmac } from 'node:crypto';
 import { testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
-import { createRingcentralConnector, messageForeignId, type RingcentralConnector } from '../../dist/connectors/ringcentral.js';
+import {
+  createRingcentralConnector,
+  messageForeignId,
+  type RingcentralConnector,
+} from '../../dist/connectors/ringcentral.js';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/logger';
 import { FAKE_DEFAULTS, FakeEngage } from '../../test/fakes/ringcentral';
