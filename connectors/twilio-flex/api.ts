@@ -200,12 +200,7 @@ export class TwilioApi {
   }
 
   addParticipant(conversationSid: string, form: Form, options?: CallOptions) {
-    return this.call(
-      'createParticipant',
-      participantSchema,
-      { params: { ConversationSid: conversationSid }, form },
-      options,
-    );
+    return this.call('createParticipant', participantSchema, under(conversationSid, form), options);
   }
 
   /** First page (up to 100): a handover conversation has the customer, the agent(s) and maybe a supervisor. */
@@ -231,7 +226,7 @@ export class TwilioApi {
   }
 
   addScopedWebhook(conversationSid: string, form: Form, options?: CallOptions) {
-    return this.call('createScopedWebhook', sidSchema, { params: { ConversationSid: conversationSid }, form }, options);
+    return this.call('createScopedWebhook', sidSchema, under(conversationSid, form), options);
   }
 
   createInteraction(channel: unknown, routing: unknown, options?: CallOptions) {
@@ -291,4 +286,9 @@ export class TwilioApi {
     const query = { TaskChannel: this.settings.taskChannel, Minutes: this.settings.statisticsMinutes };
     return this.call('queueCumulativeStatistics', cumulativeStatsSchema, { params, query }, options);
   }
+}
+
+/** A request to a collection under one conversation (its participants, its scoped webhooks). */
+function under(conversationSid: string, form: Form): EndpointRequest {
+  return { params: { ConversationSid: conversationSid }, form };
 }
