@@ -334,21 +334,29 @@ function resolveTarget(base: Base, path: string, query: HttpRequest['query']): {
 
 /** As URLSearchParams encodes (application/x-www-form-urlencoded): space as `+`. */
 function formEncode(value: string): string {
-  // Most values (ids, plain words) need no escaping at all.
-  if (FORM_PLAIN.test(value)) return value;
-  try {
-    return encodeURIComponent(value).replace(FORM_EXTRA, formEscape);
-  } catch {
-    // A lone surrogate (encodeURIComponent throws): URLSearchParams' own way, U+FFFD.
-    return new URLSearchParams([['', value]]).toString().slice(1);
+  // A table walk over ASCII (about twice as fast as URLSearchParams for a usual form); other text is
+  // left to URLSearchParams itself (UTF-8, a lone surrogate as U+FFFD).
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128) return new URLSearchParams([['', value]]).toString().slice(1);
+    if (FORM_SAFE[c] === 1) continue;
+    if (last < i) out += value.slice(last, i);
+    out += FORM_ESCAPED[c];
+    last = i + 1;
   }
+  if (last === 0) return value;
+  return last < value.length ? out + value.slice(last) : out;
 }
 
-/** What URLSearchParams leaves as is. */
-const FORM_PLAIN = /^[A-Za-z0-9*\-._]*$/;
-/** What encodeURIComponent leaves as is but a form escapes, and its escaped space. */
-const FORM_EXTRA = /%20|[!'()~]/g;
-const formEscape = (c: string) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** 1 for the ASCII characters a form value keeps as they are. */
+const FORM_SAFE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._') FORM_SAFE[c.charCodeAt(0)] = 1;
+/** Every other ASCII character as a form writes it. */
+const FORM_ESCAPED = Array.from({ length: 128 }, (_, c) =>
+  c === 32 ? '+' : `%${c.toString(16).toUpperCase().padStart(2, '0')}`,
+);
 
 /** A form body as `new URLSearchParams(pairs).toString()` writes it; an array value repeats its key. */
 function encodeForm(form: Record<string, string | readonly string[]>): string {
