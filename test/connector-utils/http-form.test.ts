@@ -42,6 +42,21 @@ describe('HttpClient form and serialised bodies', () => {
       'application/x-www-form-urlencoded|Target=webhook&Configuration.Filters=a&Configuration.Filters=b+c',
     );
   });
+  it('encodes every character as URLSearchParams does (ASCII, UTF-8, a lone surrogate)', async () => {
+    const { http, seen } = await recordingServer('{}');
+    const ascii = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)).join('');
+    const form = {
+      [ascii]: ascii,
+      plain: 'hk-user_1.*',
+      Attributes: JSON.stringify({ id: "it's (ok)!~" }),
+      text: 'héllo 😀 wörld',
+      broken: 'a\uD800b',
+      list: ['x y', '', '&='],
+    };
+    const pairs = Object.entries(form).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : v.map((x) => [k, x])));
+    await http.send({ method: 'POST', path: '/x', operation: 'form', form });
+    expect(seen()).toBe(`application/x-www-form-urlencoded|${new URLSearchParams(pairs).toString()}`);
+  });
   it('sends a serialised JSON body (jsonText) byte for byte, as JSON', async () => {
     const { http, seen } = await recordingServer('{"ok":true}');
     // Spacing JSON.stringify would not produce: the text is not re-serialised.

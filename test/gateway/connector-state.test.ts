@@ -25,6 +25,24 @@ describe('connector state (memory)', () => {
     await a.releaseLease('poller');
     expect(await a.acquireLease('poller', 5_000)).toBe(true);
   });
+
+  it('shares a provider between its views; a rewrite replaces value and expiry; size sweeps every provider', async () => {
+    const clock = createFakeClock(1_000);
+    const state = new MemoryConnectorState(clock);
+    const first = state.forProvider('p');
+    const second = state.forProvider('p');
+    await first.set('k', 'v1', { ttlMs: 100 });
+    expect(await second.get('k')).toBe('v1');
+    await second.set('k', 'v2'); // no ttl now: kept past the first expiry
+    await clock.advance(200);
+    expect(await first.get('k')).toBe('v2');
+    await first.set('k', 'v3', { ttlMs: 50 }); // a ttl again
+    await state.forProvider('q').set('other', 'x', { ttlMs: 10 });
+    expect(state.size).toBe(2);
+    await clock.advance(51);
+    expect(await second.get('k')).toBeUndefined();
+    expect(state.size).toBe(0);
+  });
 });
 
 describe('connector state (real redis-server)', () => {
