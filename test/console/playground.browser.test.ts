@@ -86,8 +86,24 @@ describe('playground in Chromium', () => {
 
     await customerSays('It is order 1234, it has not arrived.');
     await poll(() => texts(desk())).toContain('It is order 1234, it has not arrived.');
+    // One person plays both sides: they turn to the customer's box while the agent's send is still
+    // under way. Its late answer must not pull the focus (and their typing) back to the agent's box.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/agent', async (route) => {
+      if (route.request().postDataJSON()?.action !== 'say') return route.continue();
+      const response = await route.fetch();
+      await held;
+      await route.fulfill({ response });
+    });
     await page.locator('#agent-text').fill('It ships today; you will have it tomorrow.');
     await page.locator('#agent-text').press('Enter');
+    await page.locator('#customer-text').focus();
+    const answered = page.waitForEvent('requestfinished', (r) => r.postDataJSON()?.action === 'say');
+    release();
+    await answered;
+    await page.unroute('**/agent');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('customer-text');
     await customerSays('Great, thanks!');
     await poll(() => texts(desk())).toContain('Great, thanks!');
 

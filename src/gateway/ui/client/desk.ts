@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { AgentAction, DeskConversation, DeskMessage, PlaygroundState } from '../../playground/types';
 import { ApiError, api } from './api';
-import { announce, duration, h, keyed, pinToEnd } from './dom';
+import { announce, duration, h, keyed, pinToEnd, refocus } from './dom';
 
 /**
  * The agent desk: the simulated center's queues (position, estimated wait, how long each has been
@@ -159,7 +159,7 @@ export class Desk {
         this.messages.replaceChildren();
       }
       pinToEnd(this.messages, () => keyed(this.messages, current.messages, (m) => m.id, deskMessage));
-      if (justAccepted) this.input.focus();
+      if (justAccepted) refocus(this.input, this.el);
       this.typing = current.agentTyping;
       this.typingButton.setAttribute('aria-pressed', String(this.typing));
       keyed(
@@ -231,7 +231,7 @@ export class Desk {
     if (await this.act({ action: 'say', conversationId: this.selected, text }))
       this.typing = false; // sending ends typing
     else this.input.value = text;
-    this.input.focus();
+    refocus(this.input, this.el);
   }
 
   private async act(action: AgentAction): Promise<boolean> {

@@ -100,3 +100,13 @@ export function announce(region: HTMLElement, text: string, kind: 'info' | 'erro
   region.classList.toggle('error', kind === 'error');
   region.hidden = text === '';
 }
+
+/**
+ * Focuses `target` after an asynchronous step, unless the user has meanwhile moved on to something
+ * outside `pane` (the playground's two panes are used by one person in turns: a late focus call
+ * would pull their typing into the other box).
+ */
+export function refocus(target: HTMLElement, pane: HTMLElement): void {
+  const now = document.activeElement;
+  if (!now || now === document.body || pane.contains(now)) target.focus();
+}

@@ -5,7 +5,7 @@
  */
 import type { ChatLine, PlaygroundState } from '../../playground/types';
 import { ApiError, api } from './api';
-import { announce, clock, duration, h, keyed, pinToEnd } from './dom';
+import { announce, clock, duration, h, keyed, pinToEnd, refocus } from './dom';
 import { Desk } from './desk';
 import { withSignIn } from './signin';
 import { subscribe, type StreamStatus } from './stream';
@@ -110,7 +110,7 @@ class CustomerChat {
       this.input.value = text;
       announce(this.error, `Not sent: ${e.message}`, 'error');
     }
-    this.input.focus();
+    refocus(this.input, this.el);
   }
 }
 
