@@ -82,6 +82,8 @@ const channelStats = (c: NotificationsChannel) => ({
   failures: c.failures,
 });
 
+const NO_FILES: ReturnType<typeof attachmentContent> = Object.freeze({ content: [], warnings: [] });
+
 export function createGenesysConnector(input: GenesysSettingsInput, runtime: ConnectorRuntime): GenesysConnector {
   const settings = parseOrThrow(genesysSettingsSchema, input, 'Genesys Cloud settings', 'settings');
   const { clock, logger } = runtime;
@@ -221,7 +223,8 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
         conversationId,
       });
     }
-    const { content, warnings } = attachmentContent(request.attachments);
+    // A text-only message (the usual one) skips the attachment pass.
+    const { content, warnings } = request.attachments?.length ? attachmentContent(request.attachments) : NO_FILES;
     if (!request.text && content.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     const from = (await senderOfConversation(conversationId)) ?? senderOf(request.user);
@@ -234,7 +237,8 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       },
       { operation: 'send message', signal: options?.signal },
     );
-    return { ...(res.id ? { vendorMessageId: res.id } : {}), duplicate: false, ...withWarnings(warnings) };
+    const result: SendMessageResult = res.id ? { vendorMessageId: res.id, duplicate: false } : { duplicate: false };
+    return warnings.length > 0 ? { ...result, warnings } : result;
   }
 
   const connector: GenesysConnector = {
@@ -287,12 +291,12 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       return starts.run(request.idempotencyKey, () => start(request, options)).promise;
     },
 
-    async doSendMessage(request, options) {
+    doSendMessage(request, options) {
       const { promise, first } = sent.run(`${request.conversationId}\u0000${request.messageId}`, () =>
         send(request, options),
       );
-      const result = await promise;
-      return first ? result : { ...result, duplicate: true };
+      // The first call gets the send's own promise (no extra async step on the hot path).
+      return first ? promise : promise.then((result) => ({ ...result, duplicate: true }));
     },
 
     async doGetStatus({ conversationId }, options) {
