@@ -16,112 +16,51 @@ function only(...on: CapabilityName[]): Record<CapabilityName, boolean> {
   >;
 }
 
-// Written out name by name (not from the groups) so a change to a group or a declaration shows here.
-const EXPECTED: Record<string, CapabilityName[]> = {
-  simulated: [...CAPABILITY_NAMES],
-  chatwoot: [
-    'availability',
-    'priority',
-    'queueRouting',
-    'transcript',
-    'customAttributes',
-    'closeFromBot',
-    'typing',
-    'agentJoined',
-    'webhooks',
-  ],
-  cxone: [
-    'availability',
-    'estimatedWaitTime',
-    'queueRouting',
-    'transcript',
-    'customAttributes',
-    'closeFromBot',
-    'attachments',
-    'agentJoined',
-    'webhooks',
-    'pushEvents',
-  ],
-  genesys: [
-    'availability',
-    'estimatedWaitTime',
-    'transcript',
-    'customAttributes',
-    'closeFromBot',
-    'attachments',
-    'typing',
-    'agentJoined',
-    'webhooks',
-    'pushEvents',
-  ],
-  ringcentral: [
-    'availability',
-    'queuePosition',
-    'estimatedWaitTime',
-    'queueRouting',
-    'transcript',
-    'customAttributes',
-    'closeFromBot',
-    'attachments',
-    'typing',
-    'agentJoined',
-    'webhooks',
-  ],
-  zendesk: [
-    'availability',
-    'skills',
-    'priority',
-    'queueRouting',
-    'transcript',
-    'customAttributes',
-    'closeFromBot',
-    'attachments',
-    'typing',
-    'webhooks',
-  ],
-  'twilio-flex': [
-    'availability',
-    'queuePosition',
-    'estimatedWaitTime',
-    'skills',
-    'languages',
-    'priority',
-    'queueRouting',
-    'transcript',
-    'customAttributes',
-    'closeFromBot',
-    'agentJoined',
-    'webhooks',
-  ],
-  '8x8': [
-    'availability',
-    'estimatedWaitTime',
-    'languages',
-    'queueRouting',
-    'transcript',
-    'customAttributes',
-    'closeFromBot',
-    'attachments',
-    'typing',
-    'agentJoined',
-    'webhooks',
-  ],
-  'salesforce-miaw': [
-    'estimatedWaitTime',
-    'transcript',
-    'customAttributes',
-    'closeFromBot',
-    'typing',
-    'agentJoined',
-    'pushEvents',
-  ],
-};
+// Written out as a table (not from the groups), so a change to a group or a declaration shows here:
+// one row per capability, one column per connector type, `x` where the type has it.
+const TABLE = `
+                  simulated chatwoot cxone genesys ringcentral zendesk twilio-flex 8x8 salesforce-miaw
+availability      x         x        x     x       x           x       x           x   .
+queuePosition     x         .        .     .       x           .       x           .   .
+estimatedWaitTime x         .        x     x       x           .       x           x   x
+skills            x         .        .     .       .           x       x           .   .
+languages         x         .        .     .       .           .       x           x   .
+priority          x         x        .     .       .           x       x           .   .
+queueRouting      x         x        x     .       x           x       x           x   .
+businessHours     x         .        .     .       .           .       .           .   .
+transcript        x         x        x     x       x           x       x           x   x
+customAttributes  x         x        x     x       x           x       x           x   x
+closeFromBot      x         x        x     x       x           x       x           x   x
+attachments       x         .        x     x       x           x       .           x   .
+typing            x         x        .     x       x           x       .           x   x
+agentJoined       x         x        x     x       x           .       x           x   x
+webhooks          x         x        x     x       x           x       x           x   .
+pushEvents        x         .        x     x       .           .       .           .   x
+`;
+
+/** Connector type → the capability names marked in its column. */
+function parseTable(table: string): Record<string, CapabilityName[]> {
+  const [head, ...rows] = table.trim().split('\n');
+  const types = head!.trim().split(/ +/);
+  const expected = Object.fromEntries(types.map((t) => [t, [] as CapabilityName[]]));
+  for (const row of rows) {
+    const [name, ...marks] = row.trim().split(/ +/);
+    marks.forEach((mark, i) => mark === 'x' && expected[types[i]!]!.push(name as CapabilityName));
+  }
+  return expected;
+}
+const EXPECTED = parseTable(TABLE);
 
 describe('capabilities of the built-in connectors', () => {
   const definitions = builtInConnectors();
 
-  it('covers every built-in connector type', () => {
+  it('covers every built-in connector type, and the table names only capabilities', () => {
     expect(definitions.map((d) => d.type).sort()).toEqual(Object.keys(EXPECTED).sort());
+    const rows = TABLE.trim()
+      .split('\n')
+      .slice(1)
+      .map((row) => row.trim().split(/ +/)[0]);
+    expect(rows).toEqual([...CAPABILITY_NAMES]);
   });
 
   for (const [type, names] of Object.entries(EXPECTED)) {
