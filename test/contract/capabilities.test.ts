@@ -45,7 +45,7 @@ function parseTable(table: string): Record<string, CapabilityName[]> {
   const expected = Object.fromEntries(types.map((t) => [t, [] as CapabilityName[]]));
   for (const row of rows) {
     const [name, ...marks] = row.trim().split(/ +/);
-    marks.forEach((mark, i) => mark === 'x' && expected[types[i]!]!.push(name as CapabilityName));
+    for (const [i, mark] of marks.entries()) if (mark === 'x') expected[types[i]!]!.push(name as CapabilityName);
   }
   return expected;
 }
