@@ -2,24 +2,24 @@
  * Chatwoot connector benchmarks against the fake Chatwoot on 127.0.0.1:
  * (a) upstream HTTP requests per relayed user message (goal 1.00: one POST, nothing else; the
  *     static token needs no refresh and the pool keeps the connection alive);
- * (b) the connector's own overhead per `doSendMessage`: wall µs per call next to a bare undici
- *     `request` to the same endpoint, measured in alternating rounds in the same run.
+ * (b) the connector's own overhead per `doSendMessage` next to a bare undici `request` to the same
+ *     endpoint, measured in alternating rounds in the same run, with a bare-vs-bare method check.
  */
 import { testConnectorRuntime } from 'handover-kit/testing';
 import { Agent, request } from 'undici';
 import { silentLogger, systemClock } from '../../src';
 import { chatwootSettingsSchema, createChatwootConnector } from '../../dist/connectors/chatwoot.js';
 import { startFakeChatwoot } from '../../test/fakes/chatwoot';
-import { wallMicros, type BenchRow, connectorOverheadGoal } from '../lib';
+import { type BenchRow, sendOverheadRows } from '../lib';
 
 const GROUP = 'connector: chatwoot';
 
 export async function benchChatwoot(
-  options: { messages?: number; iterations?: number; rounds?: number } = {},
+  options: { messages?: number; perRound?: number; rounds?: number } = {},
 ): Promise<BenchRow[]> {
   const messages = options.messages ?? 1000;
-  const iterations = options.iterations ?? 1000;
-  const rounds = options.rounds ?? 6;
+  const perRound = options.perRound ?? 200;
+  const rounds = options.rounds ?? 20;
   const fake = await startFakeChatwoot({ messageLimitPerMinute: Number.POSITIVE_INFINITY });
   const settings = chatwootSettingsSchema.parse({
     baseUrl: fake.url,
@@ -70,7 +70,7 @@ export async function benchChatwoot(
         user: { id: 'bench-user' },
         text: 'overhead probe',
       });
-    const viaUndici = async () => {
+    const bareRequest = () => async () => {
       const res = await request(`${fake.url}${path}`, {
         method: 'POST',
         dispatcher: bare,
@@ -80,22 +80,24 @@ export async function benchChatwoot(
       await res.body.json();
       if (res.statusCode !== 200) throw new Error(`bare request answered ${res.statusCode}`);
     };
-    // Both paths warm up first (JIT, pools); then rounds alternate which goes first (ABBA) against drift.
-    await wallMicros(viaUndici, { iterations: 2000, warmup: 0 });
-    await wallMicros(viaConnector, { iterations: 2000, warmup: 0 });
-    let connectorUs = 0;
-    let undiciUs = 0;
-    for (let r = 0; r < rounds; r++) {
-      if (r % 2 === 0) {
-        undiciUs += await wallMicros(viaUndici, { iterations, warmup: 0 });
-        connectorUs += await wallMicros(viaConnector, { iterations, warmup: 0 });
-      } else {
-        connectorUs += await wallMicros(viaConnector, { iterations, warmup: 0 });
-        undiciUs += await wallMicros(viaUndici, { iterations, warmup: 0 });
-      }
-    }
-    connectorUs /= rounds;
-    undiciUs /= rounds;
+    const viaUndici = bareRequest();
+    // A second, identical bare request: the method check row (what the method reads with no difference).
+    const control = bareRequest();
+    const overhead = await sendOverheadRows({
+      group: GROUP,
+      viaConnector,
+      bare: viaUndici,
+      control,
+      rounds,
+      perRound,
+      baseline: 'bare undici request, same endpoint, body and headers',
+      shared: 'client and fake share the process',
+      connectorWork: 'request building, answer check, message id mapping',
+      // The fake's request log grows with every call; keep memory flat for both sides.
+      settle: async () => {
+        fake.requests.length = 0;
+      },
+    });
 
     return [
       {
@@ -109,18 +111,7 @@ export async function benchChatwoot(
           `${messages} messages: ${seen} requests at the fake, ` +
           `HttpClient.requestCount +${counted}, ${fake.connections - connectionsBefore} new TCP connection(s)`,
       },
-      {
-        group: GROUP,
-        name: 'doSendMessage wall time',
-        value: connectorUs,
-        unit: 'µs/call',
-        baseline: { name: 'bare undici request, same endpoint', value: undiciUs },
-        ratio: connectorUs / undiciUs,
-        ...connectorOverheadGoal(connectorUs / undiciUs),
-        note:
-          `overhead ${(connectorUs - undiciUs).toFixed(1)} µs/call; ` +
-          `after 2000 warm-up calls each, ${rounds} ABBA rounds × ${iterations} calls`,
-      },
+      ...overhead,
       {
         group: GROUP,
         name: 'upstream requests per handover start (new contact, transcript note)',
