@@ -1,4 +1,3 @@
-import { EventEmitter } from 'eventemitter3';
 import {
   CAPABILITY_GROUPS,
   HandoverNotFoundError,
@@ -7,17 +6,22 @@ import {
   defineCapabilities,
   parseOrThrow,
   type ConnectorCallOptions,
-  type ConnectorEventMap,
   type ConnectorRuntime,
   type ConnectorWarning,
   type HandoverConnectorV1,
-  type HandoverEvent,
   type SendMessageRequest,
   type SendMessageResult,
-  type StartHandoverRequest,
   type StartHandoverResult,
 } from 'handover-kit/contract';
-import { SingleFlight, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
+import {
+  SingleFlight,
+  connectorEvents,
+  withWarnings,
+  failureReason,
+  featureWarning,
+  type BuiltConnector,
+  type ConnectorEvents,
+} from 'handover-kit/connector-utils';
 import { CxoneApi, addedMessageId, type NewMessage } from './api';
 import type { CxoneHosts } from './hosts';
 import { agentOf, isEnded, statusOf } from './mapping';
@@ -41,16 +45,14 @@ export const CXONE_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.handover,
   'pushEvents',
 ]);
 
-export interface CxoneConnector extends HandoverConnectorV1 {
-  readonly type: 'cxone';
-  readonly events: EventEmitter<ConnectorEventMap>;
+export interface CxoneConnector
+  extends BuiltConnector<'cxone', { requests: number; tokenRequests: number; polls: number }> {
+  readonly events: ConnectorEvents;
   readonly poller: ContactPoller;
   /** Issues a bearer token as our token endpoint would (tests, benchmarks). */
   issueToken(): Promise<string>;
   /** The tenant's DFO and API hosts (discovered from the token unless overridden). */
   hosts(): Promise<CxoneHosts>;
-  dispose(): Promise<void>;
-  stats(): { requests: number; tokenRequests: number; polls: number };
 }
 
 export function createCxoneConnector(input: CxoneSettingsInput, runtime: ConnectorRuntime): CxoneConnector {
@@ -58,10 +60,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
   const { clock, logger, providerId, state } = runtime;
   const api = new CxoneApi(settings, clock);
   const threads = new ThreadStore(state);
-  const events = new EventEmitter<ConnectorEventMap>();
-  const emit = (list: HandoverEvent[]) => {
-    for (const e of list) events.emit('event', e);
-  };
+  const { events, emit } = connectorEvents();
   const poller = new ContactPoller({
     api,
     threads,
@@ -109,7 +108,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     }
   }
 
-  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+  const start: HandoverConnectorV1['doStartHandover'] = async (request, options) => {
     const threadId = threadIdFor(providerId, request.idempotencyKey);
     const warnings: ConnectorWarning[] = [];
     const { skillId, warning } = skillOf(request.routing, settings.skillId);
@@ -149,7 +148,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     // A repeated start reports what the poller last saw.
     const status = known?.phase === 'active' ? 'active' : 'queue';
     return { conversationId: threadId, status, ...wait, ...withWarnings(warnings) };
-  }
+  };
 
   /** `externalId`: the message's `messageIdFor('msg', …)`, also the key of concurrent repeats. */
   async function send(

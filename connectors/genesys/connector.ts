@@ -1,4 +1,3 @@
-import { EventEmitter } from 'eventemitter3';
 import {
   CAPABILITY_GROUPS,
   HandoverNotFoundError,
@@ -9,25 +8,23 @@ import {
   defineCapabilities,
   parseOrThrow,
   type ConnectorCallOptions,
-  type ConnectorEventMap,
   type ConnectorRuntime,
   type ConnectorWarning,
   type HandoverConnectorV1,
-  type HandoverEvent,
-  type SendMessageRequest,
-  type SendMessageResult,
-  type StartHandoverRequest,
-  type StartHandoverResult,
 } from 'handover-kit/contract';
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
 import {
   BoundedMap,
-  OnceByKey,
+  connectorEvents,
+  oncePerIdempotencyKey,
+  oncePerMessage,
   runConnectionChecks,
   withWarnings,
   failureReason,
   featureWarning,
+  type BuiltConnector,
+  type ConnectorEvents,
 } from 'handover-kit/connector-utils';
 import {
   attachmentContent,
@@ -56,12 +53,8 @@ const MEMORY = 10_000;
 const STATE_TTL_MS = 7 * 86_400_000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface GenesysConnector extends HandoverConnectorV1 {
-  readonly type: 'genesys';
-  readonly events: EventEmitter<ConnectorEventMap>;
-  dispose(): Promise<void>;
-  /** Request counters for benchmarks and diagnostics. */
-  stats(): GenesysStats;
+export interface GenesysConnector extends BuiltConnector<'genesys', GenesysStats> {
+  readonly events: ConnectorEvents;
 }
 
 export interface GenesysStats {
@@ -88,10 +81,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
   const settings = parseOrThrow(genesysSettingsSchema, input, 'Genesys Cloud settings', 'settings');
   const { clock, logger } = runtime;
   const api = new GenesysApi(settings, clock);
-  const events = new EventEmitter<ConnectorEventMap>();
-  const emit = (list: HandoverEvent[]) => {
-    for (const e of list) events.emit('event', e);
-  };
+  const { events, emit } = connectorEvents();
   let channel: NotificationsChannel | undefined;
   const poller = new ParticipantPoller({
     api,
@@ -145,8 +135,6 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     senders.set(conversationId, from);
     return from;
   };
-  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
-  const sent = new OnceByKey<SendMessageResult>(MEMORY);
   const hasQueue = settings.queueId !== undefined;
   const nowIso = () => new Date(clock.now()).toISOString();
 
@@ -175,7 +163,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     }
   }
 
-  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+  const start: HandoverConnectorV1['doStartHandover'] = async (request, options) => {
     const opts = handoverOptions(request.connectorOptions);
     const { attributes, warnings } = buildCustomAttributes({
       customAttributes: request.customAttributes,
@@ -213,9 +201,9 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     poller.track(conversationId);
     const wait = await waitEstimate(settings.queueId, conversationId, warnings, options);
     return { conversationId: conversationId, status: 'queue', ...wait, ...withWarnings(warnings) };
-  }
+  };
 
-  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+  const send: HandoverConnectorV1['doSendMessage'] = async (request, options) => {
     const { conversationId, messageId } = request;
     if (poller.hasEnded(conversationId)) {
       // Genesys threads by sender: a message now would open a new conversation, unrouted by this handover.
@@ -237,9 +225,9 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       },
       { operation: 'send message', signal: options?.signal },
     );
-    const result: SendMessageResult = res.id ? { vendorMessageId: res.id, duplicate: false } : { duplicate: false };
+    const result = res.id ? { vendorMessageId: res.id, duplicate: false } : { duplicate: false };
     return warnings.length > 0 ? { ...result, warnings } : result;
-  }
+  };
 
   const connector: GenesysConnector = {
     specificationVersion: SPECIFICATION_VERSION,
@@ -287,17 +275,9 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       };
     },
 
-    doStartHandover(request, options) {
-      return starts.run(request.idempotencyKey, () => start(request, options)).promise;
-    },
+    doStartHandover: oncePerIdempotencyKey(start),
 
-    doSendMessage(request, options) {
-      const { promise, first } = sent.run(`${request.conversationId}\u0000${request.messageId}`, () =>
-        send(request, options),
-      );
-      // The first call gets the send's own promise (no extra async step on the hot path).
-      return first ? promise : promise.then((result) => ({ ...result, duplicate: true }));
-    },
+    doSendMessage: oncePerMessage(send),
 
     async doGetStatus({ conversationId }, options) {
       const conversation = await api.getConversation(conversationId, {

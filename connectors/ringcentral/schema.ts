@@ -100,22 +100,20 @@ export type RingcentralSettings = z.output<typeof ringcentralSettingsSchema>;
 export type RingcentralSettingsInput = z.input<typeof ringcentralSettingsSchema>;
 
 /** Per-handover options (`connectorOptions.ringcentral`), Cognigy's node-level "Additional Category Ids". */
-export const ringcentralHandoverOptionsSchema = z
-  .object({
-    additionalCategoryIds: z
-      .union([z.array(z.string().trim().min(1)), z.string()])
-      .transform((v) =>
-        Array.isArray(v)
-          ? v
-          : v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
-      )
-      .optional(),
-    title: z.string().min(1).max(200).optional(),
-  })
-  .loose();
+export const ringcentralHandoverOptionsSchema = z.looseObject({
+  additionalCategoryIds: z
+    .union([z.array(z.string().trim().min(1)), z.string()])
+    .transform((v) =>
+      Array.isArray(v)
+        ? v
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    )
+    .optional(),
+  title: z.string().min(1).max(200).optional(),
+});
 export type RingcentralHandoverOptions = z.output<typeof ringcentralHandoverOptionsSchema>;
 
 /** The source id is the last path segment of the Realtime Endpoint URL. */

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'eventemitter3';
 import {
   CAPABILITY_GROUPS,
   HandoverNotFoundError,
@@ -6,22 +5,21 @@ import {
   UnsupportedCapabilityError,
   defineCapabilities,
   parseOrThrow,
-  type ConnectorEventMap,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
-  type HandoverEvent,
   type SendMessageResult,
-  type StartHandoverResult,
   type StatusResult,
 } from 'handover-kit/contract';
 import {
   BoundedMap,
-  OnceByKey,
   SingleFlight,
+  connectorEvents,
+  oncePerIdempotencyKey,
   withWarnings,
   featureWarning,
   PeriodicTask,
+  type BuiltConnector,
+  type ConnectorEvents,
 } from 'handover-kit/connector-utils';
 import { MiawApi } from './api';
 import { emptyView, mapStreamMessage, type ConversationView, type StreamMessage } from './entries';
@@ -39,12 +37,10 @@ export const SALESFORCE_MIAW_CAPABILITIES = defineCapabilities(
 
 const MEMORY = 10_000;
 
-export interface SalesforceMiawConnector extends HandoverConnectorV1 {
-  readonly type: 'salesforce-miaw';
-  readonly events: EventEmitter<ConnectorEventMap>;
-  dispose(): Promise<void>;
-  /** Request and stream counters for benchmarks and diagnostics. */
-  stats(): { requests: number; streams: number; connects: number };
+/** `stats()`: request and stream counters. */
+export interface SalesforceMiawConnector
+  extends BuiltConnector<'salesforce-miaw', { requests: number; streams: number; connects: number }> {
+  readonly events: ConnectorEvents;
   /** Re-reads the index of live conversations and takes over the streams nobody owns (also runs on a timer). */
   sweep(): Promise<void>;
 }
@@ -57,19 +53,14 @@ export function createSalesforceMiawConnector(
   const { clock, logger, providerId } = runtime;
   const api = new MiawApi(settings, clock);
   const state = new MiawState(runtime.state, clock, settings.tokenEncryptionKey);
-  const events = new EventEmitter<ConnectorEventMap>();
+  const { events, emit } = connectorEvents();
   const streams = new Map<string, ConversationStream>();
   const views = new BoundedMap<string, ConversationView>(MEMORY);
   const ended = new BoundedMap<string, true>(MEMORY);
-  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
   const sent = new BoundedMap<string, Promise<SendMessageResult>>(MEMORY);
   const ensuring = new SingleFlight<void>();
   const refreshing = new SingleFlight<boolean>();
   let disposed = false;
-
-  const emit = (list: HandoverEvent[]) => {
-    for (const e of list) events.emit('event', e);
-  };
 
   async function credentials(conversationId: string): Promise<ConversationCredentials> {
     const creds = await state.credentials(conversationId);
@@ -233,10 +224,9 @@ export function createSalesforceMiawConnector(
       );
     },
 
-    doStartHandover: (request, options) =>
-      starts.run(request.idempotencyKey, () =>
-        startConversation({ api, state, settings, providerId, viewOf, ensureStream }, request, options),
-      ).promise,
+    doStartHandover: oncePerIdempotencyKey((request, options) =>
+      startConversation({ api, state, settings, providerId, viewOf, ensureStream }, request, options),
+    ),
 
     async doSendMessage(request, options) {
       const key = `${request.conversationId}\u0000${request.messageId}`;

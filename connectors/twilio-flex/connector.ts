@@ -11,10 +11,15 @@ import {
   type HandoverConnectorV1,
   type SendMessageRequest,
   type SendMessageResult,
-  type StartHandoverRequest,
-  type StartHandoverResult,
 } from 'handover-kit/contract';
-import { OnceByKey, SingleFlight, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
+import {
+  SingleFlight,
+  oncePerIdempotencyKey,
+  withWarnings,
+  failureReason,
+  featureWarning,
+  type BuiltConnector,
+} from 'handover-kit/connector-utils';
 import { TwilioApi } from './api';
 import { QueueInsight } from './queue';
 import { interactionChannel, interactionRouting, isQueueSid, taskAttributes, transcriptBodies } from './routing';
@@ -39,14 +44,7 @@ export const TWILIO_FLEX_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.han
 /** Capabilities whose figures the connector derives (estimates). */
 export const TWILIO_FLEX_ESTIMATED = ['queuePosition', 'estimatedWaitTime'] as const;
 
-const MEMORY = 10_000;
-
-export interface TwilioFlexConnector extends HandoverConnectorV1 {
-  readonly type: 'twilio-flex';
-  dispose(): Promise<void>;
-  /** Request counters for benchmarks and diagnostics. */
-  stats(): { requests: number };
-}
+export type TwilioFlexConnector = BuiltConnector<'twilio-flex', { requests: number }>;
 
 export function createTwilioFlexConnector(
   input: TwilioFlexSettingsInput,
@@ -57,7 +55,6 @@ export function createTwilioFlexConnector(
   const api = new TwilioApi(settings, clock);
   const state = new HandoverState(runtime.state);
   const queue = new QueueInsight(api, settings);
-  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
   // Concurrent repeats of a message share one send; a later repeat finds its sid in the shared state
   // (no in-process memory of every message: the state already keeps that, for every instance).
   const sends = new SingleFlight<SendMessageResult>();
@@ -67,7 +64,7 @@ export function createTwilioFlexConnector(
     ? TWILIO_FLEX_CAPABILITIES
     : defineCapabilities({ ...TWILIO_FLEX_CAPABILITIES, availability: false });
 
-  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+  const start: HandoverConnectorV1['doStartHandover'] = async (request, options) => {
     const known = await state.startedConversation(request.idempotencyKey);
     if (known) return { conversationId: known, status: 'queue' };
     const url = publicUrl();
@@ -144,7 +141,7 @@ export function createTwilioFlexConnector(
         });
       throw error;
     }
-  }
+  };
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId, messageId } = request;
@@ -260,7 +257,7 @@ export function createTwilioFlexConnector(
       return queue.availability(queueSid, options);
     },
 
-    doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise,
+    doStartHandover: oncePerIdempotencyKey(start),
 
     doSendMessage(request, options) {
       const key = `${request.conversationId}\u0000${request.messageId}`;
