@@ -3,16 +3,15 @@ import {
   HandoverConfigError,
   HandoverError,
   SPECIFICATION_VERSION,
-  UnsupportedCapabilityError,
   VendorNotFoundError,
   defineCapabilities,
   parseOrThrow,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
   type SendMessageRequest,
 } from 'handover-kit/contract';
 import {
+  assertCapability,
   BoundedMap,
   oncePerIdempotencyKey,
   oncePerMessage,
@@ -37,7 +36,6 @@ export const EIGHT_BY_EIGHT_CAPABILITIES = defineCapabilities(
   ['languages', 'queueRouting', 'attachments', 'webhooks'],
 );
 
-const MEMORY = 10_000;
 const SENT_TTL_MS = 24 * 3_600_000;
 /** 8x8 refreshes real-time metrics every 5 s: asking more often only repeats the same figures. */
 const METRICS_TTL_MS = 5_000;
@@ -99,7 +97,7 @@ export function createEightByEightConnector(
     return Promise.race([promise, deadline]).finally(() => clock.clearTimeout(timer));
   }
 
-  const start: HandoverConnectorV1['doStartHandover'] = async (request, options) => {
+  const start: EightByEightConnector['doStartHandover'] = async (request, options) => {
     const { body, warnings } = buildCreateBody(request, settings);
     // A start repeated after a restart (or on another instance) finds the conversation it opened.
     const known = await state.get(stateKey.start(request.idempotencyKey));
@@ -133,7 +131,7 @@ export function createEightByEightConnector(
     return { ids, links };
   }
 
-  const send: HandoverConnectorV1['doSendMessage'] = async (request, options) => {
+  const send: EightByEightConnector['doSendMessage'] = async (request, options) => {
     if (request.attachments?.length) return sendWithFiles(request, options);
     // The usual message (text only): no upload step, no join, no warnings array; the text as it came.
     if (request.text.trim() === '') return { duplicate: false, warnings: [EMPTY_NOT_SENT()] };
@@ -142,7 +140,7 @@ export function createEightByEightConnector(
     return { duplicate: false };
   };
 
-  const sendWithFiles: HandoverConnectorV1['doSendMessage'] = async (request, options) => {
+  const sendWithFiles: EightByEightConnector['doSendMessage'] = async (request, options) => {
     const warnings: ConnectorWarning[] = [];
     const { ids, links } = await upload(request, warnings, options?.signal);
     const text = [request.text, ...links].filter((t) => t.trim() !== '').join('\n');
@@ -170,13 +168,12 @@ export function createEightByEightConnector(
     }),
 
     async doCheckAvailability({ routing }, _options) {
-      if (!capabilities.availability) {
-        throw new UnsupportedCapabilityError(
-          'availability',
-          { connectorType: '8x8' },
-          '8x8 availability needs the API secret (real-time metrics)',
-        );
-      }
+      assertCapability(
+        capabilities,
+        'availability',
+        '8x8',
+        '8x8 availability needs the API secret (real-time metrics)',
+      );
       const queueId = routing.queue ?? settings.queueId;
       if (!queueId)
         throw new HandoverConfigError('8x8 availability needs a queue: set 8x8 Queue Id or routing.queue', [
@@ -199,7 +196,7 @@ export function createEightByEightConnector(
     doStartHandover: oncePerIdempotencyKey(start),
 
     // A repeated message id within a day is answered from memory, not sent again.
-    doSendMessage: oncePerMessage(send, MEMORY, { ttlMs: SENT_TTL_MS, now: () => clock.now() }),
+    doSendMessage: oncePerMessage(send, { ttlMs: SENT_TTL_MS, now: () => clock.now() }),
 
     async doGetStatus({ conversationId }, options) {
       const conversation = await api.getConversation(conversationId, 'get status', options?.signal);

@@ -2,25 +2,23 @@ import {
   CAPABILITY_GROUPS,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
-  UnsupportedCapabilityError,
   defineCapabilities,
   parseOrThrow,
   type ConnectorCallOptions,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
   type SendMessageRequest,
   type SendMessageResult,
   type StartHandoverResult,
 } from 'handover-kit/contract';
 import {
+  assertCapability,
   SingleFlight,
   connectorEvents,
   withWarnings,
   failureReason,
   featureWarning,
-  type BuiltConnector,
-  type ConnectorEvents,
+  type PushConnector,
 } from 'handover-kit/connector-utils';
 import { CxoneApi, addedMessageId, type NewMessage } from './api';
 import type { CxoneHosts } from './hosts';
@@ -46,8 +44,7 @@ export const CXONE_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.handover,
 ]);
 
 export interface CxoneConnector
-  extends BuiltConnector<'cxone', { requests: number; tokenRequests: number; polls: number }> {
-  readonly events: ConnectorEvents;
+  extends PushConnector<'cxone', { requests: number; tokenRequests: number; polls: number }> {
   readonly poller: ContactPoller;
   /** Issues a bearer token as our token endpoint would (tests, benchmarks). */
   issueToken(): Promise<string>;
@@ -108,7 +105,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     }
   }
 
-  const start: HandoverConnectorV1['doStartHandover'] = async (request, options) => {
+  const start: CxoneConnector['doStartHandover'] = async (request, options) => {
     const threadId = threadIdFor(providerId, request.idempotencyKey);
     const warnings: ConnectorWarning[] = [];
     const { skillId, warning } = skillOf(request.routing, settings.skillId);
@@ -227,12 +224,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     hosts: () => api.session.hosts(),
 
     async doCheckAvailability({ routing }, options) {
-      if (!capabilities.availability)
-        throw new UnsupportedCapabilityError(
-          'availability',
-          { connectorType: 'cxone' },
-          'CXone availability needs the skillId setting',
-        );
+      assertCapability(capabilities, 'availability', 'cxone', 'CXone availability needs the skillId setting');
       const { skillId, warning } = skillOf(routing, settings.skillId);
       const figures = await queueFigures(skillId!, options);
       const available = (figures.agentsAvailable ?? 0) > 0;

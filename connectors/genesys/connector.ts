@@ -2,7 +2,6 @@ import {
   CAPABILITY_GROUPS,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
-  UnsupportedCapabilityError,
   VendorApiError,
   VendorNotFoundError,
   defineCapabilities,
@@ -10,11 +9,11 @@ import {
   type ConnectorCallOptions,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
 } from 'handover-kit/contract';
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
 import {
+  assertCapability,
   BoundedMap,
   connectorEvents,
   oncePerIdempotencyKey,
@@ -23,8 +22,7 @@ import {
   withWarnings,
   failureReason,
   featureWarning,
-  type BuiltConnector,
-  type ConnectorEvents,
+  type PushConnector,
 } from 'handover-kit/connector-utils';
 import {
   attachmentContent,
@@ -53,9 +51,7 @@ const MEMORY = 10_000;
 const STATE_TTL_MS = 7 * 86_400_000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface GenesysConnector extends BuiltConnector<'genesys', GenesysStats> {
-  readonly events: ConnectorEvents;
-}
+export type GenesysConnector = PushConnector<'genesys', GenesysStats>;
 
 export interface GenesysStats {
   requests: number;
@@ -163,7 +159,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     }
   }
 
-  const start: HandoverConnectorV1['doStartHandover'] = async (request, options) => {
+  const start: GenesysConnector['doStartHandover'] = async (request, options) => {
     const opts = handoverOptions(request.connectorOptions);
     const { attributes, warnings } = buildCustomAttributes({
       customAttributes: request.customAttributes,
@@ -203,7 +199,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     return { conversationId: conversationId, status: 'queue', ...wait, ...withWarnings(warnings) };
   };
 
-  const send: HandoverConnectorV1['doSendMessage'] = async (request, options) => {
+  const send: GenesysConnector['doSendMessage'] = async (request, options) => {
     const { conversationId, messageId } = request;
     if (poller.hasEnded(conversationId)) {
       // Genesys threads by sender: a message now would open a new conversation, unrouted by this handover.
@@ -242,12 +238,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     }),
 
     async doCheckAvailability({ routing }, options) {
-      if (!capabilities.availability)
-        throw new UnsupportedCapabilityError(
-          'availability',
-          { connectorType: 'genesys' },
-          'Genesys availability needs the queueId setting',
-        );
+      assertCapability(capabilities, 'availability', 'genesys', 'Genesys availability needs the queueId setting');
       const warnings: ConnectorWarning[] = [];
       let queueId = settings.queueId!;
       if (routing.queue && GUID.test(routing.queue)) queueId = routing.queue;

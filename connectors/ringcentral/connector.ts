@@ -8,7 +8,6 @@ import {
   parseOrThrow,
   type ConnectorCallOptions,
   type ConnectorWarning,
-  type HandoverConnectorV1,
   type ConnectorRuntime,
   type SendMessageRequest,
   type SendMessageResult,
@@ -82,7 +81,7 @@ export function createRingcentralConnector(
     });
   }
 
-  const start: HandoverConnectorV1['doStartHandover'] = async (request, options) => {
+  const start: RingcentralConnector['doStartHandover'] = async (request, options) => {
     const opts = ringcentralHandoverOptionsSchema.safeParse(request.connectorOptions?.ringcentral ?? {});
     const extra = opts.success ? opts.data : {};
     const warnings: ConnectorWarning[] = opts.success
@@ -150,7 +149,7 @@ export function createRingcentralConnector(
     return known;
   }
 
-  const status: HandoverConnectorV1['doGetStatus'] = async ({ conversationId }, options) => {
+  const status: RingcentralConnector['doGetStatus'] = async ({ conversationId }, options) => {
     const { threadId } = await record(conversationId);
     const [interventions, queue, closedByBot] = await Promise.all([
       api.interventions(threadId, options),
@@ -169,7 +168,7 @@ export function createRingcentralConnector(
     };
   };
 
-  const send: HandoverConnectorV1['doSendMessage'] = async (request, options) => {
+  const send: RingcentralConnector['doSendMessage'] = async (request, options) => {
     const { conversationId, messageId } = request;
     // The three reads at once: one state round trip on a Redis gateway instead of three. Read by
     // index: array destructuring runs the iterator protocol (objects and a larger async frame).

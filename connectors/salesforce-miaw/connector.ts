@@ -7,19 +7,17 @@ import {
   parseOrThrow,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type SendMessageResult,
-  type StatusResult,
 } from 'handover-kit/contract';
 import {
   BoundedMap,
   SingleFlight,
   connectorEvents,
   oncePerIdempotencyKey,
+  oncePerMessage,
   withWarnings,
   featureWarning,
   PeriodicTask,
-  type BuiltConnector,
-  type ConnectorEvents,
+  type PushConnector,
 } from 'handover-kit/connector-utils';
 import { MiawApi } from './api';
 import { emptyView, mapStreamMessage, type ConversationView, type StreamMessage } from './entries';
@@ -39,8 +37,7 @@ const MEMORY = 10_000;
 
 /** `stats()`: request and stream counters. */
 export interface SalesforceMiawConnector
-  extends BuiltConnector<'salesforce-miaw', { requests: number; streams: number; connects: number }> {
-  readonly events: ConnectorEvents;
+  extends PushConnector<'salesforce-miaw', { requests: number; streams: number; connects: number }> {
   /** Re-reads the index of live conversations and takes over the streams nobody owns (also runs on a timer). */
   sweep(): Promise<void>;
 }
@@ -57,7 +54,6 @@ export function createSalesforceMiawConnector(
   const streams = new Map<string, ConversationStream>();
   const views = new BoundedMap<string, ConversationView>(MEMORY);
   const ended = new BoundedMap<string, true>(MEMORY);
-  const sent = new BoundedMap<string, Promise<SendMessageResult>>(MEMORY);
   const ensuring = new SingleFlight<void>();
   const refreshing = new SingleFlight<boolean>();
   let disposed = false;
@@ -209,6 +205,29 @@ export function createSalesforceMiawConnector(
     onError: (error) => logger.warn('salesforce-miaw sweep failed', { error: (error as Error)?.message }),
   });
 
+  // A repeat on this instance is answered by `oncePerMessage`; one from another instance gets a 409 here.
+  const send: SalesforceMiawConnector['doSendMessage'] = async (request, options) => {
+    const { conversationId } = request;
+    if (ended.has(conversationId))
+      throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', {
+        conversationId,
+      });
+    const { text, warnings } = withLinks(request.text, request.attachments);
+    if (!text) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    void ensureStream(conversationId); // a conversation from before a restart is picked up again
+    const id = stableUuid(conversationId, request.messageId);
+    try {
+      await withToken(conversationId, (token) =>
+        api.sendText(token, conversationId, { id, text }, { signal: options?.signal }),
+      );
+    } catch (error) {
+      // The same entry id again: Salesforce already has this message (sent by another instance).
+      if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
+      throw error;
+    }
+    return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
+  };
+
   const connector: SalesforceMiawConnector = {
     specificationVersion: SPECIFICATION_VERSION,
     type: 'salesforce-miaw',
@@ -228,37 +247,9 @@ export function createSalesforceMiawConnector(
       startConversation({ api, state, settings, providerId, viewOf, ensureStream }, request, options),
     ),
 
-    async doSendMessage(request, options) {
-      const key = `${request.conversationId}\u0000${request.messageId}`;
-      const prior = sent.get(key);
-      if (prior) return { ...(await prior), duplicate: true };
-      const pending = (async (): Promise<SendMessageResult> => {
-        const { conversationId } = request;
-        if (ended.has(conversationId))
-          throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', {
-            conversationId,
-          });
-        const { text, warnings } = withLinks(request.text, request.attachments);
-        if (!text) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-        void ensureStream(conversationId); // a conversation from before a restart is picked up again
-        const id = stableUuid(conversationId, request.messageId);
-        try {
-          await withToken(conversationId, (token) =>
-            api.sendText(token, conversationId, { id, text }, { signal: options?.signal }),
-          );
-        } catch (error) {
-          // The same entry id again: Salesforce already has this message (sent by another instance).
-          if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
-          throw error;
-        }
-        return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
-      })();
-      sent.set(key, pending);
-      pending.catch(() => sent.delete(key));
-      return pending;
-    },
+    doSendMessage: oncePerMessage(send),
 
-    async doGetStatus({ conversationId }, options): Promise<StatusResult> {
+    async doGetStatus({ conversationId }, options) {
       const known = await viewOf(conversationId);
       // Ended: the token is gone with the stream, and the stream already told how it ended.
       if (known.ended || ended.has(conversationId)) return { status: known.outcome ?? 'completed' };

@@ -5,10 +5,8 @@ import {
   UnsupportedCapabilityError,
   defineCapabilities,
   parseOrThrow,
-  type ConnectorCallOptions,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
   type SendMessageRequest,
   type SendMessageResult,
 } from 'handover-kit/contract';
@@ -64,7 +62,7 @@ export function createTwilioFlexConnector(
     ? TWILIO_FLEX_CAPABILITIES
     : defineCapabilities({ ...TWILIO_FLEX_CAPABILITIES, availability: false });
 
-  const start: HandoverConnectorV1['doStartHandover'] = async (request, options) => {
+  const start: TwilioFlexConnector['doStartHandover'] = async (request, options) => {
     const known = await state.startedConversation(request.idempotencyKey);
     if (known) return { conversationId: known, status: 'queue' };
     const url = publicUrl();
@@ -143,7 +141,7 @@ export function createTwilioFlexConnector(
     }
   };
 
-  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+  const send: TwilioFlexConnector['doSendMessage'] = async (request, options) => {
     const { conversationId, messageId } = request;
     // Both reads at once: one state round trip on a Redis gateway instead of two. Read by index:
     // array destructuring runs the iterator protocol (objects and a larger async frame per message).
@@ -165,7 +163,7 @@ export function createTwilioFlexConnector(
     return warnings
       ? { vendorMessageId: message.sid, duplicate: false, warnings }
       : { vendorMessageId: message.sid, duplicate: false };
-  }
+  };
 
   /** No warnings array unless there is something to warn about (the usual message has none). */
   function attachmentWarnings(request: SendMessageRequest): ConnectorWarning[] | undefined {
@@ -189,7 +187,7 @@ export function createTwilioFlexConnector(
   }
 
   /** Closes routing (tasks closed, not left wrapping) and then the conversation. */
-  async function close(conversationId: string, note: string | undefined, options?: ConnectorCallOptions) {
+  const close: TwilioFlexConnector['doCloseHandover'] = async ({ conversationId, message: note }, options) => {
     const call = { signal: options?.signal };
     const conversation = await api.fetchConversation(conversationId, { ...call, operation: 'close handover' });
     if (conversation.state === 'closed') return { alreadyClosed: true };
@@ -231,7 +229,7 @@ export function createTwilioFlexConnector(
       { ...call, operation: 'close handover: conversation' },
     );
     return { alreadyClosed: false, ...withWarnings(warnings) };
-  }
+  };
 
   const connector: TwilioFlexConnector = {
     specificationVersion: SPECIFICATION_VERSION,
@@ -280,9 +278,7 @@ export function createTwilioFlexConnector(
       return queue.waiting(conversationId, record, call);
     },
 
-    async doCloseHandover({ conversationId, message }, options) {
-      return close(conversationId, message, options);
-    },
+    doCloseHandover: close,
 
     stats: () => ({ requests: api.requestCount }),
 

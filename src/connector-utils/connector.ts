@@ -1,17 +1,20 @@
 import { EventEmitter } from 'eventemitter3';
-import type {
-  ConnectorEventMap,
-  HandoverConnectorV1,
-  HandoverEvent,
-  SendMessageResult,
-  StartHandoverResult,
+import {
+  UnsupportedCapabilityError,
+  type CapabilityName,
+  type ConnectorCapabilities,
+  type ConnectorEventMap,
+  type HandoverConnectorV1,
+  type HandoverEvent,
+  type SendMessageResult,
+  type StartHandoverResult,
 } from '../contract';
 import { OnceByKey, type BoundedMapOptions } from './memory';
 
 /**
  * Pieces of a connector factory that every connector writes the same way. A connector's own
- * operations are typed by the contract, e.g. `const start: HandoverConnectorV1['doStartHandover'] =
- * async (request, options) => …`, so requests and results need no imports of their own.
+ * operations are typed by its connector type, e.g. `const start: GenesysConnector['doStartHandover']
+ * = async (request, options) => …`, so requests and results need no imports of their own.
  */
 
 /**
@@ -27,6 +30,11 @@ export interface BuiltConnector<Type extends string, Stats extends object> exten
 /** The in-process event channel of a connector that pushes events (`capabilities.pushEvents`). */
 export type ConnectorEvents = EventEmitter<ConnectorEventMap>;
 
+/** A `BuiltConnector` that pushes its events in-process (`capabilities.pushEvents`): `events` is always there. */
+export interface PushConnector<Type extends string, Stats extends object> extends BuiltConnector<Type, Stats> {
+  readonly events: ConnectorEvents;
+}
+
 /** A push connector's `events`, and `emit` that sends a list of events on it in order. */
 export function connectorEvents(): { events: ConnectorEvents; emit: (list: readonly HandoverEvent[]) => void } {
   const events: ConnectorEvents = new EventEmitter<ConnectorEventMap>();
@@ -36,31 +44,47 @@ export function connectorEvents(): { events: ConnectorEvents; emit: (list: reado
   return { events, emit };
 }
 
-/** How many starts or messages the `oncePer…` wrappers remember by default. */
-export const REMEMBERED_KEYS = 10_000;
+/**
+ * The guard at the top of an operation this provider cannot do because a setting it needs is not
+ * set (the capability is off): an `UnsupportedCapabilityError` whose message says what turns it on.
+ */
+export function assertCapability(
+  capabilities: ConnectorCapabilities,
+  capability: CapabilityName,
+  connectorType: string,
+  whatItNeeds: string,
+): void {
+  if (!capabilities[capability]) throw new UnsupportedCapabilityError(capability, { connectorType }, whatItNeeds);
+}
+
+/** What the `oncePer…` wrappers remember: at most `max` keys (default 10 000), oldest out first. */
+export interface RememberOptions extends BoundedMapOptions {
+  max?: number;
+}
+
+const REMEMBERED_KEYS = 10_000;
 
 /**
  * `doStartHandover` from a connector's own start: one start per idempotency key. A repeat (at the
  * same time, or later while remembered) gets the first call's promise; a failed start is forgotten,
- * so a retry runs again. The memory is bounded (`max` keys, oldest out first).
+ * so a retry runs again.
  */
 export function oncePerIdempotencyKey(
   start: HandoverConnectorV1['doStartHandover'],
-  max = REMEMBERED_KEYS,
+  { max = REMEMBERED_KEYS, ...memory }: RememberOptions = {},
 ): HandoverConnectorV1['doStartHandover'] {
-  const starts = new OnceByKey<StartHandoverResult>(max);
+  const starts = new OnceByKey<StartHandoverResult>(max, memory);
   return (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise;
 }
 
 /**
  * `doSendMessage` from a connector's own send, for vendors that cannot tell a repeat themselves: one
- * send per conversation and message id while remembered (`max`, and `ttlMs` when given); a repeat
- * gets the first send's result marked `duplicate: true`. A failed send is forgotten (a retry sends).
+ * send per conversation and message id while remembered; a repeat gets the first send's result
+ * marked `duplicate: true`. A failed send is forgotten (a retry sends).
  */
 export function oncePerMessage(
   send: HandoverConnectorV1['doSendMessage'],
-  max = REMEMBERED_KEYS,
-  memory: BoundedMapOptions = {},
+  { max = REMEMBERED_KEYS, ...memory }: RememberOptions = {},
 ): HandoverConnectorV1['doSendMessage'] {
   const sent = new OnceByKey<SendMessageResult>(max, memory);
   return (request, options) => {

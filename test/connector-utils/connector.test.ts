@@ -51,7 +51,7 @@ describe('oncePerIdempotencyKey', () => {
 
   it('remembers at most `max` keys, oldest first out', async () => {
     let starts = 0;
-    const start = oncePerIdempotencyKey(async () => ({ conversationId: `c${++starts}`, status: 'queue' }), 2);
+    const start = oncePerIdempotencyKey(async () => ({ conversationId: `c${++starts}`, status: 'queue' }), { max: 2 });
     await start(startRequest('k1'));
     await start(startRequest('k2'));
     await start(startRequest('k3'));
@@ -85,8 +85,7 @@ describe('oncePerMessage', () => {
         if (++calls === 1) throw new Error('timeout');
         return { duplicate: false };
       },
-      10,
-      { ttlMs: 1_000, now: () => now },
+      { max: 10, ttlMs: 1_000, now: () => now },
     );
     await expect(send(message('c1', 'm1'))).rejects.toThrow('timeout');
     expect(await send(message('c1', 'm1'))).toEqual({ duplicate: false });
