@@ -5,7 +5,6 @@ import {
   SPECIFICATION_VERSION,
   VendorNotFoundError,
   defineCapabilities,
-  parseOrThrow,
   type ConnectorRuntime,
   type ConnectorWarning,
   type SendMessageRequest,
@@ -13,6 +12,7 @@ import {
 import {
   assertCapability,
   BoundedMap,
+  connectorSettings,
   oncePerIdempotencyKey,
   oncePerMessage,
   withWarnings,
@@ -53,7 +53,7 @@ export function createEightByEightConnector(
   input: EightByEightSettingsInput,
   runtime: ConnectorRuntime,
 ): EightByEightConnector {
-  const settings = parseOrThrow(eightByEightSettingsSchema, input, '8x8 settings', 'settings');
+  const settings = connectorSettings(eightByEightSettingsSchema, input, '8x8');
   const { clock, logger, state } = runtime;
   const api = new EightByEightApi(settings, clock);
   const keys = new JwkStore({ fetch: (kid) => api.jwk(kid), clock, logger });

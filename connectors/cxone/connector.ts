@@ -3,7 +3,6 @@ import {
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
   defineCapabilities,
-  parseOrThrow,
   type ConnectorCallOptions,
   type ConnectorRuntime,
   type ConnectorWarning,
@@ -15,6 +14,7 @@ import {
   assertCapability,
   SingleFlight,
   connectorEvents,
+  connectorSettings,
   withWarnings,
   failureReason,
   featureWarning,
@@ -53,7 +53,7 @@ export interface CxoneConnector
 }
 
 export function createCxoneConnector(input: CxoneSettingsInput, runtime: ConnectorRuntime): CxoneConnector {
-  const settings = parseOrThrow(cxoneSettingsSchema, input, 'NiCE CXone settings', 'settings');
+  const settings = connectorSettings(cxoneSettingsSchema, input, 'NiCE CXone');
   const { clock, logger, providerId, state } = runtime;
   const api = new CxoneApi(settings, clock);
   const threads = new ThreadStore(state);

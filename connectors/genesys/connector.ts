@@ -5,7 +5,6 @@ import {
   VendorApiError,
   VendorNotFoundError,
   defineCapabilities,
-  parseOrThrow,
   type ConnectorCallOptions,
   type ConnectorRuntime,
   type ConnectorWarning,
@@ -16,6 +15,7 @@ import {
   assertCapability,
   BoundedMap,
   connectorEvents,
+  connectorSettings,
   oncePerIdempotencyKey,
   oncePerMessage,
   runConnectionChecks,
@@ -74,7 +74,7 @@ const channelStats = (c: NotificationsChannel) => ({
 const NO_FILES: ReturnType<typeof attachmentContent> = Object.freeze({ content: [], warnings: [] });
 
 export function createGenesysConnector(input: GenesysSettingsInput, runtime: ConnectorRuntime): GenesysConnector {
-  const settings = parseOrThrow(genesysSettingsSchema, input, 'Genesys Cloud settings', 'settings');
+  const settings = connectorSettings(genesysSettingsSchema, input, 'Genesys Cloud');
   const { clock, logger } = runtime;
   const api = new GenesysApi(settings, clock);
   const { events, emit } = connectorEvents();

@@ -5,7 +5,6 @@ import {
   SPECIFICATION_VERSION,
   VendorApiError,
   defineCapabilities,
-  parseOrThrow,
   type ConnectorCallOptions,
   type ConnectorWarning,
   type ConnectorRuntime,
@@ -14,6 +13,7 @@ import {
 } from 'handover-kit/contract';
 import {
   SingleFlight,
+  connectorSettings,
   oncePerIdempotencyKey,
   withWarnings,
   featureWarning,
@@ -59,7 +59,7 @@ export function createRingcentralConnector(
   input: RingcentralSettingsInput,
   runtime: ConnectorRuntime,
 ): RingcentralConnector {
-  const settings = parseOrThrow(ringcentralSettingsSchema, input, 'RingCentral Engage Digital settings', 'settings');
+  const settings = connectorSettings(ringcentralSettingsSchema, input, 'RingCentral Engage Digital');
   const { clock, logger } = runtime;
   const api = new EngageApi(settings, clock);
   const state = new EngageState(runtime.state);

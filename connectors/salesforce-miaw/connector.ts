@@ -4,7 +4,6 @@ import {
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
   defineCapabilities,
-  parseOrThrow,
   type ConnectorRuntime,
   type ConnectorWarning,
 } from 'handover-kit/contract';
@@ -12,6 +11,7 @@ import {
   BoundedMap,
   SingleFlight,
   connectorEvents,
+  connectorSettings,
   oncePerIdempotencyKey,
   oncePerMessage,
   withWarnings,
@@ -46,7 +46,7 @@ export function createSalesforceMiawConnector(
   input: SalesforceMiawSettingsInput,
   runtime: ConnectorRuntime,
 ): SalesforceMiawConnector {
-  const settings = parseOrThrow(salesforceMiawSettingsSchema, input, 'Salesforce MIAW settings', 'settings');
+  const settings = connectorSettings(salesforceMiawSettingsSchema, input, 'Salesforce MIAW');
   const { clock, logger, providerId } = runtime;
   const api = new MiawApi(settings, clock);
   const state = new MiawState(runtime.state, clock, settings.tokenEncryptionKey);

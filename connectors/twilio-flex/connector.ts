@@ -4,7 +4,6 @@ import {
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
   defineCapabilities,
-  parseOrThrow,
   type ConnectorRuntime,
   type ConnectorWarning,
   type SendMessageRequest,
@@ -12,6 +11,7 @@ import {
 } from 'handover-kit/contract';
 import {
   SingleFlight,
+  connectorSettings,
   oncePerIdempotencyKey,
   withWarnings,
   failureReason,
@@ -48,7 +48,7 @@ export function createTwilioFlexConnector(
   input: TwilioFlexSettingsInput,
   runtime: ConnectorRuntime,
 ): TwilioFlexConnector {
-  const settings = parseOrThrow(twilioFlexSettingsSchema, input, 'Twilio Flex settings', 'settings');
+  const settings = connectorSettings(twilioFlexSettingsSchema, input, 'Twilio Flex');
   const { clock, logger } = runtime;
   const api = new TwilioApi(settings, clock);
   const state = new HandoverState(runtime.state);

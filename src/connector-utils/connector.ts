@@ -1,6 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
+import type { z } from 'zod';
 import {
   UnsupportedCapabilityError,
+  parseOrThrow,
   type CapabilityName,
   type ConnectorCapabilities,
   type ConnectorEventMap,
@@ -25,6 +27,18 @@ export interface BuiltConnector<Type extends string, Stats extends object> exten
   readonly type: Type;
   dispose(): Promise<void>;
   stats(): Stats;
+}
+
+/**
+ * A connector factory's settings, validated the same way everywhere: a bad field fails with a
+ * `HandoverConfigError` naming `settings.<field>`, in `Invalid <vendor> settings: …`.
+ */
+export function connectorSettings<Schema extends z.ZodType>(
+  schema: Schema,
+  input: unknown,
+  vendor: string,
+): z.output<Schema> {
+  return parseOrThrow(schema, input, `${vendor} settings`, 'settings');
 }
 
 /** The in-process event channel of a connector that pushes events (`capabilities.pushEvents`). */

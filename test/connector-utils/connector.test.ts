@@ -1,8 +1,22 @@
 // The pieces every connector factory shares: in-process events and the once-per-key wrappers of
 // doStartHandover / doSendMessage.
 import { describe, expect, it } from 'vitest';
-import type { HandoverEvent, SendMessageRequest, StartHandoverRequest } from 'handover-kit/contract';
-import { connectorEvents, oncePerIdempotencyKey, oncePerMessage } from 'handover-kit/connector-utils';
+import { z } from 'zod';
+import {
+  HandoverConfigError,
+  UnsupportedCapabilityError,
+  defineCapabilities,
+  type HandoverEvent,
+  type SendMessageRequest,
+  type StartHandoverRequest,
+} from 'handover-kit/contract';
+import {
+  assertCapability,
+  connectorEvents,
+  connectorSettings,
+  oncePerIdempotencyKey,
+  oncePerMessage,
+} from 'handover-kit/connector-utils';
 
 const startRequest = (idempotencyKey: string): StartHandoverRequest => ({
   idempotencyKey,
@@ -112,5 +126,46 @@ describe('connectorEvents', () => {
     emit([event('e1'), event('e2')]);
     emit([]);
     expect(seen).toEqual(['e1', 'e2']);
+  });
+});
+
+describe('connectorSettings', () => {
+  const schema = z.strictObject({ queueId: z.string().min(1), pollMs: z.coerce.number().default(5000) });
+
+  it('answers the parsed settings (defaults applied, strings coerced)', () => {
+    expect(connectorSettings(schema, { queueId: 'q1', pollMs: '250' }, 'Acme')).toEqual({ queueId: 'q1', pollMs: 250 });
+    expect(connectorSettings(schema, { queueId: 'q1' }, 'Acme').pollMs).toBe(5000);
+  });
+
+  it('fails with a HandoverConfigError that names the vendor and each bad field under settings.', () => {
+    let caught: unknown;
+    try {
+      connectorSettings(schema, { queueId: '', extra: 1 }, 'Acme');
+    } catch (error) {
+      caught = error;
+    }
+    expect(HandoverConfigError.isInstance(caught)).toBe(true);
+    const error = caught as HandoverConfigError;
+    expect(error.message).toMatch(/^Invalid Acme settings: /);
+    expect(error.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['settings.queueId', 'settings']));
+  });
+});
+
+describe('assertCapability', () => {
+  it('passes when the capability is on, and otherwise throws UnsupportedCapabilityError saying what it needs', () => {
+    const on = defineCapabilities(['availability']);
+    const off = defineCapabilities([]);
+    expect(() => assertCapability(on, 'availability', 'acme', 'needs the queueId setting')).not.toThrow();
+    let caught: unknown;
+    try {
+      assertCapability(off, 'availability', 'acme', 'Acme availability needs the queueId setting');
+    } catch (error) {
+      caught = error;
+    }
+    expect(UnsupportedCapabilityError.isInstance(caught)).toBe(true);
+    const error = caught as UnsupportedCapabilityError;
+    expect(error.code).toBe('unsupported_capability');
+    expect(error.message).toBe('Acme availability needs the queueId setting');
+    expect(error.details).toEqual({ capability: 'availability', connectorType: 'acme' });
   });
 });
