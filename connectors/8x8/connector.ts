@@ -12,7 +12,7 @@ import {
 import {
   assertCapability,
   BoundedMap,
-  connectorSettings,
+  connectorFactory,
   oncePerIdempotencyKey,
   oncePerMessage,
   withWarnings,
@@ -23,7 +23,7 @@ import {
 import { fetchFile, uploadFile } from './attachments';
 import { EightByEightApi, type QueueMetrics } from './api';
 import { STATE_TTL_MS, stateKey } from './events';
-import { eightByEightSettingsSchema, type EightByEightSettingsInput } from './schema';
+import { eightByEightSettingsSchema, type EightByEightSettings } from './schema';
 import { JwkStore } from './signature';
 import { buildCreateBody } from './start';
 import { createEightByEightWebhook } from './webhook';
@@ -49,11 +49,14 @@ export type EightByEightConnector = BuiltConnector<
 const EMPTY_NOT_SENT = (): ConnectorWarning => ({ type: 'other', message: 'Empty message not sent' });
 const authorTypeOf = (request: SendMessageRequest) => (request.kind === 'system' ? 'bot' : 'user');
 
-export function createEightByEightConnector(
-  input: EightByEightSettingsInput,
-  runtime: ConnectorRuntime,
-): EightByEightConnector {
-  const settings = connectorSettings(eightByEightSettingsSchema, input, '8x8');
+export const createEightByEightConnector = connectorFactory(
+  eightByEightSettingsSchema,
+  '8x8',
+  buildEightByEightConnector,
+);
+
+/** A provider from valid settings (`createEightByEightConnector` validates them first). */
+function buildEightByEightConnector(settings: EightByEightSettings, runtime: ConnectorRuntime): EightByEightConnector {
   const { clock, logger, state } = runtime;
   const api = new EightByEightApi(settings, clock);
   const keys = new JwkStore({ fetch: (kid) => api.jwk(kid), clock, logger });

@@ -14,7 +14,7 @@ import {
   assertCapability,
   SingleFlight,
   connectorEvents,
-  connectorSettings,
+  connectorFactory,
   withWarnings,
   failureReason,
   featureWarning,
@@ -25,7 +25,7 @@ import type { CxoneHosts } from './hosts';
 import { agentOf, isEnded, statusOf } from './mapping';
 import { attachmentsFor, customFieldsOf, nameParts, skillOf, startText } from './messages';
 import { ContactPoller } from './poller';
-import { cxoneSettingsSchema, type CxoneSettingsInput } from './schema';
+import { cxoneSettingsSchema, type CxoneSettings } from './schema';
 import { ThreadStore, messageIdFor, sentKey, threadIdFor } from './threads';
 import { createCxoneWebhook } from './webhook';
 
@@ -52,8 +52,10 @@ export interface CxoneConnector
   hosts(): Promise<CxoneHosts>;
 }
 
-export function createCxoneConnector(input: CxoneSettingsInput, runtime: ConnectorRuntime): CxoneConnector {
-  const settings = connectorSettings(cxoneSettingsSchema, input, 'NiCE CXone');
+export const createCxoneConnector = connectorFactory(cxoneSettingsSchema, 'NiCE CXone', buildCxoneConnector);
+
+/** A provider from valid settings (`createCxoneConnector` validates them first). */
+function buildCxoneConnector(settings: CxoneSettings, runtime: ConnectorRuntime): CxoneConnector {
   const { clock, logger, providerId, state } = runtime;
   const api = new CxoneApi(settings, clock);
   const threads = new ThreadStore(state);

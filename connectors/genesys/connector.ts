@@ -15,7 +15,7 @@ import {
   assertCapability,
   BoundedMap,
   connectorEvents,
-  connectorSettings,
+  connectorFactory,
   oncePerIdempotencyKey,
   oncePerMessage,
   runConnectionChecks,
@@ -36,7 +36,7 @@ import {
 import { agentOf, hasEnded, summarize } from './participants';
 import { NotificationsChannel } from './notifications';
 import { ParticipantPoller } from './poller';
-import { WEBHOOK_SECRET_ENV, genesysSettingsSchema, type GenesysSettingsInput } from './schema';
+import { WEBHOOK_SECRET_ENV, genesysSettingsSchema, type GenesysSettings } from './schema';
 import { createGenesysWebhook } from './webhook';
 
 export const GENESYS_CAPABILITIES = defineCapabilities(
@@ -73,8 +73,10 @@ const channelStats = (c: NotificationsChannel) => ({
 
 const NO_FILES: ReturnType<typeof attachmentContent> = Object.freeze({ content: [], warnings: [] });
 
-export function createGenesysConnector(input: GenesysSettingsInput, runtime: ConnectorRuntime): GenesysConnector {
-  const settings = connectorSettings(genesysSettingsSchema, input, 'Genesys Cloud');
+export const createGenesysConnector = connectorFactory(genesysSettingsSchema, 'Genesys Cloud', buildGenesysConnector);
+
+/** A provider from valid settings (`createGenesysConnector` validates them first). */
+function buildGenesysConnector(settings: GenesysSettings, runtime: ConnectorRuntime): GenesysConnector {
   const { clock, logger } = runtime;
   const api = new GenesysApi(settings, clock);
   const { events, emit } = connectorEvents();

@@ -13,7 +13,7 @@ import {
 } from 'handover-kit/contract';
 import {
   SingleFlight,
-  connectorSettings,
+  connectorFactory,
   oncePerIdempotencyKey,
   withWarnings,
   featureWarning,
@@ -25,7 +25,7 @@ import {
   ringcentralHandoverOptionsSchema,
   ringcentralSettingsSchema,
   sourceIdOf,
-  type RingcentralSettingsInput,
+  type RingcentralSettings,
 } from './schema';
 import { EngageState } from './state';
 import { createRingcentralWebhook } from './webhook';
@@ -55,11 +55,14 @@ export function messageForeignId(conversationId: string, messageId: string): str
   return `hk-msg-${hash('sha256', `${conversationId}\n${messageId}`, 'hex').slice(0, 32)}`;
 }
 
-export function createRingcentralConnector(
-  input: RingcentralSettingsInput,
-  runtime: ConnectorRuntime,
-): RingcentralConnector {
-  const settings = connectorSettings(ringcentralSettingsSchema, input, 'RingCentral Engage Digital');
+export const createRingcentralConnector = connectorFactory(
+  ringcentralSettingsSchema,
+  'RingCentral Engage Digital',
+  buildRingcentralConnector,
+);
+
+/** A provider from valid settings (`createRingcentralConnector` validates them first). */
+function buildRingcentralConnector(settings: RingcentralSettings, runtime: ConnectorRuntime): RingcentralConnector {
   const { clock, logger } = runtime;
   const api = new EngageApi(settings, clock);
   const state = new EngageState(runtime.state);

@@ -11,7 +11,7 @@ import {
   BoundedMap,
   SingleFlight,
   connectorEvents,
-  connectorSettings,
+  connectorFactory,
   oncePerIdempotencyKey,
   oncePerMessage,
   withWarnings,
@@ -22,7 +22,7 @@ import {
 import { MiawApi } from './api';
 import { emptyView, mapStreamMessage, type ConversationView, type StreamMessage } from './entries';
 import { withLinks } from './messages';
-import { salesforceMiawSettingsSchema, type SalesforceMiawSettingsInput } from './schema';
+import { salesforceMiawSettingsSchema, type SalesforceMiawSettings } from './schema';
 import { MiawState, type ConversationCredentials } from './state';
 import { ConversationStream } from './stream';
 import { isStatus, stableUuid, startConversation, statusOf } from './start';
@@ -42,11 +42,17 @@ export interface SalesforceMiawConnector
   sweep(): Promise<void>;
 }
 
-export function createSalesforceMiawConnector(
-  input: SalesforceMiawSettingsInput,
+export const createSalesforceMiawConnector = connectorFactory(
+  salesforceMiawSettingsSchema,
+  'Salesforce MIAW',
+  buildSalesforceMiawConnector,
+);
+
+/** A provider from valid settings (`createSalesforceMiawConnector` validates them first). */
+function buildSalesforceMiawConnector(
+  settings: SalesforceMiawSettings,
   runtime: ConnectorRuntime,
 ): SalesforceMiawConnector {
-  const settings = connectorSettings(salesforceMiawSettingsSchema, input, 'Salesforce MIAW');
   const { clock, logger, providerId } = runtime;
   const api = new MiawApi(settings, clock);
   const state = new MiawState(runtime.state, clock, settings.tokenEncryptionKey);

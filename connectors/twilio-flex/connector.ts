@@ -11,7 +11,7 @@ import {
 } from 'handover-kit/contract';
 import {
   SingleFlight,
-  connectorSettings,
+  connectorFactory,
   oncePerIdempotencyKey,
   withWarnings,
   failureReason,
@@ -21,7 +21,7 @@ import {
 import { TwilioApi } from './api';
 import { QueueInsight } from './queue';
 import { interactionChannel, interactionRouting, isQueueSid, taskAttributes, transcriptBodies } from './routing';
-import { AUTH_TOKEN_ENV, twilioFlexSettingsSchema, type TwilioFlexSettingsInput } from './schema';
+import { AUTH_TOKEN_ENV, twilioFlexSettingsSchema, type TwilioFlexSettings } from './schema';
 import { HandoverState, type HandoverRecord } from './state';
 import { WEBHOOK_FILTERS, createTwilioWebhook } from './webhook';
 
@@ -44,11 +44,14 @@ export const TWILIO_FLEX_ESTIMATED = ['queuePosition', 'estimatedWaitTime'] as c
 
 export type TwilioFlexConnector = BuiltConnector<'twilio-flex', { requests: number }>;
 
-export function createTwilioFlexConnector(
-  input: TwilioFlexSettingsInput,
-  runtime: ConnectorRuntime,
-): TwilioFlexConnector {
-  const settings = connectorSettings(twilioFlexSettingsSchema, input, 'Twilio Flex');
+export const createTwilioFlexConnector = connectorFactory(
+  twilioFlexSettingsSchema,
+  'Twilio Flex',
+  buildTwilioFlexConnector,
+);
+
+/** A provider from valid settings (`createTwilioFlexConnector` validates them first). */
+function buildTwilioFlexConnector(settings: TwilioFlexSettings, runtime: ConnectorRuntime): TwilioFlexConnector {
   const { clock, logger } = runtime;
   const api = new TwilioApi(settings, clock);
   const state = new HandoverState(runtime.state);

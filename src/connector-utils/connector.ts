@@ -6,6 +6,7 @@ import {
   type CapabilityName,
   type ConnectorCapabilities,
   type ConnectorEventMap,
+  type ConnectorRuntime,
   type HandoverConnectorV1,
   type HandoverEvent,
   type SendMessageResult,
@@ -39,6 +40,19 @@ export function connectorSettings<Schema extends z.ZodType>(
   vendor: string,
 ): z.output<Schema> {
   return parseOrThrow(schema, input, `${vendor} settings`, 'settings');
+}
+
+/**
+ * A connector's exported factory: validates the settings (`connectorSettings`), then builds the
+ * connector from them. `build` reads only valid settings, and the factory's first parameter is the
+ * schema's input type (what a user or a test passes, defaults not yet applied).
+ */
+export function connectorFactory<Schema extends z.ZodType, Built extends HandoverConnectorV1>(
+  schema: Schema,
+  vendor: string,
+  build: (settings: z.output<Schema>, runtime: ConnectorRuntime) => Built,
+): (input: z.input<Schema>, runtime: ConnectorRuntime) => Built {
+  return (input, runtime) => build(connectorSettings(schema, input, vendor), runtime);
 }
 
 /** The in-process event channel of a connector that pushes events (`capabilities.pushEvents`). */

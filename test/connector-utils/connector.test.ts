@@ -6,6 +6,7 @@ import {
   HandoverConfigError,
   UnsupportedCapabilityError,
   defineCapabilities,
+  type HandoverConnectorV1,
   type HandoverEvent,
   type SendMessageRequest,
   type StartHandoverRequest,
@@ -13,10 +14,12 @@ import {
 import {
   assertCapability,
   connectorEvents,
+  connectorFactory,
   connectorSettings,
   oncePerIdempotencyKey,
   oncePerMessage,
 } from 'handover-kit/connector-utils';
+import { testConnectorRuntime } from 'handover-kit/testing';
 
 const startRequest = (idempotencyKey: string): StartHandoverRequest => ({
   idempotencyKey,
@@ -167,5 +170,22 @@ describe('assertCapability', () => {
     expect(error.code).toBe('unsupported_capability');
     expect(error.message).toBe('Acme availability needs the queueId setting');
     expect(error.details).toEqual({ capability: 'availability', connectorType: 'acme' });
+  });
+});
+
+describe('connectorFactory', () => {
+  const schema = z.strictObject({ queueId: z.string().min(1), pollMs: z.coerce.number().default(5000) });
+
+  it('builds from the validated settings and the runtime; invalid settings never reach the build', () => {
+    const built: Array<{ settings: unknown; providerId: string }> = [];
+    const create = connectorFactory(schema, 'Acme', (settings, runtime) => {
+      built.push({ settings, providerId: runtime.providerId });
+      return { type: 'acme' } as unknown as HandoverConnectorV1;
+    });
+    const runtime = testConnectorRuntime({ providerId: 'acme_1' });
+    expect(create({ queueId: 'q1' }, runtime).type).toBe('acme');
+    expect(built).toEqual([{ settings: { queueId: 'q1', pollMs: 5000 }, providerId: 'acme_1' }]);
+    expect(() => create({ queueId: '' }, runtime)).toThrow(/^Invalid Acme settings: settings\.queueId/);
+    expect(built).toHaveLength(1);
   });
 });
