@@ -26,18 +26,14 @@ function errorDetails(body: unknown): { message?: string; code?: string } {
 /** Path segment from a vendor id, never a path of its own. */
 const seg = (id: string) => encodeURIComponent(id);
 
-const createdSchema = z
-  .object({ conversationId: z.string().min(1).optional(), id: z.string().min(1).optional() })
-  .loose();
+const createdSchema = z.looseObject({ conversationId: z.string().min(1).optional(), id: z.string().min(1).optional() });
 
-export const conversationSchema = z
-  .object({
-    id: z.string().optional(),
-    state: z.string().optional(),
-    channelId: z.string().optional(),
-    assignment: z.object({ type: z.string().optional(), id: z.string().optional() }).loose().nullish(),
-  })
-  .loose();
+export const conversationSchema = z.looseObject({
+  id: z.string().optional(),
+  state: z.string().optional(),
+  channelId: z.string().optional(),
+  assignment: z.looseObject({ type: z.string().optional(), id: z.string().optional() }).nullish(),
+});
 export type VendorConversation = z.infer<typeof conversationSchema>;
 
 const metricItem = z.object({ key: z.string(), value: z.union([z.number(), z.string(), z.null()]).optional() });

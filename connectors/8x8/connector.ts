@@ -3,24 +3,27 @@ import {
   HandoverConfigError,
   HandoverError,
   SPECIFICATION_VERSION,
-  UnsupportedCapabilityError,
   VendorNotFoundError,
   defineCapabilities,
-  parseOrThrow,
-  type ConnectorCallOptions,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
   type SendMessageRequest,
-  type SendMessageResult,
-  type StartHandoverRequest,
-  type StartHandoverResult,
 } from 'handover-kit/contract';
-import { BoundedMap, OnceByKey, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
+import {
+  assertCapability,
+  BoundedMap,
+  connectorFactory,
+  oncePerIdempotencyKey,
+  oncePerMessage,
+  withWarnings,
+  failureReason,
+  featureWarning,
+  type BuiltConnector,
+} from 'handover-kit/connector-utils';
 import { fetchFile, uploadFile } from './attachments';
 import { EightByEightApi, type QueueMetrics } from './api';
 import { STATE_TTL_MS, stateKey } from './events';
-import { eightByEightSettingsSchema, type EightByEightSettingsInput } from './schema';
+import { eightByEightSettingsSchema, type EightByEightSettings } from './schema';
 import { JwkStore } from './signature';
 import { buildCreateBody } from './start';
 import { createEightByEightWebhook } from './webhook';
@@ -33,31 +36,30 @@ export const EIGHT_BY_EIGHT_CAPABILITIES = defineCapabilities(
   ['languages', 'queueRouting', 'attachments', 'webhooks'],
 );
 
-const MEMORY = 10_000;
+const SENT_TTL_MS = 24 * 3_600_000;
 /** 8x8 refreshes real-time metrics every 5 s: asking more often only repeats the same figures. */
 const METRICS_TTL_MS = 5_000;
 const WEBHOOK_METRICS_DEADLINE_MS = 2_000;
 
-export interface EightByEightConnector extends HandoverConnectorV1 {
-  readonly type: '8x8';
-  dispose(): Promise<void>;
-  /** Request counters for benchmarks and diagnostics. */
-  stats(): { requests: number; tokenRequests: number; keyFetches: number; uploads: number };
-}
+export type EightByEightConnector = BuiltConnector<
+  '8x8',
+  { requests: number; tokenRequests: number; keyFetches: number; uploads: number }
+>;
 
 const EMPTY_NOT_SENT = (): ConnectorWarning => ({ type: 'other', message: 'Empty message not sent' });
 const authorTypeOf = (request: SendMessageRequest) => (request.kind === 'system' ? 'bot' : 'user');
 
-export function createEightByEightConnector(
-  input: EightByEightSettingsInput,
-  runtime: ConnectorRuntime,
-): EightByEightConnector {
-  const settings = parseOrThrow(eightByEightSettingsSchema, input, '8x8 settings', 'settings');
+export const createEightByEightConnector = connectorFactory(
+  eightByEightSettingsSchema,
+  '8x8',
+  buildEightByEightConnector,
+);
+
+/** A provider from valid settings (`createEightByEightConnector` validates them first). */
+function buildEightByEightConnector(settings: EightByEightSettings, runtime: ConnectorRuntime): EightByEightConnector {
   const { clock, logger, state } = runtime;
   const api = new EightByEightApi(settings, clock);
   const keys = new JwkStore({ fetch: (kid) => api.jwk(kid), clock, logger });
-  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
-  const sent = new OnceByKey<SendMessageResult>(MEMORY, { ttlMs: 24 * 3_600_000, now: () => clock.now() });
   const metricsCache = new BoundedMap<string, Promise<QueueMetrics>>(256, {
     ttlMs: METRICS_TTL_MS,
     now: () => clock.now(),
@@ -98,7 +100,7 @@ export function createEightByEightConnector(
     return Promise.race([promise, deadline]).finally(() => clock.clearTimeout(timer));
   }
 
-  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+  const start: EightByEightConnector['doStartHandover'] = async (request, options) => {
     const { body, warnings } = buildCreateBody(request, settings);
     // A start repeated after a restart (or on another instance) finds the conversation it opened.
     const known = await state.get(stateKey.start(request.idempotencyKey));
@@ -112,7 +114,7 @@ export function createEightByEightConnector(
       ...(wait !== undefined ? { estimatedWaitMs: wait } : {}),
       ...withWarnings(warnings),
     };
-  }
+  };
 
   /** Uploads each file; one that cannot be fetched or uploaded is sent as its link, with a warning. */
   async function upload(request: SendMessageRequest, warnings: ConnectorWarning[], signal?: AbortSignal) {
@@ -132,16 +134,16 @@ export function createEightByEightConnector(
     return { ids, links };
   }
 
-  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+  const send: EightByEightConnector['doSendMessage'] = async (request, options) => {
     if (request.attachments?.length) return sendWithFiles(request, options);
     // The usual message (text only): no upload step, no join, no warnings array; the text as it came.
     if (request.text.trim() === '') return { duplicate: false, warnings: [EMPTY_NOT_SENT()] };
     const body = { authorType: authorTypeOf(request), text: request.text };
     await api.sendMessage(request.conversationId, body, 'send message', options?.signal);
     return { duplicate: false };
-  }
+  };
 
-  async function sendWithFiles(request: SendMessageRequest, options?: ConnectorCallOptions) {
+  const sendWithFiles: EightByEightConnector['doSendMessage'] = async (request, options) => {
     const warnings: ConnectorWarning[] = [];
     const { ids, links } = await upload(request, warnings, options?.signal);
     const text = [request.text, ...links].filter((t) => t.trim() !== '').join('\n');
@@ -151,7 +153,7 @@ export function createEightByEightConnector(
     if (ids.length) body.attachments = ids;
     await api.sendMessage(request.conversationId, body, 'send message', options?.signal);
     return warnings.length ? { duplicate: false, warnings } : { duplicate: false };
-  }
+  };
 
   const connector: EightByEightConnector = {
     specificationVersion: SPECIFICATION_VERSION,
@@ -169,13 +171,12 @@ export function createEightByEightConnector(
     }),
 
     async doCheckAvailability({ routing }, _options) {
-      if (!capabilities.availability) {
-        throw new UnsupportedCapabilityError(
-          'availability',
-          { connectorType: '8x8' },
-          '8x8 availability needs the API secret (real-time metrics)',
-        );
-      }
+      assertCapability(
+        capabilities,
+        'availability',
+        '8x8',
+        '8x8 availability needs the API secret (real-time metrics)',
+      );
       const queueId = routing.queue ?? settings.queueId;
       if (!queueId)
         throw new HandoverConfigError('8x8 availability needs a queue: set 8x8 Queue Id or routing.queue', [
@@ -195,16 +196,10 @@ export function createEightByEightConnector(
       };
     },
 
-    doStartHandover(request, options) {
-      return starts.run(request.idempotencyKey, () => start(request, options)).promise;
-    },
+    doStartHandover: oncePerIdempotencyKey(start),
 
-    doSendMessage(request, options) {
-      const key = `${request.conversationId}\u0000${request.messageId}`;
-      const { promise, first } = sent.run(key, () => send(request, options));
-      // The first call gets the send's own promise (no extra async step on the hot path).
-      return first ? promise : promise.then((result) => ({ ...result, duplicate: true }));
-    },
+    // A repeated message id within a day is answered from memory, not sent again.
+    doSendMessage: oncePerMessage(send, { ttlMs: SENT_TTL_MS, now: () => clock.now() }),
 
     async doGetStatus({ conversationId }, options) {
       const conversation = await api.getConversation(conversationId, 'get status', options?.signal);

@@ -8,49 +8,41 @@ import { agentAttachment, agentMessageEvent } from 'handover-kit/connector-utils
  * Chat API v2 names (`AGENT_JOINED`, `AGENT_LEFT`, `TEXT`) are dropped with a warning.
  */
 
-const envelopeSchema = z
-  .object({
-    eventType: z.string().min(1),
-    conversationId: z.string().min(1).optional(),
-    timestamp: z.number().optional(),
-    data: z.unknown().optional(),
-  })
-  .loose();
+const envelopeSchema = z.looseObject({
+  eventType: z.string().min(1),
+  conversationId: z.string().min(1).optional(),
+  timestamp: z.number().optional(),
+  data: z.unknown().optional(),
+});
 export type EightByEightEnvelope = z.infer<typeof envelopeSchema>;
 export { envelopeSchema };
 
-const messageData = z
-  .object({
-    isEcho: z.boolean().optional(),
-    sender: z.object({ id: z.string().optional(), type: z.string().optional() }).loose().optional(),
-    text: z.string().nullish(),
-    attachments: z
-      .array(
-        z
-          .object({
-            id: z.string().optional(),
-            type: z.string().optional(),
-            preSignedUrl: z.string().optional(),
-            fileName: z.string().optional(),
-          })
-          .loose(),
-      )
-      .nullish(),
-    cards: z.array(z.unknown()).nullish(),
-  })
-  .loose();
-const membersData = z.object({ memberType: z.string(), change: z.string(), id: z.string().optional() }).loose();
-const queuedData = z.object({ queueId: z.string().optional(), queueName: z.string().optional() }).loose();
-const updateData = z
-  .object({
-    state: z.string().optional(),
-    assignment: z.object({ type: z.string().optional(), id: z.string().optional() }).loose().nullish(),
-  })
-  .loose();
-const activityData = z.object({ name: z.string(), value: z.unknown().optional() }).loose();
-const typingValue = z
-  .object({ users: z.array(z.object({ id: z.string().optional(), type: z.string().optional() }).loose()) })
-  .loose();
+const messageData = z.looseObject({
+  isEcho: z.boolean().optional(),
+  sender: z.looseObject({ id: z.string().optional(), type: z.string().optional() }).optional(),
+  text: z.string().nullish(),
+  attachments: z
+    .array(
+      z.looseObject({
+        id: z.string().optional(),
+        type: z.string().optional(),
+        preSignedUrl: z.string().optional(),
+        fileName: z.string().optional(),
+      }),
+    )
+    .nullish(),
+  cards: z.array(z.unknown()).nullish(),
+});
+const membersData = z.looseObject({ memberType: z.string(), change: z.string(), id: z.string().optional() });
+const queuedData = z.looseObject({ queueId: z.string().optional(), queueName: z.string().optional() });
+const updateData = z.looseObject({
+  state: z.string().optional(),
+  assignment: z.looseObject({ type: z.string().optional(), id: z.string().optional() }).nullish(),
+});
+const activityData = z.looseObject({ name: z.string(), value: z.unknown().optional() });
+const typingValue = z.looseObject({
+  users: z.array(z.looseObject({ id: z.string().optional(), type: z.string().optional() })),
+});
 
 export const RETIRED_EVENT_TYPES = new Set([
   'AGENT_JOINED',

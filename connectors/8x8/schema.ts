@@ -30,62 +30,58 @@ export const jsonObjectSchema = z.preprocess((value, ctx) => {
 
 export const METRICS_REGIONS = ['us', 'eu', 'au', 'ca'] as const;
 
-export const eightByEightSettingsSchema = z
-  .object({
-    baseUrl: field(baseUrl, {
-      label: 'Base URL',
-      description: 'Chat Gateway host (default https://api.8x8.com). Paths /chat-gateway/v1/… are added.',
-      placeholder: 'https://api.8x8.com',
-    }),
-    apiKey: secret(requiredText('API key'), {
-      label: 'API Key',
-      description: 'Key of an Admin Console app with the "Chat Gateway" product (sent as x-api-key).',
-    }),
-    tenant: field(optionalText(128), {
-      label: '8x8-Tenant',
-      description: 'Contact Center tenant id (X-8x8-Tenant). Needed when the customer has more than one tenant.',
-    }),
-    channelId: field(requiredText('8x8 Channel Id'), {
-      label: '8x8 Channel Id',
-      description: 'The Chat API channel handovers are created in (Configuration Manager › Channels › Chat API).',
-    }),
-    queueId: field(optionalText(64), {
-      label: '8x8 Queue Id',
-      description: "Queue the conversation is assigned to; empty uses the channel's routing. Also used for metrics.",
-    }),
-    jsonProperties: field(jsonObjectSchema, {
-      label: '8x8 JSON properties',
-      description: 'JSON merged into every create-conversation request, e.g. {"user":{"company":"Acme"}}.',
-    }),
-    apiSecret: secret(optionalText(512), {
-      label: 'API secret (real-time metrics)',
-      description: "The same app's secret, with the real-time analytics product: turns on availability and wait times.",
-    }),
-    metricsRegion: field(z.preprocess(blankAsUnset, z.enum(METRICS_REGIONS).default('us')), {
-      label: 'Real-time metrics region',
-      description: 'Where the tenant lives: us, eu, au or ca (selects the analytics host path).',
-    }),
-    customerId: field(optionalText(128), {
-      label: 'Customer id (webhooks)',
-      description: 'When set, webhooks whose signed x-8x8-customer-id differs are refused.',
-    }),
-    webhookMaxAgeMs: field(z.coerce.number().int().min(10_000).max(3_600_000).default(300_000), {
-      label: 'Webhook replay window (ms)',
-      description: 'Signed transmission times older or newer than this are refused (default 300000).',
-    }),
-    requestTimeoutMs: requestTimeoutMs('8x8 API'),
-  })
-  .strict();
+export const eightByEightSettingsSchema = z.strictObject({
+  baseUrl: field(baseUrl, {
+    label: 'Base URL',
+    description: 'Chat Gateway host (default https://api.8x8.com). Paths /chat-gateway/v1/… are added.',
+    placeholder: 'https://api.8x8.com',
+  }),
+  apiKey: secret(requiredText('API key'), {
+    label: 'API Key',
+    description: 'Key of an Admin Console app with the "Chat Gateway" product (sent as x-api-key).',
+  }),
+  tenant: field(optionalText(128), {
+    label: '8x8-Tenant',
+    description: 'Contact Center tenant id (X-8x8-Tenant). Needed when the customer has more than one tenant.',
+  }),
+  channelId: field(requiredText('8x8 Channel Id'), {
+    label: '8x8 Channel Id',
+    description: 'The Chat API channel handovers are created in (Configuration Manager › Channels › Chat API).',
+  }),
+  queueId: field(optionalText(64), {
+    label: '8x8 Queue Id',
+    description: "Queue the conversation is assigned to; empty uses the channel's routing. Also used for metrics.",
+  }),
+  jsonProperties: field(jsonObjectSchema, {
+    label: '8x8 JSON properties',
+    description: 'JSON merged into every create-conversation request, e.g. {"user":{"company":"Acme"}}.',
+  }),
+  apiSecret: secret(optionalText(512), {
+    label: 'API secret (real-time metrics)',
+    description: "The same app's secret, with the real-time analytics product: turns on availability and wait times.",
+  }),
+  metricsRegion: field(z.preprocess(blankAsUnset, z.enum(METRICS_REGIONS).default('us')), {
+    label: 'Real-time metrics region',
+    description: 'Where the tenant lives: us, eu, au or ca (selects the analytics host path).',
+  }),
+  customerId: field(optionalText(128), {
+    label: 'Customer id (webhooks)',
+    description: 'When set, webhooks whose signed x-8x8-customer-id differs are refused.',
+  }),
+  webhookMaxAgeMs: field(z.coerce.number().int().min(10_000).max(3_600_000).default(300_000), {
+    label: 'Webhook replay window (ms)',
+    description: 'Signed transmission times older or newer than this are refused (default 300000).',
+  }),
+  requestTimeoutMs: requestTimeoutMs('8x8 API'),
+});
 
 export type EightByEightSettings = z.output<typeof eightByEightSettingsSchema>;
 export type EightByEightSettingsInput = z.input<typeof eightByEightSettingsSchema>;
 
 /** `connectorOptions['8x8']`: per-handover overrides (what Cognigy sets on the node). */
-export const eightByEightOptionsSchema = z
-  .object({
-    channelId: optionalText(128),
-    queueId: optionalText(64),
-    jsonProperties: jsonObjectSchema,
-  })
-  .strict();
+export const eightByEightOptionsSchema = z.strictObject({
+  channelId: optionalText(128),
+  queueId: optionalText(64),
+  jsonProperties: jsonObjectSchema,
+});
 export type EightByEightOptions = z.output<typeof eightByEightOptionsSchema>;

@@ -14,13 +14,11 @@ import type { VendorPriority } from './vendor';
  * - `connectorOptions.chatwoot`: `teamId`, `assigneeId` (a user id) and extra `labels`.
  */
 
-export const chatwootOptionsSchema = z
-  .object({
-    teamId: z.number().int().positive().optional(),
-    assigneeId: z.number().int().positive().optional(),
-    labels: z.array(z.string().min(1).max(255)).max(50).optional(),
-  })
-  .strict();
+export const chatwootOptionsSchema = z.strictObject({
+  teamId: z.number().int().positive().optional(),
+  assigneeId: z.number().int().positive().optional(),
+  labels: z.array(z.string().min(1).max(255)).max(50).optional(),
+});
 export type ChatwootOptions = z.infer<typeof chatwootOptionsSchema>;
 
 export interface ResolvedRouting {

@@ -12,34 +12,26 @@ import { AUTH_HOSTS } from './hosts';
 import type { CxoneSettings } from './schema';
 
 /** The DFO contact fields the connector reads (`GET /dfo/3.0/contacts/{id}`). */
-export const contactSchema = z
-  .object({
-    id: z.union([z.string(), z.number()]).transform(String),
-    status: z.string().nullish(),
-    routingQueueId: z.string().nullish(),
-    inboxAssigneeUser: z
-      .object({
-        id: z.union([z.string(), z.number()]).transform(String),
-        firstName: z.string().nullish(),
-        surname: z.string().nullish(),
-        nickname: z.string().nullish(),
-        imageUrl: z.string().nullish(),
-      })
-      .loose()
-      .nullish(),
-  })
-  .loose();
+export const contactSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  status: z.string().nullish(),
+  routingQueueId: z.string().nullish(),
+  inboxAssigneeUser: z
+    .looseObject({
+      id: z.union([z.string(), z.number()]).transform(String),
+      firstName: z.string().nullish(),
+      surname: z.string().nullish(),
+      nickname: z.string().nullish(),
+      imageUrl: z.string().nullish(),
+    })
+    .nullish(),
+});
 export type CxoneContact = z.infer<typeof contactSchema>;
 
-const createMessageResponseSchema = z
-  .object({
-    consumerContact: contactSchema,
-    message: z
-      .object({ id: z.union([z.string(), z.number()]).transform(String).nullish() })
-      .loose()
-      .nullish(),
-  })
-  .loose();
+const createMessageResponseSchema = z.looseObject({
+  consumerContact: contactSchema,
+  message: z.looseObject({ id: z.union([z.string(), z.number()]).transform(String).nullish() }).nullish(),
+});
 
 /** What a user message's answer is read for: the message id (the contact in it is not used). */
 const addMessageResponseSchema = z.object({
@@ -47,21 +39,17 @@ const addMessageResponseSchema = z.object({
 });
 
 /** One skill's real-time figures (`skillActivity[]` of the real-time data API). */
-const skillActivitySchema = z
-  .object({
-    skillActivity: z
-      .array(
-        z
-          .object({
-            queueCount: z.coerce.number().int().nonnegative().nullish(),
-            agentsAvailable: z.coerce.number().int().nonnegative().nullish(),
-            earliestQueueTime: z.string().nullish(),
-          })
-          .loose(),
-      )
-      .nullish(),
-  })
-  .loose();
+const skillActivitySchema = z.looseObject({
+  skillActivity: z
+    .array(
+      z.looseObject({
+        queueCount: z.coerce.number().int().nonnegative().nullish(),
+        agentsAvailable: z.coerce.number().int().nonnegative().nullish(),
+        earliestQueueTime: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+});
 export type SkillActivity = NonNullable<z.infer<typeof skillActivitySchema>['skillActivity']>[number];
 
 /** The `NewMessage` body of `POST /dfo/3.0/channels/{channelId}/messages` (the fields we send). */

@@ -1,29 +1,31 @@
-import { EventEmitter } from 'eventemitter3';
 import {
   CAPABILITY_GROUPS,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
-  UnsupportedCapabilityError,
   defineCapabilities,
-  parseOrThrow,
   type ConnectorCallOptions,
-  type ConnectorEventMap,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
-  type HandoverEvent,
   type SendMessageRequest,
   type SendMessageResult,
-  type StartHandoverRequest,
   type StartHandoverResult,
 } from 'handover-kit/contract';
-import { SingleFlight, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
+import {
+  assertCapability,
+  SingleFlight,
+  connectorEvents,
+  connectorFactory,
+  withWarnings,
+  failureReason,
+  featureWarning,
+  type PushConnector,
+} from 'handover-kit/connector-utils';
 import { CxoneApi, addedMessageId, type NewMessage } from './api';
 import type { CxoneHosts } from './hosts';
 import { agentOf, isEnded, statusOf } from './mapping';
 import { attachmentsFor, customFieldsOf, nameParts, skillOf, startText } from './messages';
 import { ContactPoller } from './poller';
-import { cxoneSettingsSchema, type CxoneSettingsInput } from './schema';
+import { cxoneSettingsSchema, type CxoneSettings } from './schema';
 import { ThreadStore, messageIdFor, sentKey, threadIdFor } from './threads';
 import { createCxoneWebhook } from './webhook';
 
@@ -41,27 +43,23 @@ export const CXONE_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.handover,
   'pushEvents',
 ]);
 
-export interface CxoneConnector extends HandoverConnectorV1 {
-  readonly type: 'cxone';
-  readonly events: EventEmitter<ConnectorEventMap>;
+export interface CxoneConnector
+  extends PushConnector<'cxone', { requests: number; tokenRequests: number; polls: number }> {
   readonly poller: ContactPoller;
   /** Issues a bearer token as our token endpoint would (tests, benchmarks). */
   issueToken(): Promise<string>;
   /** The tenant's DFO and API hosts (discovered from the token unless overridden). */
   hosts(): Promise<CxoneHosts>;
-  dispose(): Promise<void>;
-  stats(): { requests: number; tokenRequests: number; polls: number };
 }
 
-export function createCxoneConnector(input: CxoneSettingsInput, runtime: ConnectorRuntime): CxoneConnector {
-  const settings = parseOrThrow(cxoneSettingsSchema, input, 'NiCE CXone settings', 'settings');
+export const createCxoneConnector = connectorFactory(cxoneSettingsSchema, 'NiCE CXone', buildCxoneConnector);
+
+/** A provider from valid settings (`createCxoneConnector` validates them first). */
+function buildCxoneConnector(settings: CxoneSettings, runtime: ConnectorRuntime): CxoneConnector {
   const { clock, logger, providerId, state } = runtime;
   const api = new CxoneApi(settings, clock);
   const threads = new ThreadStore(state);
-  const events = new EventEmitter<ConnectorEventMap>();
-  const emit = (list: HandoverEvent[]) => {
-    for (const e of list) events.emit('event', e);
-  };
+  const { events, emit } = connectorEvents();
   const poller = new ContactPoller({
     api,
     threads,
@@ -109,7 +107,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     }
   }
 
-  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+  const start: CxoneConnector['doStartHandover'] = async (request, options) => {
     const threadId = threadIdFor(providerId, request.idempotencyKey);
     const warnings: ConnectorWarning[] = [];
     const { skillId, warning } = skillOf(request.routing, settings.skillId);
@@ -149,7 +147,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     // A repeated start reports what the poller last saw.
     const status = known?.phase === 'active' ? 'active' : 'queue';
     return { conversationId: threadId, status, ...wait, ...withWarnings(warnings) };
-  }
+  };
 
   /** `externalId`: the message's `messageIdFor('msg', …)`, also the key of concurrent repeats. */
   async function send(
@@ -228,12 +226,7 @@ export function createCxoneConnector(input: CxoneSettingsInput, runtime: Connect
     hosts: () => api.session.hosts(),
 
     async doCheckAvailability({ routing }, options) {
-      if (!capabilities.availability)
-        throw new UnsupportedCapabilityError(
-          'availability',
-          { connectorType: 'cxone' },
-          'CXone availability needs the skillId setting',
-        );
+      assertCapability(capabilities, 'availability', 'cxone', 'CXone availability needs the skillId setting');
       const { skillId, warning } = skillOf(routing, settings.skillId);
       const figures = await queueFigures(skillId!, options);
       const available = (figures.agentsAvailable ?? 0) > 0;

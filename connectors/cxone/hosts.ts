@@ -15,14 +15,12 @@ export const FEDRAMP_DOMAIN = 'nicecxone-gov.com';
 const DEFAULT_DOMAIN = 'niceincontact.com';
 
 /** The fields of `/.well-known/cxone-configuration` the connector reads. */
-export const cxoneConfigurationSchema = z
-  .object({
-    area: z.string().min(1),
-    domain: z.string().nullish(),
-    api_endpoint: z.string().nullish(),
-    tenantId: z.string().nullish(),
-  })
-  .loose();
+export const cxoneConfigurationSchema = z.looseObject({
+  area: z.string().min(1),
+  domain: z.string().nullish(),
+  api_endpoint: z.string().nullish(),
+  tenantId: z.string().nullish(),
+});
 export type CxoneConfiguration = z.infer<typeof cxoneConfigurationSchema>;
 
 export interface CxoneHosts {

@@ -10,35 +10,30 @@ import { agentAttachment, validItems } from 'handover-kit/connector-utils';
  * reply path names it, else from the body.
  */
 const idSchema = z.union([z.string().min(1), z.number()]).transform(String);
-const contentSchema = z.object({ payload: z.object({ text: z.string().nullish() }).loose().nullish() }).loose();
-const userSchema = z
-  .object({
-    id: idSchema,
-    firstName: z.string().nullish(),
-    surname: z.string().nullish(),
-    lastName: z.string().nullish(),
-    nickname: z.string().nullish(),
-  })
-  .loose();
-const attachmentSchema = z
-  .object({ url: z.string().min(1), friendlyName: z.string().nullish(), mimeType: z.string().nullish() })
-  .loose();
-const messageSchema = z
-  .object({
-    id: idSchema.nullish(),
-    idOnExternalPlatform: z.string().nullish(),
-    direction: z.string().nullish(),
-    thread: z
-      .object({ idOnExternalPlatform: z.string().min(1) })
-      .loose()
-      .nullish(),
-    messageContent: contentSchema.nullish(),
-    text: z.string().nullish(),
-    content: z.string().nullish(),
-    authorUser: userSchema.nullish(),
-    attachments: z.array(z.unknown()).nullish(),
-  })
-  .loose();
+const contentSchema = z.looseObject({ payload: z.looseObject({ text: z.string().nullish() }).nullish() });
+const userSchema = z.looseObject({
+  id: idSchema,
+  firstName: z.string().nullish(),
+  surname: z.string().nullish(),
+  lastName: z.string().nullish(),
+  nickname: z.string().nullish(),
+});
+const attachmentSchema = z.looseObject({
+  url: z.string().min(1),
+  friendlyName: z.string().nullish(),
+  mimeType: z.string().nullish(),
+});
+const messageSchema = z.looseObject({
+  id: idSchema.nullish(),
+  idOnExternalPlatform: z.string().nullish(),
+  direction: z.string().nullish(),
+  thread: z.looseObject({ idOnExternalPlatform: z.string().min(1) }).nullish(),
+  messageContent: contentSchema.nullish(),
+  text: z.string().nullish(),
+  content: z.string().nullish(),
+  authorUser: userSchema.nullish(),
+  attachments: z.array(z.unknown()).nullish(),
+});
 const replySchema = messageSchema.extend({ message: z.union([z.string(), messageSchema]).nullish() });
 
 export interface ParsedReply {

@@ -1,33 +1,28 @@
-import { EventEmitter } from 'eventemitter3';
 import {
   CAPABILITY_GROUPS,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
-  UnsupportedCapabilityError,
   VendorApiError,
   VendorNotFoundError,
   defineCapabilities,
-  parseOrThrow,
   type ConnectorCallOptions,
-  type ConnectorEventMap,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
-  type HandoverEvent,
-  type SendMessageRequest,
-  type SendMessageResult,
-  type StartHandoverRequest,
-  type StartHandoverResult,
 } from 'handover-kit/contract';
 import { GenesysApi, VENDOR } from './api';
 import { buildCustomAttributes } from './attributes';
 import {
+  assertCapability,
   BoundedMap,
-  OnceByKey,
+  connectorEvents,
+  connectorFactory,
+  oncePerIdempotencyKey,
+  oncePerMessage,
   runConnectionChecks,
   withWarnings,
   failureReason,
   featureWarning,
+  type PushConnector,
 } from 'handover-kit/connector-utils';
 import {
   attachmentContent,
@@ -41,7 +36,7 @@ import {
 import { agentOf, hasEnded, summarize } from './participants';
 import { NotificationsChannel } from './notifications';
 import { ParticipantPoller } from './poller';
-import { WEBHOOK_SECRET_ENV, genesysSettingsSchema, type GenesysSettingsInput } from './schema';
+import { WEBHOOK_SECRET_ENV, genesysSettingsSchema, type GenesysSettings } from './schema';
 import { createGenesysWebhook } from './webhook';
 
 export const GENESYS_CAPABILITIES = defineCapabilities(
@@ -56,13 +51,7 @@ const MEMORY = 10_000;
 const STATE_TTL_MS = 7 * 86_400_000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface GenesysConnector extends HandoverConnectorV1 {
-  readonly type: 'genesys';
-  readonly events: EventEmitter<ConnectorEventMap>;
-  dispose(): Promise<void>;
-  /** Request counters for benchmarks and diagnostics. */
-  stats(): GenesysStats;
-}
+export type GenesysConnector = PushConnector<'genesys', GenesysStats>;
 
 export interface GenesysStats {
   requests: number;
@@ -84,14 +73,13 @@ const channelStats = (c: NotificationsChannel) => ({
 
 const NO_FILES: ReturnType<typeof attachmentContent> = Object.freeze({ content: [], warnings: [] });
 
-export function createGenesysConnector(input: GenesysSettingsInput, runtime: ConnectorRuntime): GenesysConnector {
-  const settings = parseOrThrow(genesysSettingsSchema, input, 'Genesys Cloud settings', 'settings');
+export const createGenesysConnector = connectorFactory(genesysSettingsSchema, 'Genesys Cloud', buildGenesysConnector);
+
+/** A provider from valid settings (`createGenesysConnector` validates them first). */
+function buildGenesysConnector(settings: GenesysSettings, runtime: ConnectorRuntime): GenesysConnector {
   const { clock, logger } = runtime;
   const api = new GenesysApi(settings, clock);
-  const events = new EventEmitter<ConnectorEventMap>();
-  const emit = (list: HandoverEvent[]) => {
-    for (const e of list) events.emit('event', e);
-  };
+  const { events, emit } = connectorEvents();
   let channel: NotificationsChannel | undefined;
   const poller = new ParticipantPoller({
     api,
@@ -145,8 +133,6 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     senders.set(conversationId, from);
     return from;
   };
-  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
-  const sent = new OnceByKey<SendMessageResult>(MEMORY);
   const hasQueue = settings.queueId !== undefined;
   const nowIso = () => new Date(clock.now()).toISOString();
 
@@ -175,7 +161,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     }
   }
 
-  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+  const start: GenesysConnector['doStartHandover'] = async (request, options) => {
     const opts = handoverOptions(request.connectorOptions);
     const { attributes, warnings } = buildCustomAttributes({
       customAttributes: request.customAttributes,
@@ -213,9 +199,9 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     poller.track(conversationId);
     const wait = await waitEstimate(settings.queueId, conversationId, warnings, options);
     return { conversationId: conversationId, status: 'queue', ...wait, ...withWarnings(warnings) };
-  }
+  };
 
-  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+  const send: GenesysConnector['doSendMessage'] = async (request, options) => {
     const { conversationId, messageId } = request;
     if (poller.hasEnded(conversationId)) {
       // Genesys threads by sender: a message now would open a new conversation, unrouted by this handover.
@@ -237,9 +223,9 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       },
       { operation: 'send message', signal: options?.signal },
     );
-    const result: SendMessageResult = res.id ? { vendorMessageId: res.id, duplicate: false } : { duplicate: false };
+    const result = res.id ? { vendorMessageId: res.id, duplicate: false } : { duplicate: false };
     return warnings.length > 0 ? { ...result, warnings } : result;
-  }
+  };
 
   const connector: GenesysConnector = {
     specificationVersion: SPECIFICATION_VERSION,
@@ -254,12 +240,7 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
     }),
 
     async doCheckAvailability({ routing }, options) {
-      if (!capabilities.availability)
-        throw new UnsupportedCapabilityError(
-          'availability',
-          { connectorType: 'genesys' },
-          'Genesys availability needs the queueId setting',
-        );
+      assertCapability(capabilities, 'availability', 'genesys', 'Genesys availability needs the queueId setting');
       const warnings: ConnectorWarning[] = [];
       let queueId = settings.queueId!;
       if (routing.queue && GUID.test(routing.queue)) queueId = routing.queue;
@@ -287,17 +268,9 @@ export function createGenesysConnector(input: GenesysSettingsInput, runtime: Con
       };
     },
 
-    doStartHandover(request, options) {
-      return starts.run(request.idempotencyKey, () => start(request, options)).promise;
-    },
+    doStartHandover: oncePerIdempotencyKey(start),
 
-    doSendMessage(request, options) {
-      const { promise, first } = sent.run(`${request.conversationId}\u0000${request.messageId}`, () =>
-        send(request, options),
-      );
-      // The first call gets the send's own promise (no extra async step on the hot path).
-      return first ? promise : promise.then((result) => ({ ...result, duplicate: true }));
-    },
+    doSendMessage: oncePerMessage(send),
 
     async doGetStatus({ conversationId }, options) {
       const conversation = await api.getConversation(conversationId, {

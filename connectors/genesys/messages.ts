@@ -14,16 +14,14 @@ import type { InboundMessageBody } from './api';
 export const DEFAULT_START_TEXT = 'The customer asked to talk to an agent.';
 
 /** `connectorOptions.genesys`: vendor-only options of a handover. */
-export const genesysHandoverOptionsSchema = z
-  .object({
-    /** Extra participant data; may be nested (flattened like the other attributes). Wins over `customAttributes`. */
-    customAttributes: z.record(z.string(), z.unknown()).optional(),
-    /** Text of the first message, the one that starts the conversation (default: the user's last turn). */
-    text: z.string().min(1).max(4000).optional(),
-    /** Send the transcript as the `handover.transcript` attribute (default true). */
-    includeTranscript: z.boolean().optional(),
-  })
-  .strict();
+export const genesysHandoverOptionsSchema = z.strictObject({
+  /** Extra participant data; may be nested (flattened like the other attributes). Wins over `customAttributes`. */
+  customAttributes: z.record(z.string(), z.unknown()).optional(),
+  /** Text of the first message, the one that starts the conversation (default: the user's last turn). */
+  text: z.string().min(1).max(4000).optional(),
+  /** Send the transcript as the `handover.transcript` attribute (default true). */
+  includeTranscript: z.boolean().optional(),
+});
 export type GenesysHandoverOptions = z.infer<typeof genesysHandoverOptionsSchema>;
 
 export function handoverOptions(

@@ -53,7 +53,7 @@ const webhookSchema = z.object({
   content: z.array(z.unknown()).nullish(),
   events: z
     .array(
-      z.object({ eventType: z.string().nullish(), typing: z.object({ type: z.string().nullish() }).nullish() }).loose(),
+      z.looseObject({ eventType: z.string().nullish(), typing: z.object({ type: z.string().nullish() }).nullish() }),
     )
     .nullish(),
 });

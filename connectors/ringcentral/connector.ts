@@ -5,25 +5,27 @@ import {
   SPECIFICATION_VERSION,
   VendorApiError,
   defineCapabilities,
-  parseOrThrow,
   type ConnectorCallOptions,
   type ConnectorWarning,
-  type HandoverConnectorV1,
+  type ConnectorRuntime,
   type SendMessageRequest,
   type SendMessageResult,
-  type StartHandoverRequest,
-  type StartHandoverResult,
-  type StatusResult,
 } from 'handover-kit/contract';
-import { OnceByKey, SingleFlight, withWarnings, featureWarning } from 'handover-kit/connector-utils';
-import type { ConnectorRuntime } from 'handover-kit/contract';
+import {
+  SingleFlight,
+  connectorFactory,
+  oncePerIdempotencyKey,
+  withWarnings,
+  featureWarning,
+  type BuiltConnector,
+} from 'handover-kit/connector-utils';
 import { EngageApi, VENDOR } from './api';
 import { authorOf, contextData, attachmentsFor, openingText, threadTitle } from './mapping';
 import {
   ringcentralHandoverOptionsSchema,
   ringcentralSettingsSchema,
   sourceIdOf,
-  type RingcentralSettingsInput,
+  type RingcentralSettings,
 } from './schema';
 import { EngageState } from './state';
 import { createRingcentralWebhook } from './webhook';
@@ -35,17 +37,12 @@ export const RINGCENTRAL_CAPABILITIES = defineCapabilities(
   ['queuePosition', 'queueRouting', 'attachments', 'webhooks'],
 );
 
-const MEMORY = 10_000;
 /** Engage imports Send API contents asynchronously: look for the new thread this often, this long. */
 export const THREAD_LOOKUP_ATTEMPTS = 6;
 export const THREAD_LOOKUP_DELAY_MS = 500;
 
-export interface RingcentralConnector extends HandoverConnectorV1 {
-  readonly type: 'ringcentral';
-  dispose(): Promise<void>;
-  /** Upstream requests sent (both hosts), for benchmarks. */
-  stats(): { requests: number };
-}
+/** `stats()`: upstream requests sent (both hosts), for benchmarks. */
+export type RingcentralConnector = BuiltConnector<'ringcentral', { requests: number }>;
 
 /** Our source's thread id for a handover: the same key always names the same thread at Engage. */
 export function threadForeignId(providerId: string, idempotencyKey: string): string {
@@ -58,16 +55,18 @@ export function messageForeignId(conversationId: string, messageId: string): str
   return `hk-msg-${hash('sha256', `${conversationId}\n${messageId}`, 'hex').slice(0, 32)}`;
 }
 
-export function createRingcentralConnector(
-  input: RingcentralSettingsInput,
-  runtime: ConnectorRuntime,
-): RingcentralConnector {
-  const settings = parseOrThrow(ringcentralSettingsSchema, input, 'RingCentral Engage Digital settings', 'settings');
+export const createRingcentralConnector = connectorFactory(
+  ringcentralSettingsSchema,
+  'RingCentral Engage Digital',
+  buildRingcentralConnector,
+);
+
+/** A provider from valid settings (`createRingcentralConnector` validates them first). */
+function buildRingcentralConnector(settings: RingcentralSettings, runtime: ConnectorRuntime): RingcentralConnector {
   const { clock, logger } = runtime;
   const api = new EngageApi(settings, clock);
   const state = new EngageState(runtime.state);
   const sourceId = sourceIdOf(settings.realtimeEndpointUrl);
-  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
   const sends = new SingleFlight<SendMessageResult>();
   const nowIso = () => new Date(clock.now()).toISOString();
   const wait = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
@@ -85,7 +84,7 @@ export function createRingcentralConnector(
     });
   }
 
-  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+  const start: RingcentralConnector['doStartHandover'] = async (request, options) => {
     const opts = ringcentralHandoverOptionsSchema.safeParse(request.connectorOptions?.ringcentral ?? {});
     const extra = opts.success ? opts.data : {};
     const warnings: ConnectorWarning[] = opts.success
@@ -139,7 +138,7 @@ export function createRingcentralConnector(
     });
     await api.categorize(threadId, [...new Set(categories)], 'start handover', options);
     return { conversationId, status: 'queue', ...withWarnings(warnings) };
-  }
+  };
 
   function notStarted(conversationId: string) {
     return new HandoverNotFoundError('This RingCentral provider did not start this conversation (or forgot it)', {
@@ -153,7 +152,7 @@ export function createRingcentralConnector(
     return known;
   }
 
-  async function status(conversationId: string, options?: ConnectorCallOptions): Promise<StatusResult> {
+  const status: RingcentralConnector['doGetStatus'] = async ({ conversationId }, options) => {
     const { threadId } = await record(conversationId);
     const [interventions, queue, closedByBot] = await Promise.all([
       api.interventions(threadId, options),
@@ -170,9 +169,9 @@ export function createRingcentralConnector(
       ...(queue?.position ? { queuePosition: queue.position } : {}),
       ...(queue?.estimatedWaitMs !== undefined ? { estimatedWaitMs: queue.estimatedWaitMs } : {}),
     };
-  }
+  };
 
-  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+  const send: RingcentralConnector['doSendMessage'] = async (request, options) => {
     const { conversationId, messageId } = request;
     // The three reads at once: one state round trip on a Redis gateway instead of three. Read by
     // index: array destructuring runs the iterator protocol (objects and a larger async frame).
@@ -194,7 +193,7 @@ export function createRingcentralConnector(
     return message.warnings?.length
       ? { vendorMessageId: id, duplicate: false, warnings: message.warnings }
       : { vendorMessageId: id, duplicate: false };
-  }
+  };
 
   /**
    * The Send API action for a user message (undefined when there is nothing to send). Kept apart
@@ -252,9 +251,7 @@ export function createRingcentralConnector(
         : { available: false, reason: 'no-agents', agentsAvailable: 0, ...withWarnings(warnings) };
     },
 
-    doStartHandover(request, options) {
-      return starts.run(request.idempotencyKey, () => start(request, options)).promise;
-    },
+    doStartHandover: oncePerIdempotencyKey(start),
 
     doSendMessage(request, options) {
       const { conversationId, messageId } = request;
@@ -264,9 +261,7 @@ export function createRingcentralConnector(
       return shared ? promise.then((result) => ({ ...result, duplicate: true })) : promise;
     },
 
-    doGetStatus({ conversationId }, options) {
-      return status(conversationId, options);
-    },
+    doGetStatus: status,
 
     async doCloseHandover({ conversationId }, options) {
       const { threadId } = await record(conversationId);

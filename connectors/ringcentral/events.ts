@@ -22,35 +22,31 @@ const str = z.string().min(1);
 
 // ---- Channel SDK ------------------------------------------------------------------------------
 
-export const sdkEnvelopeSchema = z
-  .object({ action: str, params: z.record(z.string(), z.unknown()).nullish(), time: z.string().nullish() })
-  .loose();
+export const sdkEnvelopeSchema = z.looseObject({
+  action: str,
+  params: z.record(z.string(), z.unknown()).nullish(),
+  time: z.string().nullish(),
+});
 export type SdkEnvelope = z.infer<typeof sdkEnvelopeSchema>;
 
-const agentContentSchema = z
-  .object({
-    content_id: z.union([str, z.number()]).nullish(),
-    author_id: z.union([str, z.number()]).nullish(),
-    body: z.string().nullish(),
-    sender_name: z.string().nullish(),
-    thread_id: z.union([str, z.number()]).nullish(),
-    recipient_id: z.union([str, z.number()]).nullish(),
-    created_at: z.string().nullish(),
-    attachments: z
-      .array(
-        z.object({ url: z.string().nullish(), type: z.string().nullish(), filename: z.string().nullish() }).loose(),
-      )
-      .nullish(),
-  })
-  .loose();
+const agentContentSchema = z.looseObject({
+  content_id: z.union([str, z.number()]).nullish(),
+  author_id: z.union([str, z.number()]).nullish(),
+  body: z.string().nullish(),
+  sender_name: z.string().nullish(),
+  thread_id: z.union([str, z.number()]).nullish(),
+  recipient_id: z.union([str, z.number()]).nullish(),
+  created_at: z.string().nullish(),
+  attachments: z
+    .array(z.looseObject({ url: z.string().nullish(), type: z.string().nullish(), filename: z.string().nullish() }))
+    .nullish(),
+});
 
-const queueSchema = z
-  .object({
-    estimated_wait_time: z.number().nonnegative().nullish(),
-    position: z.number().int().nullish(),
-    thread_id: z.union([str, z.number()]).nullish(),
-  })
-  .loose();
+const queueSchema = z.looseObject({
+  estimated_wait_time: z.number().nonnegative().nullish(),
+  position: z.number().int().nullish(),
+  thread_id: z.union([str, z.number()]).nullish(),
+});
 
 function attachmentsOf(list: z.infer<typeof agentContentSchema>['attachments']): Attachment[] {
   return (list ?? []).flatMap((a) => (a.url ? [agentAttachment(a.url, a.type, a.filename)] : []));
@@ -140,25 +136,23 @@ export async function sdkEvents(
 
 // ---- Webhook API ------------------------------------------------------------------------------
 
-const webhookEventSchema = z
-  .object({
-    type: str,
-    id: str,
-    issued_at: z.string().nullish(),
-    user_id: z.string().nullish(),
-    action: z.string().nullish(),
-    resource: z
-      .object({
-        type: z.string().nullish(),
-        id: z.union([z.string(), z.number()]).nullish(),
-        metadata: z.record(z.string(), z.unknown()).nullish(),
-      })
-      .loose(),
-  })
-  .loose();
-export const webhookEnvelopeSchema = z
-  .object({ id: z.string().nullish(), domain_id: z.string().nullish(), events: z.array(z.unknown()) })
-  .loose();
+const webhookEventSchema = z.looseObject({
+  type: str,
+  id: str,
+  issued_at: z.string().nullish(),
+  user_id: z.string().nullish(),
+  action: z.string().nullish(),
+  resource: z.looseObject({
+    type: z.string().nullish(),
+    id: z.union([z.string(), z.number()]).nullish(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+  }),
+});
+export const webhookEnvelopeSchema = z.looseObject({
+  id: z.string().nullish(),
+  domain_id: z.string().nullish(),
+  events: z.array(z.unknown()),
+});
 type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
 /** Engage's thread id an event is about. */

@@ -13,11 +13,12 @@ import type { RoutingAttributes, SalesforceMiawSettings } from './schema';
 export const VENDOR = 'salesforce-miaw';
 const API = 'iamessage/api/v2';
 
-const tokenResponseSchema = z
-  .object({ accessToken: z.string().min(1), lastEventId: z.union([z.string(), z.number()]).nullish() })
-  .loose();
-const entriesSchema = z.object({ conversationEntries: z.array(z.record(z.string(), z.unknown())).default([]) }).loose();
-const routingStatusSchema = z.object({ routingStatus: z.string().nullish() }).loose();
+const tokenResponseSchema = z.looseObject({
+  accessToken: z.string().min(1),
+  lastEventId: z.union([z.string(), z.number()]).nullish(),
+});
+const entriesSchema = z.looseObject({ conversationEntries: z.array(z.record(z.string(), z.unknown())).default([]) });
+const routingStatusSchema = z.looseObject({ routingStatus: z.string().nullish() });
 
 export interface AccessToken {
   accessToken: string;

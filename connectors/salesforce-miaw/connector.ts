@@ -1,32 +1,28 @@
-import { EventEmitter } from 'eventemitter3';
 import {
   CAPABILITY_GROUPS,
   HandoverNotFoundError,
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
   defineCapabilities,
-  parseOrThrow,
-  type ConnectorEventMap,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
-  type HandoverEvent,
-  type SendMessageResult,
-  type StartHandoverResult,
-  type StatusResult,
 } from 'handover-kit/contract';
 import {
   BoundedMap,
-  OnceByKey,
   SingleFlight,
+  connectorEvents,
+  connectorFactory,
+  oncePerIdempotencyKey,
+  oncePerMessage,
   withWarnings,
   featureWarning,
   PeriodicTask,
+  type PushConnector,
 } from 'handover-kit/connector-utils';
 import { MiawApi } from './api';
 import { emptyView, mapStreamMessage, type ConversationView, type StreamMessage } from './entries';
 import { withLinks } from './messages';
-import { salesforceMiawSettingsSchema, type SalesforceMiawSettingsInput } from './schema';
+import { salesforceMiawSettingsSchema, type SalesforceMiawSettings } from './schema';
 import { MiawState, type ConversationCredentials } from './state';
 import { ConversationStream } from './stream';
 import { isStatus, stableUuid, startConversation, statusOf } from './start';
@@ -39,37 +35,34 @@ export const SALESFORCE_MIAW_CAPABILITIES = defineCapabilities(
 
 const MEMORY = 10_000;
 
-export interface SalesforceMiawConnector extends HandoverConnectorV1 {
-  readonly type: 'salesforce-miaw';
-  readonly events: EventEmitter<ConnectorEventMap>;
-  dispose(): Promise<void>;
-  /** Request and stream counters for benchmarks and diagnostics. */
-  stats(): { requests: number; streams: number; connects: number };
+/** `stats()`: request and stream counters. */
+export interface SalesforceMiawConnector
+  extends PushConnector<'salesforce-miaw', { requests: number; streams: number; connects: number }> {
   /** Re-reads the index of live conversations and takes over the streams nobody owns (also runs on a timer). */
   sweep(): Promise<void>;
 }
 
-export function createSalesforceMiawConnector(
-  input: SalesforceMiawSettingsInput,
+export const createSalesforceMiawConnector = connectorFactory(
+  salesforceMiawSettingsSchema,
+  'Salesforce MIAW',
+  buildSalesforceMiawConnector,
+);
+
+/** A provider from valid settings (`createSalesforceMiawConnector` validates them first). */
+function buildSalesforceMiawConnector(
+  settings: SalesforceMiawSettings,
   runtime: ConnectorRuntime,
 ): SalesforceMiawConnector {
-  const settings = parseOrThrow(salesforceMiawSettingsSchema, input, 'Salesforce MIAW settings', 'settings');
   const { clock, logger, providerId } = runtime;
   const api = new MiawApi(settings, clock);
   const state = new MiawState(runtime.state, clock, settings.tokenEncryptionKey);
-  const events = new EventEmitter<ConnectorEventMap>();
+  const { events, emit } = connectorEvents();
   const streams = new Map<string, ConversationStream>();
   const views = new BoundedMap<string, ConversationView>(MEMORY);
   const ended = new BoundedMap<string, true>(MEMORY);
-  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
-  const sent = new BoundedMap<string, Promise<SendMessageResult>>(MEMORY);
   const ensuring = new SingleFlight<void>();
   const refreshing = new SingleFlight<boolean>();
   let disposed = false;
-
-  const emit = (list: HandoverEvent[]) => {
-    for (const e of list) events.emit('event', e);
-  };
 
   async function credentials(conversationId: string): Promise<ConversationCredentials> {
     const creds = await state.credentials(conversationId);
@@ -218,6 +211,29 @@ export function createSalesforceMiawConnector(
     onError: (error) => logger.warn('salesforce-miaw sweep failed', { error: (error as Error)?.message }),
   });
 
+  // A repeat on this instance is answered by `oncePerMessage`; one from another instance gets a 409 here.
+  const send: SalesforceMiawConnector['doSendMessage'] = async (request, options) => {
+    const { conversationId } = request;
+    if (ended.has(conversationId))
+      throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', {
+        conversationId,
+      });
+    const { text, warnings } = withLinks(request.text, request.attachments);
+    if (!text) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    void ensureStream(conversationId); // a conversation from before a restart is picked up again
+    const id = stableUuid(conversationId, request.messageId);
+    try {
+      await withToken(conversationId, (token) =>
+        api.sendText(token, conversationId, { id, text }, { signal: options?.signal }),
+      );
+    } catch (error) {
+      // The same entry id again: Salesforce already has this message (sent by another instance).
+      if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
+      throw error;
+    }
+    return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
+  };
+
   const connector: SalesforceMiawConnector = {
     specificationVersion: SPECIFICATION_VERSION,
     type: 'salesforce-miaw',
@@ -233,42 +249,13 @@ export function createSalesforceMiawConnector(
       );
     },
 
-    doStartHandover: (request, options) =>
-      starts.run(request.idempotencyKey, () =>
-        startConversation({ api, state, settings, providerId, viewOf, ensureStream }, request, options),
-      ).promise,
+    doStartHandover: oncePerIdempotencyKey((request, options) =>
+      startConversation({ api, state, settings, providerId, viewOf, ensureStream }, request, options),
+    ),
 
-    async doSendMessage(request, options) {
-      const key = `${request.conversationId}\u0000${request.messageId}`;
-      const prior = sent.get(key);
-      if (prior) return { ...(await prior), duplicate: true };
-      const pending = (async (): Promise<SendMessageResult> => {
-        const { conversationId } = request;
-        if (ended.has(conversationId))
-          throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', {
-            conversationId,
-          });
-        const { text, warnings } = withLinks(request.text, request.attachments);
-        if (!text) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-        void ensureStream(conversationId); // a conversation from before a restart is picked up again
-        const id = stableUuid(conversationId, request.messageId);
-        try {
-          await withToken(conversationId, (token) =>
-            api.sendText(token, conversationId, { id, text }, { signal: options?.signal }),
-          );
-        } catch (error) {
-          // The same entry id again: Salesforce already has this message (sent by another instance).
-          if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
-          throw error;
-        }
-        return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
-      })();
-      sent.set(key, pending);
-      pending.catch(() => sent.delete(key));
-      return pending;
-    },
+    doSendMessage: oncePerMessage(send),
 
-    async doGetStatus({ conversationId }, options): Promise<StatusResult> {
+    async doGetStatus({ conversationId }, options) {
       const known = await viewOf(conversationId);
       // Ended: the token is gone with the stream, and the stream already told how it ended.
       if (known.ended || ended.has(conversationId)) return { status: known.outcome ?? 'completed' };

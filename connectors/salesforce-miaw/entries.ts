@@ -94,24 +94,21 @@ const ENTRY_TYPES: ReadonlySet<string> = new Set([
   'CloseConversation',
 ]);
 
-const senderSchema = z.object({ role: z.string().optional(), subject: z.string().optional() }).loose();
-const dataSchema = z
-  .object({
-    conversationId: z.string().optional(),
-    conversationEntry: z
-      .object({
-        identifier: z.string().optional(),
-        entryType: z.string().optional(),
-        sender: senderSchema.optional(),
-        senderDisplayName: z.string().nullish(),
-        transcriptedTimestamp: z.number().optional(),
-        clientTimestamp: z.number().optional(),
-        entryPayload: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-      })
-      .loose()
-      .optional(),
-  })
-  .loose();
+const senderSchema = z.looseObject({ role: z.string().optional(), subject: z.string().optional() });
+const dataSchema = z.looseObject({
+  conversationId: z.string().optional(),
+  conversationEntry: z
+    .looseObject({
+      identifier: z.string().optional(),
+      entryType: z.string().optional(),
+      sender: senderSchema.optional(),
+      senderDisplayName: z.string().nullish(),
+      transcriptedTimestamp: z.number().optional(),
+      clientTimestamp: z.number().optional(),
+      entryPayload: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    })
+    .optional(),
+});
 
 type Payload = Record<string, unknown>;
 const AGENT_ROLES = new Set(['Agent', 'Chatbot']);

@@ -5,14 +5,12 @@ export const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Day = (typeof DAYS)[number];
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Use HH:MM (24-hour)');
-export const businessHoursSchema = z
-  .object({
-    timeZone: z.string().refine(isTimeZone, 'Unknown IANA time zone'),
-    weekly: z.partialRecord(z.enum(DAYS), z.array(z.tuple([hhmm, hhmm])).max(6)),
-    /** `YYYY-MM-DD` dates in the time zone on which the center is closed. */
-    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD')).default([]),
-  })
-  .strict();
+export const businessHoursSchema = z.strictObject({
+  timeZone: z.string().refine(isTimeZone, 'Unknown IANA time zone'),
+  weekly: z.partialRecord(z.enum(DAYS), z.array(z.tuple([hhmm, hhmm])).max(6)),
+  /** `YYYY-MM-DD` dates in the time zone on which the center is closed. */
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD')).default([]),
+});
 export type BusinessHours = z.output<typeof businessHoursSchema>;
 
 function isTimeZone(tz: string): boolean {

@@ -12,53 +12,47 @@ import { businessHoursSchema } from './hours';
 
 /** Configuration and state of the simulated contact center. */
 
-export const queueConfigSchema = z
-  .object({
-    id: z.string().min(1),
-    name: z.string().optional(),
-    businessHours: businessHoursSchema.optional(),
-    /** Waiting conversations allowed before new ones are refused (queue full). */
-    maxQueueLength: z.number().int().positive().optional(),
-    /** Average handle time used for the wait estimate (default 300 s). */
-    averageHandleTimeSec: z.number().positive().optional(),
-  })
-  .strict();
+export const queueConfigSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  businessHours: businessHoursSchema.optional(),
+  /** Waiting conversations allowed before new ones are refused (queue full). */
+  maxQueueLength: z.number().int().positive().optional(),
+  /** Average handle time used for the wait estimate (default 300 s). */
+  averageHandleTimeSec: z.number().positive().optional(),
+});
 export type QueueConfig = z.input<typeof queueConfigSchema>;
 
 export const AGENT_STATUSES = ['available', 'busy', 'offline'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
-export const agentConfigSchema = z
-  .object({
-    id: z.string().min(1),
-    name: z.string().min(1),
-    skills: z.array(z.string()).default([]),
-    languages: z.array(z.string()).default([]),
-    /** Conversations at once (default 2). */
-    capacity: z.number().int().positive().default(2),
-    status: z.enum(AGENT_STATUSES).default('available'),
-    /** Queues the agent serves; empty = all. */
-    queues: z.array(z.string()).default([]),
-  })
-  .strict();
+export const agentConfigSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  skills: z.array(z.string()).default([]),
+  languages: z.array(z.string()).default([]),
+  /** Conversations at once (default 2). */
+  capacity: z.number().int().positive().default(2),
+  status: z.enum(AGENT_STATUSES).default('available'),
+  /** Queues the agent serves; empty = all. */
+  queues: z.array(z.string()).default([]),
+});
 export type AgentConfig = z.input<typeof agentConfigSchema>;
 export type AgentState = z.output<typeof agentConfigSchema>;
 
-export const centerConfigSchema = z
-  .object({
-    queues: z
-      .array(queueConfigSchema)
-      .min(1)
-      .default([{ id: 'support', name: 'Support' }]),
-    agents: z.array(agentConfigSchema).default([]),
-    /** Refuse new handovers while closed (default) instead of queueing them. */
-    rejectWhenClosed: z.boolean().default(true),
-    /**
-     * Push routing (like an ACD): a free matching agent gets a waiting conversation at once. Default: agents accept.
-     */
-    autoAssign: z.boolean().default(false),
-  })
-  .strict();
+export const centerConfigSchema = z.strictObject({
+  queues: z
+    .array(queueConfigSchema)
+    .min(1)
+    .default([{ id: 'support', name: 'Support' }]),
+  agents: z.array(agentConfigSchema).default([]),
+  /** Refuse new handovers while closed (default) instead of queueing them. */
+  rejectWhenClosed: z.boolean().default(true),
+  /**
+   * Push routing (like an ACD): a free matching agent gets a waiting conversation at once. Default: agents accept.
+   */
+  autoAssign: z.boolean().default(false),
+});
 export type CenterConfig = z.input<typeof centerConfigSchema>;
 
 export type ConversationStatus = 'queue' | 'active' | 'completed' | 'cancelled' | 'error';

@@ -5,7 +5,7 @@ import { centerConfigSchema } from './model';
 
 /** Settings of a simulated-center provider. */
 export const simulatedSettingsSchema = z
-  .object({
+  .strictObject({
     center: field(z.string().min(1).max(64).default('default'), {
       label: 'Center',
       description: 'Name of the in-process center; providers naming the same center share its queues and agents.',
@@ -32,7 +32,6 @@ export const simulatedSettingsSchema = z
       description: 'Signs webhooks (HMAC-SHA256 over timestamp and body).',
     }),
   })
-  .strict()
   .superRefine((s, ctx) => {
     if (s.delivery === 'webhook' && !s.webhookSecret)
       settingIssue(ctx, 'webhookSecret', 'Required when event delivery is "webhook"');

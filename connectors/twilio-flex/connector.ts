@@ -4,21 +4,24 @@ import {
   SPECIFICATION_VERSION,
   UnsupportedCapabilityError,
   defineCapabilities,
-  parseOrThrow,
-  type ConnectorCallOptions,
   type ConnectorRuntime,
   type ConnectorWarning,
-  type HandoverConnectorV1,
   type SendMessageRequest,
   type SendMessageResult,
-  type StartHandoverRequest,
-  type StartHandoverResult,
 } from 'handover-kit/contract';
-import { OnceByKey, SingleFlight, withWarnings, failureReason, featureWarning } from 'handover-kit/connector-utils';
+import {
+  SingleFlight,
+  connectorFactory,
+  oncePerIdempotencyKey,
+  withWarnings,
+  failureReason,
+  featureWarning,
+  type BuiltConnector,
+} from 'handover-kit/connector-utils';
 import { TwilioApi } from './api';
 import { QueueInsight } from './queue';
 import { interactionChannel, interactionRouting, isQueueSid, taskAttributes, transcriptBodies } from './routing';
-import { AUTH_TOKEN_ENV, twilioFlexSettingsSchema, type TwilioFlexSettingsInput } from './schema';
+import { AUTH_TOKEN_ENV, twilioFlexSettingsSchema, type TwilioFlexSettings } from './schema';
 import { HandoverState, type HandoverRecord } from './state';
 import { WEBHOOK_FILTERS, createTwilioWebhook } from './webhook';
 
@@ -39,25 +42,20 @@ export const TWILIO_FLEX_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.han
 /** Capabilities whose figures the connector derives (estimates). */
 export const TWILIO_FLEX_ESTIMATED = ['queuePosition', 'estimatedWaitTime'] as const;
 
-const MEMORY = 10_000;
+export type TwilioFlexConnector = BuiltConnector<'twilio-flex', { requests: number }>;
 
-export interface TwilioFlexConnector extends HandoverConnectorV1 {
-  readonly type: 'twilio-flex';
-  dispose(): Promise<void>;
-  /** Request counters for benchmarks and diagnostics. */
-  stats(): { requests: number };
-}
+export const createTwilioFlexConnector = connectorFactory(
+  twilioFlexSettingsSchema,
+  'Twilio Flex',
+  buildTwilioFlexConnector,
+);
 
-export function createTwilioFlexConnector(
-  input: TwilioFlexSettingsInput,
-  runtime: ConnectorRuntime,
-): TwilioFlexConnector {
-  const settings = parseOrThrow(twilioFlexSettingsSchema, input, 'Twilio Flex settings', 'settings');
+/** A provider from valid settings (`createTwilioFlexConnector` validates them first). */
+function buildTwilioFlexConnector(settings: TwilioFlexSettings, runtime: ConnectorRuntime): TwilioFlexConnector {
   const { clock, logger } = runtime;
   const api = new TwilioApi(settings, clock);
   const state = new HandoverState(runtime.state);
   const queue = new QueueInsight(api, settings);
-  const starts = new OnceByKey<StartHandoverResult>(MEMORY);
   // Concurrent repeats of a message share one send; a later repeat finds its sid in the shared state
   // (no in-process memory of every message: the state already keeps that, for every instance).
   const sends = new SingleFlight<SendMessageResult>();
@@ -67,7 +65,7 @@ export function createTwilioFlexConnector(
     ? TWILIO_FLEX_CAPABILITIES
     : defineCapabilities({ ...TWILIO_FLEX_CAPABILITIES, availability: false });
 
-  async function start(request: StartHandoverRequest, options?: ConnectorCallOptions): Promise<StartHandoverResult> {
+  const start: TwilioFlexConnector['doStartHandover'] = async (request, options) => {
     const known = await state.startedConversation(request.idempotencyKey);
     if (known) return { conversationId: known, status: 'queue' };
     const url = publicUrl();
@@ -144,9 +142,9 @@ export function createTwilioFlexConnector(
         });
       throw error;
     }
-  }
+  };
 
-  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
+  const send: TwilioFlexConnector['doSendMessage'] = async (request, options) => {
     const { conversationId, messageId } = request;
     // Both reads at once: one state round trip on a Redis gateway instead of two. Read by index:
     // array destructuring runs the iterator protocol (objects and a larger async frame per message).
@@ -168,7 +166,7 @@ export function createTwilioFlexConnector(
     return warnings
       ? { vendorMessageId: message.sid, duplicate: false, warnings }
       : { vendorMessageId: message.sid, duplicate: false };
-  }
+  };
 
   /** No warnings array unless there is something to warn about (the usual message has none). */
   function attachmentWarnings(request: SendMessageRequest): ConnectorWarning[] | undefined {
@@ -192,7 +190,7 @@ export function createTwilioFlexConnector(
   }
 
   /** Closes routing (tasks closed, not left wrapping) and then the conversation. */
-  async function close(conversationId: string, note: string | undefined, options?: ConnectorCallOptions) {
+  const close: TwilioFlexConnector['doCloseHandover'] = async ({ conversationId, message: note }, options) => {
     const call = { signal: options?.signal };
     const conversation = await api.fetchConversation(conversationId, { ...call, operation: 'close handover' });
     if (conversation.state === 'closed') return { alreadyClosed: true };
@@ -234,7 +232,7 @@ export function createTwilioFlexConnector(
       { ...call, operation: 'close handover: conversation' },
     );
     return { alreadyClosed: false, ...withWarnings(warnings) };
-  }
+  };
 
   const connector: TwilioFlexConnector = {
     specificationVersion: SPECIFICATION_VERSION,
@@ -260,7 +258,7 @@ export function createTwilioFlexConnector(
       return queue.availability(queueSid, options);
     },
 
-    doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise,
+    doStartHandover: oncePerIdempotencyKey(start),
 
     doSendMessage(request, options) {
       const key = `${request.conversationId}\u0000${request.messageId}`;
@@ -283,9 +281,7 @@ export function createTwilioFlexConnector(
       return queue.waiting(conversationId, record, call);
     },
 
-    async doCloseHandover({ conversationId, message }, options) {
-      return close(conversationId, message, options);
-    },
+    doCloseHandover: close,
 
     stats: () => ({ requests: api.requestCount }),
 

@@ -14,7 +14,7 @@ export const INTERACTION_CHANNEL_TYPES = ['web', 'chat', 'sms', 'whatsapp', 'mes
 
 /** Settings of a Twilio Flex provider (Conversations + Interactions + TaskRouter). */
 export const twilioFlexSettingsSchema = z
-  .object({
+  .strictObject({
     accountSid: field(sid('AC', 'Account'), { label: 'Account SID', description: 'Your Twilio Account SID (AC…).' }),
     authToken: secret(z.string().min(16, 'The Auth Token has 32 characters').optional(), {
       label: 'Auth Token',
@@ -92,7 +92,6 @@ export const twilioFlexSettingsSchema = z
     taskrouterBaseUrl: baseUrlOverride('TaskRouter API'),
     requestTimeoutMs: requestTimeoutMs('Twilio API'),
   })
-  .strict()
   .superRefine((s, ctx) => {
     if ((s.apiKeySid === undefined) !== (s.apiKeySecret === undefined))
       settingIssue(ctx, 'apiKeySecret', 'Set both the API key SID and its secret, or neither');

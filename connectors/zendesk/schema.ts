@@ -17,7 +17,7 @@ const integrationRef = z
   .regex(/^[A-Za-z0-9:_-]+$/, 'Use the switchboard integration name, id or type (letters, digits, ":", "-", "_")');
 
 export const zendeskSettingsSchema = z
-  .object({
+  .strictObject({
     subdomain: field(
       z
         .string()
@@ -112,7 +112,6 @@ export const zendeskSettingsSchema = z
       description: 'Deadline for each call to Zendesk.',
     }),
   })
-  .strict()
   .superRefine((s, ctx) => {
     if (!s.subdomain && !s.baseUrl)
       settingIssue(ctx, 'subdomain', 'Set the Zendesk subdomain (or baseUrl for a legacy Sunshine Conversations host)');
@@ -135,23 +134,21 @@ export type ZendeskSettingsInput = z.input<typeof zendeskSettingsSchema>;
 const flatValue = z.union([z.string(), z.number(), z.boolean()]);
 
 /** `connectorOptions.zendesk` on a handover request. */
-export const zendeskOptionsSchema = z
-  .object({
-    /** The SunCo conversation the user is already in (e.g. the bot answers a Zendesk widget). */
-    conversationId: z.string().trim().min(1).max(64).optional(),
-    /** The SunCo user id in that conversation (looked up from its participants when omitted). */
-    userId: z.string().trim().min(1).max(64).optional(),
-    /** externalId for the SunCo user the connector creates (default: the handover's user id). */
-    userExternalId: z.string().trim().min(1).max(1024).optional(),
-    /** First message copied into the ticket (`first_message_id`); default: the first transcript line posted. */
-    firstMessageId: z.string().trim().min(1).max(64).optional(),
-    /** Overrides the provider's transcript setting for this handover. */
-    transcript: z.enum(['messages', 'none']).optional(),
-    /** Ticket tags, added to the routing skills. */
-    tags: z.array(z.string().trim().min(1).max(80)).max(50).optional(),
-    /** Extra flat passControl metadata, e.g. `dataCapture.ticketField.<id>`. */
-    metadata: z.record(z.string().min(1).max(200), flatValue).optional(),
-  })
-  .strict();
+export const zendeskOptionsSchema = z.strictObject({
+  /** The SunCo conversation the user is already in (e.g. the bot answers a Zendesk widget). */
+  conversationId: z.string().trim().min(1).max(64).optional(),
+  /** The SunCo user id in that conversation (looked up from its participants when omitted). */
+  userId: z.string().trim().min(1).max(64).optional(),
+  /** externalId for the SunCo user the connector creates (default: the handover's user id). */
+  userExternalId: z.string().trim().min(1).max(1024).optional(),
+  /** First message copied into the ticket (`first_message_id`); default: the first transcript line posted. */
+  firstMessageId: z.string().trim().min(1).max(64).optional(),
+  /** Overrides the provider's transcript setting for this handover. */
+  transcript: z.enum(['messages', 'none']).optional(),
+  /** Ticket tags, added to the routing skills. */
+  tags: z.array(z.string().trim().min(1).max(80)).max(50).optional(),
+  /** Extra flat passControl metadata, e.g. `dataCapture.ticketField.<id>`. */
+  metadata: z.record(z.string().min(1).max(200), flatValue).optional(),
+});
 
 export type ZendeskOptions = z.output<typeof zendeskOptionsSchema>;

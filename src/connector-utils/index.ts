@@ -18,3 +18,4 @@ export * from './attachments';
 export * from './events';
 export * from './transcript';
 export * from './periodic';
+export * from './connector';
