@@ -38,6 +38,7 @@ export const SALESFORCE_MIAW_CAPABILITIES = defineCapabilities(
 );
 
 const MEMORY = 10_000;
+type SendArgs = Parameters<HandoverConnectorV1['doSendMessage']>;
 
 export interface SalesforceMiawConnector extends HandoverConnectorV1 {
   readonly type: 'salesforce-miaw';
@@ -102,9 +103,36 @@ export function createSalesforceMiawConnector(
     }).promise;
   }
 
+  async function send(request: SendArgs[0], options: SendArgs[1]): Promise<SendMessageResult> {
+    const { conversationId } = request;
+    if (ended.has(conversationId))
+      throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', {
+        conversationId,
+      });
+    // A message without attachments (the usual one) is sent as it is, with no warnings to report.
+    const linked = request.attachments?.length ? withLinks(request.text, request.attachments) : undefined;
+    const text = linked ? linked.text : request.text;
+    if (!text) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
+    void ensureStream(conversationId); // a conversation from before a restart is picked up again
+    const id = stableUuid(conversationId, request.messageId);
+    try {
+      await withToken(conversationId, (token) =>
+        api.sendText(token, conversationId, { id, text }, { signal: options?.signal }),
+      );
+    } catch (error) {
+      // The same entry id again: Salesforce already has this message (sent by another instance).
+      if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
+      throw error;
+    }
+    return linked
+      ? { vendorMessageId: id, duplicate: false, ...withWarnings(linked.warnings) }
+      : { vendorMessageId: id, duplicate: false };
+  }
+
   /** Runs `call` with the conversation's token; a 401 renews the token once and repeats (Salesforce did nothing). */
   async function withToken<T>(conversationId: string, call: (token: string) => Promise<T>): Promise<T> {
-    const creds = await credentials(conversationId);
+    // The token in memory without an async step; the shared state only when this process has none.
+    const creds = state.knownCredentials(conversationId) ?? (await credentials(conversationId));
     try {
       return await call(creds.accessToken);
     } catch (error) {
@@ -238,31 +266,12 @@ export function createSalesforceMiawConnector(
         startConversation({ api, state, settings, providerId, viewOf, ensureStream }, request, options),
       ).promise,
 
-    async doSendMessage(request, options) {
+    // Not async: the first call gets the send's own promise (no extra async step per message).
+    doSendMessage(request, options) {
       const key = `${request.conversationId}\u0000${request.messageId}`;
       const prior = sent.get(key);
-      if (prior) return { ...(await prior), duplicate: true };
-      const pending = (async (): Promise<SendMessageResult> => {
-        const { conversationId } = request;
-        if (ended.has(conversationId))
-          throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', {
-            conversationId,
-          });
-        const { text, warnings } = withLinks(request.text, request.attachments);
-        if (!text) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-        void ensureStream(conversationId); // a conversation from before a restart is picked up again
-        const id = stableUuid(conversationId, request.messageId);
-        try {
-          await withToken(conversationId, (token) =>
-            api.sendText(token, conversationId, { id, text }, { signal: options?.signal }),
-          );
-        } catch (error) {
-          // The same entry id again: Salesforce already has this message (sent by another instance).
-          if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
-          throw error;
-        }
-        return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
-      })();
+      if (prior) return prior.then((result) => ({ ...result, duplicate: true }));
+      const pending = send(request, options);
       sent.set(key, pending);
       pending.catch(() => sent.delete(key));
       return pending;

@@ -150,7 +150,8 @@ export function createTwilioFlexConnector(
     const { conversationId, messageId } = request;
     // Both reads at once: one state round trip on a Redis gateway instead of two. Read by index:
     // array destructuring runs the iterator protocol (objects and a larger async frame per message).
-    const reads = await Promise.all([state.sentMessage(conversationId, messageId), state.record(conversationId)]);
+    const sentKey = state.sentKey(conversationId, messageId);
+    const reads = await Promise.all([state.sentMessage(sentKey), state.record(conversationId)]);
     const earlier = reads[0];
     const record = reads[1];
     if (earlier) return { vendorMessageId: earlier, duplicate: true };
@@ -164,7 +165,7 @@ export function createTwilioFlexConnector(
       signal: options?.signal,
       operation: 'send message',
     });
-    await state.rememberSent(conversationId, messageId, message.sid);
+    await state.rememberSent(sentKey, message.sid);
     return warnings
       ? { vendorMessageId: message.sid, duplicate: false, warnings }
       : { vendorMessageId: message.sid, duplicate: false };

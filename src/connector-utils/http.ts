@@ -79,8 +79,8 @@ export class HttpClient {
   // only async step on the usual path.
   send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
-    // The 401 refresh is made once per call, retries included.
-    const refresh = { done: false };
+    // The 401 refresh is made once per call, retries included (no flag object without onUnauthorized).
+    const refresh = this.options.onUnauthorized ? { done: false } : NO_REFRESH;
     if (!idempotent || req.retry === false) return this.attempt<T>(req, refresh);
     const clock = this.options.clock;
     return retryWithBackoff(() => this.attempt<T>(req, refresh), {
@@ -121,15 +121,21 @@ export class HttpClient {
   }
 
   private readonly bases = new Map<string, Base>();
+  /** The last base used, kept apart from the map: most requests use the same base as the one before. */
+  private lastBase: Base | undefined;
+  private lastBaseUrl: string | undefined;
 
   /** The request's origin and path; base URLs are parsed once, not per call. */
   private target(req: HttpRequest): { origin: string; path: string } {
     const baseUrl = req.baseUrl ?? this.options.baseUrl;
+    if (baseUrl === this.lastBaseUrl) return resolveTarget(this.lastBase!, req.path, req.query);
     let base = this.bases.get(baseUrl);
     if (!base) {
       base = parseBase(baseUrl);
       if (this.bases.size < 64) this.bases.set(baseUrl, base);
     }
+    this.lastBase = base;
+    this.lastBaseUrl = baseUrl;
     return resolveTarget(base, req.path, req.query);
   }
 
@@ -212,7 +218,7 @@ export class HttpClient {
     let parsed: unknown;
     if (text.length > 0) {
       try {
-        parsed = JSON_START.test(text) ? JSON.parse(text) : text;
+        parsed = looksLikeJson(text) ? JSON.parse(text) : text;
       } catch {
         parsed = text;
       }
@@ -232,6 +238,9 @@ export class HttpClient {
     return { status: res.statusCode, headers: res.headers, body: parsed as T };
   }
 }
+
+/** What `refreshing` is given when there is no `onUnauthorized` (it reads the flag only with one). */
+const NO_REFRESH = { done: true };
 
 function isPromise<T>(value: T | PromiseLike<T> | undefined): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
@@ -297,6 +306,12 @@ class DeadlineSignal {
  * page) is kept as text without trying JSON.parse: a thrown SyntaxError costs tens of µs.
  */
 const JSON_START = /^\s*[[{"\-0-9tfn]/;
+
+/** `JSON_START` with the usual answer (an object or an array) decided by its first character. */
+function looksLikeJson(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 123 /* { */ || c === 91 /* [ */ || JSON_START.test(text);
+}
 
 const SAFE = "A-Za-z0-9\\-_~%:@!$&'()*+,;=";
 /** Characters a path may hold and keep its meaning when appended as is (no dot segments, query or fragment). */
