@@ -71,10 +71,7 @@ export class GenesysApi {
   /** The inbound message path, encoded once. */
   private readonly inboundPath: string;
 
-  constructor(
-    settings: GenesysSettings,
-    clock: Clock,
-  ) {
+  constructor(settings: GenesysSettings, clock: Clock) {
     this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
     this.inboundPath = `api/v2/conversations/messages/${enc(settings.integrationId)}/inbound/open/message`;
     const common = {
