@@ -2,6 +2,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { HandoverError, HandoverTimeoutError, VendorApiError, type Clock } from '../contract';
 import { vendorError } from './errors';
 import { clockSleep, retryWithBackoff, type RetryOptions } from './retry';
+import { DeadlineSignal, Deadlines } from './http-deadlines';
 
 export interface HttpClientOptions {
   /** Vendor name for errors and logs, e.g. `genesys`. */
@@ -68,9 +69,11 @@ export class HttpClient {
   requestCount = 0;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly deadlines: Deadlines;
 
   constructor(private readonly options: HttpClientOptions) {
     this.ownsDispatcher = !options.dispatcher;
+    this.deadlines = new Deadlines(options.timeoutMs ?? 10_000);
     this.dispatcher =
       options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
   }
@@ -140,6 +143,7 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
+    this.deadlines.stop();
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
@@ -160,17 +164,13 @@ export class HttpClient {
       body = encodeForm(req.form);
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const timeoutMs = this.deadlines.timeoutMs;
     this.requestCount++;
-    // One plain timer per attempt: precise to the millisecond (undici's own header/body timeouts tick
-    // about once a second), and the caller's signal still aborts it. undici takes any emitter-like
-    // object as its signal: far cheaper per call than an AbortController.
+    // The attempt's deadline, kept by the client's one deadline timer (precise to the millisecond;
+    // undici's own header/body timeouts tick about once a second); the caller's signal still aborts
+    // it. undici takes any emitter-like object as its signal: far cheaper per call than an AbortController.
     const signal = new DeadlineSignal();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      signal.abort(undefined);
-    }, timeoutMs); // ref'd: the caller awaits this request (cleared below)
+    this.deadlines.add(signal);
     const callerSignal = req.signal;
     const onAbort = callerSignal ? () => signal.abort(callerSignal.reason) : undefined;
     if (callerSignal && onAbort) {
@@ -184,7 +184,7 @@ export class HttpClient {
       text = await res.body.text();
     } catch (error) {
       if (HandoverError.isInstance(error)) throw error;
-      if (timedOut) {
+      if (signal.timedOut) {
         throw new HandoverTimeoutError(
           `${this.options.vendor} ${req.operation} timed out after ${timeoutMs} ms`,
           { vendor: this.options.vendor, operation: req.operation },
@@ -212,7 +212,7 @@ export class HttpClient {
         },
       );
     } finally {
-      clearTimeout(timer);
+      this.deadlines.remove(signal);
       if (callerSignal && onAbort) callerSignal.removeEventListener('abort', onAbort);
     }
     let parsed: unknown;
@@ -252,53 +252,6 @@ function mergeHeaders(own: Record<string, string> | undefined, extra: Record<str
   if (own) for (const k of Object.keys(own)) headers[k] = own[k]!;
   if (extra) for (const k of Object.keys(extra)) headers[k] = extra[k]!;
   return headers;
-}
-
-type Listener = () => void;
-
-/**
- * The per-attempt abort signal undici listens to (`aborted`, `reason`, `once`/`removeListener` for
- * `abort`): one listener slot (undici adds one per request) instead of an EventEmitter per attempt.
- */
-class DeadlineSignal {
-  aborted = false;
-  reason: unknown = undefined;
-  private listener: Listener | undefined = undefined;
-  private more: Listener[] | undefined = undefined;
-
-  on(event: string, listener: Listener): this {
-    if (event !== 'abort') return this;
-    if (this.listener === undefined) this.listener = listener;
-    else (this.more ??= []).push(listener);
-    return this;
-  }
-
-  once(event: string, listener: Listener): this {
-    // abort fires at most once, and every listener is dropped when it does.
-    return this.on(event, listener);
-  }
-
-  removeListener(event: string, listener: Listener): this {
-    if (event !== 'abort') return this;
-    if (this.listener === listener) this.listener = undefined;
-    else if (this.more) {
-      const i = this.more.indexOf(listener);
-      if (i >= 0) this.more.splice(i, 1);
-    }
-    return this;
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    const first = this.listener;
-    const more = this.more;
-    this.listener = undefined;
-    this.more = undefined;
-    first?.();
-    if (more) for (const listener of more) listener();
-  }
 }
 
 /**
