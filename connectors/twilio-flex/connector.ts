@@ -40,6 +40,7 @@ export const TWILIO_FLEX_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.han
 export const TWILIO_FLEX_ESTIMATED = ['queuePosition', 'estimatedWaitTime'] as const;
 
 const MEMORY = 10_000;
+const ignore = () => {};
 
 export interface TwilioFlexConnector extends HandoverConnectorV1 {
   readonly type: 'twilio-flex';
@@ -148,13 +149,17 @@ export function createTwilioFlexConnector(
 
   async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
     const { conversationId, messageId } = request;
-    // Both reads at once: one state round trip on a Redis gateway instead of two. Read by index:
-    // array destructuring runs the iterator protocol (objects and a larger async frame per message).
+    // Both reads started at once (one state round trip on a Redis gateway instead of two) and awaited
+    // in turn: Promise.all's array, iterator and per-element closures were most of this frame's
+    // garbage per message. The record read has a handler from the start, so a failure of it is never
+    // an unhandled rejection while the first read is awaited (or when a duplicate returns early).
     const sentKey = state.sentKey(conversationId, messageId);
-    const reads = await Promise.all([state.sentMessage(sentKey), state.record(conversationId)]);
-    const earlier = reads[0];
-    const record = reads[1];
+    const sentRead = state.sentMessage(sentKey);
+    const recordRead = state.record(conversationId);
+    recordRead.catch(ignore);
+    const earlier = await sentRead;
     if (earlier) return { vendorMessageId: earlier, duplicate: true };
+    const record = await recordRead;
     const warnings = attachmentWarnings(request);
     if (!request.text)
       return {
