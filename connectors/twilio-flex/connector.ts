@@ -147,13 +147,16 @@ export function createTwilioFlexConnector(
     }
   }
 
-  async function send(request: SendMessageRequest, options?: ConnectorCallOptions): Promise<SendMessageResult> {
-    const { conversationId, messageId } = request;
+  async function send(
+    request: SendMessageRequest,
+    sentKey: string,
+    options?: ConnectorCallOptions,
+  ): Promise<SendMessageResult> {
+    const { conversationId } = request;
     // Both reads started at once (one state round trip on a Redis gateway instead of two) and awaited
     // in turn: Promise.all's array, iterator and per-element closures were most of this frame's
     // garbage per message. The record read has a handler from the start, so a failure of it is never
     // an unhandled rejection while the first read is awaited (or when a duplicate returns early).
-    const sentKey = state.sentKey(conversationId, messageId);
     const sentRead = state.sentMessage(sentKey);
     const recordRead = state.record(conversationId);
     recordRead.catch(ignore);
@@ -269,8 +272,9 @@ export function createTwilioFlexConnector(
     doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise,
 
     doSendMessage(request, options) {
-      const key = `${request.conversationId}\u0000${request.messageId}`;
-      const { promise, shared } = sends.run(key, () => send(request, options));
+      // One key string for the in-flight send and the message's state entry (built and hashed once).
+      const key = state.sentKey(request.conversationId, request.messageId);
+      const { promise, shared } = sends.run(key, () => send(request, key, options));
       // The first call gets the send's own promise (no extra async step on the hot path).
       return shared ? promise.then((result) => ({ ...result, duplicate: true })) : promise;
     },
