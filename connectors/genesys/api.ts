@@ -4,6 +4,7 @@ import type { Clock } from 'handover-kit/contract';
 import {
   HttpClient,
   OAuthTokenCache,
+  headersPerCredential,
   type HttpRequest,
   type HttpResponse,
   parseVendorBody,
@@ -22,6 +23,7 @@ import {
 import { HandoverConfigError } from 'handover-kit/contract';
 
 export const VENDOR = 'genesys';
+const PREFETCH = { prefetchConversationId: true };
 /** Genesys puts its request id in this header (newer edges may add `Genesys-Correlation-Id`). */
 export const REQUEST_ID_HEADER = 'inin-correlation-id';
 
@@ -66,12 +68,12 @@ export class GenesysApi {
   readonly login: HttpClient;
   readonly tokens: OAuthTokenCache;
   private readonly dispatcher: Agent;
+  /** The inbound message path, encoded once. */
+  private readonly inboundPath: string;
 
-  constructor(
-    private readonly settings: GenesysSettings,
-    clock: Clock,
-  ) {
+  constructor(settings: GenesysSettings, clock: Clock) {
     this.dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
+    this.inboundPath = `api/v2/conversations/messages/${enc(settings.integrationId)}/inbound/open/message`;
     const common = {
       vendor: VENDOR,
       timeoutMs: settings.requestTimeoutMs,
@@ -82,11 +84,16 @@ export class GenesysApi {
       dispatcher: this.dispatcher,
     };
     const loginBaseUrl = settings.loginBaseUrl ?? loginBaseUrlFor(settings.region);
+    const bearer = headersPerCredential((token) => ({ authorization: `Bearer ${token}` }));
     this.login = new HttpClient({ ...common, baseUrl: loginBaseUrl });
     this.http = new HttpClient({
       ...common,
       baseUrl: settings.apiBaseUrl ?? apiBaseUrlFor(settings.region),
-      headers: async () => ({ authorization: `Bearer ${await this.tokens.get()}` }),
+      // A fresh cached token is used without a promise (no async step per request), its header object reused.
+      headers: () => {
+        const token = this.tokens.current();
+        return token === undefined ? this.tokens.get().then(bearer) : bearer(token);
+      },
       // A 401 means Genesys did nothing, so even a POST may be repeated with a fresh token.
       onUnauthorized: async (refused) => {
         this.tokens.invalidate(refused.authorization?.replace(/^Bearer /, '') ?? '');
@@ -111,20 +118,22 @@ export class GenesysApi {
   }
 
   /** POST …/{integrationId}/inbound/open/message. Not repeated on failure: a repeat could post twice. */
-  async sendInbound(
+  sendInbound(
     body: InboundMessageBody,
     options: CallOptions & { prefetchConversationId?: boolean; operation: string },
-  ) {
-    const res = await this.call<unknown>({
-      method: 'POST',
-      path: `api/v2/conversations/messages/${enc(this.settings.integrationId)}/inbound/open/message`,
-      ...(options.prefetchConversationId ? { query: { prefetchConversationId: true } } : {}),
-      json: body,
-      operation: options.operation,
-      idempotent: false,
-      signal: options.signal,
-    });
-    return parse(inboundResponseSchema, res.body, options.operation);
+  ): Promise<z.output<typeof inboundResponseSchema>> {
+    // A plain promise and one request object (every relayed message comes through here).
+    return this.http
+      .send<unknown>({
+        method: 'POST',
+        path: this.inboundPath,
+        query: options.prefetchConversationId ? PREFETCH : undefined,
+        json: body,
+        operation: options.operation,
+        idempotent: false,
+        signal: options.signal,
+      })
+      .then((res) => parse(inboundResponseSchema, res.body, options.operation));
   }
 
   /** GET the message conversation (participants). `retry: false` for polls: the next poll is the retry. */

@@ -134,7 +134,17 @@ function buildGenesysConnector(settings: GenesysSettings, runtime: ConnectorRunt
     return from;
   };
   const hasQueue = settings.queueId !== undefined;
-  const nowIso = () => new Date(clock.now()).toISOString();
+  // Formatted once per millisecond: messages relayed within the same millisecond share the text.
+  let isoAt = Number.NaN;
+  let iso = '';
+  const nowIso = () => {
+    const now = clock.now();
+    if (now !== isoAt) {
+      iso = new Date(now).toISOString();
+      isoAt = now;
+    }
+    return iso;
+  };
 
   const capabilities = hasQueue
     ? GENESYS_CAPABILITIES
@@ -213,16 +223,15 @@ function buildGenesysConnector(settings: GenesysSettings, runtime: ConnectorRunt
     const { content, warnings } = request.attachments?.length ? attachmentContent(request.attachments) : NO_FILES;
     if (!request.text && content.length === 0)
       return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
-    const from = (await senderOfConversation(conversationId)) ?? senderOf(request.user);
+    // The sender from memory without an async step; the state only after a restart.
+    const from = senders.get(conversationId) ?? (await senderOfConversation(conversationId)) ?? senderOf(request.user);
     poller.track(conversationId); // a handover of ours from before a restart is picked up again
-    const res = await api.sendInbound(
-      {
-        channel: { messageId: stableMessageId('msg', conversationId, messageId), time: nowIso(), from },
-        ...(request.text ? { text: request.text } : {}),
-        ...(content.length > 0 ? { content } : {}),
-      },
-      { operation: 'send message', signal: options?.signal },
-    );
+    const body: Parameters<GenesysApi['sendInbound']>[0] = {
+      channel: { messageId: stableMessageId('msg', conversationId, messageId), time: nowIso(), from },
+    };
+    if (request.text) body.text = request.text;
+    if (content.length > 0) body.content = content;
+    const res = await api.sendInbound(body, { operation: 'send message', signal: options?.signal });
     const result = res.id ? { vendorMessageId: res.id, duplicate: false } : { duplicate: false };
     return warnings.length > 0 ? { ...result, warnings } : result;
   };

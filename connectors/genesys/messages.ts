@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import {
   parseOrThrow,
@@ -38,7 +38,8 @@ export function handoverOptions(
  * the same message), and the id has a fixed, short length whatever the input.
  */
 export function stableMessageId(kind: 'start' | 'msg' | 'close', ...parts: string[]): string {
-  return `hk-${kind}-${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)}`;
+  // The one-shot hash: the same digest as createHash().update().digest(), without a Hash object per message.
+  return `hk-${kind}-${hash('sha256', parts.join('\u0000'), 'hex').slice(0, 32)}`;
 }
 
 export type Sender = InboundMessageBody['channel']['from'];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from 'handover-kit/contract';
 import {
   HttpClient,
+  headersPerCredential,
   type HttpRequest,
   clockSleep,
   parseVendorBody,
@@ -91,7 +92,7 @@ export class MiawApi {
   /** A fresh token for the same end user, from a still valid one. */
   async continuationToken(token: string, options: CallOptions = {}): Promise<AccessToken> {
     const res = await this.http.send<unknown>({
-      ...authed(token),
+      headers: this.bearer(token),
       method: 'GET',
       path: `${API}/authorization/continuation-access-token`,
       operation: 'continue access token',
@@ -120,15 +121,18 @@ export class MiawApi {
     });
   }
 
-  async sendText(
+  /** Settles when Salesforce has accepted the message (its answer is not read). */
+  sendText(
     token: string,
     conversationId: string,
     message: TextMessageBody,
     options: CallOptions & { operation?: string } = {},
-  ): Promise<void> {
-    await this.send(token, {
+  ): Promise<unknown> {
+    // One request object and no async frame: every relayed message comes through here.
+    return this.http.send({
       method: 'POST',
       path: `${API}/conversation/${enc(conversationId)}/message`,
+      headers: this.bearer(token),
       json: {
         message: {
           id: message.id,
@@ -193,13 +197,12 @@ export class MiawApi {
     await this.streamDispatcher.destroy();
   }
 
-  private send<T>(token: string, req: Omit<HttpRequest, 'headers'>) {
-    return this.http.send<T>({ ...req, ...authed(token) });
-  }
-}
+  /** The last token's header object, reused while the same token is in use (HttpClient copies it). */
+  private readonly bearer = headersPerCredential((token) => ({ authorization: `Bearer ${token}` }));
 
-function authed(token: string): { headers: Record<string, string> } {
-  return { headers: { authorization: `Bearer ${token}` } };
+  private send<T>(token: string, req: Omit<HttpRequest, 'headers'>) {
+    return this.http.send<T>({ ...req, headers: this.bearer(token) });
+  }
 }
 
 function tokenOf(body: unknown, operation: string): AccessToken {

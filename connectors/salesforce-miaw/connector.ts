@@ -97,7 +97,8 @@ function buildSalesforceMiawConnector(
 
   /** Runs `call` with the conversation's token; a 401 renews the token once and repeats (Salesforce did nothing). */
   async function withToken<T>(conversationId: string, call: (token: string) => Promise<T>): Promise<T> {
-    const creds = await credentials(conversationId);
+    // The token in memory without an async step; the shared state only when this process has none.
+    const creds = state.knownCredentials(conversationId) ?? (await credentials(conversationId));
     try {
       return await call(creds.accessToken);
     } catch (error) {
@@ -218,7 +219,9 @@ function buildSalesforceMiawConnector(
       throw new HandoverNotFoundError('The Salesforce conversation has ended; the message was not sent', {
         conversationId,
       });
-    const { text, warnings } = withLinks(request.text, request.attachments);
+    // A message without attachments (the usual one) is sent as it is, with no warnings to report.
+    const linked = request.attachments?.length ? withLinks(request.text, request.attachments) : undefined;
+    const text = linked ? linked.text : request.text;
     if (!text) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
     void ensureStream(conversationId); // a conversation from before a restart is picked up again
     const id = stableUuid(conversationId, request.messageId);
@@ -231,7 +234,9 @@ function buildSalesforceMiawConnector(
       if (isStatus(error, 409)) return { vendorMessageId: id, duplicate: true };
       throw error;
     }
-    return { vendorMessageId: id, duplicate: false, ...withWarnings(warnings) };
+    return linked
+      ? { vendorMessageId: id, duplicate: false, ...withWarnings(linked.warnings) }
+      : { vendorMessageId: id, duplicate: false };
   };
 
   const connector: SalesforceMiawConnector = {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   HandoverConfigError,
   VendorApiError,
@@ -16,10 +16,11 @@ import type { MiawState } from './state';
 
 /** A lower-case RFC 4122 v4 UUID derived from `parts`: the same handover always gets the same id. */
 export function stableUuid(...parts: string[]): string {
-  const b = createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16);
+  // The one-shot hash (no Hash object per message); the first 16 bytes of the digest make the UUID.
+  const b = hash('sha256', parts.join('\u0000'), 'buffer');
   b[6] = (b[6]! & 0x0f) | 0x40;
   b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
+  const h = b.toString('hex', 0, 16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 

@@ -97,6 +97,11 @@ export class MiawState {
   }
 
   // ---- tokens -------------------------------------------------------------------------------
+  /** The credentials this process holds in memory (what `credentials` answers first), without a promise. */
+  knownCredentials(conversationId: string): ConversationCredentials | undefined {
+    return this.tokens.get(conversationId);
+  }
+
   async credentials(conversationId: string): Promise<ConversationCredentials | undefined> {
     const known = this.tokens.get(conversationId);
     if (known || !this.key) return known;

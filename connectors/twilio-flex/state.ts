@@ -21,6 +21,8 @@ export type HandoverRecord = z.infer<typeof recordSchema>;
 
 export const RECORD_TTL_MS = 7 * DAY_MS;
 export const SENT_TTL_MS = DAY_MS;
+/** One options object for every sent-message write. */
+const SENT_TTL = { ttlMs: SENT_TTL_MS } as const;
 
 const recordKey = (conversationSid: string) => `conversation:${conversationSid}`;
 const startKey = (idempotencyKey: string) => `start:${idempotencyKey}`;
@@ -59,11 +61,16 @@ export class HandoverState {
     return this.state.set(startKey(idempotencyKey), conversationSid, { ttlMs: RECORD_TTL_MS });
   }
 
-  sentMessage(conversationSid: string, messageId: string): Promise<string | undefined> {
-    return this.state.get(sentKey(conversationSid, messageId));
+  /** The state key of a relayed message, built once per send (read, then written after the send). */
+  sentKey(conversationSid: string, messageId: string): string {
+    return sentKey(conversationSid, messageId);
   }
 
-  rememberSent(conversationSid: string, messageId: string, messageSid: string): Promise<void> {
-    return this.state.set(sentKey(conversationSid, messageId), messageSid, { ttlMs: SENT_TTL_MS });
+  sentMessage(key: string): Promise<string | undefined> {
+    return this.state.get(key);
+  }
+
+  rememberSent(key: string, messageSid: string): Promise<void> {
+    return this.state.set(key, messageSid, SENT_TTL);
   }
 }

@@ -2,6 +2,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { HandoverError, HandoverTimeoutError, VendorApiError, type Clock } from '../contract';
 import { vendorError } from './errors';
 import { clockSleep, retryWithBackoff, type RetryOptions } from './retry';
+import { DeadlineSignal, Deadlines } from './http-deadlines';
 
 export interface HttpClientOptions {
   /** Vendor name for errors and logs, e.g. `genesys`. */
@@ -68,9 +69,11 @@ export class HttpClient {
   requestCount = 0;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly deadlines: Deadlines;
 
   constructor(private readonly options: HttpClientOptions) {
     this.ownsDispatcher = !options.dispatcher;
+    this.deadlines = new Deadlines(options.timeoutMs ?? 10_000);
     this.dispatcher =
       options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 128 });
   }
@@ -79,8 +82,8 @@ export class HttpClient {
   // only async step on the usual path.
   send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
-    // The 401 refresh is made once per call, retries included.
-    const refresh = { done: false };
+    // The 401 refresh is made once per call, retries included (no flag object without onUnauthorized).
+    const refresh = this.options.onUnauthorized ? { done: false } : NO_REFRESH;
     if (!idempotent || req.retry === false) return this.attempt<T>(req, refresh);
     const clock = this.options.clock;
     return retryWithBackoff(() => this.attempt<T>(req, refresh), {
@@ -121,19 +124,26 @@ export class HttpClient {
   }
 
   private readonly bases = new Map<string, Base>();
+  /** The last base used, kept apart from the map: most requests use the same base as the one before. */
+  private lastBase: Base | undefined;
+  private lastBaseUrl: string | undefined;
 
   /** The request's origin and path; base URLs are parsed once, not per call. */
   private target(req: HttpRequest): { origin: string; path: string } {
     const baseUrl = req.baseUrl ?? this.options.baseUrl;
+    if (baseUrl === this.lastBaseUrl) return resolveTarget(this.lastBase!, req.path, req.query);
     let base = this.bases.get(baseUrl);
     if (!base) {
       base = parseBase(baseUrl);
       if (this.bases.size < 64) this.bases.set(baseUrl, base);
     }
+    this.lastBase = base;
+    this.lastBaseUrl = baseUrl;
     return resolveTarget(base, req.path, req.query);
   }
 
   async close(): Promise<void> {
+    this.deadlines.stop();
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
@@ -154,17 +164,13 @@ export class HttpClient {
       body = encodeForm(req.form);
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const timeoutMs = this.deadlines.timeoutMs;
     this.requestCount++;
-    // One plain timer per attempt: precise to the millisecond (undici's own header/body timeouts tick
-    // about once a second), and the caller's signal still aborts it. undici takes any emitter-like
-    // object as its signal: far cheaper per call than an AbortController.
+    // The attempt's deadline, kept by the client's one deadline timer (precise to the millisecond;
+    // undici's own header/body timeouts tick about once a second); the caller's signal still aborts
+    // it. undici takes any emitter-like object as its signal: far cheaper per call than an AbortController.
     const signal = new DeadlineSignal();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      signal.abort(undefined);
-    }, timeoutMs); // ref'd: the caller awaits this request (cleared below)
+    this.deadlines.add(signal);
     const callerSignal = req.signal;
     const onAbort = callerSignal ? () => signal.abort(callerSignal.reason) : undefined;
     if (callerSignal && onAbort) {
@@ -178,7 +184,7 @@ export class HttpClient {
       text = await res.body.text();
     } catch (error) {
       if (HandoverError.isInstance(error)) throw error;
-      if (timedOut) {
+      if (signal.timedOut) {
         throw new HandoverTimeoutError(
           `${this.options.vendor} ${req.operation} timed out after ${timeoutMs} ms`,
           { vendor: this.options.vendor, operation: req.operation },
@@ -206,13 +212,13 @@ export class HttpClient {
         },
       );
     } finally {
-      clearTimeout(timer);
+      this.deadlines.remove(signal);
       if (callerSignal && onAbort) callerSignal.removeEventListener('abort', onAbort);
     }
     let parsed: unknown;
     if (text.length > 0) {
       try {
-        parsed = JSON_START.test(text) ? JSON.parse(text) : text;
+        parsed = looksLikeJson(text) ? JSON.parse(text) : text;
       } catch {
         parsed = text;
       }
@@ -233,6 +239,9 @@ export class HttpClient {
   }
 }
 
+/** What `refreshing` is given when there is no `onUnauthorized` (it reads the flag only with one). */
+const NO_REFRESH = { done: true };
+
 function isPromise<T>(value: T | PromiseLike<T> | undefined): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
@@ -240,56 +249,10 @@ function isPromise<T>(value: T | PromiseLike<T> | undefined): value is PromiseLi
 /** `{ accept: 'application/json', ...own, ...extra }` without the spreads' generic copy. */
 function mergeHeaders(own: Record<string, string> | undefined, extra: Record<string, string> | undefined) {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (own) for (const k of Object.keys(own)) headers[k] = own[k]!;
-  if (extra) for (const k of Object.keys(extra)) headers[k] = extra[k]!;
+  // for-in over these plain objects walks their own keys without the array Object.keys allocates.
+  if (own) for (const k in own) headers[k] = own[k]!;
+  if (extra) for (const k in extra) headers[k] = extra[k]!;
   return headers;
-}
-
-type Listener = () => void;
-
-/**
- * The per-attempt abort signal undici listens to (`aborted`, `reason`, `once`/`removeListener` for
- * `abort`): one listener slot (undici adds one per request) instead of an EventEmitter per attempt.
- */
-class DeadlineSignal {
-  aborted = false;
-  reason: unknown = undefined;
-  private listener: Listener | undefined = undefined;
-  private more: Listener[] | undefined = undefined;
-
-  on(event: string, listener: Listener): this {
-    if (event !== 'abort') return this;
-    if (this.listener === undefined) this.listener = listener;
-    else (this.more ??= []).push(listener);
-    return this;
-  }
-
-  once(event: string, listener: Listener): this {
-    // abort fires at most once, and every listener is dropped when it does.
-    return this.on(event, listener);
-  }
-
-  removeListener(event: string, listener: Listener): this {
-    if (event !== 'abort') return this;
-    if (this.listener === listener) this.listener = undefined;
-    else if (this.more) {
-      const i = this.more.indexOf(listener);
-      if (i >= 0) this.more.splice(i, 1);
-    }
-    return this;
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    const first = this.listener;
-    const more = this.more;
-    this.listener = undefined;
-    this.more = undefined;
-    first?.();
-    if (more) for (const listener of more) listener();
-  }
 }
 
 /**
@@ -297,6 +260,12 @@ class DeadlineSignal {
  * page) is kept as text without trying JSON.parse: a thrown SyntaxError costs tens of µs.
  */
 const JSON_START = /^\s*[[{"\-0-9tfn]/;
+
+/** `JSON_START` with the usual answer (an object or an array) decided by its first character. */
+function looksLikeJson(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 123 /* { */ || c === 91 /* [ */ || JSON_START.test(text);
+}
 
 const SAFE = "A-Za-z0-9\\-_~%:@!$&'()*+,;=";
 /** Characters a path may hold and keep its meaning when appended as is (no dot segments, query or fragment). */
@@ -361,7 +330,7 @@ const FORM_ESCAPED = Array.from({ length: 128 }, (_, c) =>
 /** A form body as `new URLSearchParams(pairs).toString()` writes it; an array value repeats its key. */
 function encodeForm(form: Record<string, string | readonly string[]>): string {
   let body = '';
-  for (const k of Object.keys(form)) {
+  for (const k in form) {
     const v = form[k]!;
     const key = formEncode(k);
     if (typeof v === 'string') body += `${body.length > 0 ? '&' : ''}${key}=${formEncode(v)}`;

@@ -76,4 +76,47 @@ describe('HttpClient deadlines', () => {
       await new Promise((r) => server.close(r));
     }
   });
+
+  it('times out each call in flight at its own deadline; answered calls in between are unaffected', async () => {
+    const slowSeen: string[] = [];
+    const server = createServer((req, res) => {
+      if (req.url === '/fast') res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      else slowSeen.push(req.url!); // never answered
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new HttpClient({ vendor: 'acme', baseUrl: origin, timeoutMs: 300 });
+    const slow = (path: string) => {
+      const call = { settled: false, result: undefined as unknown };
+      const promise = client.send({ method: 'POST', path, json: {}, operation: path }).then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+      void promise.then((r) => Object.assign(call, { settled: true, result: r }));
+      return { call, promise };
+    };
+    const seen = async (n: number) => {
+      for (let i = 0; i < 200 && slowSeen.length < n; i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    try {
+      const first = slow('/first');
+      await seen(1);
+      await new Promise((r) => setTimeout(r, 150)); // the second starts half a timeout later
+      const second = slow('/second');
+      await seen(2);
+      expect((await client.send({ method: 'GET', path: '/fast', operation: 'fast' })).body).toEqual({ ok: true });
+      const firstError = await first.promise;
+      expect(HandoverTimeoutError.isInstance(firstError) && /\/first timed out/.test(firstError.message)).toBe(true);
+      expect(second.call.settled).toBe(false); // its own deadline is later
+      const secondError = await second.promise;
+      expect(HandoverTimeoutError.isInstance(secondError) && /\/second timed out/.test(secondError.message)).toBe(true);
+      // Nothing in flight, then a new call: its deadline is kept as well.
+      const third = await slow('/third').promise;
+      expect(HandoverTimeoutError.isInstance(third)).toBe(true);
+    } finally {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
 });

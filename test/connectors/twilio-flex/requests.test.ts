@@ -96,6 +96,36 @@ describe('twilio-flex requests', () => {
     expect(fake.userTexts(conversationId)).toEqual(['once']);
   });
 
+  it('a failing state read fails the send, and a repeat found in the state returns without waiting on it', async () => {
+    const memory = new MemoryConnectorState().forProvider('flaky');
+    let failRecords = false;
+    const state = {
+      ...memory,
+      get: (key: string) =>
+        failRecords && key.startsWith('conversation:') ? Promise.reject(new Error('state down')) : memory.get(key),
+    };
+    const fake = await FakeTwilio.start();
+    const connector = createTwilioFlexConnector(
+      settingsFor(fake, 'http://127.0.0.1:9/webhooks/flaky'),
+      testConnectorRuntime({ providerId: 'flaky', state }),
+    );
+    try {
+      const { conversationId } = await connector.doStartHandover(startRequest('s2f'));
+      const message = { conversationId, messageId: 'm1', user: { id: 'user-s2f' }, text: 'once' };
+      const first = await connector.doSendMessage(message);
+      failRecords = true;
+      // Already sent: answered from its marker; the record read fails meanwhile, unobserved (no unhandled rejection).
+      const again = await connector.doSendMessage(message);
+      expect(again).toEqual({ vendorMessageId: first.vendorMessageId, duplicate: true });
+      await expect(connector.doSendMessage({ ...message, messageId: 'm2' })).rejects.toThrow('state down');
+      expect(fake.userTexts(conversationId)).toEqual(['once']);
+    } finally {
+      await fake.idle();
+      await connector.dispose();
+      await fake.close();
+    }
+  });
+
   it('closes with the channel inactive and routing closed: the task does not hang in wrapping', async () => {
     bed = await startTestBed();
     const { connector, fake } = bed;
