@@ -29,12 +29,12 @@ import { buildCreateBody } from './start';
 import { createEightByEightWebhook } from './webhook';
 
 /** Everything the connector type can do; an instance without an API secret has no metrics. */
-export const EIGHT_BY_EIGHT_CAPABILITIES = defineCapabilities(
-  CAPABILITY_GROUPS.handover,
-  CAPABILITY_GROUPS.liveAgent,
-  CAPABILITY_GROUPS.queueFigures,
-  ['languages', 'queueRouting', 'attachments', 'webhooks'],
-);
+export const EIGHT_BY_EIGHT_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.contactCenter, [
+  'languages',
+  'queueRouting',
+  'attachments',
+  'webhooks',
+]);
 
 const SENT_TTL_MS = 24 * 3_600_000;
 /** 8x8 refreshes real-time metrics every 5 s: asking more often only repeats the same figures. */

@@ -39,12 +39,11 @@ import { ParticipantPoller } from './poller';
 import { WEBHOOK_SECRET_ENV, genesysSettingsSchema, type GenesysSettings } from './schema';
 import { createGenesysWebhook } from './webhook';
 
-export const GENESYS_CAPABILITIES = defineCapabilities(
-  CAPABILITY_GROUPS.handover,
-  CAPABILITY_GROUPS.liveAgent,
-  CAPABILITY_GROUPS.queueFigures,
-  ['attachments', 'webhooks', 'pushEvents'],
-);
+export const GENESYS_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.contactCenter, [
+  'attachments',
+  'webhooks',
+  'pushEvents',
+]);
 
 const MEMORY = 10_000;
 /** How long a conversation's sender and a user's conversation are kept (Genesys conversations rarely last a week). */

@@ -30,12 +30,12 @@ import {
 import { EngageState } from './state';
 import { createRingcentralWebhook } from './webhook';
 
-export const RINGCENTRAL_CAPABILITIES = defineCapabilities(
-  CAPABILITY_GROUPS.handover,
-  CAPABILITY_GROUPS.liveAgent,
-  CAPABILITY_GROUPS.queueFigures,
-  ['queuePosition', 'queueRouting', 'attachments', 'webhooks'],
-);
+export const RINGCENTRAL_CAPABILITIES = defineCapabilities(CAPABILITY_GROUPS.contactCenter, [
+  'queuePosition',
+  'queueRouting',
+  'attachments',
+  'webhooks',
+]);
 
 /** Engage imports Send API contents asynchronously: look for the new thread this often, this long. */
 export const THREAD_LOOKUP_ATTEMPTS = 6;

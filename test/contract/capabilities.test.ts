@@ -85,6 +85,21 @@ describe('defineCapabilities', () => {
       only('transcript', 'customAttributes', 'closeFromBot', 'typing', 'agentJoined', 'webhooks'),
     );
     expect(defineCapabilities(CAPABILITY_GROUPS.all)).toStrictEqual(only(...CAPABILITY_NAMES));
+    expect(defineCapabilities(CAPABILITY_GROUPS.contactCenter)).toStrictEqual(
+      defineCapabilities(CAPABILITY_GROUPS.handover, CAPABILITY_GROUPS.liveAgent, CAPABILITY_GROUPS.queueFigures),
+    );
+    expect(defineCapabilities(CAPABILITY_GROUPS.contactCenter, ['webhooks'])).toStrictEqual(
+      only(
+        'transcript',
+        'customAttributes',
+        'closeFromBot',
+        'typing',
+        'agentJoined',
+        'availability',
+        'estimatedWaitTime',
+        'webhooks',
+      ),
+    );
     expect(defineCapabilities([])).toStrictEqual(only());
   });
 

@@ -50,17 +50,23 @@ export const connectorCapabilitiesSchema = z.object(
 /** Capability names a connector has; everything not named is `false`. */
 export type CapabilityList = readonly CapabilityName[];
 
+/** The bot's transcript and attributes reach the agent, and the bot can end the conversation. */
+const HANDOVER = ['transcript', 'customAttributes', 'closeFromBot'] as const;
+/** A live agent desk that signals typing and the moment an agent joins. */
+const LIVE_AGENT = ['typing', 'agentJoined'] as const;
+/** Whether agents are available and how long the wait is. */
+const QUEUE_FIGURES = ['availability', 'estimatedWaitTime'] as const;
+
 /**
  * Capabilities that contact centers offer together, so a connector's declaration reads as the
  * groups it has plus what it adds: `defineCapabilities(CAPABILITY_GROUPS.handover, ['webhooks'])`.
  */
 export const CAPABILITY_GROUPS = {
-  /** The bot's transcript and attributes reach the agent, and the bot can end the conversation. */
-  handover: ['transcript', 'customAttributes', 'closeFromBot'],
-  /** A live agent desk that signals typing and the moment an agent joins. */
-  liveAgent: ['typing', 'agentJoined'],
-  /** Whether agents are available and how long the wait is. */
-  queueFigures: ['availability', 'estimatedWaitTime'],
+  handover: HANDOVER,
+  liveAgent: LIVE_AGENT,
+  queueFigures: QUEUE_FIGURES,
+  /** A full contact center: `handover`, `liveAgent` and `queueFigures` together. */
+  contactCenter: [...HANDOVER, ...LIVE_AGENT, ...QUEUE_FIGURES],
   /** Everything, e.g. for a stand-in contact center. */
   all: CAPABILITY_NAMES,
 } as const satisfies Record<string, CapabilityList>;
