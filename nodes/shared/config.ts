@@ -103,7 +103,14 @@ export function configSchema<const F extends readonly FieldSpec[]>(fields: F): C
   return z.strictObject(Object.fromEntries(fields.map((f) => [f.key, zodOf(f.value)]))) as never;
 }
 
-const parsedConfigs = new WeakMap<z.ZodMiniType, Map<string, { raw: unknown; parsed: unknown }>>();
+/** The last valid config of a node: its top-level keys and values (a copy), and the parsed result. */
+interface KnownConfig {
+  keys: string[];
+  values: unknown[];
+  parsed: unknown;
+}
+
+const parsedConfigs = new WeakMap<z.ZodMiniType, Map<string, KnownConfig>>();
 
 /**
  * Validates a node's config; the error names the field, e.g. `timer: Enter the minutes …`.
@@ -121,11 +128,13 @@ export function parseConfig<T>(
   let cache = parsedConfigs.get(schema);
   if (!cache) parsedConfigs.set(schema, (cache = new Map()));
   const known = cache.get(nodeId);
-  if (known && sameValue(known.raw, config)) return known.parsed as T;
+  if (known && sameConfig(known, config)) return known.parsed as T;
   const value = (lenient ? knownFieldsOnly(schema, config) : config) ?? {};
   const parsed: T = parseOrThrow(schema as unknown as ZodType<T>, value, `${node} config`);
   if (cache.size >= 256) cache.delete(cache.keys().next().value!);
-  cache.set(nodeId, { raw: structuredClone(config), parsed: Object.freeze(parsed) });
+  const copy = (structuredClone(config) ?? {}) as Record<string, unknown>;
+  const keys = Object.keys(copy);
+  cache.set(nodeId, { keys, values: keys.map((k) => copy[k]), parsed: Object.freeze(parsed) });
   return parsed;
 }
 
@@ -143,6 +152,24 @@ function knownFieldsOnly(schema: z.ZodMiniType, config: unknown): unknown {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/**
+ * Whether a config equals the one kept: its keys walked by index against the kept lists (a config
+ * comes with the same keys each time), then a count of its own keys so that an added one is seen.
+ */
+function sameConfig(known: KnownConfig, config: unknown): boolean {
+  if (!isObject(config) || Array.isArray(config)) return false;
+  const { keys, values } = known;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = values[i];
+    const y = config[k];
+    if (x === y ? x === undefined && !(k in config) : !isObject(x) || !sameValue(x, y)) return false;
+  }
+  let count = 0;
+  for (const _ in config) count++;
+  return count === keys.length;
+}
 
 /** Deep equality for JSON-like values (node configs): one pass over the keys, no arrays of keys built. */
 function sameValue(a: unknown, b: unknown): boolean {
