@@ -154,21 +154,22 @@ function knownFieldsOnly(schema: z.ZodMiniType, config: unknown): unknown {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /**
- * Whether a config equals the one kept: its keys walked by index against the kept lists (a config
- * comes with the same keys each time), then a count of its own keys so that an added one is seen.
+ * Whether a config equals the one kept. Walked with `for…in` and compared by position with the kept
+ * keys and values: V8 reads `config[k]` inside `for (k in config)` straight from the object's layout,
+ * where a lookup by key on another object is a hash probe per field. A config whose keys come in
+ * another order counts as changed (validated again: correct, only slower).
  */
 function sameConfig(known: KnownConfig, config: unknown): boolean {
   if (!isObject(config) || Array.isArray(config)) return false;
   const { keys, values } = known;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const x = values[i];
+  let i = 0;
+  for (const k in config) {
+    if (keys[i] !== k) return false;
+    const x = values[i++];
     const y = config[k];
-    if (x === y ? x === undefined && !(k in config) : !isObject(x) || !sameValue(x, y)) return false;
+    if (x !== y && (!isObject(x) || !sameValue(x, y))) return false;
   }
-  let count = 0;
-  for (const _ in config) count++;
-  return count === keys.length;
+  return i === keys.length;
 }
 
 /** Deep equality for JSON-like values (node configs): one pass over the keys, no arrays of keys built. */

@@ -22,13 +22,13 @@ describe('a node run again with another config uses the new one', () => {
   const node = createHandoverNodes({ service }).find((n) => n.type === 'handoverToAgent')!;
   const noop = () => {};
   const api = { say: noop, log: noop, addToContext: noop, addToInput: noop, setNextNode: noop, stopExecution: noop };
-  const run = (config: Record<string, unknown>) =>
+  const run = (config: Record<string, unknown>, nodeId = 'same-node') =>
     node.function!({
       cognigy: { api, input: { userId: 'u', sessionId: 's', data: {} }, context: {}, profile: {} } as never,
       // A fresh object each time, as Cognigy passes it.
       config: structuredClone(config),
       childConfigs: (node.dependencies?.children ?? []).map((type) => ({ id: type, type, config: {} })),
-      nodeId: 'same-node',
+      nodeId,
     });
   const last = () =>
     started.at(-1) as { providerId: string; routing: Record<string, unknown>; customAttributes: object };
@@ -51,6 +51,14 @@ describe('a node run again with another config uses the new one', () => {
       await run(changed);
       expect(read(last())).toEqual(expected);
     }
+    // One key for another, the values lining up by position: still another config.
+    const queueEvents = { ...base, sendOnQueueEvent: true };
+    const activeEvents = { ...base, sendOnActiveEvent: true };
+    await run(activeEvents, 'fresh-node');
+    const expected = (last() as unknown as { behaviour: unknown }).behaviour;
+    await run(queueEvents);
+    await run(activeEvents);
+    expect((last() as unknown as { behaviour: unknown }).behaviour).toEqual(expected);
     await run({ ...base, languages: ['de'] });
     await run(base); // the added key gone again
     expect(last().routing.languages ?? []).toEqual([]);
