@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const want = (name: string) => only.length === 0 || only.includes(name);
   const files: string[] = [];
-  for (const part of ['core', 'nodes', 'extension', 'gateway', 'scaling']) {
+  for (const part of ['core', 'nodes', 'client', 'extension', 'gateway', 'scaling']) {
     if (want(part) && existsSync(new URL(`./${part}.ts`, import.meta.url))) files.push(`./${part}.ts`);
   }
   if (want('connectors') && existsSync(new URL('./connectors', import.meta.url))) {

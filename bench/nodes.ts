@@ -13,7 +13,10 @@ import { createGatewayClient, createHandoverNodes, type HandoverApi, type Handov
 import { flowEventData } from '../dist/testing.js';
 import { SimulatedCenters, simulatedConnector } from '../dist/connectors/simulated.js';
 import { createHandoverKit } from '../dist/index.js';
-import { cpuMicros, wallMicros, type BenchRow } from './lib';
+import { cpuMicros, interleavedRounds, trimmedMeanRatio, wallMicros, type BenchRow } from './lib';
+
+const GATEWAY_ROUNDS = 30;
+const GATEWAY_PER_ROUND = 200;
 
 const view: HandoverView = {
   id: 'ho_1',
@@ -68,7 +71,7 @@ const handoverConfig = {
 };
 
 /** One execution as Cognigy makes it: fresh input and api objects each time. */
-function executor(
+export function executor(
   node: INodeDescriptor,
   config: Record<string, unknown>,
   input: () => Record<string, unknown>,
@@ -91,7 +94,7 @@ function executor(
 }
 
 /** The floor (issue 15): one POST round trip on loopback with node:http and a keep-alive agent. */
-async function roundTripMicros(): Promise<number> {
+export async function roundTripMicros(): Promise<number> {
   const server = createServer((_, res) => res.end('{}'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
@@ -267,19 +270,16 @@ async function throughGateway(
       });
       await res.body.text();
     };
-    // Interleaved rounds, medians: the gateway shares the two cores with us.
+    // Both warmed, then interleaved rounds (order swapped each round); the ratio is the trimmed mean of
+    // per-round ratios, as for the connectors: the gateway shares the two cores with us.
     const before = client.requestCount;
-    const nodeRounds: number[] = [];
-    const bareRounds: number[] = [];
-    let executions = 0;
-    for (let round = 0; round < 7; round++) {
-      nodeRounds.push(await cpuMicros(forward, { iterations: 500, warmup: 50 }));
-      executions += 550;
-      bareRounds.push(await cpuMicros(bareCall, { iterations: 500, warmup: 50 }));
-    }
+    await cpuMicros(forward, { iterations: 1_000, warmup: 0 });
+    await cpuMicros(bareCall, { iterations: 1_000, warmup: 0 });
+    const rounds = await interleavedRounds(forward, bareCall, GATEWAY_ROUNDS, GATEWAY_PER_ROUND);
+    const executions = 1_000 + GATEWAY_ROUNDS * (GATEWAY_PER_ROUND + 10);
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    const cpu = median(nodeRounds);
-    const bare = median(bareRounds);
+    const bare = median(rounds.bare.cpu);
+    const cpu = bare * trimmedMeanRatio(rounds.connector.cpu, rounds.bare.cpu);
     const perExecution = (client.requestCount - before) / executions;
     await dispatcher.close();
     await client.close();
@@ -288,16 +288,17 @@ async function throughGateway(
     return [
       {
         group: 'nodes: through the gateway client (gateway in its own process)',
-        name: 'own CPU per node execution (Lookup forwarding a message), minus a bare undici POST',
+        name: 'end to end: CPU per node execution minus a bare undici POST (informative)',
         value: own,
         unit: 'µs CPU',
         baseline: { name: 'node:http keep-alive loopback round trip, µs', value: trip },
         ratio: own / trip,
-        goal: '≤ 5 % of a round trip',
-        met: own / trip <= 0.05,
         note:
+          'moves by several µs between runs (a second process on the two shared cores), more than the goal ' +
+          'allows, so the goal is judged on the canned-transport row (`client` part); ' +
           `${cpu.toFixed(1)} µs with the request, bare POST ${bare.toFixed(1)} µs; ` +
-          `medians of 7 interleaved rounds` +
+          `bare POST × the trimmed mean of per-round ratios, ${GATEWAY_ROUNDS} interleaved rounds of ` +
+          `${GATEWAY_PER_ROUND} calls` +
           `${own < 0 ? ' — below the noise of this measurement' : ''}`,
       },
       {
