@@ -54,9 +54,12 @@ class CannedSocket extends Duplex {
   }
 }
 
-/** A keep-alive agent whose one connection is a `CannedSocket`. */
-function cannedAgent(answer: string): HttpAgent {
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+/**
+ * A keep-alive agent whose one connection is a `CannedSocket`. The client's gets the idle deadline the
+ * client's own agent has (its default `timeoutMs`); the bare floor's is a plain keep-alive agent.
+ */
+function cannedAgent(answer: string, timeout?: number): HttpAgent {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1, ...(timeout ? { timeout } : {}) });
   (agent as unknown as { createConnection: () => Duplex }).createConnection = () => new CannedSocket(answer);
   return agent;
 }
@@ -126,7 +129,7 @@ export async function measureClientOverhead(
   live: () => Record<string, unknown>,
 ): Promise<ClientOverhead> {
   const answer = responseOf(gatewayAnswer);
-  const client = createGatewayClient({ url: 'http://127.0.0.1', apiKey: KEY, agent: cannedAgent(answer) });
+  const client = createGatewayClient({ url: 'http://127.0.0.1', apiKey: KEY, agent: cannedAgent(answer, 15_000) });
   const lookup = createHandoverNodes({ service: client }).find((n) => n.type === 'lookupHandoverStatus')!;
   let n = 0;
   const forward = executor(lookup, { forwardUserInput: true }, () => ({ ...session(), inputId: `c${++n}` }), live);

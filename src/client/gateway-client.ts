@@ -53,8 +53,12 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const secure = base.protocol === 'https:';
   const prefix = base.pathname.replace(/\/+$/, '');
   const ownsAgent = !options.agent;
+  const timeoutMs = options.timeoutMs ?? 15_000;
   const agentOptions = {
     keepAlive: true,
+    // The idle deadline is set on each socket once, by the agent: node:http then only forwards the
+    // socket's timeout to the request in flight.
+    timeout: timeoutMs,
     keepAliveMsecs: 30_000,
     maxSockets: options.connections ?? 16,
     maxFreeSockets: options.connections ?? 16,
@@ -62,16 +66,22 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   };
   // The agent is made on the first call. node:http/https are imported statically: a lazy `import()` fails
   // under jest (CommonJS without --experimental-vm-modules), where flows using the nodes are tested.
-  let transport: { agent: HttpAgent; send: typeof httpRequest } | undefined;
+  let transport: { agent: HttpAgent; send: typeof httpRequest; socketDeadline: boolean } | undefined;
+  const transportOf = (agent: HttpAgent, send: typeof httpRequest) => ({
+    agent,
+    send,
+    // Whether the agent already gives every socket this idle deadline (ours does; a user's may).
+    socketDeadline: (agent as { options?: { timeout?: number } }).options?.timeout === timeoutMs,
+  });
   const connect = () =>
     (transport ??= secure
-      ? { agent: options.agent ?? new https.Agent(agentOptions), send: https.request }
-      : { agent: options.agent ?? new http.Agent(agentOptions), send: http.request });
-  const timeoutMs = options.timeoutMs ?? 15_000;
+      ? transportOf(options.agent ?? new https.Agent(agentOptions), https.request)
+      : transportOf(options.agent ?? new http.Agent(agentOptions), http.request));
   let requestCount = 0;
 
-  async function post(path: string, body: string): Promise<{ status: number; text: string }> {
-    const { agent, send } = connect();
+  // `post` and `call` are plain functions over promises (no async frames): they run once per node execution.
+  function post(path: string, body: string): Promise<{ status: number; text: string }> {
+    const { agent, send, socketDeadline } = connect();
     return new Promise((resolve, reject) => {
       const headers = {
         'content-type': 'application/json',
@@ -97,47 +107,35 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         },
       );
       // Idle deadline on the socket (no extra timer per call): fires when nothing moves for timeoutMs.
-      req.setTimeout(timeoutMs, () =>
-        req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path })),
-      );
+      const onTimeout = () =>
+        req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path }));
+      if (socketDeadline) req.once('timeout', onTimeout);
+      else req.setTimeout(timeoutMs, onTimeout);
       req.on('error', reject);
       req.end(body);
     });
   }
 
-  async function call<T>(path: string, input: unknown): Promise<T> {
+  function call<T>(path: string, input: unknown): Promise<T> {
     requestCount++;
-    let res: { status: number; text: string };
+    let body: string;
     try {
-      res = await post(path, JSON.stringify(input ?? {}));
+      body = JSON.stringify(input ?? {});
     } catch (error) {
-      if (HandoverError.isInstance(error)) throw error;
-      const code = (error as { code?: string })?.code;
-      throw new HandoverError('internal', `The handover gateway could not be reached${code ? ` (${code})` : ''}`, {
-        cause: error,
-        isRetryable: true,
-        details: { path },
-      });
+      return Promise.reject(error); // a rejection, as from an async function (e.g. a BigInt in the input)
     }
-    let parsed: unknown;
-    try {
-      parsed = res.text ? JSON.parse(res.text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (res.status >= 400) {
-      const json = (parsed as { error?: HandoverErrorJSON } | undefined)?.error;
-      if (json && typeof json.code === 'string' && typeof json.message === 'string') throw handoverErrorFromJSON(json);
-      throw new HandoverError('internal', `The handover gateway answered ${res.status}`, {
-        isRetryable: res.status >= 500,
-        details: { path, status: res.status },
-      });
-    }
-    if (parsed === undefined)
-      throw new HandoverError('internal', 'The handover gateway sent a body that is not JSON', {
-        details: { path, status: res.status },
-      });
-    return parsed as T;
+    return post(path, body).then(
+      (res) => decode<T>(path, res),
+      (error: unknown) => {
+        if (HandoverError.isInstance(error)) throw error;
+        const code = (error as { code?: string })?.code;
+        throw new HandoverError('internal', `The handover gateway could not be reached${code ? ` (${code})` : ''}`, {
+          cause: error,
+          isRetryable: true,
+          details: { path },
+        });
+      },
+    );
   }
 
   return {
@@ -155,4 +153,27 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       if (ownsAgent && transport) (await transport).agent.destroy();
     },
   };
+}
+
+/** The gateway's answer: its JSON, or the typed error it carries. */
+function decode<T>(path: string, res: { status: number; text: string }): T {
+  let parsed: unknown;
+  try {
+    parsed = res.text ? JSON.parse(res.text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (res.status >= 400) {
+    const json = (parsed as { error?: HandoverErrorJSON } | undefined)?.error;
+    if (json && typeof json.code === 'string' && typeof json.message === 'string') throw handoverErrorFromJSON(json);
+    throw new HandoverError('internal', `The handover gateway answered ${res.status}`, {
+      isRetryable: res.status >= 500,
+      details: { path, status: res.status },
+    });
+  }
+  if (parsed === undefined)
+    throw new HandoverError('internal', 'The handover gateway sent a body that is not JSON', {
+      details: { path, status: res.status },
+    });
+  return parsed as T;
 }

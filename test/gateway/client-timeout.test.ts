@@ -1,0 +1,56 @@
+import { Agent, createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HandoverTimeoutError, createGatewayClient } from 'handover-kit';
+
+/**
+ * The gateway client's deadline: a gateway that takes a request and never answers fails the call
+ * with a typed, retryable timeout — whether the deadline comes from the client's own agent (set once
+ * per socket) or per request on a user's agent. The client's deadline is short, not the test's wait.
+ */
+describe('gateway client deadline', () => {
+  let server: Server;
+  let url = '';
+  const held: IncomingMessage[] = [];
+  beforeAll(async () => {
+    // Answers /fast at once, holds everything else open.
+    server = createServer((req, res) => {
+      if (req.url?.endsWith('/v1/handover/get')) {
+        req.resume();
+        req.on('end', () => res.setHeader('content-type', 'application/json').end('{"handover":null}'));
+        return;
+      }
+      held.push(req);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const agents: Array<[string, () => Agent | undefined]> = [
+    ['its own agent', () => undefined],
+    ['a user agent without a timeout', () => new Agent({ keepAlive: true })],
+    ['a user agent with the same timeout', () => new Agent({ keepAlive: true, timeout: 150 })],
+  ];
+  for (const [name, agentOf] of agents) {
+    it(`${name}: a held request fails with HandoverTimeoutError; a kept socket still answers`, async () => {
+      const agent = agentOf();
+      const client = createGatewayClient({ url, apiKey: 'k', timeoutMs: 150, ...(agent ? { agent } : {}) });
+      // A call that is answered first, so the timed-out request may run on a socket reused from the pool.
+      await expect(client.getHandover({ session: { userId: 'u', sessionId: 's' } })).resolves.toBeNull();
+      const error = await client.sendUserMessage({ session: { userId: 'u', sessionId: 's' }, text: 'hi' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(HandoverTimeoutError.isInstance(error)).toBe(true);
+      expect((error as HandoverTimeoutError).isRetryable).toBe(true);
+      // The next call works (a fresh socket replaces the destroyed one).
+      await expect(client.getHandover({ session: { userId: 'u', sessionId: 's' } })).resolves.toBeNull();
+      await client.close();
+      agent?.destroy();
+    });
+  }
+});
