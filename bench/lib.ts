@@ -131,7 +131,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * background thread, a neighbour's burst on the shared cores — worth up to twice a round's time; a
  * few of those decide a plain total. A young GC (garbage made per call) lands in most rounds of the
  * side that makes it, so it stays in the middle three fifths and is counted. A bare-vs-bare control
- * run this way stays within about ±3 % (`method check` row); the plain total moved ±7 %.
+ * run this way reads within a few per cent of 100 (`method check` row); the plain total moved ±7 %.
  */
 export function trimmedMeanRatio(connector: number[], bare: number[]): number {
   const ratios = connector.map((c, i) => c / bare[i]!).sort((a, b) => a - b);
