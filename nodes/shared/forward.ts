@@ -1,7 +1,7 @@
 import { toHandoverError } from '../../src/contract/errors';
 import type { FlowHandoverInput } from '../../src/delivery';
 import { FLOW_DATA_KEY } from '../../src/delivery';
-import type { HandoverApi, SessionAddress } from '../../src/model';
+import type { HandoverApi, SessionAddress, UserMessageInput } from '../../src/model';
 import { isConfigError } from './common';
 import { logFailure, viewToInput, writeState, type NodeRuntime } from './runtime';
 
@@ -25,18 +25,19 @@ export async function forwardUserInput(
   session: SessionAddress,
   node: string,
 ): Promise<FlowHandoverInput | undefined> {
-  const presence = presenceOf(rt.input);
+  const input = rt.input;
+  // Optional fields set only when present (no spread of a throwaway object per field: once per message).
+  const message: UserMessageInput = {
+    session,
+    text: typeof input.text === 'string' ? input.text.slice(0, MAX_TEXT) : '',
+  };
+  if (input.inputId) message.messageId = String(input.inputId).slice(0, 256);
+  if (typeof input.intent === 'string' && input.intent) message.intent = input.intent.slice(0, MAX_INTENT);
+  const presence = presenceOf(input);
+  if (presence) message.presence = presence;
   let outcome: Awaited<ReturnType<HandoverApi['sendUserMessage']>>;
   try {
-    outcome = await service.sendUserMessage({
-      session,
-      text: typeof rt.input.text === 'string' ? rt.input.text.slice(0, MAX_TEXT) : '',
-      ...(rt.input.inputId ? { messageId: String(rt.input.inputId).slice(0, 256) } : {}),
-      ...(typeof rt.input.intent === 'string' && rt.input.intent
-        ? { intent: rt.input.intent.slice(0, MAX_INTENT) }
-        : {}),
-      ...(presence ? { presence } : {}),
-    });
+    outcome = await service.sendUserMessage(message);
   } catch (error) {
     const e = toHandoverError(error);
     if (isConfigError(e)) throw e;
