@@ -2,7 +2,13 @@ import * as http from 'node:http';
 import type { Agent as HttpAgent, request as httpRequest, IncomingMessage } from 'node:http';
 import * as https from 'node:https';
 // From the errors module, not the contract's index: the extension bundle then loads no zod schemas.
-import { HandoverError, HandoverTimeoutError, handoverErrorFromJSON, type HandoverErrorJSON } from '../contract/errors';
+import {
+  HandoverConfigError,
+  HandoverError,
+  HandoverTimeoutError,
+  handoverErrorFromJSON,
+  type HandoverErrorJSON,
+} from '../contract/errors';
 import type {
   AvailabilityInput,
   AvailabilityOutcome,
@@ -51,6 +57,16 @@ export interface GatewayClient extends HandoverApi {
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const base = new URL(options.url);
   const secure = base.protocol === 'https:';
+  // Checked once here, so a request names no protocol: node:http then takes the agent's.
+  if (!secure && base.protocol !== 'http:')
+    throw new HandoverConfigError(`The gateway URL must start with http: or https:, not ${base.protocol}`, [
+      { path: 'url', message: 'Use an http: or https: URL' },
+    ]);
+  const agentProtocol = (options.agent as { protocol?: string } | undefined)?.protocol;
+  if (agentProtocol && agentProtocol !== base.protocol)
+    throw new HandoverConfigError(`An ${agentProtocol} agent cannot reach the ${base.protocol} gateway URL`, [
+      { path: 'agent', message: `Pass an agent for ${base.protocol}` },
+    ]);
   const prefix = base.pathname.replace(/\/+$/, '');
   const ownsAgent = !options.agent;
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -79,43 +95,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       : transportOf(options.agent ?? new http.Agent(agentOptions), http.request));
   let requestCount = 0;
 
-  // `post` and `call` are plain functions over promises (no async frames): they run once per node execution.
-  function post(path: string, body: string): Promise<{ status: number; text: string }> {
-    const { agent, send, socketDeadline } = connect();
-    return new Promise((resolve, reject) => {
-      const headers = {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        'x-api-key': options.apiKey,
-        'content-length': Buffer.byteLength(body),
-      };
-      const req = send(
-        {
-          protocol: base.protocol,
-          hostname: base.hostname,
-          port: base.port,
-          path: prefix + path,
-          method: 'POST',
-          headers,
-          agent,
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      // Idle deadline on the socket (no extra timer per call): fires when nothing moves for timeoutMs.
-      const onTimeout = () =>
-        req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path }));
-      if (socketDeadline) req.once('timeout', onTimeout);
-      else req.setTimeout(timeoutMs, onTimeout);
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
-
+  // One promise per call, settled where the answer ends (no async frames, no `.then` layer): it runs once
+  // per node execution, so what it allocates is measured against a bare POST (issue 15).
   function call<T>(path: string, input: unknown): Promise<T> {
     requestCount++;
     let body: string;
@@ -124,18 +105,46 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     } catch (error) {
       return Promise.reject(error); // a rejection, as from an async function (e.g. a BigInt in the input)
     }
-    return post(path, body).then(
-      (res) => decode<T>(path, res),
-      (error: unknown) => {
-        if (HandoverError.isInstance(error)) throw error;
-        const code = (error as { code?: string })?.code;
-        throw new HandoverError('internal', `The handover gateway could not be reached${code ? ` (${code})` : ''}`, {
-          cause: error,
-          isRetryable: true,
-          details: { path },
-        });
-      },
-    );
+    const { agent, send, socketDeadline } = transport ?? connect();
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: unknown) => reject(unreachable(path, error));
+      const req = send(
+        {
+          hostname: base.hostname,
+          port: base.port,
+          path: prefix + path,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'x-api-key': options.apiKey,
+            'content-length': Buffer.byteLength(body),
+          },
+          agent,
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            // A small answer arrives in one chunk: read it without copying it into a new buffer.
+            const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+            try {
+              resolve(decode<T>(path, res.statusCode ?? 0, text));
+            } catch (error) {
+              reject(error);
+            }
+          });
+          res.on('error', fail);
+        },
+      );
+      // Idle deadline on the socket (no extra timer per call): fires when nothing moves for timeoutMs.
+      const onTimeout = () =>
+        req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path }));
+      if (socketDeadline) req.on('timeout', onTimeout);
+      else req.setTimeout(timeoutMs, onTimeout);
+      req.on('error', fail);
+      req.end(body);
+    });
   }
 
   return {
@@ -156,24 +165,35 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
 }
 
 /** The gateway's answer: its JSON, or the typed error it carries. */
-function decode<T>(path: string, res: { status: number; text: string }): T {
+function decode<T>(path: string, status: number, text: string): T {
   let parsed: unknown;
   try {
-    parsed = res.text ? JSON.parse(res.text) : undefined;
+    parsed = text ? JSON.parse(text) : undefined;
   } catch {
     parsed = undefined;
   }
-  if (res.status >= 400) {
+  if (status >= 400) {
     const json = (parsed as { error?: HandoverErrorJSON } | undefined)?.error;
     if (json && typeof json.code === 'string' && typeof json.message === 'string') throw handoverErrorFromJSON(json);
-    throw new HandoverError('internal', `The handover gateway answered ${res.status}`, {
-      isRetryable: res.status >= 500,
-      details: { path, status: res.status },
+    throw new HandoverError('internal', `The handover gateway answered ${status}`, {
+      isRetryable: status >= 500,
+      details: { path, status },
     });
   }
   if (parsed === undefined)
     throw new HandoverError('internal', 'The handover gateway sent a body that is not JSON', {
-      details: { path, status: res.status },
+      details: { path, status },
     });
   return parsed as T;
+}
+
+/** A transport failure as the typed error nodes branch on (a typed one, e.g. our timeout, passes as it is). */
+function unreachable(path: string, error: unknown): HandoverError {
+  if (HandoverError.isInstance(error)) return error;
+  const code = (error as { code?: string })?.code;
+  return new HandoverError('internal', `The handover gateway could not be reached${code ? ` (${code})` : ''}`, {
+    cause: error,
+    isRetryable: true,
+    details: { path },
+  });
 }
