@@ -13,6 +13,7 @@ import {
 import {
   assertCapability,
   SingleFlight,
+  oncePerMessageInFlight,
   connectorEvents,
   connectorFactory,
   withWarnings,
@@ -71,7 +72,6 @@ function buildCxoneConnector(settings: CxoneSettings, runtime: ConnectorRuntime)
     emit,
   });
   const starts = new SingleFlight<StartHandoverResult>();
-  const sends = new SingleFlight<SendMessageResult>();
   const capabilities = settings.skillId
     ? CXONE_CAPABILITIES
     : defineCapabilities({ ...CXONE_CAPABILITIES, availability: false, estimatedWaitTime: false });
@@ -243,10 +243,7 @@ function buildCxoneConnector(settings: CxoneSettings, runtime: ConnectorRuntime)
     doStartHandover: (request, options) => starts.run(request.idempotencyKey, () => start(request, options)).promise,
 
     // Concurrent repeats share one request; later ones find the id in the shared state (duplicate).
-    doSendMessage: (request, options) => {
-      const externalId = messageIdFor('msg', request.conversationId, request.messageId);
-      return sends.share(externalId, () => send(request, externalId, options));
-    },
+    doSendMessage: oncePerMessageInFlight((r) => messageIdFor('msg', r.conversationId, r.messageId), send),
 
     async doGetStatus({ conversationId }, options) {
       const record = await recordOf(conversationId);

@@ -9,10 +9,10 @@ import {
   type ConnectorWarning,
   type ConnectorRuntime,
   type SendMessageRequest,
-  type SendMessageResult,
 } from 'handover-kit/contract';
 import {
-  SingleFlight,
+  oncePerMessageInFlight,
+  type KeyedSend,
   connectorFactory,
   oncePerIdempotencyKey,
   withWarnings,
@@ -67,7 +67,6 @@ function buildRingcentralConnector(settings: RingcentralSettings, runtime: Conne
   const api = new EngageApi(settings, clock);
   const state = new EngageState(runtime.state);
   const sourceId = sourceIdOf(settings.realtimeEndpointUrl);
-  const sends = new SingleFlight<SendMessageResult>();
   const nowIso = () => new Date(clock.now()).toISOString();
   const wait = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
 
@@ -171,7 +170,8 @@ function buildRingcentralConnector(settings: RingcentralSettings, runtime: Conne
     };
   };
 
-  const send: RingcentralConnector['doSendMessage'] = async (request, options) => {
+  /** A message to Engage under our id for it (`messageForeignId`), unless the state says it went before. */
+  const send: KeyedSend = async (request, id, options) => {
     const { conversationId, messageId } = request;
     // The three reads at once: one state round trip on a Redis gateway instead of three. Read by
     // index: array destructuring runs the iterator protocol (objects and a larger async frame).
@@ -184,7 +184,6 @@ function buildRingcentralConnector(settings: RingcentralSettings, runtime: Conne
     if (!known) throw notStarted(conversationId);
     if (reads[1])
       throw new HandoverNotFoundError('The handover was closed; the message was not sent', { conversationId });
-    const id = messageForeignId(conversationId, messageId);
     if (reads[2]) return { vendorMessageId: id, duplicate: true };
     const message = messageAction(request, id, known.userName);
     if (!message) return { duplicate: false, warnings: [{ type: 'other', message: 'Empty message not sent' }] };
@@ -253,13 +252,7 @@ function buildRingcentralConnector(settings: RingcentralSettings, runtime: Conne
 
     doStartHandover: oncePerIdempotencyKey(start),
 
-    doSendMessage(request, options) {
-      const { conversationId, messageId } = request;
-      // Concurrent repeats share the one send; later repeats find the id in the shared state.
-      const { promise, shared } = sends.run(`${conversationId}\n${messageId}`, () => send(request, options));
-      // The first caller gets the send's own promise (no extra async step on the hot path).
-      return shared ? promise.then((result) => ({ ...result, duplicate: true })) : promise;
-    },
+    doSendMessage: oncePerMessageInFlight((r) => messageForeignId(r.conversationId, r.messageId), send),
 
     doGetStatus: status,
 

@@ -10,7 +10,7 @@ import {
   type SendMessageResult,
 } from 'handover-kit/contract';
 import {
-  SingleFlight,
+  oncePerMessageInFlight,
   connectorFactory,
   oncePerIdempotencyKey,
   withWarnings,
@@ -57,9 +57,6 @@ function buildTwilioFlexConnector(settings: TwilioFlexSettings, runtime: Connect
   const api = new TwilioApi(settings, clock);
   const state = new HandoverState(runtime.state);
   const queue = new QueueInsight(api, settings);
-  // Concurrent repeats of a message share one send; a later repeat finds its sid in the shared state
-  // (no in-process memory of every message: the state already keeps that, for every instance).
-  const sends = new SingleFlight<SendMessageResult>();
   const publicUrl = () => settings.webhookUrl ?? runtime.webhookUrl;
   const identityOf = (userId: string) => `${settings.identityPrefix}${userId}`;
   const capabilities = settings.queueSid
@@ -269,13 +266,9 @@ function buildTwilioFlexConnector(settings: TwilioFlexSettings, runtime: Connect
 
     doStartHandover: oncePerIdempotencyKey(start),
 
-    doSendMessage(request, options) {
-      // One key string for the in-flight send and the message's state entry (built and hashed once).
-      const key = state.sentKey(request.conversationId, request.messageId);
-      const { promise, shared } = sends.run(key, () => send(request, key, options));
-      // The first call gets the send's own promise (no extra async step on the hot path).
-      return shared ? promise.then((result) => ({ ...result, duplicate: true })) : promise;
-    },
+    // Concurrent repeats of a message share one send; a later repeat finds its sid in the shared state
+    // (no in-process memory of every message). One key for both, built once.
+    doSendMessage: oncePerMessageInFlight((r) => state.sentKey(r.conversationId, r.messageId), send),
 
     async doGetStatus({ conversationId }, options) {
       const call = { signal: options?.signal };

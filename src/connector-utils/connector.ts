@@ -8,11 +8,13 @@ import {
   type ConnectorEventMap,
   type ConnectorRuntime,
   type HandoverConnectorV1,
+  type ConnectorCallOptions,
   type HandoverEvent,
+  type SendMessageRequest,
   type SendMessageResult,
   type StartHandoverResult,
 } from '../contract';
-import { OnceByKey, type BoundedMapOptions } from './memory';
+import { OnceByKey, SingleFlight, type BoundedMapOptions } from './memory';
 
 /**
  * Pieces of a connector factory that every connector writes the same way. A connector's own
@@ -121,5 +123,31 @@ export function oncePerMessage(
     );
     // The first call gets the send's own promise (no extra async step on the hot path).
     return first ? promise : promise.then((result) => ({ ...result, duplicate: true }));
+  };
+}
+
+/** A connector's send, given the message's key (see `oncePerMessageInFlight`). */
+export type KeyedSend = (
+  request: SendMessageRequest,
+  key: string,
+  options?: ConnectorCallOptions,
+) => Promise<SendMessageResult>;
+
+/**
+ * `doSendMessage` for a connector that records each message it sent in its state, so a later repeat
+ * finds it there: only concurrent repeats are left, and they share the send in flight, answered
+ * `duplicate: true` (nothing kept in memory once the send settles). `keyOf` names the message once per
+ * call; the send gets that key too (e.g. as the vendor's message id).
+ */
+export function oncePerMessageInFlight(
+  keyOf: (request: SendMessageRequest) => string,
+  send: KeyedSend,
+): HandoverConnectorV1['doSendMessage'] {
+  const inFlight = new SingleFlight<SendMessageResult>();
+  return (request, options) => {
+    const key = keyOf(request);
+    const { promise, shared } = inFlight.run(key, () => send(request, key, options));
+    // The first call gets the send's own promise (no extra async step on the hot path).
+    return shared ? promise.then((result) => ({ ...result, duplicate: true })) : promise;
   };
 }

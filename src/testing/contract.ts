@@ -180,6 +180,16 @@ export const CONTRACT_CASES: Record<string, Case> = {
     const received = (await h.userMessagesAtVendor(id)).filter((t) => t.startsWith('message '));
     assert.deepEqual(received, ['message 1', 'message 2', 'message 3', 'message 4', 'message 5']);
   },
+  'sends concurrent repeats of a message once, the repeat answered as duplicate': async ({ h, start }) => {
+    const id = await start();
+    await h.agent.join(id);
+    const request = { conversationId: id, messageId: 'm-twice', user: { id: 'user-contract' }, text: 'message twice' };
+    const answers = await Promise.all([h.connector.doSendMessage(request), h.connector.doSendMessage(request)]);
+    const [first, repeat] = answers.map((a) => sendMessageResultSchema.parse(a));
+    assert.deepEqual([first!.duplicate, repeat!.duplicate], [false, true], 'one send, the other a duplicate');
+    const received = (await h.userMessagesAtVendor(id)).filter((t) => t === 'message twice');
+    assert.equal(received.length, 1, 'the vendor got the message once');
+  },
   'turns agent activity into valid events: joined, message, completed': async ({ h, events, start, opts }) => {
     const id = await start();
     const t = opts.eventTimeoutMs ?? 5000;

@@ -18,6 +18,7 @@ import {
   connectorSettings,
   oncePerIdempotencyKey,
   oncePerMessage,
+  oncePerMessageInFlight,
 } from 'handover-kit/connector-utils';
 import { testConnectorRuntime } from 'handover-kit/testing';
 
@@ -111,6 +112,51 @@ describe('oncePerMessage', () => {
     now = 1_501;
     expect(await send(message('c1', 'm1'))).toEqual({ duplicate: false });
     expect(calls).toBe(3);
+  });
+});
+
+describe('oncePerMessageInFlight', () => {
+  it('shares a send in flight with its concurrent repeats (duplicate), keeps nothing once it settles', async () => {
+    const sent = new Set<string>(); // what the connector's state records
+    const keys: string[] = [];
+    let sends = 0;
+    const send = oncePerMessageInFlight(
+      (r) => `${r.conversationId}/${r.messageId}`,
+      async (_request, key) => {
+        keys.push(key);
+        if (sent.has(key)) return { vendorMessageId: key, duplicate: true };
+        sends++;
+        await Promise.resolve();
+        sent.add(key);
+        return { vendorMessageId: key, duplicate: false };
+      },
+    );
+    const first = send(message('c1', 'm1'));
+    const concurrent = send(message('c1', 'm1'));
+    expect(await first).toEqual({ vendorMessageId: 'c1/m1', duplicate: false });
+    expect(await concurrent).toEqual({ vendorMessageId: 'c1/m1', duplicate: true });
+    // After it settled, a repeat runs the connector's send again, which finds it in the state.
+    expect(await send(message('c1', 'm1'))).toEqual({ vendorMessageId: 'c1/m1', duplicate: true });
+    expect(await send(message('c2', 'm1'))).toEqual({ vendorMessageId: 'c2/m1', duplicate: false });
+    expect(keys).toEqual(['c1/m1', 'c1/m1', 'c2/m1']);
+    expect(sends).toBe(2);
+  });
+
+  it('a failed send fails its concurrent repeats too, and a later retry sends', async () => {
+    let calls = 0;
+    const send = oncePerMessageInFlight(
+      (r) => r.messageId,
+      async () => {
+        if (++calls === 1) throw new Error('timeout');
+        return { duplicate: false };
+      },
+    );
+    const first = send(message('c1', 'm1'));
+    const concurrent = send(message('c1', 'm1'));
+    await expect(first).rejects.toThrow('timeout');
+    await expect(concurrent).rejects.toThrow('timeout');
+    expect(await send(message('c1', 'm1'))).toEqual({ duplicate: false });
+    expect(calls).toBe(2);
   });
 });
 
