@@ -108,35 +108,36 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     const { agent, send, socketDeadline } = transport ?? connect();
     return new Promise<T>((resolve, reject) => {
       const fail = (error: unknown) => reject(unreachable(path, error));
-      const req = send(
-        {
-          hostname: base.hostname,
-          port: base.port,
-          path: prefix + path,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json',
-            'x-api-key': options.apiKey,
-            'content-length': Buffer.byteLength(body),
-          },
-          agent,
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            // A small answer arrives in one chunk: read it without copying it into a new buffer.
-            const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
-            try {
-              resolve(decode<T>(path, res.statusCode ?? 0, text));
-            } catch (error) {
-              reject(error);
-            }
-          });
-          res.on('error', fail);
-        },
-      );
+      const onAnswer = (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          // A small answer arrives in one chunk: read it without copying it into a new buffer.
+          const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+          try {
+            resolve(decode<T>(path, res.statusCode ?? 0, text));
+          } catch (error) {
+            reject(error);
+          }
+        });
+        res.on('error', fail);
+      };
+      const headers = {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-api-key': options.apiKey,
+        'content-length': Buffer.byteLength(body),
+      };
+      let req: ReturnType<typeof httpRequest>;
+      try {
+        req = send(
+          { hostname: base.hostname, port: base.port, path: prefix + path, method: 'POST', headers, agent },
+          onAnswer,
+        );
+      } catch (error) {
+        fail(error); // e.g. a character node:http refuses in a header
+        return;
+      }
       // Idle deadline on the socket (no extra timer per call): fires when nothing moves for timeoutMs.
       const onTimeout = () =>
         req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path }));

@@ -80,6 +80,15 @@ describe('gateway client answers', () => {
     await client.close();
   });
 
+  it('a key node:http cannot send as a header fails the call with a typed error, not a thrown TypeError', async () => {
+    const client = createGatewayClient({ url, apiKey: 'key\nwith a line break' });
+    const error = (await client.getHandover({ session }).catch((e: unknown) => e)) as HandoverError;
+    expect(HandoverError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'internal', details: { path: '/v1/handover/get' } });
+    expect(error.message).toContain('ERR_INVALID_CHAR');
+    await client.close();
+  });
+
   it('refuses a URL that is not http(s) and an agent for the other protocol when it is made', () => {
     expect(() => createGatewayClient({ url: 'ftp://gateway.example', apiKey: 'k' })).toThrow(HandoverConfigError);
     const https = new HttpsAgent();
