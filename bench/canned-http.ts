@@ -125,21 +125,23 @@ type Executor = (
 export async function measureClientOverhead(
   gatewayAnswer: string,
   executor: Executor,
-  session: () => Record<string, unknown>,
+  input: (inputId: string) => Record<string, unknown>,
   live: () => Record<string, unknown>,
 ): Promise<ClientOverhead> {
   const answer = responseOf(gatewayAnswer);
   const client = createGatewayClient({ url: 'http://127.0.0.1', apiKey: KEY, agent: cannedAgent(answer, 15_000) });
   const lookup = createHandoverNodes({ service: client }).find((n) => n.type === 'lookupHandoverStatus')!;
   let n = 0;
-  const forward = executor(lookup, { forwardUserInput: true }, () => ({ ...session(), inputId: `c${++n}` }), live);
+  const forward = executor(lookup, { forwardUserInput: true }, () => input(`c${++n}`), live);
   let m = 0;
   const message = () =>
     JSON.stringify({ session: { userId: 'u1', sessionId: 's1' }, text: 'hello', messageId: `b${++m}` });
   // The floor runs as a node too (a hand-written one that only makes the POST), so both sides carry
-  // what Cognigy does around a node execution (its argument objects), and only our work differs.
+  // what Cognigy does around a node execution (its argument objects, a fresh input built the same
+  // way), and only our work differs.
+  let k = 0;
   const bareNode = (post: () => Promise<void>) =>
-    executor({ function: () => post() } as unknown as INodeDescriptor, {}, session, live);
+    executor({ function: () => post() } as unknown as INodeDescriptor, {}, () => input(`b${++k}`), live);
   const bare = bareNode(barePost(cannedAgent(answer), message));
   const control = bareNode(barePost(cannedAgent(answer), message));
   for (const fn of [forward, bare, control]) await cpuMicros(fn, { iterations: 5_000, warmup: 0 });

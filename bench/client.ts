@@ -7,7 +7,7 @@ import { SimulatedCenters, simulatedConnector } from '../dist/connectors/simulat
 import { createHandoverKit } from '../dist/index.js';
 import { clientOverheadRows, measureClientOverhead } from './canned-http';
 import type { BenchRow } from './lib';
-import { executor, roundTripMicros } from './nodes';
+import { executor, inputOf, roundTripMicros } from './nodes';
 
 /** The JSON body the gateway answers a forwarded message with (the service's outcome, serialised). */
 async function forwardAnswer(): Promise<string> {
@@ -25,8 +25,7 @@ async function forwardAnswer(): Promise<string> {
 }
 
 export async function benchClient(): Promise<BenchRow[]> {
-  const session = () => ({ userId: 'u1', sessionId: 's1', text: 'hello', inputId: 'i1', data: {} });
   const live = () => ({ handoverKit: { handoverId: 'ho_1', providerId: 'simulated', status: 'active' } });
-  const measured = await measureClientOverhead(await forwardAnswer(), executor, session, live);
+  const measured = await measureClientOverhead(await forwardAnswer(), executor, inputOf, live);
   return clientOverheadRows(await roundTripMicros(), measured);
 }

@@ -288,26 +288,28 @@ function startInput(
   profile: Record<string, any> | undefined,
 ): StartHandoverInput {
   const session = sessionOf(rt.input);
-  const name = profile ? [profile.firstname, profile.lastname].filter(Boolean).join(' ') : '';
   const t = startTemplate(c);
+  const user: StartHandoverInput['user'] = { id: session.userId };
+  if (profile) {
+    const name = [profile.firstname, profile.lastname].filter(Boolean).join(' ');
+    if (name) user.name = name;
+    if (profile.email) user.email = String(profile.email);
+  }
   // Listed field by field: spreading the template is measurably slower on this hot path.
-  return {
+  const input: StartHandoverInput = {
     providerId: t.providerId,
     fallbackProviderIds: t.fallbackProviderIds,
     routing: t.routing,
     customAttributes: t.customAttributes,
-    ...(t.byConnectorType ? { byConnectorType: t.byConnectorType } : {}),
     requireAvailableAgent: t.requireAvailableAgent,
     behaviour: t.behaviour,
     session,
-    user: {
-      id: session.userId,
-      ...(name ? { name } : {}),
-      ...(profile?.email ? { email: String(profile.email) } : {}),
-    },
+    user,
     transcript: c.sendTranscriptAsFirstMessage ? transcriptOf(rt) : [],
-    ...(typeof rt.input.language === 'string' && rt.input.language ? { locale: rt.input.language } : {}),
   };
+  if (t.byConnectorType) input.byConnectorType = t.byConnectorType;
+  if (typeof rt.input.language === 'string' && rt.input.language) input.locale = rt.input.language;
+  return input;
 }
 
 /** The conversation so far, from Cognigy's transcript API where the runtime offers it. */

@@ -133,23 +133,24 @@ export function setHandoverInput(rt: NodeRuntime, handover: FlowHandoverInput): 
     });
 }
 
-export function viewToInput(view: HandoverView, extra: Partial<FlowHandoverInput> = {}): FlowHandoverInput {
-  const data: Record<string, unknown> = {};
-  if (view.queuePosition !== undefined) data.position = view.queuePosition;
-  if (view.estimatedWaitMs !== undefined) data.estimatedWaitTime = view.estimatedWaitMs;
-  if (view.agent) data.agent = view.agent;
-  const input: FlowHandoverInput = { status: view.status, handoverId: view.id, providerId: view.providerId, ...extra };
-  if (Object.keys(data).length > 0) input.data = { ...data, ...extra.data };
+export function viewToInput(view: HandoverView): FlowHandoverInput {
+  // Fields set one by one (no spreads of throwaway objects): this runs on every node execution.
+  const input: FlowHandoverInput = { status: view.status, handoverId: view.id, providerId: view.providerId };
+  if (view.queuePosition !== undefined || view.estimatedWaitMs !== undefined || view.agent) {
+    const data: Record<string, unknown> = {};
+    if (view.queuePosition !== undefined) data.position = view.queuePosition;
+    if (view.estimatedWaitMs !== undefined) data.estimatedWaitTime = view.estimatedWaitMs;
+    if (view.agent) data.agent = view.agent;
+    input.data = data;
+  }
   if (view.error) {
     const e = view.error;
-    input.error = {
-      reason: e.reason,
-      message: e.message,
-      ...(e.code ? { code: e.code } : {}),
-      ...(e.unavailableReason ? { unavailableReason: e.unavailableReason } : {}),
-    };
+    const error: NonNullable<FlowHandoverInput['error']> = { reason: e.reason, message: e.message };
+    if (e.code) error.code = e.code;
+    if (e.unavailableReason) error.unavailableReason = e.unavailableReason;
+    input.error = error;
   }
-  if (view.inactivityCount > 0 && input.inactivityCount === undefined) input.inactivityCount = view.inactivityCount;
+  if (view.inactivityCount > 0) input.inactivityCount = view.inactivityCount;
   return input;
 }
 
