@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { Agent as HttpAgent, request as httpRequest, IncomingMessage } from 'node:http';
 import * as https from 'node:https';
+import { DeadlineSignal, Deadlines } from '../connector-utils/http-deadlines';
 // From the errors module, not the contract's index: the extension bundle then loads no zod schemas.
 import {
   HandoverConfigError,
@@ -57,24 +58,21 @@ export interface GatewayClient extends HandoverApi {
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const base = new URL(options.url);
   const secure = base.protocol === 'https:';
-  // Checked once here, so a request names no protocol: node:http then takes the agent's.
   if (!secure && base.protocol !== 'http:')
     throw new HandoverConfigError(`The gateway URL must start with http: or https:, not ${base.protocol}`, [
       { path: 'url', message: 'Use an http: or https: URL' },
     ]);
-  const agentProtocol = (options.agent as { protocol?: string } | undefined)?.protocol;
-  if (agentProtocol && agentProtocol !== base.protocol)
-    throw new HandoverConfigError(`An ${agentProtocol} agent cannot reach the ${base.protocol} gateway URL`, [
-      { path: 'agent', message: `Pass an agent for ${base.protocol}` },
-    ]);
+  // `[::1]` in a URL is `::1` to node:http.
+  const hostname = base.hostname.startsWith('[') ? base.hostname.slice(1, -1) : base.hostname;
   const prefix = base.pathname.replace(/\/+$/, '');
   const ownsAgent = !options.agent;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2_147_483_647)
+    throw new HandoverConfigError(`timeoutMs must be a whole number of milliseconds, not ${timeoutMs}`, [
+      { path: 'timeoutMs', message: 'Use a whole number from 1 to 2147483647' },
+    ]);
   const agentOptions = {
     keepAlive: true,
-    // The idle deadline is set on each socket once, by the agent: node:http then only forwards the
-    // socket's timeout to the request in flight.
-    timeout: timeoutMs,
     keepAliveMsecs: 30_000,
     maxSockets: options.connections ?? 16,
     maxFreeSockets: options.connections ?? 16,
@@ -82,13 +80,12 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   };
   // The agent is made on the first call. node:http/https are imported statically: a lazy `import()` fails
   // under jest (CommonJS without --experimental-vm-modules), where flows using the nodes are tested.
-  let transport: { agent: HttpAgent; send: typeof httpRequest; socketDeadline: boolean } | undefined;
-  const transportOf = (agent: HttpAgent, send: typeof httpRequest) => ({
-    agent,
-    send,
-    // Whether the agent already gives every socket this idle deadline (ours does; a user's may).
-    socketDeadline: (agent as { options?: { timeout?: number } }).options?.timeout === timeoutMs,
-  });
+  let transport: { agent: HttpAgent; send: typeof httpRequest } | undefined;
+  const transportOf = (agent: HttpAgent, send: typeof httpRequest) => ({ agent, send });
+  // Every call's deadline, whatever the agent: calls in flight in one list under one timer, oldest first
+  // (no timer, socket timeout or listener pair per call). The whole call counts, not idle time: a
+  // gateway that trickles an answer still fails the call in time for Cognigy's 20 s per node.
+  const deadlines = new Deadlines(timeoutMs);
   const connect = () =>
     (transport ??= secure
       ? transportOf(options.agent ?? new https.Agent(agentOptions), https.request)
@@ -105,15 +102,20 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     } catch (error) {
       return Promise.reject(error); // a rejection, as from an async function (e.g. a BigInt in the input)
     }
-    const { agent, send, socketDeadline } = transport ?? connect();
+    const { agent, send } = transport ?? connect();
     return new Promise<T>((resolve, reject) => {
-      const fail = (error: unknown) => reject(unreachable(path, error));
+      const deadline = new DeadlineSignal();
+      const fail = (error: unknown) => {
+        deadlines.remove(deadline);
+        reject(unreachable(path, error));
+      };
       const onAnswer = (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           // A small answer arrives in one chunk: read it without copying it into a new buffer.
           const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+          deadlines.remove(deadline);
           try {
             resolve(decode<T>(path, res.statusCode ?? 0, text));
           } catch (error) {
@@ -131,19 +133,18 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       let req: ReturnType<typeof httpRequest>;
       try {
         req = send(
-          { hostname: base.hostname, port: base.port, path: prefix + path, method: 'POST', headers, agent },
+          { protocol: base.protocol, hostname, port: base.port, path: prefix + path, method: 'POST', headers, agent },
           onAnswer,
         );
       } catch (error) {
         fail(error); // e.g. a character node:http refuses in a header
         return;
       }
-      // Idle deadline on the socket (no extra timer per call): fires when nothing moves for timeoutMs.
-      const onTimeout = () =>
-        req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path }));
-      if (socketDeadline) req.on('timeout', onTimeout);
-      else req.setTimeout(timeoutMs, onTimeout);
       req.on('error', fail);
+      deadline.on('abort', () =>
+        req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path })),
+      );
+      deadlines.add(deadline);
       req.end(body);
     });
   }
@@ -160,6 +161,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     closeHandover: (input: CloseHandoverInput) => call<CloseHandoverOutcome>('/v1/handover/close', input),
     setInactivity: (input: SetInactivityInput) => call<SetInactivityOutcome>('/v1/handover/inactivity', input),
     async close() {
+      deadlines.stop();
       if (ownsAgent && transport) (await transport).agent.destroy();
     },
   };

@@ -1,5 +1,4 @@
 import { Agent as HttpAgent, createServer, type Server } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HandoverConfigError, HandoverError, UnknownProviderError, createGatewayClient } from 'handover-kit';
@@ -56,7 +55,7 @@ describe('gateway client answers', () => {
     await client.close();
   });
 
-  it('an error status without JSON is a retryable internal error (5xx); a 200 that is not JSON is one too', async () => {
+  it('an error status without JSON is a retryable internal error (5xx); a 200 that is not JSON is an error too', async () => {
     const client = createGatewayClient({ url, apiKey: 'k' });
     const bad = (await client.closeHandover({ session } as never).catch((e: unknown) => e)) as HandoverError;
     expect(bad).toMatchObject({ code: 'internal', isRetryable: true, details: { path: '/v1/handover/close' } });
@@ -89,17 +88,35 @@ describe('gateway client answers', () => {
     await client.close();
   });
 
-  it('refuses a URL that is not http(s) and an agent for the other protocol when it is made', () => {
+  it('refuses a URL that is not http(s) and a timeout that is not a whole number of ms, when it is made', () => {
     expect(() => createGatewayClient({ url: 'ftp://gateway.example', apiKey: 'k' })).toThrow(HandoverConfigError);
-    const https = new HttpsAgent();
-    expect(() => createGatewayClient({ url: 'http://gateway.example', apiKey: 'k', agent: https })).toThrow(
-      /https: agent cannot reach the http: gateway URL/,
-    );
-    const http = new HttpAgent();
-    expect(() => createGatewayClient({ url: 'https://gateway.example', apiKey: 'k', agent: http })).toThrow(
-      HandoverConfigError,
-    );
-    https.destroy();
-    http.destroy();
+    for (const timeoutMs of [0, -1, 1.5, Number.NaN, 2 ** 31])
+      expect(() => createGatewayClient({ url: 'http://gateway.example', apiKey: 'k', timeoutMs })).toThrow(
+        HandoverConfigError,
+      );
+  });
+
+  it('works with an agent that tells its protocol only while a request is made (as proxy agents do)', async () => {
+    const agent = new HttpAgent({ keepAlive: true });
+    // agent-base (https-proxy-agent, proxy-agent) reads the call stack: outside a request it cannot tell.
+    Object.defineProperty(agent, 'protocol', {
+      get: () => (new Error().stack?.includes('ClientRequest') ? 'http:' : 'https:'),
+    });
+    const client = createGatewayClient({ url, apiKey: 'k', agent });
+    await expect(client.getHandover({ session })).resolves.toBeNull();
+    await client.close();
+    agent.destroy();
+  });
+
+  it('reaches a gateway at an IPv6 address', async () => {
+    const server6 = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.setHeader('content-type', 'application/json').end('{"handover":null}'));
+    });
+    await new Promise<void>((r) => server6.listen(0, '::1', r));
+    const client = createGatewayClient({ url: `http://[::1]:${(server6.address() as AddressInfo).port}`, apiKey: 'k' });
+    await expect(client.getHandover({ session })).resolves.toBeNull();
+    await client.close();
+    await new Promise((r) => server6.close(r));
   });
 });

@@ -4,17 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HandoverTimeoutError, createGatewayClient } from 'handover-kit';
 
 /**
- * The gateway client's deadline: a gateway that takes a request and never answers fails the call
- * with a typed, retryable timeout — whether the deadline comes from the client's own agent (set once
- * per socket) or per request on a user's agent. The client's deadline is short, not the test's wait.
+ * The gateway client's deadline: a gateway that takes a request and never answers — or answers too
+ * slowly, a byte at a time — fails the call with a typed, retryable timeout, on the client's own agent
+ * and on a user's. The client's deadline is short, not the test's wait.
  */
 describe('gateway client deadline', () => {
   let server: Server;
   let url = '';
   const held: IncomingMessage[] = [];
   beforeAll(async () => {
-    // Answers /fast at once, holds everything else open.
+    // Answers /get at once, trickles /close a byte at a time for ever, holds everything else open.
     server = createServer((req, res) => {
+      if (req.url?.endsWith('/v1/handover/close')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).write('{');
+        const trickle = setInterval(() => (res.destroyed ? clearInterval(trickle) : res.write(' ')), 20);
+        res.on('close', () => clearInterval(trickle));
+        return;
+      }
       if (req.url?.endsWith('/v1/handover/get')) {
         req.resume();
         req.on('end', () => res.setHeader('content-type', 'application/json').end('{"handover":null}'));
@@ -28,6 +34,16 @@ describe('gateway client deadline', () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
+  });
+
+  it('the deadline is for the whole call: an answer that keeps trickling still times out', async () => {
+    const client = createGatewayClient({ url, apiKey: 'k', timeoutMs: 150 });
+    const error = await client.closeHandover({ session: { userId: 'u', sessionId: 's' } } as never).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(HandoverTimeoutError.isInstance(error)).toBe(true);
+    await client.close();
   });
 
   const agents: Array<[string, () => Agent | undefined]> = [
