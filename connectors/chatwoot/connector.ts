@@ -8,7 +8,7 @@ import {
   type ConnectorRuntime,
   type HandoverConnectorV1,
 } from 'handover-kit/contract';
-import { runConnectionChecks, type RetryOptions } from 'handover-kit/connector-utils';
+import { oncePerMessage, runConnectionChecks, type RetryOptions } from 'handover-kit/connector-utils';
 import { ChatwootApi } from './api';
 import { createContext } from './context';
 import { checkAvailability, closeHandover, getStatus, sendMessage } from './operations';
@@ -64,7 +64,12 @@ export function createChatwootConnector(
       return ctx.starting.run(request.idempotencyKey, () => startHandover(ctx, request, callOptions?.signal)).promise;
     },
 
-    doSendMessage: (request, callOptions) => sendMessage(ctx, request, callOptions?.signal),
+    // A repeated message id (within a day, the last 50 000) is answered from memory without a second call.
+    doSendMessage: oncePerMessage((request, callOptions) => sendMessage(ctx, request, callOptions?.signal), {
+      max: 50_000,
+      ttlMs: 24 * 3_600_000,
+      now: () => ctx.clock.now(),
+    }),
     doGetStatus: ({ conversationId }, callOptions) => getStatus(ctx, conversationId, callOptions?.signal),
     doCloseHandover: (request, callOptions) => closeHandover(ctx, request, callOptions?.signal),
 

@@ -13,9 +13,6 @@ export interface ChatwootContext {
   contacts: BoundedMap<string, number>;
   /** Start idempotency key → conversation (display) id. */
   handovers: BoundedMap<string, number>;
-  /** `<conversation>\0<message id>` → Chatwoot message id, for duplicate detection. */
-  sent: BoundedMap<string, number>;
-  sending: SingleFlight<number>;
   starting: SingleFlight<StartHandoverResult>;
   /**
    * Conversations the bot resolved, so their `resolved` webhook says `by: 'bot'`: in the shared
@@ -50,8 +47,6 @@ export function createContext(
     logger,
     contacts: new BoundedMap(10_000, { now, ttlMs: 24 * 3_600_000 }),
     handovers: new BoundedMap(10_000, { now, ttlMs: 24 * 3_600_000 }),
-    sent: new BoundedMap(50_000, { now, ttlMs: 24 * 3_600_000 }),
-    sending: new SingleFlight(),
     starting: new SingleFlight(),
     resolvedByBot: {
       mark: (id) => state.set(key(id), '1', { ttlMs: RESOLVED_BY_BOT_TTL_MS }),

@@ -83,8 +83,8 @@ async function queueLengthOf(
 
 /**
  * The user's text as an `incoming` message (API inboxes only). `system` notices (user joined / left)
- * become private notes, which agents see and the user's side never echoes back. A repeated message id
- * is answered from memory without a second call.
+ * become private notes, which agents see and the user's side never echoes back. (A repeated message id
+ * is answered from memory by the connector's `oncePerMessage`, without a second call.)
  */
 export async function sendMessage(
   ctx: ChatwootContext,
@@ -92,10 +92,6 @@ export async function sendMessage(
   signal?: AbortSignal,
 ): Promise<SendMessageResult> {
   const id = conversationNumber(request.conversationId);
-  const key = `${id}\u0000${request.messageId}`;
-  const known = ctx.sent.get(key);
-  if (known !== undefined) return { duplicate: true, vendorMessageId: String(known) };
-
   const warnings: ConnectorWarning[] = [];
   let content = request.text;
   if (request.attachments?.length) {
@@ -110,18 +106,14 @@ export async function sendMessage(
     );
   }
   const system = request.kind === 'system';
-  const { promise, shared } = ctx.sending.run(key, () =>
-    ctx.api.createMessage(
-      id,
-      system
-        ? { content, message_type: 'outgoing', private: true }
-        : { content, message_type: 'incoming', private: false },
-      signal,
-    ),
+  const vendorId = await ctx.api.createMessage(
+    id,
+    system
+      ? { content, message_type: 'outgoing', private: true }
+      : { content, message_type: 'incoming', private: false },
+    signal,
   );
-  const vendorId = await promise;
-  ctx.sent.set(key, vendorId);
-  return { duplicate: shared, vendorMessageId: String(vendorId), ...(warnings.length > 0 ? { warnings } : {}) };
+  return { duplicate: false, vendorMessageId: String(vendorId), ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 export async function getStatus(

@@ -9,12 +9,18 @@ import {
   type ConnectorRuntime,
   type HandoverConnectorV1,
 } from 'handover-kit/contract';
-import { HttpClient, headersPerCredential, runConnectionChecks, type RetryOptions } from 'handover-kit/connector-utils';
+import {
+  HttpClient,
+  headersPerCredential,
+  oncePerMessage,
+  runConnectionChecks,
+  type RetryOptions,
+} from 'handover-kit/connector-utils';
 import { SunshineApi } from './api';
 import { JwtSigner, basicAuthorization } from './auth';
 import { checkAgentAvailability } from './availability';
 import { REQUEST_ID_HEADER, VENDOR, zendeskErrorDetails } from './errors';
-import { ZendeskHandovers } from './handover';
+import { REMEMBERED_MESSAGES, ZendeskHandovers } from './handover';
 import type { ZendeskSettings } from './schema';
 import { createZendeskWebhook } from './webhook';
 
@@ -130,7 +136,9 @@ export function createZendeskConnector(
       return checkAgentAvailability(support, routing, options?.signal);
     },
     doStartHandover: (request, options) => handovers.start(request, options?.signal),
-    doSendMessage: (request, options) => handovers.send(request, options?.signal),
+    doSendMessage: oncePerMessage((request, options) => handovers.send(request, options?.signal), {
+      max: REMEMBERED_MESSAGES,
+    }),
     doGetStatus: ({ conversationId }, options) => handovers.status(conversationId, options?.signal),
     doCloseHandover: (request, options) => handovers.close(request, options?.signal),
 

@@ -30,6 +30,8 @@ import { zendeskOptionsSchema, type ZendeskOptions, type ZendeskSettings } from 
 
 const MAX_TEXT = 4096;
 const CACHE_SIZE = 10_000;
+/** How many relayed message ids the connector remembers (its `oncePerMessage`). */
+export const REMEMBERED_MESSAGES = CACHE_SIZE * 10;
 
 export const TICKET_STAYS_OPEN: ConnectorWarning = {
   type: 'unsupported',
@@ -52,8 +54,6 @@ export class ZendeskHandovers {
   private readonly progress = new BoundedMap<string, StartProgress>(CACHE_SIZE);
   /** SunCo user id per conversation (user messages are authored by it). */
   private readonly users = new BoundedMap<string, string>(CACHE_SIZE);
-  /** Message ids already relayed, per conversation. */
-  private readonly sent = new OnceByKey<string | undefined>(CACHE_SIZE * 10);
   /** Conversations where an agent has written since the last pass (null: agent without a name). */
   private readonly agents = new BoundedMap<string, Agent | null>(CACHE_SIZE);
   /** Conversations whose pass to the agents failed. */
@@ -201,15 +201,11 @@ export class ZendeskHandovers {
     return firstId;
   }
 
-  // Not async: one `then` on the delivery instead of an async frame per message.
-  send(request: SendMessageRequest, signal?: AbortSignal): Promise<SendMessageResult> {
-    const key = `${request.conversationId}\u0000${request.messageId}`;
-    const { promise, first } = this.sent.run(key, () => this.deliver(request, signal));
-    return promise.then(first ? firstSend : repeatedSend);
-  }
-
-  /** One SunCo message per text chunk and per attachment; returns the first message id. */
-  private async deliver(request: SendMessageRequest, signal?: AbortSignal): Promise<string | undefined> {
+  /**
+   * One SunCo message per text chunk and per attachment; the result names the first. (A repeated message
+   * id is answered by the connector's `oncePerMessage`.)
+   */
+  async send(request: SendMessageRequest, signal?: AbortSignal): Promise<SendMessageResult> {
     const known = this.users.get(request.conversationId);
     const author: MessageAuthor =
       request.kind === 'system'
@@ -222,7 +218,15 @@ export class ZendeskHandovers {
       // The usual message, one text and nothing else: one post, without the chunk and content lists.
       const metadata = { [META.origin]: ORIGIN, [META.messageId]: request.messageId };
       const content: MessageContent = { type: 'text', text };
-      return (await this.api.postMessage(request.conversationId, author, content, metadata, 'send message', signal)).id;
+      const { id } = await this.api.postMessage(
+        request.conversationId,
+        author,
+        content,
+        metadata,
+        'send message',
+        signal,
+      );
+      return sent(id);
     }
     const contents: MessageContent[] = chunks(text).map((text) => ({ type: 'text', text }));
     for (const a of request.attachments ?? []) {
@@ -246,7 +250,7 @@ export class ZendeskHandovers {
       );
       firstId ??= message.id;
     }
-    return firstId;
+    return sent(firstId);
   }
 
   private businessAuthor(): MessageAuthor {
@@ -314,10 +318,8 @@ export class ZendeskHandovers {
   }
 }
 
-const firstSend = (vendorMessageId: string | undefined): SendMessageResult =>
+const sent = (vendorMessageId: string | undefined): SendMessageResult =>
   vendorMessageId === undefined ? { duplicate: false } : { duplicate: false, vendorMessageId };
-const repeatedSend = (vendorMessageId: string | undefined): SendMessageResult =>
-  vendorMessageId === undefined ? { duplicate: true } : { duplicate: true, vendorMessageId };
 
 /** The user's default personal conversation, else the most recently active personal one. */
 function pickPersonal(conversations: SunshineConversation[]): SunshineConversation | undefined {
