@@ -25,7 +25,11 @@ async function forwardAnswer(): Promise<string> {
 }
 
 export async function benchClient(): Promise<BenchRow[]> {
-  const live = () => ({ handoverKit: { handoverId: 'ho_1', providerId: 'simulated', status: 'active' } });
-  const measured = await measureClientOverhead(await forwardAnswer(), executor, inputOf, live);
+  const answer = await forwardAnswer();
+  // The context remembers the handover the gateway answers with, as it does after a real start.
+  const { handover } = JSON.parse(answer) as { handover: { id: string; providerId: string; status: string } };
+  const state = { handoverId: handover.id, providerId: handover.providerId, status: handover.status };
+  const live = () => ({ handoverKit: { ...state } });
+  const measured = await measureClientOverhead(answer, executor, inputOf, live);
   return clientOverheadRows(await roundTripMicros(), measured);
 }

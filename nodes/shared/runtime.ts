@@ -104,6 +104,9 @@ export function isLive(state: HandoverState | undefined): state is HandoverState
 }
 
 export function writeState(rt: NodeRuntime, view: Pick<HandoverView, 'id' | 'providerId' | 'status'>): void {
+  const known = rt.context[STATE_KEY] as HandoverState | undefined;
+  // Unchanged (every message forwarded while active): no write, so Cognigy has no context change to store.
+  if (known?.handoverId === view.id && known.providerId === view.providerId && known.status === view.status) return;
   const state: HandoverState = { handoverId: view.id, providerId: view.providerId, status: view.status };
   rt.context[STATE_KEY] = state;
   rt.api.addToContext(STATE_KEY, state, 'simple');
