@@ -55,11 +55,11 @@ class CannedSocket extends Duplex {
 }
 
 /**
- * A keep-alive agent whose one connection is a `CannedSocket`: the same plain keep-alive agent for the
- * client and the floor (the client's own agent has no socket timeout: its calls' deadlines are its own).
+ * A keep-alive agent whose one connection is a `CannedSocket`. The client's has the idle timeout the
+ * client's own agent has (for idle sockets only: its calls' deadlines are its own); the floor's is plain.
  */
-function cannedAgent(answer: string): HttpAgent {
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+function cannedAgent(answer: string, timeout?: number): HttpAgent {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1, ...(timeout ? { timeout } : {}) });
   (agent as unknown as { createConnection: () => Duplex }).createConnection = () => new CannedSocket(answer);
   return agent;
 }
@@ -130,7 +130,7 @@ export async function measureClientOverhead(
   live: () => Record<string, unknown>,
 ): Promise<ClientOverhead> {
   const answer = responseOf(gatewayAnswer);
-  const client = createGatewayClient({ url: 'http://127.0.0.1', apiKey: KEY, agent: cannedAgent(answer) });
+  const client = createGatewayClient({ url: 'http://127.0.0.1', apiKey: KEY, agent: cannedAgent(answer, 15_000) });
   const lookup = createHandoverNodes({ service: client }).find((n) => n.type === 'lookupHandoverStatus')!;
   let n = 0;
   const forward = executor(lookup, { forwardUserInput: true }, () => input(`c${++n}`), live);

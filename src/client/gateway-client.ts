@@ -1,6 +1,7 @@
 import * as http from 'node:http';
-import type { Agent as HttpAgent, request as httpRequest, IncomingMessage } from 'node:http';
+import type { ClientRequest, Agent as HttpAgent, request as httpRequest, IncomingMessage } from 'node:http';
 import * as https from 'node:https';
+import type { Socket } from 'node:net';
 import { DeadlineSignal, Deadlines } from '../connector-utils/http-deadlines';
 // From the errors module, not the contract's index: the extension bundle then loads no zod schemas.
 import {
@@ -49,7 +50,7 @@ export interface GatewayClientOptions {
 }
 
 export interface GatewayClient extends HandoverApi {
-  /** HTTP requests sent so far (exactly one per call). */
+  /** HTTP requests sent so far: one per call (two when a kept-alive socket turned out closed and it was resent). */
   readonly requestCount: number;
   /** Closes the connection pool. */
   close(): Promise<void>;
@@ -73,7 +74,6 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     ]);
   const agentOptions = {
     keepAlive: true,
-    keepAliveMsecs: 30_000,
     maxSockets: options.connections ?? 16,
     maxFreeSockets: options.connections ?? 16,
     scheduling: 'lifo' as const,
@@ -88,9 +88,10 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const deadlines = new Deadlines(timeoutMs);
   const connect = () =>
     (transport ??= secure
-      ? transportOf(options.agent ?? new https.Agent(agentOptions), https.request)
-      : transportOf(options.agent ?? new http.Agent(agentOptions), http.request));
+      ? transportOf(options.agent ?? idleClosing(new https.Agent(agentOptions)), https.request)
+      : transportOf(options.agent ?? idleClosing(new http.Agent(agentOptions)), http.request));
   let requestCount = 0;
+  let closed = false;
 
   // One promise per call, settled where the answer ends (no async frames, no `.then` layer): it runs once
   // per node execution, so what it allocates is measured against a bare POST (issue 15).
@@ -105,11 +106,22 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     const { agent, send } = transport ?? connect();
     return new Promise<T>((resolve, reject) => {
       const deadline = new DeadlineSignal();
+      let req: ClientRequest | undefined;
+      let answered = false;
+      let resent = false;
       const fail = (error: unknown) => {
+        // A kept-alive socket the gateway (or a proxy) closed just as it was reused: the request never got
+        // there. Sent once more, on another socket (every gateway call is idempotent).
+        if (!resent && !answered && !closed && !deadline.aborted && req?.reusedSocket && isReset(error)) {
+          resent = true;
+          requestCount++;
+          return attempt();
+        }
         deadlines.remove(deadline);
         reject(unreachable(path, error));
       };
       const onAnswer = (res: IncomingMessage) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -130,22 +142,27 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         'x-api-key': options.apiKey,
         'content-length': Buffer.byteLength(body),
       };
-      let req: ReturnType<typeof httpRequest>;
-      try {
-        req = send(
-          { protocol: base.protocol, hostname, port: base.port, path: prefix + path, method: 'POST', headers, agent },
-          onAnswer,
-        );
-      } catch (error) {
-        fail(error); // e.g. a character node:http refuses in a header
-        return;
-      }
-      req.on('error', fail);
-      deadline.on('abort', () =>
-        req.destroy(new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path })),
-      );
+      const attempt = (): void => {
+        try {
+          req = send(
+            { protocol: base.protocol, hostname, port: base.port, path: prefix + path, method: 'POST', headers, agent },
+            onAnswer,
+          );
+        } catch (error) {
+          req = undefined;
+          return fail(error); // e.g. a character node:http refuses in a header, an agent for another protocol
+        }
+        req.on('error', fail);
+        req.end(body);
+      };
+      // Settled here, not by the request's 'error': a request still waiting for a socket has none to fail.
+      deadline.on('abort', () => {
+        const error = new HandoverTimeoutError(`The handover gateway did not answer within ${timeoutMs} ms`, { path });
+        reject(error);
+        req?.destroy(error);
+      });
       deadlines.add(deadline);
-      req.end(body);
+      attempt();
     });
   }
 
@@ -161,8 +178,9 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     closeHandover: (input: CloseHandoverInput) => call<CloseHandoverOutcome>('/v1/handover/close', input),
     setInactivity: (input: SetInactivityInput) => call<SetInactivityOutcome>('/v1/handover/inactivity', input),
     async close() {
-      deadlines.stop();
-      if (ownsAgent && transport) (await transport).agent.destroy();
+      // The deadline timer stays (unref'd, idle once the list is empty): calls still in flight keep theirs.
+      closed = true;
+      if (ownsAgent && transport) transport.agent.destroy();
     },
   };
 }
@@ -190,10 +208,39 @@ function decode<T>(path: string, status: number, text: string): T {
   return parsed as T;
 }
 
+/** The gateway closes a kept-alive socket after 5 s without a request (node's default); we close it first. */
+const IDLE_SOCKET_MS = 4_000;
+
+/**
+ * Our agent closes an idle kept-alive socket after `IDLE_SOCKET_MS`, so a call rarely takes a socket the
+ * gateway is closing. Set where a socket goes back to the pool (node's documented `keepSocketAlive`
+ * hook: its default steps plus the timeout); an agent `timeout` option would do it too, but node:http
+ * then also relays each socket's timeout to every request.
+ */
+function idleClosing<A extends http.Agent>(agent: A): A {
+  const keepAliveMsecs = 30_000;
+  (agent as unknown as { keepSocketAlive(socket: Socket): boolean }).keepSocketAlive = (socket) => {
+    socket.setKeepAlive(true, keepAliveMsecs);
+    socket.unref();
+    if (socket.timeout !== IDLE_SOCKET_MS) socket.setTimeout(IDLE_SOCKET_MS);
+    return true;
+  };
+  return agent;
+}
+
+const isReset = (error: unknown) => {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+};
+
 /** A transport failure as the typed error nodes branch on (a typed one, e.g. our timeout, passes as it is). */
 function unreachable(path: string, error: unknown): HandoverError {
   if (HandoverError.isInstance(error)) return error;
   const code = (error as { code?: string })?.code;
+  if (code === 'ERR_INVALID_PROTOCOL')
+    return new HandoverConfigError(`The gateway client's agent cannot reach its URL: ${(error as Error).message}`, [
+      { path: 'agent', message: "Pass an agent for the URL's protocol (http.Agent for http:, https.Agent for https:)" },
+    ]);
   return new HandoverError('internal', `The handover gateway could not be reached${code ? ` (${code})` : ''}`, {
     cause: error,
     isRetryable: true,

@@ -1,4 +1,4 @@
-import { Agent, createServer, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HandoverTimeoutError, createGatewayClient } from 'handover-kit';
@@ -44,6 +44,31 @@ describe('gateway client deadline', () => {
     );
     expect(HandoverTimeoutError.isInstance(error)).toBe(true);
     await client.close();
+  });
+
+  it('a call still waiting for a socket times out too', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    // Other traffic on the same agent holds its one socket (the server never answers it).
+    const other = request(`${url}/other`, { method: 'POST', agent }).on('error', () => {});
+    other.end();
+    const client = createGatewayClient({ url, apiKey: 'k', timeoutMs: 150, agent });
+    const queued = await client
+      .sendUserMessage({ session: { userId: 'u', sessionId: 's' }, text: 'hi' })
+      .catch((e: unknown) => e);
+    expect(HandoverTimeoutError.isInstance(queued)).toBe(true);
+    await client.close();
+    agent.destroy();
+  });
+
+  it('a call in flight when the client is closed keeps its deadline', async () => {
+    const agent = new Agent({ keepAlive: true });
+    const client = createGatewayClient({ url, apiKey: 'k', timeoutMs: 150, agent });
+    const held = client
+      .sendUserMessage({ session: { userId: 'u', sessionId: 's' }, text: 'hi' })
+      .catch((e: unknown) => e);
+    await client.close(); // a user's agent stays open
+    expect(HandoverTimeoutError.isInstance(await held)).toBe(true);
+    agent.destroy();
   });
 
   const agents: Array<[string, () => Agent | undefined]> = [

@@ -9,8 +9,11 @@ import { createHandoverNodes, type HandoverApi, type HandoverView } from 'handov
 describe('the handover state in the context', () => {
   async function forward(known: Record<string, unknown>, answer: Pick<HandoverView, 'status'>) {
     const handover = { id: 'h1', providerId: 'p', createdAt: 0, updatedAt: 0, inactivityCount: 0, attempts: [] };
+    let sent = 0;
     const service = {
-      sendUserMessage: async () => ({ forwarded: true, duplicate: false, handover: { ...handover, ...answer } }),
+      sendUserMessage: async () => (
+        sent++, { forwarded: true, duplicate: false, handover: { ...handover, ...answer } }
+      ),
     } as unknown as HandoverApi;
     const lookup = createHandoverNodes({ service }).find((n) => n.type === 'lookupHandoverStatus') as INodeDescriptor;
     const written: unknown[] = [];
@@ -20,7 +23,7 @@ describe('the handover state in the context', () => {
       log: noop,
       addToInput: noop,
       setNextNode: noop,
-      stopExecution: noop,
+      stopExecution: () => written.push('stopExecution'),
       addToContext: (key: string, value: unknown) => written.push([key, value]),
     };
     const context: Record<string, unknown> = { handoverKit: known };
@@ -30,11 +33,20 @@ describe('the handover state in the context', () => {
       childConfigs: [],
       nodeId: 'n1',
     });
-    return { written, context };
+    expect(sent).toBe(1); // the message was forwarded (the bot stays quiet)
+    return {
+      written: written.filter((w) => w !== 'stopExecution'),
+      stopped: written.includes('stopExecution'),
+      context,
+    };
   }
 
   it('is not written again while the handover is unchanged', async () => {
-    const { written } = await forward({ handoverId: 'h1', providerId: 'p', status: 'active' }, { status: 'active' });
+    const { written, stopped } = await forward(
+      { handoverId: 'h1', providerId: 'p', status: 'active' },
+      { status: 'active' },
+    );
+    expect(stopped).toBe(true);
     expect(written).toEqual([]);
   });
 
