@@ -1,7 +1,7 @@
 import { toHandoverError } from '../../src/contract/errors';
 import type { FlowHandoverInput } from '../../src/delivery';
 import { FLOW_DATA_KEY } from '../../src/delivery';
-import type { HandoverApi, SessionAddress, UserMessageInput } from '../../src/model';
+import type { HandoverApi, SessionAddress, UserMessageInput, UserMessageOutcome } from '../../src/model';
 import { isConfigError } from './common';
 import { logFailure, viewToInput, writeState, type NodeRuntime } from './runtime';
 
@@ -19,7 +19,7 @@ const MAX_INTENT = 200;
  * A failure to reach the contact center does not end the handover: it is logged and the bot stays
  * quiet (the handover is still live; the next message is tried again). Only a misconfiguration throws.
  */
-export async function forwardUserInput(
+export function forwardUserInput(
   rt: NodeRuntime,
   service: HandoverApi,
   session: SessionAddress,
@@ -35,16 +35,20 @@ export async function forwardUserInput(
   if (typeof input.intent === 'string' && input.intent) message.intent = input.intent.slice(0, MAX_INTENT);
   const presence = presenceOf(input);
   if (presence) message.presence = presence;
-  let outcome: Awaited<ReturnType<HandoverApi['sendUserMessage']>>;
+  // A `then` on the call, not an async frame around it: this runs once per message.
+  let sent: Promise<UserMessageOutcome>;
   try {
-    outcome = await service.sendUserMessage(message);
+    sent = service.sendUserMessage(message);
   } catch (error) {
-    const e = toHandoverError(error);
-    if (isConfigError(e)) throw e;
-    logFailure(rt, `${node}: the message did not reach the agent`, e);
-    rt.api.stopExecution();
-    return undefined;
+    sent = Promise.reject(error);
   }
+  return sent.then(
+    (outcome) => forwarded(rt, outcome),
+    (error: unknown) => notForwarded(rt, node, error),
+  );
+}
+
+function forwarded(rt: NodeRuntime, outcome: UserMessageOutcome): FlowHandoverInput | undefined {
   if (outcome.forwarded) {
     if (outcome.reply) rt.api.say(outcome.reply);
     if (outcome.handover) writeState(rt, outcome.handover);
@@ -53,6 +57,14 @@ export async function forwardUserInput(
   }
   if (!outcome.handover) return undefined;
   return viewToInput(outcome.handover);
+}
+
+function notForwarded(rt: NodeRuntime, node: string, error: unknown): undefined {
+  const e = toHandoverError(error);
+  if (isConfigError(e)) throw e;
+  logFailure(rt, `${node}: the message did not reach the agent`, e);
+  rt.api.stopExecution();
+  return undefined;
 }
 
 /** The user came back to / left the chat: `input.data.handoverKit.presence` (set by the channel or the flow). */
