@@ -162,7 +162,11 @@ describe('fuzz: malformed requests at every route', () => {
       }),
       { numRuns: 600 },
     );
-    const segment = fc.string({ minLength: 1, maxLength: 12 }).map((s) => encodeURIComponent(s));
+    // Not `.` or `..`: a client's URL parsing drops dot segments, and `GET /` is the console's redirect (302).
+    const segment = fc
+      .string({ minLength: 1, maxLength: 12 })
+      .filter((s) => s !== '.' && s !== '..')
+      .map((s) => encodeURIComponent(s));
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
