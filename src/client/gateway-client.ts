@@ -81,15 +81,14 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   // The agent is made on the first call. node:http/https are imported statically: a lazy `import()` fails
   // under jest (CommonJS without --experimental-vm-modules), where flows using the nodes are tested.
   let transport: { agent: HttpAgent; send: typeof httpRequest } | undefined;
-  const transportOf = (agent: HttpAgent, send: typeof httpRequest) => ({ agent, send });
   // Every call's deadline, whatever the agent: calls in flight in one list under one timer, oldest first
   // (no timer, socket timeout or listener pair per call). The whole call counts, not idle time: a
   // gateway that trickles an answer still fails the call in time for Cognigy's 20 s per node.
   const deadlines = new Deadlines(timeoutMs);
   const connect = () =>
     (transport ??= secure
-      ? transportOf(options.agent ?? idleClosing(new https.Agent(agentOptions)), https.request)
-      : transportOf(options.agent ?? idleClosing(new http.Agent(agentOptions)), http.request));
+      ? { agent: options.agent ?? idleClosing(new https.Agent(agentOptions)), send: https.request }
+      : { agent: options.agent ?? idleClosing(new http.Agent(agentOptions)), send: http.request });
   let requestCount = 0;
   let closed = false;
 

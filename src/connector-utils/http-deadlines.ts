@@ -1,6 +1,6 @@
 /**
- * Per-attempt deadlines of `HttpClient` (internal to it): the abort signal undici is handed, and the
- * client's list of attempts in flight under one timer.
+ * Per-attempt deadlines (internal): the abort signal undici is handed by `HttpClient`, and a client's
+ * list of attempts in flight under one timer (`HttpClient`, the gateway client).
  */
 
 type Listener = () => void;
